@@ -1,0 +1,312 @@
+#include "core/model/schema.hpp"
+
+#include <cassert>
+
+namespace liaison::core {
+namespace {
+
+// Small builders so the table below reads as the model.
+FieldDef text(std::string name, std::size_t max_len = 200, bool required = false) {
+    FieldDef f;
+    f.name = std::move(name);
+    f.type = FieldType::kText;
+    f.max_len = max_len;
+    f.required = required;
+    return f;
+}
+FieldDef required_text(std::string name, std::size_t max_len = 200) {
+    return text(std::move(name), max_len, true);
+}
+FieldDef long_text(std::string name, std::size_t max_len) {
+    FieldDef f = text(std::move(name), max_len);
+    f.type = FieldType::kLongText;
+    return f;
+}
+FieldDef typed(std::string name, FieldType type, bool required = false) {
+    FieldDef f;
+    f.name = std::move(name);
+    f.type = type;
+    f.required = required;
+    f.max_len = type == FieldType::kUrl ? 2048 : type == FieldType::kEmail ? 254 : 64;
+    return f;
+}
+FieldDef integer(std::string name, std::int64_t min, std::int64_t max) {
+    FieldDef f = typed(std::move(name), FieldType::kInt);
+    f.min = min;
+    f.max = max;
+    return f;
+}
+FieldDef choice(std::string name, std::vector<std::string> choices, bool required = false) {
+    FieldDef f = typed(std::move(name), FieldType::kEnum, required);
+    f.choices = std::move(choices);
+    return f;
+}
+FieldDef ref(std::string name, Kind kind, bool required = false) {
+    FieldDef f = typed(std::move(name), FieldType::kRef, required);
+    f.ref_kind = kind;
+    f.max_len = 26;
+    return f;
+}
+FieldDef subject_ref(bool required = true) {
+    FieldDef f = ref("influencer", Kind::kInfluencer, required);
+    f.subject = true;
+    return f;
+}
+FieldDef searchable(FieldDef f) {
+    f.searchable = true;
+    return f;
+}
+SetDef set(std::string name, ElemType elem, std::vector<std::string> choices = {}) {
+    SetDef s;
+    s.name = std::move(name);
+    s.elem = elem;
+    s.choices = std::move(choices);
+    return s;
+}
+SetDef ref_set(std::string name, Kind kind) {
+    SetDef s = set(std::move(name), ElemType::kRef);
+    s.ref_kind = kind;
+    return s;
+}
+
+const std::vector<std::string> kTouchpoints = {
+    "store", "event", "email", "social", "phone", "customer_service", "gifting", "loan",
+    "paid_collaboration", "meeting", "other"};
+const std::vector<std::string> kDepartments = {
+    "pr", "social", "marketing", "retail", "customer_service", "legal", "procurement", "hr",
+    "events", "other"};
+const std::vector<std::string> kTones = {"positive", "neutral", "negative"};
+const std::vector<std::string> kPlatforms = {
+    "instagram", "tiktok", "youtube", "x", "facebook", "linkedin", "twitch", "pinterest",
+    "snapchat", "threads", "bluesky", "blog", "podcast", "press", "other"};
+
+std::vector<KindDef> build() {
+    std::vector<KindDef> k;
+    k.push_back({Kind::kInfluencer, "influencer", KindClass::kProfile,
+                 {
+                     searchable(required_text("name")),
+                     searchable(typed("email", FieldType::kEmail)),
+                     searchable(typed("phone", FieldType::kPhone)),
+                     typed("country", FieldType::kCountry),
+                     // The influence pyramid (DESIGN §1).
+                     choice("tier", {"top", "expert", "employee", "advocate", "prospect"}),
+                     ref("owner", Kind::kStaff),
+                     choice("status", {"active", "do_not_contact", "inactive"}),
+                     choice("consent", {"unknown", "granted", "refused", "withdrawn"}),
+                     choice("consent_basis",
+                            {"consent", "contract", "legitimate_interest", "legal_obligation"}),
+                     choice("vetting", {"pending", "approved", "approved_with_reserve",
+                                        "rejected"}),
+                     long_text("vetting_notes", 2000),
+                     long_text("notes", 4000),
+                     ref("region", Kind::kRegion),
+                     ref("store", Kind::kStore),
+                     ref("brand", Kind::kBrand),
+                 },
+                 {
+                     [] { auto s = set("handles", ElemType::kHandle); s.searchable = true;
+                          s.max_len = 140; return s; }(),
+                     set("roles", ElemType::kEnum,
+                         {"customer", "prospect", "journalist", "supplier", "employee", "creator",
+                          "expert", "advocate"}),
+                     set("topics", ElemType::kTag),
+                     set("languages", ElemType::kLanguage),
+                     ref_set("brands", Kind::kBrand),
+                     set("tags", ElemType::kTag),
+                 },
+                 /*mergeable=*/true, /*personal=*/true});
+    k.push_back({Kind::kInteraction, "interaction", KindClass::kLog,
+                 {
+                     subject_ref(),
+                     typed("at", FieldType::kTime, true),
+                     choice("touchpoint", kTouchpoints, true),
+                     choice("department", kDepartments, true),
+                     ref("brand", Kind::kBrand),
+                     ref("region", Kind::kRegion),
+                     ref("store", Kind::kStore),
+                     ref("event", Kind::kEvent),
+                     ref("staff", Kind::kStaff),
+                     long_text("summary", 2000),
+                     choice("tone", kTones),
+                     text("follow_up", 500),
+                     typed("follow_up_due", FieldType::kDate),
+                 },
+                 {}, false, false});
+    k.push_back({Kind::kEvent, "event", KindClass::kProfile,
+                 {
+                     required_text("name"),
+                     typed("starts", FieldType::kTime, true),
+                     typed("ends", FieldType::kTime),
+                     text("venue"),
+                     integer("capacity", 0, 1000000),
+                     ref("campaign", Kind::kCampaign),
+                     ref("brand", Kind::kBrand),
+                     ref("region", Kind::kRegion),
+                     ref("store", Kind::kStore),
+                 },
+                 {set("tags", ElemType::kTag)}, false, false});
+    k.push_back({Kind::kCheckin, "checkin", KindClass::kLog,
+                 {
+                     ref("event", Kind::kEvent, true),
+                     subject_ref(),
+                     typed("at", FieldType::kTime, true),
+                     ref("staff", Kind::kStaff),
+                     typed("walk_in", FieldType::kBool),
+                     long_text("note", 1000),
+                     ref("brand", Kind::kBrand),
+                     ref("region", Kind::kRegion),
+                     ref("store", Kind::kStore),
+                 },
+                 {}, false, false});
+    k.push_back({Kind::kProgramme, "programme", KindClass::kProfile,
+                 {
+                     required_text("name"),
+                     typed("starts", FieldType::kDate),
+                     typed("ends", FieldType::kDate),
+                     long_text("objectives", 4000),
+                     ref("brand", Kind::kBrand),
+                     ref("region", Kind::kRegion),
+                 },
+                 {}, false, false});
+    k.push_back({Kind::kCampaign, "campaign", KindClass::kProfile,
+                 {
+                     required_text("name"),
+                     ref("programme", Kind::kProgramme),
+                     typed("starts", FieldType::kDate),
+                     typed("ends", FieldType::kDate),
+                     integer("budget", 0, INT64_C(1000000000000)),
+                     typed("currency", FieldType::kCurrency),
+                     long_text("objectives", 4000),
+                     ref("brand", Kind::kBrand),
+                     ref("region", Kind::kRegion),
+                 },
+                 {set("kpis", ElemType::kEnum,
+                      {"mentions", "reach", "engagement", "share_of_voice", "tone", "traffic",
+                       "sales", "nps", "emv"})},
+                 false, false});
+    k.push_back({Kind::kCollaboration, "collaboration", KindClass::kLog,
+                 {
+                     subject_ref(),
+                     ref("campaign", Kind::kCampaign),
+                     choice("type", {"paid", "gifted", "loan", "affiliate"}, true),
+                     choice("status", {"proposed", "active", "completed", "cancelled"}),
+                     integer("fee", 0, INT64_C(1000000000000)),
+                     typed("currency", FieldType::kCurrency),
+                     text("contract_ref", 120),
+                     text("intermediary", 200),
+                     typed("disclosure_required", FieldType::kBool),
+                     long_text("deliverables", 2000),
+                     typed("starts", FieldType::kDate),
+                     typed("ends", FieldType::kDate),
+                     ref("brand", Kind::kBrand),
+                     ref("region", Kind::kRegion),
+                 },
+                 {}, false, false});
+    k.push_back({Kind::kContent, "content", KindClass::kLog,
+                 {
+                     subject_ref(),
+                     choice("platform", kPlatforms, true),
+                     typed("url", FieldType::kUrl, true),
+                     typed("published_at", FieldType::kTime),
+                     integer("reach", 0, INT64_MAX),
+                     integer("engagements", 0, INT64_MAX),
+                     typed("disclosure_found", FieldType::kBool),
+                     choice("tone", kTones),
+                     ref("campaign", Kind::kCampaign),
+                     ref("brand", Kind::kBrand),
+                     ref("region", Kind::kRegion),
+                 },
+                 {ref_set("brands_mentioned", Kind::kBrand)}, false, false});
+    k.push_back({Kind::kTrackedLink, "tracked_link", KindClass::kProfile,
+                 {
+                     typed("code", FieldType::kCode, true),
+                     typed("target", FieldType::kUrl, true),
+                     subject_ref(false),
+                     ref("campaign", Kind::kCampaign),
+                     ref("brand", Kind::kBrand),
+                     ref("region", Kind::kRegion),
+                 },
+                 {}, false, false});
+    k.push_back({Kind::kClick, "click", KindClass::kLog,
+                 {
+                     ref("link", Kind::kTrackedLink, true),
+                     typed("at", FieldType::kTime, true),
+                     text("referrer", 512),
+                     typed("conversion", FieldType::kBool),
+                     integer("value", 0, INT64_C(1000000000000)),
+                 },
+                 {}, false, false});
+    k.push_back({Kind::kStaff, "staff", KindClass::kProfile,
+                 {
+                     required_text("name"),
+                     typed("email", FieldType::kEmail),
+                     choice("department", kDepartments),
+                     ref("region", Kind::kRegion),
+                     ref("store", Kind::kStore),
+                     ref("brand", Kind::kBrand),
+                 },
+                 {}, false, true});
+    k.push_back({Kind::kDevice, "device", KindClass::kProfile,
+                 {
+                     required_text("name"),
+                     ref("staff", Kind::kStaff),
+                     choice("form", {"tablet", "laptop", "phone", "desktop"}),
+                     ref("region", Kind::kRegion),
+                     ref("store", Kind::kStore),
+                 },
+                 {}, false, false});
+    k.push_back({Kind::kBrand, "brand", KindClass::kProfile, {required_text("name")}, {}, false,
+                 false});
+    k.push_back({Kind::kRegion, "region", KindClass::kProfile,
+                 {required_text("name"), text("code", 16)}, {}, false, false});
+    k.push_back({Kind::kStore, "store", KindClass::kProfile,
+                 {required_text("name"), ref("region", Kind::kRegion, true), ref("brand", Kind::kBrand),
+                  text("city", 120)},
+                 {}, false, false});
+    for (std::size_t i = 0; i < k.size(); ++i) assert(static_cast<int>(k[i].kind) == int(i));
+    return k;
+}
+
+}  // namespace
+
+const std::vector<KindDef>& all_kinds() {
+    static const std::vector<KindDef> kinds = build();
+    return kinds;
+}
+
+const KindDef& kind_def(Kind kind) { return all_kinds()[static_cast<std::size_t>(kind)]; }
+
+const char* kind_name(Kind kind) { return kind_def(kind).name.c_str(); }
+
+std::optional<Kind> kind_from_name(std::string_view name) {
+    for (const auto& k : all_kinds())
+        if (k.name == name) return k.kind;
+    return std::nullopt;
+}
+
+int KindDef::field_index(std::string_view field) const {
+    for (std::size_t i = 0; i < fields.size(); ++i)
+        if (fields[i].name == field) return int(i);
+    return -1;
+}
+
+int KindDef::set_index(std::string_view s) const {
+    for (std::size_t i = 0; i < sets.size(); ++i)
+        if (sets[i].name == s) return int(i);
+    return -1;
+}
+
+int KindDef::scope_field(std::string_view key) const {
+    int i = field_index(key);
+    return (i >= 0 && fields[std::size_t(i)].type == FieldType::kRef) ? i : -1;
+}
+
+bool KindDef::has_searchable() const {
+    for (const auto& f : fields)
+        if (f.searchable) return true;
+    for (const auto& s : sets)
+        if (s.searchable) return true;
+    return false;
+}
+
+}  // namespace liaison::core

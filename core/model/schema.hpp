@@ -1,0 +1,126 @@
+// The record model: every kind of entity of DESIGN §3, its fields and sets, as data.
+//
+// One table of KindDefs drives storage (the tables a migration creates), validation, the merge
+// engine (which fields are LWW registers, which are add-wins sets, which kinds are logs) and the
+// protocol (field names on the wire). Adding a field is: append it here, add a numbered
+// migration that adds its columns, document it in docs/SYNC.md.
+//
+// Conventions:
+// - Values are null, a 64-bit integer or UTF-8 text (Value). Times are integer milliseconds
+//   since the Unix epoch (UTC); dates are text "YYYY-MM-DD"; money is integer minor units
+//   (cents) with a separate currency field; booleans are 0/1.
+// - Fields named "region", "brand", "store" are the entity's scope keys (DESIGN §6).
+// - A field marked `subject` refers to the person the entity is about: erasing that person
+//   erases the entity too (DESIGN §4, erase cascades).
+// - Profiles are edited by many and may be merged as duplicates (influencer only); logs are
+//   created once, edited rarely, and may be removed (a tombstone that wins over later edits).
+//
+// Thread-safety: the schema is immutable after static initialisation.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace liaison::core {
+
+using Value = std::variant<std::monostate, std::int64_t, std::string>;
+
+inline bool is_null(const Value& v) { return std::holds_alternative<std::monostate>(v); }
+
+enum class Kind : std::uint8_t {
+    kInfluencer = 0,
+    kInteraction,
+    kEvent,
+    kCheckin,
+    kProgramme,
+    kCampaign,
+    kCollaboration,
+    kContent,
+    kTrackedLink,
+    kClick,
+    kStaff,
+    kDevice,
+    kBrand,
+    kRegion,
+    kStore,
+};
+inline constexpr int kKindCount = static_cast<int>(Kind::kStore) + 1;
+
+enum class KindClass : std::uint8_t { kProfile, kLog };
+
+enum class FieldType : std::uint8_t {
+    kText,      // one line, trimmed, no control characters
+    kLongText,  // notes and summaries: newlines allowed
+    kEmail,
+    kPhone,     // international: '+' then 7 to 15 digits; spaces, dots, dashes, parentheses allowed
+    kUrl,       // http or https
+    kCountry,   // ISO 3166-1 alpha-2, upper case
+    kDate,      // YYYY-MM-DD, a real calendar date
+    kTime,      // integer milliseconds since the Unix epoch
+    kInt,       // integer within [min, max]
+    kBool,      // 0 or 1
+    kEnum,      // one of `choices`
+    kRef,       // the text id of an entity of `ref_kind`
+    kCode,      // [A-Za-z0-9_-], 4..32 characters (tracked-link codes)
+    kCurrency,  // ISO 4217, three upper-case letters
+};
+
+struct FieldDef {
+    std::string name;
+    FieldType type = FieldType::kText;
+    bool required = false;
+    std::size_t max_len = 200;             // characters (code points), for text-like types
+    std::vector<std::string> choices;      // kEnum
+    Kind ref_kind = Kind::kInfluencer;     // kRef
+    std::int64_t min = 0, max = INT64_MAX; // kInt
+    bool subject = false;                  // erase of the referenced person cascades here
+    bool searchable = false;               // indexed for full-text search
+};
+
+enum class ElemType : std::uint8_t {
+    kTag,       // short text label, lower-cased
+    kEnum,      // one of `choices`
+    kHandle,    // "platform:handle:audience", see validate.hpp
+    kRef,       // an entity id of `ref_kind`
+    kLanguage,  // BCP 47 language tag, e.g. "fr" or "pt-BR"
+};
+
+struct SetDef {
+    std::string name;
+    ElemType elem = ElemType::kTag;
+    std::vector<std::string> choices;
+    Kind ref_kind = Kind::kBrand;
+    bool searchable = false;
+    std::size_t max_len = 64;
+};
+
+struct KindDef {
+    Kind kind;
+    std::string name;   // wire and table name, e.g. "influencer"
+    KindClass cls;
+    std::vector<FieldDef> fields;
+    std::vector<SetDef> sets;
+    bool mergeable = false;  // duplicates may be merged (merge_into)
+    bool personal = false;   // holds personal data: may be erased
+
+    int field_index(std::string_view field) const;  // -1 if unknown
+    int set_index(std::string_view set) const;      // -1 if unknown
+    // Index of the field named region/brand/store, or -1.
+    int scope_field(std::string_view key) const;
+    bool has_searchable() const;
+};
+
+const KindDef& kind_def(Kind kind);
+std::optional<Kind> kind_from_name(std::string_view name);
+const char* kind_name(Kind kind);
+// All kinds, in enum order.
+const std::vector<KindDef>& all_kinds();
+
+// Version of the record model; bumped when a field or kind is added (see docs/SYNC.md).
+inline constexpr int kSchemaVersion = 1;
+
+}  // namespace liaison::core

@@ -1,0 +1,227 @@
+#include "core/storage/sqlite.hpp"
+
+#include <sqlite3.h>
+
+#include <cassert>
+
+namespace liaison::core {
+
+Statement::Statement(Statement&& o) noexcept : stmt_(o.stmt_), db_(o.db_) {
+    o.stmt_ = nullptr;
+}
+
+Statement& Statement::operator=(Statement&& o) noexcept {
+    if (this != &o) {
+        if (stmt_) sqlite3_finalize(stmt_);
+        stmt_ = o.stmt_;
+        db_ = o.db_;
+        o.stmt_ = nullptr;
+    }
+    return *this;
+}
+
+Statement::~Statement() {
+    if (stmt_) sqlite3_finalize(stmt_);
+}
+
+Statement& Statement::bind(int i, std::int64_t v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+}
+Statement& Statement::bind(int i, std::string_view t) {
+    sqlite3_bind_text(stmt_, i, t.data(), int(t.size()), SQLITE_TRANSIENT);
+    return *this;
+}
+Statement& Statement::bind_static(int i, std::string_view t) {
+    sqlite3_bind_text(stmt_, i, t.data(), int(t.size()), SQLITE_STATIC);
+    return *this;
+}
+Statement& Statement::bind_blob(int i, const void* d, std::size_t n) {
+    sqlite3_bind_blob(stmt_, i, d, int(n), SQLITE_TRANSIENT);
+    return *this;
+}
+Statement& Statement::bind_blob_static(int i, const void* d, std::size_t n) {
+    sqlite3_bind_blob(stmt_, i, d, int(n), SQLITE_STATIC);
+    return *this;
+}
+Statement& Statement::bind_null(int i) {
+    sqlite3_bind_null(stmt_, i);
+    return *this;
+}
+Statement& Statement::bind(int i, const Value& v) {
+    if (auto p = std::get_if<std::int64_t>(&v)) return bind(i, *p);
+    if (auto s = std::get_if<std::string>(&v)) return bind(i, std::string_view(*s));
+    return bind_null(i);
+}
+
+Statement::Step Statement::step() {
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return Step::kRow;
+    if (rc == SQLITE_DONE) return Step::kDone;
+    return Step::kError;
+}
+
+Status Statement::run() {
+    Step s;
+    while ((s = step()) == Step::kRow) {
+    }
+    if (s == Step::kError) {
+        Status st = Status::storage(error());
+        sqlite3_reset(stmt_);
+        return st;
+    }
+    return Status::ok();
+}
+
+void Statement::reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+}
+
+int Statement::column_count() const { return sqlite3_column_count(stmt_); }
+bool Statement::column_is_null(int i) const {
+    return sqlite3_column_type(stmt_, i) == SQLITE_NULL;
+}
+std::int64_t Statement::column_int(int i) const { return sqlite3_column_int64(stmt_, i); }
+std::string Statement::column_text(int i) const { return std::string(column_text_view(i)); }
+std::string_view Statement::column_text_view(int i) const {
+    auto p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, i));
+    if (!p) return {};
+    return {p, std::size_t(sqlite3_column_bytes(stmt_, i))};
+}
+std::string_view Statement::column_blob(int i) const {
+    auto p = static_cast<const char*>(sqlite3_column_blob(stmt_, i));
+    if (!p) return {};
+    return {p, std::size_t(sqlite3_column_bytes(stmt_, i))};
+}
+Value Statement::column_value(int i) const {
+    switch (sqlite3_column_type(stmt_, i)) {
+        case SQLITE_NULL: return std::monostate{};
+        case SQLITE_INTEGER: return column_int(i);
+        case SQLITE_BLOB: return std::string(column_blob(i));
+        default: return column_text(i);
+    }
+}
+
+std::string Statement::error() const {
+    return db_ ? std::string(sqlite3_errmsg(db_)) : std::string("no statement");
+}
+
+Result<std::unique_ptr<Database>> Database::open(const std::string& path, const OpenOptions& o) {
+    sqlite3* raw = nullptr;
+    int flags = o.read_only ? SQLITE_OPEN_READONLY
+                            : (SQLITE_OPEN_READWRITE | (o.create ? SQLITE_OPEN_CREATE : 0));
+    flags |= SQLITE_OPEN_NOMUTEX;  // one thread per connection: our contract, see the header
+    int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+    if (rc != SQLITE_OK) {
+        std::string msg = raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);
+        sqlite3_close(raw);
+        return Status::storage("cannot open " + path + ": " + msg);
+    }
+    std::unique_ptr<Database> db(new Database(raw, path));
+    sqlite3_busy_timeout(raw, 5000);
+    sqlite3_extended_result_codes(raw, 1);
+    std::string pragmas = "PRAGMA secure_delete=ON; PRAGMA foreign_keys=OFF;";
+    if (!o.read_only) {
+        if (o.wal) pragmas += "PRAGMA journal_mode=WAL;";
+        pragmas += o.synchronous_full ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;";
+    }
+    LIAISON_TRY(db->exec(pragmas));
+    return db;
+}
+
+Database::~Database() {
+    by_address_.clear();
+    by_text_.clear();
+    sqlite3_close_v2(db_);
+}
+
+Status Database::exec(std::string_view sql) {
+    std::string s(sql);
+    char* err = nullptr;
+    int rc = sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err);
+    if (rc != SQLITE_OK) {
+        std::string msg = err ? err : sqlite3_errstr(rc);
+        sqlite3_free(err);
+        return Status::storage(msg);
+    }
+    return Status::ok();
+}
+
+Statement& Database::cached(const char* sql) {
+    auto it = by_address_.find(sql);
+    if (it != by_address_.end()) {
+        it->second->reset();
+        return *it->second;
+    }
+    sqlite3_stmt* st = nullptr;
+    int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, nullptr);
+    // A cached statement is fixed SQL written by us: failing to prepare it is a bug.
+    assert(rc == SQLITE_OK && "cached statement failed to prepare");
+    (void)rc;
+    auto& slot = by_address_[sql];
+    slot.reset(new Statement(st, db_));
+    return *slot;
+}
+
+Statement& Database::cached(const std::string& sql) {
+    auto it = by_text_.find(sql);
+    if (it != by_text_.end()) {
+        it->second->reset();
+        return *it->second;
+    }
+    sqlite3_stmt* st = nullptr;
+    int rc = sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &st, nullptr);
+    assert(rc == SQLITE_OK && "cached statement failed to prepare");
+    (void)rc;
+    auto& slot = by_text_[sql];
+    slot.reset(new Statement(st, db_));
+    return *slot;
+}
+
+Result<Statement> Database::prepare(std::string_view sql) {
+    sqlite3_stmt* st = nullptr;
+    int rc = sqlite3_prepare_v2(db_, sql.data(), int(sql.size()), &st, nullptr);
+    if (rc != SQLITE_OK) return Status::storage(sqlite3_errmsg(db_));
+    return Statement(st, db_);
+}
+
+std::int64_t Database::changes() const { return sqlite3_changes64(db_); }
+std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+bool Database::in_transaction() const { return !sqlite3_get_autocommit(db_); }
+std::string Database::error() const { return sqlite3_errmsg(db_); }
+
+std::optional<std::int64_t> Database::query_int(std::string_view sql) {
+    auto st = prepare(sql);
+    if (!st) return std::nullopt;
+    if (st->step() != Statement::Step::kRow) return std::nullopt;
+    return st->column_int(0);
+}
+
+const char* Database::library_version() { return sqlite3_libversion(); }
+
+Transaction::Transaction(Database& db) : db_(db) {
+    assert(!db.in_transaction() && "nested transactions are not supported");
+    begin_status_ = db_.exec("BEGIN IMMEDIATE");
+    if (!begin_status_.is_ok()) done_ = true;
+}
+
+Transaction::~Transaction() {
+    if (!done_) (void)db_.exec("ROLLBACK");
+}
+
+void Transaction::rollback() {
+    if (done_) return;
+    done_ = true;
+    (void)db_.exec("ROLLBACK");
+}
+
+Status Transaction::commit() {
+    if (done_) return begin_status_.is_ok() ? Status::ok() : begin_status_;
+    done_ = true;
+    Status s = db_.exec("COMMIT");
+    if (!s.is_ok()) (void)db_.exec("ROLLBACK");
+    return s;
+}
+
+}  // namespace liaison::core

@@ -1,0 +1,813 @@
+#include "core/storage/store.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace liaison::core {
+namespace {
+
+using Step = Statement::Step;
+
+// Fields a tombstone keeps: the subject, so that erasing the person still reaches the entry
+// whatever the order in which the delete and the erase arrive (docs/SYNC.md rule 5).
+bool kept_on_tombstone(const FieldDef& f) { return f.subject; }
+
+bool indexed_ref(const KindDef& k, const FieldDef& f) {
+    if (f.type != FieldType::kRef) return false;
+    if (k.cls == KindClass::kProfile)
+        return f.subject || f.name == "region" || f.name == "brand" || f.name == "store" || f.name == "owner";
+    return f.subject || f.name == "event" || f.name == "link";
+}
+
+std::string blob_literal_free_join(const std::vector<std::string>& parts, const char* sep) {
+    std::string out;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        if (i) out += sep;
+        out += parts[i];
+    }
+    return out;
+}
+
+void bind_stamp(Statement& st, int i, const Stamp& s) {
+    auto e = s.encode();
+    st.bind_blob(i, e.data(), e.size());
+}
+
+void bind_opt_stamp(Statement& st, int i, const std::optional<Stamp>& s) {
+    if (s) bind_stamp(st, i, *s);
+    else st.bind_null(i);
+}
+
+std::optional<Stamp> read_stamp(const Statement& st, int i) {
+    if (st.column_is_null(i)) return std::nullopt;
+    auto b = st.column_blob(i);
+    return Stamp::decode(b.data(), b.size());
+}
+
+void bind_id(Statement& st, int i, const Id128& id) { st.bind_blob(i, id.bytes.data(), 16); }
+
+Id128 read_id(const Statement& st, int i) {
+    auto b = st.column_blob(i);
+    if (b.size() != 16) return Id128{};
+    return Id128::from_bytes(b.data());
+}
+
+// Refs are stored as 16-byte blobs (not 26-character text): smaller rows and indexes.
+void bind_field(Statement& st, int i, const FieldDef& f, const Value& v) {
+    if (f.type == FieldType::kRef) {
+        if (auto s = std::get_if<std::string>(&v)) {
+            if (auto id = Id128::from_text(*s)) {
+                bind_id(st, i, *id);
+                return;
+            }
+        }
+    }
+    st.bind(i, v);
+}
+
+Value read_field(const Statement& st, int i, const FieldDef& f) {
+    if (f.type == FieldType::kRef && !st.column_is_null(i)) {
+        auto b = st.column_blob(i);
+        if (b.size() == 16) return Id128::from_bytes(b.data()).to_text();
+    }
+    return st.column_value(i);
+}
+
+// Canonical, host-independent encoding for the state hash.
+void hash_value(Sha256& h, const Value& v) {
+    if (auto p = std::get_if<std::int64_t>(&v)) {
+        h.update("i", 1);
+        h.update_u64(std::uint64_t(*p));
+    } else if (auto s = std::get_if<std::string>(&v)) {
+        h.update("t", 1);
+        h.update_u64(s->size());
+        h.update(*s);
+    } else {
+        h.update("n", 1);
+    }
+}
+
+void hash_stamp(Sha256& h, const std::optional<Stamp>& s) {
+    if (!s) {
+        h.update("-", 1);
+        return;
+    }
+    auto e = s->encode();
+    h.update("s", 1);
+    h.update(e.data(), e.size());
+}
+
+struct KindSql {
+    std::string table;
+    bool searchable = false;
+    std::string insert_created;
+    std::string load;
+    std::string upsert;
+    std::vector<std::string> lww_update;        // per field
+    std::vector<std::string> insert_field_only; // per field
+    std::vector<std::string> ids_where;         // per field
+    std::string remove;
+    std::string touch;
+    std::string hash_scan;
+    std::string changes;
+};
+
+const std::vector<KindSql>& kind_sql() {
+    static const std::vector<KindSql> all = [] {
+        std::vector<KindSql> out;
+        for (const auto& k : all_kinds()) {
+            KindSql s;
+            s.table = table_name(k.kind);
+            s.searchable = k.has_searchable();
+            std::vector<std::string> vcols, ccols, both;
+            for (const auto& f : k.fields) {
+                vcols.push_back(value_column(f));
+                ccols.push_back(clock_column(f));
+                both.push_back(value_column(f));
+                both.push_back(clock_column(f));
+            }
+            std::string qs;
+            for (std::size_t i = 0; i < vcols.size(); ++i) qs += ",?" + std::to_string(i + 4);
+            s.insert_created = "INSERT INTO " + s.table + "(eid,created,seq," +
+                               blob_literal_free_join(vcols, ",") + ") VALUES(?1,?2,?3" + qs +
+                               ") ON CONFLICT(eid) DO NOTHING";
+            s.load = "SELECT created,deleted," + blob_literal_free_join(both, ",") + " FROM " +
+                     s.table + " WHERE eid=?1";
+            std::string qs2, sets;
+            for (std::size_t i = 0; i < both.size(); ++i) {
+                qs2 += ",?" + std::to_string(i + 5);
+                sets += "," + both[i] + "=excluded." + both[i];
+            }
+            s.upsert = "INSERT INTO " + s.table + "(eid,created,deleted,seq," +
+                       blob_literal_free_join(both, ",") + ") VALUES(?1,?2,?3,?4" + qs2 +
+                       ") ON CONFLICT(eid) DO UPDATE SET created=excluded.created,"
+                       "deleted=excluded.deleted,seq=excluded.seq" + sets;
+            for (const auto& f : k.fields) {
+                std::string v = value_column(f), c = clock_column(f);
+                s.lww_update.push_back("UPDATE " + s.table + " SET " + v + "=?1," + c +
+                                       "=?2,seq=?3 WHERE eid=?4 AND deleted IS NULL AND "
+                                       "(coalesce(" + c + ",created) IS NULL OR coalesce(" + c +
+                                       ",created)<?2)");
+                s.insert_field_only.push_back("INSERT INTO " + s.table + "(eid,seq," + v + "," +
+                                              c + ") VALUES(?1,?2,?3,?4) ON CONFLICT(eid) DO NOTHING");
+                s.ids_where.push_back("SELECT eid FROM " + s.table + " WHERE " + v + "=?1");
+            }
+            s.remove = "DELETE FROM " + s.table + " WHERE eid=?1";
+            s.touch = "INSERT INTO " + s.table + "(eid,seq) VALUES(?2,?1) "
+                      "ON CONFLICT(eid) DO UPDATE SET seq=excluded.seq";
+            s.hash_scan = "SELECT eid,created,deleted," + blob_literal_free_join(both, ",") +
+                          " FROM " + s.table + " ORDER BY eid";
+            s.changes = "SELECT seq,eid FROM " + s.table + " WHERE seq>?1 ORDER BY seq LIMIT ?2";
+            out.push_back(std::move(s));
+        }
+        return out;
+    }();
+    return all;
+}
+
+const KindSql& sql_for(Kind k) { return kind_sql()[std::size_t(k)]; }
+
+RowState read_row(const Statement& st, Kind kind, const Id128& id, int first_col) {
+    const auto& k = kind_def(kind);
+    RowState r = RowState::empty(kind, id);
+    r.created = read_stamp(st, first_col);
+    r.deleted = read_stamp(st, first_col + 1);
+    for (std::size_t i = 0; i < k.fields.size(); ++i) {
+        int vc = first_col + 2 + int(2 * i);
+        r.values[i] = read_field(st, vc, k.fields[i]);
+        auto c = read_stamp(st, vc + 1);
+        if (r.deleted && !kept_on_tombstone(k.fields[i])) c = std::nullopt;
+        else if (!c) c = r.created;
+        r.clocks[i] = c;
+    }
+    return r;
+}
+
+std::string migration_1() {
+    std::string ddl;
+    for (const auto& k : all_kinds()) {
+        std::string t = table_name(k.kind);
+        bool fts = k.has_searchable();
+        ddl += "CREATE TABLE " + t + "(";
+        ddl += fts ? "rid INTEGER PRIMARY KEY, eid BLOB NOT NULL UNIQUE" : "eid BLOB PRIMARY KEY";
+        ddl += ", created BLOB, deleted BLOB, seq INTEGER NOT NULL";
+        for (const auto& f : k.fields) ddl += ", " + value_column(f) + ", " + clock_column(f) + " BLOB";
+        ddl += fts ? ");\n" : ") WITHOUT ROWID;\n";
+        ddl += "CREATE INDEX " + t + "_seq ON " + t + "(seq);\n";
+        int at = k.field_index("at");
+        for (const auto& f : k.fields) {
+            if (!indexed_ref(k, f)) continue;
+            std::string cols = value_column(f);
+            if (f.subject && at >= 0) cols += ", " + value_column(k.fields[std::size_t(at)]);
+            ddl += "CREATE INDEX " + t + "_" + f.name + " ON " + t + "(" + cols + ");\n";
+        }
+        if (fts) {
+            std::vector<std::string> cols;
+            for (const auto& f : k.fields)
+                if (f.searchable) cols.push_back(f.name);
+            for (const auto& s : k.sets)
+                if (s.searchable) cols.push_back(s.name);
+            ddl += "CREATE VIRTUAL TABLE " + fts_table_name(k.kind) + " USING fts5(" +
+                   blob_literal_free_join(cols, ", ") +
+                   ", content='', contentless_delete=1, "
+                   "tokenize=\"unicode61 remove_diacritics 2\");\n";
+        }
+    }
+    ddl += R"sql(
+CREATE TABLE sdot(eid BLOB NOT NULL, sidx INTEGER NOT NULL, elem TEXT NOT NULL, dot BLOB NOT NULL,
+                  removed INTEGER NOT NULL, PRIMARY KEY(eid, sidx, elem, dot)) WITHOUT ROWID;
+CREATE TABLE subject_alt(eid BLOB NOT NULL, fidx INTEGER NOT NULL, subject BLOB NOT NULL,
+                         PRIMARY KEY(eid, fidx, subject)) WITHOUT ROWID;
+CREATE INDEX subject_alt_subject ON subject_alt(subject);
+CREATE TABLE erased(eid BLOB PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX erased_seq ON erased(seq);
+CREATE TABLE alias(a BLOB NOT NULL, b BLOB NOT NULL, seq INTEGER NOT NULL,
+                   PRIMARY KEY(a, b)) WITHOUT ROWID;
+CREATE INDEX alias_seq ON alias(seq);
+CREATE TABLE oplog(eid BLOB NOT NULL, op BLOB NOT NULL, body BLOB NOT NULL,
+                   PRIMARY KEY(eid, op)) WITHOUT ROWID;
+CREATE TABLE outbox(n INTEGER PRIMARY KEY, eid BLOB NOT NULL, op BLOB NOT NULL UNIQUE,
+                    body BLOB NOT NULL);
+CREATE INDEX outbox_eid ON outbox(eid);
+CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;
+)sql";
+    return ddl;
+}
+
+}  // namespace
+
+std::string table_name(Kind kind) { return std::string("k_") + kind_name(kind); }
+std::string value_column(const FieldDef& f) { return "f_" + f.name; }
+std::string clock_column(const FieldDef& f) { return "c_" + f.name; }
+std::string fts_table_name(Kind kind) { return std::string("fts_") + kind_name(kind); }
+
+RowState RowState::empty(Kind kind, const Id128& id) {
+    RowState r;
+    r.kind = kind;
+    r.id = id;
+    std::size_t n = kind_def(kind).fields.size();
+    r.values.assign(n, Value{});
+    r.clocks.assign(n, std::nullopt);
+    return r;
+}
+
+// ---- WriteTxn ---------------------------------------------------------------------------
+
+WriteTxn::WriteTxn(Store& store) : store_(store), txn_(store.db()) {}
+
+WriteTxn::~WriteTxn() {
+    if (!committed_) {
+        // In-memory caches (erased ids, aliases, sequence) may hold this transaction's
+        // changes: roll back first, then reload them from what the database kept.
+        txn_.rollback();
+        (void)store_.load_caches();
+    }
+}
+
+Status WriteTxn::commit() {
+    Status s = txn_.commit();
+    committed_ = s.is_ok();
+    return s;
+}
+
+// ---- Store --------------------------------------------------------------------------------
+
+Result<std::unique_ptr<Store>> Store::open(const std::string& path, const StoreOptions& opts) {
+    OpenOptions o;
+    o.wal = opts.wal;
+    o.synchronous_full = opts.synchronous_full;
+    auto db = Database::open(path, o);
+    if (!db) return db.status();
+    std::unique_ptr<Store> store(new Store(std::move(db).value()));
+    LIAISON_TRY(store->migrate());
+    LIAISON_TRY(store->load_caches());
+    return store;
+}
+
+int Store::storage_version() { return int(db_->query_int("PRAGMA user_version").value_or(-1)); }
+
+Status Store::migrate() {
+    int v = storage_version();
+    if (v < 0) return Status::storage("cannot read the storage version");
+    if (v > kStorageVersion)
+        return Status(Code::kUnsupportedVersion,
+                      "the database was written by a newer Liaison (storage version " +
+                          std::to_string(v) + ", this build reads up to " +
+                          std::to_string(kStorageVersion) + ")");
+    // Numbered migrations: each runs once, in its own transaction, with the version bump.
+    using Migration = std::string (*)();
+    static const Migration kMigrations[] = {migration_1};
+    for (int next = v + 1; next <= kStorageVersion; ++next) {
+        Transaction t(*db_);
+        LIAISON_TRY(t.begun());
+        LIAISON_TRY(db_->exec(kMigrations[next - 1]()));
+        LIAISON_TRY(db_->exec("PRAGMA user_version=" + std::to_string(next)));
+        LIAISON_TRY(t.commit());
+    }
+    return Status::ok();
+}
+
+Status Store::load_caches() {
+    erased_.clear();
+    parent_.clear();
+    members_.clear();
+    seq_ = 0;
+    for (const auto& s : kind_sql()) {
+        auto q = db_->query_int("SELECT coalesce(max(seq),0) FROM " + s.table);
+        if (!q) return Status::storage("cannot read " + s.table);
+        seq_ = std::max(seq_, *q);
+    }
+    for (const char* t : {"erased", "alias"}) {
+        auto q = db_->query_int(std::string("SELECT coalesce(max(seq),0) FROM ") + t);
+        if (!q) return Status::storage(std::string("cannot read ") + t);
+        seq_ = std::max(seq_, *q);
+    }
+    {
+        auto st = db_->prepare("SELECT eid FROM erased");
+        if (!st) return st.status();
+        while (st->step() == Step::kRow) erased_.insert(read_id(*st, 0));
+    }
+    {
+        auto st = db_->prepare("SELECT a,b FROM alias");
+        if (!st) return st.status();
+        while (st->step() == Step::kRow) union_edge(read_id(*st, 0), read_id(*st, 1));
+    }
+    return Status::ok();
+}
+
+std::optional<std::string> Store::meta_get(const std::string& key) {
+    auto& st = db_->cached("SELECT value FROM meta WHERE key=?1");
+    st.bind(1, std::string_view(key));
+    if (st.step() != Step::kRow) return std::nullopt;
+    return st.column_text(0);
+}
+
+Status Store::meta_set(const std::string& key, const std::string& value) {
+    auto& st = db_->cached("INSERT INTO meta(key,value) VALUES(?1,?2) "
+                           "ON CONFLICT(key) DO UPDATE SET value=excluded.value");
+    st.bind(1, std::string_view(key)).bind(2, std::string_view(value));
+    return st.run();
+}
+
+Result<bool> Store::insert_created(Kind kind, const Id128& id, const Stamp& stamp,
+                                   const std::vector<Value>& values) {
+    const auto& k = kind_def(kind);
+    auto& st = db_->cached(sql_for(kind).insert_created);
+    auto e = stamp.encode();
+    st.bind_blob_static(1, id.bytes.data(), 16).bind_blob_static(2, e.data(), e.size());
+    st.bind(3, next_seq());
+    for (std::size_t i = 0; i < k.fields.size(); ++i) bind_field(st, int(i) + 4, k.fields[i], values[i]);
+    LIAISON_TRY(st.run());
+    return db_->changes() > 0;
+}
+
+Result<LwwOutcome> Store::lww_update(Kind kind, const Id128& id, int field, const Value& value,
+                                     const Stamp& stamp) {
+    const auto& f = kind_def(kind).fields[std::size_t(field)];
+    auto& st = db_->cached(sql_for(kind).lww_update[std::size_t(field)]);
+    auto e = stamp.encode();
+    bind_field(st, 1, f, value);
+    st.bind_blob_static(2, e.data(), e.size()).bind(3, next_seq());
+    st.bind_blob_static(4, id.bytes.data(), 16);
+    LIAISON_TRY(st.run());
+    if (db_->changes() > 0) return LwwOutcome::kApplied;
+    auto& probe = db_->cached(sql_for(kind).load);
+    probe.bind_blob_static(1, id.bytes.data(), 16);
+    bool exists = probe.step() == Step::kRow;
+    probe.reset();
+    return exists ? LwwOutcome::kLost : LwwOutcome::kAbsent;
+}
+
+Status Store::insert_field_only(Kind kind, const Id128& id, int field, const Value& value,
+                                const Stamp& stamp) {
+    const auto& f = kind_def(kind).fields[std::size_t(field)];
+    auto& st = db_->cached(sql_for(kind).insert_field_only[std::size_t(field)]);
+    st.bind_blob_static(1, id.bytes.data(), 16).bind(2, next_seq());
+    bind_field(st, 3, f, value);
+    bind_stamp(st, 4, stamp);
+    return st.run();
+}
+
+Result<std::optional<RowState>> Store::load_row(Kind kind, const Id128& id) {
+    auto& st = db_->cached(sql_for(kind).load);
+    st.bind_blob_static(1, id.bytes.data(), 16);
+    auto s = st.step();
+    if (s == Step::kError) return Status::storage(st.error());
+    if (s == Step::kDone) return std::optional<RowState>{};
+    return std::optional<RowState>(read_row(st, kind, id, 0));
+}
+
+Status Store::write_row(const RowState& row) {
+    const auto& k = kind_def(row.kind);
+    auto& st = db_->cached(sql_for(row.kind).upsert);
+    bind_id(st, 1, row.id);
+    bind_opt_stamp(st, 2, row.created);
+    bind_opt_stamp(st, 3, row.deleted);
+    st.bind(4, next_seq());
+    for (std::size_t i = 0; i < k.fields.size(); ++i) {
+        bool dropped = row.deleted && !kept_on_tombstone(k.fields[i]);
+        int vc = 5 + int(2 * i);
+        if (dropped) {
+            st.bind_null(vc).bind_null(vc + 1);
+            continue;
+        }
+        bind_field(st, vc, k.fields[i], row.values[i]);
+        // Canonical clock: NULL when it is the row's create stamp (or there is none).
+        if (!row.clocks[i] || (row.created && *row.clocks[i] == *row.created)) st.bind_null(vc + 1);
+        else bind_stamp(st, vc + 1, *row.clocks[i]);
+    }
+    return st.run();
+}
+
+Status Store::delete_row(Kind kind, const Id128& id) {
+    if (sql_for(kind).searchable) LIAISON_TRY(unindex(kind, id));
+    auto& st = db_->cached(sql_for(kind).remove);
+    bind_id(st, 1, id);
+    return st.run();
+}
+
+Result<std::vector<Id128>> Store::ids_where(Kind kind, int field, const std::string& value) {
+    const auto& f = kind_def(kind).fields[std::size_t(field)];
+    auto& st = db_->cached(sql_for(kind).ids_where[std::size_t(field)]);
+    bind_field(st, 1, f, value);
+    std::vector<Id128> out;
+    Step s;
+    while ((s = st.step()) == Step::kRow) out.push_back(read_id(st, 0));
+    if (s == Step::kError) return Status::storage(st.error());
+    return out;
+}
+
+Result<bool> Store::add_dot(const Id128& id, int set, const std::string& elem, const Stamp& dot) {
+    auto& st = db_->cached("INSERT INTO sdot(eid,sidx,elem,dot,removed) VALUES(?1,?2,?3,?4,0) "
+                           "ON CONFLICT DO NOTHING");
+    auto e = dot.encode();
+    st.bind_blob_static(1, id.bytes.data(), 16).bind(2, std::int64_t(set));
+    st.bind_static(3, elem).bind_blob_static(4, e.data(), e.size());
+    LIAISON_TRY(st.run());
+    return db_->changes() > 0;
+}
+
+Result<bool> Store::remove_dot(const Id128& id, int set, const std::string& elem, const Stamp& dot) {
+    auto& st = db_->cached("INSERT INTO sdot(eid,sidx,elem,dot,removed) VALUES(?1,?2,?3,?4,1) "
+                           "ON CONFLICT DO UPDATE SET removed=1 WHERE removed=0");
+    auto e = dot.encode();
+    st.bind_blob_static(1, id.bytes.data(), 16).bind(2, std::int64_t(set));
+    st.bind_static(3, elem).bind_blob_static(4, e.data(), e.size());
+    LIAISON_TRY(st.run());
+    return db_->changes() > 0;
+}
+
+Result<std::vector<DotRow>> Store::load_dots(const Id128& id) {
+    auto& st = db_->cached("SELECT sidx,elem,dot,removed FROM sdot WHERE eid=?1 "
+                           "ORDER BY sidx,elem,dot");
+    st.bind_blob_static(1, id.bytes.data(), 16);
+    std::vector<DotRow> out;
+    Step s;
+    while ((s = st.step()) == Step::kRow) {
+        DotRow d;
+        d.set = int(st.column_int(0));
+        d.elem = st.column_text(1);
+        auto b = st.column_blob(2);
+        if (auto stamp = Stamp::decode(b.data(), b.size())) d.dot = *stamp;
+        d.removed = st.column_int(3) != 0;
+        out.push_back(std::move(d));
+    }
+    if (s == Step::kError) return Status::storage(st.error());
+    return out;
+}
+
+Status Store::delete_dots(const Id128& id) {
+    auto& st = db_->cached("DELETE FROM sdot WHERE eid=?1");
+    bind_id(st, 1, id);
+    return st.run();
+}
+
+Status Store::touch_row(Kind kind, const Id128& id) {
+    auto& st = db_->cached(sql_for(kind).touch);
+    st.bind(1, next_seq());
+    bind_id(st, 2, id);
+    return st.run();
+}
+
+Result<std::vector<std::pair<int, Id128>>> Store::load_subject_alt(const Id128& id) {
+    auto& st = db_->cached("SELECT fidx,subject FROM subject_alt WHERE eid=?1 ORDER BY fidx,subject");
+    bind_id(st, 1, id);
+    std::vector<std::pair<int, Id128>> out;
+    Step s;
+    while ((s = st.step()) == Step::kRow) out.emplace_back(int(st.column_int(0)), read_id(st, 1));
+    if (s == Step::kError) return Status::storage(st.error());
+    return out;
+}
+
+Status Store::add_subject_alt(const Id128& id, int field, const Id128& subject) {
+    auto& st = db_->cached("INSERT OR IGNORE INTO subject_alt(eid,fidx,subject) VALUES(?1,?2,?3)");
+    bind_id(st, 1, id);
+    st.bind(2, std::int64_t(field));
+    bind_id(st, 3, subject);
+    return st.run();
+}
+
+Status Store::remove_subject_alt(const Id128& id, int field, const Id128& subject) {
+    auto& st = db_->cached("DELETE FROM subject_alt WHERE eid=?1 AND fidx=?2 AND subject=?3");
+    bind_id(st, 1, id);
+    st.bind(2, std::int64_t(field));
+    bind_id(st, 3, subject);
+    return st.run();
+}
+
+Result<std::vector<Id128>> Store::ids_with_subject_alt(const Id128& subject) {
+    auto& st = db_->cached("SELECT eid FROM subject_alt WHERE subject=?1");
+    bind_id(st, 1, subject);
+    std::vector<Id128> out;
+    Step s;
+    while ((s = st.step()) == Step::kRow) out.push_back(read_id(st, 0));
+    if (s == Step::kError) return Status::storage(st.error());
+    return out;
+}
+
+Status Store::mark_erased(const Id128& id) {
+    if (erased_.count(id)) return Status::ok();
+    auto& st = db_->cached("INSERT OR IGNORE INTO erased(eid,seq) VALUES(?1,?2)");
+    bind_id(st, 1, id);
+    st.bind(2, next_seq());
+    LIAISON_TRY(st.run());
+    erased_.insert(id);
+    return Status::ok();
+}
+
+Id128 Store::root_of(const Id128& id) const {
+    auto it = parent_.find(id);
+    return it == parent_.end() ? id : it->second;
+}
+
+std::vector<Id128> Store::component_of(const Id128& id) const {
+    Id128 root = root_of(id);
+    auto it = members_.find(root);
+    if (it == members_.end()) return {id};
+    return it->second;
+}
+
+void Store::union_edge(const Id128& a, const Id128& b) {
+    Id128 ra = root_of(a), rb = root_of(b);
+    if (ra == rb) return;
+    if (rb < ra) std::swap(ra, rb);
+    // Every member of rb's component now points at ra (components are small: duplicates).
+    std::vector<Id128> moved = component_of(rb);
+    auto& dst = members_[ra];
+    if (dst.empty()) dst.push_back(ra);
+    for (const auto& m : moved) {
+        parent_[m] = ra;
+        dst.push_back(m);
+    }
+    parent_[ra] = ra;
+    members_.erase(rb);
+    std::sort(dst.begin() + 1, dst.end());
+}
+
+Result<bool> Store::add_alias_edge(const Id128& a, const Id128& b) {
+    Id128 lo = std::min(a, b), hi = std::max(a, b);
+    auto& st = db_->cached("INSERT OR IGNORE INTO alias(a,b,seq) VALUES(?1,?2,?3)");
+    bind_id(st, 1, lo);
+    bind_id(st, 2, hi);
+    st.bind(3, next_seq());
+    LIAISON_TRY(st.run());
+    if (db_->changes() == 0) return false;
+    union_edge(lo, hi);
+    return true;
+}
+
+Result<bool> Store::log_op(const Id128& entity, const Stamp& stamp, std::string_view body) {
+    auto& st = db_->cached("INSERT OR IGNORE INTO oplog(eid,op,body) VALUES(?1,?2,?3)");
+    auto e = stamp.encode();
+    st.bind_blob_static(1, entity.bytes.data(), 16).bind_blob_static(2, e.data(), e.size());
+    st.bind_blob_static(3, body.data(), body.size());
+    LIAISON_TRY(st.run());
+    return db_->changes() > 0;
+}
+
+bool Store::has_op(const Id128& entity, const Stamp& stamp) {
+    auto& st = db_->cached("SELECT 1 FROM oplog WHERE eid=?1 AND op=?2");
+    auto e = stamp.encode();
+    st.bind_blob_static(1, entity.bytes.data(), 16).bind_blob_static(2, e.data(), e.size());
+    return st.step() == Step::kRow;
+}
+
+Status Store::purge_ops(const Id128& entity) {
+    auto& st = db_->cached("DELETE FROM oplog WHERE eid=?1");
+    bind_id(st, 1, entity);
+    return st.run();
+}
+
+std::int64_t Store::op_count() { return db_->query_int("SELECT count(*) FROM oplog").value_or(0); }
+
+Status Store::outbox_push(const Id128& entity, const Stamp& stamp, std::string_view body) {
+    auto& st = db_->cached("INSERT INTO outbox(eid,op,body) VALUES(?1,?2,?3)");
+    auto e = stamp.encode();
+    st.bind_blob_static(1, entity.bytes.data(), 16).bind_blob_static(2, e.data(), e.size());
+    st.bind_blob_static(3, body.data(), body.size());
+    return st.run();
+}
+
+Result<std::vector<Store::OutboxRow>> Store::outbox_peek(std::size_t limit) {
+    auto& st = db_->cached("SELECT n,eid,op,body FROM outbox ORDER BY n LIMIT ?1");
+    st.bind(1, std::int64_t(limit));
+    std::vector<OutboxRow> out;
+    Step s;
+    while ((s = st.step()) == Step::kRow) {
+        OutboxRow r;
+        r.n = st.column_int(0);
+        r.entity = read_id(st, 1);
+        r.stamp = read_stamp(st, 2).value_or(Stamp{});
+        r.body = std::string(st.column_blob(3));
+        out.push_back(std::move(r));
+    }
+    if (s == Step::kError) return Status::storage(st.error());
+    return out;
+}
+
+Status Store::outbox_remove(const Stamp& stamp) {
+    auto& st = db_->cached("DELETE FROM outbox WHERE op=?1");
+    bind_stamp(st, 1, stamp);
+    return st.run();
+}
+
+Status Store::outbox_purge(const Id128& entity) {
+    auto& st = db_->cached("DELETE FROM outbox WHERE eid=?1");
+    bind_id(st, 1, entity);
+    return st.run();
+}
+
+std::int64_t Store::outbox_size() {
+    return db_->query_int("SELECT count(*) FROM outbox").value_or(0);
+}
+
+Status Store::reindex(Kind kind, const Id128& id) {
+    const auto& k = kind_def(kind);
+    if (!k.has_searchable()) return Status::ok();
+    const std::string t = table_name(kind);
+    std::vector<std::string> cols;
+    for (const auto& f : k.fields)
+        if (f.searchable) cols.push_back(value_column(f));
+    auto& sel = db_->cached("SELECT rid,created IS NOT NULL AND deleted IS NULL," +
+                            blob_literal_free_join(cols, ",") + " FROM " + t + " WHERE eid=?1");
+    bind_id(sel, 1, id);
+    if (sel.step() != Step::kRow) return Status::ok();
+    std::int64_t rid = sel.column_int(0);
+    bool visible = sel.column_int(1) != 0;
+    std::vector<std::string> texts;
+    std::size_t c = 2;
+    for (const auto& f : k.fields) {
+        if (!f.searchable) continue;
+        std::string v(sel.column_text_view(int(c++)));
+        if (f.type == FieldType::kPhone) {
+            // Index the digits, and the last nine digits, so "+33 6 12 34 56 78" is found by
+            // "0612345678" (national form) as well as by "33612345678".
+            std::string d;
+            for (char ch : v)
+                if (ch >= '0' && ch <= '9') d += ch;
+            v = d.size() > 9 ? d + " " + d.substr(d.size() - 9) : d;
+        }
+        texts.push_back(std::move(v));
+    }
+    sel.reset();
+    for (std::size_t si = 0; si < k.sets.size(); ++si) {
+        if (!k.sets[si].searchable) continue;
+        auto& ds = db_->cached("SELECT DISTINCT elem FROM sdot WHERE eid=?1 AND sidx=?2 AND removed=0");
+        bind_id(ds, 1, id);
+        ds.bind(2, std::int64_t(si));
+        std::string joined;
+        while (ds.step() == Step::kRow) {
+            std::string e(ds.column_text_view(0));
+            if (k.sets[si].elem == ElemType::kHandle) {
+                // "platform:handle:audience": only the handle is searched.
+                auto a = e.find(':'), b = e.rfind(':');
+                if (a != std::string::npos && b != a) e = e.substr(a + 1, b - a - 1);
+            }
+            joined += e + " ";
+        }
+        texts.push_back(std::move(joined));
+    }
+    const std::string fts = fts_table_name(kind);
+    auto& del = db_->cached("DELETE FROM " + fts + " WHERE rowid=?1");
+    del.bind(1, rid);
+    LIAISON_TRY(del.run());
+    if (!visible) return Status::ok();
+    std::string qs;
+    for (std::size_t i = 0; i < texts.size(); ++i) qs += ",?" + std::to_string(i + 2);
+    auto& ins = db_->cached("INSERT INTO " + fts + "(rowid," +
+                            [&] {
+                                std::vector<std::string> names;
+                                for (const auto& f : k.fields)
+                                    if (f.searchable) names.push_back(f.name);
+                                for (const auto& s : k.sets)
+                                    if (s.searchable) names.push_back(s.name);
+                                return blob_literal_free_join(names, ",");
+                            }() +
+                            ") VALUES(?1" + qs + ")");
+    ins.bind(1, rid);
+    for (std::size_t i = 0; i < texts.size(); ++i) ins.bind(int(i) + 2, std::string_view(texts[i]));
+    return ins.run();
+}
+
+Status Store::unindex(Kind kind, const Id128& id) {
+    if (!kind_def(kind).has_searchable()) return Status::ok();
+    auto& sel = db_->cached("SELECT rid FROM " + table_name(kind) + " WHERE eid=?1");
+    bind_id(sel, 1, id);
+    if (sel.step() != Step::kRow) return Status::ok();
+    std::int64_t rid = sel.column_int(0);
+    sel.reset();
+    auto& del = db_->cached("DELETE FROM " + fts_table_name(kind) + " WHERE rowid=?1");
+    del.bind(1, rid);
+    return del.run();
+}
+
+Result<std::vector<Store::Change>> Store::changes_since(std::int64_t after, std::size_t limit) {
+    std::vector<Change> out;
+    for (const auto& k : all_kinds()) {
+        auto& st = db_->cached(sql_for(k.kind).changes);
+        st.bind(1, after).bind(2, std::int64_t(limit));
+        Step s;
+        while ((s = st.step()) == Step::kRow)
+            out.push_back({Change::Type::kEntity, st.column_int(0), k.kind, read_id(st, 1), {}});
+        if (s == Step::kError) return Status::storage(st.error());
+    }
+    {
+        auto& st = db_->cached("SELECT seq,eid FROM erased WHERE seq>?1 ORDER BY seq LIMIT ?2");
+        st.bind(1, after).bind(2, std::int64_t(limit));
+        while (st.step() == Step::kRow)
+            out.push_back({Change::Type::kErased, st.column_int(0), Kind::kInfluencer, read_id(st, 1), {}});
+    }
+    {
+        auto& st = db_->cached("SELECT seq,a,b FROM alias WHERE seq>?1 ORDER BY seq LIMIT ?2");
+        st.bind(1, after).bind(2, std::int64_t(limit));
+        while (st.step() == Step::kRow)
+            out.push_back({Change::Type::kAlias, st.column_int(0), Kind::kInfluencer,
+                           read_id(st, 1), read_id(st, 2)});
+    }
+    std::sort(out.begin(), out.end(), [](const Change& a, const Change& b) { return a.seq < b.seq; });
+    if (out.size() > limit) out.resize(limit);
+    return out;
+}
+
+Result<std::optional<EntitySnapshot>> Store::snapshot(Kind kind, const Id128& id) {
+    auto row = load_row(kind, id);
+    if (!row) return row.status();
+    if (!row.value()) return std::optional<EntitySnapshot>{};
+    EntitySnapshot snap;
+    snap.row = std::move(*row.value());
+    auto dots = load_dots(id);
+    if (!dots) return dots.status();
+    snap.dots = std::move(dots.value());
+    auto alt = load_subject_alt(id);
+    if (!alt) return alt.status();
+    snap.subject_alt = std::move(alt.value());
+    return std::optional<EntitySnapshot>(std::move(snap));
+}
+
+Result<std::string> Store::state_hash() {
+    Sha256 h;
+    h.update("liaison-state-v1");
+    for (const auto& k : all_kinds()) {
+        auto st = db_->prepare(sql_for(k.kind).hash_scan);
+        if (!st) return st.status();
+        h.update("K", 1);
+        h.update(k.name);
+        Step s;
+        while ((s = st->step()) == Step::kRow) {
+            Id128 id = read_id(*st, 0);
+            RowState r = read_row(*st, k.kind, id, 1);
+            h.update(id.bytes.data(), 16);
+            hash_stamp(h, r.created);
+            hash_stamp(h, r.deleted);
+            for (std::size_t i = 0; i < k.fields.size(); ++i) {
+                if (r.deleted && !kept_on_tombstone(k.fields[i])) continue;
+                hash_value(h, r.values[i]);
+                hash_stamp(h, r.clocks[i]);
+            }
+        }
+        if (s == Step::kError) return Status::storage(st->error());
+    }
+    struct Scan {
+        const char* tag;
+        const char* sql;
+    };
+    for (const Scan& scan : {Scan{"D", "SELECT eid,sidx,elem,dot,removed FROM sdot ORDER BY eid,sidx,elem,dot"},
+                             Scan{"A", "SELECT eid,fidx,subject FROM subject_alt ORDER BY eid,fidx,subject"},
+                             Scan{"E", "SELECT eid FROM erased ORDER BY eid"},
+                             Scan{"M", "SELECT a,b FROM alias ORDER BY a,b"}}) {
+        auto st = db_->prepare(scan.sql);
+        if (!st) return st.status();
+        h.update(scan.tag, 1);
+        Step s;
+        while ((s = st->step()) == Step::kRow) {
+            for (int c = 0; c < st->column_count(); ++c) {
+                Value v = st->column_value(c);
+                hash_value(h, v);
+            }
+        }
+        if (s == Step::kError) return Status::storage(st->error());
+    }
+    return Sha256::hex(h.finish());
+}
+
+}  // namespace liaison::core

@@ -1,0 +1,222 @@
+// The SQLite store of one replica (a browser, or the server's central record).
+//
+// What it holds (tables are described in docs/STORAGE.md; migrations are numbered):
+// - current state, one table per kind (`k_<kind>`): each field's value and, when it differs
+//   from the row's create stamp, the stamp of the operation that wrote it (its LWW clock);
+// - set elements with their dots (`sdot`), live or removed;
+// - erased ids (`erased`), duplicate-merge edges (`alias`), alternate subjects (`subject_alt`);
+// - the operation log (`oplog`), the outbox of local operations not yet acknowledged
+//   (`outbox`), and small metadata (`meta`: replica id, clock, cursor).
+// Every state change takes the next value of a store-wide sequence (`seq`), so "what changed
+// since N" is an indexed range scan; on the server that sequence is the sync cursor.
+//
+// The store knows the record model but not the merge rules: it offers primitive, typed writes
+// (insert a created row, a conditional LWW update, add a dot, join a row, purge an entity) and
+// the sync layer composes them (sync/merge.hpp). Every write must happen inside a WriteTxn.
+//
+// Thread-safety: one thread at a time. Caches (erased ids, alias roots) are kept coherent with
+// the database by WriteTxn: a transaction that rolls back reloads them.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "core/model/ids.hpp"
+#include "core/model/schema.hpp"
+#include "core/storage/sqlite.hpp"
+#include "core/util/sha256.hpp"
+#include "core/util/status.hpp"
+
+namespace liaison::core {
+
+// Latest storage format this build writes (PRAGMA user_version), see docs/STORAGE.md.
+inline constexpr int kStorageVersion = 1;
+
+// The full state of one entity row, with effective clocks (a field written by the create
+// carries the create stamp).
+struct RowState {
+    Kind kind = Kind::kInfluencer;
+    Id128 id;
+    std::optional<Stamp> created;  // smallest create stamp seen
+    std::optional<Stamp> deleted;  // smallest delete stamp seen (logs only): a tombstone
+    std::vector<Value> values;     // indexed like kind_def(kind).fields
+    std::vector<std::optional<Stamp>> clocks;
+
+    static RowState empty(Kind kind, const Id128& id);
+    bool visible() const { return created.has_value() && !deleted.has_value(); }
+};
+
+struct DotRow {
+    int set = 0;  // index in kind_def(kind).sets
+    std::string elem;
+    Stamp dot;
+    bool removed = false;
+    bool operator==(const DotRow&) const = default;
+};
+
+// What a sync pull carries for one entity: its row, its set dots and its alternate subjects.
+struct EntitySnapshot {
+    RowState row;
+    std::vector<DotRow> dots;
+    std::vector<std::pair<int, Id128>> subject_alt;  // (field index, subject id)
+    std::int64_t seq = 0;
+};
+
+enum class LwwOutcome { kApplied, kLost, kAbsent };
+
+struct StoreOptions {
+    bool wal = false;
+    bool synchronous_full = false;
+};
+
+class Store;
+
+// A write transaction on the store. Rolls back (and resyncs the store's caches) unless
+// committed. Requires: no other WriteTxn is open on the same store.
+class WriteTxn {
+public:
+    explicit WriteTxn(Store& store);
+    ~WriteTxn();
+    WriteTxn(const WriteTxn&) = delete;
+    WriteTxn& operator=(const WriteTxn&) = delete;
+    const Status& begun() const { return txn_.begun(); }
+    Status commit();
+
+private:
+    Store& store_;
+    Transaction txn_;
+    bool committed_ = false;
+};
+
+class Store {
+public:
+    // Opens or creates the file and migrates it to kStorageVersion. A file written by a newer
+    // build is refused with kUnsupportedVersion (never silently downgraded).
+    static Result<std::unique_ptr<Store>> open(const std::string& path, const StoreOptions& opts);
+
+    Database& db() { return *db_; }
+    int storage_version();
+
+    // ---- Sequence -----------------------------------------------------------------------
+    std::int64_t last_seq() const { return seq_; }
+
+    // ---- Metadata (small key/value) -----------------------------------------------------
+    std::optional<std::string> meta_get(const std::string& key);
+    Status meta_set(const std::string& key, const std::string& value);
+
+    // ---- Rows -----------------------------------------------------------------------------
+    // Inserts a row made by a create when no row with that id exists. Returns false (and writes
+    // nothing) when the row exists.
+    Result<bool> insert_created(Kind kind, const Id128& id, const Stamp& stamp,
+                                const std::vector<Value>& values);
+    // Writes `value` into `field` iff `stamp` is greater than the field's effective clock and
+    // the row is not a tombstone.
+    Result<LwwOutcome> lww_update(Kind kind, const Id128& id, int field, const Value& value,
+                                  const Stamp& stamp);
+    // Inserts a row holding only one field (a field operation that arrived before its create).
+    Status insert_field_only(Kind kind, const Id128& id, int field, const Value& value,
+                             const Stamp& stamp);
+    Result<std::optional<RowState>> load_row(Kind kind, const Id128& id);
+    // Replaces the row with `row` (normalising clocks), assigning a new seq.
+    Status write_row(const RowState& row);
+    Status delete_row(Kind kind, const Id128& id);
+    // Rows of `kind` whose field `field` equals `value` (text). Used for erase cascades.
+    Result<std::vector<Id128>> ids_where(Kind kind, int field, const std::string& value);
+
+    // ---- Sets -----------------------------------------------------------------------------
+    // Adds a live dot unless the dot is known (live or removed). Returns true if added.
+    Result<bool> add_dot(const Id128& id, int set, const std::string& elem, const Stamp& dot);
+    // Marks the dot removed (inserting it as removed if unseen). Returns true if it changed.
+    Result<bool> remove_dot(const Id128& id, int set, const std::string& elem, const Stamp& dot);
+    Result<std::vector<DotRow>> load_dots(const Id128& id);
+    Status delete_dots(const Id128& id);
+    // Gives the row a new seq (a set changed) without touching its fields; inserts an empty
+    // row (no create seen yet) if there is none.
+    Status touch_row(Kind kind, const Id128& id);
+
+    // ---- Alternate subjects (duplicate creates naming different subjects) -----------------
+    Result<std::vector<std::pair<int, Id128>>> load_subject_alt(const Id128& id);
+    Status add_subject_alt(const Id128& id, int field, const Id128& subject);
+    Status remove_subject_alt(const Id128& id, int field, const Id128& subject);
+    // Entities of `kind` naming `subject` in an alternate subject.
+    Result<std::vector<Id128>> ids_with_subject_alt(const Id128& subject);
+
+    // ---- Erase and aliases (cached in memory) ---------------------------------------------
+    bool is_erased(const Id128& id) const { return erased_.count(id) != 0; }
+    Status mark_erased(const Id128& id);
+    std::size_t erased_count() const { return erased_.size(); }
+    // Root of the id's duplicate component (the smallest id), or the id itself.
+    Id128 root_of(const Id128& id) const;
+    // Members of the id's component, root first; just {id} when it has no alias.
+    std::vector<Id128> component_of(const Id128& id) const;
+    // Records the edge a-b (stored with the smaller id first). Returns false if known.
+    Result<bool> add_alias_edge(const Id128& a, const Id128& b);
+
+    // ---- Operation log and outbox ---------------------------------------------------------
+    // Records an applied operation. Returns false if (entity, stamp) was already logged.
+    Result<bool> log_op(const Id128& entity, const Stamp& stamp, std::string_view body);
+    bool has_op(const Id128& entity, const Stamp& stamp);
+    Status purge_ops(const Id128& entity);
+    std::int64_t op_count();
+    Status outbox_push(const Id128& entity, const Stamp& stamp, std::string_view body);
+    struct OutboxRow {
+        std::int64_t n;
+        Id128 entity;
+        Stamp stamp;
+        std::string body;
+    };
+    Result<std::vector<OutboxRow>> outbox_peek(std::size_t limit);
+    Status outbox_remove(const Stamp& stamp);
+    Status outbox_purge(const Id128& entity);
+    std::int64_t outbox_size();
+
+    // ---- Full-text search index (kinds with searchable fields) ----------------------------
+    Status reindex(Kind kind, const Id128& id);
+    Status unindex(Kind kind, const Id128& id);
+
+    // ---- Changes since a sequence number (sync pulls) -------------------------------------
+    struct Change {
+        enum class Type { kEntity, kAlias, kErased } type;
+        std::int64_t seq;
+        Kind kind;
+        Id128 id;        // entity, erased id, or alias edge's first id
+        Id128 other;     // alias edge's second id
+    };
+    // Up to `limit` changes with seq > after, in seq order.
+    Result<std::vector<Change>> changes_since(std::int64_t after, std::size_t limit);
+    Result<std::optional<EntitySnapshot>> snapshot(Kind kind, const Id128& id);
+
+    // ---- Canonical state hash -------------------------------------------------------------
+    // SHA-256 over every state table in a canonical order and encoding (docs/SYNC.md §State
+    // hash): equal iff the replicas hold the same state. Excludes the op log, outbox, meta and
+    // sequence numbers, which legitimately differ between replicas.
+    Result<std::string> state_hash();
+
+private:
+    friend class WriteTxn;
+    explicit Store(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+    Status migrate();
+    Status load_caches();
+    std::int64_t next_seq() { return ++seq_; }
+    void union_edge(const Id128& a, const Id128& b);
+
+    std::unique_ptr<Database> db_;
+    std::int64_t seq_ = 0;
+    std::unordered_set<Id128, Id128Hash> erased_;
+    // Union-find over alias edges: parent pointers, roots are the smallest ids.
+    std::unordered_map<Id128, Id128, Id128Hash> parent_;
+    std::unordered_map<Id128, std::vector<Id128>, Id128Hash> members_;  // root -> members
+};
+
+// Column and table names of the generated schema, shared with queries.
+std::string table_name(Kind kind);
+std::string value_column(const FieldDef& f);
+std::string clock_column(const FieldDef& f);
+std::string fts_table_name(Kind kind);
+
+}  // namespace liaison::core

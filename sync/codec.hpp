@@ -1,0 +1,41 @@
+// Encodings of operations and protocol messages, with cereal.
+//
+// Binary (compact, the default on the wire): one type byte, one format version byte, then a
+// cereal PortableBinary payload (little-endian on every host). Decoding checks the type, the
+// version, every length against the limits of protocol.hpp before allocating, and that the
+// whole input was consumed. JSON (for people and tools) carries the same fields by name, with
+// ids and stamps as text.
+//
+// Decoders never throw and never crash on hostile input: every failure is a Status
+// (malformed, unsupported_version, too_large). Golden fixtures in tests/fixtures/ pin the
+// formats; they are added, never edited.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/util/status.hpp"
+#include "sync/op.hpp"
+#include "sync/protocol.hpp"
+
+namespace liaison::sync {
+
+enum class MessageType : std::uint8_t { kOp = 0x01, kPushRequest = 0x02, kPushReply = 0x03 };
+inline constexpr std::uint8_t kFormatVersion = 1;
+
+std::string encode_op(const Op& op);
+Result<Op> decode_op(std::string_view bytes);
+
+std::string encode_request(const PushRequest& m);
+Result<PushRequest> decode_request(std::string_view bytes);
+std::string encode_reply(const PushReply& m);
+Result<PushReply> decode_reply(std::string_view bytes);
+
+std::string request_to_json(const PushRequest& m);
+Result<PushRequest> request_from_json(std::string_view json);
+std::string reply_to_json(const PushReply& m);
+Result<PushReply> reply_from_json(std::string_view json);
+std::string op_to_json(const Op& op);
+Result<Op> op_from_json(std::string_view json);
+
+}  // namespace liaison::sync

@@ -1,0 +1,121 @@
+#include "sync/hub.hpp"
+
+#include <algorithm>
+
+#include "sync/codec.hpp"
+
+namespace liaison::sync {
+
+Status Hub::authorize(const DeviceContext& device, const Op& op) {
+    const bool central = device.role == Role::kAdmin || device.role == Role::kCentral;
+    if (op.type == OpType::kErase && !central)
+        return {Code::kForbidden, "only the central team may erase a person"};
+    if (op.type == OpType::kMerge && !(central || device.role == Role::kRegional))
+        return {Code::kForbidden, "only central and regional staff may merge duplicates"};
+    if (device.scope.global) return Status::ok();
+
+    const auto& k = core::kind_def(op.kind);
+    std::vector<Value> proposed(k.fields.size());
+    auto current = store_.load_row(op.kind, k.mergeable ? store_.root_of(op.entity) : op.entity);
+    if (!current) return current.status();
+    if (current.value()) {
+        if (!device.scope.covers(*current.value()))
+            return {Code::kOutOfScope, std::string(k.name) + " " + op.entity.to_text()};
+        proposed = current.value()->values;
+    }
+    if (op.type == OpType::kCreate || op.type == OpType::kSet) {
+        for (const auto& w : op.fields) proposed[std::size_t(k.field_index(w.field))] = w.value;
+        if (!device.scope.covers(op.kind, proposed))
+            return {Code::kOutOfScope, std::string(k.name) + ": the change would leave your scope"};
+    }
+    if (op.type == OpType::kMerge) {
+        auto target = store_.load_row(op.kind, store_.root_of(op.target));
+        if (!target) return target.status();
+        if (target.value() && !device.scope.covers(*target.value()))
+            return {Code::kOutOfScope, "merge target " + op.target.to_text()};
+    }
+    return Status::ok();
+}
+
+OpResult Hub::apply_one(const DeviceContext& device, Op op) {
+    OpResult res;
+    res.op = op.id;
+    auto reject = [&](const Status& s) {
+        res.outcome = Outcome::kRejected;
+        res.code = s.code();
+        res.detail = s.detail();
+        ++totals_.rejected;
+        return res;
+    };
+    if (Status v = validate_op(op); !v) return reject(v);
+    const std::uint64_t now = time_.now_ms();
+    if (hlc_millis(op.id.hlc) > now + kMaxFutureMs)
+        return reject({Code::kClockAhead, "stamped " + std::to_string(hlc_millis(op.id.hlc) - now) +
+                                              " ms ahead of the server (server time " +
+                                              std::to_string(now) + ")"});
+    if (!device.replica.is_nil() && op.id.replica != device.replica)
+        return reject({Code::kForbidden, "the operation was not made by this device"});
+    if (Status a = authorize(device, op); !a) return reject(a);
+    clock_.receive(op.id.hlc);
+    auto r = merge_.apply(op, encode_op(op));
+    if (!r) return reject(r.status());
+    res.outcome = r->outcome;
+    switch (r->outcome) {
+        case Outcome::kApplied: ++totals_.accepted; break;
+        case Outcome::kDuplicate: ++totals_.duplicate; break;
+        case Outcome::kErased: ++totals_.erased; res.code = Code::kErased; break;
+        case Outcome::kRejected: return reject(r->status);
+    }
+    return res;
+}
+
+Result<PushReply> Hub::exchange(const DeviceContext& device, const PushRequest& request) {
+    if (request.ops.size() > kMaxOpsPerPush)
+        return Status(Code::kTooLarge, "at most " + std::to_string(kMaxOpsPerPush) + " operations per push");
+    if (request.cursor < 0) return Status::invalid("cursor: must not be negative");
+    std::vector<OpResult> results;
+    if (!request.ops.empty()) {
+        core::WriteTxn txn(store_);
+        LIAISON_TRY(txn.begun());
+        results.reserve(request.ops.size());
+        for (const auto& op : request.ops) results.push_back(apply_one(device, op));
+        LIAISON_TRY(txn.commit());
+    }
+    std::uint32_t limit = std::clamp<std::uint32_t>(request.page_limit, 1, kMaxChangesPerPage);
+    auto reply = pull(device, request.cursor, limit);
+    if (!reply) return reply.status();
+    reply->results = std::move(results);
+    return reply;
+}
+
+Result<PushReply> Hub::pull(const DeviceContext& device, std::int64_t cursor, std::uint32_t limit) {
+    PushReply reply;
+    reply.server_time_ms = time_.now_ms();
+    reply.server_hlc = clock_.state();
+    auto changes = store_.changes_since(cursor, limit);
+    if (!changes) return changes.status();
+    reply.next_cursor = cursor;
+    for (const auto& c : changes.value()) {
+        reply.next_cursor = c.seq;
+        switch (c.type) {
+            case core::Store::Change::Type::kErased: reply.erased.push_back(c.id); break;
+            case core::Store::Change::Type::kAlias: reply.aliases.push_back({c.id, c.other}); break;
+            case core::Store::Change::Type::kEntity: {
+                auto snap = store_.snapshot(c.kind, c.id);
+                if (!snap) return snap.status();
+                if (!snap.value()) break;
+                if (device.scope.covers(snap.value()->row)) {
+                    snap.value()->seq = c.seq;
+                    reply.changes.push_back(std::move(*snap.value()));
+                } else {
+                    reply.evictions.push_back(c.id);
+                }
+                break;
+            }
+        }
+    }
+    reply.has_more = changes.value().size() >= limit;
+    return reply;
+}
+
+}  // namespace liaison::sync

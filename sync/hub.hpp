@@ -1,0 +1,55 @@
+// The hub: the server's side of the sync exchange, as a pure state machine over the central
+// store (no sockets, no threads: liaison-server and the tests are transports around it).
+//
+// One exchange (DESIGN §5): check each pushed operation (schema, clock bound, role, scope,
+// erasure), apply the good ones in one transaction, commit (the acknowledgement follows
+// durability), then read the changes after the device's cursor that its scope covers, up to a
+// page. Per-operation results keep the order of the push. Retrying an exchange whose reply was
+// lost is harmless: its operations come back as duplicates and the cursor has not moved.
+//
+// Thread-safety: one exchange at a time per store (the server serialises writers).
+#pragma once
+
+#include "core/storage/store.hpp"
+#include "sync/hlc.hpp"
+#include "sync/merge.hpp"
+#include "sync/protocol.hpp"
+#include "sync/scope.hpp"
+
+namespace liaison::sync {
+
+struct DeviceContext {
+    Id128 replica;  // nil: not bound to a replica id (any)
+    Role role = Role::kField;
+    Scope scope;
+};
+
+struct ExchangeStats {
+    std::size_t accepted = 0, duplicate = 0, erased = 0, rejected = 0;
+};
+
+class Hub {
+public:
+    Hub(core::Store& store, TimeSource& time) : store_(store), time_(time), clock_(time), merge_(store) {}
+
+    Result<PushReply> exchange(const DeviceContext& device, const PushRequest& request);
+    // The operation path for the server's own writes (REST): authorised and applied like a
+    // pushed operation. Requires: inside a WriteTxn.
+    OpResult apply_one(const DeviceContext& device, Op op);
+
+    HybridClock& clock() { return clock_; }
+    MergeEngine& merge() { return merge_; }
+    const ExchangeStats& totals() const { return totals_; }
+
+private:
+    Status authorize(const DeviceContext& device, const Op& op);
+    Result<PushReply> pull(const DeviceContext& device, std::int64_t cursor, std::uint32_t limit);
+
+    core::Store& store_;
+    TimeSource& time_;
+    HybridClock clock_;
+    MergeEngine merge_;
+    ExchangeStats totals_;
+};
+
+}  // namespace liaison::sync

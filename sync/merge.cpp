@@ -1,0 +1,393 @@
+#include "sync/merge.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "core/model/validate.hpp"
+
+namespace liaison::sync {
+namespace {
+
+using core::FieldDef;
+using core::KindClass;
+using core::KindDef;
+using core::RowState;
+
+bool greater(const std::optional<Stamp>& a, const std::optional<Stamp>& b) {
+    if (!a) return false;
+    if (!b) return true;
+    return *a > *b;
+}
+
+std::optional<Stamp> min_stamp(const std::optional<Stamp>& a, const std::optional<Stamp>& b) {
+    if (!a) return b;
+    if (!b) return a;
+    return std::min(*a, *b);
+}
+
+std::optional<Id128> ref_id(const Value& v) {
+    if (auto s = std::get_if<std::string>(&v)) return Id128::from_text(*s);
+    return std::nullopt;
+}
+
+}  // namespace
+
+const char* op_type_name(OpType t) {
+    switch (t) {
+        case OpType::kCreate: return "create";
+        case OpType::kSet: return "set";
+        case OpType::kAdd: return "add";
+        case OpType::kRemove: return "remove";
+        case OpType::kDelete: return "delete";
+        case OpType::kMerge: return "merge";
+        case OpType::kErase: return "erase";
+    }
+    return "unknown";
+}
+
+const char* outcome_name(Outcome o) {
+    switch (o) {
+        case Outcome::kApplied: return "accepted";
+        case Outcome::kDuplicate: return "duplicate";
+        case Outcome::kErased: return "erased";
+        case Outcome::kRejected: return "rejected";
+    }
+    return "rejected";
+}
+
+Status validate_op(Op& op) {
+    if (static_cast<int>(op.kind) >= core::kKindCount)
+        return {Code::kUnknownKind, "kind " + std::to_string(int(op.kind))};
+    const KindDef& k = core::kind_def(op.kind);
+    if (op.entity.is_nil()) return Status::invalid("entity: an id is required");
+    if (op.id.replica.is_nil() || op.id.hlc == 0) return Status::invalid("the operation has no stamp");
+    switch (op.type) {
+        case OpType::kCreate: {
+            std::vector<Value> values(k.fields.size());
+            std::vector<bool> seen(k.fields.size(), false);
+            for (auto& w : op.fields) {
+                int i = k.field_index(w.field);
+                if (i < 0) return {Code::kUnknownField, k.name + "." + w.field};
+                if (seen[std::size_t(i)]) return Status::invalid(w.field + ": given twice");
+                seen[std::size_t(i)] = true;
+                w.value = core::normalize_field(k.fields[std::size_t(i)], std::move(w.value));
+                values[std::size_t(i)] = w.value;
+            }
+            return core::validate_record(k, values);
+        }
+        case OpType::kSet: {
+            if (op.fields.empty()) return Status::invalid("set: no field given");
+            for (auto& w : op.fields) {
+                int i = k.field_index(w.field);
+                if (i < 0) return {Code::kUnknownField, k.name + "." + w.field};
+                const FieldDef& f = k.fields[std::size_t(i)];
+                if (f.subject)
+                    return Status::invalid(w.field + ": the subject of a record cannot change; "
+                                           "delete the entry and create it again");
+                w.value = core::normalize_field(f, std::move(w.value));
+                if (f.required && core::is_null(w.value)) return {Code::kRequired, w.field + ": required"};
+                LIAISON_TRY(core::validate_field(f, w.value));
+            }
+            return Status::ok();
+        }
+        case OpType::kAdd:
+        case OpType::kRemove: {
+            int i = k.set_index(op.set);
+            if (i < 0) return {Code::kUnknownField, k.name + "." + op.set};
+            op.elem = core::normalize_elem(k.sets[std::size_t(i)], std::move(op.elem));
+            LIAISON_TRY(core::validate_elem(k.sets[std::size_t(i)], op.elem));
+            if (op.type == OpType::kRemove && op.observed.empty())
+                return Status::invalid(op.set + ": a remove must name the additions it removes");
+            if (op.observed.size() > 1000) return {Code::kTooLarge, op.set + ": too many dots"};
+            return Status::ok();
+        }
+        case OpType::kDelete:
+            if (k.cls != KindClass::kLog)
+                return Status::invalid(k.name + ": only log entries can be deleted");
+            return Status::ok();
+        case OpType::kMerge:
+            if (!k.mergeable) return Status::invalid(k.name + ": records of this kind cannot be merged");
+            if (op.target.is_nil() || op.target == op.entity)
+                return Status::invalid("merge: the target must be another record");
+            return Status::ok();
+        case OpType::kErase:
+            if (!k.personal) return Status::invalid(k.name + ": only people can be erased");
+            return Status::ok();
+    }
+    return Status::invalid("unknown operation type");
+}
+
+RowState join_rows(const RowState& a, const RowState& b) {
+    RowState out = a;
+    out.created = min_stamp(a.created, b.created);
+    out.deleted = min_stamp(a.deleted, b.deleted);
+    for (std::size_t i = 0; i < out.values.size(); ++i) {
+        if (greater(b.clocks[i], a.clocks[i])) {
+            out.values[i] = b.values[i];
+            out.clocks[i] = b.clocks[i];
+        }
+    }
+    if (out.deleted) {
+        const auto& k = core::kind_def(out.kind);
+        for (std::size_t i = 0; i < out.values.size(); ++i)
+            if (!k.fields[i].subject) {
+                out.values[i] = Value{};
+                out.clocks[i] = std::nullopt;
+            }
+    }
+    return out;
+}
+
+bool MergeEngine::names_erased_subject(Kind kind, const std::vector<Value>& values) const {
+    const auto& k = core::kind_def(kind);
+    for (std::size_t i = 0; i < k.fields.size() && i < values.size(); ++i) {
+        if (!k.fields[i].subject) continue;
+        if (auto id = ref_id(values[i]); id && store_.is_erased(*id)) return true;
+    }
+    return false;
+}
+
+Status MergeEngine::join_into_store(RowState incoming, const std::vector<core::DotRow>& dots,
+                                    const std::vector<std::pair<int, Id128>>& alt) {
+    const auto& k = core::kind_def(incoming.kind);
+    auto existing = store_.load_row(incoming.kind, incoming.id);
+    if (!existing) return existing.status();
+    RowState joined = existing.value() ? join_rows(*existing.value(), incoming) : incoming;
+
+    // R8: every subject ever named, other than the winner, is kept as an alternate subject.
+    for (std::size_t i = 0; i < k.fields.size(); ++i) {
+        if (!k.fields[i].subject) continue;
+        std::set<Id128> named;
+        auto note = [&](const Value& v) {
+            if (auto id = ref_id(v)) named.insert(*id);
+        };
+        note(incoming.values[i]);
+        if (existing.value()) note((*existing.value()).values[i]);
+        for (const auto& [f, s] : alt)
+            if (std::size_t(f) == i) named.insert(s);
+        auto winner = ref_id(joined.values[i]);
+        for (const auto& s : named)
+            if (!winner || s != *winner) LIAISON_TRY(store_.add_subject_alt(joined.id, int(i), s));
+        if (winner) LIAISON_TRY(store_.remove_subject_alt(joined.id, int(i), *winner));
+    }
+    LIAISON_TRY(store_.write_row(joined));
+    if (joined.deleted) {
+        LIAISON_TRY(store_.delete_dots(joined.id));
+    } else {
+        for (const auto& d : dots) {
+            auto r = d.removed ? store_.remove_dot(joined.id, d.set, d.elem, d.dot)
+                               : store_.add_dot(joined.id, d.set, d.elem, d.dot);
+            if (!r) return r.status();
+        }
+    }
+    if (k.has_searchable()) LIAISON_TRY(store_.reindex(joined.kind, joined.id));
+    return Status::ok();
+}
+
+Result<ApplyResult> MergeEngine::apply(const Op& op, std::string_view body) {
+    const KindDef& k = core::kind_def(op.kind);
+
+    if (op.type == OpType::kErase) {
+        if (store_.is_erased(op.entity)) return ApplyResult{Outcome::kDuplicate, {}};
+        LIAISON_TRY(erase(op.entity, op.kind));
+        return ApplyResult{Outcome::kApplied, {}};
+    }
+    // R7: erasure dominates whatever the operation's stamp.
+    if (store_.is_erased(op.entity)) return ApplyResult{Outcome::kErased, {}};
+    if (op.type == OpType::kMerge && store_.is_erased(op.target)) {
+        LIAISON_TRY(erase(op.entity, op.kind));
+        LIAISON_TRY(store_.add_alias_edge(op.entity, op.target).status());
+        return ApplyResult{Outcome::kErased, {}};
+    }
+    std::vector<Value> create_values;
+    if (op.type == OpType::kCreate) {
+        create_values.assign(k.fields.size(), Value{});
+        for (const auto& w : op.fields) create_values[std::size_t(k.field_index(w.field))] = w.value;
+        if (names_erased_subject(op.kind, create_values)) {
+            LIAISON_TRY(erase(op.entity, op.kind));
+            return ApplyResult{Outcome::kErased, {}};
+        }
+    }
+
+    // R1: the op log is keyed by (entity as named by the op, stamp).
+    auto fresh = store_.log_op(op.entity, op.id, body);
+    if (!fresh) return fresh.status();
+    if (!fresh.value()) return ApplyResult{Outcome::kDuplicate, {}};
+
+    // R6: operations on an alias apply to the survivor.
+    const Id128 eid = k.mergeable ? store_.root_of(op.entity) : op.entity;
+    bool reindex = false;
+
+    switch (op.type) {
+        case OpType::kCreate: {
+            auto inserted = store_.insert_created(op.kind, eid, op.id, create_values);
+            if (!inserted) return inserted.status();
+            if (!inserted.value()) {
+                RowState in = RowState::empty(op.kind, eid);
+                in.created = op.id;
+                in.values = create_values;
+                in.clocks.assign(k.fields.size(), op.id);
+                LIAISON_TRY(join_into_store(std::move(in), {}, {}));
+            } else {
+                reindex = k.has_searchable();
+            }
+            break;
+        }
+        case OpType::kSet: {
+            for (const auto& w : op.fields) {
+                int i = k.field_index(w.field);
+                auto r = store_.lww_update(op.kind, eid, i, w.value, op.id);
+                if (!r) return r.status();
+                if (r.value() == core::LwwOutcome::kAbsent)
+                    LIAISON_TRY(store_.insert_field_only(op.kind, eid, i, w.value, op.id));
+                if (r.value() != core::LwwOutcome::kLost && k.fields[std::size_t(i)].searchable)
+                    reindex = true;
+            }
+            break;
+        }
+        case OpType::kAdd:
+        case OpType::kRemove: {
+            int si = k.set_index(op.set);
+            if (k.cls == KindClass::kLog) {
+                auto row = store_.load_row(op.kind, eid);
+                if (!row) return row.status();
+                if (row.value() && row.value()->deleted) break;  // R5: the tombstone wins
+            }
+            bool changed = false;
+            if (op.type == OpType::kAdd) {
+                auto r = store_.add_dot(eid, si, op.elem, op.id);
+                if (!r) return r.status();
+                changed = r.value();
+            } else {
+                for (const auto& dot : op.observed) {
+                    auto r = store_.remove_dot(eid, si, op.elem, dot);
+                    if (!r) return r.status();
+                    changed = changed || r.value();
+                }
+            }
+            if (changed) {
+                // The entity's row takes a new seq (made empty if its create is late).
+                LIAISON_TRY(store_.touch_row(op.kind, eid));
+                reindex = k.sets[std::size_t(si)].searchable;
+            }
+            break;
+        }
+        case OpType::kDelete: {
+            RowState in = RowState::empty(op.kind, eid);
+            in.deleted = op.id;
+            LIAISON_TRY(join_into_store(std::move(in), {}, {}));
+            break;
+        }
+        case OpType::kMerge: {
+            Id128 ra = store_.root_of(op.entity), rb = store_.root_of(op.target);
+            auto added = store_.add_alias_edge(op.entity, op.target);
+            if (!added) return added.status();
+            if (ra != rb) LIAISON_TRY(fold(std::min(ra, rb), std::max(ra, rb)));
+            break;
+        }
+        case OpType::kErase:
+            break;  // handled above
+    }
+    if (reindex) LIAISON_TRY(store_.reindex(op.kind, eid));
+    return ApplyResult{Outcome::kApplied, {}};
+}
+
+Status MergeEngine::fold(const Id128& survivor, const Id128& alias) {
+    const Kind kind = Kind::kInfluencer;  // the only mergeable kind
+    auto row = store_.load_row(kind, alias);
+    if (!row) return row.status();
+    auto dots = store_.load_dots(alias);
+    if (!dots) return dots.status();
+    if (row.value()) {
+        RowState in = *row.value();
+        in.id = survivor;
+        LIAISON_TRY(join_into_store(std::move(in), dots.value(), {}));
+    } else if (!dots.value().empty()) {
+        auto existing = store_.load_row(kind, survivor);
+        if (!existing) return existing.status();
+        RowState base = existing.value() ? *existing.value() : RowState::empty(kind, survivor);
+        LIAISON_TRY(join_into_store(std::move(base), dots.value(), {}));
+    }
+    LIAISON_TRY(store_.delete_row(kind, alias));
+    LIAISON_TRY(store_.delete_dots(alias));
+    return Status::ok();
+}
+
+Status MergeEngine::erase(const Id128& id, std::optional<Kind> kind) {
+    // R7: the whole duplicate component goes.
+    for (const auto& member : store_.component_of(id)) LIAISON_TRY(erase_one(member, kind));
+    return Status::ok();
+}
+
+Status MergeEngine::erase_one(const Id128& id, std::optional<Kind> kind) {
+    if (store_.is_erased(id)) return Status::ok();
+    LIAISON_TRY(store_.mark_erased(id));
+    // Find the row: its kind is known for people; for cascaded entries try each kind.
+    for (const auto& k : core::all_kinds()) {
+        if (kind && k.kind != *kind) continue;
+        auto row = store_.load_row(k.kind, id);
+        if (!row) return row.status();
+        if (row.value()) {
+            LIAISON_TRY(store_.delete_row(k.kind, id));
+            break;
+        }
+    }
+    LIAISON_TRY(store_.delete_dots(id));
+    LIAISON_TRY(store_.purge_ops(id));
+    LIAISON_TRY(store_.outbox_purge(id));
+    auto alt = store_.load_subject_alt(id);
+    if (!alt) return alt.status();
+    for (const auto& [f, s] : alt.value()) LIAISON_TRY(store_.remove_subject_alt(id, f, s));
+
+    // Cascade: every entity about this person (R7), including by an alternate subject (R8).
+    const std::string text = id.to_text();
+    for (const auto& k : core::all_kinds()) {
+        for (std::size_t i = 0; i < k.fields.size(); ++i) {
+            if (!k.fields[i].subject) continue;
+            auto ids = store_.ids_where(k.kind, int(i), text);
+            if (!ids) return ids.status();
+            for (const auto& dep : ids.value()) LIAISON_TRY(erase_one(dep, k.kind));
+        }
+    }
+    auto alts = store_.ids_with_subject_alt(id);
+    if (!alts) return alts.status();
+    for (const auto& dep : alts.value()) LIAISON_TRY(erase_one(dep, std::nullopt));
+    // An erased person's aliases go too (merge edges are kept: bare ids, no personal data).
+    for (const auto& member : store_.component_of(id))
+        if (member != id) LIAISON_TRY(erase_one(member, kind));
+    return Status::ok();
+}
+
+Result<Outcome> MergeEngine::apply_snapshot(const core::EntitySnapshot& snap) {
+    const auto& k = core::kind_def(snap.row.kind);
+    if (store_.is_erased(snap.row.id)) return Outcome::kErased;
+    if (names_erased_subject(snap.row.kind, snap.row.values)) {
+        LIAISON_TRY(erase(snap.row.id, snap.row.kind));
+        return Outcome::kErased;
+    }
+    for (const auto& [f, s] : snap.subject_alt) {
+        if (store_.is_erased(s)) {
+            LIAISON_TRY(erase(snap.row.id, snap.row.kind));
+            return Outcome::kErased;
+        }
+    }
+    core::RowState row = snap.row;
+    if (k.mergeable) row.id = store_.root_of(row.id);
+    LIAISON_TRY(join_into_store(std::move(row), snap.dots, snap.subject_alt));
+    return Outcome::kApplied;
+}
+
+Status MergeEngine::apply_alias(const Id128& a, const Id128& b) {
+    if (store_.is_erased(a) || store_.is_erased(b)) {
+        bool a_erased = store_.is_erased(a);
+        LIAISON_TRY(store_.add_alias_edge(a, b).status());
+        return erase(a_erased ? b : a, Kind::kInfluencer);
+    }
+    Id128 ra = store_.root_of(a), rb = store_.root_of(b);
+    auto added = store_.add_alias_edge(a, b);
+    if (!added) return added.status();
+    if (ra != rb) LIAISON_TRY(fold(std::min(ra, rb), std::max(ra, rb)));
+    return Status::ok();
+}
+
+}  // namespace liaison::sync

@@ -1,0 +1,88 @@
+// The merge engine: applies operations and snapshots to a Store so that replicas which have
+// received the same operations hold the same state, whatever the order, duplicates included.
+//
+// Merge rules (docs/SYNC.md gives the argument for each; property tests cite the numbers):
+//  R1  Identity. An operation's id is its Stamp (HLC, replica). An operation already in the
+//      op log is a duplicate and changes nothing.
+//  R2  Fields are LWW registers: a write applies iff its stamp is greater than the field's
+//      clock. A create writes every field of the kind (missing ones as null) with its stamp.
+//  R3  Create is insert-if-absent by id; a second create of the same id (deterministic
+//      check-in ids) joins field by field (R2); the row's create stamp is the smallest seen.
+//  R4  Sets are add-wins: an add's dot is its stamp; a remove marks the dots its author had
+//      observed as removed (inserting unseen ones as removed), so a concurrent add survives.
+//      Any delivery order gives the same dots.
+//  R5  Logs (interactions, check-ins, collaborations, content, clicks) may be deleted: the
+//      tombstone (smallest delete stamp) wins over every edit, earlier or later; it keeps
+//      only the id, the create stamp and the subject.
+//  R6  Duplicate merge: merge(A, B) records the edge A-B; the survivor of a component is its
+//      smallest id, whatever the direction or order of edges; operations on an alias apply to
+//      the survivor; the alias's state is joined into it (R2-R4), so nothing is lost.
+//  R7  Erase dominates: erasing X erases X's whole duplicate component and every entity whose
+//      subject is one of them; their rows, dots, logged and outbox operations are purged and
+//      only the bare ids are kept as erased. Any operation or snapshot on an erased id, naming
+//      an erased subject, or merging with an erased id is dropped (and erases what it touches).
+//  R8  Subjects are immutable after create (set on a subject field is rejected). If two
+//      creates of one id name different subjects, every subject named is remembered
+//      (subject_alt) so that R7 reaches the entry whichever create arrived first.
+//  R9  Clocks: stamps come from an HLC (hlc.hpp); the server refuses operations stamped more
+//      than kMaxFutureMs ahead of its own time.
+//  R10 Validation is deterministic: an operation the schema rejects is rejected everywhere.
+//
+// Requires: every call happens inside a core::WriteTxn on the store.
+// Thread-safety: as the Store.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/storage/store.hpp"
+#include "core/util/status.hpp"
+#include "sync/op.hpp"
+
+namespace liaison::sync {
+
+enum class Outcome : std::uint8_t {
+    kApplied = 0,    // the operation is part of the state now
+    kDuplicate = 1,  // seen before (R1): nothing changed
+    kErased = 2,     // touches an erased entity (R7): dropped
+    kRejected = 3,   // invalid (R10) or refused: see status
+};
+const char* outcome_name(Outcome o);
+
+struct ApplyResult {
+    Outcome outcome = Outcome::kApplied;
+    Status status;  // detail when rejected
+};
+
+// Checks an operation against the record model (R8, R10); normalises values in place.
+Status validate_op(Op& op);
+
+class MergeEngine {
+public:
+    explicit MergeEngine(core::Store& store) : store_(store) {}
+
+    // Applies one operation. `body` is its encoded form, kept in the op log.
+    // Requires: validate_op(op) succeeded (apply re-checks nothing but erasure and identity).
+    Result<ApplyResult> apply(const Op& op, std::string_view body);
+    // Joins a snapshot of an entity (sync pulls) into the store.
+    Result<Outcome> apply_snapshot(const core::EntitySnapshot& snap);
+    // Records an alias edge (sync pulls).
+    Status apply_alias(const Id128& a, const Id128& b);
+    // Erases the entity (and, per R7, what depends on it). `kind` is the entity's kind if known.
+    Status erase(const Id128& id, std::optional<Kind> kind);
+
+private:
+    Status erase_one(const Id128& id, std::optional<Kind> kind);
+    Status fold(const Id128& survivor, const Id128& alias);
+    Status join_into_store(core::RowState incoming, const std::vector<core::DotRow>& dots,
+                           const std::vector<std::pair<int, Id128>>& alt);
+    bool names_erased_subject(Kind kind, const std::vector<Value>& values) const;
+
+    core::Store& store_;
+};
+
+// The join of two rows of the same entity (R2, R3, R5): commutative, associative, idempotent.
+// `alt` receives the subjects that lost (R8).
+core::RowState join_rows(const core::RowState& a, const core::RowState& b);
+
+}  // namespace liaison::sync

@@ -1,0 +1,97 @@
+// A replica: one device's copy of the record, as a state machine with no I/O of its own.
+//
+//   local write ──► [validate, stamp, apply, log, enqueue] ──► outbox
+//   make_push()  ──► PushRequest (outbox in order + cursor)       ──► transport (HTTP, tests)
+//   apply_reply()◄── PushReply   (per-op results, changes, cursor)◄── transport
+//   receive(op)  ◄── an operation from a peer (tests deliver in any order)
+//
+// Each transition is one SQLite transaction: a local write stores the change, its op-log
+// row, its outbox row and the clock together; a reply's changes, the new cursor and the
+// removal of acknowledged outbox rows are stored together. A lost reply means the same push
+// is sent again: the server treats it as duplicates and the cursor has not moved.
+//
+// Thread-safety: one thread at a time.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/storage/store.hpp"
+#include "sync/hlc.hpp"
+#include "sync/merge.hpp"
+#include "sync/op.hpp"
+#include "sync/protocol.hpp"
+
+namespace liaison::sync {
+
+struct ReplicaOptions {
+    bool wal = false;  // native only; the browser build has no WAL
+};
+
+struct ReplyStats {
+    std::size_t acknowledged = 0;  // outbox rows cleared (accepted, duplicate, erased)
+    std::size_t rejected = 0;      // refused for good (removed from the outbox, kept in `rejections`)
+    std::size_t retry = 0;         // refused for now (clock_ahead): kept in the outbox
+    std::size_t changes = 0;
+    bool has_more = false;
+};
+
+class Replica {
+public:
+    // Opens or creates the replica's file; a new file gets a fresh replica id.
+    static Result<std::unique_ptr<Replica>> open(const std::string& path, TimeSource& time,
+                                                 core::IdSource& ids,
+                                                 const ReplicaOptions& opts = {});
+
+    const Id128& id() const { return id_; }
+    core::Store& store() { return *store_; }
+    HybridClock& clock() { return clock_; }
+
+    // ---- Local writes: validated, stamped, applied and queued in one transaction ----------
+    Result<Id128> create(Kind kind, std::vector<FieldWrite> fields,
+                         std::optional<Id128> id = std::nullopt);
+    Status set(Kind kind, const Id128& id, std::vector<FieldWrite> fields);
+    Status add(Kind kind, const Id128& id, std::string set, std::string elem);
+    // Removes the element as this replica sees it (the dots it has observed).
+    Status remove(Kind kind, const Id128& id, std::string set, std::string elem);
+    Status remove_entry(Kind kind, const Id128& id);  // log entries only
+    Status merge(const Id128& alias, const Id128& target);
+    Status erase(Kind kind, const Id128& id);
+    // Stamps and submits a prepared operation (entity and payload set; id is overwritten).
+    Result<Op> submit(Op op);
+    // Sets the actor (staff id) recorded on later operations.
+    void set_actor(const Id128& staff) { actor_ = staff; }
+
+    // ---- Exchange with the server ---------------------------------------------------------
+    Result<PushRequest> make_push(std::size_t max_ops = 500, std::uint32_t page_limit = 1000);
+    Result<ReplyStats> apply_reply(const PushReply& reply);
+    std::int64_t cursor() const { return cursor_; }
+    std::int64_t pending() { return store_->outbox_size(); }
+
+    // ---- Peer delivery (tests, tools) -----------------------------------------------------
+    Result<ApplyResult> receive(const Op& op);
+    // Many operations in one transaction.
+    Status receive_all(const std::vector<Op>& ops);
+
+    Result<std::string> state_hash() { return store_->state_hash(); }
+
+private:
+    Replica(std::unique_ptr<core::Store> store, TimeSource& time, core::IdSource& ids)
+        : store_(std::move(store)), clock_(time), ids_(ids), merge_(*store_) {}
+    Status load_meta();
+    Status save_clock();
+    Result<ApplyResult> receive_in_txn(const Op& op);
+    Status evict(const Id128& id);
+
+    std::unique_ptr<core::Store> store_;
+    HybridClock clock_;
+    core::IdSource& ids_;
+    MergeEngine merge_;
+    Id128 id_;
+    Id128 actor_;
+    std::int64_t cursor_ = 0;
+};
+
+}  // namespace liaison::sync

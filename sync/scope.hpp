@@ -1,0 +1,37 @@
+// Who may see and change what (DESIGN §6): roles and scopes, as pure checks over the record.
+//
+// A scope lists regions, stores and brands (entity ids as text). An entity is in a scope when
+//  - the scope is global (central team, administrators), or
+//  - it carries none of the scope keys (region, store) — reference data such as brands, or a
+//    person not yet attached to a place — unless the brand rule below excludes it, or
+//  - its store is one of the scope's stores, or its region one of the scope's regions;
+// and, when the scope names brands, an entity that names a brand names one of them.
+// Erased ids are not entities: they reach every replica whatever its scope (DESIGN §5).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/storage/store.hpp"
+
+namespace liaison::sync {
+
+enum class Role : std::uint8_t { kAdmin = 0, kCentral, kRegional, kStore, kField };
+const char* role_name(Role r);
+std::optional<Role> role_from_name(std::string_view name);
+
+struct Scope {
+    bool global = false;
+    std::vector<std::string> regions, stores, brands;
+
+    static Scope everything() {
+        Scope s;
+        s.global = true;
+        return s;
+    }
+    // Is a row with these values (indexed like kind_def(kind).fields) in scope?
+    bool covers(core::Kind kind, const std::vector<core::Value>& values) const;
+    bool covers(const core::RowState& row) const { return covers(row.kind, row.values); }
+};
+
+}  // namespace liaison::sync
