@@ -8,8 +8,21 @@ namespace liaison::sync {
 
 Status Hub::authorize(const DeviceContext& device, const Op& op) {
     const bool central = device.role == Role::kAdmin || device.role == Role::kCentral;
-    if (op.type == OpType::kErase && !central)
-        return {Code::kForbidden, "only the central team may erase a person"};
+    if (op.type == OpType::kErase) {
+        if (core::kind_def(op.kind).personal) {
+            if (!central) return {Code::kForbidden, "only the central team may erase a person"};
+            return Status::ok();
+        }
+        // A bare erase of another record is only the echo of a person's erase by a device that
+        // purged its unsent data (merge.hpp R7): accepted only for records this server does not
+        // hold alive, which it would otherwise erase itself when it learns of the person's erase.
+        if (store_.is_erased(op.entity)) return Status::ok();
+        auto row = store_.load_row(op.kind, op.entity);
+        if (!row) return row.status();
+        if (row.value() && row.value()->created)
+            return {Code::kForbidden, "only people can be erased; delete the entry instead"};
+        return Status::ok();
+    }
     if (op.type == OpType::kMerge && !(central || device.role == Role::kRegional))
         return {Code::kForbidden, "only central and regional staff may merge duplicates"};
     if (device.scope.global) return Status::ok();

@@ -111,7 +111,8 @@ Status validate_op(Op& op) {
                 return Status::invalid("merge: the target must be another record");
             return Status::ok();
         case OpType::kErase:
-            if (!k.personal) return Status::invalid(k.name + ": only people can be erased");
+            // People are erased on request (central team); other records only as the
+            // consequence of such an erase (the hub's policy, hub.cpp).
             return Status::ok();
     }
     return Status::invalid("unknown operation type");
@@ -192,13 +193,13 @@ Result<ApplyResult> MergeEngine::apply(const Op& op, std::string_view body) {
         LIAISON_TRY(erase(op.entity, op.kind));
         return ApplyResult{Outcome::kApplied, {}};
     }
-    // R7: erasure dominates whatever the operation's stamp.
-    if (store_.is_erased(op.entity)) return ApplyResult{Outcome::kErased, {}};
-    if (op.type == OpType::kMerge && store_.is_erased(op.target)) {
-        LIAISON_TRY(erase(op.entity, op.kind));
-        LIAISON_TRY(store_.add_alias_edge(op.entity, op.target).status());
+    // R7: erasure dominates whatever the operation's stamp. A merge touching an erased
+    // person erases the other side too, whichever side it names first.
+    if (op.type == OpType::kMerge && (store_.is_erased(op.entity) || store_.is_erased(op.target))) {
+        LIAISON_TRY(apply_alias(op.entity, op.target));
         return ApplyResult{Outcome::kErased, {}};
     }
+    if (store_.is_erased(op.entity)) return ApplyResult{Outcome::kErased, {}};
     std::vector<Value> create_values;
     if (op.type == OpType::kCreate) {
         create_values.assign(k.fields.size(), Value{});
@@ -226,7 +227,8 @@ Result<ApplyResult> MergeEngine::apply(const Op& op, std::string_view body) {
                 RowState in = RowState::empty(op.kind, eid);
                 in.created = op.id;
                 in.values = create_values;
-                in.clocks.assign(k.fields.size(), op.id);
+                for (std::size_t i = 0; i < k.fields.size(); ++i)
+                    if (!core::is_null(create_values[i])) in.clocks[i] = op.id;  // R2: named fields only
                 LIAISON_TRY(join_into_store(std::move(in), {}, {}));
             } else {
                 reindex = k.has_searchable();
@@ -316,6 +318,8 @@ Status MergeEngine::fold(const Id128& survivor, const Id128& alias) {
 Status MergeEngine::erase(const Id128& id, std::optional<Kind> kind) {
     // R7: the whole duplicate component goes.
     for (const auto& member : store_.component_of(id)) LIAISON_TRY(erase_one(member, kind));
+    for (const auto& k : core::all_kinds())
+        if (k.personal) LIAISON_TRY(store_.scrub_search_index(k.kind));
     return Status::ok();
 }
 
@@ -323,18 +327,22 @@ Status MergeEngine::erase_one(const Id128& id, std::optional<Kind> kind) {
     if (store_.is_erased(id)) return Status::ok();
     LIAISON_TRY(store_.mark_erased(id));
     // Find the row: its kind is known for people; for cascaded entries try each kind.
+    std::optional<Kind> found = kind;
     for (const auto& k : core::all_kinds()) {
         if (kind && k.kind != *kind) continue;
         auto row = store_.load_row(k.kind, id);
         if (!row) return row.status();
         if (row.value()) {
             LIAISON_TRY(store_.delete_row(k.kind, id));
+            found = k.kind;
             break;
         }
     }
     LIAISON_TRY(store_.delete_dots(id));
     LIAISON_TRY(store_.purge_ops(id));
-    LIAISON_TRY(store_.outbox_purge(id));
+    auto unsent = store_.outbox_purge(id);
+    if (!unsent) return unsent.status();
+    if (unsent.value() > 0 && found) unsent_erasures_.emplace_back(*found, id);
     auto alt = store_.load_subject_alt(id);
     if (!alt) return alt.status();
     for (const auto& [f, s] : alt.value()) LIAISON_TRY(store_.remove_subject_alt(id, f, s));
@@ -379,9 +387,9 @@ Result<Outcome> MergeEngine::apply_snapshot(const core::EntitySnapshot& snap) {
 
 Status MergeEngine::apply_alias(const Id128& a, const Id128& b) {
     if (store_.is_erased(a) || store_.is_erased(b)) {
-        bool a_erased = store_.is_erased(a);
+        // The edge is kept (bare ids); the union of both components is erased.
         LIAISON_TRY(store_.add_alias_edge(a, b).status());
-        return erase(a_erased ? b : a, Kind::kInfluencer);
+        return erase(a, Kind::kInfluencer);
     }
     Id128 ra = store_.root_of(a), rb = store_.root_of(b);
     auto added = store_.add_alias_edge(a, b);

@@ -70,6 +70,8 @@ public:
     Status apply_alias(const Id128& a, const Id128& b);
     // Erases the entity (and, per R7, what depends on it). `kind` is the entity's kind if known.
     Status erase(const Id128& id, std::optional<Kind> kind);
+    // Entities whose unsent (outbox) operations an erase purged since the last call.
+    std::vector<std::pair<Kind, Id128>> take_unsent_erasures() { return std::move(unsent_erasures_); }
 
 private:
     Status erase_one(const Id128& id, std::optional<Kind> kind);
@@ -79,6 +81,7 @@ private:
     bool names_erased_subject(Kind kind, const std::vector<Value>& values) const;
 
     core::Store& store_;
+    std::vector<std::pair<Kind, Id128>> unsent_erasures_;
 };
 
 // The join of two rows of the same entity (R2, R3, R5): commutative, associative, idempotent.

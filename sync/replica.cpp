@@ -70,6 +70,7 @@ Result<Op> Replica::submit(Op op) {
     op.id = Stamp{clock_.send(), id_};
     op.actor = actor_;
     LIAISON_TRY(validate_op(op));
+    (void)merge_.take_unsent_erasures();  // drop leftovers of a transaction that rolled back
     core::WriteTxn txn(*store_);
     LIAISON_TRY(txn.begun());
     std::string body = encode_op(op);
@@ -79,9 +80,23 @@ Result<Op> Replica::submit(Op op) {
         return Status(Code::kErased, std::string(core::kind_name(op.kind)) + " " + op.entity.to_text());
     if (r->outcome == Outcome::kRejected) return r->status;
     LIAISON_TRY(store_->outbox_push(op.entity, op.id, body));
+    LIAISON_TRY(queue_unsent_erasures());
     LIAISON_TRY(save_clock());
     LIAISON_TRY(txn.commit());
     return op;
+}
+
+Status Replica::queue_unsent_erasures() {
+    for (const auto& [kind, id] : merge_.take_unsent_erasures()) {
+        Op op;
+        op.type = OpType::kErase;
+        op.kind = kind;
+        op.entity = id;
+        op.id = Stamp{clock_.send(), id_};
+        op.actor = actor_;
+        LIAISON_TRY(store_->outbox_push(id, op.id, encode_op(op)));
+    }
+    return Status::ok();
 }
 
 Result<Id128> Replica::create(Kind kind, std::vector<FieldWrite> fields, std::optional<Id128> id) {
@@ -151,6 +166,8 @@ Status Replica::merge(const Id128& alias, const Id128& target) {
 }
 
 Status Replica::erase(Kind kind, const Id128& id) {
+    if (!core::kind_def(kind).personal)
+        return Status::invalid(std::string(core::kind_name(kind)) + ": only people can be erased; delete the entry instead");
     Op op;
     op.type = OpType::kErase;
     op.kind = kind;
@@ -188,6 +205,7 @@ Status Replica::evict(const Id128& id) {
 
 Result<ReplyStats> Replica::apply_reply(const PushReply& reply) {
     ReplyStats stats;
+    (void)merge_.take_unsent_erasures();
     core::WriteTxn txn(*store_);
     LIAISON_TRY(txn.begun());
     // Learn the server's clock: later local stamps follow it, not this device's wall clock.
@@ -218,6 +236,7 @@ Result<ReplyStats> Replica::apply_reply(const PushReply& reply) {
         ++stats.changes;
     }
     for (const auto& id : reply.evictions) LIAISON_TRY(evict(id));
+    LIAISON_TRY(queue_unsent_erasures());
     cursor_ = std::max(cursor_, reply.next_cursor);
     LIAISON_TRY(store_->meta_set(kMetaCursor, std::to_string(cursor_)));
     LIAISON_TRY(save_clock());
@@ -239,22 +258,26 @@ Result<ApplyResult> Replica::receive_in_txn(const Op& incoming) {
 }
 
 Result<ApplyResult> Replica::receive(const Op& op) {
+    (void)merge_.take_unsent_erasures();
     core::WriteTxn txn(*store_);
     LIAISON_TRY(txn.begun());
     auto r = receive_in_txn(op);
     if (!r) return r;
+    LIAISON_TRY(queue_unsent_erasures());
     LIAISON_TRY(save_clock());
     LIAISON_TRY(txn.commit());
     return r;
 }
 
 Status Replica::receive_all(const std::vector<Op>& ops) {
+    (void)merge_.take_unsent_erasures();
     core::WriteTxn txn(*store_);
     LIAISON_TRY(txn.begun());
     for (const auto& op : ops) {
         auto r = receive_in_txn(op);
         if (!r) return r.status();
     }
+    LIAISON_TRY(queue_unsent_erasures());
     LIAISON_TRY(save_clock());
     return txn.commit();
 }

@@ -84,6 +84,8 @@ private:
     Status save_clock();
     Result<ApplyResult> receive_in_txn(const Op& op);
     Status evict(const Id128& id);
+    // Queues a bare erase for every entity whose unsent operations an erase just purged.
+    Status queue_unsent_erasures();
 
     std::unique_ptr<core::Store> store_;
     HybridClock clock_;

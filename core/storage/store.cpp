@@ -73,30 +73,6 @@ Value read_field(const Statement& st, int i, const FieldDef& f) {
     return st.column_value(i);
 }
 
-// Canonical, host-independent encoding for the state hash.
-void hash_value(Sha256& h, const Value& v) {
-    if (auto p = std::get_if<std::int64_t>(&v)) {
-        h.update("i", 1);
-        h.update_u64(std::uint64_t(*p));
-    } else if (auto s = std::get_if<std::string>(&v)) {
-        h.update("t", 1);
-        h.update_u64(s->size());
-        h.update(*s);
-    } else {
-        h.update("n", 1);
-    }
-}
-
-void hash_stamp(Sha256& h, const std::optional<Stamp>& s) {
-    if (!s) {
-        h.update("-", 1);
-        return;
-    }
-    auto e = s->encode();
-    h.update("s", 1);
-    h.update(e.data(), e.size());
-}
-
 struct KindSql {
     std::string table;
     bool searchable = false;
@@ -144,10 +120,12 @@ const std::vector<KindSql>& kind_sql() {
                        "deleted=excluded.deleted,seq=excluded.seq" + sets;
             for (const auto& f : k.fields) {
                 std::string v = value_column(f), c = clock_column(f);
+                // Effective clock: the field's own, else the create stamp if the create
+                // wrote a value, else none (never written).
                 s.lww_update.push_back("UPDATE " + s.table + " SET " + v + "=?1," + c +
                                        "=?2,seq=?3 WHERE eid=?4 AND deleted IS NULL AND "
-                                       "(coalesce(" + c + ",created) IS NULL OR coalesce(" + c +
-                                       ",created)<?2)");
+                                       "(CASE WHEN " + c + " IS NOT NULL THEN " + c + "<?2 WHEN " + v +
+                                       " IS NULL OR created IS NULL THEN 1 ELSE created<?2 END)");
                 s.insert_field_only.push_back("INSERT INTO " + s.table + "(eid,seq," + v + "," +
                                               c + ") VALUES(?1,?2,?3,?4) ON CONFLICT(eid) DO NOTHING");
                 s.ids_where.push_back("SELECT eid FROM " + s.table + " WHERE " + v + "=?1");
@@ -177,7 +155,7 @@ RowState read_row(const Statement& st, Kind kind, const Id128& id, int first_col
         r.values[i] = read_field(st, vc, k.fields[i]);
         auto c = read_stamp(st, vc + 1);
         if (r.deleted && !kept_on_tombstone(k.fields[i])) c = std::nullopt;
-        else if (!c) c = r.created;
+        else if (!c && !is_null(r.values[i])) c = r.created;  // written by the create
         r.clocks[i] = c;
     }
     return r;
@@ -211,6 +189,10 @@ std::string migration_1() {
                    blob_literal_free_join(cols, ", ") +
                    ", content='', contentless_delete=1, "
                    "tokenize=\"unicode61 remove_diacritics 2\");\n";
+            // Deleted entries leave the index at once (not at the next merge): an erased
+            // person's name must not survive in index pages (DESIGN §4, erase).
+            ddl += "INSERT INTO " + fts_table_name(k.kind) + "(" + fts_table_name(k.kind) +
+                   ", rank) VALUES('secure-delete', 1);\n";
         }
     }
     ddl += R"sql(
@@ -631,10 +613,11 @@ Status Store::outbox_remove(const Stamp& stamp) {
     return st.run();
 }
 
-Status Store::outbox_purge(const Id128& entity) {
+Result<std::int64_t> Store::outbox_purge(const Id128& entity) {
     auto& st = db_->cached("DELETE FROM outbox WHERE eid=?1");
     bind_id(st, 1, entity);
-    return st.run();
+    LIAISON_TRY(st.run());
+    return db_->changes();
 }
 
 std::int64_t Store::outbox_size() {
@@ -721,6 +704,12 @@ Status Store::unindex(Kind kind, const Id128& id) {
     return del.run();
 }
 
+Status Store::scrub_search_index(Kind kind) {
+    if (!kind_def(kind).has_searchable()) return Status::ok();
+    const std::string t = fts_table_name(kind);
+    return db_->exec("INSERT INTO " + t + "(" + t + ") VALUES('optimize')");
+}
+
 Result<std::vector<Store::Change>> Store::changes_since(std::int64_t after, std::size_t limit) {
     std::vector<Change> out;
     for (const auto& k : all_kinds()) {
@@ -764,48 +753,70 @@ Result<std::optional<EntitySnapshot>> Store::snapshot(Kind kind, const Id128& id
     return std::optional<EntitySnapshot>(std::move(snap));
 }
 
-Result<std::string> Store::state_hash() {
-    Sha256 h;
-    h.update("liaison-state-v1");
+Result<std::vector<std::string>> Store::state_lines() {
+    // One line per fact, in a canonical order; values carry their type and length, so the
+    // encoding is unambiguous and identical on every host.
+    auto val = [](const Value& v) -> std::string {
+        if (auto p = std::get_if<std::int64_t>(&v)) return "i:" + std::to_string(*p);
+        if (auto t = std::get_if<std::string>(&v)) return "t" + std::to_string(t->size()) + ":" + *t;
+        return "n";
+    };
+    auto stamp = [](const std::optional<Stamp>& s) { return s ? s->to_text() : std::string("-"); };
+    std::vector<std::string> lines;
     for (const auto& k : all_kinds()) {
         auto st = db_->prepare(sql_for(k.kind).hash_scan);
         if (!st) return st.status();
-        h.update("K", 1);
-        h.update(k.name);
         Step s;
         while ((s = st->step()) == Step::kRow) {
             Id128 id = read_id(*st, 0);
             RowState r = read_row(*st, k.kind, id, 1);
-            h.update(id.bytes.data(), 16);
-            hash_stamp(h, r.created);
-            hash_stamp(h, r.deleted);
+            std::string line = "R " + k.name + " " + id.to_text() + " c=" + stamp(r.created) + " d=" + stamp(r.deleted);
             for (std::size_t i = 0; i < k.fields.size(); ++i) {
                 if (r.deleted && !kept_on_tombstone(k.fields[i])) continue;
-                hash_value(h, r.values[i]);
-                hash_stamp(h, r.clocks[i]);
+                if (is_null(r.values[i]) && !r.clocks[i]) continue;
+                line += " " + k.fields[i].name + "=" + val(r.values[i]) + "@" + stamp(r.clocks[i]);
             }
+            lines.push_back(std::move(line));
         }
         if (s == Step::kError) return Status::storage(st->error());
     }
-    struct Scan {
-        const char* tag;
-        const char* sql;
-    };
-    for (const Scan& scan : {Scan{"D", "SELECT eid,sidx,elem,dot,removed FROM sdot ORDER BY eid,sidx,elem,dot"},
-                             Scan{"A", "SELECT eid,fidx,subject FROM subject_alt ORDER BY eid,fidx,subject"},
-                             Scan{"E", "SELECT eid FROM erased ORDER BY eid"},
-                             Scan{"M", "SELECT a,b FROM alias ORDER BY a,b"}}) {
-        auto st = db_->prepare(scan.sql);
+    {
+        auto st = db_->prepare("SELECT eid,sidx,elem,dot,removed FROM sdot ORDER BY eid,sidx,elem,dot");
         if (!st) return st.status();
-        h.update(scan.tag, 1);
-        Step s;
-        while ((s = st->step()) == Step::kRow) {
-            for (int c = 0; c < st->column_count(); ++c) {
-                Value v = st->column_value(c);
-                hash_value(h, v);
-            }
-        }
-        if (s == Step::kError) return Status::storage(st->error());
+        while (st->step() == Step::kRow)
+            lines.push_back("D " + read_id(*st, 0).to_text() + " " + std::to_string(st->column_int(1)) + " " +
+                            val(st->column_text(2)) + " " + stamp(read_stamp(*st, 3)) +
+                            (st->column_int(4) ? " removed" : " live"));
+    }
+    {
+        auto st = db_->prepare("SELECT eid,fidx,subject FROM subject_alt ORDER BY eid,fidx,subject");
+        if (!st) return st.status();
+        while (st->step() == Step::kRow)
+            lines.push_back("A " + read_id(*st, 0).to_text() + " " + std::to_string(st->column_int(1)) + " " +
+                            read_id(*st, 2).to_text());
+    }
+    {
+        auto st = db_->prepare("SELECT eid FROM erased ORDER BY eid");
+        if (!st) return st.status();
+        while (st->step() == Step::kRow) lines.push_back("E " + read_id(*st, 0).to_text());
+    }
+    {
+        auto st = db_->prepare("SELECT a,b FROM alias ORDER BY a,b");
+        if (!st) return st.status();
+        while (st->step() == Step::kRow)
+            lines.push_back("M " + read_id(*st, 0).to_text() + " " + read_id(*st, 1).to_text());
+    }
+    return lines;
+}
+
+Result<std::string> Store::state_hash() {
+    auto lines = state_lines();
+    if (!lines) return lines.status();
+    Sha256 h;
+    h.update("liaison-state-v1\n");
+    for (const auto& l : lines.value()) {
+        h.update(l);
+        h.update("\n", 1);
     }
     return Sha256::hex(h.finish());
 }

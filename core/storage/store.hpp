@@ -38,7 +38,7 @@ namespace liaison::core {
 inline constexpr int kStorageVersion = 1;
 
 // The full state of one entity row, with effective clocks (a field written by the create
-// carries the create stamp).
+// carries the create stamp; a field never written has none).
 struct RowState {
     Kind kind = Kind::kInfluencer;
     Id128 id;
@@ -172,12 +172,17 @@ public:
     };
     Result<std::vector<OutboxRow>> outbox_peek(std::size_t limit);
     Status outbox_remove(const Stamp& stamp);
-    Status outbox_purge(const Id128& entity);
+    // Deletes the entity's unsent operations; returns how many there were.
+    Result<std::int64_t> outbox_purge(const Id128& entity);
     std::int64_t outbox_size();
 
     // ---- Full-text search index (kinds with searchable fields) ----------------------------
     Status reindex(Kind kind, const Id128& id);
     Status unindex(Kind kind, const Id128& id);
+    // Rewrites the kind's search index so that no page keeps a term of a deleted entry (FTS5
+    // secure-delete removes the entries but an emptied segment keeps its terms). Costs a full
+    // index rewrite: used after an erase, never on the hot path.
+    Status scrub_search_index(Kind kind);
 
     // ---- Changes since a sequence number (sync pulls) -------------------------------------
     struct Change {
@@ -192,10 +197,11 @@ public:
     Result<std::optional<EntitySnapshot>> snapshot(Kind kind, const Id128& id);
 
     // ---- Canonical state hash -------------------------------------------------------------
-    // SHA-256 over every state table in a canonical order and encoding (docs/SYNC.md §State
-    // hash): equal iff the replicas hold the same state. Excludes the op log, outbox, meta and
+    // SHA-256 over state_lines() (docs/SYNC.md, State hash): equal iff the replicas hold the same state. Excludes the op log, outbox, meta and
     // sequence numbers, which legitimately differ between replicas.
     Result<std::string> state_hash();
+    // The canonical facts the hash covers, one line each (for diagnosing a divergence).
+    Result<std::vector<std::string>> state_lines();
 
 private:
     friend class WriteTxn;

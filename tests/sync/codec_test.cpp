@@ -1,0 +1,262 @@
+// Wire formats (sync/codec.hpp): round trips, golden fixtures that pin the bytes, and hostile
+// input — every truncation, random garbage, lying lengths, wrong type and version bytes —
+// answered with an error value, never a crash or a huge allocation.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <random>
+
+#include "sync/codec.hpp"
+
+namespace liaison::test {
+namespace {
+
+using core::Id128;
+using core::Kind;
+using core::Stamp;
+using sync::Op;
+using sync::OpType;
+
+Id128 id_of(std::uint8_t n) {
+    Id128 id;
+    for (int i = 0; i < 16; ++i) id.bytes[std::size_t(i)] = std::uint8_t(n + i);
+    return id;
+}
+
+// The reference messages of the golden fixtures. Never change them: add new ones.
+Op reference_op() {
+    Op op;
+    op.id = {0x0001'8BCF'E568'0000ULL | 7, id_of(0x10)};
+    op.type = OpType::kCreate;
+    op.kind = Kind::kInfluencer;
+    op.entity = id_of(0x40);
+    op.actor = id_of(0x70);
+    op.fields = {{"name", std::string("Hélène Dupont")},
+                 {"email", std::string("helene@example.com")},
+                 {"tier", std::string("expert")}};
+    return op;
+}
+
+sync::PushRequest reference_request() {
+    sync::PushRequest r;
+    r.replica = id_of(0x10);
+    r.cursor = 42;
+    r.client_hlc = 0x0001'8BCF'E568'0009ULL;
+    r.page_limit = 500;
+    r.ops.push_back(reference_op());
+    Op rm;
+    rm.id = {0x0001'8BCF'E568'0008ULL, id_of(0x10)};
+    rm.type = OpType::kRemove;
+    rm.kind = Kind::kInfluencer;
+    rm.entity = id_of(0x40);
+    rm.set = "tags";
+    rm.elem = "vip";
+    rm.observed = {Stamp{0x0001'8BCF'E568'0001ULL, id_of(0x20)}};
+    r.ops.push_back(rm);
+    return r;
+}
+
+sync::PushReply reference_reply() {
+    sync::PushReply r;
+    r.server_time_ms = 1'700'000'000'000ULL;
+    r.server_hlc = 0x0001'8BCF'E568'0010ULL;
+    r.results = {{reference_op().id, sync::Outcome::kApplied, Code::kOk, ""},
+                 {Stamp{0x0001'8BCF'E568'0008ULL, id_of(0x10)}, sync::Outcome::kRejected,
+                  Code::kOutOfScope, "influencer outside your stores"}};
+    core::EntitySnapshot s;
+    s.row = core::RowState::empty(Kind::kInfluencer, id_of(0x40));
+    s.row.created = reference_op().id;
+    s.row.values[0] = std::string("Hélène Dupont");
+    s.row.clocks[0] = s.row.created;
+    s.row.values[4] = std::string("expert");
+    s.row.clocks[4] = Stamp{0x0001'8BCF'E568'0005ULL, id_of(0x20)};
+    s.dots.push_back({5, "vip", Stamp{0x0001'8BCF'E568'0002ULL, id_of(0x20)}, false});
+    s.seq = 77;
+    r.changes.push_back(s);
+    r.aliases.push_back({id_of(0x40), id_of(0x41)});
+    r.erased.push_back(id_of(0x50));
+    r.evictions.push_back(id_of(0x60));
+    r.next_cursor = 78;
+    r.has_more = true;
+    return r;
+}
+
+std::string read_fixture(const std::string& name) {
+    std::string path = std::string(LIAISON_FIXTURES_DIR) + "/" + name;
+    std::ifstream f(path, std::ios::binary);
+    if (!f) {
+        if (std::getenv("LIAISON_WRITE_FIXTURES")) return {};
+        FAIL("missing fixture " << path << " (LIAISON_WRITE_FIXTURES=1 adds new ones)");
+    }
+    return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
+}
+
+// Writes a fixture that does not exist yet (never overwrites: fixtures are added, not edited).
+void add_fixture_if_asked(const std::string& name, const std::string& bytes) {
+    if (!std::getenv("LIAISON_WRITE_FIXTURES")) return;
+    std::string path = std::string(LIAISON_FIXTURES_DIR) + "/" + name;
+    if (std::ifstream(path).good()) return;
+    std::ofstream(path, std::ios::binary) << bytes;
+}
+
+bool same_snapshot(const core::EntitySnapshot& a, const core::EntitySnapshot& b) {
+    return a.row.kind == b.row.kind && a.row.id == b.row.id && a.row.created == b.row.created &&
+           a.row.deleted == b.row.deleted && a.row.values == b.row.values &&
+           a.row.clocks == b.row.clocks && a.dots == b.dots && a.subject_alt == b.subject_alt &&
+           a.seq == b.seq;
+}
+
+bool same_reply(const sync::PushReply& a, const sync::PushReply& b) {
+    if (a.changes.size() != b.changes.size()) return false;
+    for (std::size_t i = 0; i < a.changes.size(); ++i)
+        if (!same_snapshot(a.changes[i], b.changes[i])) return false;
+    return a.protocol == b.protocol && a.server_time_ms == b.server_time_ms &&
+           a.server_hlc == b.server_hlc && a.results == b.results && a.aliases == b.aliases &&
+           a.erased == b.erased && a.evictions == b.evictions && a.next_cursor == b.next_cursor &&
+           a.has_more == b.has_more;
+}
+
+bool same_request(const sync::PushRequest& a, const sync::PushRequest& b) {
+    return a.protocol == b.protocol && a.replica == b.replica && a.cursor == b.cursor &&
+           a.client_hlc == b.client_hlc && a.page_limit == b.page_limit && a.ops == b.ops;
+}
+
+}  // namespace
+
+TEST_CASE("operations round-trip through binary and JSON unchanged", "[sync][codec]") {
+    Op op = reference_op();
+    auto bin = sync::decode_op(sync::encode_op(op));
+    REQUIRE(bin.is_ok());
+    CHECK(bin.value() == op);
+    auto json = sync::op_from_json(sync::op_to_json(op));
+    REQUIRE(json.is_ok());
+    CHECK(json.value() == op);
+}
+
+TEST_CASE("push requests and replies round-trip through binary and JSON unchanged", "[sync][codec]") {
+    auto req = reference_request();
+    auto rep = reference_reply();
+    CHECK(same_request(sync::decode_request(sync::encode_request(req)).value(), req));
+    CHECK(same_request(sync::request_from_json(sync::request_to_json(req)).value(), req));
+    CHECK(same_reply(sync::decode_reply(sync::encode_reply(rep)).value(), rep));
+    CHECK(same_reply(sync::reply_from_json(sync::reply_to_json(rep)).value(), rep));
+}
+
+TEST_CASE("golden fixtures of format version 1 decode to the reference messages", "[sync][codec][golden]") {
+    struct Case {
+        const char* name;
+        std::string bytes;
+    };
+    add_fixture_if_asked("op-v1.bin", sync::encode_op(reference_op()));
+    add_fixture_if_asked("op-v1.json", sync::op_to_json(reference_op()));
+    add_fixture_if_asked("push-request-v1.bin", sync::encode_request(reference_request()));
+    add_fixture_if_asked("push-request-v1.json", sync::request_to_json(reference_request()));
+    add_fixture_if_asked("push-reply-v1.bin", sync::encode_reply(reference_reply()));
+    add_fixture_if_asked("push-reply-v1.json", sync::reply_to_json(reference_reply()));
+
+    auto op = sync::decode_op(read_fixture("op-v1.bin"));
+    REQUIRE(op.is_ok());
+    CHECK(op.value() == reference_op());
+    auto op_json = sync::op_from_json(read_fixture("op-v1.json"));
+    REQUIRE(op_json.is_ok());
+    CHECK(op_json.value() == reference_op());
+    auto req = sync::decode_request(read_fixture("push-request-v1.bin"));
+    REQUIRE(req.is_ok());
+    CHECK(same_request(req.value(), reference_request()));
+    auto req_json = sync::request_from_json(read_fixture("push-request-v1.json"));
+    REQUIRE(req_json.is_ok());
+    CHECK(same_request(req_json.value(), reference_request()));
+    auto rep = sync::decode_reply(read_fixture("push-reply-v1.bin"));
+    REQUIRE(rep.is_ok());
+    CHECK(same_reply(rep.value(), reference_reply()));
+    auto rep_json = sync::reply_from_json(read_fixture("push-reply-v1.json"));
+    REQUIRE(rep_json.is_ok());
+    CHECK(same_reply(rep_json.value(), reference_reply()));
+    // The encoder still writes exactly the pinned bytes.
+    CHECK(sync::encode_op(reference_op()) == read_fixture("op-v1.bin"));
+    CHECK(sync::encode_reply(reference_reply()) == read_fixture("push-reply-v1.bin"));
+}
+
+TEST_CASE("every truncation of a message is an error, never a crash", "[sync][codec][hostile]") {
+    std::string full = sync::encode_reply(reference_reply());
+    for (std::size_t n = 0; n < full.size(); ++n) {
+        auto r = sync::decode_reply(std::string_view(full).substr(0, n));
+        INFO("length " << n);
+        REQUIRE_FALSE(r.is_ok());
+        CHECK((r.status().code() == Code::kMalformed || r.status().code() == Code::kTooLarge));
+    }
+    std::string req = sync::encode_request(reference_request());
+    for (std::size_t n = 0; n < req.size(); ++n)
+        REQUIRE_FALSE(sync::decode_request(std::string_view(req).substr(0, n)).is_ok());
+}
+
+TEST_CASE("random garbage and flipped bytes are errors, never crashes", "[sync][codec][hostile]") {
+    std::mt19937_64 rng(7);
+    std::string good = sync::encode_request(reference_request());
+    for (int i = 0; i < 3000; ++i) {
+        std::string bytes = good;
+        int flips = 1 + int(rng() % 4);
+        for (int f = 0; f < flips; ++f) bytes[rng() % bytes.size()] = char(rng());
+        auto r = sync::decode_request(bytes);  // may decode (a flipped text byte), must not crash
+        if (r.is_ok()) {
+            sync::Op op = r.value().ops.empty() ? sync::Op{} : r.value().ops[0];
+            (void)sync::validate_op(op);
+        }
+        std::string noise(std::size_t(rng() % 300), '\0');
+        for (auto& c : noise) c = char(rng());
+        (void)sync::decode_reply(noise);
+        (void)sync::request_from_json(noise);
+    }
+    SUCCEED("no crash");
+}
+
+TEST_CASE("a length field claiming gigabytes is refused before allocating", "[sync][codec][hostile]") {
+    std::string bytes = sync::encode_op(reference_op());
+    // Layout: type, version, cereal's endianness byte, hlc(8), replica(16), type(1), kind(1),
+    // entity(16), actor(16), then the field count (4).
+    std::size_t count_at = 3 + 8 + 16 + 1 + 1 + 16 + 16;
+    bytes[count_at] = '\xff';
+    bytes[count_at + 1] = '\xff';
+    bytes[count_at + 2] = '\xff';
+    bytes[count_at + 3] = '\x7f';
+    auto r = sync::decode_op(bytes);
+    REQUIRE_FALSE(r.is_ok());
+    CHECK(r.status().code() == Code::kTooLarge);
+}
+
+TEST_CASE("a wrong message type or format version is refused with a clear error", "[sync][codec][version]") {
+    std::string bytes = sync::encode_request(reference_request());
+    std::string wrong_type = bytes;
+    wrong_type[0] = char(sync::MessageType::kPushReply);
+    CHECK(sync::decode_request(wrong_type).status().code() == Code::kMalformed);
+    std::string future = bytes;
+    future[1] = char(sync::kFormatVersion + 1);
+    auto r = sync::decode_request(future);
+    CHECK(r.status().code() == Code::kUnsupportedVersion);
+    CHECK(r.status().detail().find("format version 2") != std::string::npos);
+    auto req = reference_request();
+    req.protocol = 99;
+    auto p = sync::decode_request(sync::encode_request(req));
+    CHECK(p.status().code() == Code::kUnsupportedVersion);
+    CHECK(sync::decode_request(bytes + "x").status().code() == Code::kMalformed);
+}
+
+TEST_CASE("hostile JSON is an error, never a crash", "[sync][codec][hostile]") {
+    const char* cases[] = {
+        "", "{", "[]", "null", "{\"protocol\":1}", "{\"protocol\":\"1\",\"replica\":5}",
+        "{\"protocol\":1,\"replica\":\"\",\"cursor\":0,\"client_hlc\":0,\"page_limit\":1,\"ops\":{}}",
+        "{\"protocol\":1,\"replica\":\"\",\"cursor\":0,\"client_hlc\":0,\"page_limit\":1,\"ops\":[{\"id\":\"x\"}]}",
+        "{\"protocol\":1,\"replica\":\"ZZZZZZZZZZZZZZZZZZZZZZZZZZ\",\"cursor\":-1e400}",
+        "{\"a\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}",
+        "\xff\xfe\x00\x01",
+    };
+    for (const char* c : cases) {
+        INFO(c);
+        CHECK_FALSE(sync::request_from_json(c).is_ok());
+        CHECK_FALSE(sync::reply_from_json(c).is_ok());
+    }
+}
+
+}  // namespace liaison::test
