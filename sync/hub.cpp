@@ -70,7 +70,7 @@ OpResult Hub::apply_one(const DeviceContext& device, Op op) {
         return reject({Code::kForbidden, "the operation was not made by this device"});
     if (Status a = authorize(device, op); !a) return reject(a);
     clock_.receive(op.id.hlc);
-    auto r = merge_.apply(op, encode_op(op));
+    auto r = merge_.apply(op);
     if (!r) return reject(r.status());
     res.outcome = r->outcome;
     switch (r->outcome) {

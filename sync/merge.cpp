@@ -185,7 +185,7 @@ Status MergeEngine::join_into_store(RowState incoming, const std::vector<core::D
     return Status::ok();
 }
 
-Result<ApplyResult> MergeEngine::apply(const Op& op, std::string_view body) {
+Result<ApplyResult> MergeEngine::apply(const Op& op) {
     const KindDef& k = core::kind_def(op.kind);
 
     if (op.type == OpType::kErase) {
@@ -211,7 +211,10 @@ Result<ApplyResult> MergeEngine::apply(const Op& op, std::string_view body) {
     }
 
     // R1: the op log is keyed by (entity as named by the op, stamp).
-    auto fresh = store_.log_op(op.entity, op.id, body);
+    std::uint64_t touched = 0;
+    for (const auto& w : op.fields) touched |= std::uint64_t(1) << (k.field_index(w.field) & 63);
+    if (!op.set.empty()) touched |= std::uint64_t(1) << (k.set_index(op.set) & 63);
+    auto fresh = store_.log_op(op.entity, op.id, op.actor, int(op.type), touched);
     if (!fresh) return fresh.status();
     if (!fresh.value()) return ApplyResult{Outcome::kDuplicate, {}};
 

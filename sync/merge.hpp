@@ -61,9 +61,9 @@ class MergeEngine {
 public:
     explicit MergeEngine(core::Store& store) : store_(store) {}
 
-    // Applies one operation. `body` is its encoded form, kept in the op log.
+    // Applies one operation and records it in the op log (an audit record, not a copy).
     // Requires: validate_op(op) succeeded (apply re-checks nothing but erasure and identity).
-    Result<ApplyResult> apply(const Op& op, std::string_view body);
+    Result<ApplyResult> apply(const Op& op);
     // Joins a snapshot of an entity (sync pulls) into the store.
     Result<Outcome> apply_snapshot(const core::EntitySnapshot& snap);
     // Records an alias edge (sync pulls).

@@ -74,7 +74,7 @@ Result<Op> Replica::submit(Op op) {
     core::WriteTxn txn(*store_);
     LIAISON_TRY(txn.begun());
     std::string body = encode_op(op);
-    auto r = merge_.apply(op, body);
+    auto r = merge_.apply(op);
     if (!r) return r.status();
     if (r->outcome == Outcome::kErased)
         return Status(Code::kErased, std::string(core::kind_name(op.kind)) + " " + op.entity.to_text());
@@ -254,7 +254,7 @@ Result<ApplyResult> Replica::receive_in_txn(const Op& incoming) {
     Status v = validate_op(op);
     if (!v) return ApplyResult{Outcome::kRejected, v};
     clock_.receive(op.id.hlc);
-    return merge_.apply(op, encode_op(op));
+    return merge_.apply(op);
 }
 
 Result<ApplyResult> Replica::receive(const Op& op) {

@@ -10,14 +10,24 @@ namespace {
 
 constexpr char kBase32[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-int base32_value(char c) {
-    if (c >= 'a' && c <= 'z') c = char(c - 'a' + 'A');
-    if (c == 'O') c = '0';
-    if (c == 'I' || c == 'L') c = '1';
-    for (int i = 0; i < 32; ++i)
-        if (kBase32[i] == c) return i;
-    return -1;
-}
+// Crockford base32 decoding table: -1 for characters outside the alphabet; lower case, and
+// the look-alikes O (0), I and L (1), are accepted.
+struct Base32Table {
+    signed char v[256];
+    constexpr Base32Table() : v() {
+        for (auto& x : v) x = -1;
+        for (int i = 0; i < 32; ++i) {
+            v[static_cast<unsigned char>(kBase32[i])] = static_cast<signed char>(i);
+            char c = kBase32[i];
+            if (c >= 'A' && c <= 'Z') v[static_cast<unsigned char>(c - 'A' + 'a')] = static_cast<signed char>(i);
+        }
+        v['O'] = v['o'] = 0;
+        v['I'] = v['i'] = v['L'] = v['l'] = 1;
+    }
+};
+constexpr Base32Table kBase32Table;
+
+int base32_value(char c) { return kBase32Table.v[static_cast<unsigned char>(c)]; }
 
 // xoshiro256**: fast, good statistical quality; seeded from random_device or a test seed.
 class Xoshiro {

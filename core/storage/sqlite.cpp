@@ -121,7 +121,8 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path, const 
     std::unique_ptr<Database> db(new Database(raw, path));
     sqlite3_busy_timeout(raw, 5000);
     sqlite3_extended_result_codes(raw, 1);
-    std::string pragmas = "PRAGMA secure_delete=ON; PRAGMA foreign_keys=OFF;";
+    std::string pragmas = "PRAGMA secure_delete=ON; PRAGMA foreign_keys=OFF; PRAGMA cache_size=-" +
+                          std::to_string(o.cache_kib) + ";";
     if (!o.read_only) {
         if (o.wal) pragmas += "PRAGMA journal_mode=WAL;";
         pragmas += o.synchronous_full ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;";

@@ -206,8 +206,8 @@ CREATE INDEX erased_seq ON erased(seq);
 CREATE TABLE alias(a BLOB NOT NULL, b BLOB NOT NULL, seq INTEGER NOT NULL,
                    PRIMARY KEY(a, b)) WITHOUT ROWID;
 CREATE INDEX alias_seq ON alias(seq);
-CREATE TABLE oplog(eid BLOB NOT NULL, op BLOB NOT NULL, body BLOB NOT NULL,
-                   PRIMARY KEY(eid, op)) WITHOUT ROWID;
+CREATE TABLE oplog(eid BLOB NOT NULL, op BLOB NOT NULL, actor BLOB, type INTEGER NOT NULL,
+                   touched INTEGER NOT NULL, PRIMARY KEY(eid, op)) WITHOUT ROWID;
 CREATE TABLE outbox(n INTEGER PRIMARY KEY, eid BLOB NOT NULL, op BLOB NOT NULL UNIQUE,
                     body BLOB NOT NULL);
 CREATE INDEX outbox_eid ON outbox(eid);
@@ -558,11 +558,14 @@ Result<bool> Store::add_alias_edge(const Id128& a, const Id128& b) {
     return true;
 }
 
-Result<bool> Store::log_op(const Id128& entity, const Stamp& stamp, std::string_view body) {
-    auto& st = db_->cached("INSERT OR IGNORE INTO oplog(eid,op,body) VALUES(?1,?2,?3)");
+Result<bool> Store::log_op(const Id128& entity, const Stamp& stamp, const Id128& actor, int type,
+                           std::uint64_t touched) {
+    auto& st = db_->cached("INSERT OR IGNORE INTO oplog(eid,op,actor,type,touched) VALUES(?1,?2,?3,?4,?5)");
     auto e = stamp.encode();
     st.bind_blob_static(1, entity.bytes.data(), 16).bind_blob_static(2, e.data(), e.size());
-    st.bind_blob_static(3, body.data(), body.size());
+    if (actor.is_nil()) st.bind_null(3);
+    else st.bind_blob_static(3, actor.bytes.data(), 16);
+    st.bind(4, std::int64_t(type)).bind(5, std::int64_t(touched));
     LIAISON_TRY(st.run());
     return db_->changes() > 0;
 }

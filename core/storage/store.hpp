@@ -158,8 +158,12 @@ public:
     Result<bool> add_alias_edge(const Id128& a, const Id128& b);
 
     // ---- Operation log and outbox ---------------------------------------------------------
-    // Records an applied operation. Returns false if (entity, stamp) was already logged.
-    Result<bool> log_op(const Id128& entity, const Stamp& stamp, std::string_view body);
+    // Records an applied operation in the audit log: who (actor), when (stamp), what (op type
+    // and a bitmask of the fields or set it touched, by index). Values are not copied: the
+    // state holds them, and each field's clock names the operation that wrote it.
+    // Returns false if (entity, stamp) was already logged.
+    Result<bool> log_op(const Id128& entity, const Stamp& stamp, const Id128& actor, int type,
+                        std::uint64_t touched);
     bool has_op(const Id128& entity, const Stamp& stamp);
     Status purge_ops(const Id128& entity);
     std::int64_t op_count();
