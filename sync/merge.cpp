@@ -343,7 +343,9 @@ Status MergeEngine::erase_one(const Id128& id, std::optional<Kind> kind) {
     }
     LIAISON_TRY(store_.delete_dots(id));
     LIAISON_TRY(store_.purge_ops(id));
-    auto unsent = store_.outbox_purge(id);
+    // Merge and erase operations carry no personal data (bare ids) and stay queued: the server
+    // must learn the edge or the erasure.
+    auto unsent = store_.outbox_purge(id, int(OpType::kMerge), int(OpType::kErase));
     if (!unsent) return unsent.status();
     if (unsent.value() > 0 && found) unsent_erasures_.emplace_back(*found, id);
     auto alt = store_.load_subject_alt(id);

@@ -79,7 +79,7 @@ Result<Op> Replica::submit(Op op) {
     if (r->outcome == Outcome::kErased)
         return Status(Code::kErased, std::string(core::kind_name(op.kind)) + " " + op.entity.to_text());
     if (r->outcome == Outcome::kRejected) return r->status;
-    LIAISON_TRY(store_->outbox_push(op.entity, op.id, body));
+    LIAISON_TRY(store_->outbox_push(op.entity, op.id, int(op.type), body));
     LIAISON_TRY(queue_unsent_erasures());
     LIAISON_TRY(save_clock());
     LIAISON_TRY(txn.commit());
@@ -94,7 +94,7 @@ Status Replica::queue_unsent_erasures() {
         op.entity = id;
         op.id = Stamp{clock_.send(), id_};
         op.actor = actor_;
-        LIAISON_TRY(store_->outbox_push(id, op.id, encode_op(op)));
+        LIAISON_TRY(store_->outbox_push(id, op.id, int(op.type), encode_op(op)));
     }
     return Status::ok();
 }

@@ -5,7 +5,7 @@
 // WebAssembly, because both hosts validate (the browser before it records an operation, the
 // server before it accepts one) and fold names for duplicate detection.
 //
-// Decisions where the contract is silent (also listed in the header's users' tests):
+// Decisions where the contract is silent (each has a test in tests/core/validate_test.cpp):
 // - Text is UTF-8 in the strict RFC 3629 sense: overlong forms, surrogates (CESU-8 / WTF-8)
 //   and code points above U+10FFFF are invalid, so one string has one encoding.
 // - Control characters are C0 (U+0000..U+001F), DEL (U+007F) and C1 (U+0080..U+009F).
@@ -15,9 +15,15 @@
 //   from a file is never meant).
 // - Case mapping for tags covers ASCII, Latin-1 and Latin Extended-A; Greek, Cyrillic and
 //   the rest are kept as typed (a full Unicode table is not worth its size here).
-// - Formats are checked on the canonical form (country "FR", language "pt-BR", handle
-//   without '@'): normalisation produces it, validation insists on it, so two devices that
-//   receive the same input store the same bytes.
+// - Country, currency, language and handle are checked in their canonical form ("FR",
+//   "pt-BR", "instagram:name:0" without '@'): normalisation produces it and validation
+//   insists on it, so two devices given the same input store the same bytes. E-mail domains
+//   are lower-cased by normalisation but accepted in any case (the web app's live hints run
+//   is_email on what people type).
+// - Ids (kRef) are normalised to Id128::to_text(), which also resolves the Crockford
+//   aliases (O -> 0, I/L -> 1) that Id128::from_text accepts: one id, one spelling.
+// - fold_for_match also drops combining diacritical marks (U+0300..U+036F), so a name typed
+//   decomposed ("e" + U+0301, as macOS and PDFs produce) matches its precomposed spelling.
 // - Error details quote the value escaped (control characters and invalid bytes as \xNN)
 //   and cut to kQuoteMaxChars code points, so a hostile 100 KB value cannot flood a log.
 #include "core/model/validate.hpp"
@@ -50,8 +56,8 @@ constexpr int kPhoneMaxDigits = 15;
 // The content platforms of a handle. Same list as the "platform" choices of the content kind
 // in schema.cpp (tests/core/validate_test.cpp checks that they agree).
 constexpr std::array<std::string_view, 15> kPlatforms = {
-    "instagram", "tiktok", "youtube", "x",       "facebook", "linkedin", "twitch", "pinterest",
-    "snapchat",  "threads", "bluesky", "blog",   "podcast",  "press",    "other"};
+    "instagram", "tiktok",  "youtube", "x",    "facebook", "linkedin", "twitch", "pinterest",
+    "snapchat",  "threads", "bluesky", "blog", "podcast",  "press",    "other"};
 
 // ---------------------------------------------------------------------------------------
 // UTF-8
@@ -118,9 +124,9 @@ bool is_control(char32_t cp) { return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F); }
 
 // Unicode White_Space, plus U+FEFF.
 bool is_space(char32_t cp) {
-    return (cp >= 0x09 && cp <= 0x0D) || cp == 0x20 || cp == 0x85 || cp == 0xA0 ||
-           cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 ||
-           cp == 0x202F || cp == 0x205F || cp == 0x3000 || cp == 0xFEFF;
+    return (cp >= 0x09 && cp <= 0x0D) || cp == 0x20 || cp == 0x85 || cp == 0xA0 || cp == 0x1680 ||
+           (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F ||
+           cp == 0x205F || cp == 0x3000 || cp == 0xFEFF;
 }
 
 // Surrounding white space removed. Invalid bytes count as content (validation rejects them).
@@ -196,18 +202,20 @@ bool all_of(std::string_view s, bool (*pred)(char)) {
 char32_t latin_lower(char32_t cp) {
     if (cp < 0x80) return static_cast<char32_t>(ascii_lower(static_cast<char>(cp)));
     if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) return cp + 0x20;  // À..Þ except ×
-    if (cp == 0x130) return U'i';                                   // İ
-    if (cp == 0x178) return 0xFF;                                   // Ÿ -> ÿ
+    if (cp == 0x130) return U'i';                                  // İ
+    if (cp == 0x178) return 0xFF;                                  // Ÿ -> ÿ
     // Pairs: upper case on even code points in 0100..0137 and 014A..0177, on odd ones in
     // 0139..0148 and 0179..017E. ı ĸ ŉ ſ (0131 0138 0149 017F) are already lower case.
     if ((cp >= 0x100 && cp <= 0x137) || (cp >= 0x14A && cp <= 0x177))
-        return (cp % 2 == 0 && cp != 0x130) ? cp + 1 : cp;
+        return cp % 2 == 0 ? cp + 1 : cp;
     if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E))
         return cp % 2 == 1 ? cp + 1 : cp;
     return cp;
 }
 
 // ASCII spelling of U+00C0..U+017F, lower case; nullptr keeps the code point (× ÷).
+// One row per 16 code points, as in the Unicode charts.
+// clang-format off
 constexpr const char* kLatinFold[0x180 - 0xC0] = {
     // U+00C0 À Á Â Ã Ä Å Æ Ç È É Ê Ë Ì Í Î Ï
     "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
@@ -234,14 +242,20 @@ constexpr const char* kLatinFold[0x180 - 0xC0] = {
     // U+0170 Ű ű Ų ų Ŵ ŵ Ŷ ŷ Ÿ Ź ź Ż ż Ž ž ſ
     "u", "u", "u", "u", "w", "w", "y", "y", "y", "z", "z", "z", "z", "z", "z", "s",
 };
+// clang-format on
 
 // Latin with diacritics outside the table above that names in our markets use:
 // Romanian ș ț (comma below) and Ș Ț.
 const char* latin_fold_extra(char32_t cp) {
     switch (cp) {
-        case 0x218: case 0x219: return "s";
-        case 0x21A: case 0x21B: return "t";
-        default: return nullptr;
+        case 0x218:
+        case 0x219:
+            return "s";
+        case 0x21A:
+        case 0x21B:
+            return "t";
+        default:
+            return nullptr;
     }
 }
 
@@ -334,9 +348,9 @@ Status fail(Code code, std::string_view name, std::string what) {
 
 // The checks every text value goes through, field or set element: encoding, control
 // characters, length in code points.
-Status check_text(std::string_view name, std::string_view s, bool long_text,
-                  std::size_t max_len) {
-    if (!is_valid_utf8(s)) return fail(Code::kInvalidArgument, name, quote(s) + " is not valid UTF-8");
+Status check_text(std::string_view name, std::string_view s, bool long_text, std::size_t max_len) {
+    if (!is_valid_utf8(s))
+        return fail(Code::kInvalidArgument, name, quote(s) + " is not valid UTF-8");
     if (has_control(s, long_text))
         return fail(Code::kInvalidArgument, name, quote(s) + " contains a control character");
     const std::size_t len = utf8_length(s);
@@ -409,25 +423,25 @@ bool is_url_host_name(std::string_view s) {
 bool is_ipv6_literal(std::string_view s) {  // the text between '[' and ']', loosely
     if (s.size() < 2 || s.find(':') == std::string_view::npos) return false;
     for (char c : s)
-        if (!is_ascii_digit(c) && !(c >= 'a' && c <= 'f') && !(c >= 'A' && c <= 'F') &&
-            c != ':' && c != '.')
+        if (!is_ascii_digit(c) && !(c >= 'a' && c <= 'f') && !(c >= 'A' && c <= 'F') && c != ':' &&
+            c != '.')
             return false;
     return true;
 }
 
-bool is_port(std::string_view s) {
-    if (s.empty() || s.size() > 5 || !all_of(s, is_ascii_digit)) return false;
-    const int port = std::stoi(std::string(s));
-    return port >= 1 && port <= 65535;
-}
-
-bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-int digits_value(std::string_view s) {  // Requires: all ASCII digits, few of them
+int digits_value(std::string_view s) {  // Requires: all ASCII digits, at most 9 of them
     int v = 0;
     for (char c : s) v = v * 10 + (c - '0');
     return v;
 }
+
+bool is_port(std::string_view s) {
+    if (s.empty() || s.size() > 5 || !all_of(s, is_ascii_digit)) return false;
+    const int port = digits_value(s);
+    return port >= 1 && port <= 65535;
+}
+
+bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 // parse_handle with a reason, for validate_elem's message. Returns an empty string on success.
 std::string parse_handle_why(std::string_view text, Handle& out, Code& code) {
@@ -456,8 +470,7 @@ std::string parse_handle_why(std::string_view text, Handle& out, Code& code) {
     if (audience.empty() || audience.size() > kAudienceMaxDigits ||
         !all_of(audience, is_ascii_digit))
         return "has an audience that is not a number of followers (0 when unknown)";
-    if (audience.size() > 1 && audience.front() == '0')
-        return "has an audience with leading zeros";
+    if (audience.size() > 1 && audience.front() == '0') return "has an audience with leading zeros";
     std::int64_t n = 0;
     for (char c : audience) n = n * 10 + (c - '0');
     out.platform = std::string(platform);
@@ -551,13 +564,11 @@ std::string format_problem(const FieldDef& field, const std::string& s, Code& co
         case FieldType::kCountry:
             return is_country(s) ? "" : "is not a country code (two capital letters, e.g. FR)";
         case FieldType::kCurrency:
-            return is_currency(s) ? ""
-                                  : "is not a currency code (three capital letters, e.g. EUR)";
+            return is_currency(s) ? "" : "is not a currency code (three capital letters, e.g. EUR)";
         case FieldType::kDate:
             return is_date(s) ? "" : "is not a date (YYYY-MM-DD, years 1900 to 2999)";
         case FieldType::kCode:
-            return is_code(s) ? ""
-                              : "is not a code (4 to 32 letters, digits, '_' or '-')";
+            return is_code(s) ? "" : "is not a code (4 to 32 letters, digits, '_' or '-')";
         case FieldType::kRef:
             return Id128::from_text(s) ? "" : "is not a record id";
         case FieldType::kEnum:
@@ -639,7 +650,8 @@ Status validate_field(const FieldDef& field, const Value& value) {
     const std::string_view name = field.name;
     if (!is_text_type(field.type)) {
         if (const auto* text = std::get_if<std::string>(&value))
-            return fail(Code::kInvalidArgument, name, "expected a number, got text " + quote(*text));
+            return fail(Code::kInvalidArgument, name,
+                        "expected a number, got text " + quote(*text));
         const std::int64_t n = std::get<std::int64_t>(value);
         const std::string shown = std::to_string(n);
         switch (field.type) {
@@ -650,14 +662,15 @@ Status validate_field(const FieldDef& field, const Value& value) {
             case FieldType::kTime:
                 if (n < 0 || n >= kTimeEndMs)
                     return fail(Code::kInvalidArgument, name,
-                                shown + " is not a time between the years 1970 and 2999 "
-                                        "(milliseconds since 1970)");
+                                shown +
+                                    " is not a time between the years 1970 and 2999 "
+                                    "(milliseconds since 1970)");
                 break;
             default:  // kInt
                 if (n < field.min || n > field.max)
                     return fail(Code::kInvalidArgument, name,
-                                shown + " is out of range (" + std::to_string(field.min) +
-                                    " to " + std::to_string(field.max) + ")");
+                                shown + " is out of range (" + std::to_string(field.min) + " to " +
+                                    std::to_string(field.max) + ")");
                 break;
         }
         return Status::ok();
@@ -665,21 +678,17 @@ Status validate_field(const FieldDef& field, const Value& value) {
 
     const auto* text = std::get_if<std::string>(&value);
     if (text == nullptr)
-        return fail(Code::kInvalidArgument, name,
-                    "expected text, got the number " + std::to_string(std::get<std::int64_t>(value)));
+        return fail(
+            Code::kInvalidArgument, name,
+            "expected text, got the number " + std::to_string(std::get<std::int64_t>(value)));
     const std::string& s = *text;
     LIAISON_TRY(check_text(name, s, field.type == FieldType::kLongText, field.max_len));
     // A required field holding only white space is as missing as a null one.
     if (field.required && trim(s).empty()) return fail(Code::kRequired, name, "required");
-    if (s.empty()) {
-        // Callers clear a field with null; an empty e-mail or date is no e-mail or date.
-        if (is_format_type(field.type))
-            return fail(field.type == FieldType::kEnum ? Code::kUnknownValue : Code::kBadFormat,
-                        name,
-                        "\"\" " + (field.type == FieldType::kEnum
-                                       ? "is not one of: " + join(field.choices)
-                                       : std::string("is empty (use null to clear the field)")));
-        return Status::ok();
+    // Callers clear a field with null; an empty e-mail or date is no e-mail or date.
+    if (s.empty() && field.type != FieldType::kEnum) {
+        if (!is_format_type(field.type)) return Status::ok();
+        return fail(Code::kBadFormat, name, "\"\" is empty (use null to clear the field)");
     }
     Code code = Code::kBadFormat;
     const std::string problem = format_problem(field, s, code);
@@ -762,8 +771,7 @@ bool is_email(std::string_view s) {
     if (at == std::string_view::npos) return false;
     const std::string_view local = s.substr(0, at), domain = s.substr(at + 1);
     if (local.empty() || local.size() > kEmailLocalMaxBytes) return false;
-    if (local.front() == '.' || local.back() == '.' ||
-        local.find("..") != std::string_view::npos)
+    if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string_view::npos)
         return false;
     for (char c : local)
         if (c != '.' && !is_email_atext(c)) return false;
@@ -809,8 +817,7 @@ bool is_http_url(std::string_view s) {
         const Decoded d = decode(s, i);
         i += d.len;
         if (is_control(d.cp) || is_space(d.cp)) return false;
-        if (d.cp == '"' || d.cp == '<' || d.cp == '>' || d.cp == '\\' || d.cp == '`')
-            return false;
+        if (d.cp == '"' || d.cp == '<' || d.cp == '>' || d.cp == '\\' || d.cp == '`') return false;
     }
     const std::string lower_start = ascii_lower(s.substr(0, 8));
     std::size_t rest = 0;
@@ -864,8 +871,8 @@ bool is_language(std::string_view s) {
     std::size_t start = 0;
     while (true) {
         const std::size_t dash = s.find('-', start);
-        parts.push_back(
-            s.substr(start, dash == std::string_view::npos ? std::string_view::npos : dash - start));
+        parts.push_back(s.substr(
+            start, dash == std::string_view::npos ? std::string_view::npos : dash - start));
         if (dash == std::string_view::npos) break;
         start = dash + 1;
     }

@@ -209,7 +209,7 @@ CREATE INDEX alias_seq ON alias(seq);
 CREATE TABLE oplog(eid BLOB NOT NULL, op BLOB NOT NULL, actor BLOB, type INTEGER NOT NULL,
                    touched INTEGER NOT NULL, PRIMARY KEY(eid, op)) WITHOUT ROWID;
 CREATE TABLE outbox(n INTEGER PRIMARY KEY, eid BLOB NOT NULL, op BLOB NOT NULL UNIQUE,
-                    body BLOB NOT NULL);
+                    type INTEGER NOT NULL, body BLOB NOT NULL);
 CREATE INDEX outbox_eid ON outbox(eid);
 CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;
 )sql";
@@ -585,11 +585,12 @@ Status Store::purge_ops(const Id128& entity) {
 
 std::int64_t Store::op_count() { return db_->query_int("SELECT count(*) FROM oplog").value_or(0); }
 
-Status Store::outbox_push(const Id128& entity, const Stamp& stamp, std::string_view body) {
-    auto& st = db_->cached("INSERT INTO outbox(eid,op,body) VALUES(?1,?2,?3)");
+Status Store::outbox_push(const Id128& entity, const Stamp& stamp, int type, std::string_view body) {
+    auto& st = db_->cached("INSERT INTO outbox(eid,op,type,body) VALUES(?1,?2,?3,?4)");
     auto e = stamp.encode();
     st.bind_blob_static(1, entity.bytes.data(), 16).bind_blob_static(2, e.data(), e.size());
-    st.bind_blob_static(3, body.data(), body.size());
+    st.bind(3, std::int64_t(type));
+    st.bind_blob_static(4, body.data(), body.size());
     return st.run();
 }
 
@@ -616,9 +617,10 @@ Status Store::outbox_remove(const Stamp& stamp) {
     return st.run();
 }
 
-Result<std::int64_t> Store::outbox_purge(const Id128& entity) {
-    auto& st = db_->cached("DELETE FROM outbox WHERE eid=?1");
+Result<std::int64_t> Store::outbox_purge(const Id128& entity, int keep_a, int keep_b) {
+    auto& st = db_->cached("DELETE FROM outbox WHERE eid=?1 AND type NOT IN (?2,?3)");
     bind_id(st, 1, entity);
+    st.bind(2, std::int64_t(keep_a)).bind(3, std::int64_t(keep_b));
     LIAISON_TRY(st.run());
     return db_->changes();
 }

@@ -167,7 +167,8 @@ public:
     bool has_op(const Id128& entity, const Stamp& stamp);
     Status purge_ops(const Id128& entity);
     std::int64_t op_count();
-    Status outbox_push(const Id128& entity, const Stamp& stamp, std::string_view body);
+    // `type` is the operation's type (sync::OpType), so that a purge can keep some.
+    Status outbox_push(const Id128& entity, const Stamp& stamp, int type, std::string_view body);
     struct OutboxRow {
         std::int64_t n;
         Id128 entity;
@@ -176,8 +177,9 @@ public:
     };
     Result<std::vector<OutboxRow>> outbox_peek(std::size_t limit);
     Status outbox_remove(const Stamp& stamp);
-    // Deletes the entity's unsent operations; returns how many there were.
-    Result<std::int64_t> outbox_purge(const Id128& entity);
+    // Deletes the entity's unsent operations except those of types keep_a and keep_b; returns
+    // how many it deleted.
+    Result<std::int64_t> outbox_purge(const Id128& entity, int keep_a, int keep_b);
     std::int64_t outbox_size();
 
     // ---- Full-text search index (kinds with searchable fields) ----------------------------

@@ -97,8 +97,13 @@ core::Value OpMaker::random_value(const core::FieldDef& f) {
         case FieldType::kText:
             if (f.name == "name") return std::string(kNames[next(8)]) + " " + std::to_string(n % 50);
             return std::string(kWords[next(8)]) + " " + std::to_string(n);
-        case FieldType::kLongText:
-            return std::string(kWords[next(8)]) + "\n" + kWords[next(8)] + " " + std::to_string(n);
+        case FieldType::kLongText: {
+            // One draw per statement: the evaluation order of operands is unspecified, and g++
+            // and clang differ, which would make a seed replay differently on each host.
+            const char* first = kWords[next(8)];
+            const char* second = kWords[next(8)];
+            return std::string(first) + "\n" + second + " " + std::to_string(n);
+        }
         case FieldType::kEmail: return "u" + std::to_string(n) + "@example.com";
         case FieldType::kPhone: return "+33 6 12 34 " + std::to_string(10 + n % 90) + " " + std::to_string(10 + n % 89);
         case FieldType::kUrl: return "https://example.com/p/" + std::to_string(n);
@@ -161,7 +166,9 @@ std::optional<Op> OpMaker::random_change(sync::Replica& r, bool allow_erase_and_
             }
             op.entity = Id128::derive("checkin", ev, who);
         } else {
-            op.entity = core::make_seeded_id_source(rng_())->next_entity_id(1'700'000'000'000ULL + next(1'000'000));
+            std::uint64_t id_seed = rng_();
+            std::uint64_t id_ms = 1'700'000'000'000ULL + next(1'000'000);
+            op.entity = core::make_seeded_id_source(id_seed)->next_entity_id(id_ms);
         }
     } else if (roll < 700) {  // set fields
         auto kind = pick_existing_kind([](const core::KindDef&) { return true; });

@@ -40,7 +40,9 @@ public:
 
     std::mt19937_64& rng() { return rng_; }
     std::uint64_t next(std::uint64_t n) { return n ? rng_() % n : 0; }
-    bool chance(double p) { return std::uniform_real_distribution<double>(0, 1)(rng_) < p; }
+    // Integer arithmetic only: std::uniform_real_distribution differs between libstdc++ and
+    // libc++, and a seed must replay the same run on the native and WebAssembly builds.
+    bool chance(double p) { return double(rng_() % 1'000'000) < p * 1'000'000.0; }
     const std::vector<core::Id128>& known(core::Kind k) const { return known_[std::size_t(k)]; }
 
 private:

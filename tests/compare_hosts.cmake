@@ -1,0 +1,32 @@
+# DESIGN §4 invariant 6: the same seed and operations give the same state hash on the native
+# and WebAssembly builds. Runs the hidden "[.hosts]" test case on both and compares.
+# Usage: cmake -DNATIVE=<liaison_tests> -DNODE=<node> -DWASM=<liaison_tests.js> -P compare_hosts.cmake
+execute_process(COMMAND "${NATIVE}" "[hosts]" OUTPUT_VARIABLE native_out RESULT_VARIABLE native_rc)
+execute_process(COMMAND "${NODE}" --no-experimental-fetch "${WASM}" "[hosts]"
+                OUTPUT_VARIABLE wasm_out RESULT_VARIABLE wasm_rc)
+string(REGEX MATCH "STATE_HASH ([0-9a-f]+)" _ "${native_out}")
+set(native_hash "${CMAKE_MATCH_1}")
+string(REGEX MATCH "STATE_HASH ([0-9a-f]+)" _ "${wasm_out}")
+set(wasm_hash "${CMAKE_MATCH_1}")
+message("native      ${native_hash} (exit ${native_rc})")
+message("webassembly ${wasm_hash} (exit ${wasm_rc})")
+if(NOT native_hash STREQUAL wasm_hash)
+  # Show the first facts that differ.
+  string(REGEX MATCHALL "LINE [^\n]*" native_lines "${native_out}")
+  string(REGEX MATCHALL "LINE [^\n]*" wasm_lines "${wasm_out}")
+  set(only_native ${native_lines})
+  list(REMOVE_ITEM only_native ${wasm_lines})
+  set(only_wasm ${wasm_lines})
+  list(REMOVE_ITEM only_wasm ${native_lines})
+  list(SUBLIST only_native 0 10 only_native)
+  list(SUBLIST only_wasm 0 10 only_wasm)
+  foreach(l ${only_native})
+    message("native only: ${l}")
+  endforeach()
+  foreach(l ${only_wasm})
+    message("wasm only:   ${l}")
+  endforeach()
+endif()
+if(NOT native_rc EQUAL 0 OR NOT wasm_rc EQUAL 0 OR native_hash STREQUAL "" OR NOT native_hash STREQUAL wasm_hash)
+  message(FATAL_ERROR "the state hashes differ between hosts (or a run failed)")
+endif()

@@ -1,0 +1,167 @@
+// The SQLite store and the queries the apps need (core/storage/store.hpp, core/query/queries.hpp).
+#include <catch2/catch.hpp>
+
+#include "core/query/queries.hpp"
+#include "support/harness.hpp"
+
+namespace liaison::test {
+namespace {
+
+using core::Id128;
+using core::Kind;
+using sync::FieldWrite;
+
+struct World {
+    TempDir dir;
+    sync::ManualTimeSource time{1'700'000'000'000ULL};
+    std::unique_ptr<Node> node = open_node(dir.file("w.db"), time, 4);
+    sync::Replica& r = *node->replica;
+
+    Id128 person(const std::string& name, std::vector<FieldWrite> more = {}) {
+        more.push_back({"name", name});
+        auto id = r.create(Kind::kInfluencer, std::move(more));
+        REQUIRE(id.is_ok());
+        return id.value();
+    }
+    Id128 contact(const Id128& who, std::int64_t at, const char* touchpoint = "store") {
+        auto id = r.create(Kind::kInteraction, {{"influencer", who.to_text()}, {"at", at},
+                                                {"touchpoint", std::string(touchpoint)},
+                                                {"department", std::string("retail")}});
+        REQUIRE(id.is_ok());
+        return id.value();
+    }
+    std::vector<Id128> search(const char* q) {
+        auto hits = core::search_influencers(r.store(), q);
+        REQUIRE(hits.is_ok());
+        std::vector<Id128> ids;
+        for (const auto& h : hits.value()) ids.push_back(h.id);
+        return ids;
+    }
+};
+
+}  // namespace
+
+TEST_CASE("a new store is migrated to the current storage version", "[core][store]") {
+    World w;
+    CHECK(w.r.store().storage_version() == core::kStorageVersion);
+}
+
+TEST_CASE("a store written by a newer build is refused, not downgraded", "[core][store][version]") {
+    TempDir dir;
+    {
+        auto s = core::Store::open(dir.file("new.db"), {});
+        REQUIRE(s.is_ok());
+        REQUIRE(s.value()->db().exec("PRAGMA user_version=99").is_ok());
+    }
+    auto again = core::Store::open(dir.file("new.db"), {});
+    REQUIRE_FALSE(again.is_ok());
+    CHECK(again.status().code() == Code::kUnsupportedVersion);
+    CHECK(again.status().detail().find("99") != std::string::npos);
+}
+
+TEST_CASE("everything written is still there after the file is reopened", "[core][store]") {
+    World w;
+    Id128 a = w.person("Hélène Dupont", {{"email", std::string("helene@example.com")}});
+    w.contact(a, 1'700'000'000'000);
+    REQUIRE(w.r.add(Kind::kInfluencer, a, "tags", "vip").is_ok());
+    auto before = must(w.r.state_hash());
+    auto pending = w.r.pending();
+    reopen(*w.node, w.time);
+    auto& r = *w.node->replica;
+    CHECK(must(r.state_hash()) == before);
+    CHECK(r.pending() == pending);
+    CHECK(core::search_influencers(r.store(), "helene")->size() == 1);
+}
+
+TEST_CASE("search ignores case and accents: 'helene' finds 'Hélène'", "[core][query][search]") {
+    World w;
+    Id128 a = w.person("Hélène Dupont");
+    w.person("Zoë Martin");
+    CHECK(w.search("helene") == std::vector<Id128>{a});
+    CHECK(w.search("HÉLÈNE") == std::vector<Id128>{a});
+    CHECK(w.search("hel dup") == std::vector<Id128>{a});  // prefixes of every word, as you type
+    CHECK(w.search("zoe").size() == 1);
+    CHECK(w.search("nobody").empty());
+    CHECK(w.search("").empty());
+}
+
+TEST_CASE("search finds people by e-mail, handle and phone in either form", "[core][query][search]") {
+    World w;
+    Id128 a = w.person("Ana Souza", {{"email", std::string("ana.souza@example.com")},
+                                     {"phone", std::string("+33 6 12 34 56 78")}});
+    REQUIRE(w.r.add(Kind::kInfluencer, a, "handles", "instagram:@anasouza.beauty:120000").is_ok());
+    CHECK(w.search("ana.souza@example.com") == std::vector<Id128>{a});
+    CHECK(w.search("@anasouza") == std::vector<Id128>{a});
+    CHECK(w.search("+33 6 12 34 56 78") == std::vector<Id128>{a});
+    CHECK(w.search("06 12 34 56 78") == std::vector<Id128>{a});
+    CHECK(w.search("0612345678") == std::vector<Id128>{a});
+    // Removing the handle removes it from the index.
+    REQUIRE(w.r.remove(Kind::kInfluencer, a, "handles", "instagram:anasouza.beauty:120000").is_ok());
+    CHECK(w.search("anasouza").empty());
+}
+
+TEST_CASE("search input with FTS syntax is treated as plain words", "[core][query][search][hostile]") {
+    World w;
+    w.person("O'Brien \"Quote\" NEAR(x)");
+    for (const char* q : {"\"", "NEAR(", "o'brien", "* OR *", "a AND", "^", "(((", "col:val", "-x"}) {
+        auto hits = core::search_influencers(w.r.store(), q);
+        INFO(q);
+        CHECK(hits.is_ok());
+    }
+    CHECK(w.search("o'brien").size() == 1);
+}
+
+TEST_CASE("the timeline lists every contact with a person, newest first", "[core][query][timeline]") {
+    World w;
+    Id128 a = w.person("Hélène Dupont"), b = w.person("Zoë Martin");
+    Id128 first = w.contact(a, 1'700'000'000'000), second = w.contact(a, 1'700'000'500'000, "email");
+    w.contact(b, 1'700'000'600'000);
+    auto event = w.r.create(Kind::kEvent, {{"name", std::string("Launch")}, {"starts", std::int64_t(1'700'000'700'000)}});
+    REQUIRE(event.is_ok());
+    auto ci = w.r.create(Kind::kCheckin, {{"event", event->to_text()}, {"influencer", a.to_text()},
+                                          {"at", std::int64_t(1'700'000'800'000)}},
+                         Id128::derive("checkin", event.value(), a));
+    REQUIRE(ci.is_ok());
+    auto tl = core::timeline(w.r.store(), a);
+    REQUIRE(tl.is_ok());
+    REQUIRE(tl->size() == 3);
+    CHECK(tl.value()[0].row.id == ci.value());
+    CHECK(tl.value()[1].row.id == second);
+    CHECK(tl.value()[2].row.id == first);
+    // A deleted entry leaves the timeline.
+    REQUIRE(w.r.remove_entry(Kind::kInteraction, second).is_ok());
+    CHECK(core::timeline(w.r.store(), a)->size() == 2);
+}
+
+TEST_CASE("influencers are listed by region, store and owner", "[core][query][lists]") {
+    World w;
+    auto region = w.r.create(Kind::kRegion, {{"name", std::string("Île-de-France")}});
+    auto other = w.r.create(Kind::kRegion, {{"name", std::string("Occitanie")}});
+    REQUIRE(region.is_ok());
+    REQUIRE(other.is_ok());
+    w.person("Zoë Martin", {{"region", region->to_text()}});
+    w.person("Ana Souza", {{"region", region->to_text()}});
+    w.person("Li Wei", {{"region", other->to_text()}});
+    core::InfluencerFilter f;
+    f.region = region->to_text();
+    auto list = core::list_influencers(w.r.store(), f);
+    REQUIRE(list.is_ok());
+    REQUIRE(list->size() == 2);
+    CHECK(std::get<std::string>(list.value()[0].values[0]) == "Ana Souza");  // by name
+    f.region = "not an id";
+    CHECK(core::list_influencers(w.r.store(), f).status().code() == Code::kBadFormat);
+}
+
+TEST_CASE("contact pressure counts contacts in the window, across merged duplicates", "[core][query][pressure]") {
+    World w;
+    Id128 a = w.person("Hélène Dupont"), dup = w.person("Helene Dupont");
+    w.contact(a, 1'700'000'000'000);
+    w.contact(a, 1'702'000'000'000);
+    w.contact(dup, 1'702'100'000'000);
+    CHECK(core::contact_count(w.r.store(), a, 1'701'000'000'000).value() == 1);
+    REQUIRE(w.r.merge(dup, a).is_ok());
+    CHECK(core::contact_count(w.r.store(), a, 1'701'000'000'000).value() == 2);
+    CHECK(core::contact_count(w.r.store(), dup, 0).value() == 3);
+}
+
+}  // namespace liaison::test
