@@ -86,6 +86,8 @@ struct KindSql {
     std::string touch;
     std::string hash_scan;
     std::string changes;
+    // Search index (kinds with searchable fields only).
+    std::string fts_select, fts_delete, fts_insert, rid_of;
 };
 
 const std::vector<KindSql>& kind_sql() {
@@ -136,6 +138,21 @@ const std::vector<KindSql>& kind_sql() {
             s.hash_scan = "SELECT eid,created,deleted," + blob_literal_free_join(both, ",") +
                           " FROM " + s.table + " ORDER BY eid";
             s.changes = "SELECT seq,eid FROM " + s.table + " WHERE seq>?1 ORDER BY seq LIMIT ?2";
+            if (s.searchable) {
+                std::vector<std::string> vals, names, qs;
+                for (const auto& f : k.fields)
+                    if (f.searchable) vals.push_back(value_column(f)), names.push_back(f.name);
+                for (const auto& st : k.sets)
+                    if (st.searchable) names.push_back(st.name);
+                for (std::size_t i = 0; i < names.size(); ++i) qs.push_back("?" + std::to_string(i + 2));
+                const std::string fts = fts_table_name(k.kind);
+                s.fts_select = "SELECT rid,created IS NOT NULL AND deleted IS NULL," +
+                               blob_literal_free_join(vals, ",") + " FROM " + s.table + " WHERE eid=?1";
+                s.fts_delete = "DELETE FROM " + fts + " WHERE rowid=?1";
+                s.fts_insert = "INSERT INTO " + fts + "(rowid," + blob_literal_free_join(names, ",") +
+                               ") VALUES(?1," + blob_literal_free_join(qs, ",") + ")";
+                s.rid_of = "SELECT rid FROM " + s.table + " WHERE eid=?1";
+            }
             out.push_back(std::move(s));
         }
         return out;
@@ -334,7 +351,7 @@ Status Store::meta_set(const std::string& key, const std::string& value) {
 Result<bool> Store::insert_created(Kind kind, const Id128& id, const Stamp& stamp,
                                    const std::vector<Value>& values) {
     const auto& k = kind_def(kind);
-    auto& st = db_->cached(sql_for(kind).insert_created);
+    auto& st = db_->cached(sql_for(kind).insert_created.c_str());
     auto e = stamp.encode();
     st.bind_blob_static(1, id.bytes.data(), 16).bind_blob_static(2, e.data(), e.size());
     st.bind(3, next_seq());
@@ -346,14 +363,14 @@ Result<bool> Store::insert_created(Kind kind, const Id128& id, const Stamp& stam
 Result<LwwOutcome> Store::lww_update(Kind kind, const Id128& id, int field, const Value& value,
                                      const Stamp& stamp) {
     const auto& f = kind_def(kind).fields[std::size_t(field)];
-    auto& st = db_->cached(sql_for(kind).lww_update[std::size_t(field)]);
+    auto& st = db_->cached(sql_for(kind).lww_update[std::size_t(field)].c_str());
     auto e = stamp.encode();
     bind_field(st, 1, f, value);
     st.bind_blob_static(2, e.data(), e.size()).bind(3, next_seq());
     st.bind_blob_static(4, id.bytes.data(), 16);
     LIAISON_TRY(st.run());
     if (db_->changes() > 0) return LwwOutcome::kApplied;
-    auto& probe = db_->cached(sql_for(kind).load);
+    auto& probe = db_->cached(sql_for(kind).load.c_str());
     probe.bind_blob_static(1, id.bytes.data(), 16);
     bool exists = probe.step() == Step::kRow;
     probe.reset();
@@ -363,7 +380,7 @@ Result<LwwOutcome> Store::lww_update(Kind kind, const Id128& id, int field, cons
 Status Store::insert_field_only(Kind kind, const Id128& id, int field, const Value& value,
                                 const Stamp& stamp) {
     const auto& f = kind_def(kind).fields[std::size_t(field)];
-    auto& st = db_->cached(sql_for(kind).insert_field_only[std::size_t(field)]);
+    auto& st = db_->cached(sql_for(kind).insert_field_only[std::size_t(field)].c_str());
     st.bind_blob_static(1, id.bytes.data(), 16).bind(2, next_seq());
     bind_field(st, 3, f, value);
     bind_stamp(st, 4, stamp);
@@ -371,7 +388,7 @@ Status Store::insert_field_only(Kind kind, const Id128& id, int field, const Val
 }
 
 Result<std::optional<RowState>> Store::load_row(Kind kind, const Id128& id) {
-    auto& st = db_->cached(sql_for(kind).load);
+    auto& st = db_->cached(sql_for(kind).load.c_str());
     st.bind_blob_static(1, id.bytes.data(), 16);
     auto s = st.step();
     if (s == Step::kError) return Status::storage(st.error());
@@ -381,7 +398,7 @@ Result<std::optional<RowState>> Store::load_row(Kind kind, const Id128& id) {
 
 Status Store::write_row(const RowState& row) {
     const auto& k = kind_def(row.kind);
-    auto& st = db_->cached(sql_for(row.kind).upsert);
+    auto& st = db_->cached(sql_for(row.kind).upsert.c_str());
     bind_id(st, 1, row.id);
     bind_opt_stamp(st, 2, row.created);
     bind_opt_stamp(st, 3, row.deleted);
@@ -403,14 +420,14 @@ Status Store::write_row(const RowState& row) {
 
 Status Store::delete_row(Kind kind, const Id128& id) {
     if (sql_for(kind).searchable) LIAISON_TRY(unindex(kind, id));
-    auto& st = db_->cached(sql_for(kind).remove);
+    auto& st = db_->cached(sql_for(kind).remove.c_str());
     bind_id(st, 1, id);
     return st.run();
 }
 
 Result<std::vector<Id128>> Store::ids_where(Kind kind, int field, const std::string& value) {
     const auto& f = kind_def(kind).fields[std::size_t(field)];
-    auto& st = db_->cached(sql_for(kind).ids_where[std::size_t(field)]);
+    auto& st = db_->cached(sql_for(kind).ids_where[std::size_t(field)].c_str());
     bind_field(st, 1, f, value);
     std::vector<Id128> out;
     Step s;
@@ -465,7 +482,7 @@ Status Store::delete_dots(const Id128& id) {
 }
 
 Status Store::touch_row(Kind kind, const Id128& id) {
-    auto& st = db_->cached(sql_for(kind).touch);
+    auto& st = db_->cached(sql_for(kind).touch.c_str());
     st.bind(1, next_seq());
     bind_id(st, 2, id);
     return st.run();
@@ -631,22 +648,18 @@ std::int64_t Store::outbox_size() {
 
 Status Store::reindex(Kind kind, const Id128& id) {
     const auto& k = kind_def(kind);
-    if (!k.has_searchable()) return Status::ok();
-    const std::string t = table_name(kind);
-    std::vector<std::string> cols;
-    for (const auto& f : k.fields)
-        if (f.searchable) cols.push_back(value_column(f));
-    auto& sel = db_->cached("SELECT rid,created IS NOT NULL AND deleted IS NULL," +
-                            blob_literal_free_join(cols, ",") + " FROM " + t + " WHERE eid=?1");
+    const KindSql& q = sql_for(kind);
+    if (!q.searchable) return Status::ok();
+    auto& sel = db_->cached(q.fts_select.c_str());
     bind_id(sel, 1, id);
     if (sel.step() != Step::kRow) return Status::ok();
     std::int64_t rid = sel.column_int(0);
     bool visible = sel.column_int(1) != 0;
     std::vector<std::string> texts;
-    std::size_t c = 2;
+    int c = 2;
     for (const auto& f : k.fields) {
         if (!f.searchable) continue;
-        std::string v(sel.column_text_view(int(c++)));
+        std::string v(sel.column_text_view(c++));
         if (f.type == FieldType::kPhone) {
             // Index the digits, and the last nine digits, so "+33 6 12 34 56 78" is found by
             // "0612345678" (national form) as well as by "33612345678".
@@ -675,36 +688,25 @@ Status Store::reindex(Kind kind, const Id128& id) {
         }
         texts.push_back(std::move(joined));
     }
-    const std::string fts = fts_table_name(kind);
-    auto& del = db_->cached("DELETE FROM " + fts + " WHERE rowid=?1");
+    auto& del = db_->cached(q.fts_delete.c_str());
     del.bind(1, rid);
     LIAISON_TRY(del.run());
     if (!visible) return Status::ok();
-    std::string qs;
-    for (std::size_t i = 0; i < texts.size(); ++i) qs += ",?" + std::to_string(i + 2);
-    auto& ins = db_->cached("INSERT INTO " + fts + "(rowid," +
-                            [&] {
-                                std::vector<std::string> names;
-                                for (const auto& f : k.fields)
-                                    if (f.searchable) names.push_back(f.name);
-                                for (const auto& s : k.sets)
-                                    if (s.searchable) names.push_back(s.name);
-                                return blob_literal_free_join(names, ",");
-                            }() +
-                            ") VALUES(?1" + qs + ")");
+    auto& ins = db_->cached(q.fts_insert.c_str());
     ins.bind(1, rid);
     for (std::size_t i = 0; i < texts.size(); ++i) ins.bind(int(i) + 2, std::string_view(texts[i]));
     return ins.run();
 }
 
 Status Store::unindex(Kind kind, const Id128& id) {
-    if (!kind_def(kind).has_searchable()) return Status::ok();
-    auto& sel = db_->cached("SELECT rid FROM " + table_name(kind) + " WHERE eid=?1");
+    const KindSql& q = sql_for(kind);
+    if (!q.searchable) return Status::ok();
+    auto& sel = db_->cached(q.rid_of.c_str());
     bind_id(sel, 1, id);
     if (sel.step() != Step::kRow) return Status::ok();
     std::int64_t rid = sel.column_int(0);
     sel.reset();
-    auto& del = db_->cached("DELETE FROM " + fts_table_name(kind) + " WHERE rowid=?1");
+    auto& del = db_->cached(q.fts_delete.c_str());
     del.bind(1, rid);
     return del.run();
 }
@@ -718,7 +720,7 @@ Status Store::scrub_search_index(Kind kind) {
 Result<std::vector<Store::Change>> Store::changes_since(std::int64_t after, std::size_t limit) {
     std::vector<Change> out;
     for (const auto& k : all_kinds()) {
-        auto& st = db_->cached(sql_for(k.kind).changes);
+        auto& st = db_->cached(sql_for(k.kind).changes.c_str());
         st.bind(1, after).bind(2, std::int64_t(limit));
         Step s;
         while ((s = st.step()) == Step::kRow)
