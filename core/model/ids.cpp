@@ -21,8 +21,8 @@ struct Base32Table {
             char c = kBase32[i];
             if (c >= 'A' && c <= 'Z') v[static_cast<unsigned char>(c - 'A' + 'a')] = static_cast<signed char>(i);
         }
-        v['O'] = v['o'] = 0;
-        v['I'] = v['i'] = v['L'] = v['l'] = 1;
+        v[static_cast<unsigned char>('O')] = v[static_cast<unsigned char>('o')] = 0;
+        for (char c : {'I', 'i', 'L', 'l'}) v[static_cast<unsigned char>(c)] = 1;
     }
 };
 constexpr Base32Table kBase32Table;
