@@ -95,11 +95,15 @@ struct Pair {
     }
 };
 
-sync::Replica& fresh(TempDir& dir, sync::ManualTimeSource& time, std::unique_ptr<Node>& holder,
-                     const char* name) {
-    holder = open_node(dir.file(name), time, 99);
-    return *holder->replica;
-}
+// Two empty replicas that receive hand-made operations (R-tests deliver them in chosen orders).
+struct Fresh {
+    TempDir dir;
+    sync::ManualTimeSource time;
+    std::unique_ptr<Node> n1 = open_node(dir.file("1.db"), time, 98);
+    std::unique_ptr<Node> n2 = open_node(dir.file("2.db"), time, 99);
+    sync::Replica& r1 = *n1->replica;
+    sync::Replica& r2 = *n2->replica;
+};
 
 const std::vector<FieldWrite> kHelene = {{"name", std::string("Hélène Dupont")}};
 
@@ -107,10 +111,8 @@ const std::vector<FieldWrite> kHelene = {{"name", std::string("Hélène Dupont")
 
 TEST_CASE("R1: receiving an operation twice changes nothing and is reported as a duplicate",
           "[sync][merge][idempotence]") {
-    TempDir dir;
-    sync::ManualTimeSource time;
-    std::unique_ptr<Node> n;
-    auto& r = fresh(dir, time, n, "r.db");
+    Fresh one;
+    auto& r = one.r1;
     Op op = make_op(OpType::kCreate, Kind::kInfluencer, entity_id(1), {100 << 16, replica_id(7)}, kHelene);
     auto first = r.receive(op);
     REQUIRE(first.is_ok());
@@ -128,11 +130,9 @@ TEST_CASE("R2: the later stamp wins a field whatever the arrival order", "[sync]
                        {{"tier", std::string("expert")}});
     Op late = make_op(OpType::kSet, Kind::kInfluencer, entity_id(1), {300 << 16, replica_id(1)},
                       {{"tier", std::string("top")}});
-    TempDir dir;
-    sync::ManualTimeSource time;
-    std::unique_ptr<Node> n1, n2;
-    auto& r1 = fresh(dir, time, n1, "1.db");
-    auto& r2 = fresh(dir, time, n2, "2.db");
+    Fresh two;
+    auto& r1 = two.r1;
+    auto& r2 = two.r2;
     REQUIRE(r1.receive_all({create, early, late}).is_ok());
     REQUIRE(r2.receive_all({late, early, create}).is_ok());
     CHECK(field_text(r1, Kind::kInfluencer, entity_id(1), "tier") == "top");
@@ -147,10 +147,8 @@ TEST_CASE("R2: on equal HLC the greater replica id wins, in both arrival orders"
     Op high = make_op(OpType::kSet, Kind::kInfluencer, entity_id(1), {500 << 16, replica_id(0x20)},
                       {{"notes", std::string("from the high replica")}});
     for (int order = 0; order < 2; ++order) {
-        TempDir dir;
-        sync::ManualTimeSource time;
-        std::unique_ptr<Node> n;
-        auto& r = fresh(dir, time, n, "r.db");
+        Fresh one;
+        auto& r = one.r1;
         std::vector<Op> ops = order ? std::vector<Op>{create, low, high} : std::vector<Op>{create, high, low};
         REQUIRE(r.receive_all(ops).is_ok());
         INFO("order " << order);
@@ -164,10 +162,8 @@ TEST_CASE("R2: a greater HLC wins against a greater replica id", "[sync][merge][
                            {{"notes", std::string("later")}});
     Op earlier_high = make_op(OpType::kSet, Kind::kInfluencer, entity_id(1), {500 << 16, replica_id(0xF0)},
                               {{"notes", std::string("earlier")}});
-    TempDir dir;
-    sync::ManualTimeSource time;
-    std::unique_ptr<Node> n;
-    auto& r = fresh(dir, time, n, "r.db");
+    Fresh one;
+    auto& r = one.r1;
     REQUIRE(r.receive_all({create, later_low, earlier_high}).is_ok());
     CHECK(field_text(r, Kind::kInfluencer, entity_id(1), "notes") == "later");
 }
@@ -231,11 +227,9 @@ TEST_CASE("R4: a remove that arrives before its add still removes it", "[sync][m
     rm.set = "tags";
     rm.elem = "vip";
     rm.observed = {add.id};
-    TempDir dir;
-    sync::ManualTimeSource time;
-    std::unique_ptr<Node> n1, n2;
-    auto& r1 = fresh(dir, time, n1, "1.db");
-    auto& r2 = fresh(dir, time, n2, "2.db");
+    Fresh two;
+    auto& r1 = two.r1;
+    auto& r2 = two.r2;
     REQUIRE(r1.receive_all({create, add, rm}).is_ok());
     REQUIRE(r2.receive_all({rm, add, create}).is_ok());
     CHECK(live_elems(r1, entity_id(1), "tags").empty());
@@ -361,11 +355,9 @@ TEST_CASE("R7: erase wins over every later edit and purges the person's data fro
 }
 
 TEST_CASE("R7: merging a record into an erased person erases the duplicate too", "[sync][merge][erase]") {
-    TempDir dir;
-    sync::ManualTimeSource time;
-    std::unique_ptr<Node> n1, n2;
-    auto& r1 = fresh(dir, time, n1, "1.db");
-    auto& r2 = fresh(dir, time, n2, "2.db");
+    Fresh two;
+    auto& r1 = two.r1;
+    auto& r2 = two.r2;
     Op a = make_op(OpType::kCreate, Kind::kInfluencer, entity_id(1), {100 << 16, replica_id(1)}, kHelene);
     Op b = make_op(OpType::kCreate, Kind::kInfluencer, entity_id(2), {110 << 16, replica_id(2)}, kHelene);
     Op erase = make_op(OpType::kErase, Kind::kInfluencer, entity_id(1), {200 << 16, replica_id(1)});
@@ -381,10 +373,8 @@ TEST_CASE("R7: merging a record into an erased person erases the duplicate too",
 }
 
 TEST_CASE("R8: the subject of a log entry cannot be changed", "[sync][merge][validation]") {
-    TempDir dir;
-    sync::ManualTimeSource time;
-    std::unique_ptr<Node> n;
-    auto& r = fresh(dir, time, n, "r.db");
+    Fresh one;
+    auto& r = one.r1;
     auto it = r.create(Kind::kInteraction, {{"influencer", entity_id(1).to_text()},
                                             {"at", std::int64_t(1'700'000'000'000)},
                                             {"touchpoint", std::string("store")},
@@ -404,11 +394,9 @@ TEST_CASE("R8: creates naming different subjects are all erased with either pers
     c2.id = {110 << 16, replica_id(2)};
     c2.fields[0].value = entity_id(2).to_text();
     Op erase = make_op(OpType::kErase, Kind::kInfluencer, entity_id(1), {200 << 16, replica_id(3)});
-    TempDir dir;
-    sync::ManualTimeSource time;
-    std::unique_ptr<Node> n1, n2;
-    auto& r1 = fresh(dir, time, n1, "1.db");
-    auto& r2 = fresh(dir, time, n2, "2.db");
+    Fresh two;
+    auto& r1 = two.r1;
+    auto& r2 = two.r2;
     REQUIRE(r1.receive_all({c1, erase, c2}).is_ok());
     REQUIRE(r2.receive_all({c2, c1, erase}).is_ok());
     CHECK(r1.store().is_erased(entity_id(9)));
@@ -417,10 +405,8 @@ TEST_CASE("R8: creates naming different subjects are all erased with either pers
 }
 
 TEST_CASE("R10: a create with an invalid e-mail is refused and nothing is stored", "[sync][merge][validation]") {
-    TempDir dir;
-    sync::ManualTimeSource time;
-    std::unique_ptr<Node> n;
-    auto& r = fresh(dir, time, n, "r.db");
+    Fresh one;
+    auto& r = one.r1;
     auto before = must(r.state_hash());
     auto id = r.create(Kind::kInfluencer, {{"name", std::string("Bob")}, {"email", std::string("bob@")}});
     REQUIRE_FALSE(id.is_ok());
