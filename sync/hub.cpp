@@ -38,7 +38,7 @@ Status Hub::authorize(const DeviceContext& device, const Op& op) {
     }
     if (op.type == OpType::kCreate || op.type == OpType::kSet) {
         for (const auto& w : op.fields) proposed[std::size_t(k.field_index(w.field))] = w.value;
-        if (!device.scope.covers(op.kind, proposed))
+        if (!device.scope.covers(op.kind, op.entity, proposed))
             return {Code::kOutOfScope, std::string(k.name) + ": the change would leave your scope"};
     }
     if (op.type == OpType::kMerge) {

@@ -34,8 +34,13 @@ std::optional<Role> role_from_name(std::string_view name) {
     return std::nullopt;
 }
 
-bool Scope::covers(core::Kind kind, const std::vector<core::Value>& values) const {
+bool Scope::covers(core::Kind kind, const core::Id128& id, const std::vector<core::Value>& values) const {
     if (global) return true;
+    // The scope's own places and brands are in it.
+    if (kind == core::Kind::kStore || kind == core::Kind::kRegion || kind == core::Kind::kBrand) {
+        const auto& own = kind == core::Kind::kStore ? stores : kind == core::Kind::kRegion ? regions : brands;
+        if (contains(own, id.to_text())) return true;
+    }
     const std::string* brand = text_at(kind, values, "brand");
     if (!brands.empty() && brand && !contains(brands, *brand)) return false;
     const std::string* store = text_at(kind, values, "store");

@@ -4,7 +4,8 @@
 //  - the scope is global (central team, administrators), or
 //  - it carries none of the scope keys (region, store) — reference data such as brands, or a
 //    person not yet attached to a place — unless the brand rule below excludes it, or
-//  - its store is one of the scope's stores, or its region one of the scope's regions;
+//  - its store is one of the scope's stores, or its region one of the scope's regions, or it
+//    is itself one of the scope's stores, regions or brands (a store sees its own record);
 // and, when the scope names brands, an entity that names a brand names one of them.
 // Erased ids are not entities: they reach every replica whatever its scope (DESIGN §5).
 #pragma once
@@ -29,9 +30,9 @@ struct Scope {
         s.global = true;
         return s;
     }
-    // Is a row with these values (indexed like kind_def(kind).fields) in scope?
-    bool covers(core::Kind kind, const std::vector<core::Value>& values) const;
-    bool covers(const core::RowState& row) const { return covers(row.kind, row.values); }
+    // Is entity `id` with these values (indexed like kind_def(kind).fields) in scope?
+    bool covers(core::Kind kind, const core::Id128& id, const std::vector<core::Value>& values) const;
+    bool covers(const core::RowState& row) const { return covers(row.kind, row.id, row.values); }
 };
 
 }  // namespace liaison::sync

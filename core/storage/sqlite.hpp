@@ -89,7 +89,9 @@ public:
 
     // Runs one or more statements that return no rows.
     Status exec(std::string_view sql);
-    // A statement prepared once and reused; reset before it is returned.
+    // A statement prepared once and reused; reset before it is returned. A caller that stops
+    // stepping before SQLITE_DONE must reset() it: a statement left on a row holds a read
+    // snapshot, and in WAL mode nothing can be checkpointed past it.
     // Requires: `sql` is a string literal or otherwise outlives the Database (keyed by address).
     Statement& cached(const char* sql);
     // Like cached(), for SQL built at run time (keyed by content).

@@ -139,18 +139,18 @@ const std::vector<KindSql>& kind_sql() {
                           " FROM " + s.table + " ORDER BY eid";
             s.changes = "SELECT seq,eid FROM " + s.table + " WHERE seq>?1 ORDER BY seq LIMIT ?2";
             if (s.searchable) {
-                std::vector<std::string> vals, names, qs;
+                std::vector<std::string> vals, names, params;
                 for (const auto& f : k.fields)
                     if (f.searchable) vals.push_back(value_column(f)), names.push_back(f.name);
                 for (const auto& st : k.sets)
                     if (st.searchable) names.push_back(st.name);
-                for (std::size_t i = 0; i < names.size(); ++i) qs.push_back("?" + std::to_string(i + 2));
+                for (std::size_t i = 0; i < names.size(); ++i) params.push_back("?" + std::to_string(i + 2));
                 const std::string fts = fts_table_name(k.kind);
                 s.fts_select = "SELECT rid,created IS NOT NULL AND deleted IS NULL," +
                                blob_literal_free_join(vals, ",") + " FROM " + s.table + " WHERE eid=?1";
                 s.fts_delete = "DELETE FROM " + fts + " WHERE rowid=?1";
                 s.fts_insert = "INSERT INTO " + fts + "(rowid," + blob_literal_free_join(names, ",") +
-                               ") VALUES(?1," + blob_literal_free_join(qs, ",") + ")";
+                               ") VALUES(?1," + blob_literal_free_join(params, ",") + ")";
                 s.rid_of = "SELECT rid FROM " + s.table + " WHERE eid=?1";
             }
             out.push_back(std::move(s));
@@ -338,7 +338,9 @@ std::optional<std::string> Store::meta_get(const std::string& key) {
     auto& st = db_->cached("SELECT value FROM meta WHERE key=?1");
     st.bind(1, std::string_view(key));
     if (st.step() != Step::kRow) return std::nullopt;
-    return st.column_text(0);
+    std::string value = st.column_text(0);
+    st.reset();  // a statement left on a row keeps a read snapshot open (WAL cannot checkpoint)
+    return value;
 }
 
 Status Store::meta_set(const std::string& key, const std::string& value) {
@@ -393,7 +395,9 @@ Result<std::optional<RowState>> Store::load_row(Kind kind, const Id128& id) {
     auto s = st.step();
     if (s == Step::kError) return Status::storage(st.error());
     if (s == Step::kDone) return std::optional<RowState>{};
-    return std::optional<RowState>(read_row(st, kind, id, 0));
+    std::optional<RowState> row(read_row(st, kind, id, 0));
+    st.reset();  // release the read snapshot (see meta_get)
+    return row;
 }
 
 Status Store::write_row(const RowState& row) {
@@ -591,7 +595,9 @@ bool Store::has_op(const Id128& entity, const Stamp& stamp) {
     auto& st = db_->cached("SELECT 1 FROM oplog WHERE eid=?1 AND op=?2");
     auto e = stamp.encode();
     st.bind_blob_static(1, entity.bytes.data(), 16).bind_blob_static(2, e.data(), e.size());
-    return st.step() == Step::kRow;
+    bool found = st.step() == Step::kRow;
+    st.reset();
+    return found;
 }
 
 Status Store::purge_ops(const Id128& entity) {

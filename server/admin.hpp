@@ -1,0 +1,100 @@
+// The server's own tables, in the same SQLite file as the central record (one file to back
+// up), and the administrative actions on them: users with a role and a scope, tokens, and an
+// audit log of those actions.
+//
+// Tables (created by ensure_server_schema, versioned by the `server_schema_version` row of
+// `meta`; a later version adds numbered steps, never edits one):
+//   server_users  (id, name, role, regions, stores, brands, disabled, created_at)
+//                 regions/stores/brands: comma-separated entity ids (Crockford base32)
+//   server_tokens (id, user, device, salt, hash, revoked, created_at, revoked_at)
+//                 hash: auth.hpp; the token itself is never stored
+//   server_audit  (n, at, actor, action, subject): who did what to users and tokens
+// The sync tables are the Store's (docs/STORAGE.md); nothing here touches them, so an admin
+// command may run while the server serves (SQLite's WAL and busy timeout arbitrate).
+//
+// Requires: no transaction is open on the store when these are called (each opens its own).
+// Thread-safety: as the Store: one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/storage/store.hpp"
+#include "core/util/status.hpp"
+#include "sync/scope.hpp"
+
+namespace liaison::server {
+
+inline constexpr int kServerSchemaVersion = 1;
+inline constexpr std::size_t kMaxUserNameChars = 200;
+inline constexpr std::size_t kMaxDeviceLabelChars = 100;
+
+// Creates the server tables if missing and records the version. A file whose server tables
+// are newer than this build is refused with kUnsupportedVersion.
+Status ensure_server_schema(core::Store& store);
+// True when the file has server tables (init ran).
+bool has_server_schema(core::Store& store);
+
+// "a,b,,c " -> {"a","b","c"} (items trimmed, empty ones dropped).
+std::vector<std::string> split_list(std::string_view text);
+
+struct UserSpec {
+    std::string name;
+    sync::Role role = sync::Role::kField;
+    std::vector<std::string> regions, stores, brands;  // entity ids
+};
+// Checks a user: a name; ids in id format; a scope the role needs (regional: regions; store:
+// stores; field: regions or stores). kInvalidArgument with a plain explanation otherwise.
+Status check_user(const UserSpec& u);
+Result<std::int64_t> add_user(core::Store& store, const UserSpec& u,
+                              std::string_view actor = "cli");
+
+// A disabled user's tokens all stop working at once (and new ones cannot be issued);
+// enabling them again restores the tokens that were not revoked. kNotFound if no such user.
+Status set_user_disabled(core::Store& store, std::int64_t user, bool disabled,
+                         std::string_view actor = "cli");
+
+struct IssuedToken {
+    std::string id;     // the row id, for `token revoke`
+    std::string token;  // the full token: shown once, never stored
+};
+// kNotFound if the user does not exist or is disabled.
+Result<IssuedToken> issue_token(core::Store& store, std::int64_t user, std::string_view device,
+                                std::string_view actor = "cli");
+// kNotFound if no such token. Revoking twice is not an error.
+Status revoke_token(core::Store& store, std::string_view token_id, std::string_view actor = "cli");
+
+struct UserRow {
+    std::int64_t id = 0;
+    std::string name;
+    std::string role;
+    std::string regions, stores, brands;  // comma-separated ids
+    bool disabled = false;
+};
+Result<std::vector<UserRow>> list_users(core::Store& store);
+
+struct TokenRow {
+    std::string id;
+    std::int64_t user = 0;
+    std::string device;
+    bool revoked = false;
+    std::int64_t created_at = 0;  // ms since the epoch
+};
+// Every token (never its secret, which is not stored), or only the user's.
+Result<std::vector<TokenRow>> list_tokens(core::Store& store, std::optional<std::int64_t> user);
+
+// Writes a consistent copy of the whole file (record, server tables, audit) to `target`, which
+// must not exist, with SQLite's VACUUM INTO: one read transaction, so it may run while the
+// server serves. Restoring is copying the file back while the server is stopped.
+Status backup_to(core::Store& store, const std::string& target);
+
+Status audit(core::Store& store, std::string_view actor, std::string_view action,
+             std::string_view subject);
+
+// Milliseconds since the Unix epoch (system clock), for created_at columns.
+std::int64_t wall_ms();
+
+}  // namespace liaison::server

@@ -1,0 +1,168 @@
+#include "server/auth.hpp"
+
+#include <sys/random.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+
+#include "core/util/sha256.hpp"
+#include "server/admin.hpp"
+
+namespace liaison::server {
+namespace {
+
+bool is_lower_hex(std::string_view s) {
+    return std::all_of(s.begin(), s.end(),
+                       [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+}  // namespace
+
+Result<std::string> random_hex(std::size_t n) {
+    std::string bytes(n, '\0');
+    std::size_t got = 0;
+    while (got < n) {
+        ssize_t r = ::getrandom(bytes.data() + got, n - got, 0);
+        if (r < 0) {
+            if (errno == EINTR) continue;
+            return Status(Code::kInternal, std::string("getrandom: ") + std::strerror(errno));
+        }
+        got += std::size_t(r);
+    }
+    static const char* kHex = "0123456789abcdef";
+    std::string out;
+    out.reserve(2 * n);
+    for (unsigned char c : bytes) {
+        out += kHex[c >> 4];
+        out += kHex[c & 15];
+    }
+    return out;
+}
+
+std::string format_token(const TokenParts& t) {
+    return std::string(kTokenPrefix) + t.id + "_" + t.secret;
+}
+
+std::optional<TokenParts> parse_token(std::string_view text) {
+    if (text.substr(0, kTokenPrefix.size()) != kTokenPrefix) return std::nullopt;
+    text.remove_prefix(kTokenPrefix.size());
+    if (text.size() != 2 * kTokenIdBytes + 1 + 2 * kTokenSecretBytes ||
+        text[2 * kTokenIdBytes] != '_')
+        return std::nullopt;
+    TokenParts t{std::string(text.substr(0, 2 * kTokenIdBytes)),
+                 std::string(text.substr(2 * kTokenIdBytes + 1))};
+    if (!is_lower_hex(t.id) || !is_lower_hex(t.secret)) return std::nullopt;
+    return t;
+}
+
+std::string token_hash(std::string_view salt_hex, std::string_view secret_hex) {
+    core::Sha256 h;
+    // A domain string so that the hash of a token can never be mistaken for another use of
+    // SHA-256 in the system (state hashes, derived ids).
+    h.update(std::string_view("liaison-token-v1"));
+    h.update(salt_hex);
+    h.update(secret_hex);
+    return core::Sha256::hex(h.finish());
+}
+
+bool constant_time_equal(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    unsigned char diff = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+    return diff == 0;
+}
+
+sync::Scope scope_for(sync::Role role, std::vector<std::string> regions,
+                      std::vector<std::string> stores, std::vector<std::string> brands) {
+    if (role == sync::Role::kAdmin || role == sync::Role::kCentral)
+        return sync::Scope::everything();
+    sync::Scope s;
+    s.regions = std::move(regions);
+    s.stores = std::move(stores);
+    s.brands = std::move(brands);
+    return s;
+}
+
+sync::DeviceContext device_context(const Principal& p, const core::Id128& replica) {
+    sync::DeviceContext d;
+    d.replica = replica;
+    d.role = p.role;
+    d.scope = p.scope;
+    return d;
+}
+
+Result<std::unique_ptr<Authenticator>> Authenticator::open(const std::string& db_path) {
+    core::OpenOptions o;
+    o.create = false;
+    o.wal = true;
+    o.cache_kib = 2048;  // a few small indexed lookups: the hub's connection has the big cache
+    auto db = core::Database::open(db_path, o);
+    if (!db) return db.status();
+    return std::unique_ptr<Authenticator>(new Authenticator(std::move(db).value()));
+}
+
+Result<Principal> Authenticator::authenticate(std::string_view token_text) {
+    auto parts = parse_token(token_text);
+    if (!parts) return Status::not_found("not a token");
+    std::lock_guard<std::mutex> lock(mu_);
+    auto& st = db_->cached(
+        "SELECT t.salt, t.hash, t.revoked, u.id, u.role, u.regions, u.stores, u.brands, "
+        "u.disabled, u.name "
+        "FROM server_tokens t JOIN server_users u ON u.id = t.user WHERE t.id = ?1");
+    st.bind(1, std::string_view(parts->id));
+    auto step = st.step();
+    if (step == core::Statement::Step::kError) {
+        std::string err = st.error();
+        st.reset();
+        return Status::storage(err);
+    }
+    if (step != core::Statement::Step::kRow) {
+        st.reset();
+        return Status::not_found("token " + parts->id + ": unknown id");
+    }
+    // Copy the row out and reset at once: a statement left stepping would hold a read
+    // transaction open and keep WAL checkpoints from finishing.
+    const std::string salt = st.column_text(0), hash = st.column_text(1);
+    const bool revoked = st.column_int(2) != 0, disabled = st.column_int(8) != 0;
+    const std::int64_t user = st.column_int(3);
+    const std::string role_text = st.column_text(4);
+    auto regions = split_list(st.column_text(5)), stores = split_list(st.column_text(6)),
+         brands = split_list(st.column_text(7));
+    std::string name = st.column_text(9);
+    st.reset();
+    // Hash before looking at the flags, so that timing does not tell a revoked token apart.
+    if (!constant_time_equal(token_hash(salt, parts->secret), hash))
+        return Status::not_found("token " + parts->id + ": wrong secret");
+    if (revoked) return Status::not_found("token " + parts->id + ": revoked");
+    if (disabled) return Status::not_found("token " + parts->id + ": user disabled");
+    auto role = sync::role_from_name(role_text);
+    if (!role) return Status(Code::kInternal, "user " + std::to_string(user) + ": unknown role");
+    Principal p;
+    p.user = user;
+    p.name = std::move(name);
+    p.token_id = parts->id;
+    p.role = *role;
+    p.scope = scope_for(*role, std::move(regions), std::move(stores), std::move(brands));
+    return p;
+}
+
+bool RateLimiter::allow(const std::string& key, Clock::time_point now, int* retry_after_s) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto [it, fresh] = buckets_.try_emplace(key, Bucket{burst_, now});
+    Bucket& b = it->second;
+    if (!fresh) {
+        double elapsed = std::chrono::duration<double>(now - b.last).count();
+        if (elapsed > 0) b.tokens = std::min(burst_, b.tokens + elapsed * rate_);
+        b.last = std::max(b.last, now);
+    }
+    if (b.tokens >= 1.0) {
+        b.tokens -= 1.0;
+        return true;
+    }
+    if (retry_after_s) *retry_after_s = std::max(1, int(std::ceil((1.0 - b.tokens) / rate_)));
+    return false;
+}
+
+}  // namespace liaison::server

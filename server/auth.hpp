@@ -1,0 +1,104 @@
+// Bearer tokens (DESIGN §6): one per user and device, shown once, stored only as a salted
+// SHA-256 hash, revocable; and the per-token rate limit.
+//
+// Token text: "lsn_<id>_<secret>", where <id> is the token's row id (16 hex digits, not a
+// secret: it names the token in logs, audits and `token revoke`) and <secret> is 32 random
+// bytes in hex. The row keeps a random 16-byte salt and SHA-256("liaison-token-v1" | salt |
+// secret); a presented token is found by its id and accepted iff its hash matches (compared
+// in constant time), it is not revoked and its user is not disabled. 256 random bits make
+// guessing hopeless, so a fast hash is enough (a slow one is for passwords).
+//
+// Thread-safety: Authenticator and RateLimiter are safe to call from many threads (each
+// serialises its own state). The free functions are pure, except random_hex (reads the OS).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "core/storage/sqlite.hpp"
+#include "core/util/status.hpp"
+#include "sync/hub.hpp"
+#include "sync/scope.hpp"
+
+namespace liaison::server {
+
+inline constexpr std::string_view kTokenPrefix = "lsn_";
+inline constexpr std::size_t kTokenIdBytes = 8;
+inline constexpr std::size_t kTokenSecretBytes = 32;
+inline constexpr std::size_t kTokenSaltBytes = 16;
+
+// `n` bytes from the operating system's CSPRNG (getrandom), as lower-case hex.
+Result<std::string> random_hex(std::size_t n);
+
+struct TokenParts {
+    std::string id;      // 16 hex digits
+    std::string secret;  // 64 hex digits
+};
+std::string format_token(const TokenParts& t);
+// nullopt unless `text` has the exact shape of a token (prefix, lengths, hex digits).
+std::optional<TokenParts> parse_token(std::string_view text);
+// Hex SHA-256 of the domain, the salt and the secret.
+std::string token_hash(std::string_view salt_hex, std::string_view secret_hex);
+bool constant_time_equal(std::string_view a, std::string_view b);
+
+// Who is calling: the token's user, role and scope.
+struct Principal {
+    std::int64_t user = 0;
+    std::string name;  // for the user's own eyes (GET /api/v1/me); never logged
+    std::string token_id;
+    sync::Role role = sync::Role::kField;
+    sync::Scope scope;  // Scope::everything() for admin and central
+};
+
+// The hub's view of a caller. `replica`: the pushing replica; the hub then refuses operations
+// stamped by another replica (a device may not replay someone else's operations).
+sync::DeviceContext device_context(const Principal& p, const core::Id128& replica);
+
+// Builds the scope a role implies from the user's lists (admin and central: everything).
+sync::Scope scope_for(sync::Role role, std::vector<std::string> regions,
+                      std::vector<std::string> stores, std::vector<std::string> brands);
+
+// Checks presented tokens against the server tables (admin.hpp), through its own SQLite
+// connection to the server's file: the hub's connection is busy with exchanges, and a token
+// revoked by `liaison-server token revoke` (another process) must fail on its next use, so
+// nothing is cached.
+class Authenticator {
+  public:
+    static Result<std::unique_ptr<Authenticator>> open(const std::string& db_path);
+
+    // kNotFound ("unknown token") for anything that is not a valid, live token; the detail is
+    // for the server log only (it never says which part was wrong to the client).
+    Result<Principal> authenticate(std::string_view token_text);
+
+  private:
+    explicit Authenticator(std::unique_ptr<core::Database> db) : db_(std::move(db)) {}
+    std::mutex mu_;
+    std::unique_ptr<core::Database> db_;
+};
+
+// Token buckets keyed by token id: `rate` requests per second on average, bursts of `burst`.
+class RateLimiter {
+  public:
+    using Clock = std::chrono::steady_clock;
+    RateLimiter(double rate_per_s, double burst) : rate_(rate_per_s), burst_(burst) {}
+    // Takes one request from the key's bucket. False when empty; then `retry_after_s` says
+    // when the next request would be allowed (rounded up, at least 1).
+    bool allow(const std::string& key, Clock::time_point now, int* retry_after_s = nullptr);
+
+  private:
+    struct Bucket {
+        double tokens;
+        Clock::time_point last;
+    };
+    std::mutex mu_;
+    double rate_, burst_;
+    std::unordered_map<std::string, Bucket> buckets_;
+};
+
+}  // namespace liaison::server

@@ -1,0 +1,53 @@
+// Demo data: a small, plausible company (regions, brands, stores, staff, events, campaigns,
+// thousands of influencers and a quarter of interactions, check-ins) and one user of every
+// role, so that `liaison-server serve --demo` shows something real on first start.
+//
+// Everything is made through the hub's operation path (Hub::apply_one with a central device
+// context, stamped by the server's own replica id), exactly as a device's pushes are: the
+// data is validated, logged and paged out to devices like any other. Content is a function
+// of the seed and `now_ms` (dates are relative to it), so a seed replays the same company.
+//
+// Requires: no transaction is open on the store. Thread-safety: as the Store and Hub.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/storage/store.hpp"
+#include "server/admin.hpp"
+#include "sync/hub.hpp"
+
+namespace liaison::server {
+
+struct DemoOptions {
+    std::uint64_t seed = 20261123;
+    std::uint64_t now_ms = 0;  // 0: the hub's time source
+    int influencers = 2000;
+    int interactions = 20000;
+};
+
+struct DemoSummary {
+    std::size_t operations = 0;  // applied
+    std::size_t rejected = 0;    // should be 0: a rejected demo operation is a bug
+    std::string first_rejection;
+    std::vector<std::int64_t> users;  // admin, central, regional, store, field
+};
+
+struct DemoLogin {
+    sync::Role role;
+    std::int64_t user = 0;
+    IssuedToken token;
+};
+
+// True when the file holds no record and no user yet (a fresh database).
+bool database_is_empty(core::Store& store);
+// The id stamped on the server's own operations (made once, kept in `meta`).
+Result<core::Id128> server_replica_id(core::Store& store);
+// Loads the demo company and its users. Requires: ensure_server_schema(store) succeeded.
+Result<DemoSummary> load_demo(core::Store& store, sync::Hub& hub, const DemoOptions& opts);
+// A fresh token for every demo user (their earlier demo tokens are revoked, since tokens are
+// shown only once and a restarted demo must print working ones). Empty when no demo was loaded.
+Result<std::vector<DemoLogin>> issue_demo_tokens(core::Store& store);
+
+}  // namespace liaison::server

@@ -1,0 +1,565 @@
+#include "server/http.hpp"
+
+#include <httplib.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <ctime>
+#include <deque>
+#include <filesystem>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "server/admin.hpp"
+#include "server/json.hpp"
+#include "sync/codec.hpp"
+
+namespace liaison::server {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+constexpr const char* kBinaryType = "application/x-liaison";
+constexpr const char* kJsonType = "application/json";
+
+// What the gate learnt about the request being handled on this thread. cpp-httplib runs the
+// pre-routing handler, the route handler and the logger of one request on the same worker
+// thread, one request at a time, and hands them a const Request: a thread-local is the one
+// place to carry the caller from the gate to the handler and the log line. The gate resets it
+// at the start of every request and the logger clears it at the end.
+struct RequestContext {
+    bool active = false;
+    SteadyClock::time_point start;
+    std::optional<Principal> principal;
+    std::string log_note;
+};
+thread_local RequestContext t_request;
+
+std::mutex g_log_mu;
+
+std::string utc_now() {
+    using namespace std::chrono;
+    auto now = system_clock::now();
+    auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count();
+    std::time_t secs = std::time_t(ms / 1000);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, int(ms % 1000));
+    return buf;
+}
+
+// One JSON line on stderr, written whole under a lock so that lines never interleave.
+void log_line(const std::string& json_fields) {
+    std::string line = "{\"time\":\"" + utc_now() + "\"," + json_fields + "}\n";
+    std::lock_guard<std::mutex> lock(g_log_mu);
+    std::fwrite(line.data(), 1, line.size(), stderr);
+    std::fflush(stderr);
+}
+
+void log_error(const httplib::Request& req, std::string_view what) {
+    log_line("\"level\":\"error\",\"method\":" + json_string(req.method) +
+             ",\"path\":" + json_string(req.path) + ",\"detail\":" + json_string(what));
+}
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return char(std::tolower(c)); });
+    return out;
+}
+
+// "Application/JSON; charset=utf-8" -> "application/json".
+std::string media_type(std::string_view content_type) {
+    content_type = content_type.substr(0, content_type.find(';'));
+    while (!content_type.empty() && content_type.back() == ' ') content_type.remove_suffix(1);
+    while (!content_type.empty() && content_type.front() == ' ') content_type.remove_prefix(1);
+    return lower(content_type);
+}
+
+const char* code_for_http_status(int status) {
+    switch (status) {
+        case 400:
+            return "malformed";
+        case 401:
+            return "unauthorized";
+        case 403:
+            return "forbidden";
+        case 404:
+            return "not_found";
+        case 405:
+            return "method_not_allowed";
+        case 408:
+            return "timeout";
+        case 413:
+            return "too_large";
+        case 414:
+            return "too_large";
+        case 415:
+            return "unsupported_media_type";
+        case 416:
+            return "bad_range";
+        case 429:
+            return "rate_limited";
+        case 503:
+            return "unavailable";
+        default:
+            return status >= 500 ? "internal" : "bad_request";
+    }
+}
+
+const char* message_for_http_status(int status) {
+    switch (status) {
+        case 400:
+            return "the request could not be understood";
+        case 404:
+            return "there is nothing at this address";
+        case 405:
+            return "this address does not take this method";
+        case 413:
+            return "the request is larger than this server accepts";
+        case 414:
+            return "the address is longer than this server accepts";
+        default:
+            return status >= 500 ? "the server failed; the incident is logged"
+                                 : "the request was refused";
+    }
+}
+
+// "The message could not be read: truncated or corrupt message" (the code's sentence, then
+// the detail). Only for the caller's own mistakes: the detail is about their input.
+std::string plain_message(const Status& s) {
+    std::string m = code_message(s.code());
+    if (!m.empty() && m.back() == '.') m.pop_back();
+    return s.detail().empty() ? m : m + ": " + s.detail();
+}
+
+void write(httplib::Response& res, const HttpReply& r) {
+    res.status = r.status;
+    res.set_content(r.body, r.content_type.c_str());
+    t_request.log_note += r.log_note;
+}
+
+// A pool of worker threads with a bounded queue of accepted connections. cpp-httplib 0.11's
+// ThreadPool queues without bound and its TaskQueue cannot refuse a connection (enqueue
+// returns nothing and dropping the task would leak the socket), so a full queue makes the
+// accepting thread wait: overload then backs up into the kernel's listen backlog, not into
+// our memory.
+class BoundedPool final : public httplib::TaskQueue {
+  public:
+    BoundedPool(std::size_t threads, std::size_t max_queued)
+        : max_queued_(std::max<std::size_t>(1, max_queued)) {
+        for (std::size_t i = 0; i < std::max<std::size_t>(1, threads); ++i)
+            workers_.emplace_back([this] { work(); });
+    }
+    void enqueue(std::function<void()> fn) override {
+        std::unique_lock<std::mutex> lock(mu_);
+        not_full_.wait(lock, [&] { return jobs_.size() < max_queued_ || shutdown_; });
+        jobs_.push_back(std::move(fn));
+        not_empty_.notify_one();
+    }
+    void shutdown() override {
+        {
+            std::lock_guard<std::mutex> lock(mu_);
+            shutdown_ = true;
+        }
+        not_empty_.notify_all();
+        not_full_.notify_all();
+        for (auto& t : workers_) t.join();
+    }
+
+  private:
+    void work() {
+        for (;;) {
+            std::function<void()> fn;
+            {
+                std::unique_lock<std::mutex> lock(mu_);
+                not_empty_.wait(lock, [&] { return !jobs_.empty() || shutdown_; });
+                if (jobs_.empty()) return;  // shut down and drained
+                fn = std::move(jobs_.front());
+                jobs_.pop_front();
+            }
+            not_full_.notify_one();
+            fn();
+        }
+    }
+    std::size_t max_queued_;
+    std::mutex mu_;
+    std::condition_variable not_empty_, not_full_;
+    std::deque<std::function<void()>> jobs_;
+    std::vector<std::thread> workers_;
+    bool shutdown_ = false;
+};
+
+}  // namespace
+
+// ---- Backend ------------------------------------------------------------------------------
+
+Result<sync::PushReply> SyncBackend::exchange(const sync::DeviceContext& device,
+                                              const sync::PushRequest& request) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto reply = hub_.exchange(device, request);
+    if (reply) ++exchanges_;
+    return reply;
+}
+
+SyncBackend::Stats SyncBackend::stats() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return Stats{hub_.totals(), exchanges_, store_.last_seq()};
+}
+
+Result<std::string> SyncBackend::state_hash() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return store_.state_hash();
+}
+
+// ---- Handlers -----------------------------------------------------------------------------
+
+HttpReply error_reply(int status, std::string_view code, std::string_view message) {
+    HttpReply r;
+    r.status = status;
+    r.body = json_error(code, message);
+    return r;
+}
+
+int http_status_for(Code code) {
+    switch (code) {
+        case Code::kOk:
+            return 200;
+        case Code::kTooLarge:
+            return 413;
+        case Code::kForbidden:
+        case Code::kOutOfScope:
+            return 403;
+        case Code::kNotFound:
+            return 404;
+        case Code::kConflict:
+            return 409;
+        case Code::kStorage:
+        case Code::kInternal:
+            return 500;
+        default:
+            return 400;
+    }
+}
+
+HttpReply handle_sync(SyncBackend& backend, const Principal& who, std::string_view content_type,
+                      std::string_view body) {
+    const std::string media = media_type(content_type);
+    const bool binary = media == kBinaryType;
+    if (!binary && media != kJsonType)
+        return error_reply(415, "unsupported_media_type",
+                           "send the push as application/x-liaison (binary) or application/json");
+    auto request = binary ? sync::decode_request(body) : sync::request_from_json(body);
+    if (!request) {
+        const Status& s = request.status();
+        // Decoder details say where the input went wrong: the caller's own bytes, safe to echo.
+        return error_reply(http_status_for(s.code()), code_name(s.code()), plain_message(s));
+    }
+    if (request->protocol != sync::kProtocolVersion)
+        return error_reply(400, code_name(Code::kUnsupportedVersion),
+                           "this server speaks sync protocol " +
+                               std::to_string(sync::kProtocolVersion) + ", the request uses " +
+                               std::to_string(request->protocol));
+    // Operations are accepted only from the replica that stamped them (the hub checks each one
+    // against the pushing replica); a push without a replica id would bind to none.
+    if (!request->ops.empty() && request->replica.is_nil())
+        return error_reply(400, code_name(Code::kInvalidArgument),
+                           "replica: required when pushing operations");
+    auto reply = backend.exchange(device_context(who, request->replica), request.value());
+    if (!reply) {
+        const Status& s = reply.status();
+        const int status = http_status_for(s.code());
+        if (status >= 500) {
+            HttpReply r =
+                error_reply(status, "internal", "the server failed; the incident is logged");
+            r.log_note = ",\"detail\":" + json_string(s.to_string());
+            return r;
+        }
+        return error_reply(status, code_name(s.code()), plain_message(s));
+    }
+    HttpReply r;
+    r.content_type = binary ? kBinaryType : kJsonType;
+    r.body = binary ? sync::encode_reply(reply.value()) : sync::reply_to_json(reply.value());
+    std::size_t accepted = 0, duplicate = 0, rejected = 0;
+    for (const auto& res : reply->results) {
+        accepted += res.outcome == sync::Outcome::kApplied;
+        duplicate += res.outcome == sync::Outcome::kDuplicate;
+        rejected += res.outcome == sync::Outcome::kRejected;
+    }
+    r.log_note = ",\"ops\":" + std::to_string(request->ops.size()) +
+                 ",\"accepted\":" + std::to_string(accepted) +
+                 ",\"duplicate\":" + std::to_string(duplicate) +
+                 ",\"rejected\":" + std::to_string(rejected) +
+                 ",\"changes\":" + std::to_string(reply->changes.size()) +
+                 ",\"cursor\":" + std::to_string(reply->next_cursor);
+    return r;
+}
+
+HttpReply handle_me(const Principal& who) {
+    HttpReply r;
+    r.body = "{\"user\":" + std::to_string(who.user) + ",\"name\":" + json_string(who.name) +
+             ",\"token\":" + json_string(who.token_id) +
+             ",\"role\":" + json_string(sync::role_name(who.role)) +
+             ",\"scope\":{\"global\":" + (who.scope.global ? "true" : "false") +
+             ",\"regions\":" + json_string_array(who.scope.regions) +
+             ",\"stores\":" + json_string_array(who.scope.stores) +
+             ",\"brands\":" + json_string_array(who.scope.brands) + "}}";
+    return r;
+}
+
+// ---- Server -------------------------------------------------------------------------------
+
+struct HttpServer::Impl {
+    SyncBackend& backend;
+    Authenticator& auth;
+    HttpOptions opts;
+    RateLimiter limiter;
+    httplib::Server svr;
+    bool bound = false;
+    // Counters for /api/v1/admin/metrics: answers by status class (index status / 100), and
+    // the time spent answering sync requests.
+    const SteadyClock::time_point started = SteadyClock::now();
+    std::array<std::atomic<std::uint64_t>, 6> answers{};
+    std::atomic<std::uint64_t> sync_requests{0}, sync_micros{0};
+
+    Impl(SyncBackend& b, Authenticator& a, HttpOptions o)
+        : backend(b), auth(a), opts(std::move(o)), limiter(opts.rate_per_s, opts.burst) {}
+
+    httplib::Server::HandlerResponse gate(const httplib::Request& req, httplib::Response& res) {
+        t_request = RequestContext{};
+        t_request.active = true;
+        t_request.start = SteadyClock::now();
+        if (req.path.rfind("/api/", 0) != 0) return httplib::Server::HandlerResponse::Unhandled;
+
+        const std::string header = req.get_header_value("Authorization");
+        const std::string scheme = lower(header.substr(0, 7));
+        if (scheme != "bearer ") {
+            res.set_header("WWW-Authenticate", "Bearer");
+            write(res,
+                  error_reply(401, "unauthorized", "sign in: send Authorization: Bearer <token>"));
+            return httplib::Server::HandlerResponse::Handled;
+        }
+        auto who = auth.authenticate(std::string_view(header).substr(7));
+        if (!who) {
+            // The reason (unknown, revoked, wrong secret) goes to the log, not to the caller.
+            t_request.log_note = ",\"auth\":" + json_string(who.status().to_string());
+            res.set_header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+            write(res, error_reply(401, "unauthorized",
+                                   "this token is not valid (unknown, revoked or mistyped)"));
+            return httplib::Server::HandlerResponse::Handled;
+        }
+        int retry_after = 1;
+        if (!limiter.allow(who->token_id, SteadyClock::now(), &retry_after)) {
+            t_request.principal = std::move(who).value();
+            res.set_header("Retry-After", std::to_string(retry_after));
+            write(res, error_reply(429, "rate_limited", "too many requests; wait and try again"));
+            return httplib::Server::HandlerResponse::Handled;
+        }
+        t_request.principal = std::move(who).value();
+        return httplib::Server::HandlerResponse::Unhandled;
+    }
+
+    // Route handlers behind the gate: the gate has set t_request.principal or answered.
+    const Principal* caller(httplib::Response& res) {
+        if (t_request.principal) return &*t_request.principal;
+        // Unreachable while the gate guards /api/; kept so that a routing mistake fails closed.
+        write(res, error_reply(401, "unauthorized", "sign in first"));
+        return nullptr;
+    }
+
+    void logger(const httplib::Request& req, const httplib::Response& res) {
+        std::string fields = "\"method\":" + json_string(req.method) +
+                             ",\"path\":" + json_string(req.path) +
+                             ",\"status\":" + std::to_string(res.status);
+        answers[std::size_t(std::clamp(res.status / 100, 0, 5))].fetch_add(1);
+        if (t_request.active) {
+            double ms =
+                std::chrono::duration<double, std::milli>(SteadyClock::now() - t_request.start)
+                    .count();
+            if (req.path == "/api/v1/sync") {
+                sync_requests.fetch_add(1);
+                sync_micros.fetch_add(std::uint64_t(ms * 1000));
+            }
+            char buf[32];
+            std::snprintf(buf, sizeof buf, "%.3f", ms);
+            fields += ",\"duration_ms\":";
+            fields += buf;
+        }
+        if (t_request.principal) fields += ",\"user\":" + std::to_string(t_request.principal->user);
+        fields += t_request.log_note;
+        log_line(fields);
+        t_request = RequestContext{};
+    }
+
+    // The Prometheus text exposition format (version 0.0.4): counters and gauges, no labels
+    // that could carry personal data.
+    std::string metrics() {
+        auto st = backend.stats();
+        std::string out;
+        auto metric = [&](const char* name, const char* type, const char* help) {
+            out +=
+                std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
+        };
+        auto line = [&](const std::string& name, double v) {
+            char buf[64];
+            std::snprintf(buf, sizeof buf, " %.17g\n", v);
+            out += name + buf;
+        };
+        metric("liaison_uptime_seconds", "gauge", "Seconds since the server started.");
+        line("liaison_uptime_seconds",
+             std::chrono::duration<double>(SteadyClock::now() - started).count());
+        metric("liaison_http_responses_total", "counter", "HTTP responses, by status class.");
+        for (int c = 1; c <= 5; ++c)
+            line("liaison_http_responses_total{class=\"" + std::to_string(c) + "xx\"}",
+                 double(answers[std::size_t(c)].load()));
+        metric("liaison_sync_request_seconds", "summary", "Time spent answering sync requests.");
+        line("liaison_sync_request_seconds_sum", double(sync_micros.load()) / 1e6);
+        line("liaison_sync_request_seconds_count", double(sync_requests.load()));
+        metric("liaison_sync_exchanges_total", "counter", "Sync exchanges answered.");
+        line("liaison_sync_exchanges_total", double(st.exchanges));
+        metric("liaison_sync_operations_total", "counter", "Operations received, by outcome.");
+        line("liaison_sync_operations_total{outcome=\"accepted\"}", double(st.ops.accepted));
+        line("liaison_sync_operations_total{outcome=\"duplicate\"}", double(st.ops.duplicate));
+        line("liaison_sync_operations_total{outcome=\"erased\"}", double(st.ops.erased));
+        line("liaison_sync_operations_total{outcome=\"rejected\"}", double(st.ops.rejected));
+        metric("liaison_store_sequence", "gauge", "The central record's change sequence.");
+        line("liaison_store_sequence", double(st.last_seq));
+        return out;
+    }
+
+    // Admin-only routes: the caller, or nullptr after answering 401/403.
+    const Principal* admin(httplib::Response& res) {
+        const Principal* who = caller(res);
+        if (who && who->role != sync::Role::kAdmin) {
+            write(res, error_reply(403, "forbidden", "only an administrator may do this"));
+            return nullptr;
+        }
+        return who;
+    }
+
+    void install() {
+        svr.set_default_headers({
+            {"Content-Security-Policy",
+             "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; "
+             "frame-ancestors 'none'"},
+            {"X-Content-Type-Options", "nosniff"},
+            {"Referrer-Policy", "no-referrer"},
+            {"X-Frame-Options", "DENY"},
+        });
+        svr.set_payload_max_length(kMaxBodyBytes);
+        svr.set_read_timeout(opts.read_timeout_s, 0);
+        svr.set_write_timeout(opts.write_timeout_s, 0);
+        svr.set_keep_alive_timeout(opts.keep_alive_timeout_s);
+        const std::size_t threads = opts.threads, queued = opts.max_queued;
+        svr.new_task_queue = [threads, queued] { return new BoundedPool(threads, queued); };
+
+        svr.set_pre_routing_handler(
+            [this](const httplib::Request& req, httplib::Response& res) { return gate(req, res); });
+        svr.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+            logger(req, res);
+        });
+        svr.set_exception_handler([](const httplib::Request& req, httplib::Response& res,
+                                     std::exception_ptr ep) {
+            std::string what = "unknown exception";
+            try {
+                if (ep) std::rethrow_exception(ep);
+            } catch (const std::exception& e) {
+                what = e.what();
+            } catch (...) {
+            }
+            log_error(req, what);
+            write(res, error_reply(500, "internal", "the server failed; the incident is logged"));
+        });
+        // Errors cpp-httplib answers itself (404, 413 from the payload limit, 400 for a bad
+        // request line) come without a body: give them the JSON one.
+        svr.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&,
+                                                                      httplib::Response& res) {
+            if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+            res.set_content(
+                json_error(code_for_http_status(res.status), message_for_http_status(res.status)),
+                kJsonType);
+            return httplib::Server::HandlerResponse::Handled;
+        }));
+
+        svr.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+            res.set_content("{\"ok\":true}", kJsonType);
+        });
+        svr.Post("/api/v1/sync", [this](const httplib::Request& req, httplib::Response& res) {
+            const Principal* who = caller(res);
+            if (!who) return;
+            write(res, handle_sync(backend, *who, req.get_header_value("Content-Type"), req.body));
+        });
+        svr.Get("/api/v1/me", [this](const httplib::Request&, httplib::Response& res) {
+            const Principal* who = caller(res);
+            if (!who) return;
+            write(res, handle_me(*who));
+        });
+        svr.Get("/api/v1/admin/state-hash", [this](const httplib::Request&,
+                                                   httplib::Response& res) {
+            if (!admin(res)) return;
+            auto h = backend.state_hash();
+            if (!h) {
+                t_request.log_note += ",\"detail\":" + json_string(h.status().to_string());
+                write(res,
+                      error_reply(500, "internal", "the server failed; the incident is logged"));
+                return;
+            }
+            write(res,
+                  HttpReply{200, kJsonType, "{\"state_hash\":" + json_string(h.value()) + "}", ""});
+        });
+        svr.Get("/api/v1/admin/metrics", [this](const httplib::Request&, httplib::Response& res) {
+            if (!admin(res)) return;
+            res.set_content(metrics(), "text/plain; version=0.0.4");
+        });
+    }
+};
+
+HttpServer::HttpServer(SyncBackend& backend, Authenticator& auth, HttpOptions opts)
+    : impl_(std::make_unique<Impl>(backend, auth, std::move(opts))) {
+    impl_->install();
+}
+
+HttpServer::~HttpServer() = default;
+
+Result<int> HttpServer::bind() {
+    auto& o = impl_->opts;
+    if (!o.static_dir.empty()) {
+        std::error_code ec;
+        if (!std::filesystem::is_directory(o.static_dir, ec))
+            return Status::not_found("static folder " + o.static_dir + ": not a folder");
+        if (!impl_->svr.set_mount_point("/", o.static_dir))
+            return Status::not_found("static folder " + o.static_dir + ": cannot be served");
+        impl_->svr.set_file_extension_and_mimetype_mapping("wasm", "application/wasm");
+        impl_->svr.set_file_extension_and_mimetype_mapping("js", "text/javascript");
+        impl_->svr.set_file_extension_and_mimetype_mapping("webmanifest",
+                                                           "application/manifest+json");
+    }
+    int port = o.port;
+    if (port == 0) {
+        port = impl_->svr.bind_to_any_port(o.host);
+        if (port < 0) return Status(Code::kInternal, "cannot listen on " + o.host + " (any port)");
+    } else if (!impl_->svr.bind_to_port(o.host, port)) {
+        return Status(Code::kInternal, "cannot listen on " + o.host + ":" + std::to_string(port) +
+                                           " (in use, or not an address of this machine)");
+    }
+    impl_->bound = true;
+    return port;
+}
+
+Status HttpServer::serve() {
+    if (!impl_->bound) return Status(Code::kInternal, "serve() before bind()");
+    if (!impl_->svr.listen_after_bind())
+        return Status(Code::kInternal, "the listening socket failed");
+    return Status::ok();
+}
+
+void HttpServer::stop() { impl_->svr.stop(); }
+
+}  // namespace liaison::server

@@ -1,0 +1,119 @@
+// The HTTP transport around the hub (DESIGN §5, §6), on cpp-httplib.
+//
+// One gate (the pre-routing handler) guards every /api/ route: it authenticates the bearer
+// token (401), applies the per-token rate limit (429) and attaches the caller's role and
+// scope; handlers then check what their route needs (403). Limits: request bodies up to
+// kMaxBodyBytes (413), read and write timeouts, a bounded pool of worker threads. Every
+// response carries the security headers; every error body is
+//   {"error":{"code":"<code_name>","message":"<plain words>"}}
+// and never contains an exception's or the database's own text (those go to the log).
+// One JSON line per request goes to stderr: time, method, path, status, duration, user id —
+// never names, e-mail addresses, tokens or bodies.
+//
+// Routes:
+//   GET  /healthz                   no auth; {"ok":true}
+//   POST /api/v1/sync               PushRequest -> PushReply, binary (application/x-liaison)
+//                                   or JSON (application/json), answered in the same encoding
+//   GET  /api/v1/me                 the caller's user id, name, role and scope
+//   GET  /api/v1/admin/state-hash   admin only: the central record's state hash (tests, ops)
+//   GET  /api/v1/admin/metrics      admin only: counters in the Prometheus text format
+//   GET  /*                         static files from the --static folder, if any
+//
+// Thread-safety: HttpServer runs handlers on its worker threads; SyncBackend serialises every
+// use of the store and hub behind one mutex (one writer at a time: the acknowledgement of an
+// exchange follows its commit).
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "core/storage/store.hpp"
+#include "server/auth.hpp"
+#include "sync/hub.hpp"
+#include "sync/protocol.hpp"
+
+namespace liaison::server {
+
+// The largest request body read (the binary codec's own bound).
+inline constexpr std::size_t kMaxBodyBytes = sync::kMaxMessageBytes;
+
+struct HttpOptions {
+    std::string host = "127.0.0.1";
+    int port = 8080;              // 0: any free port (HttpServer::bind says which)
+    std::string static_dir;       // empty: no static files
+    std::size_t threads = 8;      // worker threads
+    std::size_t max_queued = 64;  // accepted connections waiting for a worker; then accept waits
+    double rate_per_s = 50;       // per token
+    double burst = 100;
+    int read_timeout_s = 10;
+    int write_timeout_s = 30;  // a first sync's pages can be large for a slow tablet
+    int keep_alive_timeout_s = 5;
+};
+
+// The central record: the store and its hub, one exchange at a time.
+class SyncBackend {
+  public:
+    SyncBackend(core::Store& store, sync::TimeSource& time) : store_(store), hub_(store, time) {}
+
+    Result<sync::PushReply> exchange(const sync::DeviceContext& device,
+                                     const sync::PushRequest& request);
+    Result<std::string> state_hash();
+    struct Stats {
+        sync::ExchangeStats ops;      // per-operation outcomes since start (demo data included)
+        std::uint64_t exchanges = 0;  // exchanges answered since start
+        std::int64_t last_seq = 0;    // the central record's sequence (the newest cursor)
+    };
+    Stats stats();
+    // For single-threaded setup before serving (demo data). Requires: not serving yet.
+    sync::Hub& hub() { return hub_; }
+    core::Store& store() { return store_; }
+
+  private:
+    std::mutex mu_;
+    core::Store& store_;
+    sync::Hub hub_;
+    std::uint64_t exchanges_ = 0;
+};
+
+// What a handler answers, before it is written to a socket (so handlers can be tested
+// without one).
+struct HttpReply {
+    int status = 200;
+    std::string content_type = "application/json";
+    std::string body;
+    std::string
+        log_note;  // extra fields for the request's log line (",\"ops\":3"), no personal data
+};
+
+HttpReply error_reply(int status, std::string_view code, std::string_view message);
+// The HTTP status for a Status code (4xx for the caller's mistakes, 5xx for ours).
+int http_status_for(Code code);
+// POST /api/v1/sync, after the gate.
+HttpReply handle_sync(SyncBackend& backend, const Principal& who, std::string_view content_type,
+                      std::string_view body);
+// GET /api/v1/me, after the gate.
+HttpReply handle_me(const Principal& who);
+
+class HttpServer {
+  public:
+    HttpServer(SyncBackend& backend, Authenticator& auth, HttpOptions opts);
+    ~HttpServer();
+    HttpServer(const HttpServer&) = delete;
+    HttpServer& operator=(const HttpServer&) = delete;
+
+    // Binds the listening socket; returns the port (the chosen one when opts.port is 0).
+    Result<int> bind();
+    // Serves until stop(). Requires: bind() succeeded.
+    Status serve();
+    // Stops serving; safe from another thread.
+    void stop();
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace liaison::server
