@@ -201,12 +201,43 @@ class BoundedPool final : public httplib::TaskQueue {
 
 // ---- Backend ------------------------------------------------------------------------------
 
+struct SyncBackend::Waiting {
+    const sync::DeviceContext* device;
+    const sync::PushRequest* request;
+    std::optional<Result<sync::PushReply>> reply;
+};
+
 Result<sync::PushReply> SyncBackend::exchange(const sync::DeviceContext& device,
                                               const sync::PushRequest& request) {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto reply = hub_.exchange(device, request);
-    if (reply) ++exchanges_;
-    return reply;
+    Waiting me{&device, &request, std::nullopt};
+    std::unique_lock<std::mutex> lk(queue_mu_);
+    queue_.push_back(&me);
+    while (!me.reply) {
+        if (leading_) {
+            answered_.wait(lk);
+            continue;
+        }
+        // Lead: take what is queued (this exchange included, or earlier ones first).
+        leading_ = true;
+        std::size_t n = std::min(queue_.size(), kMaxGroup);
+        std::vector<Waiting*> group(queue_.begin(), queue_.begin() + std::ptrdiff_t(n));
+        queue_.erase(queue_.begin(), queue_.begin() + std::ptrdiff_t(n));
+        lk.unlock();
+        std::vector<sync::Hub::Pending> batch;
+        batch.reserve(group.size());
+        for (auto* w : group) batch.push_back({w->device, w->request});
+        std::vector<Result<sync::PushReply>> replies;
+        {
+            std::lock_guard<std::mutex> store_lock(mu_);
+            replies = hub_.exchange_batch(batch);
+            for (const auto& r : replies) exchanges_ += r.is_ok() ? 1 : 0;
+        }
+        lk.lock();
+        for (std::size_t i = 0; i < group.size(); ++i) group[i]->reply.emplace(std::move(replies[i]));
+        leading_ = false;
+        answered_.notify_all();
+    }
+    return std::move(*me.reply);
 }
 
 SyncBackend::Stats SyncBackend::stats() {

@@ -83,22 +83,53 @@ OpResult Hub::apply_one(const DeviceContext& device, Op op) {
 }
 
 Result<PushReply> Hub::exchange(const DeviceContext& device, const PushRequest& request) {
-    if (request.ops.size() > kMaxOpsPerPush)
-        return Status(Code::kTooLarge, "at most " + std::to_string(kMaxOpsPerPush) + " operations per push");
-    if (request.cursor < 0) return Status::invalid("cursor: must not be negative");
-    std::vector<OpResult> results;
-    if (!request.ops.empty()) {
-        core::WriteTxn txn(store_);
-        LIAISON_TRY(txn.begun());
-        results.reserve(request.ops.size());
-        for (const auto& op : request.ops) results.push_back(apply_one(device, op));
-        LIAISON_TRY(txn.commit());
+    return std::move(exchange_batch({Pending{&device, &request}}).front());
+}
+
+std::vector<Result<PushReply>> Hub::exchange_batch(const std::vector<Pending>& batch) {
+    auto check = [](const PushRequest& r) -> Status {
+        if (r.ops.size() > kMaxOpsPerPush)
+            return {Code::kTooLarge, "at most " + std::to_string(kMaxOpsPerPush) + " operations per push"};
+        if (r.cursor < 0) return Status::invalid("cursor: must not be negative");
+        return Status::ok();
+    };
+    std::vector<Status> valid;
+    std::vector<std::vector<OpResult>> results(batch.size());
+    bool any_ops = false;
+    for (const auto& p : batch) {
+        valid.push_back(check(*p.request));
+        any_ops = any_ops || (valid.back().is_ok() && !p.request->ops.empty());
     }
-    std::uint32_t limit = std::clamp<std::uint32_t>(request.page_limit, 1, kMaxChangesPerPage);
-    auto reply = pull(device, request.cursor, limit);
-    if (!reply) return reply.status();
-    reply->results = std::move(results);
-    return reply;
+    Status committed;
+    if (any_ops) {
+        core::WriteTxn txn(store_);
+        committed = txn.begun();
+        if (committed.is_ok()) {
+            for (std::size_t i = 0; i < batch.size(); ++i) {
+                if (!valid[i]) continue;
+                results[i].reserve(batch[i].request->ops.size());
+                for (const auto& op : batch[i].request->ops) results[i].push_back(apply_one(*batch[i].device, op));
+            }
+            committed = txn.commit();
+        }
+    }
+    std::vector<Result<PushReply>> out;
+    out.reserve(batch.size());
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        if (!valid[i]) {
+            out.push_back(valid[i]);
+            continue;
+        }
+        if (!committed.is_ok() && !batch[i].request->ops.empty()) {
+            out.push_back(committed);
+            continue;
+        }
+        std::uint32_t limit = std::clamp<std::uint32_t>(batch[i].request->page_limit, 1, kMaxChangesPerPage);
+        auto reply = pull(*batch[i].device, batch[i].request->cursor, limit);
+        if (reply) reply->results = std::move(results[i]);
+        out.push_back(std::move(reply));
+    }
+    return out;
 }
 
 Result<PushReply> Hub::pull(const DeviceContext& device, std::int64_t cursor, std::uint32_t limit) {

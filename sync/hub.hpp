@@ -33,6 +33,15 @@ public:
     Hub(core::Store& store, TimeSource& time) : store_(store), time_(time), clock_(time), merge_(store) {}
 
     Result<PushReply> exchange(const DeviceContext& device, const PushRequest& request);
+    // Group commit: several devices' exchanges with ONE transaction (one commit, one fsync).
+    // Operations are applied in batch order, so each exchange gets the results it would get
+    // one after another; each is then answered with its own pull. If the commit fails, every
+    // exchange of the batch fails (nothing was acknowledged; the devices retry).
+    struct Pending {
+        const DeviceContext* device;
+        const PushRequest* request;
+    };
+    std::vector<Result<PushReply>> exchange_batch(const std::vector<Pending>& batch);
     // The operation path for the server's own writes (REST): authorised and applied like a
     // pushed operation. Requires: inside a WriteTxn.
     OpResult apply_one(const DeviceContext& device, Op op);
