@@ -4,20 +4,10 @@
 #include <catch2/catch.hpp>
 
 #include "server/admin.hpp"
+#include "server_store.hpp"
 #include "support/harness.hpp"
 
 namespace liaison::test {
-namespace {
-
-std::unique_ptr<core::Store> server_store(const std::string& path) {
-    auto s = core::Store::open(path, core::StoreOptions{true, false});
-    REQUIRE(s.is_ok());
-    REQUIRE(server::ensure_server_schema(*s.value()).is_ok());
-    return std::move(s).value();
-}
-
-}  // namespace
-
 TEST_CASE("the demo data is valid, complete and the same for the same seed", "[server][demo]") {
     TempDir dir;
     auto load = [&](const std::string& name, int influencers, int interactions) {

@@ -5,21 +5,11 @@
 
 #include "server/admin.hpp"
 #include "server/json.hpp"
+#include "server_store.hpp"
 #include "support/harness.hpp"
 #include "sync/codec.hpp"
 
 namespace liaison::test {
-namespace {
-
-std::unique_ptr<core::Store> server_store(const std::string& path) {
-    auto s = core::Store::open(path, core::StoreOptions{true, false});
-    REQUIRE(s.is_ok());
-    REQUIRE(server::ensure_server_schema(*s.value()).is_ok());
-    return std::move(s).value();
-}
-
-}  // namespace
-
 TEST_CASE("the sync handler answers in the request's encoding and errors as JSON",
           "[server][http]") {
     TempDir dir;
