@@ -1,6 +1,5 @@
-// Small JSON writing helpers for the server's own responses and logs (the sync messages have
-// their own codec, sync/codec.hpp). Writing only: the server never parses JSON itself except
-// through the sync codec.
+// The server's JSON error body. Writing JSON strings is core/util/json.hpp; the sync messages
+// have their own codec (sync/codec.hpp) and app documents are parsed by sync/edit.hpp.
 //
 // Thread-safety: pure functions.
 #pragma once
@@ -9,13 +8,12 @@
 #include <string_view>
 #include <vector>
 
+#include "core/util/json.hpp"
+
 namespace liaison::server {
 
-// `s` as a JSON string literal, quotes included. Control characters are escaped; invalid
-// UTF-8 is passed through byte for byte (callers only quote text they produced or validated).
-std::string json_string(std::string_view s);
-// ["a","b"] from a list of strings.
-std::string json_string_array(const std::vector<std::string>& items);
+using core::json_string;
+using core::json_string_array;
 // The one error body every endpoint uses:
 //   {"error":{"code":"<code_name>","message":"<plain words>"}}
 std::string json_error(std::string_view code, std::string_view message);

@@ -1,0 +1,197 @@
+#include "core/query/view.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "core/util/json.hpp"
+
+namespace liaison::core {
+namespace {
+
+constexpr std::int64_t kDayMs = 86'400'000;
+
+// Civil date (YYYY-MM-DD, proleptic Gregorian, UTC) of a time in ms (H. Hinnant's algorithm).
+std::string iso_date(std::int64_t ms) {
+    std::int64_t z = (ms >= 0 ? ms : ms - kDayMs + 1) / kDayMs + 719468;
+    std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    std::int64_t doe = z - era * 146097;
+    std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    std::int64_t mp = (5 * doy + 2) / 153;
+    std::int64_t d = doy - (153 * mp + 2) / 5 + 1;
+    std::int64_t m = mp < 10 ? mp + 3 : mp - 9;
+    std::int64_t y = yoe + era * 400 + (m <= 2);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", int(y), int(m), int(d));
+    return buf;
+}
+
+void append_value(std::string& out, const FieldDef& f, const Value& v) {
+    if (const auto* i = std::get_if<std::int64_t>(&v)) {
+        if (f.type == FieldType::kBool) out += *i ? "true" : "false";
+        else out += std::to_string(*i);
+    } else if (const auto* s = std::get_if<std::string>(&v)) {
+        out += json_string(*s);
+    } else {
+        out += "null";
+    }
+}
+
+const std::string* text_field(const RowState& row, std::string_view name) {
+    int i = kind_def(row.kind).field_index(name);
+    return i < 0 ? nullptr : std::get_if<std::string>(&row.values[std::size_t(i)]);
+}
+
+Result<std::vector<DotRow>> dots_of(Store& store, const RowState& row) {
+    if (kind_def(row.kind).sets.empty()) return std::vector<DotRow>{};
+    return store.load_dots(row.id);
+}
+
+Result<std::string> render(Store& store, const RowState& row) {
+    auto dots = dots_of(store, row);
+    if (!dots) return dots.status();
+    return row_json(row, dots.value());
+}
+
+// An active paid collaboration on `today` (YYYY-MM-DD): type paid, not completed or
+// cancelled, and either marked active or proposed with dates covering today.
+bool active_paid(const RowState& c, const std::string& today) {
+    const std::string* type = text_field(c, "type");
+    if (!type || *type != "paid") return false;
+    const std::string* status = text_field(c, "status");
+    if (status && (*status == "completed" || *status == "cancelled")) return false;
+    if (status && *status == "active") return true;
+    const std::string* starts = text_field(c, "starts");
+    const std::string* ends = text_field(c, "ends");
+    return starts && *starts <= today && (!ends || *ends >= today);
+}
+
+}  // namespace
+
+std::string row_json(const RowState& row, const std::vector<DotRow>& dots) {
+    const KindDef& k = kind_def(row.kind);
+    std::string out = "{\"kind\":" + json_string(k.name) + ",\"id\":" + json_string(row.id.to_text());
+    if (row.created) out += ",\"created_at\":" + std::to_string(std::int64_t(row.created->hlc >> 16));
+    for (std::size_t i = 0; i < k.fields.size() && i < row.values.size(); ++i) {
+        if (is_null(row.values[i])) continue;
+        out += ',' + json_string(k.fields[i].name) + ':';
+        append_value(out, k.fields[i], row.values[i]);
+    }
+    if (!k.sets.empty()) {
+        std::vector<std::vector<std::string>> live(k.sets.size());
+        for (const auto& d : dots)
+            if (!d.removed && d.set >= 0 && std::size_t(d.set) < live.size())
+                live[std::size_t(d.set)].push_back(d.elem);
+        for (std::size_t s = 0; s < k.sets.size(); ++s) {
+            auto& elems = live[s];
+            std::sort(elems.begin(), elems.end());
+            elems.erase(std::unique(elems.begin(), elems.end()), elems.end());
+            out += ',' + json_string(k.sets[s].name) + ':' + json_string_array(elems);
+        }
+    }
+    return out + '}';
+}
+
+Result<std::optional<std::string>> entity_json(Store& store, Kind kind, const Id128& id) {
+    auto row = get_entity(store, kind, id);
+    if (!row) return row.status();
+    if (!row.value()) return std::optional<std::string>{};
+    auto json = render(store, *row.value());
+    if (!json) return json.status();
+    return std::optional<std::string>(std::move(json.value()));
+}
+
+Result<std::string> entities_json(Store& store, Kind kind, const std::vector<Id128>& ids) {
+    std::string out = "[";
+    bool first = true;
+    for (const auto& id : ids) {
+        auto one = entity_json(store, kind, id);
+        if (!one) return one.status();
+        if (!one.value()) continue;
+        if (!first) out += ',';
+        first = false;
+        out += *one.value();
+    }
+    return out + ']';
+}
+
+Result<std::optional<std::string>> card_json(Store& store, const Id128& influencer,
+                                             const CardOptions& opts) {
+    auto found = get_entity(store, Kind::kInfluencer, influencer);
+    if (!found) return found.status();
+    if (!found.value()) return std::optional<std::string>{};
+    const RowState& person = *found.value();
+
+    auto person_json = render(store, person);
+    if (!person_json) return person_json.status();
+    std::string out = "{\"influencer\":" + person_json.value();
+
+    out += ",\"owner\":";
+    std::optional<std::string> owner;
+    if (const std::string* o = text_field(person, "owner")) {
+        if (auto oid = Id128::from_text(*o)) {
+            auto staff = entity_json(store, Kind::kStaff, *oid);
+            if (!staff) return staff.status();
+            owner = staff.value();
+        }
+    }
+    out += owner ? *owner : "null";
+
+    auto recent = contact_count(store, person.id,
+                                opts.now_ms - std::int64_t(opts.contact_window_days) * kDayMs);
+    if (!recent) return recent.status();
+    out += ",\"contacts_recent\":" + std::to_string(recent.value()) +
+           ",\"contact_window_days\":" + std::to_string(opts.contact_window_days) +
+           ",\"contact_cap\":" + std::to_string(opts.contact_cap);
+
+    // Collaborations of the person and of every duplicate merged into them.
+    const std::vector<Id128> members = store.component_of(person.id);
+    const int subject = kind_def(Kind::kCollaboration).field_index("influencer");
+    const std::string today = iso_date(opts.now_ms);
+    std::vector<std::string> paid;
+    for (const auto& m : members) {
+        auto ids = store.ids_where(Kind::kCollaboration, subject, m.to_text());
+        if (!ids) return ids.status();
+        for (const auto& cid : ids.value()) {
+            auto c = get_entity(store, Kind::kCollaboration, cid);
+            if (!c) return c.status();
+            if (!c.value() || !active_paid(*c.value(), today)) continue;
+            auto cj = render(store, *c.value());
+            if (!cj) return cj.status();
+            paid.push_back(std::move(cj.value()));
+        }
+    }
+    out += ",\"active_paid\":[";
+    for (std::size_t i = 0; i < paid.size(); ++i) out += (i ? "," : "") + paid[i];
+    out += ']';
+
+    std::vector<std::string> warnings;
+    const std::string* status = text_field(person, "status");
+    if (status && *status == "do_not_contact") warnings.push_back("do_not_contact");
+    if (!paid.empty()) warnings.push_back("active_paid_collaboration");
+    if (recent.value() >= opts.contact_cap) warnings.push_back("contact_pressure");
+    const std::string* consent = text_field(person, "consent");
+    if (!consent || *consent != "granted") warnings.push_back("consent_missing");
+    out += ",\"warnings\":" + json_string_array(warnings);
+
+    std::vector<std::string> merged;
+    for (const auto& m : members)
+        if (m != person.id) merged.push_back(m.to_text());
+    out += ",\"merged_ids\":" + json_string_array(merged);
+
+    auto entries = timeline(store, person.id, opts.timeline_limit);
+    if (!entries) return entries.status();
+    out += ",\"timeline\":[";
+    bool first = true;
+    for (const auto& e : entries.value()) {
+        auto ej = render(store, e.row);
+        if (!ej) return ej.status();
+        out += (first ? "" : ",") + std::string("{\"at\":") + std::to_string(e.at) +
+               ",\"entry\":" + ej.value() + '}';
+        first = false;
+    }
+    out += "]}";
+    return std::optional<std::string>(std::move(out));
+}
+
+}  // namespace liaison::core

@@ -1,0 +1,62 @@
+// JSON views of the record for the apps (the web façade and the REST API). Both hosts render
+// entities the same way, so a screen and an integration see the same document.
+//
+// An entity is one flat object:
+//   {"kind":"influencer","id":"01JD…","created_at":1732350000000,
+//    "name":"Hélène Dupont","email":"helene@example.fr","tier":"top", …,
+//    "handles":["instagram:helene.dupont:125000"],"roles":["customer"], …}
+// - every non-null field under its schema name: text-like fields (text, e-mail, phone, url,
+//   date, enum, ref, …) as strings, int and time (ms since the epoch) as numbers, bool as
+//   true/false; null fields are left out;
+// - every set of the kind under its name, as a sorted array of its live elements (possibly []);
+// - created_at: the create stamp's physical time (ms), omitted if no create was seen.
+//
+// The influencer card (the store screen and GET /api/v1/influencers/<id>):
+//   {"influencer":{entity},
+//    "owner":{staff entity}|null,
+//    "contacts_recent":<contacts at or after now - window>, "contact_window_days":30,
+//    "contact_cap":<cap>,
+//    "active_paid":[{collaboration entity}, …],   // type paid, status active (or proposed
+//                                                 // with dates covering today), not deleted
+//    "warnings":["do_not_contact","active_paid_collaboration","contact_pressure",
+//                "consent_missing"],               // in this order, only those that apply
+//    "merged_ids":["01J…", …],                    // duplicates merged into this record
+//    "timeline":[{"at":<ms>,"entry":{entity}}, …]} // newest first, up to timeline_limit
+// Warnings: do_not_contact when status is do_not_contact; active_paid_collaboration when
+// active_paid is not empty; contact_pressure when contacts_recent >= contact_cap;
+// consent_missing when consent is unknown, refused, withdrawn or null.
+//
+// Thread-safety: as the Store.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/query/queries.hpp"
+#include "core/storage/store.hpp"
+
+namespace liaison::core {
+
+// The entity object of `row` given its dots (removed dots are ignored).
+std::string row_json(const RowState& row, const std::vector<DotRow>& dots);
+
+// The visible entity (following duplicate merges for influencers), or nullopt if it does not
+// exist, is deleted or erased.
+Result<std::optional<std::string>> entity_json(Store& store, Kind kind, const Id128& id);
+
+// A JSON array of entities, in the order given; ids that are not visible are skipped.
+Result<std::string> entities_json(Store& store, Kind kind, const std::vector<Id128>& ids);
+
+struct CardOptions {
+    std::int64_t now_ms = 0;
+    int contact_window_days = 30;
+    std::int64_t contact_cap = 4;
+    std::size_t timeline_limit = 100;
+};
+// The influencer card above, or nullopt if the influencer is not visible.
+Result<std::optional<std::string>> card_json(Store& store, const Id128& influencer,
+                                             const CardOptions& opts);
+
+}  // namespace liaison::core
