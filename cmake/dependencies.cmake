@@ -18,6 +18,10 @@ target_compile_definitions(liaison_sqlite PUBLIC
   SQLITE_OMIT_SHARED_CACHE
   SQLITE_OMIT_LOAD_EXTENSION
   SQLITE_SECURE_DELETE          # erased data leaves no trace in freed pages (DESIGN §4)
+  # Plans never depend on bound values. Without it, a statement whose LIMIT is a parameter
+  # (every sync pull) is re-prepared each time the parameter is bound: perf showed
+  # sqlite3Reprepare under Store::changes_since on the server's hot path.
+  SQLITE_ENABLE_QPSG
   SQLITE_DEFAULT_FOREIGN_KEYS=0)
 target_compile_options(liaison_sqlite PRIVATE -w -O2)
 if(EMSCRIPTEN)

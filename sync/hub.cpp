@@ -132,6 +132,26 @@ std::vector<Result<PushReply>> Hub::exchange_batch(const std::vector<Pending>& b
     return out;
 }
 
+namespace {
+
+// Whether a scope key (region, brand, store) of the row was written after its creation. If
+// not, an entity outside a device's scope now was outside it from the start, so the device
+// never received it and needs no eviction (a store tablet would otherwise be sent the id of
+// every other store's change). A scope never changes for a device (it is its user's).
+bool scope_keys_changed(const core::RowState& row) {
+    if (!row.created) return true;
+    const auto& k = core::kind_def(row.kind);
+    for (const char* key : {"region", "brand", "store"}) {
+        int i = k.scope_field(key);
+        if (i < 0 || std::size_t(i) >= row.clocks.size()) continue;
+        const auto& clock = row.clocks[std::size_t(i)];
+        if (clock && *clock != *row.created) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
 Result<PushReply> Hub::pull(const DeviceContext& device, std::int64_t cursor, std::uint32_t limit) {
     PushReply reply;
     reply.server_time_ms = time_.now_ms();
@@ -151,7 +171,7 @@ Result<PushReply> Hub::pull(const DeviceContext& device, std::int64_t cursor, st
                 if (device.scope.covers(snap.value()->row)) {
                     snap.value()->seq = c.seq;
                     reply.changes.push_back(std::move(*snap.value()));
-                } else {
+                } else if (scope_keys_changed(snap.value()->row)) {
                     reply.evictions.push_back(c.id);
                 }
                 break;
