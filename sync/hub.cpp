@@ -115,6 +115,8 @@ std::vector<Result<PushReply>> Hub::exchange_batch(const std::vector<Pending>& b
     }
     std::vector<Result<PushReply>> out;
     out.reserve(batch.size());
+    // Every pull of the batch reads one snapshot, taking the file's locks once.
+    core::ReadTxn snapshot(store_.db());
     for (std::size_t i = 0; i < batch.size(); ++i) {
         if (!valid[i]) {
             out.push_back(valid[i]);

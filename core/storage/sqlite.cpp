@@ -225,4 +225,13 @@ Status Transaction::commit() {
     return s;
 }
 
+ReadTxn::ReadTxn(Database& db) : db_(db) {
+    assert(!db.in_transaction() && "nested transactions are not supported");
+    open_ = db_.exec("BEGIN").is_ok();
+}
+
+ReadTxn::~ReadTxn() {
+    if (open_ && !db_.exec("COMMIT").is_ok()) (void)db_.exec("ROLLBACK");
+}
+
 }  // namespace liaison::core

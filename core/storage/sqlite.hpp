@@ -136,4 +136,21 @@ private:
     bool done_ = false;
 };
 
+// A read transaction (deferred BEGIN ... COMMIT): every statement inside sees one snapshot,
+// and the file's locks are taken once for all of them instead of once per statement (in WAL
+// mode each autocommit statement costs a shared-memory lock round trip). Never fails: if it
+// cannot begin, statements run in autocommit as they would without it.
+// Requires: no transaction is open on `db`; nothing writes while it is open.
+class ReadTxn {
+public:
+    explicit ReadTxn(Database& db);
+    ~ReadTxn();
+    ReadTxn(const ReadTxn&) = delete;
+    ReadTxn& operator=(const ReadTxn&) = delete;
+
+private:
+    Database& db_;
+    bool open_ = false;
+};
+
 }  // namespace liaison::core
