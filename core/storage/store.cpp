@@ -321,6 +321,8 @@ Status Store::load_caches() {
         if (!q) return Status::storage(std::string("cannot read ") + t);
         seq_ = std::max(seq_, *q);
     }
+    if (auto floor = db_->query_int("SELECT CAST(value AS INTEGER) FROM meta WHERE key='seq_floor'"))
+        seq_ = std::max(seq_, *floor);
     {
         auto st = db_->prepare("SELECT eid FROM erased");
         if (!st) return st.status();
@@ -331,6 +333,13 @@ Status Store::load_caches() {
         if (!st) return st.status();
         while (st->step() == Step::kRow) union_edge(read_id(*st, 0), read_id(*st, 1));
     }
+    return Status::ok();
+}
+
+Status Store::raise_seq_floor(std::int64_t floor) {
+    if (floor <= seq_) return Status::ok();
+    LIAISON_TRY(meta_set("seq_floor", std::to_string(floor)));
+    seq_ = floor;
     return Status::ok();
 }
 

@@ -104,6 +104,10 @@ public:
 
     // ---- Sequence -----------------------------------------------------------------------
     std::int64_t last_seq() const { return seq_; }
+    // Makes every later sequence number greater than `floor` (kept in meta as seq_floor), so
+    // that the cursors a replaced file handed out stay behind this file's changes (restoring
+    // an older backup). No-op if the sequence is already past it. Requires: inside a WriteTxn.
+    Status raise_seq_floor(std::int64_t floor);
 
     // ---- Metadata (small key/value) -----------------------------------------------------
     std::optional<std::string> meta_get(const std::string& key);
