@@ -268,15 +268,18 @@ Result<std::vector<TokenRow>> list_tokens(core::Store& store, std::optional<std:
     return out;
 }
 
+std::string sql_quote(std::string_view text) {
+    std::string quoted = "'";
+    for (char c : text) quoted += c == '\'' ? std::string("''") : std::string(1, c);
+    return quoted + "'";
+}
+
 Status backup_to(core::Store& store, const std::string& target) {
     std::error_code ec;
     if (target.empty()) return Status::invalid("backup: no target file");
     if (std::filesystem::exists(target, ec))
         return Status::invalid("backup: " + target + " exists; choose a new file");
-    std::string quoted = "'";
-    for (char c : target) quoted += c == '\'' ? std::string("''") : std::string(1, c);
-    quoted += "'";
-    LIAISON_TRY(store.db().exec("VACUUM INTO " + quoted));
+    LIAISON_TRY(store.db().exec("VACUUM INTO " + sql_quote(target)));
     return audit(store, "cli", "backup", "");
 }
 

@@ -88,8 +88,12 @@ Result<std::vector<TokenRow>> list_tokens(core::Store& store, std::optional<std:
 
 // Writes a consistent copy of the whole file (record, server tables, audit) to `target`, which
 // must not exist, with SQLite's VACUUM INTO: one read transaction, so it may run while the
-// server serves. Restoring is copying the file back while the server is stopped.
+// server serves. Restoring: restore.hpp.
 Status backup_to(core::Store& store, const std::string& target);
+
+// `text` as an SQL string literal ('it''s'), for statements that take no parameters
+// (VACUUM INTO).
+std::string sql_quote(std::string_view text);
 
 Status audit(core::Store& store, std::string_view actor, std::string_view action,
              std::string_view subject);

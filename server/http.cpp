@@ -16,7 +16,12 @@
 #include <vector>
 
 #include "server/admin.hpp"
+#include "server/demo.hpp"
 #include "server/json.hpp"
+#include "server/links.hpp"
+#include "server/metrics.hpp"
+#include "server/rest.hpp"
+#include "server/static_files.hpp"
 #include "sync/codec.hpp"
 
 namespace liaison::server {
@@ -66,21 +71,6 @@ void log_line(const std::string& json_fields) {
 void log_error(const httplib::Request& req, std::string_view what) {
     log_line("\"level\":\"error\",\"method\":" + json_string(req.method) +
              ",\"path\":" + json_string(req.path) + ",\"detail\":" + json_string(what));
-}
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return char(std::tolower(c)); });
-    return out;
-}
-
-// "Application/JSON; charset=utf-8" -> "application/json".
-std::string media_type(std::string_view content_type) {
-    content_type = content_type.substr(0, content_type.find(';'));
-    while (!content_type.empty() && content_type.back() == ' ') content_type.remove_suffix(1);
-    while (!content_type.empty() && content_type.front() == ' ') content_type.remove_prefix(1);
-    return lower(content_type);
 }
 
 const char* code_for_http_status(int status) {
@@ -142,8 +132,38 @@ std::string plain_message(const Status& s) {
 
 void write(httplib::Response& res, const HttpReply& r) {
     res.status = r.status;
-    res.set_content(r.body, r.content_type.c_str());
+    for (const auto& [name, value] : r.headers) res.set_header(name.c_str(), value);
+    if (r.as_is && r.status == 200) {
+        // A content provider of known length is sent as is (cpp-httplib compresses set_content
+        // bodies of text types, even precompressed ones, but never these).
+        auto data = std::make_shared<std::string>(r.body);
+        res.set_content_provider(
+            data->size(), r.content_type.c_str(),
+            [data](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+                return sink.write(data->data() + offset, length);
+            });
+    } else if (r.status != 304) {
+        res.set_content(r.body, r.content_type.c_str());
+    }
     t_request.log_note += r.log_note;
+}
+
+// The route template of a request, for metrics: a fixed, small set of labels (never a raw path,
+// which would carry ids and grow without bound).
+std::string route_template(const std::string& path) {
+    for (const char* fixed : {"/healthz", "/metrics", "/api/v1/sync", "/api/v1/me",
+                              "/api/v1/admin/state-hash", "/api/v1/admin/metrics"})
+        if (path == fixed) return path;
+    if (path.rfind("/l/", 0) == 0) return "/l/{code}";
+    if (auto rest = rest_route(path); !rest.empty()) return rest;
+    if (path.rfind("/api/", 0) == 0) return "/api/{other}";
+    return "static";
+}
+
+std::string method_label(const std::string& m) {
+    for (const char* known : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+        if (m == known) return m;
+    return "other";
 }
 
 // A pool of worker threads with a bounded queue of accepted connections. cpp-httplib 0.11's
@@ -221,6 +241,7 @@ Result<sync::PushReply> SyncBackend::exchange(const sync::DeviceContext& device,
         leading_ = true;
         std::size_t n = std::min(queue_.size(), kMaxGroup);
         std::vector<Waiting*> group(queue_.begin(), queue_.begin() + std::ptrdiff_t(n));
+        const std::size_t group_size = n;
         queue_.erase(queue_.begin(), queue_.begin() + std::ptrdiff_t(n));
         lk.unlock();
         std::vector<sync::Hub::Pending> batch;
@@ -231,6 +252,7 @@ Result<sync::PushReply> SyncBackend::exchange(const sync::DeviceContext& device,
             std::lock_guard<std::mutex> store_lock(mu_);
             replies = hub_.exchange_batch(batch);
             for (const auto& r : replies) exchanges_ += r.is_ok() ? 1 : 0;
+            ++commits_by_size_[std::min(group_size, kMaxGroupSize)];
         }
         lk.lock();
         for (std::size_t i = 0; i < group.size(); ++i) group[i]->reply.emplace(std::move(replies[i]));
@@ -242,7 +264,38 @@ Result<sync::PushReply> SyncBackend::exchange(const sync::DeviceContext& device,
 
 SyncBackend::Stats SyncBackend::stats() {
     std::lock_guard<std::mutex> lock(mu_);
-    return Stats{hub_.totals(), exchanges_, store_.last_seq()};
+    Stats st;
+    st.ops = hub_.totals();
+    st.exchanges = exchanges_;
+    st.last_seq = store_.last_seq();
+    st.db_bytes = store_.db().query_int("PRAGMA page_count").value_or(0) *
+                  store_.db().query_int("PRAGMA page_size").value_or(0);
+    st.commits_by_size = commits_by_size_;
+    return st;
+}
+
+Status SyncBackend::submit(const sync::DeviceContext& device, const OpBuilder& make) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (replica_.is_nil()) {
+        auto id = server_replica_id(store_);  // made once, outside the write below
+        if (!id) return id.status();
+        replica_ = id.value();
+    }
+    core::WriteTxn txn(store_);
+    LIAISON_TRY(txn.begun());
+    auto ops = make(store_);
+    if (!ops) return ops.status();
+    for (auto& op : ops.value()) {
+        op.id = core::Stamp{hub_.clock().send(), replica_};
+        const auto what = std::string(core::kind_name(op.kind)) + " " + op.entity.to_text();
+        auto r = hub_.apply_one(device, std::move(op));
+        if (r.outcome == sync::Outcome::kRejected) return Status(r.code, r.detail);  // rolls back
+        if (r.outcome == sync::Outcome::kErased)
+            return Status(Code::kErased, what + " was erased");
+    }
+    // The server's clock resumes from here after a crash, as after a clean stop (main.cpp).
+    LIAISON_TRY(store_.meta_set("server_clock", std::to_string(hub_.clock().state())));
+    return txn.commit();
 }
 
 Result<std::string> SyncBackend::state_hash() {
@@ -251,6 +304,20 @@ Result<std::string> SyncBackend::state_hash() {
 }
 
 // ---- Handlers -----------------------------------------------------------------------------
+
+std::string ascii_lower(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return char(std::tolower(c)); });
+    return out;
+}
+
+std::string media_type(std::string_view content_type) {
+    content_type = content_type.substr(0, content_type.find(';'));
+    while (!content_type.empty() && content_type.back() == ' ') content_type.remove_suffix(1);
+    while (!content_type.empty() && content_type.front() == ' ') content_type.remove_prefix(1);
+    return ascii_lower(content_type);
+}
 
 HttpReply error_reply(int status, std::string_view code, std::string_view message) {
     HttpReply r;
@@ -272,12 +339,24 @@ int http_status_for(Code code) {
             return 404;
         case Code::kConflict:
             return 409;
+        case Code::kErased:
+            return 410;
         case Code::kStorage:
         case Code::kInternal:
             return 500;
         default:
             return 400;
     }
+}
+
+HttpReply status_reply(const Status& s) {
+    const int status = http_status_for(s.code());
+    if (status >= 500) {
+        HttpReply r = error_reply(status, "internal", "the server failed; the incident is logged");
+        r.log_note = ",\"detail\":" + json_string(s.to_string());
+        return r;
+    }
+    return error_reply(status, code_name(s.code()), plain_message(s));
 }
 
 HttpReply handle_sync(SyncBackend& backend, const Principal& who, std::string_view content_type,
@@ -304,17 +383,7 @@ HttpReply handle_sync(SyncBackend& backend, const Principal& who, std::string_vi
         return error_reply(400, code_name(Code::kInvalidArgument),
                            "replica: required when pushing operations");
     auto reply = backend.exchange(device_context(who, request->replica), request.value());
-    if (!reply) {
-        const Status& s = reply.status();
-        const int status = http_status_for(s.code());
-        if (status >= 500) {
-            HttpReply r =
-                error_reply(status, "internal", "the server failed; the incident is logged");
-            r.log_note = ",\"detail\":" + json_string(s.to_string());
-            return r;
-        }
-        return error_reply(status, code_name(s.code()), plain_message(s));
-    }
+    if (!reply) return status_reply(reply.status());
     HttpReply r;
     r.content_type = binary ? kBinaryType : kJsonType;
     r.body = binary ? sync::encode_reply(reply.value()) : sync::reply_to_json(reply.value());
@@ -352,25 +421,27 @@ struct HttpServer::Impl {
     Authenticator& auth;
     HttpOptions opts;
     RateLimiter limiter;
+    RateLimiter link_limiter;  // clicks recorded per client address
     httplib::Server svr;
     bool bound = false;
-    // Counters for /api/v1/admin/metrics: answers by status class (index status / 100), and
-    // the time spent answering sync requests.
-    const SteadyClock::time_point started = SteadyClock::now();
-    std::array<std::atomic<std::uint64_t>, 6> answers{};
-    std::atomic<std::uint64_t> sync_requests{0}, sync_micros{0};
+    HttpMetrics metrics;
 
     Impl(SyncBackend& b, Authenticator& a, HttpOptions o)
-        : backend(b), auth(a), opts(std::move(o)), limiter(opts.rate_per_s, opts.burst) {}
+        : backend(b),
+          auth(a),
+          opts(std::move(o)),
+          limiter(opts.rate_per_s, opts.burst),
+          link_limiter(opts.link_rate_per_s, opts.link_burst) {}
 
     httplib::Server::HandlerResponse gate(const httplib::Request& req, httplib::Response& res) {
         t_request = RequestContext{};
         t_request.active = true;
         t_request.start = SteadyClock::now();
-        if (req.path.rfind("/api/", 0) != 0) return httplib::Server::HandlerResponse::Unhandled;
+        if (req.path.rfind("/api/", 0) != 0 && req.path != "/metrics")
+            return httplib::Server::HandlerResponse::Unhandled;
 
         const std::string header = req.get_header_value("Authorization");
-        const std::string scheme = lower(header.substr(0, 7));
+        const std::string scheme = ascii_lower(header.substr(0, 7));
         if (scheme != "bearer ") {
             res.set_header("WWW-Authenticate", "Bearer");
             write(res,
@@ -409,15 +480,12 @@ struct HttpServer::Impl {
         std::string fields = "\"method\":" + json_string(req.method) +
                              ",\"path\":" + json_string(req.path) +
                              ",\"status\":" + std::to_string(res.status);
-        answers[std::size_t(std::clamp(res.status / 100, 0, 5))].fetch_add(1);
         if (t_request.active) {
             double ms =
                 std::chrono::duration<double, std::milli>(SteadyClock::now() - t_request.start)
                     .count();
-            if (req.path == "/api/v1/sync") {
-                sync_requests.fetch_add(1);
-                sync_micros.fetch_add(std::uint64_t(ms * 1000));
-            }
+            metrics.observe(route_template(req.path), method_label(req.method), res.status,
+                            ms / 1000);
             char buf[32];
             std::snprintf(buf, sizeof buf, "%.3f", ms);
             fields += ",\"duration_ms\":";
@@ -427,42 +495,6 @@ struct HttpServer::Impl {
         fields += t_request.log_note;
         log_line(fields);
         t_request = RequestContext{};
-    }
-
-    // The Prometheus text exposition format (version 0.0.4): counters and gauges, no labels
-    // that could carry personal data.
-    std::string metrics() {
-        auto st = backend.stats();
-        std::string out;
-        auto metric = [&](const char* name, const char* type, const char* help) {
-            out +=
-                std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
-        };
-        auto line = [&](const std::string& name, double v) {
-            char buf[64];
-            std::snprintf(buf, sizeof buf, " %.17g\n", v);
-            out += name + buf;
-        };
-        metric("liaison_uptime_seconds", "gauge", "Seconds since the server started.");
-        line("liaison_uptime_seconds",
-             std::chrono::duration<double>(SteadyClock::now() - started).count());
-        metric("liaison_http_responses_total", "counter", "HTTP responses, by status class.");
-        for (int c = 1; c <= 5; ++c)
-            line("liaison_http_responses_total{class=\"" + std::to_string(c) + "xx\"}",
-                 double(answers[std::size_t(c)].load()));
-        metric("liaison_sync_request_seconds", "summary", "Time spent answering sync requests.");
-        line("liaison_sync_request_seconds_sum", double(sync_micros.load()) / 1e6);
-        line("liaison_sync_request_seconds_count", double(sync_requests.load()));
-        metric("liaison_sync_exchanges_total", "counter", "Sync exchanges answered.");
-        line("liaison_sync_exchanges_total", double(st.exchanges));
-        metric("liaison_sync_operations_total", "counter", "Operations received, by outcome.");
-        line("liaison_sync_operations_total{outcome=\"accepted\"}", double(st.ops.accepted));
-        line("liaison_sync_operations_total{outcome=\"duplicate\"}", double(st.ops.duplicate));
-        line("liaison_sync_operations_total{outcome=\"erased\"}", double(st.ops.erased));
-        line("liaison_sync_operations_total{outcome=\"rejected\"}", double(st.ops.rejected));
-        metric("liaison_store_sequence", "gauge", "The central record's change sequence.");
-        line("liaison_store_sequence", double(st.last_seq));
-        return out;
     }
 
     // Admin-only routes: the caller, or nullptr after answering 401/403.
@@ -551,9 +583,53 @@ struct HttpServer::Impl {
             write(res,
                   HttpReply{200, kJsonType, "{\"state_hash\":" + json_string(h.value()) + "}", ""});
         });
-        svr.Get("/api/v1/admin/metrics", [this](const httplib::Request&, httplib::Response& res) {
+        auto serve_metrics = [this](const httplib::Request&, httplib::Response& res) {
             if (!admin(res)) return;
-            res.set_content(metrics(), "text/plain; version=0.0.4");
+            res.set_content(metrics.render(backend.stats()), "text/plain; version=0.0.4");
+        };
+        svr.Get("/metrics", serve_metrics);
+        svr.Get("/api/v1/admin/metrics", serve_metrics);
+
+        // The REST API: every other address under /api/v1/ (rest.hpp answers 404 for unknown
+        // collections). After the routes above, which cpp-httplib tries first.
+        auto rest = [this](const httplib::Request& req, httplib::Response& res) {
+            const Principal* who = caller(res);
+            if (!who) return;
+            RestRequest r;
+            r.method = req.method;
+            r.path = req.path;
+            r.params.insert(req.params.begin(), req.params.end());
+            r.content_type = req.get_header_value("Content-Type");
+            r.body = req.body;
+            write(res, handle_rest(backend, *who, r));
+        };
+        const char* kRestPattern = R"(/api/v1/.+)";
+        svr.Get(kRestPattern, rest);
+        svr.Post(kRestPattern, rest);
+        svr.Patch(kRestPattern, rest);
+        svr.Delete(kRestPattern, rest);
+
+        svr.Get(R"(/l/([^/]*))", [this](const httplib::Request& req, httplib::Response& res) {
+            // HEAD (link previews) and visitors over their rate limit are redirected without
+            // counting a click. The address is only a key in memory, never stored.
+            const bool record =
+                req.method == "GET" &&
+                link_limiter.allow("ip:" + req.remote_addr, SteadyClock::now());
+            write(res, handle_link(backend, req.matches[1].str(), req.get_header_value("Referer"),
+                                   record));
+        });
+    }
+
+    // Static files last: GET of any other address.
+    void install_static() {
+        svr.Get(R"(/.*)", [this](const httplib::Request& req, httplib::Response& res) {
+            if (req.path.rfind("/api/", 0) == 0) {
+                write(res, error_reply(404, "not_found", "there is nothing at this address"));
+                return;
+            }
+            write(res, serve_static(opts.static_dir, req.path,
+                                    req.get_header_value("Accept-Encoding"),
+                                    req.get_header_value("If-None-Match")));
         });
     }
 };
@@ -571,12 +647,7 @@ Result<int> HttpServer::bind() {
         std::error_code ec;
         if (!std::filesystem::is_directory(o.static_dir, ec))
             return Status::not_found("static folder " + o.static_dir + ": not a folder");
-        if (!impl_->svr.set_mount_point("/", o.static_dir))
-            return Status::not_found("static folder " + o.static_dir + ": cannot be served");
-        impl_->svr.set_file_extension_and_mimetype_mapping("wasm", "application/wasm");
-        impl_->svr.set_file_extension_and_mimetype_mapping("js", "text/javascript");
-        impl_->svr.set_file_extension_and_mimetype_mapping("webmanifest",
-                                                           "application/manifest+json");
+        impl_->install_static();
     }
     int port = o.port;
     if (port == 0) {

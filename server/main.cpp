@@ -12,6 +12,8 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
+#include <iostream>
 #include <map>
 #include <set>
 #include <string>
@@ -21,8 +23,10 @@
 #include "core/storage/store.hpp"
 #include "server/admin.hpp"
 #include "server/auth.hpp"
+#include "server/csv.hpp"
 #include "server/demo.hpp"
 #include "server/http.hpp"
+#include "server/restore.hpp"
 
 namespace liaison::server {
 namespace {
@@ -39,6 +43,10 @@ constexpr const char* kUsage = R"(usage:
   liaison-server token revoke --db FILE --token-id ID
   liaison-server token list --db FILE [--user ID]
   liaison-server backup --db FILE --to NEWFILE
+  liaison-server restore --db FILE --from BACKUP
+  liaison-server export-csv --db FILE --kind influencer|interaction --out CSV|-
+  liaison-server import-csv --db FILE --kind influencer|interaction --in CSV
+                            [--report REPORT] [--dry-run]
   liaison-server serve --db FILE [--host 127.0.0.1] [--port 8080] [--static DIR] [--demo]
                        [--threads N] [--rate-limit N] [--burst N]
   liaison-server --demo [serve options]          same as serve --demo
@@ -53,8 +61,16 @@ constexpr const char* kUsage = R"(usage:
                print one line per user (id, role, name, regions, stores, brands, state) or
                token (id, user, device, state, created), tab-separated; never a token's secret
   backup       writes a consistent copy of the database to NEWFILE, also while serving
-               (to restore, stop the server and put the copy in place of FILE)
-  serve        serves the sync API (and DIR as static files; ./public when it exists)
+  restore      replaces FILE by a checked copy of BACKUP; refused while a server serves
+               FILE; the replaced file is kept as FILE.before-restore-<time>
+  export-csv   writes the visible influencers or interactions as CSV (UTF-8, RFC 4180;
+               cells starting with = + - @ get a leading '); also while serving
+  import-csv   creates or updates (by the id column) one row at a time through the sync
+               path, in one transaction; writes a report (line,status,id,reason) to REPORT
+               (default CSV.report.csv); --dry-run checks and reports, writes nothing;
+               refused while a server serves FILE. Exit code 0: every row imported;
+               1: some rows rejected (see the report) or the file refused
+  serve        serves the sync API (and DIR as static files: the assembled web app)
                --port 0 picks a free port; --demo loads demo data into an empty database
                and prints a token for every role
 )";
@@ -112,6 +128,25 @@ bool parse_int(const std::string& s, long long lo, long long hi, long long& out)
     if (errno || *end != '\0' || v < lo || v > hi) return false;
     out = v;
     return true;
+}
+
+// One server per database: the store keeps its sequence and caches in memory, so a second
+// process writing the record (another server, an import, a restore) would hand out the same
+// cursors twice. `serve`, `import-csv` and `restore` hold an exclusive lock on `<db>.lock`
+// for their whole run; the kernel releases it when the process ends, even after a crash.
+// Returns the descriptor (kept open on purpose), or an error when someone holds it.
+Result<int> lock_database(const std::string& db) {
+    const std::string lock_path = db + ".lock";
+    int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) return Status::storage("cannot open the lock file " + lock_path);
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        ::close(fd);
+        return Status(Code::kConflict,
+                      "another liaison-server (serve, import-csv or restore) "
+                      "is using " +
+                          db + " (lock " + lock_path + "); stop it first");
+    }
+    return fd;
 }
 
 // Opens the store. `must_exist`: administrative commands refuse to create a file by mistake.
@@ -262,6 +297,142 @@ int cmd_backup(const Args& a) {
     return kExitOk;
 }
 
+// --kind influencer|interaction (the kinds the central team keeps in spreadsheets).
+std::optional<core::Kind> csv_kind(const Args& a) {
+    if (!a.opts.count("kind")) return std::nullopt;
+    const std::string& k = a.opts.at("kind");
+    if (k == "influencer") return core::Kind::kInfluencer;
+    if (k == "interaction") return core::Kind::kInteraction;
+    return std::nullopt;
+}
+
+int cmd_restore(const Args& a) {
+    if (auto e = check_options(a, {"db", "from"}); !e.empty()) return usage_error(e);
+    if (!a.opts.count("db") || !a.opts.count("from"))
+        return usage_error("restore needs --db FILE --from BACKUP");
+    const std::string db = a.opts.at("db"), from = a.opts.at("from");
+    auto lock = lock_database(db);
+    if (!lock) return failed("restore", lock.status());
+    auto r = restore_database(db, from, wall_ms());
+    if (!r) return failed("restore", r.status());
+    std::printf(
+        "%s: restored from %s (storage version %d, %lld influencers, %lld interactions, "
+        "state hash %s)\n",
+        db.c_str(), from.c_str(), r->storage_version, static_cast<long long>(r->influencers),
+        static_cast<long long>(r->interactions), r->state_hash.c_str());
+    if (!r->kept_aside.empty())
+        std::printf("the replaced database is kept as %s\n", r->kept_aside.c_str());
+    return kExitOk;
+}
+
+int cmd_export_csv(const Args& a) {
+    if (auto e = check_options(a, {"db", "kind", "out"}); !e.empty()) return usage_error(e);
+    if (!a.opts.count("db") || !a.opts.count("kind") || !a.opts.count("out"))
+        return usage_error("export-csv needs --db FILE --kind influencer|interaction --out CSV|-");
+    auto kind = csv_kind(a);
+    if (!kind) return usage_error("--kind must be influencer or interaction");
+    const std::string out_path = a.opts.at("out");
+    std::error_code ec;
+    if (out_path != "-" && std::filesystem::exists(out_path, ec))
+        return failed("export-csv", Status::invalid(out_path + " exists; choose a new file"));
+    auto store = open_store(a.opts.at("db"), true);
+    if (!store) return failed("export-csv", store.status());
+    // Written to a temporary name first: a failed export leaves no half file behind.
+    const std::string tmp = out_path + ".part";
+    std::ofstream file;
+    if (out_path != "-") {
+        file.open(tmp, std::ios::binary | std::ios::trunc);
+        if (!file) return failed("export-csv", Status::storage("cannot write " + tmp));
+    }
+    std::ostream& out = out_path == "-" ? std::cout : file;
+    auto rows = export_csv(*store.value(), *kind, out);
+    out.flush();
+    if (rows && out_path != "-") {
+        file.close();
+        if (!file || std::rename(tmp.c_str(), out_path.c_str()) != 0)
+            rows = Status::storage("cannot write " + out_path);
+    }
+    if (!rows) {
+        std::filesystem::remove(tmp, ec);
+        return failed("export-csv", rows.status());
+    }
+    std::fprintf(out_path == "-" ? stderr : stdout, "exported %zu %ss to %s\n", rows.value(),
+                 core::kind_name(*kind), out_path == "-" ? "standard output" : out_path.c_str());
+    return kExitOk;
+}
+
+int cmd_import_csv(const Args& a) {
+    if (auto e = check_options(a, {"db", "kind", "in", "report", "dry-run"}); !e.empty())
+        return usage_error(e);
+    if (!a.opts.count("db") || !a.opts.count("kind") || !a.opts.count("in"))
+        return usage_error("import-csv needs --db FILE --kind influencer|interaction --in CSV");
+    auto kind = csv_kind(a);
+    if (!kind) return usage_error("--kind must be influencer or interaction");
+    const std::string db = a.opts.at("db"), in_path = a.opts.at("in");
+    const std::string report_path =
+        a.opts.count("report") ? a.opts.at("report") : in_path + ".report.csv";
+    CsvImportOptions opts;
+    opts.kind = *kind;
+    opts.dry_run = a.flags.count("dry-run") != 0;
+    std::error_code ec;
+    auto size = std::filesystem::file_size(in_path, ec);
+    if (ec) return failed("import-csv", Status::not_found(in_path + ": cannot read it"));
+    if (size > opts.max_file_bytes)
+        return failed("import-csv",
+                      Status(Code::kTooLarge, in_path + ": larger than " +
+                                                  std::to_string(opts.max_file_bytes >> 20) +
+                                                  " MiB; split it (nothing was imported)"));
+    if (std::filesystem::exists(report_path, ec) &&
+        std::filesystem::equivalent(report_path, in_path, ec))
+        return usage_error("--report must not be the file being imported");
+    std::ifstream in(in_path, std::ios::binary);
+    if (!in) return failed("import-csv", Status::not_found(in_path + ": cannot read it"));
+    if (!std::filesystem::exists(db, ec))  // before the lock: no stray <db>.lock
+        return failed("import-csv", Status::not_found(db +
+                                                      ": no such file (run `liaison-server "
+                                                      "init --db " +
+                                                      db + "` first)"));
+
+    auto lock = lock_database(db);
+    if (!lock) return failed("import-csv", lock.status());
+    auto store = open_store(db, true);
+    if (!store) return failed("import-csv", store.status());
+    auto replica = server_replica_id(*store.value());
+    if (!replica) return failed("import-csv", replica.status());
+    sync::SystemTimeSource time;
+    sync::Hub hub(*store.value(), time);
+    if (auto c = store.value()->meta_get("server_clock"))
+        hub.clock().receive(std::strtoull(c->c_str(), nullptr, 10));
+    opts.progress = [](std::size_t rows) {
+        std::fprintf(stderr, "import-csv: %zu rows done\n", rows);
+    };
+    auto t0 = std::chrono::steady_clock::now();
+    auto sum = import_csv(*store.value(), hub, replica.value(), in, opts);
+    if (!sum) return failed("import-csv", sum.status());
+    if (!opts.dry_run)
+        (void)store.value()->meta_set("server_clock", std::to_string(hub.clock().state()));
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+    std::ofstream report(report_path, std::ios::binary | std::ios::trunc);
+    report << csv_report(sum.value());
+    report.close();
+    if (!report)
+        std::fprintf(stderr, "liaison-server: import-csv: cannot write the report %s\n",
+                     report_path.c_str());
+    const auto& s = sum.value();
+    std::printf("%s %zu, rejected %zu, report: %s\n",
+                opts.dry_run ? "dry run: would import" : "imported", s.imported(), s.rejected,
+                report_path.c_str());
+    std::printf(
+        "  (%zu created, %zu updated, %zu unchanged; %zu operations; %zu blank lines "
+        "skipped; %.1f s)%s\n",
+        s.created, s.updated, s.unchanged, s.operations, s.blank_lines, secs,
+        opts.dry_run ? "; nothing was written" : "");
+    if (!report) return kExitFailed;
+    return s.rejected ? kExitFailed : kExitOk;
+}
+
 int cmd_serve(const Args& a) {
     if (auto e = check_options(
             a, {"db", "host", "port", "static", "demo", "threads", "rate-limit", "burst"});
@@ -292,21 +463,12 @@ int cmd_serve(const Args& a) {
             return usage_error("--burst must be 1..1000000");
         o.burst = double(n);
     }
-    if (a.opts.count("static")) {
-        o.static_dir = a.opts.at("static");
-    } else if (std::filesystem::is_directory("public")) {
-        o.static_dir = "public";
-    }
+    // No default: public/ alone is not the app (the assembled app is build/wasm/app).
+    if (a.opts.count("static")) o.static_dir = a.opts.at("static");
     const std::string db = a.opts.at("db");
 
-    // One server per database: the store keeps its sequence and caches in memory, so a second
-    // process serving the same file would hand out the same cursors twice. The lock is held
-    // for the life of the process and released by the kernel even after a crash.
-    const std::string lock_path = db + ".lock";
-    int lock_fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (lock_fd < 0 || ::flock(lock_fd, LOCK_EX | LOCK_NB) != 0)
-        return failed("serve", Status(Code::kConflict, "another liaison-server is serving " + db +
-                                                           " (lock " + lock_path + ")"));
+    // Held for the life of the process (lock_database).
+    if (auto lock = lock_database(db); !lock) return failed("serve", lock.status());
 
     auto store = open_store(db, false);
     if (!store) return failed("serve", store.status());
@@ -372,7 +534,8 @@ int cmd_serve(const Args& a) {
 
 int run(int argc, char** argv) {
     Args a;
-    if (auto e = parse(argc, argv, {"demo", "help"}, a); !e.empty()) return usage_error(e);
+    if (auto e = parse(argc, argv, {"demo", "help", "dry-run"}, a); !e.empty())
+        return usage_error(e);
     if (a.flags.count("help") || (!a.words.empty() && a.words[0] == "help")) {
         std::fputs(kUsage, stdout);
         return kExitOk;
@@ -389,6 +552,9 @@ int run(int argc, char** argv) {
     if (w0 == "init") return cmd_init(a);
     if (w0 == "serve") return cmd_serve(a);
     if (w0 == "backup") return cmd_backup(a);
+    if (w0 == "restore") return cmd_restore(a);
+    if (w0 == "export-csv") return cmd_export_csv(a);
+    if (w0 == "import-csv") return cmd_import_csv(a);
     if (w0 == "user" && w1 == "add") return cmd_user_add(a);
     if (w0 == "token" && w1 == "issue") return cmd_token_issue(a);
     if (w0 == "token" && w1 == "revoke") return cmd_token_revoke(a);

@@ -184,6 +184,7 @@ Result<std::optional<std::string>> card_json(Store& store, const Id128& influenc
     out += ",\"timeline\":[";
     bool first = true;
     for (const auto& e : entries.value()) {
+        if (opts.timeline_filter && !opts.timeline_filter(e.row)) continue;
         auto ej = render(store, e.row);
         if (!ej) return ej.status();
         out += (first ? "" : ",") + std::string("{\"at\":") + std::to_string(e.at) +

@@ -30,6 +30,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -54,6 +55,9 @@ struct CardOptions {
     int contact_window_days = 30;
     std::int64_t contact_cap = 4;
     std::size_t timeline_limit = 100;
+    // When set, the timeline keeps only the entries it accepts (a scoped caller sees the
+    // entries its scope covers). Counts and warnings always consider every entry.
+    std::function<bool(const RowState&)> timeline_filter;
 };
 // The influencer card above, or nullopt if the influencer is not visible.
 Result<std::optional<std::string>> card_json(Store& store, const Id128& influencer,

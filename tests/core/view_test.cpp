@@ -172,3 +172,24 @@ TEST_CASE("the card of a merged duplicate shows both timelines under the survivi
 }
 
 }  // namespace liaison::test
+
+namespace liaison::test {
+
+TEST_CASE("a timeline filter hides entries from the card but not from its counts",
+          "[core][view][card]") {
+    World w;
+    Id128 p = w.make(Kind::kInfluencer, {{"name", std::string("Ana")}});
+    Id128 kept = w.contact(p, kNow - kDay);
+    Id128 hidden = w.contact(p, kNow - 2 * kDay);
+    core::CardOptions o;
+    o.now_ms = kNow;
+    o.timeline_filter = [&](const core::RowState& row) { return row.id != hidden; };
+    auto card = core::card_json(w.r.store(), p, o);
+    REQUIRE(card.is_ok());
+    REQUIRE(card.value());
+    CHECK(has(*card.value(), kept.to_text()));
+    CHECK_FALSE(has(*card.value(), hidden.to_text()));
+    CHECK(has(*card.value(), "\"contacts_recent\":2"));
+}
+
+}  // namespace liaison::test

@@ -31,6 +31,12 @@ inline std::string read_file(const std::string& path) {
     return ss.str();
 }
 
+inline void write_file(const std::string& path, const std::string& text) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << text;
+    REQUIRE(out.good());
+}
+
 // A fresh server database with an administrator and a central user, each with a token.
 struct Setup {
     TempDir dir;

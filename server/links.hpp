@@ -1,0 +1,32 @@
+// Tracked links (DESIGN §3): GET /l/<code> is a public short link an influencer shares. The
+// server looks up the tracked_link entity with that code, answers 302 to its target URL and
+// records a `click` entity through the hub (so central sees it through REST and sync).
+//
+// A click holds the link, the time and the referrer reduced to its origin
+// ("https://www.instagram.com"); never the visitor's address, the full referring URL, cookies
+// or any other personal data. Codes are [A-Za-z0-9_-], 4..32 characters (FieldType::kCode);
+// anything else, an unknown code or a link that was deleted answers 404 in plain text.
+//
+// Thread-safety: handle_link may be called from many threads (the backend serialises the store).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "server/http.hpp"
+
+namespace liaison::server {
+
+inline constexpr std::size_t kMinLinkCode = 4;
+inline constexpr std::size_t kMaxLinkCode = 32;
+
+// "https://www.example.com:8443/path?q#f" -> "https://www.example.com:8443"; "" for anything
+// that is not an absolute http(s) URL with a plain host.
+std::string referrer_origin(std::string_view referrer);
+
+// GET /l/<code>. `record`: whether to record the click (false for HEAD requests and visitors
+// over their rate limit: they are still redirected).
+HttpReply handle_link(SyncBackend& backend, std::string_view code, std::string_view referrer,
+                      bool record);
+
+}  // namespace liaison::server

@@ -1,0 +1,817 @@
+#include "server/rest.hpp"
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include <algorithm>
+#include <functional>
+#include <optional>
+#include <vector>
+
+#include "core/model/validate.hpp"
+#include "core/query/queries.hpp"
+#include "core/query/view.hpp"
+#include "server/admin.hpp"
+#include "server/json.hpp"
+#include "sync/edit.hpp"
+#include "sync/hlc.hpp"
+
+namespace liaison::server {
+namespace {
+
+using core::Id128;
+using core::Kind;
+using core::RowState;
+using core::Store;
+using sync::Op;
+using sync::OpType;
+
+constexpr std::string_view kPrefix = "/api/v1/";
+
+struct Collection {
+    std::string_view path;
+    Kind kind;
+    bool central_writes;  // reference and planning data: central and admin only
+    bool writable;        // false: read-only through REST
+};
+constexpr Collection kCollections[] = {
+    {"influencers", Kind::kInfluencer, false, true},
+    {"interactions", Kind::kInteraction, false, true},
+    {"events", Kind::kEvent, false, true},
+    {"checkins", Kind::kCheckin, false, true},
+    {"campaigns", Kind::kCampaign, true, true},
+    {"programmes", Kind::kProgramme, true, true},
+    {"collaborations", Kind::kCollaboration, false, true},
+    {"content", Kind::kContent, false, true},
+    {"tracked-links", Kind::kTrackedLink, true, true},
+    {"clicks", Kind::kClick, true, false},
+    {"staff", Kind::kStaff, true, true},
+    {"brands", Kind::kBrand, true, true},
+    {"regions", Kind::kRegion, true, true},
+    {"stores", Kind::kStore, true, true},
+    {"devices", Kind::kDevice, true, true},
+};
+
+const Collection* find_collection(std::string_view name) {
+    for (const auto& c : kCollections)
+        if (c.path == name) return &c;
+    return nullptr;
+}
+
+std::vector<std::string_view> split_path(std::string_view rest) {
+    std::vector<std::string_view> out;
+    for (;;) {
+        auto slash = rest.find('/');
+        out.push_back(rest.substr(0, slash));
+        if (slash == std::string_view::npos) return out;
+        rest.remove_prefix(slash + 1);
+    }
+}
+
+bool is_central(const Principal& who) {
+    return who.role == sync::Role::kAdmin || who.role == sync::Role::kCentral;
+}
+
+HttpReply json_reply(int status, std::string body) {
+    HttpReply r;
+    r.status = status;
+    r.body = std::move(body);
+    return r;
+}
+
+HttpReply not_found(std::string_view what) {
+    return error_reply(404, code_name(Code::kNotFound), std::string(what) + ": not found");
+}
+
+HttpReply method_not_allowed(std::string_view allowed) {
+    HttpReply r = error_reply(405, "method_not_allowed",
+                              "this address takes " + std::string(allowed));
+    r.headers.emplace_back("Allow", std::string(allowed));
+    return r;
+}
+
+HttpReply forbidden(std::string_view why) {
+    return error_reply(403, code_name(Code::kForbidden), why);
+}
+
+// ---- Query parameters ------------------------------------------------------------------------
+
+// Refuses parameters not in `allowed` and parameters given twice.
+Status check_params(const RestRequest& req, const std::vector<std::string>& allowed) {
+    for (auto it = req.params.begin(); it != req.params.end(); ++it) {
+        if (std::find(allowed.begin(), allowed.end(), it->first) == allowed.end())
+            return Status::invalid("unknown query parameter '" + it->first.substr(0, 40) + "'");
+        if (req.params.count(it->first) > 1) return Status::invalid(it->first + ": given twice");
+    }
+    return Status::ok();
+}
+
+std::optional<std::string> param(const RestRequest& req, const std::string& name) {
+    auto it = req.params.find(name);
+    if (it == req.params.end()) return std::nullopt;
+    return it->second;
+}
+
+Result<std::size_t> size_param(const RestRequest& req, const std::string& name, std::size_t def,
+                               std::size_t min, std::size_t max) {
+    auto v = param(req, name);
+    if (!v) return def;
+    const Status bad = Status::invalid(name + ": a whole number from " + std::to_string(min) +
+                                       " to " + std::to_string(max));
+    if (v->empty() || v->size() > 9 ||
+        !std::all_of(v->begin(), v->end(), [](char c) { return c >= '0' && c <= '9'; }))
+        return bad;
+    std::size_t n = std::stoul(*v);
+    if (n < min || n > max) return bad;
+    return n;
+}
+
+Result<Id128> id_param(std::string_view name, std::string_view text) {
+    auto id = Id128::from_text(text);
+    if (!id)
+        return Status(Code::kBadFormat,
+                      std::string(name) + ": not an id (26 characters of Crockford base32)");
+    return *id;
+}
+
+// ---- Bodies ------------------------------------------------------------------------------------
+
+// Only JSON documents up to sync::kMaxEditBytes are read.
+std::optional<HttpReply> check_json_body(const RestRequest& req) {
+    if (media_type(req.content_type) != "application/json")
+        return error_reply(415, "unsupported_media_type", "send the body as application/json");
+    if (req.body.size() > sync::kMaxEditBytes)
+        return error_reply(413, code_name(Code::kTooLarge),
+                           "the document is larger than " +
+                               std::to_string(sync::kMaxEditBytes / 1024) + " KiB");
+    return std::nullopt;
+}
+
+// A small JSON object whose members are all in `allowed`; strings or arrays of strings.
+Result<rapidjson::Document> parse_object(std::string_view body,
+                                         const std::vector<std::string>& allowed) {
+    rapidjson::Document doc;
+    doc.Parse(body.data(), body.size());
+    if (doc.HasParseError())
+        return Status::malformed(std::string("not JSON: ") +
+                                 rapidjson::GetParseError_En(doc.GetParseError()) + " at byte " +
+                                 std::to_string(doc.GetErrorOffset()));
+    if (!doc.IsObject()) return Status::invalid("the document must be a JSON object");
+    std::vector<std::string> seen;
+    for (auto m = doc.MemberBegin(); m != doc.MemberEnd(); ++m) {
+        std::string name(m->name.GetString(), m->name.GetStringLength());
+        if (std::find(allowed.begin(), allowed.end(), name) == allowed.end())
+            return Status(Code::kUnknownField, "unknown member '" + name.substr(0, 40) + "'");
+        if (std::find(seen.begin(), seen.end(), name) != seen.end())
+            return Status::invalid(name + ": given twice");
+        seen.push_back(name);
+    }
+    return doc;
+}
+
+// A member as a list of strings ("a" or ["a","b"]); absent: empty.
+Result<std::vector<std::string>> string_list(const rapidjson::Document& doc, const char* name) {
+    std::vector<std::string> out;
+    auto m = doc.FindMember(name);
+    if (m == doc.MemberEnd()) return out;
+    auto take = [&](const rapidjson::Value& v) -> Status {
+        if (!v.IsString()) return Status::invalid(std::string(name) + ": expected strings");
+        out.emplace_back(v.GetString(), v.GetStringLength());
+        return Status::ok();
+    };
+    if (m->value.IsArray()) {
+        if (m->value.Size() > kMaxSetChanges)
+            return Status(Code::kTooLarge, std::string(name) + ": at most " +
+                                               std::to_string(kMaxSetChanges) + " elements");
+        for (const auto& v : m->value.GetArray()) LIAISON_TRY(take(v));
+    } else {
+        LIAISON_TRY(take(m->value));
+    }
+    return out;
+}
+
+// ---- Reading ---------------------------------------------------------------------------------
+
+// The visible row of the entity (following duplicate merges), if the caller's scope covers it.
+Result<std::optional<RowState>> visible_row(Store& store, const Principal& who, Kind kind,
+                                            const Id128& id) {
+    auto row = core::get_entity(store, kind, id);
+    if (!row) return row.status();
+    if (!row.value() || !who.scope.covers(*row.value())) return std::optional<RowState>{};
+    return row;
+}
+
+Result<RowState> must_see(Store& store, const Principal& who, Kind kind, const Id128& id) {
+    auto row = visible_row(store, who, kind, id);
+    if (!row) return row.status();
+    if (!row.value())
+        return Status::not_found(std::string(core::kind_name(kind)) + " " + id.to_text());
+    return std::move(*row.value());
+}
+
+// Candidates in their order, from a position: up to n ids.
+using Fetch = std::function<Result<std::vector<Id128>>(std::size_t pos, std::size_t n)>;
+
+struct Page {
+    std::vector<Id128> ids;
+    std::optional<std::size_t> next;
+};
+
+// Up to `limit` visible, covered candidates (and accepted by `keep`) from `offset`, scanning
+// at most kMaxScanRows; `next` is where the next page starts, or nullopt at the end.
+Result<Page> paginate(Store& store, const Principal& who, Kind kind, const Fetch& fetch,
+                      std::size_t limit, std::size_t offset,
+                      const std::function<bool(const RowState&)>& keep = {}) {
+    Page page;
+    std::size_t pos = offset;
+    while (page.ids.size() < limit) {
+        if (pos - offset >= kMaxScanRows) {
+            page.next = pos;
+            return page;
+        }
+        const std::size_t want = limit - page.ids.size() + 1;
+        auto ids = fetch(pos, want);
+        if (!ids) return ids.status();
+        const bool last_chunk = ids->size() < want;
+        for (const auto& id : ids.value()) {
+            if (page.ids.size() == limit) {
+                page.next = pos;
+                return page;
+            }
+            ++pos;
+            auto row = store.load_row(kind, id);
+            if (!row) return row.status();
+            if (!row.value() || !row.value()->visible() || !who.scope.covers(*row.value()))
+                continue;
+            if (keep && !keep(*row.value())) continue;
+            page.ids.push_back(id);
+        }
+        if (last_chunk) return page;
+    }
+    // Full: is there anything after?
+    auto more = fetch(pos, 1);
+    if (!more) return more.status();
+    if (!more->empty()) page.next = pos;
+    return page;
+}
+
+std::string page_json(Store& store, Kind kind, const Page& page, Status* failed) {
+    auto items = core::entities_json(store, kind, page.ids);
+    if (!items) {
+        *failed = items.status();
+        return {};
+    }
+    return "{\"items\":" + items.value() + ",\"next_offset\":" +
+           (page.next ? std::to_string(*page.next) : std::string("null")) + "}";
+}
+
+std::string in_list(std::size_t n, int first) {
+    std::string s = "(";
+    for (std::size_t i = 0; i < n; ++i) s += (i ? ",?" : "?") + std::to_string(first + int(i));
+    return s + ")";
+}
+
+// Rows of `kind` whose field `field` names one of `ids`, whatever their state (created or
+// not, deleted or not): for the export and filtered lists.
+struct RefFilter {
+    int field;
+    std::vector<Id128> ids;
+};
+
+Result<std::vector<Id128>> select_ids(Store& store, Kind kind, const std::vector<RefFilter>& filters,
+                                      bool visible_only, std::size_t limit, std::size_t offset) {
+    const auto& k = core::kind_def(kind);
+    std::string sql = "SELECT eid FROM " + core::table_name(kind) + " WHERE 1";
+    if (visible_only) sql += " AND created IS NOT NULL AND deleted IS NULL";
+    int n = 1;
+    for (const auto& f : filters) {
+        sql += " AND " + core::value_column(k.fields[std::size_t(f.field)]) + " IN " +
+               in_list(f.ids.size(), n);
+        n += int(f.ids.size());
+    }
+    sql += " ORDER BY eid DESC LIMIT " + std::to_string(limit) + " OFFSET " + std::to_string(offset);
+    auto st = store.db().prepare(sql);
+    if (!st) return st.status();
+    n = 1;
+    for (const auto& f : filters)
+        for (const auto& id : f.ids) st->bind_blob(n++, id.bytes.data(), 16);
+    std::vector<Id128> out;
+    core::Statement::Step s;
+    while ((s = st->step()) == core::Statement::Step::kRow)
+        out.push_back(Id128::from_bytes(st->column_blob(0).data()));
+    if (s == core::Statement::Step::kError) return Status::storage(st->error());
+    return out;
+}
+
+// Filters of a list: every reference field of the kind may be one (?store=<id>); a filter on a
+// person also matches the duplicates merged into them.
+Result<std::vector<RefFilter>> ref_filters(Store& store, Kind kind, const RestRequest& req) {
+    const auto& k = core::kind_def(kind);
+    std::vector<RefFilter> out;
+    for (std::size_t i = 0; i < k.fields.size(); ++i) {
+        const auto& f = k.fields[i];
+        if (f.type != core::FieldType::kRef) continue;
+        auto v = param(req, f.name);
+        if (!v) continue;
+        auto id = id_param(f.name, *v);
+        if (!id) return id.status();
+        RefFilter rf{int(i), {id.value()}};
+        if (f.ref_kind == Kind::kInfluencer) rf.ids = store.component_of(store.root_of(id.value()));
+        out.push_back(std::move(rf));
+    }
+    return out;
+}
+
+std::vector<std::string> ref_field_names(Kind kind) {
+    std::vector<std::string> out;
+    for (const auto& f : core::kind_def(kind).fields)
+        if (f.type == core::FieldType::kRef) out.push_back(f.name);
+    return out;
+}
+
+HttpReply list(SyncBackend& backend, const Principal& who, const Collection& c,
+               const RestRequest& req) {
+    std::vector<std::string> allowed = ref_field_names(c.kind);
+    allowed.insert(allowed.end(), {"limit", "offset"});
+    if (c.kind == Kind::kInfluencer) allowed.push_back("q");
+    if (Status s = check_params(req, allowed); !s) return status_reply(s);
+    auto limit = size_param(req, "limit", kDefaultPageSize, 1, kMaxPageSize);
+    if (!limit) return status_reply(limit.status());
+    auto offset = size_param(req, "offset", 0, 0, kMaxOffset);
+    if (!offset) return status_reply(offset.status());
+    const auto q = param(req, "q");
+    if (q && q->size() > 200) return status_reply(Status(Code::kTooLong, "q: at most 200 bytes"));
+
+    return backend.read([&](Store& store) -> HttpReply {
+        auto filters = ref_filters(store, c.kind, req);
+        if (!filters) return status_reply(filters.status());
+        Fetch fetch;
+        std::function<bool(const RowState&)> keep;
+        std::vector<Id128> hits;
+        if (q) {
+            // Search ranks the hits; the filters then apply to each hit's row.
+            auto found = core::search_influencers(store, *q, kMaxSearchHits);
+            if (!found) return status_reply(found.status());
+            for (const auto& h : found.value()) hits.push_back(h.id);
+            fetch = [&](std::size_t pos, std::size_t n) -> Result<std::vector<Id128>> {
+                if (pos >= hits.size()) return std::vector<Id128>{};
+                auto end = hits.begin() + std::ptrdiff_t(std::min(hits.size(), pos + n));
+                return std::vector<Id128>(hits.begin() + std::ptrdiff_t(pos), end);
+            };
+            keep = [&](const RowState& row) {
+                for (const auto& f : filters.value()) {
+                    const auto* v = std::get_if<std::string>(&row.values[std::size_t(f.field)]);
+                    if (!v) return false;
+                    bool any = false;
+                    for (const auto& id : f.ids) any = any || *v == id.to_text();
+                    if (!any) return false;
+                }
+                return true;
+            };
+        } else if (c.kind == Kind::kInfluencer) {
+            // By name, with list_influencers's own filters.
+            core::InfluencerFilter f;
+            f.region = param(req, "region");
+            f.brand = param(req, "brand");
+            f.store = param(req, "store");
+            f.owner = param(req, "owner");
+            fetch = [&store, f](std::size_t pos, std::size_t n) -> Result<std::vector<Id128>> {
+                auto rows = core::list_influencers(store, f, n, pos);
+                if (!rows) return rows.status();
+                std::vector<Id128> ids;
+                for (const auto& r : rows.value()) ids.push_back(r.id);
+                return ids;
+            };
+        } else {
+            fetch = [&](std::size_t pos, std::size_t n) {
+                return select_ids(store, c.kind, filters.value(), true, n, pos);
+            };
+        }
+        auto page = paginate(store, who, c.kind, fetch, limit.value(), offset.value(), keep);
+        if (!page) return status_reply(page.status());
+        Status failed;
+        std::string body = page_json(store, c.kind, page.value(), &failed);
+        if (!failed) return status_reply(failed);
+        return json_reply(200, std::move(body));
+    });
+}
+
+// The influencer card; for a scoped caller its timeline keeps only the entries the scope covers
+// (an interaction logged by another store stays there, as it does on the caller's devices).
+Result<std::string> card(Store& store, const Principal& who, const Id128& id) {
+    core::CardOptions opts;
+    opts.now_ms = std::int64_t(wall_ms());
+    if (!who.scope.global)
+        opts.timeline_filter = [&who](const core::RowState& row) { return who.scope.covers(row); };
+    auto c = core::card_json(store, id, opts);
+    if (!c) return c.status();
+    if (!c.value()) return Status::not_found("influencer " + id.to_text());
+    return std::move(*c.value());
+}
+
+HttpReply get_one(SyncBackend& backend, const Principal& who, const Collection& c, const Id128& id) {
+    return backend.read([&](Store& store) -> HttpReply {
+        auto row = must_see(store, who, c.kind, id);
+        if (!row) return status_reply(row.status());
+        if (c.kind == Kind::kInfluencer) {
+            auto body = card(store, who, row->id);
+            if (!body) return status_reply(body.status());
+            return json_reply(200, std::move(body).value());
+        }
+        auto body = core::entity_json(store, c.kind, row->id);
+        if (!body) return status_reply(body.status());
+        if (!body.value()) return not_found(std::string(c.path) + "/" + id.to_text());
+        return json_reply(200, std::move(*body.value()));
+    });
+}
+
+// The entity as it is now (after a write), or 404 if the write made it invisible.
+HttpReply entity_reply(SyncBackend& backend, Kind kind, const Id128& id) {
+    return backend.read([&](Store& store) -> HttpReply {
+        auto body = core::entity_json(store, kind, id);
+        if (!body) return status_reply(body.status());
+        if (!body.value()) return not_found(std::string(core::kind_name(kind)) + " " + id.to_text());
+        return json_reply(200, std::move(*body.value()));
+    });
+}
+
+// A tracked link's code names one link: a write that gives a code another live link uses is a
+// conflict (devices could still race to the same code; /l/ then follows the oldest link).
+Status check_link_codes(Store& store, const std::vector<Op>& ops) {
+    const auto& k = core::kind_def(Kind::kTrackedLink);
+    for (const auto& op : ops) {
+        if (op.kind != Kind::kTrackedLink) continue;
+        for (const auto& w : op.fields) {
+            const auto* code = std::get_if<std::string>(&w.value);
+            if (w.field != "code" || !code) continue;
+            auto ids = store.ids_where(Kind::kTrackedLink, k.field_index("code"), *code);
+            if (!ids) return ids.status();
+            for (const auto& other : ids.value()) {
+                if (other == op.entity) continue;
+                auto row = store.load_row(Kind::kTrackedLink, other);
+                if (!row) return row.status();
+                if (row.value() && row.value()->visible())
+                    return Status(Code::kConflict, "code: '" + *code + "' is used by another link");
+            }
+        }
+    }
+    return Status::ok();
+}
+
+std::optional<HttpReply> check_writable(const Principal& who, const Collection& c) {
+    if (!c.writable)
+        return method_not_allowed("GET");
+    if (c.central_writes && !is_central(who))
+        return forbidden("only the central team may change " + std::string(c.path));
+    return std::nullopt;
+}
+
+Op make_op(OpType type, Kind kind, const Id128& entity) {
+    Op op;
+    op.type = type;
+    op.kind = kind;
+    op.entity = entity;
+    return op;
+}
+
+HttpReply create(SyncBackend& backend, const Principal& who, const Collection& c,
+                 const RestRequest& req) {
+    if (auto refused = check_writable(who, c)) return *refused;
+    if (auto bad = check_json_body(req)) return *bad;  // first: a form's fields become params
+    if (Status s = check_params(req, {}); !s) return status_reply(s);
+    thread_local auto ids = core::make_random_id_source();
+    const Id128 id = ids->next_entity_id(std::uint64_t(wall_ms()));
+    auto ops = sync::ops_from_json(c.kind, id, sync::EditMode::kCreate, req.body);
+    if (!ops) return status_reply(ops.status());
+    Status s = backend.submit(device_context(who, {}), [&](Store& store) -> Result<std::vector<Op>> {
+        LIAISON_TRY(check_link_codes(store, ops.value()));
+        return ops.value();
+    });
+    if (!s) return status_reply(s);
+    HttpReply r = json_reply(201, "{\"id\":" + json_string(id.to_text()) + "}");
+    r.headers.emplace_back("Location", std::string(kPrefix) + std::string(c.path) + "/" + id.to_text());
+    return r;
+}
+
+HttpReply patch(SyncBackend& backend, const Principal& who, const Collection& c, const Id128& id,
+                const RestRequest& req) {
+    if (auto refused = check_writable(who, c)) return *refused;
+    if (auto bad = check_json_body(req)) return *bad;  // first: a form's fields become params
+    if (Status s = check_params(req, {}); !s) return status_reply(s);
+    Id128 target = id;
+    Status s = backend.submit(device_context(who, {}), [&](Store& store) -> Result<std::vector<Op>> {
+        auto row = must_see(store, who, c.kind, id);
+        if (!row) return row.status();
+        target = row->id;
+        auto ops = sync::ops_from_json(c.kind, row->id, sync::EditMode::kUpdate, req.body);
+        if (!ops) return ops.status();
+        LIAISON_TRY(check_link_codes(store, ops.value()));
+        return ops;
+    });
+    if (!s) return status_reply(s);
+    return entity_reply(backend, c.kind, target);
+}
+
+HttpReply remove_entry(SyncBackend& backend, const Principal& who, const Collection& c,
+                       const Id128& id, const RestRequest& req) {
+    if (core::kind_def(c.kind).cls != core::KindClass::kLog)
+        return method_not_allowed("GET, PATCH");
+    if (auto refused = check_writable(who, c)) return *refused;
+    if (Status s = check_params(req, {}); !s) return status_reply(s);
+    Status s = backend.submit(device_context(who, {}), [&](Store& store) -> Result<std::vector<Op>> {
+        auto row = must_see(store, who, c.kind, id);
+        if (!row) return row.status();
+        return std::vector<Op>{make_op(OpType::kDelete, c.kind, row->id)};
+    });
+    if (!s) return status_reply(s);
+    return json_reply(200, "{\"id\":" + json_string(id.to_text()) + ",\"deleted\":true}");
+}
+
+HttpReply change_set(SyncBackend& backend, const Principal& who, const Collection& c,
+                     const Id128& id, std::string_view set, const RestRequest& req) {
+    const auto& k = core::kind_def(c.kind);
+    const int si = k.set_index(set);
+    if (si < 0) return not_found(std::string(c.path) + " have no set '" + std::string(set.substr(0, 40)) + "'");
+    if (auto refused = check_writable(who, c)) return *refused;
+    if (auto bad = check_json_body(req)) return *bad;  // first: a form's fields become params
+    if (Status s = check_params(req, {}); !s) return status_reply(s);
+    auto doc = parse_object(req.body, {"add", "remove"});
+    if (!doc) return status_reply(doc.status());
+    auto add = string_list(doc.value(), "add");
+    if (!add) return status_reply(add.status());
+    auto remove = string_list(doc.value(), "remove");
+    if (!remove) return status_reply(remove.status());
+    if (add->empty() && remove->empty())
+        return status_reply(Status::invalid("name elements to \"add\" or \"remove\""));
+    const auto& def = k.sets[std::size_t(si)];
+    Id128 target = id;
+    Status s = backend.submit(device_context(who, {}), [&](Store& store) -> Result<std::vector<Op>> {
+        auto row = must_see(store, who, c.kind, id);
+        if (!row) return row.status();
+        target = row->id;
+        std::vector<Op> ops;
+        for (const auto& e : add.value()) {
+            Op op = make_op(OpType::kAdd, c.kind, row->id);
+            op.set = def.name;
+            op.elem = core::normalize_elem(def, e);
+            ops.push_back(std::move(op));
+        }
+        auto dots = store.load_dots(row->id);
+        if (!dots) return dots.status();
+        for (const auto& e : remove.value()) {
+            // The removal names the dots this server has observed (add-wins: a concurrent add
+            // on a device survives it).
+            Op op = make_op(OpType::kRemove, c.kind, row->id);
+            op.set = def.name;
+            op.elem = core::normalize_elem(def, e);
+            for (const auto& d : dots.value())
+                if (d.set == si && d.elem == op.elem && !d.removed) op.observed.push_back(d.dot);
+            if (op.observed.empty())
+                return Status::not_found(def.name + ": '" + op.elem.substr(0, 80) + "' is not in the set");
+            ops.push_back(std::move(op));
+        }
+        return ops;
+    });
+    if (!s) return status_reply(s);
+    return entity_reply(backend, c.kind, target);
+}
+
+HttpReply merge(SyncBackend& backend, const Principal& who, const Id128& id, const RestRequest& req) {
+    if (auto bad = check_json_body(req)) return *bad;  // first: a form's fields become params
+    if (Status s = check_params(req, {}); !s) return status_reply(s);
+    auto doc = parse_object(req.body, {"into"});
+    if (!doc) return status_reply(doc.status());
+    auto into_m = doc->FindMember("into");
+    if (into_m == doc->MemberEnd() || !into_m->value.IsString())
+        return status_reply(Status(Code::kRequired, "into: the id of the record to keep"));
+    auto into = id_param("into", std::string_view(into_m->value.GetString(), into_m->value.GetStringLength()));
+    if (!into) return status_reply(into.status());
+    Id128 survivor;
+    Status s = backend.submit(device_context(who, {}), [&](Store& store) -> Result<std::vector<Op>> {
+        auto a = must_see(store, who, Kind::kInfluencer, id);
+        if (!a) return a.status();
+        auto b = must_see(store, who, Kind::kInfluencer, into.value());
+        if (!b) return b.status();
+        if (a->id == b->id) return Status(Code::kConflict, "these ids are already the same person");
+        Op op = make_op(OpType::kMerge, Kind::kInfluencer, a->id);
+        op.target = b->id;
+        return std::vector<Op>{op};
+    });
+    if (!s) return status_reply(s);
+    return backend.read([&](Store& store) {
+        survivor = store.root_of(id);
+        return json_reply(200, "{\"id\":" + json_string(survivor.to_text()) + "}");
+    });
+}
+
+// ---- GDPR ------------------------------------------------------------------------------------
+
+std::string actor_of(const Principal& who) { return "user:" + std::to_string(who.user); }
+
+// Every entity naming one of `people` through a subject field (or an alternate subject),
+// visible or not, by kind.
+Result<std::vector<std::pair<Kind, std::vector<Id128>>>> records_about(
+    Store& store, const std::vector<Id128>& people) {
+    std::vector<std::pair<Kind, std::vector<Id128>>> out;
+    for (const auto& k : core::all_kinds()) {
+        std::vector<Id128> ids;
+        for (std::size_t i = 0; i < k.fields.size(); ++i) {
+            if (!k.fields[i].subject) continue;
+            for (std::size_t at = 0; at < people.size(); at += 200) {
+                std::vector<Id128> part(people.begin() + std::ptrdiff_t(at),
+                                        people.begin() + std::ptrdiff_t(std::min(people.size(), at + 200)));
+                auto found = select_ids(store, k.kind, {RefFilter{int(i), part}}, false,
+                                        std::size_t(INT32_MAX), 0);
+                if (!found) return found.status();
+                ids.insert(ids.end(), found->begin(), found->end());
+            }
+        }
+        for (const auto& p : people) {
+            auto alt = store.ids_with_subject_alt(p);
+            if (!alt) return alt.status();
+            for (const auto& a : alt.value()) {
+                auto row = store.load_row(k.kind, a);
+                if (!row) return row.status();
+                if (row.value()) ids.push_back(a);
+            }
+        }
+        std::sort(ids.begin(), ids.end(), [](const Id128& x, const Id128& y) { return x.bytes < y.bytes; });
+        ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+        if (!ids.empty()) out.emplace_back(k.kind, std::move(ids));
+    }
+    return out;
+}
+
+// The operation log of `ids`: what was done, when, by which actor, to which fields or set.
+Result<std::string> audit_trail(Store& store, Kind kind, const std::vector<Id128>& ids) {
+    const auto& k = core::kind_def(kind);
+    std::string out;
+    for (std::size_t at = 0; at < ids.size(); at += 200) {
+        const std::size_t n = std::min(ids.size(), at + 200) - at;
+        auto st = store.db().prepare("SELECT eid, op, actor, type, touched FROM oplog WHERE eid IN " +
+                                     in_list(n, 1) + " ORDER BY op");
+        if (!st) return st.status();
+        for (std::size_t i = 0; i < n; ++i) st->bind_blob(int(i) + 1, ids[at + i].bytes.data(), 16);
+        core::Statement::Step s;
+        while ((s = st->step()) == core::Statement::Step::kRow) {
+            const Id128 eid = Id128::from_bytes(st->column_blob(0).data());
+            const auto op = st->column_blob(1);
+            auto stamp = core::Stamp::decode(op.data(), op.size());
+            const auto actor = st->column_blob(2);
+            const auto type = st->column_int(3);
+            const auto touched = std::uint64_t(st->column_int(4));
+            std::vector<std::string> names;
+            const bool on_set = type == int(OpType::kAdd) || type == int(OpType::kRemove);
+            const std::size_t count = on_set ? k.sets.size() : k.fields.size();
+            for (std::size_t b = 0; b < count && b < 64; ++b)
+                if (touched & (std::uint64_t(1) << b))
+                    names.push_back(on_set ? k.sets[b].name : k.fields[b].name);
+            std::string actor_text = "null";
+            if (actor.size() == 16) {
+                Id128 a = Id128::from_bytes(actor.data());
+                if (!a.is_nil()) actor_text = json_string(a.to_text());
+            }
+            if (!out.empty()) out += ",";
+            out += "{\"kind\":" + json_string(k.name) + ",\"entity\":" + json_string(eid.to_text()) +
+                   ",\"op\":" + json_string(stamp ? stamp->to_text() : "") +
+                   ",\"type\":" + json_string(type >= 1 && type <= sync::kMaxOpType
+                                                  ? sync::op_type_name(OpType(type))
+                                                  : "unknown") +
+                   ",\"at\":" + std::to_string(stamp ? sync::hlc_millis(stamp->hlc) : 0) +
+                   ",\"actor\":" + actor_text + ",\"fields\":" + json_string_array(names) + "}";
+        }
+        if (s == core::Statement::Step::kError) return Status::storage(st->error());
+    }
+    return out;
+}
+
+Result<std::string> export_document(Store& store, const Id128& root) {
+    auto person = core::entity_json(store, Kind::kInfluencer, root);
+    if (!person) return person.status();
+    if (!person.value()) return Status::not_found("influencer " + root.to_text());
+    const std::vector<Id128> people = store.component_of(root);
+    std::vector<std::string> merged;
+    for (const auto& p : people)
+        if (p != root) merged.push_back(p.to_text());
+    auto records = records_about(store, people);
+    if (!records) return records.status();
+
+    std::string doc = "{\"format\":\"liaison-personal-data-export\",\"version\":1,\"exported_at\":" +
+                      std::to_string(wall_ms()) + ",\"subject\":" + json_string(root.to_text()) +
+                      ",\"influencer\":" + *person.value() +
+                      ",\"merged_ids\":" + json_string_array(merged) + ",\"records\":{";
+    auto trail = audit_trail(store, Kind::kInfluencer, people);
+    if (!trail) return trail.status();
+    std::string audit = trail.value();
+    bool first_kind = true;
+    for (const auto& [kind, ids] : records.value()) {
+        doc += (first_kind ? "" : ",") + json_string(core::kind_name(kind)) + ":[";
+        first_kind = false;
+        bool first = true;
+        for (const auto& id : ids) {
+            auto row = store.load_row(kind, id);
+            if (!row) return row.status();
+            if (!row.value()) continue;
+            auto dots = store.load_dots(id);
+            if (!dots) return dots.status();
+            doc += (first ? "" : ",") + core::row_json(*row.value(), dots.value());
+            first = false;
+        }
+        doc += "]";
+        auto more = audit_trail(store, kind, ids);
+        if (!more) return more.status();
+        if (!more->empty()) audit += (audit.empty() ? "" : ",") + more.value();
+    }
+    doc += "},\"audit\":[" + audit + "]}";
+    return doc;
+}
+
+HttpReply export_person(SyncBackend& backend, const Principal& who, const Id128& id,
+                        const RestRequest& req) {
+    if (!is_central(who)) return forbidden("only the central team may export a person's data");
+    if (Status s = check_params(req, {}); !s) return status_reply(s);
+    return backend.read([&](Store& store) -> HttpReply {
+        auto row = must_see(store, who, Kind::kInfluencer, id);
+        if (!row) return status_reply(row.status());
+        auto doc = export_document(store, row->id);
+        if (!doc) return status_reply(doc.status());
+        if (Status a = audit(store, actor_of(who), "gdpr.export", row->id.to_text()); !a)
+            return status_reply(a);
+        HttpReply r = json_reply(200, std::move(doc).value());
+        r.headers.emplace_back("Content-Disposition", "attachment; filename=\"liaison-export-" +
+                                                          row->id.to_text() + ".json\"");
+        r.headers.emplace_back("Cache-Control", "no-store");
+        return r;
+    });
+}
+
+HttpReply erase_person(SyncBackend& backend, const Principal& who, const Id128& id,
+                       const RestRequest& req) {
+    if (!is_central(who)) return forbidden("only the central team may erase a person");
+    if (Status s = check_params(req, {}); !s) return status_reply(s);
+    Id128 root = id;
+    Status s = backend.submit(device_context(who, {}), [&](Store& store) -> Result<std::vector<Op>> {
+        auto row = must_see(store, who, Kind::kInfluencer, id);
+        if (!row) return row.status();
+        root = row->id;
+        return std::vector<Op>{make_op(OpType::kErase, Kind::kInfluencer, row->id)};
+    });
+    if (!s) return status_reply(s);
+    Status a = backend.read([&](Store& store) { return audit(store, actor_of(who), "gdpr.erase", root.to_text()); });
+    if (!a) return status_reply(a);
+    return json_reply(200, "{\"id\":" + json_string(root.to_text()) + ",\"erased\":true}");
+}
+
+}  // namespace
+
+std::string rest_route(std::string_view path) {
+    if (path.substr(0, kPrefix.size()) != kPrefix) return "";
+    auto seg = split_path(path.substr(kPrefix.size()));
+    const Collection* c = find_collection(seg[0]);
+    std::string out = std::string(kPrefix) + (c ? std::string(c->path) : std::string("{other}"));
+    if (!c) return out;
+    if (seg.size() >= 2) out += "/{id}";
+    if (seg.size() == 3 && (seg[2] == "merge" || seg[2] == "export" || seg[2] == "erase"))
+        out += "/" + std::string(seg[2]);
+    else if (seg.size() == 4 && seg[2] == "sets")
+        out += "/sets/{set}";
+    else if (seg.size() > 2)
+        out += "/{other}";
+    return out;
+}
+
+HttpReply handle_rest(SyncBackend& backend, const Principal& who, const RestRequest& req) {
+    if (req.path.substr(0, kPrefix.size()) != kPrefix) return not_found(req.path.substr(0, 80));
+    auto seg = split_path(std::string_view(req.path).substr(kPrefix.size()));
+    const Collection* c = find_collection(seg[0]);
+    if (!c) return error_reply(404, "not_found", "there is nothing at this address");
+    const std::string& m = req.method;
+    if (seg.size() == 1) {
+        if (m == "GET") return list(backend, who, *c, req);
+        if (m == "POST") return create(backend, who, *c, req);
+        return method_not_allowed("GET, POST");
+    }
+    auto id = id_param("id", seg[1]);
+    if (!id) return status_reply(id.status());
+    if (seg.size() == 2) {
+        if (m == "GET") {
+            if (Status s = check_params(req, {}); !s) return status_reply(s);
+            return get_one(backend, who, *c, id.value());
+        }
+        if (m == "PATCH") return patch(backend, who, *c, id.value(), req);
+        if (m == "DELETE") return remove_entry(backend, who, *c, id.value(), req);
+        return method_not_allowed("GET, PATCH, DELETE");
+    }
+    if (seg.size() == 4 && seg[2] == "sets") {
+        if (m != "POST") return method_not_allowed("POST");
+        return change_set(backend, who, *c, id.value(), seg[3], req);
+    }
+    if (seg.size() == 3 && c->kind == Kind::kInfluencer) {
+        if (seg[2] == "merge") return m == "POST" ? merge(backend, who, id.value(), req) : method_not_allowed("POST");
+        if (seg[2] == "erase") return m == "POST" ? erase_person(backend, who, id.value(), req) : method_not_allowed("POST");
+        if (seg[2] == "export") return m == "GET" ? export_person(backend, who, id.value(), req) : method_not_allowed("GET");
+    }
+    return error_reply(404, "not_found", "there is nothing at this address");
+}
+
+}  // namespace liaison::server

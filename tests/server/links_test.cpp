@@ -1,0 +1,106 @@
+// Tracked links (GET /l/<code>): a public redirect that records a click through the operation
+// path, with the referrer reduced to its origin and nothing personal.
+#include <catch2/catch.hpp>
+
+#include "rest_fixture.hpp"
+#include "server/links.hpp"
+
+namespace liaison::test {
+
+TEST_CASE("a referrer is kept only as its origin", "[server][links]") {
+    using server::referrer_origin;
+    CHECK(referrer_origin("https://www.Instagram.com/p/abc?igshid=42#x") == "https://www.instagram.com");
+    CHECK(referrer_origin("http://blog.example.fr:8080/post/1") == "http://blog.example.fr:8080");
+    CHECK(referrer_origin("https://user:secret@example.com/") == "");
+    CHECK(referrer_origin("android-app://com.google.android.gm/") == "");
+    CHECK(referrer_origin("") == "");
+    CHECK(referrer_origin("https://") == "");
+    CHECK(referrer_origin("https://exa mple.com/") == "");
+}
+
+TEST_CASE("a tracked link redirects to its target and records a click without personal data",
+          "[server][links]") {
+    Setup setup;
+    ServerProcess server(setup.db, {}, setup.log);
+    auto client = server.client();
+    client->set_follow_location(false);
+    const std::string& tok = setup.central_token;
+    const std::string target = "https://shop.example.com/spring?utm_source=liaison";
+    const std::string link = create(*client, tok, "tracked-links",
+                                    R"({"code":"Spring-26","target":")" + target + "\"}");
+
+    auto res = client->Get("/l/Spring-26", {{"Referer", "https://www.instagram.com/p/abc?igshid=42"},
+                                            {"User-Agent", "Mozilla/5.0 (secret device)"}});
+    REQUIRE(res);
+    CHECK(res->status == 302);
+    CHECK(res->get_header_value("Location") == target);
+    CHECK(res->get_header_value("Cache-Control") == "no-store");
+
+    // Central sees the click through REST: the link, a time, the referrer's origin only.
+    auto clicks = client->Get(("/api/v1/clicks?link=" + link).c_str(), bearer(tok));
+    REQUIRE(clicks);
+    REQUIRE(clicks->status == 200);
+    auto doc = parse_json(clicks->body);
+    REQUIRE(doc["items"].Size() == 1);
+    const auto& click = doc["items"][0];
+    CHECK(str_member(click, "link") == link);
+    CHECK(str_member(click, "referrer") == "https://www.instagram.com");
+    REQUIRE(click.HasMember("at"));
+    CHECK(click["at"].GetInt64() > 1'700'000'000'000);
+    CHECK(clicks->body.find("igshid") == std::string::npos);
+    CHECK(clicks->body.find("127.0.0.1") == std::string::npos);
+    CHECK(clicks->body.find("Mozilla") == std::string::npos);
+
+    // A HEAD (link preview) redirects without counting.
+    auto head = client->Head("/l/Spring-26");
+    REQUIRE(head);
+    CHECK(head->status == 302);
+    CHECK(list_ids(*client, tok, "/api/v1/clicks?link=" + link).size() == 1);
+
+    for (const char* path : {"/l/nothing-here", "/l/abc", "/l/", "/l/has%20space",
+                             "/l/0123456789012345678901234567890123456789"}) {
+        INFO(path);
+        auto missing = client->Get(path);
+        REQUIRE(missing);
+        CHECK(missing->status == 404);
+        CHECK(missing->get_header_value("Location").empty());
+        CHECK(missing->body.find('<') == std::string::npos);
+    }
+
+    // A code names one link.
+    auto taken = send_json(*client, tok, "POST", "/api/v1/tracked-links",
+                           R"({"code":"Spring-26","target":"https://elsewhere.example.com/"})");
+    REQUIRE(taken);
+    CHECK(taken->status == 409);
+    CHECK(api_error(taken->body) == "conflict");
+
+    // Retargeting a link takes effect on the next visit.
+    auto moved = send_json(*client, tok, "PATCH", "/api/v1/tracked-links/" + link,
+                           R"({"target":"https://shop.example.com/summer"})");
+    REQUIRE(moved);
+    CHECK(moved->status == 200);
+    auto again = client->Get("/l/Spring-26");
+    REQUIRE(again);
+    CHECK(again->get_header_value("Location") == "https://shop.example.com/summer");
+}
+
+TEST_CASE("a flood of visits from one address is redirected but not all counted",
+          "[server][links][limits]") {
+    Setup setup;
+    ServerProcess server(setup.db, {}, setup.log);
+    auto client = server.client();
+    client->set_follow_location(false);
+    const std::string link = create(*client, setup.central_token, "tracked-links",
+                                    R"({"code":"flood","target":"https://example.com/"})");
+    for (int i = 0; i < 40; ++i) {
+        auto res = client->Get("/l/flood");
+        REQUIRE(res);
+        CHECK(res->status == 302);
+    }
+    auto counted =
+        list_ids(*client, setup.central_token, "/api/v1/clicks?limit=500&link=" + link).size();
+    CHECK(counted >= 20);  // the burst
+    CHECK(counted < 40);
+}
+
+}  // namespace liaison::test
