@@ -62,7 +62,7 @@ n_tokens=$(wc -l <"$tmp/tokens.txt")
 [[ "$n_tokens" -eq "$devices" ]] || { echo "bench server: issued $n_tokens tokens, wanted $devices" >&2; exit 1; }
 echo "setup: $devices tokens issued in $(( (t1 - t0) / 1000000 )) ms ($(( (t1 - t0) / 1000 / devices )) us each)"
 
-node "$here/gen-devices.js" "$tmp/tokens.txt" "$tmp"
+node "$here/gen-devices.mjs" "$tmp/tokens.txt" "$tmp"
 
 serve_args=(serve --db "$db" --host 127.0.0.1 --port 0 --rate-limit "$rate_limit" --burst "$burst")
 [[ -n "${BENCH_SERVER_THREADS:-}" ]] && serve_args+=(--threads "$BENCH_SERVER_THREADS")

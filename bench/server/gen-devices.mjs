@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// bench/server/gen-devices.js TOKENS_FILE OUT_DIR
+// bench/server/gen-devices.mjs TOKENS_FILE OUT_DIR
 // For each token (one a line) makes a distinct replica id and writes:
 //   OUT_DIR/devices.txt         "<token> <replica id>" one a line (read by push.lua)
 //   OUT_DIR/bodies/NNN.json     one sample push per device (1 create of an interaction),
@@ -8,29 +8,16 @@
 //                               every body afresh so that each request is a new operation.
 // Ids are 128 random bits as 26 Crockford base32 digits (core/model/ids.cpp), stamps are
 // "<16 hex hlc>-<replica id>" with hlc = (now_ms << 16) | counter (docs/SYNC.md).
-'use strict';
-const fs = require('fs');
-const path = require('path');
-const crypto = require('crypto');
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomId } from '../web/lib.mjs';
 
 const [tokensFile, outDir] = process.argv.slice(2);
 if (!tokensFile || !outDir) {
-  console.error('usage: gen-devices.js TOKENS_FILE OUT_DIR');
+  console.error('usage: gen-devices.mjs TOKENS_FILE OUT_DIR');
   process.exit(2);
 }
 
-const B32 = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-function idText(bytes) {
-  let v = 0n;
-  for (const b of bytes) v = (v << 8n) | BigInt(b);
-  let out = '';
-  for (let i = 0; i < 26; i++) {
-    out = B32[Number(v & 31n)] + out;
-    v >>= 5n;
-  }
-  return out;
-}
-const randomId = () => idText(crypto.randomBytes(16));
 
 const tokens = fs.readFileSync(tokensFile, 'utf8').split('\n').map((s) => s.trim()).filter(Boolean);
 fs.mkdirSync(path.join(outDir, 'bodies'), { recursive: true });

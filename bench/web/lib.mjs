@@ -1,0 +1,109 @@
+// The web benchmark's generator (bench/web/run.mjs): fills a real server with a company's
+// worth of records by pushing operations through the sync endpoint (JSON encoding, as any
+// device could). The server process itself is started by tests/wasm/server.mjs.
+import crypto from 'node:crypto';
+
+export { startServer } from '../../tests/wasm/server.mjs';
+
+// ---- Operations ---------------------------------------------------------------------------
+
+const B32 = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+// 16 bytes as 26 Crockford base32 digits (core/model/ids.hpp).
+export function idText(bytes) {
+  let v = 0n;
+  for (const b of bytes) v = (v << 8n) | BigInt(b);
+  let out = '';
+  for (let i = 0; i < 26; i++) {
+    out = B32[Number(v & 31n)] + out;
+    v >>= 5n;
+  }
+  return out;
+}
+export const randomId = () => idText(crypto.randomBytes(16));
+
+// A deterministic pseudo-random stream (so a run replays the same company).
+function rng(seed) {
+  let s = BigInt(seed) || 1n;
+  return () => {
+    s ^= (s << 13n) & 0xffffffffffffffffn;
+    s ^= s >> 7n;
+    s ^= (s << 17n) & 0xffffffffffffffffn;
+    return Number(s % 1000000007n);
+  };
+}
+
+const FIRST = ['Hélène', 'Marc', 'Ana', 'Léa', 'Chloé', 'Jean', 'Inès', 'Lucas', 'Zoé', 'Hugo', 'Emma', 'Noah', 'Sofia', 'Yanis', 'Camille', 'Théo', 'Maëlle', 'Louis', 'Jade', 'Adam'];
+const LAST = ['Dupont', 'Martin', 'Bernard', 'Petit', 'Durand', 'Leroy', 'Moreau', 'Simon', 'Laurent', 'Lefèvre', 'Michel', 'García', 'Rossi', 'Müller', 'Nguyen', 'Fournier', 'Girard', 'Bonnet', 'Mercier', 'Faure'];
+const TOUCH = ['store', 'event', 'email', 'social', 'phone', 'gifting', 'meeting'];
+const DEPT = ['pr', 'social', 'marketing', 'retail', 'events'];
+const TIER = ['top', 'expert', 'employee', 'advocate', 'prospect'];
+
+// Operations in order: `influencers` creates (with a handle each), then `interactions` spread
+// over them, stamped by `replica`.
+export function* makeOps({ influencers, interactions, seed = 7, replica, offset = 0 }) {
+  const next = rng(seed);
+  const now = Date.now();
+  let hlc = BigInt(now - 3600_000) << 16n; // an hour ago: never "ahead" of the server
+  const stamp = () => `${(hlc++).toString(16).padStart(16, '0')}-${replica}`;
+  const text = (v) => ({ type: 'text', value: v });
+  const int = (v) => ({ type: 'int', value: v });
+  const ids = [];
+  for (let n = 0; n < influencers; n++) {
+    const i = offset + n;
+    const id = randomId();
+    ids.push(id);
+    const first = FIRST[next() % FIRST.length];
+    const last = LAST[next() % LAST.length];
+    const handle = `${first}.${last}.${i}`.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+    yield {
+      id: stamp(), type: 'create', kind: 'influencer', entity: id, actor: '',
+      fields: [
+        { field: 'name', value: text(`${first} ${last} ${i}`) },
+        { field: 'email', value: text(`${handle}@example.com`) },
+        { field: 'tier', value: text(TIER[next() % TIER.length]) },
+        { field: 'consent', value: text('granted') },
+      ],
+    };
+    yield { id: stamp(), type: 'add', kind: 'influencer', entity: id, actor: '', set: 'handles', elem: `instagram:${handle}:${next() % 500000}` };
+  }
+  for (let i = 0; i < interactions; i++) {
+    yield {
+      id: stamp(), type: 'create', kind: 'interaction', entity: randomId(), actor: '',
+      fields: [
+        { field: 'influencer', value: text(ids[next() % ids.length]) },
+        { field: 'at', value: int(now - (next() % 31_536_000) * 1000) },
+        { field: 'touchpoint', value: text(TOUCH[next() % TOUCH.length]) },
+        { field: 'department', value: text(DEPT[next() % DEPT.length]) },
+        { field: 'summary', value: text(`Visit ${i}: talked about the new collection.`) },
+      ],
+    };
+  }
+}
+
+// Pushes every operation to the server in pushes of up to 2,000 (the protocol's limit).
+// `replica` must be the id the operations were stamped with (the server checks it).
+export async function pushAll(origin, token, replica, ops, onProgress) {
+  let batch = [];
+  let sent = 0;
+  const flush = async () => {
+    const body = JSON.stringify({ protocol: 1, replica, cursor: 0, client_hlc: 0, page_limit: 1, ops: batch });
+    const res = await fetch(origin + '/api/v1/sync', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + token },
+      body,
+    });
+    if (!res.ok) throw new Error(`push refused: ${res.status} ${await res.text()}`);
+    const reply = await res.json();
+    const bad = reply.results.find((r) => r.outcome === 'rejected');
+    if (bad) throw new Error(`operation rejected: ${bad.code} ${bad.detail}`);
+    sent += batch.length;
+    batch = [];
+    if (onProgress) onProgress(sent);
+  };
+  for (const op of ops) {
+    batch.push(op);
+    if (batch.length === 2000) await flush();
+  }
+  if (batch.length) await flush();
+  return sent;
+}

@@ -1,0 +1,158 @@
+#include "core/query/duplicates.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "core/model/validate.hpp"
+#include "core/query/queries.hpp"
+
+namespace liaison::core {
+namespace {
+
+using Step = Statement::Step;
+
+// Candidates found per reason before checking (a common first name must not flood the check).
+constexpr std::size_t kCandidatesPerReason = 200;
+// Numbers are compared on their last nine digits (a national number without its leading 0).
+constexpr std::size_t kPhoneTailDigits = 9;
+constexpr std::size_t kMinPhoneDigits = 6;
+
+// An FTS5 phrase for arbitrary text: the tokenizer splits it as it split the indexed value.
+std::string phrase(std::string_view text) {
+    std::string out = "\"";
+    for (char c : text) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + "\"";
+}
+
+// Influencer ids whose indexed column matches `match` (an FTS5 expression).
+Result<std::vector<Id128>> candidates(Store& store, const std::string& match) {
+    std::vector<Id128> out;
+    auto& st = store.db().cached(
+        "SELECT k.eid FROM fts_influencer JOIN k_influencer k ON k.rid = fts_influencer.rowid "
+        "WHERE fts_influencer MATCH ?1 AND k.created IS NOT NULL LIMIT ?2");
+    st.bind(1, std::string_view(match)).bind(2, std::int64_t(kCandidatesPerReason));
+    Step s;
+    while ((s = st.step()) == Step::kRow) {
+        auto b = st.column_blob(0);
+        if (b.size() == 16) out.push_back(Id128::from_bytes(b.data()));
+    }
+    if (s == Step::kError) return Status::storage(st.error());
+    return out;
+}
+
+std::string digits_only(std::string_view s) {
+    std::string d;
+    for (char c : s)
+        if (c >= '0' && c <= '9') d += c;
+    return d;
+}
+std::string tail(const std::string& digits) {
+    return digits.size() > kPhoneTailDigits ? digits.substr(digits.size() - kPhoneTailDigits) : digits;
+}
+
+const std::string* text_field(const RowState& row, const char* field) {
+    int i = kind_def(Kind::kInfluencer).field_index(field);
+    return i < 0 ? nullptr : std::get_if<std::string>(&row.values[std::size_t(i)]);
+}
+
+enum Reason { kHandle = 0, kEmail, kPhone, kName, kReasonCount };
+const char* const kReasonNames[kReasonCount] = {"handle", "email", "phone", "name"};
+
+}  // namespace
+
+Result<std::vector<DuplicateHit>> find_duplicates(Store& store, const DuplicateQuery& q, std::size_t limit) {
+    const KindDef& k = kind_def(Kind::kInfluencer);
+    const int handles_set = k.set_index("handles");
+    // root id -> reasons found (bitmask), with the row for the name.
+    std::map<Id128, unsigned> found;
+    std::map<Id128, RowState> rows;
+
+    // Checks each candidate with `matches` (on the visible row of the record it belongs to).
+    auto consider = [&](const std::string& match, Reason reason, auto&& matches) -> Status {
+        auto ids = candidates(store, match);
+        if (!ids) return ids.status();
+        for (const auto& id : ids.value()) {
+            auto row = get_entity(store, Kind::kInfluencer, id);
+            if (!row) return row.status();
+            if (!row.value()) continue;
+            auto ok = matches(*row.value());
+            if (!ok) return ok.status();
+            if (!ok.value()) continue;
+            found[row.value()->id] |= 1u << reason;
+            rows.emplace(row.value()->id, *row.value());
+        }
+        return Status::ok();
+    };
+
+    for (const auto& text : q.handles) {
+        Handle h;
+        // "Instagram:@Name" -> "instagram:Name:0", as the set stores it.
+        std::string normal = normalize_elem(k.sets[std::size_t(handles_set)], text);
+        if (!parse_handle(normal, h) || h.handle.empty()) continue;
+        std::string want = fold_for_match(h.platform + ":" + h.handle);
+        LIAISON_TRY(consider("handles : " + phrase(h.handle), kHandle, [&](const RowState& row) -> Result<bool> {
+            auto dots = store.load_dots(row.id);
+            if (!dots) return dots.status();
+            for (const auto& d : dots.value()) {
+                if (d.set != handles_set || d.removed) continue;
+                auto last = d.elem.rfind(':');
+                if (last != std::string::npos && fold_for_match(d.elem.substr(0, last)) == want) return true;
+            }
+            return false;
+        }));
+    }
+    if (q.email && !q.email->empty()) {
+        std::string want = fold_for_match(*q.email);
+        LIAISON_TRY(consider("email : " + phrase(*q.email), kEmail, [&](const RowState& row) -> Result<bool> {
+            const std::string* e = text_field(row, "email");
+            return e && fold_for_match(*e) == want;
+        }));
+    }
+    if (q.phone) {
+        std::string digits = digits_only(*q.phone);
+        if (digits.size() >= kMinPhoneDigits) {
+            std::string want = tail(digits);
+            LIAISON_TRY(consider("phone : " + phrase(want), kPhone, [&](const RowState& row) -> Result<bool> {
+                const std::string* p = text_field(row, "phone");
+                return p && tail(digits_only(*p)) == want;
+            }));
+        }
+    }
+    if (q.name) {
+        // Every word of the name as a prefix of a word of the indexed name.
+        std::string words = fts_query(*q.name), match;
+        std::size_t start = 0;
+        while (start < words.size()) {
+            std::size_t end = words.find(' ', start);
+            if (end == std::string::npos) end = words.size();
+            if (!match.empty()) match += " AND ";
+            match += "name : " + words.substr(start, end - start);
+            start = end + 1;
+        }
+        if (!match.empty()) {
+            // The FTS match is the test: words that all start words of the stored name.
+            LIAISON_TRY(consider(match, kName, [](const RowState&) -> Result<bool> { return true; }));
+        }
+    }
+
+    std::vector<DuplicateHit> hits;
+    for (const auto& [id, mask] : found) {
+        DuplicateHit h;
+        h.id = id;
+        if (const std::string* n = text_field(rows.at(id), "name")) h.name = *n;
+        for (int r = 0; r < kReasonCount; ++r)
+            if (mask & (1u << r)) h.reasons.push_back(kReasonNames[r]);
+        hits.push_back(std::move(h));
+    }
+    std::stable_sort(hits.begin(), hits.end(), [](const DuplicateHit& a, const DuplicateHit& b) {
+        if (a.reasons.size() != b.reasons.size()) return a.reasons.size() > b.reasons.size();
+        return fold_for_match(a.name) < fold_for_match(b.name);
+    });
+    if (hits.size() > limit) hits.resize(limit);
+    return hits;
+}
+
+}  // namespace liaison::core

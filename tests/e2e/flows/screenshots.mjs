@@ -1,0 +1,88 @@
+// Screenshots of each main view at tablet size (768×1024), in English and in French, written
+// to docs/screenshots/ for docs/USER-GUIDE.md; on each, every control has a label; at phone
+// size (390×844) every view fits the width (nothing scrolls sideways); Chromium finds the app
+// installable (manifest, icons, service worker).
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { check, open, signInLink, firstSync, hostCall, search, PHONE, TABLET, assertNoHorizontalOverflow, assertLabelled } from '../harness.mjs';
+
+const OUT = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
+
+export default async function screenshots(hx) {
+  mkdirSync(OUT, { recursive: true });
+  const ctx = await hx.browser('store-tablet');
+  const page = await signInLink(ctx, hx.url, hx.tokens.store);
+  await firstSync(page);
+
+  // A person whose card has something to say (warnings and a history), and an event.
+  const pool = await hostCall(page, 'search', { text: 'e', limit: 80 });
+  let person = pool.value[0], best = -1;
+  for (const p of pool.value.slice(0, 15)) {
+    const c = await hostCall(page, 'card', { id: p.id });
+    const score = c.value.warnings.length * 10 + Math.min(c.value.timeline.length, 5) + (p.handles?.length ? 1 : 0);
+    if (score > best) { best = score; person = p; }
+  }
+  // Installable: Chromium's own check of the manifest, icons and service worker.
+  const cdp = await ctx.newCDPSession(page);
+  const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+  check(installabilityErrors.length === 0, `Chromium says the app cannot be installed: ${JSON.stringify(installabilityErrors)}`);
+  const manifest = await cdp.send('Page.getAppManifest');
+  check(manifest.errors.length === 0, `manifest errors: ${JSON.stringify(manifest.errors)}`);
+
+  const events = await hostCall(page, 'events');
+  check(events.value.length > 0, 'the store device sees no event');
+  const event = events.value[0];
+
+  const views = [
+    ['search', async () => { await search(page, person.name.split(' ')[1] || person.name); }],
+    ['card', async () => { await page.goto(`${hx.url}/#/card/${person.id}`); await page.waitForSelector('[data-testid="timeline"], [data-testid="card"] .empty'); }],
+    ['log-contact', async () => { await page.goto(`${hx.url}/#/card/${person.id}/log`); await page.waitForSelector('main[data-view="log"] form'); await page.waitForFunction(() => !document.querySelector('#log-h').textContent.includes('…')); }],
+    ['new-influencer', async () => {
+      await page.goto(`${hx.url}/#/new`);
+      await page.locator('input[name="name"]').fill(person.name);
+      await page.waitForSelector('[data-testid="duplicates"] li', { timeout: 10000 });
+    }],
+    ['events', async () => { await page.goto(`${hx.url}/#/events`); await page.waitForSelector('[data-testid="events"] li a'); }],
+    ['event-mode', async () => {
+      await page.goto(`${hx.url}/#/event/${event.id}`);
+      await page.waitForSelector('[data-testid="checkin-count"][data-count]');
+      await page.locator('input[name="guest"]').fill(person.name.split(' ')[0]);
+      await page.waitForSelector('[data-testid="guest-results"] li', { timeout: 10000 });
+    }],
+  ];
+
+  for (const lang of ['en', 'fr']) {
+    await page.setViewportSize(TABLET);
+    await page.locator('#lang').selectOption(lang);  // the header's language menu
+    for (const [name, show] of views) {
+      await show();
+      await page.waitForTimeout(150);
+      await page.screenshot({ path: `${OUT}${lang}-${name}.png` });
+      await assertLabelled(page, `${name} (${lang})`);
+    }
+  }
+
+  // Phone: every view fits.
+  await page.locator('#lang').selectOption('en');
+  await page.setViewportSize(PHONE);
+  for (const [name, show] of views) {
+    await show();
+    await assertNoHorizontalOverflow(page, `${name} at 390×844`);
+  }
+  await page.goto(`${hx.url}/#/card/${person.id}`);
+  await page.waitForSelector('[data-testid="card-name"]');
+  await page.screenshot({ path: `${OUT}en-card-phone.png` });
+
+  // The sign-in screen of a fresh device, both sizes.
+  const fresh = await hx.browser('fresh-device');
+  const p2 = await open(fresh, hx.url);
+  for (const lang of ['en', 'fr']) {
+    await p2.evaluate((l) => localStorage.setItem('liaison.lang', l), lang);
+    await p2.reload();
+    await p2.waitForSelector('main[data-view="signin"]');
+    await p2.screenshot({ path: `${OUT}${lang}-sign-in.png` });
+    await assertLabelled(p2, `sign-in (${lang})`);
+  }
+  await p2.setViewportSize(PHONE);
+  await assertNoHorizontalOverflow(p2, 'sign-in at 390×844');
+}

@@ -1,0 +1,66 @@
+// Store flow: sign in, search (by keyboard), open a card, log a contact, reload: still there; after sync
+// the server has it (its REST API when it exists, and a second device of the same store that
+// syncs and shows it on the card); when its token is revoked, the sync bar says so.
+import { check, open, signInTyped, firstSync, openCard, logContact, syncNow, signInLink, hostCall } from '../harness.mjs';
+
+export default async function store(hx) {
+  const tablet = await hx.browser('store-tablet');
+  const page = await open(tablet, hx.url);
+  await signInTyped(page, hx.tokens.store);
+  await firstSync(page);
+
+  // Someone of this store's scope, found the way a person would: by typing part of the name.
+  const some = await hostCall(page, 'search', { text: 'e', limit: 5 });
+  check(some.ok && some.value.length > 0, `the store device has no influencers after its first sync: ${JSON.stringify(some)}`);
+  const person = some.value[0];
+  // By keyboard only: the search box has the focus; type, Tab to the person, Enter.
+  await page.waitForFunction(() => document.activeElement && document.activeElement.type === 'search');
+  await page.keyboard.type(person.name);
+  await page.waitForFunction((q) => document.querySelector('[data-testid="search-results"]')?.dataset.query === q, person.name);
+  let reached = false;
+  for (let i = 0; i < 40 && !reached; i++) {
+    await page.keyboard.press('Tab');
+    reached = await page.evaluate((id) => document.activeElement?.getAttribute('href') === `#/card/${id}`, person.id);
+  }
+  check(reached, `the Tab key never reaches ${person.name}'s search result`);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('[data-testid="card-name"]', { timeout: 10000 });
+  check((await page.locator('[data-testid="card-name"]').textContent()) === person.name, 'the card shows another person');
+
+  const note = `Came in for the autumn range (store flow ${Date.now()})`;
+  await logContact(page, { note });
+  await page.locator('[data-testid="timeline"] li', { hasText: note }).first().waitFor({ timeout: 5000 });
+
+  await page.reload();
+  await page.waitForSelector('body[data-ready="1"]');
+  await page.locator('[data-testid="timeline"] li', { hasText: note }).first().waitFor({ timeout: 10000 })
+    .catch(() => { throw new Error('after a reload the logged contact is gone from the card'); });
+
+  await syncNow(page);
+
+  const rest = await hx.api('GET', `/api/v1/influencers/${person.id}`, { role: 'central' });
+  if (rest.status !== 404) {
+    check(rest.status === 200, `GET /api/v1/influencers/${person.id} answered ${rest.status}: ${rest.text.slice(0, 300)}`);
+    check(rest.text.includes(note), 'the central record (REST) does not have the logged contact');
+  }
+  // A second device of the same store receives it through the server.
+  const other = await hx.browser('store-counter-pc');
+  const token2 = hx.issueToken('store');
+  const page2 = await signInLink(other, hx.url, token2);
+  await firstSync(page2);
+  await openCard(page2, person);
+  await page2.locator('[data-testid="timeline"] li', { hasText: note }).first().waitFor({ timeout: 5000 })
+    .catch(() => { throw new Error('a second device of the same store does not see the contact after syncing'); });
+
+  // The sync bar says in plain words when the server refuses the device.
+  await revokedSays(hx, page2, token2);
+}
+
+async function revokedSays(hx, page, token) {
+  hx.revokeToken(token);
+  await page.getByRole('button', { name: 'Sync now' }).click();
+  await page.waitForSelector('#syncbar[data-error="unauthorized"]', { timeout: 10000 })
+    .catch(() => { throw new Error('after its token was revoked, the sync bar does not say the device may no longer sync'); });
+  const text = await page.locator('#syncbar').innerText();
+  check(text.includes('no longer allowed to sync'), `the sync bar does not say it in plain words: ${text}`);
+}

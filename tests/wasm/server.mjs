@@ -1,0 +1,32 @@
+// The real liaison-server as a child process on a free loopback port (the façade's sync test
+// and the web benchmark): `serve --demo`, resolved once it listens, with the demo's tokens.
+import { spawn } from 'node:child_process';
+import readline from 'node:readline';
+
+// Resolves with {origin, port, tokens:{admin, central, regional, store, field}, stop()}.
+// `demo: false` restarts a demo database without issuing new tokens (the old ones stay valid);
+// with the demo, every start revokes the previous demo tokens.
+export function startServer(bin, db, { staticDir, extra = [], port = 0, demo = true } = {}) {
+  const args = ['serve', '--db', db, '--port', String(port), ...(demo ? ['--demo'] : []), ...extra];
+  if (staticDir) args.push('--static', staticDir);
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stderr.resume(); // the request log
+  const tokens = {};
+  const stop = () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.on('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  return new Promise((resolve, reject) => {
+    const rl = readline.createInterface({ input: child.stdout });
+    rl.on('line', (line) => {
+      const t = /^sign in as (\w+): token (\S+)/.exec(line);
+      if (t) tokens[t[1]] = t[2];
+      const l = /listening on (http:\/\/127\.0\.0\.1:(\d+))/.exec(line);
+      if (l) resolve({ origin: l[1], port: Number(l[2]), tokens, stop });
+    });
+    child.on('exit', (code) => reject(new Error(`liaison-server exited (${code}) before listening`)));
+    child.on('error', reject);
+  });
+}

@@ -1,0 +1,116 @@
+// The WebAssembly façade syncing with a REAL liaison-server (serve --demo on a free port):
+// binary pushes and pulls over HTTP exactly as the browser worker makes them.
+//   node tests/wasm/sync_test.mjs <wasm build>/app <native build>/server/liaison-server
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { appDir, caller, check, collect, flatten, loadCore, runner, value } from './harness.mjs';
+import { startServer } from './server.mjs';
+
+const dir = appDir();
+const serverBin = process.argv[3];
+if (!serverBin || !fs.existsSync(serverBin)) {
+  console.error('usage: node sync_test.mjs <wasm build>/app <liaison-server>');
+  process.exit(2);
+}
+const { test, run } = runner();
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'liaison-wasm-sync-'));
+const server = await startServer(serverBin, path.join(tmp, 'server.db'));
+
+// A device: a fresh module, its replica, and the exchange loop of web/host/worker.js.
+async function device(token) {
+  const M = await loadCore(dir);
+  const core = new M.Core();
+  const call = caller(core);
+  value(call('open', {}), 'open');
+  const sync = async (tok = token) => {
+    const totals = { sent: 0, received: 0, rejected: 0, erased: 0, rejections: [], pages: 0 };
+    for (;;) {
+      const push = core.makePush(500, 1000);
+      check(push.ok, 'makePush', push);
+      const res = await fetch(server.origin + '/api/v1/sync', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-liaison', Authorization: 'Bearer ' + tok },
+        body: push.value,
+      });
+      if (res.status !== 200) return { status: res.status, body: await res.text() };
+      check(res.headers.get('content-type').startsWith('application/x-liaison'), 'binary answer');
+      const r = value(JSON.parse(core.applyReply(new Uint8Array(await res.arrayBuffer()))), 'applyReply');
+      totals.pages++;
+      totals.sent += r.acknowledged + r.rejected;
+      totals.received += r.changes;
+      totals.rejected += r.rejected;
+      totals.erased += r.erased;
+      totals.rejections.push(...r.rejections);
+      if (!r.hasMore && !(r.pending > 0 && push.ops > 0)) return totals;
+    }
+  };
+  return { M, core, call, sync };
+}
+
+test('a new device pulls its scope page by page and its own writes reach another device', async () => {
+  const store = await device(server.tokens.store);
+  const first = await store.sync();
+  check(first.received > 0 && first.pages >= 1, 'pulled the demo', first);
+  const cursor = value(store.call('status'), 'status').cursor;
+  check(cursor > 0, 'cursor moved');
+  const again = await store.sync();
+  check(again.received === 0, 'nothing new the second time', again);
+
+  const me = await (await fetch(server.origin + '/api/v1/me', { headers: { Authorization: 'Bearer ' + server.tokens.store } })).json();
+  value(store.call('context', { store: me.scope.stores[0] }), 'context');
+  const { id } = value(store.call('createInfluencer', { name: 'Océane Wasm-Sync', email: 'oceane@example.fr' }), 'create');
+  value(store.call('logContact', { influencer: id, touchpoint: 'store', department: 'retail' }), 'log');
+  const pushed = await store.sync();
+  check(pushed.sent === 2 && pushed.rejected === 0, 'the create and its contact, nothing refused', pushed);
+  check(value(store.call('status'), 'status').pending === 0, 'outbox empty');
+
+  const central = await device(server.tokens.central);
+  const pulled = await central.sync();
+  check(pulled.pages > 1, 'a large pull comes in several pages', pulled);
+  const hits = value(central.call('search', { text: 'oceane wasm' }), 'search');
+  check(hits.length === 1 && hits[0].id === id, 'the other device sees it', hits);
+  check(value(central.call('card', { id }), 'card').contacts_recent === 1, 'with its contact');
+});
+
+test('an operation outside the device scope is refused and reported, the rest goes through', async () => {
+  const store = await device(server.tokens.store);
+  await store.sync();
+  // A store user writing for another store.
+  value(store.call('context', { store: '01JD0000000000000000000000' }), 'context');
+  value(store.call('createInfluencer', { name: 'Hors Champ' }), 'create');
+  const r = await store.sync();
+  check(r.rejected >= 1 && r.rejections[0].code === 'out_of_scope' && r.rejections[0].message, 'refused with a reason', r);
+  check(value(store.call('status'), 'status').pending === 0, 'refused operations leave the outbox');
+});
+
+test('an erase made on one device purges the person on another, on disk too', async () => {
+  const central = await device(server.tokens.central);
+  const { id } = value(central.call('createInfluencer', { name: 'Effacée Totalement', email: 'effacee@example.fr' }), 'create');
+  await central.sync();
+  const other = await device(server.tokens.central);
+  await other.sync();
+  check(value(other.call('search', { text: 'effacee' }), 'search').length === 1, 'present before');
+  const image = collect(other.core); // the persisted file so far
+  check(flatten(image).includes(Buffer.from('Effacée')), 'on disk before');
+  value(central.call('erase', { id }), 'erase');
+  const s = await central.sync();
+  check(s.rejected === 0, 'the erase was accepted', s);
+  const r = await other.sync();
+  check(r.erased >= 1, 'the erase arrived', r);
+  check(value(other.call('search', { text: 'effacee' }), 'search').length === 0, 'gone from search');
+  const disk = flatten(collect(other.core, image));
+  for (const text of ['Effacée', 'effacee@example.fr']) check(!disk.includes(Buffer.from(text)), `no trace of "${text}" on disk`);
+});
+
+test('a wrong token is refused with 401 and nothing changes locally', async () => {
+  const d = await device(server.tokens.store);
+  const r = await d.sync('lsn_0000000000000000_' + 'A'.repeat(43));
+  check(r.status === 401, 'unauthorized', r);
+  check(value(d.call('status'), 'status').cursor === 0, 'cursor untouched');
+});
+
+await run();
+await server.stop();
+fs.rmSync(tmp, { recursive: true, force: true });

@@ -1,0 +1,143 @@
+// The browser host (web/host: the worker that owns the database, the tab-side client) in
+// headless Chromium, against a real liaison-server serving the assembled app.
+//   node tests/wasm/worker_test.mjs <wasm build>/app <native build>/server/liaison-server
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+import { appDir, check, runner } from './harness.mjs';
+import { startServer } from './server.mjs';
+
+const dir = appDir();
+const serverBin = process.argv[3];
+if (!serverBin || !fs.existsSync(serverBin)) {
+  console.error('usage: node worker_test.mjs <wasm build>/app <liaison-server>');
+  process.exit(2);
+}
+const { chromium } = createRequire(import.meta.url)('playwright-core');
+const { test, run } = runner();
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'liaison-wasm-worker-'));
+const serverDb = path.join(tmp, 'server.db');
+let server = await startServer(serverBin, serverDb, { staticDir: dir });
+const profile = path.join(tmp, 'profile');
+
+const launch = () =>
+  chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+
+// A tab on the app's origin with the client connected as window.liaison (the page itself is
+// /healthz, so the front end does not run: only the host is under test).
+async function tab(context) {
+  const page = await context.newPage();
+  await page.goto(server.origin + '/healthz');
+  await page.evaluate(async () => {
+    const { connect } = await import('/host/client.js');
+    window.liaison = await connect();
+    window.events = [];
+    window.liaison.on('changed', (e) => window.events.push(e));
+  });
+  return {
+    page,
+    call: (method, args) => page.evaluate(([m, a]) => window.liaison.call(m, a), [method, args || {}]),
+    events: () => page.evaluate(() => window.events),
+  };
+}
+
+function value(r, what) {
+  check(r && r.ok === true, `${what} should succeed`, r);
+  return r.value;
+}
+
+let context;
+let heleneId;
+
+test('signing in checks the token, a wrong one is refused in plain words', async () => {
+  context = await launch();
+  const a = await tab(context);
+  const bad = await a.call('signIn', { token: 'lsn_0000000000000000_nope' });
+  check(bad.ok === false && bad.code === 'unauthorized' && /token/.test(bad.message), 'refused', bad);
+  const s = value(await a.call('signIn', { token: server.tokens.store }), 'signIn');
+  check(s.signedIn && s.user.role === 'store', 'signed in as the store user', s);
+  const sync = value(await a.call('syncNow'), 'syncNow');
+  check(sync.received > 0, 'pulled', sync);
+  const st = value(await a.call('status'), 'status');
+  check(st.cursor > 0 && st.lastSyncAt && st.lastError === null && st.syncing === false, 'status after sync', st);
+});
+
+test('two tabs share one database: a write in one is seen and announced in the other', async () => {
+  const a = await tab(context);
+  const b = await tab(context);
+  check(value(await a.call('status'), 'a').replicaId === value(await b.call('status'), 'b').replicaId, 'one replica');
+  heleneId = value(await a.call('createInfluencer', { name: 'Hélène Onglet', email: 'onglet@example.fr' }), 'create').id;
+  const hits = value(await b.call('search', { text: 'helene onglet' }), 'search in b');
+  check(hits.length === 1 && hits[0].id === heleneId, 'seen in the other tab', hits);
+  await b.page.waitForFunction(() => window.events.some((e) => e.source === 'local'));
+  const r = await b.call('noSuchMethod', {});
+  check(r.ok === false && r.code === 'invalid_argument', 'unknown method answered', r);
+});
+
+test('writes survive closing the browser, and are pushed on the next sync', async () => {
+  await context.close();
+  context = await launch();
+  const a = await tab(context);
+  const hits = value(await a.call('search', { text: 'onglet' }), 'search after restart');
+  check(hits.length === 1 && hits[0].id === heleneId, 'still there', hits);
+  const st = value(await a.call('status'), 'status');
+  check(st.signedIn && st.user.role === 'store', 'still signed in', st);
+  const sync = value(await a.call('syncNow'), 'sync');
+  check(value(await a.call('status'), 'status').pending === 0, 'pushed', sync);
+});
+
+test('with the server unreachable, writes are kept and the sync says why it failed', async () => {
+  const a = await tab(context);
+  await server.stop();
+  try {
+    value(await a.call('logContact', { influencer: heleneId, touchpoint: 'store', department: 'retail' }), 'log offline');
+    const r = await a.call('syncNow');
+    check(r.ok === false && r.code === 'network' && r.message, 'network error', r);
+    const st = value(await a.call('status'), 'status');
+    check(st.pending === 1 && st.lastError && st.lastError.code === 'network', 'kept for later', st);
+  } finally {
+    server = await startServer(serverBin, serverDb, { staticDir: dir, port: server.port, demo: false });
+  }
+  value(await a.call('syncNow'), 'sync with the server back');
+  const st = value(await a.call('status'), 'status');
+  check(st.pending === 0 && st.lastError === null, 'sent once it is back', st);
+});
+
+test('a revoked token stops the sync with "unauthorized" until the user signs in again', async () => {
+  const a = await tab(context);
+  await server.stop();
+  // A demo start revokes the earlier demo tokens and prints new ones.
+  server = await startServer(serverBin, serverDb, { staticDir: dir, port: server.port });
+  const r = await a.call('syncNow');
+  check(r.ok === false && r.code === 'unauthorized' && /revoked/.test(r.message), 'unauthorized', r);
+  check(value(await a.call('status'), 'status').lastError.code === 'unauthorized', 'in the status');
+  value(await a.call('signIn', { token: server.tokens.store }), 'sign in again');
+  check(value(await a.call('syncNow'), 'sync').rejected === 0, 'syncing again');
+  check(value(await a.call('search', { text: 'onglet' }), 'search').length === 1, 'same user: the record was kept');
+});
+
+test('settings are kept and checked; signing out wipes the local record', async () => {
+  const a = await tab(context);
+  check((await a.call('setSettings', { contactCap: 0 })).code === 'invalid_argument', 'cap checked');
+  check(value(await a.call('setSettings', { contactCap: 2, lang: 'fr' }), 'set').contactCap === 2, 'set');
+  const card = value(await a.call('card', { id: heleneId }), 'card');
+  check(card.contact_cap === 2, 'the card uses the setting', card.contact_cap);
+  const before = value(await a.call('status'), 'status').replicaId;
+  const out = value(await a.call('signOut'), 'signOut');
+  check(!out.signedIn && out.replicaId !== before, 'a new empty replica', out);
+  check(value(await a.call('search', { text: 'onglet' }), 'search').length === 0, 'nothing left');
+  check((await a.call('syncNow')).code === 'not_signed_in', 'no sync when signed out');
+  await context.close();
+  context = null;
+});
+
+await run();
+if (context) await context.close();
+await server.stop();
+fs.rmSync(tmp, { recursive: true, force: true });

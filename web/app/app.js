@@ -1,0 +1,213 @@
+// The Liaison app for store and field staff: start-up, the router, the header, the sync bar.
+//
+// The database is not here: it lives in the host's worker (web/host/), reached through
+// connect()/call() (contract in web/README.md). Every call resolves to {ok, value} or
+// {ok:false, code, message}; the app shows failures in plain words and never blocks on sync.
+//
+// Routes (location.hash): #/signin, #/search, #/card/<id>, #/card/<id>/log, #/new,
+// #/events, #/event/<id>. A sign-in link is /#token=lsn_…; the token is read once and
+// removed from the address bar and the history.
+import { connect } from '../host/client.js';
+import { h, fill } from './dom.js';
+import { t, setLang, currentLang, languages, formatAgo, formatNumber } from './i18n.js';
+import { signinView } from './view-signin.js';
+import { searchView } from './view-search.js';
+import { cardView } from './view-card.js';
+import { logView } from './view-log.js';
+import { newView } from './view-new.js';
+import { eventsView, eventView } from './view-events.js';
+
+const main = document.getElementById('main');
+const top = document.getElementById('top');
+const syncbar = document.getElementById('syncbar');
+const toastEl = document.getElementById('toast');
+
+const app = {
+  liaison: null,
+  status: null,       // last value of the 'status' call
+  view: null,         // {el, refresh?(), dispose?()} of the current screen
+
+  navigate(path) {
+    if (location.hash === `#${path}`) render();
+    else location.hash = path;
+  },
+
+  toast(text) {
+    toastEl.textContent = text;
+    toastEl.classList.add('show');
+    clearTimeout(toastEl.timer);
+    toastEl.timer = setTimeout(() => toastEl.classList.remove('show'), 3500);
+  },
+
+  // Plain words for a failed call.
+  errorText(r) {
+    const code = r && r.code;
+    if (['network', 'unauthorized', 'not_signed_in', 'not_found', 'forbidden', 'rate_limited'].includes(code)) return t(`err.${code}`);
+    if (code === 'invalid_argument') return t('err.invalid_argument', { message: r.message || '' });
+    return t('err.other', { message: (r && (r.message || r.code)) || '?' });
+  },
+
+  async call(method, args) {
+    const r = await app.liaison.call(method, args);
+    if (!r.ok && r.code === 'not_signed_in') { await app.refreshStatus(); app.navigate('/signin'); }
+    return r;
+  },
+
+  async refreshStatus() {
+    const r = await app.liaison.call('status');
+    if (r.ok) { app.status = r.value; renderSyncbar(); }
+    return r;
+  },
+};
+
+// ---------------------------------------------------------------------------------------
+// Header and sync bar
+
+function renderHeader() {
+  const signedIn = !!(app.status && app.status.signedIn);
+  top.hidden = false;
+  const route = currentRoute().name;
+  const link = (path, key, names) => h('a', { href: `#${path}`, 'aria-current': names.includes(route) ? 'page' : null }, t(key));
+  fill(document.getElementById('nav'), signedIn ? [
+    link('/search', 'nav.search', ['search', 'card', 'log']),
+    link('/new', 'nav.new', ['new']),
+    link('/events', 'nav.events', ['events', 'event']),
+  ] : []);
+  const langSel = h('select', { id: 'lang', onchange: (e) => { setLang(e.target.value); renderHeader(); renderSyncbar(); render(); } },
+    languages.map((l) => h('option', { value: l, selected: l === currentLang() }, l === 'fr' ? 'Français' : 'English')));
+  const user = signedIn && app.status.user;
+  fill(document.getElementById('tools'),
+    user ? h('span', { class: 'who' }, user.name || '') : null,
+    h('label', { for: 'lang' }, t('lang.label')), langSel,
+    signedIn ? h('button', { class: 'linkish', type: 'button', onclick: signOut }, t('nav.signout')) : null);
+  document.querySelector('.skip').textContent = t('nav.skip');
+  document.title = t('app.name');
+}
+
+function renderSyncbar() {
+  const s = app.status;
+  if (!s || !s.signedIn) { syncbar.hidden = true; return; }
+  syncbar.hidden = false;
+  const pending = s.pending || 0;
+  syncbar.dataset.pending = String(pending);
+  syncbar.dataset.syncing = s.syncing ? '1' : '0';
+  syncbar.dataset.lastSync = String(s.lastSyncAt || 0);
+  syncbar.dataset.error = s.lastError ? s.lastError.code : '';
+  const offline = s.online === false || !navigator.onLine;
+  let state;
+  if (s.syncing) state = h('span', { class: 'state-ok' }, t('sync.running'), s.progress && s.progress.received
+    ? ` ${t('sync.received', { n: formatNumber(s.progress.received) })}` : '');
+  else if (offline) state = h('span', { class: 'state-offline' }, t('sync.offline'));
+  else if (s.lastError) state = h('span', { class: 'state-error' }, app.errorText(s.lastError));
+  else state = null;
+  fill(syncbar,
+    h('span', { 'data-testid': 'pending' }, pending === 0 ? t('sync.nothing') : pending === 1 ? t('sync.pending1') : t('sync.pending', { n: formatNumber(pending) })),
+    h('span', { 'data-testid': 'last-sync' }, s.lastSyncAt ? t('sync.last', { when: formatAgo(s.lastSyncAt) }) : t('sync.never')),
+    state,
+    h('button', { type: 'button', class: 'secondary', disabled: !!s.syncing, onclick: syncNow }, t('sync.now')));
+}
+
+async function syncNow() {
+  // Not awaited by anything else: the person keeps working while it runs.
+  const r = await app.liaison.call('syncNow');
+  await app.refreshStatus();
+  if (!r.ok && r.code !== 'network') app.toast(app.errorText(r));
+}
+
+async function signOut() {
+  const n = (app.status && app.status.pending) || 0;
+  if (!window.confirm(t('signout.confirm', { n }))) return;
+  await app.liaison.call('signOut');
+  await app.refreshStatus();
+  renderHeader();
+  app.navigate('/signin');
+}
+
+// ---------------------------------------------------------------------------------------
+// Router
+
+function currentRoute() {
+  const parts = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+  const [a, b, c] = parts;
+  if (a === 'card' && b && c === 'log') return { name: 'log', id: b };
+  if (a === 'card' && b) return { name: 'card', id: b };
+  if (a === 'event' && b) return { name: 'event', id: b };
+  if (['signin', 'search', 'new', 'events'].includes(a)) return { name: a };
+  return { name: 'search' };
+}
+
+const views = { signin: signinView, search: searchView, card: cardView, log: logView, new: newView, events: eventsView, event: eventView };
+
+function render() {
+  let route = currentRoute();
+  const signedIn = app.status && app.status.signedIn;
+  if (!signedIn && route.name !== 'signin') route = { name: 'signin' };
+  if (signedIn && route.name === 'signin') route = { name: 'search' };
+  if (app.view && app.view.dispose) app.view.dispose();
+  app.view = views[route.name](app, route);
+  fill(main, app.view.el);
+  main.dataset.view = route.name;
+  renderHeader();
+  renderSyncbar();
+  const focusTarget = main.querySelector('[autofocus]') || main.querySelector('h1');
+  if (focusTarget) {
+    if (!focusTarget.hasAttribute('tabindex') && focusTarget.tagName === 'H1') focusTarget.setAttribute('tabindex', '-1');
+    focusTarget.focus({ preventScroll: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Start-up
+
+function takeTokenFromUrl() {
+  const m = /^#token=([^&]+)/.exec(location.hash);
+  if (!m) return null;
+  // Out of the address bar and the history at once: a token must not linger on screen.
+  history.replaceState(null, '', `${location.pathname}${location.search}#/search`);
+  try { return decodeURIComponent(m[1]); } catch { return null; }
+}
+
+function registerServiceWorker() {
+  if (!('serviceWorker' in navigator)) return;
+  navigator.serviceWorker.register(new URL('../sw.js', import.meta.url), { scope: '/' })
+    .then(() => navigator.serviceWorker.ready)
+    .then(() => { document.body.dataset.sw = 'ready'; })
+    .catch((e) => { console.warn('service worker not registered:', e && e.message); });
+}
+
+async function boot() {
+  registerServiceWorker();
+  const linkToken = takeTokenFromUrl();
+  try {
+    app.liaison = await connect({
+      // Only where SharedWorker is missing: another tab holds the database for now.
+      onBlocked: () => fill(main, h('p', { class: 'notice', role: 'status' }, t('err.blocked'))),
+    });
+  } catch (e) {
+    fill(main, h('p', { class: 'error', role: 'alert' }, t('err.nohost', { message: (e && e.message) || String(e) })));
+    return;
+  }
+  app.liaison.on('sync', (s) => { app.status = s; renderSyncbar(); });
+  app.liaison.on('changed', () => {
+    app.refreshStatus();
+    if (app.view && app.view.refresh) app.view.refresh();
+  });
+  window.addEventListener('online', () => { if (app.status && app.status.signedIn) syncNow(); });
+  window.addEventListener('offline', renderSyncbar);
+  window.addEventListener('hashchange', render);
+  setInterval(renderSyncbar, 30000);  // keeps "last sync 5 minutes ago" true
+
+  await app.refreshStatus();
+  if (linkToken) {
+    const r = await app.liaison.call('signIn', { token: linkToken });
+    if (r.ok) app.status = r.value;
+    else app.linkError = app.errorText(r);
+  }
+  const boot = document.getElementById('boot');
+  if (boot) boot.remove();
+  renderSyncbar();
+  render();
+  document.body.dataset.ready = '1';
+}
+
+boot();

@@ -1,0 +1,226 @@
+// Words of the app in French and English, and localised dates and numbers (Intl).
+//
+// The language comes from the person's choice (remembered in localStorage), else from
+// navigator.languages (the first of fr/en found), else English. t(key, params) fills
+// {name} placeholders with the given values as plain text; callers put the result in
+// textContent, never in innerHTML.
+
+const LANGS = ['en', 'fr'];
+const STORE_KEY = 'liaison.lang';
+
+const en = {
+  'app.name': 'Liaison',
+  'nav.search': 'Search', 'nav.new': 'New influencer', 'nav.events': 'Events',
+  'nav.signout': 'Sign out', 'nav.skip': 'Skip to content', 'lang.label': 'Language',
+  'signin.title': 'Sign in to this device',
+  'signin.intro': 'Paste the device token your administrator gave you, or open the sign-in link they sent.',
+  'signin.token': 'Device token', 'signin.submit': 'Sign in', 'signin.busy': 'Checking the token…',
+  'signin.bad': 'This does not look like a device token (it starts with lsn_).',
+  'sync.pending': '{n} changes waiting to be sent', 'sync.pending1': '1 change waiting to be sent',
+  'sync.nothing': 'Everything is sent', 'sync.last': 'Last sync {when}', 'sync.never': 'Not synced yet',
+  'sync.now': 'Sync now', 'sync.running': 'Syncing…', 'sync.offline': 'Offline — your work is kept on this device',
+  'sync.received': '{n} received',
+  'search.title': 'Find an influencer', 'search.label': 'Name, handle, e-mail or phone',
+  'search.none': 'Nobody found for “{q}”.', 'search.hint': 'Type at least one letter to search.',
+  'search.new': 'Register a new influencer',
+  'card.back': 'Back to search', 'card.log': 'Log a contact', 'card.missing': 'This person is not on this device (erased, merged away, or out of your scope).',
+  'card.tier': 'Tier', 'card.status': 'Status', 'card.consent': 'Consent', 'card.owner': 'Relationship owner',
+  'card.email': 'E-mail', 'card.phone': 'Phone', 'card.country': 'Country', 'card.roles': 'Roles',
+  'card.handles': 'Handles', 'card.tags': 'Tags', 'card.notes': 'Notes', 'card.nobody': 'none',
+  'card.pressure': '{n} contacts in the last {days} days (cap {cap})', 'card.pressure.one': '1 contact in the last {days} days (cap {cap})',
+  'card.paid': 'Active paid collaborations', 'card.timeline': 'Timeline', 'card.timeline.empty': 'No history yet.',
+  'card.edit': 'Edit details', 'card.save': 'Save changes', 'card.saved': 'Saved.',
+  'card.addTag': 'Add a tag', 'card.add': 'Add', 'card.removeTag': 'Remove tag {tag}',
+  'card.merged': 'Also known under {n} merged records',
+  'audience': '{n} followers',
+  'card.warnings': 'Warnings', 'warn.do_not_contact': 'Do not contact', 'warn.active_paid_collaboration': 'Active paid collaboration — check before offering anything',
+  'warn.contact_pressure': 'Contacted often lately — {n} contacts in {days} days (cap {cap})',
+  'warn.consent_missing': 'No consent on record',
+  'log.title': 'Log a contact with {name}', 'log.touchpoint': 'How', 'log.department': 'Department',
+  'log.summary': 'Note', 'log.tone': 'Tone', 'log.followup': 'Follow-up', 'log.due': 'Follow-up due',
+  'log.save': 'Save contact', 'log.cancel': 'Cancel', 'log.saved': 'Contact logged.',
+  'new.title': 'Register a new influencer', 'new.name': 'Full name', 'new.email': 'E-mail', 'new.phone': 'Phone',
+  'new.platform': 'Platform', 'new.handle': 'Handle', 'new.audience': 'Audience (followers)', 'new.tier': 'Tier',
+  'new.create': 'Create', 'new.createAnyway': 'None of these — create a new record',
+  'new.dups': 'Possible duplicates: is it one of these people?', 'new.open': 'Open this card',
+  'new.created': 'Influencer created.', 'new.choose': '— choose —',
+  'dup.handle': 'same handle', 'dup.email': 'same e-mail', 'dup.phone': 'same phone', 'dup.name': 'similar name',
+  'events.title': 'Events', 'events.none': 'No events on this device yet.', 'events.checked': '{n} checked in',
+  'event.back': 'All events', 'event.count': 'checked in', 'event.find': 'Check in a guest',
+  'event.searchLabel': 'Guest name, handle, e-mail or phone', 'event.checkin': 'Check in',
+  'event.already': 'Already checked in', 'event.walkin': 'Register a walk-in', 'event.walkinSave': 'Register and check in',
+  'event.recent': 'Checked in', 'event.undo': 'Undo', 'event.undoLabel': 'Undo check-in of {name}',
+  'event.walkinBadge': 'walk-in', 'event.done': '{name} is checked in.', 'event.undone': 'Check-in undone.',
+  'event.none': 'Nobody checked in yet.', 'event.unknownGuest': 'Guest from another store',
+  'tier.top': 'Top influencer', 'tier.expert': 'Expert', 'tier.employee': 'Employee', 'tier.advocate': 'Brand advocate', 'tier.prospect': 'Prospect',
+  'status.active': 'Active', 'status.do_not_contact': 'Do not contact', 'status.inactive': 'Inactive',
+  'consent.unknown': 'Unknown', 'consent.granted': 'Granted', 'consent.refused': 'Refused', 'consent.withdrawn': 'Withdrawn',
+  'tone.positive': 'Positive', 'tone.neutral': 'Neutral', 'tone.negative': 'Negative',
+  'tp.store': 'In store', 'tp.event': 'Event', 'tp.email': 'E-mail', 'tp.social': 'Social message', 'tp.phone': 'Phone',
+  'tp.customer_service': 'Customer service', 'tp.gifting': 'Gifting', 'tp.loan': 'Product loan',
+  'tp.paid_collaboration': 'Paid collaboration', 'tp.meeting': 'Meeting', 'tp.other': 'Other',
+  'dep.pr': 'PR', 'dep.social': 'Social media', 'dep.marketing': 'Marketing', 'dep.retail': 'Retail',
+  'dep.customer_service': 'Customer service', 'dep.legal': 'Legal', 'dep.procurement': 'Procurement', 'dep.hr': 'HR',
+  'dep.events': 'Events', 'dep.other': 'Other',
+  'role.customer': 'Customer', 'role.prospect': 'Prospect', 'role.journalist': 'Journalist', 'role.supplier': 'Supplier',
+  'role.employee': 'Employee', 'role.creator': 'Creator', 'role.expert': 'Expert', 'role.advocate': 'Advocate',
+  'kind.interaction': '{touchpoint} · {department}', 'kind.checkin': 'Checked in at an event', 'kind.checkin.walkin': 'Walk-in at an event',
+  'kind.collaboration': 'Collaboration ({type})', 'kind.content': 'Content on {platform}', 'kind.other': '{kind}',
+  'by': 'by {name}',
+  'err.network': 'The server cannot be reached. Your work is kept on this device and will be sent later.',
+  'err.unauthorized': 'This device is no longer allowed to sync (the token was revoked or is wrong). Ask your administrator for a new one.',
+  'err.not_signed_in': 'Please sign in first.',
+  'err.invalid_argument': 'Please check the form: {message}',
+  'err.not_found': 'Not found.',
+  'err.forbidden': 'You are not allowed to do this here.',
+  'err.rate_limited': 'The server is busy; the app will try again shortly.',
+  'err.other': 'Something went wrong: {message}',
+  'err.nohost': 'The app could not start its local database: {message}',
+  'err.blocked': 'Liaison is open in another tab of this browser. Close it (or use that tab) to continue here.',
+  'signout.confirm': 'Sign out? Changes not yet sent ({n}) and everything stored on this device will be deleted.',
+};
+
+const fr = {
+  'app.name': 'Liaison',
+  'nav.search': 'Rechercher', 'nav.new': 'Nouvel influenceur', 'nav.events': 'Événements',
+  'nav.signout': 'Se déconnecter', 'nav.skip': 'Aller au contenu', 'lang.label': 'Langue',
+  'signin.title': 'Connecter cet appareil',
+  'signin.intro': 'Collez le jeton d’appareil donné par votre administrateur, ou ouvrez le lien de connexion qu’il vous a envoyé.',
+  'signin.token': 'Jeton d’appareil', 'signin.submit': 'Se connecter', 'signin.busy': 'Vérification du jeton…',
+  'signin.bad': 'Ce n’est pas un jeton d’appareil (il commence par lsn_).',
+  'sync.pending': '{n} modifications en attente d’envoi', 'sync.pending1': '1 modification en attente d’envoi',
+  'sync.nothing': 'Tout est envoyé', 'sync.last': 'Dernière synchro {when}', 'sync.never': 'Pas encore synchronisé',
+  'sync.now': 'Synchroniser', 'sync.running': 'Synchronisation…', 'sync.offline': 'Hors ligne — votre travail reste sur cet appareil',
+  'sync.received': '{n} reçues',
+  'search.title': 'Trouver un influenceur', 'search.label': 'Nom, pseudo, e-mail ou téléphone',
+  'search.none': 'Personne pour « {q} ».', 'search.hint': 'Tapez au moins une lettre pour chercher.',
+  'search.new': 'Enregistrer un nouvel influenceur',
+  'card.back': 'Retour à la recherche', 'card.log': 'Noter un contact', 'card.missing': 'Cette personne n’est pas sur cet appareil (effacée, fusionnée, ou hors de votre périmètre).',
+  'card.tier': 'Niveau', 'card.status': 'Statut', 'card.consent': 'Consentement', 'card.owner': 'Responsable de la relation',
+  'card.email': 'E-mail', 'card.phone': 'Téléphone', 'card.country': 'Pays', 'card.roles': 'Rôles',
+  'card.handles': 'Comptes', 'card.tags': 'Étiquettes', 'card.notes': 'Notes', 'card.nobody': 'aucun',
+  'card.pressure': '{n} contacts sur les {days} derniers jours (plafond {cap})', 'card.pressure.one': '1 contact sur les {days} derniers jours (plafond {cap})',
+  'card.paid': 'Collaborations rémunérées en cours', 'card.timeline': 'Historique', 'card.timeline.empty': 'Pas encore d’historique.',
+  'card.edit': 'Modifier la fiche', 'card.save': 'Enregistrer', 'card.saved': 'Enregistré.',
+  'card.addTag': 'Ajouter une étiquette', 'card.add': 'Ajouter', 'card.removeTag': 'Retirer l’étiquette {tag}',
+  'card.merged': 'Regroupe aussi {n} fiches fusionnées',
+  'audience': '{n} abonnés',
+  'card.warnings': 'Alertes', 'warn.do_not_contact': 'Ne pas contacter', 'warn.active_paid_collaboration': 'Collaboration rémunérée en cours — vérifiez avant toute offre',
+  'warn.contact_pressure': 'Beaucoup sollicité ces temps-ci — {n} contacts en {days} jours (plafond {cap})',
+  'warn.consent_missing': 'Aucun consentement enregistré',
+  'log.title': 'Noter un contact avec {name}', 'log.touchpoint': 'Comment', 'log.department': 'Service',
+  'log.summary': 'Note', 'log.tone': 'Ton', 'log.followup': 'Suite à donner', 'log.due': 'À faire avant le',
+  'log.save': 'Enregistrer le contact', 'log.cancel': 'Annuler', 'log.saved': 'Contact enregistré.',
+  'new.title': 'Enregistrer un nouvel influenceur', 'new.name': 'Nom complet', 'new.email': 'E-mail', 'new.phone': 'Téléphone',
+  'new.platform': 'Plateforme', 'new.handle': 'Pseudo', 'new.audience': 'Audience (abonnés)', 'new.tier': 'Niveau',
+  'new.create': 'Créer', 'new.createAnyway': 'Aucune de ces personnes — créer une nouvelle fiche',
+  'new.dups': 'Doublons possibles : est-ce l’une de ces personnes ?', 'new.open': 'Ouvrir cette fiche',
+  'new.created': 'Influenceur créé.', 'new.choose': '— choisir —',
+  'dup.handle': 'même pseudo', 'dup.email': 'même e-mail', 'dup.phone': 'même téléphone', 'dup.name': 'nom proche',
+  'events.title': 'Événements', 'events.none': 'Aucun événement sur cet appareil pour l’instant.', 'events.checked': '{n} présents',
+  'event.back': 'Tous les événements', 'event.count': 'présents', 'event.find': 'Enregistrer une arrivée',
+  'event.searchLabel': 'Nom, pseudo, e-mail ou téléphone de l’invité', 'event.checkin': 'Enregistrer l’arrivée',
+  'event.already': 'Déjà arrivé', 'event.walkin': 'Inscrire une personne non invitée', 'event.walkinSave': 'Inscrire et enregistrer l’arrivée',
+  'event.recent': 'Arrivées', 'event.undo': 'Annuler', 'event.undoLabel': 'Annuler l’arrivée de {name}',
+  'event.walkinBadge': 'sans invitation', 'event.done': 'Arrivée de {name} enregistrée.', 'event.undone': 'Arrivée annulée.',
+  'event.none': 'Personne n’est encore arrivé.', 'event.unknownGuest': 'Invité d’une autre boutique',
+  'tier.top': 'Influenceur majeur', 'tier.expert': 'Expert', 'tier.employee': 'Collaborateur', 'tier.advocate': 'Ambassadeur', 'tier.prospect': 'Prospect',
+  'status.active': 'Actif', 'status.do_not_contact': 'Ne pas contacter', 'status.inactive': 'Inactif',
+  'consent.unknown': 'Inconnu', 'consent.granted': 'Donné', 'consent.refused': 'Refusé', 'consent.withdrawn': 'Retiré',
+  'tone.positive': 'Positif', 'tone.neutral': 'Neutre', 'tone.negative': 'Négatif',
+  'tp.store': 'En boutique', 'tp.event': 'Événement', 'tp.email': 'E-mail', 'tp.social': 'Message social', 'tp.phone': 'Téléphone',
+  'tp.customer_service': 'Service client', 'tp.gifting': 'Cadeau', 'tp.loan': 'Prêt de produit',
+  'tp.paid_collaboration': 'Collaboration rémunérée', 'tp.meeting': 'Rendez-vous', 'tp.other': 'Autre',
+  'dep.pr': 'Relations presse', 'dep.social': 'Réseaux sociaux', 'dep.marketing': 'Marketing', 'dep.retail': 'Boutiques',
+  'dep.customer_service': 'Service client', 'dep.legal': 'Juridique', 'dep.procurement': 'Achats', 'dep.hr': 'RH',
+  'dep.events': 'Événements', 'dep.other': 'Autre',
+  'role.customer': 'Client', 'role.prospect': 'Prospect', 'role.journalist': 'Journaliste', 'role.supplier': 'Fournisseur',
+  'role.employee': 'Collaborateur', 'role.creator': 'Créateur', 'role.expert': 'Expert', 'role.advocate': 'Ambassadeur',
+  'kind.interaction': '{touchpoint} · {department}', 'kind.checkin': 'Présent à un événement', 'kind.checkin.walkin': 'Venu sans invitation à un événement',
+  'kind.collaboration': 'Collaboration ({type})', 'kind.content': 'Publication sur {platform}', 'kind.other': '{kind}',
+  'by': 'par {name}',
+  'err.network': 'Le serveur est injoignable. Votre travail reste sur cet appareil et sera envoyé plus tard.',
+  'err.unauthorized': 'Cet appareil n’a plus le droit de se synchroniser (jeton révoqué ou erroné). Demandez-en un nouveau à votre administrateur.',
+  'err.not_signed_in': 'Connectez-vous d’abord.',
+  'err.invalid_argument': 'Vérifiez le formulaire : {message}',
+  'err.not_found': 'Introuvable.',
+  'err.forbidden': 'Vous n’avez pas le droit de faire cela ici.',
+  'err.rate_limited': 'Le serveur est occupé ; l’application réessaiera bientôt.',
+  'err.other': 'Un problème est survenu : {message}',
+  'err.nohost': 'L’application n’a pas pu ouvrir sa base locale : {message}',
+  'err.blocked': 'Liaison est ouvert dans un autre onglet de ce navigateur. Fermez-le (ou utilisez cet onglet) pour continuer ici.',
+  'signout.confirm': 'Se déconnecter ? Les modifications pas encore envoyées ({n}) et tout ce qui est stocké sur cet appareil seront supprimés.',
+};
+
+const words = { en, fr };
+let lang = pickInitial();
+
+function pickInitial() {
+  let saved = null;
+  try { saved = localStorage.getItem(STORE_KEY); } catch { /* storage refused: use the browser's */ }
+  if (LANGS.includes(saved)) return saved;
+  for (const l of navigator.languages || [navigator.language || 'en']) {
+    const base = String(l).toLowerCase().split('-')[0];
+    if (LANGS.includes(base)) return base;
+  }
+  return 'en';
+}
+
+export const languages = LANGS;
+export function currentLang() { return lang; }
+export function setLang(next) {
+  if (!LANGS.includes(next)) return;
+  lang = next;
+  try { localStorage.setItem(STORE_KEY, next); } catch { /* not remembered, still switched */ }
+  document.documentElement.lang = next;
+}
+
+// The text for `key` with {placeholders} filled in; the key itself if it is unknown.
+// A key with a ".one" variant uses it when params.n is 1 ("1 contact", not "1 contacts").
+export function t(key, params = {}) {
+  if (params.n === 1 || params.n === '1') {
+    const one = words[lang][`${key}.one`];
+    if (one) key = `${key}.one`;
+  }
+  const s = words[lang][key] ?? en[key] ?? key;
+  return s.replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m));
+}
+// A label for an enum value (`tier`, `status`, …): the translation, else the raw value.
+export function label(prefix, value) {
+  const key = `${prefix}.${value}`;
+  return (words[lang][key] ?? en[key]) ? t(key) : String(value);
+}
+
+const fmtCache = new Map();
+function fmt(kind, opts) {
+  const k = `${lang}|${kind}|${JSON.stringify(opts)}`;
+  if (!fmtCache.has(k)) fmtCache.set(k, kind === 'n' ? new Intl.NumberFormat(lang, opts) : new Intl.DateTimeFormat(lang, opts));
+  return fmtCache.get(k);
+}
+export function formatNumber(n, compact = false) {
+  return fmt('n', compact ? { notation: 'compact', maximumFractionDigits: 1 } : {}).format(n);
+}
+export function formatDateTime(ms) {
+  return fmt('d', { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(ms));
+}
+export function formatDate(isoOrMs) {
+  const d = typeof isoOrMs === 'number' ? new Date(isoOrMs) : new Date(`${isoOrMs}T12:00:00`);
+  return Number.isNaN(d.getTime()) ? String(isoOrMs) : fmt('d', { dateStyle: 'medium' }).format(d);
+}
+// The time alone for today, the date and time otherwise.
+export function formatTime(ms) {
+  const d = new Date(ms);
+  if (d.toDateString() !== new Date().toDateString()) return formatDateTime(ms);
+  return fmt('d', { timeStyle: 'short' }).format(d);
+}
+// "5 minutes ago" style, falling back to the date and time after a day.
+export function formatAgo(ms, now = Date.now()) {
+  const s = Math.round((ms - now) / 1000);
+  if (Math.abs(s) >= 86400) return formatDateTime(ms);
+  const rtf = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
+  if (Math.abs(s) < 60) return rtf.format(s, 'second');
+  if (Math.abs(s) < 3600) return rtf.format(Math.round(s / 60), 'minute');
+  return rtf.format(Math.round(s / 3600), 'hour');
+}
+
+document.documentElement.lang = lang;

@@ -1,0 +1,113 @@
+// The form that registers a person (the "new influencer" screen and event walk-ins).
+// While the person types, likely duplicates (same handle, e-mail, phone, similar name) are
+// looked up and offered; pressing create with duplicates on screen asks once more, so
+// nobody creates a second record without seeing the first.
+import { h, fill, field, select, debounce } from './dom.js';
+import { t, label } from './i18n.js';
+import { personSummary } from './people.js';
+
+const PLATFORMS = ['instagram', 'tiktok', 'youtube', 'x', 'facebook', 'linkedin', 'twitch', 'pinterest', 'snapchat', 'threads', 'bluesky', 'blog', 'podcast', 'press', 'other'];
+const TIERS = ['top', 'expert', 'employee', 'advocate', 'prospect'];
+
+// Options:
+//   submitLabel       text of the create button
+//   scopeFields()     fields that attach the person to a place ({store, region, brand})
+//   pickLabel, onPick(dup)   the action offered on each duplicate
+//   onCreated(id, name)      after a successful create
+export function personForm(app, opts) {
+  const name = h('input', { type: 'text', name: 'name', required: true, maxlength: '200', autocomplete: 'off' });
+  const email = h('input', { type: 'email', name: 'email', maxlength: '254', autocomplete: 'off' });
+  const phone = h('input', { type: 'tel', name: 'phone', maxlength: '40', autocomplete: 'off' });
+  const platform = select(PLATFORMS, (v) => v, 'instagram');
+  const handle = h('input', { type: 'text', name: 'handle', maxlength: '100', autocomplete: 'off', spellcheck: 'false' });
+  const audience = h('input', { type: 'number', name: 'audience', min: '0', step: '1', inputmode: 'numeric' });
+  const tier = select(TIERS, (v) => label('tier', v), '', t('new.choose'));
+  const dupBox = h('div', { 'aria-live': 'polite', 'data-testid': 'duplicates' });
+  const msg = h('div', { role: 'alert' });
+  const create = h('button', { type: 'submit' }, opts.submitLabel);
+  let dups = [];
+  let confirmed = false;
+
+  function handleValue() {
+    const hv = handle.value.trim().replace(/^@/, '');
+    return hv ? `${platform.value}:${hv}:${Math.max(0, Math.floor(Number(audience.value) || 0))}` : null;
+  }
+
+  function probe() {
+    const q = {};
+    if (name.value.trim()) q.name = name.value.trim();
+    if (email.value.trim()) q.email = email.value.trim();
+    if (phone.value.trim()) q.phone = phone.value.trim();
+    const hv = handleValue();
+    if (hv) q.handles = [hv];
+    return q;
+  }
+
+  async function checkDuplicates() {
+    const q = probe();
+    if (!Object.keys(q).length) { dups = []; renderDups(); return dups; }
+    const r = await app.call('duplicates', q);
+    dups = r.ok ? r.value : [];
+    renderDups();
+    return dups;
+  }
+
+  function renderDups() {
+    if (!dups.length) { fill(dupBox); confirmed = false; create.textContent = opts.submitLabel; return; }
+    fill(dupBox, h('h2', {}, t('new.dups')),
+      h('ul', { class: 'results' }, dups.map((d) => h('li', {}, h('div', { class: 'item' },
+        personSummary(d),
+        h('span', { class: 'meta' }, (d.reasons || []).map((x) => t(`dup.${x}`)).join(', ')),
+        h('button', { type: 'button', class: 'secondary push', onclick: () => opts.onPick(d) }, opts.pickLabel))))));
+    create.textContent = t('new.createAnyway');
+  }
+
+  const later = debounce(checkDuplicates, 250);
+  for (const el of [name, email, phone, handle]) el.addEventListener('input', () => { confirmed = false; later(); });
+  platform.addEventListener('change', later);
+
+  async function submit(e) {
+    e.preventDefault();
+    msg.className = ''; msg.textContent = '';
+    if (!name.value.trim()) { msg.className = 'error'; msg.textContent = t('err.invalid_argument', { message: t('new.name') }); name.focus(); return; }
+    if (!confirmed) {
+      const found = await checkDuplicates();
+      if (found.length) { confirmed = true; dupBox.querySelector('button')?.focus(); return; }
+    }
+    const doc = { name: name.value.trim(), ...opts.scopeFields() };
+    if (email.value.trim()) doc.email = email.value.trim();
+    if (phone.value.trim()) doc.phone = phone.value.trim();
+    if (tier.value) doc.tier = tier.value;
+    const hv = handleValue();
+    if (hv) doc.handles = [hv];
+    create.disabled = true;
+    const r = await app.call('createInfluencer', doc);
+    create.disabled = false;
+    if (!r.ok) { msg.className = 'error'; msg.textContent = app.errorText(r); return; }
+    const created = doc.name;
+    for (const el of [name, email, phone, handle, audience]) el.value = '';
+    tier.value = '';
+    dups = []; renderDups();
+    await opts.onCreated(r.value.id, created);
+  }
+
+  const el = h('form', { onsubmit: submit, 'data-testid': 'person-form' },
+    field(t('new.name'), name),
+    h('div', { class: 'row' }, field(t('new.email'), email), field(t('new.phone'), phone)),
+    h('div', { class: 'row' }, field(t('new.platform'), platform), field(t('new.handle'), handle), field(t('new.audience'), audience)),
+    field(t('new.tier'), tier),
+    dupBox, msg,
+    h('div', { class: 'actions' }, create));
+  return { el, focus: () => name.focus() };
+}
+
+// Fields that attach a person made on this device to its place: the signed-in user's first
+// store (or region) when the scope names one; nothing for a global scope.
+export function userScopeFields(app) {
+  const scope = (app.status && app.status.user && app.status.user.scope) || {};
+  const out = {};
+  if (scope.stores && scope.stores.length) out.store = scope.stores[0];
+  if (scope.regions && scope.regions.length) out.region = scope.regions[0];
+  if (scope.brands && scope.brands.length) out.brand = scope.brands[0];
+  return out;
+}

@@ -1,0 +1,174 @@
+// The influencer card: who they are, warnings first, the relationship owner, contact
+// pressure, active paid collaborations, tags and details that can be edited, the timeline
+// across departments, and the way to log a contact.
+import { h, fill, field, select, uid } from './dom.js';
+import { t, label, formatDateTime, formatDate, formatNumber } from './i18n.js';
+import { handleText } from './people.js';
+
+const TIERS = ['top', 'expert', 'employee', 'advocate', 'prospect'];
+const STATUSES = ['active', 'do_not_contact', 'inactive'];
+const CONSENTS = ['unknown', 'granted', 'refused', 'withdrawn'];
+const ROLES = ['customer', 'prospect', 'journalist', 'supplier', 'employee', 'creator', 'expert', 'advocate'];
+
+function warningItem(w, card) {
+  const params = { n: card.contacts_recent, days: card.contact_window_days, cap: card.contact_cap };
+  const severe = w === 'do_not_contact' || w === 'active_paid_collaboration';
+  return h('li', { class: severe ? 'bad' : 'warn', 'data-warning': w }, t(`warn.${w}`, params));
+}
+
+function facts(pairs) {
+  return h('dl', { class: 'facts' }, pairs.filter(([, v]) => v !== null && v !== undefined && v !== '')
+    .map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+}
+
+function timelineItem({ at, entry }) {
+  let what;
+  const lines = [];
+  switch (entry.kind) {
+    case 'interaction':
+      what = t('kind.interaction', { touchpoint: label('tp', entry.touchpoint), department: label('dep', entry.department) });
+      if (entry.summary) lines.push(h('div', { class: 'text' }, entry.summary));
+      if (entry.follow_up) lines.push(h('div', {}, `${t('log.followup')}: ${entry.follow_up}`,
+        entry.follow_up_due ? ` (${formatDate(entry.follow_up_due)})` : ''));
+      break;
+    case 'checkin':
+      what = t(entry.walk_in ? 'kind.checkin.walkin' : 'kind.checkin');
+      if (entry.note) lines.push(h('div', { class: 'text' }, entry.note));
+      break;
+    case 'collaboration':
+      what = t('kind.collaboration', { type: entry.type || '' });
+      if (entry.deliverables) lines.push(h('div', { class: 'text' }, entry.deliverables));
+      break;
+    case 'content':
+      what = t('kind.content', { platform: entry.platform || '' });
+      if (entry.url) lines.push(h('div', { class: 'text' }, entry.url));  // shown, never made a link
+      break;
+    default:
+      what = t('kind.other', { kind: entry.kind });
+  }
+  return h('li', { 'data-kind': entry.kind },
+    h('div', { class: 'when' }, formatDateTime(at)),
+    h('div', { class: 'what' }, what, entry.tone ? [' ', h('span', { class: 'badge' }, label('tone', entry.tone))] : null),
+    lines);
+}
+
+export function cardView(app, route) {
+  const id = route.id;
+  const body = h('div', { 'data-testid': 'card' });
+  const editor = h('div');
+  let card = null;
+  let shownJson = '';
+
+  async function load() {
+    const r = await app.call('card', { id });
+    if (!r.ok) { fill(body, h('p', { class: 'error', role: 'alert' }, r.code === 'not_found' ? t('card.missing') : app.errorText(r))); return; }
+    if (r.value === null || r.value === undefined) { card = null; fill(body, h('h1', { tabindex: '-1' }, '—'), h('p', { class: 'error', role: 'alert' }, t('card.missing'))); fill(editor); return; }
+    const json = JSON.stringify(r.value);
+    if (json === shownJson) return;  // nothing new: keep the screen (and the focus) as it is
+    shownJson = json;
+    card = r.value;
+    const wasFocus = document.activeElement && body.contains(document.activeElement) ? document.activeElement.dataset.focusKey : null;
+    renderBody();
+    if (wasFocus) { const again = body.querySelector(`[data-focus-key="${CSS.escape(wasFocus)}"]`); if (again) again.focus(); }
+  }
+
+  function renderBody() {
+    const p = card.influencer;
+    const handles = (p.handles || []).map((s) => h('li', {}, handleText(s)));
+    const tags = (p.tags || []).map((tag) => h('li', {}, tag,
+      h('button', { type: 'button', 'aria-label': t('card.removeTag', { tag }), 'data-focus-key': `rm-${tag}`, onclick: () => editSet('removeFromSet', 'tags', tag) }, '×')));
+    fill(body,
+      h('p', {}, h('a', { href: '#/search' }, `← ${t('card.back')}`)),
+      h('h1', { 'data-testid': 'card-name' }, p.name),
+      card.warnings && card.warnings.length ? h('ul', { class: 'warnings', 'aria-label': t('card.warnings') }, card.warnings.map((w) => warningItem(w, card))) : null,
+      h('div', { class: 'actions' },
+        h('a', { class: 'button', href: `#/card/${encodeURIComponent(p.id)}/log` }, t('card.log')),
+        h('button', { type: 'button', class: 'secondary', 'aria-expanded': editor.hasChildNodes() ? 'true' : 'false', onclick: toggleEditor }, t('card.edit'))),
+      editor,
+      facts([
+        [t('card.tier'), p.tier ? label('tier', p.tier) : null],
+        [t('card.status'), p.status ? label('status', p.status) : null],
+        [t('card.consent'), label('consent', p.consent || 'unknown')],
+        [t('card.owner'), card.owner ? card.owner.name : t('card.nobody')],
+        [t('card.email'), p.email],
+        [t('card.phone'), p.phone],
+        [t('card.country'), p.country],
+        [t('card.roles'), (p.roles || []).map((r) => label('role', r)).join(', ')],
+        ['', t('card.pressure', { n: formatNumber(card.contacts_recent), days: card.contact_window_days, cap: card.contact_cap })],
+      ]),
+      handles.length ? [h('h2', {}, t('card.handles')), h('ul', { class: 'chips' }, handles)] : null,
+      h('h2', {}, t('card.tags')),
+      h('ul', { class: 'chips', 'data-testid': 'tags' }, tags),
+      card.merged_ids && card.merged_ids.length ? h('p', { class: 'hint' }, t('card.merged', { n: card.merged_ids.length })) : null,
+      card.active_paid && card.active_paid.length ? [h('h2', {}, t('card.paid')), h('ul', {}, card.active_paid.map((c) =>
+        h('li', {}, [c.type, c.status, c.starts && formatDate(c.starts), c.ends && formatDate(c.ends), c.intermediary].filter(Boolean).join(' · '))))] : null,
+      p.notes ? [h('h2', {}, t('card.notes')), h('p', { class: 'text', 'data-testid': 'notes' }, p.notes)] : null,
+      h('h2', {}, t('card.timeline')),
+      card.timeline && card.timeline.length ? h('ol', { class: 'timeline', 'data-testid': 'timeline' }, card.timeline.map(timelineItem))
+        : h('p', { class: 'empty' }, t('card.timeline.empty')));
+    body.insertBefore(tagAdder, body.querySelector('[data-testid="tags"]').nextSibling);
+  }
+
+  async function editSet(method, set, elem) {
+    const r = await app.call(method, { kind: 'influencer', id: card.influencer.id, set, elem });
+    if (!r.ok) app.toast(app.errorText(r));
+    await load();
+  }
+
+  const tagInput = h('input', { type: 'text', name: 'tag', autocomplete: 'off', maxlength: '64' });
+  const tagAdder = h('form', { class: 'inline-add', onsubmit: async (e) => {
+    e.preventDefault();
+    const v = tagInput.value.trim();
+    if (!v) return;
+    await editSet('addToSet', 'tags', v);
+    tagInput.value = '';
+    tagInput.focus();
+  } }, field(t('card.addTag'), tagInput), h('button', { type: 'submit', class: 'secondary' }, t('card.add')));
+
+  function toggleEditor() {
+    if (editor.hasChildNodes()) { fill(editor); renderBody(); return; }
+    if (!card) return;
+    const p = card.influencer;
+    const tier = select(TIERS, (v) => label('tier', v), p.tier, t('new.choose'));
+    const status = select(STATUSES, (v) => label('status', v), p.status, t('new.choose'));
+    const consent = select(CONSENTS, (v) => label('consent', v), p.consent, t('new.choose'));
+    const notes = h('textarea', { name: 'notes', maxlength: '4000' });
+    notes.value = p.notes || '';
+    const roleBoxes = ROLES.map((r) => h('label', {}, h('input', { type: 'checkbox', value: r, checked: (p.roles || []).includes(r) }), label('role', r)));
+    const msg = h('div', { role: 'alert' });
+    const form = h('form', { 'aria-label': t('card.edit'), onsubmit: async (e) => {
+      e.preventDefault();
+      const fields = {};
+      const put = (name, v) => { if ((p[name] || '') !== v) fields[name] = v === '' ? null : v; };
+      put('tier', tier.value); put('status', status.value); put('consent', consent.value); put('notes', notes.value);
+      if (Object.keys(fields).length) {
+        const r = await app.call('updateInfluencer', { id: p.id, fields });
+        if (!r.ok) { msg.className = 'error'; msg.textContent = app.errorText(r); return; }
+      }
+      for (const box of roleBoxes.map((l) => l.querySelector('input'))) {
+        const had = (p.roles || []).includes(box.value);
+        if (box.checked !== had) {
+          const r = await app.call(box.checked ? 'addToSet' : 'removeFromSet', { kind: 'influencer', id: p.id, set: 'roles', elem: box.value });
+          if (!r.ok) { msg.className = 'error'; msg.textContent = app.errorText(r); return; }
+        }
+      }
+      fill(editor);
+      app.toast(t('card.saved'));
+      await load();
+    } },
+    h('h2', {}, t('card.edit')),
+    h('div', { class: 'row' }, field(t('card.tier'), tier), field(t('card.status'), status), field(t('card.consent'), consent)),
+    h('fieldset', {}, h('legend', {}, t('card.roles')), h('div', { class: 'choices' }, roleBoxes)),
+    field(t('card.notes'), notes), msg,
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('card.save')),
+      h('button', { type: 'button', class: 'secondary', onclick: () => { fill(editor); renderBody(); } }, t('log.cancel'))));
+    form.id = uid('edit');
+    fill(editor, form);
+    renderBody();
+    tier.focus();
+  }
+
+  load();
+  const el = h('section', {}, body);
+  return { el, refresh: load };
+}

@@ -1,0 +1,125 @@
+// Event mode: pick an event, then check guests in by search, register walk-ins, watch the
+// count, and undo a mistaken check-in.
+import { h, fill, field, debounce } from './dom.js';
+import { t, formatDateTime, formatTime, formatNumber } from './i18n.js';
+import { personSummary, liveSearch } from './people.js';
+import { personForm } from './person-form.js';
+
+export function eventsView(app) {
+  const list = h('ul', { class: 'results', 'data-testid': 'events' });
+  async function load() {
+    const r = await app.call('events');
+    if (!r.ok) { fill(list, h('li', { class: 'error' }, app.errorText(r))); return; }
+    if (!r.value.length) { fill(list, h('li', { class: 'empty' }, t('events.none'))); return; }
+    fill(list, r.value.map((e) => h('li', {}, h('a', { class: 'item', href: `#/event/${encodeURIComponent(e.id)}` },
+      h('span', { class: 'name' }, e.name),
+      h('span', { class: 'meta' }, [e.starts ? formatDateTime(e.starts) : null, e.venue].filter(Boolean).join(' · ')),
+      h('span', { class: 'badge push' }, t('events.checked', { n: formatNumber(e.checked_in || 0) }))))));
+  }
+  load();
+  const el = h('section', { 'aria-labelledby': 'events-h' }, h('h1', { id: 'events-h' }, t('events.title')), list);
+  return { el, refresh: load };
+}
+
+export function eventView(app, route) {
+  const id = route.id;
+  let event = null;
+  let checkedIn = new Map();  // influencer id -> check-in entry
+  const title = h('h1', { id: 'event-h' }, '…');
+  const when = h('p', { class: 'meta' });
+  const count = h('div', { class: 'count', 'data-testid': 'checkin-count', 'aria-live': 'polite' }, '0');
+  const recent = h('ul', { class: 'results', 'data-testid': 'checkins', 'aria-label': t('event.recent') });
+  const found = h('ul', { class: 'results', 'data-testid': 'guest-results' });
+  const info = h('p', { class: 'empty', 'aria-live': 'polite' });
+  const q = h('input', { type: 'search', name: 'guest', autocomplete: 'off' });
+  let lastResults = null;
+
+  async function loadEvent() {
+    const r = await app.call('events');
+    if (!r.ok) { title.textContent = app.errorText(r); return; }
+    event = r.value.find((e) => e.id === id) || null;
+    title.textContent = event ? event.name : t('err.not_found');
+    when.textContent = event ? [event.starts ? formatDateTime(event.starts) : null, event.venue].filter(Boolean).join(' · ') : '';
+  }
+
+  async function loadCheckins() {
+    const r = await app.call('checkins', { event: id });
+    if (!r.ok) { fill(recent, h('li', { class: 'error' }, app.errorText(r))); return; }
+    const { count: n, entries } = r.value;
+    count.textContent = formatNumber(n);
+    count.dataset.count = String(n);
+    checkedIn = new Map(entries.map((e) => [e.influencer && e.influencer.id, e]));
+    if (!entries.length) fill(recent, h('li', { class: 'empty' }, t('event.none')));
+    else fill(recent, entries.map((e) => {
+      // A guest outside this device's scope is counted but not named here.
+      const who = (e.influencer && e.influencer.name) || t('event.unknownGuest');
+      return h('li', {}, h('div', { class: 'item' },
+        h('span', { class: e.influencer && e.influencer.name ? 'name' : 'meta' }, who),
+        e.walk_in ? h('span', { class: 'badge warn' }, t('event.walkinBadge')) : null,
+        h('span', { class: 'meta' }, formatTime(e.at)),
+        h('button', { type: 'button', class: 'danger push', 'aria-label': t('event.undoLabel', { name: who }), onclick: () => undo(e) }, t('event.undo'))));
+    }));
+    if (lastResults) showResults(lastResults.r, lastResults.text);
+  }
+
+  async function checkIn(influencer, name, walkIn) {
+    const args = { event: id, influencer };
+    if (walkIn) args.walk_in = true;
+    const r = await app.call('checkIn', args);
+    if (!r.ok) { app.toast(app.errorText(r)); return false; }
+    app.toast(t('event.done', { name }));
+    await loadCheckins();
+    return true;
+  }
+
+  async function undo(entry) {
+    const r = await app.call('undoCheckIn', { id: entry.id });
+    app.toast(r.ok ? t('event.undone') : app.errorText(r));
+    await loadCheckins();
+  }
+
+  function showResults(r, text) {
+    lastResults = r ? { r, text } : null;
+    found.dataset.query = text;
+    if (r === null) { fill(found); info.textContent = ''; return; }
+    if (!r.ok) { fill(found); info.textContent = app.errorText(r); return; }
+    info.textContent = r.value.length ? '' : t('search.none', { q: text });
+    fill(found, r.value.map((p) => {
+      const already = checkedIn.has(p.id);
+      return h('li', {}, h('div', { class: 'item' }, personSummary(p),
+        already ? h('span', { class: 'badge push' }, t('event.already'))
+          : h('button', { type: 'button', class: 'push', 'aria-label': `${t('event.checkin')}: ${p.name}`, onclick: async () => {
+            if (await checkIn(p.id, p.name, false)) { q.value = ''; showResults(null, ''); q.focus(); }
+          } }, t('event.checkin'))));
+    }));
+  }
+  const run = liveSearch(app, 10, showResults);
+  q.addEventListener('input', debounce(() => run(q.value), 120));
+
+  const walkin = personForm(app, {
+    submitLabel: t('event.walkinSave'),
+    scopeFields: () => {
+      const out = {};
+      for (const k of ['region', 'store', 'brand']) if (event && event[k]) out[k] = event[k];
+      return out;
+    },
+    pickLabel: t('event.checkin'),
+    onPick: (d) => checkIn(d.id, d.name, false),
+    onCreated: (newId, name) => checkIn(newId, name, true),
+  });
+
+  loadEvent();
+  loadCheckins();
+  const el = h('section', { 'aria-labelledby': 'event-h' },
+    h('p', {}, h('a', { href: '#/events' }, `← ${t('event.back')}`)),
+    title, when,
+    h('div', {}, count, h('div', { class: 'count-label' }, t('event.count'))),
+    h('div', { class: 'split' },
+      h('div', {},
+        h('h2', {}, t('event.find')),
+        h('form', { role: 'search', onsubmit: (e) => { e.preventDefault(); run(q.value); } }, field(t('event.searchLabel'), q)),
+        info, found,
+        h('details', { 'data-testid': 'walkin' }, h('summary', {}, h('strong', {}, t('event.walkin'))), walkin.el)),
+      h('div', {}, h('h2', {}, t('event.recent')), recent)));
+  return { el, refresh: () => { loadCheckins(); } };
+}

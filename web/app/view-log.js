@@ -1,0 +1,62 @@
+// Log a contact in a few taps: how (touchpoint), which department, a note, the tone, and a
+// follow-up. The department last used on this device is offered first.
+import { h, field, select, radios, radioValue } from './dom.js';
+import { t, label } from './i18n.js';
+
+const TOUCHPOINTS = ['store', 'event', 'email', 'social', 'phone', 'customer_service', 'gifting', 'loan', 'paid_collaboration', 'meeting', 'other'];
+const DEPARTMENTS = ['retail', 'pr', 'social', 'marketing', 'customer_service', 'events', 'legal', 'procurement', 'hr', 'other'];
+const TONES = ['positive', 'neutral', 'negative'];
+const DEPT_KEY = 'liaison.department';
+
+function rememberedDepartment(app) {
+  try {
+    const d = localStorage.getItem(DEPT_KEY);
+    if (DEPARTMENTS.includes(d)) return d;
+  } catch { /* storage refused */ }
+  return app.status && app.status.user && app.status.user.role === 'field' ? 'events' : 'retail';
+}
+
+export function logView(app, route) {
+  const id = route.id;
+  const title = h('h1', { id: 'log-h' }, t('log.title', { name: '…' }));
+  app.call('card', { id }).then((r) => { if (r.ok && r.value) title.textContent = t('log.title', { name: r.value.influencer.name }); });
+
+  const isField = app.status && app.status.user && app.status.user.role === 'field';
+  const touch = radios('touchpoint', t('log.touchpoint'), TOUCHPOINTS.slice(0, 8), (v) => label('tp', v), isField ? 'event' : 'store');
+  const dept = select(DEPARTMENTS, (v) => label('dep', v), rememberedDepartment(app));
+  const summary = h('textarea', { name: 'summary', maxlength: '2000' });
+  const tone = radios('tone', t('log.tone'), TONES, (v) => label('tone', v), 'neutral');
+  const follow = h('input', { type: 'text', name: 'follow_up', maxlength: '500' });
+  const due = h('input', { type: 'date', name: 'follow_up_due' });
+  const msg = h('div', { role: 'alert' });
+  const save = h('button', { type: 'submit' }, t('log.save'));
+
+  async function submit(e) {
+    e.preventDefault();
+    const args = { influencer: id, touchpoint: radioValue(form, 'touchpoint'), department: dept.value };
+    if (summary.value.trim()) args.summary = summary.value;
+    const tn = radioValue(form, 'tone');
+    if (tn) args.tone = tn;
+    if (follow.value.trim()) args.follow_up = follow.value.trim();
+    if (due.value) args.follow_up_due = due.value;
+    save.disabled = true;
+    const r = await app.call('logContact', args);
+    save.disabled = false;
+    if (!r.ok) { msg.className = 'error'; msg.textContent = app.errorText(r); return; }
+    try { localStorage.setItem(DEPT_KEY, dept.value); } catch { /* not remembered */ }
+    app.toast(t('log.saved'));
+    app.navigate(`/card/${encodeURIComponent(id)}`);
+  }
+
+  const form = h('form', { onsubmit: submit, 'aria-labelledby': 'log-h' },
+    touch,
+    field(t('log.department'), dept),
+    field(t('log.summary'), summary),
+    tone,
+    h('div', { class: 'row' }, field(t('log.followup'), follow), field(t('log.due'), due)),
+    msg,
+    h('div', { class: 'actions' }, save, h('a', { class: 'button secondary', href: `#/card/${encodeURIComponent(id)}` }, t('log.cancel'))));
+  const el = h('section', {}, title, form);
+  setTimeout(() => { const first = form.querySelector('input[name="touchpoint"]:checked'); if (first) first.focus(); }, 0);
+  return { el };
+}

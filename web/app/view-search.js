@@ -1,0 +1,28 @@
+// Search as you type by name, handle, e-mail or phone; each result opens the card.
+import { h, fill, field, debounce } from './dom.js';
+import { t } from './i18n.js';
+import { personSummary, liveSearch } from './people.js';
+
+export function searchView(app) {
+  const input = h('input', { type: 'search', name: 'q', autocomplete: 'off', autofocus: true, value: app.lastQuery || '' });
+  const list = h('ul', { class: 'results', 'aria-label': t('search.title'), 'data-testid': 'search-results' });
+  const info = h('p', { class: 'empty', 'aria-live': 'polite' });
+
+  const run = liveSearch(app, 30, (r, text) => {
+    list.dataset.query = text;  // what the list shows results for (tests wait on it)
+    if (r === null) { fill(list); info.textContent = t('search.hint'); return; }
+    if (!r.ok) { fill(list); info.textContent = app.errorText(r); return; }
+    info.textContent = r.value.length ? '' : t('search.none', { q: text });
+    fill(list, r.value.map((p) => h('li', {}, h('a', { class: 'item', href: `#/card/${encodeURIComponent(p.id)}` }, personSummary(p)))));
+  });
+  const later = debounce(() => run(input.value), 120);
+  input.addEventListener('input', () => { app.lastQuery = input.value; later(); });
+  run(input.value);
+
+  const el = h('section', { 'aria-labelledby': 'search-h' },
+    h('h1', { id: 'search-h' }, t('search.title')),
+    h('form', { role: 'search', onsubmit: (e) => { e.preventDefault(); run(input.value); } }, field(t('search.label'), input)),
+    info, list,
+    h('div', { class: 'actions' }, h('a', { class: 'button secondary', href: '#/new' }, t('search.new'))));
+  return { el, refresh: () => run(input.value) };
+}

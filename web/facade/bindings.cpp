@@ -1,0 +1,113 @@
+// The embind glue: the façade's methods as a JavaScript class `Core`, bytes as Uint8Array.
+// Nothing here decides anything; every function only converts and forwards, and none lets a
+// C++ exception through (the façade guards its own calls; the conversions here cannot throw
+// past their try blocks).
+//
+//   const core = new Module.Core();
+//   JSON.parse(core.call('open', '{}'))            -> {ok, value:{replicaId, sqlite}}
+//   core.makePush(500, 2000)                       -> {ok, value:Uint8Array, ops} | {ok:false,…}
+//   JSON.parse(core.applyReply(uint8array))        -> {ok, value:{acknowledged, …}}
+//   core.dirtyChunks()                             -> {ok, value:{size, chunks:[{index, bytes}]}}
+//   Module.restoreChunk(path, index, uint8array) / Module.restoreSize(path, size) before open
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include "web/facade/chunk_vfs.hpp"
+#include "web/facade/facade.hpp"
+
+namespace liaison::web {
+namespace {
+
+using emscripten::val;
+
+// A copy of the bytes of a Uint8Array (or any array-like of bytes).
+std::string bytes_of(const val& array) {
+    std::string out(array["length"].as<std::size_t>(), '\0');
+    val view(emscripten::typed_memory_view(out.size(), reinterpret_cast<std::uint8_t*>(out.data())));
+    view.call<void>("set", array);
+    return out;
+}
+// A new Uint8Array holding a copy of `bytes` (a view of wasm memory would change under it).
+val uint8_copy(const std::string& bytes) {
+    val view(emscripten::typed_memory_view(bytes.size(), reinterpret_cast<const std::uint8_t*>(bytes.data())));
+    return val::global("Uint8Array").new_(view);
+}
+val error_val(const Status& s) { return val::global("JSON").call<val>("parse", error_envelope(s)); }
+val ok_val(val value) {
+    val out = val::object();
+    out.set("ok", true);
+    out.set("value", value);
+    return out;
+}
+bool is_bytes(const val& v) { return v.instanceof(val::global("Uint8Array")); }
+
+class Core {
+public:
+    std::string call(const std::string& method, const std::string& args) { return facade_.call(method, args); }
+
+    val makePush(int max_ops, int page_limit) {
+        if (max_ops < 1 || page_limit < 1) return error_val(Status::invalid("makePush: limits must be positive"));
+        auto p = facade_.make_push(std::size_t(max_ops), std::uint32_t(page_limit));
+        if (!p.envelope.empty()) return val::global("JSON").call<val>("parse", p.envelope);
+        val out = ok_val(uint8_copy(p.bytes));
+        out.set("ops", double(p.ops));
+        return out;
+    }
+    std::string applyReply(const val& bytes) {
+        if (!is_bytes(bytes)) return error_envelope(Status::invalid("applyReply: expected a Uint8Array"));
+        return facade_.apply_reply(bytes_of(bytes));
+    }
+    std::string applyReplyJson(const std::string& json) { return facade_.apply_reply_json(json); }
+    std::string requestJson(const val& bytes) {
+        if (!is_bytes(bytes)) return error_envelope(Status::invalid("requestJson: expected a Uint8Array"));
+        return facade_.request_json(bytes_of(bytes));
+    }
+    val dirtyChunks() {
+        if (!facade_.is_open()) return error_val(Status::storage("the local database is not open yet"));
+        auto d = take_dirty_chunks(facade_.path());
+        if (!d) return error_val(d.status());
+        val chunks = val::array();
+        for (const auto& c : d->chunks) {
+            val item = val::object();
+            item.set("index", c.index);
+            item.set("bytes", uint8_copy(c.bytes));
+            chunks.call<void>("push", item);
+        }
+        val value = val::object();
+        value.set("size", double(d->file_size));
+        value.set("chunks", chunks);
+        return ok_val(value);
+    }
+
+private:
+    Facade facade_;
+};
+
+val restore_chunk(const std::string& path, int index, const val& bytes) {
+    if (index < 0 || !is_bytes(bytes)) return error_val(Status::invalid("restoreChunk: expected an index and a Uint8Array"));
+    Status s = write_chunk(path, std::uint32_t(index), bytes_of(bytes));
+    return s ? ok_val(val::object()) : error_val(s);
+}
+val restore_size(const std::string& path, double size) {
+    if (!(size >= 0)) return error_val(Status::invalid("restoreSize: expected a size"));
+    Status s = set_file_size(path, std::uint64_t(size));
+    if (s) clear_dirty_chunks(path);
+    return s ? ok_val(val::object()) : error_val(s);
+}
+
+}  // namespace
+}  // namespace liaison::web
+
+EMSCRIPTEN_BINDINGS(liaison_core) {
+    using liaison::web::Core;
+    emscripten::class_<Core>("Core")
+        .constructor<>()
+        .function("call", &Core::call)
+        .function("makePush", &Core::makePush)
+        .function("applyReply", &Core::applyReply)
+        .function("applyReplyJson", &Core::applyReplyJson)
+        .function("requestJson", &Core::requestJson)
+        .function("dirtyChunks", &Core::dirtyChunks);
+    emscripten::function("restoreChunk", &liaison::web::restore_chunk);
+    emscripten::function("restoreSize", &liaison::web::restore_size);
+}

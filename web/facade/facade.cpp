@@ -1,0 +1,500 @@
+#include "web/facade/facade.hpp"
+
+#include <emscripten/emscripten.h>
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <exception>
+#include <unordered_set>
+
+#include "core/query/duplicates.hpp"
+#include "core/query/events.hpp"
+#include "core/query/queries.hpp"
+#include "core/query/view.hpp"
+#include "core/storage/sqlite.hpp"
+#include "core/util/json.hpp"
+#include "sync/codec.hpp"
+#include "sync/edit.hpp"
+#include "sync/merge.hpp"
+#include "web/facade/chunk_vfs.hpp"
+
+namespace liaison::web {
+
+using core::Id128;
+using core::Kind;
+using core::json_string;
+using Json = rapidjson::Value;
+
+namespace {
+EM_JS(double, js_date_now, (), { return Date.now(); });
+}  // namespace
+
+std::uint64_t BrowserTimeSource::now_ms() { return std::uint64_t(js_date_now()); }
+
+std::string ok_envelope(std::string_view value_json) {
+    std::string out = "{\"ok\":true,\"value\":";
+    out += value_json;
+    out += '}';
+    return out;
+}
+
+std::string error_envelope(const Status& s) {
+    const std::string& message = s.detail().empty() ? std::string(code_message(s.code())) : s.detail();
+    return "{\"ok\":false,\"code\":" + json_string(code_name(s.code())) +
+           ",\"message\":" + json_string(message) + "}";
+}
+
+namespace {
+
+// The default file of the worker's database (in MEMFS).
+constexpr const char* kDefaultPath = "/liaison.db";
+constexpr std::size_t kMaxSearchLimit = 200;
+constexpr std::int64_t kDefaultContactCap = 4;
+
+// Assigns the value of a Result expression to `lhs`, or returns its Status.
+#define FACADE_ASSIGN(lhs, expr)                     \
+    auto lhs##_r = (expr);                           \
+    if (!lhs##_r) return lhs##_r.status();           \
+    auto lhs = std::move(lhs##_r).value()
+
+std::string stringify(const Json& v) {
+    rapidjson::StringBuffer buf;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    v.Accept(w);
+    return std::string(buf.GetString(), buf.GetSize());
+}
+
+Result<std::optional<std::string>> opt_text(const Json& o, const char* key) {
+    auto it = o.FindMember(key);
+    if (it == o.MemberEnd() || it->value.IsNull()) return std::optional<std::string>{};
+    if (!it->value.IsString()) return Status::invalid(std::string(key) + ": expected text");
+    return std::optional<std::string>(std::string(it->value.GetString(), it->value.GetStringLength()));
+}
+Result<std::string> need_text(const Json& o, const char* key) {
+    FACADE_ASSIGN(v, opt_text(o, key));
+    if (!v) return Status(Code::kRequired, std::string(key) + ": required");
+    return *v;
+}
+Result<Id128> need_id(const Json& o, const char* key) {
+    FACADE_ASSIGN(text, need_text(o, key));
+    auto id = Id128::from_text(text);
+    if (!id) return Status(Code::kBadFormat, std::string(key) + ": \"" + text.substr(0, 40) + "\" is not an id");
+    return *id;
+}
+Result<std::optional<std::int64_t>> opt_int(const Json& o, const char* key) {
+    auto it = o.FindMember(key);
+    if (it == o.MemberEnd() || it->value.IsNull()) return std::optional<std::int64_t>{};
+    if (it->value.IsInt64()) return std::optional<std::int64_t>(it->value.GetInt64());
+    if (it->value.IsDouble() && it->value.GetDouble() == double(std::int64_t(it->value.GetDouble())))
+        return std::optional<std::int64_t>(std::int64_t(it->value.GetDouble()));
+    return Status::invalid(std::string(key) + ": expected a whole number");
+}
+Result<Kind> need_kind(const Json& o) {
+    FACADE_ASSIGN(name, need_text(o, "kind"));
+    auto k = core::kind_from_name(name);
+    if (!k) return Status(Code::kUnknownKind, "kind: \"" + name.substr(0, 40) + "\" is not a kind of record");
+    return *k;
+}
+// A list of strings, or nothing.
+Result<std::vector<std::string>> opt_texts(const Json& o, const char* key) {
+    std::vector<std::string> out;
+    auto it = o.FindMember(key);
+    if (it == o.MemberEnd() || it->value.IsNull()) return out;
+    if (!it->value.IsArray()) return Status::invalid(std::string(key) + ": expected a list of texts");
+    for (const auto& e : it->value.GetArray()) {
+        if (!e.IsString()) return Status::invalid(std::string(key) + ": expected a list of texts");
+        out.emplace_back(e.GetString(), e.GetStringLength());
+    }
+    return out;
+}
+
+// Copies `args` without `drop`, adding each default whose key is absent.
+std::string with_defaults(const Json& args, std::initializer_list<const char*> drop,
+                          const std::vector<std::pair<std::string, std::string>>& defaults) {
+    rapidjson::Document doc;
+    doc.SetObject();
+    auto& a = doc.GetAllocator();
+    for (const auto& m : args.GetObject()) {
+        std::string_view key(m.name.GetString(), m.name.GetStringLength());
+        if (std::any_of(drop.begin(), drop.end(), [&](const char* d) { return key == d; })) continue;
+        doc.AddMember(Json(m.name, a), Json(m.value, a), a);
+    }
+    for (const auto& [k, v] : defaults) {
+        if (doc.HasMember(k.c_str())) continue;
+        rapidjson::Document parsed(&a);
+        parsed.Parse(v.c_str(), v.size());
+        doc.AddMember(Json(k.c_str(), a), Json(parsed, a), a);
+    }
+    return stringify(doc);
+}
+
+}  // namespace
+
+// The JSON methods. Each returns the value's JSON or a Status.
+struct Methods {
+    using Fn = Result<std::string> (*)(Facade&, const Json&);
+
+    static sync::Replica& rep(Facade& f) { return *f.replica_; }
+    static core::Store& store(Facade& f) { return f.replica_->store(); }
+
+    // Validates every operation first, so that a bad field leaves nothing half-written, then
+    // stamps and submits them in order.
+    static Status submit_all(Facade& f, std::vector<sync::Op> ops) {
+        for (auto op : ops) {
+            op.id = core::Stamp{1, rep(f).id()};  // a placeholder: submit() stamps for real
+            LIAISON_TRY(sync::validate_op(op));
+        }
+        for (auto& op : ops) {
+            auto r = rep(f).submit(std::move(op));
+            if (!r) return r.status();
+        }
+        return Status::ok();
+    }
+
+    // Context fields as JSON defaults ("store":"01J…").
+    static std::vector<std::pair<std::string, std::string>> place_defaults(Facade& f, bool staff) {
+        std::vector<std::pair<std::string, std::string>> d;
+        auto add = [&](const char* key, const std::optional<std::string>& v) {
+            if (v) d.emplace_back(key, json_string(*v));
+        };
+        if (staff) add("staff", f.context_.staff);
+        add("store", f.context_.store);
+        add("region", f.context_.region);
+        add("brand", f.context_.brand);
+        return d;
+    }
+
+    static Id128 root(Facade& f, Kind kind, const Id128& id) {
+        return core::kind_def(kind).mergeable ? store(f).root_of(id) : id;
+    }
+
+    static Result<std::string> open(Facade& f, const Json& a) {
+        FACADE_ASSIGN(path, opt_text(a, "path"));
+        if (f.replica_) return Status(Code::kConflict, "the database is already open");
+        LIAISON_TRY(install_chunk_vfs());
+        f.path_ = path.value_or(kDefaultPath);
+        FACADE_ASSIGN(r, sync::Replica::open(f.path_, f.time_, *f.ids_));
+        f.replica_ = std::move(r);
+        return "{\"replicaId\":" + json_string(f.replica_->id().to_text()) +
+               ",\"sqlite\":" + json_string(core::Database::library_version()) + "}";
+    }
+    static Result<std::string> close(Facade& f, const Json&) {
+        f.replica_.reset();
+        return std::string("{}");
+    }
+    static Result<std::string> status(Facade& f, const Json&) {
+        return "{\"replicaId\":" + json_string(rep(f).id().to_text()) +
+               ",\"pending\":" + std::to_string(rep(f).pending()) +
+               ",\"cursor\":" + std::to_string(rep(f).cursor()) + "}";
+    }
+    static Result<std::string> context(Facade& f, const Json& a) {
+        DeviceContext c;
+        for (auto [key, field] : {std::pair{"staff", &c.staff}, {"store", &c.store}, {"region", &c.region},
+                                  {"brand", &c.brand}}) {
+            FACADE_ASSIGN(v, opt_text(a, key));
+            if (v && !Id128::from_text(*v)) return Status(Code::kBadFormat, std::string(key) + ": not an id");
+            *field = v;
+        }
+        f.context_ = c;
+        if (c.staff) rep(f).set_actor(*Id128::from_text(*c.staff));
+        return std::string("{}");
+    }
+    static Result<std::string> search(Facade& f, const Json& a) {
+        FACADE_ASSIGN(text, opt_text(a, "text"));
+        FACADE_ASSIGN(limit, opt_int(a, "limit"));
+        std::size_t n = std::size_t(std::clamp<std::int64_t>(limit.value_or(20), 1, kMaxSearchLimit));
+        FACADE_ASSIGN(hits, core::search_influencers(store(f), text.value_or(""), n));
+        std::vector<Id128> ids;
+        std::unordered_set<Id128, core::Id128Hash> seen;
+        for (const auto& h : hits)
+            if (seen.insert(store(f).root_of(h.id)).second) ids.push_back(store(f).root_of(h.id));
+        return core::entities_json(store(f), Kind::kInfluencer, ids);
+    }
+    static Result<std::string> card(Facade& f, const Json& a) {
+        FACADE_ASSIGN(id, need_id(a, "id"));
+        FACADE_ASSIGN(now, opt_int(a, "now"));
+        FACADE_ASSIGN(cap, opt_int(a, "cap"));
+        core::CardOptions o;
+        o.now_ms = now.value_or(std::int64_t(rep(f).clock().physical_ms()));
+        o.contact_cap = cap.value_or(kDefaultContactCap);
+        FACADE_ASSIGN(json, core::card_json(store(f), id, o));
+        if (!json) return Status::not_found("influencer " + id.to_text() + " is not in this device's record");
+        return *json;
+    }
+    static Result<std::string> log_contact(Facade& f, const Json& a) {
+        FACADE_ASSIGN(who, need_id(a, "influencer"));
+        auto defaults = place_defaults(f, true);
+        defaults.emplace_back("at", std::to_string(rep(f).clock().physical_ms()));
+        defaults.emplace_back("influencer", json_string(root(f, Kind::kInfluencer, who).to_text()));
+        std::string doc = with_defaults(a, {"influencer"}, defaults);
+        Id128 id = f.ids_->next_entity_id(rep(f).clock().physical_ms());
+        FACADE_ASSIGN(ops, sync::ops_from_json(Kind::kInteraction, id, sync::EditMode::kCreate, doc));
+        LIAISON_TRY(submit_all(f, std::move(ops)));
+        return "{\"id\":" + json_string(id.to_text()) + "}";
+    }
+    static Result<std::string> create_influencer(Facade& f, const Json& a) {
+        std::string doc = with_defaults(a, {}, place_defaults(f, false));
+        Id128 id = f.ids_->next_entity_id(rep(f).clock().physical_ms());
+        FACADE_ASSIGN(ops, sync::ops_from_json(Kind::kInfluencer, id, sync::EditMode::kCreate, doc));
+        LIAISON_TRY(submit_all(f, std::move(ops)));
+        return "{\"id\":" + json_string(id.to_text()) + "}";
+    }
+    // Any kind of record (events, campaigns …): the server decides who may.
+    static Result<std::string> create(Facade& f, const Json& a) {
+        FACADE_ASSIGN(kind, need_kind(a));
+        auto it = a.FindMember("fields");
+        if (it == a.MemberEnd() || !it->value.IsObject()) return Status(Code::kRequired, "fields: required (an object)");
+        Id128 id = f.ids_->next_entity_id(rep(f).clock().physical_ms());
+        FACADE_ASSIGN(ops, sync::ops_from_json(kind, id, sync::EditMode::kCreate, stringify(it->value)));
+        LIAISON_TRY(submit_all(f, std::move(ops)));
+        return "{\"id\":" + json_string(id.to_text()) + "}";
+    }
+    static Result<std::string> update_influencer(Facade& f, const Json& a) {
+        FACADE_ASSIGN(id, need_id(a, "id"));
+        auto it = a.FindMember("fields");
+        if (it == a.MemberEnd() || !it->value.IsObject()) return Status(Code::kRequired, "fields: required (an object)");
+        Id128 target = root(f, Kind::kInfluencer, id);
+        FACADE_ASSIGN(row, core::get_entity(store(f), Kind::kInfluencer, target));
+        if (!row) return Status::not_found("influencer " + id.to_text() + " is not in this device's record");
+        FACADE_ASSIGN(ops, sync::ops_from_json(Kind::kInfluencer, target, sync::EditMode::kUpdate,
+                                               stringify(it->value)));
+        LIAISON_TRY(submit_all(f, std::move(ops)));
+        return std::string("{}");
+    }
+    static Result<std::string> add_to_set(Facade& f, const Json& a) { return set_edit(f, a, true); }
+    static Result<std::string> remove_from_set(Facade& f, const Json& a) { return set_edit(f, a, false); }
+    static Result<std::string> set_edit(Facade& f, const Json& a, bool add) {
+        FACADE_ASSIGN(kind, need_kind(a));
+        FACADE_ASSIGN(id, need_id(a, "id"));
+        FACADE_ASSIGN(set, need_text(a, "set"));
+        FACADE_ASSIGN(elem, need_text(a, "elem"));
+        Id128 target = root(f, kind, id);
+        LIAISON_TRY(add ? rep(f).add(kind, target, set, elem) : rep(f).remove(kind, target, set, elem));
+        return std::string("{}");
+    }
+    static Result<std::string> duplicates(Facade& f, const Json& a) {
+        core::DuplicateQuery q;
+        FACADE_ASSIGN(name, opt_text(a, "name"));
+        FACADE_ASSIGN(email, opt_text(a, "email"));
+        FACADE_ASSIGN(phone, opt_text(a, "phone"));
+        FACADE_ASSIGN(handles, opt_texts(a, "handles"));
+        q.name = name;
+        q.email = email;
+        q.phone = phone;
+        q.handles = handles;
+        FACADE_ASSIGN(hits, core::find_duplicates(store(f), q));
+        std::string out = "[";
+        for (const auto& h : hits) {
+            if (out.size() > 1) out += ',';
+            out += "{\"id\":" + json_string(h.id.to_text()) + ",\"name\":" + json_string(h.name) +
+                   ",\"reasons\":" + core::json_string_array(h.reasons) + "}";
+        }
+        return out + "]";
+    }
+    static Result<std::string> events(Facade& f, const Json&) {
+        FACADE_ASSIGN(list, core::list_events(store(f)));
+        std::string out = "[";
+        for (const auto& e : list) {
+            FACADE_ASSIGN(dots, store(f).load_dots(e.row.id));
+            std::string obj = core::row_json(e.row, dots);
+            obj.pop_back();  // the closing brace
+            if (out.size() > 1) out += ',';
+            out += obj + ",\"checked_in\":" + std::to_string(e.checked_in) + "}";
+        }
+        return out + "]";
+    }
+    static Result<std::string> checkins(Facade& f, const Json& a) {
+        FACADE_ASSIGN(event, need_id(a, "event"));
+        FACADE_ASSIGN(limit, opt_int(a, "limit"));
+        FACADE_ASSIGN(count, core::checkin_count(store(f), event));
+        FACADE_ASSIGN(list, core::event_checkins(store(f), event,
+                                                 std::size_t(std::clamp<std::int64_t>(limit.value_or(1000), 1, 100000))));
+        std::string out = "{\"count\":" + std::to_string(count) + ",\"entries\":[";
+        bool first = true;
+        for (const auto& e : list) {
+            if (!first) out += ',';
+            first = false;
+            out += "{\"id\":" + json_string(e.id.to_text()) + ",\"at\":" + std::to_string(e.at) +
+                   ",\"walk_in\":" + (e.walk_in ? "true" : "false") + ",\"influencer\":{\"id\":" +
+                   json_string(e.influencer.to_text());
+            // No name for a guest this device does not see (another store's influencer).
+            if (!e.influencer_name.empty()) out += ",\"name\":" + json_string(e.influencer_name);
+            out += "}}";
+        }
+        return out + "]}";
+    }
+    static Result<std::string> check_in(Facade& f, const Json& a) {
+        FACADE_ASSIGN(event, need_id(a, "event"));
+        FACADE_ASSIGN(who, need_id(a, "influencer"));
+        FACADE_ASSIGN(ev, core::get_entity(store(f), Kind::kEvent, event));
+        if (!ev) return Status::not_found("event " + event.to_text() + " is not in this device's record");
+        FACADE_ASSIGN(person, core::get_entity(store(f), Kind::kInfluencer, who));
+        if (!person) return Status::not_found("influencer " + who.to_text() + " is not in this device's record");
+        FACADE_ASSIGN(existing, core::find_checkin(store(f), event, person->id));
+        if (existing) return "{\"id\":" + json_string(existing->to_text()) + ",\"already\":true}";
+        // The same known guest checked in on two devices gets one id (they merge); after an
+        // undo the old id is a tombstone, which wins, so a new check-in takes a fresh id.
+        Id128 id = Id128::derive("checkin", event, person->id);
+        FACADE_ASSIGN(old, store(f).load_row(Kind::kCheckin, id));
+        if (old) id = f.ids_->next_entity_id(rep(f).clock().physical_ms());
+        // The check-in belongs to the event's place; the device's place fills what the event lacks.
+        std::vector<std::pair<std::string, std::string>> defaults;
+        const auto& ek = core::kind_def(Kind::kEvent);
+        for (const char* key : {"store", "region", "brand"}) {
+            int i = ek.field_index(key);
+            if (const auto* v = std::get_if<std::string>(&ev->values[std::size_t(i)]))
+                defaults.emplace_back(key, json_string(*v));
+        }
+        for (auto& d : place_defaults(f, true)) defaults.push_back(d);
+        defaults.emplace_back("event", json_string(event.to_text()));
+        defaults.emplace_back("influencer", json_string(person->id.to_text()));
+        defaults.emplace_back("at", std::to_string(rep(f).clock().physical_ms()));
+        std::string doc = with_defaults(a, {"event", "influencer"}, defaults);
+        FACADE_ASSIGN(ops, sync::ops_from_json(Kind::kCheckin, id, sync::EditMode::kCreate, doc));
+        LIAISON_TRY(submit_all(f, std::move(ops)));
+        return "{\"id\":" + json_string(id.to_text()) + ",\"already\":false}";
+    }
+    static Result<std::string> undo_check_in(Facade& f, const Json& a) {
+        FACADE_ASSIGN(id, need_id(a, "id"));
+        FACADE_ASSIGN(row, core::get_entity(store(f), Kind::kCheckin, id));
+        if (!row) return Status::not_found("check-in " + id.to_text() + " is not in this device's record");
+        LIAISON_TRY(rep(f).remove_entry(Kind::kCheckin, id));
+        return std::string("{}");
+    }
+    static Result<std::string> erase(Facade& f, const Json& a) {
+        FACADE_ASSIGN(id, need_id(a, "id"));
+        LIAISON_TRY(rep(f).erase(Kind::kInfluencer, root(f, Kind::kInfluencer, id)));
+        return std::string("{}");
+    }
+    static Result<std::string> state_hash(Facade& f, const Json&) {
+        FACADE_ASSIGN(h, rep(f).state_hash());
+        return json_string(h);
+    }
+};
+
+namespace {
+
+struct MethodDef {
+    const char* name;
+    Methods::Fn fn;
+    bool needs_open;
+};
+
+const MethodDef kMethods[] = {
+    {"open", Methods::open, false},
+    {"close", Methods::close, false},
+    {"status", Methods::status, true},
+    {"context", Methods::context, true},
+    {"search", Methods::search, true},
+    {"card", Methods::card, true},
+    {"logContact", Methods::log_contact, true},
+    {"createInfluencer", Methods::create_influencer, true},
+    {"updateInfluencer", Methods::update_influencer, true},
+    {"create", Methods::create, true},
+    {"addToSet", Methods::add_to_set, true},
+    {"removeFromSet", Methods::remove_from_set, true},
+    {"duplicates", Methods::duplicates, true},
+    {"events", Methods::events, true},
+    {"checkins", Methods::checkins, true},
+    {"checkIn", Methods::check_in, true},
+    {"undoCheckIn", Methods::undo_check_in, true},
+    {"erase", Methods::erase, true},
+    {"stateHash", Methods::state_hash, true},
+};
+
+Status not_open() { return Status::storage("the local database is not open yet"); }
+
+// Runs `body`, turning anything thrown into an internal error envelope.
+template <typename F>
+auto guarded(F&& body) -> decltype(body()) {
+    try {
+        return body();
+    } catch (const std::bad_alloc&) {
+        return error_envelope(Status(Code::kStorage, "the browser ran out of memory for the database"));
+    } catch (const std::exception& e) {
+        return error_envelope(Status(Code::kInternal, std::string("unexpected failure: ") + e.what()));
+    } catch (...) {
+        return error_envelope(Status(Code::kInternal, "unexpected failure"));
+    }
+}
+
+}  // namespace
+
+Facade::Facade() : ids_(core::make_random_id_source()) {}
+Facade::~Facade() = default;
+
+std::string Facade::call(std::string_view method, std::string_view args) {
+    return guarded([&] { return dispatch(method, args); });
+}
+
+std::string Facade::dispatch(std::string_view method, std::string_view args_json) {
+    const MethodDef* def = nullptr;
+    for (const auto& m : kMethods)
+        if (method == m.name) def = &m;
+    if (!def) return error_envelope(Status::invalid("no such method: " + std::string(method.substr(0, 40))));
+    if (def->needs_open && !replica_) return error_envelope(not_open());
+    rapidjson::Document args;
+    if (args_json.empty()) args_json = "{}";
+    args.Parse(args_json.data(), args_json.size());
+    if (args.HasParseError() || !args.IsObject())
+        return error_envelope(Status::malformed("the arguments are not a JSON object"));
+    auto r = def->fn(*this, args);
+    return r ? ok_envelope(r.value()) : error_envelope(r.status());
+}
+
+Facade::Push Facade::make_push(std::size_t max_ops, std::uint32_t page_limit) {
+    Push p;
+    p.envelope = guarded([&]() -> std::string {
+        if (!replica_) return error_envelope(not_open());
+        auto req = replica_->make_push(max_ops, page_limit);
+        if (!req) return error_envelope(req.status());
+        p.ops = req->ops.size();
+        p.bytes = sync::encode_request(req.value());
+        return {};
+    });
+    return p;
+}
+
+std::string Facade::apply_reply(std::string_view bytes) {
+    return guarded([&] { return apply_decoded(sync::decode_reply(bytes)); });
+}
+
+std::string Facade::apply_reply_json(std::string_view json) {
+    return guarded([&] { return apply_decoded(sync::reply_from_json(json)); });
+}
+
+std::string Facade::apply_decoded(Result<sync::PushReply> reply) {
+    if (!replica_) return error_envelope(not_open());
+    if (!reply) return error_envelope(reply.status());
+    auto stats = replica_->apply_reply(reply.value());
+    if (!stats) return error_envelope(stats.status());
+    std::string rejections = "[";
+    for (const auto& r : reply->results) {
+        if (r.outcome != sync::Outcome::kRejected || r.code == Code::kClockAhead) continue;
+        if (rejections.size() > 1) rejections += ',';
+        rejections += "{\"op\":" + json_string(r.op.to_text()) + ",\"code\":" + json_string(code_name(r.code)) +
+                      ",\"message\":" + json_string(r.detail.empty() ? code_message(r.code) : r.detail) + "}";
+    }
+    rejections += "]";
+    const auto& s = stats.value();
+    return ok_envelope("{\"acknowledged\":" + std::to_string(s.acknowledged) +
+                       ",\"rejected\":" + std::to_string(s.rejected) + ",\"retry\":" + std::to_string(s.retry) +
+                       ",\"changes\":" + std::to_string(s.changes) +
+                       ",\"erased\":" + std::to_string(reply->erased.size()) +
+                       ",\"hasMore\":" + (s.has_more ? "true" : "false") +
+                       ",\"cursor\":" + std::to_string(replica_->cursor()) +
+                       ",\"pending\":" + std::to_string(replica_->pending()) +
+                       ",\"rejections\":" + rejections + "}");
+}
+
+std::string Facade::request_json(std::string_view bytes) {
+    return guarded([&]() -> std::string {
+        auto req = sync::decode_request(bytes);
+        if (!req) return error_envelope(req.status());
+        return ok_envelope(sync::request_to_json(req.value()));
+    });
+}
+
+}  // namespace liaison::web

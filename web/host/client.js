@@ -1,0 +1,143 @@
+// The tab side of the browser host: joins the one worker that owns the database and calls
+// it (web/README.md, "The client API"). Tabs never touch SQLite.
+//
+//   import { connect } from './client.js';
+//   const liaison = await connect({ onBlocked });   // resolves when the database is ready
+//   const r = await liaison.call('search', { text: 'hel', limit: 20 });
+//   liaison.on('changed', fn); liaison.on('sync', fn);
+//
+// call() never rejects: it resolves to {ok:true, value} or {ok:false, code, message}. A call
+// left unanswered while the worker shows no sign of life for its time limit resolves to code
+// 'unavailable' (the worker stopped: reload the page). The worker is a SharedWorker, so every tab shares one database; where
+// SharedWorker is missing, each tab starts a dedicated Worker and the workers take turns
+// through a Web Lock ('liaison-db'): a second tab waits, and onBlocked() tells the page.
+
+const WORKER_URL = new URL('./worker.js', import.meta.url);
+const DEFAULT_TIMEOUT_MS = 20000;
+// Calls that may wait for the network or rewrite the whole database.
+const SLOW_TIMEOUT_MS = { signIn: 60000, syncNow: 300000, signOut: 60000 };
+
+const UNAVAILABLE = {
+  ok: false,
+  code: 'unavailable',
+  message: 'The local database did not answer (its background worker stopped). Reload the page.',
+};
+
+function startWorker() {
+  if (typeof SharedWorker === 'function') {
+    const worker = new SharedWorker(WORKER_URL, { name: 'liaison' });
+    worker.port.start();
+    return { port: worker.port, target: worker };
+  }
+  // Dedicated fallback: the worker itself is the port.
+  const worker = new Worker(WORKER_URL, { name: 'liaison' });
+  return { port: worker, target: worker };
+}
+
+export function connect(options = {}) {
+  const { port, target } = startWorker();
+  const pending = new Map(); // id -> {resolve, timer}
+  const listeners = new Map(); // event -> Set(fn)
+  let nextId = 1;
+  let dead = null; // an {ok:false} once the worker is known to be gone
+
+  const emit = (event, data) => {
+    for (const fn of listeners.get(event) || []) {
+      try {
+        fn(data);
+      } catch (e) {
+        console.error('liaison: a listener of', event, 'failed:', e);
+      }
+    }
+  };
+  const failAll = (result) => {
+    dead = result;
+    for (const [, p] of pending) {
+      clearTimeout(p.timer);
+      p.resolve(result);
+    }
+    pending.clear();
+    emit('error', result);
+  };
+
+  // A call fails as 'unavailable' when the worker shows no sign of life for its time limit;
+  // every message from the worker (a long sync reports each page) restarts the clocks.
+  const arm = (id, p) => {
+    clearTimeout(p.timer);
+    p.timer = setTimeout(() => {
+      pending.delete(id);
+      p.resolve(UNAVAILABLE);
+    }, p.ms);
+  };
+
+  const liaison = {
+    call(method, args = {}) {
+      if (dead) return Promise.resolve(dead);
+      return new Promise((resolve) => {
+        const id = nextId++;
+        const ms = SLOW_TIMEOUT_MS[method] || DEFAULT_TIMEOUT_MS;
+        const p = { resolve, ms, timer: null };
+        arm(id, p);
+        pending.set(id, p);
+        try {
+          port.postMessage({ id, method, args });
+        } catch (e) {
+          clearTimeout(p.timer);
+          pending.delete(id);
+          resolve({ ok: false, code: 'invalid_argument', message: 'These arguments cannot be sent: ' + e.message });
+        }
+      });
+    },
+    on(event, fn) {
+      if (!listeners.has(event)) listeners.set(event, new Set());
+      listeners.get(event).add(fn);
+      return () => listeners.get(event).delete(fn);
+    },
+    off(event, fn) {
+      listeners.get(event)?.delete(fn);
+    },
+  };
+
+  // The worker learns about the network from the tabs too (and sees navigator.onLine itself).
+  const tellOnline = () => liaison.call('setOnline', { online: navigator.onLine });
+  addEventListener('online', tellOnline);
+  addEventListener('offline', tellOnline);
+
+  return new Promise((resolve) => {
+    let ready = false;
+    port.onmessage = (e) => {
+      const m = e.data || {};
+      for (const [id, p] of pending) arm(id, p);
+      if (m.id !== undefined) {
+        const p = pending.get(m.id);
+        if (!p) return;
+        pending.delete(m.id);
+        clearTimeout(p.timer);
+        p.resolve(m.result);
+        return;
+      }
+      if (m.event === 'ready') {
+        if (!ready) {
+          ready = true;
+          resolve(liaison);
+        }
+        emit('sync', m.data);
+      } else if (m.event === 'blocked') {
+        if (options.onBlocked) options.onBlocked();
+        emit('blocked', m.data);
+      } else if (m.event) {
+        emit(m.event, m.data);
+      }
+    };
+    // A worker script that fails to load or crashes: every waiting call gets an answer.
+    target.onerror = (e) => {
+      if (e && e.preventDefault) e.preventDefault();
+      failAll(UNAVAILABLE);
+      if (!ready) {
+        ready = true;
+        resolve(liaison);
+      }
+    };
+    port.postMessage({ hello: true });
+  });
+}

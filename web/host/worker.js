@@ -1,0 +1,524 @@
+// The worker that owns the browser's one copy of the record (web/README.md).
+//
+// A SharedWorker that every tab of the origin joins (or, where SharedWorker is missing, a
+// dedicated Worker per tab that holds the Web Lock 'liaison-db' while it runs). It:
+//   1. reads the database file back from IndexedDB (64 KiB chunks) into memory, opens the
+//      replica through the WebAssembly façade (core.js / core.wasm);
+//   2. answers the tabs' calls (client.js) one at a time, and after every call that wrote,
+//      stores the dirtied chunks in ONE IndexedDB transaction before it answers;
+//   3. syncs with the server: POST /api/v1/sync (binary), page after page until the server
+//      has nothing more, after a local write (debounced), every 30 s, and when the network
+//      comes back; between pages the tabs' calls are answered;
+//   4. tells every tab when the record changed ('changed') and when the sync state changed
+//      ('sync', with the value of 'status').
+//
+// IndexedDB 'liaison': store 'chunks' (key: chunk index, value: Uint8Array), store 'meta'
+// (size: file size in bytes; auth: {server, token, user, name, role, scope}; settings;
+// sync: {lastSyncAt}). Workers have no localStorage.
+'use strict';
+
+importScripts('../core.js');
+
+const DB_PATH = '/liaison.db';
+const CHUNK_BYTES = 64 * 1024;
+const IDB_NAME = 'liaison';
+const SYNC_PERIOD_MS = 30000;
+const SYNC_AFTER_WRITE_MS = 1500;
+const PUSH_MAX_OPS = 500;
+const PAGE_LIMIT = 2000; // changes per pulled page (the server caps it at 5,000)
+// During a sync, pulled pages are persisted at most this often (and at the end): a page lost
+// to a crash is pulled again, since the cursor is stored in the same chunks as the changes.
+// Local writes are always persisted before they are answered.
+const SYNC_PERSIST_EVERY_MS = 10000;
+const MAX_ROUNDS = 100000;
+const DEFAULT_SETTINGS = { contactCap: 4, lang: null };
+
+const WRITES = new Set([
+  'logContact', 'createInfluencer', 'updateInfluencer', 'addToSet', 'removeFromSet',
+  'checkIn', 'undoCheckIn', 'erase',
+]);
+const CORE_METHODS = new Set([
+  ...WRITES, 'search', 'card', 'duplicates', 'events', 'checkins', 'stateHash',
+]);
+
+const ports = new Set();
+const state = {
+  core: null, // Module.Core
+  module: null,
+  idb: null,
+  bootError: null,
+  auth: null, // {server, token, user, name, role, scope}
+  settings: { ...DEFAULT_SETTINGS },
+  lastSyncAt: null,
+  lastError: null,
+  syncing: null, // the running sync's promise
+  progress: null,
+  online: typeof navigator === 'undefined' ? true : navigator.onLine !== false,
+  syncTimer: null,
+  // Where the time went (ms), for diagnostics and ./scripts/bench web: boot (restore, open)
+  // and the last sync (fetch, apply, persist, pages).
+  timings: { boot: null, sync: null },
+};
+
+// ---- Small helpers ------------------------------------------------------------------------
+
+const ok = (value) => ({ ok: true, value });
+const fail = (code, message) => ({ ok: false, code, message });
+const parse = (json) => JSON.parse(json);
+
+function broadcast(event, data) {
+  for (const port of ports) {
+    try {
+      port.postMessage({ event, data });
+    } catch (e) {
+      ports.delete(port);
+    }
+  }
+}
+
+function idbRequest(req) {
+  return new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+function idbDone(tx) {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error || new Error('IndexedDB transaction failed'));
+    tx.onabort = () => reject(tx.error || new Error('IndexedDB transaction aborted'));
+  });
+}
+
+function openIdb() {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(IDB_NAME, 1);
+    req.onupgradeneeded = () => {
+      const db = req.result;
+      if (!db.objectStoreNames.contains('chunks')) db.createObjectStore('chunks');
+      if (!db.objectStoreNames.contains('meta')) db.createObjectStore('meta');
+    };
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+    req.onblocked = () => reject(new Error('IndexedDB is blocked by another version of the app'));
+  });
+}
+
+async function metaGet(key) {
+  const tx = state.idb.transaction('meta', 'readonly');
+  return idbRequest(tx.objectStore('meta').get(key));
+}
+
+async function metaPut(key, value) {
+  const tx = state.idb.transaction('meta', 'readwrite');
+  if (value === undefined) tx.objectStore('meta').delete(key);
+  else tx.objectStore('meta').put(value, key);
+  await idbDone(tx);
+}
+
+// ---- Persistence --------------------------------------------------------------------------
+
+// Stores the chunks the last calls dirtied, with the file size, in one transaction.
+async function persist() {
+  const d = state.core.dirtyChunks();
+  if (!d.ok) throw Object.assign(new Error(d.message), { code: d.code });
+  const { size, chunks } = d.value;
+  if (chunks.length === 0) return 0;
+  const tx = state.idb.transaction(['chunks', 'meta'], 'readwrite');
+  const store = tx.objectStore('chunks');
+  for (const c of chunks) store.put(c.bytes, c.index);
+  const count = Math.ceil(size / CHUNK_BYTES);
+  store.delete(IDBKeyRange.lowerBound(count)); // the file shrank: drop what lies past its end
+  tx.objectStore('meta').put(size, 'size');
+  await idbDone(tx);
+  return chunks.length;
+}
+
+// Reads every chunk back into the in-memory file, before the database is opened.
+async function restore() {
+  const tx = state.idb.transaction(['chunks', 'meta'], 'readonly');
+  const [keys, values, size] = await Promise.all([
+    idbRequest(tx.objectStore('chunks').getAllKeys()),
+    idbRequest(tx.objectStore('chunks').getAll()),
+    idbRequest(tx.objectStore('meta').get('size')),
+  ]);
+  if (size === undefined) return 0;
+  const M = state.module;
+  // The size first: the in-memory file is allocated once (growing it chunk by chunk copies it
+  // over and over: 4 s instead of 0.1 s for 15 MB).
+  const sized = M.restoreSize(DB_PATH, size);
+  if (!sized.ok) throw new Error(sized.message);
+  for (let i = 0; i < keys.length; i++) {
+    if (keys[i] * CHUNK_BYTES >= size) continue;
+    const r = M.restoreChunk(DB_PATH, keys[i], values[i]);
+    if (!r.ok) throw new Error(r.message);
+  }
+  return size;
+}
+
+async function wipeLocal() {
+  if (state.core) state.core.call('close', '{}');
+  state.module.restoreSize(DB_PATH, 0);
+  const tx = state.idb.transaction(['chunks', 'meta'], 'readwrite');
+  tx.objectStore('chunks').clear();
+  tx.objectStore('meta').delete('size');
+  tx.objectStore('meta').delete('sync');
+  await idbDone(tx);
+  state.lastSyncAt = null;
+  const opened = parse(state.core.call('open', JSON.stringify({ path: DB_PATH })));
+  if (!opened.ok) throw new Error(opened.message);
+  await persist();
+}
+
+// ---- Boot ---------------------------------------------------------------------------------
+
+async function boot() {
+  const t = { start: performance.now() };
+  state.idb = await openIdb();
+  state.module = await createLiaisonCore({
+    // core.js sits at the app root, one level above this worker.
+    locateFile: (file) => new URL('../' + file, self.location.href).href,
+  });
+  t.module = performance.now();
+  const size = await restore();
+  t.restore = performance.now();
+  state.core = new state.module.Core();
+  const opened = parse(state.core.call('open', JSON.stringify({ path: DB_PATH })));
+  if (!opened.ok) throw Object.assign(new Error(opened.message), { code: opened.code });
+  t.open = performance.now();
+  state.timings.boot = {
+    moduleMs: Math.round(t.module - t.start),
+    restoreMs: Math.round(t.restore - t.module),
+    openMs: Math.round(t.open - t.restore),
+    bytes: size,
+  };
+  await persist(); // a new file: its first pages
+  state.auth = (await metaGet('auth')) || null;
+  state.settings = { ...DEFAULT_SETTINGS, ...((await metaGet('settings')) || {}) };
+  state.lastSyncAt = ((await metaGet('sync')) || {}).lastSyncAt || null;
+  applyContext();
+  setInterval(() => {
+    if (state.auth && state.online) runSync().catch(() => {});
+  }, SYNC_PERIOD_MS);
+  if (state.auth && state.online) scheduleSync(0);
+}
+
+// Entries this device logs carry the signed-in user's place when it is a single one.
+function applyContext() {
+  const scope = (state.auth && state.auth.scope) || {};
+  const one = (list) => (Array.isArray(list) && list.length === 1 ? list[0] : undefined);
+  const ctx = { store: one(scope.stores), region: one(scope.regions), brand: one(scope.brands) };
+  state.core.call('context', JSON.stringify(ctx));
+}
+
+// ---- Status -------------------------------------------------------------------------------
+
+function statusValue() {
+  let local = { replicaId: null, pending: 0, cursor: 0 };
+  if (state.core) {
+    const s = parse(state.core.call('status', '{}'));
+    if (s.ok) local = s.value;
+  }
+  const a = state.auth;
+  return {
+    signedIn: !!a,
+    server: a ? a.server : null,
+    user: a ? { id: a.user, name: a.name, role: a.role, scope: a.scope } : null,
+    replicaId: local.replicaId,
+    pending: local.pending,
+    cursor: local.cursor,
+    lastSyncAt: state.lastSyncAt,
+    lastError: state.lastError || (state.bootError ? { code: state.bootError.code, message: state.bootError.message } : null),
+    syncing: !!state.syncing,
+    online: state.online,
+    progress: state.progress,
+    timings: state.timings,
+  };
+}
+
+const announce = () => broadcast('sync', statusValue());
+
+// ---- Sync ---------------------------------------------------------------------------------
+
+function scheduleSync(delayMs) {
+  if (!state.auth) return;
+  clearTimeout(state.syncTimer);
+  state.syncTimer = setTimeout(() => runSync().catch(() => {}), delayMs);
+}
+
+function serverUrl(path) {
+  return new URL(path, state.auth.server).href;
+}
+
+async function errorOf(res) {
+  try {
+    const body = await res.json();
+    if (body && body.error) return fail(body.error.code || 'internal', body.error.message || res.statusText);
+  } catch (e) {
+    /* not a JSON error body */
+  }
+  return fail('internal', `The server answered ${res.status} ${res.statusText}.`);
+}
+
+const NETWORK = fail('network', 'The server cannot be reached (no network?). Changes stay on this device and are sent later.');
+const REVOKED = fail('unauthorized', 'The server refused this device: its token was revoked or is not valid. Sign in again.');
+
+// One full exchange: pushes the outbox and pulls every page. Joins a sync already running.
+function runSync() {
+  if (!state.auth) return Promise.resolve(fail('not_signed_in', 'Sign in to sync with the server.'));
+  if (!state.core) return Promise.resolve(fail('storage', 'The local database is not open.'));
+  if (state.syncing) return state.syncing;
+  state.syncing = exchange().finally(() => {
+    state.syncing = null;
+    state.progress = null;
+    announce();
+  });
+  return state.syncing;
+}
+
+async function exchange() {
+  const totals = { sent: 0, received: 0, rejected: 0 };
+  const timing = { pages: 0, fetchMs: 0, applyMs: 0, persistMs: 0, chunks: 0 };
+  const since = (t0) => performance.now() - t0;
+  let lastPersist = performance.now();
+  state.progress = { received: 0 };
+  announce();
+  let firstRejection = null;
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const push = state.core.makePush(PUSH_MAX_OPS, PAGE_LIMIT);
+    if (!push.ok) return syncFailed(fail(push.code, push.message));
+    let t0 = performance.now();
+    let res;
+    try {
+      res = await fetch(serverUrl('/api/v1/sync'), {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/x-liaison',
+          Accept: 'application/x-liaison',
+          Authorization: 'Bearer ' + state.auth.token,
+        },
+        body: push.value,
+        cache: 'no-store',
+      });
+    } catch (e) {
+      return syncFailed(NETWORK);
+    }
+    if (res.status === 401) return syncFailed(REVOKED);
+    if (!res.ok) return syncFailed(await errorOf(res));
+    let bytes;
+    try {
+      bytes = new Uint8Array(await res.arrayBuffer());
+    } catch (e) {
+      return syncFailed(NETWORK);
+    }
+    timing.fetchMs += since(t0);
+    t0 = performance.now();
+    const r = parse(state.core.applyReply(bytes));
+    if (!r.ok) return syncFailed(fail(r.code, r.message));
+    timing.applyMs += since(t0);
+    timing.pages++;
+    const v = r.value;
+    const last = !v.hasMore && !(v.pending > 0 && push.ops > 0 && v.acknowledged + v.rejected > 0);
+    if (last || v.acknowledged + v.rejected > 0 || performance.now() - lastPersist > SYNC_PERSIST_EVERY_MS) {
+      t0 = performance.now();
+      timing.chunks += await persist();
+      timing.persistMs += since(t0);
+      lastPersist = performance.now();
+    }
+    totals.sent += v.acknowledged + v.rejected;
+    totals.received += v.changes;
+    totals.rejected += v.rejected;
+    if (!firstRejection && v.rejections.length) firstRejection = v.rejections[0];
+    state.progress = { received: totals.received };
+    if (v.changes || v.erased || v.rejected) broadcast('changed', { source: 'sync' });
+    announce();
+    if (last) break;
+    // Let the tabs' calls that queued up during this page run before the next one.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  for (const k of ['fetchMs', 'applyMs', 'persistMs']) timing[k] = Math.round(timing[k]);
+  state.timings.sync = { ...timing, received: totals.received };
+  state.lastSyncAt = Date.now();
+  await metaPut('sync', { lastSyncAt: state.lastSyncAt });
+  state.lastError = totals.rejected
+    ? {
+        code: firstRejection.code,
+        message: `The server refused ${totals.rejected} change${totals.rejected > 1 ? 's' : ''} made on this device (${firstRejection.message}).`,
+      }
+    : null;
+  return ok(totals);
+}
+
+function syncFailed(error) {
+  state.lastError = { code: error.code, message: error.message };
+  return error;
+}
+
+// ---- Calls --------------------------------------------------------------------------------
+
+async function signIn(args) {
+  const token = typeof args.token === 'string' ? args.token.trim() : '';
+  if (!token) return fail('required', 'token: required');
+  const server = typeof args.server === 'string' && args.server ? args.server : self.location.origin;
+  let res;
+  try {
+    res = await fetch(new URL('/api/v1/me', server).href, {
+      headers: { Authorization: 'Bearer ' + token },
+      cache: 'no-store',
+    });
+  } catch (e) {
+    return NETWORK;
+  }
+  if (res.status === 401) return fail('unauthorized', 'This token is not valid (mistyped, revoked or expired).');
+  if (!res.ok) return errorOf(res);
+  const me = await res.json();
+  const previous = state.auth || (await metaGet('lastUser')) || null;
+  // Another person's (or server's) record must not stay on this device.
+  if (previous && (previous.user !== me.user || previous.server !== server)) await wipeLocal();
+  state.auth = { server, token, user: me.user, name: me.name, role: me.role, scope: me.scope };
+  await metaPut('auth', state.auth);
+  await metaPut('lastUser', { user: me.user, server });
+  state.lastError = null;
+  applyContext();
+  announce();
+  scheduleSync(0);
+  return ok(statusValue());
+}
+
+async function signOut() {
+  clearTimeout(state.syncTimer);
+  if (state.syncing) await state.syncing.catch(() => {});
+  state.auth = null;
+  state.lastError = null;
+  await metaPut('auth', undefined);
+  await metaPut('lastUser', undefined);
+  await wipeLocal();
+  applyContext();
+  broadcast('changed', { source: 'signOut' });
+  announce();
+  return ok(statusValue());
+}
+
+async function setSettings(args) {
+  const next = { ...state.settings };
+  if (args.contactCap !== undefined) {
+    if (!Number.isInteger(args.contactCap) || args.contactCap < 1 || args.contactCap > 100)
+      return fail('invalid_argument', 'contactCap: a whole number from 1 to 100');
+    next.contactCap = args.contactCap;
+  }
+  if (args.lang !== undefined) {
+    if (args.lang !== null && !['fr', 'en'].includes(args.lang)) return fail('unknown_value', 'lang: fr or en');
+    next.lang = args.lang;
+  }
+  state.settings = next;
+  await metaPut('settings', next);
+  return ok(next);
+}
+
+async function dispatch(method, args) {
+  if (method === 'setOnline') {
+    const was = state.online;
+    state.online = !!args.online;
+    if (state.online && !was) scheduleSync(0);
+    if (was !== state.online) announce();
+    return ok({});
+  }
+  if (state.bootError) return fail(state.bootError.code || 'storage', state.bootError.message);
+  switch (method) {
+    case 'status':
+      return ok(statusValue());
+    case 'signIn':
+      return signIn(args);
+    case 'signOut':
+      return signOut();
+    case 'syncNow':
+      return runSync();
+    case 'settings':
+      return ok(state.settings);
+    case 'setSettings':
+      return setSettings(args);
+    default:
+      break;
+  }
+  if (!CORE_METHODS.has(method)) return fail('invalid_argument', `no such method: ${String(method).slice(0, 40)}`);
+  if (method === 'card' && args.cap === undefined) args = { ...args, cap: state.settings.contactCap };
+  const r = parse(state.core.call(method, JSON.stringify(args)));
+  if (WRITES.has(method) && r.ok) {
+    await persist();
+    broadcast('changed', { source: 'local', method });
+    scheduleSync(SYNC_AFTER_WRITE_MS);
+    announce();
+  }
+  return r;
+}
+
+// Calls run one after another, in arrival order, whatever tab sent them.
+let queue = Promise.resolve();
+let booted = null; // boot()'s promise, once this worker may own the database
+function startBoot() {
+  booted = boot().catch((e) => {
+    state.bootError = { code: e.code || 'storage', message: 'The local database could not be opened: ' + (e.message || e) };
+    console.error('liaison worker:', e);
+  });
+}
+
+function serve(port, msg) {
+  if (!msg || typeof msg !== 'object') return;
+  if (msg.hello) {
+    booted.then(() => port.postMessage({ event: 'ready', data: statusValue() }));
+    return;
+  }
+  const { id, method } = msg;
+  const args = msg.args && typeof msg.args === 'object' ? msg.args : {};
+  queue = queue
+    .then(() => booted)
+    .then(() => dispatch(method, args))
+    .catch((e) => fail(e.code || 'internal', 'The local database failed: ' + (e.message || e)))
+    .then((result) => {
+      try {
+        port.postMessage({ id, result });
+      } catch (e) {
+        port.postMessage({ id, result: fail('internal', 'The answer could not be sent to the page.') });
+      }
+    });
+}
+
+function addPort(port) {
+  ports.add(port);
+  port.onmessage = (e) => serve(port, e.data);
+}
+
+self.addEventListener('online', () => dispatch('setOnline', { online: true }));
+self.addEventListener('offline', () => dispatch('setOnline', { online: false }));
+
+if (typeof SharedWorkerGlobalScope !== 'undefined' && self instanceof SharedWorkerGlobalScope) {
+  startBoot();
+  self.onconnect = (e) => {
+    const port = e.ports[0];
+    addPort(port);
+    port.start();
+  };
+} else {
+  // Dedicated fallback: one worker per tab; only the holder of the lock opens the database.
+  const port = self;
+  ports.add(port);
+  let granted = false;
+  const pendingMessages = [];
+  self.onmessage = (e) => (granted ? serve(port, e.data) : pendingMessages.push(e.data));
+  const start = () => {
+    granted = true;
+    startBoot();
+    for (const m of pendingMessages.splice(0)) serve(port, m);
+    return new Promise(() => {}); // hold the lock as long as this worker lives
+  };
+  if (self.navigator && navigator.locks) {
+    navigator.locks.request('liaison-db', { ifAvailable: true }, (lock) => {
+      if (lock) return start();
+      port.postMessage({ event: 'blocked', data: { message: 'Liaison is open in another tab; it continues here when that tab closes.' } });
+      return navigator.locks.request('liaison-db', start);
+    });
+  } else {
+    start();
+  }
+}
