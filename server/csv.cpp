@@ -282,10 +282,7 @@ class RowImporter {
 
         // The operations of the row.
         std::vector<Op> ops;
-        Op fields_op;
-        fields_op.type = update ? OpType::kSet : OpType::kCreate;
-        fields_op.kind = k_.kind;
-        fields_op.entity = eid;
+        Op fields_op = sync::unstamped_op(update ? OpType::kSet : OpType::kCreate, k_.kind, eid);
         LiveSets live;
         if (update) {
             auto l = live_sets(store_, k_, eid);
@@ -319,10 +316,12 @@ class RowImporter {
                 const auto& have = live.by_set[std::size_t(si)];
                 for (const auto& e : want)
                     if (!have.count(e))
-                        set_ops.push_back(set_op(OpType::kAdd, eid, sd.name, e, {}));
+                        set_ops.push_back(sync::elem_op(OpType::kAdd, k_.kind, eid, sd.name, e));
                 for (const auto& [e, dots] : have)
-                    if (!want.count(e))
-                        set_ops.push_back(set_op(OpType::kRemove, eid, sd.name, e, dots));
+                    if (!want.count(e)) {
+                        set_ops.push_back(sync::elem_op(OpType::kRemove, k_.kind, eid, sd.name, e));
+                        set_ops.back().observed = dots;
+                    }
             }
         }
         if (!update || !fields_op.fields.empty()) ops.push_back(std::move(fields_op));
@@ -357,17 +356,6 @@ class RowImporter {
     }
 
   private:
-    static Op set_op(OpType type, const Id128& eid, const std::string& set, const std::string& e,
-                     std::vector<core::Stamp> observed) {
-        Op op;
-        op.type = type;
-        op.entity = eid;
-        op.set = set;
-        op.elem = e;
-        op.observed = std::move(observed);
-        return op;
-    }
-
     // A log entry about a person must name one the record knows (the merge engine accepts
     // entries whose person arrives later, as devices sync in any order; a file has no such
     // excuse, and an entry about nobody would be invisible on every card).

@@ -129,23 +129,12 @@ class Maker {
 
     Id128 create(Kind kind, std::vector<FieldWrite> fields,
                  std::optional<Id128> id = std::nullopt) {
-        Op op;
-        op.type = OpType::kCreate;
-        op.kind = kind;
-        op.entity = id ? *id : ids_->next_entity_id(now_);
-        op.fields = std::move(fields);
-        Id128 made = op.entity;
-        submit(std::move(op));
+        Id128 made = id ? *id : ids_->next_entity_id(now_);
+        submit(sync::field_op(OpType::kCreate, kind, made, std::move(fields)));
         return made;
     }
     void add(Kind kind, const Id128& id, std::string set, std::string elem) {
-        Op op;
-        op.type = OpType::kAdd;
-        op.kind = kind;
-        op.entity = id;
-        op.set = std::move(set);
-        op.elem = std::move(elem);
-        submit(std::move(op));
+        submit(sync::elem_op(OpType::kAdd, kind, id, std::move(set), std::move(elem)));
     }
     void submit(Op op) {
         op.id = core::Stamp{hub_.clock().send(), replica_};

@@ -466,14 +466,6 @@ std::optional<HttpReply> check_writable(const Principal& who, const Collection& 
     return std::nullopt;
 }
 
-Op make_op(OpType type, Kind kind, const Id128& entity) {
-    Op op;
-    op.type = type;
-    op.kind = kind;
-    op.entity = entity;
-    return op;
-}
-
 HttpReply create(SyncBackend& backend, const Principal& who, const Collection& c,
                  const RestRequest& req) {
     if (auto refused = check_writable(who, c)) return *refused;
@@ -521,7 +513,7 @@ HttpReply remove_entry(SyncBackend& backend, const Principal& who, const Collect
     Status s = backend.submit(device_context(who, {}), [&](Store& store) -> Result<std::vector<Op>> {
         auto row = must_see(store, who, c.kind, id);
         if (!row) return row.status();
-        return std::vector<Op>{make_op(OpType::kDelete, c.kind, row->id)};
+        return std::vector<Op>{sync::unstamped_op(OpType::kDelete, c.kind, row->id)};
     });
     if (!s) return status_reply(s);
     return json_reply(200, "{\"id\":" + json_string(id.to_text()) + ",\"deleted\":true}");
@@ -551,7 +543,7 @@ HttpReply change_set(SyncBackend& backend, const Principal& who, const Collectio
         target = row->id;
         std::vector<Op> ops;
         for (const auto& e : add.value()) {
-            Op op = make_op(OpType::kAdd, c.kind, row->id);
+            Op op = sync::unstamped_op(OpType::kAdd, c.kind, row->id);
             op.set = def.name;
             op.elem = core::normalize_elem(def, e);
             ops.push_back(std::move(op));
@@ -561,7 +553,7 @@ HttpReply change_set(SyncBackend& backend, const Principal& who, const Collectio
         for (const auto& e : remove.value()) {
             // The removal names the dots this server has observed (add-wins: a concurrent add
             // on a device survives it).
-            Op op = make_op(OpType::kRemove, c.kind, row->id);
+            Op op = sync::unstamped_op(OpType::kRemove, c.kind, row->id);
             op.set = def.name;
             op.elem = core::normalize_elem(def, e);
             for (const auto& d : dots.value())
@@ -593,7 +585,7 @@ HttpReply merge(SyncBackend& backend, const Principal& who, const Id128& id, con
         auto b = must_see(store, who, Kind::kInfluencer, into.value());
         if (!b) return b.status();
         if (a->id == b->id) return Status(Code::kConflict, "these ids are already the same person");
-        Op op = make_op(OpType::kMerge, Kind::kInfluencer, a->id);
+        Op op = sync::unstamped_op(OpType::kMerge, Kind::kInfluencer, a->id);
         op.target = b->id;
         return std::vector<Op>{op};
     });
@@ -754,7 +746,7 @@ HttpReply erase_person(SyncBackend& backend, const Principal& who, const Id128& 
         auto row = must_see(store, who, Kind::kInfluencer, id);
         if (!row) return row.status();
         root = row->id;
-        return std::vector<Op>{make_op(OpType::kErase, Kind::kInfluencer, row->id)};
+        return std::vector<Op>{sync::unstamped_op(OpType::kErase, Kind::kInfluencer, row->id)};
     });
     if (!s) return status_reply(s);
     Status a = backend.read([&](Store& store) { return audit(store, actor_of(who), "gdpr.erase", root.to_text()); });

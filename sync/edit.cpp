@@ -239,10 +239,7 @@ Result<std::vector<Op>> ops_from_json(Kind kind, const Id128& entity, EditMode m
     LIAISON_TRY(Parser(json).object(members));
 
     const core::KindDef& k = core::kind_def(kind);
-    Op head;
-    head.type = mode == EditMode::kCreate ? OpType::kCreate : OpType::kSet;
-    head.kind = kind;
-    head.entity = entity;
+    Op head = unstamped_op(mode == EditMode::kCreate ? OpType::kCreate : OpType::kSet, kind, entity);
     std::vector<Op> adds;
     for (auto& [key, v] : members) {
         int fi = k.field_index(key);
@@ -258,15 +255,7 @@ Result<std::vector<Op>> ops_from_json(Kind kind, const Id128& entity, EditMode m
                               key + ": a set is changed by adding or removing elements, not in an update"};
             if (v.type != JsonValue::Type::kStrings)
                 return Status{Code::kInvalidArgument, key + ": expected a list of strings"};
-            for (auto& elem : v.strings) {
-                Op add;
-                add.type = OpType::kAdd;
-                add.kind = kind;
-                add.entity = entity;
-                add.set = key;
-                add.elem = std::move(elem);
-                adds.push_back(std::move(add));
-            }
+            for (auto& elem : v.strings) adds.push_back(elem_op(OpType::kAdd, kind, entity, key, std::move(elem)));
             continue;
         }
         return Status{Code::kUnknownField, key + ": not a field of " + k.name};

@@ -49,4 +49,27 @@ struct Op {
     bool operator==(const Op&) const = default;
 };
 
+// Unstamped operations on one entity, as the write paths build them (a replica, the server's
+// REST and CSV paths, the demo); the caller completes what the type needs, then stamps it.
+inline Op unstamped_op(OpType type, Kind kind, const Id128& entity) {
+    Op op;
+    op.type = type;
+    op.kind = kind;
+    op.entity = entity;
+    return op;
+}
+// kCreate or kSet with its field writes.
+inline Op field_op(OpType type, Kind kind, const Id128& entity, std::vector<FieldWrite> fields) {
+    Op op = unstamped_op(type, kind, entity);
+    op.fields = std::move(fields);
+    return op;
+}
+// kAdd or kRemove of one set element (a remove also needs the dots it observed).
+inline Op elem_op(OpType type, Kind kind, const Id128& entity, std::string set, std::string elem) {
+    Op op = unstamped_op(type, kind, entity);
+    op.set = std::move(set);
+    op.elem = std::move(elem);
+    return op;
+}
+
 }  // namespace liaison::sync

@@ -88,10 +88,7 @@ Result<Op> Replica::submit(Op op) {
 
 Status Replica::queue_unsent_erasures() {
     for (const auto& [kind, id] : merge_.take_unsent_erasures()) {
-        Op op;
-        op.type = OpType::kErase;
-        op.kind = kind;
-        op.entity = id;
+        Op op = unstamped_op(OpType::kErase, kind, id);
         op.id = Stamp{clock_.send(), id_};
         op.actor = actor_;
         LIAISON_TRY(store_->outbox_push(id, op.id, int(op.type), encode_op(op)));
@@ -100,45 +97,26 @@ Status Replica::queue_unsent_erasures() {
 }
 
 Result<Id128> Replica::create(Kind kind, std::vector<FieldWrite> fields, std::optional<Id128> id) {
-    Op op;
-    op.type = OpType::kCreate;
-    op.kind = kind;
-    op.entity = id ? *id : ids_.next_entity_id(clock_.physical_ms());
-    op.fields = std::move(fields);
-    auto r = submit(std::move(op));
+    auto r = submit(field_op(OpType::kCreate, kind, id ? *id : ids_.next_entity_id(clock_.physical_ms()),
+                             std::move(fields)));
     if (!r) return r.status();
     return r->entity;
 }
 
 Status Replica::set(Kind kind, const Id128& id, std::vector<FieldWrite> fields) {
-    Op op;
-    op.type = OpType::kSet;
-    op.kind = kind;
-    op.entity = id;
-    op.fields = std::move(fields);
-    return submit(std::move(op)).status();
+    return submit(field_op(OpType::kSet, kind, id, std::move(fields))).status();
 }
 
 Status Replica::add(Kind kind, const Id128& id, std::string set, std::string elem) {
-    Op op;
-    op.type = OpType::kAdd;
-    op.kind = kind;
-    op.entity = id;
-    op.set = std::move(set);
-    op.elem = std::move(elem);
-    return submit(std::move(op)).status();
+    return submit(elem_op(OpType::kAdd, kind, id, std::move(set), std::move(elem))).status();
 }
 
 Status Replica::remove(Kind kind, const Id128& id, std::string set, std::string elem) {
     const auto& k = core::kind_def(kind);
     int si = k.set_index(set);
     if (si < 0) return {Code::kUnknownField, k.name + "." + set};
-    Op op;
-    op.type = OpType::kRemove;
-    op.kind = kind;
-    op.entity = id;
-    op.set = std::move(set);
-    op.elem = core::normalize_elem(k.sets[std::size_t(si)], std::move(elem));
+    Op op = elem_op(OpType::kRemove, kind, id, std::move(set),
+                    core::normalize_elem(k.sets[std::size_t(si)], std::move(elem)));
     Id128 root = k.mergeable ? store_->root_of(id) : id;
     auto dots = store_->load_dots(root);
     if (!dots) return dots.status();
@@ -149,18 +127,11 @@ Status Replica::remove(Kind kind, const Id128& id, std::string set, std::string 
 }
 
 Status Replica::remove_entry(Kind kind, const Id128& id) {
-    Op op;
-    op.type = OpType::kDelete;
-    op.kind = kind;
-    op.entity = id;
-    return submit(std::move(op)).status();
+    return submit(unstamped_op(OpType::kDelete, kind, id)).status();
 }
 
 Status Replica::merge(const Id128& alias, const Id128& target) {
-    Op op;
-    op.type = OpType::kMerge;
-    op.kind = Kind::kInfluencer;
-    op.entity = alias;
+    Op op = unstamped_op(OpType::kMerge, Kind::kInfluencer, alias);
     op.target = target;
     return submit(std::move(op)).status();
 }
@@ -168,11 +139,7 @@ Status Replica::merge(const Id128& alias, const Id128& target) {
 Status Replica::erase(Kind kind, const Id128& id) {
     if (!core::kind_def(kind).personal)
         return Status::invalid(std::string(core::kind_name(kind)) + ": only people can be erased; delete the entry instead");
-    Op op;
-    op.type = OpType::kErase;
-    op.kind = kind;
-    op.entity = id;
-    return submit(std::move(op)).status();
+    return submit(unstamped_op(OpType::kErase, kind, id)).status();
 }
 
 Result<PushRequest> Replica::make_push(std::size_t max_ops, std::uint32_t page_limit) {
