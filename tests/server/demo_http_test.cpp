@@ -56,8 +56,7 @@ TEST_CASE("the demo prints a token per role and a store token pulls only its sto
                 .is_ok());
     auto push = node->replica->make_push();
     REQUIRE(push.is_ok());
-    auto res = client->Post("/api/v1/sync", bearer(tokens["store"]),
-                            sync::encode_request(push.value()), kBinary);
+    auto res = post_sync(*client, tokens["store"], sync::encode_request(push.value()), false);
     REQUIRE(res);
     REQUIRE(res->status == 200);
     auto reply = sync::decode_reply(res->body);

@@ -2,11 +2,15 @@
 // tokens, HTTP sync as a device's transport does it, and JSON error bodies.
 #pragma once
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <regex>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include "server_process.hpp"
 #include "support/harness.hpp"
@@ -65,13 +69,25 @@ struct Setup {
     }
 };
 
+// POST /api/v1/sync as a device's transport does it: over the token's rate limit (429), wait
+// as long as Retry-After says and send the same body again (a retry is harmless).
+inline httplib::Result post_sync(httplib::Client& c, const std::string& token,
+                                 const std::string& body, bool json) {
+    for (int attempt = 0;; ++attempt) {
+        auto res = c.Post("/api/v1/sync", bearer(token), body, json ? kJson : kBinary);
+        if (!res || res->status != 429 || attempt == 20) return res;
+        const int wait_s = std::max(1, std::atoi(res->get_header_value("Retry-After").c_str()));
+        std::this_thread::sleep_for(std::chrono::seconds(std::min(wait_s, 5)));
+    }
+}
+
 // One exchange over HTTP, as a device's transport does it. Returns whether more remains.
 inline bool sync_once(httplib::Client& c, const std::string& token, sync::Replica& r, bool json) {
     auto req = r.make_push(50, 200);
     REQUIRE(req.is_ok());
     const std::string body =
         json ? sync::request_to_json(req.value()) : sync::encode_request(req.value());
-    auto res = c.Post("/api/v1/sync", bearer(token), body, json ? kJson : kBinary);
+    auto res = post_sync(c, token, body, json);
     REQUIRE(res);
     INFO(res->body.substr(0, 300));
     REQUIRE(res->status == 200);
@@ -97,7 +113,7 @@ inline std::string try_sync_all(httplib::Client& c, const std::string& token, sy
         if (!req) return "make_push: " + req.status().to_string();
         const std::string body =
             json ? sync::request_to_json(req.value()) : sync::encode_request(req.value());
-        auto res = c.Post("/api/v1/sync", bearer(token), body, json ? kJson : kBinary);
+        auto res = post_sync(c, token, body, json);
         if (!res) return "no answer: " + httplib::to_string(res.error());
         if (res->status != 200)
             return "status " + std::to_string(res->status) + ": " + res->body.substr(0, 200);

@@ -31,6 +31,7 @@ const PAGE_LIMIT = 2000; // changes per pulled page (the server caps it at 5,000
 // Local writes are always persisted before they are answered.
 const SYNC_PERSIST_EVERY_MS = 10000;
 const MAX_ROUNDS = 100000;
+const RATE_LIMIT_MAX_WAIT_S = 30;
 const DEFAULT_SETTINGS = { contactCap: 4, lang: null };
 
 const WRITES = new Set([
@@ -305,6 +306,13 @@ async function exchange() {
       return syncFailed(NETWORK);
     }
     if (res.status === 401) return syncFailed(REVOKED);
+    if (res.status === 429) {
+      // Over this token's rate limit: wait as the server asks, then send the same push again
+      // (the server applies an operation once however often it arrives).
+      const waitS = Math.min(Math.max(Number(res.headers.get('Retry-After')) || 1, 1), RATE_LIMIT_MAX_WAIT_S);
+      await new Promise((resolve) => setTimeout(resolve, waitS * 1000));
+      continue;
+    }
     if (!res.ok) return syncFailed(await errorOf(res));
     let bytes;
     try {
