@@ -9,15 +9,13 @@
 //     indexes, same pragmas, same SQLite build) into a fresh file in one transaction.
 // Ends with: RESULT sync first_sync_s=<s> server_s=<s> device_s=<s> vs_sqlite=<device/plain>
 // Options: --influencers N (20000), --interactions M (200000), --page P (5000).
-#include <sqlite3.h>
-
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <string>
 
+#include "bench/bench_support.hpp"
 #include "core/storage/store.hpp"
 #include "sync/codec.hpp"
 #include "sync/hub.hpp"
@@ -30,25 +28,10 @@ using liaison::core::Kind;
 using liaison::sync::FieldWrite;
 using liaison::sync::Op;
 using liaison::sync::OpType;
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point t0) {
-    return std::chrono::duration<double>(Clock::now() - t0).count();
-}
-
-[[noreturn]] void die(const std::string& what) {
-    std::fprintf(stderr, "sync_bench: %s\n", what.c_str());
-    std::exit(1);
-}
-
-template <typename T>
-T must(liaison::Result<T> r, const char* what) {
-    if (!r) die(std::string(what) + ": " + r.status().to_string());
-    return std::move(r).value();
-}
-void must(const liaison::Status& s, const char* what) {
-    if (!s) die(std::string(what) + ": " + s.to_string());
-}
+using liaison::bench::Clock;
+using liaison::bench::die;
+using liaison::bench::must;
+using liaison::bench::seconds_since;
 
 struct Row {
     Id128 id, who;
@@ -62,6 +45,7 @@ const char* kDepartments[] = {"pr", "social", "marketing", "retail"};
 }  // namespace
 
 int main(int argc, char** argv) {
+    liaison::bench::program() = "sync_bench";
     std::size_t influencers = 20000, interactions = 200000;
     std::uint32_t page = 5000;
     for (int i = 1; i + 1 < argc; i += 2) {
@@ -179,12 +163,8 @@ int main(int argc, char** argv) {
                 double(received) / device_s);
 
     // 2. Reference: plain SQLite, the same rows, one transaction.
-    sqlite3* db = nullptr;
-    if (sqlite3_open((dir / "plain.db").string().c_str(), &db) != SQLITE_OK) die("plain: open");
-    auto exec = [&](const char* sql) {
-        char* err = nullptr;
-        if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) die(std::string("plain: ") + (err ? err : "?"));
-    };
+    liaison::bench::PlainDb plain((dir / "plain.db").string());
+    auto exec = [&](const char* sql) { plain.exec(sql); };
     auto t_plain = Clock::now();
     exec("PRAGMA secure_delete=ON; PRAGMA cache_size=-65536;"
          "CREATE TABLE influencer(rid INTEGER PRIMARY KEY, id BLOB UNIQUE, name TEXT, email TEXT,"
@@ -196,19 +176,12 @@ int main(int argc, char** argv) {
          " department TEXT, summary TEXT) WITHOUT ROWID;"
          "CREATE INDEX interaction_influencer ON interaction(influencer, at);"
          "BEGIN");
-    auto prep = [&](const char* sql) {
-        sqlite3_stmt* st = nullptr;
-        if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) != SQLITE_OK) die(std::string("plain: ") + sqlite3_errmsg(db));
-        return st;
-    };
+    auto prep = [&](const char* sql) { return plain.prepare(sql); };
     sqlite3_stmt* ins_p = prep("INSERT INTO influencer(id,name,email,phone,tier) VALUES(?1,?2,?3,?4,'prospect')");
     sqlite3_stmt* ins_f = prep("INSERT INTO influencer_fts(rowid,name,email,phone,handles) VALUES(?1,?2,?3,?4,?5)");
     sqlite3_stmt* ins_h = prep("INSERT INTO handle VALUES(?1,?2)");
     sqlite3_stmt* ins_i = prep("INSERT INTO interaction VALUES(?1,?2,?3,?4,?5,?6)");
-    auto done = [&](sqlite3_stmt* st) {
-        if (sqlite3_step(st) != SQLITE_DONE) die(std::string("plain: ") + sqlite3_errmsg(db));
-        sqlite3_reset(st);
-    };
+    auto done = [&](sqlite3_stmt* st) { plain.done(st); };
     for (std::size_t i = 0; i < influencers; ++i) {
         const Row& p = people[i];
         std::string handle = "instagram:person" + std::to_string(i);
@@ -217,7 +190,7 @@ int main(int argc, char** argv) {
         sqlite3_bind_text(ins_p, 3, p.email.c_str(), -1, SQLITE_STATIC);
         sqlite3_bind_text(ins_p, 4, p.phone.c_str(), -1, SQLITE_STATIC);
         done(ins_p);
-        sqlite3_int64 rid = sqlite3_last_insert_rowid(db);
+        sqlite3_int64 rid = sqlite3_last_insert_rowid(plain.get());
         sqlite3_bind_int64(ins_f, 1, rid);
         sqlite3_bind_text(ins_f, 2, p.name.c_str(), -1, SQLITE_STATIC);
         sqlite3_bind_text(ins_f, 3, p.email.c_str(), -1, SQLITE_STATIC);
@@ -241,7 +214,6 @@ int main(int argc, char** argv) {
     exec("COMMIT");
     double plain_s = seconds_since(t_plain);
     for (auto* st : {ins_p, ins_f, ins_h, ins_i}) sqlite3_finalize(st);
-    sqlite3_close(db);
     std::printf("reference: plain SQLite inserts the same rows in %.2f s\n", plain_s);
 
     fs::remove_all(dir);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/model/validate.hpp"
+
 namespace liaison::core {
 namespace {
 
@@ -52,25 +54,80 @@ std::string fts_query(std::string_view text) {
     return out;
 }
 
-Result<std::vector<SearchHit>> search_influencers(Store& store, std::string_view text, std::size_t limit) {
+namespace {
+
+// Lower-case, unaccented words of `text` ("Hélène Dupont-Roy" -> helene, dupont, roy).
+std::vector<std::string> folded_words(std::string_view text) {
+    std::vector<std::string> words;
+    std::string folded = fold_for_match(text), word;
+    for (char c : folded) {
+        if (is_word_byte(static_cast<unsigned char>(c))) {
+            word += c;
+        } else if (!word.empty()) {
+            words.push_back(std::move(word));
+            word.clear();
+        }
+    }
+    if (!word.empty()) words.push_back(std::move(word));
+    return words;
+}
+
+bool starts_with(std::string_view s, std::string_view prefix) {
+    return s.size() >= prefix.size() && s.compare(0, prefix.size(), prefix) == 0;
+}
+
+// 0: the name begins with the query's words, in order ("hel dup" and "Hélène Dupont 12");
+// 1: each query word begins some word of the name; 2: found by e-mail, handle or phone.
+int name_tier(const std::vector<std::string>& name, const std::vector<std::string>& query) {
+    bool in_order = query.size() <= name.size();
+    for (std::size_t i = 0; in_order && i < query.size(); ++i)
+        in_order = i + 1 < query.size() ? name[i] == query[i] : starts_with(name[i], query[i]);
+    if (in_order) return 0;
+    for (const auto& q : query) {
+        bool found = false;
+        for (const auto& w : name) found = found || starts_with(w, q);
+        if (!found) return 2;
+    }
+    return 1;
+}
+
+}  // namespace
+
+Result<std::vector<SearchHit>> search_influencers(Store& store, std::string_view text, std::size_t limit,
+                                                  std::size_t window) {
     std::vector<SearchHit> hits;
-    std::string q = fts_query(text.substr(0, 200));
-    if (q.empty()) return hits;
+    text = text.substr(0, 200);
+    std::string q = fts_query(text);
+    if (q.empty() || limit == 0) return hits;
+    // The newest `window` matches, straight from the index in rowid order (no scoring, so the
+    // index stops reading after them), with their names.
     auto& st = store.db().cached(
-        "SELECT k.eid, k.f_name, bm25(fts_influencer) AS r FROM fts_influencer "
-        "JOIN k_influencer k ON k.rid = fts_influencer.rowid "
-        "WHERE fts_influencer MATCH ?1 AND k.created IS NOT NULL ORDER BY r LIMIT ?2");
-    st.bind(1, std::string_view(q)).bind(2, std::int64_t(limit));
+        "SELECT k.eid, k.f_name FROM (SELECT rowid AS rid FROM fts_influencer WHERE fts_influencer "
+        "MATCH ?1 ORDER BY rowid DESC LIMIT ?2) m JOIN k_influencer k ON k.rid = m.rid "
+        "WHERE k.created IS NOT NULL");
+    st.bind(1, std::string_view(q)).bind(2, std::int64_t(std::max(window, limit)));
+    const auto query = folded_words(text);
+    std::vector<std::pair<std::string, SearchHit>> found;  // folded name, hit
     Step s;
     while ((s = st.step()) == Step::kRow) {
         SearchHit h;
         auto b = st.column_blob(0);
         if (b.size() == 16) h.id = Id128::from_bytes(b.data());
         h.name = st.column_text(1);
-        h.rank = double(st.column_int(2));
-        hits.push_back(std::move(h));
+        auto words = folded_words(h.name);
+        h.rank = name_tier(words, query);
+        std::string key;
+        for (const auto& w : words) key += w + ' ';
+        found.emplace_back(std::move(key), std::move(h));
     }
     if (s == Step::kError) return Status::storage(st.error());
+    std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
+        if (a.second.rank != b.second.rank) return a.second.rank < b.second.rank;
+        if (a.first != b.first) return a.first < b.first;
+        return a.second.id < b.second.id;
+    });
+    if (found.size() > limit) found.resize(limit);
+    for (auto& f : found) hits.push_back(std::move(f.second));
     return hits;
 }
 

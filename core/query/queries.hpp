@@ -24,12 +24,23 @@ namespace liaison::core {
 struct SearchHit {
     Id128 id;
     std::string name;
-    double rank = 0;  // lower is better (bm25)
+    int rank = 0;  // lower is better: 0 the name begins with the query, 1 each query word
+                   // begins a word of the name, 2 found by e-mail, handle or phone
 };
 
-// Up to `limit` influencers matching every word of `text` (prefixes). Empty text: no hits.
+// How many matches search_influencers ranks at most: the newest ones.
+inline constexpr std::size_t kSearchWindow = 500;
+
+// Up to `limit` influencers matching every word of `text` (each word as a prefix, accents and
+// case ignored, over name, e-mail, phone and handles). Empty text: no hits.
+// Search runs on every keystroke, and a one- or two-letter query can match most of the
+// record: only the newest `window` matches (at least `limit`) are read from the index and
+// ranked, by `rank`, then folded name, then id, so the cost is bounded by the window, not by
+// the size of the record. A query that matches more than the window shows some of the
+// matches, and the next letter typed narrows them.
 Result<std::vector<SearchHit>> search_influencers(Store& store, std::string_view text,
-                                                  std::size_t limit = 20);
+                                                  std::size_t limit = 20,
+                                                  std::size_t window = kSearchWindow);
 // Turns free text into a safe FTS5 query ("Hél dup" -> "\"hél\"* \"dup\"*"); empty if no word.
 std::string fts_query(std::string_view text);
 

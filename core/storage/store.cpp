@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <iterator>
 
 namespace liaison::core {
 namespace {
@@ -178,6 +179,25 @@ RowState read_row(const Statement& st, Kind kind, const Id128& id, int first_col
     return r;
 }
 
+// The full-text index of a kind with searchable fields. `prefix`: also index the first one and
+// two characters of every token, so the one- and two-letter queries of search-as-you-type
+// read one short list instead of merging every token that begins with those letters.
+std::string fts_ddl(const KindDef& k, bool prefix) {
+    std::vector<std::string> cols;
+    for (const auto& f : k.fields)
+        if (f.searchable) cols.push_back(f.name);
+    for (const auto& s : k.sets)
+        if (s.searchable) cols.push_back(s.name);
+    const std::string t = fts_table_name(k.kind);
+    std::string ddl = "CREATE VIRTUAL TABLE " + t + " USING fts5(" + blob_literal_free_join(cols, ", ") +
+                      ", content='', contentless_delete=1, " + (prefix ? "prefix='1 2', " : "") +
+                      "tokenize=\"unicode61 remove_diacritics 2\");\n";
+    // Deleted entries leave the index at once (not at the next merge): an erased person's
+    // name must not survive in index pages (DESIGN §4, erase).
+    ddl += "INSERT INTO " + t + "(" + t + ", rank) VALUES('secure-delete', 1);\n";
+    return ddl;
+}
+
 std::string migration_1() {
     std::string ddl;
     for (const auto& k : all_kinds()) {
@@ -196,21 +216,7 @@ std::string migration_1() {
             if (f.subject && at >= 0) cols += ", " + value_column(k.fields[std::size_t(at)]);
             ddl += "CREATE INDEX " + t + "_" + f.name + " ON " + t + "(" + cols + ");\n";
         }
-        if (fts) {
-            std::vector<std::string> cols;
-            for (const auto& f : k.fields)
-                if (f.searchable) cols.push_back(f.name);
-            for (const auto& s : k.sets)
-                if (s.searchable) cols.push_back(s.name);
-            ddl += "CREATE VIRTUAL TABLE " + fts_table_name(k.kind) + " USING fts5(" +
-                   blob_literal_free_join(cols, ", ") +
-                   ", content='', contentless_delete=1, "
-                   "tokenize=\"unicode61 remove_diacritics 2\");\n";
-            // Deleted entries leave the index at once (not at the next merge): an erased
-            // person's name must not survive in index pages (DESIGN §4, erase).
-            ddl += "INSERT INTO " + fts_table_name(k.kind) + "(" + fts_table_name(k.kind) +
-                   ", rank) VALUES('secure-delete', 1);\n";
-        }
+        if (fts) ddl += fts_ddl(k, false);
     }
     ddl += R"sql(
 CREATE TABLE sdot(eid BLOB NOT NULL, sidx INTEGER NOT NULL, elem TEXT NOT NULL, dot BLOB NOT NULL,
@@ -230,6 +236,16 @@ CREATE TABLE outbox(n INTEGER PRIMARY KEY, eid BLOB NOT NULL, op BLOB NOT NULL U
 CREATE INDEX outbox_eid ON outbox(eid);
 CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;
 )sql";
+    return ddl;
+}
+
+// Version 2: full-text indexes with one- and two-character prefix indexes. A contentless
+// index cannot be rebuilt from itself: the tables are recreated empty and Store::migrate
+// reindexes every row (Migration::reindex).
+std::string migration_2() {
+    std::string ddl;
+    for (const auto& k : all_kinds())
+        if (k.has_searchable()) ddl += "DROP TABLE " + fts_table_name(k.kind) + ";\n" + fts_ddl(k, true);
     return ddl;
 }
 
@@ -294,14 +310,37 @@ Status Store::migrate() {
                           std::to_string(v) + ", this build reads up to " +
                           std::to_string(kStorageVersion) + ")");
     // Numbered migrations: each runs once, in its own transaction, with the version bump.
-    using Migration = std::string (*)();
-    static const Migration kMigrations[] = {migration_1};
+    struct Migration {
+        std::string (*ddl)();
+        bool reindex;  // the full-text indexes were recreated empty: fill them again
+    };
+    static const Migration kMigrations[] = {{migration_1, false}, {migration_2, true}};
+    static_assert(std::size(kMigrations) == kStorageVersion);
     for (int next = v + 1; next <= kStorageVersion; ++next) {
         Transaction t(*db_);
         LIAISON_TRY(t.begun());
-        LIAISON_TRY(db_->exec(kMigrations[next - 1]()));
+        const Migration& m = kMigrations[next - 1];
+        LIAISON_TRY(db_->exec(m.ddl()));
+        if (m.reindex) LIAISON_TRY(reindex_all());
         LIAISON_TRY(db_->exec("PRAGMA user_version=" + std::to_string(next)));
         LIAISON_TRY(t.commit());
+    }
+    return Status::ok();
+}
+
+Status Store::reindex_all() {
+    for (const auto& k : all_kinds()) {
+        if (!k.has_searchable()) continue;
+        std::vector<Id128> ids;
+        auto& st = db_->cached("SELECT eid FROM " + table_name(k.kind));
+        Statement::Step step;
+        while ((step = st.step()) == Statement::Step::kRow) {
+            auto b = st.column_blob(0);
+            if (b.size() == 16) ids.push_back(Id128::from_bytes(b.data()));
+        }
+        if (step == Statement::Step::kError) return Status::storage(st.error());
+        st.reset();
+        for (const auto& id : ids) LIAISON_TRY(reindex(k.kind, id));
     }
     return Status::ok();
 }

@@ -35,7 +35,7 @@
 namespace liaison::core {
 
 // Latest storage format this build writes (PRAGMA user_version), see docs/STORAGE.md.
-inline constexpr int kStorageVersion = 1;
+inline constexpr int kStorageVersion = 2;
 
 // The full state of one entity row, with effective clocks (a field written by the create
 // carries the create stamp; a field never written has none).
@@ -217,6 +217,7 @@ private:
     friend class WriteTxn;
     explicit Store(std::unique_ptr<Database> db) : db_(std::move(db)) {}
     Status migrate();
+    Status reindex_all();  // every full-text index, from the current rows (a migration's step)
     Status load_caches();
     std::int64_t next_seq() { return ++seq_; }
     void union_edge(const Id128& a, const Id128& b);

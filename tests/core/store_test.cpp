@@ -59,6 +59,40 @@ TEST_CASE("a store written by a newer build is refused, not downgraded", "[core]
     CHECK(again.status().detail().find("99") != std::string::npos);
 }
 
+TEST_CASE("a version 1 store gains prefix indexes and keeps finding everyone", "[core][store][version]") {
+    World w;
+    Id128 a = w.person("Hélène Dupont", {{"email", std::string("helene@example.com")}});
+    Id128 b = w.person("Hugo Martin");
+    REQUIRE(w.r.add(Kind::kInfluencer, b, "handles", "instagram:hugo.m:1200").is_ok());
+    auto before = must(w.r.state_hash());
+    // Back to version 1's search index, as a file written by the previous build has it:
+    // no prefix indexes, and (to prove the migration refills it) empty.
+    REQUIRE(w.r.store()
+                .db()
+                .exec("DROP TABLE fts_influencer;"
+                      "CREATE VIRTUAL TABLE fts_influencer USING fts5(name, email, phone, handles,"
+                      " content='', contentless_delete=1,"
+                      " tokenize=\"unicode61 remove_diacritics 2\");"
+                      "PRAGMA user_version=1")
+                .is_ok());
+    reopen(*w.node, w.time);
+    auto& r = *w.node->replica;
+    CHECK(r.store().storage_version() == 2);
+    CHECK(r.store().db().query_int("SELECT count(*) FROM sqlite_master WHERE name='fts_influencer'"
+                                   " AND sql LIKE '%prefix=''1 2''%'") == 1);
+    CHECK(must(r.state_hash()) == before);
+    auto found = [&](const char* q) {
+        auto hits = core::search_influencers(r.store(), q);
+        REQUIRE(hits.is_ok());
+        std::vector<Id128> ids;
+        for (const auto& h : hits.value()) ids.push_back(h.id);
+        return ids;
+    };
+    CHECK(found("h") == std::vector<Id128>{a, b});
+    CHECK(found("hé dup") == std::vector<Id128>{a});
+    CHECK(found("hugo.m") == std::vector<Id128>{b});
+}
+
 TEST_CASE("everything written is still there after the file is reopened", "[core][store]") {
     World w;
     Id128 a = w.person("Hélène Dupont", {{"email", std::string("helene@example.com")}});
@@ -98,6 +132,44 @@ TEST_CASE("search finds people by e-mail, handle and phone in either form", "[co
     // Removing the handle removes it from the index.
     REQUIRE(w.r.remove(Kind::kInfluencer, a, "handles", "instagram:anasouza.beauty:120000").is_ok());
     CHECK(w.search("anasouza").empty());
+}
+
+TEST_CASE("search ranks names that begin with the query, then names containing it, then other fields",
+          "[core][query][search]") {
+    World w;
+    // Created in an order that neither creation order nor its reverse would give.
+    Id128 inside = w.person("Ana Dupont");
+    Id128 first = w.person("Dupont Hugo");
+    Id128 by_mail = w.person("Zoé Petit", {{"email", std::string("dupont.fan@example.com")}});
+    Id128 second = w.person("Dupont Léa");
+    CHECK(w.search("dupont") == std::vector<Id128>{first, second, inside, by_mail});
+    CHECK(w.search("dup") == std::vector<Id128>{first, second, inside, by_mail});
+    // Every word counts, in order for the first tier: "dupont l" begins "Dupont Léa" only.
+    CHECK(w.search("dupont l") == std::vector<Id128>{second});
+    auto hits = core::search_influencers(w.r.store(), "Dupont");
+    REQUIRE(hits.is_ok());
+    REQUIRE(hits->size() == 4);
+    CHECK(hits.value()[0].rank == 0);
+    CHECK(hits.value()[2].rank == 1);
+    CHECK(hits.value()[3].rank == 2);
+}
+
+TEST_CASE("a query matching more people than the search window ranks the newest matches only",
+          "[core][query][search]") {
+    World w;
+    std::vector<Id128> made;
+    for (int i = 0; i < 8; ++i) made.push_back(w.person("Camille " + std::to_string(i)));
+    auto ids_of = [&](std::size_t limit, std::size_t window) {
+        auto hits = core::search_influencers(w.r.store(), "camille", limit, window);
+        REQUIRE(hits.is_ok());
+        std::vector<Id128> ids;
+        for (const auto& h : hits.value()) ids.push_back(h.id);
+        return ids;
+    };
+    CHECK(ids_of(3, 3) == std::vector<Id128>{made[5], made[6], made[7]});  // the newest three
+    CHECK(ids_of(2, 3) == std::vector<Id128>{made[5], made[6]});           // ranked by name
+    // The window is never smaller than the limit: all eight are found when twenty are asked for.
+    CHECK(ids_of(20, 1).size() == 8);
 }
 
 TEST_CASE("search input with FTS syntax is treated as plain words", "[core][query][search][hostile]") {

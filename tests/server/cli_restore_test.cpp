@@ -58,7 +58,7 @@ TEST_CASE("restore brings the backup back: later changes are gone, the hash is t
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
     CHECK(r.out.find(b.db + ": restored from " + b.backup +
-                     " (storage version 1, 1 influencers, "
+                     " (storage version " + std::to_string(core::kStorageVersion) + ", 1 influencers, "
                      "0 interactions, state hash " +
                      at_backup + ")") != std::string::npos);
     std::smatch m;
@@ -120,12 +120,15 @@ TEST_CASE("restore refuses a bad backup and leaves the live database untouched",
         const std::string junk(4096, '\x5a');
         f.write(junk.data(), std::streamsize(junk.size()));
     }
-    const std::pair<const char*, const char*> cases[] = {
+    const std::string newer = "written by a newer Liaison (storage version " +
+                              std::to_string(core::kStorageVersion + 1) + ", this build reads up to " +
+                              std::to_string(core::kStorageVersion) + ")";
+    const std::pair<const char*, std::string> cases[] = {
         {"garbage.db", "not a SQLite database"},
         {"empty.db", "not a liaison-server database"},
         {"missing.db", "no such file"},
         {"other.db", "not a liaison-server database"},
-        {"newer.db", "written by a newer Liaison (storage version 2, this build reads up to 1)"},
+        {"newer.db", newer},
         {"newer-server.db", "server tables were written by a newer liaison-server (version 99"},
         {"damaged.db", "damaged"},
     };
