@@ -162,15 +162,30 @@ test('persisted chunks alone rebuild the database in a fresh module', async () =
   const status = value(call('status'), 'status');
 
   const M2 = await loadCore(dir);
-  for (const [i, bytes] of image.chunks) value(M2.restoreChunk('/liaison.db', i, bytes), 'restoreChunk');
-  value(M2.restoreSize('/liaison.db', image.size), 'restoreSize');
+  // As the worker reads them back: indexes and chunks in two arrays, in any order.
+  const entries = [...image.chunks].reverse();
+  const restored = value(M2.restoreFile('/liaison.db', image.size, entries.map(([i]) => i), entries.map(([, b]) => b)), 'restoreFile');
+  check(restored.size === image.size, 'restored size', restored);
   const second = await openCore(M2);
   check(value(second.call('stateHash'), 'hash 2') === hash, 'same state hash');
   const s2 = value(second.call('status'), 'status 2');
   check(s2.replicaId === status.replicaId && s2.pending === status.pending, 'same replica and outbox', s2);
   check(value(second.call('card', { id }), 'card').contacts_recent === 1, 'contact kept');
-  check(M2.restoreChunk('/liaison.db', -1, new Uint8Array(1)).ok === false, 'negative chunk refused');
-  check(M2.restoreChunk('/liaison.db', 0, new Uint8Array(65537)).ok === false, 'oversized chunk refused');
+  const M3 = await loadCore(dir);
+  const refused = [
+    ['a negative index', [-1], [new Uint8Array(1)]],
+    ['a fractional index', [0.5], [new Uint8Array(1)]],
+    ['an oversized chunk', [0], [new Uint8Array(65537)]],
+    ['a chunk that is not bytes', [0], ['text']],
+    ['more chunks than indexes', [0], [new Uint8Array(1), new Uint8Array(1)]],
+    ['no arrays', 0, null],
+  ];
+  for (const [what, indexes, chunks] of refused) {
+    const r = M3.restoreFile('/liaison.db', 65536, indexes, chunks);
+    check(r.ok === false && r.code === 'invalid_argument', `${what} refused`, r);
+  }
+  check(M3.restoreFile('/liaison.db', -1, [], []).ok === false, 'a negative size refused');
+  check(M3.restoreFile('/liaison.db', 1e12, [], []).ok === false, 'a size over the limit refused');
 });
 
 test('an erase arriving by sync purges the person from the persisted chunks', async () => {

@@ -8,7 +8,8 @@
 //   core.makePush(500, 2000)                       -> {ok, value:Uint8Array, ops} | {ok:false,…}
 //   JSON.parse(core.applyReply(uint8array))        -> {ok, value:{acknowledged, …}}
 //   core.dirtyChunks()                             -> {ok, value:{size, chunks:[{index, bytes}]}}
-//   Module.restoreChunk(path, index, uint8array) / Module.restoreSize(path, size) before open
+//   Module.restoreFile(path, size, indexes, chunks) before open: the file from its persisted
+//   chunks (chunk i at i * 64 KiB); Module.restoreSize(path, size) sets the size alone
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
@@ -83,10 +84,38 @@ private:
     Facade facade_;
 };
 
-val restore_chunk(const std::string& path, int index, const val& bytes) {
-    if (index < 0 || !is_bytes(bytes)) return error_val(Status::invalid("restoreChunk: expected an index and a Uint8Array"));
-    Status s = write_chunk(path, std::uint32_t(index), bytes_of(bytes));
-    return s ? ok_val(val::object()) : error_val(s);
+// Assembles the file in one JavaScript array and hands it to the in-memory file system, which
+// keeps that array as the file (canOwn): no copy through wasm memory, one allocation. Reading
+// 75 MB back chunk by chunk through pwrite took 3.5 s in Chromium.
+val restore_file(const std::string& path, double size, const val& indexes, const val& chunks) {
+    const auto bad = [](const std::string& why) { return error_val(Status::invalid("restoreFile: " + why)); };
+    if (!(size >= 0 && size <= double(kMaxRestoreBytes)) || size != double(std::uint64_t(size)))
+        return bad("the size must be a whole number of bytes up to " + std::to_string(kMaxRestoreBytes));
+    if (!indexes.isArray() || !chunks.isArray()) return bad("expected arrays of indexes and chunks");
+    const auto n = indexes["length"].as<std::size_t>();
+    if (chunks["length"].as<std::size_t>() != n) return bad("as many indexes as chunks are needed");
+    const auto total = std::uint64_t(size);
+    val file = val::global("Uint8Array").new_(double(total));
+    for (std::size_t i = 0; i < n; ++i) {
+        const val index = indexes[i];
+        const val bytes = chunks[i];
+        if (!index.isNumber() || !is_bytes(bytes)) return bad("chunk " + std::to_string(i) + " is not an index and a Uint8Array");
+        const double at = index.as<double>();
+        if (!(at >= 0) || at != double(std::uint64_t(at))) return bad("chunk " + std::to_string(i) + " has a bad index");
+        const auto length = std::uint64_t(bytes["length"].as<double>());
+        if (length > kChunkBytes) return bad("a chunk holds at most " + std::to_string(kChunkBytes) + " bytes");
+        const std::uint64_t offset = std::uint64_t(at) * kChunkBytes;
+        if (offset >= total) continue;  // past the end of a file that shrank
+        const std::uint64_t keep = std::min(length, total - offset);
+        file.call<void>("set", keep == length ? bytes : bytes.call<val>("subarray", 0, double(keep)), double(offset));
+    }
+    val options = val::object();
+    options.set("canOwn", true);
+    val::module_property("FS").call<void>("writeFile", path, file, options);
+    clear_dirty_chunks(path);
+    val out = val::object();
+    out.set("size", size);
+    return ok_val(out);
 }
 val restore_size(const std::string& path, double size) {
     if (!(size >= 0)) return error_val(Status::invalid("restoreSize: expected a size"));
@@ -108,6 +137,6 @@ EMSCRIPTEN_BINDINGS(liaison_core) {
         .function("applyReplyJson", &Core::applyReplyJson)
         .function("requestJson", &Core::requestJson)
         .function("dirtyChunks", &Core::dirtyChunks);
-    emscripten::function("restoreChunk", &liaison::web::restore_chunk);
+    emscripten::function("restoreFile", &liaison::web::restore_file);
     emscripten::function("restoreSize", &liaison::web::restore_size);
 }

@@ -158,16 +158,6 @@ void clear_dirty_chunks(const std::string& path) {
     if (it != dirty().end()) it->second.clear();
 }
 
-Status write_chunk(const std::string& path, std::uint32_t index, std::string_view bytes) {
-    if (bytes.size() > kChunkBytes) return Status::invalid("a chunk holds at most 65536 bytes");
-    Fd f{::open(path.c_str(), O_WRONLY | O_CREAT, 0600)};
-    if (f.fd < 0) return Status::storage("cannot create " + path);
-    off_t off = off_t(std::uint64_t(index) * kChunkBytes);
-    if (::pwrite(f.fd, bytes.data(), bytes.size(), off) != ssize_t(bytes.size()))
-        return Status::storage("cannot write " + path);
-    return Status::ok();
-}
-
 Status set_file_size(const std::string& path, std::uint64_t size) {
     Fd f{::open(path.c_str(), O_WRONLY | O_CREAT, 0600)};
     if (f.fd < 0) return Status::storage("cannot create " + path);

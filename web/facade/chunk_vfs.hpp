@@ -39,8 +39,9 @@ Result<DirtyChunks> take_dirty_chunks(const std::string& path);
 // Forgets what was written to `path` without reading it (after a restore).
 void clear_dirty_chunks(const std::string& path);
 
-// Restoring a file before it is opened: writes one chunk at its place, then sets the size.
-Status write_chunk(const std::string& path, std::uint32_t index, std::string_view bytes);
+// The largest file a restore rebuilds (the module's memory is capped at 1 GiB).
+inline constexpr std::uint64_t kMaxRestoreBytes = 768ULL * 1024 * 1024;
+// Sets the size of `path` (creating it), before it is opened.
 Status set_file_size(const std::string& path, std::uint64_t size);
 
 }  // namespace liaison::web

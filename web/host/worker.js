@@ -145,16 +145,8 @@ async function restore() {
     idbRequest(tx.objectStore('meta').get('size')),
   ]);
   if (size === undefined) return 0;
-  const M = state.module;
-  // The size first: the in-memory file is allocated once (growing it chunk by chunk copies it
-  // over and over: 4 s instead of 0.1 s for 15 MB).
-  const sized = M.restoreSize(DB_PATH, size);
-  if (!sized.ok) throw new Error(sized.message);
-  for (let i = 0; i < keys.length; i++) {
-    if (keys[i] * CHUNK_BYTES >= size) continue;
-    const r = M.restoreChunk(DB_PATH, keys[i], values[i]);
-    if (!r.ok) throw new Error(r.message);
-  }
+  const r = state.module.restoreFile(DB_PATH, size, keys, values);
+  if (!r.ok) throw new Error(r.message);
   return size;
 }
 
