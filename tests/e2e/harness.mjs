@@ -330,8 +330,8 @@ export async function timelineTexts(page, id) {
 }
 
 // How many times each needle (UTF-8) occurs in everything this origin keeps in IndexedDB
-// (every database, every object store, every byte of every value: the SQLite file's chunks
-// and anything else the host stores).
+// (every database, every object store, every byte of every value) and in its private file
+// system (every byte of every file: the SQLite file and its journal).
 export async function storedOccurrences(page, needles) {
   return page.evaluate(async (words) => {
     const enc = new TextEncoder();
@@ -364,6 +364,13 @@ export async function storedOccurrences(page, needles) {
       }
       db.close();
     }
+    const walk = async (dir) => {
+      for await (const entry of dir.values()) {
+        if (entry.kind === 'directory') await walk(entry);
+        else scan(new Uint8Array(await (await entry.getFile()).arrayBuffer()));
+      }
+    };
+    await walk(await navigator.storage.getDirectory());
     return { counts, bytesSeen };
   }, needles);
 }

@@ -22,8 +22,8 @@ const serverDb = path.join(tmp, 'server.db');
 let server = await startServer(serverBin, serverDb, { staticDir: dir });
 const profile = path.join(tmp, 'profile');
 
-const launch = () =>
-  chromium.launchPersistentContext(profile, {
+const launch = (dirName = profile) =>
+  chromium.launchPersistentContext(dirName, {
     executablePath: '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -31,15 +31,15 @@ const launch = () =>
 
 // A tab on the app's origin with the client connected as window.liaison (the page itself is
 // /healthz, so the front end does not run: only the host is under test).
-async function tab(context) {
+async function tab(context, options = {}) {
   const page = await context.newPage();
   await page.goto(server.origin + '/healthz');
-  await page.evaluate(async () => {
+  await page.evaluate(async (o) => {
     const { connect } = await import('/host/client.js');
-    window.liaison = await connect();
+    window.liaison = await connect(o);
     window.events = [];
     window.liaison.on('changed', (e) => window.events.push(e));
-  });
+  }, options);
   return {
     page,
     call: (method, args) => page.evaluate(([m, a]) => window.liaison.call(m, a), [method, args || {}]),
@@ -66,6 +66,7 @@ test('signing in checks the token, a wrong one is refused in plain words', async
   check(sync.received > 0, 'pulled', sync);
   const st = value(await a.call('status'), 'status');
   check(st.cursor > 0 && st.lastSyncAt && st.lastError === null && st.syncing === false, 'status after sync', st);
+  check(st.timings.boot.storage === 'opfs', 'the database file is in the origin private file system', st.timings.boot);
 });
 
 test('two tabs share one database: a write in one is seen and announced in the other', async () => {
@@ -78,6 +79,22 @@ test('two tabs share one database: a write in one is seen and announced in the o
   await b.page.waitForFunction(() => window.events.some((e) => e.source === 'local'));
   const r = await b.call('noSuchMethod', {});
   check(r.ok === false && r.code === 'invalid_argument', 'unknown method answered', r);
+});
+
+test('when the tab that owns the database closes, the other tabs carry on with it', async () => {
+  for (const p of context.pages()) await p.close();
+  const first = await tab(context); // the first tab holds the lock and starts the owner
+  const second = await tab(context);
+  const before = value(await second.call('status'), 'status').replicaId;
+  await first.page.close();
+  const hits = value(await second.call('search', { text: 'onglet' }), 'search after the owner left');
+  check(hits.length === 1 && hits[0].id === heleneId, 'the record is still there', hits);
+  value(await second.call('updateInfluencer', { id: heleneId, fields: { notes: 'Vue après la fermeture' } }), 'write after');
+  const st = value(await second.call('status'), 'status');
+  check(st.replicaId === before && st.timings.boot.storage === 'opfs', 'the same replica, reopened by the new owner', st);
+  const third = await tab(context);
+  const card = value(await third.call('card', { id: heleneId }), 'card in a new tab');
+  check(card.influencer.notes === 'Vue après la fermeture', 'the write is there', card.influencer);
 });
 
 test('writes survive closing the browser, and are pushed on the next sync', async () => {
@@ -135,6 +152,80 @@ test('settings are kept and checked; signing out wipes the local record', async 
   check((await a.call('syncNow')).code === 'not_signed_in', 'no sync when signed out');
   await context.close();
   context = null;
+});
+
+test('closing the browser in the middle of a sync leaves a database that opens and catches up', async () => {
+  const crashed = path.join(tmp, 'profile-crash');
+  const fresh = path.join(tmp, 'profile-fresh');
+  let ctx = await launch(crashed);
+  try {
+    const a = await tab(ctx);
+    value(await a.call('signIn', { token: server.tokens.store }), 'signIn'); // starts the first sync
+    let st;
+    for (let i = 0; i < 400; i++) {
+      st = value(await a.call('status'), 'status');
+      if (st.progress && st.progress.received > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    check(st.syncing && st.progress && st.progress.received > 0, 'closed while pages were still arriving', st);
+    await ctx.close();
+    ctx = await launch(crashed);
+    const b = await tab(ctx);
+    check(value(await b.call('status'), 'status').signedIn, 'opens, still signed in');
+    value(await b.call('syncNow'), 'sync after the crash');
+    const hash = value(await b.call('stateHash'), 'stateHash');
+    await ctx.close();
+    ctx = await launch(fresh);
+    const c = await tab(ctx);
+    value(await c.call('signIn', { token: server.tokens.store }), 'signIn on a fresh device');
+    value(await c.call('syncNow'), 'sync on a fresh device');
+    check(value(await c.call('stateHash'), 'stateHash') === hash, 'the same record as a device that was never interrupted');
+  } finally {
+    await ctx.close();
+  }
+});
+
+test('a database an earlier version kept in IndexedDB moves to OPFS with nothing lost', async () => {
+  const old = path.join(tmp, 'profile-idb');
+  let ctx = await launch(old);
+  try {
+    const a = await tab(ctx, { storage: 'idb' });
+    value(await a.call('signIn', { token: server.tokens.store }), 'signIn');
+    value(await a.call('syncNow'), 'sync');
+    const id = value(await a.call('createInfluencer', { name: 'Zoë Migrée', email: 'migree@example.fr' }), 'create').id;
+    const st = value(await a.call('status'), 'status');
+    check(st.timings.boot.storage === 'idb' && st.pending === 1, 'kept in IndexedDB, one change unsent', st);
+    await ctx.close();
+    ctx = await launch(old);
+    const b = await tab(ctx);
+    const moved = value(await b.call('status'), 'status after the move');
+    check(moved.timings.boot.storage === 'opfs' && moved.timings.boot.migratedBytes > 0, 'moved to OPFS', moved.timings.boot);
+    check(moved.replicaId === st.replicaId && moved.signedIn, 'same replica, still signed in', moved);
+    const hits = value(await b.call('search', { text: 'zoe migree' }), 'search');
+    check(hits.length === 1 && hits[0].id === id, 'found after the move', hits);
+    const left = await b.page.evaluate(() => new Promise((resolve) => {
+      const req = indexedDB.open('liaison');
+      req.onsuccess = () => {
+        const r = req.result.transaction('chunks', 'readonly').objectStore('chunks').count();
+        r.onsuccess = () => resolve(r.result);
+      };
+    }));
+    check(left === 0, 'IndexedDB no longer holds the file', left);
+    value(await b.call('syncNow'), 'sync'); // the start's own sync may have sent it already
+    check(value(await b.call('status'), 'status').pending === 0, 'nothing left to send');
+    const res = await fetch(`${server.origin}/api/v1/influencers?q=migree`, { headers: { Authorization: `Bearer ${server.tokens.central}` } });
+    const listed = await res.json();
+    check(res.ok && JSON.stringify(listed).includes(id), 'the change made before the move reached the server', listed);
+    await ctx.close();
+    // A later start opens the OPFS file as it is.
+    ctx = await launch(old);
+    const c = await tab(ctx);
+    const again = value(await c.call('status'), 'status');
+    check(again.timings.boot.migratedBytes === 0 && again.pending === 0, 'nothing moved twice', again.timings.boot);
+    check(value(await c.call('search', { text: 'zoe migree' }), 'search').length === 1, 'still found');
+  } finally {
+    await ctx.close();
+  }
 });
 
 await run();

@@ -1,12 +1,12 @@
 // Service worker: makes the app start with no network.
 //
-// On install it caches the app shell, the front-end modules, the host scripts (the worker
-// that owns the database and the client) and the WebAssembly core, in a cache named after
+// On install it caches the app shell, the front-end modules, the host scripts (the worker,
+// the router and the client) and the WebAssembly core, in a cache named after
 // VERSION; on activate it deletes every other Liaison cache. Requests go to the network
 // first (so a deployed update is picked up at once when online) and fall back to the cache;
 // each successful same-origin GET refreshes its cached copy. The API (/api/) and tracked
 // links (/l/) are never cached or answered from the cache: they are live data.
-const VERSION = 'liaison-app-v1';
+const VERSION = 'liaison-app-v2';
 const SHELL = [
   './',
   'index.html',
@@ -28,6 +28,7 @@ const SHELL = [
   'app/view-events.js',
   'host/client.js',
   'host/worker.js',
+  'host/router.js',
   'core.js',
   'core.wasm',
 ];

@@ -8,6 +8,8 @@
 #include <map>
 #include <set>
 
+#include "web/facade/opfs_file.hpp"
+
 namespace liaison::web {
 namespace {
 
@@ -68,14 +70,29 @@ int x_open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* f, int flags, int*
     auto* s = reinterpret_cast<ShimFile*>(f);
     s->base.pMethods = nullptr;
     s->dirty = nullptr;
+    if (int slot = opfs_slot(name); slot >= 0) {
+        static_assert(sizeof(OpfsFile) <= sizeof(ShimFile));
+        opfs_open(f, slot);
+        if (out_flags) *out_flags = flags;
+        return SQLITE_OK;
+    }
     int rc = g_real->xOpen(g_real, name, real_of(f), flags, out_flags);
     if (rc != SQLITE_OK) return rc;
     if ((flags & SQLITE_OPEN_MAIN_DB) && name) s->dirty = &dirty()[name];
     s->base.pMethods = &kMethods;
     return SQLITE_OK;
 }
-int x_delete(sqlite3_vfs*, const char* name, int sync_dir) { return g_real->xDelete(g_real, name, sync_dir); }
-int x_access(sqlite3_vfs*, const char* name, int flags, int* out) { return g_real->xAccess(g_real, name, flags, out); }
+int x_delete(sqlite3_vfs*, const char* name, int sync_dir) {
+    if (int slot = opfs_slot(name); slot >= 0) return opfs_delete(slot);
+    return g_real->xDelete(g_real, name, sync_dir);
+}
+int x_access(sqlite3_vfs*, const char* name, int flags, int* out) {
+    if (int slot = opfs_slot(name); slot >= 0) {
+        *out = flags == SQLITE_ACCESS_EXISTS ? opfs_exists(slot) : 1;
+        return SQLITE_OK;
+    }
+    return g_real->xAccess(g_real, name, flags, out);
+}
 int x_full(sqlite3_vfs*, const char* name, int n, char* out) { return g_real->xFullPathname(g_real, name, n, out); }
 int x_random(sqlite3_vfs*, int n, char* out) { return g_real->xRandomness(g_real, n, out); }
 int x_sleep(sqlite3_vfs*, int us) { return g_real->xSleep(g_real, us); }

@@ -1,10 +1,12 @@
-// The SQLite VFS shim of the browser host: the default VFS (the "unix" one, over Emscripten's
-// MEMFS) wrapped so that every write to a main database file is remembered as the set of
-// 64 KiB chunks it touched. The worker copies exactly those chunks into IndexedDB after each
-// request (web/README.md, Persistence), so persisting costs what changed, not the file size.
+// The SQLite VFS shim of the browser host. A file the worker registered an OPFS handle for goes
+// to web/facade/opfs_file.hpp (OPFS mode). Every other file stays with the default VFS (the
+// "unix" one, over Emscripten's MEMFS), wrapped so that every write to a main database file is
+// remembered as the set of 64 KiB chunks it touched (IndexedDB mode). The worker copies
+// exactly those chunks into IndexedDB after each request (web/README.md, Persistence), so
+// persisting costs what changed, not the file size.
 //
-// Only main database files are tracked: the rollback journal lives and dies within one
-// transaction and is never persisted (a journal can only be "hot" after a crash of the
+// In IndexedDB mode only main database files are tracked: the rollback journal lives and dies
+// within one transaction and is never persisted (a journal can only be "hot" after a crash of the
 // process, and the process is the worker, whose MEMFS dies with it). Secure delete zeroes
 // freed pages through ordinary writes, so erased text leaves the persisted chunks too.
 //

@@ -8,11 +8,19 @@
 //
 // call() never rejects: it resolves to {ok:true, value} or {ok:false, code, message}. A call
 // left unanswered while the worker shows no sign of life for its time limit resolves to code
-// 'unavailable' (the worker stopped: reload the page). The worker is a SharedWorker, so every tab shares one database; where
-// SharedWorker is missing, each tab starts a dedicated Worker and the workers take turns
-// through a Web Lock ('liaison-db'): a second tab waits, and onBlocked() tells the page.
+// 'unavailable' (the worker stopped: reload the page).
+//
+// Every tab joins one SharedWorker, the router (router.js), and calls go through it to the one
+// worker that owns the database (worker.js). Each tab also asks for the Web Lock 'liaison-db':
+// the tab that holds it starts that worker and hands the router a port to it; when that tab
+// closes, the next tab in line does the same. Where SharedWorker is missing, each tab starts
+// its own worker and the workers take turns through the same lock: a second tab waits, and
+// onBlocked() tells the page.
+//
+// options.storage: 'idb' keeps the database in IndexedDB even where OPFS is available (tests).
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
+const ROUTER_URL = new URL('./router.js', import.meta.url);
 const DEFAULT_TIMEOUT_MS = 20000;
 // Calls that may wait for the network or rewrite the whole database.
 const SLOW_TIMEOUT_MS = { signIn: 60000, syncNow: 300000, signOut: 60000 };
@@ -23,19 +31,27 @@ const UNAVAILABLE = {
   message: 'The local database did not answer (its background worker stopped). Reload the page.',
 };
 
-function startWorker() {
-  if (typeof SharedWorker === 'function') {
-    const worker = new SharedWorker(WORKER_URL, { name: 'liaison' });
-    worker.port.start();
-    return { port: worker.port, target: worker };
+function startWorker(options) {
+  const name = options.storage === 'idb' ? 'liaison idb' : 'liaison';
+  if (typeof SharedWorker === 'function' && typeof navigator !== 'undefined' && navigator.locks) {
+    const router = new SharedWorker(ROUTER_URL, { name: 'liaison' });
+    router.port.start();
+    navigator.locks.request('liaison-db', () => {
+      const owner = new Worker(WORKER_URL, { name });
+      const channel = new MessageChannel();
+      owner.postMessage({ serve: true }, [channel.port1]);
+      router.port.postMessage({ owner: true }, [channel.port2]);
+      return new Promise(() => {}); // held while this tab lives
+    });
+    return { port: router.port, target: router };
   }
   // Dedicated fallback: the worker itself is the port.
-  const worker = new Worker(WORKER_URL, { name: 'liaison' });
+  const worker = new Worker(WORKER_URL, { name });
   return { port: worker, target: worker };
 }
 
 export function connect(options = {}) {
-  const { port, target } = startWorker();
+  const { port, target } = startWorker(options);
   const pending = new Map(); // id -> {resolve, timer}
   const listeners = new Map(); // event -> Set(fn)
   let nextId = 1;

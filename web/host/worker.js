@@ -1,20 +1,27 @@
 // The worker that owns the browser's one copy of the record (web/README.md).
 //
-// A SharedWorker that every tab of the origin joins (or, where SharedWorker is missing, a
-// dedicated Worker per tab that holds the Web Lock 'liaison-db' while it runs). It:
-//   1. reads the database file back from IndexedDB (64 KiB chunks) into memory, opens the
-//      replica through the WebAssembly façade (core.js / core.wasm);
-//   2. answers the tabs' calls (client.js) one at a time, and after every call that wrote,
-//      stores the dirtied chunks in ONE IndexedDB transaction before it answers;
+// A dedicated Worker. Normally the tabs elect one of them through the Web Lock 'liaison-db'
+// (client.js); that tab starts this worker and hands it a port from the router, the
+// SharedWorker every tab talks to (router.js). Where SharedWorker is missing, each tab starts
+// its own worker, which waits for the same lock before it opens the database. It:
+//   1. opens the database file in the Origin Private File System through synchronous access
+//      handles (web/facade/opfs_file.hpp: SQLite reads only the pages it needs, so a start
+//      costs the same for 1 MB or 1 GB) — or, where the browser has no such handles, reads it
+//      back from IndexedDB (64 KiB chunks) into memory; a file kept in IndexedDB by an earlier
+//      version moves to OPFS on the first start that can;
+//   2. answers the tabs' calls one at a time; in IndexedDB mode, after every call that wrote,
+//      it stores the dirtied chunks in ONE IndexedDB transaction before it answers (in OPFS
+//      mode SQLite's own journal and syncs make each transaction durable);
 //   3. syncs with the server: POST /api/v1/sync (binary), page after page until the server
 //      has nothing more, after a local write (debounced), every 30 s, and when the network
 //      comes back; between pages the tabs' calls are answered;
 //   4. tells every tab when the record changed ('changed') and when the sync state changed
 //      ('sync', with the value of 'status').
 //
-// IndexedDB 'liaison': store 'chunks' (key: chunk index, value: Uint8Array), store 'meta'
-// (size: file size in bytes; auth: {server, token, user, name, role, scope}; settings;
-// sync: {lastSyncAt}). Workers have no localStorage.
+// OPFS: 'liaison.db' and its rollback journal 'liaison.db-journal'. IndexedDB 'liaison':
+// store 'chunks' (IndexedDB mode only; key: chunk index, value: Uint8Array), store 'meta'
+// (size: file size in bytes, IndexedDB mode; auth: {server, token, user, name, role, scope};
+// settings; sync: {lastSyncAt}). Workers have no localStorage.
 'use strict';
 
 importScripts('../core.js');
@@ -33,6 +40,14 @@ const SYNC_PERSIST_EVERY_MS = 10000;
 const MAX_ROUNDS = 100000;
 const RATE_LIMIT_MAX_WAIT_S = 30;
 const DEFAULT_SETTINGS = { contactCap: 4, lang: null };
+// The files in OPFS, by the path SQLite opens them under.
+const OPFS_FILES = { [DB_PATH]: 'liaison.db', [DB_PATH + '-journal']: 'liaison.db-journal' };
+// A new owner may start while the previous one's handles are still closing (its tab just went).
+const OPFS_OPEN_WAIT_MS = 10000;
+// Where an IndexedDB-kept file is rebuilt in memory on its way to OPFS.
+const MIGRATE_PATH = '/migrating.db';
+// Tests may ask for IndexedDB mode with a worker name containing 'idb' (client.js, options.storage).
+const FORCE_IDB = /\bidb\b/.test(self.name || '');
 
 const WRITES = new Set([
   'logContact', 'createInfluencer', 'updateInfluencer', 'addToSet', 'removeFromSet',
@@ -47,6 +62,8 @@ const state = {
   core: null, // Module.Core
   module: null,
   idb: null,
+  storage: null, // 'opfs' or 'idb'
+  handles: null, // OPFS mode: path -> FileSystemSyncAccessHandle
   bootError: null,
   auth: null, // {server, token, user, name, role, scope}
   settings: { ...DEFAULT_SETTINGS },
@@ -121,7 +138,9 @@ async function metaPut(key, value) {
 // ---- Persistence --------------------------------------------------------------------------
 
 // Stores the chunks the last calls dirtied, with the file size, in one transaction.
+// In OPFS mode SQLite wrote the file itself: nothing to do.
 async function persist() {
+  if (state.storage === 'opfs') return 0;
   const d = state.core.dirtyChunks();
   if (!d.ok) throw Object.assign(new Error(d.message), { code: d.code });
   const { size, chunks } = d.value;
@@ -136,23 +155,88 @@ async function persist() {
   return chunks.length;
 }
 
-// Reads every chunk back into the in-memory file, before the database is opened.
-async function restore() {
+// Every chunk IndexedDB holds, with the file size (undefined when there is no file).
+async function readChunks() {
   const tx = state.idb.transaction(['chunks', 'meta'], 'readonly');
   const [keys, values, size] = await Promise.all([
     idbRequest(tx.objectStore('chunks').getAllKeys()),
     idbRequest(tx.objectStore('chunks').getAll()),
     idbRequest(tx.objectStore('meta').get('size')),
   ]);
+  return { keys, values, size };
+}
+
+// Reads every chunk back into the in-memory file at `path`, before the database is opened.
+async function restore(path) {
+  const { keys, values, size } = await readChunks();
   if (size === undefined) return 0;
-  const r = state.module.restoreFile(DB_PATH, size, keys, values);
+  const r = state.module.restoreFile(path, size, keys, values);
   if (!r.ok) throw new Error(r.message);
   return size;
 }
 
+// Whether this browser lets a worker read and write OPFS files synchronously.
+function opfsAvailable() {
+  return !FORCE_IDB && typeof FileSystemFileHandle === 'function' &&
+    'createSyncAccessHandle' in FileSystemFileHandle.prototype &&
+    !!(self.navigator && navigator.storage && navigator.storage.getDirectory);
+}
+
+// Opens a sync access handle on each OPFS file. A handle is exclusive: while the previous
+// owner's worker is still going away, the open is retried for a few seconds.
+async function openOpfs() {
+  const root = await navigator.storage.getDirectory();
+  const handles = {};
+  try {
+    for (const [path, name] of Object.entries(OPFS_FILES)) {
+      const file = await root.getFileHandle(name, { create: true });
+      const until = performance.now() + OPFS_OPEN_WAIT_MS;
+      for (;;) {
+        try {
+          handles[path] = await file.createSyncAccessHandle();
+          break;
+        } catch (e) {
+          if (e.name !== 'NoModificationAllowedError' || performance.now() > until) throw e;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      }
+    }
+  } catch (e) {
+    for (const h of Object.values(handles)) h.close();
+    throw e;
+  }
+  return handles;
+}
+
+// A file an earlier version kept in IndexedDB moves into the (empty) OPFS file, then leaves
+// IndexedDB. A start interrupted between the two finds the OPFS file filled and only clears.
+async function migrateFromIdb(handle) {
+  if ((await metaGet('size')) === undefined) return 0;
+  let moved = 0;
+  if (handle.getSize() === 0 && (await restore(MIGRATE_PATH)) > 0) {
+    const bytes = state.module.FS.readFile(MIGRATE_PATH);
+    state.module.FS.unlink(MIGRATE_PATH);
+    if (handle.write(bytes, { at: 0 }) !== bytes.length) throw new Error('the database could not be copied to the file system');
+    handle.flush();
+    moved = bytes.length;
+  }
+  const clear = state.idb.transaction(['chunks', 'meta'], 'readwrite');
+  clear.objectStore('chunks').clear();
+  clear.objectStore('meta').delete('size');
+  await idbDone(clear);
+  return moved;
+}
+
 async function wipeLocal() {
   if (state.core) state.core.call('close', '{}');
-  state.module.restoreSize(DB_PATH, 0);
+  if (state.storage === 'opfs') {
+    for (const h of Object.values(state.handles)) {
+      h.truncate(0);
+      h.flush();
+    }
+  } else {
+    state.module.restoreSize(DB_PATH, 0);
+  }
   const tx = state.idb.transaction(['chunks', 'meta'], 'readwrite');
   tx.objectStore('chunks').clear();
   tx.objectStore('meta').delete('size');
@@ -174,7 +258,18 @@ async function boot() {
     locateFile: (file) => new URL('../' + file, self.location.href).href,
   });
   t.module = performance.now();
-  const size = await restore();
+  let size;
+  let migrated = 0;
+  if (opfsAvailable()) {
+    state.handles = await openOpfs();
+    migrated = await migrateFromIdb(state.handles[DB_PATH]);
+    state.module.opfsFiles = state.handles; // read by web/facade/opfs_file.cpp
+    state.storage = 'opfs';
+    size = state.handles[DB_PATH].getSize();
+  } else {
+    state.storage = 'idb';
+    size = await restore(DB_PATH);
+  }
   t.restore = performance.now();
   state.core = new state.module.Core();
   const opened = parse(state.core.call('open', JSON.stringify({ path: DB_PATH })));
@@ -185,6 +280,8 @@ async function boot() {
     restoreMs: Math.round(t.restore - t.module),
     openMs: Math.round(t.open - t.restore),
     bytes: size,
+    storage: state.storage,
+    migratedBytes: migrated,
   };
   await persist(); // a new file: its first pages
   state.auth = (await metaGet('auth')) || null;
@@ -466,7 +563,8 @@ function startBoot() {
 function serve(port, msg) {
   if (!msg || typeof msg !== 'object') return;
   if (msg.hello) {
-    booted.then(() => port.postMessage({ event: 'ready', data: statusValue() }));
+    // `hello` goes back as it came: the router matches the answer to the tab that asked.
+    booted.then(() => port.postMessage({ event: 'ready', data: statusValue(), hello: msg.hello }));
     return;
   }
   const { id, method } = msg;
@@ -492,19 +590,27 @@ function addPort(port) {
 self.addEventListener('online', () => dispatch('setOnline', { online: true }));
 self.addEventListener('offline', () => dispatch('setOnline', { online: false }));
 
-if (typeof SharedWorkerGlobalScope !== 'undefined' && self instanceof SharedWorkerGlobalScope) {
-  startBoot();
-  self.onconnect = (e) => {
+// The first message says which role this worker has.
+self.onmessage = (e) => {
+  const m = e.data || {};
+  if (m.serve && e.ports && e.ports[0]) {
+    // Elected by the tabs (client.js): every call arrives through the router's port.
+    self.onmessage = null;
     const port = e.ports[0];
     addPort(port);
     port.start();
-  };
-} else {
-  // Dedicated fallback: one worker per tab; only the holder of the lock opens the database.
+    startBoot();
+    return;
+  }
+  startAlone(m);
+};
+
+// No SharedWorker: one worker per tab, and only the holder of the lock opens the database.
+function startAlone(first) {
   const port = self;
   ports.add(port);
   let granted = false;
-  const pendingMessages = [];
+  const pendingMessages = [first];
   self.onmessage = (e) => (granted ? serve(port, e.data) : pendingMessages.push(e.data));
   const start = () => {
     granted = true;

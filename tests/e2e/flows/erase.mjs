@@ -1,6 +1,6 @@
 // Erase flow: the central team erases a person while a device is offline holding their data
 // (and an unsent contact about them); after the device syncs, the person is gone from its
-// screens and from what it stores (a byte scan of IndexedDB, checked first to find them).
+// screens and from what it stores (a byte scan of IndexedDB and OPFS, checked first to find them).
 import { step, check, signInLink, firstSync, hostCall, openCardByEmail, logContact, syncNow, storedOccurrences, eraseCentrally, search } from '../harness.mjs';
 
 export default async function erase(hx) {
@@ -27,7 +27,7 @@ export default async function erase(hx) {
   const needles = [person.email, person.name, handle, canary];
   const before = await storedOccurrences(page, needles);
   needles.forEach((n, i) => check(before.counts[i] > 0,
-    `the scan does not find "${n}" in IndexedDB before the erase (${before.bytesSeen} bytes scanned): the check below would prove nothing`));
+    `the scan does not find "${n}" in IndexedDB or OPFS before the erase (${before.bytesSeen} bytes scanned): the check below would prove nothing`));
 
   const how = await eraseCentrally(hx, person.id);
   step(`erased through ${how}`);
@@ -45,5 +45,5 @@ export default async function erase(hx) {
 
   const after = await storedOccurrences(page, needles);
   const left = needles.filter((n, i) => after.counts[i] > 0);
-  check(left.length === 0, `after the erase (${how}) IndexedDB still holds: ${left.map((n) => `"${n}"`).join(', ')} (${after.bytesSeen} bytes scanned)`);
+  check(left.length === 0, `after the erase (${how}) the stored files still hold: ${left.map((n) => `"${n}"`).join(', ')} (${after.bytesSeen} bytes scanned)`);
 }
