@@ -14,6 +14,7 @@
 #include <cstring>
 #include <filesystem>
 #include <string>
+#include <unistd.h>
 
 #include "bench/bench_support.hpp"
 #include "core/storage/store.hpp"

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -71,7 +72,6 @@ int x_open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* f, int flags, int*
     s->base.pMethods = nullptr;
     s->dirty = nullptr;
     if (int slot = opfs_slot(name); slot >= 0) {
-        static_assert(sizeof(OpfsFile) <= sizeof(ShimFile));
         opfs_open(f, slot);
         if (out_flags) *out_flags = flags;
         return SQLITE_OK;
@@ -123,7 +123,7 @@ Status install_chunk_vfs() {
     if (!real) return Status::storage("SQLite has no default VFS");
     g_shim = sqlite3_vfs{};
     g_shim.iVersion = 2;
-    g_shim.szOsFile = int(sizeof(ShimFile)) + real->szOsFile;
+    g_shim.szOsFile = int(std::max(sizeof(ShimFile) + std::size_t(real->szOsFile), sizeof(OpfsFile)));
     g_shim.mxPathname = real->mxPathname;
     g_shim.zName = "liaison-chunks";
     g_shim.xOpen = x_open;

@@ -2,7 +2,10 @@
 
 #include <emscripten/emscripten.h>
 
+#include <algorithm>
 #include <cstring>
+#include <map>
+#include <string>
 
 // ---- The JavaScript side: Module.opfsFiles (path -> handle), looked up once per open ----------
 // Each function answers -1 on any exception (and keeps it as Module.opfsError for diagnostics);
@@ -67,16 +70,77 @@ EM_JS(double, js_opfs_size, (int slot), {
 });
 
 namespace liaison::web {
+
+// The pending writes of one file: offset -> bytes, never overlapping.
+struct Pending {
+    std::map<sqlite3_int64, std::string> runs;
+    std::size_t bytes = 0;
+};
+
 namespace {
+
+// ---- Write-back: one handle call per run of adjacent writes --------------------------------
+// A sync access handle costs about the same per call whatever its size (4 KiB: ~30 µs, 64 KiB:
+// ~40 µs in Chromium), so the writes of a transaction are kept until SQLite syncs the file
+// (or reads or truncates what they cover) and then written as few, large, contiguous runs.
+// SQLite promises nothing about unsynced writes, so keeping them changes no guarantee.
+
+constexpr std::size_t kMaxPendingBytes = 16u << 20;  // written out early beyond this
+
+OpfsFile* file_of(sqlite3_file* f) { return reinterpret_cast<OpfsFile*>(f); }
+
+int write_out(OpfsFile* o) {
+    auto& p = *o->pending;
+    int rc = SQLITE_OK;
+    std::string run;
+    sqlite3_int64 at = 0;
+    auto put = [&]() {
+        if (run.empty() || rc != SQLITE_OK) return;
+        double n = js_opfs_write(o->slot, run.data(), int(run.size()), double(at));
+        if (n == -2) rc = SQLITE_FULL;
+        else if (n != double(run.size())) rc = SQLITE_IOERR_WRITE;
+        run.clear();
+    };
+    for (auto& [off, bytes] : p.runs) {
+        if (!run.empty() && off != at + sqlite3_int64(run.size())) put();
+        if (run.empty()) at = off;
+        run += bytes;
+    }
+    put();
+    p.runs.clear();
+    p.bytes = 0;
+    return rc;
+}
+
+// Whether [off, off + n) touches a pending write.
+bool overlaps(const Pending& p, sqlite3_int64 off, sqlite3_int64 n) {
+    auto it = p.runs.lower_bound(off + n);
+    if (it == p.runs.begin()) return false;
+    --it;
+    return it->first + sqlite3_int64(it->second.size()) > off;
+}
+
+sqlite3_int64 pending_end(const Pending& p) {
+    if (p.runs.empty()) return 0;
+    const auto& last = *p.runs.rbegin();
+    return last.first + sqlite3_int64(last.second.size());
+}
 
 // ---- sqlite3_io_methods ----------------------------------------------------------------------
 
-int slot_of(sqlite3_file* f) { return reinterpret_cast<OpfsFile*>(f)->slot; }
-
-int x_close(sqlite3_file*) { return SQLITE_OK; }  // the worker owns the handles
+int x_close(sqlite3_file* f) {  // the worker owns the handles; only the pending writes go
+    auto* o = file_of(f);
+    int rc = write_out(o);
+    delete o->pending;
+    o->pending = nullptr;
+    return rc;
+}
 
 int x_read(sqlite3_file* f, void* buf, int n, sqlite3_int64 off) {
-    double got = js_opfs_read(slot_of(f), buf, n, double(off));
+    auto* o = file_of(f);
+    if (overlaps(*o->pending, off, n))
+        if (int rc = write_out(o); rc != SQLITE_OK) return rc;
+    double got = js_opfs_read(o->slot, buf, n, double(off));
     if (got < 0) return SQLITE_IOERR_READ;
     if (got < n) {
         std::memset(static_cast<char*>(buf) + std::size_t(got), 0, std::size_t(n - int(got)));
@@ -86,21 +150,37 @@ int x_read(sqlite3_file* f, void* buf, int n, sqlite3_int64 off) {
 }
 
 int x_write(sqlite3_file* f, const void* buf, int n, sqlite3_int64 off) {
-    double put = js_opfs_write(slot_of(f), buf, n, double(off));
-    if (put == -2) return SQLITE_FULL;
-    return put == n ? SQLITE_OK : SQLITE_IOERR_WRITE;
+    auto* o = file_of(f);
+    auto& p = *o->pending;
+    auto same = p.runs.find(off);
+    if (same != p.runs.end() && same->second.size() == std::size_t(n)) {
+        same->second.assign(static_cast<const char*>(buf), std::size_t(n));  // a page written again
+        return SQLITE_OK;
+    }
+    if (overlaps(p, off, n) || p.bytes + std::size_t(n) > kMaxPendingBytes)
+        if (int rc = write_out(o); rc != SQLITE_OK) return rc;
+    p.runs.emplace(off, std::string(static_cast<const char*>(buf), std::size_t(n)));
+    p.bytes += std::size_t(n);
+    return SQLITE_OK;
 }
 
 int x_truncate(sqlite3_file* f, sqlite3_int64 size) {
-    return js_opfs_truncate(slot_of(f), double(size)) == 0 ? SQLITE_OK : SQLITE_IOERR_TRUNCATE;
+    auto* o = file_of(f);
+    if (int rc = write_out(o); rc != SQLITE_OK) return rc;
+    return js_opfs_truncate(o->slot, double(size)) == 0 ? SQLITE_OK : SQLITE_IOERR_TRUNCATE;
 }
 
-int x_sync(sqlite3_file* f, int) { return js_opfs_flush(slot_of(f)) == 0 ? SQLITE_OK : SQLITE_IOERR_FSYNC; }
+int x_sync(sqlite3_file* f, int) {
+    auto* o = file_of(f);
+    if (int rc = write_out(o); rc != SQLITE_OK) return rc;
+    return js_opfs_flush(o->slot) == 0 ? SQLITE_OK : SQLITE_IOERR_FSYNC;
+}
 
 int x_size(sqlite3_file* f, sqlite3_int64* size) {
-    double s = js_opfs_size(slot_of(f));
+    auto* o = file_of(f);
+    double s = js_opfs_size(o->slot);
     if (s < 0) return SQLITE_IOERR_FSTAT;
-    *size = sqlite3_int64(s);
+    *size = std::max(sqlite3_int64(s), pending_end(*o->pending));
     return SQLITE_OK;
 }
 
@@ -126,6 +206,7 @@ int opfs_slot(const char* path) { return path ? js_opfs_slot(path) : -1; }
 void opfs_open(sqlite3_file* f, int slot) {
     auto* o = reinterpret_cast<OpfsFile*>(f);
     o->slot = slot;
+    o->pending = new Pending;
     o->base.pMethods = &kMethods;
 }
 

@@ -9,6 +9,9 @@
 // cannot appear here, and JavaScript exceptions of the handles (a full disk, a closed handle)
 // become SQLite error codes: nothing throws into SQLite.
 //
+// Writes are kept in memory until SQLite syncs the file, then written as few large runs (one
+// handle call costs about the same for 4 KiB as for 64 KiB).
+//
 // Deleting a registered file truncates it to zero bytes (an empty rollback journal is not
 // hot, and deleting an OPFS entry is asynchronous); a registered file "exists" when it is not
 // empty.
@@ -28,9 +31,12 @@ void opfs_open(sqlite3_file* f, int slot);
 int opfs_delete(int slot);
 int opfs_exists(int slot);
 
+struct Pending;  // writes not yet given to the handle (opfs_file.cpp, "Write-back")
+
 struct OpfsFile {
     sqlite3_file base;
     int slot;
+    Pending* pending;
 };
 
 }  // namespace liaison::web
