@@ -7,6 +7,8 @@ async function editOffline(page, { tier, tag }) {
   await page.getByRole('button', { name: 'Edit details' }).click();
   await page.getByLabel('Tier').selectOption({ label: tier });
   await page.getByRole('button', { name: 'Save changes' }).click();
+  // As a person would: wait for the form to close (the card moves up under the pointer).
+  await page.getByRole('button', { name: 'Save changes' }).waitFor({ state: 'detached', timeout: 5000 });
   await page.getByLabel('Add a tag').fill(tag);
   await page.getByRole('button', { name: 'Add', exact: true }).click();
   await page.locator('[data-testid="tags"] li', { hasText: tag }).waitFor({ timeout: 5000 });
