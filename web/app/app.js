@@ -7,7 +7,7 @@
 // Routes (location.hash): #/signin, #/search, #/card/<id>, #/card/<id>/log, #/new,
 // #/events, #/event/<id>. A sign-in link is /#token=lsn_…; the token is read once and
 // removed from the address bar and the history.
-import { connect } from '../host/client.js';
+import { connection, onBlocked } from './start.js';
 import { h, fill } from './dom.js';
 import { t, setLang, currentLang, languages, formatAgo, formatNumber } from './i18n.js';
 import { signinView } from './view-signin.js';
@@ -167,10 +167,33 @@ function takeTokenFromUrl() {
   try { return decodeURIComponent(m[1]); } catch { return null; }
 }
 
+// A new build installs next to the running one (sw.js); the page offers to switch, and reloads
+// once the new version controls it. Unsaved form input is the person's call, not ours.
+function offerUpdate(waiting) {
+  if (document.getElementById('update')) return;
+  const button = h('button', { type: 'button', class: 'secondary' }, t('update.apply'));
+  button.addEventListener('click', () => {
+    button.disabled = true;
+    navigator.serviceWorker.addEventListener('controllerchange', () => location.reload());
+    waiting.postMessage({ type: 'activate' });
+  });
+  document.body.prepend(h('div', { class: 'update', id: 'update', role: 'status' }, t('update.ready'), ' ', button));
+}
+
 function registerServiceWorker() {
   if (!('serviceWorker' in navigator)) return;
   navigator.serviceWorker.register(new URL('../sw.js', import.meta.url), { scope: '/' })
-    .then(() => navigator.serviceWorker.ready)
+    .then((reg) => {
+      const watch = (sw) => {
+        if (!sw) return;
+        const check = () => { if (sw.state === 'installed' && navigator.serviceWorker.controller) offerUpdate(sw); };
+        sw.addEventListener('statechange', check);
+        check();
+      };
+      watch(reg.waiting);
+      reg.addEventListener('updatefound', () => watch(reg.installing));
+      return navigator.serviceWorker.ready;
+    })
     .then(() => { document.body.dataset.sw = 'ready'; })
     .catch((e) => { console.warn('service worker not registered:', e && e.message); });
 }
@@ -179,10 +202,9 @@ async function boot() {
   registerServiceWorker();
   const linkToken = takeTokenFromUrl();
   try {
-    app.liaison = await connect({
-      // Only where SharedWorker is missing: another tab holds the database for now.
-      onBlocked: () => fill(main, h('p', { class: 'notice', role: 'status' }, t('err.blocked'))),
-    });
+    // Only where SharedWorker is missing: another tab holds the database for now.
+    onBlocked(() => fill(main, h('p', { class: 'notice', role: 'status' }, t('err.blocked'))));
+    app.liaison = await connection;
   } catch (e) {
     fill(main, h('p', { class: 'error', role: 'alert' }, t('err.nohost', { message: (e && e.message) || String(e) })));
     return;

@@ -77,6 +77,7 @@ const en = {
   'err.other': 'Something went wrong: {message}',
   'err.nohost': 'The app could not start its local database: {message}',
   'err.blocked': 'Liaison is open in another tab of this browser. Close it (or use that tab) to continue here.',
+  'update.ready': 'A new version of Liaison is ready.', 'update.apply': 'Update now',
   'signout.confirm': 'Sign out? Changes not yet sent ({n}) and everything stored on this device will be deleted.',
 };
 
@@ -149,6 +150,7 @@ const fr = {
   'err.other': 'Un problème est survenu : {message}',
   'err.nohost': 'L’application n’a pas pu ouvrir sa base locale : {message}',
   'err.blocked': 'Liaison est ouvert dans un autre onglet de ce navigateur. Fermez-le (ou utilisez cet onglet) pour continuer ici.',
+  'update.ready': 'Une nouvelle version de Liaison est prête.', 'update.apply': 'Mettre à jour',
   'signout.confirm': 'Se déconnecter ? Les modifications pas encore envoyées ({n}) et tout ce qui est stocké sur cet appareil seront supprimés.',
 };
 

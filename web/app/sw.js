@@ -1,37 +1,20 @@
-// Service worker: makes the app start with no network.
+// Service worker: makes the app start with no network, and start fast on any network.
 //
-// On install it caches the app shell, the front-end modules, the host scripts (the worker,
-// the router and the client) and the WebAssembly core, in a cache named after
-// VERSION; on activate it deletes every other Liaison cache. Requests go to the network
-// first (so a deployed update is picked up at once when online) and fall back to the cache;
-// each successful same-origin GET refreshes its cached copy. The API (/api/) and tracked
-// links (/l/) are never cached or answered from the cache: they are live data.
-const VERSION = 'liaison-app-v2';
-const SHELL = [
-  './',
-  'index.html',
-  'styles.css',
-  'manifest.webmanifest',
-  'icons/icon.svg',
-  'icons/icon-192.png',
-  'icons/icon-512.png',
-  'app/app.js',
-  'app/dom.js',
-  'app/i18n.js',
-  'app/people.js',
-  'app/person-form.js',
-  'app/view-signin.js',
-  'app/view-search.js',
-  'app/view-card.js',
-  'app/view-log.js',
-  'app/view-new.js',
-  'app/view-events.js',
-  'host/client.js',
-  'host/worker.js',
-  'host/router.js',
-  'core.js',
-  'core.wasm',
-];
+// The build (web/tools/stamp-app.mjs) fills in BUILD: every file of the app and a version,
+// the hash of their contents. On install the worker caches those files in the cache named
+// after the version; on activate it deletes every other Liaison cache.
+//
+// The app's files are answered from that cache first: a start never waits for the network,
+// which on a shop's flaky Wi-Fi could hang for as long as the connection does. Updates come
+// the way the platform intends: a new build changes this file (served no-cache), the browser
+// installs the new version next to the running one, and the page offers to switch
+// (app.js: 'update'); it switches when told to ('activate'), or by itself once no tab uses
+// the old version. The first install takes control at once (there is no old version).
+// Anything else of this origin goes to the network.
+// The API (/api/) and tracked links (/l/) are never cached or answered from the cache: they
+// are live data.
+const BUILD = { version: 'dev', files: ['./', 'index.html'] };
+const VERSION = 'liaison-app-' + BUILD.version;
 
 const scopeUrl = new URL(self.registration.scope);
 
@@ -43,17 +26,22 @@ self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(VERSION);
     // cache: 'reload' skips the HTTP cache, so the copy matches what the server has now.
-    await cache.addAll(SHELL.map((p) => new Request(new URL(p, scopeUrl), { cache: 'reload' })));
-    // Files the host lists beyond the shell (optional; see host/assets.json if it exists).
+    await cache.addAll(BUILD.files.map((p) => new Request(new URL(p, scopeUrl), { cache: 'reload' })));
+    // Files the host lists beyond the app (optional; see host/assets.json if it exists).
     try {
       const r = await fetch(new URL('host/assets.json', scopeUrl), { cache: 'reload' });
       if (r.ok) {
-        const extra = (await r.json()).filter((p) => typeof p === 'string' && !SHELL.includes(p));
+        const extra = (await r.json()).filter((p) => typeof p === 'string' && !BUILD.files.includes(p));
         await cache.addAll(extra.map((p) => new Request(new URL(p, scopeUrl), { cache: 'reload' })));
       }
-    } catch { /* no list: the shell above is all there is */ }
-    await self.skipWaiting();
+    } catch { /* no list: the build's files are all there is */ }
+    // The very first version takes over at once; a later one waits until it is told to.
+    if (!self.registration.active) await self.skipWaiting();
   })());
+});
+
+self.addEventListener('message', (event) => {
+  if (event.data && event.data.type === 'activate') self.skipWaiting();
 });
 
 self.addEventListener('activate', (event) => {
@@ -63,19 +51,15 @@ self.addEventListener('activate', (event) => {
   })());
 });
 
-async function networkFirst(request) {
+// The app's page answers a navigation to the app's root (with any ?query; #routes never reach
+// the network); other pages of the server (/healthz, /metrics …) are not the app's.
+const SHELL_PATHS = new Set([scopeUrl.pathname, new URL('index.html', scopeUrl).pathname]);
+
+async function cacheFirst(request, url) {
   const cache = await caches.open(VERSION);
-  try {
-    const response = await fetch(request);
-    if (response.ok && response.type === 'basic') cache.put(request, response.clone()).catch(() => {});
-    return response;
-  } catch (err) {
-    // Navigations (any #route, a ?query) are the shell.
-    const hit = await cache.match(request, { ignoreSearch: request.mode === 'navigate' })
-      || (request.mode === 'navigate' ? await cache.match(new URL('./', scopeUrl)) : undefined);
-    if (hit) return hit;
-    throw err;
-  }
+  const page = request.mode === 'navigate' && SHELL_PATHS.has(url.pathname);
+  const hit = await cache.match(page ? scopeUrl.href : request, { ignoreSearch: page });
+  return hit || fetch(request);
 }
 
 self.addEventListener('fetch', (event) => {
@@ -83,5 +67,5 @@ self.addEventListener('fetch', (event) => {
   if (request.method !== 'GET') return;
   const url = new URL(request.url);
   if (isLive(url)) return;
-  event.respondWith(networkFirst(request));
+  event.respondWith(cacheFirst(request, url));
 });

@@ -128,6 +128,12 @@ async function metaGet(key) {
   return idbRequest(tx.objectStore('meta').get(key));
 }
 
+// Several keys in one transaction, in the order asked.
+async function metaGetAll(keys) {
+  const store = state.idb.transaction('meta', 'readonly').objectStore('meta');
+  return Promise.all(keys.map((key) => idbRequest(store.get(key))));
+}
+
 async function metaPut(key, value) {
   const tx = state.idb.transaction('meta', 'readwrite');
   if (value === undefined) tx.objectStore('meta').delete(key);
@@ -252,20 +258,37 @@ async function wipeLocal() {
 
 async function boot() {
   const t = { start: performance.now() };
-  state.idb = await openIdb();
-  state.module = await createLiaisonCore({
-    // core.js sits at the app root, one level above this worker.
-    locateFile: (file) => new URL('../' + file, self.location.href).href,
-  });
-  t.module = performance.now();
+  const opfs = opfsAvailable();
+  const stamp = (key) => (value) => ((t[key] = performance.now()), value);
+  // Independent, so at the same time: IndexedDB and what it keeps (sign-in, settings, last
+  // sync), the module (fetched and compiled), the OPFS file handles.
+  const settled = await Promise.allSettled([
+    openIdb().then((db) => {
+      state.idb = db;
+      return metaGetAll(['auth', 'settings', 'sync']);
+    }).then(stamp('idb')),
+    createLiaisonCore({
+      // core.js sits at the app root, one level above this worker.
+      locateFile: (file) => new URL('../' + file, self.location.href).href,
+    }).then(stamp('module')),
+    opfs ? openOpfs().then(stamp('handles')) : null,
+  ]);
+  const failed = settled.find((r) => r.status === 'rejected');
+  if (failed) {
+    // Handles are exclusive: leave none open behind a failed start.
+    if (settled[2].value) for (const h of Object.values(settled[2].value)) h.close();
+    throw failed.reason;
+  }
+  const [meta, module, handles] = settled.map((r) => r.value);
+  state.module = module;
   let size;
   let migrated = 0;
-  if (opfsAvailable()) {
-    state.handles = await openOpfs();
-    migrated = await migrateFromIdb(state.handles[DB_PATH]);
-    state.module.opfsFiles = state.handles; // read by web/facade/opfs_file.cpp
+  if (opfs) {
+    state.handles = handles;
+    migrated = await migrateFromIdb(handles[DB_PATH]);
+    state.module.opfsFiles = handles; // read by web/facade/opfs_file.cpp
     state.storage = 'opfs';
-    size = state.handles[DB_PATH].getSize();
+    size = handles[DB_PATH].getSize();
   } else {
     state.storage = 'idb';
     size = await restore(DB_PATH);
@@ -275,18 +298,26 @@ async function boot() {
   const opened = parse(state.core.call('open', JSON.stringify({ path: DB_PATH })));
   if (!opened.ok) throw Object.assign(new Error(opened.message), { code: opened.code });
   t.open = performance.now();
+  await persist(); // a new file: its first pages
+  const [auth, settings, sync] = meta;
+  state.auth = auth || null;
+  state.settings = { ...DEFAULT_SETTINGS, ...(settings || {}) };
+  state.lastSyncAt = (sync || {}).lastSyncAt || null;
+  const at = {}; // wall-clock ms of each step, comparable with a page's performance.timeOrigin
+  for (const [k, v] of Object.entries(t)) at[k] = performance.timeOrigin + v;
+  const since = (k) => Math.round(t[k] - t.start);
   state.timings.boot = {
-    moduleMs: Math.round(t.module - t.start),
-    restoreMs: Math.round(t.restore - t.module),
-    openMs: Math.round(t.open - t.restore),
+    // From the start of boot; IndexedDB, module and handles overlap.
+    idbMs: since('idb'),
+    moduleMs: since('module'),
+    handlesMs: opfs ? since('handles') : null,
+    restoreMs: since('restore'), // the file ready: handles (and a move from IndexedDB), or read back
+    openMs: since('open'), // the database open
     bytes: size,
     storage: state.storage,
     migratedBytes: migrated,
+    at,
   };
-  await persist(); // a new file: its first pages
-  state.auth = (await metaGet('auth')) || null;
-  state.settings = { ...DEFAULT_SETTINGS, ...((await metaGet('settings')) || {}) };
-  state.lastSyncAt = ((await metaGet('sync')) || {}).lastSyncAt || null;
   applyContext();
   setInterval(() => {
     if (state.auth && state.online) runSync().catch(() => {});

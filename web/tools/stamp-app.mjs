@@ -1,0 +1,51 @@
+// Run by the build (web/CMakeLists.txt) on the assembled app folder, before compression:
+//   node web/tools/stamp-app.mjs build/wasm/app
+//
+// 1. sw.js: the line `const BUILD = …;` gets the app's files (everything the service worker
+//    caches for a start with no network) and a version, the SHA-256 of their contents. A new
+//    build therefore changes sw.js, which is how browsers learn there is an update (sw.js is
+//    served no-cache); an unchanged build leaves it byte for byte the same.
+// 2. index.html: the marker `<!-- modulepreload -->` becomes one <link rel="modulepreload">
+//    per front-end module and the tab-side client, so the browser fetches them all at once
+//    instead of discovering them import by import.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = process.argv[2];
+if (!root || !fs.existsSync(path.join(root, 'sw.js'))) {
+  console.error('usage: stamp-app.mjs APP_DIR (the assembled app, with sw.js at its root)');
+  process.exit(2);
+}
+
+const files = [];
+(function walk(dir) {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const p = path.join(dir, e.name);
+    const rel = path.relative(root, p).split(path.sep).join('/');
+    if (e.isDirectory()) walk(p);
+    else if (!/\.(gz|br)$/.test(e.name) && rel !== 'sw.js') files.push(rel);
+  }
+})(root);
+
+const hash = crypto.createHash('sha256');
+for (const f of files) hash.update(f).update('\0').update(fs.readFileSync(path.join(root, f))).update('\0');
+const version = hash.digest('hex').slice(0, 16);
+
+function replaceOnce(file, pattern, replacement) {
+  const p = path.join(root, file);
+  const text = fs.readFileSync(p, 'utf8');
+  if (!pattern.test(text)) {
+    console.error(`stamp-app: ${file} has no ${pattern} to fill in`);
+    process.exit(1);
+  }
+  fs.writeFileSync(p, text.replace(pattern, replacement));
+}
+
+const modules = files.filter((f) => /^app\/.*\.js$/.test(f) || f === 'host/client.js');
+replaceOnce('index.html', /<!-- modulepreload -->/,
+  modules.map((m) => `<link rel="modulepreload" href="${m}">`).join('\n'));
+// The shell's entry is './' too: a navigation to the app's root.
+replaceOnce('sw.js', /^const BUILD = .*;$/m,
+  `const BUILD = ${JSON.stringify({ version, files: ['./', ...files] })};`);
+console.log(`stamp-app: version ${version}, ${files.length} files, ${modules.length} modules preloaded`);
