@@ -148,6 +148,25 @@ test('a server reply is applied: acknowledgements, rejections, changes, cursor',
   check(value(call('status'), 'status').cursor === expected.next_cursor, 'cursor kept');
 });
 
+test('a reply read first is applied once, and pulls can start from its cursor', async () => {
+  const { core, call } = await openCore();
+  check(JSON.parse(core.applyRead()).code === 'invalid_argument', 'nothing read yet');
+  check(JSON.parse(core.readReply(new Uint8Array([0xff, 0, 1]))).code === 'malformed', 'garbage reply');
+  check(JSON.parse(core.readReply('not bytes')).code === 'invalid_argument', 'a string is not bytes');
+  const bytes = new Uint8Array(fs.readFileSync(path.join(fixtures, 'push-reply-v1.bin')));
+  const expected = JSON.parse(fs.readFileSync(path.join(fixtures, 'push-reply-v1.json'), 'utf8'));
+  const head = value(JSON.parse(core.readReply(bytes)), 'readReply');
+  check(head.cursor === expected.next_cursor && head.hasMore === expected.has_more, 'cursor before applying', head);
+  check(value(call('status'), 'status').cursor === 0, 'reading applies nothing');
+  const pull = core.makePull(head.cursor, 5000);
+  const req = value(JSON.parse(core.requestJson(pull.value)), 'decode pull');
+  check(pull.ops === 0 && req.ops.length === 0 && req.cursor === expected.next_cursor && req.page_limit === 5000, 'a pull from that cursor', req);
+  check(core.makePull(-1, 10).ok === false && core.makePull(0, 0).ok === false, 'bad cursor or limit');
+  const r = value(JSON.parse(core.applyRead()), 'applyRead');
+  check(r.changes === expected.changes.length && r.cursor === expected.next_cursor, 'applied', r);
+  check(JSON.parse(core.applyRead()).code === 'invalid_argument', 'a reply is applied once');
+});
+
 test('persisted chunks alone rebuild the database in a fresh module', async () => {
   const { core, call } = await openCore();
   const image = collect(core);

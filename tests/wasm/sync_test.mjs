@@ -74,6 +74,35 @@ test('a new device pulls its scope page by page and its own writes reach another
   check(value(central.call('card', { id }), 'card').contacts_recent === 1, 'with its contact');
 });
 
+test('pulling the next page while the current one is applied ends in the server\'s state', async () => {
+  // The worker's first sync (web/host/worker.js, exchange): read a page, send the pull for the
+  // one after it, apply, and so on; small pages, so there are many.
+  const central = await device(server.tokens.central);
+  const post = (body) => fetch(server.origin + '/api/v1/sync', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-liaison', Authorization: 'Bearer ' + server.tokens.central },
+    body,
+  });
+  let push = central.core.makePush(500, 300);
+  let reply = post(push.value);
+  let pages = 0;
+  for (;;) {
+    const res = await reply;
+    check(res.status === 200, 'page fetched', res.status);
+    const head = value(JSON.parse(central.core.readReply(new Uint8Array(await res.arrayBuffer()))), 'readReply');
+    if (head.hasMore) reply = post(central.core.makePull(head.cursor, 300).value);
+    const r = value(JSON.parse(central.core.applyRead()), 'applyRead');
+    pages++;
+    check(r.cursor === head.cursor, 'the cursor read is the cursor applied', { r, head });
+    if (!head.hasMore) break;
+  }
+  check(pages > 3, 'several pages', pages);
+  const paged = value(central.call('stateHash'), 'hash');
+  const plain = await device(server.tokens.central);
+  await plain.sync();
+  check(value(plain.call('stateHash'), 'hash') === paged, 'same state as a device that pulled page after page');
+});
+
 test('an operation outside the device scope is refused and reported, the rest goes through', async () => {
   const store = await device(server.tokens.store);
   await store.sync();

@@ -7,6 +7,9 @@
 //   JSON.parse(core.call('open', '{}'))            -> {ok, value:{replicaId, sqlite}}
 //   core.makePush(500, 2000)                       -> {ok, value:Uint8Array, ops} | {ok:false,…}
 //   JSON.parse(core.applyReply(uint8array))        -> {ok, value:{acknowledged, …}}
+//   core.makePull(cursor, 2000)                    -> as makePush, with no operations
+//   JSON.parse(core.readReply(uint8array))         -> {ok, value:{results, hasMore, cursor}}
+//   JSON.parse(core.applyRead())                   -> as applyReply, for the reply read
 //   core.dirtyChunks()                             -> {ok, value:{size, chunks:[{index, bytes}]}}
 //   Module.restoreFile(path, size, indexes, chunks) before open: the file from its persisted
 //   chunks (chunk i at i * 64 KiB); Module.restoreSize(path, size) sets the size alone
@@ -41,6 +44,13 @@ val ok_val(val value) {
     return out;
 }
 bool is_bytes(const val& v) { return v.instanceof(val::global("Uint8Array")); }
+// {ok, value: Uint8Array, ops} or the error envelope, parsed.
+val push_val(const Facade::Push& p) {
+    if (!p.envelope.empty()) return val::global("JSON").call<val>("parse", p.envelope);
+    val out = ok_val(uint8_copy(p.bytes));
+    out.set("ops", double(p.ops));
+    return out;
+}
 
 class Core {
 public:
@@ -48,12 +58,17 @@ public:
 
     val makePush(int max_ops, int page_limit) {
         if (max_ops < 1 || page_limit < 1) return error_val(Status::invalid("makePush: limits must be positive"));
-        auto p = facade_.make_push(std::size_t(max_ops), std::uint32_t(page_limit));
-        if (!p.envelope.empty()) return val::global("JSON").call<val>("parse", p.envelope);
-        val out = ok_val(uint8_copy(p.bytes));
-        out.set("ops", double(p.ops));
-        return out;
+        return push_val(facade_.make_push(std::size_t(max_ops), std::uint32_t(page_limit)));
     }
+    val makePull(double cursor, int page_limit) {
+        if (page_limit < 1) return error_val(Status::invalid("makePull: the page limit must be positive"));
+        return push_val(facade_.make_pull(std::int64_t(cursor), std::uint32_t(page_limit)));
+    }
+    std::string readReply(const val& bytes) {
+        if (!is_bytes(bytes)) return error_envelope(Status::invalid("readReply: expected a Uint8Array"));
+        return facade_.read_reply(bytes_of(bytes));
+    }
+    std::string applyRead() { return facade_.apply_read(); }
     std::string applyReply(const val& bytes) {
         if (!is_bytes(bytes)) return error_envelope(Status::invalid("applyReply: expected a Uint8Array"));
         return facade_.apply_reply(bytes_of(bytes));
@@ -133,6 +148,9 @@ EMSCRIPTEN_BINDINGS(liaison_core) {
         .constructor<>()
         .function("call", &Core::call)
         .function("makePush", &Core::makePush)
+        .function("makePull", &Core::makePull)
+        .function("readReply", &Core::readReply)
+        .function("applyRead", &Core::applyRead)
         .function("applyReply", &Core::applyReply)
         .function("applyReplyJson", &Core::applyReplyJson)
         .function("requestJson", &Core::requestJson)

@@ -444,17 +444,51 @@ std::string Facade::dispatch(std::string_view method, std::string_view args_json
     return r ? ok_envelope(r.value()) : error_envelope(r.status());
 }
 
-Facade::Push Facade::make_push(std::size_t max_ops, std::uint32_t page_limit) {
+Facade::Push Facade::guarded_push(const std::function<Result<sync::PushRequest>()>& make) {
     Push p;
     p.envelope = guarded([&]() -> std::string {
         if (!replica_) return error_envelope(not_open());
-        auto req = replica_->make_push(max_ops, page_limit);
+        auto req = make();
         if (!req) return error_envelope(req.status());
         p.ops = req->ops.size();
         p.bytes = sync::encode_request(req.value());
         return {};
     });
     return p;
+}
+
+Facade::Push Facade::make_push(std::size_t max_ops, std::uint32_t page_limit) {
+    return guarded_push([&] { return replica_->make_push(max_ops, page_limit); });
+}
+
+Facade::Push Facade::make_pull(std::int64_t cursor, std::uint32_t page_limit) {
+    return guarded_push([&]() -> Result<sync::PushRequest> {
+        if (cursor < 0) return Status::invalid("makePull: the cursor cannot be negative");
+        auto req = replica_->make_push(0, page_limit);
+        if (req) req->cursor = cursor;
+        return req;
+    });
+}
+
+std::string Facade::read_reply(std::string_view bytes) {
+    return guarded([&] {
+        read_.reset();
+        auto reply = sync::decode_reply(bytes);
+        if (!reply) return error_envelope(reply.status());
+        read_ = std::move(reply).value();
+        return ok_envelope("{\"results\":" + std::to_string(read_->results.size()) +
+                           ",\"hasMore\":" + (read_->has_more ? "true" : "false") +
+                           ",\"cursor\":" + std::to_string(read_->next_cursor) + "}");
+    });
+}
+
+std::string Facade::apply_read() {
+    return guarded([&] {
+        if (!read_) return error_envelope(Status::invalid("applyRead: no reply was read (readReply first)"));
+        sync::PushReply reply = std::move(*read_);
+        read_.reset();
+        return apply_decoded(std::move(reply));
+    });
 }
 
 std::string Facade::apply_reply(std::string_view bytes) {

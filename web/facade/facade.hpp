@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -52,6 +53,14 @@ public:
         std::size_t ops = 0;
     };
     Push make_push(std::size_t max_ops, std::uint32_t page_limit);
+    // A pull with no operations from `cursor`: the next page of a sync, fetched while the
+    // page before it is still being applied (read_reply gave its cursor). Never throws.
+    Push make_pull(std::int64_t cursor, std::uint32_t page_limit);
+    // Decodes an encoded PushReply and keeps it for apply_read; nothing is applied yet.
+    // Value: {results, hasMore, cursor} (cursor: the one to pull from after this page).
+    std::string read_reply(std::string_view bytes);
+    // Applies the reply read_reply kept (value as apply_reply's); an error if there is none.
+    std::string apply_read();
     // Applies an encoded PushReply. Value: {acknowledged, rejected, retry, changes, hasMore,
     // cursor, pending, erased, rejections:[{op, code, message}]}.
     std::string apply_reply(std::string_view bytes);
@@ -66,12 +75,14 @@ public:
 private:
     std::string dispatch(std::string_view method, std::string_view args);
     std::string apply_decoded(Result<sync::PushReply> reply);
+    Push guarded_push(const std::function<Result<sync::PushRequest>()>& make);
 
     BrowserTimeSource time_;
     std::unique_ptr<core::IdSource> ids_;
     std::unique_ptr<sync::Replica> replica_;
     std::string path_;
     DeviceContext context_;
+    std::optional<sync::PushReply> read_;  // read_reply's, until apply_read
 
     friend struct Methods;
 };
