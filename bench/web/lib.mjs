@@ -20,6 +20,13 @@ export function idText(bytes) {
   return out;
 }
 export const randomId = () => idText(crypto.randomBytes(16));
+// An entity id as devices make them (core/model/ids.hpp): 48-bit milliseconds, then 80
+// random bits, so records created later sort later.
+export function entityIdAt(ms) {
+  const bytes = crypto.randomBytes(16);
+  bytes.writeUIntBE(ms, 0, 6);
+  return idText(bytes);
+}
 
 // A deterministic pseudo-random stream (so a run replays the same company).
 function rng(seed) {
@@ -48,9 +55,12 @@ export function* makeOps({ influencers, interactions, seed = 7, replica, offset 
   const text = (v) => ({ type: 'text', value: v });
   const int = (v) => ({ type: 'int', value: v });
   const ids = [];
+  // Records were created one after the other over the past year, by the devices' clocks.
+  let created = now - 365 * 86400_000 + offset * 1000;
+  const newId = () => entityIdAt((created += 50));
   for (let n = 0; n < influencers; n++) {
     const i = offset + n;
-    const id = randomId();
+    const id = newId();
     ids.push(id);
     const first = FIRST[next() % FIRST.length];
     const last = LAST[next() % LAST.length];
@@ -68,7 +78,7 @@ export function* makeOps({ influencers, interactions, seed = 7, replica, offset 
   }
   for (let i = 0; i < interactions; i++) {
     yield {
-      id: stamp(), type: 'create', kind: 'interaction', entity: randomId(), actor: '',
+      id: stamp(), type: 'create', kind: 'interaction', entity: newId(), actor: '',
       fields: [
         { field: 'influencer', value: text(ids[next() % ids.length]) },
         { field: 'at', value: int(now - (next() % 31_536_000) * 1000) },
