@@ -1,7 +1,9 @@
 // The form that registers a person (the "new influencer" screen and event walk-ins).
 // While the person types, likely duplicates (same handle, e-mail, phone, similar name) are
 // looked up and offered; pressing create with duplicates on screen asks once more, so
-// nobody creates a second record without seeing the first.
+// nobody creates a second record without seeing the first. A second press while the first
+// is being handled (a double tap on a slow tablet) does nothing, and a look-up that answers
+// after the form changed (or was cleared by a create) is dropped, not shown.
 import { h, fill, field, select, debounce } from './dom.js';
 import { t, label } from './i18n.js';
 import { personSummary } from './people.js';
@@ -27,6 +29,8 @@ export function personForm(app, opts) {
   const create = h('button', { type: 'submit' }, opts.submitLabel);
   let dups = [];
   let confirmed = false;
+  let edits = 0;      // bumped by every edit and by the clear after a create
+  let busy = false;   // a press is being handled
 
   function handleValue() {
     const hv = handle.value.trim().replace(/^@/, '');
@@ -43,10 +47,13 @@ export function personForm(app, opts) {
     return q;
   }
 
+  // Shows the likely duplicates of what the form holds; null when the form changed while
+  // they were looked up (the answer is about content no longer there).
   async function checkDuplicates() {
     const q = probe();
-    if (!Object.keys(q).length) { dups = []; renderDups(); return dups; }
-    const r = await app.call('duplicates', q);
+    const asked = edits;
+    const r = Object.keys(q).length ? await app.call('duplicates', q) : { ok: true, value: [] };
+    if (asked !== edits) return null;
     dups = r.ok ? r.value : [];
     renderDups();
     return dups;
@@ -63,15 +70,29 @@ export function personForm(app, opts) {
   }
 
   const later = debounce(checkDuplicates, 250);
-  for (const el of [name, email, phone, handle]) el.addEventListener('input', () => { confirmed = false; later(); });
-  platform.addEventListener('change', later);
+  const edited = () => { edits++; confirmed = false; later(); };
+  for (const el of [name, email, phone, handle]) el.addEventListener('input', edited);
+  platform.addEventListener('change', edited);
 
   async function submit(e) {
     e.preventDefault();
+    if (busy) return;
+    busy = true;
+    create.disabled = true;
+    try {
+      await save();
+    } finally {
+      busy = false;
+      create.disabled = false;
+    }
+  }
+
+  async function save() {
     msg.className = ''; msg.textContent = '';
     if (!name.value.trim()) { msg.className = 'error'; msg.textContent = t('err.invalid_argument', { message: t('new.name') }); name.focus(); return; }
     if (!confirmed) {
       const found = await checkDuplicates();
+      if (found === null) return;  // edited meanwhile: the next press checks the new content
       if (found.length) { confirmed = true; dupBox.querySelector('button')?.focus(); return; }
     }
     const doc = { name: name.value.trim(), ...opts.scopeFields() };
@@ -80,13 +101,12 @@ export function personForm(app, opts) {
     if (tier.value) doc.tier = tier.value;
     const hv = handleValue();
     if (hv) doc.handles = [hv];
-    create.disabled = true;
     const r = await app.call('createInfluencer', doc);
-    create.disabled = false;
     if (!r.ok) { msg.className = 'error'; msg.textContent = app.errorText(r); return; }
     const created = doc.name;
     for (const el of [name, email, phone, handle, audience]) el.value = '';
     tier.value = '';
+    edits++;
     dups = []; renderDups();
     await opts.onCreated(r.value.id, created);
   }
