@@ -55,8 +55,9 @@ self.addEventListener('activate', (event) => {
 // the network); other pages of the server (/healthz, /metrics …) are not the app's.
 const SHELL_PATHS = new Set([scopeUrl.pathname, new URL('index.html', scopeUrl).pathname]);
 
+let opened = null; // this version's cache, opened once per life of the worker
 async function cacheFirst(request, url) {
-  const cache = await caches.open(VERSION);
+  const cache = await (opened || (opened = caches.open(VERSION)));
   const page = request.mode === 'navigate' && SHELL_PATHS.has(url.pathname);
   const hit = await cache.match(page ? scopeUrl.href : request, { ignoreSearch: page });
   return hit || fetch(request);

@@ -31,18 +31,27 @@ const UNAVAILABLE = {
   message: 'The local database did not answer (its background worker stopped). Reload the page.',
 };
 
+let candidate = null; // this page's owner-to-be: one per page, however often connect() is called
+
 function startWorker(options) {
   const name = options.storage === 'idb' ? 'liaison idb' : 'liaison';
   if (typeof SharedWorker === 'function' && typeof navigator !== 'undefined' && navigator.locks) {
     const router = new SharedWorker(ROUTER_URL, { name: 'liaison' });
     router.port.start();
-    navigator.locks.request('liaison-db', () => {
-      const owner = new Worker(WORKER_URL, { name });
+    const serve = (owner) => {
       const channel = new MessageChannel();
       owner.postMessage({ serve: true }, [channel.port1]);
       router.port.postMessage({ owner: true }, [channel.port2]);
       return new Promise(() => {}); // held while this tab lives
-    });
+    };
+    // The owner-to-be starts loading (its script, the WebAssembly module) while the lock is
+    // asked for, not after: a reload's lock comes only once the old page has let it go. In a
+    // tab that waits for its turn, it waits loaded (it touches the database only when served).
+    // A page asks once: its first connect() decides (a later one joins the same router).
+    if (!candidate) {
+      candidate = new Worker(WORKER_URL, { name });
+      navigator.locks.request('liaison-db', () => serve(candidate));
+    }
     return { port: router.port, target: router };
   }
   // Dedicated fallback: the worker itself is the port.

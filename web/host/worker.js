@@ -24,8 +24,6 @@
 // settings; sync: {lastSyncAt}). Workers have no localStorage.
 'use strict';
 
-importScripts('../core.js');
-
 const DB_PATH = '/liaison.db';
 const CHUNK_BYTES = 64 * 1024;
 const IDB_NAME = 'liaison';
@@ -59,6 +57,46 @@ const WRITES = new Set([
 const CORE_METHODS = new Set([
   ...WRITES, 'search', 'card', 'duplicates', 'events', 'checkins', 'stateHash',
 ]);
+
+// ---- Started before anything else -------------------------------------------------------
+// The tab creates this worker before it knows whether it will own the database (client.js):
+// what any owner needs first starts now, while the Emscripten glue below is still loading,
+// and boot() picks it up. The WebAssembly module is fetched and compiled (streaming) and
+// IndexedDB opened; the OPFS files are only touched by the owner (their handles are exclusive).
+const scriptStart = performance.now();
+const early = {
+  wasm: compileCore(new URL('../core.wasm', self.location.href).href),
+  idb: openIdb(),
+};
+early.wasm.catch(() => {}); // boot() reports these failures; they must not go unhandled before
+early.idb.catch(() => {});
+
+importScripts('../core.js');
+
+// The module compiled as it arrives; a server that labels it wrongly (not application/wasm)
+// costs a second read, not a failure.
+function compileCore(url) {
+  return fetch(url, { credentials: 'same-origin' }).then((res) => {
+    if (!res.ok) throw new Error(`the WebAssembly module could not be loaded (${res.status} ${res.statusText})`);
+    return WebAssembly.compileStreaming(res.clone()).catch(() => res.arrayBuffer().then((b) => WebAssembly.compile(b)));
+  });
+}
+
+// The Emscripten module around the compiled core.
+function loadCore() {
+  return new Promise((resolve, reject) => {
+    createLiaisonCore({
+      // core.js sits at the app root, one level above this worker.
+      locateFile: (file) => new URL('../' + file, self.location.href).href,
+      instantiateWasm(imports, receive) {
+        early.wasm
+          .then((module) => WebAssembly.instantiate(module, imports).then((instance) => receive(instance, module)))
+          .catch(reject);
+        return {}; // the exports arrive through receive()
+      },
+    }).then(resolve, reject);
+  });
+}
 
 const ports = new Set();
 const state = {
@@ -260,20 +298,17 @@ async function wipeLocal() {
 // ---- Boot ---------------------------------------------------------------------------------
 
 async function boot() {
-  const t = { start: performance.now() };
+  const t = { script: scriptStart, start: performance.now() };
   const opfs = opfsAvailable();
   const stamp = (key) => (value) => ((t[key] = performance.now()), value);
   // Independent, so at the same time: IndexedDB and what it keeps (sign-in, settings, last
   // sync), the module (fetched and compiled), the OPFS file handles.
   const settled = await Promise.allSettled([
-    openIdb().then((db) => {
+    early.idb.then((db) => {
       state.idb = db;
       return metaGetAll(['auth', 'settings', 'sync']);
     }).then(stamp('idb')),
-    createLiaisonCore({
-      // core.js sits at the app root, one level above this worker.
-      locateFile: (file) => new URL('../' + file, self.location.href).href,
-    }).then(stamp('module')),
+    loadCore().then(stamp('module')),
     opfs ? openOpfs().then(stamp('handles')) : null,
   ]);
   const failed = settled.find((r) => r.status === 'rejected');

@@ -6,8 +6,9 @@
 //    build therefore changes sw.js, which is how browsers learn there is an update (sw.js is
 //    served no-cache); an unchanged build leaves it byte for byte the same.
 // 2. index.html: the marker `<!-- modulepreload -->` becomes one <link rel="modulepreload">
-//    per front-end module and the tab-side client, so the browser fetches them all at once
-//    instead of discovering them import by import.
+//    per front-end module (after bundle-app.mjs, the one app/app.js) and the tab-side client,
+//    so the browser fetches them at once instead of discovering them import by import.
+// Source maps (*.map) are left out of the cache: only developer tools ask for them.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -24,7 +25,7 @@ const files = [];
     const p = path.join(dir, e.name);
     const rel = path.relative(root, p).split(path.sep).join('/');
     if (e.isDirectory()) walk(p);
-    else if (!/\.(gz|br)$/.test(e.name) && rel !== 'sw.js') files.push(rel);
+    else if (!/\.(gz|br|map)$/.test(e.name) && rel !== 'sw.js') files.push(rel);
   }
 })(root);
 
@@ -42,7 +43,8 @@ function replaceOnce(file, pattern, replacement) {
   fs.writeFileSync(p, text.replace(pattern, replacement));
 }
 
-const modules = files.filter((f) => /^app\/.*\.js$/.test(f) || f === 'host/client.js');
+// The client first: it starts the database worker (app/start.js, bundled into app/app.js).
+const modules = ['host/client.js', ...files.filter((f) => /^app\/.*\.js$/.test(f))];
 replaceOnce('index.html', /<!-- modulepreload -->/,
   modules.map((m) => `<link rel="modulepreload" href="${m}">`).join('\n'));
 // The shell's entry is './' too: a navigation to the app's root.
