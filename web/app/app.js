@@ -5,7 +5,7 @@
 // {ok:false, code, message}; the app shows failures in plain words and never blocks on sync.
 //
 // Routes (location.hash): #/signin, #/search, #/card/<id>, #/card/<id>/log, #/new,
-// #/events, #/event/<id>. A sign-in link is /#token=lsn_…; the token is read once and
+// #/events, #/event/<id>, #/settings. A sign-in link is /#token=lsn_…; the token is read once and
 // removed from the address bar and the history.
 import { connection, onBlocked } from './start.js';
 import { h, fill } from './dom.js';
@@ -16,6 +16,7 @@ import { cardView } from './view-card.js';
 import { logView } from './view-log.js';
 import { newView } from './view-new.js';
 import { eventsView, eventView } from './view-events.js';
+import { settingsView } from './view-settings.js';
 
 const main = document.getElementById('main');
 const top = document.getElementById('top');
@@ -72,6 +73,7 @@ function renderHeader() {
     link('/search', 'nav.search', ['search', 'card', 'log']),
     link('/new', 'nav.new', ['new']),
     link('/events', 'nav.events', ['events', 'event']),
+    link('/settings', 'nav.settings', ['settings']),
   ] : []);
   const langSel = h('select', { id: 'lang', onchange: (e) => { setLang(e.target.value); renderHeader(); renderSyncbar(); render(); } },
     languages.map((l) => h('option', { value: l, selected: l === currentLang() }, l === 'fr' ? 'Français' : 'English')));
@@ -132,11 +134,14 @@ function currentRoute() {
   if (a === 'card' && b && c === 'log') return { name: 'log', id: b };
   if (a === 'card' && b) return { name: 'card', id: b };
   if (a === 'event' && b) return { name: 'event', id: b };
-  if (['signin', 'search', 'new', 'events'].includes(a)) return { name: a };
+  if (['signin', 'search', 'new', 'events', 'settings'].includes(a)) return { name: a };
   return { name: 'search' };
 }
 
-const views = { signin: signinView, search: searchView, card: cardView, log: logView, new: newView, events: eventsView, event: eventView };
+const views = {
+  signin: signinView, search: searchView, card: cardView, log: logView, new: newView,
+  events: eventsView, event: eventView, settings: settingsView,
+};
 
 function render() {
   let route = currentRoute();

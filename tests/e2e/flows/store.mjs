@@ -1,6 +1,7 @@
 // Store flow: sign in, search (by keyboard), open a card, log a contact, reload: still there; after sync
 // the server has it (its REST API when it exists, and a second device of the same store that
-// syncs and shows it on the card); when its token is revoked, the sync bar says so.
+// syncs and shows it on the card); when its token is revoked, the sync bar says so. On the way,
+// the device's contact-pressure cap is lowered in Settings and the card then warns.
 import { check, open, signInTyped, firstSync, openCard, logContact, syncNow, signInLink, hostCall } from '../harness.mjs';
 
 export default async function store(hx) {
@@ -36,6 +37,8 @@ export default async function store(hx) {
   await page.locator('[data-testid="timeline"] li', { hasText: note }).first().waitFor({ timeout: 10000 })
     .catch(() => { throw new Error('after a reload the logged contact is gone from the card'); });
 
+  await contactCapWarns(page, person);
+
   await syncNow(page);
 
   const rest = await hx.api('GET', `/api/v1/influencers/${person.id}`, { role: 'central' });
@@ -63,4 +66,33 @@ async function revokedSays(hx, page, token) {
     .catch(() => { throw new Error('after its token was revoked, the sync bar does not say the device may no longer sync'); });
   const text = await page.locator('#syncbar').innerText();
   check(text.includes('no longer allowed to sync'), `the sync bar does not say it in plain words: ${text}`);
+}
+
+// Settings: the cap refuses nonsense with a message and saves a valid number; a card warns
+// of contact pressure when the person's contacts of the last 30 days reach the cap, not below.
+async function contactCapWarns(page, person) {
+  const card = await hostCall(page, 'card', { id: person.id });
+  const n = card.ok && card.value.contacts_recent;
+  check(n >= 1 && n < 100, `the card counts ${n} recent contacts after one was logged`);
+  const setCap = async (value, expect) => {
+    await page.goto(page.url().replace(/#.*$/, '') + '#/search');
+    await page.getByRole('link', { name: 'Settings' }).click();
+    const cap = page.getByLabel('Contact-pressure cap (contacts in 30 days)');
+    await page.waitForFunction(() => document.querySelector('[data-testid="settings"] input')?.value !== '', null, { timeout: 10000 });
+    await cap.fill(String(value));
+    await page.getByRole('button', { name: 'Save' }).click();
+    const msg = page.locator('[data-testid="settings-msg"]');
+    await msg.filter({ hasText: expect }).waitFor({ timeout: 5000 })
+      .catch(async () => { throw new Error(`a cap of ${value}: the settings say "${await msg.innerText()}", not "${expect}"`); });
+  };
+  const warns = async () => {
+    await page.goto(page.url().replace(/#.*$/, '') + `#/card/${encodeURIComponent(person.id)}`);
+    await page.waitForSelector('[data-testid="card-name"]', { timeout: 10000 });
+    return page.locator('.warnings li', { hasText: 'Contacted often lately' }).count();
+  };
+  await setCap(0, 'whole number from 1 to 100');
+  await setCap(n + 1, 'Saved');
+  check(await warns() === 0, `with a cap of ${n + 1}, ${person.name}'s card (${n} recent contacts) warns of contact pressure`);
+  await setCap(n, 'Saved');
+  check(await warns() === 1, `with a cap of ${n}, ${person.name}'s card (${n} recent contacts) does not warn of contact pressure`);
 }
