@@ -29,7 +29,7 @@ try {
 }
 
 const appDir = path.join(root, 'app');
-const out = path.join(appDir, 'app.bundle.js');
+// The bundle replaces its entry (allowOverwrite), so index.html and sw.js name app/app.js either way.
 const result = esbuild.buildSync({
   entryPoints: [entry],
   bundle: true,
@@ -37,21 +37,15 @@ const result = esbuild.buildSync({
   target: 'es2020',
   minify: true,
   sourcemap: 'linked',
-  outfile: out,
+  outfile: entry,
+  allowOverwrite: true,
   external: ['../host/client.js'],
   metafile: true,
   logLevel: 'warning',
   charset: 'utf8',
 });
 const joined = Object.keys(result.metafile.inputs).map((p) => path.resolve(p));
-for (const f of joined) fs.rmSync(f);
-fs.renameSync(out, entry);
-// The map names the file it maps; the module points at its map.
-const map = JSON.parse(fs.readFileSync(out + '.map', 'utf8'));
-map.file = 'app.js';
-fs.writeFileSync(entry + '.map', JSON.stringify(map));
-fs.rmSync(out + '.map');
-fs.writeFileSync(entry, fs.readFileSync(entry, 'utf8').replace(/\/\/# sourceMappingURL=app\.bundle\.js\.map\s*$/, '//# sourceMappingURL=app.js.map\n'));
+for (const f of joined) if (f !== path.resolve(entry)) fs.rmSync(f);
 const left = fs.readdirSync(appDir).filter((f) => f.endsWith('.js') && f !== 'app.js');
 if (left.length) {
   console.error(`bundle-app: app/app.js does not import ${left.join(', ')} (remove them from web/app/ or import them)`);
