@@ -278,15 +278,25 @@ async function waitCount(page, n, what) {
     .catch(async () => { throw new TestFailure(`${what}: the count shows ${await checkinCount(page)}, expected ${n}`); });
 }
 
-// Checks in a known person found by e-mail (unique, unlike names).
-export async function checkInKnown(page, person) {
+// Checks in a known person found by e-mail (unique, unlike names). With `next`, types the next
+// guest's e-mail the moment "Check in" is pressed, as staff with a queue at the door do, and
+// checks that what they typed is still there once the check-in is saved.
+export async function checkInKnown(page, person, { next = null } = {}) {
   const before = await checkinCount(page);
-  await page.getByLabel('Guest name, handle, e-mail or phone').fill(person.email);
-  await page.waitForFunction((q) => document.querySelector('[data-testid="guest-results"]')?.dataset.query === q, person.email, { timeout: 10000 });
+  const box = page.getByLabel('Guest name, handle, e-mail or phone');
+  if (await box.inputValue() !== person.email) await box.fill(person.email);
+  await page.waitForFunction((q) => document.querySelector('[data-testid="guest-results"]')?.dataset.query === q, person.email, { timeout: 10000 })
+    .catch(async () => { throw new TestFailure(`searching ${person.email}: the results never showed for it (the box holds "${await box.inputValue()}")`); });
   const button = page.getByRole('button', { name: `Check in: ${person.name}` });
   await button.first().waitFor({ timeout: 10000 }).catch(() => { throw new TestFailure(`no "Check in" button for ${person.name} <${person.email}>`); });
   await button.first().click();
+  if (next) await box.fill(next.email);
   await waitCount(page, before + 1, `checking in ${person.name}`);
+  if (next) {
+    await page.waitForTimeout(200);  // lets the saved check-in's screen update land
+    const held = await box.inputValue();
+    check(held === next.email, `typing ${next.email} while ${person.name} was checked in: the search box now holds "${held}"`);
+  }
 }
 
 // Presses Undo on a person's check-in in the list of arrivals.

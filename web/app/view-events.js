@@ -89,7 +89,10 @@ export function eventView(app, route) {
       return h('li', {}, h('div', { class: 'item' }, personSummary(p),
         already ? h('span', { class: 'badge push' }, t('event.already'))
           : h('button', { type: 'button', class: 'push', 'aria-label': `${t('event.checkin')}: ${p.name}`, onclick: async () => {
-            if (await checkIn(p.id, p.name, false)) { q.value = ''; showResults(null, ''); q.focus(); }
+            // Staff at a door type the next guest while this one is saved: clear the box only
+            // if it still holds what found this guest, never what was typed since.
+            const typed = q.value;
+            if (await checkIn(p.id, p.name, false) && q.value === typed) { q.value = ''; showResults(null, ''); q.focus(); }
           } }, t('event.checkin'))));
     }));
   }
