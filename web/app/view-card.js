@@ -121,7 +121,7 @@ export function cardView(app, route) {
     const v = tagInput.value.trim();
     if (!v) return;
     await editSet('addToSet', 'tags', v);
-    tagInput.value = '';
+    if (tagInput.value.trim() === v) tagInput.value = '';  // not the next tag typed meanwhile
     tagInput.focus();
   } }, field(t('card.addTag'), tagInput), h('button', { type: 'submit', class: 'secondary' }, t('card.add')));
 
