@@ -67,6 +67,7 @@ test('signing in checks the token, a wrong one is refused in plain words', async
   const st = value(await a.call('status'), 'status');
   check(st.cursor > 0 && st.lastSyncAt && st.lastError === null && st.syncing === false, 'status after sync', st);
   check(st.timings.boot.storage === 'opfs', 'the database file is in the origin private file system', st.timings.boot);
+  check(st.timings.sync.offThread === true && st.timings.sync.pages > 0, 'the pages were fetched by the helper thread (fetcher.js)', st.timings.sync);
 });
 
 test('two tabs share one database: a write in one is seen and announced in the other', async () => {

@@ -436,22 +436,71 @@ function runSync() {
   return state.syncing;
 }
 
+// Sync requests run on a helper thread (fetcher.js), which reads the next page's body while
+// this thread applies the current one. null until the first sync; false where it cannot run
+// (no nested workers, or its script failed): then this thread fetches.
+let fetcher = null;
+const fetches = new Map(); // request id -> resolve({status, statusText, headers, body} | {failed})
+let fetchIds = 0;
+
+function startFetcher() {
+  if (fetcher !== null) return fetcher;
+  if (typeof Worker !== 'function') return (fetcher = false);
+  try {
+    fetcher = new Worker(new URL('./fetcher.js', self.location.href), { name: 'liaison-fetcher' });
+  } catch (e) {
+    return (fetcher = false);
+  }
+  fetcher.onmessage = ({ data }) => {
+    const resolve = fetches.get(data.id);
+    fetches.delete(data.id);
+    if (resolve) resolve(data);
+  };
+  fetcher.onerror = (e) => {
+    // Its script did not load or threw: the requests it held fail (a sync retries), and later
+    // ones are fetched here.
+    e.preventDefault();
+    fetcher = false;
+    for (const resolve of fetches.values()) resolve({ failed: 'the fetch thread stopped' });
+    fetches.clear();
+  };
+  return fetcher;
+}
+
+// fetch() through the helper thread, as a Response whose body is already read.
+function fetchOffThread(url, init, signal) {
+  return new Promise((resolve, reject) => {
+    const id = ++fetchIds;
+    fetches.set(id, (m) => {
+      if (m.failed) { reject(new Error(m.failed)); return; }
+      const noBody = [101, 204, 205, 304].includes(m.status);
+      resolve(new Response(noBody ? null : m.body, { status: m.status, statusText: m.statusText, headers: m.headers }));
+    });
+    // A view into a larger buffer would send all of it to the other thread.
+    const b = init.body;
+    const body = ArrayBuffer.isView(b) && b.byteLength !== b.buffer.byteLength ? b.slice() : b;
+    fetcher.postMessage({ id, url, init: { ...init, body } });
+    if (signal) signal.addEventListener('abort', () => { if (fetcher) fetcher.postMessage({ id, abort: true }); }, { once: true });
+  });
+}
+
 // POSTs one encoded request; resolves (never rejects) to {res, bytes} when the server
 // answered 2xx, {res} for any other status, or {failed} when the network did not answer.
 async function post(body, signal) {
+  const url = serverUrl('/api/v1/sync');
+  const init = {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-liaison',
+      Accept: 'application/x-liaison',
+      Authorization: 'Bearer ' + state.auth.token,
+    },
+    body,
+    cache: 'no-store',
+  };
   let res;
   try {
-    res = await fetch(serverUrl('/api/v1/sync'), {
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/x-liaison',
-        Accept: 'application/x-liaison',
-        Authorization: 'Bearer ' + state.auth.token,
-      },
-      body,
-      cache: 'no-store',
-      signal,
-    });
+    res = startFetcher() ? await fetchOffThread(url, init, signal) : await fetch(url, { ...init, signal });
     if (!res.ok) return { res };
     return { res, bytes: new Uint8Array(await res.arrayBuffer()) };
   } catch (e) {
@@ -461,7 +510,7 @@ async function post(body, signal) {
 
 async function exchange() {
   const totals = { sent: 0, received: 0, rejected: 0 };
-  const timing = { pages: 0, fetchMs: 0, applyMs: 0, persistMs: 0, chunks: 0, prefetched: 0 };
+  const timing = { pages: 0, fetchMs: 0, applyMs: 0, persistMs: 0, chunks: 0, prefetched: 0, offThread: false };
   const since = (t0) => performance.now() - t0;
   let lastPersist = performance.now();
   state.progress = { received: 0 };
@@ -543,6 +592,7 @@ async function exchange() {
   }
   dropNext();
   for (const k of ['fetchMs', 'applyMs', 'persistMs']) timing[k] = Math.round(timing[k]);
+  timing.offThread = Boolean(fetcher);  // the requests went through fetcher.js
   state.timings.sync = { ...timing, received: totals.received };
   state.lastSyncAt = Date.now();
   await metaPut('sync', { lastSyncAt: state.lastSyncAt });
