@@ -82,6 +82,19 @@ test('two tabs share one database: a write in one is seen and announced in the o
   check(r.ok === false && r.code === 'invalid_argument', 'unknown method answered', r);
 });
 
+test('a new contact-pressure cap reaches a card open in another tab', async () => {
+  const a = await tab(context);
+  const b = await tab(context);
+  const cap = value(await b.call('card', { id: heleneId }), 'card').contact_cap;
+  value(await a.call('setSettings', { contactCap: cap + 3 }), 'setSettings');
+  await b.page.waitForFunction(() => window.events.some((e) => e.source === 'settings'), null, { timeout: 5000 })
+    .catch(() => check(false, "the other tab was not told that the settings changed ('changed', source 'settings')"));
+  check(value(await b.call('card', { id: heleneId }), 'card again').contact_cap === cap + 3, 'the card counts against the new cap');
+  value(await a.call('setSettings', { contactCap: cap }), 'setSettings back');
+  const bad = await a.call('setSettings', { contactCap: 0 });
+  check(bad.ok === false && bad.code === 'invalid_argument' && /contactCap/.test(bad.message), 'a cap of 0 is refused', bad);
+});
+
 test('when the tab that owns the database closes, the other tabs carry on with it', async () => {
   for (const p of context.pages()) await p.close();
   const first = await tab(context); // the first tab holds the lock and starts the owner

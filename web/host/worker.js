@@ -666,8 +666,11 @@ async function setSettings(args) {
     if (args.lang !== null && !['fr', 'en'].includes(args.lang)) return fail('unknown_value', 'lang: fr or en');
     next.lang = args.lang;
   }
+  const capChanged = next.contactCap !== state.settings.contactCap;
   state.settings = next;
   await metaPut('settings', next);
+  // Cards open in any tab show contact pressure against the cap: they redraw.
+  if (capChanged) broadcast('changed', { source: 'settings' });
   return ok(next);
 }
 
