@@ -423,3 +423,59 @@ export async function assertLabelled(page, what) {
   });
   check(bad.length === 0, `${what}: controls without a label: ${bad.join(' ')}`);
 }
+
+// Every visible piece of text on the screen reaches WCAG 2 AA contrast against the background
+// it is drawn on: 4.5:1, or 3:1 for large text (24 px, or 18.66 px bold). The background is
+// found by blending the elements behind the text up to the page; text over an image or a
+// gradient, and disabled controls (exempt in WCAG), are skipped.
+export async function assertContrast(page, what) {
+  const bad = await page.evaluate(() => {
+    const rgba = (c) => {
+      const m = /^rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?\)$/.exec(c);
+      if (!m) throw new Error(`a colour the contrast check cannot read: ${c}`);
+      return [Number(m[1]), Number(m[2]), Number(m[3]), m[4] === undefined ? 1 : Number(m[4])];
+    };
+    const over = (top, under) => {  // top blended over an opaque colour
+      const a = top[3];
+      return [0, 1, 2].map((i) => top[i] * a + under[i] * (1 - a)).concat(1);
+    };
+    const luminance = (c) => {
+      const [r, g, b] = c.slice(0, 3).map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    // The opaque colour behind an element: its own background and its ancestors', blended.
+    const backdrop = (el) => {
+      const layers = [];
+      for (let e = el; e; e = e.parentElement) {
+        const s = getComputedStyle(e);
+        if (s.backgroundImage !== 'none') return null;
+        const c = rgba(s.backgroundColor);
+        if (c[3] > 0) layers.push(c);
+        if (c[3] === 1) break;
+      }
+      let bg = [255, 255, 255, 1];  // the canvas
+      for (let i = layers.length - 1; i >= 0; i--) bg = over(layers[i], bg);
+      return bg;
+    };
+    const out = [];
+    for (const el of document.querySelectorAll('body *')) {
+      const ownText = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim())
+        || (['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName) && el.type !== 'checkbox' && el.type !== 'radio' && el.value);
+      if (!ownText || el.closest('[disabled], [aria-disabled="true"], [hidden]')) continue;
+      const r = el.getBoundingClientRect();
+      const s = getComputedStyle(el);
+      if (r.width === 0 || r.height === 0 || s.visibility !== 'visible' || r.right < 0 || r.bottom < 0) continue;
+      const bg = backdrop(el);
+      if (!bg) continue;
+      const fg = over(rgba(s.color), bg);
+      const [l1, l2] = [luminance(fg), luminance(bg)].sort((a, b) => b - a);
+      const ratio = (l1 + 0.05) / (l2 + 0.05);
+      const size = parseFloat(s.fontSize);
+      const large = size >= 24 || (size >= 18.66 && Number(s.fontWeight) >= 700);
+      const need = large ? 3 : 4.5;
+      if (ratio < need) out.push(`"${(el.value || el.textContent).trim().slice(0, 40)}" ${s.color} on rgb(${bg.slice(0, 3).map(Math.round)}) = ${ratio.toFixed(2)}:1 (needs ${need})`);
+    }
+    return out;
+  });
+  check(bad.length === 0, `${what}: text below AA contrast: ${bad.slice(0, 8).join('; ')}`);
+}

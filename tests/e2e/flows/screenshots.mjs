@@ -1,10 +1,11 @@
 // Screenshots of each main view at tablet size (768×1024), in English and in French, written
-// to docs/screenshots/ for docs/USER-GUIDE.md; on each, every control has a label; at phone
+// to docs/screenshots/ for docs/USER-GUIDE.md; on each, every control has a label and all text
+// reaches WCAG AA contrast; at phone
 // size (390×844) every view fits the width (nothing scrolls sideways); Chromium finds the app
 // installable (manifest, icons, service worker).
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { check, open, signInLink, firstSync, hostCall, search, PHONE, TABLET, assertNoHorizontalOverflow, assertLabelled } from '../harness.mjs';
+import { check, open, signInLink, firstSync, hostCall, search, PHONE, TABLET, assertNoHorizontalOverflow, assertLabelled, assertContrast } from '../harness.mjs';
 
 const OUT = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
 
@@ -59,6 +60,7 @@ export default async function screenshots(hx) {
       await page.waitForTimeout(150);
       await page.screenshot({ path: `${OUT}${lang}-${name}.png` });
       await assertLabelled(page, `${name} (${lang})`);
+      await assertContrast(page, `${name} (${lang})`);
     }
   }
 
@@ -82,6 +84,7 @@ export default async function screenshots(hx) {
     await p2.waitForSelector('main[data-view="signin"]');
     await p2.screenshot({ path: `${OUT}${lang}-sign-in.png` });
     await assertLabelled(p2, `sign-in (${lang})`);
+    await assertContrast(p2, `sign-in (${lang})`);
   }
   await p2.setViewportSize(PHONE);
   await assertNoHorizontalOverflow(p2, 'sign-in at 390×844');
