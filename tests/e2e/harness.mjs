@@ -103,13 +103,13 @@ export class Harness {
 
   // A Chromium with its own profile directory (a "device"); reopening the same name is the
   // same device after a browser restart.
-  async browser(name, { viewport = TABLET, offline = false } = {}) {
+  async browser(name, { viewport = TABLET, offline = false, locale = 'en-GB' } = {}) {
     const context = await chromium.launchPersistentContext(this.profile(name), {
       executablePath: CHROMIUM,
       headless: true,
       viewport,
       offline,
-      locale: 'en-GB',
+      locale,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
         '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
         // Two tabs write at once in one flow: a tab in the background must not be slowed down.

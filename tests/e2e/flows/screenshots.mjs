@@ -62,6 +62,12 @@ export default async function screenshots(hx) {
       await assertLabelled(page, `${name} (${lang})`);
       await assertContrast(page, `${name} (${lang})`);
     }
+    // Dates in the language's own form: "21 oct. 2026, 15:28", "21 Oct 2026, 15:28" (en-GB
+    // browser) or "Oct 21, 2026, 3:28 PM".
+    const when = await page.locator('main[data-view="event"] p.meta').first().textContent();
+    const form = lang === 'fr' ? /\b\d{1,2} (janv|févr|mars|avr|mai|juin|juil|août|sept|oct|nov|déc)\.? \d{4}( à|,)? \d{2}:\d{2}/
+      : /\b(\d{1,2} )?(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)( \d{1,2})?,? \d{4},? \d{1,2}:\d{2}/;
+    check(form.test(when), `the event's date in ${lang} reads "${when}"`);
   }
 
   // Phone: every view fits.
@@ -88,4 +94,18 @@ export default async function screenshots(hx) {
   }
   await p2.setViewportSize(PHONE);
   await assertNoHorizontalOverflow(p2, 'sign-in at 390×844');
+
+  // A browser set to French opens in French; the language menu switches, and the choice stays.
+  const french = await hx.browser('french-device', { locale: 'fr-FR' });
+  const p3 = await open(french, hx.url);
+  await p3.waitForSelector('main[data-view="signin"]');
+  const heading = () => p3.locator('main h1').first().textContent();
+  check(await p3.getAttribute('html', 'lang') === 'fr' && await heading() === 'Connecter cet appareil',
+    `a French browser shows "${await heading()}" (lang ${await p3.getAttribute('html', 'lang')})`);
+  await p3.locator('#lang').selectOption('en');
+  await p3.waitForFunction(() => document.documentElement.lang === 'en');
+  check(await heading() === 'Sign in to this device', `after switching to English the heading is "${await heading()}"`);
+  await p3.reload();
+  await p3.waitForSelector('main[data-view="signin"]');
+  check(await heading() === 'Sign in to this device', `after a reload the chosen English is gone: "${await heading()}"`);
 }
