@@ -68,6 +68,7 @@ OpResult Hub::apply_one(const DeviceContext& device, Op op) {
                                               std::to_string(now) + ")"});
     if (!device.replica.is_nil() && op.id.replica != device.replica)
         return reject({Code::kForbidden, "the operation was not made by this device"});
+    if (Status c = merge_.check_kind(op); !c) return reject(c);
     if (Status a = authorize(device, op); !a) return reject(a);
     clock_.receive(op.id.hlc);
     auto r = merge_.apply(op);

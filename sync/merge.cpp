@@ -297,6 +297,34 @@ Result<ApplyResult> MergeEngine::apply(const Op& op) {
     return ApplyResult{Outcome::kApplied, {}};
 }
 
+Status MergeEngine::check_kind(const Op& op) {
+    if (op.type == OpType::kErase) return Status::ok();
+    LIAISON_TRY(check_kind_of(op.kind, op.entity, "the entity"));
+    if (op.type == OpType::kMerge) LIAISON_TRY(check_kind_of(op.kind, op.target, "the merge target"));
+    return Status::ok();
+}
+
+Status MergeEngine::check_kind_of(Kind kind, const Id128& id, const char* role) {
+    const KindDef& k = core::kind_def(kind);
+    const Id128 root = store_.root_of(id);
+    // A merged-away id has no row of its own; it is a person all the same.
+    if (!k.mergeable && root != id)
+        return {Code::kConflict, std::string(role) + " " + id.to_text() + " is a merged " +
+                                     core::kind_name(Kind::kInfluencer) + ", not a " + k.name};
+    auto own = store_.has_row(kind, k.mergeable ? root : id);
+    if (!own) return own.status();
+    if (own.value()) return Status::ok();  // the usual case: one look-up
+    for (const auto& other : core::all_kinds()) {
+        if (other.kind == kind) continue;
+        auto held = store_.has_row(other.kind, id);
+        if (!held) return held.status();
+        if (held.value())
+            return {Code::kConflict, std::string(role) + " " + id.to_text() + " is a " + other.name +
+                                         ", not a " + k.name};
+    }
+    return Status::ok();
+}
+
 Status MergeEngine::fold(const Id128& survivor, const Id128& alias) {
     const Kind kind = Kind::kInfluencer;  // the only mergeable kind
     auto row = store_.load_row(kind, alias);

@@ -68,12 +68,18 @@ public:
     Result<Outcome> apply_snapshot(const core::EntitySnapshot& snap);
     // Records an alias edge (sync pulls).
     Status apply_alias(const Id128& a, const Id128& b);
+    // R11: an entity id names one kind. Refuses (kConflict) an operation naming an id that holds
+    // a record of another kind, or a merge whose target does; erasures pass (R7 finds the
+    // record whatever its kind). Called where an operation is admitted once for everyone —
+    // the hub, and a replica's own changes — never on operations the hub already admitted.
+    Status check_kind(const Op& op);
     // Erases the entity (and, per R7, what depends on it). `kind` is the entity's kind if known.
     Status erase(const Id128& id, std::optional<Kind> kind);
     // Entities whose unsent (outbox) operations an erase purged since the last call.
     std::vector<std::pair<Kind, Id128>> take_unsent_erasures() { return std::move(unsent_erasures_); }
 
 private:
+    Status check_kind_of(Kind kind, const Id128& id, const char* role);
     Status erase_one(const Id128& id, std::optional<Kind> kind);
     Status fold(const Id128& survivor, const Id128& alias);
     Status join_into_store(core::RowState incoming, const std::vector<core::DotRow>& dots,

@@ -73,6 +73,7 @@ Result<Op> Replica::submit(Op op) {
     (void)merge_.take_unsent_erasures();  // drop leftovers of a transaction that rolled back
     core::WriteTxn txn(*store_);
     LIAISON_TRY(txn.begun());
+    LIAISON_TRY(merge_.check_kind(op));
     std::string body = encode_op(op);
     auto r = merge_.apply(op);
     if (!r) return r.status();

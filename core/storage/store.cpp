@@ -79,6 +79,7 @@ struct KindSql {
     bool searchable = false;
     std::string insert_created;
     std::string load;
+    std::string exists;
     std::string upsert;
     std::vector<std::string> lww_update;        // per field
     std::vector<std::string> insert_field_only; // per field
@@ -112,6 +113,7 @@ const std::vector<KindSql>& kind_sql() {
                                ") ON CONFLICT(eid) DO NOTHING";
             s.load = "SELECT created,deleted," + blob_literal_free_join(both, ",") + " FROM " +
                      s.table + " WHERE eid=?1";
+            s.exists = "SELECT 1 FROM " + s.table + " WHERE eid=?1";
             std::string qs2, sets;
             for (std::size_t i = 0; i < both.size(); ++i) {
                 qs2 += ",?" + std::to_string(i + 5);
@@ -446,6 +448,15 @@ Result<std::optional<RowState>> Store::load_row(Kind kind, const Id128& id) {
     std::optional<RowState> row(read_row(st, kind, id, 0));
     st.reset();  // release the read snapshot (see meta_get)
     return row;
+}
+
+Result<bool> Store::has_row(Kind kind, const Id128& id) {
+    auto& st = db_->cached(sql_for(kind).exists.c_str());
+    st.bind_blob_static(1, id.bytes.data(), 16);
+    auto s = st.step();
+    if (s == Step::kError) return Status::storage(st.error());
+    st.reset();
+    return s == Step::kRow;
 }
 
 Status Store::write_row(const RowState& row) {

@@ -126,6 +126,8 @@ public:
     Status insert_field_only(Kind kind, const Id128& id, int field, const Value& value,
                              const Stamp& stamp);
     Result<std::optional<RowState>> load_row(Kind kind, const Id128& id);
+    // Whether `kind`'s table has a row (live, tombstone or field-only) for `id`.
+    Result<bool> has_row(Kind kind, const Id128& id);
     // Replaces the row with `row` (normalising clocks), assigning a new seq.
     Status write_row(const RowState& row);
     Status delete_row(Kind kind, const Id128& id);

@@ -45,37 +45,59 @@ TEST_CASE("a group commit of several pushes gives what exchanging them one by on
     CHECK(must(batch_store.value()->state_hash()) == must(one_store.value()->state_hash()));
 }
 
-TEST_CASE("a store device is sent evictions only for entities that left its scope, not for "
-          "other stores' records", "[sync][hub][scope]") {
+// A hub, a central office device and a Lyon store tablet, with a region and two stores
+// (Lyon, Lille) made by the office and already on the hub.
+struct TwoStores {
     TempDir dir;
-    sync::ManualTimeSource time(1'700'000'000'000ULL);
-    auto hub_store = core::Store::open(dir.file("hub.db"), {});
-    REQUIRE(hub_store.is_ok());
-    sync::Hub hub(*hub_store.value(), time);
-    auto office = open_node(dir.file("office.db"), time, 61);
-    auto tablet = open_node(dir.file("tablet.db"), time, 62);
+    sync::ManualTimeSource time{1'700'000'000'000ULL};
+    std::unique_ptr<core::Store> hub_store = open_store(dir.file("hub.db"));
+    sync::Hub hub{*hub_store, time};
+    std::unique_ptr<Node> office = open_node(dir.file("office.db"), time, 61);
+    std::unique_ptr<Node> tablet = open_node(dir.file("tablet.db"), time, 62);
     sync::Replica& c = *office->replica;
-    sync::DeviceContext central;
-    central.role = sync::Role::kCentral;
-    central.scope = sync::Scope::everything();
+    sync::DeviceContext central = [] {
+        sync::DeviceContext d;
+        d.role = sync::Role::kCentral;
+        d.scope = sync::Scope::everything();
+        return d;
+    }();
+    core::Id128 region = make(core::Kind::kRegion, {{"name", std::string("France")}});
+    core::Id128 lyon = make(core::Kind::kStore, {{"name", std::string("Lyon")}, {"region", region.to_text()}});
+    core::Id128 lille = make(core::Kind::kStore, {{"name", std::string("Lille")}, {"region", region.to_text()}});
+    sync::DeviceContext lyon_tablet = [this] {
+        sync::DeviceContext d;
+        d.role = sync::Role::kStore;
+        d.scope.stores = {lyon.to_text()};
+        return d;
+    }();
 
-    auto make = [&](core::Kind kind, std::vector<sync::FieldWrite> fields) {
+    static std::unique_ptr<core::Store> open_store(const std::string& path) {
+        auto s = core::Store::open(path, {});
+        REQUIRE(s.is_ok());
+        return std::move(s.value());
+    }
+    core::Id128 make(core::Kind kind, std::vector<sync::FieldWrite> fields) {
         auto id = c.create(kind, std::move(fields));
         REQUIRE(id.is_ok());
         return id.value();
-    };
-    auto region = make(core::Kind::kRegion, {{"name", std::string("France")}});
-    auto s1 = make(core::Kind::kStore, {{"name", std::string("Lyon")}, {"region", region.to_text()}});
-    auto s2 = make(core::Kind::kStore, {{"name", std::string("Lille")}, {"region", region.to_text()}});
-    auto here = make(core::Kind::kInfluencer, {{"name", std::string("Ana")}, {"store", s1.to_text()}});
-    auto there = make(core::Kind::kInfluencer, {{"name", std::string("Bea")}, {"store", s2.to_text()}});
-    REQUIRE(hub.exchange(central, c.make_push().value()).is_ok());
+    }
+    void push_office() { REQUIRE(hub.exchange(central, c.make_push().value()).is_ok()); }
+};
 
-    sync::DeviceContext store_device;
-    store_device.role = sync::Role::kStore;
-    store_device.scope.stores = {s1.to_text()};
+TEST_CASE("a store device is sent evictions only for entities that left its scope, not for "
+          "other stores' records", "[sync][hub][scope]") {
+    TwoStores w;
+    sync::Replica& c = w.c;
+    sync::Hub& hub = w.hub;
+    auto& time = w.time;
+    auto& tablet = w.tablet;
+    auto s1 = w.lyon, s2 = w.lille;
+    auto here = w.make(core::Kind::kInfluencer, {{"name", std::string("Ana")}, {"store", s1.to_text()}});
+    auto there = w.make(core::Kind::kInfluencer, {{"name", std::string("Bea")}, {"store", s2.to_text()}});
+    w.push_office();
+    auto& central = w.central;
     auto sync_tablet = [&] {
-        auto reply = hub.exchange(store_device, tablet->replica->make_push().value());
+        auto reply = hub.exchange(w.lyon_tablet, tablet->replica->make_push().value());
         REQUIRE(reply.is_ok());
         REQUIRE(tablet->replica->apply_reply(reply.value()).is_ok());
         return reply.value();
@@ -99,6 +121,60 @@ TEST_CASE("a store device is sent evictions only for entities that left its scop
     CHECK(second.evictions[0] == here);
     CHECK(held(there));
     CHECK_FALSE(held(here));
+}
+
+TEST_CASE("R11: the hub refuses an operation naming a person as another kind, and nothing changes",
+          "[sync][hub][R11]") {
+    TwoStores w;
+    sync::Replica& c = w.c;
+    sync::Hub& hub = w.hub;
+    auto& time = w.time;
+    auto& hub_store = *w.hub_store;
+    auto lyon = w.lyon;
+    auto bea = w.make(core::Kind::kInfluencer, {{"name", std::string("Bea")}, {"store", w.lille.to_text()}});
+    REQUIRE(c.add(core::Kind::kInfluencer, bea, "handles", "instagram:bea").is_ok());
+    auto ana = w.make(core::Kind::kInfluencer, {{"name", std::string("Ana")}, {"store", lyon.to_text()}});
+    auto launch = w.make(core::Kind::kEvent, {{"name", std::string("Launch")},
+                                              {"starts", std::int64_t(1'700'000'100'000LL)},
+                                              {"store", lyon.to_text()}});
+    w.push_office();
+    const std::string before = must(hub_store.state_hash());
+    auto bea_dots = hub_store.load_dots(bea);
+    REQUIRE(bea_dots.is_ok());
+
+    // A Lyon tablet that knows Bea's id (she is out of its scope) sends edits naming her as an
+    // event: an event's first set is "tags", a person's is "handles" (sets are kept by id).
+    auto& lyon_tablet = w.lyon_tablet;
+    sync::Replica& t = *w.tablet->replica;
+    REQUIRE(t.submit(sync::elem_op(sync::OpType::kAdd, core::Kind::kEvent, bea, "tags", "forged")).is_ok());
+    REQUIRE(t.submit(sync::field_op(sync::OpType::kCreate, core::Kind::kEvent, bea,
+                                    {{"name", std::string("Fake")}, {"starts", std::int64_t(1'700'000'200'000LL)},
+                                     {"store", lyon.to_text()}})).is_ok());
+    auto reply = hub.exchange(lyon_tablet, t.make_push().value());
+    REQUIRE(reply.is_ok());
+    REQUIRE(reply->results.size() == 2);
+    for (const auto& r : reply->results) {
+        CHECK(r.outcome == sync::Outcome::kRejected);
+        CHECK(r.code == Code::kConflict);
+        CHECK(r.detail.find("is a influencer, not a event") != std::string::npos);
+    }
+
+    // A merge of a person into an event, sent by a central device.
+    sync::Op merge = sync::unstamped_op(sync::OpType::kMerge, core::Kind::kInfluencer, ana);
+    merge.target = launch;
+    merge.id = core::Stamp{sync::hlc_from_millis(time.now_ms()), w.office->ids->next_entity_id(time.now_ms())};
+    sync::PushRequest forged;
+    forged.ops = {merge};
+    auto merged = hub.exchange(w.central, forged);
+    REQUIRE(merged.is_ok());
+    REQUIRE(merged->results.size() == 1);
+    CHECK(merged->results[0].code == Code::kConflict);
+    CHECK(merged->results[0].detail.find("the merge target") != std::string::npos);
+
+    CHECK(must(hub_store.state_hash()) == before);
+    auto after = hub_store.load_dots(bea);
+    REQUIRE(after.is_ok());
+    CHECK(after.value().size() == bea_dots.value().size());
 }
 
 }  // namespace liaison::test

@@ -419,6 +419,26 @@ TEST_CASE("R10: a create with an invalid e-mail is refused and nothing is stored
     CHECK(unknown.status().code() == Code::kUnknownField);
 }
 
+TEST_CASE("R11: a replica refuses its own change naming an id as another kind", "[sync][merge][R11]") {
+    Fresh one;
+    auto& r = one.r1;
+    auto ana = r.create(Kind::kInfluencer, {{"name", std::string("Ana")}});
+    REQUIRE(ana.is_ok());
+    auto before = must(r.state_hash());
+    const auto pending = r.pending();
+    auto tag = r.add(Kind::kEvent, ana.value(), "tags", "vip");
+    CHECK(tag.code() == Code::kConflict);
+    CHECK(tag.detail().find("is a influencer, not a event") != std::string::npos);
+    auto create = r.create(Kind::kEvent, {{"name", std::string("Launch")}, {"starts", std::int64_t(1'700'000'100'000LL)}},
+                           ana.value());
+    CHECK(create.status().code() == Code::kConflict);
+    CHECK(must(r.state_hash()) == before);
+    CHECK(r.pending() == pending);
+    // The person's own kind is still fine, and so is erasing her.
+    CHECK(r.add(Kind::kInfluencer, ana.value(), "tags", "vip").is_ok());
+    CHECK(r.erase(Kind::kInfluencer, ana.value()).is_ok());
+}
+
 TEST_CASE("R9: the hub refuses operations stamped too far in its future, saying its time",
           "[sync][merge][hlc]") {
     TempDir dir;
