@@ -27,6 +27,8 @@
 //  R9  Clocks: stamps come from an HLC (hlc.hpp); the server refuses operations stamped more
 //      than kMaxFutureMs ahead of its own time.
 //  R10 Validation is deterministic: an operation the schema rejects is rejected everywhere.
+//  R11 An entity id names one kind: the hub, and a replica for its own changes, refuse an
+//      operation naming an id held by another kind (check_kind).
 //
 // Requires: every call happens inside a core::WriteTxn on the store.
 // Thread-safety: as the Store.

@@ -1,4 +1,4 @@
-// One behaviour per merge rule of sync/merge.hpp (R1-R10), winners asserted by value, not
+// One behaviour per merge rule of sync/merge.hpp (R1-R11), winners asserted by value, not
 // only by agreement between replicas (a symmetric test hid an inverted comparison in a
 // well-known CRDT library: docs/SYNC.md invariant 7).
 #include <catch2/catch.hpp>
