@@ -242,6 +242,43 @@ test('a database an earlier version kept in IndexedDB moves to OPFS with nothing
   }
 });
 
+test('a sync never stops the work: searches and a write are answered between its pages', async () => {
+  // A company big enough for a first sync of many pages (the bench's generator).
+  const { makeOps, pushAll, randomId } = await import('../../bench/web/lib.mjs');
+  const replica = randomId();
+  await pushAll(server.origin, server.tokens.central, replica, makeOps({ influencers: 3000, interactions: 30000, replica, seed: 11 }));
+  const ctx = await launch(path.join(tmp, 'profile-busy'));
+  try {
+    const a = await tab(ctx);
+    value(await a.call('signIn', { token: server.tokens.central }), 'signIn'); // starts the first sync
+    let st;
+    for (let i = 0; i < 500 && !(st && st.syncing); i++) st = value(await a.call('status'), 'status');
+    check(st.syncing, 'the first sync started', st);
+    const seen = new Set(); // pages received when a search was answered
+    let answered = 0;
+    let slowest = 0;
+    let id = null;
+    while (st.syncing) {
+      const t0 = performance.now();
+      value(await a.call('search', { text: 'a', limit: 10 }), 'a search during the sync');
+      slowest = Math.max(slowest, performance.now() - t0);
+      st = value(await a.call('status'), 'status');
+      if (!st.syncing) break;
+      answered++;
+      seen.add(st.progress ? st.progress.received : 0);
+      if (!id) id = value(await a.call('createInfluencer', { name: 'Écrite pendant la synchro' }), 'a write during the sync').id;
+    }
+    console.log(`     ${answered} searches answered during the sync, at ${seen.size} points of it; slowest ${slowest.toFixed(0)} ms`);
+    check(id && answered >= 3 && seen.size >= 2, 'searches answered while the sync ran, between different pages, and a write', { answered, points: [...seen], id });
+    value(await a.call('syncNow'), 'a sync that sends the write');
+    st = value(await a.call('status'), 'status');
+    check(st.pending === 0 && st.lastError === null, 'the write made during the sync was sent', st);
+    check(value(await a.call('search', { text: 'ecrite pendant' }), 'search').some((p) => p.id === id), 'and is still there');
+  } finally {
+    await ctx.close();
+  }
+});
+
 await run();
 if (context) await context.close();
 await server.stop();
