@@ -39,7 +39,7 @@ constexpr const char* kUsage = R"(usage:
                           [--regions ID,..] [--stores ID,..] [--brands ID,..]
   liaison-server user list --db FILE
   liaison-server user disable|enable --db FILE --user ID
-  liaison-server token issue --db FILE --user ID [--device LABEL]
+  liaison-server token issue --db FILE --user ID [--device LABEL] [--link-to URL]
   liaison-server token revoke --db FILE --token-id ID
   liaison-server token list --db FILE [--user ID]
   liaison-server backup --db FILE --to NEWFILE
@@ -55,7 +55,9 @@ constexpr const char* kUsage = R"(usage:
   user add     adds a user and prints its id; regional users need --regions, store users
                --stores, field users --regions or --stores (entity ids)
   user disable stops every token of the user at once (enable restores them)
-  token issue  prints a new token for the user, once: it is stored only as a hash
+  token issue  prints a new token for the user, once: it is stored only as a hash; with
+               --link-to the app's address (http:// or https://), also a sign-in link to
+               open on the device (the app signs in and removes the token from the address)
   token revoke revokes a token (by the id printed when it was issued); takes effect at once
   user list, token list
                print one line per user (id, role, name, regions, stores, brands, state) or
@@ -256,13 +258,35 @@ int cmd_token_list(const Args& a) {
     return kExitOk;
 }
 
+// The app's address as the base of a sign-in link (the app reads #token=…), or "" if it is not
+// an http(s) address: a bare host gets its "/", a query is kept, spaces and fragments refused.
+std::string sign_in_link_base(const std::string& url) {
+    std::string_view u(url);
+    std::size_t scheme = u.rfind("https://", 0) == 0 ? 8 : u.rfind("http://", 0) == 0 ? 7 : 0;
+    if (scheme == 0 || u.size() == scheme || u.size() > 2000) return "";
+    for (char c : u)
+        if (static_cast<unsigned char>(c) <= ' ' || c == '#' || c == 0x7f) return "";
+    std::size_t host_end = u.find_first_of("/?", scheme);
+    if (host_end == scheme) return "";  // no host
+    if (host_end == std::string_view::npos) return url + "/";
+    if (u[host_end] == '?') return url.substr(0, host_end) + "/" + url.substr(host_end);
+    return url;
+}
+
 int cmd_token_issue(const Args& a) {
-    if (auto e = check_options(a, {"db", "user", "device"}); !e.empty()) return usage_error(e);
+    if (auto e = check_options(a, {"db", "user", "device", "link-to"}); !e.empty()) return usage_error(e);
     if (!a.opts.count("db") || !a.opts.count("user"))
         return usage_error("token issue needs --db FILE --user ID");
     long long user = 0;
     if (!parse_int(a.opts.at("user"), 1, INT64_MAX, user))
         return usage_error("--user must be a user id (a number)");
+    std::string link;
+    if (a.opts.count("link-to")) {
+        link = sign_in_link_base(a.opts.at("link-to"));
+        if (link.empty())
+            return usage_error("--link-to must be the app's address, http://HOST[:PORT][/PATH] or https://…, "
+                               "without spaces or a #fragment");
+    }
     auto store = open_store(a.opts.at("db"), true);
     if (!store) return failed("token issue", store.status());
     auto tok = issue_token(*store.value(), user, a.opts.count("device") ? a.opts.at("device") : "");
@@ -271,6 +295,9 @@ int cmd_token_issue(const Args& a) {
     std::fprintf(stderr, "token id %s (for `token revoke`); the token is shown only now:\n",
                  tok->id.c_str());
     std::printf("%s\n", tok->token.c_str());
+    if (!link.empty())
+        std::fprintf(stderr, "sign-in link (open it on the device; it holds the token):\n%s#token=%s\n",
+                     link.c_str(), tok->token.c_str());
     return kExitOk;
 }
 

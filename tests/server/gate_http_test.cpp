@@ -19,8 +19,13 @@ TEST_CASE(
     REQUIRE(laptop.exit_code == 0);
     const std::string laptop_token = laptop.out.substr(0, laptop.out.find('\n'));
     const std::string laptop_id = laptop_token.substr(4, 16);  // lsn_<id>_<secret>
-    const std::string tablet_token =
-        cli_ok({"token", "issue", "--db", setup.db, "--user", store_user});
+    // The tablet's token comes with a sign-in link to the app; stdout is the token alone.
+    auto tablet = run_cli({"token", "issue", "--db", setup.db, "--user", store_user, "--link-to",
+                           "https://liaison.example"});
+    REQUIRE(tablet.exit_code == 0);
+    const std::string tablet_token = tablet.out.substr(0, tablet.out.find('\n'));
+    CHECK(tablet.out == tablet_token + "\n");
+    CHECK(tablet.err.find("\nhttps://liaison.example/#token=" + tablet_token + "\n") != std::string::npos);
     ServerProcess server(setup.db, {}, setup.log);
     auto client = server.client();
 
@@ -216,6 +221,9 @@ TEST_CASE("the command line rejects bad arguments with exit code 2 and the usage
              {"user", "add", "--db", db, "--name", "X", "--role", "regional", "--regions",
               "not-an-id"},
              {"token", "issue", "--db", db, "--user", "abc"},
+             {"token", "issue", "--db", db, "--user", "1", "--link-to", "ftp://liaison.example"},
+             {"token", "issue", "--db", db, "--user", "1", "--link-to", "https://liaison.example/#x"},
+             {"token", "issue", "--db", db, "--user", "1", "--link-to", "https://"},
              {"serve", "--db", db, "--port", "99999"}}) {
         auto r = run_cli(args);
         std::string cmd;
