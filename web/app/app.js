@@ -203,6 +203,20 @@ function registerServiceWorker() {
     .catch((e) => { console.warn('service worker not registered:', e && e.message); });
 }
 
+// Whether a control under `root` holds something the person entered (not its initial state).
+function hasUserInput(root) {
+  for (const el of root.querySelectorAll('input, textarea, select')) {
+    if (el.tagName === 'SELECT') {
+      if ([...el.options].some((o) => o.selected !== o.defaultSelected)) return true;
+    } else if (el.type === 'checkbox' || el.type === 'radio') {
+      if (el.checked !== el.defaultChecked) return true;
+    } else if (el.value !== el.defaultValue) {
+      return true;
+    }
+  }
+  return false;
+}
+
 async function boot() {
   registerServiceWorker();
   const linkToken = takeTokenFromUrl();
@@ -222,6 +236,15 @@ async function boot() {
   window.addEventListener('online', () => { if (app.status && app.status.signedIn) syncNow(); });
   window.addEventListener('offline', renderSyncbar);
   window.addEventListener('hashchange', render);
+  // The language chosen in another tab of this app applies here too (localStorage 'storage'):
+  // at once to the header and sync bar, and to the screen unless something is being typed in
+  // it (redrawing would lose it; the next screen is in the new language).
+  window.addEventListener('storage', (e) => {
+    if (e.key !== 'liaison.lang' || !languages.includes(e.newValue) || e.newValue === currentLang()) return;
+    setLang(e.newValue);
+    renderHeader(); renderSyncbar();
+    if (!hasUserInput(main)) render();
+  });
   setInterval(renderSyncbar, 30000);  // keeps "last sync 5 minutes ago" true
 
   await app.refreshStatus();

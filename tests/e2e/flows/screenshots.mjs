@@ -102,8 +102,18 @@ export default async function screenshots(hx) {
   const heading = () => p3.locator('main h1').first().textContent();
   check(await p3.getAttribute('html', 'lang') === 'fr' && await heading() === 'Connecter cet appareil',
     `a French browser shows "${await heading()}" (lang ${await p3.getAttribute('html', 'lang')})`);
+  // Two more tabs, open before the switch: one idle, one where a token is being typed.
+  const [idle, typing] = [await french.newPage(), await french.newPage()];
+  for (const p of [idle, typing]) { await p.goto(hx.url); await p.waitForSelector('main[data-view="signin"]'); }
+  await typing.locator('main input').first().fill('lsn_half_typed');
   await p3.locator('#lang').selectOption('en');
   await p3.waitForFunction(() => document.documentElement.lang === 'en');
+  await idle.waitForFunction(() => document.documentElement.lang === 'en' && document.querySelector('main h1')?.textContent === 'Sign in to this device', null, { timeout: 5000 })
+    .catch(() => check(false, 'switching the language in one tab left another tab in French'));
+  await typing.waitForFunction(() => document.documentElement.lang === 'en', null, { timeout: 5000 })
+    .catch(() => check(false, 'switching the language in one tab left the header of another in French'));
+  check(await typing.locator('main input').first().inputValue() === 'lsn_half_typed',
+    'switching the language in one tab wiped what was being typed in another');
   check(await heading() === 'Sign in to this device', `after switching to English the heading is "${await heading()}"`);
   await p3.reload();
   await p3.waitForSelector('main[data-view="signin"]');
