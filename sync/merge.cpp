@@ -309,8 +309,8 @@ Status MergeEngine::check_kind_of(Kind kind, const Id128& id, const char* role) 
     const Id128 root = store_.root_of(id);
     // A merged-away id has no row of its own; it is a person all the same.
     if (!k.mergeable && root != id)
-        return {Code::kConflict, std::string(role) + " " + id.to_text() + " is a merged " +
-                                     core::kind_name(Kind::kInfluencer) + ", not a " + k.name};
+        return {Code::kConflict, std::string(role) + " " + id.to_text() + " is of kind " +
+                                     core::kind_name(Kind::kInfluencer) + " (merged), not " + k.name};
     auto own = store_.has_row(kind, k.mergeable ? root : id);
     if (!own) return own.status();
     if (own.value()) return Status::ok();  // the usual case: one look-up
@@ -319,8 +319,8 @@ Status MergeEngine::check_kind_of(Kind kind, const Id128& id, const char* role) 
         auto held = store_.has_row(other.kind, id);
         if (!held) return held.status();
         if (held.value())
-            return {Code::kConflict, std::string(role) + " " + id.to_text() + " is a " + other.name +
-                                         ", not a " + k.name};
+            return {Code::kConflict, std::string(role) + " " + id.to_text() + " is of kind " +
+                                         other.name + ", not " + k.name};
     }
     return Status::ok();
 }

@@ -156,7 +156,7 @@ TEST_CASE("R11: the hub refuses an operation naming a person as another kind, an
     for (const auto& r : reply->results) {
         CHECK(r.outcome == sync::Outcome::kRejected);
         CHECK(r.code == Code::kConflict);
-        CHECK(r.detail.find("is a influencer, not a event") != std::string::npos);
+        CHECK(r.detail.find("is of kind influencer, not event") != std::string::npos);
     }
 
     // A merge of a person into an event, sent by a central device.

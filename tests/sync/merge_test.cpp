@@ -428,7 +428,7 @@ TEST_CASE("R11: a replica refuses its own change naming an id as another kind", 
     const auto pending = r.pending();
     auto tag = r.add(Kind::kEvent, ana.value(), "tags", "vip");
     CHECK(tag.code() == Code::kConflict);
-    CHECK(tag.detail().find("is a influencer, not a event") != std::string::npos);
+    CHECK(tag.detail().find("is of kind influencer, not event") != std::string::npos);
     auto create = r.create(Kind::kEvent, {{"name", std::string("Launch")}, {"starts", std::int64_t(1'700'000'100'000LL)}},
                            ana.value());
     CHECK(create.status().code() == Code::kConflict);
