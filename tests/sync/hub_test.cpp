@@ -177,4 +177,70 @@ TEST_CASE("R11: the hub refuses an operation naming a person as another kind, an
     CHECK(after.value().size() == bea_dots.value().size());
 }
 
+// R11 at random: every kind of operation, re-aimed at ids the hub holds under another kind,
+// interleaved with an office's real changes. The hub that saw them ends exactly as a hub that
+// never did; each one is refused as a kind conflict (or dropped, if its id was erased).
+TEST_CASE("R11 property: operations re-aimed at another kind's ids never change the hub",
+          "[sync][hub][R11][property]") {
+    std::vector<std::uint64_t> seeds = {51, 52, 53};
+    if (const char* s = std::getenv("LIAISON_SEED")) seeds = {std::strtoull(s, nullptr, 10)};
+    for (auto seed : seeds) {
+        INFO("seed " << seed << " (rerun with LIAISON_SEED=" << seed << ")");
+        TempDir dir;
+        sync::ManualTimeSource time(1'700'000'000'000ULL);
+        OpMaker office_maker(seed), forger_maker(seed + 1000);
+        auto office = open_node(dir.file("office.db"), time, seed * 10 + 1);
+        auto forger = open_node(dir.file("forger.db"), time, seed * 10 + 2);
+        auto clean_store = core::Store::open(dir.file("clean.db"), {});
+        auto attacked_store = core::Store::open(dir.file("attacked.db"), {});
+        REQUIRE(clean_store.is_ok());
+        REQUIRE(attacked_store.is_ok());
+        sync::Hub clean(*clean_store.value(), time), attacked(*attacked_store.value(), time);
+        sync::DeviceContext central;
+        central.role = sync::Role::kCentral;
+        central.scope = sync::Scope::everything();
+
+        int forged = 0, refused = 0, dropped = 0;
+        std::size_t taken = 0;
+        for (int round = 0; round < 8; ++round) {
+            for (int i = 0; i < 150; ++i) {
+                time.advance(2);
+                (void)office_maker.random_change(*office->replica);
+                (void)forger_maker.random_change(*forger->replica);
+            }
+            auto real = office->replica->make_push(2000).value();
+            REQUIRE(clean.exchange(central, real).is_ok());
+            REQUIRE(attacked.exchange(central, real).is_ok());
+            // The forger's outbox is never acknowledged: take what it made this round.
+            auto theirs = forger->replica->make_push(2000).value();
+            REQUIRE(theirs.ops.size() < 2000);
+            std::vector<sync::Op> fresh(theirs.ops.begin() + std::ptrdiff_t(taken), theirs.ops.end());
+            taken = theirs.ops.size();
+            sync::PushRequest forgery;
+            for (auto op : fresh) {
+                if (op.type == sync::OpType::kErase) continue;
+                std::vector<core::Kind> others;
+                for (const auto& k : core::all_kinds())
+                    if (k.kind != op.kind && !office_maker.known(k.kind).empty()) others.push_back(k.kind);
+                if (others.empty()) continue;
+                const auto& ids = office_maker.known(others[office_maker.next(others.size())]);
+                op.entity = ids[office_maker.next(ids.size())];
+                forgery.ops.push_back(op);
+            }
+            auto reply = attacked.exchange(central, forgery);
+            REQUIRE(reply.is_ok());
+            for (const auto& r : reply->results) {
+                ++forged;
+                if (r.outcome == sync::Outcome::kRejected && r.code == Code::kConflict) ++refused;
+                else if (r.outcome == sync::Outcome::kErased) ++dropped;
+                else FAIL_CHECK("a re-aimed operation was " << sync::outcome_name(r.outcome) << ": " << r.detail);
+            }
+            REQUIRE(must(attacked_store.value()->state_hash()) == must(clean_store.value()->state_hash()));
+        }
+        CHECK(forged > 500);
+        CHECK(refused > forged / 2);
+        (void)dropped;
+    }
+}
+
 }  // namespace liaison::test
