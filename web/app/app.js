@@ -9,7 +9,7 @@
 // removed from the address bar and the history.
 import { connection, onBlocked } from './start.js';
 import { h, fill } from './dom.js';
-import { t, setLang, currentLang, languages, formatAgo, formatNumber } from './i18n.js';
+import { t, setLang, currentLang, languages, onLangFromOtherTab, formatAgo, formatNumber } from './i18n.js';
 import { signinView } from './view-signin.js';
 import { searchView } from './view-search.js';
 import { cardView } from './view-card.js';
@@ -75,7 +75,7 @@ function renderHeader() {
     link('/events', 'nav.events', ['events', 'event']),
     link('/settings', 'nav.settings', ['settings']),
   ] : []);
-  const langSel = h('select', { id: 'lang', onchange: (e) => { setLang(e.target.value); renderHeader(); renderSyncbar(); render(); } },
+  const langSel = h('select', { id: 'lang', onchange: (e) => { setLang(e.target.value); redrawInLanguage(true); } },
     languages.map((l) => h('option', { value: l, selected: l === currentLang() }, l === 'fr' ? 'Français' : 'English')));
   const user = signedIn && app.status.user;
   fill(document.getElementById('tools'),
@@ -203,6 +203,14 @@ function registerServiceWorker() {
     .catch((e) => { console.warn('service worker not registered:', e && e.message); });
 }
 
+// After a language change: the header and sync bar, and the screen when `screen` (a screen
+// being typed in is left as it is: redrawing would lose the input).
+function redrawInLanguage(screen) {
+  renderHeader();
+  renderSyncbar();
+  if (screen) render();
+}
+
 // Whether a control under `root` holds something the person entered (not its initial state).
 function hasUserInput(root) {
   for (const el of root.querySelectorAll('input, textarea, select')) {
@@ -236,15 +244,8 @@ async function boot() {
   window.addEventListener('online', () => { if (app.status && app.status.signedIn) syncNow(); });
   window.addEventListener('offline', renderSyncbar);
   window.addEventListener('hashchange', render);
-  // The language chosen in another tab of this app applies here too (localStorage 'storage'):
-  // at once to the header and sync bar, and to the screen unless something is being typed in
-  // it (redrawing would lose it; the next screen is in the new language).
-  window.addEventListener('storage', (e) => {
-    if (e.key !== 'liaison.lang' || !languages.includes(e.newValue) || e.newValue === currentLang()) return;
-    setLang(e.newValue);
-    renderHeader(); renderSyncbar();
-    if (!hasUserInput(main)) render();
-  });
+  // The language chosen in another tab applies here too; the next screen is in it anyway.
+  onLangFromOtherTab(() => redrawInLanguage(!hasUserInput(main)));
   setInterval(renderSyncbar, 30000);  // keeps "last sync 5 minutes ago" true
 
   await app.refreshStatus();

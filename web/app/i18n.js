@@ -183,6 +183,17 @@ export function setLang(next) {
   document.documentElement.lang = next;
 }
 
+// Calls `onChange(lang)` after a language chosen in another tab of this app is applied here
+// (the 'storage' event of the key setLang writes).
+export function onLangFromOtherTab(onChange) {
+  window.addEventListener('storage', (e) => {
+    if (e.key !== STORE_KEY || !LANGS.includes(e.newValue) || e.newValue === lang) return;
+    lang = e.newValue;
+    document.documentElement.lang = lang;
+    onChange(lang);
+  });
+}
+
 // The text for `key` with {placeholders} filled in; the key itself if it is unknown.
 // A key with a ".one" variant uses it when params.n is 1 ("1 contact", not "1 contacts").
 export function t(key, params = {}) {
