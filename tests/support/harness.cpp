@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <iterator>
 #include <filesystem>
 #include <stdexcept>
@@ -36,6 +37,11 @@ TempDir::~TempDir() {
 std::string must(Result<std::string> r) {
     if (!r) throw std::runtime_error(r.status().to_string());
     return r.value();
+}
+
+std::vector<std::uint64_t> seeds(std::vector<std::uint64_t> defaults) {
+    if (const char* s = std::getenv("LIAISON_SEED")) return {std::strtoull(s, nullptr, 10)};
+    return defaults;
 }
 
 std::string diff_states(core::Store& a, core::Store& b, std::size_t max) {

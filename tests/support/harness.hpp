@@ -65,6 +65,9 @@ void reopen(Node& node, sync::TimeSource& time);
 
 std::string must(Result<std::string> r);
 
+// The seeds a property test runs: `defaults`, or the one in LIAISON_SEED (to replay a failure).
+std::vector<std::uint64_t> seeds(std::vector<std::uint64_t> defaults);
+
 // The canonical facts one store holds and the other does not ("- " / "+ " lines), at most
 // `max` of them: printed when replicas diverge, so a failure says what differs.
 std::string diff_states(core::Store& a, core::Store& b, std::size_t max = 30);

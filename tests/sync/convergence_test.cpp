@@ -25,11 +25,6 @@ struct PeerRun {
     bool print_lines = false;
 };
 
-std::vector<std::uint64_t> seeds(std::vector<std::uint64_t> defaults) {
-    if (const char* s = std::getenv("LIAISON_SEED")) return {std::strtoull(s, nullptr, 10)};
-    return defaults;
-}
-
 std::vector<std::string> n0_lines(sync::Replica& r) {
     auto lines = r.store().state_lines();
     return lines ? lines.value() : std::vector<std::string>{};
