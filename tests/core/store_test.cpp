@@ -77,7 +77,7 @@ TEST_CASE("a version 1 store gains prefix indexes and keeps finding everyone", "
                 .is_ok());
     reopen(*w.node, w.time);
     auto& r = *w.node->replica;
-    CHECK(r.store().storage_version() == 2);
+    CHECK(r.store().storage_version() == core::kStorageVersion);
     CHECK(r.store().db().query_int("SELECT count(*) FROM sqlite_master WHERE name='fts_influencer'"
                                    " AND sql LIKE '%prefix=''1 2''%'") == 1);
     CHECK(must(r.state_hash()) == before);
@@ -91,6 +91,67 @@ TEST_CASE("a version 1 store gains prefix indexes and keeps finding everyone", "
     CHECK(found("h") == std::vector<Id128>{a, b});
     CHECK(found("hé dup") == std::vector<Id128>{a});
     CHECK(found("hugo.m") == std::vector<Id128>{b});
+}
+
+TEST_CASE("a version 2 store's reference indexes drop their null entries and still answer lists",
+          "[core][store][version]") {
+    World w;
+    auto region = w.r.create(Kind::kRegion, {{"name", std::string("Île-de-France")}});
+    auto brand = w.r.create(Kind::kBrand, {{"name", std::string("Maison")}});
+    REQUIRE(region.is_ok());
+    REQUIRE(brand.is_ok());
+    w.person("Zoë Martin", {{"region", region->to_text()}, {"brand", brand->to_text()}});
+    w.person("Ana Souza", {{"region", region->to_text()}});
+    w.person("Li Wei");
+    auto count = [](sync::Replica& r, core::InfluencerFilter f) {
+        auto list = core::list_influencers(r.store(), f);
+        REQUIRE(list.is_ok());
+        return list->size();
+    };
+    core::InfluencerFilter by_region, by_brand;
+    by_region.region = region->to_text();
+    by_brand.brand = brand->to_text();
+    REQUIRE(count(w.r, by_region) == 2);
+    REQUIRE(count(w.r, by_brand) == 1);
+    auto before = must(w.r.state_hash());
+    auto& db = w.r.store().db();
+    const char* partial = "SELECT count(*) FROM sqlite_master WHERE type='index' AND sql LIKE '% WHERE %'";
+    REQUIRE(db.query_int(partial) > 0);
+    // Back to version 2: every reference index holds every row, null or not.
+    std::string undo;
+    {
+        auto st = db.prepare("SELECT name, sql FROM sqlite_master WHERE type='index' AND sql LIKE '% WHERE %'");
+        REQUIRE(st.is_ok());
+        while (st.value().step() == core::Statement::Step::kRow) {
+            std::string sql = st.value().column_text(1);
+            undo += "DROP INDEX " + st.value().column_text(0) + ";" + sql.substr(0, sql.find(" WHERE ")) + ";";
+        }
+    }
+    REQUIRE(db.exec(undo + "PRAGMA user_version=2").is_ok());
+    REQUIRE(db.query_int(partial) == 0);
+
+    reopen(*w.node, w.time);
+    auto& r = *w.node->replica;
+    CHECK(r.store().storage_version() == core::kStorageVersion);
+    auto& again = r.store().db();
+    for (const char* index : {"k_influencer_brand", "k_influencer_region", "k_interaction_event"})
+        CHECK(again.query_int(std::string("SELECT count(*) FROM sqlite_master WHERE name='") + index +
+                              "' AND sql LIKE '% WHERE f_%IS NOT NULL'") == 1);
+    // Required references (a check-in's event) keep a full index.
+    CHECK(again.query_int("SELECT count(*) FROM sqlite_master WHERE name='k_checkin_event'"
+                          " AND sql NOT LIKE '% WHERE %'") == 1);
+    // The lists still read the index: `f_brand=?` implies NOT NULL, so SQLite may use it.
+    {
+        auto plan = again.prepare("EXPLAIN QUERY PLAN SELECT eid FROM k_influencer WHERE created IS NOT NULL"
+                                  " AND f_brand=?1");
+        REQUIRE(plan.is_ok());
+        std::string details;
+        while (plan.value().step() == core::Statement::Step::kRow) details += plan.value().column_text(3) + "\n";
+        CHECK_THAT(details, Catch::Contains("k_influencer_brand"));
+    }
+    CHECK(count(r, by_region) == 2);
+    CHECK(count(r, by_brand) == 1);
+    CHECK(must(r.state_hash()) == before);
 }
 
 TEST_CASE("everything written is still there after the file is reopened", "[core][store]") {
