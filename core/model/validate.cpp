@@ -131,6 +131,10 @@ bool is_space(char32_t cp) {
 
 // Surrounding white space removed. Invalid bytes count as content (validation rejects them).
 std::string_view trim(std::string_view s) {
+    // The usual case, text that begins and ends with a visible ASCII character, is returned
+    // without decoding it.
+    auto visible_ascii = [](char c) { return c > 0x20 && c < 0x7F; };
+    if (!s.empty() && visible_ascii(s.front()) && visible_ascii(s.back())) return s;
     std::size_t begin = 0;
     while (begin < s.size()) {
         const Decoded d = decode(s, begin);
@@ -349,6 +353,15 @@ Status fail(Code code, std::string_view name, std::string what) {
 // The checks every text value goes through, field or set element: encoding, control
 // characters, length in code points.
 Status check_text(std::string_view name, std::string_view s, bool long_text, std::size_t max_len) {
+    // Printable ASCII (the usual case) is valid UTF-8 without control characters, one character
+    // a byte: one pass instead of three decoding ones.
+    bool printable_ascii = true;
+    for (char c : s)
+        if (c < 0x20 || c >= 0x7F) {  // char may be signed: bytes >= 0x80 are negative
+            printable_ascii = false;
+            break;
+        }
+    if (printable_ascii && s.size() <= max_len) return Status::ok();
     if (!is_valid_utf8(s))
         return fail(Code::kInvalidArgument, name, quote(s) + " is not valid UTF-8");
     if (has_control(s, long_text))
@@ -592,6 +605,7 @@ Value normalize_field(const FieldDef& field, Value value) {
     std::string s(trim(*text));
     switch (field.type) {
         case FieldType::kLongText: {
+            if (s.find('\r') == std::string::npos) break;
             std::string out;
             out.reserve(s.size());
             for (std::size_t i = 0; i < s.size(); ++i) {
