@@ -172,7 +172,7 @@ double run_plain(const Workload& w, const std::string& path) {
          "CREATE INDEX influencer_region ON influencer(region); CREATE INDEX influencer_store ON influencer(store);"
          "CREATE INDEX influencer_owner ON influencer(owner);"
          "CREATE VIRTUAL TABLE influencer_fts USING fts5(name, email, phone, handles, content='',"
-         " contentless_delete=1, tokenize=\"unicode61 remove_diacritics 2\");"
+         " contentless_delete=1, prefix='1 2', tokenize=\"unicode61 remove_diacritics 2\");"
          "CREATE TABLE tag(influencer BLOB, tag TEXT, PRIMARY KEY(influencer, tag)) WITHOUT ROWID;"
          "CREATE TABLE interaction(id BLOB PRIMARY KEY, influencer BLOB, at INTEGER, touchpoint TEXT,"
          " department TEXT, store BLOB, region BLOB, staff BLOB, summary TEXT) WITHOUT ROWID;"
