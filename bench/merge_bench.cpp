@@ -131,6 +131,7 @@ void die(const std::string& msg) {
 double run_liaison(const Workload& w, const std::string& path, std::size_t batch) {
     liaison::core::StoreOptions so;
     so.wal = true;
+    so.cache_mib = liaison::core::kCentralCacheMiB;  // as the server opens its store
     auto store = liaison::core::Store::open(path, so);
     if (!store) die(store.status().to_string());
     liaison::sync::MergeEngine merge(*store.value());
@@ -162,9 +163,10 @@ double run_plain(const Workload& w, const std::string& path) {
         char* err = nullptr;
         if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) die(std::string("plain: ") + (err ? err : "?"));
     };
-    exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;"
-         "PRAGMA cache_size=-65536;"
-         "CREATE TABLE region(id BLOB PRIMARY KEY, name TEXT) WITHOUT ROWID;"
+    exec(("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON; PRAGMA cache_size=-" +
+          std::to_string(liaison::core::kCentralCacheMiB * 1024) + ";")
+             .c_str());
+    exec("CREATE TABLE region(id BLOB PRIMARY KEY, name TEXT) WITHOUT ROWID;"
          "CREATE TABLE store(id BLOB PRIMARY KEY, name TEXT, region BLOB) WITHOUT ROWID;"
          "CREATE TABLE event(id BLOB PRIMARY KEY, name TEXT, starts INTEGER) WITHOUT ROWID;"
          "CREATE TABLE influencer(rid INTEGER PRIMARY KEY, id BLOB UNIQUE, name TEXT, email TEXT, phone TEXT,"

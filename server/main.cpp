@@ -159,7 +159,7 @@ Result<std::unique_ptr<core::Store>> open_store(const std::string& path, bool mu
                                  "` first)");
     // WAL: devices read while one exchange writes. synchronous=FULL: an acknowledged push
     // survives a power cut (DESIGN §4 invariant 3).
-    auto store = core::Store::open(path, core::StoreOptions{true, true});
+    auto store = core::Store::open(path, core::StoreOptions{true, true, core::kCentralCacheMiB});
     if (!store) return store.status();
     if (must_exist && !has_server_schema(*store.value()))
         return Status::not_found(

@@ -314,6 +314,7 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, const StoreO
     OpenOptions o;
     o.wal = opts.wal;
     o.synchronous_full = opts.synchronous_full;
+    o.cache_kib = opts.cache_mib * 1024;
     auto db = Database::open(path, o);
     if (!db) return db.status();
     std::unique_ptr<Store> store(new Store(std::move(db).value()));
