@@ -1,7 +1,8 @@
 // ./scripts/bench merge — merge throughput of the server store against plain SQLite.
 //
 // Makes N operations (default 1,000,000) of a realistic mix — new influencers, field edits,
-// set edits, interactions, check-ins — stamped by several devices, then:
+// set edits, interactions, check-ins — stamped by several devices, each with its signed-in
+// staff member as the actor, then:
 //  1. Liaison: validates and applies them to a fresh file-backed store through the merge
 //     engine (op log, LWW clocks, dots, search index, seq), in one transaction like the
 //     reference, or committing every --batch operations as the server does per push;
@@ -53,7 +54,9 @@ Workload make_workload(std::size_t n, std::uint64_t seed) {
     w.ops.reserve(n);
     std::uint64_t hlc = ms << 16;
     auto push = [&](Op op) {
-        op.id = Stamp{++hlc, devices[rand(devices.size())]};
+        const std::size_t d = rand(devices.size());
+        op.id = Stamp{++hlc, devices[d]};
+        op.actor = staff[d];  // the staff member signed in on that device, as replicas record
         w.ops.push_back(std::move(op));
     };
     for (auto* group : {&regions, &stores, &events, &staff})
