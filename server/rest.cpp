@@ -637,42 +637,23 @@ Result<std::vector<std::pair<Kind, std::vector<Id128>>>> records_about(
 // The operation log of `ids`: what was done, when, by which actor, to which fields or set.
 Result<std::string> audit_trail(Store& store, Kind kind, const std::vector<Id128>& ids) {
     const auto& k = core::kind_def(kind);
+    auto rows = store.op_log(ids);
+    if (!rows) return rows.status();
     std::string out;
-    for (std::size_t at = 0; at < ids.size(); at += 200) {
-        const std::size_t n = std::min(ids.size(), at + 200) - at;
-        auto st = store.db().prepare("SELECT eid, op, actor, type, touched FROM oplog WHERE eid IN " +
-                                     in_list(n, 1) + " ORDER BY op");
-        if (!st) return st.status();
-        for (std::size_t i = 0; i < n; ++i) st->bind_blob(int(i) + 1, ids[at + i].bytes.data(), 16);
-        core::Statement::Step s;
-        while ((s = st->step()) == core::Statement::Step::kRow) {
-            const Id128 eid = Id128::from_bytes(st->column_blob(0).data());
-            const auto op = st->column_blob(1);
-            auto stamp = core::Stamp::decode(op.data(), op.size());
-            const auto actor = st->column_blob(2);
-            const auto type = st->column_int(3);
-            const auto touched = std::uint64_t(st->column_int(4));
-            std::vector<std::string> names;
-            const bool on_set = type == int(OpType::kAdd) || type == int(OpType::kRemove);
-            const std::size_t count = on_set ? k.sets.size() : k.fields.size();
-            for (std::size_t b = 0; b < count && b < 64; ++b)
-                if (touched & (std::uint64_t(1) << b))
-                    names.push_back(on_set ? k.sets[b].name : k.fields[b].name);
-            std::string actor_text = "null";
-            if (actor.size() == 16) {
-                Id128 a = Id128::from_bytes(actor.data());
-                if (!a.is_nil()) actor_text = json_string(a.to_text());
-            }
-            if (!out.empty()) out += ",";
-            out += "{\"kind\":" + json_string(k.name) + ",\"entity\":" + json_string(eid.to_text()) +
-                   ",\"op\":" + json_string(stamp ? stamp->to_text() : "") +
-                   ",\"type\":" + json_string(type >= 1 && type <= sync::kMaxOpType
-                                                  ? sync::op_type_name(OpType(type))
-                                                  : "unknown") +
-                   ",\"at\":" + std::to_string(stamp ? sync::hlc_millis(stamp->hlc) : 0) +
-                   ",\"actor\":" + actor_text + ",\"fields\":" + json_string_array(names) + "}";
-        }
-        if (s == core::Statement::Step::kError) return Status::storage(st->error());
+    for (const auto& row : rows.value()) {
+        std::vector<std::string> names;
+        const bool on_set = row.type == int(OpType::kAdd) || row.type == int(OpType::kRemove);
+        const std::size_t count = on_set ? k.sets.size() : k.fields.size();
+        for (std::size_t b = 0; b < count && b < 64; ++b)
+            if (row.touched & (std::uint64_t(1) << b)) names.push_back(on_set ? k.sets[b].name : k.fields[b].name);
+        const std::string actor_text = row.actor.is_nil() ? "null" : json_string(row.actor.to_text());
+        if (!out.empty()) out += ",";
+        out += "{\"kind\":" + json_string(k.name) + ",\"entity\":" + json_string(row.entity.to_text()) +
+               ",\"op\":" + json_string(row.stamp.to_text()) + ",\"type\":" +
+               json_string(row.type >= 1 && row.type <= sync::kMaxOpType ? sync::op_type_name(OpType(row.type))
+                                                                       : "unknown") +
+               ",\"at\":" + std::to_string(sync::hlc_millis(row.stamp.hlc)) + ",\"actor\":" + actor_text +
+               ",\"fields\":" + json_string_array(names) + "}";
     }
     return out;
 }

@@ -35,7 +35,7 @@
 namespace liaison::core {
 
 // Latest storage format this build writes (PRAGMA user_version), see docs/STORAGE.md.
-inline constexpr int kStorageVersion = 3;
+inline constexpr int kStorageVersion = 4;
 
 // The full state of one entity row, with effective clocks (a field written by the create
 // carries the create stamp; a field never written has none).
@@ -68,6 +68,15 @@ struct EntitySnapshot {
 };
 
 enum class LwwOutcome { kApplied, kLost, kAbsent };
+
+// One row of the audit log (Store::op_log).
+struct OpLogRow {
+    Id128 entity;
+    Stamp stamp;
+    Id128 actor;  // nil when the operation named none
+    int type = 0;
+    std::uint64_t touched = 0;
+};
 
 struct StoreOptions {
     bool wal = false;
@@ -178,6 +187,8 @@ public:
     Result<bool> log_op(const Id128& entity, const Stamp& stamp, const Id128& actor, int type,
                         std::uint64_t touched);
     bool has_op(const Id128& entity, const Stamp& stamp);
+    // The logged operations on `ids`, in stamp order.
+    Result<std::vector<OpLogRow>> op_log(const std::vector<Id128>& ids);
     Status purge_ops(const Id128& entity);
     std::int64_t op_count();
     // `type` is the operation's type (sync::OpType), so that a purge can keep some.
@@ -227,6 +238,11 @@ private:
     explicit Store(std::unique_ptr<Database> db) : db_(std::move(db)) {}
     Status migrate();
     Status reindex_all();  // every full-text index, from the current rows (a migration's step)
+    Status move_oplog_to_v4();  // storage v4's step: the op log's rows into the compact table
+    // The number of a replica or actor id in this file's `idnum` table, added if new.
+    Result<std::int64_t> id_number(const Id128& id);
+    Result<bool> insert_op(const char* sql, const Id128& entity, const Stamp& stamp, const Id128& actor,
+                           int type, std::uint64_t touched);
     Status load_caches();
     std::int64_t next_seq() { return ++seq_; }
     void union_edge(const Id128& a, const Id128& b);
@@ -237,6 +253,9 @@ private:
     // Union-find over alias edges: parent pointers, roots are the smallest ids.
     std::unordered_map<Id128, Id128, Id128Hash> parent_;
     std::unordered_map<Id128, std::vector<Id128>, Id128Hash> members_;  // root -> members
+    // `idnum`, both ways (storage v4): replica and actor ids of the op log by number.
+    std::unordered_map<Id128, std::int64_t, Id128Hash> idnum_;
+    std::unordered_map<std::int64_t, Id128> id_of_num_;
 };
 
 // Column and table names of the generated schema, shared with queries.

@@ -39,6 +39,44 @@ struct World {
     }
 };
 
+// Turns the op log back into the layout of storage versions 1 to 3 (24-byte stamps and 16-byte
+// actor ids in every row, no `idnum`), as a file written by an older build has it.
+void oplog_back_to_v3(core::Database& db) {
+    struct Row {
+        std::string eid, op, actor;
+        std::int64_t type, touched;
+    };
+    std::vector<Row> rows;
+    {
+        auto st = db.prepare("SELECT eid, hlc, (SELECT id FROM idnum WHERE n=replica),"
+                             " (SELECT id FROM idnum WHERE n=actor), type, touched FROM oplog");
+        REQUIRE(st.is_ok());
+        while (st.value().step() == core::Statement::Step::kRow) {
+            core::Stamp stamp{std::uint64_t(st.value().column_int(1)),
+                              Id128::from_bytes(st.value().column_blob(2).data())};
+            auto e = stamp.encode();
+            rows.push_back({std::string(st.value().column_blob(0)), std::string(e.begin(), e.end()),
+                            std::string(st.value().column_blob(3)), st.value().column_int(4),
+                            st.value().column_int(5)});
+        }
+    }
+    REQUIRE(db.exec("DROP TABLE oplog; DROP TABLE idnum;"
+                    "CREATE TABLE oplog(eid BLOB NOT NULL, op BLOB NOT NULL, actor BLOB, type INTEGER NOT NULL,"
+                    " touched INTEGER NOT NULL, PRIMARY KEY(eid, op)) WITHOUT ROWID;")
+                .is_ok());
+    auto ins = db.prepare("INSERT INTO oplog VALUES(?1,?2,?3,?4,?5)");
+    REQUIRE(ins.is_ok());
+    for (const auto& r : rows) {
+        auto& st = ins.value();
+        st.bind_blob(1, r.eid.data(), r.eid.size()).bind_blob(2, r.op.data(), r.op.size());
+        if (r.actor.empty()) st.bind_null(3);
+        else st.bind_blob(3, r.actor.data(), r.actor.size());
+        st.bind(4, r.type).bind(5, r.touched);
+        REQUIRE(st.run().is_ok());
+        st.reset();
+    }
+}
+
 }  // namespace
 
 TEST_CASE("a new store is migrated to the current storage version", "[core][store]") {
@@ -67,6 +105,7 @@ TEST_CASE("a version 1 store gains prefix indexes and keeps finding everyone", "
     auto before = must(w.r.state_hash());
     // Back to version 1's search index, as a file written by the previous build has it:
     // no prefix indexes, and (to prove the migration refills it) empty.
+    oplog_back_to_v3(w.r.store().db());
     REQUIRE(w.r.store()
                 .db()
                 .exec("DROP TABLE fts_influencer;"
@@ -127,6 +166,7 @@ TEST_CASE("a version 2 store's reference indexes drop their null entries and sti
             undo += "DROP INDEX " + st.value().column_text(0) + ";" + sql.substr(0, sql.find(" WHERE ")) + ";";
         }
     }
+    oplog_back_to_v3(db);
     REQUIRE(db.exec(undo + "PRAGMA user_version=2").is_ok());
     REQUIRE(db.query_int(partial) == 0);
 
@@ -152,6 +192,55 @@ TEST_CASE("a version 2 store's reference indexes drop their null entries and sti
     CHECK(count(r, by_region) == 2);
     CHECK(count(r, by_brand) == 1);
     CHECK(must(r.state_hash()) == before);
+}
+
+TEST_CASE("a version 3 store's op log moves to the compact layout with every entry kept",
+          "[core][store][version]") {
+    World w;
+    const Id128 staff = Id128::derive("staff", Id128{}, Id128{});
+    w.r.set_actor(staff);
+    Id128 a = w.person("Hélène Dupont", {{"email", std::string("helene@example.com")}});
+    w.contact(a, 1'700'000'000'000);
+    REQUIRE(w.r.add(Kind::kInfluencer, a, "tags", "vip").is_ok());
+    w.r.set_actor(Id128{});
+    REQUIRE(w.r.set(Kind::kInfluencer, a, {{"tier", std::string("top")}}).is_ok());
+    auto oplog = [](core::Store& store, const Id128& id) {
+        auto rows = store.op_log({id});
+        REQUIRE(rows.is_ok());
+        return rows.value();
+    };
+    auto log_before = oplog(w.r.store(), a);
+    REQUIRE(log_before.size() == 3);
+    CHECK(log_before[0].actor == staff);
+    CHECK(log_before[2].actor.is_nil());
+    const auto ops_before = w.r.store().op_count();
+    auto before = must(w.r.state_hash());
+    oplog_back_to_v3(w.r.store().db());
+    REQUIRE(w.r.store().db().exec("PRAGMA user_version=3").is_ok());
+
+    reopen(*w.node, w.time);
+    auto& r = *w.node->replica;
+    CHECK(r.store().storage_version() == core::kStorageVersion);
+    CHECK(r.store().db().query_int("SELECT count(*) FROM pragma_table_info('oplog') WHERE name='hlc'") == 1);
+    CHECK(r.store().op_count() == ops_before);
+    auto log_after = oplog(r.store(), a);
+    REQUIRE(log_after.size() == log_before.size());
+    for (std::size_t i = 0; i < log_after.size(); ++i) {
+        CHECK(log_after[i].entity == log_before[i].entity);
+        CHECK(log_after[i].stamp == log_before[i].stamp);
+        CHECK(log_after[i].actor == log_before[i].actor);
+        CHECK(log_after[i].type == log_before[i].type);
+        CHECK(log_after[i].touched == log_before[i].touched);
+        // An operation seen before the migration is still recognised when it comes again.
+        CHECK(r.store().has_op(log_before[i].entity, log_before[i].stamp));
+    }
+    CHECK(must(r.state_hash()) == before);
+    // New operations after the migration are logged with their actor.
+    r.set_actor(staff);
+    REQUIRE(r.set(Kind::kInfluencer, a, {{"tier", std::string("expert")}}).is_ok());
+    auto log_new = oplog(r.store(), a);
+    REQUIRE(log_new.size() == 4);
+    CHECK(log_new.back().actor == staff);
 }
 
 TEST_CASE("everything written is still there after the file is reopened", "[core][store]") {
