@@ -20,6 +20,7 @@ namespace liaison::server {
 namespace {
 
 using core::Id128;
+using core::in_list;
 using core::Kind;
 using core::RowState;
 using core::Store;
@@ -263,12 +264,6 @@ std::string page_json(Store& store, Kind kind, const Page& page, Status* failed)
     }
     return "{\"items\":" + items.value() + ",\"next_offset\":" +
            (page.next ? std::to_string(*page.next) : std::string("null")) + "}";
-}
-
-std::string in_list(std::size_t n, int first) {
-    std::string s = "(";
-    for (std::size_t i = 0; i < n; ++i) s += (i ? ",?" : "?") + std::to_string(first + int(i));
-    return s + ")";
 }
 
 // Rows of `kind` whose field `field` names one of `ids`, whatever their state (created or

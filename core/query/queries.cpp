@@ -24,12 +24,6 @@ bool phone_like(std::string_view text, std::string& digits) {
 // The influencer and the duplicates merged into it.
 std::vector<Id128> subjects(Store& store, const Id128& id) { return store.component_of(store.root_of(id)); }
 
-std::string in_list(std::size_t n, int first) {
-    std::string s = "(";
-    for (std::size_t i = 0; i < n; ++i) s += (i ? ",?" : "?") + std::to_string(first + int(i));
-    return s + ")";
-}
-
 }  // namespace
 
 std::string fts_query(std::string_view text) {

@@ -234,4 +234,10 @@ ReadTxn::~ReadTxn() {
     if (open_ && !db_.exec("COMMIT").is_ok()) (void)db_.exec("ROLLBACK");
 }
 
+std::string in_list(std::size_t n, int first) {
+    std::string s = "(";
+    for (std::size_t i = 0; i < n; ++i) s += (i ? ",?" : "?") + std::to_string(first + int(i));
+    return s + ")";
+}
+
 }  // namespace liaison::core

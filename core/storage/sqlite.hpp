@@ -153,4 +153,7 @@ private:
     bool open_ = false;
 };
 
+// "(?first,?first+1,...)": the placeholders of an IN list of n bound values.
+std::string in_list(std::size_t n, int first);
+
 }  // namespace liaison::core
