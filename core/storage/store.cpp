@@ -275,13 +275,14 @@ std::string migration_3() {
 // Version 4: a compact op log. Replica and actor ids are kept once each, in `idnum`, and
 // every log row names them by number; the stamp's clock is an integer. A row went from about
 // 75 to about 35 bytes: the op log is the largest structure a busy server writes at random
-// places (docs/PERFORMANCE.md). The rows are moved by Store::move_oplog_to_v4.
+// places (docs/PERFORMANCE.md). Store::move_oplog_to_v4 then logs the old rows again.
 std::string migration_4() {
     return R"sql(
+ALTER TABLE oplog RENAME TO oplog_v3;
 CREATE TABLE idnum(n INTEGER PRIMARY KEY, id BLOB NOT NULL UNIQUE);
-CREATE TABLE oplog_v4(eid BLOB NOT NULL, hlc INTEGER NOT NULL, replica INTEGER NOT NULL,
-                      actor INTEGER, type INTEGER NOT NULL, touched INTEGER NOT NULL,
-                      PRIMARY KEY(eid, hlc, replica)) WITHOUT ROWID;
+CREATE TABLE oplog(eid BLOB NOT NULL, hlc INTEGER NOT NULL, replica INTEGER NOT NULL,
+                   actor INTEGER, type INTEGER NOT NULL, touched INTEGER NOT NULL,
+                   PRIMARY KEY(eid, hlc, replica)) WITHOUT ROWID;
 )sql";
 }
 
@@ -371,9 +372,7 @@ Status Store::migrate() {
 }
 
 Status Store::move_oplog_to_v4() {
-    idnum_.clear();
-    id_of_num_.clear();
-    auto st = db_->prepare("SELECT eid, op, actor, type, touched FROM oplog");
+    auto st = db_->prepare("SELECT eid, op, actor, type, touched FROM oplog_v3");
     if (!st) return st.status();
     Statement::Step step;
     while ((step = st->step()) == Statement::Step::kRow) {
@@ -382,15 +381,12 @@ Status Store::move_oplog_to_v4() {
         if (!stamp) return Status::storage("op log: a stamp of " + std::to_string(op.size()) + " bytes");
         const auto actor = st->column_blob(2);
         const Id128 who = actor.size() == 16 ? Id128::from_bytes(actor.data()) : Id128{};
-        LIAISON_TRY(insert_op("INSERT OR IGNORE INTO oplog_v4(eid,hlc,replica,actor,type,touched)"
-                              " VALUES(?1,?2,?3,?4,?5,?6)",
-                              read_id(*st, 0), *stamp, who, int(st->column_int(3)),
-                              std::uint64_t(st->column_int(4)))
+        LIAISON_TRY(log_op(read_id(*st, 0), *stamp, who, int(st->column_int(3)), std::uint64_t(st->column_int(4)))
                         .status());
     }
     if (step == Statement::Step::kError) return Status::storage(st->error());
     st->reset();
-    return db_->exec("DROP TABLE oplog; ALTER TABLE oplog_v4 RENAME TO oplog;");
+    return db_->exec("DROP TABLE oplog_v3");
 }
 
 Status Store::reindex_all() {
@@ -434,7 +430,7 @@ Status Store::load_caches() {
     }
     idnum_.clear();
     id_of_num_.clear();
-    if (storage_version() >= 4) {
+    {
         auto st = db_->prepare("SELECT n, id FROM idnum");
         if (!st) return st.status();
         while (st->step() == Step::kRow) {
@@ -723,8 +719,8 @@ Result<std::int64_t> Store::id_number(const Id128& id) {
     return n;
 }
 
-Result<bool> Store::insert_op(const char* sql, const Id128& entity, const Stamp& stamp, const Id128& actor,
-                              int type, std::uint64_t touched) {
+Result<bool> Store::log_op(const Id128& entity, const Stamp& stamp, const Id128& actor, int type,
+                           std::uint64_t touched) {
     auto replica = id_number(stamp.replica);
     if (!replica) return replica.status();
     std::optional<std::int64_t> who;
@@ -733,7 +729,7 @@ Result<bool> Store::insert_op(const char* sql, const Id128& entity, const Stamp&
         if (!a) return a.status();
         who = a.value();
     }
-    auto& st = db_->cached(sql);
+    auto& st = db_->cached("INSERT OR IGNORE INTO oplog(eid,hlc,replica,actor,type,touched) VALUES(?1,?2,?3,?4,?5,?6)");
     st.bind_blob_static(1, entity.bytes.data(), 16).bind(2, std::int64_t(stamp.hlc)).bind(3, replica.value());
     if (who) st.bind(4, *who);
     else st.bind_null(4);
@@ -742,20 +738,12 @@ Result<bool> Store::insert_op(const char* sql, const Id128& entity, const Stamp&
     return db_->changes() > 0;
 }
 
-Result<bool> Store::log_op(const Id128& entity, const Stamp& stamp, const Id128& actor, int type,
-                           std::uint64_t touched) {
-    return insert_op("INSERT OR IGNORE INTO oplog(eid,hlc,replica,actor,type,touched) VALUES(?1,?2,?3,?4,?5,?6)",
-                     entity, stamp, actor, type, touched);
-}
-
 Result<std::vector<OpLogRow>> Store::op_log(const std::vector<Id128>& ids) {
     std::vector<OpLogRow> out;
     for (std::size_t at = 0; at < ids.size(); at += 200) {
         const std::size_t n = std::min(ids.size(), at + 200) - at;
-        std::string sql = "SELECT eid, hlc, replica, actor, type, touched FROM oplog WHERE eid IN (";
-        for (std::size_t i = 0; i < n; ++i) sql += (i ? ",?" : "?") + std::to_string(i + 1);
-        sql += ")";
-        auto st = db_->prepare(sql);
+        auto st = db_->prepare("SELECT eid, hlc, replica, actor, type, touched FROM oplog WHERE eid IN " +
+                               in_list(n, 1));
         if (!st) return st.status();
         for (std::size_t i = 0; i < n; ++i) bind_id(*st, int(i) + 1, ids[at + i]);
         Statement::Step step;

@@ -238,11 +238,9 @@ private:
     explicit Store(std::unique_ptr<Database> db) : db_(std::move(db)) {}
     Status migrate();
     Status reindex_all();  // every full-text index, from the current rows (a migration's step)
-    Status move_oplog_to_v4();  // storage v4's step: the op log's rows into the compact table
+    Status move_oplog_to_v4();  // storage v4's step: the old op log's rows, logged again
     // The number of a replica or actor id in this file's `idnum` table, added if new.
     Result<std::int64_t> id_number(const Id128& id);
-    Result<bool> insert_op(const char* sql, const Id128& entity, const Stamp& stamp, const Id128& actor,
-                           int type, std::uint64_t touched);
     Status load_caches();
     std::int64_t next_seq() { return ++seq_; }
     void union_edge(const Id128& a, const Id128& b);
