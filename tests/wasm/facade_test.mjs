@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { appDir, caller, check, collect, flatten, loadCore, runner, value } from './harness.mjs';
+import { CHOICES } from '../../web/app/choices.js';
 
 const dir = appDir();
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
@@ -61,6 +62,26 @@ test('bad arguments give clear errors and the module keeps working', async () =>
   // A refused create leaves nothing behind.
   check(value(call('search', { text: 'bob' }), 'search').length === 0, 'no half-created Bob');
   check(value(call('status'), 'status').pending === 0, 'nothing queued');
+});
+
+test("the app's pickers offer exactly the core's values, and the core refuses others", async () => {
+  const M = await loadCore(dir);
+  const call = caller(new M.Core());
+  const core = value(call('choices', {}), 'choices before open');  // the model needs no database
+  check(Object.keys(core).length >= 10, 'the model has enum fields', core);
+  for (const [key, values] of Object.entries(CHOICES)) {
+    const want = core[key];
+    check(Array.isArray(want), `${key}: no such enum field or set in the core`, Object.keys(core));
+    const missing = want.filter((v) => !values.includes(v));
+    const extra = values.filter((v) => !want.includes(v));
+    check(!missing.length && !extra.length && new Set(values).size === values.length,
+      `${key}: the app lacks [${missing}] and offers [${extra}] (core: [${want}])`);
+  }
+  const { call: opened } = await openCore(M);
+  for (const field of ['tier', 'status', 'consent']) {
+    const r = opened('createInfluencer', { name: 'Test', [field]: 'not_a_value' });
+    check(r.ok === false && r.code === 'unknown_value', `${field}: a value outside the list is refused`, r);
+  }
 });
 
 test('a created influencer is found without accents and shows on the card', async () => {

@@ -30,7 +30,7 @@ const en = {
   'card.tier': 'Tier', 'card.status': 'Status', 'card.consent': 'Consent', 'card.owner': 'Relationship owner',
   'card.email': 'E-mail', 'card.phone': 'Phone', 'card.country': 'Country', 'card.roles': 'Roles',
   'card.handles': 'Handles', 'card.tags': 'Tags', 'card.notes': 'Notes', 'card.nobody': 'none',
-  'card.pressure': '{n} contacts in the last {days} days (cap {cap})', 'card.pressure.one': '1 contact in the last {days} days (cap {cap})',
+  'card.pressureLabel': 'Contact pressure', 'card.pressure': '{n} contacts in the last {days} days (cap {cap})', 'card.pressure.one': '1 contact in the last {days} days (cap {cap})',
   'card.paid': 'Active paid collaborations', 'card.timeline': 'Timeline', 'card.timeline.empty': 'No history yet.',
   'card.edit': 'Edit details', 'card.save': 'Save changes', 'card.saved': 'Saved.',
   'card.addTag': 'Add a tag', 'card.add': 'Add', 'card.removeTag': 'Remove tag {tag}',
@@ -106,7 +106,7 @@ const fr = {
   'card.tier': 'Niveau', 'card.status': 'Statut', 'card.consent': 'Consentement', 'card.owner': 'Responsable de la relation',
   'card.email': 'E-mail', 'card.phone': 'Téléphone', 'card.country': 'Pays', 'card.roles': 'Rôles',
   'card.handles': 'Comptes', 'card.tags': 'Étiquettes', 'card.notes': 'Notes', 'card.nobody': 'aucun',
-  'card.pressure': '{n} contacts sur les {days} derniers jours (plafond {cap})', 'card.pressure.one': '1 contact sur les {days} derniers jours (plafond {cap})',
+  'card.pressureLabel': 'Pression de contact', 'card.pressure': '{n} contacts sur les {days} derniers jours (plafond {cap})', 'card.pressure.one': '1 contact sur les {days} derniers jours (plafond {cap})',
   'card.paid': 'Collaborations rémunérées en cours', 'card.timeline': 'Historique', 'card.timeline.empty': 'Pas encore d’historique.',
   'card.edit': 'Modifier la fiche', 'card.save': 'Enregistrer', 'card.saved': 'Enregistré.',
   'card.addTag': 'Ajouter une étiquette', 'card.add': 'Ajouter', 'card.removeTag': 'Retirer l’étiquette {tag}',
@@ -175,6 +175,8 @@ function pickInitial() {
 }
 
 export const languages = LANGS;
+// Every key and text of one language (a copy), for the check that both languages say everything.
+export function wordsOf(language) { return { ...words[language] }; }
 export function currentLang() { return lang; }
 export function setLang(next) {
   if (!LANGS.includes(next)) return;

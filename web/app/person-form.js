@@ -7,9 +7,10 @@
 import { h, fill, field, select, debounce } from './dom.js';
 import { t, label } from './i18n.js';
 import { personSummary } from './people.js';
+import { CHOICES } from './choices.js';
 
-const PLATFORMS = ['instagram', 'tiktok', 'youtube', 'x', 'facebook', 'linkedin', 'twitch', 'pinterest', 'snapchat', 'threads', 'bluesky', 'blog', 'podcast', 'press', 'other'];
-const TIERS = ['top', 'expert', 'employee', 'advocate', 'prospect'];
+const PLATFORMS = CHOICES['content.platform'];
+const TIERS = CHOICES['influencer.tier'];
 
 // Options:
 //   submitLabel       text of the create button

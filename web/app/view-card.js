@@ -4,11 +4,12 @@
 import { h, fill, field, select, uid } from './dom.js';
 import { t, label, formatDateTime, formatDate, formatNumber } from './i18n.js';
 import { handleText } from './people.js';
+import { CHOICES } from './choices.js';
 
-const TIERS = ['top', 'expert', 'employee', 'advocate', 'prospect'];
-const STATUSES = ['active', 'do_not_contact', 'inactive'];
-const CONSENTS = ['unknown', 'granted', 'refused', 'withdrawn'];
-const ROLES = ['customer', 'prospect', 'journalist', 'supplier', 'employee', 'creator', 'expert', 'advocate'];
+const TIERS = CHOICES['influencer.tier'];
+const STATUSES = CHOICES['influencer.status'];
+const CONSENTS = CHOICES['influencer.consent'];
+const ROLES = CHOICES['influencer.roles'];
 
 function warningItem(w, card) {
   const params = { n: card.contacts_recent, days: card.contact_window_days, cap: card.contact_cap };
@@ -94,7 +95,7 @@ export function cardView(app, route) {
         [t('card.phone'), p.phone],
         [t('card.country'), p.country],
         [t('card.roles'), (p.roles || []).map((r) => label('role', r)).join(', ')],
-        ['', t('card.pressure', { n: formatNumber(card.contacts_recent), days: card.contact_window_days, cap: card.contact_cap })],
+        [t('card.pressureLabel'), t('card.pressure', { n: formatNumber(card.contacts_recent), days: card.contact_window_days, cap: card.contact_cap })],
       ]),
       handles.length ? [h('h2', {}, t('card.handles')), h('ul', { class: 'chips' }, handles)] : null,
       h('h2', {}, t('card.tags')),

@@ -2,10 +2,11 @@
 // follow-up. The department last used on this device is offered first.
 import { h, field, select, radios, radioValue } from './dom.js';
 import { t, label } from './i18n.js';
+import { CHOICES } from './choices.js';
 
-const TOUCHPOINTS = ['store', 'event', 'email', 'social', 'phone', 'customer_service', 'gifting', 'loan', 'paid_collaboration', 'meeting', 'other'];
-const DEPARTMENTS = ['retail', 'pr', 'social', 'marketing', 'customer_service', 'events', 'legal', 'procurement', 'hr', 'other'];
-const TONES = ['positive', 'neutral', 'negative'];
+const TOUCHPOINTS = CHOICES['interaction.touchpoint'];
+const DEPARTMENTS = CHOICES['interaction.department'];
+const TONES = CHOICES['interaction.tone'];
 const DEPT_KEY = 'liaison.department';
 
 function rememberedDepartment(app) {

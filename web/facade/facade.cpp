@@ -372,6 +372,25 @@ struct Methods {
         FACADE_ASSIGN(h, rep(f).state_hash());
         return json_string(h);
     }
+    // The record model's allowed values, {"kind.field": [values]} for every enum field and
+    // set, so the front end's pickers can be checked against the core (web/app/choices.js).
+    static Result<std::string> choices(Facade&, const Json&) {
+        std::string out = "{";
+        auto add = [&](const std::string& kind, const std::string& name, const std::vector<std::string>& values) {
+            if (values.empty()) return;
+            if (out.size() > 1) out += ',';
+            out += json_string(kind + "." + name) + ":[";
+            for (std::size_t i = 0; i < values.size(); ++i) out += (i ? "," : "") + json_string(values[i]);
+            out += ']';
+        };
+        for (const auto& k : core::all_kinds()) {
+            for (const auto& fd : k.fields)
+                if (fd.type == core::FieldType::kEnum) add(k.name, fd.name, fd.choices);
+            for (const auto& sd : k.sets)
+                if (sd.elem == core::ElemType::kEnum) add(k.name, sd.name, sd.choices);
+        }
+        return out + "}";
+    }
 };
 
 namespace {
@@ -402,6 +421,7 @@ const MethodDef kMethods[] = {
     {"undoCheckIn", Methods::undo_check_in, true},
     {"erase", Methods::erase, true},
     {"stateHash", Methods::state_hash, true},
+    {"choices", Methods::choices, false},
 };
 
 Status not_open() { return Status::storage("the local database is not open yet"); }

@@ -55,7 +55,7 @@ const WRITES = new Set([
   'checkIn', 'undoCheckIn', 'erase',
 ]);
 const CORE_METHODS = new Set([
-  ...WRITES, 'search', 'card', 'duplicates', 'events', 'checkins', 'stateHash',
+  ...WRITES, 'search', 'card', 'duplicates', 'events', 'checkins', 'stateHash', 'choices',
 ]);
 
 // ---- Started before anything else -------------------------------------------------------

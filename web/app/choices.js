@@ -1,0 +1,27 @@
+// The values the app's pickers offer, in the order shown, keyed "kind.field" like the core's
+// record model (core/model/schema.cpp). Each list holds exactly the core's values for that
+// field: tests/wasm/facade_test.mjs compares them with the façade's `choices`, and
+// tests/web/i18n_test.mjs checks that every value has a label in both languages.
+export const CHOICES = {
+  'influencer.tier': ['top', 'expert', 'employee', 'advocate', 'prospect'],
+  'influencer.status': ['active', 'do_not_contact', 'inactive'],
+  'influencer.consent': ['unknown', 'granted', 'refused', 'withdrawn'],
+  'influencer.roles': ['customer', 'prospect', 'journalist', 'supplier', 'employee', 'creator', 'expert', 'advocate'],
+  'interaction.touchpoint': ['store', 'event', 'email', 'social', 'phone', 'customer_service', 'gifting', 'loan', 'paid_collaboration', 'meeting', 'other'],
+  // Retail first: most contacts are logged in stores.
+  'interaction.department': ['retail', 'pr', 'social', 'marketing', 'customer_service', 'events', 'legal', 'procurement', 'hr', 'other'],
+  'interaction.tone': ['positive', 'neutral', 'negative'],
+  // A handle's platform: the same list as a content's (tests/core/validate_test.cpp).
+  'content.platform': ['instagram', 'tiktok', 'youtube', 'x', 'facebook', 'linkedin', 'twitch', 'pinterest', 'snapchat', 'threads', 'bluesky', 'blog', 'podcast', 'press', 'other'],
+};
+
+// The i18n key prefix of each list's labels (label(prefix, value)); none: shown as they are.
+export const LABEL_PREFIX = {
+  'influencer.tier': 'tier',
+  'influencer.status': 'status',
+  'influencer.consent': 'consent',
+  'influencer.roles': 'role',
+  'interaction.touchpoint': 'tp',
+  'interaction.department': 'dep',
+  'interaction.tone': 'tone',
+};
