@@ -23,7 +23,7 @@ export function logView(app, route) {
   app.call('card', { id }).then((r) => { if (r.ok && r.value) title.textContent = t('log.title', { name: r.value.influencer.name }); });
 
   const isField = app.status && app.status.user && app.status.user.role === 'field';
-  const touch = radios('touchpoint', t('log.touchpoint'), TOUCHPOINTS.slice(0, 8), (v) => label('tp', v), isField ? 'event' : 'store');
+  const touch = radios('touchpoint', t('log.touchpoint'), TOUCHPOINTS, (v) => label('tp', v), isField ? 'event' : 'store');
   const dept = select(DEPARTMENTS, (v) => label('dep', v), rememberedDepartment(app));
   const summary = h('textarea', { name: 'summary', maxlength: '2000' });
   const tone = radios('tone', t('log.tone'), TONES, (v) => label('tone', v), 'neutral');
