@@ -76,9 +76,6 @@ const std::vector<std::string> kDepartments = {
     "pr", "social", "marketing", "retail", "customer_service", "legal", "procurement", "hr",
     "events", "other"};
 const std::vector<std::string> kTones = {"positive", "neutral", "negative"};
-const std::vector<std::string> kPlatforms = {
-    "instagram", "tiktok", "youtube", "x", "facebook", "linkedin", "twitch", "pinterest",
-    "snapchat", "threads", "bluesky", "blog", "podcast", "press", "other"};
 
 std::vector<KindDef> build() {
     std::vector<KindDef> k;
@@ -205,7 +202,7 @@ std::vector<KindDef> build() {
     k.push_back({Kind::kContent, "content", KindClass::kLog,
                  {
                      subject_ref(),
-                     choice("platform", kPlatforms, true),
+                     choice("platform", platforms(), true),
                      typed("url", FieldType::kUrl, true),
                      typed("published_at", FieldType::kTime),
                      integer("reach", 0, INT64_MAX),
@@ -272,6 +269,13 @@ std::vector<KindDef> build() {
 const std::vector<KindDef>& all_kinds() {
     static const std::vector<KindDef> kinds = build();
     return kinds;
+}
+
+const std::vector<std::string>& platforms() {
+    static const std::vector<std::string> all = {
+        "instagram", "tiktok", "youtube", "x", "facebook", "linkedin", "twitch", "pinterest",
+        "snapchat", "threads", "bluesky", "blog", "podcast", "press", "other"};
+    return all;
 }
 
 const KindDef& kind_def(Kind kind) { return all_kinds()[static_cast<std::size_t>(kind)]; }

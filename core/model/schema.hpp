@@ -119,6 +119,8 @@ std::optional<Kind> kind_from_name(std::string_view name);
 const char* kind_name(Kind kind);
 // All kinds, in enum order.
 const std::vector<KindDef>& all_kinds();
+// The platforms a handle (validate.hpp) or a piece of content can be on.
+const std::vector<std::string>& platforms();
 
 // Version of the record model; bumped when a field or kind is added (see docs/SYNC.md).
 inline constexpr int kSchemaVersion = 1;

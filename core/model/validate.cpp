@@ -28,7 +28,6 @@
 //   and cut to kQuoteMaxChars code points, so a hostile 100 KB value cannot flood a log.
 #include "core/model/validate.hpp"
 
-#include <array>
 #include <cstddef>
 
 #include "core/model/ids.hpp"
@@ -52,12 +51,6 @@ constexpr std::size_t kAudienceMaxDigits = 18;  // fits int64 without overflow c
 // Phone numbers: E.164 allows at most 15 digits; fewer than 7 is no reachable number.
 constexpr int kPhoneMinDigits = 7;
 constexpr int kPhoneMaxDigits = 15;
-
-// The content platforms of a handle. Same list as the "platform" choices of the content kind
-// in schema.cpp (tests/core/validate_test.cpp checks that they agree).
-constexpr std::array<std::string_view, 15> kPlatforms = {
-    "instagram", "tiktok",  "youtube", "x",    "facebook", "linkedin", "twitch", "pinterest",
-    "snapchat",  "threads", "bluesky", "blog", "podcast",  "press",    "other"};
 
 // ---------------------------------------------------------------------------------------
 // UTF-8
@@ -334,15 +327,6 @@ std::string join(const std::vector<std::string>& items) {
     return out;
 }
 
-std::string join(const std::vector<std::string_view>& items) {
-    std::string out;
-    for (auto item : items) {
-        if (!out.empty()) out += ", ";
-        out += item;
-    }
-    return out;
-}
-
 Status fail(Code code, std::string_view name, std::string what) {
     std::string detail(name);
     detail += ": ";
@@ -467,11 +451,10 @@ std::string parse_handle_why(std::string_view text, Handle& out, Code& code) {
     const std::string_view handle = text.substr(first + 1, last - first - 1);
     const std::string_view audience = text.substr(last + 1);
     bool known = false;
-    for (auto p : kPlatforms) known = known || p == platform;
+    for (const auto& p : platforms()) known = known || p == platform;
     if (!known) {
         code = Code::kUnknownValue;
-        return "has an unknown platform (one of: " +
-               join(std::vector<std::string_view>(kPlatforms.begin(), kPlatforms.end())) + ")";
+        return "has an unknown platform (one of: " + join(platforms()) + ")";
     }
     if (handle.empty()) return "has an empty handle";
     if (handle.find(':') != std::string_view::npos) return "has a ':' in the handle";

@@ -706,11 +706,14 @@ TEST_CASE("malformed handles are rejected naming the set", "[core][validate]") {
 
 TEST_CASE("handle platforms are the content platforms of the schema", "[core][validate]") {
     const FieldDef& platform = field_of(Kind::kContent, "platform");
-    for (const auto& p : platform.choices) {
+    CHECK(platform.choices == platforms());
+    for (const auto& p : platforms()) {
         Handle h;
         INFO(p);
         CHECK(parse_handle(p + ":name:0", h));
     }
+    Handle h;
+    CHECK_FALSE(parse_handle("myspace:name:0", h));
 }
 
 TEST_CASE("handle normalisation drops the '@', lower-cases the platform, defaults the audience",
