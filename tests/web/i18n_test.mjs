@@ -50,10 +50,20 @@ for (const dir of ['web/app', 'web/host']) {
   }
 }
 // Every value of the pickers' lists (web/app/choices.js, checked against the core by the façade
-// test) has its label, so a value received from another device is shown in words.
-const { CHOICES, LABEL_PREFIX } = await import(join(root, 'web', 'app', 'choices.js'));
+// test) has its label, so a value received from another device is shown in words. The prefixes
+// are the ones the views pass to label(); platforms are shown as they are.
+const LABEL_PREFIX = {
+  'influencer.tier': 'tier',
+  'influencer.status': 'status',
+  'influencer.consent': 'consent',
+  'influencer.roles': 'role',
+  'interaction.touchpoint': 'tp',
+  'interaction.department': 'dep',
+  'interaction.tone': 'tone',
+};
+const { CHOICES } = await import(join(root, 'web', 'app', 'choices.js'));
 for (const [key, prefix] of Object.entries(LABEL_PREFIX)) {
-  if (!CHOICES[key]) problems.push(`choices.js: LABEL_PREFIX names "${key}", which has no list`);
+  if (!CHOICES[key]) problems.push(`choices.js has no list "${key}"`);
   for (const v of CHOICES[key] || []) if (!(`${prefix}.${v}` in en)) problems.push(`${key}: "${v}" has no label ${prefix}.${v}`);
 }
 

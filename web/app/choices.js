@@ -14,14 +14,3 @@ export const CHOICES = {
   // A handle's platform: the same list as a content's (tests/core/validate_test.cpp).
   'content.platform': ['instagram', 'tiktok', 'youtube', 'x', 'facebook', 'linkedin', 'twitch', 'pinterest', 'snapchat', 'threads', 'bluesky', 'blog', 'podcast', 'press', 'other'],
 };
-
-// The i18n key prefix of each list's labels (label(prefix, value)); none: shown as they are.
-export const LABEL_PREFIX = {
-  'influencer.tier': 'tier',
-  'influencer.status': 'status',
-  'influencer.consent': 'consent',
-  'influencer.roles': 'role',
-  'interaction.touchpoint': 'tp',
-  'interaction.department': 'dep',
-  'interaction.tone': 'tone',
-};
