@@ -5,7 +5,8 @@
 //  R1  Identity. An operation's id is its Stamp (HLC, replica). An operation already in the
 //      op log is a duplicate and changes nothing.
 //  R2  Fields are LWW registers: a write applies iff its stamp is greater than the field's
-//      clock. A create writes every field of the kind (missing ones as null) with its stamp.
+//      clock. A create writes the fields it names with its stamp; the others stay unwritten
+//      (no clock), so joining two duplicate records keeps the fields each one had.
 //  R3  Create is insert-if-absent by id; a second create of the same id (deterministic
 //      check-in ids) joins field by field (R2); the row's create stamp is the smallest seen.
 //  R4  Sets are add-wins: an add's dot is its stamp; a remove marks the dots its author had
