@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -12,6 +13,7 @@
 #include "core/storage/sqlite.hpp"
 #include "core/storage/store.hpp"
 #include "server/admin.hpp"
+#include "sync/merge.hpp"
 
 namespace liaison::server {
 namespace {
@@ -102,6 +104,25 @@ Result<BackupInfo> check_backup(const std::string& path) {
     return info;
 }
 
+namespace {
+
+// Erases, in the restored copy, every id the live file had erased (R7: the person, their
+// duplicates and every entry about them), numbered above the live file's cursors so that
+// devices pull the markers. secure_delete zeroes the freed bytes; the copy has no WAL.
+Status carry_erasures(const std::string& copy, const std::vector<core::Id128>& erased,
+                      std::int64_t replaced_seq) {
+    auto store = core::Store::open(copy, core::StoreOptions{});
+    if (!store) return store.status();
+    sync::MergeEngine merge(*store.value());
+    core::WriteTxn txn(*store.value());
+    LIAISON_TRY(txn.begun());
+    LIAISON_TRY(store.value()->raise_seq_floor(replaced_seq));
+    for (const auto& id : erased) LIAISON_TRY(merge.erase(id, std::nullopt));
+    return txn.commit();
+}
+
+}  // namespace
+
 Result<RestoreReport> restore_database(const std::string& live, const std::string& backup,
                                        std::int64_t now_ms) {
     std::error_code ec;
@@ -141,19 +162,32 @@ Result<RestoreReport> restore_database(const std::string& live, const std::strin
         return Status::storage("the copy of the backup does not check out: " +
                                copy.status().detail());
 
-    // 3. Keep the live file aside, with everything its -wal held. Remember how far its
-    // sequence went: devices hold cursors up to there.
+    // 3. Remember how far the live file's sequence went (devices hold cursors up to there)
+    // and whom it erased: an erasure is for good, and the backup may predate it.
     RestoreReport report;
     std::int64_t replaced_seq = 0;
     if (had_live) {
+        std::vector<core::Id128> erased;
         {
             auto old_store = core::Store::open(live, core::StoreOptions{true, true});
             if (!old_store)
                 return Status::storage("cannot read the live database before replacing it: " +
                                        old_store.status().detail());
             replaced_seq = old_store.value()->last_seq();
+            auto st = old_store.value()->db().prepare("SELECT eid FROM erased");
+            if (!st) return st.status();
+            while (st.value().step() == core::Statement::Step::kRow) {
+                const auto blob = st.value().column_blob(0);
+                core::Id128 id;
+                if (blob.size() != id.bytes.size()) continue;
+                std::copy(blob.begin(), blob.end(), id.bytes.begin());
+                erased.push_back(id);
+            }
             (void)old_store.value()->db().exec("PRAGMA wal_checkpoint(TRUNCATE)");
         }
+        LIAISON_TRY(carry_erasures(tmp, erased, replaced_seq));
+        LIAISON_TRY(fsync_path(tmp, false));
+        // Keep the live file aside, with everything its -wal held.
         report.kept_aside = aside_name(live, now_ms);
         if (::link(live.c_str(), report.kept_aside.c_str()) != 0) {
             fs::copy_file(live, report.kept_aside, ec);

@@ -7,7 +7,10 @@
 //      its storage version nor its server tables are newer than this build;
 //   2. copy it with VACUUM INTO to a temporary file in the live file's folder (a consistent
 //      copy even if the backup has a -wal of its own), fsync it, give it the live file's mode;
-//   3. checkpoint the live database (its -wal goes into the file), keep it aside as
+//   3. read the live database's erased ids and erase them again in the copy (R7, with what
+//      depends on them), numbered above the live file's sequence: a person erased after the
+//      backup was taken does not come back, and devices pull the markers;
+//      checkpoint the live database (its -wal goes into the file), keep it aside as
 //      `<db>.before-restore-<UTC time>` (a hard link, or a copy where links are impossible),
 //      remove its -wal/-shm;
 //   4. rename the temporary file over the live one (atomic) and fsync the folder;

@@ -319,6 +319,7 @@ WriteTxn::~WriteTxn() {
 Status WriteTxn::commit() {
     Status s = txn_.commit();
     committed_ = s.is_ok();
+    if (committed_ && store_.scrub_due_) return store_.scrub_log();
     return s;
 }
 
@@ -664,7 +665,28 @@ Status Store::mark_erased(const Id128& id) {
     st.bind(2, next_seq());
     LIAISON_TRY(st.run());
     erased_.insert(id);
+    scrub_due_ = true;
     return Status::ok();
+}
+
+Status Store::scrub_log() {
+    std::string why = "a reader still uses it";
+    for (int attempt = 0; attempt < kScrubAttempts; ++attempt) {
+        // TRUNCATE: every frame into the file, then wait (busy handler) until no reader uses
+        // the log and cut it to zero bytes. Row: busy, log frames, checkpointed frames; a
+        // database without a WAL answers (0, -1, -1).
+        auto& st = db_->cached("PRAGMA wal_checkpoint(TRUNCATE)");
+        const Step s = st.step();
+        const bool done = s == Step::kRow && st.column_int(0) == 0;
+        if (s == Step::kError) why = st.error();
+        st.reset();
+        if (done) {
+            scrub_due_ = false;
+            return Status::ok();
+        }
+    }
+    return Status::storage("an erasure is committed, but the write-ahead log that held the "
+                           "erased data could not be emptied (" + why + "); retry");
 }
 
 Id128 Store::root_of(const Id128& id) const {

@@ -90,10 +90,19 @@ struct StoreOptions {
 // 1.2x faster (docs/PERFORMANCE.md). SQLite fills it only as pages are read.
 inline constexpr int kCentralCacheMiB = 128;
 
+// How many times Store::scrub_log asks for a truncating checkpoint, each waiting up to the
+// connection's busy timeout (5 s) for readers of the log: an erasure's acknowledgement waits
+// up to half a minute for a long read (a backup) before it is reported as failed.
+inline constexpr int kScrubAttempts = 6;
+
 class Store;
 
 // A write transaction on the store. Rolls back (and resyncs the store's caches) unless
 // committed. Requires: no other WriteTxn is open on the same store.
+// commit() of a transaction that erased someone (R7) also empties the write-ahead log
+// (Store::scrub_log) before it returns: a kStorage failure then means "committed, but the
+// person's old pages are still in the log" — not to be acknowledged yet; the next commit
+// tries again.
 class WriteTxn {
 public:
     explicit WriteTxn(Store& store);
@@ -170,7 +179,17 @@ public:
 
     // ---- Erase and aliases (cached in memory) ---------------------------------------------
     bool is_erased(const Id128& id) const { return erased_.count(id) != 0; }
+    // Marks the id erased; the transaction's commit then scrubs the log (scrub_log).
     Status mark_erased(const Id128& id);
+    // R7 on disk (docs/SYNC.md): with `secure_delete` the erasing transaction zeroes the
+    // person's bytes in the pages it rewrites, but the write-ahead log still holds the earlier
+    // copies of those pages until it is checkpointed and overwritten. This folds the log into
+    // the file and truncates it to zero bytes, waiting for readers that still use it (SQLite's
+    // busy timeout, retried up to kScrubAttempts times); kStorage if a reader holds on longer.
+    // Without a WAL (the browser build) there is nothing to do.
+    // Requires: outside a transaction.
+    Status scrub_log();
+    bool scrub_due() const { return scrub_due_; }
     std::size_t erased_count() const { return erased_.size(); }
     // Root of the id's duplicate component (the smallest id), or the id itself.
     Id128 root_of(const Id128& id) const;
@@ -254,6 +273,7 @@ private:
     // `idnum`, both ways (storage v4): replica and actor ids of the op log by number.
     std::unordered_map<Id128, std::int64_t, Id128Hash> idnum_;
     std::unordered_map<std::int64_t, Id128> id_of_num_;
+    bool scrub_due_ = false;  // an erasure was written since the log was last scrubbed
 };
 
 // Column and table names of the generated schema, shared with queries.

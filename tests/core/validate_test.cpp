@@ -312,6 +312,19 @@ TEST_CASE("malformed e-mail addresses are rejected", "[core][validate]") {
                    repeat("d", 57) + ".com"));  // 254 bytes
 }
 
+TEST_CASE("an e-mail address needs an '@': a valid domain name alone is refused",
+          "[core][validate]") {
+    // A host name passes every domain rule, so only the missing '@' can refuse it.
+    for (const std::string v : {"bob.example.com", "example.com", "bob.smith.example.co.uk"}) {
+        INFO(v);
+        CHECK_FALSE(is_email(v));
+        Status s = validate_field(email_field(), text(v));
+        CHECK(s.code() == Code::kBadFormat);
+        CHECK(starts_with(s.detail(), "email: \""));
+    }
+    CHECK(is_email("bob@example.com"));  // the same name with its '@' passes
+}
+
 TEST_CASE("e-mail normalisation trims and lower-cases the domain only", "[core][validate]") {
     Value v = normalize_field(email_field(), text("  Bob.Smith@Example.COM\xC2\xA0"));
     CHECK(std::get<std::string>(v) == "Bob.Smith@example.com");

@@ -143,6 +143,21 @@ TEST_CASE("the card warns of do-not-contact, paid collaboration, contact pressur
     CHECK(std::count(paid.begin(), paid.end(), '{') == 1);
 }
 
+TEST_CASE("contact pressure counts the last 30 days to the millisecond", "[core][view][card]") {
+    World w;
+    Id128 p = w.make(Kind::kInfluencer, {{"name", std::string("Ana")},
+                                         {"consent", std::string("granted")}});
+    w.contact(p, kNow - 30 * kDay);      // the window's first millisecond: counts
+    w.contact(p, kNow - 30 * kDay - 1);  // one millisecond before it: does not
+    w.contact(p, kNow - 29 * kDay - 1);  // inside
+    std::string card = w.card(p, 3);
+    CHECK(has(card, "\"contacts_recent\":2"));
+    CHECK(has(card, "\"contact_window_days\":30"));
+    // At the cap (2 with these three contacts) the warning shows; one under it, it does not.
+    CHECK(has(w.card(p, 2), "\"contact_pressure\""));
+    CHECK_FALSE(has(w.card(p, 3), "\"contact_pressure\""));
+}
+
 TEST_CASE("a proposed paid collaboration whose dates cover today counts as active",
           "[core][view][card]") {
     World w;

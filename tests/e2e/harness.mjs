@@ -32,10 +32,13 @@ const EXPECTED_CONSOLE = [
 ];
 
 export class Harness {
-  constructor({ serverBin, appDir }) {
+  constructor({ serverBin, appDir, screenshotsDir }) {
     this.serverBin = serverBin;
     this.appDir = appDir;
     this.tmp = mkdtempSync(join(tmpdir(), 'liaison-e2e-'));
+    // Where the screenshots flow writes: the build tree under CTest, docs/screenshots/ only
+    // through scripts/screenshots (a test run never rewrites tracked files); else scratch.
+    this.screenshotsDir = screenshotsDir || join(this.tmp, 'screenshots');
     this.contexts = [];
     this.consoleErrors = [];
     this.server = null;

@@ -1,5 +1,6 @@
-// Runs one end-to-end flow: node tests/e2e/run.mjs --server <liaison-server> --app <app dir> <flow>
-// (flows are tests/e2e/flows/<flow>.mjs). Prints "PASS <flow> (<s> s)" or "FAIL <flow>: why"
+// Runs one end-to-end flow: node tests/e2e/run.mjs --server <liaison-server> --app <app dir>
+// [--screenshots <dir>] <flow> (flows are tests/e2e/flows/<flow>.mjs; --screenshots: where the
+// screenshots flow writes its pictures, by default a scratch folder removed afterwards). Prints "PASS <flow> (<s> s)" or "FAIL <flow>: why"
 // and exits 0 or 1. Every flow gets a fresh server and fresh browser profiles.
 import { existsSync } from 'node:fs';
 import { Harness, TestFailure } from './harness.mjs';
@@ -12,6 +13,7 @@ function args() {
   for (let i = 0; i < a.length; i++) {
     if (a[i] === '--server') out.serverBin = a[++i];
     else if (a[i] === '--app') out.appDir = a[++i];
+    else if (a[i] === '--screenshots') out.screenshotsDir = a[++i];
     else out.flows.push(a[i]);
   }
   return out;
@@ -48,7 +50,7 @@ async function runFlow(name, opts) {
 
 const opts = args();
 if (!opts.serverBin || !opts.appDir || !opts.flows.length) {
-  console.error('usage: node tests/e2e/run.mjs --server <liaison-server> --app <assembled app dir> <flow>...');
+  console.error('usage: node tests/e2e/run.mjs --server <liaison-server> --app <assembled app dir> [--screenshots <dir>] <flow>...');
   process.exit(2);
 }
 for (const f of [opts.serverBin, `${opts.appDir}/index.html`, `${opts.appDir}/core.wasm`]) {

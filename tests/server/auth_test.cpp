@@ -47,7 +47,7 @@ TEST_CASE("the rate limiter allows a burst, then the rate", "[server][limits]") 
     CHECK_FALSE(limiter.allow("a", t + std::chrono::milliseconds(500)));
 }
 
-TEST_CASE("issued tokens authenticate until revoked; the database keeps only their hash",
+TEST_CASE("issued tokens authenticate until revoked, and the database keeps only their hash",
           "[server][auth]") {
     TempDir dir;
     auto store = server_store(dir.file("s.db"));

@@ -115,7 +115,7 @@ TEST_CASE("a file that is not UTF-8 is refused whole: nothing imported", "[serve
     CHECK(state_hash(db) == before);
 }
 
-TEST_CASE("a hostile 10 MB line is one rejected row; the rows after it are imported",
+TEST_CASE("a hostile 10 MB line is one rejected row, and the rows after it are imported",
           "[server][csv][limits]") {
     TempDir dir;
     const std::string db = fresh_db(dir, "a.db");
@@ -266,7 +266,7 @@ TEST_CASE("export then import into a fresh database gives the same visible conte
     CHECK(state_hash(db) == before);
 }
 
-TEST_CASE("import is refused while a server serves the database; export is not", "[server][csv]") {
+TEST_CASE("import is refused while a server serves the database, but export is not", "[server][csv]") {
     TempDir dir;
     const std::string db = fresh_db(dir, "a.db");
     write_file(dir.file("a.csv"), "name\nAna\n");

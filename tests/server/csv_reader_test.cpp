@@ -45,7 +45,7 @@ TEST_CASE("the CSV reader reads quoted commas, doubled quotes and embedded newli
     for (const auto& e : r.errors) CHECK(e.empty());
 }
 
-TEST_CASE("CRLF, LF and lone CR end records; a byte-order mark is skipped", "[server][csv]") {
+TEST_CASE("CRLF, LF and lone CR end records, and a byte-order mark is skipped", "[server][csv]") {
     auto r = read_all("\xEF\xBB\xBFid,name\r\n1,a\n2,b\r3,c");
     REQUIRE(r.rows.size() == 4);
     CHECK(r.rows[0] == std::vector<std::string>{"id", "name"});
@@ -117,7 +117,7 @@ TEST_CASE("set cells join with | and escape it", "[server][csv]") {
     CHECK(server::split_set_cell("").empty());
 }
 
-TEST_CASE("time cells are ISO 8601 UTC and read back; impossible dates are refused",
+TEST_CASE("time cells are ISO 8601 UTC and read back, and impossible dates are refused",
           "[server][csv]") {
     CHECK(server::format_time_cell(0) == "1970-01-01T00:00:00.000Z");
     CHECK(server::format_time_cell(1732350000123) == "2024-11-23T08:20:00.123Z");

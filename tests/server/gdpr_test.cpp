@@ -2,8 +2,11 @@
 // and nothing about another; the erasure reaches every replica; both are audited without
 // personal data.
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <thread>
 
 #include "core/query/queries.hpp"
+#include "core/storage/sqlite.hpp"
 #include "rest_fixture.hpp"
 
 namespace liaison::test {
@@ -28,6 +31,22 @@ std::vector<std::string> audit_rows(const std::string& db) {
     return out;
 }
 
+
+// A person whose values are unique enough to be searched for in the server's raw files, with a
+// contact logged about them; returns the person's id. `tag` (letters) is in every word, so two
+// such people share no word.
+std::vector<std::string> canary_values(const std::string& tag) {
+    return {"Zorbaxe" + tag + " Quill" + tag + "feather", tag + "zorbaxe@plum" + tag + ".quorbit" + tag,
+            "Kestrelmoor" + tag + " glimmer" + tag + "dust", "Brindlewick" + tag + " parsnip" + tag};
+}
+std::string canary_person(httplib::Client& c, const std::string& token, const std::string& tag) {
+    const auto v = canary_values(tag);
+    const std::string id = create(c, token, "influencers",
+                                  R"({"name":")" + v[0] + R"(","email":")" + v[1] + R"(","notes":")" + v[2] + "\"}");
+    interaction_about(c, token, id, v[3]);
+    return id;
+}
+std::vector<std::string> canary_bytes(const std::string& tag) { return canary_forms(canary_values(tag)); }
 }  // namespace
 
 TEST_CASE("a person's export holds their record, duplicates and log, and nobody else's",
@@ -134,6 +153,112 @@ TEST_CASE("an erased person is gone from the server, the export and every replic
     server.stop();
     const auto rows = audit_rows(setup.db);
     CHECK(std::count(rows.begin(), rows.end(), "user:2 gdpr.erase " + ana) == 1);
+}
+
+// R7 on disk: the acknowledgement of an erasure (REST 200, or the push's result) comes once no
+// byte of the person is left in the server's files — the write-ahead log included, which still
+// held the pages that first stored them.
+TEST_CASE("an acknowledged erasure leaves no byte of the person in the server's or a device's files",
+          "[server][gdpr][erase]") {
+    Setup setup;
+    ServerProcess server(setup.db, {}, setup.log);
+    auto client = server.client();
+    const std::string& tok = setup.central_token;
+    const std::string by_rest = canary_person(*client, tok, "rest");
+    const std::string by_sync = canary_person(*client, tok, "sync");
+    create(*client, tok, "influencers", R"({"name":"Ulvenhart Mossgrave"})");  // kept
+    sync::SystemTimeSource time;
+    auto node = open_node(setup.dir.file("tablet.db"), time, 5);
+    sync_all(*client, tok, *node->replica, false);
+    const std::string device_db = setup.dir.file("tablet.db");
+    REQUIRE(find_in_db_files(setup.db, canary_bytes("rest")) != "");  // the scan sees them
+    REQUIRE(find_in_db_files(device_db, canary_bytes("sync")) != "");
+
+    auto erased = send_json(*client, tok, "POST", "/api/v1/influencers/" + by_rest + "/erase");
+    REQUIRE(erased);
+    REQUIRE(erased->status == 200);
+    CHECK(find_in_db_files(setup.db, canary_bytes("rest")) == "");
+
+    // Through a device's push: the erase is accepted, then scanned for on both sides.
+    REQUIRE(node->replica->erase(core::Kind::kInfluencer, *core::Id128::from_text(by_sync)).is_ok());
+    CHECK(find_in_db_files(device_db, canary_bytes("sync")) == "");
+    sync_all(*client, tok, *node->replica, false);
+    CHECK(find_in_db_files(setup.db, canary_bytes("sync")) == "");
+    CHECK(find_in_db_files(device_db, canary_bytes("rest")) == "");
+    CHECK(find_in_db_files(setup.db, {"Ulvenhart Mossgrave"}) != "");
+    CHECK(find_in_db_files(device_db, {"Ulvenhart Mossgrave"}) != "");
+}
+
+// A reader (a backup, an operator's sqlite3 shell) can keep the write-ahead log from being
+// emptied; the erasure is then acknowledged only once the reader has let go.
+TEST_CASE("an erasure waits for a reader holding the write-ahead log before it is acknowledged",
+          "[server][gdpr][erase]") {
+    Setup setup;
+    ServerProcess server(setup.db, {}, setup.log);
+    auto client = server.client();
+    const std::string& tok = setup.central_token;
+    const std::string person = canary_person(*client, tok, "held");
+
+    core::OpenOptions o;
+    o.create = false;
+    o.wal = true;
+    auto reader = core::Database::open(setup.db, o);
+    REQUIRE(reader.is_ok());
+    REQUIRE(reader.value()->exec("BEGIN").is_ok());
+    REQUIRE(reader.value()->query_int("SELECT count(*) FROM k_influencer").value_or(0) == 1);
+
+    const auto started = std::chrono::steady_clock::now();
+    int status = 0;
+    std::chrono::steady_clock::duration took{};
+    std::thread erase([&] {
+        auto c = server.client();
+        auto r = c->Post(("/api/v1/influencers/" + person + "/erase").c_str(), bearer(tok), "",
+                         "application/json");
+        status = r ? r->status : -1;
+        took = std::chrono::steady_clock::now() - started;
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    REQUIRE(reader.value()->exec("COMMIT").is_ok());
+    erase.join();
+    CHECK(status == 200);
+    CHECK(took >= std::chrono::milliseconds(1400));
+    CHECK(find_in_db_files(setup.db, canary_bytes("held")) == "");
+}
+
+// Restoring a backup taken before an erasure must not bring the person back (docs/OPERATIONS.md):
+// the live database's erased ids are carried into the restored file.
+TEST_CASE("a restore from a backup taken before an erasure keeps the person erased",
+          "[server][gdpr][restore]") {
+    Setup setup;
+    std::string person;
+    {
+        ServerProcess server(setup.db, {}, setup.log);
+        auto client = server.client();
+        person = canary_person(*client, setup.central_token, "back");
+        create(*client, setup.central_token, "influencers", R"({"name":"Ulvenhart Mossgrave"})");
+    }
+    const std::string backup = setup.dir.file("before-erase.db");
+    cli_ok({"backup", "--db", setup.db, "--to", backup});
+    REQUIRE(find_in_db_files(backup, canary_bytes("back")) != "");
+    {
+        ServerProcess server(setup.db, {}, setup.log);
+        auto erased = send_json(*server.client(), setup.central_token, "POST",
+                                "/api/v1/influencers/" + person + "/erase");
+        REQUIRE(erased);
+        REQUIRE(erased->status == 200);
+    }
+    auto r = run_cli({"restore", "--db", setup.db, "--from", backup});
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+
+    CHECK(find_in_db_files(setup.db, canary_bytes("back")) == "");
+    CHECK(find_in_db_files(setup.db, {"Ulvenhart Mossgrave"}) != "");
+    auto store = core::Store::open(setup.db, core::StoreOptions{true, false});
+    REQUIRE(store.is_ok());
+    const auto id = *core::Id128::from_text(person);
+    CHECK(store.value()->is_erased(id));  // the marker devices pull
+    CHECK_FALSE(core::get_entity(*store.value(), core::Kind::kInfluencer, id).value());
+    CHECK(core::search_influencers(*store.value(), "zorbaxeback").value().empty());
 }
 
 }  // namespace liaison::test

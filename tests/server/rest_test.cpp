@@ -178,6 +178,59 @@ TEST_CASE("a store token reads and writes only its own store's records", "[serve
     CHECK(peek->status == 404);
 }
 
+// REST answers 404 for another store's records before the hub is reached; a device's push
+// through /api/v1/sync is where the hub's own scope check must hold.
+TEST_CASE("a store token's pushed add, remove and delete on another store's existing records are "
+          "out of scope over /api/v1/sync", "[server][sync][scope]") {
+    Setup setup;
+    ServerProcess server(setup.db, {}, setup.log);
+    auto client = server.client();
+    Company co(setup, *client);
+    sync::SystemTimeSource time;
+    const auto bea = id_of(co.bea);
+    // The office tags Béa and logs a contact at her store.
+    auto office = open_node(setup.dir.file("office.db"), time, 11);
+    sync_all(*client, setup.central_token, *office->replica, false);
+    REQUIRE(office->replica->add(core::Kind::kInfluencer, bea, "tags", "vip").is_ok());
+    auto note = office->replica->create(core::Kind::kInteraction,
+                                        {{"influencer", co.bea}, {"store", co.store_b},
+                                         {"at", std::int64_t(1'795'000'000'000LL)},
+                                         {"touchpoint", std::string("store")},
+                                         {"department", std::string("retail")}});
+    REQUIRE(note.is_ok());
+    sync_all(*client, setup.central_token, *office->replica, false);
+    auto dots = office->replica->store().load_dots(bea);
+    REQUIRE(dots.is_ok());
+    REQUIRE(dots.value().size() == 1);
+    const std::string before = setup.server_hash(server);
+
+    // A store tablet of the other store that learnt both ids pushes changes to them.
+    auto tablet = open_node(setup.dir.file("tablet.db"), time, 12);
+    sync::Replica& t = *tablet->replica;
+    REQUIRE(t.submit(sync::elem_op(sync::OpType::kAdd, core::Kind::kInfluencer, bea, "tags", "forged")).is_ok());
+    auto remove = sync::elem_op(sync::OpType::kRemove, core::Kind::kInfluencer, bea, "tags", "vip");
+    remove.observed = {dots.value()[0].dot};
+    REQUIRE(t.submit(remove).is_ok());
+    REQUIRE(t.submit(sync::unstamped_op(sync::OpType::kDelete, core::Kind::kInteraction, note.value())).is_ok());
+    for (const bool json : {false, true}) {
+        auto req = t.make_push();
+        REQUIRE(req.is_ok());
+        REQUIRE(req->ops.size() == 3);
+        const std::string body = json ? sync::request_to_json(req.value()) : sync::encode_request(req.value());
+        auto res = post_sync(*client, co.store_a_token, body, json);
+        REQUIRE(res);
+        REQUIRE(res->status == 200);
+        auto reply = json ? sync::reply_from_json(res->body) : sync::decode_reply(res->body);
+        REQUIRE(reply.is_ok());
+        REQUIRE(reply->results.size() == 3);
+        for (const auto& r : reply->results) {
+            CHECK(r.outcome == sync::Outcome::kRejected);
+            CHECK(r.code == Code::kOutOfScope);
+        }
+    }
+    CHECK(setup.server_hash(server) == before);
+}
+
 TEST_CASE("sets, merges and deletions go through REST with clear refusals", "[server][rest]") {
     Setup setup;
     ServerProcess server(setup.db, {}, setup.log);

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cstdlib>
 #include <iterator>
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 
 namespace liaison::test {
@@ -247,6 +249,44 @@ std::optional<Op> OpMaker::random_change(sync::Replica& r, bool allow_erase_and_
     }
     if (made->type == OpType::kCreate) known_[std::size_t(made->kind)].push_back(made->entity);
     return made.value();
+}
+
+std::vector<std::string> canary_forms(const std::vector<std::string>& values) {
+    auto lower = [](std::string v) {
+        for (auto& c : v) c = char(std::tolower(static_cast<unsigned char>(c)));
+        return v;
+    };
+    std::vector<std::string> out;
+    for (const auto& v : values) {
+        out.push_back(v);
+        out.push_back(lower(v));
+        std::string word;
+        for (char c : v + " ") {
+            const auto u = static_cast<unsigned char>(c);
+            if (std::isalnum(u) || u >= 0x80) {
+                word += char(std::tolower(u));
+            } else {
+                if (word.size() >= 6) out.push_back(word);
+                word.clear();
+            }
+        }
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
+std::string find_in_db_files(const std::string& db, const std::vector<std::string>& needles) {
+    std::string found;
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+        const std::string path = db + suffix;
+        std::ifstream in(path, std::ios::binary);
+        if (!in) continue;
+        const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        for (const auto& n : needles)
+            if (bytes.find(n) != std::string::npos) found += "\"" + n + "\" in " + path + "\n";
+    }
+    return found;
 }
 
 }  // namespace liaison::test

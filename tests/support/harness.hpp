@@ -72,4 +72,12 @@ std::vector<std::uint64_t> seeds(std::vector<std::uint64_t> defaults);
 // `max` of them: printed when replicas diverge, so a failure says what differs.
 std::string diff_states(core::Store& a, core::Store& b, std::size_t max = 30);
 
+// R7 on disk: the byte strings under which a personal value can sit in a store's files — the
+// value itself, lowercased, and each of its words lowercased (the search index keeps tokens,
+// not whole strings). Words shorter than 6 bytes are left out: they would match by chance.
+std::vector<std::string> canary_forms(const std::vector<std::string>& values);
+// Which of `needles` occur in the database file `db` or beside it (-wal, -shm, -journal), as
+// "<needle> in <file>" lines; "" if none does.
+std::string find_in_db_files(const std::string& db, const std::vector<std::string>& needles);
+
 }  // namespace liaison::test

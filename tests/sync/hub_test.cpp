@@ -1,5 +1,8 @@
 // The hub (sync/hub.hpp) beyond what the property runs cover.
 #include <catch2/catch.hpp>
+#include <algorithm>
+#include <fstream>
+#include <iterator>
 
 #include "core/query/queries.hpp"
 #include "support/harness.hpp"
@@ -239,6 +242,129 @@ TEST_CASE("R11 property: operations re-aimed at another kind's ids never change 
         CHECK(refused > forged / 2);
         (void)dropped;
     }
+}
+
+// The acknowledgement follows durability (hub.hpp): a device drops from its outbox every
+// operation the reply accepts, so a reply must accept nothing when the commit failed.
+TEST_CASE("a push whose commit fails is answered with an error, never accepted, and its retry applies",
+          "[sync][hub][durability]") {
+    TwoStores w;
+    auto ana = w.make(core::Kind::kInfluencer, {{"name", std::string("Ana")}, {"store", w.lyon.to_text()}});
+    w.push_office();
+    const std::string before = must(w.hub_store->state_hash());
+    // A real commit failure: a deferred foreign key that every logged operation violates.
+    // SQLite checks it at COMMIT, after every statement of the exchange succeeded.
+    auto& db = w.hub_store->db();
+    REQUIRE(db.exec("PRAGMA foreign_keys=ON").is_ok());
+    REQUIRE(db.exec("CREATE TABLE commit_parent(id INTEGER PRIMARY KEY);"
+                    "CREATE TABLE commit_child(p INTEGER REFERENCES commit_parent(id)"
+                    " DEFERRABLE INITIALLY DEFERRED);"
+                    "CREATE TRIGGER fail_at_commit AFTER INSERT ON oplog"
+                    " BEGIN INSERT INTO commit_child VALUES(1); END;").is_ok());
+    w.time.advance(10);
+    REQUIRE(w.c.set(core::Kind::kInfluencer, ana, {{"tier", std::string("top")}}).is_ok());
+    REQUIRE(w.c.add(core::Kind::kInfluencer, ana, "tags", "vip").is_ok());
+    const auto push = w.c.make_push().value();  // also the office's earlier ops: duplicates
+    auto failed = w.hub.exchange(w.central, push);
+    if (failed.is_ok()) {
+        for (const auto& r : failed->results)
+            CHECK(r.outcome != sync::Outcome::kApplied);  // what a device would drop and lose
+        FAIL("the hub answered a push whose commit failed");
+    }
+    CHECK(failed.status().code() == Code::kStorage);
+    CHECK(must(w.hub_store->state_hash()) == before);
+
+    // Once the store commits again, the device's retry is applied, not taken for a duplicate.
+    REQUIRE(db.exec("DROP TRIGGER fail_at_commit").is_ok());
+    auto retried = w.hub.exchange(w.central, push);
+    REQUIRE(retried.is_ok());
+    REQUIRE(retried->results.size() == push.ops.size());
+    const auto applied = std::count_if(retried->results.begin(), retried->results.end(),
+                                       [](const sync::OpResult& r) { return r.outcome == sync::Outcome::kApplied; });
+    CHECK(applied == 2);
+    CHECK(must(w.hub_store->state_hash()) != before);
+}
+
+namespace {
+
+bool file_contains(const std::string& path, const std::string& needle) {
+    std::ifstream in(path, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return bytes.find(needle) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("R5: an edit that reaches a deleted log entry after its delete leaves no byte of its text",
+          "[sync][hub][R5]") {
+    TwoStores w;
+    sync::Replica& c = w.c;
+    sync::Replica& t = *w.tablet->replica;
+    auto ana = w.make(core::Kind::kInfluencer, {{"name", std::string("Ana")}, {"store", w.lyon.to_text()}});
+    auto note = w.make(core::Kind::kInteraction, {{"influencer", ana.to_text()}, {"at", std::int64_t(1'700'000'000'000LL)},
+                                                 {"touchpoint", std::string("store")},
+                                                 {"department", std::string("retail")},
+                                                 {"summary", std::string("first words")}});
+    w.push_office();
+    // The tablet gets the entry; the office deletes it and the hub learns the delete first.
+    auto pulled = w.hub.exchange(w.lyon_tablet, t.make_push().value());
+    REQUIRE(pulled.is_ok());
+    REQUIRE(t.apply_reply(pulled.value()).is_ok());
+    w.time.advance(10);
+    REQUIRE(c.remove_entry(core::Kind::kInteraction, note).is_ok());
+    w.push_office();
+    // The tablet, offline, edits the entry later than the delete: R5, the tombstone wins.
+    const std::string canary = "zq7canaryedit";
+    w.time.advance(10);
+    REQUIRE(t.set(core::Kind::kInteraction, note, {{"summary", canary + " after the delete"}}).is_ok());
+    auto edit = w.hub.exchange(w.lyon_tablet, t.make_push().value());
+    REQUIRE(edit.is_ok());
+    REQUIRE(edit->results.size() == 1);
+    CHECK(edit->results[0].outcome == sync::Outcome::kApplied);
+
+    auto row = w.hub_store->load_row(core::Kind::kInteraction, note);
+    REQUIRE(row.is_ok());
+    REQUIRE(row.value());
+    CHECK(row.value()->deleted);
+    const int summary = core::kind_def(core::Kind::kInteraction).field_index("summary");
+    CHECK(core::is_null(row.value()->values[std::size_t(summary)]));
+    // Nothing of the edit's text in the hub's files (the store has no WAL: the file is all).
+    for (const std::string suffix : {"", "-wal", "-journal"})
+        CHECK_FALSE(file_contains(w.dir.file("hub.db") + suffix, canary));
+}
+
+// Scope holds on every operation on another store's existing records, not only on creates and
+// sets: REST answers 404 before the hub sees them, so only a push through the sync route
+// reaches this check.
+TEST_CASE("a store device's add, remove and delete on another store's existing records are "
+          "out of scope, and nothing changes", "[sync][hub][scope]") {
+    TwoStores w;
+    auto bea = w.make(core::Kind::kInfluencer, {{"name", std::string("Bea")}, {"store", w.lille.to_text()}});
+    REQUIRE(w.c.add(core::Kind::kInfluencer, bea, "tags", "vip").is_ok());
+    auto note = w.make(core::Kind::kInteraction, {{"influencer", bea.to_text()}, {"at", std::int64_t(1'700'000'000'000LL)},
+                                                 {"touchpoint", std::string("store")},
+                                                 {"department", std::string("retail")},
+                                                 {"store", w.lille.to_text()}});
+    w.push_office();
+    const std::string before = must(w.hub_store->state_hash());
+    auto dots = w.hub_store->load_dots(bea);
+    REQUIRE(dots.is_ok());
+    REQUIRE(dots.value().size() == 1);
+
+    sync::Replica& t = *w.tablet->replica;  // a Lyon tablet that learnt Lille's ids
+    REQUIRE(t.submit(sync::elem_op(sync::OpType::kAdd, core::Kind::kInfluencer, bea, "tags", "forged")).is_ok());
+    auto remove = sync::elem_op(sync::OpType::kRemove, core::Kind::kInfluencer, bea, "tags", "vip");
+    remove.observed = {dots.value()[0].dot};
+    REQUIRE(t.submit(remove).is_ok());
+    REQUIRE(t.submit(sync::unstamped_op(sync::OpType::kDelete, core::Kind::kInteraction, note)).is_ok());
+    auto reply = w.hub.exchange(w.lyon_tablet, t.make_push().value());
+    REQUIRE(reply.is_ok());
+    REQUIRE(reply->results.size() == 3);
+    for (const auto& r : reply->results) {
+        CHECK(r.outcome == sync::Outcome::kRejected);
+        CHECK(r.code == Code::kOutOfScope);
+    }
+    CHECK(must(w.hub_store->state_hash()) == before);
 }
 
 }  // namespace liaison::test

@@ -201,7 +201,7 @@ TEST_CASE("R3: two devices checking in the same guest converge to one check-in",
     CHECK(n.value_or(-1) == 1);
 }
 
-TEST_CASE("R4: a concurrent add survives a remove; an observed add is removed", "[sync][merge][set]") {
+TEST_CASE("R4: a concurrent add survives a remove, and an observed add is removed", "[sync][merge][set]") {
     Pair p;
     auto id = p.a->replica->create(Kind::kInfluencer, kHelene);
     REQUIRE(id.is_ok());
@@ -437,6 +437,42 @@ TEST_CASE("R11: a replica refuses its own change naming an id as another kind", 
     // The person's own kind is still fine, and so is erasing her.
     CHECK(r.add(Kind::kInfluencer, ana.value(), "tags", "vip").is_ok());
     CHECK(r.erase(Kind::kInfluencer, ana.value()).is_ok());
+}
+
+TEST_CASE("R9: the clock bound is two minutes: +120 s is accepted, +121 s refused",
+          "[sync][merge][hlc]") {
+    // kMaxFutureMs pinned by value: a looser bound lets a fast clock push stamps that win every
+    // LWW register for longer; a tighter one refuses devices whose clocks are merely off.
+    TempDir dir;
+    const std::uint64_t now = 1'700'000'000'000ULL;
+    sync::ManualTimeSource server_time(now);
+    auto store = core::Store::open(dir.file("hub.db"), {});
+    REQUIRE(store.is_ok());
+    sync::Hub hub(*store.value(), server_time);
+    sync::DeviceContext ctx;
+    ctx.role = sync::Role::kCentral;
+    ctx.scope = sync::Scope::everything();
+    auto push_from = [&](std::uint64_t ahead_ms, std::uint64_t seed) {
+        sync::ManualTimeSource device_time(now + ahead_ms);
+        auto dev = open_node(dir.file("d" + std::to_string(seed) + ".db"), device_time, seed);
+        REQUIRE(dev->replica->create(Kind::kInfluencer, kHelene).is_ok());
+        auto req = dev->replica->make_push();
+        REQUIRE(req.is_ok());
+        REQUIRE(req->ops.size() == 1);
+        REQUIRE(sync::hlc_millis(req->ops[0].id.hlc) == now + ahead_ms);
+        auto reply = hub.exchange(ctx, req.value());
+        REQUIRE(reply.is_ok());
+        REQUIRE(reply->results.size() == 1);
+        return reply->results[0];
+    };
+    CHECK(push_from(119'000, 1).outcome == Outcome::kApplied);
+    CHECK(push_from(120'000, 2).outcome == Outcome::kApplied);
+    const auto late = push_from(121'000, 3);
+    CHECK(late.outcome == Outcome::kRejected);
+    CHECK(late.code == Code::kClockAhead);
+    const auto far = push_from(20 * 60'000, 4);
+    CHECK(far.outcome == Outcome::kRejected);
+    CHECK(far.code == Code::kClockAhead);
 }
 
 TEST_CASE("R9: the hub refuses operations stamped too far in its future, saying its time",

@@ -1,15 +1,15 @@
 // Screenshots of each main view at tablet size (768×1024), in English and in French, written
-// to docs/screenshots/ for docs/USER-GUIDE.md; on each, every control has a label and all text
-// reaches WCAG AA contrast; at phone
+// to the folder given by run.mjs --screenshots (the build tree under CTest; docs/screenshots/
+// for docs/USER-GUIDE.md only through ./scripts/screenshots); on each, every control has a
+// label and all text reaches WCAG AA contrast; at phone
 // size (390×844) every view fits the width (nothing scrolls sideways); Chromium finds the app
 // installable (manifest, icons, service worker).
 import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { check, open, signInLink, firstSync, hostCall, search, PHONE, TABLET, assertNoHorizontalOverflow, assertLabelled, assertContrast } from '../harness.mjs';
 
-const OUT = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
-
 export default async function screenshots(hx) {
+  const OUT = join(hx.screenshotsDir, '/');
   mkdirSync(OUT, { recursive: true });
   const ctx = await hx.browser('store-tablet');
   const page = await signInLink(ctx, hx.url, hx.tokens.store);
