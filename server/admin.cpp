@@ -41,6 +41,16 @@ CREATE TABLE IF NOT EXISTS server_audit(
   subject TEXT NOT NULL DEFAULT '');
 )sql";
 
+// Version 2: each replica id belongs to the user and device (the token's device label) that
+// first synced with it, never to a token, which may be revoked and issued again.
+constexpr const char* kSchemaV2 = R"sql(
+CREATE TABLE IF NOT EXISTS server_replicas(
+  replica BLOB PRIMARY KEY,
+  user INTEGER NOT NULL,
+  device TEXT NOT NULL,
+  first_seen INTEGER NOT NULL) WITHOUT ROWID;
+)sql";
+
 std::string join(const std::vector<std::string>& v) {
     std::string out;
     for (std::size_t i = 0; i < v.size(); ++i) out += (i ? "," : "") + v[i];
@@ -104,6 +114,7 @@ Status ensure_server_schema(core::Store& store) {
     core::Transaction t(store.db());
     LIAISON_TRY(t.begun());
     LIAISON_TRY(store.db().exec(kSchemaV1));
+    LIAISON_TRY(store.db().exec(kSchemaV2));
     LIAISON_TRY(store.meta_set(kSchemaKey, std::to_string(kServerSchemaVersion)));
     return t.commit();
 }
@@ -114,6 +125,25 @@ Status audit(core::Store& store, std::string_view actor, std::string_view action
         "INSERT INTO server_audit(at, actor, action, subject) VALUES(?1,?2,?3,?4)");
     st.bind(1, wall_ms()).bind(2, actor).bind(3, action).bind(4, subject);
     return st.run();
+}
+
+Result<ReplicaOwner> bind_replica(core::Store& store, const core::Id128& replica,
+                                  const ReplicaOwner& caller) {
+    auto& insert = store.db().cached(
+        "INSERT INTO server_replicas(replica, user, device, first_seen) VALUES(?1,?2,?3,?4) "
+        "ON CONFLICT(replica) DO NOTHING");
+    insert.bind_blob(1, replica.bytes.data(), replica.bytes.size()).bind(2, caller.user).bind(3, std::string_view(caller.device)).bind(4, wall_ms());
+    LIAISON_TRY(insert.run());
+    auto& owner = store.db().cached("SELECT user, device FROM server_replicas WHERE replica = ?1");
+    owner.bind_blob(1, replica.bytes.data(), replica.bytes.size());
+    if (owner.step() != core::Statement::Step::kRow) {
+        std::string err = owner.error();
+        owner.reset();
+        return Status::storage("server_replicas: " + err);
+    }
+    ReplicaOwner out{owner.column_int(0), owner.column_text(1)};
+    owner.reset();
+    return out;
 }
 
 Status check_user(const UserSpec& u) {

@@ -9,6 +9,8 @@
 //   server_tokens (id, user, device, salt, hash, revoked, created_at, revoked_at)
 //                 hash: auth.hpp; the token itself is never stored
 //   server_audit  (n, at, actor, action, subject): who did what to users and tokens
+//   server_replicas (replica, user, device, first_seen): the user and device label that first
+//                 synced with each replica id (version 2)
 // The sync tables are the Store's (docs/STORAGE.md); nothing here touches them, so an admin
 // command may run while the server serves (SQLite's WAL and busy timeout arbitrate).
 //
@@ -28,7 +30,7 @@
 
 namespace liaison::server {
 
-inline constexpr int kServerSchemaVersion = 1;
+inline constexpr int kServerSchemaVersion = 2;
 inline constexpr std::size_t kMaxUserNameChars = 200;
 inline constexpr std::size_t kMaxDeviceLabelChars = 100;
 
@@ -66,6 +68,18 @@ Result<IssuedToken> issue_token(core::Store& store, std::int64_t user, std::stri
                                 std::string_view actor = "cli");
 // kNotFound if no such token. Revoking twice is not an error.
 Status revoke_token(core::Store& store, std::string_view token_id, std::string_view actor = "cli");
+
+// Who a replica id belongs to: the user and the device label of the token that first synced
+// with it. Not the token: a token issued again for the same device keeps its replica.
+struct ReplicaOwner {
+    std::int64_t user = 0;
+    std::string device;
+    bool operator==(const ReplicaOwner&) const = default;
+};
+// Binds `replica` to `caller` if it belongs to no one yet, and returns its owner (the caller,
+// or whoever synced with it first). One statement, so concurrent first syncs agree.
+Result<ReplicaOwner> bind_replica(core::Store& store, const core::Id128& replica,
+                                  const ReplicaOwner& caller);
 
 struct UserRow {
     std::int64_t id = 0;

@@ -109,7 +109,7 @@ Result<Principal> Authenticator::authenticate(std::string_view token_text) {
     std::lock_guard<std::mutex> lock(mu_);
     auto& st = db_->cached(
         "SELECT t.salt, t.hash, t.revoked, u.id, u.role, u.regions, u.stores, u.brands, "
-        "u.disabled, u.name "
+        "u.disabled, u.name, t.device "
         "FROM server_tokens t JOIN server_users u ON u.id = t.user WHERE t.id = ?1");
     st.bind(1, std::string_view(parts->id));
     auto step = st.step();
@@ -131,6 +131,7 @@ Result<Principal> Authenticator::authenticate(std::string_view token_text) {
     auto regions = split_list(st.column_text(5)), stores = split_list(st.column_text(6)),
          brands = split_list(st.column_text(7));
     std::string name = st.column_text(9);
+    std::string device = st.column_text(10);
     st.reset();
     // Hash before looking at the flags, so that timing does not tell a revoked token apart.
     if (!constant_time_equal(token_hash(salt, parts->secret), hash))
@@ -143,6 +144,7 @@ Result<Principal> Authenticator::authenticate(std::string_view token_text) {
     p.user = user;
     p.name = std::move(name);
     p.token_id = parts->id;
+    p.device = std::move(device);
     p.role = *role;
     p.scope = scope_for(*role, std::move(regions), std::move(stores), std::move(brands));
     return p;

@@ -52,6 +52,7 @@ struct Principal {
     std::int64_t user = 0;
     std::string name;  // for the user's own eyes (GET /api/v1/me); never logged
     std::string token_id;
+    std::string device;  // the token's device label: with `user`, what a replica id is bound to
     sync::Role role = sync::Role::kField;
     sync::Scope scope;  // Scope::everything() for admin and central
 };

@@ -298,6 +298,19 @@ Status SyncBackend::submit(const sync::DeviceContext& device, const OpBuilder& m
     return txn.commit();
 }
 
+Status SyncBackend::check_replica(const Principal& who, const core::Id128& replica) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = owners_.find(replica);
+    if (it == owners_.end()) {
+        auto owner = bind_replica(store_, replica, ReplicaOwner{who.user, who.device});
+        if (!owner) return owner.status();
+        it = owners_.emplace(replica, std::make_pair(owner->user, owner->device)).first;
+    }
+    if (it->second.first != who.user || it->second.second != who.device)
+        return {Code::kForbidden, "replica " + replica.to_text() + " belongs to another device"};
+    return Status::ok();
+}
+
 Result<std::string> SyncBackend::state_hash() {
     std::lock_guard<std::mutex> lock(mu_);
     return store_.state_hash();
@@ -382,6 +395,8 @@ HttpReply handle_sync(SyncBackend& backend, const Principal& who, std::string_vi
     if (!request->ops.empty() && request->replica.is_nil())
         return error_reply(400, code_name(Code::kInvalidArgument),
                            "replica: required when pushing operations");
+    if (!request->replica.is_nil())
+        if (Status bound = backend.check_replica(who, request->replica); !bound) return status_reply(bound);
     auto reply = backend.exchange(device_context(who, request->replica), request.value());
     if (!reply) return status_reply(reply.status());
     HttpReply r;

@@ -88,6 +88,11 @@ class SyncBackend {
     Result<sync::PushReply> exchange(const sync::DeviceContext& device,
                                      const sync::PushRequest& request);
     Result<std::string> state_hash();
+    // Binds the replica id to the caller's user and device on its first sync and refuses
+    // (kForbidden) a replica id bound to another: operations are deduplicated by stamp (R1),
+    // so a push under another device's replica id could make its later operations look like
+    // duplicates. Owners are cached: a binding never changes.
+    Status check_replica(const Principal& who, const core::Id128& replica);
 
     // Reads the store under the store mutex: f(store) runs while no exchange or write does.
     template <typename F>
@@ -127,6 +132,7 @@ class SyncBackend {
     std::uint64_t exchanges_ = 0;
     std::array<std::uint64_t, kMaxGroupSize + 1> commits_by_size_{};
     core::Id128 replica_;  // the server's replica id, once read (submit)
+    std::unordered_map<core::Id128, std::pair<std::int64_t, std::string>, core::Id128Hash> owners_;
     std::mutex queue_mu_;  // guards queue_ and leading_
     std::condition_variable answered_;
     std::vector<Waiting*> queue_;

@@ -32,13 +32,16 @@ Status Hub::authorize(const DeviceContext& device, const Op& op) {
     auto current = store_.load_row(op.kind, k.mergeable ? store_.root_of(op.entity) : op.entity);
     if (!current) return current.status();
     if (current.value()) {
-        if (!device.scope.covers(*current.value()))
-            return {Code::kOutOfScope, std::string(k.name) + " " + op.entity.to_text()};
+        auto covered = in_scope(device.scope, op.kind, op.entity, current.value()->values);
+        if (!covered) return covered.status();
+        if (!covered.value()) return {Code::kOutOfScope, std::string(k.name) + " " + op.entity.to_text()};
         proposed = current.value()->values;
     }
     if (op.type == OpType::kCreate || op.type == OpType::kSet) {
         for (const auto& w : op.fields) proposed[std::size_t(k.field_index(w.field))] = w.value;
-        if (!device.scope.covers(op.kind, op.entity, proposed))
+        auto covered = in_scope(device.scope, op.kind, op.entity, proposed);
+        if (!covered) return covered.status();
+        if (!covered.value())
             return {Code::kOutOfScope, std::string(k.name) + ": the change would leave your scope"};
     }
     if (op.type == OpType::kMerge) {
@@ -46,6 +49,102 @@ Status Hub::authorize(const DeviceContext& device, const Op& op) {
         if (!target) return target.status();
         if (target.value() && !device.scope.covers(*target.value()))
             return {Code::kOutOfScope, "merge target " + op.target.to_text()};
+    }
+    return Status::ok();
+}
+
+namespace {
+
+// The field naming a log entry's parent, whose scope keys an entry that carries none of its
+// own inherits: a click its tracked link's, a check-in its event's, an interaction, a
+// collaboration or a piece of content the person's it is about. -1 for other kinds.
+int scope_parent_field(Kind kind) {
+    switch (kind) {
+        case Kind::kClick: return core::kind_def(kind).field_index("link");
+        case Kind::kCheckin: return core::kind_def(kind).field_index("event");
+        case Kind::kInteraction:
+        case Kind::kCollaboration:
+        case Kind::kContent: return core::kind_def(kind).field_index("influencer");
+        default: return -1;
+    }
+}
+
+bool has_scope_key(Kind kind, const std::vector<Value>& values) {
+    const auto& k = core::kind_def(kind);
+    for (const char* key : {"region", "brand", "store"}) {
+        int i = k.scope_field(key);
+        if (i >= 0 && std::size_t(i) < values.size() && !core::is_null(values[std::size_t(i)])) return true;
+    }
+    return false;
+}
+
+core::ScopeKeys scope_keys_of(const core::RowState& row) {
+    const auto& k = core::kind_def(row.kind);
+    auto text = [&](const char* key) -> std::string {
+        int i = k.scope_field(key);
+        if (i < 0 || std::size_t(i) >= row.values.size()) return "";
+        const auto* t = std::get_if<std::string>(&row.values[std::size_t(i)]);
+        return t ? *t : "";
+    };
+    return {text("region"), text("brand"), text("store")};
+}
+
+// A row of `kind` holding only `keys`, for Scope::covers.
+std::vector<Value> values_with(Kind kind, const core::ScopeKeys& keys) {
+    const auto& k = core::kind_def(kind);
+    std::vector<Value> v(k.fields.size());
+    auto put = [&](const char* key, const std::string& text) {
+        int i = k.scope_field(key);
+        if (i >= 0 && !text.empty()) v[std::size_t(i)] = text;
+    };
+    put("region", keys.region);
+    put("brand", keys.brand);
+    put("store", keys.store);
+    return v;
+}
+
+}  // namespace
+
+Result<bool> Hub::in_scope(const Scope& scope, Kind kind, const Id128& id, const std::vector<Value>& values) {
+    if (scope.global) return true;
+    const int parent = scope_parent_field(kind);
+    if (parent < 0 || has_scope_key(kind, values)) return scope.covers(kind, id, values);
+    // A keyless entry is where its parent is; an entry whose parent this server does not hold
+    // (yet, or any more) is shown to no scoped device rather than to every one.
+    const auto* text = std::get_if<std::string>(&values[std::size_t(parent)]);
+    if (!text) return false;
+    auto pid = Id128::from_text(*text);
+    if (!pid) return false;
+    const Kind pkind = core::kind_def(kind).fields[std::size_t(parent)].ref_kind;
+    auto row = store_.load_row(pkind, core::kind_def(pkind).mergeable ? store_.root_of(*pid) : *pid);
+    if (!row) return row.status();
+    if (!row.value() || !row.value()->visible()) return false;
+    return scope.covers(*row.value());
+}
+
+Status Hub::note_replaced_keys(const Op& op) {
+    const auto& k = core::kind_def(op.kind);
+    if (k.scope_field("region") < 0 && k.scope_field("brand") < 0 && k.scope_field("store") < 0)
+        return Status::ok();
+    std::vector<Id128> ids;
+    switch (op.type) {
+        case OpType::kCreate: ids = {op.entity}; break;  // a second create joins (R3)
+        case OpType::kMerge: ids = {op.entity, op.target}; break;
+        case OpType::kSet:
+            for (const auto& w : op.fields)
+                if (w.field == "region" || w.field == "brand" || w.field == "store") {
+                    ids = {op.entity};
+                    break;
+                }
+            break;
+        default: break;
+    }
+    for (const auto& id : ids) {
+        const Id128 root = k.mergeable ? store_.root_of(id) : id;
+        auto row = store_.load_row(op.kind, root);
+        if (!row) return row.status();
+        if (!row.value() || !row.value()->created) continue;
+        LIAISON_TRY(store_.note_scope_keys(root, scope_keys_of(*row.value())));
     }
     return Status::ok();
 }
@@ -70,6 +169,7 @@ OpResult Hub::apply_one(const DeviceContext& device, Op op) {
         return reject({Code::kForbidden, "the operation was not made by this device"});
     if (Status c = merge_.check_kind(op); !c) return reject(c);
     if (Status a = authorize(device, op); !a) return reject(a);
+    if (Status n = note_replaced_keys(op); !n) return reject(n);
     clock_.receive(op.id.hlc);
     auto r = merge_.apply(op);
     if (!r) return reject(r.status());
@@ -138,9 +238,7 @@ std::vector<Result<PushReply>> Hub::exchange_batch(const std::vector<Pending>& b
 namespace {
 
 // Whether a scope key (region, brand, store) of the row was written after its creation. If
-// not, an entity outside a device's scope now was outside it from the start, so the device
-// never received it and needs no eviction (a store tablet would otherwise be sent the id of
-// every other store's change). A scope never changes for a device (it is its user's).
+// not, the row has had the keys it has now since it was created.
 bool scope_keys_changed(const core::RowState& row) {
     if (!row.created) return true;
     const auto& k = core::kind_def(row.kind);
@@ -154,6 +252,19 @@ bool scope_keys_changed(const core::RowState& row) {
 }
 
 }  // namespace
+
+Result<bool> Hub::was_in_scope(const Scope& scope, const core::RowState& row) {
+    const auto members = store_.component_of(row.id);
+    // The keys it has now are outside the scope; if it never had others, it never was inside.
+    if (members.size() == 1 && !scope_keys_changed(row)) return false;
+    for (const auto& id : members) {
+        auto seen = store_.scope_keys_seen(id);
+        if (!seen) return seen.status();
+        for (const auto& keys : seen.value())
+            if (scope.covers(row.kind, row.id, values_with(row.kind, keys))) return true;
+    }
+    return false;
+}
 
 Result<PushReply> Hub::pull(const DeviceContext& device, std::int64_t cursor, std::uint32_t limit) {
     PushReply reply;
@@ -171,12 +282,17 @@ Result<PushReply> Hub::pull(const DeviceContext& device, std::int64_t cursor, st
                 auto snap = store_.snapshot(c.kind, c.id);
                 if (!snap) return snap.status();
                 if (!snap.value()) break;
-                if (device.scope.covers(snap.value()->row)) {
+                const auto& row = snap.value()->row;
+                auto covered = in_scope(device.scope, row.kind, row.id, row.values);
+                if (!covered) return covered.status();
+                if (covered.value()) {
                     snap.value()->seq = c.seq;
                     reply.changes.push_back(std::move(*snap.value()));
-                } else if (scope_keys_changed(snap.value()->row)) {
-                    reply.evictions.push_back(c.id);
+                    break;
                 }
+                auto held = was_in_scope(device.scope, row);
+                if (!held) return held.status();
+                if (held.value()) reply.evictions.push_back(c.id);
                 break;
             }
         }

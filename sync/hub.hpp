@@ -52,6 +52,15 @@ public:
 
 private:
     Status authorize(const DeviceContext& device, const Op& op);
+    // Scope::covers, except that a log entry carrying no scope key of its own is where its
+    // parent is (a click where its tracked link is, docs/SYNC.md "Scopes").
+    Result<bool> in_scope(const Scope& scope, Kind kind, const Id128& id, const std::vector<Value>& values);
+    // Before an operation that may replace an entity's scope keys (a create that joins, a set
+    // of region/brand/store, a merge), records the keys it holds (Store::note_scope_keys).
+    Status note_replaced_keys(const Op& op);
+    // Whether the entity, outside `scope` now, ever had scope keys inside it (it or a member
+    // of its duplicate component): only then may a device hold it and be sent an eviction.
+    Result<bool> was_in_scope(const Scope& scope, const core::RowState& row);
     Result<PushReply> pull(const DeviceContext& device, std::int64_t cursor, std::uint32_t limit);
 
     core::Store& store_;

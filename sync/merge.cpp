@@ -30,6 +30,11 @@ std::optional<Id128> ref_id(const Value& v) {
     return std::nullopt;
 }
 
+// "a" or "an" before a kind's name, for messages ("is an event, not a store").
+const char* article(const std::string& word) {
+    return !word.empty() && std::string_view("aeiou").find(word[0]) != std::string_view::npos ? "an" : "a";
+}
+
 }  // namespace
 
 const char* op_type_name(OpType t) {
@@ -301,7 +306,48 @@ Status MergeEngine::check_kind(const Op& op) {
     if (op.type == OpType::kErase) return Status::ok();
     LIAISON_TRY(check_kind_of(op.kind, op.entity, "the entity"));
     if (op.type == OpType::kMerge) LIAISON_TRY(check_kind_of(op.kind, op.target, "the merge target"));
+    // References name their target kind (R11): an id known to be of another kind is refused,
+    // naming the field; an id not known yet may be a record made offline elsewhere.
+    const KindDef& k = core::kind_def(op.kind);
+    if (op.type == OpType::kCreate || op.type == OpType::kSet) {
+        for (const auto& w : op.fields) {
+            const int i = k.field_index(w.field);
+            if (i < 0 || k.fields[std::size_t(i)].type != core::FieldType::kRef) continue;
+            const auto* text = std::get_if<std::string>(&w.value);
+            if (text) LIAISON_TRY(check_reference(w.field, k.fields[std::size_t(i)].ref_kind, *text));
+        }
+    }
+    if (op.type == OpType::kAdd) {
+        const int i = k.set_index(op.set);
+        if (i >= 0 && k.sets[std::size_t(i)].elem == core::ElemType::kRef)
+            LIAISON_TRY(check_reference(op.set, k.sets[std::size_t(i)].ref_kind, op.elem));
+    }
     return Status::ok();
+}
+
+Result<std::optional<Kind>> MergeEngine::known_kind(const Id128& id, Kind expected) {
+    if (store_.root_of(id) != id) return std::optional<Kind>(Kind::kInfluencer);  // merged away
+    auto own = store_.has_row(expected, id);
+    if (!own) return own.status();
+    if (own.value()) return std::optional<Kind>(expected);  // the usual case: one look-up
+    for (const auto& other : core::all_kinds()) {
+        if (other.kind == expected) continue;
+        auto held = store_.has_row(other.kind, id);
+        if (!held) return held.status();
+        if (held.value()) return std::optional<Kind>(other.kind);
+    }
+    return std::optional<Kind>();
+}
+
+Status MergeEngine::check_reference(std::string_view field, Kind target, const std::string& text) {
+    auto id = core::Id128::from_text(text);
+    if (!id) return Status::ok();  // validation's business (validate_op normalised it already)
+    auto held = known_kind(*id, target);
+    if (!held) return held.status();
+    if (!held.value() || *held.value() == target) return Status::ok();
+    const std::string actual = core::kind_name(*held.value()), wanted = core::kind_name(target);
+    return Status::invalid(std::string(field) + ": " + text + " is " + article(actual) + " " + actual +
+                           ", not " + article(wanted) + " " + wanted);
 }
 
 Status MergeEngine::check_kind_of(Kind kind, const Id128& id, const char* role) {

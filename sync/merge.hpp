@@ -29,7 +29,8 @@
 //      than kMaxFutureMs ahead of its own time.
 //  R10 Validation is deterministic: an operation the schema rejects is rejected everywhere.
 //  R11 An entity id names one kind: the hub, and a replica for its own changes, refuse an
-//      operation naming an id held by another kind (check_kind).
+//      operation naming an id held by another kind, or whose reference fields name an id held
+//      by another kind than the field's target (check_kind).
 //
 // Requires: every call happens inside a core::WriteTxn on the store.
 // Thread-safety: as the Store.
@@ -75,6 +76,9 @@ public:
     // a record of another kind, or a merge whose target does; erasures pass (R7 finds the
     // record whatever its kind). Called where an operation is admitted once for everyone —
     // the hub, and a replica's own changes — never on operations the hub already admitted.
+    // It also refuses (kInvalidArgument, naming the field) a reference field or reference-set
+    // element whose id is known to be of another kind than the field's target (schema.hpp
+    // ref_kind): "region: 01AB… is a store, not a region". An id not known yet is accepted.
     Status check_kind(const Op& op);
     // Erases the entity (and, per R7, what depends on it). `kind` is the entity's kind if known.
     Status erase(const Id128& id, std::optional<Kind> kind);
@@ -83,6 +87,10 @@ public:
 
 private:
     Status check_kind_of(Kind kind, const Id128& id, const char* role);
+    Status check_reference(std::string_view field, Kind target, const std::string& text);
+    // The kind of the record `id` names here (a row of some kind's table, or a merged-away
+    // person), trying `expected` first; nullopt when unknown.
+    Result<std::optional<Kind>> known_kind(const Id128& id, Kind expected);
     Status erase_one(const Id128& id, std::optional<Kind> kind);
     Status fold(const Id128& survivor, const Id128& alias);
     Status join_into_store(core::RowState incoming, const std::vector<core::DotRow>& dots,

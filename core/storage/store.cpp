@@ -286,6 +286,18 @@ CREATE TABLE oplog(eid BLOB NOT NULL, hlc INTEGER NOT NULL, replica INTEGER NOT 
 )sql";
 }
 
+// Version 5: the scope keys (region, brand, store ids as text, '' for none) an entity held
+// before a write replaced them. The server reads it to tell a device that held an entity
+// from one that never did (docs/SYNC.md, evictions); replicas leave it empty. Not state: the
+// state hash does not see it. IF NOT EXISTS: the upgrade tests set a file's version back and
+// run the later migrations again.
+std::string migration_5() {
+    return R"sql(
+CREATE TABLE IF NOT EXISTS scope_seen(eid BLOB NOT NULL, region TEXT NOT NULL, brand TEXT NOT NULL,
+                                      store TEXT NOT NULL, PRIMARY KEY(eid, region, brand, store)) WITHOUT ROWID;
+)sql";
+}
+
 }  // namespace
 
 std::string table_name(Kind kind) { return std::string("k_") + kind_name(kind); }
@@ -357,7 +369,8 @@ Status Store::migrate() {
     static const Migration kMigrations[] = {{migration_1, false, nullptr},
                                             {migration_2, true, nullptr},
                                             {migration_3, false, nullptr},
-                                            {migration_4, false, &Store::move_oplog_to_v4}};
+                                            {migration_4, false, &Store::move_oplog_to_v4},
+                                            {migration_5, false, nullptr}};
     static_assert(std::size(kMigrations) == kStorageVersion);
     for (int next = v + 1; next <= kStorageVersion; ++next) {
         Transaction t(*db_);
@@ -803,6 +816,27 @@ bool Store::has_op(const Id128& entity, const Stamp& stamp) {
     bool found = st.step() == Step::kRow;
     st.reset();
     return found;
+}
+
+Status Store::note_scope_keys(const Id128& id, const ScopeKeys& keys) {
+    auto& st = db_->cached("INSERT OR IGNORE INTO scope_seen(eid,region,brand,store) VALUES(?1,?2,?3,?4)");
+    bind_id(st, 1, id);
+    st.bind(2, std::string_view(keys.region)).bind(3, std::string_view(keys.brand)).bind(4, std::string_view(keys.store));
+    return st.run();
+}
+
+Result<std::vector<ScopeKeys>> Store::scope_keys_seen(const Id128& id) {
+    auto& st = db_->cached("SELECT region, brand, store FROM scope_seen WHERE eid=?1");
+    bind_id(st, 1, id);
+    std::vector<ScopeKeys> out;
+    for (;;) {
+        auto step = st.step();
+        if (step == Step::kError) return Status::storage(st.error());
+        if (step != Step::kRow) break;
+        out.push_back({st.column_text(0), st.column_text(1), st.column_text(2)});
+    }
+    st.reset();
+    return out;
 }
 
 Status Store::purge_ops(const Id128& entity) {

@@ -35,7 +35,7 @@
 namespace liaison::core {
 
 // Latest storage format this build writes (PRAGMA user_version), see docs/STORAGE.md.
-inline constexpr int kStorageVersion = 4;
+inline constexpr int kStorageVersion = 5;
 
 // The full state of one entity row, with effective clocks (a field written by the create
 // carries the create stamp; a field never written has none).
@@ -49,6 +49,12 @@ struct RowState {
 
     static RowState empty(Kind kind, const Id128& id);
     bool visible() const { return created.has_value() && !deleted.has_value(); }
+};
+
+// An entity's scope keys as text ids ("" for none), see Store::note_scope_keys.
+struct ScopeKeys {
+    std::string region, brand, store;
+    bool operator==(const ScopeKeys&) const = default;
 };
 
 struct DotRow {
@@ -197,6 +203,11 @@ public:
     std::vector<Id128> component_of(const Id128& id) const;
     // Records the edge a-b (stored with the smaller id first). Returns false if known.
     Result<bool> add_alias_edge(const Id128& a, const Id128& b);
+
+    // ---- Scope keys an entity held before a write replaced them (the server's evictions) --
+    // Not state (the state hash leaves them out); only the hub writes them (sync/hub.hpp).
+    Status note_scope_keys(const Id128& id, const ScopeKeys& keys);
+    Result<std::vector<ScopeKeys>> scope_keys_seen(const Id128& id);
 
     // ---- Operation log and outbox ---------------------------------------------------------
     // Records an applied operation in the audit log: who (actor), when (stamp), what (op type

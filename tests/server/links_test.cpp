@@ -104,3 +104,45 @@ TEST_CASE("a flood of visits from one address is redirected but not all counted"
 }
 
 }  // namespace liaison::test
+
+namespace liaison::test {
+
+TEST_CASE("a store device pulls the clicks of links its scope covers and no other click",
+          "[server][links][scope]") {
+    Setup setup;
+    ServerProcess server(setup.db, {}, setup.log);
+    auto client = server.client();
+    client->set_follow_location(false);
+    Company co(setup, *client);
+    const std::string& tok = setup.central_token;
+    // A link of the region (a store user's scope names only its store) and a brand-wide one.
+    const std::string regional = create(*client, tok, "tracked-links",
+                                        R"({"code":"idf-spring","target":"https://shop.example.com/idf","region":")" +
+                                            co.region + "\"}");
+    const std::string open_link = create(*client, tok, "tracked-links",
+                                         R"({"code":"all-spring","target":"https://shop.example.com/"})");
+    for (const char* path : {"/l/idf-spring", "/l/all-spring"}) {
+        auto res = client->Get(path);
+        REQUIRE(res);
+        REQUIRE(res->status == 302);
+    }
+    const auto regional_clicks = list_ids(*client, tok, "/api/v1/clicks?link=" + regional);
+    const auto open_clicks = list_ids(*client, tok, "/api/v1/clicks?link=" + open_link);
+    REQUIRE(regional_clicks.size() == 1);
+    REQUIRE(open_clicks.size() == 1);
+
+    sync::SystemTimeSource time;
+    auto tablet = open_node(setup.dir.file("tablet.db"), time, 77);
+    sync_all(*client, co.store_a_token, *tablet->replica, false);
+    auto holds = [&](core::Kind kind, const std::string& id) {
+        auto held = tablet->replica->store().has_row(kind, *core::Id128::from_text(id));
+        REQUIRE(held.is_ok());
+        return held.value();
+    };
+    CHECK_FALSE(holds(core::Kind::kTrackedLink, regional));
+    CHECK_FALSE(holds(core::Kind::kClick, regional_clicks[0]));
+    CHECK(holds(core::Kind::kTrackedLink, open_link));
+    CHECK(holds(core::Kind::kClick, open_clicks[0]));
+}
+
+}  // namespace liaison::test

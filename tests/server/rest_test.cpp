@@ -400,3 +400,35 @@ TEST_CASE("hostile REST input gets a 4xx JSON error and the server stays up",
 }
 
 }  // namespace liaison::test
+
+namespace liaison::test {
+
+TEST_CASE("REST refuses a reference to an id known as another kind, naming the field",
+          "[server][rest][references]") {
+    Setup setup;
+    ServerProcess server(setup.db, {}, setup.log);
+    auto client = server.client();
+    Company co(setup, *client);
+    const std::string& tok = setup.central_token;
+    auto refused = [&](const std::string& body, const std::string& message) {
+        auto res = send_json(*client, tok, "POST", "/api/v1/influencers", body);
+        REQUIRE(res);
+        INFO(body << " -> " << res->body);
+        CHECK(res->status == 400);
+        CHECK(api_error(res->body) == "invalid_argument");
+        CHECK(str_member(parse_json(res->body)["error"], "message").find(message) != std::string::npos);
+    };
+    refused(R"({"name":"Zoé","region":")" + co.store_a + "\"}",
+            "region: " + co.store_a + " is a store, not a region");
+    refused(R"({"name":"Zoé","owner":")" + co.ana + "\"}",
+            "owner: " + co.ana + " is an influencer, not a staff");
+    auto patched = send_json(*client, tok, "PATCH", "/api/v1/influencers/" + co.bea,
+                             R"({"store":")" + co.region + "\"}");
+    REQUIRE(patched);
+    CHECK(patched->status == 400);
+    CHECK(api_error(patched->body) == "invalid_argument");
+    // An id this server does not know may be a record made offline on a device: accepted.
+    create(*client, tok, "influencers", R"({"name":"Zoé","region":"01ARZ3NDEKTSV4RRFFQ69G5FAV"})");
+}
+
+}  // namespace liaison::test

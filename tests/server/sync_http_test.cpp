@@ -227,3 +227,73 @@ TEST_CASE("devices syncing at the same time converge", "[server][sync][concurren
 }
 
 }  // namespace liaison::test
+
+namespace liaison::test {
+
+// Issue 13, item 4: operations are deduplicated by stamp (R1), and a stamp names its replica.
+// A token that could push under another device's replica id could send, ahead of it, an
+// operation with the stamp that device's next change will carry: the real change would then be
+// answered `duplicate` and silently dropped from its outbox.
+TEST_CASE("a push under a replica id bound to another device is refused as a whole",
+          "[server][sync][auth]") {
+    Setup setup;
+    const std::string ua =
+        cli_ok({"user", "add", "--db", setup.db, "--name", "Alice", "--role", "central"});
+    const std::string ub =
+        cli_ok({"user", "add", "--db", setup.db, "--name", "Bruno", "--role", "central"});
+    const std::string token_a =
+        cli_ok({"token", "issue", "--db", setup.db, "--user", ua, "--device", "tablet-a"});
+    const std::string token_b =
+        cli_ok({"token", "issue", "--db", setup.db, "--user", ub, "--device", "tablet-b"});
+    ServerProcess server(setup.db, {}, setup.log);
+    auto client = server.client();
+    sync::SystemTimeSource time;
+    auto a = open_node(setup.dir.file("a.db"), time, 41);
+    auto& ra = *a->replica;
+    const core::Id128 id = ra.create(core::Kind::kInfluencer, {{"name", core::Value{std::string("Iris Blanc")}}}).value();
+    sync_all(*client, token_a, ra, false);  // the replica id is now A's
+
+    // A's next change, not yet sent; B learns its stamp and sends a forged one first.
+    REQUIRE(ra.set(core::Kind::kInfluencer, id, {{"name", core::Value{std::string("Iris Blanc-Roy")}}}));
+    auto real = ra.make_push(10, 10);
+    REQUIRE(real.is_ok());
+    REQUIRE(real->ops.size() == 1);
+    sync::PushRequest forged = real.value();
+    forged.cursor = 0;
+    forged.ops[0].fields = {{"name", core::Value{std::string("Forged")}}};
+    auto res = post_sync(*client, token_b, sync::encode_request(forged), false);
+    REQUIRE(res);
+    INFO(res->body);
+    CHECK(res->status == 403);
+    CHECK(error_code(res->body) == "forbidden");
+    CHECK(res->body.find("belongs to another device") != std::string::npos);
+
+    // A's real change is accepted and is what the server holds.
+    sync_all(*client, token_a, ra, false);
+    CHECK(ra.pending() == 0);
+    CHECK(must(ra.state_hash()) == setup.server_hash(server));
+    auto card = client->Get(("/api/v1/influencers/" + id.to_text()).c_str(), bearer(setup.central_token));
+    REQUIRE(card);
+    CHECK(card->body.find("Iris Blanc-Roy") != std::string::npos);
+    CHECK(card->body.find("Forged") == std::string::npos);
+
+    // The binding is to the user and the device, not to the token: a token issued again for
+    // the same device (the old one revoked) keeps syncing under the same replica id.
+    cli_ok({"token", "revoke", "--db", setup.db, "--token-id", token_a.substr(4, 16)});
+    const std::string token_a2 =
+        cli_ok({"token", "issue", "--db", setup.db, "--user", ua, "--device", "tablet-a"});
+    REQUIRE(ra.set(core::Kind::kInfluencer, id, {{"name", core::Value{std::string("Iris Roy")}}}));
+    sync_all(*client, token_a2, ra, false);
+    CHECK(ra.pending() == 0);
+    CHECK(must(ra.state_hash()) == setup.server_hash(server));
+    // The same user on another device label is another device.
+    const std::string token_a_phone =
+        cli_ok({"token", "issue", "--db", setup.db, "--user", ua, "--device", "phone-a"});
+    auto pull = ra.make_push(10, 10);
+    REQUIRE(pull.is_ok());
+    auto other = post_sync(*client, token_a_phone, sync::encode_request(pull.value()), false);
+    REQUIRE(other);
+    CHECK(other->status == 403);
+}
+
+}  // namespace liaison::test

@@ -368,3 +368,148 @@ TEST_CASE("a store device's add, remove and delete on another store's existing r
 }
 
 }  // namespace liaison::test
+
+namespace liaison::test {
+
+// A push from the central team, stamped by a replica of its own (a forger's, or a device whose
+// app skipped its own checks): the hub is the check that counts.
+inline sync::PushRequest forged_push(TwoStores& w, std::vector<sync::Op> ops) {
+    sync::PushRequest req;
+    const core::Id128 replica = w.office->ids->next_entity_id(w.time.now_ms());
+    for (auto& op : ops) {
+        w.time.advance(1);
+        op.id = core::Stamp{sync::hlc_from_millis(w.time.now_ms()), replica};
+        req.ops.push_back(std::move(op));
+    }
+    return req;
+}
+
+TEST_CASE("R11: a reference to an id known as another kind is refused with the field named; an "
+          "unknown id is accepted", "[sync][hub][R11][references]") {
+    TwoStores w;
+    auto bea = w.make(core::Kind::kInfluencer, {{"name", std::string("Bea")}, {"store", w.lille.to_text()}});
+    w.push_office();
+    const std::string before = must(w.hub_store->state_hash());
+    const core::Id128 unknown = w.office->ids->next_entity_id(w.time.now_ms());
+    const core::Id128 fresh = w.office->ids->next_entity_id(w.time.now_ms() + 1);
+    auto req = forged_push(w, {
+        sync::field_op(sync::OpType::kCreate, core::Kind::kInfluencer, w.office->ids->next_entity_id(1),
+                       {{"name", std::string("Cleo")}, {"region", w.lyon.to_text()}}),
+        sync::field_op(sync::OpType::kCreate, core::Kind::kInfluencer, w.office->ids->next_entity_id(2),
+                       {{"name", std::string("Dan")}, {"owner", bea.to_text()}}),
+        sync::field_op(sync::OpType::kSet, core::Kind::kInfluencer, bea, {{"store", w.region.to_text()}}),
+        sync::elem_op(sync::OpType::kAdd, core::Kind::kInfluencer, bea, "brands", w.lille.to_text()),
+        sync::field_op(sync::OpType::kCreate, core::Kind::kInfluencer, fresh,
+                       {{"name", std::string("Eve")}, {"region", unknown.to_text()}}),
+    });
+    auto reply = w.hub.exchange(w.central, req);
+    REQUIRE(reply.is_ok());
+    REQUIRE(reply->results.size() == 5);
+    const std::vector<std::string> expected = {
+        "region: " + w.lyon.to_text() + " is a store, not a region",
+        "owner: " + bea.to_text() + " is an influencer, not a staff",
+        "store: " + w.region.to_text() + " is a region, not a store",
+        "brands: " + w.lille.to_text() + " is a store, not a brand",
+    };
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        INFO("operation " << i << ": " << reply->results[i].detail);
+        CHECK(reply->results[i].outcome == sync::Outcome::kRejected);
+        CHECK(reply->results[i].code == Code::kInvalidArgument);
+        CHECK(reply->results[i].detail == expected[i]);
+    }
+    // An id nobody here knows may be a region made offline elsewhere.
+    CHECK(reply->results[4].outcome == sync::Outcome::kApplied);
+    CHECK(must(w.hub_store->state_hash()) != before);
+
+    // A replica refuses its own change the same way (R11 is checked where an operation is admitted).
+    auto own = w.c.create(core::Kind::kInfluencer, {{"name", std::string("Fay")}, {"region", w.lille.to_text()}});
+    REQUIRE_FALSE(own.is_ok());
+    CHECK(own.status().code() == Code::kInvalidArgument);
+    CHECK(own.status().detail() == "region: " + w.lille.to_text() + " is a store, not a region");
+}
+
+TEST_CASE("a store device is never sent an eviction for another store's people, merges or "
+          "repeated check-ins; a person moved out of its store is evicted", "[sync][hub][scope][evictions]") {
+    TwoStores w;
+    auto& c = w.c;
+    auto lille = w.lille.to_text();
+    auto ana = w.make(core::Kind::kInfluencer, {{"name", std::string("Ana")}, {"store", w.lyon.to_text()}});
+    auto bea = w.make(core::Kind::kInfluencer, {{"name", std::string("Bea")}, {"store", lille}});
+    auto bea2 = w.make(core::Kind::kInfluencer, {{"name", std::string("Béa L.")}, {"store", lille}});
+    auto gala = w.make(core::Kind::kEvent, {{"name", std::string("Gala")},
+                                            {"starts", std::int64_t(1'700'000'100'000LL)}, {"store", lille}});
+    w.push_office();
+    auto sync_tablet = [&] {
+        auto reply = w.hub.exchange(w.lyon_tablet, w.tablet->replica->make_push().value());
+        REQUIRE(reply.is_ok());
+        REQUIRE(w.tablet->replica->apply_reply(reply.value()).is_ok());
+        return reply.value();
+    };
+    CHECK(sync_tablet().evictions.empty());
+
+    // Lille's people are edited (their store written again), merged, and one is checked in by
+    // two devices at once (the same derived id, two creates).
+    w.time.advance(10);
+    REQUIRE(c.set(core::Kind::kInfluencer, bea, {{"name", std::string("Béatrice")}, {"store", lille}}).is_ok());
+    REQUIRE(c.merge(bea2, bea).is_ok());
+    const core::Id128 checkin = w.office->ids->next_entity_id(w.time.now_ms());
+    auto second = open_node(w.dir.file("second.db"), w.time, 63);
+    for (sync::Replica* r : {&c, second->replica.get()}) {
+        w.time.advance(5);
+        REQUIRE(r->create(core::Kind::kCheckin, {{"event", gala.to_text()}, {"influencer", bea.to_text()},
+                                                 {"at", std::int64_t(w.time.now_ms())}, {"store", lille}},
+                          checkin).is_ok());
+    }
+    w.push_office();
+    REQUIRE(w.hub.exchange(w.central, second->replica->make_push().value()).is_ok());
+    auto after = sync_tablet();
+    for (const auto& id : after.evictions) {
+        INFO("evicted " << id.to_text());
+        CHECK(id != bea);
+        CHECK(id != bea2);
+        CHECK(id != checkin);
+        CHECK(id != gala);
+    }
+    CHECK(after.evictions.empty());
+
+    // Ana leaves Lyon: the tablet held her, and is told to drop her.
+    w.time.advance(10);
+    REQUIRE(c.set(core::Kind::kInfluencer, ana, {{"store", lille}}).is_ok());
+    w.push_office();
+    auto moved = sync_tablet();
+    CHECK(moved.evictions == std::vector<core::Id128>{ana});
+    CHECK_FALSE(core::get_entity(w.tablet->replica->store(), core::Kind::kInfluencer, ana).value().has_value());
+}
+
+TEST_CASE("a click is in the scope of its tracked link: a store device pulls only the clicks of "
+          "links its scope covers", "[sync][hub][scope][clicks]") {
+    TwoStores w;
+    auto belgium = w.make(core::Kind::kRegion, {{"name", std::string("Belgique")}});
+    auto theirs = w.make(core::Kind::kTrackedLink, {{"code", std::string("brussels-1")},
+                                                    {"target", std::string("https://shop.example.com/be")},
+                                                    {"region", belgium.to_text()}});
+    auto everyone = w.make(core::Kind::kTrackedLink, {{"code", std::string("spring-26")},
+                                                      {"target", std::string("https://shop.example.com/")}});
+    auto click_theirs = w.make(core::Kind::kClick, {{"link", theirs.to_text()}, {"at", std::int64_t(1'700'000'000'500LL)}});
+    auto click_ours = w.make(core::Kind::kClick, {{"link", everyone.to_text()}, {"at", std::int64_t(1'700'000'000'600LL)}});
+    w.push_office();
+    auto reply = w.hub.exchange(w.lyon_tablet, w.tablet->replica->make_push().value());
+    REQUIRE(reply.is_ok());
+    std::vector<core::Id128> pulled;
+    for (const auto& s : reply->changes) pulled.push_back(s.row.id);
+    CHECK(std::find(pulled.begin(), pulled.end(), click_theirs) == pulled.end());
+    CHECK(std::find(pulled.begin(), pulled.end(), theirs) == pulled.end());
+    CHECK(std::find(pulled.begin(), pulled.end(), click_ours) != pulled.end());
+    CHECK(reply->evictions.empty());
+
+    // Nor may it add a click to a link outside its scope.
+    REQUIRE(w.tablet->replica->apply_reply(reply.value()).is_ok());
+    auto& t = *w.tablet->replica;
+    REQUIRE(t.create(core::Kind::kClick, {{"link", theirs.to_text()}, {"at", std::int64_t(1'700'000'000'700LL)}}).is_ok());
+    auto pushed = w.hub.exchange(w.lyon_tablet, t.make_push().value());
+    REQUIRE(pushed.is_ok());
+    REQUIRE(pushed->results.size() == 1);
+    CHECK(pushed->results[0].code == Code::kOutOfScope);
+}
+
+}  // namespace liaison::test
