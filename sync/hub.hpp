@@ -53,6 +53,10 @@ public:
 private:
     Status authorize(const DeviceContext& device, const Op& op);
     Result<PushReply> pull(const DeviceContext& device, std::int64_t cursor, std::uint32_t limit);
+    // Refusals converge (docs/SYNC.md invariant 9): the hub's state of each entity a refused
+    // operation of `ops` named, as the device may see it (reply.refreshed / reply.absent).
+    Status add_refused_state(const DeviceContext& device, const std::vector<Op>& ops,
+                             PushReply& reply);
 
     core::Store& store_;
     TimeSource& time_;
