@@ -31,8 +31,8 @@ TEST_CASE("user scope on a serving server moves a device to another store at its
     auto b = c.create(core::Kind::kStore, {{"name", std::string("Lille")}, {"region", region.to_text()}}).value();
     std::vector<core::Id128> of_a, of_b;
     for (int i = 0; i < 3; ++i) {
-        of_a.push_back(c.create(core::Kind::kInfluencer, {{"name", "A" + std::to_string(i)}, {"store", a.to_text()}}).value());
-        of_b.push_back(c.create(core::Kind::kInfluencer, {{"name", "B" + std::to_string(i)}, {"store", b.to_text()}}).value());
+        of_a.push_back(c.create(core::Kind::kInfluencer, {{"name", std::string("A") + std::to_string(i)}, {"store", a.to_text()}}).value());
+        of_b.push_back(c.create(core::Kind::kInfluencer, {{"name", std::string("B") + std::to_string(i)}, {"store", b.to_text()}}).value());
     }
     sync_all(*client, setup.central_token, c, false);
 

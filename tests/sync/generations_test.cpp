@@ -76,8 +76,8 @@ TEST_CASE("a device moved from store A to store B holds none of A's records and 
     std::vector<core::Id128> of_a, of_b;
     for (int i = 0; i < 6; ++i) {
         time.advance(5);
-        of_a.push_back(c.create(Kind::kInfluencer, {{"name", "A" + std::to_string(i)}, {"store", store_a.to_text()}}).value());
-        of_b.push_back(c.create(Kind::kInfluencer, {{"name", "B" + std::to_string(i)}, {"store", store_b.to_text()}}).value());
+        of_a.push_back(c.create(Kind::kInfluencer, {{"name", std::string("A") + std::to_string(i)}, {"store", store_a.to_text()}}).value());
+        of_b.push_back(c.create(Kind::kInfluencer, {{"name", std::string("B") + std::to_string(i)}, {"store", store_b.to_text()}}).value());
     }
     sync_until_quiet(*office, hub, central_device(), "office");
     sync_until_quiet(*tablet, hub, store_device(store_a), "tablet in A");
