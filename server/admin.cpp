@@ -1,5 +1,6 @@
 #include "server/admin.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -207,6 +208,35 @@ Status set_user_disabled(core::Store& store, std::int64_t user, bool disabled,
         return Status::not_found("user " + std::to_string(user) + ": no such user");
     LIAISON_TRY(audit(store, actor, disabled ? "user.disable" : "user.enable",
                       "user:" + std::to_string(user)));
+    return t.commit();
+}
+
+Status set_user_scope(core::Store& store, std::int64_t user, std::vector<std::string> regions,
+                      std::vector<std::string> stores, std::vector<std::string> brands,
+                      std::string_view actor) {
+    auto users = list_users(store);
+    if (!users) return users.status();
+    auto row = std::find_if(users.value().begin(), users.value().end(),
+                            [&](const UserRow& u) { return u.id == user; });
+    if (row == users.value().end()) return Status::not_found("user " + std::to_string(user) + ": no such user");
+    UserSpec spec;
+    spec.name = row->name;
+    spec.role = sync::role_from_name(row->role).value_or(sync::Role::kField);
+    spec.regions = std::move(regions);
+    spec.stores = std::move(stores);
+    spec.brands = std::move(brands);
+    LIAISON_TRY(check_user(spec));
+    core::Transaction t(store.db());
+    LIAISON_TRY(t.begun());
+    auto& st = store.db().cached("UPDATE server_users SET regions=?2, stores=?3, brands=?4 WHERE id=?1");
+    st.bind(1, user)
+        .bind(2, std::string_view(join(spec.regions)))
+        .bind(3, std::string_view(join(spec.stores)))
+        .bind(4, std::string_view(join(spec.brands)));
+    LIAISON_TRY(st.run());
+    LIAISON_TRY(audit(store, actor, "user.scope",
+                      "user:" + std::to_string(user) + " regions:" + join(spec.regions) +
+                          " stores:" + join(spec.stores) + " brands:" + join(spec.brands)));
     return t.commit();
 }
 

@@ -59,6 +59,14 @@ Result<std::int64_t> add_user(core::Store& store, const UserSpec& u,
 Status set_user_disabled(core::Store& store, std::int64_t user, bool disabled,
                          std::string_view actor = "cli");
 
+// Replaces the user's regions, stores and brands (checked as check_user checks them for the
+// user's role). Takes effect at the user's devices' next sync: their replies carry a new
+// scope generation and they re-pull what the new scope covers (docs/SYNC.md "Generations").
+// kNotFound if no such user.
+Status set_user_scope(core::Store& store, std::int64_t user, std::vector<std::string> regions,
+                      std::vector<std::string> stores, std::vector<std::string> brands,
+                      std::string_view actor = "cli");
+
 struct IssuedToken {
     std::string id;     // the row id, for `token revoke`
     std::string token;  // the full token: shown once, never stored

@@ -354,6 +354,8 @@ int http_status_for(Code code) {
             return 409;
         case Code::kErased:
             return 410;
+        case Code::kUpgradeRequired:
+            return 426;
         case Code::kStorage:
         case Code::kInternal:
             return 500;
@@ -385,11 +387,8 @@ HttpReply handle_sync(SyncBackend& backend, const Principal& who, std::string_vi
         // Decoder details say where the input went wrong: the caller's own bytes, safe to echo.
         return error_reply(http_status_for(s.code()), code_name(s.code()), plain_message(s));
     }
-    if (request->protocol != sync::kProtocolVersion)
-        return error_reply(400, code_name(Code::kUnsupportedVersion),
-                           "this server speaks sync protocol " +
-                               std::to_string(sync::kProtocolVersion) + ", the request uses " +
-                               std::to_string(request->protocol));
+    // An older protocol decodes (the previous release's app) and the hub answers it
+    // upgrade_required (426): the device keeps its outbox (docs/SYNC.md "Versions").
     // Operations are accepted only from the replica that stamped them (the hub checks each one
     // against the pushing replica); a push without a replica id would bind to none.
     if (!request->ops.empty() && request->replica.is_nil())

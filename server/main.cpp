@@ -27,6 +27,7 @@
 #include "server/demo.hpp"
 #include "server/http.hpp"
 #include "server/restore.hpp"
+#include "sync/generations.hpp"
 
 namespace liaison::server {
 namespace {
@@ -39,6 +40,7 @@ constexpr const char* kUsage = R"(usage:
                           [--regions ID,..] [--stores ID,..] [--brands ID,..]
   liaison-server user list --db FILE
   liaison-server user disable|enable --db FILE --user ID
+  liaison-server user scope --db FILE --user ID [--regions ID,..] [--stores ID,..] [--brands ID,..]
   liaison-server token issue --db FILE --user ID [--device LABEL] [--link-to URL]
   liaison-server token revoke --db FILE --token-id ID
   liaison-server token list --db FILE [--user ID]
@@ -55,6 +57,9 @@ constexpr const char* kUsage = R"(usage:
   user add     adds a user and prints its id; regional users need --regions, store users
                --stores, field users --regions or --stores (entity ids)
   user disable stops every token of the user at once (enable restores them)
+  user scope   replaces the user's regions, stores and brands (those not given become
+               empty); also while serving: the user's devices re-pull at their next sync
+               what the new scope covers and drop the rest
   token issue  prints a new token for the user, once: it is stored only as a hash; with
                --link-to the app's address (http:// or https://), also a sign-in link to
                open on the device (the app signs in and removes the token from the address)
@@ -165,6 +170,8 @@ Result<std::unique_ptr<core::Store>> open_store(const std::string& path, bool mu
         return Status::not_found(
             path + ": not a liaison-server database (run `liaison-server init` first)");
     LIAISON_TRY(ensure_server_schema(*store.value()));
+    // Devices compare it on every reply (docs/SYNC.md "Generations"); an older file gets one.
+    LIAISON_TRY(sync::ensure_database_generation(*store.value(), *core::make_random_id_source()));
     return store;
 }
 
@@ -215,6 +222,25 @@ int cmd_user_disable(const Args& a, bool disable) {
     if (!store) return failed(what, store.status());
     if (Status s = set_user_disabled(*store.value(), user, disable); !s) return failed(what, s);
     std::printf("user %lld %s\n", user, disable ? "disabled" : "enabled");
+    return kExitOk;
+}
+
+int cmd_user_scope(const Args& a) {
+    if (auto e = check_options(a, {"db", "user", "regions", "stores", "brands"}); !e.empty())
+        return usage_error(e);
+    if (!a.opts.count("db") || !a.opts.count("user")) return usage_error("user scope needs --db FILE --user ID");
+    long long user = 0;
+    if (!parse_int(a.opts.at("user"), 1, INT64_MAX, user))
+        return usage_error("--user must be a user id (a number)");
+    auto list = [&](const char* k) {
+        return a.opts.count(k) ? split_list(a.opts.at(k)) : std::vector<std::string>{};
+    };
+    auto store = open_store(a.opts.at("db"), true);
+    if (!store) return failed("user scope", store.status());
+    Status s = set_user_scope(*store.value(), user, list("regions"), list("stores"), list("brands"));
+    if (s.code() == Code::kInvalidArgument) return usage_error(s.detail());
+    if (!s) return failed("user scope", s);
+    std::printf("user %lld: scope changed\n", user);
     return kExitOk;
 }
 
@@ -586,6 +612,7 @@ int run(int argc, char** argv) {
     if (w0 == "token" && w1 == "issue") return cmd_token_issue(a);
     if (w0 == "token" && w1 == "revoke") return cmd_token_revoke(a);
     if (w0 == "user" && w1 == "list") return cmd_user_list(a);
+    if (w0 == "user" && w1 == "scope") return cmd_user_scope(a);
     if (w0 == "user" && w1 == "disable") return cmd_user_disable(a, true);
     if (w0 == "user" && w1 == "enable") return cmd_user_disable(a, false);
     if (w0 == "token" && w1 == "list") return cmd_token_list(a);

@@ -329,6 +329,9 @@ void io(A& ar, PushRequest& m) {
     scalar(ar, "client_hlc", m.client_hlc);
     scalar(ar, "page_limit", m.page_limit);
     list(ar, "ops", m.ops, kMaxOpsPerPush, [&](Op& op) { object(ar, nullptr, [&] { io(ar, op); }); });
+    // Fields of protocol 2 follow those of 1 (binary format 2 extends format 1).
+    if (m.protocol >= 2) scalar(ar, "schema_version", m.schema_version);
+    else if constexpr (kLoading<A>) m.schema_version = 1;
 }
 
 template <class A>
@@ -373,6 +376,21 @@ void io(A& ar, PushReply& m) {
     list(ar, "evictions", m.evictions, kMaxListItems, [&](Id128& i) { id(ar, nullptr, i); });
     scalar(ar, "next_cursor", m.next_cursor);
     scalar(ar, "has_more", m.has_more);
+    if (m.protocol >= 2) {
+        scalar(ar, "scope_generation", m.scope_generation);
+        id(ar, "db_generation", m.db_generation);
+        list(ar, "refreshed", m.refreshed, kMaxOpsPerPush,
+             [&](core::EntitySnapshot& s) { object(ar, nullptr, [&] { io(ar, s); }); });
+        list(ar, "absent", m.absent, kMaxOpsPerPush, [&](Id128& i) { id(ar, nullptr, i); });
+    }
+}
+
+// The binary format a message is written in: ops keep format 1; requests and replies follow
+// their protocol field.
+std::uint8_t format_of(const Op&) { return kOpFormatVersion; }
+template <class T>
+std::uint8_t format_of(const T& m) {
+    return format_for_protocol(m.protocol);
 }
 
 // ---- Boundaries: exceptions stop here.
@@ -381,7 +399,7 @@ template <class T>
 std::string encode_binary(MessageType type, const T& m) {
     std::ostringstream os(std::ios::binary);
     os.put(char(type));
-    os.put(char(kFormatVersion));
+    os.put(char(format_of(m)));
     {
         cereal::PortableBinaryOutputArchive ar(os);
         io(ar, const_cast<T&>(m));
@@ -395,10 +413,12 @@ Result<T> decode_binary(MessageType type, std::string_view bytes) {
     if (bytes.size() < 2) return Status::malformed("message too short");
     if (std::uint8_t(bytes[0]) != std::uint8_t(type))
         return Status::malformed("unexpected message type " + std::to_string(std::uint8_t(bytes[0])));
-    if (std::uint8_t(bytes[1]) != kFormatVersion)
+    const std::uint8_t format = std::uint8_t(bytes[1]);
+    const std::uint8_t newest = type == MessageType::kOp ? kOpFormatVersion : kFormatVersion;
+    if (format < kOldestFormatVersion || format > newest)
         return Status(Code::kUnsupportedVersion,
-                      "format version " + std::to_string(std::uint8_t(bytes[1])) +
-                          " (this build reads " + std::to_string(kFormatVersion) + ")");
+                      "format version " + std::to_string(format) + " (this build reads " +
+                          std::to_string(kOldestFormatVersion) + " to " + std::to_string(newest) + ")");
     try {
         std::istringstream is(std::string(bytes.substr(2)), std::ios::binary);
         T m{};
@@ -407,6 +427,8 @@ Result<T> decode_binary(MessageType type, std::string_view bytes) {
             io(ar, m);
         }
         if (is.peek() != std::char_traits<char>::eof()) return Status::malformed("trailing bytes");
+        // The payload's layout follows its protocol field: the format byte must agree.
+        if (format_of(m) != format) return Status::malformed("format version does not match the protocol");
         return m;
     } catch (const LimitError& e) {
         return Status(Code::kTooLarge, e.what());
@@ -447,9 +469,11 @@ Result<T> decode_json(std::string_view json) {
 
 template <class T>
 Status check_protocol(const T& m) {
-    if (m.protocol != kProtocolVersion)
+    // Older protocols decode (the hub answers them upgrade_required); newer ones do not.
+    if (m.protocol < kOldestProtocolVersion || m.protocol > kProtocolVersion)
         return Status(Code::kUnsupportedVersion, "protocol " + std::to_string(m.protocol) +
-                                                      " (this build speaks " +
+                                                      " (this build reads " +
+                                                      std::to_string(kOldestProtocolVersion) + " to " +
                                                       std::to_string(kProtocolVersion) + ")");
     return Status::ok();
 }

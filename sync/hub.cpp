@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "sync/codec.hpp"
+#include "sync/generations.hpp"
 
 namespace liaison::sync {
 
@@ -192,6 +193,11 @@ std::vector<Result<PushReply>> Hub::exchange_batch(const std::vector<Pending>& b
         if (r.ops.size() > kMaxOpsPerPush)
             return {Code::kTooLarge, "at most " + std::to_string(kMaxOpsPerPush) + " operations per push"};
         if (r.cursor < 0) return Status::invalid("cursor: must not be negative");
+        // The previous release's app (docs/SYNC.md "Versions"): a whole-request error, so its
+        // outbox stays intact until the updated app sends it.
+        if (r.protocol < kProtocolVersion)
+            return {Code::kUpgradeRequired, "this app speaks sync protocol " + std::to_string(r.protocol) +
+                                                "; update it to protocol " + std::to_string(kProtocolVersion)};
         return Status::ok();
     };
     std::vector<Status> valid;
@@ -229,7 +235,11 @@ std::vector<Result<PushReply>> Hub::exchange_batch(const std::vector<Pending>& b
         }
         std::uint32_t limit = std::clamp<std::uint32_t>(batch[i].request->page_limit, 1, kMaxChangesPerPage);
         auto reply = pull(*batch[i].device, batch[i].request->cursor, limit);
-        if (reply) reply->results = std::move(results[i]);
+        if (reply) {
+            reply->results = std::move(results[i]);
+            if (Status s = add_refused_state(*batch[i].device, batch[i].request->ops, reply.value()); !s)
+                reply = s;
+        }
         out.push_back(std::move(reply));
     }
     return out;
@@ -270,6 +280,8 @@ Result<PushReply> Hub::pull(const DeviceContext& device, std::int64_t cursor, st
     PushReply reply;
     reply.server_time_ms = time_.now_ms();
     reply.server_hlc = clock_.state();
+    reply.scope_generation = scope_generation(device.scope);
+    reply.db_generation = database_generation(store_);
     auto changes = store_.changes_since(cursor, limit);
     if (!changes) return changes.status();
     reply.next_cursor = cursor;
@@ -299,6 +311,34 @@ Result<PushReply> Hub::pull(const DeviceContext& device, std::int64_t cursor, st
     }
     reply.has_more = changes.value().size() >= limit;
     return reply;
+}
+
+Status Hub::add_refused_state(const DeviceContext& device, const std::vector<Op>& ops, PushReply& reply) {
+    std::vector<Id128> named;
+    for (std::size_t i = 0; i < reply.results.size() && i < ops.size(); ++i) {
+        const auto& r = reply.results[i];
+        if (r.outcome != Outcome::kRejected || r.code == Code::kClockAhead) continue;
+        // A refused merge or erase is undone on the device by re-pulling everything
+        // (Replica::apply_reply): the hub names no entity for it.
+        if (ops[i].type == OpType::kMerge || ops[i].type == OpType::kErase) continue;
+        const Id128 id = core::kind_def(ops[i].kind).mergeable ? store_.root_of(ops[i].entity) : ops[i].entity;
+        if (std::find(named.begin(), named.end(), id) != named.end()) continue;
+        named.push_back(id);
+        if (store_.is_erased(id)) continue;  // the erased list reaches the device anyway
+        // The id may hold a record of another kind than the operation said (R11).
+        std::optional<core::EntitySnapshot> found;
+        for (const auto& k : core::all_kinds()) {
+            auto snap = store_.snapshot(k.kind, id);
+            if (!snap) return snap.status();
+            if (snap.value()) {
+                found = std::move(snap.value());
+                break;
+            }
+        }
+        if (found && device.scope.covers(found->row)) reply.refreshed.push_back(std::move(*found));
+        else reply.absent.push_back(id);
+    }
+    return Status::ok();
 }
 
 }  // namespace liaison::sync

@@ -62,6 +62,10 @@ private:
     // of its duplicate component): only then may a device hold it and be sent an eviction.
     Result<bool> was_in_scope(const Scope& scope, const core::RowState& row);
     Result<PushReply> pull(const DeviceContext& device, std::int64_t cursor, std::uint32_t limit);
+    // Refusals converge (docs/SYNC.md invariant 9): the hub's state of each entity a refused
+    // operation of `ops` named, as the device may see it (reply.refreshed / reply.absent).
+    Status add_refused_state(const DeviceContext& device, const std::vector<Op>& ops,
+                             PushReply& reply);
 
     core::Store& store_;
     TimeSource& time_;

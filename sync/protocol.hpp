@@ -6,6 +6,12 @@
 //
 // Protocol versions (append-only history):
 //   1  2026-11  first version: push/pull in one round trip, paged pulls, per-op results.
+//   2  2026-12  pushes name the record model's version (schema_version); replies carry the
+//               scope and database generations (a device re-pulls, and re-pushes, when either
+//               changes) and the hub's current state of every entity a refused operation
+//               named (refreshed, absent), so that a refusal converges. A hub answers a
+//               protocol 1 push `upgrade_required` (a whole-request error: the device keeps
+//               its outbox and updates the app); docs/SYNC.md "Versions".
 #pragma once
 
 #include <cstdint>
@@ -18,7 +24,10 @@
 
 namespace liaison::sync {
 
-inline constexpr std::uint32_t kProtocolVersion = 1;
+inline constexpr std::uint32_t kProtocolVersion = 2;
+// The oldest protocol a decoder still reads (the previous release's app), so that the hub can
+// answer it `upgrade_required` instead of a decoding error.
+inline constexpr std::uint32_t kOldestProtocolVersion = 1;
 
 // Limits a decoder enforces before allocating (hostile input must not exhaust memory).
 inline constexpr std::size_t kMaxOpsPerPush = 2000;
@@ -42,6 +51,9 @@ struct PushRequest {
     std::uint64_t client_hlc = 0;
     std::uint32_t page_limit = 1000;  // changes wanted in the reply (server caps it)
     std::vector<Op> ops;              // outbox order
+    // v2: the record model's version the app was built with (core::kSchemaVersion); a v1
+    // push decodes as 1.
+    std::uint32_t schema_version = core::kSchemaVersion;
 };
 
 struct AliasEdge {
@@ -60,6 +72,18 @@ struct PushReply {
     std::vector<Id128> evictions;                // left the device's scope: drop locally
     std::int64_t next_cursor = 0;
     bool has_more = false;
+    // v2. Generations (docs/SYNC.md "Generations"): a fingerprint of the device's scope, and
+    // the central database's random id (new when the database is replaced, e.g. restored).
+    // A device that sees either change from what it stored re-pulls from 0 (and, for the
+    // database, re-pushes what it authored). 0 / nil: not known (never a change).
+    std::uint64_t scope_generation = 0;
+    Id128 db_generation;
+    // v2. Refusals converge (docs/SYNC.md invariant 9): for each entity a refused operation of
+    // this push named, its current snapshot on the hub when the device's scope covers it
+    // (`refreshed`), else its id (`absent`: the device holds no copy of it). The device
+    // rebuilds these entities from them and its still-pending operations.
+    std::vector<core::EntitySnapshot> refreshed;
+    std::vector<Id128> absent;
 };
 
 }  // namespace liaison::sync

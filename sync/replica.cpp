@@ -12,6 +12,8 @@ constexpr const char* kMetaReplica = "replica_id";
 constexpr const char* kMetaClock = "hlc";
 constexpr const char* kMetaOffset = "clock_offset_ms";
 constexpr const char* kMetaCursor = "cursor";
+constexpr const char* kMetaScopeGeneration = "scope_generation";
+constexpr const char* kMetaDbGeneration = "db_generation";
 
 std::optional<std::int64_t> parse_int(const std::optional<std::string>& s) {
     if (!s || s->empty()) return std::nullopt;
@@ -58,6 +60,8 @@ Status Replica::load_meta() {
     clock_.restore(std::uint64_t(parse_int(store_->meta_get(kMetaClock)).value_or(0)),
                    parse_int(store_->meta_get(kMetaOffset)).value_or(0));
     cursor_ = parse_int(store_->meta_get(kMetaCursor)).value_or(0);
+    scope_generation_ = std::uint64_t(parse_int(store_->meta_get(kMetaScopeGeneration)).value_or(0));
+    db_generation_ = Id128::from_text(store_->meta_get(kMetaDbGeneration).value_or("")).value_or(Id128{});
     return Status::ok();
 }
 
@@ -181,6 +185,21 @@ Result<ReplyStats> Replica::apply_reply(const PushReply& reply) {
         clock_.set_offset_ms(std::int64_t(reply.server_time_ms) -
                              (std::int64_t(clock_.physical_ms()) - clock_.offset_ms()));
     clock_.receive(reply.server_hlc);
+    // A refused merge or erase changed more than the entities it named (alias edges, erased
+    // markers, cascades): only a fresh pull undoes it (docs/SYNC.md invariant 9).
+    bool restart = false;
+    std::vector<Stamp> refused;
+    for (const auto& r : reply.results)
+        if (r.outcome == Outcome::kRejected && r.code != Code::kClockAhead) refused.push_back(r.op);
+    if (!refused.empty()) {
+        std::sort(refused.begin(), refused.end());
+        auto ops = pending_ops();
+        if (!ops) return ops.status();
+        for (const auto& op : ops.value())
+            if ((op.type == OpType::kMerge || op.type == OpType::kErase) &&
+                std::binary_search(refused.begin(), refused.end(), op.id))
+                restart = true;
+    }
     for (const auto& r : reply.results) {
         if (r.outcome == Outcome::kRejected && r.code == Code::kClockAhead) {
             ++stats.retry;
@@ -195,6 +214,28 @@ Result<ReplyStats> Replica::apply_reply(const PushReply& reply) {
         }
         LIAISON_TRY(store_->outbox_remove(r.op));
     }
+    bool db_changed = false;
+    auto generation_changed = note_generations(reply, db_changed);
+    if (!generation_changed) return generation_changed.status();
+    if (db_changed) {
+        auto n = queue_authored_ops();
+        if (!n) return n.status();
+        stats.repushed = n.value();
+    }
+    if (generation_changed.value() || restart) {
+        // This reply's changes were read after a cursor that no longer means anything for this
+        // device: they come again in the pull from 0.
+        LIAISON_TRY(restart_from_scratch());
+        LIAISON_TRY(save_clock());
+        Status s = txn.commit();
+        if (!s) {
+            (void)load_meta();
+            return s;
+        }
+        stats.restarted = true;
+        stats.has_more = true;
+        return stats;
+    }
     for (const auto& id : reply.erased) LIAISON_TRY(merge_.erase(id, std::nullopt));
     for (const auto& e : reply.aliases) LIAISON_TRY(merge_.apply_alias(e.a, e.b));
     for (const auto& snap : reply.changes) {
@@ -204,6 +245,19 @@ Result<ReplyStats> Replica::apply_reply(const PushReply& reply) {
         ++stats.changes;
     }
     for (const auto& id : reply.evictions) LIAISON_TRY(evict(id));
+    if (!reply.refreshed.empty() || !reply.absent.empty()) {
+        auto pending = pending_ops();
+        if (!pending) return pending.status();
+        for (const auto& snap : reply.refreshed) {
+            clock_.receive(max_stamp_in(snap));
+            LIAISON_TRY(rebuild(snap.row.id, &snap, pending.value()));
+            ++stats.rebuilt;
+        }
+        for (const auto& id : reply.absent) {
+            LIAISON_TRY(rebuild(id, nullptr, pending.value()));
+            ++stats.rebuilt;
+        }
+    }
     LIAISON_TRY(queue_unsent_erasures());
     cursor_ = std::max(cursor_, reply.next_cursor);
     LIAISON_TRY(store_->meta_set(kMetaCursor, std::to_string(cursor_)));
@@ -215,6 +269,172 @@ Result<ReplyStats> Replica::apply_reply(const PushReply& reply) {
     }
     stats.has_more = reply.has_more;
     return stats;
+}
+
+Result<bool> Replica::note_generations(const PushReply& reply, bool& db_changed) {
+    bool changed = false;
+    if (reply.scope_generation != 0 && reply.scope_generation != scope_generation_) {
+        changed = scope_generation_ != 0;
+        scope_generation_ = reply.scope_generation;
+        LIAISON_TRY(store_->meta_set(kMetaScopeGeneration, std::to_string(scope_generation_)));
+    }
+    if (!reply.db_generation.is_nil() && reply.db_generation != db_generation_) {
+        db_changed = !db_generation_.is_nil();
+        changed = changed || db_changed;
+        db_generation_ = reply.db_generation;
+        LIAISON_TRY(store_->meta_set(kMetaDbGeneration, db_generation_.to_text()));
+    }
+    return changed;
+}
+
+Result<std::vector<Op>> Replica::pending_ops() {
+    auto rows = store_->outbox_peek(std::size_t(INT64_MAX));
+    if (!rows) return rows.status();
+    std::vector<Op> ops;
+    ops.reserve(rows.value().size());
+    for (const auto& row : rows.value()) {
+        auto op = decode_op(row.body);
+        if (!op) return Status::storage("outbox row " + std::to_string(row.n) + ": " + op.status().to_string());
+        ops.push_back(std::move(op).value());
+    }
+    return ops;
+}
+
+Status Replica::reapply(const std::vector<Op>& ops) {
+    for (const auto& op : ops) LIAISON_TRY(store_->purge_ops(op.entity));
+    for (Op op : ops) {
+        if (Status v = validate_op(op); !v) continue;  // it was valid when made (R10)
+        auto r = merge_.apply(op);
+        if (!r) return r.status();
+    }
+    return Status::ok();
+}
+
+Status Replica::restart_from_scratch() {
+    auto pending = pending_ops();
+    if (!pending) return pending.status();
+    LIAISON_TRY(store_->clear_state());
+    LIAISON_TRY(reapply(pending.value()));
+    cursor_ = 0;
+    return store_->meta_set(kMetaCursor, "0");
+}
+
+Status Replica::rebuild(const Id128& id, const core::EntitySnapshot* snapshot, const std::vector<Op>& pending) {
+    const std::vector<Id128> members = store_->component_of(id);
+    const Id128 root = members.front();
+    for (const auto& k : core::all_kinds()) {
+        auto has = store_->has_row(k.kind, root);
+        if (!has) return has.status();
+        if (has.value()) LIAISON_TRY(store_->delete_row(k.kind, root));
+    }
+    LIAISON_TRY(store_->delete_dots(root));
+    auto alt = store_->load_subject_alt(root);
+    if (!alt) return alt.status();
+    for (const auto& [f, subject] : alt.value()) LIAISON_TRY(store_->remove_subject_alt(root, f, subject));
+    if (snapshot) {
+        auto r = merge_.apply_snapshot(*snapshot);
+        if (!r) return r.status();
+    }
+    std::vector<Op> mine;
+    for (const auto& op : pending)
+        if (std::find(members.begin(), members.end(), op.entity) != members.end()) mine.push_back(op);
+    return reapply(mine);
+}
+
+Result<std::size_t> Replica::queue_authored_ops() {
+    // The op log keeps no values (docs/STORAGE.md): the operations are rebuilt from the state,
+    // with their original stamps, wherever a stamp of this replica still shows in it.
+    auto pending = pending_ops();
+    if (!pending) return pending.status();
+    std::vector<Stamp> queued;
+    for (const auto& op : pending.value()) queued.push_back(op.id);
+    std::sort(queued.begin(), queued.end());
+    auto changes = store_->changes_since(0, std::size_t(INT64_MAX));
+    if (!changes) return changes.status();
+    std::vector<Op> ops;
+    std::vector<Op> removes;  // new operations: a remove's own stamp is not kept
+    for (const auto& c : changes.value()) {
+        if (c.type != core::Store::Change::Type::kEntity) continue;
+        const std::size_t first = ops.size();
+        const auto& k = core::kind_def(c.kind);
+        // A merged component's row joins several entities' creates: left to the hub's copy.
+        if (k.mergeable && store_->component_of(c.id).size() > 1) continue;
+        auto row = store_->load_row(c.kind, c.id);
+        if (!row) return row.status();
+        if (!row.value()) continue;
+        const core::RowState& r = *row.value();
+        auto log = store_->op_log({c.id});
+        if (!log) return log.status();
+        auto actor_of = [&](const Stamp& s) {
+            for (const auto& l : log.value())
+                if (l.stamp == s) return l.actor;
+            return Id128{};
+        };
+        auto mine = [&](const std::optional<Stamp>& s) { return s && s->replica == id_; };
+        if (mine(r.created) && !r.deleted) {
+            Op op = unstamped_op(OpType::kCreate, c.kind, c.id);
+            for (std::size_t i = 0; i < k.fields.size(); ++i)
+                if ((r.clocks[i] == r.created || k.fields[i].required) &&
+                    !std::holds_alternative<std::monostate>(r.values[i]))
+                    op.fields.push_back({k.fields[i].name, r.values[i]});
+            op.id = *r.created;
+            ops.push_back(std::move(op));
+        }
+        if (!r.deleted) {
+            std::vector<Stamp> set_stamps;
+            for (std::size_t i = 0; i < k.fields.size(); ++i)
+                if (mine(r.clocks[i]) && r.clocks[i] != r.created && !k.fields[i].subject)
+                    set_stamps.push_back(*r.clocks[i]);
+            std::sort(set_stamps.begin(), set_stamps.end());
+            set_stamps.erase(std::unique(set_stamps.begin(), set_stamps.end()), set_stamps.end());
+            for (const auto& st : set_stamps) {
+                Op op = unstamped_op(OpType::kSet, c.kind, c.id);
+                for (std::size_t i = 0; i < k.fields.size(); ++i)
+                    if (r.clocks[i] == st) op.fields.push_back({k.fields[i].name, r.values[i]});
+                op.id = st;
+                ops.push_back(std::move(op));
+            }
+        } else if (mine(r.deleted)) {
+            Op op = unstamped_op(OpType::kDelete, c.kind, c.id);
+            op.id = *r.deleted;
+            ops.push_back(std::move(op));
+        }
+        auto dots = store_->load_dots(c.id);
+        if (!dots) return dots.status();
+        for (const auto& d : dots.value()) {
+            const std::string& set = k.sets[std::size_t(d.set)].name;
+            if (d.dot.replica == id_) {
+                Op op = elem_op(OpType::kAdd, c.kind, c.id, set, d.elem);
+                op.id = d.dot;
+                ops.push_back(std::move(op));
+            }
+            if (!d.removed) continue;
+            auto same = std::find_if(removes.begin(), removes.end(), [&](const Op& o) {
+                return o.entity == c.id && o.set == set && o.elem == d.elem;
+            });
+            if (same == removes.end()) {
+                removes.push_back(elem_op(OpType::kRemove, c.kind, c.id, set, d.elem));
+                same = removes.end() - 1;
+            }
+            same->observed.push_back(d.dot);
+        }
+        for (std::size_t i = first; i < ops.size(); ++i) ops[i].actor = actor_of(ops[i].id);
+    }
+    std::sort(ops.begin(), ops.end(), [](const Op& a, const Op& b) { return a.id < b.id; });
+    std::size_t n = 0;
+    for (auto& op : ops) {
+        if (std::binary_search(queued.begin(), queued.end(), op.id)) continue;
+        if (Status v = validate_op(op); !v) continue;  // e.g. a create some of whose fields were overwritten
+        LIAISON_TRY(store_->outbox_push(op.entity, op.id, int(op.type), encode_op(op)));
+        ++n;
+    }
+    for (auto& op : removes) {
+        op.id = Stamp{clock_.send(), id_};
+        op.actor = actor_;
+        LIAISON_TRY(store_->outbox_push(op.entity, op.id, int(op.type), encode_op(op)));
+        ++n;
+    }
+    return n;
 }
 
 Result<ApplyResult> Replica::receive_in_txn(const Op& incoming) {

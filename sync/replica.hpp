@@ -35,6 +35,9 @@ struct ReplyStats {
     std::size_t rejected = 0;      // refused for good (removed from the outbox, kept in `rejections`)
     std::size_t retry = 0;         // refused for now (clock_ahead): kept in the outbox
     std::size_t changes = 0;
+    std::size_t rebuilt = 0;   // entities rebuilt from the hub's state after a refusal
+    std::size_t repushed = 0;  // operations queued again after the database was replaced
+    bool restarted = false;    // the state was cleared and is re-pulled from cursor 0
     bool has_more = false;
 };
 
@@ -68,6 +71,9 @@ public:
     Result<PushRequest> make_push(std::size_t max_ops = 500, std::uint32_t page_limit = 1000);
     Result<ReplyStats> apply_reply(const PushReply& reply);
     std::int64_t cursor() const { return cursor_; }
+    // The generations of the last reply (docs/SYNC.md "Generations"); 0 / nil before one.
+    std::uint64_t scope_generation() const { return scope_generation_; }
+    const Id128& db_generation() const { return db_generation_; }
     std::int64_t pending() { return store_->outbox_size(); }
 
     // ---- Peer delivery (tests, tools) -----------------------------------------------------
@@ -86,6 +92,21 @@ private:
     Status evict(const Id128& id);
     // Queues a bare erase for every entity whose unsent operations an erase just purged.
     Status queue_unsent_erasures();
+    // ---- Generations and refusals (docs/SYNC.md "Generations", invariant 9) ---------------
+    // Stores the reply's generations; true when one changed from what was stored.
+    Result<bool> note_generations(const PushReply& reply, bool& db_changed);
+    // Queues again every operation this replica authored that its state still shows (the
+    // replaced database may lack them; the hub answers those it has `duplicate`, R1).
+    Result<std::size_t> queue_authored_ops();
+    // Clears the state, applies the still-pending outbox again and goes back to cursor 0.
+    Status restart_from_scratch();
+    // Replaces what this replica holds of `id` by the hub's snapshot (or nothing), then applies
+    // its still-pending operations on it again.
+    Status rebuild(const Id128& id, const core::EntitySnapshot* snapshot,
+                   const std::vector<Op>& pending);
+    Result<std::vector<Op>> pending_ops();
+    // Applies `op` again although the op log has it (its log rows were purged first).
+    Status reapply(const std::vector<Op>& ops);
 
     std::unique_ptr<core::Store> store_;
     HybridClock clock_;
@@ -94,6 +115,8 @@ private:
     Id128 id_;
     Id128 actor_;
     std::int64_t cursor_ = 0;
+    std::uint64_t scope_generation_ = 0;
+    Id128 db_generation_;
 };
 
 }  // namespace liaison::sync

@@ -468,6 +468,21 @@ Status Store::raise_seq_floor(std::int64_t floor) {
     return Status::ok();
 }
 
+Status Store::clear_state() {
+    // Later changes keep numbers above every one made so far (local change feeds follow seq).
+    LIAISON_TRY(meta_set("seq_floor", std::to_string(seq_)));
+    std::string sql;
+    for (const auto& s : kind_sql()) sql += "DELETE FROM " + s.table + ";\n";
+    for (const auto& k : all_kinds())
+        if (k.has_searchable()) {
+            const std::string t = fts_table_name(k.kind);
+            sql += "INSERT INTO " + t + "(" + t + ") VALUES('delete-all');\n";
+        }
+    sql += "DELETE FROM sdot;\nDELETE FROM subject_alt;\nDELETE FROM erased;\nDELETE FROM alias;\n";
+    LIAISON_TRY(db_->exec(sql));
+    return load_caches();
+}
+
 std::optional<std::string> Store::meta_get(const std::string& key) {
     auto& st = db_->cached("SELECT value FROM meta WHERE key=?1");
     st.bind(1, std::string_view(key));

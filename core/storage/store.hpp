@@ -140,6 +140,13 @@ public:
     // an older backup). No-op if the sequence is already past it. Requires: inside a WriteTxn.
     Status raise_seq_floor(std::int64_t floor);
 
+    // Deletes the whole state (rows of every kind, set dots, alternate subjects, erased ids,
+    // alias edges, search indexes), keeping the op log, the outbox and the metadata; the
+    // sequence goes on from where it was. A device that must re-pull everything (a scope or
+    // database generation changed, a refused merge or erase: docs/SYNC.md) starts again from
+    // this. Requires: inside a WriteTxn.
+    Status clear_state();
+
     // ---- Metadata (small key/value) -----------------------------------------------------
     std::optional<std::string> meta_get(const std::string& key);
     Status meta_set(const std::string& key, const std::string& value);

@@ -29,6 +29,7 @@ constexpr CodeText kCodeTexts[kCodeCount] = {
     {"too_large", "The request or value is larger than allowed."},
     {"storage", "The database could not complete the operation."},
     {"internal", "An internal error occurred."},
+    {"upgrade_required", "This app is older than the server accepts: update it, then sync again."},
 };
 
 }  // namespace
@@ -40,7 +41,7 @@ const char* code_name(Code code) {
 
 const char* code_message(Code code) {
     auto i = static_cast<int>(code);
-    return i < kCodeCount ? kCodeTexts[i].message : kCodeTexts[kCodeCount - 1].message;
+    return i < kCodeCount ? kCodeTexts[i].message : kCodeTexts[int(Code::kInternal)].message;
 }
 
 std::optional<Code> code_from_name(const std::string& name) {

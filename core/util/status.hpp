@@ -36,9 +36,10 @@ enum class Code : std::uint8_t {
     kTooLarge,          // a message, batch or value over its limit
     kStorage,           // the database failed (I/O, full, corrupt)
     kInternal,          // a bug: should never reach a user
+    kUpgradeRequired,   // the app is older than the server accepts: update it, then sync
 };
 
-inline constexpr int kCodeCount = static_cast<int>(Code::kInternal) + 1;
+inline constexpr int kCodeCount = static_cast<int>(Code::kUpgradeRequired) + 1;
 
 // Stable snake_case name of a code, e.g. "clock_ahead".
 const char* code_name(Code code);

@@ -1,5 +1,7 @@
 #include "support/harness.hpp"
 
+#include <catch2/catch.hpp>
+
 #include <algorithm>
 #include <atomic>
 #include <cctype>
@@ -287,6 +289,30 @@ std::string find_in_db_files(const std::string& db, const std::vector<std::strin
             if (bytes.find(n) != std::string::npos) found += "\"" + n + "\" in " + path + "\n";
     }
     return found;
+}
+
+int sync_until_quiet(Node& node, sync::Hub& hub, const sync::DeviceContext& device,
+                     const std::string& what, int max_rounds) {
+    for (int round = 1; round <= max_rounds; ++round) {
+        auto req = node.replica->make_push(500, 200);
+        if (!req) FAIL(what << ": " << req.status().to_string());
+        auto reply = hub.exchange(device, req.value());
+        if (!reply) FAIL(what << ": " << reply.status().to_string());
+        auto stats = node.replica->apply_reply(reply.value());
+        if (!stats) FAIL(what << ": " << stats.status().to_string());
+        if (!stats->has_more && node.replica->pending() == 0) return round;
+    }
+    FAIL(what << ": still syncing after " << max_rounds << " exchanges");
+    return max_rounds;
+}
+
+std::string projection_hash(sync::Hub& hub, const sync::DeviceContext& device,
+                            const std::string& path, sync::TimeSource& time) {
+    auto fresh = open_node(path, time, 0xF4E5);
+    sync::DeviceContext reader = device;
+    reader.replica = {};
+    sync_until_quiet(*fresh, hub, reader, "projection " + path);
+    return must(fresh->replica->state_hash());
 }
 
 }  // namespace liaison::test

@@ -80,4 +80,14 @@ std::vector<std::string> canary_forms(const std::vector<std::string>& values);
 // "<needle> in <file>" lines; "" if none does.
 std::string find_in_db_files(const std::string& db, const std::vector<std::string>& needles);
 
+// Exchanges with the hub until the device has nothing to push and no page to pull (at most
+// `max_rounds`). Returns the number of exchanges; FAILs (with `what`) on an error.
+int sync_until_quiet(Node& node, sync::Hub& hub, const sync::DeviceContext& device,
+                     const std::string& what, int max_rounds = 200);
+
+// The state hash of "the hub's projection for a scope": what a fresh replica with that scope
+// holds after pulling from cursor 0 (docs/SYNC.md invariant 9).
+std::string projection_hash(sync::Hub& hub, const sync::DeviceContext& device,
+                            const std::string& path, sync::TimeSource& time);
+
 }  // namespace liaison::test

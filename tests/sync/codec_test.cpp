@@ -3,6 +3,7 @@
 // answered with an error value, never a crash or a huge allocation.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
@@ -101,6 +102,37 @@ void add_fixture_if_asked(const std::string& name, const std::string& bytes) {
     std::ofstream(path, std::ios::binary) << bytes;
 }
 
+// The references as the previous release wrote them (protocol 1): the fixtures of format 1.
+sync::PushRequest reference_request_v1() {
+    auto r = reference_request();
+    r.protocol = 1;
+    r.schema_version = 1;
+    return r;
+}
+sync::PushReply reference_reply_v1() {
+    auto r = reference_reply();
+    r.protocol = 1;
+    return r;
+}
+
+// Protocol 2's additions (fixtures of format 2): the schema version pushed, the generations
+// and the refused entities' state in the reply.
+sync::PushRequest reference_request_v2() {
+    auto r = reference_request();
+    r.protocol = 2;
+    r.schema_version = 1;
+    return r;
+}
+sync::PushReply reference_reply_v2() {
+    auto r = reference_reply();
+    r.protocol = 2;
+    r.scope_generation = 0x1234'5678'9ABC'DEF0ULL;
+    r.db_generation = id_of(0x90);
+    r.refreshed.push_back(r.changes.front());
+    r.absent.push_back(id_of(0xA0));
+    return r;
+}
+
 bool same_snapshot(const core::EntitySnapshot& a, const core::EntitySnapshot& b) {
     return a.row.kind == b.row.kind && a.row.id == b.row.id && a.row.created == b.row.created &&
            a.row.deleted == b.row.deleted && a.row.values == b.row.values &&
@@ -115,12 +147,16 @@ bool same_reply(const sync::PushReply& a, const sync::PushReply& b) {
     return a.protocol == b.protocol && a.server_time_ms == b.server_time_ms &&
            a.server_hlc == b.server_hlc && a.results == b.results && a.aliases == b.aliases &&
            a.erased == b.erased && a.evictions == b.evictions && a.next_cursor == b.next_cursor &&
-           a.has_more == b.has_more;
+           a.has_more == b.has_more && a.scope_generation == b.scope_generation &&
+           a.db_generation == b.db_generation && a.absent == b.absent &&
+           a.refreshed.size() == b.refreshed.size() &&
+           std::equal(a.refreshed.begin(), a.refreshed.end(), b.refreshed.begin(), same_snapshot);
 }
 
 bool same_request(const sync::PushRequest& a, const sync::PushRequest& b) {
     return a.protocol == b.protocol && a.replica == b.replica && a.cursor == b.cursor &&
-           a.client_hlc == b.client_hlc && a.page_limit == b.page_limit && a.ops == b.ops;
+           a.client_hlc == b.client_hlc && a.page_limit == b.page_limit && a.ops == b.ops &&
+           a.schema_version == b.schema_version;
 }
 
 }  // namespace
@@ -151,10 +187,10 @@ TEST_CASE("golden fixtures of format version 1 decode to the reference messages"
     };
     add_fixture_if_asked("op-v1.bin", sync::encode_op(reference_op()));
     add_fixture_if_asked("op-v1.json", sync::op_to_json(reference_op()));
-    add_fixture_if_asked("push-request-v1.bin", sync::encode_request(reference_request()));
-    add_fixture_if_asked("push-request-v1.json", sync::request_to_json(reference_request()));
-    add_fixture_if_asked("push-reply-v1.bin", sync::encode_reply(reference_reply()));
-    add_fixture_if_asked("push-reply-v1.json", sync::reply_to_json(reference_reply()));
+    add_fixture_if_asked("push-request-v1.bin", sync::encode_request(reference_request_v1()));
+    add_fixture_if_asked("push-request-v1.json", sync::request_to_json(reference_request_v1()));
+    add_fixture_if_asked("push-reply-v1.bin", sync::encode_reply(reference_reply_v1()));
+    add_fixture_if_asked("push-reply-v1.json", sync::reply_to_json(reference_reply_v1()));
 
     auto op = sync::decode_op(read_fixture("op-v1.bin"));
     REQUIRE(op.is_ok());
@@ -164,19 +200,68 @@ TEST_CASE("golden fixtures of format version 1 decode to the reference messages"
     CHECK(op_json.value() == reference_op());
     auto req = sync::decode_request(read_fixture("push-request-v1.bin"));
     REQUIRE(req.is_ok());
-    CHECK(same_request(req.value(), reference_request()));
+    CHECK(same_request(req.value(), reference_request_v1()));
     auto req_json = sync::request_from_json(read_fixture("push-request-v1.json"));
     REQUIRE(req_json.is_ok());
-    CHECK(same_request(req_json.value(), reference_request()));
+    CHECK(same_request(req_json.value(), reference_request_v1()));
     auto rep = sync::decode_reply(read_fixture("push-reply-v1.bin"));
     REQUIRE(rep.is_ok());
-    CHECK(same_reply(rep.value(), reference_reply()));
+    CHECK(same_reply(rep.value(), reference_reply_v1()));
     auto rep_json = sync::reply_from_json(read_fixture("push-reply-v1.json"));
     REQUIRE(rep_json.is_ok());
-    CHECK(same_reply(rep_json.value(), reference_reply()));
+    CHECK(same_reply(rep_json.value(), reference_reply_v1()));
     // The encoder still writes exactly the pinned bytes.
     CHECK(sync::encode_op(reference_op()) == read_fixture("op-v1.bin"));
-    CHECK(sync::encode_reply(reference_reply()) == read_fixture("push-reply-v1.bin"));
+    CHECK(sync::encode_reply(reference_reply_v1()) == read_fixture("push-reply-v1.bin"));
+    // The previous release pushed no schema version: it reads as 1.
+    CHECK(req.value().schema_version == 1);
+}
+
+TEST_CASE("golden fixtures of format version 2 decode to the reference messages, generations included",
+          "[sync][codec][golden]") {
+    add_fixture_if_asked("push-request-v2.bin", sync::encode_request(reference_request_v2()));
+    add_fixture_if_asked("push-request-v2.json", sync::request_to_json(reference_request_v2()));
+    add_fixture_if_asked("push-reply-v2.bin", sync::encode_reply(reference_reply_v2()));
+    add_fixture_if_asked("push-reply-v2.json", sync::reply_to_json(reference_reply_v2()));
+    auto req = sync::decode_request(read_fixture("push-request-v2.bin"));
+    REQUIRE(req.is_ok());
+    CHECK(same_request(req.value(), reference_request_v2()));
+    auto req_json = sync::request_from_json(read_fixture("push-request-v2.json"));
+    REQUIRE(req_json.is_ok());
+    CHECK(same_request(req_json.value(), reference_request_v2()));
+    auto rep = sync::decode_reply(read_fixture("push-reply-v2.bin"));
+    REQUIRE(rep.is_ok());
+    CHECK(same_reply(rep.value(), reference_reply_v2()));
+    auto rep_json = sync::reply_from_json(read_fixture("push-reply-v2.json"));
+    REQUIRE(rep_json.is_ok());
+    CHECK(same_reply(rep_json.value(), reference_reply_v2()));
+    CHECK(sync::encode_request(reference_request_v2()) == read_fixture("push-request-v2.bin"));
+    CHECK(sync::encode_reply(reference_reply_v2()) == read_fixture("push-reply-v2.bin"));
+}
+
+TEST_CASE("the generations, the schema version and the refused entities round-trip in both encodings",
+          "[sync][codec][generations]") {
+    auto req = reference_request_v2();
+    req.schema_version = 7;
+    auto rep = reference_reply_v2();
+    for (auto gen : {std::uint64_t(1), std::uint64_t(0xFFFF'FFFF'FFFF'FFFFULL)}) {
+        rep.scope_generation = gen;
+        auto bin = sync::decode_reply(sync::encode_reply(rep));
+        REQUIRE(bin.is_ok());
+        CHECK(same_reply(bin.value(), rep));
+        auto json = sync::reply_from_json(sync::reply_to_json(rep));
+        REQUIRE(json.is_ok());
+        CHECK(same_reply(json.value(), rep));
+    }
+    CHECK(sync::decode_request(sync::encode_request(req)).value().schema_version == 7);
+    CHECK(sync::request_from_json(sync::request_to_json(req)).value().schema_version == 7);
+    // A protocol 1 message is written in format 1, without the new fields.
+    CHECK(std::uint8_t(sync::encode_reply(reference_reply_v1())[1]) == 1);
+    CHECK(std::uint8_t(sync::encode_reply(rep)[1]) == 2);
+    // The format byte must agree with the protocol the payload names.
+    std::string lying = sync::encode_reply(rep);
+    lying[1] = 1;
+    CHECK(sync::decode_reply(lying).status().code() == Code::kMalformed);
 }
 
 TEST_CASE("every truncation of a message is an error, never a crash", "[sync][codec][hostile]") {
@@ -235,7 +320,8 @@ TEST_CASE("a wrong message type or format version is refused with a clear error"
     future[1] = char(sync::kFormatVersion + 1);
     auto r = sync::decode_request(future);
     CHECK(r.status().code() == Code::kUnsupportedVersion);
-    CHECK(r.status().detail().find("format version 2") != std::string::npos);
+    CHECK(r.status().detail().find("format version " + std::to_string(sync::kFormatVersion + 1)) !=
+          std::string::npos);
     auto req = reference_request();
     req.protocol = 99;
     auto p = sync::decode_request(sync::encode_request(req));

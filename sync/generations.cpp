@@ -1,0 +1,48 @@
+#include "sync/generations.hpp"
+
+#include <algorithm>
+
+#include "core/util/sha256.hpp"
+
+namespace liaison::sync {
+namespace {
+
+constexpr const char* kMetaDbGeneration = "db_generation";
+
+}  // namespace
+
+std::uint64_t scope_generation(const Scope& scope) {
+    core::Sha256 h;
+    h.update(std::string_view("liaison-scope-v1"));
+    h.update_u64(scope.global ? 1 : 0);
+    for (auto list : {scope.regions, scope.stores, scope.brands}) {
+        std::sort(list.begin(), list.end());
+        list.erase(std::unique(list.begin(), list.end()), list.end());
+        h.update_u64(list.size());
+        for (const auto& item : list) {
+            h.update_u64(item.size());
+            h.update(item);
+        }
+    }
+    auto d = h.finish();
+    std::uint64_t v = 0;
+    for (int i = 0; i < 8; ++i) v = (v << 8) | d[std::size_t(i)];
+    return v ? v : 1;
+}
+
+core::Id128 database_generation(core::Store& store) {
+    auto text = store.meta_get(kMetaDbGeneration);
+    if (!text) return {};
+    return core::Id128::from_text(*text).value_or(core::Id128{});
+}
+
+Status renew_database_generation(core::Store& store, core::IdSource& ids) {
+    return store.meta_set(kMetaDbGeneration, ids.next_replica_id().to_text());
+}
+
+Status ensure_database_generation(core::Store& store, core::IdSource& ids) {
+    if (!database_generation(store).is_nil()) return Status::ok();
+    return renew_database_generation(store, ids);
+}
+
+}  // namespace liaison::sync
