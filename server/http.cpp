@@ -451,6 +451,14 @@ struct HttpServer::Impl {
         t_request = RequestContext{};
         t_request.active = true;
         t_request.start = SteadyClock::now();
+        // A request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112
+        // §6.3): `curl -X POST …/erase`. httplib 0.11 reads such a body until the connection
+        // closes and answers 400 when its read times out, so say "empty" before it reads (this
+        // handler runs first). The Request is httplib's own non-const object, passed as const.
+        if ((req.method == "POST" || req.method == "PUT" || req.method == "PATCH" ||
+             req.method == "DELETE") &&
+            !req.has_header("Content-Length") && !req.has_header("Transfer-Encoding"))
+            const_cast<httplib::Request&>(req).headers.emplace("Content-Length", "0");
         if (req.path.rfind("/api/", 0) != 0 && req.path != "/metrics")
             return httplib::Server::HandlerResponse::Unhandled;
 

@@ -53,6 +53,26 @@ Result<std::string> render(Store& store, const RowState& row) {
     return row_json(row, dots.value());
 }
 
+// A follow-up still to do: the timeline item of the interaction that asked for it.
+struct OpenFollowUp {
+    std::string due;  // YYYY-MM-DD, or empty
+    std::string item;
+};
+
+// Called for each interaction of the timeline, newest first: the newest contact of a
+// department that asks for a follow-up (a text or a due date) leaves it open; any older one
+// of that department was followed by that contact, so it is done (view.hpp).
+void note_follow_up(const RowState& row, const std::string& item, std::vector<std::string>& seen,
+                    std::vector<OpenFollowUp>& open) {
+    const std::string* dept = text_field(row, "department");
+    const std::string department = dept ? *dept : std::string();
+    if (std::find(seen.begin(), seen.end(), department) != seen.end()) return;
+    seen.push_back(department);
+    const std::string* text = text_field(row, "follow_up");
+    const std::string* due = text_field(row, "follow_up_due");
+    if ((text && !text->empty()) || (due && !due->empty())) open.push_back({due ? *due : std::string(), item});
+}
+
 // An active paid collaboration on `today` (YYYY-MM-DD): type paid, not completed or
 // cancelled, and either marked active or proposed with dates covering today.
 bool active_paid(const RowState& c, const std::string& today) {
@@ -181,17 +201,24 @@ Result<std::optional<std::string>> card_json(Store& store, const Id128& influenc
 
     auto entries = timeline(store, person.id, opts.timeline_limit);
     if (!entries) return entries.status();
-    out += ",\"timeline\":[";
-    bool first = true;
+    std::string items;
+    std::vector<OpenFollowUp> follow_ups;
+    std::vector<std::string> departments_seen;
     for (const auto& e : entries.value()) {
         if (opts.timeline_filter && !opts.timeline_filter(e.row)) continue;
         auto ej = render(store, e.row);
         if (!ej) return ej.status();
-        out += (first ? "" : ",") + std::string("{\"at\":") + std::to_string(e.at) +
-               ",\"entry\":" + ej.value() + '}';
-        first = false;
+        std::string item = "{\"at\":" + std::to_string(e.at) + ",\"entry\":" + ej.value() + '}';
+        if (e.row.kind == Kind::kInteraction) note_follow_up(e.row, item, departments_seen, follow_ups);
+        items += (items.empty() ? "" : ",") + item;
     }
-    out += "]}";
+    std::stable_sort(follow_ups.begin(), follow_ups.end(), [](const OpenFollowUp& a, const OpenFollowUp& b) {
+        if (a.due.empty() != b.due.empty()) return b.due.empty();  // dated ones first
+        return a.due < b.due;  // ISO dates sort as text; undated ones stay newest first
+    });
+    out += ",\"follow_ups\":[";
+    for (std::size_t i = 0; i < follow_ups.size(); ++i) out += (i ? "," : "") + follow_ups[i].item;
+    out += "],\"timeline\":[" + items + "]}";
     return std::optional<std::string>(std::move(out));
 }
 

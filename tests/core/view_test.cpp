@@ -208,3 +208,43 @@ TEST_CASE("a timeline filter hides entries from the card but not from its counts
 }
 
 }  // namespace liaison::test
+
+namespace liaison::test {
+
+TEST_CASE("a department's follow-up stays open on the card until that department logs its next contact",
+          "[core][view][card]") {
+    World w;
+    Id128 p = w.make(Kind::kInfluencer, {{"name", std::string("Ana")}});
+    auto log = [&](std::int64_t at, const char* department, std::vector<FieldWrite> extra) {
+        std::vector<FieldWrite> f = {{"influencer", p.to_text()}, {"at", at},
+                                     {"touchpoint", std::string("store")},
+                                     {"department", std::string(department)}};
+        for (auto& e : extra) f.push_back(std::move(e));
+        return w.make(Kind::kInteraction, std::move(f));
+    };
+    // Retail asked for a follow-up, then logged its next contact: that one is done.
+    Id128 done = log(kNow - 5 * kDay, "retail", {{"follow_up", std::string("send the catalogue")}});
+    log(kNow - 4 * kDay, "retail", {});
+    // PR's follow-up, with a date only; then a contact by another department, which does not close it.
+    Id128 pr = log(kNow - 3 * kDay, "pr", {{"follow_up_due", std::string("2023-12-01")}});
+    // Events' follow-up with text and date, the latest of its department.
+    Id128 events = log(kNow - 2 * kDay, "events", {{"follow_up", std::string("invite to the gala")},
+                                                   {"follow_up_due", std::string("2023-11-20")}});
+    log(kNow - kDay, "marketing", {});
+
+    const std::string card = w.card(p);
+    const auto open_at = card.find("\"follow_ups\":[");
+    REQUIRE(open_at != std::string::npos);
+    const std::string open = card.substr(open_at, card.find("],\"", open_at) - open_at);
+    CHECK_FALSE(has(open, done.to_text()));
+    CHECK_FALSE(has(open, "send the catalogue"));
+    // Soonest due first.
+    const auto e = open.find(events.to_text()), r = open.find(pr.to_text());
+    REQUIRE(e != std::string::npos);
+    REQUIRE(r != std::string::npos);
+    CHECK(e < r);
+    CHECK(has(open, "invite to the gala"));
+    CHECK(has(open, "\"follow_up_due\":\"2023-12-01\""));
+}
+
+}  // namespace liaison::test

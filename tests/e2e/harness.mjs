@@ -302,10 +302,11 @@ export async function checkInKnown(page, person, { next = null } = {}) {
   }
 }
 
-// Presses Undo on a person's check-in in the list of arrivals.
+// Presses Undo on a person's check-in in the list of arrivals, then "Yes, undo".
 export async function undoCheckIn(page, person) {
   const before = await checkinCount(page);
   await page.getByRole('button', { name: `Undo check-in of ${person.name}` }).first().click();
+  await page.getByRole('button', { name: `Yes, undo the check-in of ${person.name}` }).first().click();
   await waitCount(page, before - 1, `undoing ${person.name}'s check-in`);
 }
 

@@ -1,6 +1,11 @@
 // GDPR through the REST API (DESIGN §4, erasure): the export holds everything about one person
 // and nothing about another; the erasure reaches every replica; both are audited without
 // personal data.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <thread>
@@ -47,7 +52,49 @@ std::string canary_person(httplib::Client& c, const std::string& token, const st
     return id;
 }
 std::vector<std::string> canary_bytes(const std::string& tag) { return canary_forms(canary_values(tag)); }
+
+// Sends `head` (request line and headers, no body) as it is on a fresh connection and returns
+// the status line of the answer ("" when none came): what `curl -X POST` without -d sends, a
+// request with neither Content-Length nor Transfer-Encoding, which httplib's client never makes.
+std::string raw_status_line(int port, const std::string& head) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(std::uint16_t(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    REQUIRE(::send(fd, head.data(), head.size(), 0) == ssize_t(head.size()));
+    std::string got;
+    char buf[4096];
+    for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) got.append(buf, std::size_t(n));
+    ::close(fd);
+    INFO(got.substr(0, 400));
+    return got.substr(0, got.find("\r\n"));
+}
+
 }  // namespace
+
+TEST_CASE("an erase needs no body: a POST without Content-Length or body erases the person",
+          "[server][gdpr]") {
+    Setup setup;
+    ServerProcess server(setup.db, {}, setup.log);
+    auto client = server.client();
+    const std::string& tok = setup.central_token;
+    const std::string ana = create(*client, tok, "influencers", R"({"name":"Ana Moreau"})");
+    const std::string line = raw_status_line(
+        server.port(), "POST /api/v1/influencers/" + ana + "/erase HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                       "Authorization: Bearer " + tok + "\r\nConnection: close\r\n\r\n");
+    CHECK(line == "HTTP/1.1 200 OK");
+    auto gone = client->Get(("/api/v1/influencers/" + ana).c_str(), bearer(tok));
+    REQUIRE(gone);
+    CHECK(gone->status == 404);
+    // An empty JSON object is as good as no body.
+    const std::string bea = create(*client, tok, "influencers", R"({"name":"Béa Lambert"})");
+    auto with_empty = send_json(*client, tok, "POST", "/api/v1/influencers/" + bea + "/erase", "{}");
+    REQUIRE(with_empty);
+    CHECK(with_empty->status == 200);
+}
 
 TEST_CASE("a person's export holds their record, duplicates and log, and nobody else's",
           "[server][gdpr]") {

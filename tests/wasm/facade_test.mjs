@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { appDir, caller, check, collect, flatten, loadCore, runner, value } from './harness.mjs';
-import { CHOICES } from '../../web/app/choices.js';
+import { CHOICES, LIMITS } from '../../web/app/choices.js';
 
 const dir = appDir();
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
@@ -82,6 +82,24 @@ test("the app's pickers offer exactly the core's values, and the core refuses ot
     const r = opened('createInfluencer', { name: 'Test', [field]: 'not_a_value' });
     check(r.ok === false && r.code === 'unknown_value', `${field}: a value outside the list is refused`, r);
   }
+});
+
+test("the app's forms count against the core's limits, and a refusal names its field", async () => {
+  const M = await loadCore(dir);
+  const call = caller(new M.Core());
+  const core = value(call('limits', {}), 'limits before open');
+  for (const [key, max] of Object.entries(LIMITS))
+    check(core[key] === max, `${key}: the app counts up to ${max}, the core allows ${core[key]}`, core);
+  const { call: opened } = await openCore(M);
+  const phone = opened('createInfluencer', { name: 'Test', phone: 'call me maybe' });
+  check(phone.ok === false && phone.code === 'bad_format' && phone.field === 'phone', 'a bad phone names the field phone', phone);
+  check(/^phone: /.test(phone.message), "the core's message is kept for logs and tools", phone);
+  const long = opened('createInfluencer', { name: 'Test', notes: 'x'.repeat(LIMITS['influencer.notes'] + 1) });
+  check(long.ok === false && long.code === 'too_long' && long.field === 'notes', 'a long note names the field notes', long);
+  const missing = opened('createInfluencer', { email: 'a@example.com' });
+  check(missing.ok === false && missing.code === 'required' && missing.field === 'name', 'a missing name names the field name', missing);
+  const notField = opened('no_such_method', {});
+  check(notField.ok === false && !('field' in notField), 'a refusal that is not about a field names none', notField);
 });
 
 test('a created influencer is found without accents and shows on the card', async () => {

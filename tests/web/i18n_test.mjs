@@ -67,6 +67,30 @@ for (const [key, prefix] of Object.entries(LABEL_PREFIX)) {
   for (const v of CHOICES[key] || []) if (!(`${prefix}.${v}` in en)) problems.push(`${key}: "${v}" has no label ${prefix}.${v}`);
 }
 
+// Refusals (web/app/refusal.js): every field a form writes has its name, every reason a text
+// that names the field, every field with a format a "how to fix it". A form control must be one
+// of those fields (its data-field, else its name), so no refusal can reach a field without words.
+const { REASONS, FORM_FIELDS, FORMAT_FIELDS } = await import(join(root, 'web', 'app', 'refusal.js'));
+for (const f of FORM_FIELDS) if (!(`field.${f}` in en)) problems.push(`form field "${f}" has no name field.${f}`);
+for (const r of REASONS) {
+  const k = `invalid.${r}`;
+  if (!(k in en)) problems.push(`refusal reason "${r}" has no text ${k}`);
+  else if (!placeholders(en[k]).split(',').includes('field')) problems.push(`${k} does not name the {field}`);
+}
+if (en['invalid.too_long'] && placeholders(en['invalid.too_long']) !== 'field,max,n') problems.push('invalid.too_long must say {n} and {max}');
+for (const f of FORMAT_FIELDS) if (!(`fix.${f}` in en)) problems.push(`field "${f}" has a format but no fix.${f}`);
+for (const r of ['required', 'too_long', 'bad_format', 'unknown_value', 'invalid_argument'])
+  if (!REASONS.includes(r)) problems.push(`the core's validation code "${r}" is not among the reasons of refusal.js`);
+for (const file of ['person-form.js', 'view-log.js', 'view-card.js']) {
+  const src = readFileSync(join(root, 'web', 'app', file), 'utf8');
+  for (const m of src.matchAll(/h\('(?:input|textarea|select)',\s*\{([^}]*)\}/g)) {
+    const attr = (a) => (new RegExp(`'?${a}'?:\\s*'([\\w-]+)'`).exec(m[1]) || [])[1];
+    const f = attr('data-field') || attr('name');
+    if (f && !FORM_FIELDS.includes(f)) problems.push(`web/app/${file}: the control "${f}" is not among refusal.js FORM_FIELDS`);
+    if (/maxlength/.test(m[1])) problems.push(`web/app/${file}: the control "${f}" has a maxlength, which cuts a paste without a word (use limitText)`);
+  }
+}
+
 if (used < 50) problems.push(`only ${used} keys found in the code: has the way the app calls t() changed?`);
 
 if (problems.length) {

@@ -17,6 +17,7 @@ import { logView } from './view-log.js';
 import { newView } from './view-new.js';
 import { eventsView, eventView } from './view-events.js';
 import { settingsView } from './view-settings.js';
+import { REASONS, refusalText } from './refusal.js';
 
 const main = document.getElementById('main');
 const top = document.getElementById('top');
@@ -44,7 +45,10 @@ const app = {
   errorText(r) {
     const code = r && r.code;
     if (['network', 'unauthorized', 'not_signed_in', 'not_found', 'forbidden', 'rate_limited'].includes(code)) return t(`err.${code}`);
-    if (code === 'invalid_argument') return t('err.invalid_argument', { message: r.message || '' });
+    // A refused value: named in words when the façade says which field (refusal.js); the
+    // core's own message (English) only when it does not.
+    if (r && r.field && REASONS.includes(code)) return refusalText(r.field, code);
+    if (REASONS.includes(code)) return t('err.invalid_argument', { message: r.message || '' });
     return t('err.other', { message: (r && (r.message || r.code)) || '?' });
   },
 

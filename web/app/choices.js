@@ -14,3 +14,16 @@ export const CHOICES = {
   // A handle's platform: the same list as a content's (tests/core/validate_test.cpp).
   'content.platform': ['instagram', 'tiktok', 'youtube', 'x', 'facebook', 'linkedin', 'twitch', 'pinterest', 'snapchat', 'threads', 'bluesky', 'blog', 'podcast', 'press', 'other'],
 };
+
+// The longest text the forms' fields may hold, in characters, keyed like CHOICES; the same as
+// the core's (the façade's `limits`, compared by tests/wasm/facade_test.mjs). The forms count
+// against them as people type and refuse before saving; they never cut what was typed.
+export const LIMITS = {
+  'influencer.name': 200,
+  'influencer.email': 254,
+  'influencer.phone': 64,
+  'influencer.notes': 4000,
+  'influencer.tags': 64,
+  'interaction.summary': 2000,
+  'interaction.follow_up': 500,
+};

@@ -1,7 +1,8 @@
 // Words of the app in French and English, and localised dates and numbers (Intl).
 //
 // The language comes from the person's choice (remembered in localStorage), else from
-// navigator.languages (the first of fr/en found), else English. t(key, params) fills
+// navigator.languages (the first of fr/en found), else English; dates and numbers follow the
+// browser's locale of that language (formatLocale). t(key, params) fills
 // {name} placeholders with the given values as plain text; callers put the result in
 // textContent, never in innerHTML.
 
@@ -54,7 +55,28 @@ const en = {
   'event.already': 'Already checked in', 'event.walkin': 'Register a walk-in', 'event.walkinSave': 'Register and check in',
   'event.recent': 'Checked in', 'event.undo': 'Undo', 'event.undoLabel': 'Undo check-in of {name}',
   'event.walkinBadge': 'walk-in', 'event.done': '{name} is checked in.', 'event.undone': 'Check-in undone.',
-  'event.none': 'Nobody checked in yet.', 'event.unknownGuest': 'Guest from another store',
+  'event.none': 'Nobody checked in yet.', 'event.unknownGuest': 'Guest registered elsewhere',
+  'field.name': 'Full name', 'field.email': 'E-mail', 'field.phone': 'Phone', 'field.handles': 'Handle', 'field.tier': 'Tier',
+  'field.notes': 'Notes', 'field.status': 'Status', 'field.consent': 'Consent', 'field.roles': 'Roles', 'field.tags': 'Tag',
+  'field.touchpoint': 'How', 'field.department': 'Department', 'field.summary': 'Note', 'field.tone': 'Tone',
+  'field.follow_up': 'Follow-up', 'field.follow_up_due': 'Follow-up due',
+  'invalid.required': '{field} is required: please fill it in.',
+  'invalid.too_long': '{field} is too long: {n} characters, at most {max}. Please shorten it; nothing was saved.',
+  'invalid.bad_format': '{field}: this is not a valid value.',
+  'invalid.unknown_value': '{field}: please choose one of the values offered.',
+  'invalid.invalid_argument': '{field} holds characters that cannot be saved (such as invisible control characters). Please retype it.',
+  'invalid.past': '{field} is in the past. Please choose today or a later date.',
+  'fix.email': 'Type an address such as name@example.com.',
+  'fix.phone': 'Type 7 to 15 digits, with + and the country code if needed, and spaces, dots or dashes if you like, e.g. +44 20 7946 0958.',
+  'fix.handles': 'Type the handle alone, without spaces or ":", e.g. helene.dupont.',
+  'fix.follow_up_due': 'Pick a date in the calendar.',
+  'limit.count': '{n} / {max}', 'limit.over': '{n} / {max} — {over} characters too many',
+  'card.followups': 'Follow-ups to do', 'card.followup.due': 'due {date}', 'card.followup.overdue': 'overdue',
+  'event.unknownHint': '{n} guests are registered elsewhere (another store, region or brand): this device does not hold their records, so their names are not shown here.',
+  'event.unknownHint.one': '1 guest is registered elsewhere (another store, region or brand): this device does not hold their record, so their name is not shown here.',
+  'event.undoAsk': 'Undo the check-in of {name}?', 'event.undoYes': 'Yes, undo', 'event.undoYesLabel': 'Yes, undo the check-in of {name}',
+  'event.undoKeep': 'No, keep it',
+
   'tier.top': 'Top influencer', 'tier.expert': 'Expert', 'tier.employee': 'Employee', 'tier.advocate': 'Brand advocate', 'tier.prospect': 'Prospect',
   'status.active': 'Active', 'status.do_not_contact': 'Do not contact', 'status.inactive': 'Inactive',
   'consent.unknown': 'Unknown', 'consent.granted': 'Granted', 'consent.refused': 'Refused', 'consent.withdrawn': 'Withdrawn',
@@ -130,7 +152,28 @@ const fr = {
   'event.already': 'Déjà arrivé', 'event.walkin': 'Inscrire une personne non invitée', 'event.walkinSave': 'Inscrire et enregistrer l’arrivée',
   'event.recent': 'Arrivées', 'event.undo': 'Annuler', 'event.undoLabel': 'Annuler l’arrivée de {name}',
   'event.walkinBadge': 'sans invitation', 'event.done': 'Arrivée de {name} enregistrée.', 'event.undone': 'Arrivée annulée.',
-  'event.none': 'Personne n’est encore arrivé.', 'event.unknownGuest': 'Invité d’une autre boutique',
+  'event.none': 'Personne n’est encore arrivé.', 'event.unknownGuest': 'Invité enregistré ailleurs',
+  'field.name': 'Nom complet', 'field.email': 'E-mail', 'field.phone': 'Téléphone', 'field.handles': 'Pseudo', 'field.tier': 'Niveau',
+  'field.notes': 'Notes', 'field.status': 'Statut', 'field.consent': 'Consentement', 'field.roles': 'Rôles', 'field.tags': 'Étiquette',
+  'field.touchpoint': 'Comment', 'field.department': 'Service', 'field.summary': 'Note', 'field.tone': 'Ton',
+  'field.follow_up': 'Suite à donner', 'field.follow_up_due': 'À faire avant le',
+  'invalid.required': '« {field} » est obligatoire : merci de le remplir.',
+  'invalid.too_long': '« {field} » est trop long : {n} caractères, {max} au plus. Raccourcissez-le ; rien n’a été enregistré.',
+  'invalid.bad_format': '« {field} » : cette valeur n’est pas valable.',
+  'invalid.unknown_value': '« {field} » : choisissez l’une des valeurs proposées.',
+  'invalid.invalid_argument': '« {field} » contient des caractères impossibles à enregistrer (caractères de contrôle invisibles, par exemple). Retapez-le.',
+  'invalid.past': '« {field} » est une date passée. Choisissez aujourd’hui ou une date ultérieure.',
+  'fix.email': 'Tapez une adresse comme nom@exemple.fr.',
+  'fix.phone': 'Tapez 7 à 15 chiffres, avec + et l’indicatif du pays si besoin, séparés ou non par des espaces, points ou tirets, par exemple +33 6 12 34 56 78.',
+  'fix.handles': 'Tapez le pseudo seul, sans espace ni « : », par exemple helene.dupont.',
+  'fix.follow_up_due': 'Choisissez une date dans le calendrier.',
+  'limit.count': '{n} / {max}', 'limit.over': '{n} / {max} — {over} caractères en trop',
+  'card.followups': 'Suites à donner', 'card.followup.due': 'avant le {date}', 'card.followup.overdue': 'en retard',
+  'event.unknownHint': '{n} invités sont enregistrés ailleurs (autre boutique, région ou marque) : leurs fiches ne sont pas sur cet appareil, leurs noms ne s’affichent donc pas ici.',
+  'event.unknownHint.one': '1 invité est enregistré ailleurs (autre boutique, région ou marque) : sa fiche n’est pas sur cet appareil, son nom ne s’affiche donc pas ici.',
+  'event.undoAsk': 'Annuler l’arrivée de {name} ?', 'event.undoYes': 'Oui, annuler', 'event.undoYesLabel': 'Oui, annuler l’arrivée de {name}',
+  'event.undoKeep': 'Non, la garder',
+
   'tier.top': 'Influenceur majeur', 'tier.expert': 'Expert', 'tier.employee': 'Collaborateur', 'tier.advocate': 'Ambassadeur', 'tier.prospect': 'Prospect',
   'status.active': 'Actif', 'status.do_not_contact': 'Ne pas contacter', 'status.inactive': 'Inactif',
   'consent.unknown': 'Inconnu', 'consent.granted': 'Donné', 'consent.refused': 'Refusé', 'consent.withdrawn': 'Retiré',
@@ -212,10 +255,22 @@ export function label(prefix, value) {
   return (words[lang][key] ?? en[key]) ? t(key) : String(value);
 }
 
+// The locale dates and numbers are written in: the browser's own (navigator.languages) when it
+// is of the language shown, so an en-GB browser reads 31 Dec 2025, 14:05 and a fr-CA one
+// 2025-12-31; else the language shown (words and month names must match the screen's).
+export function formatLocale() {
+  for (const l of navigator.languages || [navigator.language || lang]) {
+    if (String(l).toLowerCase().split('-')[0] !== lang) continue;
+    try { return Intl.getCanonicalLocales(l)[0]; } catch { /* not a locale tag: skip it */ }
+  }
+  return lang;
+}
+
 const fmtCache = new Map();
 function fmt(kind, opts) {
-  const k = `${lang}|${kind}|${JSON.stringify(opts)}`;
-  if (!fmtCache.has(k)) fmtCache.set(k, kind === 'n' ? new Intl.NumberFormat(lang, opts) : new Intl.DateTimeFormat(lang, opts));
+  const loc = formatLocale();
+  const k = `${loc}|${kind}|${JSON.stringify(opts)}`;
+  if (!fmtCache.has(k)) fmtCache.set(k, kind === 'n' ? new Intl.NumberFormat(loc, opts) : new Intl.DateTimeFormat(loc, opts));
   return fmtCache.get(k);
 }
 export function formatNumber(n, compact = false) {
@@ -238,7 +293,7 @@ export function formatTime(ms) {
 export function formatAgo(ms, now = Date.now()) {
   const s = Math.round((ms - now) / 1000);
   if (Math.abs(s) >= 86400) return formatDateTime(ms);
-  const rtf = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
+  const rtf = new Intl.RelativeTimeFormat(formatLocale(), { numeric: 'auto' });
   if (Math.abs(s) < 60) return rtf.format(s, 'second');
   if (Math.abs(s) < 3600) return rtf.format(Math.round(s / 60), 'minute');
   return rtf.format(Math.round(s / 3600), 'hour');

@@ -7,7 +7,8 @@
 import { h, fill, field, select, debounce } from './dom.js';
 import { t, label } from './i18n.js';
 import { personSummary } from './people.js';
-import { CHOICES } from './choices.js';
+import { CHOICES, LIMITS } from './choices.js';
+import { countedField, checkLimits, clearInvalid, markInvalid, refusalText, showRefusal } from './refusal.js';
 
 const PLATFORMS = CHOICES['content.platform'];
 const TIERS = CHOICES['influencer.tier'];
@@ -18,12 +19,12 @@ const TIERS = CHOICES['influencer.tier'];
 //   pickLabel, onPick(dup)   the action offered on each duplicate
 //   onCreated(id, name)      after a successful create
 export function personForm(app, opts) {
-  const name = h('input', { type: 'text', name: 'name', required: true, maxlength: '200', autocomplete: 'off' });
-  const email = h('input', { type: 'email', name: 'email', maxlength: '254', autocomplete: 'off' });
-  const phone = h('input', { type: 'tel', name: 'phone', maxlength: '40', autocomplete: 'off' });
+  const name = h('input', { type: 'text', name: 'name', required: true, autocomplete: 'off' });
+  const email = h('input', { type: 'email', name: 'email', autocomplete: 'off' });
+  const phone = h('input', { type: 'tel', name: 'phone', autocomplete: 'off' });
   const platform = select(PLATFORMS, (v) => v, 'instagram');
-  const handle = h('input', { type: 'text', name: 'handle', maxlength: '100', autocomplete: 'off', spellcheck: 'false' });
-  const audience = h('input', { type: 'number', name: 'audience', min: '0', step: '1', inputmode: 'numeric' });
+  const handle = h('input', { type: 'text', name: 'handle', 'data-field': 'handles', autocomplete: 'off', spellcheck: 'false' });
+  const audience = h('input', { type: 'number', name: 'audience', 'data-field': 'handles', min: '0', step: '1', inputmode: 'numeric' });
   const tier = select(TIERS, (v) => label('tier', v), '', t('new.choose'));
   const dupBox = h('div', { 'aria-live': 'polite', 'data-testid': 'duplicates' });
   const msg = h('div', { role: 'alert' });
@@ -90,7 +91,9 @@ export function personForm(app, opts) {
 
   async function save() {
     msg.className = ''; msg.textContent = '';
-    if (!name.value.trim()) { msg.className = 'error'; msg.textContent = t('err.invalid_argument', { message: t('new.name') }); name.focus(); return; }
+    clearInvalid(el);
+    if (!name.value.trim()) { markInvalid(name, refusalText('name', 'required')); return; }
+    if (!checkLimits(el)) return;
     if (!confirmed) {
       const found = await checkDuplicates();
       if (found === null) return;  // edited meanwhile: the next press checks the new content
@@ -103,18 +106,23 @@ export function personForm(app, opts) {
     const hv = handleValue();
     if (hv) doc.handles = [hv];
     const r = await app.call('createInfluencer', doc);
-    if (!r.ok) { msg.className = 'error'; msg.textContent = app.errorText(r); return; }
+    if (!r.ok) {
+      if (!showRefusal(el, r)) { msg.className = 'error'; msg.textContent = app.errorText(r); }
+      return;
+    }
     const created = doc.name;
-    for (const el of [name, email, phone, handle, audience]) el.value = '';
+    for (const input of [name, email, phone, handle, audience]) { input.value = ''; input.refreshCount?.(); }
     tier.value = '';
     edits++;
     dups = []; renderDups();
     await opts.onCreated(r.value.id, created);
   }
 
-  const el = h('form', { onsubmit: submit, 'data-testid': 'person-form' },
-    field(t('new.name'), name),
-    h('div', { class: 'row' }, field(t('new.email'), email), field(t('new.phone'), phone)),
+  // novalidate: the app says what is wrong, in its language, next to the field (refusal.js).
+  const el = h('form', { onsubmit: submit, novalidate: true, 'data-testid': 'person-form' },
+    countedField(t('new.name'), name, LIMITS['influencer.name'], { always: false }),
+    h('div', { class: 'row' }, countedField(t('new.email'), email, LIMITS['influencer.email'], { always: false }),
+      countedField(t('new.phone'), phone, LIMITS['influencer.phone'], { always: false })),
     h('div', { class: 'row' }, field(t('new.platform'), platform), field(t('new.handle'), handle), field(t('new.audience'), audience)),
     field(t('new.tier'), tier),
     dupBox, msg,

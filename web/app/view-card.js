@@ -1,10 +1,11 @@
 // The influencer card: who they are, warnings first, the relationship owner, contact
-// pressure, active paid collaborations, tags and details that can be edited, the timeline
-// across departments, and the way to log a contact.
+// pressure, active paid collaborations, the follow-ups still to do, tags and details that can be
+// edited, the timeline across departments, and the way to log a contact.
 import { h, fill, field, select, uid } from './dom.js';
 import { t, label, formatDateTime, formatDate, formatNumber } from './i18n.js';
 import { handleText } from './people.js';
-import { CHOICES } from './choices.js';
+import { CHOICES, LIMITS } from './choices.js';
+import { countedField, checkLimits, clearInvalid, showRefusal, todayIso } from './refusal.js';
 
 const TIERS = CHOICES['influencer.tier'];
 const STATUSES = CHOICES['influencer.status'];
@@ -29,8 +30,7 @@ function timelineItem({ at, entry }) {
     case 'interaction':
       what = t('kind.interaction', { touchpoint: label('tp', entry.touchpoint), department: label('dep', entry.department) });
       if (entry.summary) lines.push(h('div', { class: 'text' }, entry.summary));
-      if (entry.follow_up) lines.push(h('div', {}, `${t('log.followup')}: ${entry.follow_up}`,
-        entry.follow_up_due ? ` (${formatDate(entry.follow_up_due)})` : ''));
+      if (entry.follow_up || entry.follow_up_due) lines.push(h('div', {}, `${t('log.followup')}: `, followUpText(entry)));
       break;
     case 'checkin':
       what = t(entry.walk_in ? 'kind.checkin.walkin' : 'kind.checkin');
@@ -51,6 +51,21 @@ function timelineItem({ at, entry }) {
     h('div', { class: 'when' }, formatDateTime(at)),
     h('div', { class: 'what' }, what, entry.tone ? [' ', h('span', { class: 'badge' }, label('tone', entry.tone))] : null),
     lines);
+}
+
+// "invite to the gala — due 20 Nov 2025" (either part may be missing).
+function followUpText(entry) {
+  return [entry.follow_up, entry.follow_up_due ? t('card.followup.due', { date: formatDate(entry.follow_up_due) }) : null]
+    .filter(Boolean).join(' — ');
+}
+
+// An open follow-up (core/query/view.hpp: until the department's next contact), overdue marked.
+function followUpItem({ at, entry }) {
+  const overdue = entry.follow_up_due && entry.follow_up_due < todayIso();
+  return h('li', { class: overdue ? 'warn' : null, 'data-due': entry.follow_up_due || '' },
+    followUpText(entry), ' ',
+    h('span', { class: 'meta' }, `${label('dep', entry.department)} · ${formatDate(at)}`),
+    overdue ? [' ', h('span', { class: 'badge bad' }, t('card.followup.overdue'))] : null);
 }
 
 export function cardView(app, route) {
@@ -101,6 +116,8 @@ export function cardView(app, route) {
       h('h2', {}, t('card.tags')),
       h('ul', { class: 'chips', 'data-testid': 'tags' }, tags),
       card.merged_ids && card.merged_ids.length ? h('p', { class: 'hint' }, t('card.merged', { n: card.merged_ids.length })) : null,
+      card.follow_ups && card.follow_ups.length ? [h('h2', {}, t('card.followups')),
+        h('ul', { class: 'followups', 'data-testid': 'follow-ups' }, card.follow_ups.map(followUpItem))] : null,
       card.active_paid && card.active_paid.length ? [h('h2', {}, t('card.paid')), h('ul', {}, card.active_paid.map((c) =>
         h('li', {}, [c.type, c.status, c.starts && formatDate(c.starts), c.ends && formatDate(c.ends), c.intermediary].filter(Boolean).join(' · '))))] : null,
       p.notes ? [h('h2', {}, t('card.notes')), h('p', { class: 'text', 'data-testid': 'notes' }, p.notes)] : null,
@@ -110,21 +127,25 @@ export function cardView(app, route) {
     body.insertBefore(tagAdder, body.querySelector('[data-testid="tags"]').nextSibling);
   }
 
-  async function editSet(method, set, elem) {
+  // `form`: where a refusal about the set is shown (next to its field); else a toast.
+  async function editSet(method, set, elem, form) {
     const r = await app.call(method, { kind: 'influencer', id: card.influencer.id, set, elem });
-    if (!r.ok) app.toast(app.errorText(r));
+    if (!r.ok && !(form && showRefusal(form, r))) app.toast(app.errorText(r));
     await load();
+    return r.ok;
   }
 
-  const tagInput = h('input', { type: 'text', name: 'tag', autocomplete: 'off', maxlength: '64' });
-  const tagAdder = h('form', { class: 'inline-add', onsubmit: async (e) => {
+  const tagInput = h('input', { type: 'text', name: 'tag', 'data-field': 'tags', autocomplete: 'off' });
+  const tagAdder = h('form', { class: 'inline-add', novalidate: true, onsubmit: async (e) => {
     e.preventDefault();
+    clearInvalid(tagAdder);
+    if (!checkLimits(tagAdder)) return;
     const v = tagInput.value.trim();
     if (!v) return;
-    await editSet('addToSet', 'tags', v);
-    if (tagInput.value.trim() === v) tagInput.value = '';  // not the next tag typed meanwhile
+    const ok = await editSet('addToSet', 'tags', v, tagAdder);
+    if (ok && tagInput.value.trim() === v) { tagInput.value = ''; tagInput.refreshCount(); }  // not the next tag typed meanwhile
     tagInput.focus();
-  } }, field(t('card.addTag'), tagInput), h('button', { type: 'submit', class: 'secondary' }, t('card.add')));
+  } }, countedField(t('card.addTag'), tagInput, LIMITS['influencer.tags'], { always: false }), h('button', { type: 'submit', class: 'secondary' }, t('card.add')));
 
   function toggleEditor() {
     if (editor.hasChildNodes()) { fill(editor); renderBody(); return; }
@@ -133,18 +154,21 @@ export function cardView(app, route) {
     const tier = select(TIERS, (v) => label('tier', v), p.tier, t('new.choose'));
     const status = select(STATUSES, (v) => label('status', v), p.status, t('new.choose'));
     const consent = select(CONSENTS, (v) => label('consent', v), p.consent, t('new.choose'));
-    const notes = h('textarea', { name: 'notes', maxlength: '4000' });
+    const notes = h('textarea', { name: 'notes' });
     notes.value = p.notes || '';
     const roleBoxes = ROLES.map((r) => h('label', {}, h('input', { type: 'checkbox', value: r, checked: (p.roles || []).includes(r) }), label('role', r)));
     const msg = h('div', { role: 'alert' });
-    const form = h('form', { 'aria-label': t('card.edit'), onsubmit: async (e) => {
+    const form = h('form', { 'aria-label': t('card.edit'), novalidate: true, onsubmit: async (e) => {
       e.preventDefault();
+      msg.className = ''; msg.textContent = '';
+      clearInvalid(form);
+      if (!checkLimits(form)) return;
       const fields = {};
       const put = (name, v) => { if ((p[name] || '') !== v) fields[name] = v === '' ? null : v; };
       put('tier', tier.value); put('status', status.value); put('consent', consent.value); put('notes', notes.value);
       if (Object.keys(fields).length) {
         const r = await app.call('updateInfluencer', { id: p.id, fields });
-        if (!r.ok) { msg.className = 'error'; msg.textContent = app.errorText(r); return; }
+        if (!r.ok) { if (!showRefusal(form, r)) { msg.className = 'error'; msg.textContent = app.errorText(r); } return; }
       }
       for (const box of roleBoxes.map((l) => l.querySelector('input'))) {
         const had = (p.roles || []).includes(box.value);
@@ -160,7 +184,7 @@ export function cardView(app, route) {
     h('h2', {}, t('card.edit')),
     h('div', { class: 'row' }, field(t('card.tier'), tier), field(t('card.status'), status), field(t('card.consent'), consent)),
     h('fieldset', {}, h('legend', {}, t('card.roles')), h('div', { class: 'choices' }, roleBoxes)),
-    field(t('card.notes'), notes), msg,
+    countedField(t('card.notes'), notes, LIMITS['influencer.notes']), msg,
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('card.save')),
       h('button', { type: 'button', class: 'secondary', onclick: () => { fill(editor); renderBody(); } }, t('log.cancel'))));
     form.id = uid('edit');

@@ -1,6 +1,11 @@
 // Event mode: pick an event, then check guests in by search, register walk-ins, watch the
-// count, and undo a mistaken check-in.
-import { h, fill, field, debounce } from './dom.js';
+// count, and undo a mistaken check-in (after saying yes to "Undo the check-in of …?": at a busy
+// door a tap meant for the next row must not take someone's arrival away).
+//
+// A check-in belongs to the event's place, its guest to wherever they were registered: a
+// guest of another store, region or brand is counted here, but this device does not hold their
+// record (it is outside the device's scope), so they show as "registered elsewhere", unnamed.
+import { h, fill, field, debounce, uid } from './dom.js';
 import { t, formatDateTime, formatTime, formatNumber } from './i18n.js';
 import { personSummary, liveSearch } from './people.js';
 import { personForm } from './person-form.js';
@@ -29,10 +34,12 @@ export function eventView(app, route) {
   const when = h('p', { class: 'meta' });
   const count = h('div', { class: 'count', 'data-testid': 'checkin-count', 'aria-live': 'polite' }, '0');
   const recent = h('ul', { class: 'results', 'data-testid': 'checkins', 'aria-label': t('event.recent') });
+  const elsewhere = h('p', { class: 'hint', 'data-testid': 'unknown-guests' });
   const found = h('ul', { class: 'results', 'data-testid': 'guest-results' });
   const info = h('p', { class: 'empty', 'aria-live': 'polite' });
   const q = h('input', { type: 'search', name: 'guest', autocomplete: 'off' });
   let lastResults = null;
+  let asking = null;  // the check-in whose Undo awaits a yes
 
   async function loadEvent() {
     const r = await app.call('events');
@@ -50,15 +57,10 @@ export function eventView(app, route) {
     count.dataset.count = String(n);
     checkedIn = new Map(entries.map((e) => [e.influencer && e.influencer.id, e]));
     if (!entries.length) fill(recent, h('li', { class: 'empty' }, t('event.none')));
-    else fill(recent, entries.map((e) => {
-      // A guest outside this device's scope is counted but not named here.
-      const who = (e.influencer && e.influencer.name) || t('event.unknownGuest');
-      return h('li', {}, h('div', { class: 'item' },
-        h('span', { class: e.influencer && e.influencer.name ? 'name' : 'meta' }, who),
-        e.walk_in ? h('span', { class: 'badge warn' }, t('event.walkinBadge')) : null,
-        h('span', { class: 'meta' }, formatTime(e.at)),
-        h('button', { type: 'button', class: 'danger push', 'aria-label': t('event.undoLabel', { name: who }), onclick: () => undo(e) }, t('event.undo'))));
-    }));
+    else fill(recent, entries.map(arrival));
+    const unnamed = entries.filter((e) => !(e.influencer && e.influencer.name)).length;
+    elsewhere.textContent = unnamed ? t('event.unknownHint', { n: unnamed === 1 ? 1 : formatNumber(unnamed) }) : '';
+    elsewhere.hidden = !unnamed;
     if (lastResults) showResults(lastResults.r, lastResults.text);
   }
 
@@ -70,6 +72,26 @@ export function eventView(app, route) {
     app.toast(t('event.done', { name }));
     await loadCheckins();
     return true;
+  }
+
+  // One arrival: name (or "registered elsewhere"), time, and Undo, which asks first in place.
+  // The question survives the list being redrawn (a sync landing meanwhile).
+  function arrival(e) {
+    const who = (e.influencer && e.influencer.name) || t('event.unknownGuest');
+    const row = h('div', { class: 'item', 'data-checkin': e.id });
+    const show = () => fill(row,
+      h('span', { class: e.influencer && e.influencer.name ? 'name' : 'meta' }, who),
+      e.walk_in ? h('span', { class: 'badge warn' }, t('event.walkinBadge')) : null,
+      h('span', { class: 'meta' }, formatTime(e.at)),
+      h('button', { type: 'button', class: 'danger push', 'aria-label': t('event.undoLabel', { name: who }), onclick: () => { asking = e.id; ask(); keep().focus(); } }, t('event.undo')));
+    const keep = () => row.querySelector('[data-keep]');
+    const qid = uid('ask');  // the question, read with the button that gets the focus
+    const ask = () => fill(row, h('span', { class: 'name', id: qid }, t('event.undoAsk', { name: who })),
+      h('span', { class: 'push actions', 'aria-describedby': qid },
+        h('button', { type: 'button', class: 'danger', 'aria-label': t('event.undoYesLabel', { name: who }), onclick: () => { asking = null; undo(e); } }, t('event.undoYes')),
+        h('button', { type: 'button', class: 'secondary', 'data-keep': '1', 'aria-describedby': qid, onclick: () => { asking = null; show(); row.querySelector('button').focus(); } }, t('event.undoKeep'))));
+    if (asking === e.id) ask(); else show();
+    return h('li', {}, row);
   }
 
   async function undo(entry) {
@@ -123,6 +145,6 @@ export function eventView(app, route) {
         h('form', { role: 'search', onsubmit: (e) => { e.preventDefault(); run(q.value); } }, field(t('event.searchLabel'), q)),
         info, found,
         h('details', { 'data-testid': 'walkin' }, h('summary', {}, h('strong', {}, t('event.walkin'))), walkin.el)),
-      h('div', {}, h('h2', {}, t('event.recent')), recent)));
+      h('div', {}, h('h2', {}, t('event.recent')), elsewhere, recent)));
   return { el, refresh: () => { loadCheckins(); } };
 }

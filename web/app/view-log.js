@@ -1,8 +1,11 @@
 // Log a contact in a few taps: how (touchpoint), which department, a note, the tone, and a
-// follow-up. The department last used on this device is offered first.
+// follow-up. The department last used on this device is offered first. The note counts its
+// characters as it is typed; a follow-up date in the past is refused here (the core cannot:
+// whether a date is past depends on the clock, and merge validation must not, docs/SYNC.md R10).
 import { h, field, select, radios, radioValue } from './dom.js';
 import { t, label } from './i18n.js';
-import { CHOICES } from './choices.js';
+import { CHOICES, LIMITS } from './choices.js';
+import { countedField, checkLimits, clearInvalid, markInvalid, refusalText, showRefusal, todayIso } from './refusal.js';
 
 const TOUCHPOINTS = CHOICES['interaction.touchpoint'];
 const DEPARTMENTS = CHOICES['interaction.department'];
@@ -25,15 +28,19 @@ export function logView(app, route) {
   const isField = app.status && app.status.user && app.status.user.role === 'field';
   const touch = radios('touchpoint', t('log.touchpoint'), TOUCHPOINTS, (v) => label('tp', v), isField ? 'event' : 'store');
   const dept = select(DEPARTMENTS, (v) => label('dep', v), rememberedDepartment(app));
-  const summary = h('textarea', { name: 'summary', maxlength: '2000' });
+  const summary = h('textarea', { name: 'summary' });
   const tone = radios('tone', t('log.tone'), TONES, (v) => label('tone', v), 'neutral');
-  const follow = h('input', { type: 'text', name: 'follow_up', maxlength: '500' });
-  const due = h('input', { type: 'date', name: 'follow_up_due' });
+  const follow = h('input', { type: 'text', name: 'follow_up' });
+  const due = h('input', { type: 'date', name: 'follow_up_due', min: todayIso() });
   const msg = h('div', { role: 'alert' });
   const save = h('button', { type: 'submit' }, t('log.save'));
 
   async function submit(e) {
     e.preventDefault();
+    msg.className = ''; msg.textContent = '';
+    clearInvalid(form);
+    if (!checkLimits(form)) return;
+    if (due.value && due.value < todayIso()) { markInvalid(due, refusalText('follow_up_due', 'past')); return; }
     const args = { influencer: id, touchpoint: radioValue(form, 'touchpoint'), department: dept.value };
     if (summary.value.trim()) args.summary = summary.value;
     const tn = radioValue(form, 'tone');
@@ -43,18 +50,21 @@ export function logView(app, route) {
     save.disabled = true;
     const r = await app.call('logContact', args);
     save.disabled = false;
-    if (!r.ok) { msg.className = 'error'; msg.textContent = app.errorText(r); return; }
+    if (!r.ok) {
+      if (!showRefusal(form, r)) { msg.className = 'error'; msg.textContent = app.errorText(r); }
+      return;
+    }
     try { localStorage.setItem(DEPT_KEY, dept.value); } catch { /* not remembered */ }
     app.toast(t('log.saved'));
     app.navigate(`/card/${encodeURIComponent(id)}`);
   }
 
-  const form = h('form', { onsubmit: submit, 'aria-labelledby': 'log-h' },
+  const form = h('form', { onsubmit: submit, novalidate: true, 'aria-labelledby': 'log-h' },
     touch,
     field(t('log.department'), dept),
-    field(t('log.summary'), summary),
+    countedField(t('log.summary'), summary, LIMITS['interaction.summary']),
     tone,
-    h('div', { class: 'row' }, field(t('log.followup'), follow), field(t('log.due'), due)),
+    h('div', { class: 'row' }, countedField(t('log.followup'), follow, LIMITS['interaction.follow_up'], { always: false }), field(t('log.due'), due)),
     msg,
     h('div', { class: 'actions' }, save, h('a', { class: 'button secondary', href: `#/card/${encodeURIComponent(id)}` }, t('log.cancel'))));
   const el = h('section', {}, title, form);

@@ -40,10 +40,37 @@ std::string ok_envelope(std::string_view value_json) {
     return out;
 }
 
+namespace {
+// The field a validation refusal is about: the core's details name it first ("phone: \"call
+// me maybe\" is not a phone number", core/model/validate.hpp); only a name the record model
+// knows counts, so a detail that merely contains a colon names no field.
+std::optional<std::string> refused_field(const Status& s) {
+    switch (s.code()) {
+        case Code::kInvalidArgument:
+        case Code::kRequired:
+        case Code::kTooLong:
+        case Code::kBadFormat:
+        case Code::kUnknownValue:
+            break;
+        default:
+            return std::nullopt;
+    }
+    const std::string& d = s.detail();
+    const std::size_t colon = d.find(": ");
+    if (colon == std::string::npos || colon == 0) return std::nullopt;
+    const std::string_view name(d.data(), colon);
+    for (const auto& k : core::all_kinds())
+        if (k.field_index(name) >= 0 || k.set_index(name) >= 0) return std::string(name);
+    return std::nullopt;
+}
+}  // namespace
+
 std::string error_envelope(const Status& s) {
     const std::string& message = s.detail().empty() ? std::string(code_message(s.code())) : s.detail();
-    return "{\"ok\":false,\"code\":" + json_string(code_name(s.code())) +
-           ",\"message\":" + json_string(message) + "}";
+    std::string out = "{\"ok\":false,\"code\":" + json_string(code_name(s.code())) +
+                      ",\"message\":" + json_string(message);
+    if (auto field = refused_field(s)) out += ",\"field\":" + json_string(*field);
+    return out + "}";
 }
 
 namespace {
@@ -391,6 +418,26 @@ struct Methods {
         }
         return out + "}";
     }
+    // The longest text each text field and set element may hold, in characters (code points),
+    // {"kind.field": max}: the app's forms count against these (web/app/choices.js LIMITS).
+    static Result<std::string> limits(Facade&, const Json&) {
+        std::string out = "{";
+        auto add = [&](const std::string& key, std::size_t max) {
+            if (out.size() > 1) out += ',';
+            out += json_string(key) + ":" + std::to_string(max);
+        };
+        for (const auto& k : core::all_kinds()) {
+            for (const auto& fd : k.fields)
+                if (fd.type == core::FieldType::kText || fd.type == core::FieldType::kLongText ||
+                    fd.type == core::FieldType::kEmail || fd.type == core::FieldType::kPhone ||
+                    fd.type == core::FieldType::kUrl)
+                    add(k.name + "." + fd.name, fd.max_len);
+            for (const auto& sd : k.sets)
+                if (sd.elem == core::ElemType::kTag || sd.elem == core::ElemType::kHandle)
+                    add(k.name + "." + sd.name, sd.max_len);
+        }
+        return out + "}";
+    }
 };
 
 namespace {
@@ -422,6 +469,7 @@ const MethodDef kMethods[] = {
     {"erase", Methods::erase, true},
     {"stateHash", Methods::state_hash, true},
     {"choices", Methods::choices, false},
+    {"limits", Methods::limits, false},
 };
 
 Status not_open() { return Status::storage("the local database is not open yet"); }

@@ -3,6 +3,9 @@
 //
 // Every JSON method takes a JSON object and returns a JSON envelope:
 //   {"ok":true,"value":<value>}   or   {"ok":false,"code":"<code name>","message":"<plain words>"}
+// and, when a value was refused by validation (required, too_long, bad_format, unknown_value,
+// invalid_argument), "field":"<field or set name>" too, so the app can say it next to the field
+// in the user's language; the message stays the core's, in English, for logs and tools.
 // with the core's stable code names (core/util/status.hpp). No exception leaves a method:
 // each call is guarded (cereal and the standard library may throw; we catch at this edge).
 // The embind glue (bindings.cpp) only converts bytes and strings; the logic is here.
