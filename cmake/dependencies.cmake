@@ -2,7 +2,7 @@
 # amalgamation (scripts/deps fetches it from a pinned npm package and checks its SHA-256).
 
 # --- SQLite: one amalgamation for both hosts, so native and WebAssembly run the same engine
-# (state hashes must agree byte for byte, DESIGN §4 invariant 6) and FTS5 contentless-delete
+# (state hashes must agree byte for byte, docs/DESIGN.md §4 invariant 6) and FTS5 contentless-delete
 # (SQLite >= 3.43, not in Debian 12's 3.40) is available everywhere.
 if(NOT EXISTS "${LIAISON_SQLITE_DIR}/sqlite3.c")
   message(FATAL_ERROR "SQLite amalgamation not found in ${LIAISON_SQLITE_DIR}; run ./scripts/deps")
@@ -17,7 +17,7 @@ target_compile_definitions(liaison_sqlite PUBLIC
   SQLITE_OMIT_DEPRECATED
   SQLITE_OMIT_SHARED_CACHE
   SQLITE_OMIT_LOAD_EXTENSION
-  SQLITE_SECURE_DELETE          # erased data leaves no trace in freed pages (DESIGN §4)
+  SQLITE_SECURE_DELETE          # erased data leaves no trace in freed pages (docs/DESIGN.md §4)
   # Plans never depend on bound values. Without it, a statement whose LIMIT is a parameter
   # (every sync pull) is re-prepared each time the parameter is bound: perf showed
   # sqlite3Reprepare under Store::changes_since on the server's hot path.
@@ -26,7 +26,7 @@ target_compile_definitions(liaison_sqlite PUBLIC
 target_compile_options(liaison_sqlite PRIVATE -w -O2)
 if(EMSCRIPTEN)
   # No threads in the browser; WAL needs shared memory, which the browser lacks: keep the
-  # rollback journal (toolchain.md, pitfall 12).
+  # rollback journal (docs/BUILDING.md, pitfall 7).
   target_compile_definitions(liaison_sqlite PUBLIC SQLITE_THREADSAFE=0 SQLITE_OMIT_WAL
     SQLITE_DISABLE_LFS SQLITE_OMIT_PROGRESS_CALLBACK SQLITE_USE_ALLOCA)
 else()
@@ -36,7 +36,7 @@ else()
 endif()
 
 # --- Header-only libraries. em++ must not see /usr/include (glibc headers break it,
-# toolchain.md pitfall 1), so for WebAssembly we expose only the folders we need through a
+# docs/BUILDING.md, pitfall 1), so for WebAssembly we expose only the folders we need through a
 # private folder of symbolic links.
 if(EMSCRIPTEN)
   set(LIAISON_WASM_INCLUDE "${CMAKE_BINARY_DIR}/wasm-include")

@@ -1,4 +1,4 @@
-// Bearer tokens (DESIGN §6): one per user and device, shown once, stored only as a salted
+// Bearer tokens (docs/DESIGN.md §6): one per user and device, shown once, stored only as a salted
 // SHA-256 hash, revocable; and the per-token rate limit.
 //
 // Token text: "lsn_<id>_<secret>", where <id> is the token's row id (16 hex digits, not a

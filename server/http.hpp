@@ -1,4 +1,4 @@
-// The HTTP transport around the hub (DESIGN §5, §6), on cpp-httplib.
+// The HTTP transport around the hub (docs/DESIGN.md §5, §6), on cpp-httplib.
 //
 // One gate (the pre-routing handler) guards every /api/ route: it authenticates the bearer
 // token (401), applies the per-token rate limit (429) and attaches the caller's role and

@@ -1,4 +1,4 @@
-// Tracked links (DESIGN §3): GET /l/<code> is a public short link an influencer shares. The
+// Tracked links (docs/DESIGN.md §3): GET /l/<code> is a public short link an influencer shares. The
 // server looks up the tracked_link entity with that code, answers 302 to its target URL and
 // records a `click` entity through the hub (so central sees it through REST and sync).
 //

@@ -163,7 +163,7 @@ Result<std::unique_ptr<core::Store>> open_store(const std::string& path, bool mu
         return Status::not_found(path + ": no such file (run `liaison-server init --db " + path +
                                  "` first)");
     // WAL: devices read while one exchange writes. synchronous=FULL: an acknowledged push
-    // survives a power cut (DESIGN §4 invariant 3).
+    // survives a power cut (docs/DESIGN.md §4 invariant 3).
     auto store = core::Store::open(path, core::StoreOptions{true, true, core::kCentralCacheMiB});
     if (!store) return store.status();
     if (must_exist && !has_server_schema(*store.value()))

@@ -1,4 +1,4 @@
-// Hybrid logical clock (DESIGN §4, docs/SYNC.md rule 9).
+// Hybrid logical clock (docs/DESIGN.md §4, docs/SYNC.md rule 9).
 //
 // An HLC value is one 64-bit integer: 48 bits of milliseconds since the Unix epoch, then a
 // 16-bit counter. It sorts as an unsigned integer. `send()` stamps a local operation;

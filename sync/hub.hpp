@@ -1,7 +1,7 @@
 // The hub: the server's side of the sync exchange, as a pure state machine over the central
 // store (no sockets, no threads: liaison-server and the tests are transports around it).
 //
-// One exchange (DESIGN §5): check each pushed operation (schema, clock bound, role, scope,
+// One exchange (docs/DESIGN.md §5): check each pushed operation (schema, clock bound, role, scope,
 // erasure), apply the good ones in one transaction, commit (the acknowledgement follows
 // durability), then read the changes after the device's cursor that its scope covers, up to a
 // page. Per-operation results keep the order of the push. Retrying an exchange whose reply was

@@ -1,5 +1,5 @@
 // Operations: every change to the record is one, with a globally unique id (its Stamp).
-// Replicas exchange operations, never states (DESIGN §4); the merge rules that apply them are
+// Replicas exchange operations, never states (docs/DESIGN.md §4); the merge rules that apply them are
 // in merge.hpp. The wire encodings are in codec.hpp.
 #pragma once
 

@@ -1,4 +1,4 @@
-// Sync protocol messages (DESIGN §5, docs/SYNC.md "Protocol").
+// Sync protocol messages (docs/DESIGN.md §5, docs/SYNC.md "Protocol").
 //
 // One exchange: the client pushes the operations of its outbox and the cursor it last saw;
 // the server answers with a result per operation, the changes since the cursor that the device

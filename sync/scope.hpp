@@ -1,4 +1,4 @@
-// Who may see and change what (DESIGN §6): roles and scopes, as pure checks over the record.
+// Who may see and change what (docs/DESIGN.md §6): roles and scopes, as pure checks over the record.
 //
 // A scope lists regions, stores and brands (entity ids as text). An entity is in a scope when
 //  - the scope is global (central team, administrators), or
@@ -7,7 +7,7 @@
 //  - its store is one of the scope's stores, or its region one of the scope's regions, or it
 //    is itself one of the scope's stores, regions or brands (a store sees its own record);
 // and, when the scope names brands, an entity that names a brand names one of them.
-// Erased ids are not entities: they reach every replica whatever its scope (DESIGN §5).
+// Erased ids are not entities: they reach every replica whatever its scope (docs/DESIGN.md §5).
 #pragma once
 
 #include <string>

@@ -1,4 +1,4 @@
-# DESIGN §4 invariant 6: the same seed and operations give the same state hash on the native
+# docs/DESIGN.md §4 invariant 6: the same seed and operations give the same state hash on the native
 # and WebAssembly builds. Runs the hidden "[.hosts]" test case on both and compares.
 # Usage: cmake -DNATIVE=<liaison_tests> -DNODE=<node> -DWASM=<liaison_tests.js> -P compare_hosts.cmake
 execute_process(COMMAND "${NATIVE}" --warn NoTests "[hosts]" OUTPUT_VARIABLE native_out RESULT_VARIABLE native_rc)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/server/run.sh: load test of liaison-server's POST /api/v1/sync (DESIGN §7 budget:
+# bench/server/run.sh: load test of liaison-server's POST /api/v1/sync (docs/DESIGN.md §7 budget:
 # >= 5,000 requests/s, p99 < 50 ms, memory flat, on 2 cores). Builds nothing: run it through
 # `./scripts/bench server`, which builds first.
 #
@@ -145,5 +145,5 @@ echo "  server:  RSS $((rss0 / 1024)) MiB after warmup -> $((rss1 / 1024)) MiB a
 echo "  server log statuses (whole run): ${statuses:-none}"
 echo "  rate limit raised to --rate-limit $rate_limit --burst $burst per token; cursor 9000000000000 (empty pulls)"
 [[ "$sync_bad" == 0 ]] || echo "  WARNING: $sync_bad non-2xx sync responses (see the statuses above)"
-echo "  budget (DESIGN §7): >= 5000 req/s, p99 < 50 ms, memory flat -> req/s $(awk -v a="$sync_rps" 'BEGIN{print (a >= 5000 ? "met" : "MISSED")}'), p99 $(awk -v a="$sync_p99" 'BEGIN{print (a < 50 ? "met" : "MISSED")}')"
+echo "  budget (docs/DESIGN.md §7): >= 5000 req/s, p99 < 50 ms, memory flat -> req/s $(awk -v a="$sync_rps" 'BEGIN{print (a >= 5000 ? "met" : "MISSED")}'), p99 $(awk -v a="$sync_p99" 'BEGIN{print (a < 50 ? "met" : "MISSED")}')"
 echo "RESULT server req_per_s=${sync_rps} p99_ms=${sync_p99} rss_growth_mb=${growth} vs_healthz=${ratio}"

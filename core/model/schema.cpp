@@ -85,7 +85,7 @@ std::vector<KindDef> build() {
                      searchable(typed("email", FieldType::kEmail)),
                      searchable(typed("phone", FieldType::kPhone)),
                      typed("country", FieldType::kCountry),
-                     // The influence pyramid (DESIGN §1).
+                     // The influence pyramid (docs/DESIGN.md §1).
                      choice("tier", {"top", "expert", "employee", "advocate", "prospect"}),
                      ref("owner", Kind::kStaff),
                      choice("status", {"active", "do_not_contact", "inactive"}),

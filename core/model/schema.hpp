@@ -1,4 +1,4 @@
-// The record model: every kind of entity of DESIGN §3, its fields and sets, as data.
+// The record model: every kind of entity of docs/DESIGN.md §3, its fields and sets, as data.
 //
 // One table of KindDefs drives storage (the tables a migration creates), validation, the merge
 // engine (which fields are LWW registers, which are add-wins sets, which kinds are logs) and the
@@ -9,9 +9,9 @@
 // - Values are null, a 64-bit integer or UTF-8 text (Value). Times are integer milliseconds
 //   since the Unix epoch (UTC); dates are text "YYYY-MM-DD"; money is integer minor units
 //   (cents) with a separate currency field; booleans are 0/1.
-// - Fields named "region", "brand", "store" are the entity's scope keys (DESIGN §6).
+// - Fields named "region", "brand", "store" are the entity's scope keys (docs/DESIGN.md §6).
 // - A field marked `subject` refers to the person the entity is about: erasing that person
-//   erases the entity too (DESIGN §4, erase cascades).
+//   erases the entity too (docs/DESIGN.md §4, erase cascades).
 // - Profiles are edited by many and may be merged as duplicates (influencer only); logs are
 //   created once, edited rarely, and may be removed (a tombstone that wins over later edits).
 //

@@ -204,7 +204,7 @@ std::string fts_ddl(const KindDef& k, bool prefix) {
                       ", content='', contentless_delete=1, " + (prefix ? "prefix='1 2', " : "") +
                       "tokenize=\"unicode61 remove_diacritics 2\");\n";
     // Deleted entries leave the index at once (not at the next merge): an erased person's
-    // name must not survive in index pages (DESIGN §4, erase).
+    // name must not survive in index pages (docs/DESIGN.md §4, erase).
     ddl += "INSERT INTO " + t + "(" + t + ", rank) VALUES('secure-delete', 1);\n";
     return ddl;
 }

@@ -1,4 +1,4 @@
-// No loss under a crash (DESIGN §4 invariant 3): the server is killed with SIGKILL while
+// No loss under a crash (docs/DESIGN.md §4 invariant 3): the server is killed with SIGKILL while
 // several devices push continuously; every operation a device saw acknowledged is in the
 // central record after the restart, the file passes PRAGMA integrity_check, and the devices
 // then converge with the server by simply syncing again.

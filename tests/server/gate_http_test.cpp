@@ -1,4 +1,4 @@
-// The real liaison-server's gate and limits (DESIGN §6): tokens, roles, hostile input, rate
+// The real liaison-server's gate and limits (docs/DESIGN.md §6): tokens, roles, hostile input, rate
 // limits, security headers and the command line.
 #include <catch2/catch.hpp>
 #include <filesystem>

@@ -1,4 +1,4 @@
-// GDPR through the REST API (DESIGN §4, erasure): the export holds everything about one person
+// GDPR through the REST API (docs/DESIGN.md §4, erasure): the export holds everything about one person
 // and nothing about another; the erasure reaches every replica; both are audited without
 // personal data.
 #include <arpa/inet.h>

@@ -1,4 +1,4 @@
-// Devices syncing with the real liaison-server over HTTP (DESIGN §5): convergence, retries,
+// Devices syncing with the real liaison-server over HTTP (docs/DESIGN.md §5): convergence, retries,
 // crashes and concurrent devices. Every test starts its own server on its own database.
 #include <atomic>
 #include <catch2/catch.hpp>

@@ -1,4 +1,4 @@
-// In-process replica harness (STYLE.md §12): N replicas and a hub store, operations made at
+// In-process replica harness: N replicas and a hub store, operations made at
 // random over every kind of entity, delivered in seeded random orders with duplicates,
 // losses and retries, databases closed and reopened mid-run; then state hashes compared.
 // Every failure message carries the seed (and the replica) so it can be replayed.
