@@ -384,7 +384,7 @@ inline sync::PushRequest forged_push(TwoStores& w, std::vector<sync::Op> ops) {
     return req;
 }
 
-TEST_CASE("R11: a reference to an id known as another kind is refused with the field named; an "
+TEST_CASE("R11: a reference to an id known as another kind is refused with the field named, and an "
           "unknown id is accepted", "[sync][hub][R11][references]") {
     TwoStores w;
     auto bea = w.make(core::Kind::kInfluencer, {{"name", std::string("Bea")}, {"store", w.lille.to_text()}});

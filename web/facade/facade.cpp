@@ -6,6 +6,7 @@
 #include <rapidjson/writer.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <exception>
 #include <unordered_set>
 
@@ -482,7 +483,10 @@ auto guarded(F&& body) -> decltype(body()) {
     } catch (const std::bad_alloc&) {
         return error_envelope(Status(Code::kStorage, "the browser ran out of memory for the database"));
     } catch (const std::exception& e) {
-        return error_envelope(Status(Code::kInternal, std::string("unexpected failure: ") + e.what()));
+        // The exception's text is for developers (the console), never part of the answer: the
+        // façade speaks only its own codes and messages (docs/ARCHITECTURE.md, web/README.md).
+        std::fprintf(stderr, "liaison core: unexpected failure: %s\n", e.what());
+        return error_envelope(Status(Code::kInternal, "unexpected failure"));
     } catch (...) {
         return error_envelope(Status(Code::kInternal, "unexpected failure"));
     }
