@@ -5,6 +5,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "core/util/json.hpp"
+
 namespace liaison::sync {
 namespace {
 
@@ -430,6 +432,8 @@ std::string encode_json(const T& m) {
 template <class T>
 Result<T> decode_json(std::string_view json) {
     if (json.size() > kMaxMessageBytes) return Status(Code::kTooLarge, "message over the size limit");
+    // Before parsing: the parser recurses once per level (a deep body overflowed the stack).
+    if (Status depth = core::check_json_depth(json); !depth) return depth;
     try {
         std::istringstream is{std::string(json)};
         T m{};

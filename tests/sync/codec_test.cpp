@@ -259,4 +259,22 @@ TEST_CASE("hostile JSON is an error, never a crash", "[sync][codec][hostile]") {
     }
 }
 
+// Found from outside: 200,000 nested arrays in a JSON push overflowed the stack of the
+// recursive parser and killed the server (issue 13). Every decoder refuses past kMaxJsonDepth.
+TEST_CASE("a million levels of JSON nesting are malformed, not a crash", "[sync][codec][hostile]") {
+    const std::size_t levels = 1'000'000;
+    const std::string arrays = std::string(levels, '[') + std::string(levels, ']');
+    std::string objects;
+    objects.reserve(levels * 6);
+    for (std::size_t i = 0; i < levels; ++i) objects += "{\"a\":";
+    objects += "1" + std::string(levels, '}');
+    for (const std::string* doc : std::vector<const std::string*>{&arrays, &objects}) {
+        for (const auto& r : {sync::request_from_json(*doc).status(), sync::reply_from_json(*doc).status(),
+                              sync::op_from_json(*doc).status()}) {
+            CHECK(r.code() == Code::kMalformed);
+            CHECK(r.to_string().find("nested deeper than 64 levels") != std::string::npos);
+        }
+    }
+}
+
 }  // namespace liaison::test
