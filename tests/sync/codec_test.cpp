@@ -277,4 +277,17 @@ TEST_CASE("a million levels of JSON nesting are malformed, not a crash", "[sync]
     }
 }
 
+// The JSON form once cut text at a NUL (cereal read strings as C strings): "A\u0000B" was
+// stored as "A" while the binary form kept it whole and validation refused it (R10).
+TEST_CASE("a NUL inside a JSON text decodes whole, as in binary", "[sync][codec]") {
+    Op op = reference_op();
+    op.fields[0].value = std::string("A\0B", 3);
+    const std::string json = sync::op_to_json(op);
+    REQUIRE(json.find("A\\u0000B") != std::string::npos);
+    auto back = sync::op_from_json(json);
+    REQUIRE(back.is_ok());
+    CHECK(std::get<std::string>(back->fields[0].value) == std::string("A\0B", 3));
+    CHECK(back.value() == op);
+}
+
 }  // namespace liaison::test
