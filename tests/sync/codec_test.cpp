@@ -290,4 +290,17 @@ TEST_CASE("a NUL inside a JSON text decodes whole, as in binary", "[sync][codec]
     CHECK(back.value() == op);
 }
 
+// The parser took a raw NUL byte for the end of the input, so anything after one was ignored
+// where the binary form refuses trailing bytes.
+TEST_CASE("JSON with a raw NUL byte is malformed, whatever follows it", "[sync][codec][hostile]") {
+    const std::string good = sync::request_to_json(reference_request());
+    REQUIRE(sync::request_from_json(good).is_ok());
+    for (const std::string& bad : {good + std::string(1, '\0') + "{{{garbage", good + std::string(1, '\0'),
+                                   std::string(1, '\0') + good}) {
+        auto r = sync::request_from_json(bad);
+        REQUIRE_FALSE(r.is_ok());
+        CHECK(r.status().code() == Code::kMalformed);
+    }
+}
+
 }  // namespace liaison::test
