@@ -43,9 +43,9 @@ TEST_CASE("a million levels of nested JSON get a 400 and the server keeps answer
         }
     }
     SECTION("a REST body, as deep as its size limit allows") {
-        // REST documents are at most sync::kMaxEditBytes (a million levels get 413 first), so
-        // the deepest REST body is just under that limit: deep enough to overflow a thread's
-        // stack in a recursive parser.
+        // REST documents are at most sync::kMaxEditBytes (a million levels get 413 before
+        // anything reads them), so the deepest REST body is just under that limit. Each route
+        // answers the same malformed as the sync decoder, before its parser runs.
         const std::string a = create(*client, tok, "influencers", R"({"name":"Léa Petit"})");
         const std::size_t levels = (sync::kMaxEditBytes - 32) / 2;
         const std::string deep = nested_arrays(levels);
