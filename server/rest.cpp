@@ -151,6 +151,7 @@ std::optional<HttpReply> check_json_body(const RestRequest& req) {
 // A small JSON object whose members are all in `allowed`; strings or arrays of strings.
 Result<rapidjson::Document> parse_object(std::string_view body,
                                          const std::vector<std::string>& allowed) {
+    LIAISON_TRY(core::check_json_depth(body));  // the parser recurses once per level
     rapidjson::Document doc;
     doc.Parse(body.data(), body.size());
     if (doc.HasParseError())

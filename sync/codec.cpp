@@ -2,8 +2,14 @@
 
 #include <cereal/archives/json.hpp>
 #include <cereal/archives/portable_binary.hpp>
+#include <rapidjson/error/en.h>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
+#include <type_traits>
+#include <utility>
+
+#include "core/util/json.hpp"
 
 namespace liaison::sync {
 namespace {
@@ -15,6 +21,90 @@ struct LimitError : std::runtime_error {
 // Thrown inside the codec only: a value is structurally wrong (unknown enum, bad id text...).
 struct FormatError : std::runtime_error {
     using std::runtime_error::runtime_error;
+};
+
+// Reads the JSON form with the calls io() makes on cereal's archives (setNextName, startNode,
+// loadSize, finishNode, ar(nvp), ar(value)). Not cereal's JSONInputArchive: that reads text as
+// a C string, so "A\u0000B" became "A" and the JSON form decided an operation differently from
+// the binary one (R10, docs/SYNC.md "Encodings"). Here every text keeps its length, every
+// number must fit its field exactly, and a missing member is named in the error.
+class JsonReader : public cereal::traits::TextArchive {
+public:
+    using is_loading = std::true_type;
+    using is_saving = std::false_type;
+
+    explicit JsonReader(const rapidjson::Value& root) {
+        if (!root.IsObject()) throw FormatError("expected a JSON object");
+        stack_.push_back({&root, 0});
+    }
+    void setNextName(const char* name) { next_ = name; }
+    void startNode() {
+        const rapidjson::Value& v = take();
+        if (!v.IsObject() && !v.IsArray()) throw FormatError(what() + "expected an object or a list");
+        stack_.push_back({&v, 0});
+    }
+    void finishNode() { stack_.pop_back(); }
+    void loadSize(cereal::size_type& n) {
+        if (!stack_.back().node->IsArray()) throw FormatError("expected a list");
+        n = stack_.back().node->Size();
+    }
+    template <class T>
+    void operator()(cereal::NameValuePair<T>&& nvp) {
+        next_ = nvp.name;
+        load(nvp.value);
+    }
+    void operator()(std::string& s) { load(s); }
+
+private:
+    struct Frame {
+        const rapidjson::Value* node;
+        rapidjson::SizeType next;  // the next item of a list
+    };
+    // "name: " for errors about the value being read.
+    std::string what() const { return name_ ? std::string(name_) + ": " : std::string(); }
+    // The value named by setNextName (in an object), or the list's next item.
+    const rapidjson::Value& take() {
+        name_ = std::exchange(next_, nullptr);
+        Frame& f = stack_.back();
+        if (f.node->IsObject()) {
+            if (!name_) throw FormatError("an object member without a name");
+            auto m = f.node->FindMember(name_);
+            if (m == f.node->MemberEnd()) throw FormatError(std::string("missing member '") + name_ + "'");
+            return m->value;
+        }
+        if (f.next >= f.node->Size()) throw FormatError("a list shorter than expected");
+        return (*f.node)[f.next++];
+    }
+    void load(std::string& s) {
+        const rapidjson::Value& v = take();
+        if (!v.IsString()) throw FormatError(what() + "expected text");
+        s.assign(v.GetString(), v.GetStringLength());  // with its length: a NUL stays in
+    }
+    void load(bool& b) {
+        const rapidjson::Value& v = take();
+        if (!v.IsBool()) throw FormatError(what() + "expected true or false");
+        b = v.GetBool();
+    }
+    // An integer must fit the field's binary width: the binary form cannot say more.
+    template <class T>
+    void load(T& out) {
+        static_assert(std::is_integral_v<T>);
+        const rapidjson::Value& v = take();
+        using Lim = std::numeric_limits<T>;
+        if constexpr (std::is_signed_v<T>) {
+            if (!v.IsInt64() || v.GetInt64() < Lim::min() || v.GetInt64() > Lim::max())
+                throw FormatError(what() + "expected an integer in range");
+            out = T(v.GetInt64());
+        } else {
+            if (!v.IsUint64() || v.GetUint64() > Lim::max())
+                throw FormatError(what() + "expected an integer in range");
+            out = T(v.GetUint64());
+        }
+    }
+
+    std::vector<Frame> stack_;
+    const char* next_ = nullptr;
+    const char* name_ = nullptr;
 };
 
 template <class A>
@@ -35,7 +125,7 @@ void text(A& ar, const char* name, std::string& s, std::size_t max = kMaxStringB
     if constexpr (kText<A>) {
         if (name) ar(cereal::make_nvp(name, s));
         else ar(s);
-        if (s.size() > max) throw LimitError("text longer than allowed");
+        if (kLoading<A> && s.size() > max) throw LimitError("text longer than allowed");
     } else if constexpr (kLoading<A>) {
         std::uint32_t n = 0;
         ar(n);
@@ -207,8 +297,12 @@ void kind(A& ar, const char* name, Kind& k) {
     } else {
         std::uint8_t b = std::uint8_t(k);
         ar(b);
-        if (b >= core::kKindCount) throw FormatError("unknown kind");
-        k = Kind(b);
+        // Checked when reading only: the encoders write whatever they are given, so a kind or
+        // type this build does not know is refused by the decoder alike in both forms (R10).
+        if constexpr (kLoading<A>) {
+            if (b >= core::kKindCount) throw FormatError("unknown kind");
+            k = Kind(b);
+        }
     }
 }
 
@@ -229,8 +323,10 @@ void op_type(A& ar, const char* name, OpType& t) {
     } else {
         std::uint8_t b = std::uint8_t(t);
         ar(b);
-        if (b < 1 || b > kMaxOpType) throw FormatError("unknown operation type");
-        t = OpType(b);
+        if constexpr (kLoading<A>) {
+            if (b < 1 || b > kMaxOpType) throw FormatError("unknown operation type");
+            t = OpType(b);
+        }
     }
 }
 
@@ -452,10 +548,19 @@ std::string encode_json(const T& m) {
 template <class T>
 Result<T> decode_json(std::string_view json) {
     if (json.size() > kMaxMessageBytes) return Status(Code::kTooLarge, "message over the size limit");
+    // Before parsing: the parser recurses once per level (a deep body overflowed the stack).
+    if (Status depth = core::check_json_depth(json); !depth) return depth;
+    // A raw NUL is never valid JSON, and the parser would take it for the end of the input.
+    if (json.find('\0') != std::string_view::npos) return Status::malformed("a NUL byte in JSON text");
     try {
-        std::istringstream is{std::string(json)};
+        rapidjson::Document doc;
+        doc.Parse<rapidjson::kParseNoFlags>(json.data(), json.size());
+        if (doc.HasParseError())
+            return Status::malformed(std::string("not JSON: ") +
+                                     rapidjson::GetParseError_En(doc.GetParseError()) + " at byte " +
+                                     std::to_string(doc.GetErrorOffset()));
         T m{};
-        cereal::JSONInputArchive ar(is);
+        JsonReader ar(doc);
         io(ar, m);
         return m;
     } catch (const LimitError& e) {

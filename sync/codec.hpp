@@ -4,7 +4,10 @@
 // cereal PortableBinary payload (little-endian on every host). Decoding checks the type, the
 // version, every length against the limits of protocol.hpp before allocating, and that the
 // whole input was consumed. JSON (for people and tools) carries the same fields by name, with
-// ids and stamps as text.
+// ids and stamps as text; it is read by a strict reader that keeps every text's exact bytes
+// (a \u0000 included) and refuses a number its binary field could not hold, so both forms
+// decide an operation alike (R10). Encoders write what they are given (an unknown kind too);
+// the checks are the decoders'.
 //
 // Decoders never throw and never crash on hostile input: every failure is a Status
 // (malformed, unsupported_version, too_large). Golden fixtures in tests/fixtures/ pin the

@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <set>
 
+#include "core/util/json.hpp"
+
 namespace liaison::sync {
 namespace {
 
@@ -235,6 +237,9 @@ Result<std::vector<Op>> ops_from_json(Kind kind, const Id128& entity, EditMode m
     if (json.size() > kMaxEditBytes)
         return Status{Code::kTooLarge, "the document is larger than " +
                                            std::to_string(kMaxEditBytes / 1024) + " KiB"};
+    // The flat parser does not recurse (a nested object or list is refused where it starts),
+    // but deep input is refused with the same words as by every other JSON decoder.
+    LIAISON_TRY(core::check_json_depth(json));
     std::vector<std::pair<std::string, JsonValue>> members;
     LIAISON_TRY(Parser(json).object(members));
 

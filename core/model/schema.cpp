@@ -280,7 +280,10 @@ const std::vector<std::string>& platforms() {
 
 const KindDef& kind_def(Kind kind) { return all_kinds()[static_cast<std::size_t>(kind)]; }
 
-const char* kind_name(Kind kind) { return kind_def(kind).name.c_str(); }
+// Total, like op_type_name: a kind this build does not know (from a newer peer) is "unknown".
+const char* kind_name(Kind kind) {
+    return static_cast<int>(kind) < kKindCount ? kind_def(kind).name.c_str() : "unknown";
+}
 
 std::optional<Kind> kind_from_name(std::string_view name) {
     for (const auto& k : all_kinds())

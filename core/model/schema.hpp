@@ -116,7 +116,7 @@ struct KindDef {
 
 const KindDef& kind_def(Kind kind);
 std::optional<Kind> kind_from_name(std::string_view name);
-const char* kind_name(Kind kind);
+const char* kind_name(Kind kind);  // "unknown" for a kind this build does not know
 // All kinds, in enum order.
 const std::vector<KindDef>& all_kinds();
 // The platforms a handle (validate.hpp) or a piece of content can be on.

@@ -49,6 +49,29 @@ std::string json_string(std::string_view s) {
     return out;
 }
 
+Status check_json_depth(std::string_view json, std::size_t max_depth) {
+    std::size_t depth = 0;
+    bool in_string = false;
+    for (std::size_t i = 0; i < json.size(); ++i) {
+        const char c = json[i];
+        if (in_string) {
+            // An escape hides the next character (\" does not end the string). A parser that
+            // accepted everything before a bracket agrees with this scan on where strings are.
+            if (c == '\\') ++i;
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > max_depth)
+                return Status::malformed("JSON nested deeper than " + std::to_string(max_depth) +
+                                         " levels");
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            --depth;  // unbalanced brackets are the parser's to refuse
+        }
+    }
+    return Status::ok();
+}
+
 std::string json_string_array(const std::vector<std::string>& items) {
     std::string out = "[";
     for (std::size_t i = 0; i < items.size(); ++i) {

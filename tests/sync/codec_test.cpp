@@ -345,4 +345,48 @@ TEST_CASE("hostile JSON is an error, never a crash", "[sync][codec][hostile]") {
     }
 }
 
+// Found from outside: 200,000 nested arrays in a JSON push overflowed the stack of the
+// recursive parser and killed the server (issue 13). Every decoder refuses past kMaxJsonDepth.
+TEST_CASE("a million levels of JSON nesting are malformed, not a crash", "[sync][codec][hostile]") {
+    const std::size_t levels = 1'000'000;
+    const std::string arrays = std::string(levels, '[') + std::string(levels, ']');
+    std::string objects;
+    objects.reserve(levels * 6);
+    for (std::size_t i = 0; i < levels; ++i) objects += "{\"a\":";
+    objects += "1" + std::string(levels, '}');
+    for (const std::string* doc : std::vector<const std::string*>{&arrays, &objects}) {
+        for (const auto& r : {sync::request_from_json(*doc).status(), sync::reply_from_json(*doc).status(),
+                              sync::op_from_json(*doc).status()}) {
+            CHECK(r.code() == Code::kMalformed);
+            CHECK(r.to_string().find("nested deeper than 64 levels") != std::string::npos);
+        }
+    }
+}
+
+// The JSON form once cut text at a NUL (cereal read strings as C strings): "A\u0000B" was
+// stored as "A" while the binary form kept it whole and validation refused it (R10).
+TEST_CASE("a NUL inside a JSON text decodes whole, as in binary", "[sync][codec]") {
+    Op op = reference_op();
+    op.fields[0].value = std::string("A\0B", 3);
+    const std::string json = sync::op_to_json(op);
+    REQUIRE(json.find("A\\u0000B") != std::string::npos);
+    auto back = sync::op_from_json(json);
+    REQUIRE(back.is_ok());
+    CHECK(std::get<std::string>(back->fields[0].value) == std::string("A\0B", 3));
+    CHECK(back.value() == op);
+}
+
+// The parser took a raw NUL byte for the end of the input, so anything after one was ignored
+// where the binary form refuses trailing bytes.
+TEST_CASE("JSON with a raw NUL byte is malformed, whatever follows it", "[sync][codec][hostile]") {
+    const std::string good = sync::request_to_json(reference_request());
+    REQUIRE(sync::request_from_json(good).is_ok());
+    for (const std::string& bad : {good + std::string(1, '\0') + "{{{garbage", good + std::string(1, '\0'),
+                                   std::string(1, '\0') + good}) {
+        auto r = sync::request_from_json(bad);
+        REQUIRE_FALSE(r.is_ok());
+        CHECK(r.status().code() == Code::kMalformed);
+    }
+}
+
 }  // namespace liaison::test

@@ -509,6 +509,8 @@ std::string Facade::dispatch(std::string_view method, std::string_view args_json
     if (def->needs_open && !replica_) return error_envelope(not_open());
     rapidjson::Document args;
     if (args_json.empty()) args_json = "{}";
+    // Before parsing: the parser recurses once per level, and a browser's stack is small.
+    if (Status depth = core::check_json_depth(args_json); !depth) return error_envelope(depth);
     args.Parse(args_json.data(), args_json.size());
     if (args.HasParseError() || !args.IsObject())
         return error_envelope(Status::malformed("the arguments are not a JSON object"));
