@@ -32,6 +32,14 @@ Status Hub::authorize(const DeviceContext& device, const Op& op) {
     std::vector<Value> proposed(k.fields.size());
     auto current = store_.load_row(op.kind, k.mergeable ? store_.root_of(op.entity) : op.entity);
     if (!current) return current.status();
+    // A scoped device changes only records the server holds, or creates them: its own creates
+    // come before its edits in its outbox, and everything else it holds came from here. An
+    // edit of a record the server has not seen created would be judged against no scope keys
+    // (so covered), and once the record's create arrived outside the device's scope, nothing
+    // would take the device's partial copy away (docs/SYNC.md invariant 9).
+    if (op.type != OpType::kCreate && !(current.value() && current.value()->created))
+        return {Code::kOutOfScope, std::string(k.name) + " " + op.entity.to_text() +
+                                       " is not known to the server"};
     if (current.value()) {
         auto covered = in_scope(device.scope, op.kind, op.entity, current.value()->values);
         if (!covered) return covered.status();
