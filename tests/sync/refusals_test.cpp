@@ -18,28 +18,46 @@ struct Device {
     std::string name;
 };
 
+std::unique_ptr<core::Store> open_store(const std::string& path) {
+    auto opened = core::Store::open(path, {});
+    REQUIRE(opened.is_ok());
+    return std::move(opened.value());
+}
+
+// A hub, a central office that made a region with two stores (Lyon, Lille) and synced, and a
+// Lyon store tablet that has pulled.
+struct TwoStores {
+    TempDir dir;
+    sync::ManualTimeSource time{1'700'000'000'000ULL};
+    std::unique_ptr<core::Store> hub_store = open_store(dir.file("hub.db"));
+    sync::Hub hub{*hub_store, time};
+    std::unique_ptr<Node> office, tablet;
+    sync::DeviceContext central, store;
+    core::Id128 region, lyon, lille;
+
+    TwoStores(std::uint64_t office_seed, std::uint64_t tablet_seed) {
+        office = open_node(dir.file("office.db"), time, office_seed);
+        tablet = open_node(dir.file("tablet.db"), time, tablet_seed);
+        central.role = sync::Role::kCentral;
+        central.scope = sync::Scope::everything();
+        auto& c = *office->replica;
+        region = c.create(Kind::kRegion, {{"name", std::string("France")}}).value();
+        lyon = c.create(Kind::kStore, {{"name", std::string("Lyon")}, {"region", region.to_text()}}).value();
+        lille = c.create(Kind::kStore, {{"name", std::string("Lille")}, {"region", region.to_text()}}).value();
+        sync_until_quiet(*office, hub, central, "office");
+        store.role = sync::Role::kStore;
+        store.scope.stores = {lyon.to_text()};
+        sync_until_quiet(*tablet, hub, store, "tablet");
+    }
+};
+
 }  // namespace
 
 TEST_CASE("a refused change is undone on the device at its next sync", "[sync][refusals]") {
-    TempDir dir;
-    sync::ManualTimeSource time(1'700'000'000'000ULL);
-    auto hub_store = core::Store::open(dir.file("hub.db"), {});
-    REQUIRE(hub_store.is_ok());
-    sync::Hub hub(*hub_store.value(), time);
-    auto office = open_node(dir.file("office.db"), time, 91);
-    auto tablet = open_node(dir.file("tablet.db"), time, 92);
-    sync::DeviceContext central;
-    central.role = sync::Role::kCentral;
-    central.scope = sync::Scope::everything();
-    auto& c = *office->replica;
-    auto region = c.create(Kind::kRegion, {{"name", std::string("France")}}).value();
-    auto lyon = c.create(Kind::kStore, {{"name", std::string("Lyon")}, {"region", region.to_text()}}).value();
-    auto lille = c.create(Kind::kStore, {{"name", std::string("Lille")}, {"region", region.to_text()}}).value();
-    auto ana = c.create(Kind::kInfluencer, {{"name", std::string("Ana")}, {"store", lyon.to_text()}}).value();
+    TwoStores w(91, 92);
+    auto& [dir, time, hub_store, hub, office, tablet, central, store, region, lyon, lille] = w;
+    auto ana = office->replica->create(Kind::kInfluencer, {{"name", std::string("Ana")}, {"store", lyon.to_text()}}).value();
     sync_until_quiet(*office, hub, central, "office");
-    sync::DeviceContext store;
-    store.role = sync::Role::kStore;
-    store.scope.stores = {lyon.to_text()};
     sync_until_quiet(*tablet, hub, store, "tablet");
 
     auto& t = *tablet->replica;
@@ -72,25 +90,9 @@ TEST_CASE("a refused change is undone on the device at its next sync", "[sync][r
 
 TEST_CASE("a store device's edit of a record the server has not seen created is refused, and "
           "undone when the record turns out to be another store's", "[sync][refusals]") {
-    TempDir dir;
-    sync::ManualTimeSource time(1'700'000'000'000ULL);
-    auto hub_store = core::Store::open(dir.file("hub.db"), {});
-    REQUIRE(hub_store.is_ok());
-    sync::Hub hub(*hub_store.value(), time);
-    auto office = open_node(dir.file("office.db"), time, 93);
-    auto tablet = open_node(dir.file("tablet.db"), time, 94);
-    sync::DeviceContext central;
-    central.role = sync::Role::kCentral;
-    central.scope = sync::Scope::everything();
+    TwoStores w(93, 94);
+    auto& [dir, time, hub_store, hub, office, tablet, central, store, region, lyon, lille] = w;
     auto& c = *office->replica;
-    auto region = c.create(Kind::kRegion, {{"name", std::string("France")}}).value();
-    auto lyon = c.create(Kind::kStore, {{"name", std::string("Lyon")}, {"region", region.to_text()}}).value();
-    auto lille = c.create(Kind::kStore, {{"name", std::string("Lille")}, {"region", region.to_text()}}).value();
-    sync_until_quiet(*office, hub, central, "office");
-    sync::DeviceContext store;
-    store.role = sync::Role::kStore;
-    store.scope.stores = {lyon.to_text()};
-    sync_until_quiet(*tablet, hub, store, "tablet");
 
     // The office registers Chloé at Lille but has not synced yet; the tablet, which somehow
     // learnt her id, edits her. With no row to judge, the edit would look in scope.
