@@ -705,7 +705,9 @@ Status Store::scrub_log() {
         // database without a WAL answers (0, -1, -1).
         auto& st = db_->cached("PRAGMA wal_checkpoint(TRUNCATE)");
         const Step s = st.step();
-        const bool done = s == Step::kRow && st.column_int(0) == 0;
+        // A SQLite built without WAL support (the browser's, docs/BUILDING.md pitfall 7)
+        // answers no row: it has no log to scrub.
+        const bool done = s == Step::kDone || (s == Step::kRow && st.column_int(0) == 0);
         if (s == Step::kError) why = st.error();
         st.reset();
         if (done) {

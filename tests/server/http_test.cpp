@@ -43,7 +43,7 @@ TEST_CASE("the sync handler answers in the request's encoding and errors as JSON
     auto wrong = server::handle_sync(backend, central, "text/plain", "");
     CHECK(wrong.status == 415);
     CHECK(wrong.body.rfind("{\"error\":{\"code\":\"unsupported_media_type\"", 0) == 0);
-    req.protocol = 2;
+    req.protocol = sync::kProtocolVersion + 1;  // a protocol this build does not speak yet
     auto future =
         server::handle_sync(backend, central, "application/x-liaison", sync::encode_request(req));
     CHECK(future.status == 400);

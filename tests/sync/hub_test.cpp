@@ -429,7 +429,7 @@ TEST_CASE("R11: a reference to an id known as another kind is refused with the f
 }
 
 TEST_CASE("a store device is never sent an eviction for another store's people, merges or "
-          "repeated check-ins; a person moved out of its store is evicted", "[sync][hub][scope][evictions]") {
+          "repeated check-ins, and a person moved out of its store is evicted", "[sync][hub][scope][evictions]") {
     TwoStores w;
     auto& c = w.c;
     auto lille = w.lille.to_text();
