@@ -391,8 +391,13 @@ void io(A& ar, core::EntitySnapshot& s) {
     list(ar, "clocks", r.clocks, k.fields.size(),
          [&](std::optional<Stamp>& c) { opt_stamp(ar, nullptr, c); });
     if constexpr (kLoading<A>) {
-        if (r.values.size() != k.fields.size() || r.clocks.size() != k.fields.size())
-            throw FormatError("snapshot: field count does not match the kind");
+        // Fields are only appended (docs/SYNC.md "Schema evolution"): a snapshot with fewer
+        // (an older server's) has its later fields never written, so the join keeps ours.
+        // More than this build knows is refused by the list's bound above.
+        if (r.values.size() != r.clocks.size())
+            throw FormatError("snapshot: as many clocks as values are needed");
+        r.values.resize(k.fields.size());
+        r.clocks.resize(k.fields.size());
     }
     list(ar, "dots", s.dots, kMaxListItems, [&](core::DotRow& d) {
         object(ar, nullptr, [&] {

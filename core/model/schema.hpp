@@ -2,8 +2,11 @@
 //
 // One table of KindDefs drives storage (the tables a migration creates), validation, the merge
 // engine (which fields are LWW registers, which are add-wins sets, which kinds are logs) and the
-// protocol (field names on the wire). Adding a field is: append it here, add a numbered
-// migration that adds its columns, document it in docs/SYNC.md.
+// protocol (field names on the wire). Kinds, fields, sets and enum values are only appended
+// (devices in the field read them by position and by text): adding a field is appending it
+// here (optional, if its kind was released), adding a numbered migration that adds its
+// columns, raising kSchemaVersion with a new tests/fixtures/schema-v<N>.txt listing, and
+// documenting it in docs/SYNC.md ("Schema evolution").
 //
 // Conventions:
 // - Values are null, a 64-bit integer or UTF-8 text (Value). Times are integer milliseconds
@@ -122,7 +125,8 @@ const std::vector<KindDef>& all_kinds();
 // The platforms a handle (validate.hpp) or a piece of content can be on.
 const std::vector<std::string>& platforms();
 
-// Version of the record model; bumped when a field or kind is added (see docs/SYNC.md).
+// Version of the record model; raised when a kind, field, set or enum value is appended
+// (docs/SYNC.md "Schema evolution"; tests/core/schema_evolution_test.cpp checks it).
 inline constexpr int kSchemaVersion = 1;
 
 }  // namespace liaison::core
