@@ -206,6 +206,17 @@ std::vector<Result<PushReply>> Hub::exchange_batch(const std::vector<Pending>& b
         if (r.protocol < kProtocolVersion)
             return {Code::kUpgradeRequired, "this app speaks sync protocol " + std::to_string(r.protocol) +
                                                 "; update it to protocol " + std::to_string(kProtocolVersion)};
+        // The record model (docs/SYNC.md "Schema evolution"): an older app could not read the
+        // snapshots of a newer model, and this server could not apply a newer app's kinds,
+        // fields and values (refused operations would leave its outbox). Both are refused
+        // whole, before anything is applied, so nothing is lost while one side is upgraded.
+        if (r.schema_version < core::kSchemaVersion)
+            return {Code::kUpgradeRequired, "this app knows record model " + std::to_string(r.schema_version) +
+                                                "; update it to record model " + std::to_string(core::kSchemaVersion)};
+        if (r.schema_version > core::kSchemaVersion)
+            return {Code::kUnsupportedVersion, "this app knows record model " + std::to_string(r.schema_version) +
+                                                   ", newer than the server's " + std::to_string(core::kSchemaVersion) +
+                                                   ": upgrade the server"};
         return Status::ok();
     };
     std::vector<Status> valid;

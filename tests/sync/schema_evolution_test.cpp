@@ -116,3 +116,46 @@ TEST_CASE("an operation naming a field, kind or enum value this build does not k
 }
 
 }  // namespace liaison::test
+
+namespace liaison::test {
+
+TEST_CASE("a push naming another record model is refused whole and changes nothing: older "
+          "apps are told to update, newer apps that the server must be upgraded",
+          "[sync][hub][schema]") {
+    TempDir dir;
+    sync::ManualTimeSource time(1'700'000'000'000ULL);
+    auto hub_store = core::Store::open(dir.file("hub.db"), {});
+    REQUIRE(hub_store.is_ok());
+    sync::Hub hub(*hub_store.value(), time);
+    auto device = open_node(dir.file("tablet.db"), time, 7);
+    REQUIRE(device->replica->create(Kind::kInfluencer, {{"name", std::string("Ana")}}).is_ok());
+    sync::DeviceContext central;
+    central.role = sync::Role::kCentral;
+    central.scope = sync::Scope::everything();
+    central.replica = device->replica->id();
+    const std::string before = must(hub_store.value()->state_hash());
+
+    auto push = device->replica->make_push().value();
+    REQUIRE(push.schema_version == core::kSchemaVersion);
+    push.schema_version = core::kSchemaVersion - 1;
+    auto older = hub.exchange(central, push);
+    REQUIRE_FALSE(older.is_ok());
+    CHECK(older.status().code() == Code::kUpgradeRequired);
+    CHECK(older.status().detail().find("update it to record model") != std::string::npos);
+
+    push.schema_version = core::kSchemaVersion + 1;
+    auto newer = hub.exchange(central, push);
+    REQUIRE_FALSE(newer.is_ok());
+    CHECK(newer.status().code() == Code::kUnsupportedVersion);
+    CHECK(newer.status().detail().find("upgrade the server") != std::string::npos);
+
+    CHECK(must(hub_store.value()->state_hash()) == before);
+    CHECK(device->replica->pending() == 1);  // nothing was acknowledged: the outbox is whole
+    push.schema_version = core::kSchemaVersion;
+    auto same = hub.exchange(central, push);
+    REQUIRE(same.is_ok());
+    REQUIRE(same->results.size() == 1);
+    CHECK(same->results[0].outcome == sync::Outcome::kApplied);
+}
+
+}  // namespace liaison::test
