@@ -116,32 +116,29 @@ std::vector<Value> values_with(Kind kind, const core::ScopeKeys& keys) {
 
 Result<bool> Hub::in_scope(const Scope& scope, Kind kind, const Id128& id, const std::vector<Value>& values) {
     if (scope.global) return true;
-    const int parent = scope_parent_field(kind);
-    if (parent < 0 || has_scope_key(kind, values)) return scope.covers(kind, id, values);
+    if (scope_parent_field(kind) < 0 || has_scope_key(kind, values)) return scope.covers(kind, id, values);
     // A keyless entry is where its parent is; an entry whose parent this server does not hold
     // (yet, or any more) is shown to no scoped device rather than to every one.
-    const auto* text = std::get_if<std::string>(&values[std::size_t(parent)]);
-    if (!text) return false;
-    auto pid = Id128::from_text(*text);
-    if (!pid) return false;
-    const Kind pkind = core::kind_def(kind).fields[std::size_t(parent)].ref_kind;
-    auto row = store_.load_row(pkind, core::kind_def(pkind).mergeable ? store_.root_of(*pid) : *pid);
-    if (!row) return row.status();
-    if (!row.value() || !row.value()->visible()) return false;
-    return scope.covers(*row.value());
+    auto p = scope_parent(kind, values);
+    if (!p) return p.status();
+    return p.value() && scope.covers(*p.value());
 }
 
 Status Hub::note_replaced_keys(const Op& op) {
     const auto& k = core::kind_def(op.kind);
-    if (k.scope_field("region") < 0 && k.scope_field("brand") < 0 && k.scope_field("store") < 0)
+    const int parent = scope_parent_field(op.kind);
+    if (k.scope_field("region") < 0 && k.scope_field("brand") < 0 && k.scope_field("store") < 0 && parent < 0)
         return Status::ok();
     std::vector<Id128> ids;
     switch (op.type) {
         case OpType::kCreate: ids = {op.entity}; break;  // a second create joins (R3)
         case OpType::kMerge: ids = {op.entity, op.target}; break;
+        // A tombstone keeps no scope key (R5), nor a check-in's event or a click's link.
+        case OpType::kDelete: ids = {op.entity}; break;
         case OpType::kSet:
             for (const auto& w : op.fields)
-                if (w.field == "region" || w.field == "brand" || w.field == "store") {
+                if (w.field == "region" || w.field == "brand" || w.field == "store" ||
+                    (parent >= 0 && w.field == k.fields[std::size_t(parent)].name)) {
                     ids = {op.entity};
                     break;
                 }
@@ -152,8 +149,66 @@ Status Hub::note_replaced_keys(const Op& op) {
         const Id128 root = k.mergeable ? store_.root_of(id) : id;
         auto row = store_.load_row(op.kind, root);
         if (!row) return row.status();
-        if (!row.value() || !row.value()->created) continue;
-        LIAISON_TRY(store_.note_scope_keys(root, scope_keys_of(*row.value())));
+        // A row with no create yet is sent too (a field-only row in scope), so its keys count.
+        if (!row.value() || row.value()->deleted) continue;
+        LIAISON_TRY(note_effective_keys(*row.value()));
+    }
+    return Status::ok();
+}
+
+Result<std::optional<core::RowState>> Hub::scope_parent(Kind kind, const std::vector<Value>& values) {
+    const int parent = scope_parent_field(kind);
+    if (parent < 0 || std::size_t(parent) >= values.size()) return std::optional<core::RowState>();
+    const auto* text = std::get_if<std::string>(&values[std::size_t(parent)]);
+    if (!text) return std::optional<core::RowState>();
+    auto pid = Id128::from_text(*text);
+    if (!pid) return std::optional<core::RowState>();
+    const Kind pkind = core::kind_def(kind).fields[std::size_t(parent)].ref_kind;
+    auto row = store_.load_row(pkind, core::kind_def(pkind).mergeable ? store_.root_of(*pid) : *pid);
+    if (!row) return row.status();
+    if (!row.value() || !row.value()->visible()) return std::optional<core::RowState>();
+    return row;
+}
+
+Status Hub::note_effective_keys(const core::RowState& row) {
+    if (scope_parent_field(row.kind) < 0 || has_scope_key(row.kind, row.values))
+        return store_.note_scope_keys(row.id, scope_keys_of(row));
+    // A keyless entry has been where its parent is and was: it keeps that history once the
+    // write has replaced its keys or its parent (or deleted it, which drops both).
+    auto p = scope_parent(row.kind, row.values);
+    if (!p) return p.status();
+    if (!p.value()) return Status::ok();  // shown to no scoped device: nothing to remember
+    LIAISON_TRY(store_.note_scope_keys(row.id, scope_keys_of(*p.value())));
+    for (const auto& m : store_.component_of(p.value()->id)) {
+        auto seen = store_.scope_keys_seen(m);
+        if (!seen) return seen.status();
+        for (const auto& keys : seen.value()) LIAISON_TRY(store_.note_scope_keys(row.id, keys));
+    }
+    return Status::ok();
+}
+
+Status Hub::touch_inheriting_entries(const Op& op) {
+    const bool parent_kind = op.kind == Kind::kInfluencer || op.kind == Kind::kEvent || op.kind == Kind::kTrackedLink;
+    if (!parent_kind) return Status::ok();
+    bool moves = op.type == OpType::kCreate || op.type == OpType::kMerge;
+    if (op.type == OpType::kSet)
+        for (const auto& w : op.fields) moves = moves || w.field == "region" || w.field == "brand" || w.field == "store";
+    if (!moves) return Status::ok();
+    const auto& pk = core::kind_def(op.kind);
+    for (const auto& member : store_.component_of(pk.mergeable ? store_.root_of(op.entity) : op.entity)) {
+        const std::string text = member.to_text();
+        for (const auto& k : core::all_kinds()) {
+            const int parent = scope_parent_field(k.kind);
+            if (parent < 0 || k.fields[std::size_t(parent)].ref_kind != op.kind) continue;
+            auto children = store_.ids_where(k.kind, parent, text);
+            if (!children) return children.status();
+            for (const auto& child : children.value()) {
+                auto row = store_.load_row(k.kind, child);
+                if (!row) return row.status();
+                if (row.value() && !has_scope_key(k.kind, row.value()->values))
+                    LIAISON_TRY(store_.touch_row(k.kind, child));
+            }
+        }
     }
     return Status::ok();
 }
@@ -183,6 +238,8 @@ OpResult Hub::apply_one(const DeviceContext& device, Op op) {
     auto r = merge_.apply(op);
     if (!r) return reject(r.status());
     res.outcome = r->outcome;
+    if (r->outcome == Outcome::kApplied)
+        if (Status t = touch_inheriting_entries(op); !t) return reject(t);
     switch (r->outcome) {
         case Outcome::kApplied: ++totals_.accepted; break;
         case Outcome::kDuplicate: ++totals_.duplicate; break;
@@ -266,18 +323,26 @@ std::vector<Result<PushReply>> Hub::exchange_batch(const std::vector<Pending>& b
 
 namespace {
 
-// Whether a scope key (region, brand, store) of the row was written after its creation. If
-// not, the row has had the keys it has now since it was created.
+// Whether a scope key (region, brand, store) of the row, or the parent a keyless entry
+// inherits its scope from, was written after its creation, or the row was deleted. If not,
+// the row has had the keys (and parent) it has now since it was created.
 bool scope_keys_changed(const core::RowState& row) {
-    if (!row.created) return true;
+    if (!row.created || row.deleted) return true;
     const auto& k = core::kind_def(row.kind);
-    for (const char* key : {"region", "brand", "store"}) {
-        int i = k.scope_field(key);
-        if (i < 0 || std::size_t(i) >= row.clocks.size()) continue;
+    auto changed = [&](int i) {
+        if (i < 0 || std::size_t(i) >= row.clocks.size()) return false;
         const auto& clock = row.clocks[std::size_t(i)];
-        if (clock && *clock != *row.created) return true;
-    }
-    return false;
+        return clock && *clock != *row.created;
+    };
+    for (const char* key : {"region", "brand", "store"})
+        if (changed(k.scope_field(key))) return true;
+    return changed(scope_parent_field(row.kind));
+}
+
+// Whether `scope` covers an entity holding the scope keys `keys` (whatever its kind: a keyless
+// entry's history holds its parent's keys, which its own kind may not have fields for).
+bool covers_keys(const Scope& scope, const core::ScopeKeys& keys) {
+    return scope.covers(Kind::kInfluencer, Id128{}, values_with(Kind::kInfluencer, keys));
 }
 
 }  // namespace
@@ -285,14 +350,21 @@ bool scope_keys_changed(const core::RowState& row) {
 Result<bool> Hub::was_in_scope(const Scope& scope, const core::RowState& row) {
     const auto members = store_.component_of(row.id);
     // The keys it has now are outside the scope; if it never had others, it never was inside.
-    if (members.size() == 1 && !scope_keys_changed(row)) return false;
-    for (const auto& id : members) {
-        auto seen = store_.scope_keys_seen(id);
-        if (!seen) return seen.status();
-        for (const auto& keys : seen.value())
-            if (scope.covers(row.kind, row.id, values_with(row.kind, keys))) return true;
+    if (members.size() > 1 || scope_keys_changed(row)) {
+        for (const auto& id : members) {
+            auto seen = store_.scope_keys_seen(id);
+            if (!seen) return seen.status();
+            for (const auto& keys : seen.value())
+                if (covers_keys(scope, keys)) return true;
+        }
     }
-    return false;
+    // A keyless entry has been wherever its parent has been since (its parent's moves give
+    // it a new sequence, Hub::touch_inheriting_entries, but leave it no history of its own).
+    if (scope_parent_field(row.kind) < 0 || has_scope_key(row.kind, row.values)) return false;
+    auto p = scope_parent(row.kind, row.values);
+    if (!p) return p.status();
+    if (!p.value()) return false;
+    return was_in_scope(scope, *p.value());
 }
 
 Result<PushReply> Hub::pull(const DeviceContext& device, std::int64_t cursor, std::uint32_t limit) {
@@ -354,7 +426,13 @@ Status Hub::add_refused_state(const DeviceContext& device, const std::vector<Op>
                 break;
             }
         }
-        if (found && device.scope.covers(found->row)) reply.refreshed.push_back(std::move(*found));
+        bool covered = false;
+        if (found) {
+            auto in = in_scope(device.scope, found->row.kind, found->row.id, found->row.values);
+            if (!in) return in.status();
+            covered = in.value();
+        }
+        if (covered) reply.refreshed.push_back(std::move(*found));
         else reply.absent.push_back(id);
     }
     return Status::ok();

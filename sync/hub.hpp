@@ -58,6 +58,18 @@ private:
     // Before an operation that may replace an entity's scope keys (a create that joins, a set
     // of region/brand/store, a merge), records the keys it holds (Store::note_scope_keys).
     Status note_replaced_keys(const Op& op);
+    // Records the keys the row is judged by now (Store::note_scope_keys): its own, or for a
+    // keyless log entry its parent's, with the keys its parent held before.
+    Status note_effective_keys(const core::RowState& row);
+    // The live parent (root of its duplicate component) whose scope a log entry of `kind`
+    // with these values inherits when it carries no scope key itself; none if it names none
+    // or the server does not hold it.
+    Result<std::optional<core::RowState>> scope_parent(Kind kind, const std::vector<Value>& values);
+    // After an applied operation that may move a parent (a person, an event, a tracked link:
+    // its create, a set of its scope keys, a merge), gives each keyless entry naming it a new
+    // sequence, so that the next pulls send it where the parent now is and evict it where it
+    // no longer is (docs/SYNC.md, evictions).
+    Status touch_inheriting_entries(const Op& op);
     // Whether the entity, outside `scope` now, ever had scope keys inside it (it or a member
     // of its duplicate component): only then may a device hold it and be sent an eviction.
     Result<bool> was_in_scope(const Scope& scope, const core::RowState& row);

@@ -51,6 +51,9 @@ std::vector<std::uint64_t> seeds(std::vector<std::uint64_t> defaults) {
 std::string diff_states(core::Store& a, core::Store& b, std::size_t max) {
     auto la = a.state_lines(), lb = b.state_lines();
     if (!la || !lb) return "cannot read states";
+    // The lines come in hash order (by kind, then id), not sorted as set_difference needs.
+    std::sort(la->begin(), la->end());
+    std::sort(lb->begin(), lb->end());
     std::vector<std::string> only_a, only_b;
     std::set_difference(la->begin(), la->end(), lb->begin(), lb->end(), std::back_inserter(only_a));
     std::set_difference(lb->begin(), lb->end(), la->begin(), la->end(), std::back_inserter(only_b));

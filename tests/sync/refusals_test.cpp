@@ -113,12 +113,11 @@ TEST_CASE("a store device's edit of a record the server has not seen created is 
     CHECK(must(tablet->replica->state_hash()) == projection_hash(hub, store, dir.file("fresh.db"), time));
 }
 
-// Hidden until log entries follow their parent's scope moves: a device keeps an interaction,
-// check-in, content or click whose parent (person, event, link) left its scope, because the
-// entry's own sequence did not move when the parent's did (seeds 101-106 on the merged code).
-// Run with: liaison_tests "[.refusals-property]".
+// Seeded: LIAISON_SEED=<n> replays one seed. Log entries follow their parent's scope moves and
+// deletions evict what a device held (docs/SYNC.md, evictions): without that, devices kept
+// interactions, check-ins, content and clicks the projection lacks (seeds 101-106).
 TEST_CASE("invariant 9 property: refused operations converge: every device ends with the hub's "
-          "projection for its scope", "[.refusals-property]") {
+          "projection for its scope", "[sync][refusals][slow]") {
     for (auto seed : seeds({101, 102, 103, 104, 105, 106})) {
         TempDir dir;
         OpMaker maker(seed);
