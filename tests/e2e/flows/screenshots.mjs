@@ -63,10 +63,10 @@ export default async function screenshots(hx) {
       await assertContrast(page, `${name} (${lang})`);
     }
     // Dates in the language's own form: "21 oct. 2026, 15:28", "21 Oct 2026, 15:28" (en-GB
-    // browser) or "Oct 21, 2026, 3:28 PM".
+    // browser; September is "Sept") or "Oct 21, 2026, 3:28 PM".
     const when = await page.locator('main[data-view="event"] p.meta').first().textContent();
     const form = lang === 'fr' ? /\b\d{1,2} (janv|févr|mars|avr|mai|juin|juil|août|sept|oct|nov|déc)\.? \d{4}( à|,)? \d{2}:\d{2}/
-      : /\b(\d{1,2} )?(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)( \d{1,2})?,? \d{4},? \d{1,2}:\d{2}/;
+      : /\b(\d{1,2} )?(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)( \d{1,2})?,? \d{4},? \d{1,2}:\d{2}/;
     check(form.test(when), `the event's date in ${lang} reads "${when}"`);
   }
 
