@@ -375,6 +375,41 @@ TEST_CASE("a store device's add, remove and delete on another store's existing r
     CHECK(must(w.hub_store->state_hash()) == before);
 }
 
+TEST_CASE("only central and regional staff merge duplicates: a store device's merge is "
+          "forbidden and changes nothing, a regional device's is applied", "[sync][hub][roles]") {
+    TwoStores w;
+    const std::string lyon = w.lyon.to_text(), france = w.region.to_text();
+    auto ana = w.make(core::Kind::kInfluencer, {{"name", std::string("Ana")}, {"store", lyon}, {"region", france}});
+    auto ana2 = w.make(core::Kind::kInfluencer, {{"name", std::string("Ana M.")}, {"store", lyon}, {"region", france}});
+    w.push_office();
+    const std::string before = must(w.hub_store->state_hash());
+    auto merge_push = [&](Node& node) {
+        sync::Op merge = sync::unstamped_op(sync::OpType::kMerge, core::Kind::kInfluencer, ana2);
+        merge.target = ana;
+        REQUIRE(node.replica->submit(merge).is_ok());
+        return node.replica->make_push().value();
+    };
+    // The Lyon tablet holds both people (its scope covers them), so only its role stops it.
+    sync_until_quiet(*w.tablet, w.hub, w.lyon_tablet, "tablet");
+    auto refused = w.hub.exchange(w.lyon_tablet, merge_push(*w.tablet));
+    REQUIRE(refused.is_ok());
+    REQUIRE(refused->results.size() == 1);
+    CHECK(refused->results[0].outcome == sync::Outcome::kRejected);
+    CHECK(refused->results[0].code == Code::kForbidden);
+    CHECK(must(w.hub_store->state_hash()) == before);
+
+    auto regional_node = open_node(w.dir.file("regional.db"), w.time, 63);
+    sync::DeviceContext regional;
+    regional.role = sync::Role::kRegional;
+    regional.scope.regions = {w.region.to_text()};
+    sync_until_quiet(*regional_node, w.hub, regional, "regional");
+    auto applied = w.hub.exchange(regional, merge_push(*regional_node));
+    REQUIRE(applied.is_ok());
+    REQUIRE(applied->results.size() == 1);
+    CHECK(applied->results[0].outcome == sync::Outcome::kApplied);
+    CHECK(w.hub_store->root_of(ana2) == w.hub_store->root_of(ana));
+}
+
 }  // namespace liaison::test
 
 namespace liaison::test {

@@ -156,6 +156,34 @@ TEST_CASE("R2: on equal HLC the greater replica id wins, in both arrival orders"
     }
 }
 
+TEST_CASE("R2: joining snapshots, on equal HLC the greater replica id wins, in both directions",
+          "[sync][merge][lww][tiebreak][snapshot]") {
+    // The same tie as above, reached through snapshots (what a device pulls) rather than
+    // operations: the join compares the field clocks it is given.
+    Op create = make_op(OpType::kCreate, Kind::kInfluencer, entity_id(1), {100 << 16, replica_id(1)}, kHelene);
+    Op low = make_op(OpType::kSet, Kind::kInfluencer, entity_id(1), {500 << 16, replica_id(0x10)},
+                     {{"notes", std::string("from the low replica")}});
+    Op high = make_op(OpType::kSet, Kind::kInfluencer, entity_id(1), {500 << 16, replica_id(0x20)},
+                      {{"notes", std::string("from the high replica")}});
+    for (int direction = 0; direction < 2; ++direction) {
+        Fresh f;
+        REQUIRE(f.r1.receive_all({create, direction ? low : high}).is_ok());
+        REQUIRE(f.r2.receive_all({create, direction ? high : low}).is_ok());
+        auto snap = f.r2.store().snapshot(Kind::kInfluencer, entity_id(1));
+        REQUIRE(snap.is_ok());
+        REQUIRE(snap.value());
+        {
+            core::WriteTxn txn(f.r1.store());
+            REQUIRE(txn.begun().is_ok());
+            sync::MergeEngine engine(f.r1.store());
+            REQUIRE(engine.apply_snapshot(*snap.value()).is_ok());
+            REQUIRE(txn.commit().is_ok());
+        }
+        INFO("direction " << direction);
+        CHECK(field_text(f.r1, Kind::kInfluencer, entity_id(1), "notes") == "from the high replica");
+    }
+}
+
 TEST_CASE("R2: a greater HLC wins against a greater replica id", "[sync][merge][lww][tiebreak]") {
     Op create = make_op(OpType::kCreate, Kind::kInfluencer, entity_id(1), {100 << 16, replica_id(1)}, kHelene);
     Op later_low = make_op(OpType::kSet, Kind::kInfluencer, entity_id(1), {(500 << 16) + 1, replica_id(0x10)},
