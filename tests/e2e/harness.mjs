@@ -4,7 +4,8 @@
 //
 // Everything a test starts is stopped by cleanup(), also when the test fails.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -482,4 +483,64 @@ export async function assertContrast(page, what) {
     return out;
   });
   check(bad.length === 0, `${what}: text below AA contrast: ${bad.slice(0, 8).join('; ')}`);
+}
+
+// ---- the app's versions -----------------------------------------------------------------
+
+// Serves a copy of the app this flow may change (the server restarts on it); returns its path.
+export async function serveCopy(hx) {
+  const copy = join(hx.tmp, 'app');
+  cpSync(hx.appDir, copy, { recursive: true });
+  hx.appDir = copy;
+  hx.server.kill();
+  await new Promise((resolve) => hx.server.once('exit', resolve));
+  await hx.startServer();
+  return copy;
+}
+
+// What a new build changes for the browser: sw.js (its version, the hash of the app's files).
+export function publishNewBuild(app, from, to) {
+  const sw = join(app, 'sw.js');
+  const text = readFileSync(sw, 'utf8');
+  check(text.includes(`"version":"${from}"`), `sw.js does not carry the version ${from}`);
+  writeFileSync(sw, text.replace(`"version":"${from}"`, `"version":"${to}"`));
+  for (const ext of ['.gz', '.br']) rmSync(sw + ext, { force: true }); // else the old one is served
+}
+
+// The app versions cached in the page's browser, oldest name first.
+export const appVersions = (page) => page.evaluate(() => caches.keys().then((k) => k.filter((n) => n.startsWith('liaison-app-')).sort()));
+
+// A pass-through proxy to `target` (the flow's server) that logs every request it forwards.
+// While `refuse` is above zero, the next binary push has the record model's version it names
+// set to 0 on the way: the real server then answers it upgrade_required (426), as it answers
+// an app older than itself. One build of the app thus plays the older and the newer version;
+// what the server judges is that number, a push's last four bytes (protocol 2, little-endian:
+// docs/SYNC.md "Versions").
+export async function startVersionProxy(target) {
+  const proxy = { refuse: 0, log: [], url: null, server: null };
+  proxy.server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      let body = Buffer.concat(chunks);
+      const push = req.method === 'POST' && req.url.startsWith('/api/v1/sync') &&
+        String(req.headers['content-type']).startsWith('application/x-liaison') && body.length > 8 && body[1] >= 2;
+      const rewritten = push && proxy.refuse > 0;
+      if (rewritten) {
+        proxy.refuse--;
+        body.writeUInt32LE(0, body.length - 4);
+      }
+      const headers = { ...req.headers, host: new URL(target).host, 'content-length': String(body.length) };
+      const up = http.request(new URL(req.url, target), { method: req.method, headers }, (answer) => {
+        proxy.log.push({ method: req.method, path: req.url, status: answer.statusCode, rewritten });
+        res.writeHead(answer.statusCode, answer.headers);
+        answer.pipe(res);
+      });
+      up.on('error', (e) => { res.writeHead(502); res.end(String(e)); });
+      up.end(body);
+    });
+  });
+  await new Promise((resolve) => proxy.server.listen(0, '127.0.0.1', resolve));
+  proxy.url = `http://127.0.0.1:${proxy.server.address().port}`;
+  return proxy;
 }

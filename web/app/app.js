@@ -44,7 +44,7 @@ const app = {
   // Plain words for a failed call.
   errorText(r) {
     const code = r && r.code;
-    if (['network', 'unauthorized', 'not_signed_in', 'not_found', 'forbidden', 'rate_limited'].includes(code)) return t(`err.${code}`);
+    if (['network', 'unauthorized', 'not_signed_in', 'not_found', 'forbidden', 'rate_limited', 'upgrade_required'].includes(code)) return t(`err.${code}`);
     // A refused value: named in words when the façade says which field (refusal.js); the
     // core's own message (English) only when it does not.
     if (r && r.field && REASONS.includes(code)) return refusalText(r.field, code);
@@ -60,7 +60,7 @@ const app = {
 
   async refreshStatus() {
     const r = await app.liaison.call('status');
-    if (r.ok) { app.status = r.value; renderSyncbar(); }
+    if (r.ok) onStatus(r.value);
     return r;
   },
 };
@@ -176,17 +176,95 @@ function takeTokenFromUrl() {
   try { return decodeURIComponent(m[1]); } catch { return null; }
 }
 
+// The banner above the screen about the app's own version: `text`, and a button when the
+// person is to choose the moment. `self`: it speaks of an update the server asked for.
+function updateBanner(text, button = null, self = false) {
+  let el = document.getElementById('update');
+  if (!el) {
+    el = h('div', { class: 'update', id: 'update', role: 'status' });
+    document.body.prepend(el);
+  }
+  if (self) el.dataset.self = '1';
+  fill(el, text, button ? ' ' : null, button);
+}
+
+// Switches to the installed version `waiting`: the page reloads once it is in control.
+function activate(waiting) {
+  navigator.serviceWorker.addEventListener('controllerchange', () => location.reload());
+  waiting.postMessage({ type: 'activate' });
+}
+
+function applyButton(waiting) {
+  const button = h('button', { type: 'button', class: 'secondary' }, t('update.apply'));
+  button.addEventListener('click', () => {
+    button.disabled = true;
+    activate(waiting);
+  });
+  return button;
+}
+
 // A new build installs next to the running one (sw.js); the page offers to switch, and reloads
 // once the new version controls it. Unsaved form input is the person's call, not ours.
 function offerUpdate(waiting) {
   if (document.getElementById('update')) return;
-  const button = h('button', { type: 'button', class: 'secondary' }, t('update.apply'));
-  button.addEventListener('click', () => {
-    button.disabled = true;
-    navigator.serviceWorker.addEventListener('controllerchange', () => location.reload());
-    waiting.postMessage({ type: 'activate' });
+  updateBanner(t('update.ready'), applyButton(waiting));
+}
+
+// The server refused this version of the app (upgrade_required, docs/SYNC.md "Versions"):
+// nothing of the push was taken, so the outbox is intact. The app fetches the new version,
+// switches to it at once (or when the person has finished typing) and the new version sends
+// the outbox. A version that is still refused after its own update does not reload again
+// within SELF_UPDATE_AGAIN_MS: the person is told what to do instead of watching a loop.
+const SELF_UPDATE_KEY = 'liaison-self-update';
+const SELF_UPDATE_AGAIN_MS = 5 * 60 * 1000;
+let selfUpdating = false;
+
+async function selfUpdate() {
+  if (selfUpdating) return;
+  selfUpdating = true;
+  const last = Number(sessionStorage.getItem(SELF_UPDATE_KEY)) || 0;
+  if (Date.now() - last < SELF_UPDATE_AGAIN_MS) { updateBanner(t('update.stuck'), null, true); return; }
+  updateBanner(t('update.updating'), null, true);
+  const waiting = await newerVersion();
+  if (!waiting) { updateBanner(t('update.stuck'), null, true); return; }
+  if (hasUserInput(main)) { updateBanner(t('update.finish'), applyButton(waiting), true); return; }
+  sessionStorage.setItem(SELF_UPDATE_KEY, String(Date.now()));
+  activate(waiting);
+}
+
+// The service worker of a newer version, installed and waiting; null when there is none.
+async function newerVersion() {
+  const reg = 'serviceWorker' in navigator ? await navigator.serviceWorker.getRegistration() : null;
+  if (!reg) return null;
+  try {
+    await reg.update();
+  } catch {
+    /* the check failed (network): a version already waiting still counts */
+  }
+  const sw = reg.waiting || reg.installing;
+  if (!sw) return null;
+  return new Promise((resolve) => {
+    const check = () => {
+      if (sw.state === 'installed') resolve(sw);
+      else if (sw.state === 'redundant') resolve(null);
+    };
+    sw.addEventListener('statechange', check);
+    check();
   });
-  document.body.prepend(h('div', { class: 'update', id: 'update', role: 'status' }, t('update.ready'), ' ', button));
+}
+
+// Every status the worker sends or the page reads goes through here.
+function onStatus(s) {
+  app.status = s;
+  renderSyncbar();
+  if (s && s.lastError && s.lastError.code === 'upgrade_required') {
+    selfUpdate();
+  } else if (selfUpdating && s && !s.lastError && !s.syncing) {
+    // The server takes this version after all: the notice has done its work.
+    selfUpdating = false;
+    const el = document.getElementById('update');
+    if (el && el.dataset.self) el.remove();
+  }
 }
 
 function registerServiceWorker() {
@@ -240,7 +318,7 @@ async function boot() {
     fill(main, h('p', { class: 'error', role: 'alert' }, t('err.nohost', { message: (e && e.message) || String(e) })));
     return;
   }
-  app.liaison.on('sync', (s) => { app.status = s; renderSyncbar(); });
+  app.liaison.on('sync', onStatus);
   app.liaison.on('changed', () => {
     app.refreshStatus();
     if (app.view && app.view.refresh) app.view.refresh();

@@ -103,6 +103,10 @@ const en = {
   'err.nohost': 'The app could not start its local database: {message}',
   'err.blocked': 'Liaison is open in another tab of this browser. Close it (or use that tab) to continue here.',
   'update.ready': 'A new version of Liaison is ready.', 'update.apply': 'Update now',
+  'update.updating': 'Updating the app… The server needs a newer version; your changes stay on this device and are sent once it has updated.',
+  'update.finish': 'The server needs a newer version of the app. Your changes stay on this device. Finish what you are typing, then:',
+  'update.stuck': 'The server needs a newer version of the app, and it could not be loaded. Your changes stay on this device: close every Liaison tab, connect to the network and open Liaison again.',
+  'err.upgrade_required': 'This app is older than the server accepts; it updates itself. Your changes stay on this device.',
   'signout.confirm': 'Sign out? Changes not yet sent ({n}) and everything stored on this device will be deleted.',
 };
 
@@ -200,6 +204,10 @@ const fr = {
   'err.nohost': 'L’application n’a pas pu ouvrir sa base locale : {message}',
   'err.blocked': 'Liaison est ouvert dans un autre onglet de ce navigateur. Fermez-le (ou utilisez cet onglet) pour continuer ici.',
   'update.ready': 'Une nouvelle version de Liaison est prête.', 'update.apply': 'Mettre à jour',
+  'update.updating': 'Mise à jour de l’application… Le serveur demande une version plus récente ; vos modifications restent sur cet appareil et seront envoyées après la mise à jour.',
+  'update.finish': 'Le serveur demande une version plus récente de l’application. Vos modifications restent sur cet appareil. Terminez votre saisie, puis :',
+  'update.stuck': 'Le serveur demande une version plus récente de l’application, qui n’a pas pu être chargée. Vos modifications restent sur cet appareil : fermez tous les onglets Liaison, connectez-vous au réseau et rouvrez Liaison.',
+  'err.upgrade_required': 'Cette application est plus ancienne que ce que le serveur accepte ; elle se met à jour. Vos modifications restent sur cet appareil.',
   'signout.confirm': 'Se déconnecter ? Les modifications pas encore envoyées ({n}) et tout ce qui est stocké sur cet appareil seront supprimés.',
 };
 

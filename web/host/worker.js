@@ -114,6 +114,7 @@ const state = {
   progress: null,
   online: typeof navigator === 'undefined' ? true : navigator.onLine !== false,
   syncTimer: null,
+  upgradeRequired: false, // the server answered upgrade_required (426): no automatic syncs
   // Where the time went (ms), for diagnostics and ./scripts/bench web: boot (restore, open)
   // and the last sync (fetch, apply, persist, pages).
   timings: { boot: null, sync: null },
@@ -401,7 +402,9 @@ const announce = () => broadcast('sync', statusValue());
 // ---- Sync ---------------------------------------------------------------------------------
 
 function scheduleSync(delayMs) {
-  if (!state.auth) return;
+  // A server that wants a newer app answers every push the same way until the page has
+  // updated itself (app.js); only "Sync now" tries again meanwhile.
+  if (!state.auth || state.upgradeRequired) return;
   clearTimeout(state.syncTimer);
   state.syncTimer = setTimeout(() => runSync().catch(() => {}), delayMs);
 }
@@ -547,6 +550,12 @@ async function exchange() {
       await new Promise((resolve) => setTimeout(resolve, waitS * 1000));
       continue;
     }
+    if (res.status === 426) {
+      // upgrade_required: nothing of this push was taken, so the outbox stays as it is; the
+      // tabs update the app (app.js, selfUpdate) and the new version sends it.
+      state.upgradeRequired = true;
+      return syncFailed(await errorOf(res));
+    }
     if (!res.ok) return syncFailed(await errorOf(res));
     timing.fetchMs += since(t0);
     t0 = performance.now();
@@ -595,6 +604,7 @@ async function exchange() {
   timing.offThread = Boolean(fetcher);  // the requests went through fetcher.js
   state.timings.sync = { ...timing, received: totals.received };
   state.lastSyncAt = Date.now();
+  state.upgradeRequired = false;
   await metaPut('sync', { lastSyncAt: state.lastSyncAt });
   state.lastError = totals.rejected
     ? {

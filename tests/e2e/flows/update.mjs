@@ -1,31 +1,7 @@
 // Update flow: the app runs from the service worker's cache; a new build reaches the server;
 // the running app keeps working and offers "Update now"; pressing it switches to the new
 // version (one cache left, the old one gone) and the device's data and sign-in are still there.
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { check, firstSync, hostCall, signInLink, waitServiceWorker } from '../harness.mjs';
-
-// A copy of the app this flow may change, served by this flow's server.
-async function serveCopy(hx) {
-  const copy = join(hx.tmp, 'app');
-  cpSync(hx.appDir, copy, { recursive: true });
-  hx.appDir = copy;
-  hx.server.kill();
-  await new Promise((resolve) => hx.server.once('exit', resolve));
-  await hx.startServer();
-  return copy;
-}
-
-// What a new build changes for the browser: sw.js (its version, the hash of the app's files).
-function publishNewBuild(app, from, to) {
-  const sw = join(app, 'sw.js');
-  const text = readFileSync(sw, 'utf8');
-  check(text.includes(`"version":"${from}"`), `sw.js does not carry the version ${from}`);
-  writeFileSync(sw, text.replace(`"version":"${from}"`, `"version":"${to}"`));
-  for (const ext of ['.gz', '.br']) rmSync(sw + ext, { force: true }); // else the old one is served
-}
-
-const versions = (page) => page.evaluate(() => caches.keys().then((k) => k.filter((n) => n.startsWith('liaison-app-')).sort()));
+import { appVersions as versions, check, firstSync, hostCall, publishNewBuild, serveCopy, signInLink, waitServiceWorker } from '../harness.mjs';
 
 export default async function update(hx) {
   const app = await serveCopy(hx);
