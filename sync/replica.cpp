@@ -1,6 +1,9 @@
 #include "sync/replica.hpp"
 
 #include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <map>
 
 #include "core/model/validate.hpp"
 #include "sync/codec.hpp"
@@ -191,14 +194,16 @@ Result<ReplyStats> Replica::apply_reply(const PushReply& reply) {
     std::vector<Stamp> refused;
     for (const auto& r : reply.results)
         if (r.outcome == Outcome::kRejected && r.code != Code::kClockAhead) refused.push_back(r.op);
+    std::map<Stamp, Op> refused_ops;
     if (!refused.empty()) {
         std::sort(refused.begin(), refused.end());
         auto ops = pending_ops();
         if (!ops) return ops.status();
-        for (const auto& op : ops.value())
-            if ((op.type == OpType::kMerge || op.type == OpType::kErase) &&
-                std::binary_search(refused.begin(), refused.end(), op.id))
-                restart = true;
+        for (const auto& op : ops.value()) {
+            if (!std::binary_search(refused.begin(), refused.end(), op.id)) continue;
+            if (op.type == OpType::kMerge || op.type == OpType::kErase) restart = true;
+            refused_ops.emplace(op.id, op);
+        }
     }
     for (const auto& r : reply.results) {
         if (r.outcome == Outcome::kRejected && r.code == Code::kClockAhead) {
@@ -207,8 +212,9 @@ Result<ReplyStats> Replica::apply_reply(const PushReply& reply) {
         }
         if (r.outcome == Outcome::kRejected) {
             ++stats.rejected;
-            LIAISON_TRY(store_->meta_set("rejected:" + r.op.to_text(),
-                                         std::string(code_name(r.code)) + ": " + r.detail));
+            // Told before the change is undone below: the label is read while it still shows.
+            auto op = refused_ops.find(r.op);
+            if (op != refused_ops.end()) LIAISON_TRY(keep_refusal(op->second, r));
         } else {
             ++stats.acknowledged;
         }
@@ -285,6 +291,116 @@ Result<bool> Replica::note_generations(const PushReply& reply, bool& db_changed)
         LIAISON_TRY(store_->meta_set(kMetaDbGeneration, db_generation_.to_text()));
     }
     return changed;
+}
+
+// ---- Refusals told to the person (meta "rejected:<op>", one line of tab-separated fields:
+// code, type, kind, entity, fields (comma-separated), at, label, detail) -----------------------
+
+namespace {
+
+constexpr const char* kMetaRefusal = "rejected:";
+
+std::string one_line(std::string s) {
+    for (auto& c : s)
+        if (c == '\t' || c == '\n' || c == '\r') c = ' ';
+    return s;
+}
+
+std::vector<std::string> split(const std::string& s, char sep, std::size_t max_parts) {
+    std::vector<std::string> out;
+    std::size_t from = 0;
+    while (out.size() + 1 < max_parts) {
+        auto at = s.find(sep, from);
+        if (at == std::string::npos) break;
+        out.push_back(s.substr(from, at - from));
+        from = at + 1;
+    }
+    out.push_back(s.substr(from));
+    return out;
+}
+
+}  // namespace
+
+namespace {
+
+std::string text_field(const core::RowState& row, std::string_view field) {
+    int i = core::kind_def(row.kind).field_index(field);
+    if (i < 0 || !std::holds_alternative<std::string>(row.values[std::size_t(i)])) return {};
+    return std::get<std::string>(row.values[std::size_t(i)]);
+}
+
+// The name of the entity, or of the person a log entry is about, as `store` holds it.
+std::string name_held(core::Store& store, Kind kind, const Id128& id) {
+    auto row = store.load_row(kind, id);
+    if (!row || !row.value()) return {};
+    if (kind == Kind::kInfluencer) return text_field(*row.value(), "name");
+    auto person = Id128::from_text(text_field(*row.value(), "influencer"));
+    return person ? name_held(store, Kind::kInfluencer, *person) : std::string();
+}
+
+}  // namespace
+
+// Whom `op` is about, in words: the name a person's create or edit writes, else the name the
+// device holds for the entity (or for the person a log entry names).
+std::string Replica::label_of(const Op& op) {
+    for (const auto& f : op.fields)
+        if (op.kind == Kind::kInfluencer && f.field == "name" && std::holds_alternative<std::string>(f.value))
+            return std::get<std::string>(f.value);
+    std::string label = name_held(*store_, op.kind, op.entity);
+    for (const auto& f : op.fields)
+        if (label.empty() && f.field == "influencer" && std::holds_alternative<std::string>(f.value))
+            if (auto person = Id128::from_text(std::get<std::string>(f.value)))
+                label = name_held(*store_, Kind::kInfluencer, *person);
+    return label;
+}
+
+Status Replica::keep_refusal(const Op& op, const OpResult& r) {
+    std::string fields;
+    for (const auto& f : op.fields) fields += (fields.empty() ? "" : ",") + f.field;
+    if (!op.set.empty()) fields = op.set;
+    const std::string line = std::string(code_name(r.code)) + '\t' + std::to_string(int(op.type)) + '\t' +
+                             core::kind_name(op.kind) + '\t' + op.entity.to_text() + '\t' + fields + '\t' +
+                             std::to_string(clock_.physical_ms()) + '\t' + one_line(label_of(op)) + '\t' +
+                             one_line(r.detail.empty() ? code_message(r.code) : r.detail);
+    return store_->meta_set(kMetaRefusal + r.op.to_text(), line);
+}
+
+Result<std::vector<Refusal>> Replica::refusals() {
+    auto rows = store_->meta_with_prefix(kMetaRefusal);
+    if (!rows) return rows.status();
+    std::vector<Refusal> out;
+    for (const auto& [key, value] : rows.value()) {
+        Refusal f;
+        f.op = Stamp::from_text(key.substr(std::strlen(kMetaRefusal))).value_or(Stamp{});
+        auto parts = split(value, '\t', 8);
+        if (parts.size() < 8) {  // kept by an earlier release: "code: detail"
+            auto old = split(value, ':', 2);
+            f.code = code_from_name(old[0]).value_or(Code::kInternal);
+            if (old.size() > 1) f.detail = old[1].substr(old[1].rfind(' ', 0) == 0 ? 1 : 0);
+            out.push_back(std::move(f));
+            continue;
+        }
+        f.code = code_from_name(parts[0]).value_or(Code::kInternal);
+        f.type = OpType(std::atoi(parts[1].c_str()));
+        f.kind = core::kind_from_name(parts[2]).value_or(Kind::kInfluencer);
+        f.entity = Id128::from_text(parts[3]).value_or(Id128{});
+        if (!parts[4].empty()) f.fields = split(parts[4], ',', 64);
+        f.at_ms = std::atoll(parts[5].c_str());
+        f.label = parts[6];
+        f.detail = parts[7];
+        // An erase or merge leaves nothing to name at the time; the record undone since may.
+        if (f.label.empty()) f.label = name_held(*store_, f.kind, f.entity);
+        out.push_back(std::move(f));
+    }
+    std::stable_sort(out.begin(), out.end(), [](const Refusal& a, const Refusal& b) { return a.at_ms < b.at_ms; });
+    return out;
+}
+
+Status Replica::dismiss_refusals() {
+    core::WriteTxn txn(*store_);
+    LIAISON_TRY(txn.begun());
+    LIAISON_TRY(store_->meta_remove_prefix(kMetaRefusal));
+    return txn.commit();
 }
 
 Result<std::vector<Op>> Replica::pending_ops() {

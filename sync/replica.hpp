@@ -41,6 +41,21 @@ struct ReplyStats {
     bool has_more = false;
 };
 
+// A change of this device's that the server refused for good (docs/SYNC.md invariant 9): the
+// device has undone it; this is what the person who made it is told.
+struct Refusal {
+    Stamp op;
+    OpType type = OpType::kSet;
+    Kind kind = Kind::kInfluencer;
+    Id128 entity;
+    std::vector<std::string> fields;  // the fields it wrote, or its set; empty for other types
+    std::string label;                // whom it was about (the person's name), when known
+    std::int64_t at_ms = 0;           // when the refusal arrived (this device's clock)
+    Code code = Code::kOk;
+    std::string detail;               // the server's reason
+    bool operator==(const Refusal&) const = default;
+};
+
 class Replica {
 public:
     // Opens or creates the replica's file; a new file gets a fresh replica id.
@@ -75,6 +90,9 @@ public:
     std::uint64_t scope_generation() const { return scope_generation_; }
     const Id128& db_generation() const { return db_generation_; }
     std::int64_t pending() { return store_->outbox_size(); }
+    // The refusals kept since the person last dismissed them, oldest first.
+    Result<std::vector<Refusal>> refusals();
+    Status dismiss_refusals();
 
     // ---- Peer delivery (tests, tools) -----------------------------------------------------
     Result<ApplyResult> receive(const Op& op);
@@ -95,6 +113,9 @@ private:
     // ---- Generations and refusals (docs/SYNC.md "Generations", invariant 9) ---------------
     // Stores the reply's generations; true when one changed from what was stored.
     Result<bool> note_generations(const PushReply& reply, bool& db_changed);
+    // Keeps what the person is told of the refused `op` (refusals()); label_of: whom it is about.
+    Status keep_refusal(const Op& op, const OpResult& r);
+    std::string label_of(const Op& op);
     // Queues again every operation this replica authored that its state still shows (the
     // replaced database may lack them; the hub answers those it has `duplicate`, R1).
     Result<std::size_t> queue_authored_ops();

@@ -499,6 +499,29 @@ Status Store::meta_set(const std::string& key, const std::string& value) {
     return st.run();
 }
 
+// Keys in [prefix, prefix + U+10FFFF): SQLite compares text by bytes, and no key byte after a
+// UTF-8 prefix is above 0xF4.
+static std::string prefix_end(const std::string& prefix) { return prefix + "\xF4\x8F\xBF\xBF"; }
+
+Result<std::vector<std::pair<std::string, std::string>>> Store::meta_with_prefix(const std::string& prefix) {
+    auto& st = db_->cached("SELECT key, value FROM meta WHERE key >= ?1 AND key < ?2 ORDER BY key");
+    const std::string end = prefix_end(prefix);
+    st.bind(1, std::string_view(prefix)).bind(2, std::string_view(end));
+    std::vector<std::pair<std::string, std::string>> out;
+    Step step;
+    while ((step = st.step()) == Step::kRow) out.emplace_back(st.column_text(0), st.column_text(1));
+    st.reset();
+    if (step == Step::kError) return Status::storage("reading the metadata failed");
+    return out;
+}
+
+Status Store::meta_remove_prefix(const std::string& prefix) {
+    auto& st = db_->cached("DELETE FROM meta WHERE key >= ?1 AND key < ?2");
+    const std::string end = prefix_end(prefix);
+    st.bind(1, std::string_view(prefix)).bind(2, std::string_view(end));
+    return st.run();
+}
+
 Result<bool> Store::insert_created(Kind kind, const Id128& id, const Stamp& stamp,
                                    const std::vector<Value>& values) {
     const auto& k = kind_def(kind);

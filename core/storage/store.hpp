@@ -150,6 +150,10 @@ public:
     // ---- Metadata (small key/value) -----------------------------------------------------
     std::optional<std::string> meta_get(const std::string& key);
     Status meta_set(const std::string& key, const std::string& value);
+    // Every entry whose key starts with `prefix`, in key order.
+    Result<std::vector<std::pair<std::string, std::string>>> meta_with_prefix(const std::string& prefix);
+    // Removes every entry whose key starts with `prefix`.
+    Status meta_remove_prefix(const std::string& prefix);
 
     // ---- Rows -----------------------------------------------------------------------------
     // Inserts a row made by a create when no row with that id exists. Returns false (and writes

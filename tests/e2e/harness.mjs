@@ -75,12 +75,24 @@ export class Harness {
 
   // A second token for the user of `role` (a second device of the same scope).
   issueToken(role, device = 'second-device') {
+    const id = this.userId(role);
+    return execFileSync(this.serverBin, ['token', 'issue', '--db', this.db, '--user', id, '--device', device],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  }
+
+  // The demo user of `role` gets a new scope (liaison-server user scope, while it serves).
+  setScope(role, { stores = [], regions = [], brands = [] }) {
+    const args = ['user', 'scope', '--db', this.db, '--user', this.userId(role)];
+    for (const [flag, ids] of [['--stores', stores], ['--regions', regions], ['--brands', brands]])
+      if (ids.length) args.push(flag, ids.join(','));
+    execFileSync(this.serverBin, args, { stdio: 'ignore' });
+  }
+
+  userId(role) {
     const users = execFileSync(this.serverBin, ['user', 'list', '--db', this.db], { encoding: 'utf8' });
     const line = users.split('\n').find((l) => l.split('\t')[1] === role);
     check(line, `no ${role} user in:\n${users}`);
-    const id = line.split('\t')[0];
-    return execFileSync(this.serverBin, ['token', 'issue', '--db', this.db, '--user', id, '--device', device],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return line.split('\t')[0];
   }
 
   revokeToken(token) {

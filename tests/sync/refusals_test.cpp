@@ -1,5 +1,6 @@
 // Invariant 9, refusals converge (docs/SYNC.md): after a refusal and one more sync, a device's
 // state equals the hub's projection for its scope.
+#include <map>
 #include <catch2/catch.hpp>
 
 #include <functional>
@@ -84,8 +85,26 @@ TEST_CASE("a refused change is undone on the device at its next sync", "[sync][r
     sync_until_quiet(*tablet, hub, store, "tablet after erase");
     CHECK(t.store().load_row(Kind::kInfluencer, ana).value());
     CHECK(must(t.state_hash()) == projection_hash(hub, store, dir.file("fresh.db"), time));
-    // The person is told: the refusals stay recorded.
-    CHECK(t.store().meta_get("rejected:" + req.ops[0].id.to_text()).has_value());
+    // The person is told what was refused, about whom, and why; until they dismiss it.
+    auto told = t.refusals();
+    REQUIRE(told.is_ok());
+    REQUIRE(told->size() == 3);
+    std::map<std::string, sync::Refusal> by_label;
+    for (const auto& f : told.value()) by_label[f.label + "/" + sync::op_type_name(f.type)] = f;
+    REQUIRE(by_label.count("Ana/set"));
+    const auto& moved = by_label["Ana/set"];
+    CHECK(moved.op == req.ops[0].id);
+    CHECK(moved.kind == Kind::kInfluencer);
+    CHECK(moved.entity == ana);
+    CHECK(moved.fields == std::vector<std::string>{"store"});
+    CHECK(moved.code == Code::kOutOfScope);
+    CHECK_FALSE(moved.detail.empty());
+    CHECK(moved.at_ms > 0);
+    REQUIRE(by_label.count("Bob/create"));  // named although the device no longer holds him
+    CHECK(by_label["Bob/create"].entity == bob.value());
+    CHECK(by_label.count("Ana/erase"));
+    REQUIRE(t.dismiss_refusals().is_ok());
+    CHECK(t.refusals().value().empty());
 }
 
 TEST_CASE("a store device's edit of a record the server has not seen created is refused, and "

@@ -112,6 +112,14 @@ test('an operation outside the device scope is refused and reported, the rest go
   const r = await store.sync();
   check(r.rejected >= 1 && r.rejections[0].code === 'out_of_scope' && r.rejections[0].message, 'refused with a reason', r);
   check(value(store.call('status'), 'status').pending === 0, 'refused operations leave the outbox');
+  // The person who made it is told: whom, what, why, until they dismiss it.
+  check(value(store.call('status'), 'status').refused === 1, 'the status counts the refusal');
+  const told = value(store.call('refusals'), 'refusals');
+  check(told.length === 1 && told[0].label === 'Hors Champ' && told[0].type === 'create' && told[0].kind === 'influencer' &&
+    told[0].code === 'out_of_scope' && told[0].message && told[0].fields.includes('name') && told[0].at > 0, 'the refusal as told', told);
+  check(!value(store.call('search', { text: 'Hors Champ' }), 'search').length, 'the refused person is gone from the device');
+  value(store.call('dismissRefusals'), 'dismiss');
+  check(value(store.call('refusals'), 'refusals').length === 0 && value(store.call('status'), 'status').refused === 0, 'dismissed');
 });
 
 test('an erase made on one device purges the person on another, on disk too', async () => {

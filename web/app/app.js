@@ -17,6 +17,7 @@ import { logView } from './view-log.js';
 import { newView } from './view-new.js';
 import { eventsView, eventView } from './view-events.js';
 import { settingsView } from './view-settings.js';
+import { refusedView } from './view-refused.js';
 import { REASONS, refusalText } from './refusal.js';
 
 const main = document.getElementById('main');
@@ -106,7 +107,11 @@ function renderSyncbar() {
   else if (offline) state = h('span', { class: 'state-offline' }, t('sync.offline'));
   else if (s.lastError) state = h('span', { class: 'state-error' }, app.errorText(s.lastError));
   else state = null;
+  const refused = s.refused || 0;
+  syncbar.dataset.refused = String(refused);
   fill(syncbar,
+    refused ? h('a', { href: '#/refused', class: 'state-error', 'data-testid': 'refused' },
+      refused === 1 ? t('refused.link1') : t('refused.link', { n: formatNumber(refused) })) : null,
     h('span', { 'data-testid': 'pending' }, pending === 0 ? t('sync.nothing') : pending === 1 ? t('sync.pending1') : t('sync.pending', { n: formatNumber(pending) })),
     h('span', { 'data-testid': 'last-sync' }, s.lastSyncAt ? t('sync.last', { when: formatAgo(s.lastSyncAt) }) : t('sync.never')),
     state,
@@ -138,13 +143,13 @@ function currentRoute() {
   if (a === 'card' && b && c === 'log') return { name: 'log', id: b };
   if (a === 'card' && b) return { name: 'card', id: b };
   if (a === 'event' && b) return { name: 'event', id: b };
-  if (['signin', 'search', 'new', 'events', 'settings'].includes(a)) return { name: a };
+  if (['signin', 'search', 'new', 'events', 'settings', 'refused'].includes(a)) return { name: a };
   return { name: 'search' };
 }
 
 const views = {
   signin: signinView, search: searchView, card: cardView, log: logView, new: newView,
-  events: eventsView, event: eventView, settings: settingsView,
+  events: eventsView, event: eventView, settings: settingsView, refused: refusedView,
 };
 
 function render() {

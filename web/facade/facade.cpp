@@ -213,9 +213,32 @@ struct Methods {
         return std::string("{}");
     }
     static Result<std::string> status(Facade& f, const Json&) {
+        FACADE_ASSIGN(refused, rep(f).refusals());
         return "{\"replicaId\":" + json_string(rep(f).id().to_text()) +
                ",\"pending\":" + std::to_string(rep(f).pending()) +
+               ",\"refused\":" + std::to_string(refused.size()) +
                ",\"cursor\":" + std::to_string(rep(f).cursor()) + "}";
+    }
+    // The changes of this device the server refused, oldest first (docs/SYNC.md invariant 9):
+    // [{op, type, kind, id, fields, label, at, code, message}].
+    static Result<std::string> refusals(Facade& f, const Json&) {
+        FACADE_ASSIGN(list, rep(f).refusals());
+        std::string out = "[";
+        for (const auto& r : list) {
+            std::string fields = "[";
+            for (const auto& name : r.fields) fields += (fields.size() > 1 ? "," : "") + json_string(name);
+            if (out.size() > 1) out += ',';
+            out += "{\"op\":" + json_string(r.op.to_text()) + ",\"type\":" + json_string(sync::op_type_name(r.type)) +
+                   ",\"kind\":" + json_string(core::kind_name(r.kind)) + ",\"id\":" + json_string(r.entity.to_text()) +
+                   ",\"fields\":" + fields + "],\"label\":" + json_string(r.label) +
+                   ",\"at\":" + std::to_string(r.at_ms) + ",\"code\":" + json_string(code_name(r.code)) +
+                   ",\"message\":" + json_string(r.detail) + "}";
+        }
+        return out + "]";
+    }
+    static Result<std::string> dismiss_refusals(Facade& f, const Json&) {
+        LIAISON_TRY(rep(f).dismiss_refusals());
+        return std::string("{}");
     }
     static Result<std::string> context(Facade& f, const Json& a) {
         DeviceContext c;
@@ -469,6 +492,8 @@ const MethodDef kMethods[] = {
     {"undoCheckIn", Methods::undo_check_in, true},
     {"erase", Methods::erase, true},
     {"stateHash", Methods::state_hash, true},
+    {"refusals", Methods::refusals, true},
+    {"dismissRefusals", Methods::dismiss_refusals, true},
     {"choices", Methods::choices, false},
     {"limits", Methods::limits, false},
 };

@@ -52,10 +52,10 @@ const FORCE_IDB = /\bidb\b/.test(self.name || '');
 
 const WRITES = new Set([
   'logContact', 'createInfluencer', 'updateInfluencer', 'addToSet', 'removeFromSet',
-  'checkIn', 'undoCheckIn', 'erase',
+  'checkIn', 'undoCheckIn', 'erase', 'dismissRefusals',
 ]);
 const CORE_METHODS = new Set([
-  ...WRITES, 'search', 'card', 'duplicates', 'events', 'checkins', 'stateHash', 'choices',
+  ...WRITES, 'search', 'card', 'duplicates', 'events', 'checkins', 'stateHash', 'choices', 'refusals',
 ]);
 
 // ---- Started before anything else -------------------------------------------------------
@@ -375,7 +375,7 @@ function applyContext() {
 // ---- Status -------------------------------------------------------------------------------
 
 function statusValue() {
-  let local = { replicaId: null, pending: 0, cursor: 0 };
+  let local = { replicaId: null, pending: 0, cursor: 0, refused: 0 };
   if (state.core) {
     const s = parse(state.core.call('status', '{}'));
     if (s.ok) local = s.value;
@@ -387,6 +387,7 @@ function statusValue() {
     user: a ? { id: a.user, name: a.name, role: a.role, scope: a.scope } : null,
     replicaId: local.replicaId,
     pending: local.pending,
+    refused: local.refused || 0,
     cursor: local.cursor,
     lastSyncAt: state.lastSyncAt,
     lastError: state.lastError || (state.bootError ? { code: state.bootError.code, message: state.bootError.message } : null),
@@ -518,7 +519,6 @@ async function exchange() {
   let lastPersist = performance.now();
   state.progress = { received: 0 };
   announce();
-  let firstRejection = null;
   // While a page is applied, the next one of a pull with nothing to push is already on its
   // way: {push, reply, abort}. It is dropped if the page before it fails to apply.
   let next = null;
@@ -591,7 +591,6 @@ async function exchange() {
     totals.sent += v.acknowledged + v.rejected;
     totals.received += v.changes;
     totals.rejected += v.rejected;
-    if (!firstRejection && v.rejections.length) firstRejection = v.rejections[0];
     state.progress = { received: totals.received };
     if (v.changes || v.erased || v.rejected) broadcast('changed', { source: 'sync' });
     announce();
@@ -606,12 +605,8 @@ async function exchange() {
   state.lastSyncAt = Date.now();
   state.upgradeRequired = false;
   await metaPut('sync', { lastSyncAt: state.lastSyncAt });
-  state.lastError = totals.rejected
-    ? {
-        code: firstRejection.code,
-        message: `The server refused ${totals.rejected} change${totals.rejected > 1 ? 's' : ''} made on this device (${firstRejection.message}).`,
-      }
-    : null;
+  // Refused changes are not a failed sync: the page lists them (status.refused, 'refusals').
+  state.lastError = null;
   return ok(totals);
 }
 
