@@ -50,12 +50,14 @@ const MIGRATE_PATH = '/migrating.db';
 // Tests may ask for IndexedDB mode with a worker name containing 'idb' (client.js, options.storage).
 const FORCE_IDB = /\bidb\b/.test(self.name || '');
 
+// The lists of calls are checked against the façade, router.js and web/README.md by
+// tests/web/method_lists_test.mjs.
 const WRITES = new Set([
   'logContact', 'createInfluencer', 'updateInfluencer', 'addToSet', 'removeFromSet',
-  'checkIn', 'undoCheckIn', 'erase', 'dismissRefusals',
+  'checkIn', 'undoCheckIn', 'erase', 'dismissRefusals', 'create',
 ]);
 const CORE_METHODS = new Set([
-  ...WRITES, 'search', 'card', 'duplicates', 'events', 'checkins', 'stateHash', 'choices', 'refusals',
+  ...WRITES, 'search', 'card', 'duplicates', 'events', 'checkins', 'stateHash', 'choices', 'limits', 'refusals',
 ]);
 
 // ---- Started before anything else -------------------------------------------------------
