@@ -15,6 +15,7 @@
 #include "server/json.hpp"
 #include "sync/edit.hpp"
 #include "sync/hlc.hpp"
+#include "sync/merge.hpp"
 
 namespace liaison::server {
 namespace {
@@ -544,19 +545,12 @@ HttpReply change_set(SyncBackend& backend, const Principal& who, const Collectio
             op.elem = core::normalize_elem(def, e);
             ops.push_back(std::move(op));
         }
-        auto dots = store.load_dots(row->id);
-        if (!dots) return dots.status();
         for (const auto& e : remove.value()) {
-            // The removal names the dots this server has observed (add-wins: a concurrent add
-            // on a device survives it).
-            Op op = sync::unstamped_op(OpType::kRemove, c.kind, row->id);
-            op.set = def.name;
-            op.elem = core::normalize_elem(def, e);
-            for (const auto& d : dots.value())
-                if (d.set == si && d.elem == op.elem && !d.removed) op.observed.push_back(d.dot);
-            if (op.observed.empty())
-                return Status::not_found(def.name + ": '" + op.elem.substr(0, 80) + "' is not in the set");
-            ops.push_back(std::move(op));
+            // The removal names the dots this server has observed (add-wins, R4: a concurrent
+            // add on a device survives it).
+            auto op = sync::remove_op(store, c.kind, row->id, si, e);
+            if (!op) return op.status();
+            ops.push_back(std::move(op).value());
         }
         return ops;
     });
