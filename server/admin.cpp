@@ -10,48 +10,6 @@
 namespace liaison::server {
 namespace {
 
-constexpr const char* kSchemaKey = "server_schema_version";
-
-// Version 1 of the server tables. AUTOINCREMENT: a deleted user's id is never reused, so an
-// old audit row cannot be mistaken for a new user.
-constexpr const char* kSchemaV1 = R"sql(
-CREATE TABLE IF NOT EXISTS server_users(
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  name TEXT NOT NULL,
-  role TEXT NOT NULL,
-  regions TEXT NOT NULL DEFAULT '',
-  stores TEXT NOT NULL DEFAULT '',
-  brands TEXT NOT NULL DEFAULT '',
-  disabled INTEGER NOT NULL DEFAULT 0,
-  created_at INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS server_tokens(
-  id TEXT PRIMARY KEY,
-  user INTEGER NOT NULL REFERENCES server_users(id),
-  device TEXT NOT NULL DEFAULT '',
-  salt TEXT NOT NULL,
-  hash TEXT NOT NULL,
-  revoked INTEGER NOT NULL DEFAULT 0,
-  created_at INTEGER NOT NULL,
-  revoked_at INTEGER) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS server_tokens_user ON server_tokens(user);
-CREATE TABLE IF NOT EXISTS server_audit(
-  n INTEGER PRIMARY KEY AUTOINCREMENT,
-  at INTEGER NOT NULL,
-  actor TEXT NOT NULL,
-  action TEXT NOT NULL,
-  subject TEXT NOT NULL DEFAULT '');
-)sql";
-
-// Version 2: each replica id belongs to the user and device (the token's device label) that
-// first synced with it, never to a token, which may be revoked and issued again.
-constexpr const char* kSchemaV2 = R"sql(
-CREATE TABLE IF NOT EXISTS server_replicas(
-  replica BLOB PRIMARY KEY,
-  user INTEGER NOT NULL,
-  device TEXT NOT NULL,
-  first_seen INTEGER NOT NULL) WITHOUT ROWID;
-)sql";
-
 std::string join(const std::vector<std::string>& v) {
     std::string out;
     for (std::size_t i = 0; i < v.size(); ++i) out += (i ? "," : "") + v[i];
@@ -100,51 +58,18 @@ std::vector<std::string> split_list(std::string_view text) {
     return out;
 }
 
-bool has_server_schema(core::Store& store) { return store.meta_get(kSchemaKey).has_value(); }
+bool has_server_schema(core::Store& store) { return core::has_accounts_schema(store); }
 
-Status ensure_server_schema(core::Store& store) {
-    if (auto v = store.meta_get(kSchemaKey)) {
-        int have = std::atoi(v->c_str());
-        if (have > kServerSchemaVersion)
-            return Status(Code::kUnsupportedVersion,
-                          "the server tables were written by a newer liaison-server (version " +
-                              *v + ", this build reads up to " +
-                              std::to_string(kServerSchemaVersion) + ")");
-        if (have == kServerSchemaVersion) return Status::ok();
-    }
-    core::Transaction t(store.db());
-    LIAISON_TRY(t.begun());
-    LIAISON_TRY(store.db().exec(kSchemaV1));
-    LIAISON_TRY(store.db().exec(kSchemaV2));
-    LIAISON_TRY(store.meta_set(kSchemaKey, std::to_string(kServerSchemaVersion)));
-    return t.commit();
-}
+Status ensure_server_schema(core::Store& store) { return core::ensure_accounts_schema(store); }
 
 Status audit(core::Store& store, std::string_view actor, std::string_view action,
              std::string_view subject) {
-    auto& st = store.db().cached(
-        "INSERT INTO server_audit(at, actor, action, subject) VALUES(?1,?2,?3,?4)");
-    st.bind(1, wall_ms()).bind(2, actor).bind(3, action).bind(4, subject);
-    return st.run();
+    return core::insert_audit(store, wall_ms(), actor, action, subject);
 }
 
 Result<ReplicaOwner> bind_replica(core::Store& store, const core::Id128& replica,
                                   const ReplicaOwner& caller) {
-    auto& insert = store.db().cached(
-        "INSERT INTO server_replicas(replica, user, device, first_seen) VALUES(?1,?2,?3,?4) "
-        "ON CONFLICT(replica) DO NOTHING");
-    insert.bind_blob(1, replica.bytes.data(), replica.bytes.size()).bind(2, caller.user).bind(3, std::string_view(caller.device)).bind(4, wall_ms());
-    LIAISON_TRY(insert.run());
-    auto& owner = store.db().cached("SELECT user, device FROM server_replicas WHERE replica = ?1");
-    owner.bind_blob(1, replica.bytes.data(), replica.bytes.size());
-    if (owner.step() != core::Statement::Step::kRow) {
-        std::string err = owner.error();
-        owner.reset();
-        return Status::storage("server_replicas: " + err);
-    }
-    ReplicaOwner out{owner.column_int(0), owner.column_text(1)};
-    owner.reset();
-    return out;
+    return core::bind_replica(store, replica, caller, wall_ms());
 }
 
 Status check_user(const UserSpec& u) {
@@ -177,19 +102,17 @@ Status check_user(const UserSpec& u) {
 
 Result<std::int64_t> add_user(core::Store& store, const UserSpec& u, std::string_view actor) {
     LIAISON_TRY(check_user(u));
-    core::Transaction t(store.db());
+    core::AccountsTxn t(store);
     LIAISON_TRY(t.begun());
-    auto& st = store.db().cached(
-        "INSERT INTO server_users(name, role, regions, stores, brands, created_at) "
-        "VALUES(?1,?2,?3,?4,?5,?6)");
-    st.bind(1, std::string_view(u.name))
-        .bind(2, std::string_view(sync::role_name(u.role)))
-        .bind(3, std::string_view(join(u.regions)))
-        .bind(4, std::string_view(join(u.stores)))
-        .bind(5, std::string_view(join(u.brands)))
-        .bind(6, wall_ms());
-    LIAISON_TRY(st.run());
-    std::int64_t id = store.db().last_insert_rowid();
+    core::UserRow row;
+    row.name = u.name;
+    row.role = sync::role_name(u.role);
+    row.regions = join(u.regions);
+    row.stores = join(u.stores);
+    row.brands = join(u.brands);
+    auto added = core::insert_user(store, row, wall_ms());
+    if (!added) return added.status();
+    const std::int64_t id = added.value();
     // The audit names the user by id and role only: names are personal data.
     LIAISON_TRY(audit(store, actor, "user.add",
                       "user:" + std::to_string(id) + " role:" + sync::role_name(u.role)));
@@ -199,13 +122,11 @@ Result<std::int64_t> add_user(core::Store& store, const UserSpec& u, std::string
 
 Status set_user_disabled(core::Store& store, std::int64_t user, bool disabled,
                          std::string_view actor) {
-    core::Transaction t(store.db());
+    core::AccountsTxn t(store);
     LIAISON_TRY(t.begun());
-    auto& st = store.db().cached("UPDATE server_users SET disabled=?2 WHERE id=?1");
-    st.bind(1, user).bind(2, std::int64_t(disabled ? 1 : 0));
-    LIAISON_TRY(st.run());
-    if (store.db().changes() == 0)
-        return Status::not_found("user " + std::to_string(user) + ": no such user");
+    auto found = core::update_user_disabled(store, user, disabled);
+    if (!found) return found.status();
+    if (!found.value()) return Status::not_found("user " + std::to_string(user) + ": no such user");
     LIAISON_TRY(audit(store, actor, disabled ? "user.disable" : "user.enable",
                       "user:" + std::to_string(user)));
     return t.commit();
@@ -226,14 +147,12 @@ Status set_user_scope(core::Store& store, std::int64_t user, std::vector<std::st
     spec.stores = std::move(stores);
     spec.brands = std::move(brands);
     LIAISON_TRY(check_user(spec));
-    core::Transaction t(store.db());
+    core::AccountsTxn t(store);
     LIAISON_TRY(t.begun());
-    auto& st = store.db().cached("UPDATE server_users SET regions=?2, stores=?3, brands=?4 WHERE id=?1");
-    st.bind(1, user)
-        .bind(2, std::string_view(join(spec.regions)))
-        .bind(3, std::string_view(join(spec.stores)))
-        .bind(4, std::string_view(join(spec.brands)));
-    LIAISON_TRY(st.run());
+    if (auto set = core::update_user_lists(store, user, join(spec.regions), join(spec.stores),
+                                        join(spec.brands));
+        !set)
+        return set.status();
     LIAISON_TRY(audit(store, actor, "user.scope",
                       "user:" + std::to_string(user) + " regions:" + join(spec.regions) +
                           " stores:" + join(spec.stores) + " brands:" + join(spec.brands)));
@@ -252,27 +171,18 @@ Result<IssuedToken> issue_token(core::Store& store, std::int64_t user, std::stri
     auto salt = random_hex(kTokenSaltBytes);
     if (!salt) return salt.status();
 
-    core::Transaction t(store.db());
+    core::AccountsTxn t(store);
     LIAISON_TRY(t.begun());
     {
-        auto& st = store.db().cached("SELECT disabled FROM server_users WHERE id=?1");
-        st.bind(1, user);
-        bool found = st.step() == core::Statement::Step::kRow && st.column_int(0) == 0;
-        st.reset();
-        if (!found)
+        auto row = core::find_user(store, user);
+        if (!row) return row.status();
+        if (!row.value() || row.value()->disabled)
             return Status::not_found("user " + std::to_string(user) +
                                      ": no such user (or disabled)");
     }
-    auto& st = store.db().cached(
-        "INSERT INTO server_tokens(id, user, device, salt, hash, created_at) "
-        "VALUES(?1,?2,?3,?4,?5,?6)");
-    st.bind(1, std::string_view(id.value()))
-        .bind(2, user)
-        .bind(3, device)
-        .bind(4, std::string_view(salt.value()))
-        .bind(5, std::string_view(token_hash(salt.value(), secret.value())))
-        .bind(6, wall_ms());
-    LIAISON_TRY(st.run());
+    LIAISON_TRY(core::insert_token(
+        store, core::NewToken{id.value(), user, std::string(device), salt.value(),
+                              token_hash(salt.value(), secret.value()), wall_ms()}));
     LIAISON_TRY(audit(store, actor, "token.issue",
                       "token:" + id.value() + " user:" + std::to_string(user)));
     LIAISON_TRY(t.commit());
@@ -280,58 +190,14 @@ Result<IssuedToken> issue_token(core::Store& store, std::int64_t user, std::stri
 }
 
 Status revoke_token(core::Store& store, std::string_view token_id, std::string_view actor) {
-    core::Transaction t(store.db());
+    core::AccountsTxn t(store);
     LIAISON_TRY(t.begun());
-    auto& st = store.db().cached(
-        "UPDATE server_tokens SET revoked=1, revoked_at=coalesce(revoked_at, ?2) WHERE id=?1");
-    st.bind(1, token_id).bind(2, wall_ms());
-    LIAISON_TRY(st.run());
-    if (store.db().changes() == 0)
+    auto found = core::mark_token_revoked(store, token_id, wall_ms());
+    if (!found) return found.status();
+    if (!found.value())
         return Status::not_found("token " + std::string(token_id) + ": no such token");
     LIAISON_TRY(audit(store, actor, "token.revoke", "token:" + std::string(token_id)));
     return t.commit();
-}
-
-Result<std::vector<UserRow>> list_users(core::Store& store) {
-    auto st = store.db().prepare(
-        "SELECT id, name, role, regions, stores, brands, disabled FROM server_users ORDER BY id");
-    if (!st) return st.status();
-    std::vector<UserRow> out;
-    for (;;) {
-        auto step = st->step();
-        if (step == core::Statement::Step::kError) return Status::storage(st->error());
-        if (step == core::Statement::Step::kDone) break;
-        out.push_back(UserRow{st->column_int(0), st->column_text(1), st->column_text(2),
-                              st->column_text(3), st->column_text(4), st->column_text(5),
-                              st->column_int(6) != 0});
-    }
-    return out;
-}
-
-Result<std::vector<TokenRow>> list_tokens(core::Store& store, std::optional<std::int64_t> user) {
-    auto st = store.db().prepare(
-        "SELECT id, user, device, revoked, created_at FROM server_tokens "
-        "WHERE ?1 IS NULL OR user = ?1 ORDER BY user, created_at, id");
-    if (!st) return st.status();
-    if (user)
-        st->bind(1, *user);
-    else
-        st->bind_null(1);
-    std::vector<TokenRow> out;
-    for (;;) {
-        auto step = st->step();
-        if (step == core::Statement::Step::kError) return Status::storage(st->error());
-        if (step == core::Statement::Step::kDone) break;
-        out.push_back(TokenRow{st->column_text(0), st->column_int(1), st->column_text(2),
-                               st->column_int(3) != 0, st->column_int(4)});
-    }
-    return out;
-}
-
-std::string sql_quote(std::string_view text) {
-    std::string quoted = "'";
-    for (char c : text) quoted += c == '\'' ? std::string("''") : std::string(1, c);
-    return quoted + "'";
 }
 
 Status backup_to(core::Store& store, const std::string& target) {
@@ -339,7 +205,7 @@ Status backup_to(core::Store& store, const std::string& target) {
     if (target.empty()) return Status::invalid("backup: no target file");
     if (std::filesystem::exists(target, ec))
         return Status::invalid("backup: " + target + " exists; choose a new file");
-    LIAISON_TRY(store.db().exec("VACUUM INTO " + sql_quote(target)));
+    LIAISON_TRY(store.copy_to(target));
     return audit(store, "cli", "backup", "");
 }
 

@@ -1,18 +1,10 @@
-// The server's own tables, in the same SQLite file as the central record (one file to back
-// up), and the administrative actions on them: users with a role and a scope, tokens, and an
-// audit log of those actions.
-//
-// Tables (created by ensure_server_schema, versioned by the `server_schema_version` row of
-// `meta`; a later version adds numbered steps, never edits one):
-//   server_users  (id, name, role, regions, stores, brands, disabled, created_at)
-//                 regions/stores/brands: comma-separated entity ids (Crockford base32)
-//   server_tokens (id, user, device, salt, hash, revoked, created_at, revoked_at)
-//                 hash: auth.hpp; the token itself is never stored
-//   server_audit  (n, at, actor, action, subject): who did what to users and tokens
-//   server_replicas (replica, user, device, first_seen): the user and device label that first
-//                 synced with each replica id (version 2)
-// The sync tables are the Store's (docs/STORAGE.md); nothing here touches them, so an admin
-// command may run while the server serves (SQLite's WAL and busy timeout arbitrate).
+// The administrative actions on the server's own accounts: users with a role and a scope,
+// tokens, and an audit log of those actions. This is their policy (what a valid user is, how
+// a token is made, what the audit says); their tables and every statement on them are in
+// core/storage/accounts.hpp, in the same SQLite file as the central record (one file to back
+// up), versioned by the `server_schema_version` row of `meta` (docs/STORAGE.md).
+// The sync tables are the Store's; nothing here touches them, so an admin command may run
+// while the server serves (SQLite's WAL and busy timeout arbitrate).
 //
 // Requires: no transaction is open on the store when these are called (each opens its own).
 // Thread-safety: as the Store: one thread at a time.
@@ -24,13 +16,14 @@
 #include <string_view>
 #include <vector>
 
+#include "core/storage/accounts.hpp"
 #include "core/storage/store.hpp"
 #include "core/util/status.hpp"
 #include "sync/scope.hpp"
 
 namespace liaison::server {
 
-inline constexpr int kServerSchemaVersion = 2;
+inline constexpr int kServerSchemaVersion = core::kAccountsSchemaVersion;
 inline constexpr std::size_t kMaxUserNameChars = 200;
 inline constexpr std::size_t kMaxDeviceLabelChars = 100;
 
@@ -79,43 +72,22 @@ Status revoke_token(core::Store& store, std::string_view token_id, std::string_v
 
 // Who a replica id belongs to: the user and the device label of the token that first synced
 // with it. Not the token: a token issued again for the same device keeps its replica.
-struct ReplicaOwner {
-    std::int64_t user = 0;
-    std::string device;
-    bool operator==(const ReplicaOwner&) const = default;
-};
+using core::ReplicaOwner;
 // Binds `replica` to `caller` if it belongs to no one yet, and returns its owner (the caller,
 // or whoever synced with it first). One statement, so concurrent first syncs agree.
 Result<ReplicaOwner> bind_replica(core::Store& store, const core::Id128& replica,
                                   const ReplicaOwner& caller);
 
-struct UserRow {
-    std::int64_t id = 0;
-    std::string name;
-    std::string role;
-    std::string regions, stores, brands;  // comma-separated ids
-    bool disabled = false;
-};
-Result<std::vector<UserRow>> list_users(core::Store& store);
-
-struct TokenRow {
-    std::string id;
-    std::int64_t user = 0;
-    std::string device;
-    bool revoked = false;
-    std::int64_t created_at = 0;  // ms since the epoch
-};
-// Every token (never its secret, which is not stored), or only the user's.
-Result<std::vector<TokenRow>> list_tokens(core::Store& store, std::optional<std::int64_t> user);
+// Users by id; every token (never its secret, which is not stored), or only the user's.
+using core::list_tokens;
+using core::list_users;
+using core::TokenRow;
+using core::UserRow;
 
 // Writes a consistent copy of the whole file (record, server tables, audit) to `target`, which
-// must not exist, with SQLite's VACUUM INTO: one read transaction, so it may run while the
-// server serves. Restoring: restore.hpp.
+// must not exist (core::Store::copy_to: one read transaction, so it may run while the server
+// serves). Restoring: restore.hpp.
 Status backup_to(core::Store& store, const std::string& target);
-
-// `text` as an SQL string literal ('it''s'), for statements that take no parameters
-// (VACUUM INTO).
-std::string sql_quote(std::string_view text);
 
 Status audit(core::Store& store, std::string_view actor, std::string_view action,
              std::string_view subject);

@@ -94,59 +94,37 @@ sync::DeviceContext device_context(const Principal& p, const core::Id128& replic
 }
 
 Result<std::unique_ptr<Authenticator>> Authenticator::open(const std::string& db_path) {
-    core::OpenOptions o;
-    o.create = false;
-    o.wal = true;
-    o.cache_kib = 2048;  // a few small indexed lookups: the hub's connection has the big cache
-    auto db = core::Database::open(db_path, o);
-    if (!db) return db.status();
-    return std::unique_ptr<Authenticator>(new Authenticator(std::move(db).value()));
+    auto tokens = core::TokenReader::open(db_path);
+    if (!tokens) return tokens.status();
+    return std::unique_ptr<Authenticator>(new Authenticator(std::move(tokens).value()));
 }
 
 Result<Principal> Authenticator::authenticate(std::string_view token_text) {
     auto parts = parse_token(token_text);
     if (!parts) return Status::not_found("not a token");
-    std::lock_guard<std::mutex> lock(mu_);
-    auto& st = db_->cached(
-        "SELECT t.salt, t.hash, t.revoked, u.id, u.role, u.regions, u.stores, u.brands, "
-        "u.disabled, u.name, t.device "
-        "FROM server_tokens t JOIN server_users u ON u.id = t.user WHERE t.id = ?1");
-    st.bind(1, std::string_view(parts->id));
-    auto step = st.step();
-    if (step == core::Statement::Step::kError) {
-        std::string err = st.error();
-        st.reset();
-        return Status::storage(err);
+    std::optional<core::TokenGrant> grant;
+    {
+        std::lock_guard<std::mutex> lock(mu_);
+        auto found = tokens_->find(parts->id);
+        if (!found) return found.status();
+        grant = std::move(found).value();
     }
-    if (step != core::Statement::Step::kRow) {
-        st.reset();
-        return Status::not_found("token " + parts->id + ": unknown id");
-    }
-    // Copy the row out and reset at once: a statement left stepping would hold a read
-    // transaction open and keep WAL checkpoints from finishing.
-    const std::string salt = st.column_text(0), hash = st.column_text(1);
-    const bool revoked = st.column_int(2) != 0, disabled = st.column_int(8) != 0;
-    const std::int64_t user = st.column_int(3);
-    const std::string role_text = st.column_text(4);
-    auto regions = split_list(st.column_text(5)), stores = split_list(st.column_text(6)),
-         brands = split_list(st.column_text(7));
-    std::string name = st.column_text(9);
-    std::string device = st.column_text(10);
-    st.reset();
+    if (!grant) return Status::not_found("token " + parts->id + ": unknown id");
+    const core::UserRow& u = grant->user;
     // Hash before looking at the flags, so that timing does not tell a revoked token apart.
-    if (!constant_time_equal(token_hash(salt, parts->secret), hash))
+    if (!constant_time_equal(token_hash(grant->salt, parts->secret), grant->hash))
         return Status::not_found("token " + parts->id + ": wrong secret");
-    if (revoked) return Status::not_found("token " + parts->id + ": revoked");
-    if (disabled) return Status::not_found("token " + parts->id + ": user disabled");
-    auto role = sync::role_from_name(role_text);
-    if (!role) return Status(Code::kInternal, "user " + std::to_string(user) + ": unknown role");
+    if (grant->revoked) return Status::not_found("token " + parts->id + ": revoked");
+    if (u.disabled) return Status::not_found("token " + parts->id + ": user disabled");
+    auto role = sync::role_from_name(u.role);
+    if (!role) return Status(Code::kInternal, "user " + std::to_string(u.id) + ": unknown role");
     Principal p;
-    p.user = user;
-    p.name = std::move(name);
+    p.user = u.id;
+    p.name = u.name;
     p.token_id = parts->id;
-    p.device = std::move(device);
+    p.device = std::move(grant->device);
     p.role = *role;
-    p.scope = scope_for(*role, std::move(regions), std::move(stores), std::move(brands));
+    p.scope = scope_for(*role, split_list(u.regions), split_list(u.stores), split_list(u.brands));
     return p;
 }
 

@@ -21,7 +21,7 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "core/storage/sqlite.hpp"
+#include "core/storage/accounts.hpp"
 #include "core/util/status.hpp"
 #include "sync/hub.hpp"
 #include "sync/scope.hpp"
@@ -65,10 +65,10 @@ sync::DeviceContext device_context(const Principal& p, const core::Id128& replic
 sync::Scope scope_for(sync::Role role, std::vector<std::string> regions,
                       std::vector<std::string> stores, std::vector<std::string> brands);
 
-// Checks presented tokens against the server tables (admin.hpp), through its own SQLite
-// connection to the server's file: the hub's connection is busy with exchanges, and a token
-// revoked by `liaison-server token revoke` (another process) must fail on its next use, so
-// nothing is cached.
+// Checks presented tokens against the server tables (core/storage/accounts.hpp), through its
+// own connection to the server's file (core::TokenReader): the hub's connection is busy with
+// exchanges, and a token revoked by `liaison-server token revoke` (another process) must fail on
+// its next use, so nothing is cached.
 class Authenticator {
   public:
     static Result<std::unique_ptr<Authenticator>> open(const std::string& db_path);
@@ -78,9 +78,10 @@ class Authenticator {
     Result<Principal> authenticate(std::string_view token_text);
 
   private:
-    explicit Authenticator(std::unique_ptr<core::Database> db) : db_(std::move(db)) {}
+    explicit Authenticator(std::unique_ptr<core::TokenReader> tokens)
+        : tokens_(std::move(tokens)) {}
     std::mutex mu_;
-    std::unique_ptr<core::Database> db_;
+    std::unique_ptr<core::TokenReader> tokens_;
 };
 
 // Token buckets keyed by token id: `rate` requests per second on average, bursts of `burst`.

@@ -649,25 +649,13 @@ std::vector<std::string> csv_columns(Kind kind) {
 Result<std::size_t> export_csv(core::Store& store, Kind kind, std::ostream& out) {
     const KindDef& k = core::kind_def(kind);
     // One read transaction: every row comes from the same snapshot.
-    LIAISON_TRY(store.db().exec("BEGIN"));
-    struct End {
-        core::Store& s;
-        ~End() { (void)s.db().exec("COMMIT"); }
-    } end{store};
-    std::vector<Id128> ids;
-    {
-        auto st = store.db().prepare("SELECT eid FROM " + core::table_name(kind) +
-                                     " WHERE created IS NOT NULL AND deleted IS NULL ORDER BY eid");
-        if (!st) return st.status();
-        core::Statement::Step s;
-        while ((s = st.value().step()) == core::Statement::Step::kRow)
-            ids.push_back(Id128::from_bytes(st.value().column_blob(0).data()));
-        if (s == core::Statement::Step::kError) return Status::storage(st.value().error());
-    }
+    auto snapshot = store.read_txn();
+    auto ids = core::entity_ids(store, kind, core::EntityIdQuery{});
+    if (!ids) return ids.status();
     out << csv_line(csv_columns(kind));
     std::size_t rows = 0;
     std::vector<std::string> cells;
-    for (const auto& id : ids) {
+    for (const auto& id : ids.value()) {
         if (store.is_erased(id) || (k.mergeable && store.root_of(id) != id)) continue;
         auto row = store.load_row(kind, id);
         if (!row) return row.status();

@@ -174,8 +174,8 @@ std::vector<std::int64_t> demo_users(core::Store& store) {
 
 bool database_is_empty(core::Store& store) {
     if (store.last_seq() != 0) return false;
-    auto n = store.db().query_int("SELECT count(*) FROM server_users");
-    return !n || *n == 0;
+    auto n = core::count_users(store);
+    return !n || n.value() == 0;
 }
 
 Result<core::Id128> server_replica_id(core::Store& store) {
@@ -374,22 +374,12 @@ Result<DemoSummary> load_demo(core::Store& store, sync::Hub& hub, const DemoOpti
 Result<std::vector<DemoLogin>> issue_demo_tokens(core::Store& store) {
     std::vector<DemoLogin> out;
     for (std::int64_t user : demo_users(store)) {
-        std::string role_text;
-        {
-            auto& st = store.db().cached("SELECT role FROM server_users WHERE id=?1");
-            st.bind(1, user);
-            if (st.step() == core::Statement::Step::kRow) role_text = st.column_text(0);
-            st.reset();
-        }
-        auto role = sync::role_from_name(role_text);
+        auto row = core::find_user(store, user);
+        auto role =
+            row.is_ok() && row.value() ? sync::role_from_name(row.value()->role) : std::nullopt;
         if (!role) continue;  // removed by hand: nothing to sign in as
-        {
-            auto& st = store.db().cached(
-                "UPDATE server_tokens SET revoked=1, revoked_at=?2 WHERE user=?1 AND device='demo' "
-                "AND revoked=0");
-            st.bind(1, user).bind(2, wall_ms());
-            LIAISON_TRY(st.run());
-        }
+        if (auto revoked = core::revoke_device_tokens(store, user, "demo", wall_ms()); !revoked)
+            return revoked.status();
         auto tok = issue_token(store, user, "demo", "demo");
         if (!tok) return tok.status();
         out.push_back(DemoLogin{*role, user, tok.value()});

@@ -268,8 +268,7 @@ SyncBackend::Stats SyncBackend::stats() {
     st.ops = hub_.totals();
     st.exchanges = exchanges_;
     st.last_seq = store_.last_seq();
-    st.db_bytes = store_.db().query_int("PRAGMA page_count").value_or(0) *
-                  store_.db().query_int("PRAGMA page_size").value_or(0);
+    st.db_bytes = store_.file_bytes();
     st.commits_by_size = commits_by_size_;
     return st;
 }

@@ -15,12 +15,12 @@
 #include "server/json.hpp"
 #include "sync/edit.hpp"
 #include "sync/hlc.hpp"
+#include "sync/merge.hpp"
 
 namespace liaison::server {
 namespace {
 
 using core::Id128;
-using core::in_list;
 using core::Kind;
 using core::RowState;
 using core::Store;
@@ -267,43 +267,11 @@ std::string page_json(Store& store, Kind kind, const Page& page, Status* failed)
            (page.next ? std::to_string(*page.next) : std::string("null")) + "}";
 }
 
-// Rows of `kind` whose field `field` names one of `ids`, whatever their state (created or
-// not, deleted or not): for the export and filtered lists.
-struct RefFilter {
-    int field;
-    std::vector<Id128> ids;
-};
-
-Result<std::vector<Id128>> select_ids(Store& store, Kind kind, const std::vector<RefFilter>& filters,
-                                      bool visible_only, std::size_t limit, std::size_t offset) {
-    const auto& k = core::kind_def(kind);
-    std::string sql = "SELECT eid FROM " + core::table_name(kind) + " WHERE 1";
-    if (visible_only) sql += " AND created IS NOT NULL AND deleted IS NULL";
-    int n = 1;
-    for (const auto& f : filters) {
-        sql += " AND " + core::value_column(k.fields[std::size_t(f.field)]) + " IN " +
-               in_list(f.ids.size(), n);
-        n += int(f.ids.size());
-    }
-    sql += " ORDER BY eid DESC LIMIT " + std::to_string(limit) + " OFFSET " + std::to_string(offset);
-    auto st = store.db().prepare(sql);
-    if (!st) return st.status();
-    n = 1;
-    for (const auto& f : filters)
-        for (const auto& id : f.ids) st->bind_blob(n++, id.bytes.data(), 16);
-    std::vector<Id128> out;
-    core::Statement::Step s;
-    while ((s = st->step()) == core::Statement::Step::kRow)
-        out.push_back(Id128::from_bytes(st->column_blob(0).data()));
-    if (s == core::Statement::Step::kError) return Status::storage(st->error());
-    return out;
-}
-
 // Filters of a list: every reference field of the kind may be one (?store=<id>); a filter on a
 // person also matches the duplicates merged into them.
-Result<std::vector<RefFilter>> ref_filters(Store& store, Kind kind, const RestRequest& req) {
+Result<std::vector<core::RefFilter>> ref_filters(Store& store, Kind kind, const RestRequest& req) {
     const auto& k = core::kind_def(kind);
-    std::vector<RefFilter> out;
+    std::vector<core::RefFilter> out;
     for (std::size_t i = 0; i < k.fields.size(); ++i) {
         const auto& f = k.fields[i];
         if (f.type != core::FieldType::kRef) continue;
@@ -311,7 +279,7 @@ Result<std::vector<RefFilter>> ref_filters(Store& store, Kind kind, const RestRe
         if (!v) continue;
         auto id = id_param(f.name, *v);
         if (!id) return id.status();
-        RefFilter rf{int(i), {id.value()}};
+        core::RefFilter rf{int(i), {id.value()}};
         if (f.ref_kind == Kind::kInfluencer) rf.ids = store.component_of(store.root_of(id.value()));
         out.push_back(std::move(rf));
     }
@@ -380,7 +348,12 @@ HttpReply list(SyncBackend& backend, const Principal& who, const Collection& c,
             };
         } else {
             fetch = [&](std::size_t pos, std::size_t n) {
-                return select_ids(store, c.kind, filters.value(), true, n, pos);
+                core::EntityIdQuery query;
+                query.filters = filters.value();
+                query.newest_first = true;
+                query.limit = n;
+                query.offset = pos;
+                return core::entity_ids(store, c.kind, query);
             };
         }
         auto page = paginate(store, who, c.kind, fetch, limit.value(), offset.value(), keep);
@@ -544,19 +517,12 @@ HttpReply change_set(SyncBackend& backend, const Principal& who, const Collectio
             op.elem = core::normalize_elem(def, e);
             ops.push_back(std::move(op));
         }
-        auto dots = store.load_dots(row->id);
-        if (!dots) return dots.status();
         for (const auto& e : remove.value()) {
-            // The removal names the dots this server has observed (add-wins: a concurrent add
-            // on a device survives it).
-            Op op = sync::unstamped_op(OpType::kRemove, c.kind, row->id);
-            op.set = def.name;
-            op.elem = core::normalize_elem(def, e);
-            for (const auto& d : dots.value())
-                if (d.set == si && d.elem == op.elem && !d.removed) op.observed.push_back(d.dot);
-            if (op.observed.empty())
-                return Status::not_found(def.name + ": '" + op.elem.substr(0, 80) + "' is not in the set");
-            ops.push_back(std::move(op));
+            // The removal names the dots this server has observed (add-wins, R4: a concurrent
+            // add on a device survives it).
+            auto op = sync::remove_op(store, c.kind, row->id, si, e);
+            if (!op) return op.status();
+            ops.push_back(std::move(op).value());
         }
         return ops;
     });
@@ -608,8 +574,11 @@ Result<std::vector<std::pair<Kind, std::vector<Id128>>>> records_about(
             for (std::size_t at = 0; at < people.size(); at += 200) {
                 std::vector<Id128> part(people.begin() + std::ptrdiff_t(at),
                                         people.begin() + std::ptrdiff_t(std::min(people.size(), at + 200)));
-                auto found = select_ids(store, k.kind, {RefFilter{int(i), part}}, false,
-                                        std::size_t(INT32_MAX), 0);
+                core::EntityIdQuery query;
+                query.filters = {core::RefFilter{int(i), std::move(part)}};
+                query.visible_only = false;
+                query.newest_first = true;
+                auto found = core::entity_ids(store, k.kind, query);
                 if (!found) return found.status();
                 ids.insert(ids.end(), found->begin(), found->end());
             }

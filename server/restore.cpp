@@ -1,8 +1,6 @@
 // Restore from a backup (restore.hpp).
 #include "server/restore.hpp"
 
-#include "sync/generations.hpp"
-
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,9 +10,11 @@
 #include <ctime>
 #include <filesystem>
 
-#include "core/storage/sqlite.hpp"
+#include "core/query/queries.hpp"
+#include "core/storage/accounts.hpp"
 #include "core/storage/store.hpp"
 #include "server/admin.hpp"
+#include "sync/generations.hpp"
 #include "sync/merge.hpp"
 
 namespace liaison::server {
@@ -46,11 +46,10 @@ std::string aside_name(const std::string& live, std::int64_t now_ms) {
     return name;
 }
 
-std::int64_t count_visible(core::Store& store, const char* table) {
-    return store.db()
-        .query_int(std::string("SELECT count(*) FROM ") + table +
-                   " WHERE created IS NOT NULL AND deleted IS NULL")
-        .value_or(-1);
+// How many visible rows of `kind` the restored file holds; -1 if it cannot be read.
+std::int64_t visible_rows(core::Store& store, core::Kind kind) {
+    auto n = core::count_visible(store, kind);
+    return n ? n.value() : -1;
 }
 
 }  // namespace
@@ -58,43 +57,25 @@ std::int64_t count_visible(core::Store& store, const char* table) {
 Result<BackupInfo> check_backup(const std::string& path) {
     std::error_code ec;
     if (!fs::is_regular_file(path, ec)) return Status::not_found(path + ": no such file");
-    core::OpenOptions o;
-    o.create = false;
-    o.read_only = true;
-    auto db = core::Database::open(path, o);
-    if (!db)
+    auto file = core::inspect_file(path);
+    if (!file)
         return Status::malformed(path + ": not a SQLite database, or damaged (" +
-                                 db.status().detail() + ")");
-    {
-        auto st = db.value()->prepare("PRAGMA integrity_check");
-        if (!st)
-            return Status::malformed(path + ": not a SQLite database, or damaged (" +
-                                     st.status().detail() + ")");
-        if (st.value().step() != core::Statement::Step::kRow)
-            return Status::malformed(path + ": not a SQLite database, or damaged (" +
-                                     st.value().error() + ")");
-        std::string verdict = st.value().column_text(0);
-        if (verdict != "ok")
-            return Status::malformed(path +
-                                     ": damaged (integrity_check: " + verdict.substr(0, 200) + ")");
-    }
+                                 file.status().detail() + ")");
+    if (file->integrity != "ok")
+        return Status::malformed(
+            path + ": damaged (integrity_check: " + file->integrity.substr(0, 200) + ")");
     BackupInfo info;
-    info.storage_version = int(db.value()->query_int("PRAGMA user_version").value_or(0));
+    info.storage_version = file->storage_version;
     if (info.storage_version > core::kStorageVersion)
         return Status(Code::kUnsupportedVersion,
                       path + ": written by a newer Liaison (storage version " +
                           std::to_string(info.storage_version) + ", this build reads up to " +
                           std::to_string(core::kStorageVersion) +
                           "); upgrade liaison-server first");
-    auto tables = db.value()->query_int(
-        "SELECT count(*) FROM sqlite_master WHERE type='table' AND name IN "
-        "('meta','k_influencer','k_interaction','server_users','server_tokens')");
-    if (info.storage_version < 1 || tables.value_or(0) != 5)
+    if (info.storage_version < 1 || !file->holds_record() || !core::holds_accounts(file.value()))
         return Status::malformed(path + ": not a liaison-server database");
-    auto st = db.value()->prepare("SELECT value FROM meta WHERE key='server_schema_version'");
-    if (!st) return Status::malformed(path + ": not a liaison-server database");
-    if (st.value().step() == core::Statement::Step::kRow)
-        info.server_schema_version = std::atoi(st.value().column_text(0).c_str());
+    if (auto v = file->meta.find(core::kAccountsSchemaKey); v != file->meta.end())
+        info.server_schema_version = std::atoi(v->second.c_str());
     if (info.server_schema_version < 1)
         return Status::malformed(path + ": not a liaison-server database (no server tables)");
     if (info.server_schema_version > kServerSchemaVersion)
@@ -148,14 +129,7 @@ Result<RestoreReport> restore_database(const std::string& live, const std::strin
             if (armed) fs::remove(path, e);
         }
     } cleanup{tmp};
-    {
-        core::OpenOptions o;
-        o.create = false;
-        o.read_only = true;
-        auto db = core::Database::open(backup, o);
-        if (!db) return db.status();
-        LIAISON_TRY(db.value()->exec("VACUUM INTO " + sql_quote(tmp)));
-    }
+    LIAISON_TRY(core::copy_file(backup, tmp));
     LIAISON_TRY(fsync_path(tmp, false));
     struct stat live_st {};
     const bool had_live = ::stat(live.c_str(), &live_st) == 0;
@@ -176,16 +150,9 @@ Result<RestoreReport> restore_database(const std::string& live, const std::strin
                 return Status::storage("cannot read the live database before replacing it: " +
                                        old_store.status().detail());
             replaced_seq = old_store.value()->last_seq();
-            auto st = old_store.value()->db().prepare("SELECT eid FROM erased");
-            if (!st) return st.status();
-            while (st.value().step() == core::Statement::Step::kRow) {
-                const auto blob = st.value().column_blob(0);
-                core::Id128 id;
-                if (blob.size() != id.bytes.size()) continue;
-                std::copy(blob.begin(), blob.end(), id.bytes.begin());
-                erased.push_back(id);
-            }
-            (void)old_store.value()->db().exec("PRAGMA wal_checkpoint(TRUNCATE)");
+            erased = old_store.value()->erased_ids();
+            // Its -wal into the file, so that the file kept aside holds everything.
+            (void)old_store.value()->scrub_log();
         }
         LIAISON_TRY(carry_erasures(tmp, erased, replaced_seq));
         LIAISON_TRY(fsync_path(tmp, false));
@@ -233,8 +200,8 @@ Result<RestoreReport> restore_database(const std::string& live, const std::strin
     auto hash = store.value()->state_hash();
     if (!hash) return hash.status();
     report.state_hash = hash.value();
-    report.influencers = count_visible(*store.value(), "k_influencer");
-    report.interactions = count_visible(*store.value(), "k_interaction");
+    report.influencers = visible_rows(*store.value(), core::Kind::kInfluencer);
+    report.interactions = visible_rows(*store.value(), core::Kind::kInteraction);
     (void)audit(*store.value(), "cli", "restore", "");
     return report;
 }

@@ -5,7 +5,7 @@
 //   1. check the backup (check_backup): SQLite's integrity_check is "ok", it is a Liaison
 //      server database (storage version >= 1, the record and the server tables), and neither
 //      its storage version nor its server tables are newer than this build;
-//   2. copy it with VACUUM INTO to a temporary file in the live file's folder (a consistent
+//   2. copy it (core::copy_file) to a temporary file in the live file's folder (a consistent
 //      copy even if the backup has a -wal of its own), fsync it, give it the live file's mode;
 //   3. read the live database's erased ids and erase them again in the copy (R7, with what
 //      depends on them), numbered above the live file's sequence: a person erased after the

@@ -60,6 +60,21 @@ const char* outcome_name(Outcome o) {
     return "rejected";
 }
 
+Result<Op> remove_op(core::Store& store, Kind kind, const Id128& entity, int set,
+                     std::string elem) {
+    const auto& k = core::kind_def(kind);
+    const auto& def = k.sets[std::size_t(set)];
+    Op op = elem_op(OpType::kRemove, kind, entity, def.name,
+                    core::normalize_elem(def, std::move(elem)));
+    auto dots = store.load_dots(k.mergeable ? store.root_of(entity) : entity);
+    if (!dots) return dots.status();
+    for (const auto& d : dots.value())
+        if (d.set == set && d.elem == op.elem && !d.removed) op.observed.push_back(d.dot);
+    if (op.observed.empty())
+        return Status::not_found(def.name + ": '" + op.elem.substr(0, 80) + "' is not in the set");
+    return op;
+}
+
 Status validate_op(Op& op) {
     if (static_cast<int>(op.kind) >= core::kKindCount)
         return {Code::kUnknownKind, "kind " + std::to_string(int(op.kind))};

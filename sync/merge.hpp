@@ -61,6 +61,14 @@ struct ApplyResult {
 // Checks an operation against the record model (R8, R10); normalises values in place.
 Status validate_op(Op& op);
 
+// R4 on the remover's side: the remove of `elem` (normalised as the set's elements are) from
+// set `set` (index in kind_def(kind).sets) of `entity`, naming every live dot this store has
+// observed for it, on the entity's survivor for a mergeable kind (R6). kNotFound when the
+// element is not in the set (the message quotes at most 80 bytes of it). The one place a
+// remove is made: a replica's local write and the server's REST route both call it.
+// Returns an unstamped operation (see unstamped_op).
+Result<Op> remove_op(core::Store& store, Kind kind, const Id128& entity, int set, std::string elem);
+
 class MergeEngine {
 public:
     explicit MergeEngine(core::Store& store) : store_(store) {}

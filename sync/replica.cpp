@@ -123,15 +123,9 @@ Status Replica::remove(Kind kind, const Id128& id, std::string set, std::string 
     const auto& k = core::kind_def(kind);
     int si = k.set_index(set);
     if (si < 0) return {Code::kUnknownField, k.name + "." + set};
-    Op op = elem_op(OpType::kRemove, kind, id, std::move(set),
-                    core::normalize_elem(k.sets[std::size_t(si)], std::move(elem)));
-    Id128 root = k.mergeable ? store_->root_of(id) : id;
-    auto dots = store_->load_dots(root);
-    if (!dots) return dots.status();
-    for (const auto& d : dots.value())
-        if (d.set == si && d.elem == op.elem && !d.removed) op.observed.push_back(d.dot);
-    if (op.observed.empty()) return Status::not_found(op.set + ": '" + op.elem + "' is not in the set");
-    return submit(std::move(op)).status();
+    auto op = remove_op(*store_, kind, id, si, std::move(elem));
+    if (!op) return op.status();
+    return submit(std::move(op).value()).status();
 }
 
 Status Replica::remove_entry(Kind kind, const Id128& id) {

@@ -215,4 +215,38 @@ Result<std::optional<RowState>> get_entity(Store& store, Kind kind, const Id128&
     return row;
 }
 
+Result<std::vector<Id128>> entity_ids(Store& store, Kind kind, const EntityIdQuery& query) {
+    const auto& k = kind_def(kind);
+    std::string sql = "SELECT eid FROM " + table_name(kind) + " WHERE 1";
+    if (query.visible_only) sql += " AND created IS NOT NULL AND deleted IS NULL";
+    int n = 1;
+    for (const auto& f : query.filters) {
+        sql += " AND " + value_column(k.fields[std::size_t(f.field)]) + " IN " +
+               in_list(f.ids.size(), n);
+        n += int(f.ids.size());
+    }
+    sql += query.newest_first ? " ORDER BY eid DESC" : " ORDER BY eid";
+    if (query.limit || query.offset)
+        sql += " LIMIT " + (query.limit ? std::to_string(*query.limit) : std::string("-1")) +
+               " OFFSET " + std::to_string(query.offset);
+    auto st = store.db().prepare(sql);
+    if (!st) return st.status();
+    n = 1;
+    for (const auto& f : query.filters)
+        for (const auto& id : f.ids) st->bind_blob(n++, id.bytes.data(), 16);
+    std::vector<Id128> out;
+    Step s;
+    while ((s = st->step()) == Step::kRow)
+        out.push_back(Id128::from_bytes(st->column_blob(0).data()));
+    if (s == Step::kError) return Status::storage(st->error());
+    return out;
+}
+
+Result<std::int64_t> count_visible(Store& store, Kind kind) {
+    auto n = store.db().query_int("SELECT count(*) FROM " + table_name(kind) +
+                                  " WHERE created IS NOT NULL AND deleted IS NULL");
+    if (!n) return Status::storage(table_name(kind) + ": " + store.db().error());
+    return *n;
+}
+
 }  // namespace liaison::core

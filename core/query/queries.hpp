@@ -61,6 +61,26 @@ Result<std::vector<RowState>> list_influencers(Store& store, const InfluencerFil
 // Interactions with the influencer (and their merged duplicates) at or after `since_ms`.
 Result<std::int64_t> contact_count(Store& store, const Id128& influencer, std::int64_t since_ms);
 
+// Ids of `kind`'s rows, by id, for the lists of the REST API, the CSV export and the
+// personal-data export. Each filter keeps the rows whose reference field `field` names one of
+// `ids`; with `visible_only`, only created, not deleted rows (erased ones are gone already;
+// merged duplicates are not left out: the caller decides).
+struct RefFilter {
+    int field = 0;  // index in kind_def(kind).fields, a reference field
+    std::vector<Id128> ids;
+};
+struct EntityIdQuery {
+    std::vector<RefFilter> filters;
+    bool visible_only = true;
+    bool newest_first = false;  // ids descending (entity ids begin with their creation time)
+    std::optional<std::size_t> limit;
+    std::size_t offset = 0;
+};
+Result<std::vector<Id128>> entity_ids(Store& store, Kind kind, const EntityIdQuery& query);
+
+// How many rows of `kind` are created and not deleted (duplicates merged away included).
+Result<std::int64_t> count_visible(Store& store, Kind kind);
+
 // The visible row of an entity, following duplicate merges for influencers.
 Result<std::optional<RowState>> get_entity(Store& store, Kind kind, const Id128& id);
 

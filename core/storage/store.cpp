@@ -350,6 +350,81 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, const StoreO
     return store;
 }
 
+namespace {
+
+// `text` as an SQL string literal ('it''s'), for statements that take no parameters.
+std::string sql_quote(std::string_view text) {
+    std::string quoted = "'";
+    for (char c : text) quoted += c == '\'' ? std::string("''") : std::string(1, c);
+    return quoted + "'";
+}
+
+}  // namespace
+
+std::int64_t Store::file_bytes() {
+    return db_->query_int("PRAGMA page_count").value_or(0) *
+           db_->query_int("PRAGMA page_size").value_or(0);
+}
+
+Status Store::copy_to(const std::string& target) {
+    return db_->exec("VACUUM INTO " + sql_quote(target));
+}
+
+std::vector<Id128> Store::erased_ids() const {
+    std::vector<Id128> out(erased_.begin(), erased_.end());
+    std::sort(out.begin(), out.end(),
+              [](const Id128& a, const Id128& b) { return a.bytes < b.bytes; });
+    return out;
+}
+
+bool FileInfo::has_table(std::string_view name) const {
+    return std::find(tables.begin(), tables.end(), name) != tables.end();
+}
+
+bool FileInfo::holds_record() const {
+    return has_table("meta") && has_table(table_name(Kind::kInfluencer)) &&
+           has_table(table_name(Kind::kInteraction));
+}
+
+Result<FileInfo> inspect_file(const std::string& path) {
+    OpenOptions o;
+    o.create = false;
+    o.read_only = true;
+    auto db = Database::open(path, o);
+    if (!db) return Status::malformed(db.status().detail());
+    FileInfo info;
+    {
+        auto st = db.value()->prepare("PRAGMA integrity_check");
+        if (!st) return Status::malformed(st.status().detail());
+        if (st.value().step() != Statement::Step::kRow)
+            return Status::malformed(st.value().error());
+        info.integrity = st.value().column_text(0);
+    }
+    info.storage_version = int(db.value()->query_int("PRAGMA user_version").value_or(0));
+    {
+        auto st = db.value()->prepare("SELECT name FROM sqlite_master WHERE type='table'");
+        if (!st) return Status::malformed(st.status().detail());
+        while (st.value().step() == Statement::Step::kRow)
+            info.tables.push_back(st.value().column_text(0));
+    }
+    if (info.has_table("meta")) {
+        auto st = db.value()->prepare("SELECT key, value FROM meta");
+        if (!st) return Status::malformed(st.status().detail());
+        while (st.value().step() == Statement::Step::kRow)
+            info.meta[st.value().column_text(0)] = st.value().column_text(1);
+    }
+    return info;
+}
+
+Status copy_file(const std::string& from, const std::string& to) {
+    OpenOptions o;
+    o.create = false;
+    o.read_only = true;
+    auto db = Database::open(from, o);
+    if (!db) return db.status();
+    return db.value()->exec("VACUUM INTO " + sql_quote(to));
+}
+
 int Store::storage_version() { return int(db_->query_int("PRAGMA user_version").value_or(-1)); }
 
 Status Store::migrate() {

@@ -130,8 +130,20 @@ public:
     // build is refused with kUnsupportedVersion (never silently downgraded).
     static Result<std::unique_ptr<Store>> open(const std::string& path, const StoreOptions& opts);
 
+    // The raw connection, for core/ (queries, the account tables: accounts.hpp) and sync/
+    // (the hub's read snapshot). The server never takes it: it speaks to storage only through
+    // named calls (tests/arch/no_sql_in_server.sh), the seam another storage backend needs.
     Database& db() { return *db_; }
     int storage_version();
+    // A read transaction over the whole store: every read inside sees one snapshot (an export
+    // that must be consistent). Requires: no transaction is open on the store.
+    ReadTxn read_txn() { return ReadTxn(*db_); }
+    // Size of the database file in bytes (pages times page size); 0 if unknown.
+    std::int64_t file_bytes();
+    // Writes a consistent, compacted copy of the whole file (every table, the account tables
+    // included) to `target`, which must not exist: one read transaction (SQLite's VACUUM
+    // INTO), so it may run while others write.
+    Status copy_to(const std::string& target);
 
     // ---- Sequence -----------------------------------------------------------------------
     std::int64_t last_seq() const { return seq_; }
@@ -196,6 +208,8 @@ public:
 
     // ---- Erase and aliases (cached in memory) ---------------------------------------------
     bool is_erased(const Id128& id) const { return erased_.count(id) != 0; }
+    // Every erased id, by bytes (a restore erases them again in the file it puts in place).
+    std::vector<Id128> erased_ids() const;
     // Marks the id erased; the transaction's commit then scrubs the log (scrub_log).
     Status mark_erased(const Id128& id);
     // R7 on disk (docs/SYNC.md): with `secure_delete` the erasing transaction zeroes the
@@ -297,6 +311,24 @@ private:
     std::unordered_map<std::int64_t, Id128> id_of_num_;
     bool scrub_due_ = false;  // an erasure was written since the log was last scrubbed
 };
+
+// What a database file holds, read without opening it as a store (which would migrate it):
+// for checking a backup before it replaces anything.
+struct FileInfo {
+    std::string integrity;            // SQLite's integrity check: "ok", or its first complaint
+    int storage_version = 0;          // 0 for a file no Liaison build wrote
+    std::vector<std::string> tables;  // names of the file's tables
+    std::map<std::string, std::string> meta;  // the `meta` rows, if the file has that table
+    bool has_table(std::string_view name) const;
+    // Whether the file holds a Liaison record: its metadata and the influencer and
+    // interaction tables.
+    bool holds_record() const;
+};
+// kMalformed (detail: SQLite's words) when the file cannot be read as a SQLite database.
+Result<FileInfo> inspect_file(const std::string& path);
+// Copies the file at `from` (opened read-only, never migrated) to `to`, which must not
+// exist, as Store::copy_to does: consistent even if `from` has a write-ahead log of its own.
+Status copy_file(const std::string& from, const std::string& to);
 
 // Column and table names of the generated schema, shared with queries.
 std::string table_name(Kind kind);

@@ -1,0 +1,261 @@
+// The account tables (accounts.hpp): their schema and every statement on them.
+#include "core/storage/accounts.hpp"
+
+#include <cstdlib>
+
+namespace liaison::core {
+namespace {
+
+// Version 1 of the account tables. AUTOINCREMENT: a deleted user's id is never reused, so an
+// old audit row cannot be mistaken for a new user.
+constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE IF NOT EXISTS server_users(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  regions TEXT NOT NULL DEFAULT '',
+  stores TEXT NOT NULL DEFAULT '',
+  brands TEXT NOT NULL DEFAULT '',
+  disabled INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS server_tokens(
+  id TEXT PRIMARY KEY,
+  user INTEGER NOT NULL REFERENCES server_users(id),
+  device TEXT NOT NULL DEFAULT '',
+  salt TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  revoked INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS server_tokens_user ON server_tokens(user);
+CREATE TABLE IF NOT EXISTS server_audit(
+  n INTEGER PRIMARY KEY AUTOINCREMENT,
+  at INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  subject TEXT NOT NULL DEFAULT '');
+)sql";
+
+// Version 2: each replica id belongs to the user and device (the token's device label) that
+// first synced with it, never to a token, which may be revoked and issued again.
+constexpr const char* kSchemaV2 = R"sql(
+CREATE TABLE IF NOT EXISTS server_replicas(
+  replica BLOB PRIMARY KEY,
+  user INTEGER NOT NULL,
+  device TEXT NOT NULL,
+  first_seen INTEGER NOT NULL) WITHOUT ROWID;
+)sql";
+
+UserRow read_user(const Statement& st, int first) {
+    return UserRow{st.column_int(first),         st.column_text(first + 1),
+                   st.column_text(first + 2),    st.column_text(first + 3),
+                   st.column_text(first + 4),    st.column_text(first + 5),
+                   st.column_int(first + 6) != 0};
+}
+
+// Steps `st` to the end, handing each row to `row`.
+template <typename F>
+Status each_row(Statement& st, F&& row) {
+    for (;;) {
+        auto step = st.step();
+        if (step == Statement::Step::kError) return Status::storage(st.error());
+        if (step == Statement::Step::kDone) return Status::ok();
+        row(st);
+    }
+}
+
+}  // namespace
+
+bool holds_accounts(const FileInfo& file) {
+    return file.has_table("server_users") && file.has_table("server_tokens");
+}
+
+bool has_accounts_schema(Store& store) { return store.meta_get(kAccountsSchemaKey).has_value(); }
+
+Status ensure_accounts_schema(Store& store) {
+    if (auto v = store.meta_get(kAccountsSchemaKey)) {
+        int have = std::atoi(v->c_str());
+        if (have > kAccountsSchemaVersion)
+            return Status(Code::kUnsupportedVersion,
+                          "the server tables were written by a newer liaison-server (version " +
+                              *v + ", this build reads up to " +
+                              std::to_string(kAccountsSchemaVersion) + ")");
+        if (have == kAccountsSchemaVersion) return Status::ok();
+    }
+    AccountsTxn t(store);
+    LIAISON_TRY(t.begun());
+    LIAISON_TRY(store.db().exec(kSchemaV1));
+    LIAISON_TRY(store.db().exec(kSchemaV2));
+    LIAISON_TRY(store.meta_set(kAccountsSchemaKey, std::to_string(kAccountsSchemaVersion)));
+    return t.commit();
+}
+
+Result<std::int64_t> insert_user(Store& store, const UserRow& user, std::int64_t created_at) {
+    auto& st = store.db().cached(
+        "INSERT INTO server_users(name, role, regions, stores, brands, created_at) "
+        "VALUES(?1,?2,?3,?4,?5,?6)");
+    st.bind(1, std::string_view(user.name))
+        .bind(2, std::string_view(user.role))
+        .bind(3, std::string_view(user.regions))
+        .bind(4, std::string_view(user.stores))
+        .bind(5, std::string_view(user.brands))
+        .bind(6, created_at);
+    LIAISON_TRY(st.run());
+    return store.db().last_insert_rowid();
+}
+
+Result<bool> update_user_disabled(Store& store, std::int64_t user, bool disabled) {
+    auto& st = store.db().cached("UPDATE server_users SET disabled=?2 WHERE id=?1");
+    st.bind(1, user).bind(2, std::int64_t(disabled ? 1 : 0));
+    LIAISON_TRY(st.run());
+    return store.db().changes() != 0;
+}
+
+Result<bool> update_user_lists(Store& store, std::int64_t user, std::string_view regions,
+                               std::string_view stores, std::string_view brands) {
+    auto& st =
+        store.db().cached("UPDATE server_users SET regions=?2, stores=?3, brands=?4 WHERE id=?1");
+    st.bind(1, user).bind(2, regions).bind(3, stores).bind(4, brands);
+    LIAISON_TRY(st.run());
+    return store.db().changes() != 0;
+}
+
+Result<std::optional<UserRow>> find_user(Store& store, std::int64_t user) {
+    auto& st = store.db().cached(
+        "SELECT id, name, role, regions, stores, brands, disabled FROM server_users WHERE id=?1");
+    st.bind(1, user);
+    std::optional<UserRow> out;
+    const auto step = st.step();
+    if (step == Statement::Step::kRow) out = read_user(st, 0);
+    std::string err = step == Statement::Step::kError ? st.error() : "";
+    st.reset();
+    if (step == Statement::Step::kError) return Status::storage("server_users: " + err);
+    return out;
+}
+
+Result<std::vector<UserRow>> list_users(Store& store) {
+    auto st = store.db().prepare(
+        "SELECT id, name, role, regions, stores, brands, disabled FROM server_users ORDER BY id");
+    if (!st) return st.status();
+    std::vector<UserRow> out;
+    LIAISON_TRY(each_row(st.value(), [&](const Statement& s) { out.push_back(read_user(s, 0)); }));
+    return out;
+}
+
+Result<std::int64_t> count_users(Store& store) {
+    auto n = store.db().query_int("SELECT count(*) FROM server_users");
+    if (!n) return Status::storage("server_users: " + store.db().error());
+    return *n;
+}
+
+Status insert_token(Store& store, const NewToken& token) {
+    auto& st = store.db().cached(
+        "INSERT INTO server_tokens(id, user, device, salt, hash, created_at) "
+        "VALUES(?1,?2,?3,?4,?5,?6)");
+    st.bind(1, std::string_view(token.id))
+        .bind(2, token.user)
+        .bind(3, std::string_view(token.device))
+        .bind(4, std::string_view(token.salt))
+        .bind(5, std::string_view(token.hash))
+        .bind(6, token.created_at);
+    return st.run();
+}
+
+Result<bool> mark_token_revoked(Store& store, std::string_view token_id, std::int64_t at) {
+    auto& st = store.db().cached(
+        "UPDATE server_tokens SET revoked=1, revoked_at=coalesce(revoked_at, ?2) WHERE id=?1");
+    st.bind(1, token_id).bind(2, at);
+    LIAISON_TRY(st.run());
+    return store.db().changes() != 0;
+}
+
+Result<std::int64_t> revoke_device_tokens(Store& store, std::int64_t user, std::string_view device,
+                                          std::int64_t at) {
+    auto& st = store.db().cached(
+        "UPDATE server_tokens SET revoked=1, revoked_at=?2 WHERE user=?1 AND device=?3 "
+        "AND revoked=0");
+    st.bind(1, user).bind(2, at).bind(3, device);
+    LIAISON_TRY(st.run());
+    return store.db().changes();
+}
+
+Result<std::vector<TokenRow>> list_tokens(Store& store, std::optional<std::int64_t> user) {
+    auto st = store.db().prepare(
+        "SELECT id, user, device, revoked, created_at FROM server_tokens "
+        "WHERE ?1 IS NULL OR user = ?1 ORDER BY user, created_at, id");
+    if (!st) return st.status();
+    if (user)
+        st->bind(1, *user);
+    else
+        st->bind_null(1);
+    std::vector<TokenRow> out;
+    LIAISON_TRY(each_row(st.value(), [&](const Statement& s) {
+        out.push_back(TokenRow{s.column_text(0), s.column_int(1), s.column_text(2),
+                               s.column_int(3) != 0, s.column_int(4)});
+    }));
+    return out;
+}
+
+Result<std::unique_ptr<TokenReader>> TokenReader::open(const std::string& path) {
+    OpenOptions o;
+    o.create = false;
+    o.wal = true;
+    o.cache_kib = 2048;  // a few small indexed lookups: the store's connection has the big cache
+    auto db = Database::open(path, o);
+    if (!db) return db.status();
+    return std::unique_ptr<TokenReader>(new TokenReader(std::move(db).value()));
+}
+
+Result<std::optional<TokenGrant>> TokenReader::find(std::string_view token_id) {
+    auto& st = db_->cached(
+        "SELECT t.salt, t.hash, t.revoked, t.device, u.id, u.name, u.role, u.regions, u.stores, "
+        "u.brands, u.disabled "
+        "FROM server_tokens t JOIN server_users u ON u.id = t.user WHERE t.id = ?1");
+    st.bind(1, token_id);
+    const auto step = st.step();
+    if (step == Statement::Step::kError) {
+        std::string err = st.error();
+        st.reset();
+        return Status::storage(err);
+    }
+    std::optional<TokenGrant> out;
+    if (step == Statement::Step::kRow)
+        out = TokenGrant{st.column_text(0), st.column_text(1), st.column_int(2) != 0,
+                         st.column_text(3), read_user(st, 4)};
+    // Reset at once: a statement left on a row would hold a read transaction open and keep
+    // WAL checkpoints from finishing.
+    st.reset();
+    return out;
+}
+
+Status insert_audit(Store& store, std::int64_t at, std::string_view actor, std::string_view action,
+                    std::string_view subject) {
+    auto& st = store.db().cached(
+        "INSERT INTO server_audit(at, actor, action, subject) VALUES(?1,?2,?3,?4)");
+    st.bind(1, at).bind(2, actor).bind(3, action).bind(4, subject);
+    return st.run();
+}
+
+Result<ReplicaOwner> bind_replica(Store& store, const Id128& replica, const ReplicaOwner& caller,
+                                  std::int64_t at) {
+    auto& insert = store.db().cached(
+        "INSERT INTO server_replicas(replica, user, device, first_seen) VALUES(?1,?2,?3,?4) "
+        "ON CONFLICT(replica) DO NOTHING");
+    insert.bind_blob(1, replica.bytes.data(), replica.bytes.size())
+        .bind(2, caller.user)
+        .bind(3, std::string_view(caller.device))
+        .bind(4, at);
+    LIAISON_TRY(insert.run());
+    auto& owner = store.db().cached("SELECT user, device FROM server_replicas WHERE replica = ?1");
+    owner.bind_blob(1, replica.bytes.data(), replica.bytes.size());
+    if (owner.step() != Statement::Step::kRow) {
+        std::string err = owner.error();
+        owner.reset();
+        return Status::storage("server_replicas: " + err);
+    }
+    ReplicaOwner out{owner.column_int(0), owner.column_text(1)};
+    owner.reset();
+    return out;
+}
+
+}  // namespace liaison::core

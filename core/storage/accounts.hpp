@@ -1,0 +1,151 @@
+// The server's account tables: users with a role and a scope, their tokens, an audit log of
+// administrative actions, and which user and device each replica id belongs to. They live in
+// the same SQLite file as the central record (one file to back up) but are not part of it:
+// nothing here touches the record's tables, its caches or its sequence, and the state hash
+// leaves them out. This is their only SQL; the server (server/admin.hpp, auth.hpp) keeps the
+// policy (who may be added, how a token is hashed, what an audit line says) and calls these.
+//
+// Tables (docs/STORAGE.md, "Account tables"; versioned by the `server_schema_version` row of
+// `meta`; a later version adds numbered steps, never edits one):
+//   server_users    (id, name, role, regions, stores, brands, disabled, created_at)
+//                   regions/stores/brands: comma-separated entity ids (Crockford base32)
+//   server_tokens   (id, user, device, salt, hash, revoked, created_at, revoked_at)
+//                   the token itself is never stored, only a salted hash
+//   server_audit    (n, at, actor, action, subject): who did what to users and tokens
+//   server_replicas (replica, user, device, first_seen): the user and device label that
+//                   first synced with each replica id (version 2)
+// Times are milliseconds since the Unix epoch, passed in by the caller.
+//
+// Requires: writes run inside an AccountsTxn, except insert_audit and bind_replica, which are
+// one statement each and may also run alone (autocommit).
+// Thread-safety: as the Store (TokenReader: one thread at a time, the caller serialises).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/model/ids.hpp"
+#include "core/storage/sqlite.hpp"
+#include "core/storage/store.hpp"
+#include "core/util/status.hpp"
+
+namespace liaison::core {
+
+// Latest version of the account tables this build writes, and the meta key that records it.
+inline constexpr int kAccountsSchemaVersion = 2;
+inline constexpr const char* kAccountsSchemaKey = "server_schema_version";
+
+// Creates the account tables if missing and records the version. A file whose account tables
+// are newer than this build is refused with kUnsupportedVersion.
+Status ensure_accounts_schema(Store& store);
+// True when the file has account tables (ensure_accounts_schema ran once).
+bool has_accounts_schema(Store& store);
+
+// Whether a file (core::inspect_file) holds the users and tokens tables.
+bool holds_accounts(const FileInfo& file);
+
+// A write transaction on the account tables (BEGIN IMMEDIATE; rolls back unless committed).
+// Not a WriteTxn: the record's caches are not involved, so a rollback has nothing to reload
+// and a commit does not scrub the log. Requires: no transaction is open on the store.
+class AccountsTxn {
+  public:
+    explicit AccountsTxn(Store& store) : txn_(store.db()) {}
+    const Status& begun() const { return txn_.begun(); }
+    Status commit() { return txn_.commit(); }
+
+  private:
+    Transaction txn_;
+};
+
+struct UserRow {
+    std::int64_t id = 0;
+    std::string name;
+    std::string role;                     // sync::role_name
+    std::string regions, stores, brands;  // comma-separated ids
+    bool disabled = false;
+};
+
+struct TokenRow {
+    std::string id;
+    std::int64_t user = 0;
+    std::string device;
+    bool revoked = false;
+    std::int64_t created_at = 0;  // ms since the epoch
+};
+
+// What is stored of a token: its secret's salt and hash, never the secret.
+struct NewToken {
+    std::string id;
+    std::int64_t user = 0;
+    std::string device;
+    std::string salt, hash;
+    std::int64_t created_at = 0;
+};
+
+// Who a replica id belongs to: the user and the device label of the token that first synced
+// with it.
+struct ReplicaOwner {
+    std::int64_t user = 0;
+    std::string device;
+    bool operator==(const ReplicaOwner&) const = default;
+};
+
+// ---- Users ------------------------------------------------------------------------------
+// Adds a user (id and disabled are ignored) and returns the new id; ids are never reused.
+Result<std::int64_t> insert_user(Store& store, const UserRow& user, std::int64_t created_at);
+// False when there is no such user.
+Result<bool> update_user_disabled(Store& store, std::int64_t user, bool disabled);
+// Replaces the user's lists (comma-separated ids). False when there is no such user.
+Result<bool> update_user_lists(Store& store, std::int64_t user, std::string_view regions,
+                               std::string_view stores, std::string_view brands);
+Result<std::optional<UserRow>> find_user(Store& store, std::int64_t user);
+// Every user, by id.
+Result<std::vector<UserRow>> list_users(Store& store);
+// How many users there are; an error if the table is missing.
+Result<std::int64_t> count_users(Store& store);
+
+// ---- Tokens -----------------------------------------------------------------------------
+Status insert_token(Store& store, const NewToken& token);
+// Marks the token revoked (keeping the first revocation time). False when there is no such
+// token; revoking twice is not an error.
+Result<bool> mark_token_revoked(Store& store, std::string_view token_id, std::int64_t at);
+// Revokes every live token of the user with that device label; returns how many.
+Result<std::int64_t> revoke_device_tokens(Store& store, std::int64_t user, std::string_view device,
+                                          std::int64_t at);
+// Every token (never its secret), or only the user's: by user, creation time, id.
+Result<std::vector<TokenRow>> list_tokens(Store& store, std::optional<std::int64_t> user);
+
+// A token as the authentication needs it: its stored hash and its user.
+struct TokenGrant {
+    std::string salt, hash;
+    bool revoked = false;
+    std::string device;
+    UserRow user;
+};
+// Reads tokens through its own connection to the file (the store's connection is busy with
+// exchanges), and caches nothing: a token revoked by another process (`liaison-server token
+// revoke`) fails on its next use.
+class TokenReader {
+  public:
+    static Result<std::unique_ptr<TokenReader>> open(const std::string& path);
+    // nullopt when no token has that id.
+    Result<std::optional<TokenGrant>> find(std::string_view token_id);
+
+  private:
+    explicit TokenReader(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+    std::unique_ptr<Database> db_;
+};
+
+// ---- Audit and replicas -----------------------------------------------------------------
+Status insert_audit(Store& store, std::int64_t at, std::string_view actor, std::string_view action,
+                    std::string_view subject);
+// Binds `replica` to `caller` if it belongs to no one yet, and returns its owner (the caller,
+// or whoever bound it first). One statement, so concurrent first syncs agree.
+Result<ReplicaOwner> bind_replica(Store& store, const Id128& replica, const ReplicaOwner& caller,
+                                  std::int64_t at);
+
+}  // namespace liaison::core
