@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { appDir, caller, check, collect, flatten, loadCore, runner, value } from './harness.mjs';
-import { CHOICES, LIMITS } from '../../web/app/choices.js';
+import { CHOICES, LIMITS } from '../../web/app/common/choices.js';
 
 const dir = appDir();
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');

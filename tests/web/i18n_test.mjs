@@ -10,7 +10,7 @@ globalThis.navigator = { languages: ['en'] };
 globalThis.document = { documentElement: {} };
 globalThis.localStorage = { getItem() { return null; }, setItem() {} };
 globalThis.window = { addEventListener() {} };
-const { wordsOf, languages } = await import(join(root, 'web', 'app', 'i18n.js'));
+const { wordsOf, languages } = await import(join(root, 'web', 'app', 'common', 'i18n.js'));
 
 const problems = [];
 const en = wordsOf('en');
@@ -33,7 +33,10 @@ for (const k of Object.keys(en)) {
 // Keys named literally in the code. Dynamic keys (t(`warn.${w}`)) are checked where their
 // values are listed: label('tier', 'top') style calls with a literal value are checked too.
 let used = 0;
-for (const dir of ['web/app', 'web/host']) {
+// Every room of web/app (one folder deep) and the host.
+const rooms = ['web/app', 'web/host', ...readdirSync(join(root, 'web/app'), { withFileTypes: true })
+  .filter((e) => e.isDirectory()).map((e) => `web/app/${e.name}`)];
+for (const dir of rooms) {
   for (const file of readdirSync(join(root, dir)).filter((f) => f.endsWith('.js'))) {
     if (file === 'i18n.js') continue;
     const src = readFileSync(join(root, dir, file), 'utf8');
@@ -49,7 +52,7 @@ for (const dir of ['web/app', 'web/host']) {
     }
   }
 }
-// Every value of the pickers' lists (web/app/choices.js, checked against the core by the façade
+// Every value of the pickers' lists (web/app/common/choices.js, checked against the core by the façade
 // test) has its label, so a value received from another device is shown in words. The prefixes
 // are the ones the views pass to label(); platforms are shown as they are.
 const LABEL_PREFIX = {
@@ -61,16 +64,16 @@ const LABEL_PREFIX = {
   'interaction.department': 'dep',
   'interaction.tone': 'tone',
 };
-const { CHOICES } = await import(join(root, 'web', 'app', 'choices.js'));
+const { CHOICES } = await import(join(root, 'web', 'app', 'common', 'choices.js'));
 for (const [key, prefix] of Object.entries(LABEL_PREFIX)) {
   if (!CHOICES[key]) problems.push(`choices.js has no list "${key}"`);
   for (const v of CHOICES[key] || []) if (!(`${prefix}.${v}` in en)) problems.push(`${key}: "${v}" has no label ${prefix}.${v}`);
 }
 
-// Refusals (web/app/refusal.js): every field a form writes has its name, every reason a text
+// Refusals (web/app/common/refusal.js): every field a form writes has its name, every reason a text
 // that names the field, every field with a format a "how to fix it". A form control must be one
 // of those fields (its data-field, else its name), so no refusal can reach a field without words.
-const { REASONS, FORM_FIELDS, FORMAT_FIELDS } = await import(join(root, 'web', 'app', 'refusal.js'));
+const { REASONS, FORM_FIELDS, FORMAT_FIELDS } = await import(join(root, 'web', 'app', 'common', 'refusal.js'));
 for (const f of FORM_FIELDS) if (!(`field.${f}` in en)) problems.push(`form field "${f}" has no name field.${f}`);
 for (const r of REASONS) {
   const k = `invalid.${r}`;
@@ -81,7 +84,7 @@ if (en['invalid.too_long'] && placeholders(en['invalid.too_long']) !== 'field,ma
 for (const f of FORMAT_FIELDS) if (!(`fix.${f}` in en)) problems.push(`field "${f}" has a format but no fix.${f}`);
 for (const r of ['required', 'too_long', 'bad_format', 'unknown_value', 'invalid_argument'])
   if (!REASONS.includes(r)) problems.push(`the core's validation code "${r}" is not among the reasons of refusal.js`);
-for (const file of ['person-form.js', 'view-log.js', 'view-card.js']) {
+for (const file of ['common/person-form.js', 'store/view-log.js', 'store/view-card.js']) {
   const src = readFileSync(join(root, 'web', 'app', file), 'utf8');
   for (const m of src.matchAll(/h\('(?:input|textarea|select)',\s*\{([^}]*)\}/g)) {
     const attr = (a) => (new RegExp(`'?${a}'?:\\s*'([\\w-]+)'`).exec(m[1]) || [])[1];

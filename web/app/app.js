@@ -8,17 +8,17 @@
 // #/events, #/event/<id>, #/settings. A sign-in link is /#token=lsn_…; the token is read once and
 // removed from the address bar and the history.
 import { connection, onBlocked } from './start.js';
-import { h, fill } from './dom.js';
-import { t, setLang, currentLang, languages, onLangFromOtherTab, formatAgo, formatNumber } from './i18n.js';
-import { signinView } from './view-signin.js';
-import { searchView } from './view-search.js';
-import { cardView } from './view-card.js';
-import { logView } from './view-log.js';
-import { newView } from './view-new.js';
-import { eventsView, eventView } from './view-events.js';
-import { settingsView } from './view-settings.js';
-import { refusedView } from './view-refused.js';
-import { REASONS, refusalText } from './refusal.js';
+import { h, fill } from './common/dom.js';
+import { t, setLang, currentLang, languages, onLangFromOtherTab, formatAgo, formatNumber } from './common/i18n.js';
+import { signinView } from './device/view-signin.js';
+import { searchView } from './store/view-search.js';
+import { cardView } from './store/view-card.js';
+import { logView } from './store/view-log.js';
+import { newView } from './store/view-new.js';
+import { eventsView, eventView } from './events/view-events.js';
+import { settingsView } from './device/view-settings.js';
+import { refusedView } from './device/view-refused.js';
+import { REASONS, refusalText } from './common/refusal.js';
 
 const main = document.getElementById('main');
 const top = document.getElementById('top');

@@ -424,7 +424,7 @@ struct Methods {
         return json_string(h);
     }
     // The record model's allowed values, {"kind.field": [values]} for every enum field and
-    // set, so the front end's pickers can be checked against the core (web/app/choices.js).
+    // set, so the front end's pickers can be checked against the core (web/app/common/choices.js).
     static Result<std::string> choices(Facade&, const Json&) {
         std::string out = "{";
         auto add = [&](const std::string& kind, const std::string& name, const std::vector<std::string>& values) {
@@ -443,7 +443,7 @@ struct Methods {
         return out + "}";
     }
     // The longest text each text field and set element may hold, in characters (code points),
-    // {"kind.field": max}: the app's forms count against these (web/app/choices.js LIMITS).
+    // {"kind.field": max}: the app's forms count against these (web/app/common/choices.js LIMITS).
     static Result<std::string> limits(Facade&, const Json&) {
         std::string out = "{";
         auto add = [&](const std::string& key, std::size_t max) {

@@ -1,8 +1,8 @@
 // This device's settings: the contact-pressure cap (how many contacts by all departments in
 // the last 30 days before a card warns that the person is contacted often). Kept by the
 // database worker (setSettings), so every tab of the device uses the same cap.
-import { h, field } from './dom.js';
-import { t } from './i18n.js';
+import { h, field } from '../common/dom.js';
+import { t } from '../common/i18n.js';
 
 export function settingsView(app) {
   const cap = h('input', { type: 'number', name: 'cap', min: '1', max: '100', step: '1', inputmode: 'numeric', required: true });

@@ -1,11 +1,11 @@
 // The influencer card: who they are, warnings first, the relationship owner, contact
 // pressure, active paid collaborations, the follow-ups still to do, tags and details that can be
 // edited, the timeline across departments, and the way to log a contact.
-import { h, fill, field, select, uid } from './dom.js';
-import { t, label, formatDateTime, formatDate, formatNumber } from './i18n.js';
-import { handleText } from './people.js';
-import { CHOICES, LIMITS } from './choices.js';
-import { countedField, checkLimits, clearInvalid, showRefusal, todayIso } from './refusal.js';
+import { h, fill, field, select, uid } from '../common/dom.js';
+import { t, label, formatDateTime, formatDate, formatNumber } from '../common/i18n.js';
+import { handleText } from '../common/people.js';
+import { CHOICES, LIMITS } from '../common/choices.js';
+import { countedField, checkLimits, clearInvalid, showRefusal, todayIso } from '../common/refusal.js';
 
 const TIERS = CHOICES['influencer.tier'];
 const STATUSES = CHOICES['influencer.status'];

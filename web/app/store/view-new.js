@@ -1,7 +1,7 @@
 // Register a new influencer; likely duplicates are offered before anything is created.
-import { h } from './dom.js';
-import { t } from './i18n.js';
-import { personForm, userScopeFields } from './person-form.js';
+import { h } from '../common/dom.js';
+import { t } from '../common/i18n.js';
+import { personForm, userScopeFields } from '../common/person-form.js';
 
 export function newView(app) {
   const form = personForm(app, {

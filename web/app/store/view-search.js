@@ -1,7 +1,7 @@
 // Search as you type by name, handle, e-mail or phone; each result opens the card.
-import { h, fill, field, debounce } from './dom.js';
-import { t } from './i18n.js';
-import { personSummary, liveSearch } from './people.js';
+import { h, fill, field, debounce } from '../common/dom.js';
+import { t } from '../common/i18n.js';
+import { personSummary, liveSearch } from '../common/people.js';
 
 export function searchView(app) {
   const input = h('input', { type: 'search', name: 'q', autocomplete: 'off', autofocus: true, value: app.lastQuery || '' });

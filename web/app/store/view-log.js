@@ -2,10 +2,10 @@
 // follow-up. The department last used on this device is offered first. The note counts its
 // characters as it is typed; a follow-up date in the past is refused here (the core cannot:
 // whether a date is past depends on the clock, and merge validation must not, docs/SYNC.md R10).
-import { h, field, select, radios, radioValue } from './dom.js';
-import { t, label } from './i18n.js';
-import { CHOICES, LIMITS } from './choices.js';
-import { countedField, checkLimits, clearInvalid, markInvalid, refusalText, showRefusal, todayIso } from './refusal.js';
+import { h, field, select, radios, radioValue } from '../common/dom.js';
+import { t, label } from '../common/i18n.js';
+import { CHOICES, LIMITS } from '../common/choices.js';
+import { countedField, checkLimits, clearInvalid, markInvalid, refusalText, showRefusal, todayIso } from '../common/refusal.js';
 
 const TOUCHPOINTS = CHOICES['interaction.touchpoint'];
 const DEPARTMENTS = CHOICES['interaction.department'];

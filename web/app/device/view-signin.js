@@ -1,6 +1,6 @@
 // Sign-in: a device token typed or pasted (a sign-in link /#token=… is handled by app.js).
-import { h, field } from './dom.js';
-import { t } from './i18n.js';
+import { h, field } from '../common/dom.js';
+import { t } from '../common/i18n.js';
 
 export function signinView(app) {
   const input = h('input', { type: 'password', name: 'token', autocomplete: 'off', spellcheck: 'false', autofocus: true, required: true });

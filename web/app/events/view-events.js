@@ -5,10 +5,10 @@
 // A check-in belongs to the event's place, its guest to wherever they were registered: a
 // guest of another store, region or brand is counted here, but this device does not hold their
 // record (it is outside the device's scope), so they show as "registered elsewhere", unnamed.
-import { h, fill, field, debounce, uid } from './dom.js';
-import { t, formatDateTime, formatTime, formatNumber } from './i18n.js';
-import { personSummary, liveSearch } from './people.js';
-import { personForm } from './person-form.js';
+import { h, fill, field, debounce, uid } from '../common/dom.js';
+import { t, formatDateTime, formatTime, formatNumber } from '../common/i18n.js';
+import { personSummary, liveSearch } from '../common/people.js';
+import { personForm } from '../common/person-form.js';
 
 export function eventsView(app) {
   const list = h('ul', { class: 'results', 'data-testid': 'events' });

@@ -2,9 +2,9 @@
 // about, what it changed, why it was refused — in the person's language — and the server's own
 // words. The device has already undone them (docs/SYNC.md invariant 9): the screens show the
 // record as the server holds it. "I have read this" empties the list.
-import { h } from './dom.js';
-import { t, formatAgo } from './i18n.js';
-import { REASONS, refusalText } from './refusal.js';
+import { h } from '../common/dom.js';
+import { t, formatAgo } from '../common/i18n.js';
+import { REASONS, refusalText } from '../common/refusal.js';
 
 // What the refused change did, in words.
 function whatText(r) {
