@@ -332,7 +332,7 @@ Status MergeEngine::check_kind(const Op& op) {
 Result<std::optional<MergeEngine::KnownKind>> MergeEngine::known_kind(const Id128& id, Kind expected) {
     // A member of a duplicate component is a person, with or without a row of its own (an
     // alias has none; nor has a survivor whose create has not arrived yet).
-    if (store_.component_of(id).size() > 1)
+    if (store_.has_alias(id))
         return std::optional<KnownKind>(KnownKind{Kind::kInfluencer, store_.root_of(id) != id ? " (merged)" : ""});
     auto own = store_.has_row(expected, id);
     if (!own) return own.status();

@@ -211,6 +211,8 @@ public:
     Id128 root_of(const Id128& id) const;
     // Members of the id's component, root first; just {id} when it has no alias.
     std::vector<Id128> component_of(const Id128& id) const;
+    // Whether the id has an alias edge (a member of a component of two or more: a person).
+    bool has_alias(const Id128& id) const { return parent_.count(id) != 0; }
     // Records the edge a-b (stored with the smaller id first). Returns false if known.
     Result<bool> add_alias_edge(const Id128& a, const Id128& b);
 

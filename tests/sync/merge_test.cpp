@@ -490,6 +490,23 @@ TEST_CASE("R11: a replica refuses its own merge naming an id it erased as anothe
     CHECK(r.pending() == pending);
 }
 
+TEST_CASE("R11: an id known only by a merge edge is a person", "[sync][merge][R11]") {
+    Fresh one;
+    auto& r = one.r1;
+    // Two people whose creates have not arrived (made offline elsewhere): the survivor, the
+    // smaller id, has no row of its own, only its alias edge.
+    const auto a = core::make_seeded_id_source(7)->next_entity_id(1'700'000'000'000ULL);
+    const auto b = core::make_seeded_id_source(8)->next_entity_id(1'700'000'000'000ULL);
+    REQUIRE(r.merge(a, b).is_ok());
+    const auto survivor = std::min(a, b);
+    REQUIRE(r.store().root_of(survivor) == survivor);
+    const auto before = must(r.state_hash());
+    auto tag = r.add(Kind::kEvent, survivor, "tags", "vip");
+    CHECK(std::string(code_name(tag.code())) == "conflict");
+    CHECK(tag.detail().find("is of kind influencer, not event") != std::string::npos);
+    CHECK(must(r.state_hash()) == before);
+}
+
 TEST_CASE("R9: the clock bound is two minutes: +120 s is accepted, +121 s refused",
           "[sync][merge][hlc]") {
     // kMaxFutureMs pinned by value: a looser bound lets a fast clock push stamps that win every
