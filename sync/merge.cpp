@@ -318,7 +318,11 @@ Result<ApplyResult> MergeEngine::apply(const Op& op) {
 }
 
 Status MergeEngine::check_kind(const Op& op) {
-    if (op.type == OpType::kErase) return Status::ok();
+    // An erasure of an erased id is a duplicate whatever kind it names (R1, R7). One naming a
+    // record of another kind is refused like any operation: authorisation goes by the kind
+    // named (hub.cpp), so a bare erase of "an interaction" that is a person would erase her.
+    if (op.type == OpType::kErase)
+        return store_.is_erased(op.entity) ? Status::ok() : check_kind_of(op.kind, op.entity, "the entity");
     LIAISON_TRY(check_kind_of(op.kind, op.entity, "the entity"));
     if (op.type == OpType::kMerge) LIAISON_TRY(check_kind_of(op.kind, op.target, "the merge target"));
     // References name their target kind (R11): an id known to be of another kind is refused,
@@ -340,18 +344,27 @@ Status MergeEngine::check_kind(const Op& op) {
     return Status::ok();
 }
 
-Result<std::optional<Kind>> MergeEngine::known_kind(const Id128& id, Kind expected) {
-    if (store_.root_of(id) != id) return std::optional<Kind>(Kind::kInfluencer);  // merged away
+Result<std::optional<MergeEngine::KnownKind>> MergeEngine::known_kind(const Id128& id, Kind expected) {
+    // A member of a duplicate component is a person, with or without a row of its own (an
+    // alias has none; nor has a survivor whose create has not arrived yet).
+    if (store_.has_alias(id))
+        return std::optional<KnownKind>(KnownKind{Kind::kInfluencer, store_.root_of(id) != id ? " (merged)" : ""});
     auto own = store_.has_row(expected, id);
     if (!own) return own.status();
-    if (own.value()) return std::optional<Kind>(expected);  // the usual case: one look-up
+    if (own.value()) return std::optional<KnownKind>(KnownKind{expected, ""});  // the usual case: one look-up
     for (const auto& other : core::all_kinds()) {
         if (other.kind == expected) continue;
         auto held = store_.has_row(other.kind, id);
         if (!held) return held.status();
-        if (held.value()) return std::optional<Kind>(other.kind);
+        if (held.value()) return std::optional<KnownKind>(KnownKind{other.kind, ""});
     }
-    return std::optional<Kind>();
+    // R7 keeps no row of an erased id, only its marker and the kind noted with it.
+    if (store_.is_erased(id)) {
+        auto was = store_.erased_kind(id);
+        if (!was) return was.status();
+        if (was.value()) return std::optional<KnownKind>(KnownKind{*was.value(), " (erased)"});
+    }
+    return std::optional<KnownKind>();
 }
 
 Status MergeEngine::check_reference(std::string_view field, Kind target, const std::string& text) {
@@ -359,31 +372,19 @@ Status MergeEngine::check_reference(std::string_view field, Kind target, const s
     if (!id) return Status::ok();  // validation's business (validate_op normalised it already)
     auto held = known_kind(*id, target);
     if (!held) return held.status();
-    if (!held.value() || *held.value() == target) return Status::ok();
-    const std::string actual = core::kind_name(*held.value()), wanted = core::kind_name(target);
+    if (!held.value() || held.value()->kind == target) return Status::ok();
+    const std::string actual = core::kind_name(held.value()->kind), wanted = core::kind_name(target);
     return Status::invalid(std::string(field) + ": " + text + " is " + article(actual) + " " + actual +
                            ", not " + article(wanted) + " " + wanted);
 }
 
 Status MergeEngine::check_kind_of(Kind kind, const Id128& id, const char* role) {
-    const KindDef& k = core::kind_def(kind);
-    const Id128 root = store_.root_of(id);
-    // A merged-away id has no row of its own; it is a person all the same.
-    if (!k.mergeable && root != id)
-        return {Code::kConflict, std::string(role) + " " + id.to_text() + " is of kind " +
-                                     core::kind_name(Kind::kInfluencer) + " (merged), not " + k.name};
-    auto own = store_.has_row(kind, k.mergeable ? root : id);
-    if (!own) return own.status();
-    if (own.value()) return Status::ok();  // the usual case: one look-up
-    for (const auto& other : core::all_kinds()) {
-        if (other.kind == kind) continue;
-        auto held = store_.has_row(other.kind, id);
-        if (!held) return held.status();
-        if (held.value())
-            return {Code::kConflict, std::string(role) + " " + id.to_text() + " is of kind " +
-                                         other.name + ", not " + k.name};
-    }
-    return Status::ok();
+    auto held = known_kind(id, kind);
+    if (!held) return held.status();
+    if (!held.value() || held.value()->kind == kind) return Status::ok();
+    return {Code::kConflict, std::string(role) + " " + id.to_text() + " is of kind " +
+                                 core::kind_name(held.value()->kind) + held.value()->how + ", not " +
+                                 core::kind_name(kind)};
 }
 
 Status MergeEngine::fold(const Id128& survivor, const Id128& alias) {
@@ -417,7 +418,6 @@ Status MergeEngine::erase(const Id128& id, std::optional<Kind> kind) {
 
 Status MergeEngine::erase_one(const Id128& id, std::optional<Kind> kind) {
     if (store_.is_erased(id)) return Status::ok();
-    LIAISON_TRY(store_.mark_erased(id));
     // Find the row: its kind is known for people; for cascaded entries try each kind.
     std::optional<Kind> found = kind;
     for (const auto& k : core::all_kinds()) {
@@ -430,6 +430,8 @@ Status MergeEngine::erase_one(const Id128& id, std::optional<Kind> kind) {
             break;
         }
     }
+    // The kind goes with the marker: R11 refuses later operations naming the id as another.
+    LIAISON_TRY(store_.mark_erased(id, found));
     LIAISON_TRY(store_.delete_dots(id));
     LIAISON_TRY(store_.purge_ops(id));
     // Merge and erase operations carry no personal data (bare ids) and stay queued: the server

@@ -29,8 +29,9 @@
 //      than kMaxFutureMs ahead of its own time.
 //  R10 Validation is deterministic: an operation the schema rejects is rejected everywhere.
 //  R11 An entity id names one kind: the hub, and a replica for its own changes, refuse an
-//      operation naming an id held by another kind, or whose reference fields name an id held
-//      by another kind than the field's target (check_kind).
+//      operation naming an id held by another kind (a row, a merged person, or an erased id
+//      whose kind was noted), or whose reference fields name an id held by another kind than
+//      the field's target (check_kind).
 //
 // Requires: every call happens inside a core::WriteTxn on the store.
 // Thread-safety: as the Store.
@@ -81,8 +82,9 @@ public:
     // Records an alias edge (sync pulls).
     Status apply_alias(const Id128& a, const Id128& b);
     // R11: an entity id names one kind. Refuses (kConflict) an operation naming an id that holds
-    // a record of another kind, or a merge whose target does; erasures pass (R7 finds the
-    // record whatever its kind). Called where an operation is admitted once for everyone —
+    // a record of another kind, or a merge whose target does — an erased id too, when the
+    // kind it was erased as is known (Store::erased_kind); an erasure of an already erased id
+    // passes (a duplicate). Called where an operation is admitted once for everyone —
     // the hub, and a replica's own changes — never on operations the hub already admitted.
     // It also refuses (kInvalidArgument, naming the field) a reference field or reference-set
     // element whose id is known to be of another kind than the field's target (schema.hpp
@@ -96,9 +98,14 @@ public:
 private:
     Status check_kind_of(Kind kind, const Id128& id, const char* role);
     Status check_reference(std::string_view field, Kind target, const std::string& text);
-    // The kind of the record `id` names here (a row of some kind's table, or a merged-away
-    // person), trying `expected` first; nullopt when unknown.
-    Result<std::optional<Kind>> known_kind(const Id128& id, Kind expected);
+    // The kind of the record `id` names here — a row of some kind's table, a member of a
+    // duplicate component (a person), or an erased id whose kind was noted (R7 keeps no row)
+    // — trying `expected` first; nullopt when unknown. `how` is "", " (merged)" or " (erased)".
+    struct KnownKind {
+        Kind kind;
+        const char* how;
+    };
+    Result<std::optional<KnownKind>> known_kind(const Id128& id, Kind expected);
     Status erase_one(const Id128& id, std::optional<Kind> kind);
     Status fold(const Id128& survivor, const Id128& alias);
     Status join_into_store(core::RowState incoming, const std::vector<core::DotRow>& dots,

@@ -298,6 +298,17 @@ CREATE TABLE IF NOT EXISTS scope_seen(eid BLOB NOT NULL, region TEXT NOT NULL, b
 )sql";
 }
 
+// Version 6: the kind of each erased id, where the store knew it (R7 keeps no row). R11 reads
+// it to refuse an operation naming an erased id as another kind (docs/SYNC.md): a merge
+// naming an erased interaction as a person would otherwise record an alias edge and erase the
+// other side. A bare kind number, no personal data; not state (a replica knows the kinds only
+// of what it held), so the state hash leaves it out. IF NOT EXISTS: as for version 5.
+std::string migration_6() {
+    return R"sql(
+CREATE TABLE IF NOT EXISTS erased_kind(eid BLOB PRIMARY KEY, kind INTEGER NOT NULL) WITHOUT ROWID;
+)sql";
+}
+
 }  // namespace
 
 std::string table_name(Kind kind) { return std::string("k_") + kind_name(kind); }
@@ -445,7 +456,8 @@ Status Store::migrate() {
                                             {migration_2, true, nullptr},
                                             {migration_3, false, nullptr},
                                             {migration_4, false, &Store::move_oplog_to_v4},
-                                            {migration_5, false, nullptr}};
+                                            {migration_5, false, nullptr},
+                                            {migration_6, false, nullptr}};
     static_assert(std::size(kMigrations) == kStorageVersion);
     for (int next = v + 1; next <= kStorageVersion; ++next) {
         Transaction t(*db_);
@@ -553,7 +565,7 @@ Status Store::clear_state() {
             const std::string t = fts_table_name(k.kind);
             sql += "INSERT INTO " + t + "(" + t + ") VALUES('delete-all');\n";
         }
-    sql += "DELETE FROM sdot;\nDELETE FROM subject_alt;\nDELETE FROM erased;\nDELETE FROM alias;\n";
+    sql += "DELETE FROM sdot;\nDELETE FROM subject_alt;\nDELETE FROM erased;\nDELETE FROM erased_kind;\nDELETE FROM alias;\n";
     LIAISON_TRY(db_->exec(sql));
     return load_caches();
 }
@@ -784,15 +796,36 @@ Result<std::vector<Id128>> Store::ids_with_subject_alt(const Id128& subject) {
     return out;
 }
 
-Status Store::mark_erased(const Id128& id) {
+Status Store::mark_erased(const Id128& id, std::optional<Kind> kind) {
     if (erased_.count(id)) return Status::ok();
     auto& st = db_->cached("INSERT OR IGNORE INTO erased(eid,seq) VALUES(?1,?2)");
     bind_id(st, 1, id);
     st.bind(2, next_seq());
     LIAISON_TRY(st.run());
+    if (kind) {
+        auto& k = db_->cached("INSERT OR IGNORE INTO erased_kind(eid,kind) VALUES(?1,?2)");
+        bind_id(k, 1, id);
+        k.bind(2, std::int64_t(*kind));
+        LIAISON_TRY(k.run());
+    }
     erased_.insert(id);
     scrub_due_ = true;
     return Status::ok();
+}
+
+Result<std::optional<Kind>> Store::erased_kind(const Id128& id) {
+    auto& st = db_->cached("SELECT kind FROM erased_kind WHERE eid=?1");
+    bind_id(st, 1, id);
+    const Step s = st.step();
+    std::optional<Kind> out;
+    if (s == Step::kRow) {
+        const std::int64_t k = st.column_int(0);
+        if (k >= 0 && k < kKindCount) out = Kind(k);
+    }
+    const std::string error = s == Step::kError ? st.error() : std::string();
+    st.reset();
+    if (!error.empty()) return Status::storage(error);
+    return out;
 }
 
 Status Store::scrub_log() {

@@ -35,7 +35,7 @@
 namespace liaison::core {
 
 // Latest storage format this build writes (PRAGMA user_version), see docs/STORAGE.md.
-inline constexpr int kStorageVersion = 5;
+inline constexpr int kStorageVersion = 6;
 
 // The full state of one entity row, with effective clocks (a field written by the create
 // carries the create stamp; a field never written has none).
@@ -210,8 +210,11 @@ public:
     bool is_erased(const Id128& id) const { return erased_.count(id) != 0; }
     // Every erased id, by bytes (a restore erases them again in the file it puts in place).
     std::vector<Id128> erased_ids() const;
-    // Marks the id erased; the transaction's commit then scrubs the log (scrub_log).
-    Status mark_erased(const Id128& id);
+    // Marks the id erased, noting its kind when known (the first kind noted stays); the
+    // transaction's commit then scrubs the log (scrub_log).
+    Status mark_erased(const Id128& id, std::optional<Kind> kind = std::nullopt);
+    // The kind noted when the id was erased; nullopt if none was (or it is not erased).
+    Result<std::optional<Kind>> erased_kind(const Id128& id);
     // R7 on disk (docs/SYNC.md): with `secure_delete` the erasing transaction zeroes the
     // person's bytes in the pages it rewrites, but the write-ahead log still holds the earlier
     // copies of those pages until it is checkpointed and overwritten. This folds the log into
@@ -226,6 +229,8 @@ public:
     Id128 root_of(const Id128& id) const;
     // Members of the id's component, root first; just {id} when it has no alias.
     std::vector<Id128> component_of(const Id128& id) const;
+    // Whether the id has an alias edge (a member of a component of two or more: a person).
+    bool has_alias(const Id128& id) const { return parent_.count(id) != 0; }
     // Records the edge a-b (stored with the smaller id first). Returns false if known.
     Result<bool> add_alias_edge(const Id128& a, const Id128& b);
 

@@ -182,74 +182,164 @@ TEST_CASE("R11: the hub refuses an operation naming a person as another kind, an
     CHECK(after.value().size() == bea_dots.value().size());
 }
 
-// R11 at random: every kind of operation, re-aimed at ids the hub holds under another kind,
-// interleaved with an office's real changes. The hub that saw them ends exactly as a hub that
-// never did; each one is refused as a kind conflict (or dropped, if its id was erased).
+// An erased id keeps no row, so R11 must know its kind some other way: without it, a merge
+// naming an erased interaction as a person was taken for R7's merge with an erased person,
+// recorded an alias edge and erased the other side (docs/SYNC.md R11).
+TEST_CASE("R11: a merge naming an erased id of another kind leaves no trace", "[sync][hub][R11]") {
+    TwoStores w;
+    auto ana = w.make(core::Kind::kInfluencer, {{"name", std::string("Ana")}, {"store", w.lyon.to_text()}});
+    auto note = w.make(core::Kind::kInteraction, {{"influencer", ana.to_text()}, {"at", std::int64_t(1'700'000'000'000LL)},
+                                                 {"touchpoint", std::string("store")},
+                                                 {"department", std::string("retail")}});
+    w.push_office();
+    REQUIRE(w.c.erase(core::Kind::kInfluencer, ana).is_ok());
+    w.push_office();
+    REQUIRE(w.hub_store->is_erased(note));
+    const std::string before = must(w.hub_store->state_hash());
+
+    // A central device names the erased interaction as a person, on either side of a merge
+    // with an id the hub has never seen.
+    const auto unseen = w.office->ids->next_entity_id(w.time.now_ms());
+    for (bool named_first : {true, false}) {
+        w.time.advance(10);
+        sync::Op merge = sync::unstamped_op(sync::OpType::kMerge, core::Kind::kInfluencer, named_first ? note : unseen);
+        merge.target = named_first ? unseen : note;
+        merge.id = core::Stamp{sync::hlc_from_millis(w.time.now_ms()), w.office->ids->next_entity_id(w.time.now_ms())};
+        sync::PushRequest forged;
+        forged.ops = {merge};
+        auto reply = w.hub.exchange(w.central, forged);
+        REQUIRE(reply.is_ok());
+        REQUIRE(reply->results.size() == 1);
+        INFO("the erased interaction named " << (named_first ? "first" : "as the target"));
+        CHECK(sync::outcome_name(reply->results[0].outcome) == std::string("rejected"));
+        CHECK(reply->results[0].code == Code::kConflict);
+        CHECK(reply->results[0].detail.find("is of kind interaction (erased), not influencer") != std::string::npos);
+    }
+    CHECK(must(w.hub_store->state_hash()) == before);
+    CHECK_FALSE(w.hub_store->is_erased(unseen));
+    CHECK(w.hub_store->component_of(note).size() == 1);
+
+    // Nor does a device that pulls everything learn of an edge or an erasure.
+    sync::Replica& t = *w.tablet->replica;
+    auto pulled = w.hub.exchange(w.central, t.make_push().value());
+    REQUIRE(pulled.is_ok());
+    CHECK(pulled->aliases.empty());
+    REQUIRE(t.apply_reply(pulled.value()).is_ok());
+    CHECK_FALSE(t.store().is_erased(unseen));
+    CHECK(t.store().component_of(note).size() == 1);
+}
+
+// Erasures pass R11's kind check (R7 finds the record whatever its kind), so an erase must
+// not take an id at its word: a bare erase of "an interaction" that is a live person is
+// refused as the entry it claims to be would be, and the person stays whole.
+TEST_CASE("R11: an erase naming a live person as another kind erases nothing", "[sync][hub][R11]") {
+    TwoStores w;
+    auto ana = w.make(core::Kind::kInfluencer, {{"name", std::string("Ana")}, {"store", w.lyon.to_text()}});
+    w.make(core::Kind::kInteraction, {{"influencer", ana.to_text()}, {"at", std::int64_t(1'700'000'000'000LL)},
+                                      {"touchpoint", std::string("store")}, {"department", std::string("retail")}});
+    w.push_office();
+    const std::string before = must(w.hub_store->state_hash());
+    w.time.advance(10);
+    sync::Replica& t = *w.tablet->replica;
+    sync::Op erase = sync::unstamped_op(sync::OpType::kErase, core::Kind::kInteraction, ana);
+    REQUIRE(t.submit(erase).is_ok());
+    auto reply = w.hub.exchange(w.lyon_tablet, t.make_push().value());
+    REQUIRE(reply.is_ok());
+    REQUIRE(reply->results.size() == 1);
+    CHECK(sync::outcome_name(reply->results[0].outcome) == std::string("rejected"));
+    CHECK_FALSE(w.hub_store->is_erased(ana));
+    CHECK(must(w.hub_store->state_hash()) == before);
+}
+
+namespace {
+
+// R11 at random: every kind of operation, erasures included, re-aimed at ids the hub knows
+// (or knew, before erasing them) as another kind, interleaved with an office's real changes.
+// The hub that saw them ends exactly as a hub that never did; each one is refused as a kind
+// conflict, or dropped (an erasure of an erased id is a duplicate) with no effect.
+void r11_property(std::uint64_t seed) {
+    INFO("seed " << seed << " (rerun with LIAISON_SEED=" << seed << ")");
+    TempDir dir;
+    sync::ManualTimeSource time(1'700'000'000'000ULL);
+    OpMaker office_maker(seed), forger_maker(seed + 1000);
+    auto office = open_node(dir.file("office.db"), time, seed * 10 + 1);
+    auto forger = open_node(dir.file("forger.db"), time, seed * 10 + 2);
+    auto clean_store = core::Store::open(dir.file("clean.db"), {});
+    auto attacked_store = core::Store::open(dir.file("attacked.db"), {});
+    REQUIRE(clean_store.is_ok());
+    REQUIRE(attacked_store.is_ok());
+    sync::Hub clean(*clean_store.value(), time), attacked(*attacked_store.value(), time);
+    sync::DeviceContext central;
+    central.role = sync::Role::kCentral;
+    central.scope = sync::Scope::everything();
+
+    int forged = 0, refused = 0, dropped = 0;
+    std::set<core::Stamp> taken;
+    for (int round = 0; round < 8; ++round) {
+        for (int i = 0; i < 150; ++i) {
+            time.advance(2);
+            (void)office_maker.random_change(*office->replica);
+            (void)forger_maker.random_change(*forger->replica);
+        }
+        auto real = office->replica->make_push(2000).value();
+        REQUIRE(clean.exchange(central, real).is_ok());
+        REQUIRE(attacked.exchange(central, real).is_ok());
+        // The forger's outbox is never acknowledged: take what it made this round (an erase
+        // purges the outbox of the person's operations, so go by id, not by position).
+        auto theirs = forger->replica->make_push(2000).value();
+        REQUIRE(theirs.ops.size() < 2000);
+        std::vector<sync::Op> fresh;
+        for (const auto& op : theirs.ops)
+            if (taken.insert(op.id).second) fresh.push_back(op);
+        sync::PushRequest forgery;
+        std::vector<bool> was_erased;
+        for (auto op : fresh) {
+            std::vector<core::Kind> others;
+            for (const auto& k : core::all_kinds())
+                if (k.kind != op.kind && !office_maker.known(k.kind).empty()) others.push_back(k.kind);
+            if (others.empty()) continue;
+            const auto& ids = office_maker.known(others[office_maker.next(others.size())]);
+            op.entity = ids[office_maker.next(ids.size())];
+            forgery.ops.push_back(op);
+            was_erased.push_back(attacked_store.value()->is_erased(op.entity));
+        }
+        auto reply = attacked.exchange(central, forgery);
+        REQUIRE(reply.is_ok());
+        REQUIRE(reply->results.size() == forgery.ops.size());
+        for (std::size_t i = 0; i < reply->results.size(); ++i) {
+            const auto& r = reply->results[i];
+            const auto& op = forgery.ops[i];
+            ++forged;
+            if (r.outcome == sync::Outcome::kRejected && r.code == Code::kConflict) ++refused;
+            else if (r.outcome == sync::Outcome::kErased) ++dropped;
+            else if (r.outcome == sync::Outcome::kDuplicate && op.type == sync::OpType::kErase && was_erased[i]) ++dropped;
+            else FAIL_CHECK("a re-aimed " << sync::op_type_name(op.type) << " of " << core::kind_name(op.kind) << " "
+                                          << op.entity.to_text() << " was " << sync::outcome_name(r.outcome) << ": " << r.detail);
+        }
+        const std::string got = must(attacked_store.value()->state_hash());
+        if (got != must(clean_store.value()->state_hash()))
+            std::cerr << "seed " << seed << ": clean (-) vs attacked (+):\n"
+                      << diff_states(*clean_store.value(), *attacked_store.value());
+        REQUIRE(got == must(clean_store.value()->state_hash()));
+    }
+    CHECK(forged > 500);
+    CHECK(refused > forged / 2);
+    (void)dropped;
+}
+
+}  // namespace
+
+// Seeds 2, 3, 4, 6 and 7 found a merge naming an erased entry as a person (it left an alias edge
+// and an erased marker); 51-53 did not: a few seeds here, run on every host, and twenty below.
 TEST_CASE("R11 property: operations re-aimed at another kind's ids never change the hub",
           "[sync][hub][R11][property]") {
-    for (auto seed : seeds({51, 52, 53})) {
-        INFO("seed " << seed << " (rerun with LIAISON_SEED=" << seed << ")");
-        TempDir dir;
-        sync::ManualTimeSource time(1'700'000'000'000ULL);
-        OpMaker office_maker(seed), forger_maker(seed + 1000);
-        auto office = open_node(dir.file("office.db"), time, seed * 10 + 1);
-        auto forger = open_node(dir.file("forger.db"), time, seed * 10 + 2);
-        auto clean_store = core::Store::open(dir.file("clean.db"), {});
-        auto attacked_store = core::Store::open(dir.file("attacked.db"), {});
-        REQUIRE(clean_store.is_ok());
-        REQUIRE(attacked_store.is_ok());
-        sync::Hub clean(*clean_store.value(), time), attacked(*attacked_store.value(), time);
-        sync::DeviceContext central;
-        central.role = sync::Role::kCentral;
-        central.scope = sync::Scope::everything();
+    for (auto seed : seeds({6, 51, 52})) r11_property(seed);
+}
 
-        int forged = 0, refused = 0, dropped = 0;
-        std::set<core::Stamp> taken;
-        for (int round = 0; round < 8; ++round) {
-            for (int i = 0; i < 150; ++i) {
-                time.advance(2);
-                (void)office_maker.random_change(*office->replica);
-                (void)forger_maker.random_change(*forger->replica);
-            }
-            auto real = office->replica->make_push(2000).value();
-            REQUIRE(clean.exchange(central, real).is_ok());
-            REQUIRE(attacked.exchange(central, real).is_ok());
-            // The forger's outbox is never acknowledged: take what it made this round (an erase
-            // purges the outbox of the person's operations, so go by id, not by position).
-            auto theirs = forger->replica->make_push(2000).value();
-            REQUIRE(theirs.ops.size() < 2000);
-            std::vector<sync::Op> fresh;
-            for (const auto& op : theirs.ops)
-                if (taken.insert(op.id).second) fresh.push_back(op);
-            sync::PushRequest forgery;
-            for (auto op : fresh) {
-                if (op.type == sync::OpType::kErase) continue;
-                std::vector<core::Kind> others;
-                for (const auto& k : core::all_kinds())
-                    if (k.kind != op.kind && !office_maker.known(k.kind).empty()) others.push_back(k.kind);
-                if (others.empty()) continue;
-                const auto& ids = office_maker.known(others[office_maker.next(others.size())]);
-                op.entity = ids[office_maker.next(ids.size())];
-                forgery.ops.push_back(op);
-            }
-            auto reply = attacked.exchange(central, forgery);
-            REQUIRE(reply.is_ok());
-            for (const auto& r : reply->results) {
-                ++forged;
-                if (r.outcome == sync::Outcome::kRejected && r.code == Code::kConflict) ++refused;
-                else if (r.outcome == sync::Outcome::kErased) ++dropped;
-                else FAIL_CHECK("a re-aimed operation was " << sync::outcome_name(r.outcome) << ": " << r.detail);
-            }
-            const std::string got = must(attacked_store.value()->state_hash());
-            if (got != must(clean_store.value()->state_hash()))
-                std::cerr << "seed " << seed << ": clean (-) vs attacked (+):\n"
-                          << diff_states(*clean_store.value(), *attacked_store.value());
-            REQUIRE(got == must(clean_store.value()->state_hash()));
-        }
-        CHECK(forged > 500);
-        CHECK(refused > forged / 2);
-        (void)dropped;
-    }
+TEST_CASE("R11 property over twenty seeds: operations re-aimed at another kind's ids never change "
+          "the hub", "[sync][hub][R11][property][slow]") {
+    for (auto seed : seeds({1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 53}))
+        r11_property(seed);
 }
 
 // The acknowledgement follows durability (hub.hpp): a device drops from its outbox every

@@ -467,6 +467,46 @@ TEST_CASE("R11: a replica refuses its own change naming an id as another kind", 
     CHECK(r.erase(Kind::kInfluencer, ana.value()).is_ok());
 }
 
+TEST_CASE("R11: a replica refuses its own merge naming an id it erased as another kind and keeps no trace",
+          "[sync][merge][R11]") {
+    Fresh one;
+    auto& r = one.r1;
+    auto ana = r.create(Kind::kInfluencer, {{"name", std::string("Ana")}});
+    REQUIRE(ana.is_ok());
+    auto note = r.create(Kind::kInteraction, {{"influencer", ana.value().to_text()}, {"at", std::int64_t(1'700'000'000'000LL)},
+                                              {"touchpoint", std::string("store")}, {"department", std::string("retail")}});
+    REQUIRE(note.is_ok());
+    REQUIRE(r.erase(Kind::kInfluencer, ana.value()).is_ok());
+    REQUIRE(r.store().is_erased(note.value()));
+    auto bea = r.create(Kind::kInfluencer, {{"name", std::string("Bea")}});
+    REQUIRE(bea.is_ok());
+    const auto before = must(r.state_hash());
+    const auto pending = r.pending();
+    auto merged = r.merge(note.value(), bea.value());
+    CHECK(std::string(code_name(merged.code())) == "conflict");
+    CHECK(merged.detail().find("is of kind interaction (erased), not influencer") != std::string::npos);
+    CHECK(must(r.state_hash()) == before);
+    CHECK_FALSE(r.store().is_erased(bea.value()));
+    CHECK(r.pending() == pending);
+}
+
+TEST_CASE("R11: an id known only by a merge edge is a person", "[sync][merge][R11]") {
+    Fresh one;
+    auto& r = one.r1;
+    // Two people whose creates have not arrived (made offline elsewhere): the survivor, the
+    // smaller id, has no row of its own, only its alias edge.
+    const auto a = core::make_seeded_id_source(7)->next_entity_id(1'700'000'000'000ULL);
+    const auto b = core::make_seeded_id_source(8)->next_entity_id(1'700'000'000'000ULL);
+    REQUIRE(r.merge(a, b).is_ok());
+    const auto survivor = std::min(a, b);
+    REQUIRE(r.store().root_of(survivor) == survivor);
+    const auto before = must(r.state_hash());
+    auto tag = r.add(Kind::kEvent, survivor, "tags", "vip");
+    CHECK(std::string(code_name(tag.code())) == "conflict");
+    CHECK(tag.detail().find("is of kind influencer, not event") != std::string::npos);
+    CHECK(must(r.state_hash()) == before);
+}
+
 TEST_CASE("R9: the clock bound is two minutes: +120 s is accepted, +121 s refused",
           "[sync][merge][hlc]") {
     // kMaxFutureMs pinned by value: a looser bound lets a fast clock push stamps that win every
