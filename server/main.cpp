@@ -1,5 +1,5 @@
 // liaison-server: the command line. Subcommands administer the server's database (init,
-// users, tokens) or serve it over HTTP (http.hpp). Exit codes: 0 done, 1 failed, 2 bad
+// users, tokens) or serve it over HTTP (http/server.hpp). Exit codes: 0 done, 1 failed, 2 bad
 // arguments (with the usage text).
 #include <fcntl.h>
 #include <pthread.h>
@@ -21,12 +21,12 @@
 #include <vector>
 
 #include "core/storage/store.hpp"
-#include "server/admin.hpp"
-#include "server/auth.hpp"
-#include "server/csv.hpp"
-#include "server/demo.hpp"
-#include "server/http.hpp"
-#include "server/restore.hpp"
+#include "server/admin/accounts.hpp"
+#include "server/auth/auth.hpp"
+#include "server/admin/csv.hpp"
+#include "server/demo/demo.hpp"
+#include "server/http/server.hpp"
+#include "server/admin/restore.hpp"
 #include "sync/generations.hpp"
 
 namespace liaison::server {

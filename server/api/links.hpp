@@ -13,7 +13,7 @@
 #include <string>
 #include <string_view>
 
-#include "server/http.hpp"
+#include "server/http/server.hpp"
 
 namespace liaison::server {
 

@@ -1,11 +1,11 @@
-#include "server/admin.hpp"
+#include "server/admin/accounts.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 
-#include "server/auth.hpp"
+#include "server/auth/auth.hpp"
 
 namespace liaison::server {
 namespace {

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "core/storage/store.hpp"
-#include "server/admin.hpp"
+#include "server/admin/accounts.hpp"
 #include "sync/hub.hpp"
 
 namespace liaison::server {

@@ -1,4 +1,4 @@
-#include "server/demo.hpp"
+#include "server/demo/demo.hpp"
 
 #include <cstdio>
 #include <cstdlib>

@@ -43,8 +43,8 @@
 #include <string>
 #include <string_view>
 
-#include "server/auth.hpp"
-#include "server/http.hpp"
+#include "server/auth/auth.hpp"
+#include "server/http/server.hpp"
 
 namespace liaison::server {
 

@@ -1,10 +1,10 @@
-#include "server/links.hpp"
+#include "server/api/links.hpp"
 
 #include <algorithm>
 #include <optional>
 
-#include "server/admin.hpp"
-#include "server/json.hpp"
+#include "server/admin/accounts.hpp"
+#include "server/http/json.hpp"
 
 namespace liaison::server {
 namespace {

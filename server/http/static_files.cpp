@@ -1,4 +1,4 @@
-#include "server/static_files.hpp"
+#include "server/http/static_files.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -6,7 +6,7 @@
 #include <optional>
 #include <sstream>
 
-#include "server/json.hpp"
+#include "server/http/json.hpp"
 
 namespace fs = std::filesystem;
 

@@ -15,15 +15,15 @@
 //   POST /api/v1/sync               PushRequest -> PushReply, binary (application/x-liaison)
 //                                   or JSON (application/json), answered in the same encoding
 //   GET  /api/v1/me                 the caller's user id, name, role and scope
-//   /api/v1/<collection>[/<id>[/…]] the REST API over the record (rest.hpp): list, get,
+//   /api/v1/<collection>[/<id>[/…]] the REST API over the record (api/rest.hpp): list, get,
 //                                   create, patch, delete, sets, merge, GDPR export and erase
 //   GET  /api/v1/admin/state-hash   admin only: the central record's state hash (tests, ops)
-//   GET  /metrics                   admin only: the Prometheus text format (metrics.hpp);
+//   GET  /metrics                   admin only: the Prometheus text format (http/metrics.hpp);
 //   GET  /api/v1/admin/metrics      the same document, kept for older scrapers
 //   GET  /l/<code>                  no auth: a tracked link's redirect, recording a click
-//                                   (links.hpp)
+//                                   (api/links.hpp)
 //   GET  /*                         static files from the --static folder, with precompressed
-//                                   .br/.gz siblings (static_files.hpp)
+//                                   .br/.gz siblings (http/static_files.hpp)
 //
 // The gate guards /api/ and /metrics; /healthz, /l/ and static files are public.
 //
@@ -45,7 +45,7 @@
 #include <utility>
 
 #include "core/storage/store.hpp"
-#include "server/auth.hpp"
+#include "server/auth/auth.hpp"
 #include "sync/hub.hpp"
 #include "sync/protocol.hpp"
 

@@ -1,4 +1,4 @@
-#include "server/auth.hpp"
+#include "server/auth/auth.hpp"
 
 #include <sys/random.h>
 
@@ -8,7 +8,7 @@
 #include <cstring>
 
 #include "core/util/sha256.hpp"
-#include "server/admin.hpp"
+#include "server/admin/accounts.hpp"
 
 namespace liaison::server {
 namespace {

@@ -1,4 +1,4 @@
-#include "server/http.hpp"
+#include "server/http/server.hpp"
 
 #include <httplib.h>
 
@@ -15,13 +15,13 @@
 #include <thread>
 #include <vector>
 
-#include "server/admin.hpp"
-#include "server/demo.hpp"
-#include "server/json.hpp"
-#include "server/links.hpp"
-#include "server/metrics.hpp"
-#include "server/rest.hpp"
-#include "server/static_files.hpp"
+#include "server/admin/accounts.hpp"
+#include "server/demo/demo.hpp"
+#include "server/http/json.hpp"
+#include "server/api/links.hpp"
+#include "server/http/metrics.hpp"
+#include "server/api/rest.hpp"
+#include "server/http/static_files.hpp"
 #include "sync/codec.hpp"
 
 namespace liaison::server {
@@ -611,7 +611,7 @@ struct HttpServer::Impl {
         svr.Get("/metrics", serve_metrics);
         svr.Get("/api/v1/admin/metrics", serve_metrics);
 
-        // The REST API: every other address under /api/v1/ (rest.hpp answers 404 for unknown
+        // The REST API: every other address under /api/v1/ (api/rest.hpp answers 404 for unknown
         // collections). After the routes above, which cpp-httplib tries first.
         auto rest = [this](const httplib::Request& req, httplib::Response& res) {
             const Principal* who = caller(res);

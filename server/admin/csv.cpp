@@ -1,5 +1,5 @@
 // CSV reader, writer, export and import (csv.hpp).
-#include "server/csv.hpp"
+#include "server/admin/csv.hpp"
 
 #include <algorithm>
 #include <cerrno>
