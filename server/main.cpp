@@ -22,11 +22,12 @@
 
 #include "core/storage/store.hpp"
 #include "server/admin/accounts.hpp"
-#include "server/auth/auth.hpp"
 #include "server/admin/csv.hpp"
+#include "server/admin/restore.hpp"
+#include "server/auth/auth.hpp"
+#include "server/backend/sync_backend.hpp"
 #include "server/demo/demo.hpp"
 #include "server/http/server.hpp"
-#include "server/admin/restore.hpp"
 #include "sync/generations.hpp"
 
 namespace liaison::server {

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <optional>
 
-#include "server/admin/accounts.hpp"
-#include "server/http/json.hpp"
+#include "server/api/json.hpp"
+#include "sync/hlc.hpp"
 
 namespace liaison::server {
 namespace {
@@ -90,11 +90,11 @@ HttpReply handle_link(SyncBackend& backend, std::string_view code, std::string_v
     const std::string origin = referrer_origin(referrer);
     Status s = backend.submit(server, [&](core::Store&) -> Result<std::vector<sync::Op>> {
         thread_local auto ids = core::make_random_id_source();
-        const auto now = wall_ms();
+        const std::uint64_t now = sync::SystemTimeSource{}.now_ms();
         sync::Op op;
         op.type = sync::OpType::kCreate;
         op.kind = Kind::kClick;
-        op.entity = ids->next_entity_id(std::uint64_t(now));
+        op.entity = ids->next_entity_id(now);
         op.fields.push_back({"link", core::Value{link.value()->id.to_text()}});
         op.fields.push_back({"at", core::Value{std::int64_t(now)}});
         if (!origin.empty()) op.fields.push_back({"referrer", core::Value{origin}});

@@ -12,7 +12,7 @@
 #include "core/query/queries.hpp"
 #include "core/query/view.hpp"
 #include "server/admin/accounts.hpp"
-#include "server/http/json.hpp"
+#include "server/api/json.hpp"
 #include "sync/edit.hpp"
 #include "sync/hlc.hpp"
 #include "sync/merge.hpp"

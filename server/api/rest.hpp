@@ -44,7 +44,8 @@
 #include <string_view>
 
 #include "server/auth/auth.hpp"
-#include "server/http/server.hpp"
+#include "server/backend/sync_backend.hpp"
+#include "server/api/reply.hpp"
 
 namespace liaison::server {
 

@@ -15,6 +15,7 @@
 //   POST /api/v1/sync               PushRequest -> PushReply, binary (application/x-liaison)
 //                                   or JSON (application/json), answered in the same encoding
 //   GET  /api/v1/me                 the caller's user id, name, role and scope
+//                                   (both: api/sync.hpp)
 //   /api/v1/<collection>[/<id>[/…]] the REST API over the record (api/rest.hpp): list, get,
 //                                   create, patch, delete, sets, merge, GDPR export and erase
 //   GET  /api/v1/admin/state-hash   admin only: the central record's state hash (tests, ops)
@@ -27,34 +28,26 @@
 //
 // The gate guards /api/ and /metrics; /healthz, /l/ and static files are public.
 //
+// This file is the transport only: cpp-httplib's setup, the routing table, the limits, the
+// gate and the log. What the routes answer is in api/ (and static_files.hpp, metrics.hpp); what
+// they read and write goes through the backend (backend/sync_backend.hpp).
+//
 // Thread-safety: HttpServer runs handlers on its worker threads; SyncBackend serialises every
-// use of the store and hub behind one mutex (one writer at a time: the acknowledgement of an
-// exchange follows its commit).
+// use of the store and hub behind one mutex.
 #pragma once
 
-#include <array>
-#include <condition_variable>
 #include <cstddef>
-#include <functional>
 #include <memory>
-#include <optional>
-#include <vector>
-#include <mutex>
 #include <string>
-#include <string_view>
-#include <utility>
 
-#include "core/storage/store.hpp"
 #include "server/auth/auth.hpp"
-#include "sync/hub.hpp"
+#include "server/backend/sync_backend.hpp"
 #include "sync/protocol.hpp"
 
 namespace liaison::server {
 
 // The largest request body read (the binary codec's own bound).
 inline constexpr std::size_t kMaxBodyBytes = sync::kMaxMessageBytes;
-// The most exchanges one group commit takes.
-inline constexpr std::size_t kMaxGroupSize = 64;
 
 struct HttpOptions {
     std::string host = "127.0.0.1";
@@ -75,98 +68,6 @@ struct HttpOptions {
     double link_rate_per_s = 2;
     double link_burst = 20;
 };
-
-// The central record: the store and its hub. Exchanges that arrive together are committed
-// together (group commit): the first caller to find no commit in progress becomes the leader,
-// takes every queued exchange (up to kMaxGroup), applies them in one transaction with one
-// fsync, answers them all and hands over; the others wait for their answer. Each exchange
-// still gets exactly the results it would get alone (Hub::exchange_batch).
-class SyncBackend {
-  public:
-    SyncBackend(core::Store& store, sync::TimeSource& time) : store_(store), hub_(store, time) {}
-
-    Result<sync::PushReply> exchange(const sync::DeviceContext& device,
-                                     const sync::PushRequest& request);
-    Result<std::string> state_hash();
-    // Binds the replica id to the caller's user and device on its first sync and refuses
-    // (kForbidden) a replica id bound to another: operations are deduplicated by stamp (R1),
-    // so a push under another device's replica id could make its later operations look like
-    // duplicates. Owners are cached: a binding never changes.
-    Status check_replica(const Principal& who, const core::Id128& replica);
-
-    // Reads the store under the store mutex: f(store) runs while no exchange or write does.
-    template <typename F>
-    auto read(F&& f) {
-        std::lock_guard<std::mutex> lock(mu_);
-        return f(store_);
-    }
-    // The server's own writes (REST, tracked-link clicks): `make(store)` builds unstamped
-    // operations (it may read the store, e.g. the dots a removal observes); they are stamped
-    // with the hub's clock and the server's replica id and applied through Hub::apply_one as
-    // `device` (role, scope and validation checked like a device's push), in one transaction:
-    // if one is rejected none is kept and its rejection is returned (kErased when it named an
-    // erased entity). The devices receive them on their next pull.
-    using OpBuilder = std::function<Result<std::vector<sync::Op>>(core::Store&)>;
-    Status submit(const sync::DeviceContext& device, const OpBuilder& make);
-
-    struct Stats {
-        sync::ExchangeStats ops;      // per-operation outcomes since start (demo data included)
-        std::uint64_t exchanges = 0;  // exchanges answered since start
-        std::int64_t last_seq = 0;    // the central record's sequence (the newest cursor)
-        std::int64_t db_bytes = 0;    // page_count * page_size of the database file
-        // Group commits by size: commits_by_size[n] = commits that held n exchanges.
-        std::array<std::uint64_t, kMaxGroupSize + 1> commits_by_size{};
-    };
-    Stats stats();
-    // For single-threaded setup before serving (demo data). Requires: not serving yet.
-    sync::Hub& hub() { return hub_; }
-    core::Store& store() { return store_; }
-
-    static constexpr std::size_t kMaxGroup = kMaxGroupSize;
-
-  private:
-    struct Waiting;
-    std::mutex mu_;  // guards the store and hub
-    core::Store& store_;
-    sync::Hub hub_;
-    std::uint64_t exchanges_ = 0;
-    std::array<std::uint64_t, kMaxGroupSize + 1> commits_by_size_{};
-    core::Id128 replica_;  // the server's replica id, once read (submit)
-    std::unordered_map<core::Id128, std::pair<std::int64_t, std::string>, core::Id128Hash> owners_;
-    std::mutex queue_mu_;  // guards queue_ and leading_
-    std::condition_variable answered_;
-    std::vector<Waiting*> queue_;
-    bool leading_ = false;
-};
-
-// What a handler answers, before it is written to a socket (so handlers can be tested
-// without one).
-struct HttpReply {
-    int status = 200;
-    std::string content_type = "application/json";
-    std::string body;
-    std::string
-        log_note;  // extra fields for the request's log line (",\"ops\":3"), no personal data
-    std::vector<std::pair<std::string, std::string>> headers;  // extra response headers
-    // Send the body exactly as it is: never compressed by the transport (precompressed files,
-    // and static files generally: cpp-httplib's own compression ignores "q=0").
-    bool as_is = false;
-};
-
-HttpReply error_reply(int status, std::string_view code, std::string_view message);
-// The HTTP status for a Status code (4xx for the caller's mistakes, 5xx for ours).
-int http_status_for(Code code);
-// The error reply for a failed Status: the caller's mistakes with their code and detail, the
-// server's own failures (5xx) as "internal" with the detail only in the log note.
-HttpReply status_reply(const Status& s);
-// "Application/JSON; charset=utf-8" -> "application/json".
-std::string media_type(std::string_view content_type);
-std::string ascii_lower(std::string_view s);
-// POST /api/v1/sync, after the gate.
-HttpReply handle_sync(SyncBackend& backend, const Principal& who, std::string_view content_type,
-                      std::string_view body);
-// GET /api/v1/me, after the gate.
-HttpReply handle_me(const Principal& who);
 
 class HttpServer {
   public:

@@ -6,7 +6,7 @@
 #include <optional>
 #include <sstream>
 
-#include "server/http/json.hpp"
+#include "server/api/json.hpp"
 
 namespace fs = std::filesystem;
 

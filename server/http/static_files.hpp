@@ -18,7 +18,7 @@
 #include <string>
 #include <string_view>
 
-#include "server/http/server.hpp"
+#include "server/api/reply.hpp"
 
 namespace liaison::server {
 

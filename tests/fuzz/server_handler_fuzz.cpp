@@ -11,7 +11,7 @@
 #include <string_view>
 
 #include "server/admin/accounts.hpp"
-#include "server/http/server.hpp"
+#include "server/api/sync.hpp"
 #include "server/api/rest.hpp"
 #include "sync/codec.hpp"
 

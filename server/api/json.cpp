@@ -1,4 +1,4 @@
-#include "server/http/json.hpp"
+#include "server/api/json.hpp"
 
 namespace liaison::server {
 
