@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "core/util/text.hpp"
 #include "server/api/json.hpp"
 #include "sync/hlc.hpp"
 
@@ -66,7 +67,7 @@ std::string referrer_origin(std::string_view r) {
               c == '.' || c == '-' || c == ':' || c == '[' || c == ']'))
             return "";
     std::string out(scheme);
-    for (char c : rest) out += char(std::tolower(static_cast<unsigned char>(c)));
+    out += core::ascii_lower(rest);
     return out;
 }
 

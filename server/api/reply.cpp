@@ -1,8 +1,6 @@
 #include "server/api/reply.hpp"
 
-#include <algorithm>
-#include <cctype>
-
+#include "core/util/text.hpp"
 #include "server/api/json.hpp"
 
 namespace liaison::server {
@@ -13,18 +11,10 @@ std::string plain_message(const Status& s) {
     return s.detail().empty() ? m : m + ": " + s.detail();
 }
 
-std::string ascii_lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return char(std::tolower(c)); });
-    return out;
-}
-
 std::string media_type(std::string_view content_type) {
-    content_type = content_type.substr(0, content_type.find(';'));
-    while (!content_type.empty() && content_type.back() == ' ') content_type.remove_suffix(1);
-    while (!content_type.empty() && content_type.front() == ' ') content_type.remove_prefix(1);
-    return ascii_lower(content_type);
+    // Spaces only, as before: a tab around the type is not trimmed (RFC 9110 allows it, but no
+    // client sends one and the answer to one must not change silently).
+    return core::ascii_lower(core::trim(content_type.substr(0, content_type.find(';')), " "));
 }
 
 HttpReply error_reply(int status, std::string_view code, std::string_view message) {

@@ -40,6 +40,5 @@ HttpReply status_reply(const Status& s);
 std::string plain_message(const Status& s);
 // "Application/JSON; charset=utf-8" -> "application/json".
 std::string media_type(std::string_view content_type);
-std::string ascii_lower(std::string_view s);
 
 }  // namespace liaison::server

@@ -34,7 +34,8 @@ HttpReply handle_sync(SyncBackend& backend, const Principal& who, std::string_vi
         return error_reply(400, code_name(Code::kInvalidArgument),
                            "replica: required when pushing operations");
     if (!request->replica.is_nil())
-        if (Status bound = backend.check_replica(who, request->replica); !bound) return status_reply(bound);
+        if (Status bound = backend.check_replica(who, request->replica); !bound)
+            return status_reply(bound);
     auto reply = backend.exchange(device_context(who, request->replica), request.value());
     if (!reply) return status_reply(reply.status());
     HttpReply r;

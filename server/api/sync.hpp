@@ -7,9 +7,9 @@
 
 #include <string_view>
 
+#include "server/api/reply.hpp"
 #include "server/auth/auth.hpp"
 #include "server/backend/sync_backend.hpp"
-#include "server/api/reply.hpp"
 
 namespace liaison::server {
 

@@ -57,7 +57,8 @@ Result<sync::PushReply> SyncBackend::exchange(const sync::DeviceContext& device,
             ++commits_by_size_[std::min(group_size, kMaxGroupSize)];
         }
         lk.lock();
-        for (std::size_t i = 0; i < group.size(); ++i) group[i]->reply.emplace(std::move(replies[i]));
+        for (std::size_t i = 0; i < group.size(); ++i)
+            group[i]->reply.emplace(std::move(replies[i]));
         leading_ = false;
         answered_.notify_all();
     }
@@ -91,8 +92,7 @@ Status SyncBackend::submit(const sync::DeviceContext& device, const OpBuilder& m
         const auto what = std::string(core::kind_name(op.kind)) + " " + op.entity.to_text();
         auto r = hub_.apply_one(device, std::move(op));
         if (r.outcome == sync::Outcome::kRejected) return Status(r.code, r.detail);  // rolls back
-        if (r.outcome == sync::Outcome::kErased)
-            return Status(Code::kErased, what + " was erased");
+        if (r.outcome == sync::Outcome::kErased) return Status(Code::kErased, what + " was erased");
     }
     // The server's clock resumes from here after a crash, as after a clean stop (main.cpp).
     LIAISON_TRY(store_.meta_set("server_clock", std::to_string(hub_.clock().state())));

@@ -5,6 +5,7 @@
 #include <random>
 
 #include "core/model/ids.hpp"
+#include "core/util/text.hpp"
 #include "server/backend/sync_backend.hpp"
 
 namespace liaison::server {
@@ -166,7 +167,7 @@ Value num(std::int64_t n) { return Value{n}; }
 std::vector<std::int64_t> demo_users(core::Store& store) {
     std::vector<std::int64_t> out;
     if (auto v = store.meta_get(kDemoUsersKey))
-        for (const auto& s : split_list(*v)) out.push_back(std::atoll(s.c_str()));
+        for (const auto& s : core::split_list(*v)) out.push_back(std::atoll(s.c_str()));
     return out;
 }
 

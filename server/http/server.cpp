@@ -16,6 +16,7 @@
 #include "server/api/links.hpp"
 #include "server/api/rest.hpp"
 #include "server/api/sync.hpp"
+#include "core/util/text.hpp"
 #include "server/api/json.hpp"
 #include "server/http/metrics.hpp"
 #include "server/http/static_files.hpp"
@@ -240,7 +241,7 @@ struct HttpServer::Impl {
             return httplib::Server::HandlerResponse::Unhandled;
 
         const std::string header = req.get_header_value("Authorization");
-        const std::string scheme = ascii_lower(header.substr(0, 7));
+        const std::string scheme = core::ascii_lower(header.substr(0, 7));
         if (scheme != "bearer ") {
             res.set_header("WWW-Authenticate", "Bearer");
             write(res,

@@ -10,6 +10,7 @@
 #   server/backend  never http, api, demo
 #   server/admin    never http, api, backend, demo
 #   server/demo     never http, api
+#   server/auth     never http, api, backend, admin, demo (the gate and the admin commands use it)
 # The build enforces the same thing for compiled code (each target sees only its own and its
 # dependencies' headers: cmake/modules.cmake); this check also covers headers no target
 # compiles and says plainly what is wrong.
@@ -43,6 +44,7 @@ check server/api server/http server/demo
 check server/backend server/http server/api server/demo
 check server/admin server/http server/api server/backend server/demo
 check server/demo server/http server/api
+check server/auth server/http server/api server/backend server/admin server/demo
 
 if (( bad )); then
   echo "include direction: FAILED"
