@@ -1,5 +1,5 @@
 // liaison-server: the command line. Subcommands administer the server's database (init,
-// users, tokens) or serve it over HTTP (http.hpp). Exit codes: 0 done, 1 failed, 2 bad
+// users, tokens) or serve it over HTTP (http/server.hpp). Exit codes: 0 done, 1 failed, 2 bad
 // arguments (with the usage text).
 #include <fcntl.h>
 #include <pthread.h>
@@ -21,12 +21,14 @@
 #include <vector>
 
 #include "core/storage/store.hpp"
-#include "server/admin.hpp"
-#include "server/auth.hpp"
-#include "server/csv.hpp"
-#include "server/demo.hpp"
-#include "server/http.hpp"
-#include "server/restore.hpp"
+#include "core/util/text.hpp"
+#include "server/admin/accounts.hpp"
+#include "server/admin/csv.hpp"
+#include "server/admin/restore.hpp"
+#include "server/auth/auth.hpp"
+#include "server/backend/sync_backend.hpp"
+#include "server/demo/demo.hpp"
+#include "server/http/server.hpp"
 #include "sync/generations.hpp"
 
 namespace liaison::server {
@@ -198,9 +200,9 @@ int cmd_user_add(const Args& a) {
     auto role = sync::role_from_name(a.opts.at("role"));
     if (!role) return usage_error("--role must be one of admin, central, regional, store, field");
     u.role = *role;
-    if (a.opts.count("regions")) u.regions = split_list(a.opts.at("regions"));
-    if (a.opts.count("stores")) u.stores = split_list(a.opts.at("stores"));
-    if (a.opts.count("brands")) u.brands = split_list(a.opts.at("brands"));
+    if (a.opts.count("regions")) u.regions = core::split_list(a.opts.at("regions"));
+    if (a.opts.count("stores")) u.stores = core::split_list(a.opts.at("stores"));
+    if (a.opts.count("brands")) u.brands = core::split_list(a.opts.at("brands"));
     if (Status s = check_user(u); !s) return usage_error(s.detail());
     auto store = open_store(a.opts.at("db"), true);
     if (!store) return failed("user add", store.status());
@@ -233,7 +235,7 @@ int cmd_user_scope(const Args& a) {
     if (!parse_int(a.opts.at("user"), 1, INT64_MAX, user))
         return usage_error("--user must be a user id (a number)");
     auto list = [&](const char* k) {
-        return a.opts.count(k) ? split_list(a.opts.at(k)) : std::vector<std::string>{};
+        return a.opts.count(k) ? core::split_list(a.opts.at(k)) : std::vector<std::string>{};
     };
     auto store = open_store(a.opts.at("db"), true);
     if (!store) return failed("user scope", store.status());

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "core/model/validate.hpp"
+#include "core/util/text.hpp"
 #include "sync/codec.hpp"
 
 namespace liaison::sync {
@@ -300,19 +301,6 @@ std::string one_line(std::string s) {
     return s;
 }
 
-std::vector<std::string> split(const std::string& s, char sep, std::size_t max_parts) {
-    std::vector<std::string> out;
-    std::size_t from = 0;
-    while (out.size() + 1 < max_parts) {
-        auto at = s.find(sep, from);
-        if (at == std::string::npos) break;
-        out.push_back(s.substr(from, at - from));
-        from = at + 1;
-    }
-    out.push_back(s.substr(from));
-    return out;
-}
-
 }  // namespace
 
 namespace {
@@ -366,9 +354,9 @@ Result<std::vector<Refusal>> Replica::refusals() {
     for (const auto& [key, value] : rows.value()) {
         Refusal f;
         f.op = Stamp::from_text(key.substr(std::strlen(kMetaRefusal))).value_or(Stamp{});
-        auto parts = split(value, '\t', 8);
+        auto parts = core::split(value, '\t', 8);
         if (parts.size() < 8) {  // kept by an earlier release: "code: detail"
-            auto old = split(value, ':', 2);
+            auto old = core::split(value, ':', 2);
             f.code = code_from_name(old[0]).value_or(Code::kInternal);
             if (old.size() > 1) f.detail = old[1].substr(old[1].rfind(' ', 0) == 0 ? 1 : 0);
             out.push_back(std::move(f));
@@ -378,7 +366,7 @@ Result<std::vector<Refusal>> Replica::refusals() {
         f.type = OpType(std::atoi(parts[1].c_str()));
         f.kind = core::kind_from_name(parts[2]).value_or(Kind::kInfluencer);
         f.entity = Id128::from_text(parts[3]).value_or(Id128{});
-        if (!parts[4].empty()) f.fields = split(parts[4], ',', 64);
+        if (!parts[4].empty()) f.fields = core::split(parts[4], ',', 64);
         f.at_ms = std::atoll(parts[5].c_str());
         f.label = parts[6];
         f.detail = parts[7];

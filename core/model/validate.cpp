@@ -31,6 +31,7 @@
 #include <cstddef>
 
 #include "core/model/ids.hpp"
+#include "core/util/text.hpp"
 
 namespace liaison::core {
 namespace {
@@ -123,7 +124,9 @@ bool is_space(char32_t cp) {
 }
 
 // Surrounding white space removed. Invalid bytes count as content (validation rejects them).
-std::string_view trim(std::string_view s) {
+// Unicode White_Space, unlike core::trim (spaces and tabs, for protocol text and CSV cells):
+// values people type or paste may carry a no-break space or an ideographic space.
+std::string_view trim_white_space(std::string_view s) {
     // The usual case, text that begins and ends with a visible ASCII character, is returned
     // without decoding it.
     auto visible_ascii = [](char c) { return c > 0x20 && c < 0x7F; };
@@ -171,14 +174,8 @@ bool is_ascii_lower(char c) { return c >= 'a' && c <= 'z'; }
 bool is_ascii_alpha(char c) { return is_ascii_upper(c) || is_ascii_lower(c); }
 bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_ascii_alnum(char c) { return is_ascii_alpha(c) || is_ascii_digit(c); }
-char ascii_lower(char c) { return is_ascii_upper(c) ? char(c - 'A' + 'a') : c; }
 char ascii_upper(char c) { return is_ascii_lower(c) ? char(c - 'a' + 'A') : c; }
 
-std::string ascii_lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = ascii_lower(c);
-    return out;
-}
 std::string ascii_upper(std::string_view s) {
     std::string out(s);
     for (char& c : out) c = ascii_upper(c);
@@ -318,15 +315,6 @@ std::string quote(std::string_view s) {
     return out;
 }
 
-std::string join(const std::vector<std::string>& items) {
-    std::string out;
-    for (const auto& item : items) {
-        if (!out.empty()) out += ", ";
-        out += item;
-    }
-    return out;
-}
-
 Status fail(Code code, std::string_view name, std::string what) {
     std::string detail(name);
     detail += ": ";
@@ -454,7 +442,7 @@ std::string parse_handle_why(std::string_view text, Handle& out, Code& code) {
     for (const auto& p : platforms()) known = known || p == platform;
     if (!known) {
         code = Code::kUnknownValue;
-        return "has an unknown platform (one of: " + join(platforms()) + ")";
+        return "has an unknown platform (one of: " + join(platforms(), ", ") + ")";
     }
     if (handle.empty()) return "has an empty handle";
     if (handle.find(':') != std::string_view::npos) return "has a ':' in the handle";
@@ -513,15 +501,15 @@ std::string canonical_ref(std::string_view s) {
 std::string normalize_handle(std::string_view s) {
     const std::size_t first = s.find(':');
     if (first == std::string_view::npos) return std::string(s);
-    std::string platform = ascii_lower(trim(s.substr(0, first)));
+    std::string platform = ascii_lower(trim_white_space(s.substr(0, first)));
     std::string_view rest = s.substr(first + 1);
     std::string_view handle = rest, audience;
     const std::size_t last = rest.rfind(':');
     if (last != std::string_view::npos) {
         handle = rest.substr(0, last);
-        audience = trim(rest.substr(last + 1));
+        audience = trim_white_space(rest.substr(last + 1));
     }
-    handle = trim(handle);
+    handle = trim_white_space(handle);
     if (!handle.empty() && handle.front() == '@') handle.remove_prefix(1);
     // "instagram:name" (audience not known yet) is stored as "instagram:name:0".
     if (audience.empty()) audience = "0";
@@ -571,7 +559,7 @@ std::string format_problem(const FieldDef& field, const std::string& s, Code& co
             for (const auto& c : field.choices)
                 if (c == s) return "";
             code = Code::kUnknownValue;
-            return "is not one of: " + join(field.choices);
+            return "is not one of: " + join(field.choices, ", ");
         default:
             return "";
     }
@@ -585,7 +573,7 @@ std::string format_problem(const FieldDef& field, const std::string& s, Code& co
 Value normalize_field(const FieldDef& field, Value value) {
     auto* text = std::get_if<std::string>(&value);
     if (text == nullptr || !is_text_type(field.type)) return value;
-    std::string s(trim(*text));
+    std::string s(trim_white_space(*text));
     switch (field.type) {
         case FieldType::kLongText: {
             if (s.find('\r') == std::string::npos) break;
@@ -598,7 +586,7 @@ Value normalize_field(const FieldDef& field, Value value) {
                     out += '\n';
                 }
             }
-            s = std::string(trim(out));
+            s = std::string(trim_white_space(out));
             break;
         }
         case FieldType::kEmail: {
@@ -623,7 +611,7 @@ Value normalize_field(const FieldDef& field, Value value) {
 }
 
 std::string normalize_elem(const SetDef& set, std::string elem) {
-    const std::string_view s = trim(elem);
+    const std::string_view s = trim_white_space(elem);
     switch (set.elem) {
         case ElemType::kTag:
             return latin_lower(s);
@@ -681,7 +669,8 @@ Status validate_field(const FieldDef& field, const Value& value) {
     const std::string& s = *text;
     LIAISON_TRY(check_text(name, s, field.type == FieldType::kLongText, field.max_len));
     // A required field holding only white space is as missing as a null one.
-    if (field.required && trim(s).empty()) return fail(Code::kRequired, name, "required");
+    if (field.required && trim_white_space(s).empty())
+        return fail(Code::kRequired, name, "required");
     // Callers clear a field with null; an empty e-mail or date is no e-mail or date.
     if (s.empty() && field.type != FieldType::kEnum) {
         if (!is_format_type(field.type)) return Status::ok();
@@ -695,7 +684,7 @@ Status validate_field(const FieldDef& field, const Value& value) {
 
 Status validate_elem(const SetDef& set, std::string_view elem) {
     const std::string_view name = set.name;
-    if (elem.empty() || trim(elem).empty())
+    if (elem.empty() || trim_white_space(elem).empty())
         return fail(Code::kInvalidArgument, name, quote(elem) + " is empty");
     LIAISON_TRY(check_text(name, elem, false, set.max_len));
     switch (set.elem) {
@@ -705,7 +694,7 @@ Status validate_elem(const SetDef& set, std::string_view elem) {
             for (const auto& c : set.choices)
                 if (c == elem) return Status::ok();
             return fail(Code::kUnknownValue, name,
-                        quote(elem) + " is not one of: " + join(set.choices));
+                        quote(elem) + " is not one of: " + join(set.choices, ", "));
         }
         case ElemType::kHandle: {
             Handle h;
@@ -931,7 +920,7 @@ std::string fold_for_match(std::string_view s) {
 }
 
 std::string phone_digits(std::string_view s) {
-    const std::string_view t = trim(s);
+    const std::string_view t = trim_white_space(s);
     std::string out;
     if (!t.empty() && t.front() == '+') out += '+';
     for (char c : t)

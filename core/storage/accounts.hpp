@@ -2,8 +2,9 @@
 // administrative actions, and which user and device each replica id belongs to. They live in
 // the same SQLite file as the central record (one file to back up) but are not part of it:
 // nothing here touches the record's tables, its caches or its sequence, and the state hash
-// leaves them out. This is their only SQL; the server (server/admin.hpp, auth.hpp) keeps the
-// policy (who may be added, how a token is hashed, what an audit line says) and calls these.
+// leaves them out. This is their only SQL; the server (server/admin/accounts.hpp,
+// server/auth/) keeps the policy (who may be added, how a token is hashed, what an audit line
+// says) and calls these.
 //
 // Tables (docs/STORAGE.md, "Account tables"; versioned by the `server_schema_version` row of
 // `meta`; a later version adds numbered steps, never edits one):

@@ -5,6 +5,12 @@
 #   sync   may include core and sync
 #   server may include core, sync and server (never web)
 #   web    may include core, sync and web (never server)
+# and inside server/ (server/README.md, "Rooms"), one way: http -> api -> backend -> admin -> auth
+#   server/api      never http, demo
+#   server/backend  never http, api, demo
+#   server/admin    never http, api, backend, demo
+#   server/demo     never http, api
+#   server/auth     never http, api, backend, admin, demo (the gate and the admin commands use it)
 # The build enforces the same thing for compiled code (each target sees only its own and its
 # dependencies' headers: cmake/modules.cmake); this check also covers headers no target
 # compiles and says plainly what is wrong.
@@ -34,9 +40,14 @@ check core sync server web
 check sync server web
 check server web
 check web server
+check server/api server/http server/demo
+check server/backend server/http server/api server/demo
+check server/admin server/http server/api server/backend server/demo
+check server/demo server/http server/api
+check server/auth server/http server/api server/backend server/admin server/demo
 
 if (( bad )); then
   echo "include direction: FAILED"
   exit 1
 fi
-echo "include direction: core <- sync <- server, web holds"
+echo "include direction: core <- sync <- server, web holds (and http -> api -> backend -> admin -> auth in server/)"

@@ -8,6 +8,7 @@
 
 #include "core/model/ids.hpp"
 #include "core/model/schema.hpp"
+#include "core/util/text.hpp"
 
 using liaison::Code;
 using liaison::Status;
@@ -34,12 +35,6 @@ Value integer(std::int64_t n) { return Value(n); }
 
 std::string valid_id(std::uint64_t seed = 1) {
     return make_seeded_id_source(seed)->next_entity_id(1700000000000).to_text();
-}
-
-std::string ascii_lower(std::string s) {
-    for (char& c : s)
-        if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
-    return s;
 }
 
 std::string repeat(std::string_view s, std::size_t n) {

@@ -10,9 +10,9 @@
 #include <memory>
 #include <string_view>
 
-#include "server/admin.hpp"
-#include "server/http.hpp"
-#include "server/rest.hpp"
+#include "server/admin/accounts.hpp"
+#include "server/api/sync.hpp"
+#include "server/api/rest.hpp"
 #include "sync/codec.hpp"
 
 namespace {

@@ -1,9 +1,9 @@
-// Tokens, the rate limiter and the admin tables in process (server/auth.hpp, admin.hpp).
-#include "server/auth.hpp"
+// Tokens, the rate limiter and the admin tables in process (server/auth/auth.hpp, server/admin/accounts.hpp).
+#include "server/auth/auth.hpp"
 
 #include <catch2/catch.hpp>
 
-#include "server/admin.hpp"
+#include "server/admin/accounts.hpp"
 #include "server_store.hpp"
 #include "support/harness.hpp"
 

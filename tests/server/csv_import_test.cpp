@@ -6,8 +6,8 @@
 #include <string>
 
 #include "fixture.hpp"
-#include "server/csv.hpp"
-#include "server/demo.hpp"
+#include "server/admin/csv.hpp"
+#include "server/demo/demo.hpp"
 #include "server_store.hpp"
 #include "sync/hub.hpp"
 

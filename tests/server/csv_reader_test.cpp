@@ -1,10 +1,10 @@
-// The CSV reader and writer and the cell conventions (server/csv.hpp), in process.
+// The CSV reader and writer and the cell conventions (server/admin/csv.hpp), in process.
 #include <catch2/catch.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include "server/csv.hpp"
+#include "server/admin/csv.hpp"
 
 namespace liaison::test {
 namespace {

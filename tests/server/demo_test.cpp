@@ -1,9 +1,9 @@
-// The demo data (server/demo.hpp) in process: valid, complete, reproducible.
-#include "server/demo.hpp"
+// The demo data (server/demo/demo.hpp) in process: valid, complete, reproducible.
+#include "server/demo/demo.hpp"
 
 #include <catch2/catch.hpp>
 
-#include "server/admin.hpp"
+#include "server/admin/accounts.hpp"
 #include "server_store.hpp"
 #include "support/harness.hpp"
 

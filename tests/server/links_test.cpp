@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "rest_fixture.hpp"
-#include "server/links.hpp"
+#include "server/api/links.hpp"
 
 namespace liaison::test {
 

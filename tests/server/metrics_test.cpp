@@ -8,7 +8,7 @@
 #include <thread>
 
 #include "rest_fixture.hpp"
-#include "server/rest.hpp"
+#include "server/api/rest.hpp"
 
 namespace liaison::test {
 namespace {

@@ -1,4 +1,4 @@
-// The REST API of the real liaison-server (server/rest.hpp): writes go through the operation
+// The REST API of the real liaison-server (server/api/rest.hpp): writes go through the operation
 // path and reach devices, edits merge with devices' edits, scopes hold, bad input is refused.
 #include <catch2/catch.hpp>
 #include <chrono>

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "core/storage/store.hpp"
-#include "server/admin.hpp"
+#include "server/admin/accounts.hpp"
 
 namespace liaison::test {
 

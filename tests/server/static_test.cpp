@@ -1,10 +1,10 @@
-// Static files (server/static_files.hpp): types, precompressed siblings chosen by
+// Static files (server/http/static_files.hpp): types, precompressed siblings chosen by
 // Accept-Encoding, caching headers, and no way out of the folder.
 #include <catch2/catch.hpp>
 #include <filesystem>
 
 #include "rest_fixture.hpp"
-#include "server/static_files.hpp"
+#include "server/http/static_files.hpp"
 
 namespace liaison::test {
 

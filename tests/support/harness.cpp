@@ -11,6 +11,8 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "core/util/text.hpp"
+
 namespace liaison::test {
 
 using core::ElemType;
@@ -257,19 +259,15 @@ std::optional<Op> OpMaker::random_change(sync::Replica& r, bool allow_erase_and_
 }
 
 std::vector<std::string> canary_forms(const std::vector<std::string>& values) {
-    auto lower = [](std::string v) {
-        for (auto& c : v) c = char(std::tolower(static_cast<unsigned char>(c)));
-        return v;
-    };
     std::vector<std::string> out;
     for (const auto& v : values) {
         out.push_back(v);
-        out.push_back(lower(v));
+        out.push_back(core::ascii_lower(v));
         std::string word;
         for (char c : v + " ") {
             const auto u = static_cast<unsigned char>(c);
             if (std::isalnum(u) || u >= 0x80) {
-                word += char(std::tolower(u));
+                word += core::ascii_lower(c);
             } else {
                 if (word.size() >= 6) out.push_back(word);
                 word.clear();

@@ -135,7 +135,7 @@ TEST_CASE("a device re-pushes its operations to a hub restored from an older bac
     REQUIRE(must(device->replica->state_hash()) == before_restore);
     const auto people_before = people_of(*hub_store);
 
-    // Restore (as server/restore.cpp does): the backup's file, its sequence past every cursor
+    // Restore (as server/admin/restore.cpp does): the backup's file, its sequence past every cursor
     // the replaced file handed out, and a new database generation.
     const std::int64_t replaced_seq = hub_store->last_seq();
     hub.reset();

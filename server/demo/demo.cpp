@@ -1,10 +1,12 @@
-#include "server/demo.hpp"
+#include "server/demo/demo.hpp"
 
 #include <cstdio>
 #include <cstdlib>
 #include <random>
 
 #include "core/model/ids.hpp"
+#include "core/util/text.hpp"
+#include "server/backend/sync_backend.hpp"
 
 namespace liaison::server {
 namespace {
@@ -17,7 +19,6 @@ using sync::Op;
 using sync::OpType;
 
 constexpr const char* kDemoUsersKey = "server_demo_users";
-constexpr const char* kReplicaKey = "server_replica_id";
 constexpr std::int64_t kDayMs = 86'400'000;
 
 struct Name {
@@ -166,7 +167,7 @@ Value num(std::int64_t n) { return Value{n}; }
 std::vector<std::int64_t> demo_users(core::Store& store) {
     std::vector<std::int64_t> out;
     if (auto v = store.meta_get(kDemoUsersKey))
-        for (const auto& s : split_list(*v)) out.push_back(std::atoll(s.c_str()));
+        for (const auto& s : core::split_list(*v)) out.push_back(std::atoll(s.c_str()));
     return out;
 }
 
@@ -176,16 +177,6 @@ bool database_is_empty(core::Store& store) {
     if (store.last_seq() != 0) return false;
     auto n = core::count_users(store);
     return !n || n.value() == 0;
-}
-
-Result<core::Id128> server_replica_id(core::Store& store) {
-    if (auto v = store.meta_get(kReplicaKey)) {
-        if (auto id = core::Id128::from_text(*v)) return *id;
-        return Status(Code::kStorage, "meta " + std::string(kReplicaKey) + ": not an id");
-    }
-    Id128 id = core::make_random_id_source()->next_replica_id();
-    LIAISON_TRY(store.meta_set(kReplicaKey, id.to_text()));
-    return id;
 }
 
 Result<DemoSummary> load_demo(core::Store& store, sync::Hub& hub, const DemoOptions& opts) {

@@ -1,4 +1,4 @@
-#include "server/json.hpp"
+#include "server/api/json.hpp"
 
 namespace liaison::server {
 

@@ -13,7 +13,8 @@
 #include <string>
 #include <string_view>
 
-#include "server/http.hpp"
+#include "server/backend/sync_backend.hpp"
+#include "server/api/reply.hpp"
 
 namespace liaison::server {
 

@@ -1,4 +1,4 @@
-#include "server/static_files.hpp"
+#include "server/http/static_files.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -6,31 +6,26 @@
 #include <optional>
 #include <sstream>
 
-#include "server/json.hpp"
+#include "core/util/text.hpp"
+#include "server/api/json.hpp"
 
 namespace fs = std::filesystem;
 
 namespace liaison::server {
 namespace {
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
-
 // The q value an Accept-Encoding header gives `coding` (exact name, else "*"), or -1 when absent.
 double q_for(std::string_view header, std::string_view coding) {
     double exact = -1, star = -1;
     while (!header.empty()) {
         auto comma = header.find(',');
-        std::string_view item = trim(header.substr(0, comma));
+        std::string_view item = core::trim(header.substr(0, comma));
         header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
         auto semi = item.find(';');
-        const std::string name = ascii_lower(trim(item.substr(0, semi)));
+        const std::string name = core::ascii_lower(core::trim(item.substr(0, semi)));
         double q = 1;
         if (semi != std::string_view::npos) {
-            std::string_view p = trim(item.substr(semi + 1));
+            std::string_view p = core::trim(item.substr(semi + 1));
             if (p.size() >= 2 && (p[0] == 'q' || p[0] == 'Q') && p[1] == '=')
                 q = std::strtod(std::string(p.substr(2)).c_str(), nullptr);
         }
@@ -99,7 +94,7 @@ std::string static_content_type(std::string_view name) {
     };
     auto dot = name.rfind('.');
     if (dot != std::string_view::npos) {
-        const std::string ext = ascii_lower(name.substr(dot + 1));
+        const std::string ext = core::ascii_lower(name.substr(dot + 1));
         for (const auto& [e, t] : kTypes)
             if (e == ext) return std::string(t);
     }

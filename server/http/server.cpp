@@ -1,10 +1,8 @@
-#include "server/http.hpp"
+#include "server/http/server.hpp"
 
 #include <httplib.h>
 
 #include <algorithm>
-#include <array>
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -15,22 +13,18 @@
 #include <thread>
 #include <vector>
 
-#include "server/admin.hpp"
-#include "server/demo.hpp"
-#include "server/json.hpp"
-#include "server/links.hpp"
-#include "server/metrics.hpp"
-#include "server/rest.hpp"
-#include "server/static_files.hpp"
-#include "sync/codec.hpp"
+#include "server/api/links.hpp"
+#include "server/api/rest.hpp"
+#include "server/api/sync.hpp"
+#include "core/util/text.hpp"
+#include "server/api/json.hpp"
+#include "server/http/metrics.hpp"
+#include "server/http/static_files.hpp"
 
 namespace liaison::server {
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
-
-constexpr const char* kBinaryType = "application/x-liaison";
-constexpr const char* kJsonType = "application/json";
 
 // What the gate learnt about the request being handled on this thread. cpp-httplib runs the
 // pre-routing handler, the route handler and the logger of one request on the same worker
@@ -122,13 +116,6 @@ const char* message_for_http_status(int status) {
     }
 }
 
-// "The message could not be read: truncated or corrupt message" (the code's sentence, then
-// the detail). Only for the caller's own mistakes: the detail is about their input.
-std::string plain_message(const Status& s) {
-    std::string m = code_message(s.code());
-    if (!m.empty() && m.back() == '.') m.pop_back();
-    return s.detail().empty() ? m : m + ": " + s.detail();
-}
 
 void write(httplib::Response& res, const HttpReply& r) {
     res.status = r.status;
@@ -219,214 +206,6 @@ class BoundedPool final : public httplib::TaskQueue {
 
 }  // namespace
 
-// ---- Backend ------------------------------------------------------------------------------
-
-struct SyncBackend::Waiting {
-    const sync::DeviceContext* device;
-    const sync::PushRequest* request;
-    std::optional<Result<sync::PushReply>> reply;
-};
-
-Result<sync::PushReply> SyncBackend::exchange(const sync::DeviceContext& device,
-                                              const sync::PushRequest& request) {
-    Waiting me{&device, &request, std::nullopt};
-    std::unique_lock<std::mutex> lk(queue_mu_);
-    queue_.push_back(&me);
-    while (!me.reply) {
-        if (leading_) {
-            answered_.wait(lk);
-            continue;
-        }
-        // Lead: take what is queued (this exchange included, or earlier ones first).
-        leading_ = true;
-        std::size_t n = std::min(queue_.size(), kMaxGroup);
-        std::vector<Waiting*> group(queue_.begin(), queue_.begin() + std::ptrdiff_t(n));
-        const std::size_t group_size = n;
-        queue_.erase(queue_.begin(), queue_.begin() + std::ptrdiff_t(n));
-        lk.unlock();
-        std::vector<sync::Hub::Pending> batch;
-        batch.reserve(group.size());
-        for (auto* w : group) batch.push_back({w->device, w->request});
-        std::vector<Result<sync::PushReply>> replies;
-        {
-            std::lock_guard<std::mutex> store_lock(mu_);
-            replies = hub_.exchange_batch(batch);
-            for (const auto& r : replies) exchanges_ += r.is_ok() ? 1 : 0;
-            ++commits_by_size_[std::min(group_size, kMaxGroupSize)];
-        }
-        lk.lock();
-        for (std::size_t i = 0; i < group.size(); ++i) group[i]->reply.emplace(std::move(replies[i]));
-        leading_ = false;
-        answered_.notify_all();
-    }
-    return std::move(*me.reply);
-}
-
-SyncBackend::Stats SyncBackend::stats() {
-    std::lock_guard<std::mutex> lock(mu_);
-    Stats st;
-    st.ops = hub_.totals();
-    st.exchanges = exchanges_;
-    st.last_seq = store_.last_seq();
-    st.db_bytes = store_.file_bytes();
-    st.commits_by_size = commits_by_size_;
-    return st;
-}
-
-Status SyncBackend::submit(const sync::DeviceContext& device, const OpBuilder& make) {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (replica_.is_nil()) {
-        auto id = server_replica_id(store_);  // made once, outside the write below
-        if (!id) return id.status();
-        replica_ = id.value();
-    }
-    core::WriteTxn txn(store_);
-    LIAISON_TRY(txn.begun());
-    auto ops = make(store_);
-    if (!ops) return ops.status();
-    for (auto& op : ops.value()) {
-        op.id = core::Stamp{hub_.clock().send(), replica_};
-        const auto what = std::string(core::kind_name(op.kind)) + " " + op.entity.to_text();
-        auto r = hub_.apply_one(device, std::move(op));
-        if (r.outcome == sync::Outcome::kRejected) return Status(r.code, r.detail);  // rolls back
-        if (r.outcome == sync::Outcome::kErased)
-            return Status(Code::kErased, what + " was erased");
-    }
-    // The server's clock resumes from here after a crash, as after a clean stop (main.cpp).
-    LIAISON_TRY(store_.meta_set("server_clock", std::to_string(hub_.clock().state())));
-    return txn.commit();
-}
-
-Status SyncBackend::check_replica(const Principal& who, const core::Id128& replica) {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = owners_.find(replica);
-    if (it == owners_.end()) {
-        auto owner = bind_replica(store_, replica, ReplicaOwner{who.user, who.device});
-        if (!owner) return owner.status();
-        it = owners_.emplace(replica, std::make_pair(owner->user, owner->device)).first;
-    }
-    if (it->second.first != who.user || it->second.second != who.device)
-        return {Code::kForbidden, "replica " + replica.to_text() + " belongs to another device"};
-    return Status::ok();
-}
-
-Result<std::string> SyncBackend::state_hash() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return store_.state_hash();
-}
-
-// ---- Handlers -----------------------------------------------------------------------------
-
-std::string ascii_lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return char(std::tolower(c)); });
-    return out;
-}
-
-std::string media_type(std::string_view content_type) {
-    content_type = content_type.substr(0, content_type.find(';'));
-    while (!content_type.empty() && content_type.back() == ' ') content_type.remove_suffix(1);
-    while (!content_type.empty() && content_type.front() == ' ') content_type.remove_prefix(1);
-    return ascii_lower(content_type);
-}
-
-HttpReply error_reply(int status, std::string_view code, std::string_view message) {
-    HttpReply r;
-    r.status = status;
-    r.body = json_error(code, message);
-    return r;
-}
-
-int http_status_for(Code code) {
-    switch (code) {
-        case Code::kOk:
-            return 200;
-        case Code::kTooLarge:
-            return 413;
-        case Code::kForbidden:
-        case Code::kOutOfScope:
-            return 403;
-        case Code::kNotFound:
-            return 404;
-        case Code::kConflict:
-            return 409;
-        case Code::kErased:
-            return 410;
-        case Code::kUpgradeRequired:
-            return 426;
-        case Code::kStorage:
-        case Code::kInternal:
-            return 500;
-        default:
-            return 400;
-    }
-}
-
-HttpReply status_reply(const Status& s) {
-    const int status = http_status_for(s.code());
-    if (status >= 500) {
-        HttpReply r = error_reply(status, "internal", "the server failed; the incident is logged");
-        r.log_note = ",\"detail\":" + json_string(s.to_string());
-        return r;
-    }
-    return error_reply(status, code_name(s.code()), plain_message(s));
-}
-
-HttpReply handle_sync(SyncBackend& backend, const Principal& who, std::string_view content_type,
-                      std::string_view body) {
-    const std::string media = media_type(content_type);
-    const bool binary = media == kBinaryType;
-    if (!binary && media != kJsonType)
-        return error_reply(415, "unsupported_media_type",
-                           "send the push as application/x-liaison (binary) or application/json");
-    auto request = binary ? sync::decode_request(body) : sync::request_from_json(body);
-    if (!request) {
-        const Status& s = request.status();
-        // Decoder details say where the input went wrong: the caller's own bytes, safe to echo.
-        return error_reply(http_status_for(s.code()), code_name(s.code()), plain_message(s));
-    }
-    // An older protocol decodes (the previous release's app) and the hub answers it
-    // upgrade_required (426): the device keeps its outbox (docs/SYNC.md "Versions").
-    // Operations are accepted only from the replica that stamped them (the hub checks each one
-    // against the pushing replica); a push without a replica id would bind to none.
-    if (!request->ops.empty() && request->replica.is_nil())
-        return error_reply(400, code_name(Code::kInvalidArgument),
-                           "replica: required when pushing operations");
-    if (!request->replica.is_nil())
-        if (Status bound = backend.check_replica(who, request->replica); !bound) return status_reply(bound);
-    auto reply = backend.exchange(device_context(who, request->replica), request.value());
-    if (!reply) return status_reply(reply.status());
-    HttpReply r;
-    r.content_type = binary ? kBinaryType : kJsonType;
-    r.body = binary ? sync::encode_reply(reply.value()) : sync::reply_to_json(reply.value());
-    std::size_t accepted = 0, duplicate = 0, rejected = 0;
-    for (const auto& res : reply->results) {
-        accepted += res.outcome == sync::Outcome::kApplied;
-        duplicate += res.outcome == sync::Outcome::kDuplicate;
-        rejected += res.outcome == sync::Outcome::kRejected;
-    }
-    r.log_note = ",\"ops\":" + std::to_string(request->ops.size()) +
-                 ",\"accepted\":" + std::to_string(accepted) +
-                 ",\"duplicate\":" + std::to_string(duplicate) +
-                 ",\"rejected\":" + std::to_string(rejected) +
-                 ",\"changes\":" + std::to_string(reply->changes.size()) +
-                 ",\"cursor\":" + std::to_string(reply->next_cursor);
-    return r;
-}
-
-HttpReply handle_me(const Principal& who) {
-    HttpReply r;
-    r.body = "{\"user\":" + std::to_string(who.user) + ",\"name\":" + json_string(who.name) +
-             ",\"token\":" + json_string(who.token_id) +
-             ",\"role\":" + json_string(sync::role_name(who.role)) +
-             ",\"scope\":{\"global\":" + (who.scope.global ? "true" : "false") +
-             ",\"regions\":" + json_string_array(who.scope.regions) +
-             ",\"stores\":" + json_string_array(who.scope.stores) +
-             ",\"brands\":" + json_string_array(who.scope.brands) + "}}";
-    return r;
-}
-
 // ---- Server -------------------------------------------------------------------------------
 
 struct HttpServer::Impl {
@@ -462,7 +241,7 @@ struct HttpServer::Impl {
             return httplib::Server::HandlerResponse::Unhandled;
 
         const std::string header = req.get_header_value("Authorization");
-        const std::string scheme = ascii_lower(header.substr(0, 7));
+        const std::string scheme = core::ascii_lower(header.substr(0, 7));
         if (scheme != "bearer ") {
             res.set_header("WWW-Authenticate", "Bearer");
             write(res,
@@ -611,7 +390,7 @@ struct HttpServer::Impl {
         svr.Get("/metrics", serve_metrics);
         svr.Get("/api/v1/admin/metrics", serve_metrics);
 
-        // The REST API: every other address under /api/v1/ (rest.hpp answers 404 for unknown
+        // The REST API: every other address under /api/v1/ (api/rest.hpp answers 404 for unknown
         // collections). After the routes above, which cpp-httplib tries first.
         auto rest = [this](const httplib::Request& req, httplib::Response& res) {
             const Principal* who = caller(res);

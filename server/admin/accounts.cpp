@@ -1,20 +1,18 @@
-#include "server/admin.hpp"
+#include "server/admin/accounts.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 
-#include "server/auth.hpp"
+#include "core/util/text.hpp"
+#include "server/auth/auth.hpp"
 
 namespace liaison::server {
 namespace {
 
-std::string join(const std::vector<std::string>& v) {
-    std::string out;
-    for (std::size_t i = 0; i < v.size(); ++i) out += (i ? "," : "") + v[i];
-    return out;
-}
+// The user's lists as the account table stores them: "id1,id2" (read back with core::split_list).
+std::string join(const std::vector<std::string>& v) { return core::join(v, ","); }
 
 std::size_t utf8_chars(std::string_view s) {
     std::size_t n = 0;
@@ -41,21 +39,6 @@ Status check_ids(const char* what, const std::vector<std::string>& ids) {
 std::int64_t wall_ms() {
     using namespace std::chrono;
     return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-std::vector<std::string> split_list(std::string_view text) {
-    std::vector<std::string> out;
-    while (!text.empty()) {
-        auto comma = text.find(',');
-        std::string_view item = text.substr(0, comma);
-        while (!item.empty() && (item.front() == ' ' || item.front() == '\t'))
-            item.remove_prefix(1);
-        while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
-        if (!item.empty()) out.emplace_back(item);
-        if (comma == std::string_view::npos) break;
-        text.remove_prefix(comma + 1);
-    }
-    return out;
 }
 
 bool has_server_schema(core::Store& store) { return core::has_accounts_schema(store); }

@@ -1,5 +1,5 @@
 // CSV reader, writer, export and import (csv.hpp).
-#include "server/csv.hpp"
+#include "server/admin/csv.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -14,6 +14,7 @@
 #include "core/model/ids.hpp"
 #include "core/model/validate.hpp"
 #include "core/query/queries.hpp"
+#include "core/util/text.hpp"
 #include "sync/merge.hpp"
 
 namespace liaison::server {
@@ -61,12 +62,6 @@ std::string quoted(std::string_view v) {
     return out + "\"";
 }
 
-std::string_view trim_ascii(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
-
 bool parse_digits(std::string_view s, std::int64_t& out) {
     if (s.empty() || s.size() > 18) return false;
     std::int64_t v = 0;
@@ -104,7 +99,7 @@ void civil_from_days(std::int64_t z, std::int64_t& y, std::int64_t& m, std::int6
 
 Result<Value> cell_to_value(const FieldDef& f, std::string_view raw) {
     const std::string cell = unguard_formula(raw);
-    const std::string_view t = trim_ascii(cell);
+    const std::string_view t = core::trim(cell);
     if (t.empty()) return Value{};
     switch (f.type) {
         case FieldType::kInt: {
@@ -180,7 +175,7 @@ Result<Columns> read_header(const KindDef& k, const CsvRecord& rec) {
     Columns c;
     std::map<std::string, std::size_t> seen;
     for (std::size_t i = 0; i < rec.fields.size(); ++i) {
-        std::string name(trim_ascii(rec.fields[i]));
+        std::string name(core::trim(rec.fields[i]));
         if (!core::is_valid_utf8(name))
             return Status(Code::kBadFormat, where + "column " + std::to_string(i + 1) +
                                                 " is not UTF-8 text; save the file as UTF-8");
@@ -242,7 +237,7 @@ class RowImporter {
         };
         // A broken record still names its id when the id cell was read, for the report.
         if (cols_.id >= 0 && std::size_t(cols_.id) < rec.fields.size())
-            if (auto named = Id128::from_text(trim_ascii(rec.fields[std::size_t(cols_.id)])))
+            if (auto named = Id128::from_text(core::trim(rec.fields[std::size_t(cols_.id)])))
                 res.id = named->to_text();
         if (!rec.error.empty()) return reject(rec.error);
         if (rec.fields.size() != cols_.field.size())
@@ -253,7 +248,7 @@ class RowImporter {
         Id128 id;
         bool named = false;
         if (cols_.id >= 0) {
-            std::string_view text = trim_ascii(rec.fields[std::size_t(cols_.id)]);
+            std::string_view text = core::trim(rec.fields[std::size_t(cols_.id)]);
             if (!text.empty()) {
                 auto parsed = Id128::from_text(text);
                 if (!parsed) return reject("id: " + quoted(text) + " is not a record id");
@@ -566,7 +561,7 @@ std::vector<std::string> split_set_cell(std::string_view cell) {
     std::vector<std::string> out;
     std::string cur;
     auto flush = [&] {
-        std::string_view t = trim_ascii(cur);
+        std::string_view t = core::trim(cur);
         if (!t.empty()) out.emplace_back(t);
         cur.clear();
     };
@@ -599,7 +594,7 @@ std::string format_time_cell(std::int64_t ms) {
 }
 
 std::optional<std::int64_t> parse_time_cell(std::string_view s) {
-    s = trim_ascii(s);
+    s = core::trim(s);
     std::int64_t ms = 0;
     if (parse_digits(s, ms)) return ms;
     // YYYY-MM-DD[T ]HH:MM[:SS[.f{1,3}]]Z

@@ -1,4 +1,4 @@
-#include "server/rest.hpp"
+#include "server/api/rest.hpp"
 
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
@@ -11,8 +11,8 @@
 #include "core/model/validate.hpp"
 #include "core/query/queries.hpp"
 #include "core/query/view.hpp"
-#include "server/admin.hpp"
-#include "server/json.hpp"
+#include "server/admin/accounts.hpp"
+#include "server/api/json.hpp"
 #include "sync/edit.hpp"
 #include "sync/hlc.hpp"
 #include "sync/merge.hpp"

@@ -27,7 +27,7 @@
 #include <string_view>
 #include <utility>
 
-#include "server/http.hpp"
+#include "server/backend/sync_backend.hpp"
 
 namespace liaison::server {
 

@@ -1,10 +1,11 @@
-#include "server/links.hpp"
+#include "server/api/links.hpp"
 
 #include <algorithm>
 #include <optional>
 
-#include "server/admin.hpp"
-#include "server/json.hpp"
+#include "core/util/text.hpp"
+#include "server/api/json.hpp"
+#include "sync/hlc.hpp"
 
 namespace liaison::server {
 namespace {
@@ -66,7 +67,7 @@ std::string referrer_origin(std::string_view r) {
               c == '.' || c == '-' || c == ':' || c == '[' || c == ']'))
             return "";
     std::string out(scheme);
-    for (char c : rest) out += char(std::tolower(static_cast<unsigned char>(c)));
+    out += core::ascii_lower(rest);
     return out;
 }
 
@@ -90,11 +91,11 @@ HttpReply handle_link(SyncBackend& backend, std::string_view code, std::string_v
     const std::string origin = referrer_origin(referrer);
     Status s = backend.submit(server, [&](core::Store&) -> Result<std::vector<sync::Op>> {
         thread_local auto ids = core::make_random_id_source();
-        const auto now = wall_ms();
+        const std::uint64_t now = sync::SystemTimeSource{}.now_ms();
         sync::Op op;
         op.type = sync::OpType::kCreate;
         op.kind = Kind::kClick;
-        op.entity = ids->next_entity_id(std::uint64_t(now));
+        op.entity = ids->next_entity_id(now);
         op.fields.push_back({"link", core::Value{link.value()->id.to_text()}});
         op.fields.push_back({"at", core::Value{std::int64_t(now)}});
         if (!origin.empty()) op.fields.push_back({"referrer", core::Value{origin}});

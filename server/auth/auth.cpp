@@ -1,4 +1,4 @@
-#include "server/auth.hpp"
+#include "server/auth/auth.hpp"
 
 #include <sys/random.h>
 
@@ -8,7 +8,7 @@
 #include <cstring>
 
 #include "core/util/sha256.hpp"
-#include "server/admin.hpp"
+#include "core/util/text.hpp"
 
 namespace liaison::server {
 namespace {
@@ -124,7 +124,8 @@ Result<Principal> Authenticator::authenticate(std::string_view token_text) {
     p.token_id = parts->id;
     p.device = std::move(grant->device);
     p.role = *role;
-    p.scope = scope_for(*role, split_list(u.regions), split_list(u.stores), split_list(u.brands));
+    p.scope = scope_for(*role, core::split_list(u.regions), core::split_list(u.stores),
+                        core::split_list(u.brands));
     return p;
 }
 

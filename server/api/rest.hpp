@@ -43,8 +43,9 @@
 #include <string>
 #include <string_view>
 
-#include "server/auth.hpp"
-#include "server/http.hpp"
+#include "server/auth/auth.hpp"
+#include "server/backend/sync_backend.hpp"
+#include "server/api/reply.hpp"
 
 namespace liaison::server {
 

@@ -18,7 +18,7 @@
 #include <string>
 #include <string_view>
 
-#include "server/http.hpp"
+#include "server/api/reply.hpp"
 
 namespace liaison::server {
 

@@ -33,9 +33,6 @@ Status ensure_server_schema(core::Store& store);
 // True when the file has server tables (init ran).
 bool has_server_schema(core::Store& store);
 
-// "a,b,,c " -> {"a","b","c"} (items trimmed, empty ones dropped).
-std::vector<std::string> split_list(std::string_view text);
-
 struct UserSpec {
     std::string name;
     sync::Role role = sync::Role::kField;

@@ -1,5 +1,5 @@
 // Restore from a backup (restore.hpp).
-#include "server/restore.hpp"
+#include "server/admin/restore.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -13,7 +13,7 @@
 #include "core/query/queries.hpp"
 #include "core/storage/accounts.hpp"
 #include "core/storage/store.hpp"
-#include "server/admin.hpp"
+#include "server/admin/accounts.hpp"
 #include "sync/generations.hpp"
 #include "sync/merge.hpp"
 

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "core/storage/store.hpp"
-#include "server/admin.hpp"
+#include "server/admin/accounts.hpp"
 #include "sync/hub.hpp"
 
 namespace liaison::server {
@@ -42,8 +42,6 @@ struct DemoLogin {
 
 // True when the file holds no record and no user yet (a fresh database).
 bool database_is_empty(core::Store& store);
-// The id stamped on the server's own operations (made once, kept in `meta`).
-Result<core::Id128> server_replica_id(core::Store& store);
 // Loads the demo company and its users. Requires: ensure_server_schema(store) succeeded.
 Result<DemoSummary> load_demo(core::Store& store, sync::Hub& hub, const DemoOptions& opts);
 // A fresh token for every demo user (their earlier demo tokens are revoked, since tokens are

@@ -1,0 +1,22 @@
+// The device's routes (docs/SYNC.md): POST /api/v1/sync, a push answered with what changed, in
+// the request's encoding (binary application/x-liaison or JSON); GET /api/v1/me, who the
+// caller is. Both run after the gate (http/server.hpp) has authenticated the caller.
+//
+// Thread-safety: as SyncBackend.
+#pragma once
+
+#include <string_view>
+
+#include "server/api/reply.hpp"
+#include "server/auth/auth.hpp"
+#include "server/backend/sync_backend.hpp"
+
+namespace liaison::server {
+
+// POST /api/v1/sync, after the gate.
+HttpReply handle_sync(SyncBackend& backend, const Principal& who, std::string_view content_type,
+                      std::string_view body);
+// GET /api/v1/me, after the gate.
+HttpReply handle_me(const Principal& who);
+
+}  // namespace liaison::server

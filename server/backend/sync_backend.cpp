@@ -1,0 +1,120 @@
+#include "server/backend/sync_backend.hpp"
+
+#include <algorithm>
+#include <optional>
+
+#include "core/model/ids.hpp"
+#include "server/admin/accounts.hpp"
+
+namespace liaison::server {
+namespace {
+
+constexpr const char* kReplicaKey = "server_replica_id";
+
+}  // namespace
+
+Result<core::Id128> server_replica_id(core::Store& store) {
+    if (auto v = store.meta_get(kReplicaKey)) {
+        if (auto id = core::Id128::from_text(*v)) return *id;
+        return Status(Code::kStorage, "meta " + std::string(kReplicaKey) + ": not an id");
+    }
+    core::Id128 id = core::make_random_id_source()->next_replica_id();
+    LIAISON_TRY(store.meta_set(kReplicaKey, id.to_text()));
+    return id;
+}
+
+struct SyncBackend::Waiting {
+    const sync::DeviceContext* device;
+    const sync::PushRequest* request;
+    std::optional<Result<sync::PushReply>> reply;
+};
+
+Result<sync::PushReply> SyncBackend::exchange(const sync::DeviceContext& device,
+                                              const sync::PushRequest& request) {
+    Waiting me{&device, &request, std::nullopt};
+    std::unique_lock<std::mutex> lk(queue_mu_);
+    queue_.push_back(&me);
+    while (!me.reply) {
+        if (leading_) {
+            answered_.wait(lk);
+            continue;
+        }
+        // Lead: take what is queued (this exchange included, or earlier ones first).
+        leading_ = true;
+        std::size_t n = std::min(queue_.size(), kMaxGroup);
+        std::vector<Waiting*> group(queue_.begin(), queue_.begin() + std::ptrdiff_t(n));
+        const std::size_t group_size = n;
+        queue_.erase(queue_.begin(), queue_.begin() + std::ptrdiff_t(n));
+        lk.unlock();
+        std::vector<sync::Hub::Pending> batch;
+        batch.reserve(group.size());
+        for (auto* w : group) batch.push_back({w->device, w->request});
+        std::vector<Result<sync::PushReply>> replies;
+        {
+            std::lock_guard<std::mutex> store_lock(mu_);
+            replies = hub_.exchange_batch(batch);
+            for (const auto& r : replies) exchanges_ += r.is_ok() ? 1 : 0;
+            ++commits_by_size_[std::min(group_size, kMaxGroupSize)];
+        }
+        lk.lock();
+        for (std::size_t i = 0; i < group.size(); ++i)
+            group[i]->reply.emplace(std::move(replies[i]));
+        leading_ = false;
+        answered_.notify_all();
+    }
+    return std::move(*me.reply);
+}
+
+SyncBackend::Stats SyncBackend::stats() {
+    std::lock_guard<std::mutex> lock(mu_);
+    Stats st;
+    st.ops = hub_.totals();
+    st.exchanges = exchanges_;
+    st.last_seq = store_.last_seq();
+    st.db_bytes = store_.file_bytes();
+    st.commits_by_size = commits_by_size_;
+    return st;
+}
+
+Status SyncBackend::submit(const sync::DeviceContext& device, const OpBuilder& make) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (replica_.is_nil()) {
+        auto id = server_replica_id(store_);  // made once, outside the write below
+        if (!id) return id.status();
+        replica_ = id.value();
+    }
+    core::WriteTxn txn(store_);
+    LIAISON_TRY(txn.begun());
+    auto ops = make(store_);
+    if (!ops) return ops.status();
+    for (auto& op : ops.value()) {
+        op.id = core::Stamp{hub_.clock().send(), replica_};
+        const auto what = std::string(core::kind_name(op.kind)) + " " + op.entity.to_text();
+        auto r = hub_.apply_one(device, std::move(op));
+        if (r.outcome == sync::Outcome::kRejected) return Status(r.code, r.detail);  // rolls back
+        if (r.outcome == sync::Outcome::kErased) return Status(Code::kErased, what + " was erased");
+    }
+    // The server's clock resumes from here after a crash, as after a clean stop (main.cpp).
+    LIAISON_TRY(store_.meta_set("server_clock", std::to_string(hub_.clock().state())));
+    return txn.commit();
+}
+
+Status SyncBackend::check_replica(const Principal& who, const core::Id128& replica) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = owners_.find(replica);
+    if (it == owners_.end()) {
+        auto owner = bind_replica(store_, replica, ReplicaOwner{who.user, who.device});
+        if (!owner) return owner.status();
+        it = owners_.emplace(replica, std::make_pair(owner->user, owner->device)).first;
+    }
+    if (it->second.first != who.user || it->second.second != who.device)
+        return {Code::kForbidden, "replica " + replica.to_text() + " belongs to another device"};
+    return Status::ok();
+}
+
+Result<std::string> SyncBackend::state_hash() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return store_.state_hash();
+}
+
+}  // namespace liaison::server

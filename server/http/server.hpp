@@ -1,0 +1,91 @@
+// The HTTP transport around the hub (docs/DESIGN.md §5, §6), on cpp-httplib.
+//
+// One gate (the pre-routing handler) guards every /api/ route: it authenticates the bearer
+// token (401), applies the per-token rate limit (429) and attaches the caller's role and
+// scope; handlers then check what their route needs (403). Limits: request bodies up to
+// kMaxBodyBytes (413), read and write timeouts, a bounded pool of worker threads. Every
+// response carries the security headers; every error body is
+//   {"error":{"code":"<code_name>","message":"<plain words>"}}
+// and never contains an exception's or the database's own text (those go to the log).
+// One JSON line per request goes to stderr: time, method, path, status, duration, user id —
+// never names, e-mail addresses, tokens or bodies.
+//
+// Routes (docs/openapi.yaml describes each one, its parameters, bodies and errors):
+//   GET  /healthz                   no auth; {"ok":true}
+//   POST /api/v1/sync               PushRequest -> PushReply, binary (application/x-liaison)
+//                                   or JSON (application/json), answered in the same encoding
+//   GET  /api/v1/me                 the caller's user id, name, role and scope
+//                                   (both: api/sync.hpp)
+//   /api/v1/<collection>[/<id>[/…]] the REST API over the record (api/rest.hpp): list, get,
+//                                   create, patch, delete, sets, merge, GDPR export and erase
+//   GET  /api/v1/admin/state-hash   admin only: the central record's state hash (tests, ops)
+//   GET  /metrics                   admin only: the Prometheus text format (http/metrics.hpp);
+//   GET  /api/v1/admin/metrics      the same document, kept for older scrapers
+//   GET  /l/<code>                  no auth: a tracked link's redirect, recording a click
+//                                   (api/links.hpp)
+//   GET  /*                         static files from the --static folder, with precompressed
+//                                   .br/.gz siblings (http/static_files.hpp)
+//
+// The gate guards /api/ and /metrics; /healthz, /l/ and static files are public.
+//
+// This file is the transport only: cpp-httplib's setup, the routing table, the limits, the
+// gate and the log. What the routes answer is in api/ (and static_files.hpp, metrics.hpp); what
+// they read and write goes through the backend (backend/sync_backend.hpp).
+//
+// Thread-safety: HttpServer runs handlers on its worker threads; SyncBackend serialises every
+// use of the store and hub behind one mutex.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "server/auth/auth.hpp"
+#include "server/backend/sync_backend.hpp"
+#include "sync/protocol.hpp"
+
+namespace liaison::server {
+
+// The largest request body read (the binary codec's own bound).
+inline constexpr std::size_t kMaxBodyBytes = sync::kMaxMessageBytes;
+
+struct HttpOptions {
+    std::string host = "127.0.0.1";
+    int port = 8080;              // 0: any free port (HttpServer::bind says which)
+    std::string static_dir;       // empty: no static files
+    // Worker threads. httplib keeps a worker per keep-alive connection, and exchanges mostly
+    // wait for the group commit rather than use CPU: measured with ./scripts/bench server
+    // (64 connections), 8 workers left connections timing out, 64 gave the best throughput.
+    std::size_t threads = 64;
+    std::size_t max_queued = 64;  // accepted connections waiting for a worker; then accept waits
+    double rate_per_s = 50;       // per token
+    double burst = 100;
+    int read_timeout_s = 10;
+    int write_timeout_s = 30;  // a first sync's pages can be large for a slow tablet
+    int keep_alive_timeout_s = 5;
+    // Clicks recorded per client address on /l/<code> (token bucket): over it the visitor is
+    // still redirected, but the click is not recorded (a flood cannot inflate the counts).
+    double link_rate_per_s = 2;
+    double link_burst = 20;
+};
+
+class HttpServer {
+  public:
+    HttpServer(SyncBackend& backend, Authenticator& auth, HttpOptions opts);
+    ~HttpServer();
+    HttpServer(const HttpServer&) = delete;
+    HttpServer& operator=(const HttpServer&) = delete;
+
+    // Binds the listening socket; returns the port (the chosen one when opts.port is 0).
+    Result<int> bind();
+    // Serves until stop(). Requires: bind() succeeded.
+    Status serve();
+    // Stops serving; safe from another thread.
+    void stop();
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace liaison::server
