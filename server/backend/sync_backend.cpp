@@ -100,14 +100,27 @@ Status SyncBackend::submit(const sync::DeviceContext& device, const OpBuilder& m
 }
 
 Status SyncBackend::check_replica(const Principal& who, const core::Id128& replica) {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = owners_.find(replica);
-    if (it == owners_.end()) {
-        auto owner = bind_replica(store_, replica, ReplicaOwner{who.user, who.device});
-        if (!owner) return owner.status();
-        it = owners_.emplace(replica, std::make_pair(owner->user, owner->device)).first;
+    std::pair<std::int64_t, std::string> owner;
+    bool known = false;
+    {
+        std::lock_guard<std::mutex> lock(owners_mu_);
+        auto it = owners_.find(replica);
+        if (it != owners_.end()) {
+            owner = it->second;
+            known = true;
+        }
     }
-    if (it->second.first != who.user || it->second.second != who.device)
+    if (!known) {
+        // First push under this id since the server started: the table decides (the first
+        // user and device bound stay bound), under the store's lock.
+        std::lock_guard<std::mutex> store_lock(mu_);
+        auto bound = bind_replica(store_, replica, ReplicaOwner{who.user, who.device});
+        if (!bound) return bound.status();
+        owner = {bound->user, bound->device};
+        std::lock_guard<std::mutex> lock(owners_mu_);
+        owners_.emplace(replica, owner);
+    }
+    if (owner.first != who.user || owner.second != who.device)
         return {Code::kForbidden, "replica " + replica.to_text() + " belongs to another device"};
     return Status::ok();
 }

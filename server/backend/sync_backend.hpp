@@ -84,6 +84,11 @@ class SyncBackend {
     std::uint64_t exchanges_ = 0;
     std::array<std::uint64_t, kMaxGroupSize + 1> commits_by_size_{};
     core::Id128 replica_;  // the server's replica id, once read (submit)
+    // Replica owners seen so far. Their own lock: every push reads this, and taking the store's
+    // lock for it would queue each request behind the commit in progress (group commit works
+    // only if requests keep joining the queue while a commit runs). mu_ is taken first, if
+    // both are ever held.
+    std::mutex owners_mu_;
     std::unordered_map<core::Id128, std::pair<std::int64_t, std::string>, core::Id128Hash> owners_;
     std::mutex queue_mu_;  // guards queue_ and leading_
     std::condition_variable answered_;
