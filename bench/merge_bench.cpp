@@ -65,15 +65,26 @@ Workload make_workload(std::size_t n, std::uint64_t seed) {
     for (auto* group : {&regions, &stores, &events, &staff})
         for (auto& id : *group) id = new_id(ms);
     for (std::size_t i = 0; i < regions.size(); ++i)
-        push({{}, OpType::kCreate, Kind::kRegion, regions[i], {{"name", "Region " + std::to_string(i)}}});
+        push({{},
+              OpType::kCreate,
+              Kind::kRegion,
+              regions[i],
+              {{"name", "Region " + std::to_string(i)}}});
     for (std::size_t i = 0; i < stores.size(); ++i)
-        push({{}, OpType::kCreate, Kind::kStore, stores[i],
+        push({{},
+              OpType::kCreate,
+              Kind::kStore,
+              stores[i],
               {{"name", "Store " + std::to_string(i)}, {"region", regions[i % 3].to_text()}}});
     for (std::size_t i = 0; i < events.size(); ++i)
-        push({{}, OpType::kCreate, Kind::kEvent, events[i],
+        push({{},
+              OpType::kCreate,
+              Kind::kEvent,
+              events[i],
               {{"name", "Launch " + std::to_string(i)}, {"starts", std::int64_t(ms)}}});
     static const char* kFirst[] = {"Hélène", "Zoë", "Jean", "Ana", "Björn", "Chloé", "Li", "Omar"};
-    static const char* kLast[] = {"Dupont", "Martin", "Lefèvre", "Souza", "Olsen", "Bernard", "Wei", "Haddad"};
+    static const char* kLast[] = {"Dupont", "Martin",  "Lefèvre", "Souza",
+                                  "Olsen",  "Bernard", "Wei",     "Haddad"};
     static const char* kTiers[] = {"top", "expert", "employee", "advocate", "prospect"};
     static const char* kTouch[] = {"store", "event", "email", "social", "phone"};
     static const char* kDept[] = {"pr", "social", "marketing", "retail", "customer_service"};
@@ -84,8 +95,12 @@ Workload make_workload(std::size_t n, std::uint64_t seed) {
             Id128 id = new_id(ms);
             influencers.push_back(id);
             std::size_t k = influencers.size();
-            push({{}, OpType::kCreate, Kind::kInfluencer, id,
-                  {{"name", std::string(kFirst[rand(8)]) + " " + kLast[rand(8)] + " " + std::to_string(k)},
+            push({{},
+                  OpType::kCreate,
+                  Kind::kInfluencer,
+                  id,
+                  {{"name",
+                    std::string(kFirst[rand(8)]) + " " + kLast[rand(8)] + " " + std::to_string(k)},
                    {"email", "person" + std::to_string(k) + "@example.com"},
                    {"phone", "+33 6 " + std::to_string(10000000 + k % 89999999)},
                    {"tier", std::string(kTiers[rand(5)])},
@@ -96,9 +111,15 @@ Workload make_workload(std::size_t n, std::uint64_t seed) {
         } else if (roll < 30) {
             Op op{{}, OpType::kSet, Kind::kInfluencer, influencers[rand(influencers.size())], {}};
             switch (rand(3)) {
-                case 0: op.fields = {{"tier", std::string(kTiers[rand(5)])}}; break;
-                case 1: op.fields = {{"owner", staff[rand(50)].to_text()}}; break;
-                default: op.fields = {{"notes", "Prefers e-mail; met at launch " + std::to_string(rand(100))}};
+                case 0:
+                    op.fields = {{"tier", std::string(kTiers[rand(5)])}};
+                    break;
+                case 1:
+                    op.fields = {{"owner", staff[rand(50)].to_text()}};
+                    break;
+                default:
+                    op.fields = {
+                        {"notes", "Prefers e-mail; met at launch " + std::to_string(rand(100))}};
             }
             push(std::move(op));
         } else if (roll < 40) {
@@ -107,7 +128,10 @@ Workload make_workload(std::size_t n, std::uint64_t seed) {
             op.elem = "tag" + std::to_string(rand(30));
             push(std::move(op));
         } else if (roll < 85) {
-            push({{}, OpType::kCreate, Kind::kInteraction, new_id(ms),
+            push({{},
+                  OpType::kCreate,
+                  Kind::kInteraction,
+                  new_id(ms),
                   {{"influencer", influencers[rand(influencers.size())].to_text()},
                    {"at", std::int64_t(ms)},
                    {"touchpoint", std::string(kTouch[rand(5)])},
@@ -115,11 +139,17 @@ Workload make_workload(std::size_t n, std::uint64_t seed) {
                    {"store", stores[rand(10)].to_text()},
                    {"region", regions[rand(3)].to_text()},
                    {"staff", staff[rand(50)].to_text()},
-                   {"summary", std::string("Asked about the new collection; follow up next week")}}});
+                   {"summary",
+                    std::string("Asked about the new collection; follow up next week")}}});
         } else {
             Id128 ev = events[rand(5)], who = influencers[rand(influencers.size())];
-            push({{}, OpType::kCreate, Kind::kCheckin, Id128::derive("checkin", ev, who),
-                  {{"event", ev.to_text()}, {"influencer", who.to_text()}, {"at", std::int64_t(ms)}}});
+            push({{},
+                  OpType::kCreate,
+                  Kind::kCheckin,
+                  Id128::derive("checkin", ev, who),
+                  {{"event", ev.to_text()},
+                   {"influencer", who.to_text()},
+                   {"at", std::int64_t(ms)}}});
         }
     }
     return w;
@@ -149,12 +179,14 @@ double run_liaison(const Workload& w, const std::string& path, std::size_t batch
         for (std::size_t j = i; j < std::min(i + kBatch, w.ops.size()); ++j) {
             if (j % 50000 == 0) std::fprintf(stderr, "\rliaison: %zu / %zu", j, w.ops.size());
             Op op = w.ops[j];
-            if (auto s = liaison::sync::validate_op(op); !s) die("op " + std::to_string(j) + ": " + s.to_string());
+            if (auto s = liaison::sync::validate_op(op); !s)
+                die("op " + std::to_string(j) + ": " + s.to_string());
             auto r = merge.apply(op);
             if (!r) die(r.status().to_string());
         }
         if (auto s = txn.commit(); !s) die(s.to_string());
-        std::fprintf(stderr, "\rliaison: %zu / %zu", std::min(i + kBatch, w.ops.size()), w.ops.size());
+        std::fprintf(stderr, "\rliaison: %zu / %zu", std::min(i + kBatch, w.ops.size()),
+                     w.ops.size());
     }
     double t = seconds_since(t0);
     std::fprintf(stderr, "\rliaison: %zu / %zu\n", w.ops.size(), w.ops.size());
@@ -167,37 +199,48 @@ double run_plain(const Workload& w, const std::string& path) {
     if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) die("plain: cannot open");
     auto exec = [&](const char* sql) {
         char* err = nullptr;
-        if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) die(std::string("plain: ") + (err ? err : "?"));
+        if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK)
+            die(std::string("plain: ") + (err ? err : "?"));
     };
-    exec(("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON; PRAGMA cache_size=-" +
+    exec(("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON; PRAGMA "
+          "cache_size=-" +
           std::to_string(liaison::core::kCentralCacheMiB * 1024) + ";")
              .c_str());
-    exec("CREATE TABLE region(id BLOB PRIMARY KEY, name TEXT) WITHOUT ROWID;"
-         "CREATE TABLE store(id BLOB PRIMARY KEY, name TEXT, region BLOB) WITHOUT ROWID;"
-         "CREATE TABLE event(id BLOB PRIMARY KEY, name TEXT, starts INTEGER) WITHOUT ROWID;"
-         "CREATE TABLE influencer(rid INTEGER PRIMARY KEY, id BLOB UNIQUE, name TEXT, email TEXT, phone TEXT,"
-         " tier TEXT, status TEXT, notes TEXT, region BLOB, store BLOB, owner BLOB);"
-         "CREATE INDEX influencer_region ON influencer(region); CREATE INDEX influencer_store ON influencer(store);"
-         "CREATE INDEX influencer_owner ON influencer(owner);"
-         "CREATE VIRTUAL TABLE influencer_fts USING fts5(name, email, phone, handles, content='',"
-         " contentless_delete=1, prefix='1 2', tokenize=\"unicode61 remove_diacritics 2\");"
-         "CREATE TABLE tag(influencer BLOB, tag TEXT, PRIMARY KEY(influencer, tag)) WITHOUT ROWID;"
-         "CREATE TABLE interaction(id BLOB PRIMARY KEY, influencer BLOB, at INTEGER, touchpoint TEXT,"
-         " department TEXT, store BLOB, region BLOB, staff BLOB, summary TEXT) WITHOUT ROWID;"
-         "CREATE INDEX interaction_influencer ON interaction(influencer, at);"
-         "CREATE TABLE checkin(id BLOB PRIMARY KEY, event BLOB, influencer BLOB, at INTEGER) WITHOUT ROWID;"
-         "CREATE INDEX checkin_event ON checkin(event); CREATE INDEX checkin_influencer ON checkin(influencer, at);");
+    exec(
+        "CREATE TABLE region(id BLOB PRIMARY KEY, name TEXT) WITHOUT ROWID;"
+        "CREATE TABLE store(id BLOB PRIMARY KEY, name TEXT, region BLOB) WITHOUT ROWID;"
+        "CREATE TABLE event(id BLOB PRIMARY KEY, name TEXT, starts INTEGER) WITHOUT ROWID;"
+        "CREATE TABLE influencer(rid INTEGER PRIMARY KEY, id BLOB UNIQUE, name TEXT, email TEXT, "
+        "phone TEXT,"
+        " tier TEXT, status TEXT, notes TEXT, region BLOB, store BLOB, owner BLOB);"
+        "CREATE INDEX influencer_region ON influencer(region); CREATE INDEX influencer_store ON "
+        "influencer(store);"
+        "CREATE INDEX influencer_owner ON influencer(owner);"
+        "CREATE VIRTUAL TABLE influencer_fts USING fts5(name, email, phone, handles, content='',"
+        " contentless_delete=1, prefix='1 2', tokenize=\"unicode61 remove_diacritics 2\");"
+        "CREATE TABLE tag(influencer BLOB, tag TEXT, PRIMARY KEY(influencer, tag)) WITHOUT ROWID;"
+        "CREATE TABLE interaction(id BLOB PRIMARY KEY, influencer BLOB, at INTEGER, touchpoint "
+        "TEXT,"
+        " department TEXT, store BLOB, region BLOB, staff BLOB, summary TEXT) WITHOUT ROWID;"
+        "CREATE INDEX interaction_influencer ON interaction(influencer, at);"
+        "CREATE TABLE checkin(id BLOB PRIMARY KEY, event BLOB, influencer BLOB, at INTEGER) "
+        "WITHOUT ROWID;"
+        "CREATE INDEX checkin_event ON checkin(event); CREATE INDEX checkin_influencer ON "
+        "checkin(influencer, at);");
     auto prep = [&](const char* sql) {
         sqlite3_stmt* st = nullptr;
-        if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) != SQLITE_OK) die(std::string("plain: ") + sqlite3_errmsg(db));
+        if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) != SQLITE_OK)
+            die(std::string("plain: ") + sqlite3_errmsg(db));
         return st;
     };
     sqlite3_stmt* ins_region = prep("INSERT INTO region VALUES(?1,?2)");
     sqlite3_stmt* ins_store = prep("INSERT INTO store VALUES(?1,?2,?3)");
     sqlite3_stmt* ins_event = prep("INSERT INTO event VALUES(?1,?2,?3)");
-    sqlite3_stmt* ins_inf = prep("INSERT INTO influencer(id,name,email,phone,tier,status,region,store,owner)"
-                                 " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)");
-    sqlite3_stmt* ins_fts = prep("INSERT INTO influencer_fts(rowid,name,email,phone) VALUES(?1,?2,?3,?4)");
+    sqlite3_stmt* ins_inf = prep(
+        "INSERT INTO influencer(id,name,email,phone,tier,status,region,store,owner)"
+        " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)");
+    sqlite3_stmt* ins_fts =
+        prep("INSERT INTO influencer_fts(rowid,name,email,phone) VALUES(?1,?2,?3,?4)");
     sqlite3_stmt* upd_tier = prep("UPDATE influencer SET tier=?2 WHERE id=?1");
     sqlite3_stmt* upd_owner = prep("UPDATE influencer SET owner=?2 WHERE id=?1");
     sqlite3_stmt* upd_notes = prep("UPDATE influencer SET notes=?2 WHERE id=?1");
@@ -285,11 +328,14 @@ double run_plain(const Workload& w, const std::string& path) {
                     bind(ins_chk, 4, field(op, "at"));
                     run(ins_chk);
                     break;
-                default: die("plain: unexpected kind");
+                default:
+                    die("plain: unexpected kind");
             }
         } else if (op.type == OpType::kSet) {
             const auto& f = op.fields[0];
-            sqlite3_stmt* st = f.field == "tier" ? upd_tier : f.field == "owner" ? upd_owner : upd_notes;
+            sqlite3_stmt* st = f.field == "tier"    ? upd_tier
+                               : f.field == "owner" ? upd_owner
+                                                    : upd_notes;
             sqlite3_bind_blob(st, 1, id, 16, SQLITE_STATIC);
             bind(st, 2, &f.value, f.field == "owner");
             run(st);
@@ -301,8 +347,8 @@ double run_plain(const Workload& w, const std::string& path) {
     }
     exec("COMMIT");
     double t = seconds_since(t0);
-    for (auto* st : {ins_region, ins_store, ins_event, ins_inf, ins_fts, upd_tier, upd_owner, upd_notes,
-                     ins_tag, ins_int, ins_chk})
+    for (auto* st : {ins_region, ins_store, ins_event, ins_inf, ins_fts, upd_tier, upd_owner,
+                     upd_notes, ins_tag, ins_int, ins_chk})
         sqlite3_finalize(st);
     sqlite3_close(db);
     return t;
@@ -317,13 +363,19 @@ int main(int argc, char** argv) {
     std::string dir = (std::filesystem::temp_directory_path() / "liaison-bench-merge").string();
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
-        if (a == "--ops" && i + 1 < argc) n = std::stoul(argv[++i]);
-        else if (a == "--dir" && i + 1 < argc) dir = argv[++i];
-        else if (a == "--batch" && i + 1 < argc) batch = std::stoul(argv[++i]);
-        else if (a == "--rounds" && i + 1 < argc) rounds = std::max(1, std::stoi(argv[++i]));
+        if (a == "--ops" && i + 1 < argc)
+            n = std::stoul(argv[++i]);
+        else if (a == "--dir" && i + 1 < argc)
+            dir = argv[++i];
+        else if (a == "--batch" && i + 1 < argc)
+            batch = std::stoul(argv[++i]);
+        else if (a == "--rounds" && i + 1 < argc)
+            rounds = std::max(1, std::stoi(argv[++i]));
         else {
-            std::printf("usage: merge_bench [--ops N (default 1000000)] [--batch N (ops per transaction;\n"
-                        "default: all in one, like the reference)] [--rounds N (default 3)] [--dir FOLDER]\n");
+            std::printf(
+                "usage: merge_bench [--ops N (default 1000000)] [--batch N (ops per transaction;\n"
+                "default: all in one, like the reference)] [--rounds N (default 3)] [--dir "
+                "FOLDER]\n");
             return a == "--help" || a == "-h" ? 0 : 2;
         }
     }
@@ -345,12 +397,14 @@ int main(int argc, char** argv) {
         plain_s.push_back(plain);
         ours_s.push_back(ours);
         ratios.push_back(ours / plain);
-        std::printf("round %d/%d: plain SQLite %s: %zu ops in %.2f s (%.0f ops/s), file %.1f MB; "
-                    "Liaison merge (%s): %.2f s (%.0f ops/s), file %.1f MB; ratio %.2f\n",
-                    r, rounds, liaison::core::Database::library_version(), n, plain, double(n) / plain,
-                    size(dir + "/plain.db") + size(dir + "/plain.db-wal"),
-                    batch ? ("commit every " + std::to_string(batch)).c_str() : "one transaction", ours,
-                    double(n) / ours, size(dir + "/liaison.db") + size(dir + "/liaison.db-wal"), ours / plain);
+        std::printf(
+            "round %d/%d: plain SQLite %s: %zu ops in %.2f s (%.0f ops/s), file %.1f MB; "
+            "Liaison merge (%s): %.2f s (%.0f ops/s), file %.1f MB; ratio %.2f\n",
+            r, rounds, liaison::core::Database::library_version(), n, plain, double(n) / plain,
+            size(dir + "/plain.db") + size(dir + "/plain.db-wal"),
+            batch ? ("commit every " + std::to_string(batch)).c_str() : "one transaction", ours,
+            double(n) / ours, size(dir + "/liaison.db") + size(dir + "/liaison.db-wal"),
+            ours / plain);
         std::fflush(stdout);
     }
     std::filesystem::remove_all(dir);
@@ -359,8 +413,11 @@ int main(int argc, char** argv) {
         const std::size_t m = v.size() / 2;
         return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
     };
-    std::printf("medians of %d rounds: plain SQLite %.2f s (%.0f ops/s), Liaison %.2f s (%.0f ops/s)\n", rounds,
-                median(plain_s), double(n) / median(plain_s), median(ours_s), double(n) / median(ours_s));
-    std::printf("RESULT merge ops_per_s=%.0f vs_sqlite=%.2f\n", double(n) / median(ours_s), median(ratios));
+    std::printf(
+        "medians of %d rounds: plain SQLite %.2f s (%.0f ops/s), Liaison %.2f s (%.0f ops/s)\n",
+        rounds, median(plain_s), double(n) / median(plain_s), median(ours_s),
+        double(n) / median(ours_s));
+    std::printf("RESULT merge ops_per_s=%.0f vs_sqlite=%.2f\n", double(n) / median(ours_s),
+                median(ratios));
     return 0;
 }

@@ -25,14 +25,14 @@
 
 namespace {
 
-using liaison::core::Id128;
-using liaison::core::Kind;
-using liaison::sync::Op;
-using liaison::sync::OpType;
 using liaison::bench::Clock;
 using liaison::bench::die;
 using liaison::bench::ms_since;
 using liaison::bench::must;
+using liaison::core::Id128;
+using liaison::core::Kind;
+using liaison::sync::Op;
+using liaison::sync::OpType;
 
 double percentile(std::vector<double> v, double p) {
     std::sort(v.begin(), v.end());
@@ -40,22 +40,26 @@ double percentile(std::vector<double> v, double p) {
 }
 
 // The names of bench/web/lib.mjs, so the native and browser figures describe the same record.
-const char* kFirst[] = {"Hélène", "Marc", "Ana", "Léa", "Chloé", "Jean", "Inès", "Lucas", "Zoé", "Hugo",
-                        "Emma", "Noah", "Sofia", "Yanis", "Camille", "Théo", "Maëlle", "Louis", "Jade", "Adam"};
-const char* kLast[] = {"Dupont", "Martin", "Bernard", "Petit", "Durand", "Leroy", "Moreau",
-                       "Simon", "Laurent", "Lefèvre", "Michel", "García", "Rossi", "Müller",
-                       "Nguyen", "Fournier", "Girard", "Bonnet", "Mercier", "Faure"};
+const char* kFirst[] = {"Hélène",  "Marc", "Ana",    "Léa",   "Chloé", "Jean",  "Inès",
+                        "Lucas",   "Zoé",  "Hugo",   "Emma",  "Noah",  "Sofia", "Yanis",
+                        "Camille", "Théo", "Maëlle", "Louis", "Jade",  "Adam"};
+const char* kLast[] = {"Dupont", "Martin",   "Bernard", "Petit",  "Durand",  "Leroy", "Moreau",
+                       "Simon",  "Laurent",  "Lefèvre", "Michel", "García",  "Rossi", "Müller",
+                       "Nguyen", "Fournier", "Girard",  "Bonnet", "Mercier", "Faure"};
 // ASCII forms of the names above, for handles and e-mail addresses.
-const char* kFirstAscii[] = {"helene", "marc", "ana", "lea", "chloe", "jean", "ines", "lucas", "zoe", "hugo",
-                             "emma", "noah", "sofia", "yanis", "camille", "theo", "maelle", "louis", "jade", "adam"};
-const char* kLastAscii[] = {"dupont", "martin", "bernard", "petit", "durand", "leroy", "moreau",
-                            "simon", "laurent", "lefevre", "michel", "garcia", "rossi", "muller",
-                            "nguyen", "fournier", "girard", "bonnet", "mercier", "faure"};
+const char* kFirstAscii[] = {"helene",  "marc", "ana",    "lea",   "chloe", "jean",  "ines",
+                             "lucas",   "zoe",  "hugo",   "emma",  "noah",  "sofia", "yanis",
+                             "camille", "theo", "maelle", "louis", "jade",  "adam"};
+const char* kLastAscii[] = {"dupont", "martin",   "bernard", "petit",  "durand",  "leroy", "moreau",
+                            "simon",  "laurent",  "lefevre", "michel", "garcia",  "rossi", "muller",
+                            "nguyen", "fournier", "girard",  "bonnet", "mercier", "faure"};
 
 // What a person types, keystroke by keystroke, in the web benchmark.
-const char* kQueries[] = {"h", "he", "hel", "hélè", "helene d", "ma", "mar", "martin", "zo", "zoé m",
-                          "nguy", "lé", "lea", "chlo", "dupont 12", "in", "inès", "mü", "muller", "ga",
-                          "garcia r", "ca", "cam", "camille f", "théo", "jade 4", "adam", "5", "123", "yanis bon"};
+const char* kQueries[] = {"h",      "he",     "hel",       "hélè",  "helene d", "ma",
+                          "mar",    "martin", "zo",        "zoé m", "nguy",     "lé",
+                          "lea",    "chlo",   "dupont 12", "in",    "inès",     "mü",
+                          "muller", "ga",     "garcia r",  "ca",    "cam",      "camille f",
+                          "théo",   "jade 4", "adam",      "5",     "123",      "yanis bon"};
 
 struct Person {
     std::string name, email, handle;
@@ -70,12 +74,16 @@ int main(int argc, char** argv) {
         std::string a = argv[i];
         long v = std::atol(argv[i + 1]);
         if (v <= 0) die("bad value for " + a);
-        if (a == "--influencers") influencers = std::size_t(v);
-        else if (a == "--rounds") rounds = std::size_t(v);
-        else die("unknown option " + a);
+        if (a == "--influencers")
+            influencers = std::size_t(v);
+        else if (a == "--rounds")
+            rounds = std::size_t(v);
+        else
+            die("unknown option " + a);
     }
     namespace fs = std::filesystem;
-    fs::path dir = fs::temp_directory_path() / ("liaison-search-bench-" + std::to_string(::getpid()));
+    fs::path dir =
+        fs::temp_directory_path() / ("liaison-search-bench-" + std::to_string(::getpid()));
     fs::create_directories(dir);
 
     std::vector<Person> people(influencers);
@@ -132,7 +140,8 @@ int main(int argc, char** argv) {
         }
         must(txn.commit(), "commit");
     }
-    std::printf("record: %zu influencers written in %.2f s\n", influencers, ms_since(t_load) / 1000);
+    std::printf("record: %zu influencers written in %.2f s\n", influencers,
+                ms_since(t_load) / 1000);
 
     std::vector<double> liaison_ms;
     std::size_t liaison_hits = 0;
@@ -142,7 +151,8 @@ int main(int argc, char** argv) {
             auto hits = must(liaison::core::search_influencers(*store, q, 20), "search");
             std::vector<Id128> found;
             for (const auto& h : hits) found.push_back(store->root_of(h.id));
-            auto json = must(liaison::core::entities_json(*store, Kind::kInfluencer, found), "entities");
+            auto json =
+                must(liaison::core::entities_json(*store, Kind::kInfluencer, found), "entities");
             liaison_ms.push_back(ms_since(t0));
             liaison_hits += hits.size() + (json.empty() ? 1 : 0);
         }
@@ -150,13 +160,16 @@ int main(int argc, char** argv) {
 
     // 2. Reference: plain FTS5 over the same rows, the same query text, bm25, the same limit.
     liaison::bench::PlainDb plain((dir / "plain.db").string());
-    plain.exec("PRAGMA cache_size=-65536;"
-               "CREATE TABLE influencer(rid INTEGER PRIMARY KEY, name TEXT, email TEXT, handle TEXT);"
-               "CREATE VIRTUAL TABLE influencer_fts USING fts5(name, email, phone, handles, content='',"
-               " contentless_delete=1, tokenize='unicode61 remove_diacritics 2');"
-               "BEGIN");
-    sqlite3_stmt* ins_p = plain.prepare("INSERT INTO influencer(name,email,handle) VALUES(?1,?2,?3)");
-    sqlite3_stmt* ins_f = plain.prepare("INSERT INTO influencer_fts(rowid,name,email,handles) VALUES(?1,?2,?3,?4)");
+    plain.exec(
+        "PRAGMA cache_size=-65536;"
+        "CREATE TABLE influencer(rid INTEGER PRIMARY KEY, name TEXT, email TEXT, handle TEXT);"
+        "CREATE VIRTUAL TABLE influencer_fts USING fts5(name, email, phone, handles, content='',"
+        " contentless_delete=1, tokenize='unicode61 remove_diacritics 2');"
+        "BEGIN");
+    sqlite3_stmt* ins_p =
+        plain.prepare("INSERT INTO influencer(name,email,handle) VALUES(?1,?2,?3)");
+    sqlite3_stmt* ins_f =
+        plain.prepare("INSERT INTO influencer_fts(rowid,name,email,handles) VALUES(?1,?2,?3,?4)");
     for (const Person& p : people) {
         sqlite3_bind_text(ins_p, 1, p.name.c_str(), -1, SQLITE_STATIC);
         sqlite3_bind_text(ins_p, 2, p.email.c_str(), -1, SQLITE_STATIC);
@@ -200,14 +213,16 @@ int main(int argc, char** argv) {
     }
     std::sort(by_query.rbegin(), by_query.rend());
     std::printf("slowest queries:");
-    for (std::size_t i = 0; i < 5; ++i) std::printf(" \"%s\" %.1f ms", by_query[i].second, by_query[i].first);
+    for (std::size_t i = 0; i < 5; ++i)
+        std::printf(" \"%s\" %.1f ms", by_query[i].second, by_query[i].first);
     std::printf("\n");
     std::printf("liaison: %zu searches, %zu hits, p50 %.2f ms, p95 %.2f ms, max %.2f ms\n",
-                liaison_ms.size(), liaison_hits, percentile(liaison_ms, 50), percentile(liaison_ms, 95),
-                percentile(liaison_ms, 100));
+                liaison_ms.size(), liaison_hits, percentile(liaison_ms, 50),
+                percentile(liaison_ms, 95), percentile(liaison_ms, 100));
     std::printf("reference (plain FTS5, bm25): p50 %.2f ms, p95 %.2f ms, max %.2f ms\n",
                 percentile(plain_ms, 50), percentile(plain_ms, 95), percentile(plain_ms, 100));
-    std::printf("RESULT search p50_ms=%.2f p95_ms=%.2f vs_fts5_p95=%.2f\n", percentile(liaison_ms, 50),
-                percentile(liaison_ms, 95), percentile(liaison_ms, 95) / percentile(plain_ms, 95));
+    std::printf("RESULT search p50_ms=%.2f p95_ms=%.2f vs_fts5_p95=%.2f\n",
+                percentile(liaison_ms, 50), percentile(liaison_ms, 95),
+                percentile(liaison_ms, 95) / percentile(plain_ms, 95));
     return 0;
 }

@@ -9,12 +9,13 @@
 //     indexes, same pragmas, same SQLite build) into a fresh file in one transaction.
 // Ends with: RESULT sync first_sync_s=<s> server_s=<s> device_s=<s> vs_sqlite=<device/plain>
 // Options: --influencers N (20000), --interactions M (200000), --page P (5000).
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <string>
-#include <unistd.h>
 
 #include "bench/bench_support.hpp"
 #include "core/storage/store.hpp"
@@ -24,15 +25,15 @@
 
 namespace {
 
+using liaison::bench::Clock;
+using liaison::bench::die;
+using liaison::bench::must;
+using liaison::bench::seconds_since;
 using liaison::core::Id128;
 using liaison::core::Kind;
 using liaison::sync::FieldWrite;
 using liaison::sync::Op;
 using liaison::sync::OpType;
-using liaison::bench::Clock;
-using liaison::bench::die;
-using liaison::bench::must;
-using liaison::bench::seconds_since;
 
 struct Row {
     Id128 id, who;
@@ -53,10 +54,14 @@ int main(int argc, char** argv) {
         std::string a = argv[i];
         long v = std::atol(argv[i + 1]);
         if (v <= 0) die("bad value for " + a);
-        if (a == "--influencers") influencers = std::size_t(v);
-        else if (a == "--interactions") interactions = std::size_t(v);
-        else if (a == "--page") page = std::uint32_t(v);
-        else die("unknown option " + a);
+        if (a == "--influencers")
+            influencers = std::size_t(v);
+        else if (a == "--interactions")
+            interactions = std::size_t(v);
+        else if (a == "--page")
+            page = std::uint32_t(v);
+        else
+            die("unknown option " + a);
     }
     namespace fs = std::filesystem;
     fs::path dir = fs::temp_directory_path() / ("liaison-sync-bench-" + std::to_string(::getpid()));
@@ -66,7 +71,8 @@ int main(int argc, char** argv) {
     auto ids = liaison::core::make_seeded_id_source(7);
     liaison::core::StoreOptions so;
     so.wal = true;
-    auto central = must(liaison::core::Store::open((dir / "central.db").string(), so), "open central");
+    auto central =
+        must(liaison::core::Store::open((dir / "central.db").string(), so), "open central");
     liaison::sync::Hub hub(*central, time);
     liaison::sync::DeviceContext office;
     office.replica = ids->next_replica_id();
@@ -94,7 +100,9 @@ int main(int argc, char** argv) {
             op.type = OpType::kCreate;
             op.kind = Kind::kInfluencer;
             op.entity = p.id;
-            op.fields = {{"name", p.name}, {"email", p.email}, {"phone", p.phone},
+            op.fields = {{"name", p.name},
+                         {"email", p.email},
+                         {"phone", p.phone},
                          {"tier", std::string("prospect")}};
             apply(op);
             Op add;
@@ -102,7 +110,8 @@ int main(int argc, char** argv) {
             add.kind = Kind::kInfluencer;
             add.entity = p.id;
             add.set = "handles";
-            add.elem = "instagram:person" + std::to_string(i) + ":" + std::to_string(i * 7 % 100000);
+            add.elem =
+                "instagram:person" + std::to_string(i) + ":" + std::to_string(i * 7 % 100000);
             apply(add);
         }
         for (std::size_t i = 0; i < interactions; ++i) {
@@ -115,7 +124,8 @@ int main(int argc, char** argv) {
             op.type = OpType::kCreate;
             op.kind = Kind::kInteraction;
             op.entity = c.id;
-            op.fields = {{"influencer", c.who.to_text()}, {"at", c.at},
+            op.fields = {{"influencer", c.who.to_text()},
+                         {"at", c.at},
                          {"touchpoint", std::string(kTouchpoints[i % 5])},
                          {"department", std::string(kDepartments[i % 4])},
                          {"summary", c.summary}};
@@ -128,7 +138,8 @@ int main(int argc, char** argv) {
                 influencers, interactions, seconds_since(t_load));
 
     // 1. First sync of a fresh device.
-    auto device = must(liaison::sync::Replica::open((dir / "device.db").string(), time, *ids), "open device");
+    auto device =
+        must(liaison::sync::Replica::open((dir / "device.db").string(), time, *ids), "open device");
     liaison::sync::DeviceContext tablet;
     tablet.replica = device->id();
     tablet.role = liaison::sync::Role::kCentral;
@@ -158,28 +169,34 @@ int main(int argc, char** argv) {
     }
     if (must(device->state_hash(), "hash") != must(central->state_hash(), "hash"))
         die("the device does not hold the central record after its first sync");
-    std::printf("first sync: %zu pages of up to %u, %zu entities, %.1f MB on the wire; "
-                "server %.2f s, device %.2f s (%.0f entities/s)\n",
-                pages, page, received, double(bytes) / 1e6, server_s, device_s,
-                double(received) / device_s);
+    std::printf(
+        "first sync: %zu pages of up to %u, %zu entities, %.1f MB on the wire; "
+        "server %.2f s, device %.2f s (%.0f entities/s)\n",
+        pages, page, received, double(bytes) / 1e6, server_s, device_s,
+        double(received) / device_s);
 
     // 2. Reference: plain SQLite, the same rows, one transaction.
     liaison::bench::PlainDb plain((dir / "plain.db").string());
     auto exec = [&](const char* sql) { plain.exec(sql); };
     auto t_plain = Clock::now();
-    exec("PRAGMA secure_delete=ON; PRAGMA cache_size=-65536;"
-         "CREATE TABLE influencer(rid INTEGER PRIMARY KEY, id BLOB UNIQUE, name TEXT, email TEXT,"
-         " phone TEXT, tier TEXT);"
-         "CREATE VIRTUAL TABLE influencer_fts USING fts5(name, email, phone, handles, content='',"
-         " contentless_delete=1, tokenize='unicode61 remove_diacritics 2');"
-         "CREATE TABLE handle(influencer BLOB, handle TEXT, PRIMARY KEY(influencer, handle)) WITHOUT ROWID;"
-         "CREATE TABLE interaction(id BLOB PRIMARY KEY, influencer BLOB, at INTEGER, touchpoint TEXT,"
-         " department TEXT, summary TEXT) WITHOUT ROWID;"
-         "CREATE INDEX interaction_influencer ON interaction(influencer, at);"
-         "BEGIN");
+    exec(
+        "PRAGMA secure_delete=ON; PRAGMA cache_size=-65536;"
+        "CREATE TABLE influencer(rid INTEGER PRIMARY KEY, id BLOB UNIQUE, name TEXT, email TEXT,"
+        " phone TEXT, tier TEXT);"
+        "CREATE VIRTUAL TABLE influencer_fts USING fts5(name, email, phone, handles, content='',"
+        " contentless_delete=1, tokenize='unicode61 remove_diacritics 2');"
+        "CREATE TABLE handle(influencer BLOB, handle TEXT, PRIMARY KEY(influencer, handle)) "
+        "WITHOUT ROWID;"
+        "CREATE TABLE interaction(id BLOB PRIMARY KEY, influencer BLOB, at INTEGER, touchpoint "
+        "TEXT,"
+        " department TEXT, summary TEXT) WITHOUT ROWID;"
+        "CREATE INDEX interaction_influencer ON interaction(influencer, at);"
+        "BEGIN");
     auto prep = [&](const char* sql) { return plain.prepare(sql); };
-    sqlite3_stmt* ins_p = prep("INSERT INTO influencer(id,name,email,phone,tier) VALUES(?1,?2,?3,?4,'prospect')");
-    sqlite3_stmt* ins_f = prep("INSERT INTO influencer_fts(rowid,name,email,phone,handles) VALUES(?1,?2,?3,?4,?5)");
+    sqlite3_stmt* ins_p =
+        prep("INSERT INTO influencer(id,name,email,phone,tier) VALUES(?1,?2,?3,?4,'prospect')");
+    sqlite3_stmt* ins_f =
+        prep("INSERT INTO influencer_fts(rowid,name,email,phone,handles) VALUES(?1,?2,?3,?4,?5)");
     sqlite3_stmt* ins_h = prep("INSERT INTO handle VALUES(?1,?2)");
     sqlite3_stmt* ins_i = prep("INSERT INTO interaction VALUES(?1,?2,?3,?4,?5,?6)");
     auto done = [&](sqlite3_stmt* st) { plain.done(st); };

@@ -230,7 +230,8 @@ int cmd_user_disable(const Args& a, bool disable) {
 int cmd_user_scope(const Args& a) {
     if (auto e = check_options(a, {"db", "user", "regions", "stores", "brands"}); !e.empty())
         return usage_error(e);
-    if (!a.opts.count("db") || !a.opts.count("user")) return usage_error("user scope needs --db FILE --user ID");
+    if (!a.opts.count("db") || !a.opts.count("user"))
+        return usage_error("user scope needs --db FILE --user ID");
     long long user = 0;
     if (!parse_int(a.opts.at("user"), 1, INT64_MAX, user))
         return usage_error("--user must be a user id (a number)");
@@ -239,7 +240,8 @@ int cmd_user_scope(const Args& a) {
     };
     auto store = open_store(a.opts.at("db"), true);
     if (!store) return failed("user scope", store.status());
-    Status s = set_user_scope(*store.value(), user, list("regions"), list("stores"), list("brands"));
+    Status s =
+        set_user_scope(*store.value(), user, list("regions"), list("stores"), list("brands"));
     if (s.code() == Code::kInvalidArgument) return usage_error(s.detail());
     if (!s) return failed("user scope", s);
     std::printf("user %lld: scope changed\n", user);
@@ -302,7 +304,8 @@ std::string sign_in_link_base(const std::string& url) {
 }
 
 int cmd_token_issue(const Args& a) {
-    if (auto e = check_options(a, {"db", "user", "device", "link-to"}); !e.empty()) return usage_error(e);
+    if (auto e = check_options(a, {"db", "user", "device", "link-to"}); !e.empty())
+        return usage_error(e);
     if (!a.opts.count("db") || !a.opts.count("user"))
         return usage_error("token issue needs --db FILE --user ID");
     long long user = 0;
@@ -312,8 +315,9 @@ int cmd_token_issue(const Args& a) {
     if (a.opts.count("link-to")) {
         link = sign_in_link_base(a.opts.at("link-to"));
         if (link.empty())
-            return usage_error("--link-to must be the app's address, http://HOST[:PORT][/PATH] or https://…, "
-                               "without spaces or a #fragment");
+            return usage_error(
+                "--link-to must be the app's address, http://HOST[:PORT][/PATH] or https://…, "
+                "without spaces or a #fragment");
     }
     auto store = open_store(a.opts.at("db"), true);
     if (!store) return failed("token issue", store.status());
@@ -324,7 +328,8 @@ int cmd_token_issue(const Args& a) {
                  tok->id.c_str());
     std::printf("%s\n", tok->token.c_str());
     if (!link.empty())
-        std::fprintf(stderr, "sign-in link (open it on the device; it holds the token):\n%s#token=%s\n",
+        std::fprintf(stderr,
+                     "sign-in link (open it on the device; it holds the token):\n%s#token=%s\n",
                      link.c_str(), tok->token.c_str());
     return kExitOk;
 }

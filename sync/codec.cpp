@@ -1,8 +1,9 @@
 #include "sync/codec.hpp"
 
+#include <rapidjson/error/en.h>
+
 #include <cereal/archives/json.hpp>
 #include <cereal/archives/portable_binary.hpp>
-#include <rapidjson/error/en.h>
 #include <limits>
 #include <sstream>
 #include <stdexcept>
@@ -40,7 +41,8 @@ public:
     void setNextName(const char* name) { next_ = name; }
     void startNode() {
         const rapidjson::Value& v = take();
-        if (!v.IsObject() && !v.IsArray()) throw FormatError(what() + "expected an object or a list");
+        if (!v.IsObject() && !v.IsArray())
+            throw FormatError(what() + "expected an object or a list");
         stack_.push_back({&v, 0});
     }
     void finishNode() { stack_.pop_back(); }
@@ -69,7 +71,8 @@ private:
         if (f.node->IsObject()) {
             if (!name_) throw FormatError("an object member without a name");
             auto m = f.node->FindMember(name_);
-            if (m == f.node->MemberEnd()) throw FormatError(std::string("missing member '") + name_ + "'");
+            if (m == f.node->MemberEnd())
+                throw FormatError(std::string("missing member '") + name_ + "'");
             return m->value;
         }
         if (f.next >= f.node->Size()) throw FormatError("a list shorter than expected");
@@ -116,15 +119,19 @@ constexpr bool kLoading = A::is_loading::value;
 
 template <class A, class T>
 void scalar(A& ar, const char* name, T& v) {
-    if constexpr (kText<A>) ar(cereal::make_nvp(name, v));
-    else ar(v);
+    if constexpr (kText<A>)
+        ar(cereal::make_nvp(name, v));
+    else
+        ar(v);
 }
 
 template <class A>
 void text(A& ar, const char* name, std::string& s, std::size_t max = kMaxStringBytes) {
     if constexpr (kText<A>) {
-        if (name) ar(cereal::make_nvp(name, s));
-        else ar(s);
+        if (name)
+            ar(cereal::make_nvp(name, s));
+        else
+            ar(s);
         if (kLoading<A> && s.size() > max) throw LimitError("text longer than allowed");
     } else if constexpr (kLoading<A>) {
         std::uint32_t n = 0;
@@ -243,7 +250,10 @@ void opt_stamp(A& ar, const char* name, std::optional<Stamp>& v) {
         ar(present);
         if (present > 1) throw FormatError("bad presence flag");
         if constexpr (kLoading<A>) {
-            if (present) v.emplace(); else v.reset();
+            if (present)
+                v.emplace();
+            else
+                v.reset();
         }
         if (present) stamp(ar, name, *v);
     }
@@ -259,10 +269,14 @@ void value(A& ar, const char* name, Value& v) {
             static const char* kNames[] = {"null", "int", "text"};
             std::string t = kNames[tag];
             text(ar, "type", t, 8);
-            if (t == "null") tag = 0;
-            else if (t == "int") tag = 1;
-            else if (t == "text") tag = 2;
-            else throw FormatError("value: unknown type");
+            if (t == "null")
+                tag = 0;
+            else if (t == "int")
+                tag = 1;
+            else if (t == "text")
+                tag = 2;
+            else
+                throw FormatError("value: unknown type");
         } else {
             ar(tag);
             if (tag > 2) throw FormatError("value: unknown type");
@@ -429,10 +443,13 @@ void io(A& ar, PushRequest& m) {
     scalar(ar, "cursor", m.cursor);
     scalar(ar, "client_hlc", m.client_hlc);
     scalar(ar, "page_limit", m.page_limit);
-    list(ar, "ops", m.ops, kMaxOpsPerPush, [&](Op& op) { object(ar, nullptr, [&] { io(ar, op); }); });
+    list(ar, "ops", m.ops, kMaxOpsPerPush,
+         [&](Op& op) { object(ar, nullptr, [&] { io(ar, op); }); });
     // Fields of protocol 2 follow those of 1 (binary format 2 extends format 1).
-    if (m.protocol >= 2) scalar(ar, "schema_version", m.schema_version);
-    else if constexpr (kLoading<A>) m.schema_version = 1;
+    if (m.protocol >= 2)
+        scalar(ar, "schema_version", m.schema_version);
+    else if constexpr (kLoading<A>)
+        m.schema_version = 1;
 }
 
 template <class A>
@@ -510,16 +527,19 @@ std::string encode_binary(MessageType type, const T& m) {
 
 template <class T>
 Result<T> decode_binary(MessageType type, std::string_view bytes) {
-    if (bytes.size() > kMaxMessageBytes) return Status(Code::kTooLarge, "message over the size limit");
+    if (bytes.size() > kMaxMessageBytes)
+        return Status(Code::kTooLarge, "message over the size limit");
     if (bytes.size() < 2) return Status::malformed("message too short");
     if (std::uint8_t(bytes[0]) != std::uint8_t(type))
-        return Status::malformed("unexpected message type " + std::to_string(std::uint8_t(bytes[0])));
+        return Status::malformed("unexpected message type " +
+                                 std::to_string(std::uint8_t(bytes[0])));
     const std::uint8_t format = std::uint8_t(bytes[1]);
     const std::uint8_t newest = type == MessageType::kOp ? kOpFormatVersion : kFormatVersion;
     if (format < kOldestFormatVersion || format > newest)
-        return Status(Code::kUnsupportedVersion,
-                      "format version " + std::to_string(format) + " (this build reads " +
-                          std::to_string(kOldestFormatVersion) + " to " + std::to_string(newest) + ")");
+        return Status(Code::kUnsupportedVersion, "format version " + std::to_string(format) +
+                                                     " (this build reads " +
+                                                     std::to_string(kOldestFormatVersion) + " to " +
+                                                     std::to_string(newest) + ")");
     try {
         std::istringstream is(std::string(bytes.substr(2)), std::ios::binary);
         T m{};
@@ -529,7 +549,8 @@ Result<T> decode_binary(MessageType type, std::string_view bytes) {
         }
         if (is.peek() != std::char_traits<char>::eof()) return Status::malformed("trailing bytes");
         // The payload's layout follows its protocol field: the format byte must agree.
-        if (format_of(m) != format) return Status::malformed("format version does not match the protocol");
+        if (format_of(m) != format)
+            return Status::malformed("format version does not match the protocol");
         return m;
     } catch (const LimitError& e) {
         return Status(Code::kTooLarge, e.what());
@@ -552,18 +573,20 @@ std::string encode_json(const T& m) {
 
 template <class T>
 Result<T> decode_json(std::string_view json) {
-    if (json.size() > kMaxMessageBytes) return Status(Code::kTooLarge, "message over the size limit");
+    if (json.size() > kMaxMessageBytes)
+        return Status(Code::kTooLarge, "message over the size limit");
     // Before parsing: the parser recurses once per level (a deep body overflowed the stack).
     if (Status depth = core::check_json_depth(json); !depth) return depth;
     // A raw NUL is never valid JSON, and the parser would take it for the end of the input.
-    if (json.find('\0') != std::string_view::npos) return Status::malformed("a NUL byte in JSON text");
+    if (json.find('\0') != std::string_view::npos)
+        return Status::malformed("a NUL byte in JSON text");
     try {
         rapidjson::Document doc;
         doc.Parse<rapidjson::kParseNoFlags>(json.data(), json.size());
         if (doc.HasParseError())
             return Status::malformed(std::string("not JSON: ") +
-                                     rapidjson::GetParseError_En(doc.GetParseError()) + " at byte " +
-                                     std::to_string(doc.GetErrorOffset()));
+                                     rapidjson::GetParseError_En(doc.GetParseError()) +
+                                     " at byte " + std::to_string(doc.GetErrorOffset()));
         T m{};
         JsonReader ar(doc);
         io(ar, m);
@@ -581,10 +604,10 @@ template <class T>
 Status check_protocol(const T& m) {
     // Older protocols decode (the hub answers them upgrade_required); newer ones do not.
     if (m.protocol < kOldestProtocolVersion || m.protocol > kProtocolVersion)
-        return Status(Code::kUnsupportedVersion, "protocol " + std::to_string(m.protocol) +
-                                                      " (this build reads " +
-                                                      std::to_string(kOldestProtocolVersion) + " to " +
-                                                      std::to_string(kProtocolVersion) + ")");
+        return Status(Code::kUnsupportedVersion,
+                      "protocol " + std::to_string(m.protocol) + " (this build reads " +
+                          std::to_string(kOldestProtocolVersion) + " to " +
+                          std::to_string(kProtocolVersion) + ")");
     return Status::ok();
 }
 
@@ -600,7 +623,9 @@ Result<T> checked(Result<T> r) {
 
 std::string encode_op(const Op& op) { return encode_binary(MessageType::kOp, op); }
 Result<Op> decode_op(std::string_view b) { return decode_binary<Op>(MessageType::kOp, b); }
-std::string encode_request(const PushRequest& m) { return encode_binary(MessageType::kPushRequest, m); }
+std::string encode_request(const PushRequest& m) {
+    return encode_binary(MessageType::kPushRequest, m);
+}
 Result<PushRequest> decode_request(std::string_view b) {
     return checked(decode_binary<PushRequest>(MessageType::kPushRequest, b));
 }
@@ -609,7 +634,9 @@ Result<PushReply> decode_reply(std::string_view b) {
     return checked(decode_binary<PushReply>(MessageType::kPushReply, b));
 }
 std::string request_to_json(const PushRequest& m) { return encode_json(m); }
-Result<PushRequest> request_from_json(std::string_view j) { return checked(decode_json<PushRequest>(j)); }
+Result<PushRequest> request_from_json(std::string_view j) {
+    return checked(decode_json<PushRequest>(j));
+}
 std::string reply_to_json(const PushReply& m) { return encode_json(m); }
 Result<PushReply> reply_from_json(std::string_view j) { return checked(decode_json<PushReply>(j)); }
 std::string op_to_json(const Op& op) { return encode_json(op); }

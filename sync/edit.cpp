@@ -76,7 +76,8 @@ private:
         return true;
     }
     void space() {
-        while (pos_ < t_.size() && (t_[pos_] == ' ' || t_[pos_] == '\t' || t_[pos_] == '\n' || t_[pos_] == '\r'))
+        while (pos_ < t_.size() &&
+               (t_[pos_] == ' ' || t_[pos_] == '\t' || t_[pos_] == '\n' || t_[pos_] == '\r'))
             ++pos_;
     }
     static void put_utf8(std::string& out, std::uint32_t cp) {
@@ -102,10 +103,14 @@ private:
         for (int k = 0; k < 4; ++k) {
             char c = t_[pos_++];
             out <<= 4;
-            if (c >= '0' && c <= '9') out |= std::uint32_t(c - '0');
-            else if (c >= 'a' && c <= 'f') out |= std::uint32_t(c - 'a' + 10);
-            else if (c >= 'A' && c <= 'F') out |= std::uint32_t(c - 'A' + 10);
-            else return false;
+            if (c >= '0' && c <= '9')
+                out |= std::uint32_t(c - '0');
+            else if (c >= 'a' && c <= 'f')
+                out |= std::uint32_t(c - 'a' + 10);
+            else if (c >= 'A' && c <= 'F')
+                out |= std::uint32_t(c - 'A' + 10);
+            else
+                return false;
         }
         return true;
     }
@@ -123,14 +128,30 @@ private:
             if (pos_ >= t_.size()) break;
             char e = t_[pos_++];
             switch (e) {
-                case '"': out += '"'; break;
-                case '\\': out += '\\'; break;
-                case '/': out += '/'; break;
-                case 'b': out += '\b'; break;
-                case 'f': out += '\f'; break;
-                case 'n': out += '\n'; break;
-                case 'r': out += '\r'; break;
-                case 't': out += '\t'; break;
+                case '"':
+                    out += '"';
+                    break;
+                case '\\':
+                    out += '\\';
+                    break;
+                case '/':
+                    out += '/';
+                    break;
+                case 'b':
+                    out += '\b';
+                    break;
+                case 'f':
+                    out += '\f';
+                    break;
+                case 'n':
+                    out += '\n';
+                    break;
+                case 'r':
+                    out += '\r';
+                    break;
+                case 't':
+                    out += '\t';
+                    break;
                 case 'u': {
                     std::uint32_t cp = 0;
                     if (!hex4(cp)) return error("bad \\u escape");
@@ -145,7 +166,8 @@ private:
                     put_utf8(out, cp);
                     break;
                 }
-                default: return error("bad escape in a string");
+                default:
+                    return error("bad escape in a string");
             }
         }
         return error("unterminated string");
@@ -159,10 +181,13 @@ private:
         bool overflow = false;
         while (peek() >= '0' && peek() <= '9') {
             std::uint64_t d = std::uint64_t(t_[pos_++] - '0');
-            if (mag > (UINT64_MAX - d) / 10) overflow = true;
-            else mag = mag * 10 + d;
+            if (mag > (UINT64_MAX - d) / 10)
+                overflow = true;
+            else
+                mag = mag * 10 + d;
         }
-        if (peek() == '.' || peek() == 'e' || peek() == 'E') return field_error(key, "expected a whole number");
+        if (peek() == '.' || peek() == 'e' || peek() == 'E')
+            return field_error(key, "expected a whole number");
         const std::uint64_t limit = neg ? std::uint64_t(INT64_MAX) + 1 : std::uint64_t(INT64_MAX);
         if (overflow || mag > limit) return field_error(key, "number out of range");
         out = neg ? std::int64_t(0 - mag) : std::int64_t(mag);
@@ -178,9 +203,20 @@ private:
             v.type = JsonValue::Type::kInt;
             return number(key, v.i);
         }
-        if (literal("true")) { v.type = JsonValue::Type::kBool; v.b = true; return Status::ok(); }
-        if (literal("false")) { v.type = JsonValue::Type::kBool; v.b = false; return Status::ok(); }
-        if (literal("null")) { v.type = JsonValue::Type::kNull; return Status::ok(); }
+        if (literal("true")) {
+            v.type = JsonValue::Type::kBool;
+            v.b = true;
+            return Status::ok();
+        }
+        if (literal("false")) {
+            v.type = JsonValue::Type::kBool;
+            v.b = false;
+            return Status::ok();
+        }
+        if (literal("null")) {
+            v.type = JsonValue::Type::kNull;
+            return Status::ok();
+        }
         if (eat('[')) {
             v.type = JsonValue::Type::kStrings;
             space();
@@ -210,7 +246,8 @@ Result<Value> field_value(const core::FieldDef& f, const JsonValue& v) {
     using core::FieldType;
     using T = JsonValue::Type;
     switch (v.type) {
-        case T::kNull: return Value{};
+        case T::kNull:
+            return Value{};
         case T::kBool:
             if (f.type == FieldType::kBool) return Value{std::int64_t(v.b ? 1 : 0)};
             break;
@@ -218,10 +255,12 @@ Result<Value> field_value(const core::FieldDef& f, const JsonValue& v) {
             if (f.type == FieldType::kInt || f.type == FieldType::kTime) return Value{v.i};
             break;
         case T::kString:
-            if (f.type != FieldType::kInt && f.type != FieldType::kTime && f.type != FieldType::kBool)
+            if (f.type != FieldType::kInt && f.type != FieldType::kTime &&
+                f.type != FieldType::kBool)
                 return Value{v.s};
             break;
-        case T::kStrings: break;
+        case T::kStrings:
+            break;
     }
     const char* want = f.type == FieldType::kBool ? "expected true or false"
                        : (f.type == FieldType::kInt || f.type == FieldType::kTime)
@@ -244,7 +283,8 @@ Result<std::vector<Op>> ops_from_json(Kind kind, const Id128& entity, EditMode m
     LIAISON_TRY(Parser(json).object(members));
 
     const core::KindDef& k = core::kind_def(kind);
-    Op head = unstamped_op(mode == EditMode::kCreate ? OpType::kCreate : OpType::kSet, kind, entity);
+    Op head =
+        unstamped_op(mode == EditMode::kCreate ? OpType::kCreate : OpType::kSet, kind, entity);
     std::vector<Op> adds;
     for (auto& [key, v] : members) {
         int fi = k.field_index(key);
@@ -256,11 +296,13 @@ Result<std::vector<Op>> ops_from_json(Kind kind, const Id128& entity, EditMode m
         }
         if (k.set_index(key) >= 0) {
             if (mode == EditMode::kUpdate)
-                return Status{Code::kInvalidArgument,
-                              key + ": a set is changed by adding or removing elements, not in an update"};
+                return Status{
+                    Code::kInvalidArgument,
+                    key + ": a set is changed by adding or removing elements, not in an update"};
             if (v.type != JsonValue::Type::kStrings)
                 return Status{Code::kInvalidArgument, key + ": expected a list of strings"};
-            for (auto& elem : v.strings) adds.push_back(elem_op(OpType::kAdd, kind, entity, key, std::move(elem)));
+            for (auto& elem : v.strings)
+                adds.push_back(elem_op(OpType::kAdd, kind, entity, key, std::move(elem)));
             continue;
         }
         return Status{Code::kUnknownField, key + ": not a field of " + k.name};

@@ -22,8 +22,8 @@
 #include <string_view>
 #include <vector>
 
-#include "sync/op.hpp"
 #include "core/util/status.hpp"
+#include "sync/op.hpp"
 
 namespace liaison::sync {
 

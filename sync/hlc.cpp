@@ -7,7 +7,8 @@ namespace liaison::sync {
 
 std::uint64_t SystemTimeSource::now_ms() {
     using namespace std::chrono;
-    return std::uint64_t(duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
+    return std::uint64_t(
+        duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
 }
 
 std::uint64_t HybridClock::physical_ms() const {

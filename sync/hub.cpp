@@ -38,12 +38,13 @@ Status Hub::authorize(const DeviceContext& device, const Op& op) {
     // (so covered), and once the record's create arrived outside the device's scope, nothing
     // would take the device's partial copy away (docs/SYNC.md invariant 9).
     if (op.type != OpType::kCreate && !(current.value() && current.value()->created))
-        return {Code::kOutOfScope, std::string(k.name) + " " + op.entity.to_text() +
-                                       " is not known to the server"};
+        return {Code::kOutOfScope,
+                std::string(k.name) + " " + op.entity.to_text() + " is not known to the server"};
     if (current.value()) {
         auto covered = in_scope(device.scope, op.kind, op.entity, current.value()->values);
         if (!covered) return covered.status();
-        if (!covered.value()) return {Code::kOutOfScope, std::string(k.name) + " " + op.entity.to_text()};
+        if (!covered.value())
+            return {Code::kOutOfScope, std::string(k.name) + " " + op.entity.to_text()};
         proposed = current.value()->values;
     }
     if (op.type == OpType::kCreate || op.type == OpType::kSet) {
@@ -69,12 +70,16 @@ namespace {
 // collaboration or a piece of content the person's it is about. -1 for other kinds.
 int scope_parent_field(Kind kind) {
     switch (kind) {
-        case Kind::kClick: return core::kind_def(kind).field_index("link");
-        case Kind::kCheckin: return core::kind_def(kind).field_index("event");
+        case Kind::kClick:
+            return core::kind_def(kind).field_index("link");
+        case Kind::kCheckin:
+            return core::kind_def(kind).field_index("event");
         case Kind::kInteraction:
         case Kind::kCollaboration:
-        case Kind::kContent: return core::kind_def(kind).field_index("influencer");
-        default: return -1;
+        case Kind::kContent:
+            return core::kind_def(kind).field_index("influencer");
+        default:
+            return -1;
     }
 }
 
@@ -82,7 +87,8 @@ bool has_scope_key(Kind kind, const std::vector<Value>& values) {
     const auto& k = core::kind_def(kind);
     for (const char* key : {"region", "brand", "store"}) {
         int i = k.scope_field(key);
-        if (i >= 0 && std::size_t(i) < values.size() && !core::is_null(values[std::size_t(i)])) return true;
+        if (i >= 0 && std::size_t(i) < values.size() && !core::is_null(values[std::size_t(i)]))
+            return true;
     }
     return false;
 }
@@ -114,9 +120,11 @@ std::vector<Value> values_with(Kind kind, const core::ScopeKeys& keys) {
 
 }  // namespace
 
-Result<bool> Hub::in_scope(const Scope& scope, Kind kind, const Id128& id, const std::vector<Value>& values) {
+Result<bool> Hub::in_scope(const Scope& scope, Kind kind, const Id128& id,
+                           const std::vector<Value>& values) {
     if (scope.global) return true;
-    if (scope_parent_field(kind) < 0 || has_scope_key(kind, values)) return scope.covers(kind, id, values);
+    if (scope_parent_field(kind) < 0 || has_scope_key(kind, values))
+        return scope.covers(kind, id, values);
     // A keyless entry is where its parent is; an entry whose parent this server does not hold
     // (yet, or any more) is shown to no scoped device rather than to every one.
     auto p = scope_parent(kind, values);
@@ -127,14 +135,21 @@ Result<bool> Hub::in_scope(const Scope& scope, Kind kind, const Id128& id, const
 Status Hub::note_replaced_keys(const Op& op) {
     const auto& k = core::kind_def(op.kind);
     const int parent = scope_parent_field(op.kind);
-    if (k.scope_field("region") < 0 && k.scope_field("brand") < 0 && k.scope_field("store") < 0 && parent < 0)
+    if (k.scope_field("region") < 0 && k.scope_field("brand") < 0 && k.scope_field("store") < 0 &&
+        parent < 0)
         return Status::ok();
     std::vector<Id128> ids;
     switch (op.type) {
-        case OpType::kCreate: ids = {op.entity}; break;  // a second create joins (R3)
-        case OpType::kMerge: ids = {op.entity, op.target}; break;
+        case OpType::kCreate:
+            ids = {op.entity};
+            break;  // a second create joins (R3)
+        case OpType::kMerge:
+            ids = {op.entity, op.target};
+            break;
         // A tombstone keeps no scope key (R5), nor a check-in's event or a click's link.
-        case OpType::kDelete: ids = {op.entity}; break;
+        case OpType::kDelete:
+            ids = {op.entity};
+            break;
         case OpType::kSet:
             for (const auto& w : op.fields)
                 if (w.field == "region" || w.field == "brand" || w.field == "store" ||
@@ -143,7 +158,8 @@ Status Hub::note_replaced_keys(const Op& op) {
                     break;
                 }
             break;
-        default: break;
+        default:
+            break;
     }
     for (const auto& id : ids) {
         const Id128 root = k.mergeable ? store_.root_of(id) : id;
@@ -156,7 +172,8 @@ Status Hub::note_replaced_keys(const Op& op) {
     return Status::ok();
 }
 
-Result<std::optional<core::RowState>> Hub::scope_parent(Kind kind, const std::vector<Value>& values) {
+Result<std::optional<core::RowState>> Hub::scope_parent(Kind kind,
+                                                        const std::vector<Value>& values) {
     const int parent = scope_parent_field(kind);
     if (parent < 0 || std::size_t(parent) >= values.size()) return std::optional<core::RowState>();
     const auto* text = std::get_if<std::string>(&values[std::size_t(parent)]);
@@ -164,7 +181,8 @@ Result<std::optional<core::RowState>> Hub::scope_parent(Kind kind, const std::ve
     auto pid = Id128::from_text(*text);
     if (!pid) return std::optional<core::RowState>();
     const Kind pkind = core::kind_def(kind).fields[std::size_t(parent)].ref_kind;
-    auto row = store_.load_row(pkind, core::kind_def(pkind).mergeable ? store_.root_of(*pid) : *pid);
+    auto row =
+        store_.load_row(pkind, core::kind_def(pkind).mergeable ? store_.root_of(*pid) : *pid);
     if (!row) return row.status();
     if (!row.value() || !row.value()->visible()) return std::optional<core::RowState>();
     return row;
@@ -188,14 +206,17 @@ Status Hub::note_effective_keys(const core::RowState& row) {
 }
 
 Status Hub::touch_inheriting_entries(const Op& op) {
-    const bool parent_kind = op.kind == Kind::kInfluencer || op.kind == Kind::kEvent || op.kind == Kind::kTrackedLink;
+    const bool parent_kind =
+        op.kind == Kind::kInfluencer || op.kind == Kind::kEvent || op.kind == Kind::kTrackedLink;
     if (!parent_kind) return Status::ok();
     bool moves = op.type == OpType::kCreate || op.type == OpType::kMerge;
     if (op.type == OpType::kSet)
-        for (const auto& w : op.fields) moves = moves || w.field == "region" || w.field == "brand" || w.field == "store";
+        for (const auto& w : op.fields)
+            moves = moves || w.field == "region" || w.field == "brand" || w.field == "store";
     if (!moves) return Status::ok();
     const auto& pk = core::kind_def(op.kind);
-    for (const auto& member : store_.component_of(pk.mergeable ? store_.root_of(op.entity) : op.entity)) {
+    for (const auto& member :
+         store_.component_of(pk.mergeable ? store_.root_of(op.entity) : op.entity)) {
         const std::string text = member.to_text();
         for (const auto& k : core::all_kinds()) {
             const int parent = scope_parent_field(k.kind);
@@ -241,10 +262,18 @@ OpResult Hub::apply_one(const DeviceContext& device, Op op) {
     if (r->outcome == Outcome::kApplied)
         if (Status t = touch_inheriting_entries(op); !t) return reject(t);
     switch (r->outcome) {
-        case Outcome::kApplied: ++totals_.accepted; break;
-        case Outcome::kDuplicate: ++totals_.duplicate; break;
-        case Outcome::kErased: ++totals_.erased; res.code = Code::kErased; break;
-        case Outcome::kRejected: return reject(r->status);
+        case Outcome::kApplied:
+            ++totals_.accepted;
+            break;
+        case Outcome::kDuplicate:
+            ++totals_.duplicate;
+            break;
+        case Outcome::kErased:
+            ++totals_.erased;
+            res.code = Code::kErased;
+            break;
+        case Outcome::kRejected:
+            return reject(r->status);
     }
     return res;
 }
@@ -256,24 +285,28 @@ Result<PushReply> Hub::exchange(const DeviceContext& device, const PushRequest& 
 std::vector<Result<PushReply>> Hub::exchange_batch(const std::vector<Pending>& batch) {
     auto check = [](const PushRequest& r) -> Status {
         if (r.ops.size() > kMaxOpsPerPush)
-            return {Code::kTooLarge, "at most " + std::to_string(kMaxOpsPerPush) + " operations per push"};
+            return {Code::kTooLarge,
+                    "at most " + std::to_string(kMaxOpsPerPush) + " operations per push"};
         if (r.cursor < 0) return Status::invalid("cursor: must not be negative");
         // The previous release's app (docs/SYNC.md "Versions"): a whole-request error, so its
         // outbox stays intact until the updated app sends it.
         if (r.protocol < kProtocolVersion)
-            return {Code::kUpgradeRequired, "this app speaks sync protocol " + std::to_string(r.protocol) +
-                                                "; update it to protocol " + std::to_string(kProtocolVersion)};
+            return {Code::kUpgradeRequired,
+                    "this app speaks sync protocol " + std::to_string(r.protocol) +
+                        "; update it to protocol " + std::to_string(kProtocolVersion)};
         // The record model (docs/SYNC.md "Schema evolution"): an older app could not read the
         // snapshots of a newer model, and this server could not apply a newer app's kinds,
         // fields and values (refused operations would leave its outbox). Both are refused
         // whole, before anything is applied, so nothing is lost while one side is upgraded.
         if (r.schema_version < core::kSchemaVersion)
-            return {Code::kUpgradeRequired, "this app knows record model " + std::to_string(r.schema_version) +
-                                                "; update it to record model " + std::to_string(core::kSchemaVersion)};
+            return {Code::kUpgradeRequired,
+                    "this app knows record model " + std::to_string(r.schema_version) +
+                        "; update it to record model " + std::to_string(core::kSchemaVersion)};
         if (r.schema_version > core::kSchemaVersion)
-            return {Code::kUnsupportedVersion, "this app knows record model " + std::to_string(r.schema_version) +
-                                                   ", newer than the server's " + std::to_string(core::kSchemaVersion) +
-                                                   ": upgrade the server"};
+            return {Code::kUnsupportedVersion,
+                    "this app knows record model " + std::to_string(r.schema_version) +
+                        ", newer than the server's " + std::to_string(core::kSchemaVersion) +
+                        ": upgrade the server"};
         return Status::ok();
     };
     std::vector<Status> valid;
@@ -291,7 +324,8 @@ std::vector<Result<PushReply>> Hub::exchange_batch(const std::vector<Pending>& b
             for (std::size_t i = 0; i < batch.size(); ++i) {
                 if (!valid[i]) continue;
                 results[i].reserve(batch[i].request->ops.size());
-                for (const auto& op : batch[i].request->ops) results[i].push_back(apply_one(*batch[i].device, op));
+                for (const auto& op : batch[i].request->ops)
+                    results[i].push_back(apply_one(*batch[i].device, op));
             }
             committed = txn.commit();
         }
@@ -309,11 +343,14 @@ std::vector<Result<PushReply>> Hub::exchange_batch(const std::vector<Pending>& b
             out.push_back(committed);
             continue;
         }
-        std::uint32_t limit = std::clamp<std::uint32_t>(batch[i].request->page_limit, 1, kMaxChangesPerPage);
+        std::uint32_t limit =
+            std::clamp<std::uint32_t>(batch[i].request->page_limit, 1, kMaxChangesPerPage);
         auto reply = pull(*batch[i].device, batch[i].request->cursor, limit);
         if (reply) {
             reply->results = std::move(results[i]);
-            if (Status s = add_refused_state(*batch[i].device, batch[i].request->ops, reply.value()); !s)
+            if (Status s =
+                    add_refused_state(*batch[i].device, batch[i].request->ops, reply.value());
+                !s)
                 reply = s;
         }
         out.push_back(std::move(reply));
@@ -379,8 +416,12 @@ Result<PushReply> Hub::pull(const DeviceContext& device, std::int64_t cursor, st
     for (const auto& c : changes.value()) {
         reply.next_cursor = c.seq;
         switch (c.type) {
-            case core::Store::Change::Type::kErased: reply.erased.push_back(c.id); break;
-            case core::Store::Change::Type::kAlias: reply.aliases.push_back({c.id, c.other}); break;
+            case core::Store::Change::Type::kErased:
+                reply.erased.push_back(c.id);
+                break;
+            case core::Store::Change::Type::kAlias:
+                reply.aliases.push_back({c.id, c.other});
+                break;
             case core::Store::Change::Type::kEntity: {
                 auto snap = store_.snapshot(c.kind, c.id);
                 if (!snap) return snap.status();
@@ -404,7 +445,8 @@ Result<PushReply> Hub::pull(const DeviceContext& device, std::int64_t cursor, st
     return reply;
 }
 
-Status Hub::add_refused_state(const DeviceContext& device, const std::vector<Op>& ops, PushReply& reply) {
+Status Hub::add_refused_state(const DeviceContext& device, const std::vector<Op>& ops,
+                              PushReply& reply) {
     std::vector<Id128> named;
     for (std::size_t i = 0; i < reply.results.size() && i < ops.size(); ++i) {
         const auto& r = reply.results[i];
@@ -412,7 +454,8 @@ Status Hub::add_refused_state(const DeviceContext& device, const std::vector<Op>
         // A refused merge or erase is undone on the device by re-pulling everything
         // (Replica::apply_reply): the hub names no entity for it.
         if (ops[i].type == OpType::kMerge || ops[i].type == OpType::kErase) continue;
-        const Id128 id = core::kind_def(ops[i].kind).mergeable ? store_.root_of(ops[i].entity) : ops[i].entity;
+        const Id128 id =
+            core::kind_def(ops[i].kind).mergeable ? store_.root_of(ops[i].entity) : ops[i].entity;
         if (std::find(named.begin(), named.end(), id) != named.end()) continue;
         named.push_back(id);
         if (store_.is_erased(id)) continue;  // the erased list reaches the device anyway
@@ -432,8 +475,10 @@ Status Hub::add_refused_state(const DeviceContext& device, const std::vector<Op>
             if (!in) return in.status();
             covered = in.value();
         }
-        if (covered) reply.refreshed.push_back(std::move(*found));
-        else reply.absent.push_back(id);
+        if (covered)
+            reply.refreshed.push_back(std::move(*found));
+        else
+            reply.absent.push_back(id);
     }
     return Status::ok();
 }

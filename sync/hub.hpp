@@ -30,7 +30,8 @@ struct ExchangeStats {
 
 class Hub {
 public:
-    Hub(core::Store& store, TimeSource& time) : store_(store), time_(time), clock_(time), merge_(store) {}
+    Hub(core::Store& store, TimeSource& time)
+        : store_(store), time_(time), clock_(time), merge_(store) {}
 
     Result<PushReply> exchange(const DeviceContext& device, const PushRequest& request);
     // Group commit: several devices' exchanges with ONE transaction (one commit, one fsync).
@@ -54,7 +55,8 @@ private:
     Status authorize(const DeviceContext& device, const Op& op);
     // Scope::covers, except that a log entry carrying no scope key of its own is where its
     // parent is (a click where its tracked link is, docs/SYNC.md "Scopes").
-    Result<bool> in_scope(const Scope& scope, Kind kind, const Id128& id, const std::vector<Value>& values);
+    Result<bool> in_scope(const Scope& scope, Kind kind, const Id128& id,
+                          const std::vector<Value>& values);
     // Before an operation that may replace an entity's scope keys (a create that joins, a set
     // of region/brand/store, a merge), records the keys it holds (Store::note_scope_keys).
     Status note_replaced_keys(const Op& op);

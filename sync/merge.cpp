@@ -32,30 +32,42 @@ std::optional<Id128> ref_id(const Value& v) {
 
 // "a" or "an" before a kind's name, for messages ("is an event, not a store").
 const char* article(const std::string& word) {
-    return !word.empty() && std::string_view("aeiou").find(word[0]) != std::string_view::npos ? "an" : "a";
+    return !word.empty() && std::string_view("aeiou").find(word[0]) != std::string_view::npos ? "an"
+                                                                                              : "a";
 }
 
 }  // namespace
 
 const char* op_type_name(OpType t) {
     switch (t) {
-        case OpType::kCreate: return "create";
-        case OpType::kSet: return "set";
-        case OpType::kAdd: return "add";
-        case OpType::kRemove: return "remove";
-        case OpType::kDelete: return "delete";
-        case OpType::kMerge: return "merge";
-        case OpType::kErase: return "erase";
+        case OpType::kCreate:
+            return "create";
+        case OpType::kSet:
+            return "set";
+        case OpType::kAdd:
+            return "add";
+        case OpType::kRemove:
+            return "remove";
+        case OpType::kDelete:
+            return "delete";
+        case OpType::kMerge:
+            return "merge";
+        case OpType::kErase:
+            return "erase";
     }
     return "unknown";
 }
 
 const char* outcome_name(Outcome o) {
     switch (o) {
-        case Outcome::kApplied: return "accepted";
-        case Outcome::kDuplicate: return "duplicate";
-        case Outcome::kErased: return "erased";
-        case Outcome::kRejected: return "rejected";
+        case Outcome::kApplied:
+            return "accepted";
+        case Outcome::kDuplicate:
+            return "duplicate";
+        case Outcome::kErased:
+            return "erased";
+        case Outcome::kRejected:
+            return "rejected";
     }
     return "rejected";
 }
@@ -80,7 +92,8 @@ Status validate_op(Op& op) {
         return {Code::kUnknownKind, "kind " + std::to_string(int(op.kind))};
     const KindDef& k = core::kind_def(op.kind);
     if (op.entity.is_nil()) return Status::invalid("entity: an id is required");
-    if (op.id.replica.is_nil() || op.id.hlc == 0) return Status::invalid("the operation has no stamp");
+    if (op.id.replica.is_nil() || op.id.hlc == 0)
+        return Status::invalid("the operation has no stamp");
     switch (op.type) {
         case OpType::kCreate: {
             std::vector<Value> values(k.fields.size());
@@ -102,10 +115,12 @@ Status validate_op(Op& op) {
                 if (i < 0) return {Code::kUnknownField, k.name + "." + w.field};
                 const FieldDef& f = k.fields[std::size_t(i)];
                 if (f.subject)
-                    return Status::invalid(w.field + ": the subject of a record cannot change; "
+                    return Status::invalid(w.field +
+                                           ": the subject of a record cannot change; "
                                            "delete the entry and create it again");
                 w.value = core::normalize_field(f, std::move(w.value));
-                if (f.required && core::is_null(w.value)) return {Code::kRequired, w.field + ": required"};
+                if (f.required && core::is_null(w.value))
+                    return {Code::kRequired, w.field + ": required"};
                 LIAISON_TRY(core::validate_field(f, w.value));
             }
             return Status::ok();
@@ -126,7 +141,8 @@ Status validate_op(Op& op) {
                 return Status::invalid(k.name + ": only log entries can be deleted");
             return Status::ok();
         case OpType::kMerge:
-            if (!k.mergeable) return Status::invalid(k.name + ": records of this kind cannot be merged");
+            if (!k.mergeable)
+                return Status::invalid(k.name + ": records of this kind cannot be merged");
             if (op.target.is_nil() || op.target == op.entity)
                 return Status::invalid("merge: the target must be another record");
             return Status::ok();
@@ -223,7 +239,8 @@ Result<ApplyResult> MergeEngine::apply(const Op& op) {
     std::vector<Value> create_values;
     if (op.type == OpType::kCreate) {
         create_values.assign(k.fields.size(), Value{});
-        for (const auto& w : op.fields) create_values[std::size_t(k.field_index(w.field))] = w.value;
+        for (const auto& w : op.fields)
+            create_values[std::size_t(k.field_index(w.field))] = w.value;
         if (names_erased_subject(op.kind, create_values)) {
             LIAISON_TRY(erase(op.entity, op.kind));
             return ApplyResult{Outcome::kErased, {}};
@@ -251,7 +268,8 @@ Result<ApplyResult> MergeEngine::apply(const Op& op) {
                 in.created = op.id;
                 in.values = create_values;
                 for (std::size_t i = 0; i < k.fields.size(); ++i)
-                    if (!core::is_null(create_values[i])) in.clocks[i] = op.id;  // R2: named fields only
+                    if (!core::is_null(create_values[i]))
+                        in.clocks[i] = op.id;  // R2: named fields only
                 LIAISON_TRY(join_into_store(std::move(in), {}, {}));
             } else {
                 reindex = k.has_searchable();
@@ -322,9 +340,11 @@ Status MergeEngine::check_kind(const Op& op) {
     // record of another kind is refused like any operation: authorisation goes by the kind
     // named (hub.cpp), so a bare erase of "an interaction" that is a person would erase her.
     if (op.type == OpType::kErase)
-        return store_.is_erased(op.entity) ? Status::ok() : check_kind_of(op.kind, op.entity, "the entity");
+        return store_.is_erased(op.entity) ? Status::ok()
+                                           : check_kind_of(op.kind, op.entity, "the entity");
     LIAISON_TRY(check_kind_of(op.kind, op.entity, "the entity"));
-    if (op.type == OpType::kMerge) LIAISON_TRY(check_kind_of(op.kind, op.target, "the merge target"));
+    if (op.type == OpType::kMerge)
+        LIAISON_TRY(check_kind_of(op.kind, op.target, "the merge target"));
     // References name their target kind (R11): an id known to be of another kind is refused,
     // naming the field; an id not known yet may be a record made offline elsewhere.
     const KindDef& k = core::kind_def(op.kind);
@@ -333,7 +353,8 @@ Status MergeEngine::check_kind(const Op& op) {
             const int i = k.field_index(w.field);
             if (i < 0 || k.fields[std::size_t(i)].type != core::FieldType::kRef) continue;
             const auto* text = std::get_if<std::string>(&w.value);
-            if (text) LIAISON_TRY(check_reference(w.field, k.fields[std::size_t(i)].ref_kind, *text));
+            if (text)
+                LIAISON_TRY(check_reference(w.field, k.fields[std::size_t(i)].ref_kind, *text));
         }
     }
     if (op.type == OpType::kAdd) {
@@ -344,14 +365,17 @@ Status MergeEngine::check_kind(const Op& op) {
     return Status::ok();
 }
 
-Result<std::optional<MergeEngine::KnownKind>> MergeEngine::known_kind(const Id128& id, Kind expected) {
+Result<std::optional<MergeEngine::KnownKind>> MergeEngine::known_kind(const Id128& id,
+                                                                      Kind expected) {
     // A member of a duplicate component is a person, with or without a row of its own (an
     // alias has none; nor has a survivor whose create has not arrived yet).
     if (store_.has_alias(id))
-        return std::optional<KnownKind>(KnownKind{Kind::kInfluencer, store_.root_of(id) != id ? " (merged)" : ""});
+        return std::optional<KnownKind>(
+            KnownKind{Kind::kInfluencer, store_.root_of(id) != id ? " (merged)" : ""});
     auto own = store_.has_row(expected, id);
     if (!own) return own.status();
-    if (own.value()) return std::optional<KnownKind>(KnownKind{expected, ""});  // the usual case: one look-up
+    if (own.value())
+        return std::optional<KnownKind>(KnownKind{expected, ""});  // the usual case: one look-up
     for (const auto& other : core::all_kinds()) {
         if (other.kind == expected) continue;
         auto held = store_.has_row(other.kind, id);
@@ -373,9 +397,10 @@ Status MergeEngine::check_reference(std::string_view field, Kind target, const s
     auto held = known_kind(*id, target);
     if (!held) return held.status();
     if (!held.value() || held.value()->kind == target) return Status::ok();
-    const std::string actual = core::kind_name(held.value()->kind), wanted = core::kind_name(target);
-    return Status::invalid(std::string(field) + ": " + text + " is " + article(actual) + " " + actual +
-                           ", not " + article(wanted) + " " + wanted);
+    const std::string actual = core::kind_name(held.value()->kind),
+                      wanted = core::kind_name(target);
+    return Status::invalid(std::string(field) + ": " + text + " is " + article(actual) + " " +
+                           actual + ", not " + article(wanted) + " " + wanted);
 }
 
 Status MergeEngine::check_kind_of(Kind kind, const Id128& id, const char* role) {
@@ -383,8 +408,8 @@ Status MergeEngine::check_kind_of(Kind kind, const Id128& id, const char* role) 
     if (!held) return held.status();
     if (!held.value() || held.value()->kind == kind) return Status::ok();
     return {Code::kConflict, std::string(role) + " " + id.to_text() + " is of kind " +
-                                 core::kind_name(held.value()->kind) + held.value()->how + ", not " +
-                                 core::kind_name(kind)};
+                                 core::kind_name(held.value()->kind) + held.value()->how +
+                                 ", not " + core::kind_name(kind)};
 }
 
 Status MergeEngine::fold(const Id128& survivor, const Id128& alias) {

@@ -93,7 +93,9 @@ public:
     // Erases the entity (and, per R7, what depends on it). `kind` is the entity's kind if known.
     Status erase(const Id128& id, std::optional<Kind> kind);
     // Entities whose unsent (outbox) operations an erase purged since the last call.
-    std::vector<std::pair<Kind, Id128>> take_unsent_erasures() { return std::move(unsent_erasures_); }
+    std::vector<std::pair<Kind, Id128>> take_unsent_erasures() {
+        return std::move(unsent_erasures_);
+    }
 
 private:
     Status check_kind_of(Kind kind, const Id128& id, const char* role);

@@ -1,6 +1,6 @@
 // Operations: every change to the record is one, with a globally unique id (its Stamp).
-// Replicas exchange operations, never states (docs/DESIGN.md §4); the merge rules that apply them are
-// in merge.hpp. The wire encodings are in codec.hpp.
+// Replicas exchange operations, never states (docs/DESIGN.md §4); the merge rules that apply them
+// are in merge.hpp. The wire encodings are in codec.hpp.
 #pragma once
 
 #include <cstdint>

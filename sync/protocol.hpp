@@ -47,7 +47,7 @@ struct OpResult {
 struct PushRequest {
     std::uint32_t protocol = kProtocolVersion;
     Id128 replica;
-    std::int64_t cursor = 0;          // the server sequence the client last applied
+    std::int64_t cursor = 0;  // the server sequence the client last applied
     std::uint64_t client_hlc = 0;
     std::uint32_t page_limit = 1000;  // changes wanted in the reply (server caps it)
     std::vector<Op> ops;              // outbox order
@@ -65,11 +65,11 @@ struct PushReply {
     std::uint32_t protocol = kProtocolVersion;
     std::uint64_t server_time_ms = 0;
     std::uint64_t server_hlc = 0;
-    std::vector<OpResult> results;               // one per pushed op, same order
-    std::vector<core::EntitySnapshot> changes;   // entities changed since the cursor, in scope
+    std::vector<OpResult> results;              // one per pushed op, same order
+    std::vector<core::EntitySnapshot> changes;  // entities changed since the cursor, in scope
     std::vector<AliasEdge> aliases;
-    std::vector<Id128> erased;                   // always sent, whatever the scope
-    std::vector<Id128> evictions;                // left the device's scope: drop locally
+    std::vector<Id128> erased;     // always sent, whatever the scope
+    std::vector<Id128> evictions;  // left the device's scope: drop locally
     std::int64_t next_cursor = 0;
     bool has_more = false;
     // v2. Generations (docs/SYNC.md "Generations"): a fingerprint of the device's scope, and

@@ -64,8 +64,10 @@ Status Replica::load_meta() {
     clock_.restore(std::uint64_t(parse_int(store_->meta_get(kMetaClock)).value_or(0)),
                    parse_int(store_->meta_get(kMetaOffset)).value_or(0));
     cursor_ = parse_int(store_->meta_get(kMetaCursor)).value_or(0);
-    scope_generation_ = std::uint64_t(parse_int(store_->meta_get(kMetaScopeGeneration)).value_or(0));
-    db_generation_ = Id128::from_text(store_->meta_get(kMetaDbGeneration).value_or("")).value_or(Id128{});
+    scope_generation_ =
+        std::uint64_t(parse_int(store_->meta_get(kMetaScopeGeneration)).value_or(0));
+    db_generation_ =
+        Id128::from_text(store_->meta_get(kMetaDbGeneration).value_or("")).value_or(Id128{});
     return Status::ok();
 }
 
@@ -86,7 +88,8 @@ Result<Op> Replica::submit(Op op) {
     auto r = merge_.apply(op);
     if (!r) return r.status();
     if (r->outcome == Outcome::kErased)
-        return Status(Code::kErased, std::string(core::kind_name(op.kind)) + " " + op.entity.to_text());
+        return Status(Code::kErased,
+                      std::string(core::kind_name(op.kind)) + " " + op.entity.to_text());
     if (r->outcome == Outcome::kRejected) return r->status;
     LIAISON_TRY(store_->outbox_push(op.entity, op.id, int(op.type), body));
     LIAISON_TRY(queue_unsent_erasures());
@@ -106,8 +109,9 @@ Status Replica::queue_unsent_erasures() {
 }
 
 Result<Id128> Replica::create(Kind kind, std::vector<FieldWrite> fields, std::optional<Id128> id) {
-    auto r = submit(field_op(OpType::kCreate, kind, id ? *id : ids_.next_entity_id(clock_.physical_ms()),
-                             std::move(fields)));
+    auto r =
+        submit(field_op(OpType::kCreate, kind, id ? *id : ids_.next_entity_id(clock_.physical_ms()),
+                        std::move(fields)));
     if (!r) return r.status();
     return r->entity;
 }
@@ -141,7 +145,8 @@ Status Replica::merge(const Id128& alias, const Id128& target) {
 
 Status Replica::erase(Kind kind, const Id128& id) {
     if (!core::kind_def(kind).personal)
-        return Status::invalid(std::string(core::kind_name(kind)) + ": only people can be erased; delete the entry instead");
+        return Status::invalid(std::string(core::kind_name(kind)) +
+                               ": only people can be erased; delete the entry instead");
     return submit(unstamped_op(OpType::kErase, kind, id)).status();
 }
 
@@ -155,7 +160,9 @@ Result<PushRequest> Replica::make_push(std::size_t max_ops, std::uint32_t page_l
     if (!rows) return rows.status();
     for (const auto& row : rows.value()) {
         auto op = decode_op(row.body);
-        if (!op) return Status::storage("outbox row " + std::to_string(row.n) + ": " + op.status().to_string());
+        if (!op)
+            return Status::storage("outbox row " + std::to_string(row.n) + ": " +
+                                   op.status().to_string());
         req.ops.push_back(std::move(op).value());
     }
     return req;
@@ -326,11 +333,13 @@ std::string name_held(core::Store& store, Kind kind, const Id128& id) {
 // device holds for the entity (or for the person a log entry names).
 std::string Replica::label_of(const Op& op) {
     for (const auto& f : op.fields)
-        if (op.kind == Kind::kInfluencer && f.field == "name" && std::holds_alternative<std::string>(f.value))
+        if (op.kind == Kind::kInfluencer && f.field == "name" &&
+            std::holds_alternative<std::string>(f.value))
             return std::get<std::string>(f.value);
     std::string label = name_held(*store_, op.kind, op.entity);
     for (const auto& f : op.fields)
-        if (label.empty() && f.field == "influencer" && std::holds_alternative<std::string>(f.value))
+        if (label.empty() && f.field == "influencer" &&
+            std::holds_alternative<std::string>(f.value))
             if (auto person = Id128::from_text(std::get<std::string>(f.value)))
                 label = name_held(*store_, Kind::kInfluencer, *person);
     return label;
@@ -340,9 +349,10 @@ Status Replica::keep_refusal(const Op& op, const OpResult& r) {
     std::string fields;
     for (const auto& f : op.fields) fields += (fields.empty() ? "" : ",") + f.field;
     if (!op.set.empty()) fields = op.set;
-    const std::string line = std::string(code_name(r.code)) + '\t' + std::to_string(int(op.type)) + '\t' +
-                             core::kind_name(op.kind) + '\t' + op.entity.to_text() + '\t' + fields + '\t' +
-                             std::to_string(clock_.physical_ms()) + '\t' + one_line(label_of(op)) + '\t' +
+    const std::string line = std::string(code_name(r.code)) + '\t' + std::to_string(int(op.type)) +
+                             '\t' + core::kind_name(op.kind) + '\t' + op.entity.to_text() + '\t' +
+                             fields + '\t' + std::to_string(clock_.physical_ms()) + '\t' +
+                             one_line(label_of(op)) + '\t' +
                              one_line(r.detail.empty() ? code_message(r.code) : r.detail);
     return store_->meta_set(kMetaRefusal + r.op.to_text(), line);
 }
@@ -374,7 +384,8 @@ Result<std::vector<Refusal>> Replica::refusals() {
         if (f.label.empty()) f.label = name_held(*store_, f.kind, f.entity);
         out.push_back(std::move(f));
     }
-    std::stable_sort(out.begin(), out.end(), [](const Refusal& a, const Refusal& b) { return a.at_ms < b.at_ms; });
+    std::stable_sort(out.begin(), out.end(),
+                     [](const Refusal& a, const Refusal& b) { return a.at_ms < b.at_ms; });
     return out;
 }
 
@@ -392,7 +403,9 @@ Result<std::vector<Op>> Replica::pending_ops() {
     ops.reserve(rows.value().size());
     for (const auto& row : rows.value()) {
         auto op = decode_op(row.body);
-        if (!op) return Status::storage("outbox row " + std::to_string(row.n) + ": " + op.status().to_string());
+        if (!op)
+            return Status::storage("outbox row " + std::to_string(row.n) + ": " +
+                                   op.status().to_string());
         ops.push_back(std::move(op).value());
     }
     return ops;
@@ -417,7 +430,8 @@ Status Replica::restart_from_scratch() {
     return store_->meta_set(kMetaCursor, "0");
 }
 
-Status Replica::rebuild(const Id128& id, const core::EntitySnapshot* snapshot, const std::vector<Op>& pending) {
+Status Replica::rebuild(const Id128& id, const core::EntitySnapshot* snapshot,
+                        const std::vector<Op>& pending) {
     const std::vector<Id128> members = store_->component_of(id);
     const Id128 root = members.front();
     for (const auto& k : core::all_kinds()) {
@@ -428,14 +442,16 @@ Status Replica::rebuild(const Id128& id, const core::EntitySnapshot* snapshot, c
     LIAISON_TRY(store_->delete_dots(root));
     auto alt = store_->load_subject_alt(root);
     if (!alt) return alt.status();
-    for (const auto& [f, subject] : alt.value()) LIAISON_TRY(store_->remove_subject_alt(root, f, subject));
+    for (const auto& [f, subject] : alt.value())
+        LIAISON_TRY(store_->remove_subject_alt(root, f, subject));
     if (snapshot) {
         auto r = merge_.apply_snapshot(*snapshot);
         if (!r) return r.status();
     }
     std::vector<Op> mine;
     for (const auto& op : pending)
-        if (std::find(members.begin(), members.end(), op.entity) != members.end()) mine.push_back(op);
+        if (std::find(members.begin(), members.end(), op.entity) != members.end())
+            mine.push_back(op);
     return reapply(mine);
 }
 
@@ -522,7 +538,8 @@ Result<std::size_t> Replica::queue_authored_ops() {
     std::size_t n = 0;
     for (auto& op : ops) {
         if (std::binary_search(queued.begin(), queued.end(), op.id)) continue;
-        if (Status v = validate_op(op); !v) continue;  // e.g. a create some of whose fields were overwritten
+        if (Status v = validate_op(op); !v)
+            continue;  // e.g. a create some of whose fields were overwritten
         LIAISON_TRY(store_->outbox_push(op.entity, op.id, int(op.type), encode_op(op)));
         ++n;
     }

@@ -32,8 +32,8 @@ struct ReplicaOptions {
 
 struct ReplyStats {
     std::size_t acknowledged = 0;  // outbox rows cleared (accepted, duplicate, erased)
-    std::size_t rejected = 0;      // refused for good (removed from the outbox, kept in `rejections`)
-    std::size_t retry = 0;         // refused for now (clock_ahead): kept in the outbox
+    std::size_t rejected = 0;  // refused for good (removed from the outbox, kept in `rejections`)
+    std::size_t retry = 0;     // refused for now (clock_ahead): kept in the outbox
     std::size_t changes = 0;
     std::size_t rebuilt = 0;   // entities rebuilt from the hub's state after a refusal
     std::size_t repushed = 0;  // operations queued again after the database was replaced
@@ -52,7 +52,7 @@ struct Refusal {
     std::string label;                // whom it was about (the person's name), when known
     std::int64_t at_ms = 0;           // when the refusal arrived (this device's clock)
     Code code = Code::kOk;
-    std::string detail;               // the server's reason
+    std::string detail;  // the server's reason
     bool operator==(const Refusal&) const = default;
 };
 

@@ -5,7 +5,8 @@
 namespace liaison::sync {
 namespace {
 
-const std::string* text_at(core::Kind kind, const std::vector<core::Value>& values, const char* key) {
+const std::string* text_at(core::Kind kind, const std::vector<core::Value>& values,
+                           const char* key) {
     int i = core::kind_def(kind).scope_field(key);
     if (i < 0 || std::size_t(i) >= values.size()) return nullptr;
     return std::get_if<std::string>(&values[std::size_t(i)]);
@@ -19,11 +20,16 @@ bool contains(const std::vector<std::string>& list, const std::string& v) {
 
 const char* role_name(Role r) {
     switch (r) {
-        case Role::kAdmin: return "admin";
-        case Role::kCentral: return "central";
-        case Role::kRegional: return "regional";
-        case Role::kStore: return "store";
-        case Role::kField: return "field";
+        case Role::kAdmin:
+            return "admin";
+        case Role::kCentral:
+            return "central";
+        case Role::kRegional:
+            return "regional";
+        case Role::kStore:
+            return "store";
+        case Role::kField:
+            return "field";
     }
     return "field";
 }
@@ -34,11 +40,14 @@ std::optional<Role> role_from_name(std::string_view name) {
     return std::nullopt;
 }
 
-bool Scope::covers(core::Kind kind, const core::Id128& id, const std::vector<core::Value>& values) const {
+bool Scope::covers(core::Kind kind, const core::Id128& id,
+                   const std::vector<core::Value>& values) const {
     if (global) return true;
     // The scope's own places and brands are in it.
     if (kind == core::Kind::kStore || kind == core::Kind::kRegion || kind == core::Kind::kBrand) {
-        const auto& own = kind == core::Kind::kStore ? stores : kind == core::Kind::kRegion ? regions : brands;
+        const auto& own = kind == core::Kind::kStore    ? stores
+                          : kind == core::Kind::kRegion ? regions
+                                                        : brands;
         if (contains(own, id.to_text())) return true;
     }
     const std::string* brand = text_at(kind, values, "brand");

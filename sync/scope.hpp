@@ -1,4 +1,5 @@
-// Who may see and change what (docs/DESIGN.md §6): roles and scopes, as pure checks over the record.
+// Who may see and change what (docs/DESIGN.md §6): roles and scopes, as pure checks over the
+// record.
 //
 // A scope lists regions, stores and brands (entity ids as text). An entity is in a scope when
 //  - the scope is global (central team, administrators), or
@@ -31,7 +32,8 @@ struct Scope {
         return s;
     }
     // Is entity `id` with these values (indexed like kind_def(kind).fields) in scope?
-    bool covers(core::Kind kind, const core::Id128& id, const std::vector<core::Value>& values) const;
+    bool covers(core::Kind kind, const core::Id128& id,
+                const std::vector<core::Value>& values) const;
     bool covers(const core::RowState& row) const { return covers(row.kind, row.id, row.values); }
 };
 

@@ -19,7 +19,8 @@ struct Base32Table {
         for (int i = 0; i < 32; ++i) {
             v[static_cast<unsigned char>(kBase32[i])] = static_cast<signed char>(i);
             char c = kBase32[i];
-            if (c >= 'A' && c <= 'Z') v[static_cast<unsigned char>(c - 'A' + 'a')] = static_cast<signed char>(i);
+            if (c >= 'A' && c <= 'Z')
+                v[static_cast<unsigned char>(c - 'A' + 'a')] = static_cast<signed char>(i);
         }
         v[static_cast<unsigned char>('O')] = v[static_cast<unsigned char>('o')] = 0;
         for (char c : {'I', 'i', 'L', 'l'}) v[static_cast<unsigned char>(c)] = 1;
@@ -43,7 +44,11 @@ public:
     }
     std::uint64_t next() {
         std::uint64_t result = rotl(s_[1] * 5, 7) * 9, t = s_[1] << 17;
-        s_[2] ^= s_[0]; s_[3] ^= s_[1]; s_[1] ^= s_[2]; s_[0] ^= s_[3]; s_[2] ^= t;
+        s_[2] ^= s_[0];
+        s_[3] ^= s_[1];
+        s_[1] ^= s_[2];
+        s_[0] ^= s_[3];
+        s_[2] ^= t;
         s_[3] = rotl(s_[3], 45);
         return result;
     }

@@ -35,8 +35,9 @@ struct Id128 {
     // Byte-wise order (written out: Emscripten 3.1.6's libc++ has no <=> for std::array).
     std::strong_ordering operator<=>(const Id128& o) const {
         int c = std::memcmp(bytes.data(), o.bytes.data(), bytes.size());
-        return c < 0 ? std::strong_ordering::less
-                     : c > 0 ? std::strong_ordering::greater : std::strong_ordering::equal;
+        return c < 0   ? std::strong_ordering::less
+               : c > 0 ? std::strong_ordering::greater
+                       : std::strong_ordering::equal;
     }
     bool operator==(const Id128& o) const { return bytes == o.bytes; }
 };

@@ -76,12 +76,12 @@ struct FieldDef {
     std::string name;
     FieldType type = FieldType::kText;
     bool required = false;
-    std::size_t max_len = 200;             // characters (code points), for text-like types
-    std::vector<std::string> choices;      // kEnum
-    Kind ref_kind = Kind::kInfluencer;     // kRef
-    std::int64_t min = 0, max = INT64_MAX; // kInt
-    bool subject = false;                  // erase of the referenced person cascades here
-    bool searchable = false;               // indexed for full-text search
+    std::size_t max_len = 200;              // characters (code points), for text-like types
+    std::vector<std::string> choices;       // kEnum
+    Kind ref_kind = Kind::kInfluencer;      // kRef
+    std::int64_t min = 0, max = INT64_MAX;  // kInt
+    bool subject = false;                   // erase of the referenced person cascades here
+    bool searchable = false;                // indexed for full-text search
 };
 
 enum class ElemType : std::uint8_t {
@@ -103,7 +103,7 @@ struct SetDef {
 
 struct KindDef {
     Kind kind;
-    std::string name;   // wire and table name, e.g. "influencer"
+    std::string name;  // wire and table name, e.g. "influencer"
     KindClass cls;
     std::vector<FieldDef> fields;
     std::vector<SetDef> sets;

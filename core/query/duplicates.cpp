@@ -50,7 +50,8 @@ std::string digits_only(std::string_view s) {
     return d;
 }
 std::string tail(const std::string& digits) {
-    return digits.size() > kPhoneTailDigits ? digits.substr(digits.size() - kPhoneTailDigits) : digits;
+    return digits.size() > kPhoneTailDigits ? digits.substr(digits.size() - kPhoneTailDigits)
+                                            : digits;
 }
 
 const std::string* text_field(const RowState& row, const char* field) {
@@ -63,7 +64,8 @@ const char* const kReasonNames[kReasonCount] = {"handle", "email", "phone", "nam
 
 }  // namespace
 
-Result<std::vector<DuplicateHit>> find_duplicates(Store& store, const DuplicateQuery& q, std::size_t limit) {
+Result<std::vector<DuplicateHit>> find_duplicates(Store& store, const DuplicateQuery& q,
+                                                  std::size_t limit) {
     const KindDef& k = kind_def(Kind::kInfluencer);
     const int handles_set = k.set_index("handles");
     // root id -> reasons found (bitmask), with the row for the name.
@@ -93,32 +95,36 @@ Result<std::vector<DuplicateHit>> find_duplicates(Store& store, const DuplicateQ
         std::string normal = normalize_elem(k.sets[std::size_t(handles_set)], text);
         if (!parse_handle(normal, h) || h.handle.empty()) continue;
         std::string want = fold_for_match(h.platform + ":" + h.handle);
-        LIAISON_TRY(consider("handles : " + phrase(h.handle), kHandle, [&](const RowState& row) -> Result<bool> {
-            auto dots = store.load_dots(row.id);
-            if (!dots) return dots.status();
-            for (const auto& d : dots.value()) {
-                if (d.set != handles_set || d.removed) continue;
-                auto last = d.elem.rfind(':');
-                if (last != std::string::npos && fold_for_match(d.elem.substr(0, last)) == want) return true;
-            }
-            return false;
-        }));
+        LIAISON_TRY(consider(
+            "handles : " + phrase(h.handle), kHandle, [&](const RowState& row) -> Result<bool> {
+                auto dots = store.load_dots(row.id);
+                if (!dots) return dots.status();
+                for (const auto& d : dots.value()) {
+                    if (d.set != handles_set || d.removed) continue;
+                    auto last = d.elem.rfind(':');
+                    if (last != std::string::npos && fold_for_match(d.elem.substr(0, last)) == want)
+                        return true;
+                }
+                return false;
+            }));
     }
     if (q.email && !q.email->empty()) {
         std::string want = fold_for_match(*q.email);
-        LIAISON_TRY(consider("email : " + phrase(*q.email), kEmail, [&](const RowState& row) -> Result<bool> {
-            const std::string* e = text_field(row, "email");
-            return e && fold_for_match(*e) == want;
-        }));
+        LIAISON_TRY(consider("email : " + phrase(*q.email), kEmail,
+                             [&](const RowState& row) -> Result<bool> {
+                                 const std::string* e = text_field(row, "email");
+                                 return e && fold_for_match(*e) == want;
+                             }));
     }
     if (q.phone) {
         std::string digits = digits_only(*q.phone);
         if (digits.size() >= kMinPhoneDigits) {
             std::string want = tail(digits);
-            LIAISON_TRY(consider("phone : " + phrase(want), kPhone, [&](const RowState& row) -> Result<bool> {
-                const std::string* p = text_field(row, "phone");
-                return p && tail(digits_only(*p)) == want;
-            }));
+            LIAISON_TRY(consider("phone : " + phrase(want), kPhone,
+                                 [&](const RowState& row) -> Result<bool> {
+                                     const std::string* p = text_field(row, "phone");
+                                     return p && tail(digits_only(*p)) == want;
+                                 }));
         }
     }
     if (q.name) {
@@ -134,7 +140,8 @@ Result<std::vector<DuplicateHit>> find_duplicates(Store& store, const DuplicateQ
         }
         if (!match.empty()) {
             // The FTS match is the test: words that all start words of the stored name.
-            LIAISON_TRY(consider(match, kName, [](const RowState&) -> Result<bool> { return true; }));
+            LIAISON_TRY(
+                consider(match, kName, [](const RowState&) -> Result<bool> { return true; }));
         }
     }
 

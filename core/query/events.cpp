@@ -44,7 +44,8 @@ Result<std::vector<EventSummary>> list_events(Store& store, std::size_t limit) {
     return out;
 }
 
-Result<std::vector<CheckinEntry>> event_checkins(Store& store, const Id128& event, std::size_t limit) {
+Result<std::vector<CheckinEntry>> event_checkins(Store& store, const Id128& event,
+                                                 std::size_t limit) {
     std::vector<CheckinEntry> out;
     auto& st = store.db().cached(
         "SELECT eid, f_at, f_walk_in, f_influencer FROM k_checkin WHERE f_event=?1 "
@@ -67,7 +68,8 @@ Result<std::vector<CheckinEntry>> event_checkins(Store& store, const Id128& even
         if (!row) return row.status();
         if (!row.value()) continue;
         e.influencer = row.value()->id;
-        if (auto* n = std::get_if<std::string>(&row.value()->values[std::size_t(name)])) e.influencer_name = *n;
+        if (auto* n = std::get_if<std::string>(&row.value()->values[std::size_t(name)]))
+            e.influencer_name = *n;
     }
     // A guest erased after checking in leaves no entry (the erase cascade removes the row;
     // this only guards a reply that is still being applied).
@@ -79,7 +81,8 @@ Result<std::vector<CheckinEntry>> event_checkins(Store& store, const Id128& even
 
 Result<std::int64_t> checkin_count(Store& store, const Id128& event) {
     auto& st = store.db().cached(
-        "SELECT count(*) FROM k_checkin WHERE f_event=?1 AND created IS NOT NULL AND deleted IS NULL");
+        "SELECT count(*) FROM k_checkin WHERE f_event=?1 AND created IS NOT NULL AND deleted IS "
+        "NULL");
     st.bind_blob(1, event.bytes.data(), 16);
     if (st.step() != Step::kRow) return Status::storage(st.error());
     std::int64_t n = st.column_int(0);
@@ -87,7 +90,8 @@ Result<std::int64_t> checkin_count(Store& store, const Id128& event) {
     return n;
 }
 
-Result<std::optional<Id128>> find_checkin(Store& store, const Id128& event, const Id128& influencer) {
+Result<std::optional<Id128>> find_checkin(Store& store, const Id128& event,
+                                          const Id128& influencer) {
     auto& st = store.db().cached(
         "SELECT eid, f_influencer FROM k_checkin WHERE f_event=?1 AND created IS NOT NULL "
         "AND deleted IS NULL");

@@ -30,7 +30,7 @@ struct CheckinEntry {
     Id128 id;
     std::int64_t at = 0;  // ms since the epoch
     bool walk_in = false;
-    Id128 influencer;     // the record the guest is now (after duplicate merges)
+    Id128 influencer;  // the record the guest is now (after duplicate merges)
     std::string influencer_name;
 };
 // The event's visible check-ins, newest first, up to `limit`.
@@ -38,6 +38,7 @@ Result<std::vector<CheckinEntry>> event_checkins(Store& store, const Id128& even
                                                  std::size_t limit = 1000);
 Result<std::int64_t> checkin_count(Store& store, const Id128& event);
 // The visible check-in of `influencer` (or of a duplicate merged with them) at `event`.
-Result<std::optional<Id128>> find_checkin(Store& store, const Id128& event, const Id128& influencer);
+Result<std::optional<Id128>> find_checkin(Store& store, const Id128& event,
+                                          const Id128& influencer);
 
 }  // namespace liaison::core

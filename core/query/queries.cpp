@@ -9,20 +9,26 @@ namespace {
 
 using Step = Statement::Step;
 
-bool is_word_byte(unsigned char c) { return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_word_byte(unsigned char c) {
+    return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
 
 // A phone-like query: only digits and separators, with at least six digits.
 bool phone_like(std::string_view text, std::string& digits) {
     digits.clear();
     for (char c : text) {
-        if (c >= '0' && c <= '9') digits += c;
-        else if (!(c == ' ' || c == '+' || c == '-' || c == '.' || c == '(' || c == ')')) return false;
+        if (c >= '0' && c <= '9')
+            digits += c;
+        else if (!(c == ' ' || c == '+' || c == '-' || c == '.' || c == '(' || c == ')'))
+            return false;
     }
     return digits.size() >= 6;
 }
 
 // The influencer and the duplicates merged into it.
-std::vector<Id128> subjects(Store& store, const Id128& id) { return store.component_of(store.root_of(id)); }
+std::vector<Id128> subjects(Store& store, const Id128& id) {
+    return store.component_of(store.root_of(id));
+}
 
 }  // namespace
 
@@ -41,8 +47,10 @@ std::string fts_query(std::string_view text) {
         word.clear();
     };
     for (char c : text) {
-        if (is_word_byte(static_cast<unsigned char>(c))) word += c;
-        else flush();
+        if (is_word_byte(static_cast<unsigned char>(c)))
+            word += c;
+        else
+            flush();
     }
     flush();
     return out;
@@ -87,8 +95,8 @@ int name_tier(const std::vector<std::string>& name, const std::vector<std::strin
 
 }  // namespace
 
-Result<std::vector<SearchHit>> search_influencers(Store& store, std::string_view text, std::size_t limit,
-                                                  std::size_t window) {
+Result<std::vector<SearchHit>> search_influencers(Store& store, std::string_view text,
+                                                  std::size_t limit, std::size_t window) {
     std::vector<SearchHit> hits;
     text = text.substr(0, 200);
     std::string q = fts_query(text);
@@ -125,7 +133,8 @@ Result<std::vector<SearchHit>> search_influencers(Store& store, std::string_view
     return hits;
 }
 
-Result<std::vector<TimelineEntry>> timeline(Store& store, const Id128& influencer, std::size_t limit) {
+Result<std::vector<TimelineEntry>> timeline(Store& store, const Id128& influencer,
+                                            std::size_t limit) {
     std::vector<TimelineEntry> out;
     if (store.is_erased(influencer)) return out;
     auto ids = subjects(store, influencer);
@@ -134,10 +143,12 @@ Result<std::vector<TimelineEntry>> timeline(Store& store, const Id128& influence
         std::string sql = "SELECT eid FROM " + table_name(kind) + " WHERE f_influencer IN " +
                           in_list(ids.size(), 1) + " AND created IS NOT NULL AND deleted IS NULL";
         auto& st = store.db().cached(sql);
-        for (std::size_t i = 0; i < ids.size(); ++i) st.bind_blob(int(i) + 1, ids[i].bytes.data(), 16);
+        for (std::size_t i = 0; i < ids.size(); ++i)
+            st.bind_blob(int(i) + 1, ids[i].bytes.data(), 16);
         std::vector<Id128> found;
         Step s;
-        while ((s = st.step()) == Step::kRow) found.push_back(Id128::from_bytes(st.column_blob(0).data()));
+        while ((s = st.step()) == Step::kRow)
+            found.push_back(Id128::from_bytes(st.column_blob(0).data()));
         if (s == Step::kError) return Status::storage(st.error());
         st.reset();
         int at = k.field_index(kind == Kind::kContent ? "published_at" : "at");
@@ -147,7 +158,8 @@ Result<std::vector<TimelineEntry>> timeline(Store& store, const Id128& influence
             if (!row.value()) continue;
             TimelineEntry e;
             e.row = std::move(*row.value());
-            const std::int64_t* t = at >= 0 ? std::get_if<std::int64_t>(&e.row.values[std::size_t(at)]) : nullptr;
+            const std::int64_t* t =
+                at >= 0 ? std::get_if<std::int64_t>(&e.row.values[std::size_t(at)]) : nullptr;
             e.at = t ? *t : std::int64_t(e.row.created->hlc >> 16);
             out.push_back(std::move(e));
         }
@@ -175,12 +187,15 @@ Result<std::vector<RowState>> list_influencers(Store& store, const InfluencerFil
     LIAISON_TRY(add(f.brand, "brand"));
     LIAISON_TRY(add(f.store, "store"));
     LIAISON_TRY(add(f.owner, "owner"));
-    sql += " ORDER BY f_name COLLATE NOCASE, eid LIMIT " + std::to_string(limit) + " OFFSET " + std::to_string(offset);
+    sql += " ORDER BY f_name COLLATE NOCASE, eid LIMIT " + std::to_string(limit) + " OFFSET " +
+           std::to_string(offset);
     auto& st = store.db().cached(sql);
-    for (std::size_t i = 0; i < binds.size(); ++i) st.bind_blob(int(i) + 1, binds[i].bytes.data(), 16);
+    for (std::size_t i = 0; i < binds.size(); ++i)
+        st.bind_blob(int(i) + 1, binds[i].bytes.data(), 16);
     std::vector<Id128> ids;
     Step s;
-    while ((s = st.step()) == Step::kRow) ids.push_back(Id128::from_bytes(st.column_blob(0).data()));
+    while ((s = st.step()) == Step::kRow)
+        ids.push_back(Id128::from_bytes(st.column_blob(0).data()));
     if (s == Step::kError) return Status::storage(st.error());
     st.reset();
     std::vector<RowState> out;
@@ -195,7 +210,8 @@ Result<std::vector<RowState>> list_influencers(Store& store, const InfluencerFil
 Result<std::int64_t> contact_count(Store& store, const Id128& influencer, std::int64_t since_ms) {
     if (store.is_erased(influencer)) return std::int64_t(0);
     auto ids = subjects(store, influencer);
-    std::string sql = "SELECT count(*) FROM k_interaction WHERE f_influencer IN " + in_list(ids.size(), 2) +
+    std::string sql = "SELECT count(*) FROM k_interaction WHERE f_influencer IN " +
+                      in_list(ids.size(), 2) +
                       " AND f_at >= ?1 AND created IS NOT NULL AND deleted IS NULL";
     auto& st = store.db().cached(sql);
     st.bind(1, since_ms);

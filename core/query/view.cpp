@@ -28,8 +28,10 @@ std::string iso_date(std::int64_t ms) {
 
 void append_value(std::string& out, const FieldDef& f, const Value& v) {
     if (const auto* i = std::get_if<std::int64_t>(&v)) {
-        if (f.type == FieldType::kBool) out += *i ? "true" : "false";
-        else out += std::to_string(*i);
+        if (f.type == FieldType::kBool)
+            out += *i ? "true" : "false";
+        else
+            out += std::to_string(*i);
     } else if (const auto* s = std::get_if<std::string>(&v)) {
         out += json_string(*s);
     } else {
@@ -70,7 +72,8 @@ void note_follow_up(const RowState& row, const std::string& item, std::vector<st
     seen.push_back(department);
     const std::string* text = text_field(row, "follow_up");
     const std::string* due = text_field(row, "follow_up_due");
-    if ((text && !text->empty()) || (due && !due->empty())) open.push_back({due ? *due : std::string(), item});
+    if ((text && !text->empty()) || (due && !due->empty()))
+        open.push_back({due ? *due : std::string(), item});
 }
 
 // An active paid collaboration on `today` (YYYY-MM-DD): type paid, not completed or
@@ -90,8 +93,10 @@ bool active_paid(const RowState& c, const std::string& today) {
 
 std::string row_json(const RowState& row, const std::vector<DotRow>& dots) {
     const KindDef& k = kind_def(row.kind);
-    std::string out = "{\"kind\":" + json_string(k.name) + ",\"id\":" + json_string(row.id.to_text());
-    if (row.created) out += ",\"created_at\":" + std::to_string(std::int64_t(row.created->hlc >> 16));
+    std::string out =
+        "{\"kind\":" + json_string(k.name) + ",\"id\":" + json_string(row.id.to_text());
+    if (row.created)
+        out += ",\"created_at\":" + std::to_string(std::int64_t(row.created->hlc >> 16));
     for (std::size_t i = 0; i < k.fields.size() && i < row.values.size(); ++i) {
         if (is_null(row.values[i])) continue;
         out += ',' + json_string(k.fields[i].name) + ':';
@@ -209,13 +214,15 @@ Result<std::optional<std::string>> card_json(Store& store, const Id128& influenc
         auto ej = render(store, e.row);
         if (!ej) return ej.status();
         std::string item = "{\"at\":" + std::to_string(e.at) + ",\"entry\":" + ej.value() + '}';
-        if (e.row.kind == Kind::kInteraction) note_follow_up(e.row, item, departments_seen, follow_ups);
+        if (e.row.kind == Kind::kInteraction)
+            note_follow_up(e.row, item, departments_seen, follow_ups);
         items += (items.empty() ? "" : ",") + item;
     }
-    std::stable_sort(follow_ups.begin(), follow_ups.end(), [](const OpenFollowUp& a, const OpenFollowUp& b) {
-        if (a.due.empty() != b.due.empty()) return b.due.empty();  // dated ones first
-        return a.due < b.due;  // ISO dates sort as text; undated ones stay newest first
-    });
+    std::stable_sort(
+        follow_ups.begin(), follow_ups.end(), [](const OpenFollowUp& a, const OpenFollowUp& b) {
+            if (a.due.empty() != b.due.empty()) return b.due.empty();  // dated ones first
+            return a.due < b.due;  // ISO dates sort as text; undated ones stay newest first
+        });
     out += ",\"follow_ups\":[";
     for (std::size_t i = 0; i < follow_ups.size(); ++i) out += (i ? "," : "") + follow_ups[i].item;
     out += "],\"timeline\":[" + items + "]}";

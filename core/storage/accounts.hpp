@@ -53,12 +53,12 @@ bool holds_accounts(const FileInfo& file);
 // Not a WriteTxn: the record's caches are not involved, so a rollback has nothing to reload
 // and a commit does not scrub the log. Requires: no transaction is open on the store.
 class AccountsTxn {
-  public:
+public:
     explicit AccountsTxn(Store& store) : txn_(store.db()) {}
     const Status& begun() const { return txn_.begun(); }
     Status commit() { return txn_.commit(); }
 
-  private:
+private:
     Transaction txn_;
 };
 
@@ -131,12 +131,12 @@ struct TokenGrant {
 // exchanges), and caches nothing: a token revoked by another process (`liaison-server token
 // revoke`) fails on its next use.
 class TokenReader {
-  public:
+public:
     static Result<std::unique_ptr<TokenReader>> open(const std::string& path);
     // nullopt when no token has that id.
     Result<std::optional<TokenGrant>> find(std::string_view token_id);
 
-  private:
+private:
     explicit TokenReader(std::unique_ptr<Database> db) : db_(std::move(db)) {}
     std::unique_ptr<Database> db_;
 };

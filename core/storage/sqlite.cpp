@@ -6,9 +6,7 @@
 
 namespace liaison::core {
 
-Statement::Statement(Statement&& o) noexcept : stmt_(o.stmt_), db_(o.db_) {
-    o.stmt_ = nullptr;
-}
+Statement::Statement(Statement&& o) noexcept : stmt_(o.stmt_), db_(o.db_) { o.stmt_ = nullptr; }
 
 Statement& Statement::operator=(Statement&& o) noexcept {
     if (this != &o) {
@@ -79,9 +77,7 @@ void Statement::reset() {
 }
 
 int Statement::column_count() const { return sqlite3_column_count(stmt_); }
-bool Statement::column_is_null(int i) const {
-    return sqlite3_column_type(stmt_, i) == SQLITE_NULL;
-}
+bool Statement::column_is_null(int i) const { return sqlite3_column_type(stmt_, i) == SQLITE_NULL; }
 std::int64_t Statement::column_int(int i) const { return sqlite3_column_int64(stmt_, i); }
 std::string Statement::column_text(int i) const { return std::string(column_text_view(i)); }
 std::string_view Statement::column_text_view(int i) const {
@@ -96,10 +92,14 @@ std::string_view Statement::column_blob(int i) const {
 }
 Value Statement::column_value(int i) const {
     switch (sqlite3_column_type(stmt_, i)) {
-        case SQLITE_NULL: return std::monostate{};
-        case SQLITE_INTEGER: return column_int(i);
-        case SQLITE_BLOB: return std::string(column_blob(i));
-        default: return column_text(i);
+        case SQLITE_NULL:
+            return std::monostate{};
+        case SQLITE_INTEGER:
+            return column_int(i);
+        case SQLITE_BLOB:
+            return std::string(column_blob(i));
+        default:
+            return column_text(i);
     }
 }
 

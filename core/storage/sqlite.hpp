@@ -70,7 +70,7 @@ private:
 
 struct OpenOptions {
     bool create = true;
-    bool wal = false;         // server: WAL; browser builds have no WAL
+    bool wal = false;  // server: WAL; browser builds have no WAL
     bool read_only = false;
     // synchronous: FULL when an acknowledgement must survive power loss; NORMAL otherwise.
     bool synchronous_full = false;

@@ -16,7 +16,8 @@ bool kept_on_tombstone(const FieldDef& f) { return f.subject; }
 bool indexed_ref(const KindDef& k, const FieldDef& f) {
     if (f.type != FieldType::kRef) return false;
     if (k.cls == KindClass::kProfile)
-        return f.subject || f.name == "region" || f.name == "brand" || f.name == "store" || f.name == "owner";
+        return f.subject || f.name == "region" || f.name == "brand" || f.name == "store" ||
+               f.name == "owner";
     return f.subject || f.name == "event" || f.name == "link";
 }
 
@@ -44,8 +45,10 @@ void bind_stamp(Statement& st, int i, const Stamp& s) {
 }
 
 void bind_opt_stamp(Statement& st, int i, const std::optional<Stamp>& s) {
-    if (s) bind_stamp(st, i, *s);
-    else st.bind_null(i);
+    if (s)
+        bind_stamp(st, i, *s);
+    else
+        st.bind_null(i);
 }
 
 std::optional<Stamp> read_stamp(const Statement& st, int i) {
@@ -90,9 +93,9 @@ struct KindSql {
     std::string load;
     std::string exists;
     std::string upsert;
-    std::vector<std::string> lww_update;        // per field
-    std::vector<std::string> insert_field_only; // per field
-    std::vector<std::string> ids_where;         // per field
+    std::vector<std::string> lww_update;         // per field
+    std::vector<std::string> insert_field_only;  // per field
+    std::vector<std::string> ids_where;          // per field
     std::string remove;
     std::string touch;
     std::string hash_scan;
@@ -131,21 +134,24 @@ const std::vector<KindSql>& kind_sql() {
             s.upsert = "INSERT INTO " + s.table + "(eid,created,deleted,seq," +
                        blob_literal_free_join(both, ",") + ") VALUES(?1,?2,?3,?4" + qs2 +
                        ") ON CONFLICT(eid) DO UPDATE SET created=excluded.created,"
-                       "deleted=excluded.deleted,seq=excluded.seq" + sets;
+                       "deleted=excluded.deleted,seq=excluded.seq" +
+                       sets;
             for (const auto& f : k.fields) {
                 std::string v = value_column(f), c = clock_column(f);
                 // Effective clock: the field's own, else the create stamp if the create
                 // wrote a value, else none (never written).
                 s.lww_update.push_back("UPDATE " + s.table + " SET " + v + "=?1," + c +
                                        "=?2,seq=?3 WHERE eid=?4 AND deleted IS NULL AND "
-                                       "(CASE WHEN " + c + " IS NOT NULL THEN " + c + "<?2 WHEN " + v +
+                                       "(CASE WHEN " +
+                                       c + " IS NOT NULL THEN " + c + "<?2 WHEN " + v +
                                        " IS NULL OR created IS NULL THEN 1 ELSE created<?2 END)");
-                s.insert_field_only.push_back("INSERT INTO " + s.table + "(eid,seq," + v + "," +
-                                              c + ") VALUES(?1,?2,?3,?4) ON CONFLICT(eid) DO NOTHING");
+                s.insert_field_only.push_back("INSERT INTO " + s.table + "(eid,seq," + v + "," + c +
+                                              ") VALUES(?1,?2,?3,?4) ON CONFLICT(eid) DO NOTHING");
                 s.ids_where.push_back("SELECT eid FROM " + s.table + " WHERE " + v + "=?1");
             }
             s.remove = "DELETE FROM " + s.table + " WHERE eid=?1";
-            s.touch = "INSERT INTO " + s.table + "(eid,seq) VALUES(?2,?1) "
+            s.touch = "INSERT INTO " + s.table +
+                      "(eid,seq) VALUES(?2,?1) "
                       "ON CONFLICT(eid) DO UPDATE SET seq=excluded.seq";
             s.hash_scan = "SELECT eid,created,deleted," + blob_literal_free_join(both, ",") +
                           " FROM " + s.table + " ORDER BY eid";
@@ -156,13 +162,16 @@ const std::vector<KindSql>& kind_sql() {
                     if (f.searchable) vals.push_back(value_column(f)), names.push_back(f.name);
                 for (const auto& st : k.sets)
                     if (st.searchable) names.push_back(st.name);
-                for (std::size_t i = 0; i < names.size(); ++i) params.push_back("?" + std::to_string(i + 2));
+                for (std::size_t i = 0; i < names.size(); ++i)
+                    params.push_back("?" + std::to_string(i + 2));
                 const std::string fts = fts_table_name(k.kind);
                 s.fts_select = "SELECT rid,created IS NOT NULL AND deleted IS NULL," +
-                               blob_literal_free_join(vals, ",") + " FROM " + s.table + " WHERE eid=?1";
+                               blob_literal_free_join(vals, ",") + " FROM " + s.table +
+                               " WHERE eid=?1";
                 s.fts_delete = "DELETE FROM " + fts + " WHERE rowid=?1";
-                s.fts_insert = "INSERT INTO " + fts + "(rowid," + blob_literal_free_join(names, ",") +
-                               ") VALUES(?1," + blob_literal_free_join(params, ",") + ")";
+                s.fts_insert = "INSERT INTO " + fts + "(rowid," +
+                               blob_literal_free_join(names, ",") + ") VALUES(?1," +
+                               blob_literal_free_join(params, ",") + ")";
                 s.rid_of = "SELECT rid FROM " + s.table + " WHERE eid=?1";
             }
             out.push_back(std::move(s));
@@ -183,8 +192,10 @@ RowState read_row(const Statement& st, Kind kind, const Id128& id, int first_col
         int vc = first_col + 2 + int(2 * i);
         r.values[i] = read_field(st, vc, k.fields[i]);
         auto c = read_stamp(st, vc + 1);
-        if (r.deleted && !kept_on_tombstone(k.fields[i])) c = std::nullopt;
-        else if (!c && !is_null(r.values[i])) c = r.created;  // written by the create
+        if (r.deleted && !kept_on_tombstone(k.fields[i]))
+            c = std::nullopt;
+        else if (!c && !is_null(r.values[i]))
+            c = r.created;  // written by the create
         r.clocks[i] = c;
     }
     return r;
@@ -200,8 +211,9 @@ std::string fts_ddl(const KindDef& k, bool prefix) {
     for (const auto& s : k.sets)
         if (s.searchable) cols.push_back(s.name);
     const std::string t = fts_table_name(k.kind);
-    std::string ddl = "CREATE VIRTUAL TABLE " + t + " USING fts5(" + blob_literal_free_join(cols, ", ") +
-                      ", content='', contentless_delete=1, " + (prefix ? "prefix='1 2', " : "") +
+    std::string ddl = "CREATE VIRTUAL TABLE " + t + " USING fts5(" +
+                      blob_literal_free_join(cols, ", ") + ", content='', contentless_delete=1, " +
+                      (prefix ? "prefix='1 2', " : "") +
                       "tokenize=\"unicode61 remove_diacritics 2\");\n";
     // Deleted entries leave the index at once (not at the next merge): an erased person's
     // name must not survive in index pages (docs/DESIGN.md §4, erase).
@@ -217,12 +229,14 @@ std::string migration_1() {
         ddl += "CREATE TABLE " + t + "(";
         ddl += fts ? "rid INTEGER PRIMARY KEY, eid BLOB NOT NULL UNIQUE" : "eid BLOB PRIMARY KEY";
         ddl += ", created BLOB, deleted BLOB, seq INTEGER NOT NULL";
-        for (const auto& f : k.fields) ddl += ", " + value_column(f) + ", " + clock_column(f) + " BLOB";
+        for (const auto& f : k.fields)
+            ddl += ", " + value_column(f) + ", " + clock_column(f) + " BLOB";
         ddl += fts ? ");\n" : ") WITHOUT ROWID;\n";
         ddl += "CREATE INDEX " + t + "_seq ON " + t + "(seq);\n";
         for (const auto& f : k.fields)
             if (indexed_ref(k, f))
-                ddl += "CREATE INDEX " + t + "_" + f.name + " ON " + t + "(" + ref_index_columns(k, f) + ");\n";
+                ddl += "CREATE INDEX " + t + "_" + f.name + " ON " + t + "(" +
+                       ref_index_columns(k, f) + ");\n";
         if (fts) ddl += fts_ddl(k, false);
     }
     ddl += R"sql(
@@ -252,7 +266,8 @@ CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;
 std::string migration_2() {
     std::string ddl;
     for (const auto& k : all_kinds())
-        if (k.has_searchable()) ddl += "DROP TABLE " + fts_table_name(k.kind) + ";\n" + fts_ddl(k, true);
+        if (k.has_searchable())
+            ddl += "DROP TABLE " + fts_table_name(k.kind) + ";\n" + fts_ddl(k, true);
     return ddl;
 }
 
@@ -449,15 +464,13 @@ Status Store::migrate() {
     // Numbered migrations: each runs once, in its own transaction, with the version bump.
     struct Migration {
         std::string (*ddl)();
-        bool reindex;  // the full-text indexes were recreated empty: fill them again
+        bool reindex;             // the full-text indexes were recreated empty: fill them again
         Status (Store::*step)();  // rows to move after the DDL, or null
     };
-    static const Migration kMigrations[] = {{migration_1, false, nullptr},
-                                            {migration_2, true, nullptr},
-                                            {migration_3, false, nullptr},
-                                            {migration_4, false, &Store::move_oplog_to_v4},
-                                            {migration_5, false, nullptr},
-                                            {migration_6, false, nullptr}};
+    static const Migration kMigrations[] = {
+        {migration_1, false, nullptr}, {migration_2, true, nullptr},
+        {migration_3, false, nullptr}, {migration_4, false, &Store::move_oplog_to_v4},
+        {migration_5, false, nullptr}, {migration_6, false, nullptr}};
     static_assert(std::size(kMigrations) == kStorageVersion);
     for (int next = v + 1; next <= kStorageVersion; ++next) {
         Transaction t(*db_);
@@ -479,10 +492,12 @@ Status Store::move_oplog_to_v4() {
     while ((step = st->step()) == Statement::Step::kRow) {
         const auto op = st->column_blob(1);
         auto stamp = Stamp::decode(op.data(), op.size());
-        if (!stamp) return Status::storage("op log: a stamp of " + std::to_string(op.size()) + " bytes");
+        if (!stamp)
+            return Status::storage("op log: a stamp of " + std::to_string(op.size()) + " bytes");
         const auto actor = st->column_blob(2);
         const Id128 who = actor.size() == 16 ? Id128::from_bytes(actor.data()) : Id128{};
-        LIAISON_TRY(log_op(read_id(*st, 0), *stamp, who, int(st->column_int(3)), std::uint64_t(st->column_int(4)))
+        LIAISON_TRY(log_op(read_id(*st, 0), *stamp, who, int(st->column_int(3)),
+                           std::uint64_t(st->column_int(4)))
                         .status());
     }
     if (step == Statement::Step::kError) return Status::storage(st->error());
@@ -522,7 +537,8 @@ Status Store::load_caches() {
         if (!q) return Status::storage(std::string("cannot read ") + t);
         seq_ = std::max(seq_, *q);
     }
-    if (auto floor = db_->query_int("SELECT CAST(value AS INTEGER) FROM meta WHERE key='seq_floor'"))
+    if (auto floor =
+            db_->query_int("SELECT CAST(value AS INTEGER) FROM meta WHERE key='seq_floor'"))
         seq_ = std::max(seq_, *floor);
     {
         auto st = db_->prepare("SELECT eid FROM erased");
@@ -565,7 +581,9 @@ Status Store::clear_state() {
             const std::string t = fts_table_name(k.kind);
             sql += "INSERT INTO " + t + "(" + t + ") VALUES('delete-all');\n";
         }
-    sql += "DELETE FROM sdot;\nDELETE FROM subject_alt;\nDELETE FROM erased;\nDELETE FROM erased_kind;\nDELETE FROM alias;\n";
+    sql +=
+        "DELETE FROM sdot;\nDELETE FROM subject_alt;\nDELETE FROM erased;\nDELETE FROM "
+        "erased_kind;\nDELETE FROM alias;\n";
     LIAISON_TRY(db_->exec(sql));
     return load_caches();
 }
@@ -580,8 +598,9 @@ std::optional<std::string> Store::meta_get(const std::string& key) {
 }
 
 Status Store::meta_set(const std::string& key, const std::string& value) {
-    auto& st = db_->cached("INSERT INTO meta(key,value) VALUES(?1,?2) "
-                           "ON CONFLICT(key) DO UPDATE SET value=excluded.value");
+    auto& st = db_->cached(
+        "INSERT INTO meta(key,value) VALUES(?1,?2) "
+        "ON CONFLICT(key) DO UPDATE SET value=excluded.value");
     st.bind(1, std::string_view(key)).bind(2, std::string_view(value));
     return st.run();
 }
@@ -590,7 +609,8 @@ Status Store::meta_set(const std::string& key, const std::string& value) {
 // UTF-8 prefix is above 0xF4.
 static std::string prefix_end(const std::string& prefix) { return prefix + "\xF4\x8F\xBF\xBF"; }
 
-Result<std::vector<std::pair<std::string, std::string>>> Store::meta_with_prefix(const std::string& prefix) {
+Result<std::vector<std::pair<std::string, std::string>>> Store::meta_with_prefix(
+    const std::string& prefix) {
     auto& st = db_->cached("SELECT key, value FROM meta WHERE key >= ?1 AND key < ?2 ORDER BY key");
     const std::string end = prefix_end(prefix);
     st.bind(1, std::string_view(prefix)).bind(2, std::string_view(end));
@@ -616,7 +636,8 @@ Result<bool> Store::insert_created(Kind kind, const Id128& id, const Stamp& stam
     auto e = stamp.encode();
     st.bind_blob_static(1, id.bytes.data(), 16).bind_blob_static(2, e.data(), e.size());
     st.bind(3, next_seq());
-    for (std::size_t i = 0; i < k.fields.size(); ++i) bind_field(st, int(i) + 4, k.fields[i], values[i]);
+    for (std::size_t i = 0; i < k.fields.size(); ++i)
+        bind_field(st, int(i) + 4, k.fields[i], values[i]);
     LIAISON_TRY(st.run());
     return db_->changes() > 0;
 }
@@ -684,8 +705,10 @@ Status Store::write_row(const RowState& row) {
         }
         bind_field(st, vc, k.fields[i], row.values[i]);
         // Canonical clock: NULL when it is the row's create stamp (or there is none).
-        if (!row.clocks[i] || (row.created && *row.clocks[i] == *row.created)) st.bind_null(vc + 1);
-        else bind_stamp(st, vc + 1, *row.clocks[i]);
+        if (!row.clocks[i] || (row.created && *row.clocks[i] == *row.created))
+            st.bind_null(vc + 1);
+        else
+            bind_stamp(st, vc + 1, *row.clocks[i]);
     }
     return st.run();
 }
@@ -709,8 +732,9 @@ Result<std::vector<Id128>> Store::ids_where(Kind kind, int field, const std::str
 }
 
 Result<bool> Store::add_dot(const Id128& id, int set, const std::string& elem, const Stamp& dot) {
-    auto& st = db_->cached("INSERT INTO sdot(eid,sidx,elem,dot,removed) VALUES(?1,?2,?3,?4,0) "
-                           "ON CONFLICT DO NOTHING");
+    auto& st = db_->cached(
+        "INSERT INTO sdot(eid,sidx,elem,dot,removed) VALUES(?1,?2,?3,?4,0) "
+        "ON CONFLICT DO NOTHING");
     auto e = dot.encode();
     st.bind_blob_static(1, id.bytes.data(), 16).bind(2, std::int64_t(set));
     st.bind_static(3, elem).bind_blob_static(4, e.data(), e.size());
@@ -718,9 +742,11 @@ Result<bool> Store::add_dot(const Id128& id, int set, const std::string& elem, c
     return db_->changes() > 0;
 }
 
-Result<bool> Store::remove_dot(const Id128& id, int set, const std::string& elem, const Stamp& dot) {
-    auto& st = db_->cached("INSERT INTO sdot(eid,sidx,elem,dot,removed) VALUES(?1,?2,?3,?4,1) "
-                           "ON CONFLICT DO UPDATE SET removed=1 WHERE removed=0");
+Result<bool> Store::remove_dot(const Id128& id, int set, const std::string& elem,
+                               const Stamp& dot) {
+    auto& st = db_->cached(
+        "INSERT INTO sdot(eid,sidx,elem,dot,removed) VALUES(?1,?2,?3,?4,1) "
+        "ON CONFLICT DO UPDATE SET removed=1 WHERE removed=0");
     auto e = dot.encode();
     st.bind_blob_static(1, id.bytes.data(), 16).bind(2, std::int64_t(set));
     st.bind_static(3, elem).bind_blob_static(4, e.data(), e.size());
@@ -729,8 +755,9 @@ Result<bool> Store::remove_dot(const Id128& id, int set, const std::string& elem
 }
 
 Result<std::vector<DotRow>> Store::load_dots(const Id128& id) {
-    auto& st = db_->cached("SELECT sidx,elem,dot,removed FROM sdot WHERE eid=?1 "
-                           "ORDER BY sidx,elem,dot");
+    auto& st = db_->cached(
+        "SELECT sidx,elem,dot,removed FROM sdot WHERE eid=?1 "
+        "ORDER BY sidx,elem,dot");
     st.bind_blob_static(1, id.bytes.data(), 16);
     std::vector<DotRow> out;
     Step s;
@@ -761,7 +788,8 @@ Status Store::touch_row(Kind kind, const Id128& id) {
 }
 
 Result<std::vector<std::pair<int, Id128>>> Store::load_subject_alt(const Id128& id) {
-    auto& st = db_->cached("SELECT fidx,subject FROM subject_alt WHERE eid=?1 ORDER BY fidx,subject");
+    auto& st =
+        db_->cached("SELECT fidx,subject FROM subject_alt WHERE eid=?1 ORDER BY fidx,subject");
     bind_id(st, 1, id);
     std::vector<std::pair<int, Id128>> out;
     Step s;
@@ -846,8 +874,10 @@ Status Store::scrub_log() {
             return Status::ok();
         }
     }
-    return Status::storage("an erasure is committed, but the write-ahead log that held the "
-                           "erased data could not be emptied (" + why + "); retry");
+    return Status::storage(
+        "an erasure is committed, but the write-ahead log that held the "
+        "erased data could not be emptied (" +
+        why + "); retry");
 }
 
 Id128 Store::root_of(const Id128& id) const {
@@ -912,10 +942,16 @@ Result<bool> Store::log_op(const Id128& entity, const Stamp& stamp, const Id128&
         if (!a) return a.status();
         who = a.value();
     }
-    auto& st = db_->cached("INSERT OR IGNORE INTO oplog(eid,hlc,replica,actor,type,touched) VALUES(?1,?2,?3,?4,?5,?6)");
-    st.bind_blob_static(1, entity.bytes.data(), 16).bind(2, std::int64_t(stamp.hlc)).bind(3, replica.value());
-    if (who) st.bind(4, *who);
-    else st.bind_null(4);
+    auto& st = db_->cached(
+        "INSERT OR IGNORE INTO oplog(eid,hlc,replica,actor,type,touched) "
+        "VALUES(?1,?2,?3,?4,?5,?6)");
+    st.bind_blob_static(1, entity.bytes.data(), 16)
+        .bind(2, std::int64_t(stamp.hlc))
+        .bind(3, replica.value());
+    if (who)
+        st.bind(4, *who);
+    else
+        st.bind_null(4);
     st.bind(5, std::int64_t(type)).bind(6, std::int64_t(touched));
     LIAISON_TRY(st.run());
     return db_->changes() > 0;
@@ -925,8 +961,9 @@ Result<std::vector<OpLogRow>> Store::op_log(const std::vector<Id128>& ids) {
     std::vector<OpLogRow> out;
     for (std::size_t at = 0; at < ids.size(); at += 200) {
         const std::size_t n = std::min(ids.size(), at + 200) - at;
-        auto st = db_->prepare("SELECT eid, hlc, replica, actor, type, touched FROM oplog WHERE eid IN " +
-                               in_list(n, 1));
+        auto st =
+            db_->prepare("SELECT eid, hlc, replica, actor, type, touched FROM oplog WHERE eid IN " +
+                         in_list(n, 1));
         if (!st) return st.status();
         for (std::size_t i = 0; i < n; ++i) bind_id(*st, int(i) + 1, ids[at + i]);
         Statement::Step step;
@@ -935,11 +972,13 @@ Result<std::vector<OpLogRow>> Store::op_log(const std::vector<Id128>& ids) {
             r.entity = read_id(*st, 0);
             r.stamp.hlc = std::uint64_t(st->column_int(1));
             auto replica = id_of_num_.find(st->column_int(2));
-            if (replica == id_of_num_.end()) return Status::storage("op log: unknown replica number");
+            if (replica == id_of_num_.end())
+                return Status::storage("op log: unknown replica number");
             r.stamp.replica = replica->second;
             if (!st->column_is_null(3)) {
                 auto actor = id_of_num_.find(st->column_int(3));
-                if (actor == id_of_num_.end()) return Status::storage("op log: unknown actor number");
+                if (actor == id_of_num_.end())
+                    return Status::storage("op log: unknown actor number");
                 r.actor = actor->second;
             }
             r.type = int(st->column_int(4));
@@ -967,9 +1006,12 @@ bool Store::has_op(const Id128& entity, const Stamp& stamp) {
 }
 
 Status Store::note_scope_keys(const Id128& id, const ScopeKeys& keys) {
-    auto& st = db_->cached("INSERT OR IGNORE INTO scope_seen(eid,region,brand,store) VALUES(?1,?2,?3,?4)");
+    auto& st =
+        db_->cached("INSERT OR IGNORE INTO scope_seen(eid,region,brand,store) VALUES(?1,?2,?3,?4)");
     bind_id(st, 1, id);
-    st.bind(2, std::string_view(keys.region)).bind(3, std::string_view(keys.brand)).bind(4, std::string_view(keys.store));
+    st.bind(2, std::string_view(keys.region))
+        .bind(3, std::string_view(keys.brand))
+        .bind(4, std::string_view(keys.store));
     return st.run();
 }
 
@@ -995,7 +1037,8 @@ Status Store::purge_ops(const Id128& entity) {
 
 std::int64_t Store::op_count() { return db_->query_int("SELECT count(*) FROM oplog").value_or(0); }
 
-Status Store::outbox_push(const Id128& entity, const Stamp& stamp, int type, std::string_view body) {
+Status Store::outbox_push(const Id128& entity, const Stamp& stamp, int type,
+                          std::string_view body) {
     auto& st = db_->cached("INSERT INTO outbox(eid,op,type,body) VALUES(?1,?2,?3,?4)");
     auto e = stamp.encode();
     st.bind_blob_static(1, entity.bytes.data(), 16).bind_blob_static(2, e.data(), e.size());
@@ -1066,7 +1109,8 @@ Status Store::reindex(Kind kind, const Id128& id) {
     sel.reset();
     for (std::size_t si = 0; si < k.sets.size(); ++si) {
         if (!k.sets[si].searchable) continue;
-        auto& ds = db_->cached("SELECT DISTINCT elem FROM sdot WHERE eid=?1 AND sidx=?2 AND removed=0");
+        auto& ds =
+            db_->cached("SELECT DISTINCT elem FROM sdot WHERE eid=?1 AND sidx=?2 AND removed=0");
         bind_id(ds, 1, id);
         ds.bind(2, std::int64_t(si));
         std::string joined;
@@ -1124,7 +1168,8 @@ Result<std::vector<Store::Change>> Store::changes_since(std::int64_t after, std:
         auto& st = db_->cached("SELECT seq,eid FROM erased WHERE seq>?1 ORDER BY seq LIMIT ?2");
         st.bind(1, after).bind(2, std::int64_t(limit));
         while (st.step() == Step::kRow)
-            out.push_back({Change::Type::kErased, st.column_int(0), Kind::kInfluencer, read_id(st, 1), {}});
+            out.push_back(
+                {Change::Type::kErased, st.column_int(0), Kind::kInfluencer, read_id(st, 1), {}});
     }
     {
         auto& st = db_->cached("SELECT seq,a,b FROM alias WHERE seq>?1 ORDER BY seq LIMIT ?2");
@@ -1133,7 +1178,8 @@ Result<std::vector<Store::Change>> Store::changes_since(std::int64_t after, std:
             out.push_back({Change::Type::kAlias, st.column_int(0), Kind::kInfluencer,
                            read_id(st, 1), read_id(st, 2)});
     }
-    std::sort(out.begin(), out.end(), [](const Change& a, const Change& b) { return a.seq < b.seq; });
+    std::sort(out.begin(), out.end(),
+              [](const Change& a, const Change& b) { return a.seq < b.seq; });
     if (out.size() > limit) out.resize(limit);
     return out;
 }
@@ -1163,7 +1209,8 @@ Result<std::vector<std::string>> Store::state_lines() {
     // encoding is unambiguous and identical on every host.
     auto val = [](const Value& v) -> std::string {
         if (auto p = std::get_if<std::int64_t>(&v)) return "i:" + std::to_string(*p);
-        if (auto t = std::get_if<std::string>(&v)) return "t" + std::to_string(t->size()) + ":" + *t;
+        if (auto t = std::get_if<std::string>(&v))
+            return "t" + std::to_string(t->size()) + ":" + *t;
         return "n";
     };
     auto stamp = [](const std::optional<Stamp>& s) { return s ? s->to_text() : std::string("-"); };
@@ -1175,7 +1222,8 @@ Result<std::vector<std::string>> Store::state_lines() {
         while ((s = st->step()) == Step::kRow) {
             Id128 id = read_id(*st, 0);
             RowState r = read_row(*st, k.kind, id, 1);
-            std::string line = "R " + k.name + " " + id.to_text() + " c=" + stamp(r.created) + " d=" + stamp(r.deleted);
+            std::string line = "R " + k.name + " " + id.to_text() + " c=" + stamp(r.created) +
+                               " d=" + stamp(r.deleted);
             for (std::size_t i = 0; i < k.fields.size(); ++i) {
                 if (r.deleted && !kept_on_tombstone(k.fields[i])) continue;
                 if (is_null(r.values[i]) && !r.clocks[i]) continue;
@@ -1186,19 +1234,22 @@ Result<std::vector<std::string>> Store::state_lines() {
         if (s == Step::kError) return Status::storage(st->error());
     }
     {
-        auto st = db_->prepare("SELECT eid,sidx,elem,dot,removed FROM sdot ORDER BY eid,sidx,elem,dot");
+        auto st =
+            db_->prepare("SELECT eid,sidx,elem,dot,removed FROM sdot ORDER BY eid,sidx,elem,dot");
         if (!st) return st.status();
         while (st->step() == Step::kRow)
-            lines.push_back("D " + read_id(*st, 0).to_text() + " " + std::to_string(st->column_int(1)) + " " +
-                            val(st->column_text(2)) + " " + stamp(read_stamp(*st, 3)) +
+            lines.push_back("D " + read_id(*st, 0).to_text() + " " +
+                            std::to_string(st->column_int(1)) + " " + val(st->column_text(2)) +
+                            " " + stamp(read_stamp(*st, 3)) +
                             (st->column_int(4) ? " removed" : " live"));
     }
     {
-        auto st = db_->prepare("SELECT eid,fidx,subject FROM subject_alt ORDER BY eid,fidx,subject");
+        auto st =
+            db_->prepare("SELECT eid,fidx,subject FROM subject_alt ORDER BY eid,fidx,subject");
         if (!st) return st.status();
         while (st->step() == Step::kRow)
-            lines.push_back("A " + read_id(*st, 0).to_text() + " " + std::to_string(st->column_int(1)) + " " +
-                            read_id(*st, 2).to_text());
+            lines.push_back("A " + read_id(*st, 0).to_text() + " " +
+                            std::to_string(st->column_int(1)) + " " + read_id(*st, 2).to_text());
     }
     {
         auto st = db_->prepare("SELECT eid FROM erased ORDER BY eid");

@@ -163,7 +163,8 @@ public:
     std::optional<std::string> meta_get(const std::string& key);
     Status meta_set(const std::string& key, const std::string& value);
     // Every entry whose key starts with `prefix`, in key order.
-    Result<std::vector<std::pair<std::string, std::string>>> meta_with_prefix(const std::string& prefix);
+    Result<std::vector<std::pair<std::string, std::string>>> meta_with_prefix(
+        const std::string& prefix);
     // Removes every entry whose key starts with `prefix`.
     Status meta_remove_prefix(const std::string& prefix);
 
@@ -279,16 +280,17 @@ public:
         enum class Type { kEntity, kAlias, kErased } type;
         std::int64_t seq;
         Kind kind;
-        Id128 id;        // entity, erased id, or alias edge's first id
-        Id128 other;     // alias edge's second id
+        Id128 id;     // entity, erased id, or alias edge's first id
+        Id128 other;  // alias edge's second id
     };
     // Up to `limit` changes with seq > after, in seq order.
     Result<std::vector<Change>> changes_since(std::int64_t after, std::size_t limit);
     Result<std::optional<EntitySnapshot>> snapshot(Kind kind, const Id128& id);
 
     // ---- Canonical state hash -------------------------------------------------------------
-    // SHA-256 over state_lines() (docs/SYNC.md, State hash): equal iff the replicas hold the same state. Excludes the op log, outbox, meta and
-    // sequence numbers, which legitimately differ between replicas.
+    // SHA-256 over state_lines() (docs/SYNC.md, State hash): equal iff the replicas hold the same
+    // state. Excludes the op log, outbox, meta and sequence numbers, which legitimately differ
+    // between replicas.
     Result<std::string> state_hash();
     // The canonical facts the hash covers, one line each (for diagnosing a divergence).
     Result<std::vector<std::string>> state_lines();
@@ -297,7 +299,7 @@ private:
     friend class WriteTxn;
     explicit Store(std::unique_ptr<Database> db) : db_(std::move(db)) {}
     Status migrate();
-    Status reindex_all();  // every full-text index, from the current rows (a migration's step)
+    Status reindex_all();       // every full-text index, from the current rows (a migration's step)
     Status move_oplog_to_v4();  // storage v4's step: the old op log's rows, logged again
     // The number of a replica or actor id in this file's `idnum` table, added if new.
     Result<std::int64_t> id_number(const Id128& id);

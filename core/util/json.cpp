@@ -57,8 +57,10 @@ Status check_json_depth(std::string_view json, std::size_t max_depth) {
         if (in_string) {
             // An escape hides the next character (\" does not end the string). A parser that
             // accepted everything before a bracket agrees with this scan on where strings are.
-            if (c == '\\') ++i;
-            else if (c == '"') in_string = false;
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                in_string = false;
         } else if (c == '"') {
             in_string = true;
         } else if (c == '[' || c == '{') {

@@ -21,8 +21,8 @@ inline std::uint32_t rotr(std::uint32_t x, int n) { return (x >> n) | (x << (32 
 }  // namespace
 
 Sha256::Sha256()
-    : h_{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab,
-         0x5be0cd19} {}
+    : h_{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+         0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19} {}
 
 void Sha256::block(const std::uint8_t* p) {
     std::uint32_t w[64];
@@ -37,12 +37,26 @@ void Sha256::block(const std::uint8_t* p) {
     std::uint32_t a = h_[0], b = h_[1], c = h_[2], d = h_[3], e = h_[4], f = h_[5], g = h_[6],
                   h = h_[7];
     for (int i = 0; i < 64; ++i) {
-        std::uint32_t t1 = h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) +
-                           kK[i] + w[i];
+        std::uint32_t t1 =
+            h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + kK[i] + w[i];
         std::uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-        h = g; g = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
+        h = g;
+        g = f;
+        f = e;
+        e = d + t1;
+        d = c;
+        c = b;
+        b = a;
+        a = t1 + t2;
     }
-    h_[0] += a; h_[1] += b; h_[2] += c; h_[3] += d; h_[4] += e; h_[5] += f; h_[6] += g; h_[7] += h;
+    h_[0] += a;
+    h_[1] += b;
+    h_[2] += c;
+    h_[3] += d;
+    h_[4] += e;
+    h_[5] += f;
+    h_[6] += g;
+    h_[7] += h;
 }
 
 void Sha256::update(const void* data, std::size_t size) {
@@ -51,8 +65,13 @@ void Sha256::update(const void* data, std::size_t size) {
     while (size > 0) {
         std::size_t n = std::min(size, buf_.size() - buf_len_);
         std::memcpy(buf_.data() + buf_len_, p, n);
-        buf_len_ += n; p += n; size -= n;
-        if (buf_len_ == buf_.size()) { block(buf_.data()); buf_len_ = 0; }
+        buf_len_ += n;
+        p += n;
+        size -= n;
+        if (buf_len_ == buf_.size()) {
+            block(buf_.data());
+            buf_len_ = 0;
+        }
     }
 }
 
@@ -86,7 +105,10 @@ Sha256::Digest Sha256::of(std::string_view s) {
 std::string Sha256::hex(const Digest& d) {
     static const char* kHex = "0123456789abcdef";
     std::string out;
-    for (auto b : d) { out += kHex[b >> 4]; out += kHex[b & 15]; }
+    for (auto b : d) {
+        out += kHex[b >> 4];
+        out += kHex[b & 15];
+    }
     return out;
 }
 

@@ -18,25 +18,25 @@ namespace liaison {
 
 enum class Code : std::uint8_t {
     kOk = 0,
-    kInvalidArgument,   // a value failed validation (field-level detail in the message)
-    kRequired,          // a required field is missing
-    kTooLong,           // text over its bound
-    kBadFormat,         // e-mail, URL, phone, handle, date, id ... not in its format
-    kUnknownValue,      // not one of an enumeration's values
-    kUnknownKind,       // entity kind not in the schema
-    kUnknownField,      // field not in the kind's schema
-    kNotFound,          // no such entity
-    kErased,            // the entity was erased (GDPR); the operation is dropped
-    kConflict,          // the operation contradicts the record (e.g. editing a tombstone)
-    kClockAhead,        // operation stamped too far in the receiver's future
-    kOutOfScope,        // the caller's scope does not cover the entity
-    kForbidden,         // the caller's role may not do this
-    kMalformed,         // a message could not be decoded (truncated, garbage)
-    kUnsupportedVersion,// a message or file format version this build does not read
-    kTooLarge,          // a message, batch or value over its limit
-    kStorage,           // the database failed (I/O, full, corrupt)
-    kInternal,          // a bug: should never reach a user
-    kUpgradeRequired,   // the app is older than the server accepts: update it, then sync
+    kInvalidArgument,     // a value failed validation (field-level detail in the message)
+    kRequired,            // a required field is missing
+    kTooLong,             // text over its bound
+    kBadFormat,           // e-mail, URL, phone, handle, date, id ... not in its format
+    kUnknownValue,        // not one of an enumeration's values
+    kUnknownKind,         // entity kind not in the schema
+    kUnknownField,        // field not in the kind's schema
+    kNotFound,            // no such entity
+    kErased,              // the entity was erased (GDPR); the operation is dropped
+    kConflict,            // the operation contradicts the record (e.g. editing a tombstone)
+    kClockAhead,          // operation stamped too far in the receiver's future
+    kOutOfScope,          // the caller's scope does not cover the entity
+    kForbidden,           // the caller's role may not do this
+    kMalformed,           // a message could not be decoded (truncated, garbage)
+    kUnsupportedVersion,  // a message or file format version this build does not read
+    kTooLarge,            // a message, batch or value over its limit
+    kStorage,             // the database failed (I/O, full, corrupt)
+    kInternal,            // a bug: should never reach a user
+    kUpgradeRequired,     // the app is older than the server accepts: update it, then sync
 };
 
 inline constexpr int kCodeCount = static_cast<int>(Code::kUpgradeRequired) + 1;
@@ -54,7 +54,9 @@ public:
     Status(Code code, std::string detail) : code_(code), detail_(std::move(detail)) {}
 
     static Status ok() { return {}; }
-    static Status invalid(std::string detail) { return {Code::kInvalidArgument, std::move(detail)}; }
+    static Status invalid(std::string detail) {
+        return {Code::kInvalidArgument, std::move(detail)};
+    }
     static Status malformed(std::string detail) { return {Code::kMalformed, std::move(detail)}; }
     static Status storage(std::string detail) { return {Code::kStorage, std::move(detail)}; }
     static Status not_found(std::string detail) { return {Code::kNotFound, std::move(detail)}; }
@@ -82,9 +84,18 @@ public:
     explicit operator bool() const { return is_ok(); }
     const Status& status() const { return status_; }
     // Requires: is_ok().
-    T& value() & { assert(is_ok()); return *value_; }
-    const T& value() const& { assert(is_ok()); return *value_; }
-    T&& value() && { assert(is_ok()); return std::move(*value_); }
+    T& value() & {
+        assert(is_ok());
+        return *value_;
+    }
+    const T& value() const& {
+        assert(is_ok());
+        return *value_;
+    }
+    T&& value() && {
+        assert(is_ok());
+        return std::move(*value_);
+    }
     T* operator->() { return &value(); }
     const T* operator->() const { return &value(); }
     T& operator*() { return value(); }
@@ -97,8 +108,8 @@ private:
 }  // namespace liaison
 
 // Propagates a failed Status from an expression returning Status.
-#define LIAISON_TRY(expr)                          \
-    do {                                           \
-        ::liaison::Status liaison_s_ = (expr);     \
+#define LIAISON_TRY(expr)                           \
+    do {                                            \
+        ::liaison::Status liaison_s_ = (expr);      \
         if (!liaison_s_.is_ok()) return liaison_s_; \
     } while (0)

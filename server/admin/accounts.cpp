@@ -122,7 +122,8 @@ Status set_user_scope(core::Store& store, std::int64_t user, std::vector<std::st
     if (!users) return users.status();
     auto row = std::find_if(users.value().begin(), users.value().end(),
                             [&](const UserRow& u) { return u.id == user; });
-    if (row == users.value().end()) return Status::not_found("user " + std::to_string(user) + ": no such user");
+    if (row == users.value().end())
+        return Status::not_found("user " + std::to_string(user) + ": no such user");
     UserSpec spec;
     spec.name = row->name;
     spec.role = sync::role_from_name(row->role).value_or(sync::Role::kField);
@@ -133,7 +134,7 @@ Status set_user_scope(core::Store& store, std::int64_t user, std::vector<std::st
     core::AccountsTxn t(store);
     LIAISON_TRY(t.begun());
     if (auto set = core::update_user_lists(store, user, join(spec.regions), join(spec.stores),
-                                        join(spec.brands));
+                                           join(spec.brands));
         !set)
         return set.status();
     LIAISON_TRY(audit(store, actor, "user.scope",

@@ -213,7 +213,7 @@ Result<Columns> read_header(const KindDef& k, const CsvRecord& rec) {
 // ---- Import: one row -------------------------------------------------------------------
 
 class RowImporter {
-  public:
+public:
     RowImporter(core::Store& store, sync::Hub& hub, const Id128& replica, const KindDef& k,
                 const Columns& cols)
         : store_(store),
@@ -350,7 +350,7 @@ class RowImporter {
         return Status::ok();
     }
 
-  private:
+private:
     // A log entry about a person must name one the record knows (the merge engine accepts
     // entries whose person arrives later, as devices sync in any order; a file has no such
     // excuse, and an entry about nobody would be invisible on every card).

@@ -62,14 +62,14 @@ struct CsvRecord {
 // the bounds whatever the input. Bytes are passed through as they are (UTF-8 is checked by the
 // caller).
 class CsvReader {
-  public:
+public:
     explicit CsvReader(std::istream& in, std::size_t max_record_bytes = kMaxCsvRecordBytes,
                        std::size_t max_fields = kMaxCsvFields);
     // The next record, or false at the end of the input.
     bool next(CsvRecord& out);
     std::uint64_t bytes_read() const { return bytes_; }
 
-  private:
+private:
     int get();   // next byte (0..255) or -1 at the end
     int peek();  // the byte get() would return, without consuming it
     bool fill();

@@ -193,7 +193,8 @@ Result<RestoreReport> restore_database(const std::string& live, const std::strin
         LIAISON_TRY(store.value()->raise_seq_floor(replaced_seq));
         // A new database generation: every device re-pushes what it authored (this file may
         // lack it) and re-pulls from 0 (docs/SYNC.md "Generations").
-        LIAISON_TRY(sync::renew_database_generation(*store.value(), *core::make_random_id_source()));
+        LIAISON_TRY(
+            sync::renew_database_generation(*store.value(), *core::make_random_id_source()));
         LIAISON_TRY(txn.commit());
     }
     report.storage_version = store.value()->storage_version();

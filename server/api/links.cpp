@@ -39,7 +39,8 @@ Result<std::optional<Link>> find_link(core::Store& store, std::string_view code)
     const auto& k = core::kind_def(Kind::kTrackedLink);
     auto ids = store.ids_where(Kind::kTrackedLink, k.field_index("code"), std::string(code));
     if (!ids) return ids.status();
-    std::sort(ids->begin(), ids->end(), [](const Id128& a, const Id128& b) { return a.bytes < b.bytes; });
+    std::sort(ids->begin(), ids->end(),
+              [](const Id128& a, const Id128& b) { return a.bytes < b.bytes; });
     const auto target = std::size_t(k.field_index("target"));
     for (const auto& id : ids.value()) {
         auto row = store.load_row(Kind::kTrackedLink, id);
@@ -55,9 +56,12 @@ Result<std::optional<Link>> find_link(core::Store& store, std::string_view code)
 
 std::string referrer_origin(std::string_view r) {
     std::string_view scheme;
-    if (r.substr(0, 8) == "https://") scheme = "https://";
-    else if (r.substr(0, 7) == "http://") scheme = "http://";
-    else return "";
+    if (r.substr(0, 8) == "https://")
+        scheme = "https://";
+    else if (r.substr(0, 7) == "http://")
+        scheme = "http://";
+    else
+        return "";
     std::string_view rest = r.substr(scheme.size());
     rest = rest.substr(0, rest.find_first_of("/?#"));
     // user:password@host is dropped with the rest (never recorded): no origin at all.

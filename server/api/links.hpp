@@ -13,8 +13,8 @@
 #include <string>
 #include <string_view>
 
-#include "server/backend/sync_backend.hpp"
 #include "server/api/reply.hpp"
+#include "server/backend/sync_backend.hpp"
 
 namespace liaison::server {
 

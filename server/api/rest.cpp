@@ -85,8 +85,8 @@ HttpReply not_found(std::string_view what) {
 }
 
 HttpReply method_not_allowed(std::string_view allowed) {
-    HttpReply r = error_reply(405, "method_not_allowed",
-                              "this address takes " + std::string(allowed));
+    HttpReply r =
+        error_reply(405, "method_not_allowed", "this address takes " + std::string(allowed));
     r.headers.emplace_back("Allow", std::string(allowed));
     return r;
 }
@@ -142,9 +142,9 @@ std::optional<HttpReply> check_json_body(const RestRequest& req) {
     if (media_type(req.content_type) != "application/json")
         return error_reply(415, "unsupported_media_type", "send the body as application/json");
     if (req.body.size() > sync::kMaxEditBytes)
-        return error_reply(413, code_name(Code::kTooLarge),
-                           "the document is larger than " +
-                               std::to_string(sync::kMaxEditBytes / 1024) + " KiB");
+        return error_reply(
+            413, code_name(Code::kTooLarge),
+            "the document is larger than " + std::to_string(sync::kMaxEditBytes / 1024) + " KiB");
     return std::nullopt;
 }
 
@@ -263,8 +263,9 @@ std::string page_json(Store& store, Kind kind, const Page& page, Status* failed)
         *failed = items.status();
         return {};
     }
-    return "{\"items\":" + items.value() + ",\"next_offset\":" +
-           (page.next ? std::to_string(*page.next) : std::string("null")) + "}";
+    return "{\"items\":" + items.value() +
+           ",\"next_offset\":" + (page.next ? std::to_string(*page.next) : std::string("null")) +
+           "}";
 }
 
 // Filters of a list: every reference field of the kind may be one (?store=<id>); a filter on a
@@ -378,7 +379,8 @@ Result<std::string> card(Store& store, const Principal& who, const Id128& id) {
     return std::move(*c.value());
 }
 
-HttpReply get_one(SyncBackend& backend, const Principal& who, const Collection& c, const Id128& id) {
+HttpReply get_one(SyncBackend& backend, const Principal& who, const Collection& c,
+                  const Id128& id) {
     return backend.read([&](Store& store) -> HttpReply {
         auto row = must_see(store, who, c.kind, id);
         if (!row) return status_reply(row.status());
@@ -399,7 +401,8 @@ HttpReply entity_reply(SyncBackend& backend, Kind kind, const Id128& id) {
     return backend.read([&](Store& store) -> HttpReply {
         auto body = core::entity_json(store, kind, id);
         if (!body) return status_reply(body.status());
-        if (!body.value()) return not_found(std::string(core::kind_name(kind)) + " " + id.to_text());
+        if (!body.value())
+            return not_found(std::string(core::kind_name(kind)) + " " + id.to_text());
         return json_reply(200, std::move(*body.value()));
     });
 }
@@ -428,8 +431,7 @@ Status check_link_codes(Store& store, const std::vector<Op>& ops) {
 }
 
 std::optional<HttpReply> check_writable(const Principal& who, const Collection& c) {
-    if (!c.writable)
-        return method_not_allowed("GET");
+    if (!c.writable) return method_not_allowed("GET");
     if (c.central_writes && !is_central(who))
         return forbidden("only the central team may change " + std::string(c.path));
     return std::nullopt;
@@ -444,13 +446,15 @@ HttpReply create(SyncBackend& backend, const Principal& who, const Collection& c
     const Id128 id = ids->next_entity_id(std::uint64_t(wall_ms()));
     auto ops = sync::ops_from_json(c.kind, id, sync::EditMode::kCreate, req.body);
     if (!ops) return status_reply(ops.status());
-    Status s = backend.submit(device_context(who, {}), [&](Store& store) -> Result<std::vector<Op>> {
-        LIAISON_TRY(check_link_codes(store, ops.value()));
-        return ops.value();
-    });
+    Status s =
+        backend.submit(device_context(who, {}), [&](Store& store) -> Result<std::vector<Op>> {
+            LIAISON_TRY(check_link_codes(store, ops.value()));
+            return ops.value();
+        });
     if (!s) return status_reply(s);
     HttpReply r = json_reply(201, "{\"id\":" + json_string(id.to_text()) + "}");
-    r.headers.emplace_back("Location", std::string(kPrefix) + std::string(c.path) + "/" + id.to_text());
+    r.headers.emplace_back("Location",
+                           std::string(kPrefix) + std::string(c.path) + "/" + id.to_text());
     return r;
 }
 
@@ -460,15 +464,16 @@ HttpReply patch(SyncBackend& backend, const Principal& who, const Collection& c,
     if (auto bad = check_json_body(req)) return *bad;  // first: a form's fields become params
     if (Status s = check_params(req, {}); !s) return status_reply(s);
     Id128 target = id;
-    Status s = backend.submit(device_context(who, {}), [&](Store& store) -> Result<std::vector<Op>> {
-        auto row = must_see(store, who, c.kind, id);
-        if (!row) return row.status();
-        target = row->id;
-        auto ops = sync::ops_from_json(c.kind, row->id, sync::EditMode::kUpdate, req.body);
-        if (!ops) return ops.status();
-        LIAISON_TRY(check_link_codes(store, ops.value()));
-        return ops;
-    });
+    Status s =
+        backend.submit(device_context(who, {}), [&](Store& store) -> Result<std::vector<Op>> {
+            auto row = must_see(store, who, c.kind, id);
+            if (!row) return row.status();
+            target = row->id;
+            auto ops = sync::ops_from_json(c.kind, row->id, sync::EditMode::kUpdate, req.body);
+            if (!ops) return ops.status();
+            LIAISON_TRY(check_link_codes(store, ops.value()));
+            return ops;
+        });
     if (!s) return status_reply(s);
     return entity_reply(backend, c.kind, target);
 }
@@ -479,11 +484,12 @@ HttpReply remove_entry(SyncBackend& backend, const Principal& who, const Collect
         return method_not_allowed("GET, PATCH");
     if (auto refused = check_writable(who, c)) return *refused;
     if (Status s = check_params(req, {}); !s) return status_reply(s);
-    Status s = backend.submit(device_context(who, {}), [&](Store& store) -> Result<std::vector<Op>> {
-        auto row = must_see(store, who, c.kind, id);
-        if (!row) return row.status();
-        return std::vector<Op>{sync::unstamped_op(OpType::kDelete, c.kind, row->id)};
-    });
+    Status s =
+        backend.submit(device_context(who, {}), [&](Store& store) -> Result<std::vector<Op>> {
+            auto row = must_see(store, who, c.kind, id);
+            if (!row) return row.status();
+            return std::vector<Op>{sync::unstamped_op(OpType::kDelete, c.kind, row->id)};
+        });
     if (!s) return status_reply(s);
     return json_reply(200, "{\"id\":" + json_string(id.to_text()) + ",\"deleted\":true}");
 }
@@ -492,7 +498,9 @@ HttpReply change_set(SyncBackend& backend, const Principal& who, const Collectio
                      const Id128& id, std::string_view set, const RestRequest& req) {
     const auto& k = core::kind_def(c.kind);
     const int si = k.set_index(set);
-    if (si < 0) return not_found(std::string(c.path) + " have no set '" + std::string(set.substr(0, 40)) + "'");
+    if (si < 0)
+        return not_found(std::string(c.path) + " have no set '" + std::string(set.substr(0, 40)) +
+                         "'");
     if (auto refused = check_writable(who, c)) return *refused;
     if (auto bad = check_json_body(req)) return *bad;  // first: a form's fields become params
     if (Status s = check_params(req, {}); !s) return status_reply(s);
@@ -506,31 +514,33 @@ HttpReply change_set(SyncBackend& backend, const Principal& who, const Collectio
         return status_reply(Status::invalid("name elements to \"add\" or \"remove\""));
     const auto& def = k.sets[std::size_t(si)];
     Id128 target = id;
-    Status s = backend.submit(device_context(who, {}), [&](Store& store) -> Result<std::vector<Op>> {
-        auto row = must_see(store, who, c.kind, id);
-        if (!row) return row.status();
-        target = row->id;
-        std::vector<Op> ops;
-        for (const auto& e : add.value()) {
-            Op op = sync::unstamped_op(OpType::kAdd, c.kind, row->id);
-            op.set = def.name;
-            op.elem = core::normalize_elem(def, e);
-            ops.push_back(std::move(op));
-        }
-        for (const auto& e : remove.value()) {
-            // The removal names the dots this server has observed (add-wins, R4: a concurrent
-            // add on a device survives it).
-            auto op = sync::remove_op(store, c.kind, row->id, si, e);
-            if (!op) return op.status();
-            ops.push_back(std::move(op).value());
-        }
-        return ops;
-    });
+    Status s =
+        backend.submit(device_context(who, {}), [&](Store& store) -> Result<std::vector<Op>> {
+            auto row = must_see(store, who, c.kind, id);
+            if (!row) return row.status();
+            target = row->id;
+            std::vector<Op> ops;
+            for (const auto& e : add.value()) {
+                Op op = sync::unstamped_op(OpType::kAdd, c.kind, row->id);
+                op.set = def.name;
+                op.elem = core::normalize_elem(def, e);
+                ops.push_back(std::move(op));
+            }
+            for (const auto& e : remove.value()) {
+                // The removal names the dots this server has observed (add-wins, R4: a concurrent
+                // add on a device survives it).
+                auto op = sync::remove_op(store, c.kind, row->id, si, e);
+                if (!op) return op.status();
+                ops.push_back(std::move(op).value());
+            }
+            return ops;
+        });
     if (!s) return status_reply(s);
     return entity_reply(backend, c.kind, target);
 }
 
-HttpReply merge(SyncBackend& backend, const Principal& who, const Id128& id, const RestRequest& req) {
+HttpReply merge(SyncBackend& backend, const Principal& who, const Id128& id,
+                const RestRequest& req) {
     if (auto bad = check_json_body(req)) return *bad;  // first: a form's fields become params
     if (Status s = check_params(req, {}); !s) return status_reply(s);
     auto doc = parse_object(req.body, {"into"});
@@ -538,19 +548,22 @@ HttpReply merge(SyncBackend& backend, const Principal& who, const Id128& id, con
     auto into_m = doc->FindMember("into");
     if (into_m == doc->MemberEnd() || !into_m->value.IsString())
         return status_reply(Status(Code::kRequired, "into: the id of the record to keep"));
-    auto into = id_param("into", std::string_view(into_m->value.GetString(), into_m->value.GetStringLength()));
+    auto into = id_param(
+        "into", std::string_view(into_m->value.GetString(), into_m->value.GetStringLength()));
     if (!into) return status_reply(into.status());
     Id128 survivor;
-    Status s = backend.submit(device_context(who, {}), [&](Store& store) -> Result<std::vector<Op>> {
-        auto a = must_see(store, who, Kind::kInfluencer, id);
-        if (!a) return a.status();
-        auto b = must_see(store, who, Kind::kInfluencer, into.value());
-        if (!b) return b.status();
-        if (a->id == b->id) return Status(Code::kConflict, "these ids are already the same person");
-        Op op = sync::unstamped_op(OpType::kMerge, Kind::kInfluencer, a->id);
-        op.target = b->id;
-        return std::vector<Op>{op};
-    });
+    Status s =
+        backend.submit(device_context(who, {}), [&](Store& store) -> Result<std::vector<Op>> {
+            auto a = must_see(store, who, Kind::kInfluencer, id);
+            if (!a) return a.status();
+            auto b = must_see(store, who, Kind::kInfluencer, into.value());
+            if (!b) return b.status();
+            if (a->id == b->id)
+                return Status(Code::kConflict, "these ids are already the same person");
+            Op op = sync::unstamped_op(OpType::kMerge, Kind::kInfluencer, a->id);
+            op.target = b->id;
+            return std::vector<Op>{op};
+        });
     if (!s) return status_reply(s);
     return backend.read([&](Store& store) {
         survivor = store.root_of(id);
@@ -572,8 +585,9 @@ Result<std::vector<std::pair<Kind, std::vector<Id128>>>> records_about(
         for (std::size_t i = 0; i < k.fields.size(); ++i) {
             if (!k.fields[i].subject) continue;
             for (std::size_t at = 0; at < people.size(); at += 200) {
-                std::vector<Id128> part(people.begin() + std::ptrdiff_t(at),
-                                        people.begin() + std::ptrdiff_t(std::min(people.size(), at + 200)));
+                std::vector<Id128> part(
+                    people.begin() + std::ptrdiff_t(at),
+                    people.begin() + std::ptrdiff_t(std::min(people.size(), at + 200)));
                 core::EntityIdQuery query;
                 query.filters = {core::RefFilter{int(i), std::move(part)}};
                 query.visible_only = false;
@@ -592,7 +606,8 @@ Result<std::vector<std::pair<Kind, std::vector<Id128>>>> records_about(
                 if (row.value()) ids.push_back(a);
             }
         }
-        std::sort(ids.begin(), ids.end(), [](const Id128& x, const Id128& y) { return x.bytes < y.bytes; });
+        std::sort(ids.begin(), ids.end(),
+                  [](const Id128& x, const Id128& y) { return x.bytes < y.bytes; });
         ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
         if (!ids.empty()) out.emplace_back(k.kind, std::move(ids));
     }
@@ -610,15 +625,19 @@ Result<std::string> audit_trail(Store& store, Kind kind, const std::vector<Id128
         const bool on_set = row.type == int(OpType::kAdd) || row.type == int(OpType::kRemove);
         const std::size_t count = on_set ? k.sets.size() : k.fields.size();
         for (std::size_t b = 0; b < count && b < 64; ++b)
-            if (row.touched & (std::uint64_t(1) << b)) names.push_back(on_set ? k.sets[b].name : k.fields[b].name);
-        const std::string actor_text = row.actor.is_nil() ? "null" : json_string(row.actor.to_text());
+            if (row.touched & (std::uint64_t(1) << b))
+                names.push_back(on_set ? k.sets[b].name : k.fields[b].name);
+        const std::string actor_text =
+            row.actor.is_nil() ? "null" : json_string(row.actor.to_text());
         if (!out.empty()) out += ",";
-        out += "{\"kind\":" + json_string(k.name) + ",\"entity\":" + json_string(row.entity.to_text()) +
+        out += "{\"kind\":" + json_string(k.name) +
+               ",\"entity\":" + json_string(row.entity.to_text()) +
                ",\"op\":" + json_string(row.stamp.to_text()) + ",\"type\":" +
-               json_string(row.type >= 1 && row.type <= sync::kMaxOpType ? sync::op_type_name(OpType(row.type))
-                                                                       : "unknown") +
-               ",\"at\":" + std::to_string(sync::hlc_millis(row.stamp.hlc)) + ",\"actor\":" + actor_text +
-               ",\"fields\":" + json_string_array(names) + "}";
+               json_string(row.type >= 1 && row.type <= sync::kMaxOpType
+                               ? sync::op_type_name(OpType(row.type))
+                               : "unknown") +
+               ",\"at\":" + std::to_string(sync::hlc_millis(row.stamp.hlc)) +
+               ",\"actor\":" + actor_text + ",\"fields\":" + json_string_array(names) + "}";
     }
     return out;
 }
@@ -634,10 +653,11 @@ Result<std::string> export_document(Store& store, const Id128& root) {
     auto records = records_about(store, people);
     if (!records) return records.status();
 
-    std::string doc = "{\"format\":\"liaison-personal-data-export\",\"version\":1,\"exported_at\":" +
-                      std::to_string(wall_ms()) + ",\"subject\":" + json_string(root.to_text()) +
-                      ",\"influencer\":" + *person.value() +
-                      ",\"merged_ids\":" + json_string_array(merged) + ",\"records\":{";
+    std::string doc =
+        "{\"format\":\"liaison-personal-data-export\",\"version\":1,\"exported_at\":" +
+        std::to_string(wall_ms()) + ",\"subject\":" + json_string(root.to_text()) +
+        ",\"influencer\":" + *person.value() + ",\"merged_ids\":" + json_string_array(merged) +
+        ",\"records\":{";
     auto trail = audit_trail(store, Kind::kInfluencer, people);
     if (!trail) return trail.status();
     std::string audit = trail.value();
@@ -688,14 +708,16 @@ HttpReply erase_person(SyncBackend& backend, const Principal& who, const Id128& 
     if (!is_central(who)) return forbidden("only the central team may erase a person");
     if (Status s = check_params(req, {}); !s) return status_reply(s);
     Id128 root = id;
-    Status s = backend.submit(device_context(who, {}), [&](Store& store) -> Result<std::vector<Op>> {
-        auto row = must_see(store, who, Kind::kInfluencer, id);
-        if (!row) return row.status();
-        root = row->id;
-        return std::vector<Op>{sync::unstamped_op(OpType::kErase, Kind::kInfluencer, row->id)};
-    });
+    Status s =
+        backend.submit(device_context(who, {}), [&](Store& store) -> Result<std::vector<Op>> {
+            auto row = must_see(store, who, Kind::kInfluencer, id);
+            if (!row) return row.status();
+            root = row->id;
+            return std::vector<Op>{sync::unstamped_op(OpType::kErase, Kind::kInfluencer, row->id)};
+        });
     if (!s) return status_reply(s);
-    Status a = backend.read([&](Store& store) { return audit(store, actor_of(who), "gdpr.erase", root.to_text()); });
+    Status a = backend.read(
+        [&](Store& store) { return audit(store, actor_of(who), "gdpr.erase", root.to_text()); });
     if (!a) return status_reply(a);
     return json_reply(200, "{\"id\":" + json_string(root.to_text()) + ",\"erased\":true}");
 }
@@ -745,9 +767,14 @@ HttpReply handle_rest(SyncBackend& backend, const Principal& who, const RestRequ
         return change_set(backend, who, *c, id.value(), seg[3], req);
     }
     if (seg.size() == 3 && c->kind == Kind::kInfluencer) {
-        if (seg[2] == "merge") return m == "POST" ? merge(backend, who, id.value(), req) : method_not_allowed("POST");
-        if (seg[2] == "erase") return m == "POST" ? erase_person(backend, who, id.value(), req) : method_not_allowed("POST");
-        if (seg[2] == "export") return m == "GET" ? export_person(backend, who, id.value(), req) : method_not_allowed("GET");
+        if (seg[2] == "merge")
+            return m == "POST" ? merge(backend, who, id.value(), req) : method_not_allowed("POST");
+        if (seg[2] == "erase")
+            return m == "POST" ? erase_person(backend, who, id.value(), req)
+                               : method_not_allowed("POST");
+        if (seg[2] == "export")
+            return m == "GET" ? export_person(backend, who, id.value(), req)
+                              : method_not_allowed("GET");
     }
     return error_reply(404, "not_found", "there is nothing at this address");
 }

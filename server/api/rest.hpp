@@ -43,9 +43,9 @@
 #include <string>
 #include <string_view>
 
+#include "server/api/reply.hpp"
 #include "server/auth/auth.hpp"
 #include "server/backend/sync_backend.hpp"
-#include "server/api/reply.hpp"
 
 namespace liaison::server {
 
@@ -59,8 +59,8 @@ inline constexpr std::size_t kMaxSearchHits = 1'000;
 inline constexpr std::size_t kMaxSetChanges = 100;
 
 struct RestRequest {
-    std::string method;  // GET, POST, PATCH, DELETE
-    std::string path;    // decoded, without the query string
+    std::string method;                              // GET, POST, PATCH, DELETE
+    std::string path;                                // decoded, without the query string
     std::multimap<std::string, std::string> params;  // the query string, decoded
     std::string content_type;
     std::string body;

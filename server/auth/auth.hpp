@@ -70,14 +70,14 @@ sync::Scope scope_for(sync::Role role, std::vector<std::string> regions,
 // exchanges, and a token revoked by `liaison-server token revoke` (another process) must fail on
 // its next use, so nothing is cached.
 class Authenticator {
-  public:
+public:
     static Result<std::unique_ptr<Authenticator>> open(const std::string& db_path);
 
     // kNotFound ("unknown token") for anything that is not a valid, live token; the detail is
     // for the server log only (it never says which part was wrong to the client).
     Result<Principal> authenticate(std::string_view token_text);
 
-  private:
+private:
     explicit Authenticator(std::unique_ptr<core::TokenReader> tokens)
         : tokens_(std::move(tokens)) {}
     std::mutex mu_;
@@ -86,14 +86,14 @@ class Authenticator {
 
 // Token buckets keyed by token id: `rate` requests per second on average, bursts of `burst`.
 class RateLimiter {
-  public:
+public:
     using Clock = std::chrono::steady_clock;
     RateLimiter(double rate_per_s, double burst) : rate_(rate_per_s), burst_(burst) {}
     // Takes one request from the key's bucket. False when empty; then `retry_after_s` says
     // when the next request would be allowed (rounded up, at least 1).
     bool allow(const std::string& key, Clock::time_point now, int* retry_after_s = nullptr);
 
-  private:
+private:
     struct Bucket {
         double tokens;
         Clock::time_point last;

@@ -34,7 +34,7 @@ inline constexpr std::size_t kMaxGroupSize = 64;
 // fsync, answers them all and hands over; the others wait for their answer. Each exchange
 // still gets exactly the results it would get alone (Hub::exchange_batch).
 class SyncBackend {
-  public:
+public:
     SyncBackend(core::Store& store, sync::TimeSource& time) : store_(store), hub_(store, time) {}
 
     Result<sync::PushReply> exchange(const sync::DeviceContext& device,
@@ -76,7 +76,7 @@ class SyncBackend {
 
     static constexpr std::size_t kMaxGroup = kMaxGroupSize;
 
-  private:
+private:
     struct Waiting;
     std::mutex mu_;  // guards the store and hub
     core::Store& store_;

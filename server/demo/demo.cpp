@@ -109,7 +109,7 @@ std::string date_of(std::int64_t ms) {
 
 // Applies the demo's operations through the hub, as the server's own replica.
 class Maker {
-  public:
+public:
     Maker(sync::Hub& hub, const Id128& replica, std::uint64_t seed, std::uint64_t now_ms)
         : hub_(hub),
           replica_(replica),
@@ -151,7 +151,7 @@ class Maker {
     DemoSummary summary;
     std::uint64_t now() const { return now_; }
 
-  private:
+private:
     sync::Hub& hub_;
     Id128 replica_;
     sync::DeviceContext ctx_;

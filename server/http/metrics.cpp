@@ -80,7 +80,8 @@ std::string HttpMetrics::render(const SyncBackend::Stats& st) const {
             sample(out, "liaison_http_request_duration_seconds_count" + labels + "}",
                    double(l.count));
         }
-        header(out, "liaison_sync_request_seconds", "summary", "Time spent answering sync requests.");
+        header(out, "liaison_sync_request_seconds", "summary",
+               "Time spent answering sync requests.");
         sample(out, "liaison_sync_request_seconds_sum", sync_seconds_);
         sample(out, "liaison_sync_request_seconds_count", double(sync_count_));
     }

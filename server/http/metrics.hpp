@@ -36,13 +36,13 @@ inline constexpr std::array<double, 12> kLatencyBuckets = {0.001, 0.0025, 0.005,
                                                            0.1,   0.25,   0.5,   1,    2.5,   10};
 
 class HttpMetrics {
-  public:
+public:
     // One answered request: its route template, method, status and duration.
     void observe(std::string_view route, std::string_view method, int status, double seconds);
     // The whole exposition, with the backend's figures.
     std::string render(const SyncBackend::Stats& stats) const;
 
-  private:
+private:
     struct Latency {
         std::array<std::uint64_t, kLatencyBuckets.size()> le{};  // per bucket (not cumulative)
         std::uint64_t count = 0;
@@ -50,7 +50,8 @@ class HttpMetrics {
     };
     const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
     mutable std::mutex mu_;
-    std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests_;  // route, method, class
+    std::map<std::tuple<std::string, std::string, int>, std::uint64_t>
+        requests_;  // route, method, class
     std::map<std::string, Latency> latency_;
     std::array<std::uint64_t, 6> classes_{};
     std::uint64_t sync_count_ = 0;

@@ -13,11 +13,11 @@
 #include <thread>
 #include <vector>
 
+#include "core/util/text.hpp"
+#include "server/api/json.hpp"
 #include "server/api/links.hpp"
 #include "server/api/rest.hpp"
 #include "server/api/sync.hpp"
-#include "core/util/text.hpp"
-#include "server/api/json.hpp"
 #include "server/http/metrics.hpp"
 #include "server/http/static_files.hpp"
 
@@ -116,7 +116,6 @@ const char* message_for_http_status(int status) {
     }
 }
 
-
 void write(httplib::Response& res, const HttpReply& r) {
     res.status = r.status;
     for (const auto& [name, value] : r.headers) res.set_header(name.c_str(), value);
@@ -159,7 +158,7 @@ std::string method_label(const std::string& m) {
 // accepting thread wait: overload then backs up into the kernel's listen backlog, not into
 // our memory.
 class BoundedPool final : public httplib::TaskQueue {
-  public:
+public:
     BoundedPool(std::size_t threads, std::size_t max_queued)
         : max_queued_(std::max<std::size_t>(1, max_queued)) {
         for (std::size_t i = 0; i < std::max<std::size_t>(1, threads); ++i)
@@ -181,7 +180,7 @@ class BoundedPool final : public httplib::TaskQueue {
         for (auto& t : workers_) t.join();
     }
 
-  private:
+private:
     void work() {
         for (;;) {
             std::function<void()> fn;
@@ -412,9 +411,8 @@ struct HttpServer::Impl {
         svr.Get(R"(/l/([^/]*))", [this](const httplib::Request& req, httplib::Response& res) {
             // HEAD (link previews) and visitors over their rate limit are redirected without
             // counting a click. The address is only a key in memory, never stored.
-            const bool record =
-                req.method == "GET" &&
-                link_limiter.allow("ip:" + req.remote_addr, SteadyClock::now());
+            const bool record = req.method == "GET" &&
+                                link_limiter.allow("ip:" + req.remote_addr, SteadyClock::now());
             write(res, handle_link(backend, req.matches[1].str(), req.get_header_value("Referer"),
                                    record));
         });
@@ -427,9 +425,9 @@ struct HttpServer::Impl {
                 write(res, error_reply(404, "not_found", "there is nothing at this address"));
                 return;
             }
-            write(res, serve_static(opts.static_dir, req.path,
-                                    req.get_header_value("Accept-Encoding"),
-                                    req.get_header_value("If-None-Match")));
+            write(res,
+                  serve_static(opts.static_dir, req.path, req.get_header_value("Accept-Encoding"),
+                               req.get_header_value("If-None-Match")));
         });
     }
 };

@@ -51,8 +51,8 @@ inline constexpr std::size_t kMaxBodyBytes = sync::kMaxMessageBytes;
 
 struct HttpOptions {
     std::string host = "127.0.0.1";
-    int port = 8080;              // 0: any free port (HttpServer::bind says which)
-    std::string static_dir;       // empty: no static files
+    int port = 8080;         // 0: any free port (HttpServer::bind says which)
+    std::string static_dir;  // empty: no static files
     // Worker threads. httplib keeps a worker per keep-alive connection, and exchanges mostly
     // wait for the group commit rather than use CPU: measured with ./scripts/bench server
     // (64 connections), 8 workers left connections timing out, 64 gave the best throughput.
@@ -70,7 +70,7 @@ struct HttpOptions {
 };
 
 class HttpServer {
-  public:
+public:
     HttpServer(SyncBackend& backend, Authenticator& auth, HttpOptions opts);
     ~HttpServer();
     HttpServer(const HttpServer&) = delete;
@@ -83,7 +83,7 @@ class HttpServer {
     // Stops serving; safe from another thread.
     void stop();
 
-  private:
+private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

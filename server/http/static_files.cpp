@@ -29,8 +29,10 @@ double q_for(std::string_view header, std::string_view coding) {
             if (p.size() >= 2 && (p[0] == 'q' || p[0] == 'Q') && p[1] == '=')
                 q = std::strtod(std::string(p.substr(2)).c_str(), nullptr);
         }
-        if (name == coding) exact = q;
-        else if (name == "*") star = q;
+        if (name == coding)
+            exact = q;
+        else if (name == "*")
+            star = q;
     }
     return exact >= 0 ? exact : star;
 }
@@ -42,9 +44,8 @@ bool hashed_name(std::string_view name) {
     auto prev = name.rfind('.', last - 1);
     if (prev == std::string_view::npos || last - prev - 1 < 8) return false;
     auto part = name.substr(prev + 1, last - prev - 1);
-    return std::all_of(part.begin(), part.end(), [](char c) {
-        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-    });
+    return std::all_of(part.begin(), part.end(),
+                       [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 std::optional<std::string> read_all(const fs::path& p) {
@@ -56,9 +57,7 @@ std::optional<std::string> read_all(const fs::path& p) {
     return std::move(ss).str();
 }
 
-HttpReply missing() {
-    return error_reply(404, "not_found", "there is nothing at this address");
-}
+HttpReply missing() { return error_reply(404, "not_found", "there is nothing at this address"); }
 
 bool is_file(const fs::path& p) {
     std::error_code ec;
@@ -153,7 +152,9 @@ HttpReply serve_static(const std::string& root, std::string_view path,
     char etag[96];
     std::snprintf(etag, sizeof etag, "\"%llx-%llx%s\"", static_cast<unsigned long long>(size),
                   static_cast<unsigned long long>(mtime.time_since_epoch().count()),
-                  encoding.empty() ? "" : encoding == "br" ? "-br" : "-gz");
+                  encoding.empty()   ? ""
+                  : encoding == "br" ? "-br"
+                                     : "-gz");
     reply.headers.emplace_back("ETag", etag);
     if (hashed_name(name))
         reply.headers.emplace_back("Cache-Control", "public, max-age=31536000, immutable");

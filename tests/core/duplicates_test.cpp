@@ -1,7 +1,8 @@
 // Likely duplicates of a new influencer (core/query/duplicates.hpp).
+#include "core/query/duplicates.hpp"
+
 #include <catch2/catch.hpp>
 
-#include "core/query/duplicates.hpp"
 #include "support/harness.hpp"
 
 namespace liaison::test {
@@ -40,7 +41,8 @@ std::string reasons(const DuplicateHit& h) {
     return s;
 }
 
-TEST_CASE("the same handle on the same platform is a duplicate, whatever its case", "[core][query][duplicates]") {
+TEST_CASE("the same handle on the same platform is a duplicate, whatever its case",
+          "[core][query][duplicates]") {
     People p;
     Id128 helene = p.person("Hélène Dupont", {}, {"instagram:helene.dupont:125000"});
     p.person("Someone Else", {}, {"tiktok:helene.dupont:10"});
@@ -54,7 +56,8 @@ TEST_CASE("the same handle on the same platform is a duplicate, whatever its cas
     CHECK(p.find(q).empty());
 }
 
-TEST_CASE("e-mail matches ignore case and phones match by digits in either form", "[core][query][duplicates]") {
+TEST_CASE("e-mail matches ignore case and phones match by digits in either form",
+          "[core][query][duplicates]") {
     People p;
     Id128 a = p.person("Ana Lima", {{"email", std::string("Ana.Lima@Example.com")},
                                     {"phone", std::string("+33 6 12 34 56 78")}});
@@ -74,7 +77,8 @@ TEST_CASE("e-mail matches ignore case and phones match by digits in either form"
     CHECK(p.find(q).empty());
 }
 
-TEST_CASE("names match folded and by the start of every word, with every reason listed", "[core][query][duplicates]") {
+TEST_CASE("names match folded and by the start of every word, with every reason listed",
+          "[core][query][duplicates]") {
     People p;
     Id128 helene = p.person("Hélène Dupont", {{"email", std::string("helene@example.fr")}});
     Id128 martin = p.person("Hélène Martin");
@@ -93,7 +97,8 @@ TEST_CASE("names match folded and by the start of every word, with every reason 
     CHECK((hits[1].id == martin && reasons(hits[1]) == "name"));
 }
 
-TEST_CASE("a duplicate already merged is reported as the record it was merged into", "[core][query][duplicates]") {
+TEST_CASE("a duplicate already merged is reported as the record it was merged into",
+          "[core][query][duplicates]") {
     People p;
     Id128 a = p.person("Jean Moreau", {{"email", std::string("jean@example.fr")}});
     Id128 b = p.person("J. Moreau", {{"email", std::string("jean@example.fr")}});
@@ -106,7 +111,8 @@ TEST_CASE("a duplicate already merged is reported as the record it was merged in
     CHECK(hits[0].id == root);
 }
 
-TEST_CASE("erased people and empty or malformed queries match nothing", "[core][query][duplicates]") {
+TEST_CASE("erased people and empty or malformed queries match nothing",
+          "[core][query][duplicates]") {
     People p;
     Id128 a = p.person("Zoé Blanc", {{"email", std::string("zoe@example.fr")}}, {"x:zoe.blanc:0"});
     REQUIRE(p.r.erase(Kind::kInfluencer, a).is_ok());

@@ -1,7 +1,8 @@
 // Event queries of the check-in screen (core/query/events.hpp).
+#include "core/query/events.hpp"
+
 #include <catch2/catch.hpp>
 
-#include "core/query/events.hpp"
 #include "support/harness.hpp"
 
 namespace liaison::test {
@@ -27,8 +28,10 @@ struct Venue {
         return id.value();
     }
     Id128 check_in(const Id128& ev, const Id128& who, std::int64_t at, bool walk_in = false) {
-        auto id = r.create(Kind::kCheckin, {{"event", ev.to_text()}, {"influencer", who.to_text()},
-                                            {"at", at}, {"walk_in", std::int64_t(walk_in)}});
+        auto id = r.create(Kind::kCheckin, {{"event", ev.to_text()},
+                                            {"influencer", who.to_text()},
+                                            {"at", at},
+                                            {"walk_in", std::int64_t(walk_in)}});
         REQUIRE(id.is_ok());
         return id.value();
     }
@@ -49,7 +52,8 @@ TEST_CASE("events are listed latest first with their check-in counts", "[core][q
     CHECK(list.value()[1].checked_in == 0);
 }
 
-TEST_CASE("check-ins of an event come newest first with the guest's name", "[core][query][events]") {
+TEST_CASE("check-ins of an event come newest first with the guest's name",
+          "[core][query][events]") {
     Venue v;
     Id128 ev = v.event("Lancement", 1'800'000'000'000);
     Id128 other = v.event("Autre", 1'800'000'000'000);
@@ -67,7 +71,8 @@ TEST_CASE("check-ins of an event come newest first with the guest's name", "[cor
     CHECK(core::checkin_count(v.r.store(), ev).value() == 2);
 }
 
-TEST_CASE("an undone check-in no longer counts and the guest is not checked in", "[core][query][events]") {
+TEST_CASE("an undone check-in no longer counts and the guest is not checked in",
+          "[core][query][events]") {
     Venue v;
     Id128 ev = v.event("Lancement", 1'800'000'000'000);
     Id128 a = v.person("Ana");
@@ -79,7 +84,8 @@ TEST_CASE("an undone check-in no longer counts and the guest is not checked in",
     CHECK_FALSE(core::find_checkin(v.r.store(), ev, a).value().has_value());
 }
 
-TEST_CASE("a guest merged into another record is checked in as that record", "[core][query][events]") {
+TEST_CASE("a guest merged into another record is checked in as that record",
+          "[core][query][events]") {
     Venue v;
     Id128 ev = v.event("Lancement", 1'800'000'000'000);
     Id128 x = v.person("Ana Lima"), y = v.person("A. Lima");

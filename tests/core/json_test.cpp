@@ -1,8 +1,8 @@
 // The JSON nesting bound (core/util/json.hpp): every JSON decoder checks it before parsing,
 // so hostile nesting is a malformed input rather than a stack overflow.
-#include <catch2/catch.hpp>
-
 #include "core/util/json.hpp"
+
+#include <catch2/catch.hpp>
 
 namespace liaison::test {
 

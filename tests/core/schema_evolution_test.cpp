@@ -4,9 +4,8 @@
 // would make devices in the field misread the server, or the server an outbox written by the
 // previous app. The golden listings `tests/fixtures/schema-v<N>.txt` pin every released
 // schema; each is added, never edited (tests/fixtures/README.md).
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -22,31 +21,50 @@ namespace {
 
 const char* type_name(FieldType t) {
     switch (t) {
-        case FieldType::kText: return "text";
-        case FieldType::kLongText: return "long_text";
-        case FieldType::kEmail: return "email";
-        case FieldType::kPhone: return "phone";
-        case FieldType::kUrl: return "url";
-        case FieldType::kCountry: return "country";
-        case FieldType::kDate: return "date";
-        case FieldType::kTime: return "time";
-        case FieldType::kInt: return "int";
-        case FieldType::kBool: return "bool";
-        case FieldType::kEnum: return "enum";
-        case FieldType::kRef: return "ref";
-        case FieldType::kCode: return "code";
-        case FieldType::kCurrency: return "currency";
+        case FieldType::kText:
+            return "text";
+        case FieldType::kLongText:
+            return "long_text";
+        case FieldType::kEmail:
+            return "email";
+        case FieldType::kPhone:
+            return "phone";
+        case FieldType::kUrl:
+            return "url";
+        case FieldType::kCountry:
+            return "country";
+        case FieldType::kDate:
+            return "date";
+        case FieldType::kTime:
+            return "time";
+        case FieldType::kInt:
+            return "int";
+        case FieldType::kBool:
+            return "bool";
+        case FieldType::kEnum:
+            return "enum";
+        case FieldType::kRef:
+            return "ref";
+        case FieldType::kCode:
+            return "code";
+        case FieldType::kCurrency:
+            return "currency";
     }
     return "?";
 }
 
 const char* elem_name(ElemType t) {
     switch (t) {
-        case ElemType::kTag: return "tag";
-        case ElemType::kEnum: return "enum";
-        case ElemType::kHandle: return "handle";
-        case ElemType::kRef: return "ref";
-        case ElemType::kLanguage: return "language";
+        case ElemType::kTag:
+            return "tag";
+        case ElemType::kEnum:
+            return "enum";
+        case ElemType::kHandle:
+            return "handle";
+        case ElemType::kRef:
+            return "ref";
+        case ElemType::kLanguage:
+            return "language";
     }
     return "?";
 }
@@ -101,7 +119,8 @@ std::string key_of(const std::string& line) { return line.substr(0, line.find(':
 
 // What an older listing has that `now` lacks, one sentence per line: the entries that were
 // removed, renamed, reordered or retyped. Empty when `now` only appends to `old`.
-std::vector<std::string> breaks(const std::vector<std::string>& old, const std::vector<std::string>& now) {
+std::vector<std::string> breaks(const std::vector<std::string>& old,
+                                const std::vector<std::string>& now) {
     std::map<std::string, std::string> by_key;
     for (const auto& line : now) by_key[key_of(line)] = line;
     std::vector<std::string> out;
@@ -110,14 +129,16 @@ std::vector<std::string> breaks(const std::vector<std::string>& old, const std::
         if (it == by_key.end())
             out.push_back("removed: '" + line + "' is no longer in the schema");
         else if (it->second != line)
-            out.push_back("renamed, reordered or retyped: '" + line + "' is now '" + it->second + "'");
+            out.push_back("renamed, reordered or retyped: '" + line + "' is now '" + it->second +
+                          "'");
     }
     return out;
 }
 
 // Adds the newest listing when asked (never overwrites: fixtures are added, not edited).
 void add_fixture_if_asked(int version, const std::vector<std::string>& lines) {
-    if (!std::getenv("LIAISON_WRITE_FIXTURES") || std::ifstream(fixture_path(version)).good()) return;
+    if (!std::getenv("LIAISON_WRITE_FIXTURES") || std::ifstream(fixture_path(version)).good())
+        return;
     std::ofstream f(fixture_path(version));
     for (const auto& line : lines) f << line << '\n';
 }
@@ -132,11 +153,12 @@ TEST_CASE("the record model only appends: every released schema is a prefix of t
     for (int v = 1; v <= kSchemaVersion; ++v) {
         INFO("tests/fixtures/schema-v" << v << ".txt");
         const auto old = read_lines(fixture_path(v));
-        if (old.empty()) FAIL("missing fixture " << fixture_path(v) << " (LIAISON_WRITE_FIXTURES=1 adds it)");
+        if (old.empty())
+            FAIL("missing fixture " << fixture_path(v) << " (LIAISON_WRITE_FIXTURES=1 adds it)");
         std::ostringstream msg;
         for (const auto& b : breaks(old, now)) msg << "\n  " << b;
-        INFO("kinds, fields, sets and enum values may only be appended; an app of schema " << v
-                                                                                            << " would misread:" << msg.str());
+        INFO("kinds, fields, sets and enum values may only be appended; an app of schema "
+             << v << " would misread:" << msg.str());
         CHECK(msg.str().empty());
         ++checked;
     }
@@ -146,7 +168,8 @@ TEST_CASE("the record model only appends: every released schema is a prefix of t
 TEST_CASE("a schema that grew has a raised kSchemaVersion and a fixture of its own",
           "[core][schema][golden]") {
     const auto now = schema_listing();
-    CHECK_FALSE(std::ifstream(fixture_path(kSchemaVersion + 1)).good());  // no fixture ahead of the code
+    CHECK_FALSE(
+        std::ifstream(fixture_path(kSchemaVersion + 1)).good());  // no fixture ahead of the code
     const auto newest = read_lines(fixture_path(kSchemaVersion));
     REQUIRE_FALSE(newest.empty());
     std::ostringstream added;
@@ -155,7 +178,8 @@ TEST_CASE("a schema that grew has a raised kSchemaVersion and a fixture of its o
     INFO("the schema differs from tests/fixtures/schema-v"
          << kSchemaVersion << ".txt: raise core::kSchemaVersion to " << kSchemaVersion + 1
          << " and add tests/fixtures/schema-v" << kSchemaVersion + 1
-         << ".txt (LIAISON_WRITE_FIXTURES=1), with a store migration for new fields. New:" << added.str());
+         << ".txt (LIAISON_WRITE_FIXTURES=1), with a store migration for new fields. New:"
+         << added.str());
     const bool unchanged = now == newest;  // not CHECK(now == newest): it would print both listings
     CHECK(unchanged);
 }
@@ -179,21 +203,26 @@ TEST_CASE("a field appended to a released kind is optional: older apps create re
 
 TEST_CASE("the append-only check names what was removed, renamed, reordered or retyped",
           "[core][schema]") {
-    const std::vector<std::string> old = {"kind 0: influencer profile", "field influencer 0: name text",
-                                          "value influencer.tier 0: top", "value influencer.tier 1: expert",
-                                          "set influencer 0: tags tag"};
+    const std::vector<std::string> old = {
+        "kind 0: influencer profile", "field influencer 0: name text",
+        "value influencer.tier 0: top", "value influencer.tier 1: expert",
+        "set influencer 0: tags tag"};
     CHECK(breaks(old, old).empty());
     auto appended = old;
     appended.push_back("value influencer.tier 2: new");
     appended.push_back("field influencer 1: nickname text");
     CHECK(breaks(old, appended).empty());
-    const std::vector<std::string> swapped = {"kind 0: influencer profile", "field influencer 0: name long_text",
-                                              "value influencer.tier 0: expert", "value influencer.tier 1: top"};
+    const std::vector<std::string> swapped = {
+        "kind 0: influencer profile", "field influencer 0: name long_text",
+        "value influencer.tier 0: expert", "value influencer.tier 1: top"};
     CHECK(breaks(old, swapped) ==
           std::vector<std::string>{
-              "renamed, reordered or retyped: 'field influencer 0: name text' is now 'field influencer 0: name long_text'",
-              "renamed, reordered or retyped: 'value influencer.tier 0: top' is now 'value influencer.tier 0: expert'",
-              "renamed, reordered or retyped: 'value influencer.tier 1: expert' is now 'value influencer.tier 1: top'",
+              "renamed, reordered or retyped: 'field influencer 0: name text' is now 'field "
+              "influencer 0: name long_text'",
+              "renamed, reordered or retyped: 'value influencer.tier 0: top' is now 'value "
+              "influencer.tier 0: expert'",
+              "renamed, reordered or retyped: 'value influencer.tier 1: expert' is now 'value "
+              "influencer.tier 1: top'",
               "removed: 'set influencer 0: tags tag' is no longer in the schema"});
 }
 

@@ -24,7 +24,8 @@ struct World {
         return id.value();
     }
     Id128 contact(const Id128& who, std::int64_t at, const char* touchpoint = "store") {
-        auto id = r.create(Kind::kInteraction, {{"influencer", who.to_text()}, {"at", at},
+        auto id = r.create(Kind::kInteraction, {{"influencer", who.to_text()},
+                                                {"at", at},
                                                 {"touchpoint", std::string(touchpoint)},
                                                 {"department", std::string("retail")}});
         REQUIRE(id.is_ok());
@@ -48,8 +49,9 @@ void oplog_back_to_v3(core::Database& db) {
     };
     std::vector<Row> rows;
     {
-        auto st = db.prepare("SELECT eid, hlc, (SELECT id FROM idnum WHERE n=replica),"
-                             " (SELECT id FROM idnum WHERE n=actor), type, touched FROM oplog");
+        auto st = db.prepare(
+            "SELECT eid, hlc, (SELECT id FROM idnum WHERE n=replica),"
+            " (SELECT id FROM idnum WHERE n=actor), type, touched FROM oplog");
         REQUIRE(st.is_ok());
         while (st.value().step() == core::Statement::Step::kRow) {
             core::Stamp stamp{std::uint64_t(st.value().column_int(1)),
@@ -61,7 +63,8 @@ void oplog_back_to_v3(core::Database& db) {
         }
     }
     REQUIRE(db.exec("DROP TABLE oplog; DROP TABLE idnum;"
-                    "CREATE TABLE oplog(eid BLOB NOT NULL, op BLOB NOT NULL, actor BLOB, type INTEGER NOT NULL,"
+                    "CREATE TABLE oplog(eid BLOB NOT NULL, op BLOB NOT NULL, actor BLOB, type "
+                    "INTEGER NOT NULL,"
                     " touched INTEGER NOT NULL, PRIMARY KEY(eid, op)) WITHOUT ROWID;")
                 .is_ok());
     auto ins = db.prepare("INSERT INTO oplog VALUES(?1,?2,?3,?4,?5)");
@@ -69,8 +72,10 @@ void oplog_back_to_v3(core::Database& db) {
     for (const auto& r : rows) {
         auto& st = ins.value();
         st.bind_blob(1, r.eid.data(), r.eid.size()).bind_blob(2, r.op.data(), r.op.size());
-        if (r.actor.empty()) st.bind_null(3);
-        else st.bind_blob(3, r.actor.data(), r.actor.size());
+        if (r.actor.empty())
+            st.bind_null(3);
+        else
+            st.bind_blob(3, r.actor.data(), r.actor.size());
         st.bind(4, r.type).bind(5, r.touched);
         REQUIRE(st.run().is_ok());
         st.reset();
@@ -97,7 +102,8 @@ TEST_CASE("a store written by a newer build is refused, not downgraded", "[core]
     CHECK(again.status().detail().find("99") != std::string::npos);
 }
 
-TEST_CASE("a version 1 store gains prefix indexes and keeps finding everyone", "[core][store][version]") {
+TEST_CASE("a version 1 store gains prefix indexes and keeps finding everyone",
+          "[core][store][version]") {
     World w;
     Id128 a = w.person("Hélène Dupont", {{"email", std::string("helene@example.com")}});
     Id128 b = w.person("Hugo Martin");
@@ -154,16 +160,19 @@ TEST_CASE("a version 2 store's reference indexes drop their null entries and sti
     REQUIRE(count(w.r, by_brand) == 1);
     auto before = must(w.r.state_hash());
     auto& db = w.r.store().db();
-    const char* partial = "SELECT count(*) FROM sqlite_master WHERE type='index' AND sql LIKE '% WHERE %'";
+    const char* partial =
+        "SELECT count(*) FROM sqlite_master WHERE type='index' AND sql LIKE '% WHERE %'";
     REQUIRE(db.query_int(partial) > 0);
     // Back to version 2: every reference index holds every row, null or not.
     std::string undo;
     {
-        auto st = db.prepare("SELECT name, sql FROM sqlite_master WHERE type='index' AND sql LIKE '% WHERE %'");
+        auto st = db.prepare(
+            "SELECT name, sql FROM sqlite_master WHERE type='index' AND sql LIKE '% WHERE %'");
         REQUIRE(st.is_ok());
         while (st.value().step() == core::Statement::Step::kRow) {
             std::string sql = st.value().column_text(1);
-            undo += "DROP INDEX " + st.value().column_text(0) + ";" + sql.substr(0, sql.find(" WHERE ")) + ";";
+            undo += "DROP INDEX " + st.value().column_text(0) + ";" +
+                    sql.substr(0, sql.find(" WHERE ")) + ";";
         }
     }
     oplog_back_to_v3(db);
@@ -175,18 +184,20 @@ TEST_CASE("a version 2 store's reference indexes drop their null entries and sti
     CHECK(r.store().storage_version() == core::kStorageVersion);
     auto& again = r.store().db();
     for (const char* index : {"k_influencer_brand", "k_influencer_region", "k_interaction_event"})
-        CHECK(again.query_int(std::string("SELECT count(*) FROM sqlite_master WHERE name='") + index +
-                              "' AND sql LIKE '% WHERE f_%IS NOT NULL'") == 1);
+        CHECK(again.query_int(std::string("SELECT count(*) FROM sqlite_master WHERE name='") +
+                              index + "' AND sql LIKE '% WHERE f_%IS NOT NULL'") == 1);
     // Required references (a check-in's event) keep a full index.
     CHECK(again.query_int("SELECT count(*) FROM sqlite_master WHERE name='k_checkin_event'"
                           " AND sql NOT LIKE '% WHERE %'") == 1);
     // The lists still read the index: `f_brand=?` implies NOT NULL, so SQLite may use it.
     {
-        auto plan = again.prepare("EXPLAIN QUERY PLAN SELECT eid FROM k_influencer WHERE created IS NOT NULL"
-                                  " AND f_brand=?1");
+        auto plan = again.prepare(
+            "EXPLAIN QUERY PLAN SELECT eid FROM k_influencer WHERE created IS NOT NULL"
+            " AND f_brand=?1");
         REQUIRE(plan.is_ok());
         std::string details;
-        while (plan.value().step() == core::Statement::Step::kRow) details += plan.value().column_text(3) + "\n";
+        while (plan.value().step() == core::Statement::Step::kRow)
+            details += plan.value().column_text(3) + "\n";
         CHECK_THAT(details, Catch::Contains("k_influencer_brand"));
     }
     CHECK(count(r, by_region) == 2);
@@ -221,7 +232,8 @@ TEST_CASE("a version 3 store's op log moves to the compact layout with every ent
     reopen(*w.node, w.time);
     auto& r = *w.node->replica;
     CHECK(r.store().storage_version() == core::kStorageVersion);
-    CHECK(r.store().db().query_int("SELECT count(*) FROM pragma_table_info('oplog') WHERE name='hlc'") == 1);
+    CHECK(r.store().db().query_int(
+              "SELECT count(*) FROM pragma_table_info('oplog') WHERE name='hlc'") == 1);
     CHECK(r.store().op_count() == ops_before);
     auto log_after = oplog(r.store(), a);
     REQUIRE(log_after.size() == log_before.size());
@@ -269,7 +281,8 @@ TEST_CASE("search ignores case and accents: 'helene' finds 'Hélène'", "[core][
     CHECK(w.search("").empty());
 }
 
-TEST_CASE("search finds people by e-mail, handle and phone in either form", "[core][query][search]") {
+TEST_CASE("search finds people by e-mail, handle and phone in either form",
+          "[core][query][search]") {
     World w;
     Id128 a = w.person("Ana Souza", {{"email", std::string("ana.souza@example.com")},
                                      {"phone", std::string("+33 6 12 34 56 78")}});
@@ -280,12 +293,14 @@ TEST_CASE("search finds people by e-mail, handle and phone in either form", "[co
     CHECK(w.search("06 12 34 56 78") == std::vector<Id128>{a});
     CHECK(w.search("0612345678") == std::vector<Id128>{a});
     // Removing the handle removes it from the index.
-    REQUIRE(w.r.remove(Kind::kInfluencer, a, "handles", "instagram:anasouza.beauty:120000").is_ok());
+    REQUIRE(
+        w.r.remove(Kind::kInfluencer, a, "handles", "instagram:anasouza.beauty:120000").is_ok());
     CHECK(w.search("anasouza").empty());
 }
 
-TEST_CASE("search ranks names that begin with the query, then names containing it, then other fields",
-          "[core][query][search]") {
+TEST_CASE(
+    "search ranks names that begin with the query, then names containing it, then other fields",
+    "[core][query][search]") {
     World w;
     // Created in an order that neither creation order nor its reverse would give.
     Id128 inside = w.person("Ana Dupont");
@@ -322,10 +337,12 @@ TEST_CASE("a query matching more people than the search window ranks the newest 
     CHECK(ids_of(20, 1).size() == 8);
 }
 
-TEST_CASE("search input with FTS syntax is treated as plain words", "[core][query][search][hostile]") {
+TEST_CASE("search input with FTS syntax is treated as plain words",
+          "[core][query][search][hostile]") {
     World w;
     w.person("O'Brien \"Quote\" NEAR(x)");
-    for (const char* q : {"\"", "NEAR(", "o'brien", "* OR *", "a AND", "^", "(((", "col:val", "-x"}) {
+    for (const char* q :
+         {"\"", "NEAR(", "o'brien", "* OR *", "a AND", "^", "(((", "col:val", "-x"}) {
         auto hits = core::search_influencers(w.r.store(), q);
         INFO(q);
         CHECK(hits.is_ok());
@@ -333,15 +350,20 @@ TEST_CASE("search input with FTS syntax is treated as plain words", "[core][quer
     CHECK(w.search("o'brien").size() == 1);
 }
 
-TEST_CASE("the timeline lists every contact with a person, newest first", "[core][query][timeline]") {
+TEST_CASE("the timeline lists every contact with a person, newest first",
+          "[core][query][timeline]") {
     World w;
     Id128 a = w.person("Hélène Dupont"), b = w.person("Zoë Martin");
-    Id128 first = w.contact(a, 1'700'000'000'000), second = w.contact(a, 1'700'000'500'000, "email");
+    Id128 first = w.contact(a, 1'700'000'000'000),
+          second = w.contact(a, 1'700'000'500'000, "email");
     w.contact(b, 1'700'000'600'000);
-    auto event = w.r.create(Kind::kEvent, {{"name", std::string("Launch")}, {"starts", std::int64_t(1'700'000'700'000)}});
+    auto event = w.r.create(Kind::kEvent, {{"name", std::string("Launch")},
+                                           {"starts", std::int64_t(1'700'000'700'000)}});
     REQUIRE(event.is_ok());
-    auto ci = w.r.create(Kind::kCheckin, {{"event", event->to_text()}, {"influencer", a.to_text()},
-                                          {"at", std::int64_t(1'700'000'800'000)}},
+    auto ci = w.r.create(Kind::kCheckin,
+                         {{"event", event->to_text()},
+                          {"influencer", a.to_text()},
+                          {"at", std::int64_t(1'700'000'800'000)}},
                          Id128::derive("checkin", event.value(), a));
     REQUIRE(ci.is_ok());
     auto tl = core::timeline(w.r.store(), a);
@@ -374,7 +396,8 @@ TEST_CASE("influencers are listed by region, store and owner", "[core][query][li
     CHECK(core::list_influencers(w.r.store(), f).status().code() == Code::kBadFormat);
 }
 
-TEST_CASE("contact pressure counts contacts in the window, across merged duplicates", "[core][query][pressure]") {
+TEST_CASE("contact pressure counts contacts in the window, across merged duplicates",
+          "[core][query][pressure]") {
     World w;
     Id128 a = w.person("Hélène Dupont"), dup = w.person("Helene Dupont");
     w.contact(a, 1'700'000'000'000);

@@ -28,31 +28,38 @@ Status check(Kind k, const char* name, Value v) {
 
 }  // namespace
 
-TEST_CASE("a bad e-mail is rejected with the field name first and the value quoted", "[core][validate]") {
+TEST_CASE("a bad e-mail is rejected with the field name first and the value quoted",
+          "[core][validate]") {
     Status s = check(Kind::kInfluencer, "email", std::string("bob@"));
     CHECK(s.code() == Code::kBadFormat);
     CHECK(s.detail() == "email: \"bob@\" is not an e-mail address");
-    for (const char* bad : {"bob", "@example.com", "bob@example", "bob@@example.com", "bob@.example.com",
-                            "bo b@example.com", "bob@exa_mple.com", "bob..x@example.com"})
+    for (const char* bad :
+         {"bob", "@example.com", "bob@example", "bob@@example.com", "bob@.example.com",
+          "bo b@example.com", "bob@exa_mple.com", "bob..x@example.com"})
         CHECK_FALSE(check(Kind::kInfluencer, "email", std::string(bad)).is_ok());
-    for (const char* good : {"bob@example.com", "helene.dupont+press@maison.fr", " Bob@Example.COM "})
+    for (const char* good :
+         {"bob@example.com", "helene.dupont+press@maison.fr", " Bob@Example.COM "})
         CHECK(check(Kind::kInfluencer, "email", std::string(good)).is_ok());
-    CHECK(std::get<std::string>(normalize_field(field(Kind::kInfluencer, "email"), std::string(" Bob@Example.COM "))) ==
+    CHECK(std::get<std::string>(normalize_field(field(Kind::kInfluencer, "email"),
+                                                std::string(" Bob@Example.COM "))) ==
           "Bob@example.com");
 }
 
 TEST_CASE("phones need 7 to 15 digits, with an optional leading plus", "[core][validate]") {
-    for (const char* good : {"+33 6 12 34 56 78", "06.12.34.56.78", "(212) 555-0100", "+442071234567"})
+    for (const char* good :
+         {"+33 6 12 34 56 78", "06.12.34.56.78", "(212) 555-0100", "+442071234567"})
         CHECK(check(Kind::kInfluencer, "phone", std::string(good)).is_ok());
-    for (const char* bad : {"12345", "+33 6 12 34 56 78 90 12 34", "phone me", "33+612345678", "-0612345678"})
+    for (const char* bad :
+         {"12345", "+33 6 12 34 56 78 90 12 34", "phone me", "33+612345678", "-0612345678"})
         CHECK(check(Kind::kInfluencer, "phone", std::string(bad)).code() == Code::kBadFormat);
 }
 
 TEST_CASE("URLs must be http or https with a host", "[core][validate]") {
     CHECK(check(Kind::kContent, "url", std::string("https://www.instagram.com/p/abc/")).is_ok());
     CHECK(check(Kind::kContent, "url", std::string("http://example.com")).is_ok());
-    for (const char* bad : {"javascript:alert(1)", "ftp://example.com", "https://", "https://exa mple.com",
-                            "https://user@evil.com", "https://example.com/<script>"})
+    for (const char* bad :
+         {"javascript:alert(1)", "ftp://example.com", "https://", "https://exa mple.com",
+          "https://user@evil.com", "https://example.com/<script>"})
         CHECK(check(Kind::kContent, "url", std::string(bad)).code() == Code::kBadFormat);
 }
 
@@ -77,7 +84,8 @@ TEST_CASE("numbers are checked for type and range", "[core][validate]") {
     CHECK_FALSE(check(Kind::kInfluencer, "name", std::int64_t(5)).is_ok());
 }
 
-TEST_CASE("enumerations list the allowed values when a value is not one of them", "[core][validate]") {
+TEST_CASE("enumerations list the allowed values when a value is not one of them",
+          "[core][validate]") {
     Status s = check(Kind::kInfluencer, "tier", std::string("celebrity"));
     CHECK(s.code() == Code::kUnknownValue);
     CHECK(s.detail().find("top, expert, employee, advocate, prospect") != std::string::npos);
@@ -107,8 +115,9 @@ TEST_CASE("text length is counted in characters, not bytes", "[core][validate]")
 
 TEST_CASE("invalid UTF-8 and control characters are rejected", "[core][validate][hostile]") {
     const auto& name = field(Kind::kInfluencer, "name");
-    for (std::string bad : {std::string("\xC0\xAF"), std::string("\xED\xA0\x80"), std::string("abc\xE2\x82"),
-                            std::string("\xFF"), std::string("a\0b", 3), std::string("line\nbreak")})
+    for (std::string bad :
+         {std::string("\xC0\xAF"), std::string("\xED\xA0\x80"), std::string("abc\xE2\x82"),
+          std::string("\xFF"), std::string("a\0b", 3), std::string("line\nbreak")})
         CHECK_FALSE(validate_field(name, bad).is_ok());
     // Notes may span lines.
     CHECK(validate_field(field(Kind::kInfluencer, "notes"), std::string("line\nbreak")).is_ok());
@@ -129,7 +138,8 @@ TEST_CASE("every kind reports its missing required fields", "[core][validate]") 
     for (const auto& k : all_kinds()) {
         std::vector<Value> empty(k.fields.size());
         Status s = validate_record(k, empty);
-        bool has_required = std::any_of(k.fields.begin(), k.fields.end(), [](const FieldDef& f) { return f.required; });
+        bool has_required = std::any_of(k.fields.begin(), k.fields.end(),
+                                        [](const FieldDef& f) { return f.required; });
         INFO(k.name);
         CHECK(s.code() == (has_required ? Code::kRequired : Code::kOk));
     }
@@ -139,8 +149,8 @@ TEST_CASE("set elements are normalised and checked by type", "[core][validate]")
     const auto& handles = set_of(Kind::kInfluencer, "handles");
     CHECK(normalize_elem(handles, " Instagram:@helene.d:1200 ") == "instagram:helene.d:1200");
     CHECK(validate_elem(handles, "instagram:helene.d:1200").is_ok());
-    for (const char* bad : {"myspace:helene:10", "instagram::10", "instagram:helene", "instagram:hel ene:10",
-                            "instagram:helene:-5"})
+    for (const char* bad : {"myspace:helene:10", "instagram::10", "instagram:helene",
+                            "instagram:hel ene:10", "instagram:helene:-5"})
         CHECK_FALSE(validate_elem(handles, bad).is_ok());
     const auto& tags = set_of(Kind::kInfluencer, "tags");
     CHECK(normalize_elem(tags, " VIP ") == "vip");

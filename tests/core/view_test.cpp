@@ -1,7 +1,8 @@
 // JSON views of entities and the influencer card (core/query/view.hpp).
+#include "core/query/view.hpp"
+
 #include <catch2/catch.hpp>
 
-#include "core/query/view.hpp"
 #include "support/harness.hpp"
 
 namespace liaison::test {
@@ -26,7 +27,8 @@ struct World {
         return id.value();
     }
     Id128 contact(const Id128& who, std::int64_t at) {
-        return make(Kind::kInteraction, {{"influencer", who.to_text()}, {"at", at},
+        return make(Kind::kInteraction, {{"influencer", who.to_text()},
+                                         {"at", at},
                                          {"touchpoint", std::string("store")},
                                          {"department", std::string("retail")},
                                          {"summary", std::string("<b>hi</b> \"quoted\"")}});
@@ -42,20 +44,26 @@ struct World {
     }
 };
 
-bool has(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
+bool has(const std::string& hay, const std::string& needle) {
+    return hay.find(needle) != std::string::npos;
+}
 
 }  // namespace
 
-TEST_CASE("an entity renders as one flat object with typed fields and sorted sets", "[core][view]") {
+TEST_CASE("an entity renders as one flat object with typed fields and sorted sets",
+          "[core][view]") {
     World w;
     Id128 p = w.make(Kind::kInfluencer, {{"name", std::string("Hélène Dupont")},
                                          {"email", std::string("helene@example.fr")}});
     REQUIRE(w.r.add(Kind::kInfluencer, p, "roles", "journalist").is_ok());
     REQUIRE(w.r.add(Kind::kInfluencer, p, "roles", "customer").is_ok());
-    Id128 e = w.make(Kind::kEvent, {{"name", std::string("Launch")}, {"starts", kNow},
-                                    {"capacity", std::int64_t(40)}});
-    Id128 c = w.make(Kind::kCheckin, {{"event", e.to_text()}, {"influencer", p.to_text()},
-                                      {"at", kNow}, {"walk_in", std::int64_t(1)}});
+    Id128 e =
+        w.make(Kind::kEvent,
+               {{"name", std::string("Launch")}, {"starts", kNow}, {"capacity", std::int64_t(40)}});
+    Id128 c = w.make(Kind::kCheckin, {{"event", e.to_text()},
+                                      {"influencer", p.to_text()},
+                                      {"at", kNow},
+                                      {"walk_in", std::int64_t(1)}});
 
     auto pj = core::entity_json(w.r.store(), Kind::kInfluencer, p);
     REQUIRE(pj.is_ok());
@@ -76,7 +84,8 @@ TEST_CASE("an entity renders as one flat object with typed fields and sorted set
 
 TEST_CASE("text is escaped so a view can never close a tag or a string", "[core][view]") {
     World w;
-    Id128 p = w.make(Kind::kInfluencer, {{"name", std::string("</script><img src=x onerror=alert(1)>")}});
+    Id128 p =
+        w.make(Kind::kInfluencer, {{"name", std::string("</script><img src=x onerror=alert(1)>")}});
     auto pj = core::entity_json(w.r.store(), Kind::kInfluencer, p);
     REQUIRE(pj.is_ok());
     CHECK_FALSE(has(*pj.value(), "<"));
@@ -122,21 +131,28 @@ TEST_CASE("the card warns of do-not-contact, paid collaboration, contact pressur
     CHECK(has(calm, "\\u003cb\\u003ehi\\u003c/b\\u003e \\\"quoted\\\""));
 
     w.contact(p, kNow);
-    REQUIRE(w.r.set(Kind::kInfluencer, p, {{"status", std::string("do_not_contact")},
-                                           {"consent", std::string("withdrawn")}}).is_ok());
-    w.make(Kind::kCollaboration, {{"influencer", p.to_text()}, {"type", std::string("paid")},
+    REQUIRE(
+        w.r.set(Kind::kInfluencer, p,
+                {{"status", std::string("do_not_contact")}, {"consent", std::string("withdrawn")}})
+            .is_ok());
+    w.make(Kind::kCollaboration, {{"influencer", p.to_text()},
+                                  {"type", std::string("paid")},
                                   {"status", std::string("active")}});
     // Not active: completed, or gifted, or proposed for dates that do not cover today.
-    w.make(Kind::kCollaboration, {{"influencer", p.to_text()}, {"type", std::string("paid")},
+    w.make(Kind::kCollaboration, {{"influencer", p.to_text()},
+                                  {"type", std::string("paid")},
                                   {"status", std::string("completed")}});
-    w.make(Kind::kCollaboration, {{"influencer", p.to_text()}, {"type", std::string("gifted")},
+    w.make(Kind::kCollaboration, {{"influencer", p.to_text()},
+                                  {"type", std::string("gifted")},
                                   {"status", std::string("active")}});
-    w.make(Kind::kCollaboration, {{"influencer", p.to_text()}, {"type", std::string("paid")},
+    w.make(Kind::kCollaboration, {{"influencer", p.to_text()},
+                                  {"type", std::string("paid")},
                                   {"status", std::string("proposed")},
                                   {"starts", std::string("2024-01-01")}});
     std::string hot = w.card(p, 3);
-    CHECK(has(hot, "\"warnings\":[\"do_not_contact\",\"active_paid_collaboration\","
-                   "\"contact_pressure\",\"consent_missing\"]"));
+    CHECK(has(hot,
+              "\"warnings\":[\"do_not_contact\",\"active_paid_collaboration\","
+              "\"contact_pressure\",\"consent_missing\"]"));
     CHECK(has(hot, "\"contacts_recent\":3"));
     auto paid = hot.substr(hot.find("\"active_paid\":"));
     paid = paid.substr(0, paid.find("],\"warnings\""));
@@ -145,8 +161,8 @@ TEST_CASE("the card warns of do-not-contact, paid collaboration, contact pressur
 
 TEST_CASE("contact pressure counts the last 30 days to the millisecond", "[core][view][card]") {
     World w;
-    Id128 p = w.make(Kind::kInfluencer, {{"name", std::string("Ana")},
-                                         {"consent", std::string("granted")}});
+    Id128 p = w.make(Kind::kInfluencer,
+                     {{"name", std::string("Ana")}, {"consent", std::string("granted")}});
     w.contact(p, kNow - 30 * kDay);      // the window's first millisecond: counts
     w.contact(p, kNow - 30 * kDay - 1);  // one millisecond before it: does not
     w.contact(p, kNow - 29 * kDay - 1);  // inside
@@ -161,9 +177,10 @@ TEST_CASE("contact pressure counts the last 30 days to the millisecond", "[core]
 TEST_CASE("a proposed paid collaboration whose dates cover today counts as active",
           "[core][view][card]") {
     World w;
-    Id128 p = w.make(Kind::kInfluencer, {{"name", std::string("Ana")},
-                                         {"consent", std::string("granted")}});
-    w.make(Kind::kCollaboration, {{"influencer", p.to_text()}, {"type", std::string("paid")},
+    Id128 p = w.make(Kind::kInfluencer,
+                     {{"name", std::string("Ana")}, {"consent", std::string("granted")}});
+    w.make(Kind::kCollaboration, {{"influencer", p.to_text()},
+                                  {"type", std::string("paid")},
                                   {"starts", std::string("2023-11-01")},
                                   {"ends", std::string("2023-11-14")}});
     CHECK(has(w.card(p), "\"warnings\":[\"active_paid_collaboration\"]"));
@@ -211,12 +228,14 @@ TEST_CASE("a timeline filter hides entries from the card but not from its counts
 
 namespace liaison::test {
 
-TEST_CASE("a department's follow-up stays open on the card until that department logs its next contact",
-          "[core][view][card]") {
+TEST_CASE(
+    "a department's follow-up stays open on the card until that department logs its next contact",
+    "[core][view][card]") {
     World w;
     Id128 p = w.make(Kind::kInfluencer, {{"name", std::string("Ana")}});
     auto log = [&](std::int64_t at, const char* department, std::vector<FieldWrite> extra) {
-        std::vector<FieldWrite> f = {{"influencer", p.to_text()}, {"at", at},
+        std::vector<FieldWrite> f = {{"influencer", p.to_text()},
+                                     {"at", at},
                                      {"touchpoint", std::string("store")},
                                      {"department", std::string(department)}};
         for (auto& e : extra) f.push_back(std::move(e));
@@ -225,11 +244,13 @@ TEST_CASE("a department's follow-up stays open on the card until that department
     // Retail asked for a follow-up, then logged its next contact: that one is done.
     Id128 done = log(kNow - 5 * kDay, "retail", {{"follow_up", std::string("send the catalogue")}});
     log(kNow - 4 * kDay, "retail", {});
-    // PR's follow-up, with a date only; then a contact by another department, which does not close it.
+    // PR's follow-up, with a date only; then a contact by another department, which does not close
+    // it.
     Id128 pr = log(kNow - 3 * kDay, "pr", {{"follow_up_due", std::string("2023-12-01")}});
     // Events' follow-up with text and date, the latest of its department.
-    Id128 events = log(kNow - 2 * kDay, "events", {{"follow_up", std::string("invite to the gala")},
-                                                   {"follow_up_due", std::string("2023-11-20")}});
+    Id128 events = log(kNow - 2 * kDay, "events",
+                       {{"follow_up", std::string("invite to the gala")},
+                        {"follow_up_due", std::string("2023-11-20")}});
     log(kNow - kDay, "marketing", {});
 
     const std::string card = w.card(p);

@@ -11,8 +11,8 @@
 #include <string_view>
 
 #include "server/admin/accounts.hpp"
-#include "server/api/sync.hpp"
 #include "server/api/rest.hpp"
+#include "server/api/sync.hpp"
 #include "sync/codec.hpp"
 
 namespace {
@@ -66,8 +66,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 auto amp = query.find('&');
                 std::string_view kv = query.substr(0, amp);
                 auto eq = kv.find('=');
-                req.params.emplace(std::string(kv.substr(0, eq)),
-                                   eq == std::string_view::npos ? "" : std::string(kv.substr(eq + 1)));
+                req.params.emplace(
+                    std::string(kv.substr(0, eq)),
+                    eq == std::string_view::npos ? "" : std::string(kv.substr(eq + 1)));
                 query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
             }
         }

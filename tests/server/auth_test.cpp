@@ -1,4 +1,5 @@
-// Tokens, the rate limiter and the admin tables in process (server/auth/auth.hpp, server/admin/accounts.hpp).
+// Tokens, the rate limiter and the admin tables in process (server/auth/auth.hpp,
+// server/admin/accounts.hpp).
 #include "server/auth/auth.hpp"
 
 #include <catch2/catch.hpp>

@@ -57,8 +57,9 @@ TEST_CASE("restore brings the backup back: later changes are gone, the hash is t
     auto r = run_cli({"restore", "--db", b.db, "--from", b.backup});
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
-    CHECK(r.out.find(b.db + ": restored from " + b.backup +
-                     " (storage version " + std::to_string(core::kStorageVersion) + ", 1 influencers, "
+    CHECK(r.out.find(b.db + ": restored from " + b.backup + " (storage version " +
+                     std::to_string(core::kStorageVersion) +
+                     ", 1 influencers, "
                      "0 interactions, state hash " +
                      at_backup + ")") != std::string::npos);
     std::smatch m;
@@ -120,9 +121,9 @@ TEST_CASE("restore refuses a bad backup and leaves the live database untouched",
         const std::string junk(4096, '\x5a');
         f.write(junk.data(), std::streamsize(junk.size()));
     }
-    const std::string newer = "written by a newer Liaison (storage version " +
-                              std::to_string(core::kStorageVersion + 1) + ", this build reads up to " +
-                              std::to_string(core::kStorageVersion) + ")";
+    const std::string newer =
+        "written by a newer Liaison (storage version " + std::to_string(core::kStorageVersion + 1) +
+        ", this build reads up to " + std::to_string(core::kStorageVersion) + ")";
     const std::pair<const char*, std::string> cases[] = {
         {"garbage.db", "not a SQLite database"},
         {"empty.db", "not a liaison-server database"},

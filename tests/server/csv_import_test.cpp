@@ -266,7 +266,8 @@ TEST_CASE("export then import into a fresh database gives the same visible conte
     CHECK(state_hash(db) == before);
 }
 
-TEST_CASE("import is refused while a server serves the database, but export is not", "[server][csv]") {
+TEST_CASE("import is refused while a server serves the database, but export is not",
+          "[server][csv]") {
     TempDir dir;
     const std::string db = fresh_db(dir, "a.db");
     write_file(dir.file("a.csv"), "name\nAna\n");

@@ -32,7 +32,8 @@ TEST_CASE("a million levels of nested JSON get a 400 and the server keeps answer
 
     SECTION("a sync push") {
         for (const std::string& body :
-             {nested_arrays(1'000'000), "{\"protocol\":1,\"ops\":" + nested_arrays(1'000'000) + "}"}) {
+             {nested_arrays(1'000'000),
+              "{\"protocol\":1,\"ops\":" + nested_arrays(1'000'000) + "}"}) {
             auto res = client->Post("/api/v1/sync", bearer(tok), body, kJson);
             REQUIRE(res);
             INFO(res->body.substr(0, 200));

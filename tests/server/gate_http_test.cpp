@@ -25,7 +25,8 @@ TEST_CASE(
     REQUIRE(tablet.exit_code == 0);
     const std::string tablet_token = tablet.out.substr(0, tablet.out.find('\n'));
     CHECK(tablet.out == tablet_token + "\n");
-    CHECK(tablet.err.find("\nhttps://liaison.example/#token=" + tablet_token + "\n") != std::string::npos);
+    CHECK(tablet.err.find("\nhttps://liaison.example/#token=" + tablet_token + "\n") !=
+          std::string::npos);
     ServerProcess server(setup.db, {}, setup.log);
     auto client = server.client();
 
@@ -222,7 +223,8 @@ TEST_CASE("the command line rejects bad arguments with exit code 2 and the usage
               "not-an-id"},
              {"token", "issue", "--db", db, "--user", "abc"},
              {"token", "issue", "--db", db, "--user", "1", "--link-to", "ftp://liaison.example"},
-             {"token", "issue", "--db", db, "--user", "1", "--link-to", "https://liaison.example/#x"},
+             {"token", "issue", "--db", db, "--user", "1", "--link-to",
+              "https://liaison.example/#x"},
              {"token", "issue", "--db", db, "--user", "1", "--link-to", "https://"},
              {"serve", "--db", db, "--port", "99999"}}) {
         auto r = run_cli(args);

@@ -1,5 +1,5 @@
-// GDPR through the REST API (docs/DESIGN.md §4, erasure): the export holds everything about one person
-// and nothing about another; the erasure reaches every replica; both are audited without
+// GDPR through the REST API (docs/DESIGN.md §4, erasure): the export holds everything about one
+// person and nothing about another; the erasure reaches every replica; both are audited without
 // personal data.
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -20,15 +20,18 @@ namespace {
 std::string interaction_about(httplib::Client& c, const std::string& token, const std::string& who,
                               const std::string& summary) {
     return create(c, token, "interactions",
-                  R"({"influencer":")" + who + R"(","at":1795000000000,"touchpoint":"event",)"
-                  R"("department":"events","summary":")" + summary + "\"}");
+                  R"({"influencer":")" + who +
+                      R"(","at":1795000000000,"touchpoint":"event",)"
+                      R"("department":"events","summary":")" +
+                      summary + "\"}");
 }
 
 // (actor, action, subject) rows of the server's audit table, read after the server stopped.
 std::vector<std::string> audit_rows(const std::string& db) {
     auto store = core::Store::open(db, core::StoreOptions{});
     REQUIRE(store.is_ok());
-    auto st = store.value()->db().prepare("SELECT actor, action, subject FROM server_audit ORDER BY n");
+    auto st =
+        store.value()->db().prepare("SELECT actor, action, subject FROM server_audit ORDER BY n");
     REQUIRE(st.is_ok());
     std::vector<std::string> out;
     while (st->step() == core::Statement::Step::kRow)
@@ -36,22 +39,25 @@ std::vector<std::string> audit_rows(const std::string& db) {
     return out;
 }
 
-
 // A person whose values are unique enough to be searched for in the server's raw files, with a
 // contact logged about them; returns the person's id. `tag` (letters) is in every word, so two
 // such people share no word.
 std::vector<std::string> canary_values(const std::string& tag) {
-    return {"Zorbaxe" + tag + " Quill" + tag + "feather", tag + "zorbaxe@plum" + tag + ".quorbit" + tag,
-            "Kestrelmoor" + tag + " glimmer" + tag + "dust", "Brindlewick" + tag + " parsnip" + tag};
+    return {
+        "Zorbaxe" + tag + " Quill" + tag + "feather", tag + "zorbaxe@plum" + tag + ".quorbit" + tag,
+        "Kestrelmoor" + tag + " glimmer" + tag + "dust", "Brindlewick" + tag + " parsnip" + tag};
 }
 std::string canary_person(httplib::Client& c, const std::string& token, const std::string& tag) {
     const auto v = canary_values(tag);
-    const std::string id = create(c, token, "influencers",
-                                  R"({"name":")" + v[0] + R"(","email":")" + v[1] + R"(","notes":")" + v[2] + "\"}");
+    const std::string id =
+        create(c, token, "influencers",
+               R"({"name":")" + v[0] + R"(","email":")" + v[1] + R"(","notes":")" + v[2] + "\"}");
     interaction_about(c, token, id, v[3]);
     return id;
 }
-std::vector<std::string> canary_bytes(const std::string& tag) { return canary_forms(canary_values(tag)); }
+std::vector<std::string> canary_bytes(const std::string& tag) {
+    return canary_forms(canary_values(tag));
+}
 
 // Sends `head` (request line and headers, no body) as it is on a fresh connection and returns
 // the status line of the answer ("" when none came): what `curl -X POST` without -d sends, a
@@ -82,16 +88,19 @@ TEST_CASE("an erase needs no body: a POST without Content-Length or body erases 
     auto client = server.client();
     const std::string& tok = setup.central_token;
     const std::string ana = create(*client, tok, "influencers", R"({"name":"Ana Moreau"})");
-    const std::string line = raw_status_line(
-        server.port(), "POST /api/v1/influencers/" + ana + "/erase HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                       "Authorization: Bearer " + tok + "\r\nConnection: close\r\n\r\n");
+    const std::string line =
+        raw_status_line(server.port(), "POST /api/v1/influencers/" + ana +
+                                           "/erase HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                           "Authorization: Bearer " +
+                                           tok + "\r\nConnection: close\r\n\r\n");
     CHECK(line == "HTTP/1.1 200 OK");
     auto gone = client->Get(("/api/v1/influencers/" + ana).c_str(), bearer(tok));
     REQUIRE(gone);
     CHECK(gone->status == 404);
     // An empty JSON object is as good as no body.
     const std::string bea = create(*client, tok, "influencers", R"({"name":"Béa Lambert"})");
-    auto with_empty = send_json(*client, tok, "POST", "/api/v1/influencers/" + bea + "/erase", "{}");
+    auto with_empty =
+        send_json(*client, tok, "POST", "/api/v1/influencers/" + bea + "/erase", "{}");
     REQUIRE(with_empty);
     CHECK(with_empty->status == 200);
 }
@@ -102,8 +111,9 @@ TEST_CASE("a person's export holds their record, duplicates and log, and nobody 
     ServerProcess server(setup.db, {}, setup.log);
     auto client = server.client();
     const std::string& tok = setup.central_token;
-    const std::string ana = create(*client, tok, "influencers",
-                                   R"({"name":"Ana Moreau","email":"ana@example.com","tags":["vip"]})");
+    const std::string ana =
+        create(*client, tok, "influencers",
+               R"({"name":"Ana Moreau","email":"ana@example.com","tags":["vip"]})");
     const std::string dup = create(*client, tok, "influencers", R"x({"name":"Ana Moreau (old)"})x");
     const std::string bea = create(*client, tok, "influencers", R"({"name":"Béa Lambert"})");
     const std::string ana_note = interaction_about(*client, tok, ana, "gala dinner");
@@ -127,9 +137,11 @@ TEST_CASE("a person's export holds their record, duplicates and log, and nobody 
     CHECK(str_member(doc["influencer"], "email") == "ana@example.com");
     CHECK(doc["merged_ids"].Size() == 1);
     const std::string& body = res->body;
-    for (const auto& mine : {ana_note, dup_note, deal, std::string("gala dinner"), std::string("press day")})
+    for (const auto& mine :
+         {ana_note, dup_note, deal, std::string("gala dinner"), std::string("press day")})
         CHECK(body.find(mine) != std::string::npos);
-    for (const auto& theirs : {bea, bea_note, std::string("Béa"), std::string("bea private matter")})
+    for (const auto& theirs :
+         {bea, bea_note, std::string("Béa"), std::string("bea private matter")})
         CHECK(body.find(theirs) == std::string::npos);
     REQUIRE(doc["records"].HasMember("interaction"));
     CHECK(doc["records"]["interaction"].Size() == 2);
@@ -145,7 +157,8 @@ TEST_CASE("a person's export holds their record, duplicates and log, and nobody 
     auto store_user = cli_ok({"user", "add", "--db", setup.db, "--name", "Regina", "--role",
                               "regional", "--regions", "01M83ZSHHPCRN0ZF0EG9Z1TT7F"});
     const std::string regional = cli_ok({"token", "issue", "--db", setup.db, "--user", store_user});
-    auto refused = client->Get(("/api/v1/influencers/" + ana + "/export").c_str(), bearer(regional));
+    auto refused =
+        client->Get(("/api/v1/influencers/" + ana + "/export").c_str(), bearer(regional));
     REQUIRE(refused);
     CHECK(refused->status == 403);
 
@@ -179,13 +192,14 @@ TEST_CASE("an erased person is gone from the server, the export and every replic
     INFO(erased->body);
     REQUIRE(erased->status == 200);
     for (const std::string& path : {"/api/v1/influencers/" + ana + "/export",
-                                   "/api/v1/influencers/" + ana, "/api/v1/interactions/" + note}) {
+                                    "/api/v1/influencers/" + ana, "/api/v1/interactions/" + note}) {
         auto gone = client->Get(path.c_str(), bearer(tok));
         REQUIRE(gone);
         CHECK(gone->status == 404);
     }
     CHECK(list_ids(*client, tok, "/api/v1/influencers?q=moreau").empty());
-    auto again = send_json(*client, tok, "PATCH", "/api/v1/influencers/" + ana, R"({"tier":"top"})");
+    auto again =
+        send_json(*client, tok, "PATCH", "/api/v1/influencers/" + ana, R"({"tier":"top"})");
     REQUIRE(again);
     CHECK(again->status == 404);
 
@@ -193,7 +207,8 @@ TEST_CASE("an erased person is gone from the server, the export and every replic
     auto& device = node->replica->store();
     CHECK_FALSE(core::get_entity(device, core::Kind::kInfluencer, ana_id).value());
     CHECK(device.is_erased(ana_id));
-    CHECK_FALSE(core::get_entity(device, core::Kind::kInteraction, *core::Id128::from_text(note)).value());
+    CHECK_FALSE(
+        core::get_entity(device, core::Kind::kInteraction, *core::Id128::from_text(note)).value());
     CHECK(core::get_entity(device, core::Kind::kInfluencer, *core::Id128::from_text(bea)).value());
     CHECK(setup.server_hash(server) == must(node->replica->state_hash()));
 
@@ -205,8 +220,9 @@ TEST_CASE("an erased person is gone from the server, the export and every replic
 // R7 on disk: the acknowledgement of an erasure (REST 200, or the push's result) comes once no
 // byte of the person is left in the server's files — the write-ahead log included, which still
 // held the pages that first stored them.
-TEST_CASE("an acknowledged erasure leaves no byte of the person in the server's or a device's files",
-          "[server][gdpr][erase]") {
+TEST_CASE(
+    "an acknowledged erasure leaves no byte of the person in the server's or a device's files",
+    "[server][gdpr][erase]") {
     Setup setup;
     ServerProcess server(setup.db, {}, setup.log);
     auto client = server.client();
@@ -227,7 +243,8 @@ TEST_CASE("an acknowledged erasure leaves no byte of the person in the server's 
     CHECK(find_in_db_files(setup.db, canary_bytes("rest")) == "");
 
     // Through a device's push: the erase is accepted, then scanned for on both sides.
-    REQUIRE(node->replica->erase(core::Kind::kInfluencer, *core::Id128::from_text(by_sync)).is_ok());
+    REQUIRE(
+        node->replica->erase(core::Kind::kInfluencer, *core::Id128::from_text(by_sync)).is_ok());
     CHECK(find_in_db_files(device_db, canary_bytes("sync")) == "");
     sync_all(*client, tok, *node->replica, false);
     CHECK(find_in_db_files(setup.db, canary_bytes("sync")) == "");

@@ -1,10 +1,9 @@
 // The sync route's handler in process, without a socket (server/api/sync.hpp).
-#include "server/api/sync.hpp"
-
 #include <catch2/catch.hpp>
 
 #include "server/admin/accounts.hpp"
 #include "server/api/json.hpp"
+#include "server/api/sync.hpp"
 #include "server_store.hpp"
 #include "support/harness.hpp"
 #include "sync/codec.hpp"

@@ -1,15 +1,17 @@
 // Tracked links (GET /l/<code>): a public redirect that records a click through the operation
 // path, with the referrer reduced to its origin and nothing personal.
+#include "server/api/links.hpp"
+
 #include <catch2/catch.hpp>
 
 #include "rest_fixture.hpp"
-#include "server/api/links.hpp"
 
 namespace liaison::test {
 
 TEST_CASE("a referrer is kept only as its origin", "[server][links]") {
     using server::referrer_origin;
-    CHECK(referrer_origin("https://www.Instagram.com/p/abc?igshid=42#x") == "https://www.instagram.com");
+    CHECK(referrer_origin("https://www.Instagram.com/p/abc?igshid=42#x") ==
+          "https://www.instagram.com");
     CHECK(referrer_origin("http://blog.example.fr:8080/post/1") == "http://blog.example.fr:8080");
     CHECK(referrer_origin("https://user:secret@example.com/") == "");
     CHECK(referrer_origin("android-app://com.google.android.gm/") == "");
@@ -26,11 +28,12 @@ TEST_CASE("a tracked link redirects to its target and records a click without pe
     client->set_follow_location(false);
     const std::string& tok = setup.central_token;
     const std::string target = "https://shop.example.com/spring?utm_source=liaison";
-    const std::string link = create(*client, tok, "tracked-links",
-                                    R"({"code":"Spring-26","target":")" + target + "\"}");
+    const std::string link =
+        create(*client, tok, "tracked-links", R"({"code":"Spring-26","target":")" + target + "\"}");
 
-    auto res = client->Get("/l/Spring-26", {{"Referer", "https://www.instagram.com/p/abc?igshid=42"},
-                                            {"User-Agent", "Mozilla/5.0 (secret device)"}});
+    auto res =
+        client->Get("/l/Spring-26", {{"Referer", "https://www.instagram.com/p/abc?igshid=42"},
+                                     {"User-Agent", "Mozilla/5.0 (secret device)"}});
     REQUIRE(res);
     CHECK(res->status == 302);
     CHECK(res->get_header_value("Location") == target);
@@ -116,11 +119,13 @@ TEST_CASE("a store device pulls the clicks of links its scope covers and no othe
     Company co(setup, *client);
     const std::string& tok = setup.central_token;
     // A link of the region (a store user's scope names only its store) and a brand-wide one.
-    const std::string regional = create(*client, tok, "tracked-links",
-                                        R"({"code":"idf-spring","target":"https://shop.example.com/idf","region":")" +
-                                            co.region + "\"}");
-    const std::string open_link = create(*client, tok, "tracked-links",
-                                         R"({"code":"all-spring","target":"https://shop.example.com/"})");
+    const std::string regional =
+        create(*client, tok, "tracked-links",
+               R"({"code":"idf-spring","target":"https://shop.example.com/idf","region":")" +
+                   co.region + "\"}");
+    const std::string open_link =
+        create(*client, tok, "tracked-links",
+               R"({"code":"all-spring","target":"https://shop.example.com/"})");
     for (const char* path : {"/l/idf-spring", "/l/all-spring"}) {
         auto res = client->Get(path);
         REQUIRE(res);

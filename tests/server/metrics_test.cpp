@@ -14,8 +14,8 @@ namespace liaison::test {
 namespace {
 
 struct Exposition {
-    std::map<std::string, std::string> types;        // family -> type
-    std::map<std::string, double> samples;           // "name{labels}" -> value
+    std::map<std::string, std::string> types;  // family -> type
+    std::map<std::string, double> samples;     // "name{labels}" -> value
 };
 
 // Parses the text format strictly enough to catch what a scraper would refuse: every sample
@@ -23,7 +23,8 @@ struct Exposition {
 Exposition parse_exposition(const std::string& text) {
     static const std::regex sample(
         R"re(^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="[^"\\\n]*",?)*\})? (-?[0-9.eE+-]+|\+Inf|NaN)$)re");
-    static const std::regex type_line(R"re(^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary)$)re");
+    static const std::regex type_line(
+        R"re(^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary)$)re");
     Exposition e;
     std::set<std::string> helped;
     std::istringstream in(text);
@@ -65,7 +66,8 @@ TEST_CASE("REST paths become route templates without ids", "[server][metrics]") 
     CHECK(rest_route("/api/v1/influencers/" + id + "/export") == "/api/v1/influencers/{id}/export");
     CHECK(rest_route("/api/v1/content/" + id + "/sets/brands_mentioned") ==
           "/api/v1/content/{id}/sets/{set}");
-    CHECK(rest_route("/api/v1/influencers/" + id + "/" + id + "/x") == "/api/v1/influencers/{id}/{other}");
+    CHECK(rest_route("/api/v1/influencers/" + id + "/" + id + "/x") ==
+          "/api/v1/influencers/{id}/{other}");
     CHECK(rest_route("/api/v1/" + id) == "/api/v1/{other}");
     CHECK(rest_route("/api/v1/" + id + "/" + id) == "/api/v1/{other}");
     CHECK(rest_route("/healthz").empty());
@@ -76,7 +78,8 @@ TEST_CASE("/metrics speaks the Prometheus text format and counts requests by rou
     Setup setup;
     ServerProcess server(setup.db, {}, setup.log);
     auto client = server.client();
-    const std::string id = create(*client, setup.central_token, "influencers", R"({"name":"Noël Blanc"})");
+    const std::string id =
+        create(*client, setup.central_token, "influencers", R"({"name":"Noël Blanc"})");
     auto card = client->Get(("/api/v1/influencers/" + id).c_str(), bearer(setup.central_token));
     REQUIRE(card);
     REQUIRE(card->status == 200);
@@ -87,9 +90,12 @@ TEST_CASE("/metrics speaks the Prometheus text format and counts requests by rou
     // A request is counted once it is logged, which the server does after sending the
     // response (and each of these requests came on its own connection, maybe to another
     // worker): scrape until the last of them is in, as a scraper would see a moment later.
-    const std::string card_gets = R"(liaison_http_requests_total{route="/api/v1/influencers/{id}",method="GET",class="2xx"})";
-    const std::string creates = R"(liaison_http_requests_total{route="/api/v1/influencers",method="POST",class="2xx"})";
-    const std::string syncs = R"(liaison_http_request_duration_seconds_count{route="/api/v1/sync"})";
+    const std::string card_gets =
+        R"(liaison_http_requests_total{route="/api/v1/influencers/{id}",method="GET",class="2xx"})";
+    const std::string creates =
+        R"(liaison_http_requests_total{route="/api/v1/influencers",method="POST",class="2xx"})";
+    const std::string syncs =
+        R"(liaison_http_request_duration_seconds_count{route="/api/v1/sync"})";
     std::string content_type;
     Exposition e;
     double made = 0;  // scrapes sent so far
@@ -109,12 +115,14 @@ TEST_CASE("/metrics speaks the Prometheus text format and counts requests by rou
     CHECK(e.samples[card_gets] == 1);
     CHECK(e.samples[creates] == 1);
     CHECK(e.samples[syncs] >= 1);
-    for (const auto& [sample, value] : e.samples) CHECK(sample.find(id) == std::string::npos);  // templates, never raw paths
+    for (const auto& [sample, value] : e.samples)
+        CHECK(sample.find(id) == std::string::npos);  // templates, never raw paths
     // Buckets are cumulative and end at the count.
     const std::string route = R"({route="/api/v1/influencers/{id}")";
     double last = 0;
     for (const char* le : {"0.001", "0.01", "0.1", "1", "10", "+Inf"}) {
-        const double v = e.samples["liaison_http_request_duration_seconds_bucket" + route + ",le=\"" + le + "\"}"];
+        const double v = e.samples["liaison_http_request_duration_seconds_bucket" + route +
+                                   ",le=\"" + le + "\"}"];
         CHECK(v >= last);
         last = v;
     }
@@ -126,7 +134,8 @@ TEST_CASE("/metrics speaks the Prometheus text format and counts requests by rou
           e.samples["liaison_group_commit_exchanges_count"]);
 
     // Every scrape is counted too, once logged: a scrape sees each earlier one exactly once.
-    const std::string scrapes = R"(liaison_http_requests_total{route="/metrics",method="GET",class="2xx"})";
+    const std::string scrapes =
+        R"(liaison_http_requests_total{route="/metrics",method="GET",class="2xx"})";
     double before = 0, seen = 0;
     for (int attempt = 0; attempt < 100; ++attempt) {
         if (attempt) std::this_thread::sleep_for(std::chrono::milliseconds(20));

@@ -18,7 +18,8 @@ constexpr std::int64_t kFixtureOps = 23;
 // A copy of the fixture (tests never modify tracked files), opened by this release.
 std::unique_ptr<Node> open_previous_device(const TempDir& dir, sync::TimeSource& time) {
     const std::string path = dir.file("device.db");
-    std::filesystem::copy_file(std::string(LIAISON_FIXTURES_DIR) + "/device-outbox-v1.sqlite", path);
+    std::filesystem::copy_file(std::string(LIAISON_FIXTURES_DIR) + "/device-outbox-v1.sqlite",
+                               path);
     // The previous release's storage format (PRAGMA user_version: bytes 60-63 of the file's
     // header, big-endian); opening migrates the copy.
     const std::string header = read_file(path).substr(60, 4);
@@ -58,8 +59,9 @@ void sync_accepting_all(sync::Replica& r, Exchange exchange) {
         for (std::size_t i = 0; i < reply.results.size(); ++i) {
             const auto& res = reply.results[i];
             const auto& op = req->ops[i];
-            INFO(sync::op_type_name(op.type) << " " << core::kind_name(op.kind) << ": "
-                                             << sync::outcome_name(res.outcome) << " " << res.detail);
+            INFO(sync::op_type_name(op.type)
+                 << " " << core::kind_name(op.kind) << ": " << sync::outcome_name(res.outcome)
+                 << " " << res.detail);
             if (res.outcome == sync::Outcome::kDuplicate && op.type == sync::OpType::kErase)
                 ++repeated_erasures;
             else
@@ -111,9 +113,10 @@ TEST_CASE("the previous release's outbox syncs against the current hub: every op
     CHECK(must(r.state_hash()) == projection_hash(hub, context, dir.file("fresh.db"), time));
 }
 
-TEST_CASE("the previous release's outbox syncs against the real server after its protocol 1 "
-          "push is answered upgrade_required",
-          "[server][sync][version]") {
+TEST_CASE(
+    "the previous release's outbox syncs against the real server after its protocol 1 "
+    "push is answered upgrade_required",
+    "[server][sync][version]") {
     Setup setup;
     ServerProcess server(setup.db, {}, setup.log);
     auto client = server.client();

@@ -51,8 +51,8 @@ inline httplib::Result send_json(httplib::Client& c, const std::string& token, c
 }
 
 // POST a create; requires 201 and returns the new id.
-inline std::string create(httplib::Client& c, const std::string& token, const std::string& collection,
-                          const std::string& body) {
+inline std::string create(httplib::Client& c, const std::string& token,
+                          const std::string& collection, const std::string& body) {
     auto res = send_json(c, token, "POST", "/api/v1/" + collection, body);
     REQUIRE(res);
     INFO(collection << " " << body << " -> " << res->body);
@@ -95,10 +95,12 @@ struct Company {
                          R"({"name":"Paris Rivoli","region":")" + region + "\"}");
         store_b = create(c, setup.central_token, "stores",
                          R"({"name":"Lyon Bellecour","region":")" + region + "\"}");
-        ana = create(c, setup.central_token, "influencers",
-                     R"({"name":"Ana Moreau","email":"ana@example.com","store":")" + store_a + "\"}");
-        bea = create(c, setup.central_token, "influencers",
-                     R"({"name":"Béa Lambert","email":"bea@example.com","store":")" + store_b + "\"}");
+        ana =
+            create(c, setup.central_token, "influencers",
+                   R"({"name":"Ana Moreau","email":"ana@example.com","store":")" + store_a + "\"}");
+        bea = create(
+            c, setup.central_token, "influencers",
+            R"({"name":"Béa Lambert","email":"bea@example.com","store":")" + store_b + "\"}");
         const std::string user = cli_ok({"user", "add", "--db", setup.db, "--name", "Sam Store",
                                          "--role", "store", "--stores", store_a});
         store_a_token = cli_ok({"token", "issue", "--db", setup.db, "--user", user});

@@ -17,7 +17,8 @@ core::Id128 id_of(const std::string& text) {
     return *id;
 }
 
-std::string field_of(core::Store& store, core::Kind kind, const std::string& id, const char* field) {
+std::string field_of(core::Store& store, core::Kind kind, const std::string& id,
+                     const char* field) {
     auto row = core::get_entity(store, kind, id_of(id));
     REQUIRE(row.is_ok());
     REQUIRE(row.value());
@@ -40,7 +41,8 @@ TEST_CASE("an influencer created through REST is listed, found, carded and reach
 
     CHECK(contains(list_ids(*client, setup.central_token, "/api/v1/influencers"), id));
     CHECK(contains(list_ids(*client, setup.central_token, "/api/v1/influencers?q=helene"), id));
-    CHECK(contains(list_ids(*client, setup.central_token, "/api/v1/influencers?q=dupont&limit=1"), id));
+    CHECK(contains(list_ids(*client, setup.central_token, "/api/v1/influencers?q=dupont&limit=1"),
+                   id));
     CHECK(list_ids(*client, setup.central_token, "/api/v1/influencers?q=nobodyatall").empty());
 
     auto card = client->Get(("/api/v1/influencers/" + id).c_str(), bearer(setup.central_token));
@@ -54,9 +56,10 @@ TEST_CASE("an influencer created through REST is listed, found, carded and reach
     REQUIRE(doc.HasMember("timeline"));
 
     // An interaction about her shows in her timeline and in the filtered list.
-    const std::string note = create(*client, setup.central_token, "interactions",
-                                    R"({"influencer":")" + id +
-                                        R"(","at":1795000000000,"touchpoint":"store","department":"retail"})");
+    const std::string note =
+        create(*client, setup.central_token, "interactions",
+               R"({"influencer":")" + id +
+                   R"(","at":1795000000000,"touchpoint":"store","department":"retail"})");
     CHECK(list_ids(*client, setup.central_token, "/api/v1/interactions?influencer=" + id) ==
           std::vector<std::string>{note});
     auto card2 = client->Get(("/api/v1/influencers/" + id).c_str(), bearer(setup.central_token));
@@ -68,7 +71,8 @@ TEST_CASE("an influencer created through REST is listed, found, carded and reach
     auto node = open_node(setup.dir.file("tablet.db"), time, 7);
     sync_all(*client, setup.central_token, *node->replica, false);
     CHECK(field_of(node->replica->store(), core::Kind::kInfluencer, id, "name") == "Hélène Dupont");
-    CHECK(field_of(node->replica->store(), core::Kind::kInteraction, note, "touchpoint") == "store");
+    CHECK(field_of(node->replica->store(), core::Kind::kInteraction, note, "touchpoint") ==
+          "store");
 }
 
 TEST_CASE("edits through REST and through a device merge last-writer-wins, per field",
@@ -78,14 +82,16 @@ TEST_CASE("edits through REST and through a device merge last-writer-wins, per f
     auto client = server.client();
     sync::SystemTimeSource time;
     auto node = open_node(setup.dir.file("tablet.db"), time, 9);
-    auto made = node->replica->create(core::Kind::kInfluencer, {{"name", std::string("Zoë Martin")}});
+    auto made =
+        node->replica->create(core::Kind::kInfluencer, {{"name", std::string("Zoë Martin")}});
     REQUIRE(made.is_ok());
     const std::string id = made.value().to_text();
     sync_all(*client, setup.central_token, *node->replica, true);
 
     // Offline, the device edits tier and notes; later, central edits tier and status.
-    REQUIRE(node->replica->set(core::Kind::kInfluencer, made.value(),
-                               {{"tier", std::string("expert")}, {"notes", std::string("met in store")}})
+    REQUIRE(node->replica
+                ->set(core::Kind::kInfluencer, made.value(),
+                      {{"tier", std::string("expert")}, {"notes", std::string("met in store")}})
                 .is_ok());
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
     auto patched = send_json(*client, setup.central_token, "PATCH", "/api/v1/influencers/" + id,
@@ -108,7 +114,8 @@ TEST_CASE("edits through REST and through a device merge last-writer-wins, per f
     CHECK(str_member(doc["influencer"], "notes") == "met in store");
 
     // The device's later edit wins in turn.
-    REQUIRE(node->replica->set(core::Kind::kInfluencer, made.value(), {{"tier", std::string("advocate")}})
+    REQUIRE(node->replica
+                ->set(core::Kind::kInfluencer, made.value(), {{"tier", std::string("advocate")}})
                 .is_ok());
     sync_all(*client, setup.central_token, *node->replica, false);
     auto again = client->Get(("/api/v1/influencers/" + id).c_str(), bearer(setup.central_token));
@@ -140,10 +147,12 @@ TEST_CASE("a store token reads and writes only its own store's records", "[serve
     REQUIRE(own);
     CHECK(own->status == 200);
 
-    auto edit_other = send_json(*client, tok, "PATCH", "/api/v1/influencers/" + co.bea, R"({"tier":"top"})");
+    auto edit_other =
+        send_json(*client, tok, "PATCH", "/api/v1/influencers/" + co.bea, R"({"tier":"top"})");
     REQUIRE(edit_other);
     CHECK(edit_other->status == 404);
-    auto edit_own = send_json(*client, tok, "PATCH", "/api/v1/influencers/" + co.ana, R"({"tier":"top"})");
+    auto edit_own =
+        send_json(*client, tok, "PATCH", "/api/v1/influencers/" + co.ana, R"({"tier":"top"})");
     REQUIRE(edit_own);
     CHECK(edit_own->status == 200);
     // Moving her out of the store is leaving the scope: refused, nothing changes.
@@ -164,12 +173,14 @@ TEST_CASE("a store token reads and writes only its own store's records", "[serve
     REQUIRE(erase);
     CHECK(erase->status == 403);
     // Interactions: logged in her own store, listed; another store's stay hidden.
-    const std::string mine = create(*client, tok, "interactions",
-                                    R"({"influencer":")" + co.ana + R"(","store":")" + co.store_a +
-                                        R"(","at":1795000000000,"touchpoint":"store","department":"retail"})");
-    const std::string theirs = create(*client, setup.central_token, "interactions",
-                                      R"({"influencer":")" + co.bea + R"(","store":")" + co.store_b +
-                                          R"(","at":1795000000000,"touchpoint":"store","department":"retail"})");
+    const std::string mine =
+        create(*client, tok, "interactions",
+               R"({"influencer":")" + co.ana + R"(","store":")" + co.store_a +
+                   R"(","at":1795000000000,"touchpoint":"store","department":"retail"})");
+    const std::string theirs =
+        create(*client, setup.central_token, "interactions",
+               R"({"influencer":")" + co.bea + R"(","store":")" + co.store_b +
+                   R"(","at":1795000000000,"touchpoint":"store","department":"retail"})");
     auto notes = list_ids(*client, tok, "/api/v1/interactions");
     CHECK(contains(notes, mine));
     CHECK_FALSE(contains(notes, theirs));
@@ -180,8 +191,10 @@ TEST_CASE("a store token reads and writes only its own store's records", "[serve
 
 // REST answers 404 for another store's records before the hub is reached; a device's push
 // through /api/v1/sync is where the hub's own scope check must hold.
-TEST_CASE("a store token's pushed add, remove and delete on another store's existing records are "
-          "out of scope over /api/v1/sync", "[server][sync][scope]") {
+TEST_CASE(
+    "a store token's pushed add, remove and delete on another store's existing records are "
+    "out of scope over /api/v1/sync",
+    "[server][sync][scope]") {
     Setup setup;
     ServerProcess server(setup.db, {}, setup.log);
     auto client = server.client();
@@ -193,7 +206,8 @@ TEST_CASE("a store token's pushed add, remove and delete on another store's exis
     sync_all(*client, setup.central_token, *office->replica, false);
     REQUIRE(office->replica->add(core::Kind::kInfluencer, bea, "tags", "vip").is_ok());
     auto note = office->replica->create(core::Kind::kInteraction,
-                                        {{"influencer", co.bea}, {"store", co.store_b},
+                                        {{"influencer", co.bea},
+                                         {"store", co.store_b},
                                          {"at", std::int64_t(1'795'000'000'000LL)},
                                          {"touchpoint", std::string("store")},
                                          {"department", std::string("retail")}});
@@ -207,16 +221,21 @@ TEST_CASE("a store token's pushed add, remove and delete on another store's exis
     // A store tablet of the other store that learnt both ids pushes changes to them.
     auto tablet = open_node(setup.dir.file("tablet.db"), time, 12);
     sync::Replica& t = *tablet->replica;
-    REQUIRE(t.submit(sync::elem_op(sync::OpType::kAdd, core::Kind::kInfluencer, bea, "tags", "forged")).is_ok());
+    REQUIRE(
+        t.submit(sync::elem_op(sync::OpType::kAdd, core::Kind::kInfluencer, bea, "tags", "forged"))
+            .is_ok());
     auto remove = sync::elem_op(sync::OpType::kRemove, core::Kind::kInfluencer, bea, "tags", "vip");
     remove.observed = {dots.value()[0].dot};
     REQUIRE(t.submit(remove).is_ok());
-    REQUIRE(t.submit(sync::unstamped_op(sync::OpType::kDelete, core::Kind::kInteraction, note.value())).is_ok());
+    REQUIRE(
+        t.submit(sync::unstamped_op(sync::OpType::kDelete, core::Kind::kInteraction, note.value()))
+            .is_ok());
     for (const bool json : {false, true}) {
         auto req = t.make_push();
         REQUIRE(req.is_ok());
         REQUIRE(req->ops.size() == 3);
-        const std::string body = json ? sync::request_to_json(req.value()) : sync::encode_request(req.value());
+        const std::string body =
+            json ? sync::request_to_json(req.value()) : sync::encode_request(req.value());
         auto res = post_sync(*client, co.store_a_token, body, json);
         REQUIRE(res);
         REQUIRE(res->status == 200);
@@ -271,7 +290,8 @@ TEST_CASE("sets, merges and deletions go through REST with clear refusals", "[se
     CHECK((survivor == a || survivor == b));
     auto listed = list_ids(*client, tok, "/api/v1/influencers?q=roux");
     CHECK(listed == std::vector<std::string>{survivor});
-    auto card = client->Get(("/api/v1/influencers/" + (survivor == a ? b : a)).c_str(), bearer(tok));
+    auto card =
+        client->Get(("/api/v1/influencers/" + (survivor == a ? b : a)).c_str(), bearer(tok));
     REQUIRE(card);
     CHECK(card->status == 200);  // the other id still leads to the person
     CHECK(card->body.find("\"merged_ids\":[\"") != std::string::npos);
@@ -280,9 +300,10 @@ TEST_CASE("sets, merges and deletions go through REST with clear refusals", "[se
     REQUIRE(twice);
     CHECK(twice->status == 409);
 
-    const std::string note = create(*client, tok, "interactions",
-                                    R"({"influencer":")" + a +
-                                        R"(","at":1795000000000,"touchpoint":"email","department":"pr"})");
+    const std::string note =
+        create(*client, tok, "interactions",
+               R"({"influencer":")" + a +
+                   R"(","at":1795000000000,"touchpoint":"email","department":"pr"})");
     auto del = send_json(*client, tok, "DELETE", "/api/v1/interactions/" + note);
     REQUIRE(del);
     CHECK(del->status == 200);
@@ -339,7 +360,8 @@ TEST_CASE("hostile REST input gets a 4xx JSON error and the server stays up",
         {"POST", "/api/v1/influencers", "{\"name\":", "application/json", 400},
         {"POST", "/api/v1/influencers", "[1,2,3]", "application/json", 400},
         {"POST", "/api/v1/influencers", R"({"name":"X","colour":"red"})", "application/json", 400},
-        {"POST", "/api/v1/influencers", R"({"name":"X","tier":"emperor"})", "application/json", 400},
+        {"POST", "/api/v1/influencers", R"({"name":"X","tier":"emperor"})", "application/json",
+         400},
         {"POST", "/api/v1/influencers", R"({"email":"x@example.com"})", "application/json", 400},
         // The create is valid, its second set element is not: all or nothing.
         {"POST", "/api/v1/influencers", R"({"name":"Y","roles":["customer","astronaut"]})",
@@ -348,7 +370,8 @@ TEST_CASE("hostile REST input gets a 4xx JSON error and the server stays up",
         {"POST", "/api/v1/events", R"({"name":"Gala","starts":123456789012345678901234567890})",
          "application/json", 400},
         {"POST", "/api/v1/influencers", R"({"name":"X"})", "text/plain", 415},
-        {"POST", "/api/v1/influencers", R"({"name":"X"})", "application/x-www-form-urlencoded", 415},
+        {"POST", "/api/v1/influencers", R"({"name":"X"})", "application/x-www-form-urlencoded",
+         415},
         {"POST", "/api/v1/influencers", "{\"name\":\"" + big + "\"}", "application/json", 413},
         {"POST", "/api/v1/spaceships", R"({"name":"X"})", "application/json", 404},
         {"POST", "/api/v1/clicks", R"({"link":"x"})", "application/json", 405},
@@ -358,8 +381,10 @@ TEST_CASE("hostile REST input gets a 4xx JSON error and the server stays up",
         {"PATCH", "/api/v1/influencers/01M847ZYSY76CTKRM1P6C6R5JH", R"({"tier":"top"})",
          "application/json", 404},
         {"POST", "/api/v1/influencers/" + a + "/merge", R"({"into":42})", "application/json", 400},
-        {"POST", "/api/v1/influencers/" + a + "/merge", R"({"into":"x","also":1})", "application/json", 400},
-        {"POST", "/api/v1/influencers/" + a + "/sets/tags", R"({"add":[1]})", "application/json", 400},
+        {"POST", "/api/v1/influencers/" + a + "/merge", R"({"into":"x","also":1})",
+         "application/json", 400},
+        {"POST", "/api/v1/influencers/" + a + "/sets/tags", R"({"add":[1]})", "application/json",
+         400},
         {"GET", "/api/v1/influencers?limit=0", "", "", 400},
         {"GET", "/api/v1/influencers?limit=501", "", "", 400},
         {"GET", "/api/v1/influencers?limit=-1", "", "", 400},
@@ -375,12 +400,12 @@ TEST_CASE("hostile REST input gets a 4xx JSON error and the server stays up",
     };
     for (const auto& c : cases) {
         INFO(c.method << " " << c.path << " " << c.body.substr(0, 80) << " (" << c.type << ")");
-        httplib::Result res = std::string(c.method) == "GET" ? client->Get(c.path.c_str(), bearer(tok))
-                              : std::string(c.method) == "DELETE"
-                                  ? client->Delete(c.path.c_str(), bearer(tok))
-                              : std::string(c.method) == "PATCH"
-                                  ? client->Patch(c.path.c_str(), bearer(tok), c.body, c.type.c_str())
-                                  : client->Post(c.path.c_str(), bearer(tok), c.body, c.type.c_str());
+        httplib::Result res =
+            std::string(c.method) == "GET"      ? client->Get(c.path.c_str(), bearer(tok))
+            : std::string(c.method) == "DELETE" ? client->Delete(c.path.c_str(), bearer(tok))
+            : std::string(c.method) == "PATCH"
+                ? client->Patch(c.path.c_str(), bearer(tok), c.body, c.type.c_str())
+                : client->Post(c.path.c_str(), bearer(tok), c.body, c.type.c_str());
         REQUIRE(res);
         INFO(res->body.substr(0, 200));
         CHECK(res->status == c.status);
@@ -416,7 +441,8 @@ TEST_CASE("REST refuses a reference to an id known as another kind, naming the f
         INFO(body << " -> " << res->body);
         CHECK(res->status == 400);
         CHECK(api_error(res->body) == "invalid_argument");
-        CHECK(str_member(parse_json(res->body)["error"], "message").find(message) != std::string::npos);
+        CHECK(str_member(parse_json(res->body)["error"], "message").find(message) !=
+              std::string::npos);
     };
     refused(R"({"name":"Zoé","region":")" + co.store_a + "\"}",
             "region: " + co.store_a + " is a store, not a region");

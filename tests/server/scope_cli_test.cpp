@@ -12,7 +12,8 @@ std::vector<core::Id128> people_of(core::Store& s) {
     auto changes = s.changes_since(0, 1'000'000);
     REQUIRE(changes.is_ok());
     for (const auto& c : changes.value())
-        if (c.type == core::Store::Change::Type::kEntity && c.kind == core::Kind::kInfluencer) out.push_back(c.id);
+        if (c.type == core::Store::Change::Type::kEntity && c.kind == core::Kind::kInfluencer)
+            out.push_back(c.id);
     return out;
 }
 
@@ -27,22 +28,34 @@ TEST_CASE("user scope on a serving server moves a device to another store at its
     auto office = open_node(setup.dir.file("office.db"), time, 11);
     auto& c = *office->replica;
     auto region = c.create(core::Kind::kRegion, {{"name", std::string("France")}}).value();
-    auto a = c.create(core::Kind::kStore, {{"name", std::string("Lyon")}, {"region", region.to_text()}}).value();
-    auto b = c.create(core::Kind::kStore, {{"name", std::string("Lille")}, {"region", region.to_text()}}).value();
+    auto a =
+        c.create(core::Kind::kStore, {{"name", std::string("Lyon")}, {"region", region.to_text()}})
+            .value();
+    auto b =
+        c.create(core::Kind::kStore, {{"name", std::string("Lille")}, {"region", region.to_text()}})
+            .value();
     std::vector<core::Id128> of_a, of_b;
     for (int i = 0; i < 3; ++i) {
-        of_a.push_back(c.create(core::Kind::kInfluencer, {{"name", std::string("A") + std::to_string(i)}, {"store", a.to_text()}}).value());
-        of_b.push_back(c.create(core::Kind::kInfluencer, {{"name", std::string("B") + std::to_string(i)}, {"store", b.to_text()}}).value());
+        of_a.push_back(
+            c.create(core::Kind::kInfluencer,
+                     {{"name", std::string("A") + std::to_string(i)}, {"store", a.to_text()}})
+                .value());
+        of_b.push_back(
+            c.create(core::Kind::kInfluencer,
+                     {{"name", std::string("B") + std::to_string(i)}, {"store", b.to_text()}})
+                .value());
     }
     sync_all(*client, setup.central_token, c, false);
 
-    auto user = cli_ok({"user", "add", "--db", setup.db, "--name", "Léa", "--role", "store", "--stores", a.to_text()});
+    auto user = cli_ok({"user", "add", "--db", setup.db, "--name", "Léa", "--role", "store",
+                        "--stores", a.to_text()});
     auto token = cli_ok({"token", "issue", "--db", setup.db, "--user", user});
     auto tablet = open_node(setup.dir.file("tablet.db"), time, 12);
     sync_all(*client, token, *tablet->replica, false);
     REQUIRE(people_of(tablet->replica->store()).size() == of_a.size());
 
-    auto moved = run_cli({"user", "scope", "--db", setup.db, "--user", user, "--stores", b.to_text()});
+    auto moved =
+        run_cli({"user", "scope", "--db", setup.db, "--user", user, "--stores", b.to_text()});
     INFO(moved.out << moved.err);
     REQUIRE(moved.exit_code == 0);
     sync_all(*client, token, *tablet->replica, true);

@@ -26,7 +26,7 @@ CliResult run_cli(const std::vector<std::string>& args);
 std::string cli_ok(const std::vector<std::string>& args);
 
 class ServerProcess {
-  public:
+public:
     ServerProcess(const std::string& db, const std::vector<std::string>& extra_args,
                   const std::string& log_path);
     ~ServerProcess();
@@ -43,7 +43,7 @@ class ServerProcess {
     // SIGKILL (a crash: no shutdown code runs) and wait.
     void crash();
 
-  private:
+private:
     pid_t pid_ = -1;
     int out_fd_ = -1;
     int port_ = 0;

@@ -28,7 +28,8 @@ TEST_CASE("precompressed siblings are served with the original type and Vary, ne
     Setup setup;
     const std::string web = setup.dir.file("app");
     std::filesystem::create_directories(web + "/assets");
-    const std::string js = "console.log('liaison');\n", js_br = "BR-BYTES\x01\x02", js_gz = "\x1f\x8b-GZ-BYTES";
+    const std::string js = "console.log('liaison');\n", js_br = "BR-BYTES\x01\x02",
+                      js_gz = "\x1f\x8b-GZ-BYTES";
     std::ofstream(web + "/app.js", std::ios::binary) << js;
     std::ofstream(web + "/app.js.br", std::ios::binary) << js_br;
     std::ofstream(web + "/app.js.gz", std::ios::binary) << js_gz;
@@ -51,9 +52,9 @@ TEST_CASE("precompressed siblings are served with the original type and Vary, ne
         std::string body;
         const char* encoding;
     };
-    for (const auto& c : {Case{"gzip, deflate, br", js_br, "br"}, Case{"gzip", js_gz, "gzip"},
-                          Case{"br;q=0, gzip;q=0", js, ""}, Case{nullptr, js, ""},
-                          Case{"*", js_br, "br"}}) {
+    for (const auto& c :
+         {Case{"gzip, deflate, br", js_br, "br"}, Case{"gzip", js_gz, "gzip"},
+          Case{"br;q=0, gzip;q=0", js, ""}, Case{nullptr, js, ""}, Case{"*", js_br, "br"}}) {
         INFO("Accept-Encoding: " << (c.accept ? c.accept : "(none)"));
         httplib::Headers h;
         if (c.accept) h.emplace("Accept-Encoding", c.accept);
@@ -104,9 +105,9 @@ TEST_CASE("precompressed siblings are served with the original type and Vary, ne
     CHECK(plain->get_header_value("Vary").empty());  // no sibling: no variants
 
     // Nothing outside the folder, nothing hidden.
-    for (const char* path : {"/../server.db", "/%2e%2e/server.db", "/assets/../../server.db",
-                             "/.secret", "/leak.txt", "/assets/%2e%2e%2f%2e%2e%2fserver.db",
-                             "/app.js%00.png", "/nothing.js", "/assets/"}) {
+    for (const char* path :
+         {"/../server.db", "/%2e%2e/server.db", "/assets/../../server.db", "/.secret", "/leak.txt",
+          "/assets/%2e%2e%2f%2e%2e%2fserver.db", "/app.js%00.png", "/nothing.js", "/assets/"}) {
         INFO(path);
         auto res = client->Get(path);
         REQUIRE(res);

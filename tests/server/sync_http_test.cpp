@@ -250,11 +250,14 @@ TEST_CASE("a push under a replica id bound to another device is refused as a who
     sync::SystemTimeSource time;
     auto a = open_node(setup.dir.file("a.db"), time, 41);
     auto& ra = *a->replica;
-    const core::Id128 id = ra.create(core::Kind::kInfluencer, {{"name", core::Value{std::string("Iris Blanc")}}}).value();
+    const core::Id128 id =
+        ra.create(core::Kind::kInfluencer, {{"name", core::Value{std::string("Iris Blanc")}}})
+            .value();
     sync_all(*client, token_a, ra, false);  // the replica id is now A's
 
     // A's next change, not yet sent; B learns its stamp and sends a forged one first.
-    REQUIRE(ra.set(core::Kind::kInfluencer, id, {{"name", core::Value{std::string("Iris Blanc-Roy")}}}));
+    REQUIRE(ra.set(core::Kind::kInfluencer, id,
+                   {{"name", core::Value{std::string("Iris Blanc-Roy")}}}));
     auto real = ra.make_push(10, 10);
     REQUIRE(real.is_ok());
     REQUIRE(real->ops.size() == 1);
@@ -272,7 +275,8 @@ TEST_CASE("a push under a replica id bound to another device is refused as a who
     sync_all(*client, token_a, ra, false);
     CHECK(ra.pending() == 0);
     CHECK(must(ra.state_hash()) == setup.server_hash(server));
-    auto card = client->Get(("/api/v1/influencers/" + id.to_text()).c_str(), bearer(setup.central_token));
+    auto card =
+        client->Get(("/api/v1/influencers/" + id.to_text()).c_str(), bearer(setup.central_token));
     REQUIRE(card);
     CHECK(card->body.find("Iris Blanc-Roy") != std::string::npos);
     CHECK(card->body.find("Forged") == std::string::npos);

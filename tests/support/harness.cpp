@@ -1,14 +1,13 @@
 #include "support/harness.hpp"
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <cctype>
 #include <cstdlib>
-#include <iterator>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 
 #include "core/util/text.hpp"
@@ -68,7 +67,8 @@ std::string diff_states(core::Store& a, core::Store& b, std::size_t max) {
     return out;
 }
 
-std::unique_ptr<Node> open_node(const std::string& path, sync::TimeSource& time, std::uint64_t seed) {
+std::unique_ptr<Node> open_node(const std::string& path, sync::TimeSource& time,
+                                std::uint64_t seed) {
     auto n = std::make_unique<Node>();
     n->path = path;
     n->ids = core::make_seeded_id_source(seed);
@@ -89,8 +89,8 @@ void reopen(Node& node, sync::TimeSource& time) {
 
 namespace {
 
-const char* kNames[] = {"Hélène Dupont", "Zoë Martin", "Jean-Noël Lefèvre", "Ana Souza",
-                        "Björn Olsen", "Chloé Bernard", "Oğuz Kaya", "Li Wei"};
+const char* kNames[] = {"Hélène Dupont", "Zoë Martin",    "Jean-Noël Lefèvre", "Ana Souza",
+                        "Björn Olsen",   "Chloé Bernard", "Oğuz Kaya",         "Li Wei"};
 const char* kWords[] = {"met", "store", "launch", "gift", "interested", "follow", "call", "loan"};
 
 }  // namespace
@@ -110,7 +110,8 @@ core::Value OpMaker::random_value(const core::FieldDef& f) {
     auto n = next(1000);
     switch (f.type) {
         case FieldType::kText:
-            if (f.name == "name") return std::string(kNames[next(8)]) + " " + std::to_string(n % 50);
+            if (f.name == "name")
+                return std::string(kNames[next(8)]) + " " + std::to_string(n % 50);
             return std::string(kWords[next(8)]) + " " + std::to_string(n);
         case FieldType::kLongText: {
             // One draw per statement: the evaluation order of operands is unspecified, and g++
@@ -121,25 +122,35 @@ core::Value OpMaker::random_value(const core::FieldDef& f) {
         }
         // (std::string("u") +, not "u" +: g++ 12 warns falsely (-Wrestrict) on a literal
         // prepended to a temporary string.)
-        case FieldType::kEmail: return std::string("u") + std::to_string(n) + "@example.com";
-        case FieldType::kPhone: return "+33 6 12 34 " + std::to_string(10 + n % 90) + " " + std::to_string(10 + n % 89);
-        case FieldType::kUrl: return "https://example.com/p/" + std::to_string(n);
-        case FieldType::kCountry: return std::string(n % 2 ? "FR" : "US");
+        case FieldType::kEmail:
+            return std::string("u") + std::to_string(n) + "@example.com";
+        case FieldType::kPhone:
+            return "+33 6 12 34 " + std::to_string(10 + n % 90) + " " + std::to_string(10 + n % 89);
+        case FieldType::kUrl:
+            return "https://example.com/p/" + std::to_string(n);
+        case FieldType::kCountry:
+            return std::string(n % 2 ? "FR" : "US");
         case FieldType::kDate: {
             char b[16];
             std::snprintf(b, sizeof b, "2025-%02d-%02d", int(1 + n % 12), int(1 + n % 28));
             return std::string(b);
         }
-        case FieldType::kTime: return std::int64_t(1'700'000'000'000LL + std::int64_t(next(10'000'000'000ULL)));
+        case FieldType::kTime:
+            return std::int64_t(1'700'000'000'000LL + std::int64_t(next(10'000'000'000ULL)));
         case FieldType::kInt: {
             std::uint64_t span = std::uint64_t(std::min<std::int64_t>(f.max - f.min, 1'000'000));
             return std::int64_t(f.min + std::int64_t(next(span + 1)));
         }
-        case FieldType::kBool: return std::int64_t(n % 2);
-        case FieldType::kEnum: return f.choices[next(f.choices.size())];
-        case FieldType::kRef: return pick(f.ref_kind).to_text();
-        case FieldType::kCode: return "code" + std::to_string(n);
-        case FieldType::kCurrency: return std::string(n % 2 ? "EUR" : "USD");
+        case FieldType::kBool:
+            return std::int64_t(n % 2);
+        case FieldType::kEnum:
+            return f.choices[next(f.choices.size())];
+        case FieldType::kRef:
+            return pick(f.ref_kind).to_text();
+        case FieldType::kCode:
+            return "code" + std::to_string(n);
+        case FieldType::kCurrency:
+            return std::string(n % 2 ? "EUR" : "USD");
     }
     return core::Value{};
 }
@@ -147,11 +158,16 @@ core::Value OpMaker::random_value(const core::FieldDef& f) {
 std::string OpMaker::random_elem(const core::SetDef& s) {
     auto n = next(6);
     switch (s.elem) {
-        case ElemType::kTag: return "tag" + std::to_string(n);
-        case ElemType::kEnum: return s.choices[next(s.choices.size())];
-        case ElemType::kHandle: return "instagram:h" + std::to_string(n) + ":" + std::to_string(1000 * next(3));
-        case ElemType::kRef: return pick(s.ref_kind).to_text();
-        case ElemType::kLanguage: return n % 2 ? "fr" : "pt-BR";
+        case ElemType::kTag:
+            return "tag" + std::to_string(n);
+        case ElemType::kEnum:
+            return s.choices[next(s.choices.size())];
+        case ElemType::kHandle:
+            return "instagram:h" + std::to_string(n) + ":" + std::to_string(1000 * next(3));
+        case ElemType::kRef:
+            return pick(s.ref_kind).to_text();
+        case ElemType::kLanguage:
+            return n % 2 ? "fr" : "pt-BR";
     }
     return "x";
 }
@@ -167,7 +183,8 @@ std::optional<Op> OpMaker::random_change(sync::Replica& r, bool allow_erase_and_
         return ks[next(ks.size())];
     };
     if (roll < 380) {  // create; favour the kinds made most in real life
-        static const Kind kFavoured[] = {Kind::kInfluencer, Kind::kInteraction, Kind::kCheckin, Kind::kInteraction};
+        static const Kind kFavoured[] = {Kind::kInfluencer, Kind::kInteraction, Kind::kCheckin,
+                                         Kind::kInteraction};
         Kind kind = chance(0.6) ? kFavoured[next(4)] : Kind(next(core::kKindCount));
         const auto& k = core::kind_def(kind);
         op.type = OpType::kCreate;
@@ -201,7 +218,8 @@ std::optional<Op> OpMaker::random_change(sync::Replica& r, bool allow_erase_and_
             bool dup = false;
             for (const auto& w : op.fields) dup = dup || w.field == f.name;
             if (dup) continue;
-            op.fields.push_back({f.name, (f.required || chance(0.85)) ? random_value(f) : core::Value{}});
+            op.fields.push_back(
+                {f.name, (f.required || chance(0.85)) ? random_value(f) : core::Value{}});
         }
         if (op.fields.empty()) return std::nullopt;
     } else if (roll < 900) {  // set add / remove
@@ -228,7 +246,8 @@ std::optional<Op> OpMaker::random_change(sync::Replica& r, bool allow_erase_and_
                 if (d.elem == op.elem) op.observed.push_back(d.dot);
         }
     } else if (roll < 970) {  // delete a log entry
-        auto kind = pick_existing_kind([](const core::KindDef& k) { return k.cls == KindClass::kLog; });
+        auto kind =
+            pick_existing_kind([](const core::KindDef& k) { return k.cls == KindClass::kLog; });
         if (!kind) return std::nullopt;
         op.type = OpType::kDelete;
         op.kind = *kind;
@@ -285,7 +304,8 @@ std::string find_in_db_files(const std::string& db, const std::vector<std::strin
         const std::string path = db + suffix;
         std::ifstream in(path, std::ios::binary);
         if (!in) continue;
-        const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        const std::string bytes((std::istreambuf_iterator<char>(in)),
+                                std::istreambuf_iterator<char>());
         for (const auto& n : needles)
             if (bytes.find(n) != std::string::npos) found += "\"" + n + "\" in " + path + "\n";
     }

@@ -60,7 +60,8 @@ struct Node {
     std::unique_ptr<sync::Replica> replica;
 };
 
-std::unique_ptr<Node> open_node(const std::string& path, sync::TimeSource& time, std::uint64_t seed);
+std::unique_ptr<Node> open_node(const std::string& path, sync::TimeSource& time,
+                                std::uint64_t seed);
 void reopen(Node& node, sync::TimeSource& time);
 
 std::string must(Result<std::string> r);

@@ -1,15 +1,14 @@
 // Wire formats (sync/codec.hpp): round trips, golden fixtures that pin the bytes, and hostile
 // input — every truncation, random garbage, lying lengths, wrong type and version bytes —
 // answered with an error value, never a crash or a huge allocation.
-#include <catch2/catch.hpp>
+#include "sync/codec.hpp"
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <random>
-
-#include "sync/codec.hpp"
 
 namespace liaison::test {
 namespace {
@@ -171,7 +170,8 @@ TEST_CASE("operations round-trip through binary and JSON unchanged", "[sync][cod
     CHECK(json.value() == op);
 }
 
-TEST_CASE("push requests and replies round-trip through binary and JSON unchanged", "[sync][codec]") {
+TEST_CASE("push requests and replies round-trip through binary and JSON unchanged",
+          "[sync][codec]") {
     auto req = reference_request();
     auto rep = reference_reply();
     CHECK(same_request(sync::decode_request(sync::encode_request(req)).value(), req));
@@ -180,7 +180,8 @@ TEST_CASE("push requests and replies round-trip through binary and JSON unchange
     CHECK(same_reply(sync::reply_from_json(sync::reply_to_json(rep)).value(), rep));
 }
 
-TEST_CASE("golden fixtures of format version 1 decode to the reference messages", "[sync][codec][golden]") {
+TEST_CASE("golden fixtures of format version 1 decode to the reference messages",
+          "[sync][codec][golden]") {
     struct Case {
         const char* name;
         std::string bytes;
@@ -217,8 +218,9 @@ TEST_CASE("golden fixtures of format version 1 decode to the reference messages"
     CHECK(req.value().schema_version == 1);
 }
 
-TEST_CASE("golden fixtures of format version 2 decode to the reference messages, generations included",
-          "[sync][codec][golden]") {
+TEST_CASE(
+    "golden fixtures of format version 2 decode to the reference messages, generations included",
+    "[sync][codec][golden]") {
     add_fixture_if_asked("push-request-v2.bin", sync::encode_request(reference_request_v2()));
     add_fixture_if_asked("push-request-v2.json", sync::request_to_json(reference_request_v2()));
     add_fixture_if_asked("push-reply-v2.bin", sync::encode_reply(reference_reply_v2()));
@@ -239,8 +241,9 @@ TEST_CASE("golden fixtures of format version 2 decode to the reference messages,
     CHECK(sync::encode_reply(reference_reply_v2()) == read_fixture("push-reply-v2.bin"));
 }
 
-TEST_CASE("the generations, the schema version and the refused entities round-trip in both encodings",
-          "[sync][codec][generations]") {
+TEST_CASE(
+    "the generations, the schema version and the refused entities round-trip in both encodings",
+    "[sync][codec][generations]") {
     auto req = reference_request_v2();
     req.schema_version = 7;
     auto rep = reference_reply_v2();
@@ -297,7 +300,8 @@ TEST_CASE("random garbage and flipped bytes are errors, never crashes", "[sync][
     SUCCEED("no crash");
 }
 
-TEST_CASE("a length field claiming gigabytes is refused before allocating", "[sync][codec][hostile]") {
+TEST_CASE("a length field claiming gigabytes is refused before allocating",
+          "[sync][codec][hostile]") {
     std::string bytes = sync::encode_op(reference_op());
     // Layout: type, version, cereal's endianness byte, hlc(8), replica(16), type(1), kind(1),
     // entity(16), actor(16), then the field count (4).
@@ -311,7 +315,8 @@ TEST_CASE("a length field claiming gigabytes is refused before allocating", "[sy
     CHECK(r.status().code() == Code::kTooLarge);
 }
 
-TEST_CASE("a wrong message type or format version is refused with a clear error", "[sync][codec][version]") {
+TEST_CASE("a wrong message type or format version is refused with a clear error",
+          "[sync][codec][version]") {
     std::string bytes = sync::encode_request(reference_request());
     std::string wrong_type = bytes;
     wrong_type[0] = char(sync::MessageType::kPushReply);
@@ -331,11 +336,19 @@ TEST_CASE("a wrong message type or format version is refused with a clear error"
 
 TEST_CASE("hostile JSON is an error, never a crash", "[sync][codec][hostile]") {
     const char* cases[] = {
-        "", "{", "[]", "null", "{\"protocol\":1}", "{\"protocol\":\"1\",\"replica\":5}",
-        "{\"protocol\":1,\"replica\":\"\",\"cursor\":0,\"client_hlc\":0,\"page_limit\":1,\"ops\":{}}",
-        "{\"protocol\":1,\"replica\":\"\",\"cursor\":0,\"client_hlc\":0,\"page_limit\":1,\"ops\":[{\"id\":\"x\"}]}",
+        "",
+        "{",
+        "[]",
+        "null",
+        "{\"protocol\":1}",
+        "{\"protocol\":\"1\",\"replica\":5}",
+        "{\"protocol\":1,\"replica\":\"\",\"cursor\":0,\"client_hlc\":0,\"page_limit\":1,\"ops\":{}"
+        "}",
+        "{\"protocol\":1,\"replica\":\"\",\"cursor\":0,\"client_hlc\":0,\"page_limit\":1,\"ops\":[{"
+        "\"id\":\"x\"}]}",
         "{\"protocol\":1,\"replica\":\"ZZZZZZZZZZZZZZZZZZZZZZZZZZ\",\"cursor\":-1e400}",
-        "{\"a\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}",
+        "{\"a\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"
+        "]]]]]}",
         "\xff\xfe\x00\x01",
     };
     for (const char* c : cases) {
@@ -355,8 +368,9 @@ TEST_CASE("a million levels of JSON nesting are malformed, not a crash", "[sync]
     for (std::size_t i = 0; i < levels; ++i) objects += "{\"a\":";
     objects += "1" + std::string(levels, '}');
     for (const std::string* doc : std::vector<const std::string*>{&arrays, &objects}) {
-        for (const auto& r : {sync::request_from_json(*doc).status(), sync::reply_from_json(*doc).status(),
-                              sync::op_from_json(*doc).status()}) {
+        for (const auto& r :
+             {sync::request_from_json(*doc).status(), sync::reply_from_json(*doc).status(),
+              sync::op_from_json(*doc).status()}) {
             CHECK(r.code() == Code::kMalformed);
             CHECK(r.to_string().find("nested deeper than 64 levels") != std::string::npos);
         }
@@ -381,8 +395,8 @@ TEST_CASE("a NUL inside a JSON text decodes whole, as in binary", "[sync][codec]
 TEST_CASE("JSON with a raw NUL byte is malformed, whatever follows it", "[sync][codec][hostile]") {
     const std::string good = sync::request_to_json(reference_request());
     REQUIRE(sync::request_from_json(good).is_ok());
-    for (const std::string& bad : {good + std::string(1, '\0') + "{{{garbage", good + std::string(1, '\0'),
-                                   std::string(1, '\0') + good}) {
+    for (const std::string& bad : {good + std::string(1, '\0') + "{{{garbage",
+                                   good + std::string(1, '\0'), std::string(1, '\0') + good}) {
         auto r = sync::request_from_json(bad);
         REQUIRE_FALSE(r.is_ok());
         CHECK(r.status().code() == Code::kMalformed);

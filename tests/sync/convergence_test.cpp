@@ -4,7 +4,6 @@
 // Every failure names its seed: rerun one with LIAISON_SEED=<seed> (native build; Emscripten
 // does not pass the environment through).
 #include <catch2/catch.hpp>
-
 #include <cstdlib>
 #include <iostream>
 #include <map>
@@ -38,9 +37,10 @@ std::vector<std::string> run_peers(std::uint64_t seed, const PeerRun& cfg) {
     std::vector<std::unique_ptr<Node>> nodes;
     for (int i = 0; i < cfg.replicas; ++i) {
         // Clocks disagree by up to ten minutes: the HLC must still order causally.
-        clocks.push_back(std::make_unique<sync::ManualTimeSource>(
-            1'700'000'000'000ULL + maker.next(600'000)));
-        nodes.push_back(open_node(dir.file("r" + std::to_string(i) + ".db"), *clocks.back(), seed * 31 + i));
+        clocks.push_back(
+            std::make_unique<sync::ManualTimeSource>(1'700'000'000'000ULL + maker.next(600'000)));
+        nodes.push_back(
+            open_node(dir.file("r" + std::to_string(i) + ".db"), *clocks.back(), seed * 31 + i));
     }
     struct Msg {
         int to;
@@ -76,8 +76,9 @@ std::vector<std::string> run_peers(std::uint64_t seed, const PeerRun& cfg) {
         if (!op) continue;
         ++made;
         if (cfg.print_lines)
-            std::cout << "OP " << i << " " << sync::op_type_name(op->type) << " " << core::kind_name(op->kind)
-                      << " " << op->entity.to_text() << " " << op->id.to_text() << "\n";
+            std::cout << "OP " << i << " " << sync::op_type_name(op->type) << " "
+                      << core::kind_name(op->kind) << " " << op->entity.to_text() << " "
+                      << op->id.to_text() << "\n";
         for (int j = 0; j < cfg.replicas; ++j)
             if (j != i) net.push_back({j, *op});
         if (maker.chance(0.2)) deliver_some(maker.next(40));
@@ -101,8 +102,8 @@ std::vector<std::string> run_peers(std::uint64_t seed, const PeerRun& cfg) {
 
 void require_equal(std::uint64_t seed, const std::vector<std::string>& hashes) {
     for (std::size_t i = 1; i < hashes.size(); ++i) {
-        INFO("seed " << seed << ": replica " << i << " differs from replica 0 (rerun with LIAISON_SEED="
-                     << seed << ")");
+        INFO("seed " << seed << ": replica " << i
+                     << " differs from replica 0 (rerun with LIAISON_SEED=" << seed << ")");
         REQUIRE(hashes[i] == hashes[0]);
     }
 }
@@ -118,7 +119,8 @@ TEST_CASE("replicas converge on a short random run", "[sync][property]") {
     PeerRun cfg;
     cfg.ops = 1500;
     cfg.reopen = 0.01;
-    for (auto seed : seeds({11, 12, 13, 14, 15, 16, 17, 18})) require_equal(seed, run_peers(seed, cfg));
+    for (auto seed : seeds({11, 12, 13, 14, 15, 16, 17, 18}))
+        require_equal(seed, run_peers(seed, cfg));
 }
 
 TEST_CASE("receiving every operation again changes nothing", "[sync][property][idempotence]") {
@@ -147,7 +149,8 @@ TEST_CASE("receiving every operation again changes nothing", "[sync][property][i
 // replies are lost at random (the same push is retried), databases reopen mid-run.
 namespace {
 
-std::vector<std::string> run_star(std::uint64_t seed, int replicas, int ops, std::string& hub_hash) {
+std::vector<std::string> run_star(std::uint64_t seed, int replicas, int ops,
+                                  std::string& hub_hash) {
     TempDir dir;
     OpMaker maker(seed);
     sync::ManualTimeSource time(1'700'000'000'000ULL);
@@ -208,18 +211,21 @@ TEST_CASE("devices syncing through the hub with lost replies converge with the c
         std::string hub_hash;
         auto hashes = run_star(seed, 4, 1200, hub_hash);
         for (std::size_t i = 0; i < hashes.size(); ++i) {
-            INFO("seed " << seed << ": device " << i << " differs from the hub (LIAISON_SEED=" << seed << ")");
+            INFO("seed " << seed << ": device " << i
+                         << " differs from the hub (LIAISON_SEED=" << seed << ")");
             REQUIRE(hashes[i] == hub_hash);
         }
     }
 }
 
-TEST_CASE("five devices converge with the hub after 10,000 operations", "[sync][property][hub][slow]") {
+TEST_CASE("five devices converge with the hub after 10,000 operations",
+          "[sync][property][hub][slow]") {
     for (auto seed : seeds({41, 42})) {
         std::string hub_hash;
         auto hashes = run_star(seed, 5, 10'000, hub_hash);
         for (std::size_t i = 0; i < hashes.size(); ++i) {
-            INFO("seed " << seed << ": device " << i << " differs from the hub (LIAISON_SEED=" << seed << ")");
+            INFO("seed " << seed << ": device " << i
+                         << " differs from the hub (LIAISON_SEED=" << seed << ")");
             REQUIRE(hashes[i] == hub_hash);
         }
     }

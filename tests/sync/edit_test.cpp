@@ -1,9 +1,10 @@
 // JSON documents from the apps into operations (sync/edit.hpp).
+#include "sync/edit.hpp"
+
 #include <catch2/catch.hpp>
 
 #include "core/query/view.hpp"
 #include "support/harness.hpp"
-#include "sync/edit.hpp"
 
 namespace liaison::test {
 namespace {
@@ -55,8 +56,8 @@ TEST_CASE("typed fields take JSON numbers and booleans, and refuse the wrong typ
     CHECK(s.detail() == "capacity: expected a whole number");
     CHECK(error_of(Kind::kEvent, EditMode::kCreate, R"({"capacity":4.5})").detail() ==
           "capacity: expected a whole number");
-    CHECK(error_of(Kind::kEvent, EditMode::kCreate, R"({"capacity":99999999999999999999})").detail() ==
-          "capacity: number out of range");
+    CHECK(error_of(Kind::kEvent, EditMode::kCreate, R"({"capacity":99999999999999999999})")
+              .detail() == "capacity: number out of range");
     CHECK(error_of(Kind::kEvent, EditMode::kCreate, R"({"name":12})").detail() ==
           "name: expected a string");
     CHECK(error_of(Kind::kCheckin, EditMode::kCreate, R"({"walk_in":"yes"})").detail() ==
@@ -90,8 +91,8 @@ TEST_CASE("text that is not one flat JSON object is refused as malformed, never 
         auto ops = sync::ops_from_json(Kind::kInfluencer, some_id(), EditMode::kCreate, bad);
         CHECK_FALSE(ops.is_ok());
     }
-    CHECK(error_of(Kind::kInfluencer, EditMode::kCreate, "{\"name\":\"A\",\"name\":\"B\"}").detail() ==
-          "name: appears twice");
+    CHECK(error_of(Kind::kInfluencer, EditMode::kCreate, "{\"name\":\"A\",\"name\":\"B\"}")
+              .detail() == "name: appears twice");
     std::string huge = "{\"notes\":\"" + std::string(sync::kMaxEditBytes, 'x') + "\"}";
     CHECK(error_of(Kind::kInfluencer, EditMode::kCreate, huge).code() == Code::kTooLarge);
 }
@@ -112,8 +113,7 @@ TEST_CASE("operations made from a document apply through a replica like any loca
     CHECK(view.value()->find("\"handles\":[\"instagram:Ana:5\"]") != std::string::npos);
 
     // A value that fails validation is refused by the replica, and nothing is stored.
-    auto bad = sync::ops_from_json(Kind::kInfluencer, id, EditMode::kUpdate,
-                                   R"({"email":"bob@"})");
+    auto bad = sync::ops_from_json(Kind::kInfluencer, id, EditMode::kUpdate, R"({"email":"bob@"})");
     REQUIRE(bad.is_ok());
     auto applied = node->replica->submit(bad.value()[0]);
     REQUIRE_FALSE(applied.is_ok());

@@ -6,7 +6,6 @@
 // binary form kept it and validation refused it (issue 13).
 // Every failure names its seed: rerun with LIAISON_SEED=<seed>.
 #include <catch2/catch.hpp>
-
 #include <limits>
 #include <set>
 #include <sstream>
@@ -37,17 +36,21 @@ std::string describe(const Op& op) {
         return "\"" + out + (s.size() > 40 ? "...\"(" + std::to_string(s.size()) + ")" : "\"");
     };
     std::ostringstream o;
-    o << "op " << op.id.to_text() << " type " << int(op.type) << " kind " << int(op.kind) << " entity "
-      << op.entity.to_text() << " target " << op.target.to_text();
+    o << "op " << op.id.to_text() << " type " << int(op.type) << " kind " << int(op.kind)
+      << " entity " << op.entity.to_text() << " target " << op.target.to_text();
     for (std::size_t i = 0; i < op.fields.size() && i < 8; ++i) {
         const auto& w = op.fields[i];
         o << " " << quote(w.field) << "=";
-        if (const auto* s = std::get_if<std::string>(&w.value)) o << quote(*s);
-        else if (const auto* i = std::get_if<std::int64_t>(&w.value)) o << *i;
-        else o << "null";
+        if (const auto* s = std::get_if<std::string>(&w.value))
+            o << quote(*s);
+        else if (const auto* i = std::get_if<std::int64_t>(&w.value))
+            o << *i;
+        else
+            o << "null";
     }
     if (op.fields.size() > 8) o << " ... (" << op.fields.size() << " fields)";
-    if (!op.set.empty() || !op.elem.empty()) o << " set " << quote(op.set) << " elem " << quote(op.elem);
+    if (!op.set.empty() || !op.elem.empty())
+        o << " set " << quote(op.set) << " elem " << quote(op.elem);
     o << " observed " << op.observed.size();
     return o.str();
 }
@@ -55,16 +58,20 @@ std::string describe(const Op& op) {
 // Hostile and mistaken texts: NUL and other control characters, invalid UTF-8 (an overlong NUL,
 // a lone surrogate, a truncated sequence), characters JSON escapes, white space only.
 std::string bad_text(OpMaker& m, const std::string& base) {
-    static const char* kInserts[] = {"\0", "\x01", "\x1f", "\x7f", "\n", "\t", "\r",
-                                     "\xc0\x80", "\xed\xa0\x80", "\xc3", "\xff\xfe", "\"", "\\",
-                                     "<script>", "\xe2\x80\xa8", "\xef\xbb\xbf"};
+    static const char* kInserts[] = {"\0",           "\x01",     "\x1f",         "\x7f",
+                                     "\n",           "\t",       "\r",           "\xc0\x80",
+                                     "\xed\xa0\x80", "\xc3",     "\xff\xfe",     "\"",
+                                     "\\",           "<script>", "\xe2\x80\xa8", "\xef\xbb\xbf"};
     const std::size_t which = m.next(std::size(kInserts));
     // "\0" has length 0 as a C string: the NUL is inserted as one byte.
     const std::string insert = which == 0 ? std::string(1, '\0') : std::string(kInserts[which]);
     switch (m.next(4)) {
-        case 0: return insert + base;
-        case 1: return base + insert;
-        case 2: return insert;
+        case 0:
+            return insert + base;
+        case 1:
+            return base + insert;
+        case 2:
+            return insert;
         default: {
             const std::size_t at = m.next(base.size() + 1);
             return base.substr(0, at) + insert + base.substr(at);
@@ -81,21 +88,28 @@ std::string long_text(OpMaker& m) {
 }
 
 core::Value bad_value(OpMaker& m, const core::Value& v) {
-    const std::string base = std::holds_alternative<std::string>(v) ? std::get<std::string>(v) : "text";
+    const std::string base =
+        std::holds_alternative<std::string>(v) ? std::get<std::string>(v) : "text";
     switch (m.next(9)) {
         case 0:
         case 1:
-        case 2: return bad_text(m, base);
-        case 3: return long_text(m);
-        case 4: return std::string("emperor");  // not one of an enum's choices, not an id
-        case 5: return std::string();
-        case 6: return std::string("   ");
+        case 2:
+            return bad_text(m, base);
+        case 3:
+            return long_text(m);
+        case 4:
+            return std::string("emperor");  // not one of an enum's choices, not an id
+        case 5:
+            return std::string();
+        case 6:
+            return std::string("   ");
         case 7: {
             static const std::int64_t kInts[] = {std::numeric_limits<std::int64_t>::min(), -1, 0,
                                                  std::numeric_limits<std::int64_t>::max()};
             return kInts[m.next(4)];
         }
-        default: return core::Value{};
+        default:
+            return core::Value{};
     }
 }
 
@@ -128,16 +142,21 @@ void corrupt(OpMaker& m, Op& op) {
                 } else if (!op.fields.empty() && m.chance(0.5)) {
                     op.fields.push_back(op.fields[m.next(op.fields.size())]);
                 } else {
-                    op.fields.push_back({m.chance(0.5) ? bad_text(m, "name") : "colour", std::string("red")});
+                    op.fields.push_back(
+                        {m.chance(0.5) ? bad_text(m, "name") : "colour", std::string("red")});
                 }
                 break;
             case 5:  // a set name or element
-                if (m.chance(0.5)) op.set = m.chance(0.5) ? bad_text(m, op.set) : "wishes";
-                else op.elem = bad_text(m, op.elem);
+                if (m.chance(0.5))
+                    op.set = m.chance(0.5) ? bad_text(m, op.set) : "wishes";
+                else
+                    op.elem = bad_text(m, op.elem);
                 break;
             case 6:  // the entity or merge target: nil or unknown
-                if (m.chance(0.5)) op.entity = bad_id(m);
-                else op.target = m.chance(0.5) ? op.entity : bad_id(m);
+                if (m.chance(0.5))
+                    op.entity = bad_id(m);
+                else
+                    op.target = m.chance(0.5) ? op.entity : bad_id(m);
                 break;
             case 7:  // another kind, or a kind no build knows
                 op.kind = m.chance(0.7) ? Kind(m.next(core::kKindCount))
@@ -149,13 +168,18 @@ void corrupt(OpMaker& m, Op& op) {
                 break;
             }
             case 9:  // the stamp: far in the future, at zero, or with no replica
-                if (m.chance(0.4)) op.id.hlc += m.next(3'000'000) << sync::kHlcCounterBits;
-                else if (m.chance(0.5)) op.id.hlc = 0;
-                else op.id.replica = core::Id128{};
+                if (m.chance(0.4))
+                    op.id.hlc += m.next(3'000'000) << sync::kHlcCounterBits;
+                else if (m.chance(0.5))
+                    op.id.hlc = 0;
+                else
+                    op.id.replica = core::Id128{};
                 break;
             case 10:  // observed dots: garbage, or more than a remove may carry
-                if (m.chance(0.2)) op.observed.resize(1001, op.id);
-                else op.observed.push_back({m.rng()(), bad_id(m)});
+                if (m.chance(0.2))
+                    op.observed.resize(1001, op.id);
+                else
+                    op.observed.push_back({m.rng()(), bad_id(m)});
                 break;
             case 11:  // a reference field holding text that is not an id, or an id off by case
                 for (auto& w : op.fields)
@@ -225,7 +249,8 @@ TEST_CASE("R10: random operations, valid and broken, are decided the same in bin
                 sync::PushRequest push;
                 push.replica = device->replica->id();
                 const std::size_t n = std::min<std::size_t>(1 + maker.next(4), ops.size() - at);
-                push.ops.assign(ops.begin() + std::ptrdiff_t(at), ops.begin() + std::ptrdiff_t(at + n));
+                push.ops.assign(ops.begin() + std::ptrdiff_t(at),
+                                ops.begin() + std::ptrdiff_t(at + n));
                 at += n;
                 std::string what;
                 for (const auto& op : push.ops) what += describe(op) + "\n";
@@ -233,8 +258,11 @@ TEST_CASE("R10: random operations, valid and broken, are decided the same in bin
                 ++tally.pushes;
                 auto from_binary = sync::decode_request(sync::encode_request(push));
                 auto from_json = sync::request_from_json(sync::request_to_json(push));
-                INFO("binary: " << (from_binary ? std::string("decoded") : from_binary.status().to_string())
-                                << "; JSON: " << (from_json ? std::string("decoded") : from_json.status().to_string()));
+                INFO("binary: " << (from_binary ? std::string("decoded")
+                                                : from_binary.status().to_string())
+                                << "; JSON: "
+                                << (from_json ? std::string("decoded")
+                                              : from_json.status().to_string()));
                 REQUIRE(from_binary.is_ok() == from_json.is_ok());
                 if (!from_binary) {
                     REQUIRE(from_binary.status().code() == from_json.status().code());

@@ -19,15 +19,19 @@ const std::vector<sync::FieldWrite> kZorbaxe = {
     {"phone", std::string("+33 6 98 76 54 31")},
     {"notes", std::string("Kestrelmoor glimmerdust")}};
 const std::vector<std::string> kZorbaxeValues = {
-    "Zorbaxe Quillfeather", "zorbaxe.quill@plumvexa.quorbit", "+33 6 98 76 54 31", "33698765431",
-    "0698765431", "Kestrelmoor glimmerdust", "zorbaxequill", "Brindlewick parsnip-ochre"};
+    "Zorbaxe Quillfeather", "zorbaxe.quill@plumvexa.quorbit",
+    "+33 6 98 76 54 31",    "33698765431",
+    "0698765431",           "Kestrelmoor glimmerdust",
+    "zorbaxequill",         "Brindlewick parsnip-ochre"};
 
 }  // namespace
 
 // [native]: the write-ahead log is the point, and the browser build has none (its files live
 // in MEMFS and are not run under node here).
-TEST_CASE("R7 on disk: once an erasure commits, no byte of the person is left in the hub's or "
-          "a replica's files", "[sync][erase][R7][native]") {
+TEST_CASE(
+    "R7 on disk: once an erasure commits, no byte of the person is left in the hub's or "
+    "a replica's files",
+    "[sync][erase][R7][native]") {
     TempDir dir;
     sync::ManualTimeSource time(1'700'000'000'000ULL);
     auto hub_store = core::Store::open(dir.file("hub.db"), core::StoreOptions{true, false});

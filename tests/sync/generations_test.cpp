@@ -1,10 +1,10 @@
 // Scope and database generations (docs/SYNC.md "Generations"): a device whose scope is edited,
 // or whose hub's database is replaced, ends with what a fresh device would pull.
-#include <catch2/catch.hpp>
+#include "sync/generations.hpp"
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 
-#include "sync/generations.hpp"
 #include "support/harness.hpp"
 
 namespace liaison::test {
@@ -71,13 +71,21 @@ TEST_CASE("a device moved from store A to store B holds none of A's records and 
     auto tablet = open_node(dir.file("tablet.db"), time, 72);
     auto& c = *office->replica;
     auto region = c.create(Kind::kRegion, {{"name", std::string("France")}}).value();
-    auto store_a = c.create(Kind::kStore, {{"name", std::string("Lyon")}, {"region", region.to_text()}}).value();
-    auto store_b = c.create(Kind::kStore, {{"name", std::string("Lille")}, {"region", region.to_text()}}).value();
+    auto store_a =
+        c.create(Kind::kStore, {{"name", std::string("Lyon")}, {"region", region.to_text()}})
+            .value();
+    auto store_b =
+        c.create(Kind::kStore, {{"name", std::string("Lille")}, {"region", region.to_text()}})
+            .value();
     std::vector<core::Id128> of_a, of_b;
     for (int i = 0; i < 6; ++i) {
         time.advance(5);
-        of_a.push_back(c.create(Kind::kInfluencer, {{"name", std::string("A") + std::to_string(i)}, {"store", store_a.to_text()}}).value());
-        of_b.push_back(c.create(Kind::kInfluencer, {{"name", std::string("B") + std::to_string(i)}, {"store", store_b.to_text()}}).value());
+        of_a.push_back(c.create(Kind::kInfluencer, {{"name", std::string("A") + std::to_string(i)},
+                                                    {"store", store_a.to_text()}})
+                           .value());
+        of_b.push_back(c.create(Kind::kInfluencer, {{"name", std::string("B") + std::to_string(i)},
+                                                    {"store", store_b.to_text()}})
+                           .value());
     }
     sync_until_quiet(*office, hub, central_device(), "office");
     sync_until_quiet(*tablet, hub, store_device(store_a), "tablet in A");
@@ -85,7 +93,8 @@ TEST_CASE("a device moved from store A to store B holds none of A's records and 
     REQUIRE(held.size() == of_a.size());
     // A change the tablet makes in its new store just before it learns of the move stays.
     time.advance(5);
-    auto own = tablet->replica->create(Kind::kInfluencer, {{"name", std::string("Mine")}, {"store", store_b.to_text()}});
+    auto own = tablet->replica->create(
+        Kind::kInfluencer, {{"name", std::string("Mine")}, {"store", store_b.to_text()}});
     REQUIRE(own.is_ok());
 
     // The administrator moves the tablet's user to store B.
@@ -97,11 +106,14 @@ TEST_CASE("a device moved from store A to store B holds none of A's records and 
     CHECK(now.size() == of_b.size() + 1);
     CHECK(must(tablet->replica->state_hash()) ==
           projection_hash(hub, store_device(store_b), dir.file("fresh.db"), time));
-    CHECK(tablet->replica->scope_generation() == sync::scope_generation(store_device(store_b).scope));
+    CHECK(tablet->replica->scope_generation() ==
+          sync::scope_generation(store_device(store_b).scope));
 }
 
-TEST_CASE("a device re-pushes its operations to a hub restored from an older backup and ends "
-          "with what a fresh pull gives", "[sync][generations][restore]") {
+TEST_CASE(
+    "a device re-pushes its operations to a hub restored from an older backup and ends "
+    "with what a fresh pull gives",
+    "[sync][generations][restore]") {
     TempDir dir;
     sync::ManualTimeSource time(1'700'000'000'000ULL);
     auto ids = core::make_seeded_id_source(9);

@@ -1,12 +1,14 @@
 // Hybrid logical clock (sync/hlc.hpp, docs/SYNC.md rule R9).
+#include "sync/hlc.hpp"
+
 #include <catch2/catch.hpp>
 
 #include "support/harness.hpp"
-#include "sync/hlc.hpp"
 
 namespace liaison::test {
 
-TEST_CASE("stamps strictly increase even when the wall clock stands still or goes back", "[sync][hlc]") {
+TEST_CASE("stamps strictly increase even when the wall clock stands still or goes back",
+          "[sync][hlc]") {
     sync::ManualTimeSource t(1'000);
     sync::HybridClock c(t);
     std::uint64_t last = c.send();

@@ -1,6 +1,6 @@
 // The hub (sync/hub.hpp) beyond what the property runs cover.
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -17,7 +17,8 @@ TEST_CASE("a group commit of several pushes gives what exchanging them one by on
     sync::ManualTimeSource time(1'700'000'000'000ULL);
     OpMaker maker(5);
     std::vector<std::unique_ptr<Node>> devices;
-    for (const char* name : {"a.db", "b.db", "c.db"}) devices.push_back(open_node(dir.file(name), time, devices.size() + 50));
+    for (const char* name : {"a.db", "b.db", "c.db"})
+        devices.push_back(open_node(dir.file(name), time, devices.size() + 50));
     for (int i = 0; i < 300; ++i) {
         time.advance(3);
         (void)maker.random_change(*devices[maker.next(devices.size())]->replica, false);
@@ -67,8 +68,10 @@ struct TwoStores {
         return d;
     }();
     core::Id128 region = make(core::Kind::kRegion, {{"name", std::string("France")}});
-    core::Id128 lyon = make(core::Kind::kStore, {{"name", std::string("Lyon")}, {"region", region.to_text()}});
-    core::Id128 lille = make(core::Kind::kStore, {{"name", std::string("Lille")}, {"region", region.to_text()}});
+    core::Id128 lyon =
+        make(core::Kind::kStore, {{"name", std::string("Lyon")}, {"region", region.to_text()}});
+    core::Id128 lille =
+        make(core::Kind::kStore, {{"name", std::string("Lille")}, {"region", region.to_text()}});
     sync::DeviceContext lyon_tablet = [this] {
         sync::DeviceContext d;
         d.role = sync::Role::kStore;
@@ -89,16 +92,20 @@ struct TwoStores {
     void push_office() { REQUIRE(hub.exchange(central, c.make_push().value()).is_ok()); }
 };
 
-TEST_CASE("a store device is sent evictions only for entities that left its scope, not for "
-          "other stores' records", "[sync][hub][scope]") {
+TEST_CASE(
+    "a store device is sent evictions only for entities that left its scope, not for "
+    "other stores' records",
+    "[sync][hub][scope]") {
     TwoStores w;
     sync::Replica& c = w.c;
     sync::Hub& hub = w.hub;
     auto& time = w.time;
     auto& tablet = w.tablet;
     auto s1 = w.lyon, s2 = w.lille;
-    auto here = w.make(core::Kind::kInfluencer, {{"name", std::string("Ana")}, {"store", s1.to_text()}});
-    auto there = w.make(core::Kind::kInfluencer, {{"name", std::string("Bea")}, {"store", s2.to_text()}});
+    auto here =
+        w.make(core::Kind::kInfluencer, {{"name", std::string("Ana")}, {"store", s1.to_text()}});
+    auto there =
+        w.make(core::Kind::kInfluencer, {{"name", std::string("Bea")}, {"store", s2.to_text()}});
     w.push_office();
     auto& central = w.central;
     auto sync_tablet = [&] {
@@ -108,7 +115,9 @@ TEST_CASE("a store device is sent evictions only for entities that left its scop
         return reply.value();
     };
     auto held = [&](const core::Id128& id) {
-        return core::get_entity(tablet->replica->store(), core::Kind::kInfluencer, id).value().has_value();
+        return core::get_entity(tablet->replica->store(), core::Kind::kInfluencer, id)
+            .value()
+            .has_value();
     };
 
     auto first = sync_tablet();
@@ -136,9 +145,11 @@ TEST_CASE("R11: the hub refuses an operation naming a person as another kind, an
     auto& time = w.time;
     auto& hub_store = *w.hub_store;
     auto lyon = w.lyon;
-    auto bea = w.make(core::Kind::kInfluencer, {{"name", std::string("Bea")}, {"store", w.lille.to_text()}});
+    auto bea = w.make(core::Kind::kInfluencer,
+                      {{"name", std::string("Bea")}, {"store", w.lille.to_text()}});
     REQUIRE(c.add(core::Kind::kInfluencer, bea, "handles", "instagram:bea").is_ok());
-    auto ana = w.make(core::Kind::kInfluencer, {{"name", std::string("Ana")}, {"store", lyon.to_text()}});
+    auto ana =
+        w.make(core::Kind::kInfluencer, {{"name", std::string("Ana")}, {"store", lyon.to_text()}});
     auto launch = w.make(core::Kind::kEvent, {{"name", std::string("Launch")},
                                               {"starts", std::int64_t(1'700'000'100'000LL)},
                                               {"store", lyon.to_text()}});
@@ -151,10 +162,13 @@ TEST_CASE("R11: the hub refuses an operation naming a person as another kind, an
     // event: an event's first set is "tags", a person's is "handles" (sets are kept by id).
     auto& lyon_tablet = w.lyon_tablet;
     sync::Replica& t = *w.tablet->replica;
-    REQUIRE(t.submit(sync::elem_op(sync::OpType::kAdd, core::Kind::kEvent, bea, "tags", "forged")).is_ok());
+    REQUIRE(t.submit(sync::elem_op(sync::OpType::kAdd, core::Kind::kEvent, bea, "tags", "forged"))
+                .is_ok());
     REQUIRE(t.submit(sync::field_op(sync::OpType::kCreate, core::Kind::kEvent, bea,
-                                    {{"name", std::string("Fake")}, {"starts", std::int64_t(1'700'000'200'000LL)},
-                                     {"store", lyon.to_text()}})).is_ok());
+                                    {{"name", std::string("Fake")},
+                                     {"starts", std::int64_t(1'700'000'200'000LL)},
+                                     {"store", lyon.to_text()}}))
+                .is_ok());
     auto reply = hub.exchange(lyon_tablet, t.make_push().value());
     REQUIRE(reply.is_ok());
     REQUIRE(reply->results.size() == 2);
@@ -167,7 +181,8 @@ TEST_CASE("R11: the hub refuses an operation naming a person as another kind, an
     // A merge of a person into an event, sent by a central device.
     sync::Op merge = sync::unstamped_op(sync::OpType::kMerge, core::Kind::kInfluencer, ana);
     merge.target = launch;
-    merge.id = core::Stamp{sync::hlc_from_millis(time.now_ms()), w.office->ids->next_entity_id(time.now_ms())};
+    merge.id = core::Stamp{sync::hlc_from_millis(time.now_ms()),
+                           w.office->ids->next_entity_id(time.now_ms())};
     sync::PushRequest forged;
     forged.ops = {merge};
     auto merged = hub.exchange(w.central, forged);
@@ -187,10 +202,12 @@ TEST_CASE("R11: the hub refuses an operation naming a person as another kind, an
 // recorded an alias edge and erased the other side (docs/SYNC.md R11).
 TEST_CASE("R11: a merge naming an erased id of another kind leaves no trace", "[sync][hub][R11]") {
     TwoStores w;
-    auto ana = w.make(core::Kind::kInfluencer, {{"name", std::string("Ana")}, {"store", w.lyon.to_text()}});
-    auto note = w.make(core::Kind::kInteraction, {{"influencer", ana.to_text()}, {"at", std::int64_t(1'700'000'000'000LL)},
-                                                 {"touchpoint", std::string("store")},
-                                                 {"department", std::string("retail")}});
+    auto ana = w.make(core::Kind::kInfluencer,
+                      {{"name", std::string("Ana")}, {"store", w.lyon.to_text()}});
+    auto note = w.make(core::Kind::kInteraction, {{"influencer", ana.to_text()},
+                                                  {"at", std::int64_t(1'700'000'000'000LL)},
+                                                  {"touchpoint", std::string("store")},
+                                                  {"department", std::string("retail")}});
     w.push_office();
     REQUIRE(w.c.erase(core::Kind::kInfluencer, ana).is_ok());
     w.push_office();
@@ -202,9 +219,11 @@ TEST_CASE("R11: a merge naming an erased id of another kind leaves no trace", "[
     const auto unseen = w.office->ids->next_entity_id(w.time.now_ms());
     for (bool named_first : {true, false}) {
         w.time.advance(10);
-        sync::Op merge = sync::unstamped_op(sync::OpType::kMerge, core::Kind::kInfluencer, named_first ? note : unseen);
+        sync::Op merge = sync::unstamped_op(sync::OpType::kMerge, core::Kind::kInfluencer,
+                                            named_first ? note : unseen);
         merge.target = named_first ? unseen : note;
-        merge.id = core::Stamp{sync::hlc_from_millis(w.time.now_ms()), w.office->ids->next_entity_id(w.time.now_ms())};
+        merge.id = core::Stamp{sync::hlc_from_millis(w.time.now_ms()),
+                               w.office->ids->next_entity_id(w.time.now_ms())};
         sync::PushRequest forged;
         forged.ops = {merge};
         auto reply = w.hub.exchange(w.central, forged);
@@ -213,7 +232,8 @@ TEST_CASE("R11: a merge naming an erased id of another kind leaves no trace", "[
         INFO("the erased interaction named " << (named_first ? "first" : "as the target"));
         CHECK(sync::outcome_name(reply->results[0].outcome) == std::string("rejected"));
         CHECK(reply->results[0].code == Code::kConflict);
-        CHECK(reply->results[0].detail.find("is of kind interaction (erased), not influencer") != std::string::npos);
+        CHECK(reply->results[0].detail.find("is of kind interaction (erased), not influencer") !=
+              std::string::npos);
     }
     CHECK(must(w.hub_store->state_hash()) == before);
     CHECK_FALSE(w.hub_store->is_erased(unseen));
@@ -234,9 +254,12 @@ TEST_CASE("R11: a merge naming an erased id of another kind leaves no trace", "[
 // refused as the entry it claims to be would be, and the person stays whole.
 TEST_CASE("R11: an erase naming a live person as another kind erases nothing", "[sync][hub][R11]") {
     TwoStores w;
-    auto ana = w.make(core::Kind::kInfluencer, {{"name", std::string("Ana")}, {"store", w.lyon.to_text()}});
-    w.make(core::Kind::kInteraction, {{"influencer", ana.to_text()}, {"at", std::int64_t(1'700'000'000'000LL)},
-                                      {"touchpoint", std::string("store")}, {"department", std::string("retail")}});
+    auto ana = w.make(core::Kind::kInfluencer,
+                      {{"name", std::string("Ana")}, {"store", w.lyon.to_text()}});
+    w.make(core::Kind::kInteraction, {{"influencer", ana.to_text()},
+                                      {"at", std::int64_t(1'700'000'000'000LL)},
+                                      {"touchpoint", std::string("store")},
+                                      {"department", std::string("retail")}});
     w.push_office();
     const std::string before = must(w.hub_store->state_hash());
     w.time.advance(10);
@@ -296,7 +319,8 @@ void r11_property(std::uint64_t seed) {
         for (auto op : fresh) {
             std::vector<core::Kind> others;
             for (const auto& k : core::all_kinds())
-                if (k.kind != op.kind && !office_maker.known(k.kind).empty()) others.push_back(k.kind);
+                if (k.kind != op.kind && !office_maker.known(k.kind).empty())
+                    others.push_back(k.kind);
             if (others.empty()) continue;
             const auto& ids = office_maker.known(others[office_maker.next(others.size())]);
             op.entity = ids[office_maker.next(ids.size())];
@@ -310,11 +334,18 @@ void r11_property(std::uint64_t seed) {
             const auto& r = reply->results[i];
             const auto& op = forgery.ops[i];
             ++forged;
-            if (r.outcome == sync::Outcome::kRejected && r.code == Code::kConflict) ++refused;
-            else if (r.outcome == sync::Outcome::kErased) ++dropped;
-            else if (r.outcome == sync::Outcome::kDuplicate && op.type == sync::OpType::kErase && was_erased[i]) ++dropped;
-            else FAIL_CHECK("a re-aimed " << sync::op_type_name(op.type) << " of " << core::kind_name(op.kind) << " "
-                                          << op.entity.to_text() << " was " << sync::outcome_name(r.outcome) << ": " << r.detail);
+            if (r.outcome == sync::Outcome::kRejected && r.code == Code::kConflict)
+                ++refused;
+            else if (r.outcome == sync::Outcome::kErased)
+                ++dropped;
+            else if (r.outcome == sync::Outcome::kDuplicate && op.type == sync::OpType::kErase &&
+                     was_erased[i])
+                ++dropped;
+            else
+                FAIL_CHECK("a re-aimed " << sync::op_type_name(op.type) << " of "
+                                         << core::kind_name(op.kind) << " " << op.entity.to_text()
+                                         << " was " << sync::outcome_name(r.outcome) << ": "
+                                         << r.detail);
         }
         const std::string got = must(attacked_store.value()->state_hash());
         if (got != must(clean_store.value()->state_hash()))
@@ -336,18 +367,23 @@ TEST_CASE("R11 property: operations re-aimed at another kind's ids never change 
     for (auto seed : seeds({6, 51, 52})) r11_property(seed);
 }
 
-TEST_CASE("R11 property over twenty seeds: operations re-aimed at another kind's ids never change "
-          "the hub", "[sync][hub][R11][property][slow]") {
-    for (auto seed : seeds({1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 53}))
+TEST_CASE(
+    "R11 property over twenty seeds: operations re-aimed at another kind's ids never change "
+    "the hub",
+    "[sync][hub][R11][property][slow]") {
+    for (auto seed :
+         seeds({1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 53}))
         r11_property(seed);
 }
 
 // The acknowledgement follows durability (hub.hpp): a device drops from its outbox every
 // operation the reply accepts, so a reply must accept nothing when the commit failed.
-TEST_CASE("a push whose commit fails is answered with an error, never accepted, and its retry applies",
-          "[sync][hub][durability]") {
+TEST_CASE(
+    "a push whose commit fails is answered with an error, never accepted, and its retry applies",
+    "[sync][hub][durability]") {
     TwoStores w;
-    auto ana = w.make(core::Kind::kInfluencer, {{"name", std::string("Ana")}, {"store", w.lyon.to_text()}});
+    auto ana = w.make(core::Kind::kInfluencer,
+                      {{"name", std::string("Ana")}, {"store", w.lyon.to_text()}});
     w.push_office();
     const std::string before = must(w.hub_store->state_hash());
     // A real commit failure: a deferred foreign key that every logged operation violates.
@@ -358,7 +394,8 @@ TEST_CASE("a push whose commit fails is answered with an error, never accepted, 
                     "CREATE TABLE commit_child(p INTEGER REFERENCES commit_parent(id)"
                     " DEFERRABLE INITIALLY DEFERRED);"
                     "CREATE TRIGGER fail_at_commit AFTER INSERT ON oplog"
-                    " BEGIN INSERT INTO commit_child VALUES(1); END;").is_ok());
+                    " BEGIN INSERT INTO commit_child VALUES(1); END;")
+                .is_ok());
     w.time.advance(10);
     REQUIRE(w.c.set(core::Kind::kInfluencer, ana, {{"tier", std::string("top")}}).is_ok());
     REQUIRE(w.c.add(core::Kind::kInfluencer, ana, "tags", "vip").is_ok());
@@ -377,8 +414,9 @@ TEST_CASE("a push whose commit fails is answered with an error, never accepted, 
     auto retried = w.hub.exchange(w.central, push);
     REQUIRE(retried.is_ok());
     REQUIRE(retried->results.size() == push.ops.size());
-    const auto applied = std::count_if(retried->results.begin(), retried->results.end(),
-                                       [](const sync::OpResult& r) { return r.outcome == sync::Outcome::kApplied; });
+    const auto applied =
+        std::count_if(retried->results.begin(), retried->results.end(),
+                      [](const sync::OpResult& r) { return r.outcome == sync::Outcome::kApplied; });
     CHECK(applied == 2);
     CHECK(must(w.hub_store->state_hash()) != before);
 }
@@ -393,16 +431,19 @@ bool file_contains(const std::string& path, const std::string& needle) {
 
 }  // namespace
 
-TEST_CASE("R5: an edit that reaches a deleted log entry after its delete leaves no byte of its text",
-          "[sync][hub][R5]") {
+TEST_CASE(
+    "R5: an edit that reaches a deleted log entry after its delete leaves no byte of its text",
+    "[sync][hub][R5]") {
     TwoStores w;
     sync::Replica& c = w.c;
     sync::Replica& t = *w.tablet->replica;
-    auto ana = w.make(core::Kind::kInfluencer, {{"name", std::string("Ana")}, {"store", w.lyon.to_text()}});
-    auto note = w.make(core::Kind::kInteraction, {{"influencer", ana.to_text()}, {"at", std::int64_t(1'700'000'000'000LL)},
-                                                 {"touchpoint", std::string("store")},
-                                                 {"department", std::string("retail")},
-                                                 {"summary", std::string("first words")}});
+    auto ana = w.make(core::Kind::kInfluencer,
+                      {{"name", std::string("Ana")}, {"store", w.lyon.to_text()}});
+    auto note = w.make(core::Kind::kInteraction, {{"influencer", ana.to_text()},
+                                                  {"at", std::int64_t(1'700'000'000'000LL)},
+                                                  {"touchpoint", std::string("store")},
+                                                  {"department", std::string("retail")},
+                                                  {"summary", std::string("first words")}});
     w.push_office();
     // The tablet gets the entry; the office deletes it and the hub learns the delete first.
     auto pulled = w.hub.exchange(w.lyon_tablet, t.make_push().value());
@@ -414,7 +455,8 @@ TEST_CASE("R5: an edit that reaches a deleted log entry after its delete leaves 
     // The tablet, offline, edits the entry later than the delete: R5, the tombstone wins.
     const std::string canary = "zq7canaryedit";
     w.time.advance(10);
-    REQUIRE(t.set(core::Kind::kInteraction, note, {{"summary", canary + " after the delete"}}).is_ok());
+    REQUIRE(
+        t.set(core::Kind::kInteraction, note, {{"summary", canary + " after the delete"}}).is_ok());
     auto edit = w.hub.exchange(w.lyon_tablet, t.make_push().value());
     REQUIRE(edit.is_ok());
     REQUIRE(edit->results.size() == 1);
@@ -434,15 +476,19 @@ TEST_CASE("R5: an edit that reaches a deleted log entry after its delete leaves 
 // Scope holds on every operation on another store's existing records, not only on creates and
 // sets: REST answers 404 before the hub sees them, so only a push through the sync route
 // reaches this check.
-TEST_CASE("a store device's add, remove and delete on another store's existing records are "
-          "out of scope, and nothing changes", "[sync][hub][scope]") {
+TEST_CASE(
+    "a store device's add, remove and delete on another store's existing records are "
+    "out of scope, and nothing changes",
+    "[sync][hub][scope]") {
     TwoStores w;
-    auto bea = w.make(core::Kind::kInfluencer, {{"name", std::string("Bea")}, {"store", w.lille.to_text()}});
+    auto bea = w.make(core::Kind::kInfluencer,
+                      {{"name", std::string("Bea")}, {"store", w.lille.to_text()}});
     REQUIRE(w.c.add(core::Kind::kInfluencer, bea, "tags", "vip").is_ok());
-    auto note = w.make(core::Kind::kInteraction, {{"influencer", bea.to_text()}, {"at", std::int64_t(1'700'000'000'000LL)},
-                                                 {"touchpoint", std::string("store")},
-                                                 {"department", std::string("retail")},
-                                                 {"store", w.lille.to_text()}});
+    auto note = w.make(core::Kind::kInteraction, {{"influencer", bea.to_text()},
+                                                  {"at", std::int64_t(1'700'000'000'000LL)},
+                                                  {"touchpoint", std::string("store")},
+                                                  {"department", std::string("retail")},
+                                                  {"store", w.lille.to_text()}});
     w.push_office();
     const std::string before = must(w.hub_store->state_hash());
     auto dots = w.hub_store->load_dots(bea);
@@ -450,11 +496,14 @@ TEST_CASE("a store device's add, remove and delete on another store's existing r
     REQUIRE(dots.value().size() == 1);
 
     sync::Replica& t = *w.tablet->replica;  // a Lyon tablet that learnt Lille's ids
-    REQUIRE(t.submit(sync::elem_op(sync::OpType::kAdd, core::Kind::kInfluencer, bea, "tags", "forged")).is_ok());
+    REQUIRE(
+        t.submit(sync::elem_op(sync::OpType::kAdd, core::Kind::kInfluencer, bea, "tags", "forged"))
+            .is_ok());
     auto remove = sync::elem_op(sync::OpType::kRemove, core::Kind::kInfluencer, bea, "tags", "vip");
     remove.observed = {dots.value()[0].dot};
     REQUIRE(t.submit(remove).is_ok());
-    REQUIRE(t.submit(sync::unstamped_op(sync::OpType::kDelete, core::Kind::kInteraction, note)).is_ok());
+    REQUIRE(t.submit(sync::unstamped_op(sync::OpType::kDelete, core::Kind::kInteraction, note))
+                .is_ok());
     auto reply = w.hub.exchange(w.lyon_tablet, t.make_push().value());
     REQUIRE(reply.is_ok());
     REQUIRE(reply->results.size() == 3);
@@ -465,12 +514,16 @@ TEST_CASE("a store device's add, remove and delete on another store's existing r
     CHECK(must(w.hub_store->state_hash()) == before);
 }
 
-TEST_CASE("only central and regional staff merge duplicates: a store device's merge is "
-          "forbidden and changes nothing, a regional device's is applied", "[sync][hub][roles]") {
+TEST_CASE(
+    "only central and regional staff merge duplicates: a store device's merge is "
+    "forbidden and changes nothing, a regional device's is applied",
+    "[sync][hub][roles]") {
     TwoStores w;
     const std::string lyon = w.lyon.to_text(), france = w.region.to_text();
-    auto ana = w.make(core::Kind::kInfluencer, {{"name", std::string("Ana")}, {"store", lyon}, {"region", france}});
-    auto ana2 = w.make(core::Kind::kInfluencer, {{"name", std::string("Ana M.")}, {"store", lyon}, {"region", france}});
+    auto ana = w.make(core::Kind::kInfluencer,
+                      {{"name", std::string("Ana")}, {"store", lyon}, {"region", france}});
+    auto ana2 = w.make(core::Kind::kInfluencer,
+                       {{"name", std::string("Ana M.")}, {"store", lyon}, {"region", france}});
     w.push_office();
     const std::string before = must(w.hub_store->state_hash());
     auto merge_push = [&](Node& node) {
@@ -517,24 +570,32 @@ inline sync::PushRequest forged_push(TwoStores& w, std::vector<sync::Op> ops) {
     return req;
 }
 
-TEST_CASE("R11: a reference to an id known as another kind is refused with the field named, and an "
-          "unknown id is accepted", "[sync][hub][R11][references]") {
+TEST_CASE(
+    "R11: a reference to an id known as another kind is refused with the field named, and an "
+    "unknown id is accepted",
+    "[sync][hub][R11][references]") {
     TwoStores w;
-    auto bea = w.make(core::Kind::kInfluencer, {{"name", std::string("Bea")}, {"store", w.lille.to_text()}});
+    auto bea = w.make(core::Kind::kInfluencer,
+                      {{"name", std::string("Bea")}, {"store", w.lille.to_text()}});
     w.push_office();
     const std::string before = must(w.hub_store->state_hash());
     const core::Id128 unknown = w.office->ids->next_entity_id(w.time.now_ms());
     const core::Id128 fresh = w.office->ids->next_entity_id(w.time.now_ms() + 1);
-    auto req = forged_push(w, {
-        sync::field_op(sync::OpType::kCreate, core::Kind::kInfluencer, w.office->ids->next_entity_id(1),
-                       {{"name", std::string("Cleo")}, {"region", w.lyon.to_text()}}),
-        sync::field_op(sync::OpType::kCreate, core::Kind::kInfluencer, w.office->ids->next_entity_id(2),
-                       {{"name", std::string("Dan")}, {"owner", bea.to_text()}}),
-        sync::field_op(sync::OpType::kSet, core::Kind::kInfluencer, bea, {{"store", w.region.to_text()}}),
-        sync::elem_op(sync::OpType::kAdd, core::Kind::kInfluencer, bea, "brands", w.lille.to_text()),
-        sync::field_op(sync::OpType::kCreate, core::Kind::kInfluencer, fresh,
-                       {{"name", std::string("Eve")}, {"region", unknown.to_text()}}),
-    });
+    auto req = forged_push(
+        w, {
+               sync::field_op(sync::OpType::kCreate, core::Kind::kInfluencer,
+                              w.office->ids->next_entity_id(1),
+                              {{"name", std::string("Cleo")}, {"region", w.lyon.to_text()}}),
+               sync::field_op(sync::OpType::kCreate, core::Kind::kInfluencer,
+                              w.office->ids->next_entity_id(2),
+                              {{"name", std::string("Dan")}, {"owner", bea.to_text()}}),
+               sync::field_op(sync::OpType::kSet, core::Kind::kInfluencer, bea,
+                              {{"store", w.region.to_text()}}),
+               sync::elem_op(sync::OpType::kAdd, core::Kind::kInfluencer, bea, "brands",
+                             w.lille.to_text()),
+               sync::field_op(sync::OpType::kCreate, core::Kind::kInfluencer, fresh,
+                              {{"name", std::string("Eve")}, {"region", unknown.to_text()}}),
+           });
     auto reply = w.hub.exchange(w.central, req);
     REQUIRE(reply.is_ok());
     REQUIRE(reply->results.size() == 5);
@@ -554,23 +615,30 @@ TEST_CASE("R11: a reference to an id known as another kind is refused with the f
     CHECK(reply->results[4].outcome == sync::Outcome::kApplied);
     CHECK(must(w.hub_store->state_hash()) != before);
 
-    // A replica refuses its own change the same way (R11 is checked where an operation is admitted).
-    auto own = w.c.create(core::Kind::kInfluencer, {{"name", std::string("Fay")}, {"region", w.lille.to_text()}});
+    // A replica refuses its own change the same way (R11 is checked where an operation is
+    // admitted).
+    auto own = w.c.create(core::Kind::kInfluencer,
+                          {{"name", std::string("Fay")}, {"region", w.lille.to_text()}});
     REQUIRE_FALSE(own.is_ok());
     CHECK(own.status().code() == Code::kInvalidArgument);
     CHECK(own.status().detail() == "region: " + w.lille.to_text() + " is a store, not a region");
 }
 
-TEST_CASE("a store device is never sent an eviction for another store's people, merges or "
-          "repeated check-ins, and a person moved out of its store is evicted", "[sync][hub][scope][evictions]") {
+TEST_CASE(
+    "a store device is never sent an eviction for another store's people, merges or "
+    "repeated check-ins, and a person moved out of its store is evicted",
+    "[sync][hub][scope][evictions]") {
     TwoStores w;
     auto& c = w.c;
     auto lille = w.lille.to_text();
-    auto ana = w.make(core::Kind::kInfluencer, {{"name", std::string("Ana")}, {"store", w.lyon.to_text()}});
+    auto ana = w.make(core::Kind::kInfluencer,
+                      {{"name", std::string("Ana")}, {"store", w.lyon.to_text()}});
     auto bea = w.make(core::Kind::kInfluencer, {{"name", std::string("Bea")}, {"store", lille}});
-    auto bea2 = w.make(core::Kind::kInfluencer, {{"name", std::string("Béa L.")}, {"store", lille}});
+    auto bea2 =
+        w.make(core::Kind::kInfluencer, {{"name", std::string("Béa L.")}, {"store", lille}});
     auto gala = w.make(core::Kind::kEvent, {{"name", std::string("Gala")},
-                                            {"starts", std::int64_t(1'700'000'100'000LL)}, {"store", lille}});
+                                            {"starts", std::int64_t(1'700'000'100'000LL)},
+                                            {"store", lille}});
     w.push_office();
     auto sync_tablet = [&] {
         auto reply = w.hub.exchange(w.lyon_tablet, w.tablet->replica->make_push().value());
@@ -583,15 +651,21 @@ TEST_CASE("a store device is never sent an eviction for another store's people, 
     // Lille's people are edited (their store written again), merged, and one is checked in by
     // two devices at once (the same derived id, two creates).
     w.time.advance(10);
-    REQUIRE(c.set(core::Kind::kInfluencer, bea, {{"name", std::string("Béatrice")}, {"store", lille}}).is_ok());
+    REQUIRE(
+        c.set(core::Kind::kInfluencer, bea, {{"name", std::string("Béatrice")}, {"store", lille}})
+            .is_ok());
     REQUIRE(c.merge(bea2, bea).is_ok());
     const core::Id128 checkin = w.office->ids->next_entity_id(w.time.now_ms());
     auto second = open_node(w.dir.file("second.db"), w.time, 63);
     for (sync::Replica* r : {&c, second->replica.get()}) {
         w.time.advance(5);
-        REQUIRE(r->create(core::Kind::kCheckin, {{"event", gala.to_text()}, {"influencer", bea.to_text()},
-                                                 {"at", std::int64_t(w.time.now_ms())}, {"store", lille}},
-                          checkin).is_ok());
+        REQUIRE(r->create(core::Kind::kCheckin,
+                          {{"event", gala.to_text()},
+                           {"influencer", bea.to_text()},
+                           {"at", std::int64_t(w.time.now_ms())},
+                           {"store", lille}},
+                          checkin)
+                    .is_ok());
     }
     w.push_office();
     REQUIRE(w.hub.exchange(w.central, second->replica->make_push().value()).is_ok());
@@ -611,20 +685,28 @@ TEST_CASE("a store device is never sent an eviction for another store's people, 
     w.push_office();
     auto moved = sync_tablet();
     CHECK(moved.evictions == std::vector<core::Id128>{ana});
-    CHECK_FALSE(core::get_entity(w.tablet->replica->store(), core::Kind::kInfluencer, ana).value().has_value());
+    CHECK_FALSE(core::get_entity(w.tablet->replica->store(), core::Kind::kInfluencer, ana)
+                    .value()
+                    .has_value());
 }
 
-TEST_CASE("a click is in the scope of its tracked link: a store device pulls only the clicks of "
-          "links its scope covers", "[sync][hub][scope][clicks]") {
+TEST_CASE(
+    "a click is in the scope of its tracked link: a store device pulls only the clicks of "
+    "links its scope covers",
+    "[sync][hub][scope][clicks]") {
     TwoStores w;
     auto belgium = w.make(core::Kind::kRegion, {{"name", std::string("Belgique")}});
-    auto theirs = w.make(core::Kind::kTrackedLink, {{"code", std::string("brussels-1")},
-                                                    {"target", std::string("https://shop.example.com/be")},
-                                                    {"region", belgium.to_text()}});
-    auto everyone = w.make(core::Kind::kTrackedLink, {{"code", std::string("spring-26")},
-                                                      {"target", std::string("https://shop.example.com/")}});
-    auto click_theirs = w.make(core::Kind::kClick, {{"link", theirs.to_text()}, {"at", std::int64_t(1'700'000'000'500LL)}});
-    auto click_ours = w.make(core::Kind::kClick, {{"link", everyone.to_text()}, {"at", std::int64_t(1'700'000'000'600LL)}});
+    auto theirs =
+        w.make(core::Kind::kTrackedLink, {{"code", std::string("brussels-1")},
+                                          {"target", std::string("https://shop.example.com/be")},
+                                          {"region", belgium.to_text()}});
+    auto everyone = w.make(
+        core::Kind::kTrackedLink,
+        {{"code", std::string("spring-26")}, {"target", std::string("https://shop.example.com/")}});
+    auto click_theirs = w.make(core::Kind::kClick, {{"link", theirs.to_text()},
+                                                    {"at", std::int64_t(1'700'000'000'500LL)}});
+    auto click_ours = w.make(core::Kind::kClick, {{"link", everyone.to_text()},
+                                                  {"at", std::int64_t(1'700'000'000'600LL)}});
     w.push_office();
     auto reply = w.hub.exchange(w.lyon_tablet, w.tablet->replica->make_push().value());
     REQUIRE(reply.is_ok());
@@ -638,7 +720,9 @@ TEST_CASE("a click is in the scope of its tracked link: a store device pulls onl
     // Nor may it add a click to a link outside its scope.
     REQUIRE(w.tablet->replica->apply_reply(reply.value()).is_ok());
     auto& t = *w.tablet->replica;
-    REQUIRE(t.create(core::Kind::kClick, {{"link", theirs.to_text()}, {"at", std::int64_t(1'700'000'000'700LL)}}).is_ok());
+    REQUIRE(t.create(core::Kind::kClick,
+                     {{"link", theirs.to_text()}, {"at", std::int64_t(1'700'000'000'700LL)}})
+                .is_ok());
     auto pushed = w.hub.exchange(w.lyon_tablet, t.make_push().value());
     REQUIRE(pushed.is_ok());
     REQUIRE(pushed->results.size() == 1);

@@ -2,7 +2,6 @@
 // only by agreement between replicas (a symmetric test hid an inverted comparison in a
 // well-known CRDT library: docs/SYNC.md invariant 7).
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <iterator>
 
@@ -60,7 +59,8 @@ std::vector<std::string> live_elems(sync::Replica& r, const Id128& id, const cha
     REQUIRE(dots.is_ok());
     std::vector<std::string> out;
     for (const auto& d : dots.value())
-        if (d.set == si && !d.removed && (out.empty() || out.back() != d.elem)) out.push_back(d.elem);
+        if (d.set == si && !d.removed && (out.empty() || out.back() != d.elem))
+            out.push_back(d.elem);
     return out;
 }
 
@@ -86,13 +86,12 @@ struct Pair {
         out = push->ops;
         // Mark them delivered: an empty reply acknowledging them.
         sync::PushReply reply;
-        for (const auto& op : out) reply.results.push_back({op.id, Outcome::kApplied, Code::kOk, ""});
+        for (const auto& op : out)
+            reply.results.push_back({op.id, Outcome::kApplied, Code::kOk, ""});
         reply.next_cursor = n.replica->cursor();
         REQUIRE(n.replica->apply_reply(reply).is_ok());
     }
-    void converged() {
-        CHECK(must(a->replica->state_hash()) == must(b->replica->state_hash()));
-    }
+    void converged() { CHECK(must(a->replica->state_hash()) == must(b->replica->state_hash())); }
 };
 
 // Two empty replicas that receive hand-made operations (R-tests deliver them in chosen orders).
@@ -113,7 +112,8 @@ TEST_CASE("R1: receiving an operation twice changes nothing and is reported as a
           "[sync][merge][idempotence]") {
     Fresh one;
     auto& r = one.r1;
-    Op op = make_op(OpType::kCreate, Kind::kInfluencer, entity_id(1), {100 << 16, replica_id(7)}, kHelene);
+    Op op = make_op(OpType::kCreate, Kind::kInfluencer, entity_id(1), {100 << 16, replica_id(7)},
+                    kHelene);
     auto first = r.receive(op);
     REQUIRE(first.is_ok());
     CHECK(first->outcome == Outcome::kApplied);
@@ -125,7 +125,8 @@ TEST_CASE("R1: receiving an operation twice changes nothing and is reported as a
 }
 
 TEST_CASE("R2: the later stamp wins a field whatever the arrival order", "[sync][merge][lww]") {
-    Op create = make_op(OpType::kCreate, Kind::kInfluencer, entity_id(1), {100 << 16, replica_id(1)}, kHelene);
+    Op create = make_op(OpType::kCreate, Kind::kInfluencer, entity_id(1),
+                        {100 << 16, replica_id(1)}, kHelene);
     Op early = make_op(OpType::kSet, Kind::kInfluencer, entity_id(1), {200 << 16, replica_id(2)},
                        {{"tier", std::string("expert")}});
     Op late = make_op(OpType::kSet, Kind::kInfluencer, entity_id(1), {300 << 16, replica_id(1)},
@@ -140,8 +141,10 @@ TEST_CASE("R2: the later stamp wins a field whatever the arrival order", "[sync]
     CHECK(must(r1.state_hash()) == must(r2.state_hash()));
 }
 
-TEST_CASE("R2: on equal HLC the greater replica id wins, in both arrival orders", "[sync][merge][lww][tiebreak]") {
-    Op create = make_op(OpType::kCreate, Kind::kInfluencer, entity_id(1), {100 << 16, replica_id(1)}, kHelene);
+TEST_CASE("R2: on equal HLC the greater replica id wins, in both arrival orders",
+          "[sync][merge][lww][tiebreak]") {
+    Op create = make_op(OpType::kCreate, Kind::kInfluencer, entity_id(1),
+                        {100 << 16, replica_id(1)}, kHelene);
     Op low = make_op(OpType::kSet, Kind::kInfluencer, entity_id(1), {500 << 16, replica_id(0x10)},
                      {{"notes", std::string("from the low replica")}});
     Op high = make_op(OpType::kSet, Kind::kInfluencer, entity_id(1), {500 << 16, replica_id(0x20)},
@@ -149,7 +152,8 @@ TEST_CASE("R2: on equal HLC the greater replica id wins, in both arrival orders"
     for (int order = 0; order < 2; ++order) {
         Fresh one;
         auto& r = one.r1;
-        std::vector<Op> ops = order ? std::vector<Op>{create, low, high} : std::vector<Op>{create, high, low};
+        std::vector<Op> ops =
+            order ? std::vector<Op>{create, low, high} : std::vector<Op>{create, high, low};
         REQUIRE(r.receive_all(ops).is_ok());
         INFO("order " << order);
         CHECK(field_text(r, Kind::kInfluencer, entity_id(1), "notes") == "from the high replica");
@@ -160,7 +164,8 @@ TEST_CASE("R2: joining snapshots, on equal HLC the greater replica id wins, in b
           "[sync][merge][lww][tiebreak][snapshot]") {
     // The same tie as above, reached through snapshots (what a device pulls) rather than
     // operations: the join compares the field clocks it is given.
-    Op create = make_op(OpType::kCreate, Kind::kInfluencer, entity_id(1), {100 << 16, replica_id(1)}, kHelene);
+    Op create = make_op(OpType::kCreate, Kind::kInfluencer, entity_id(1),
+                        {100 << 16, replica_id(1)}, kHelene);
     Op low = make_op(OpType::kSet, Kind::kInfluencer, entity_id(1), {500 << 16, replica_id(0x10)},
                      {{"notes", std::string("from the low replica")}});
     Op high = make_op(OpType::kSet, Kind::kInfluencer, entity_id(1), {500 << 16, replica_id(0x20)},
@@ -180,16 +185,18 @@ TEST_CASE("R2: joining snapshots, on equal HLC the greater replica id wins, in b
             REQUIRE(txn.commit().is_ok());
         }
         INFO("direction " << direction);
-        CHECK(field_text(f.r1, Kind::kInfluencer, entity_id(1), "notes") == "from the high replica");
+        CHECK(field_text(f.r1, Kind::kInfluencer, entity_id(1), "notes") ==
+              "from the high replica");
     }
 }
 
 TEST_CASE("R2: a greater HLC wins against a greater replica id", "[sync][merge][lww][tiebreak]") {
-    Op create = make_op(OpType::kCreate, Kind::kInfluencer, entity_id(1), {100 << 16, replica_id(1)}, kHelene);
-    Op later_low = make_op(OpType::kSet, Kind::kInfluencer, entity_id(1), {(500 << 16) + 1, replica_id(0x10)},
-                           {{"notes", std::string("later")}});
-    Op earlier_high = make_op(OpType::kSet, Kind::kInfluencer, entity_id(1), {500 << 16, replica_id(0xF0)},
-                              {{"notes", std::string("earlier")}});
+    Op create = make_op(OpType::kCreate, Kind::kInfluencer, entity_id(1),
+                        {100 << 16, replica_id(1)}, kHelene);
+    Op later_low = make_op(OpType::kSet, Kind::kInfluencer, entity_id(1),
+                           {(500 << 16) + 1, replica_id(0x10)}, {{"notes", std::string("later")}});
+    Op earlier_high = make_op(OpType::kSet, Kind::kInfluencer, entity_id(1),
+                              {500 << 16, replica_id(0xF0)}, {{"notes", std::string("earlier")}});
     Fresh one;
     auto& r = one.r1;
     REQUIRE(r.receive_all({create, later_low, earlier_high}).is_ok());
@@ -202,25 +209,32 @@ TEST_CASE("R2: an edit made after seeing a value wins even from a device whose c
     p.time_b.set(1'600'000'000'000ULL);  // b's wall clock is three years behind
     auto id = p.a->replica->create(Kind::kInfluencer, kHelene);
     REQUIRE(id.is_ok());
-    REQUIRE(p.a->replica->set(Kind::kInfluencer, id.value(), {{"tier", std::string("expert")}}).is_ok());
+    REQUIRE(p.a->replica->set(Kind::kInfluencer, id.value(), {{"tier", std::string("expert")}})
+                .is_ok());
     p.exchange();
-    REQUIRE(p.b->replica->set(Kind::kInfluencer, id.value(), {{"tier", std::string("top")}}).is_ok());
+    REQUIRE(
+        p.b->replica->set(Kind::kInfluencer, id.value(), {{"tier", std::string("top")}}).is_ok());
     p.exchange();
     CHECK(field_text(*p.a->replica, Kind::kInfluencer, id.value(), "tier") == "top");
     p.converged();
 }
 
-TEST_CASE("R3: two devices checking in the same guest converge to one check-in", "[sync][merge][log]") {
+TEST_CASE("R3: two devices checking in the same guest converge to one check-in",
+          "[sync][merge][log]") {
     Pair p;
     Id128 event = entity_id(50), guest = entity_id(51);
     Id128 checkin = Id128::derive("checkin", event, guest);
     auto fields = [&](const char* note, std::int64_t at) {
-        return std::vector<FieldWrite>{{"event", event.to_text()}, {"influencer", guest.to_text()},
-                                       {"at", at}, {"note", std::string(note)}};
+        return std::vector<FieldWrite>{{"event", event.to_text()},
+                                       {"influencer", guest.to_text()},
+                                       {"at", at},
+                                       {"note", std::string(note)}};
     };
-    REQUIRE(p.a->replica->create(Kind::kCheckin, fields("door A", 1'700'000'000'100), checkin).is_ok());
+    REQUIRE(
+        p.a->replica->create(Kind::kCheckin, fields("door A", 1'700'000'000'100), checkin).is_ok());
     p.time_b.advance(10);
-    REQUIRE(p.b->replica->create(Kind::kCheckin, fields("door B", 1'700'000'000'200), checkin).is_ok());
+    REQUIRE(
+        p.b->replica->create(Kind::kCheckin, fields("door B", 1'700'000'000'200), checkin).is_ok());
     p.exchange();
     p.converged();
     // One entry, whose fields are those of the later create (R2), under the same id.
@@ -229,7 +243,8 @@ TEST_CASE("R3: two devices checking in the same guest converge to one check-in",
     CHECK(n.value_or(-1) == 1);
 }
 
-TEST_CASE("R4: a concurrent add survives a remove, and an observed add is removed", "[sync][merge][set]") {
+TEST_CASE("R4: a concurrent add survives a remove, and an observed add is removed",
+          "[sync][merge][set]") {
     Pair p;
     auto id = p.a->replica->create(Kind::kInfluencer, kHelene);
     REQUIRE(id.is_ok());
@@ -247,7 +262,8 @@ TEST_CASE("R4: a concurrent add survives a remove, and an observed add is remove
 }
 
 TEST_CASE("R4: a remove that arrives before its add still removes it", "[sync][merge][set]") {
-    Op create = make_op(OpType::kCreate, Kind::kInfluencer, entity_id(1), {100 << 16, replica_id(1)}, kHelene);
+    Op create = make_op(OpType::kCreate, Kind::kInfluencer, entity_id(1),
+                        {100 << 16, replica_id(1)}, kHelene);
     Op add = make_op(OpType::kAdd, Kind::kInfluencer, entity_id(1), {200 << 16, replica_id(1)});
     add.set = "tags";
     add.elem = "vip";
@@ -265,20 +281,24 @@ TEST_CASE("R4: a remove that arrives before its add still removes it", "[sync][m
     CHECK(must(r1.state_hash()) == must(r2.state_hash()));
 }
 
-TEST_CASE("R5: a deleted interaction stays deleted when a later edit arrives", "[sync][merge][log]") {
+TEST_CASE("R5: a deleted interaction stays deleted when a later edit arrives",
+          "[sync][merge][log]") {
     Pair p;
     auto who = p.a->replica->create(Kind::kInfluencer, kHelene);
     REQUIRE(who.is_ok());
-    auto it = p.a->replica->create(Kind::kInteraction, {{"influencer", who->to_text()},
-                                                        {"at", std::int64_t(1'700'000'000'000)},
-                                                        {"touchpoint", std::string("store")},
-                                                        {"department", std::string("retail")},
-                                                        {"summary", std::string("asked about the launch")}});
+    auto it = p.a->replica->create(Kind::kInteraction,
+                                   {{"influencer", who->to_text()},
+                                    {"at", std::int64_t(1'700'000'000'000)},
+                                    {"touchpoint", std::string("store")},
+                                    {"department", std::string("retail")},
+                                    {"summary", std::string("asked about the launch")}});
     REQUIRE(it.is_ok());
     p.exchange();
     REQUIRE(p.a->replica->remove_entry(Kind::kInteraction, it.value()).is_ok());
     p.time_b.advance(60'000);  // b's edit carries the later stamp
-    REQUIRE(p.b->replica->set(Kind::kInteraction, it.value(), {{"summary", std::string("edited later")}}).is_ok());
+    REQUIRE(p.b->replica
+                ->set(Kind::kInteraction, it.value(), {{"summary", std::string("edited later")}})
+                .is_ok());
     p.exchange();
     p.converged();
     CHECK(field_text(*p.a->replica, Kind::kInteraction, it.value(), "summary") == "<absent>");
@@ -286,7 +306,8 @@ TEST_CASE("R5: a deleted interaction stays deleted when a later edit arrives", "
     REQUIRE(row.is_ok());
     REQUIRE(row.value());
     CHECK(row.value()->deleted);
-    CHECK(core::is_null(row.value()->values[std::size_t(core::kind_def(Kind::kInteraction).field_index("summary"))]));
+    CHECK(core::is_null(row.value()->values[std::size_t(
+        core::kind_def(Kind::kInteraction).field_index("summary"))]));
     // The tombstone keeps the subject, so a later erase still reaches it (R7).
     CHECK(std::get<std::string>(row.value()->values[0]) == who->to_text());
 }
@@ -294,8 +315,10 @@ TEST_CASE("R5: a deleted interaction stays deleted when a later edit arrives", "
 TEST_CASE("R6: concurrent merges A into B and B into A keep the smallest id, losing nothing",
           "[sync][merge][duplicates]") {
     Pair p;
-    auto x = p.a->replica->create(Kind::kInfluencer, {{"name", std::string("Helene D.")}, {"email", std::string("h@example.com")}});
-    auto y = p.b->replica->create(Kind::kInfluencer, {{"name", std::string("Hélène Dupont")}, {"phone", std::string("+33 6 12 34 56 78")}});
+    auto x = p.a->replica->create(Kind::kInfluencer, {{"name", std::string("Helene D.")},
+                                                      {"email", std::string("h@example.com")}});
+    auto y = p.b->replica->create(Kind::kInfluencer, {{"name", std::string("Hélène Dupont")},
+                                                      {"phone", std::string("+33 6 12 34 56 78")}});
     REQUIRE(x.is_ok());
     REQUIRE(y.is_ok());
     REQUIRE(p.a->replica->add(Kind::kInfluencer, x.value(), "tags", "beauty").is_ok());
@@ -335,25 +358,32 @@ TEST_CASE("R7: erase wins over every later edit and purges the person's data fro
           "[sync][merge][erase]") {
     Pair p;
     const std::string canary = "Zqxcanaryname";
-    auto who = p.a->replica->create(Kind::kInfluencer, {{"name", canary + " Person"},
-                                                        {"email", std::string("zqxcanary@example.com")}});
+    auto who = p.a->replica->create(
+        Kind::kInfluencer,
+        {{"name", canary + " Person"}, {"email", std::string("zqxcanary@example.com")}});
     REQUIRE(who.is_ok());
-    REQUIRE(p.a->replica->add(Kind::kInfluencer, who.value(), "handles", "instagram:zqxcanaryhandle:5000").is_ok());
-    auto note = p.a->replica->create(Kind::kInteraction, {{"influencer", who->to_text()},
-                                                          {"at", std::int64_t(1'700'000'000'000)},
-                                                          {"touchpoint", std::string("email")},
-                                                          {"department", std::string("pr")},
-                                                          {"summary", std::string("zqxcanarysummary")}});
+    REQUIRE(p.a->replica
+                ->add(Kind::kInfluencer, who.value(), "handles", "instagram:zqxcanaryhandle:5000")
+                .is_ok());
+    auto note =
+        p.a->replica->create(Kind::kInteraction, {{"influencer", who->to_text()},
+                                                  {"at", std::int64_t(1'700'000'000'000)},
+                                                  {"touchpoint", std::string("email")},
+                                                  {"department", std::string("pr")},
+                                                  {"summary", std::string("zqxcanarysummary")}});
     REQUIRE(note.is_ok());
     p.exchange();
     // b, offline, edits the person and logs a contact; a erases the person meanwhile.
     p.time_b.advance(3'600'000);
-    REQUIRE(p.b->replica->set(Kind::kInfluencer, who.value(), {{"notes", std::string("zqxcanarynote")}}).is_ok());
-    auto late = p.b->replica->create(Kind::kInteraction, {{"influencer", who->to_text()},
-                                                          {"at", std::int64_t(1'700'000'100'000)},
-                                                          {"touchpoint", std::string("store")},
-                                                          {"department", std::string("retail")},
-                                                          {"summary", std::string("zqxcanarylate")}});
+    REQUIRE(
+        p.b->replica->set(Kind::kInfluencer, who.value(), {{"notes", std::string("zqxcanarynote")}})
+            .is_ok());
+    auto late =
+        p.b->replica->create(Kind::kInteraction, {{"influencer", who->to_text()},
+                                                  {"at", std::int64_t(1'700'000'100'000)},
+                                                  {"touchpoint", std::string("store")},
+                                                  {"department", std::string("retail")},
+                                                  {"summary", std::string("zqxcanarylate")}});
     REQUIRE(late.is_ok());
     REQUIRE(p.a->replica->erase(Kind::kInfluencer, who.value()).is_ok());
     p.exchange();
@@ -382,12 +412,15 @@ TEST_CASE("R7: erase wins over every later edit and purges the person's data fro
     }
 }
 
-TEST_CASE("R7: merging a record into an erased person erases the duplicate too", "[sync][merge][erase]") {
+TEST_CASE("R7: merging a record into an erased person erases the duplicate too",
+          "[sync][merge][erase]") {
     Fresh two;
     auto& r1 = two.r1;
     auto& r2 = two.r2;
-    Op a = make_op(OpType::kCreate, Kind::kInfluencer, entity_id(1), {100 << 16, replica_id(1)}, kHelene);
-    Op b = make_op(OpType::kCreate, Kind::kInfluencer, entity_id(2), {110 << 16, replica_id(2)}, kHelene);
+    Op a = make_op(OpType::kCreate, Kind::kInfluencer, entity_id(1), {100 << 16, replica_id(1)},
+                   kHelene);
+    Op b = make_op(OpType::kCreate, Kind::kInfluencer, entity_id(2), {110 << 16, replica_id(2)},
+                   kHelene);
     Op erase = make_op(OpType::kErase, Kind::kInfluencer, entity_id(1), {200 << 16, replica_id(1)});
     Op merge = make_op(OpType::kMerge, Kind::kInfluencer, entity_id(2), {150 << 16, replica_id(2)});
     merge.target = entity_id(1);
@@ -416,8 +449,10 @@ TEST_CASE("R8: the subject of a log entry cannot be changed", "[sync][merge][val
 TEST_CASE("R8: creates naming different subjects are all erased with either person",
           "[sync][merge][erase]") {
     Op c1 = make_op(OpType::kCreate, Kind::kInteraction, entity_id(9), {100 << 16, replica_id(1)},
-                    {{"influencer", entity_id(1).to_text()}, {"at", std::int64_t(1'700'000'000'000)},
-                     {"touchpoint", std::string("store")}, {"department", std::string("retail")}});
+                    {{"influencer", entity_id(1).to_text()},
+                     {"at", std::int64_t(1'700'000'000'000)},
+                     {"touchpoint", std::string("store")},
+                     {"department", std::string("retail")}});
     Op c2 = c1;
     c2.id = {110 << 16, replica_id(2)};
     c2.fields[0].value = entity_id(2).to_text();
@@ -432,22 +467,26 @@ TEST_CASE("R8: creates naming different subjects are all erased with either pers
     CHECK(must(r1.state_hash()) == must(r2.state_hash()));
 }
 
-TEST_CASE("R10: a create with an invalid e-mail is refused and nothing is stored", "[sync][merge][validation]") {
+TEST_CASE("R10: a create with an invalid e-mail is refused and nothing is stored",
+          "[sync][merge][validation]") {
     Fresh one;
     auto& r = one.r1;
     auto before = must(r.state_hash());
-    auto id = r.create(Kind::kInfluencer, {{"name", std::string("Bob")}, {"email", std::string("bob@")}});
+    auto id =
+        r.create(Kind::kInfluencer, {{"name", std::string("Bob")}, {"email", std::string("bob@")}});
     REQUIRE_FALSE(id.is_ok());
     CHECK(id.status().detail().find("email") == 0);
     CHECK(must(r.state_hash()) == before);
     CHECK(r.pending() == 0);
     auto missing = r.create(Kind::kInfluencer, {{"email", std::string("bob@example.com")}});
     CHECK(missing.status().code() == Code::kRequired);
-    auto unknown = r.create(Kind::kInfluencer, {{"name", std::string("Bob")}, {"shoe_size", std::int64_t(44)}});
+    auto unknown = r.create(Kind::kInfluencer,
+                            {{"name", std::string("Bob")}, {"shoe_size", std::int64_t(44)}});
     CHECK(unknown.status().code() == Code::kUnknownField);
 }
 
-TEST_CASE("R11: a replica refuses its own change naming an id as another kind", "[sync][merge][R11]") {
+TEST_CASE("R11: a replica refuses its own change naming an id as another kind",
+          "[sync][merge][R11]") {
     Fresh one;
     auto& r = one.r1;
     auto ana = r.create(Kind::kInfluencer, {{"name", std::string("Ana")}});
@@ -457,8 +496,10 @@ TEST_CASE("R11: a replica refuses its own change naming an id as another kind", 
     auto tag = r.add(Kind::kEvent, ana.value(), "tags", "vip");
     CHECK(tag.code() == Code::kConflict);
     CHECK(tag.detail().find("is of kind influencer, not event") != std::string::npos);
-    auto create = r.create(Kind::kEvent, {{"name", std::string("Launch")}, {"starts", std::int64_t(1'700'000'100'000LL)}},
-                           ana.value());
+    auto create =
+        r.create(Kind::kEvent,
+                 {{"name", std::string("Launch")}, {"starts", std::int64_t(1'700'000'100'000LL)}},
+                 ana.value());
     CHECK(create.status().code() == Code::kConflict);
     CHECK(must(r.state_hash()) == before);
     CHECK(r.pending() == pending);
@@ -467,14 +508,18 @@ TEST_CASE("R11: a replica refuses its own change naming an id as another kind", 
     CHECK(r.erase(Kind::kInfluencer, ana.value()).is_ok());
 }
 
-TEST_CASE("R11: a replica refuses its own merge naming an id it erased as another kind and keeps no trace",
-          "[sync][merge][R11]") {
+TEST_CASE(
+    "R11: a replica refuses its own merge naming an id it erased as another kind and keeps no "
+    "trace",
+    "[sync][merge][R11]") {
     Fresh one;
     auto& r = one.r1;
     auto ana = r.create(Kind::kInfluencer, {{"name", std::string("Ana")}});
     REQUIRE(ana.is_ok());
-    auto note = r.create(Kind::kInteraction, {{"influencer", ana.value().to_text()}, {"at", std::int64_t(1'700'000'000'000LL)},
-                                              {"touchpoint", std::string("store")}, {"department", std::string("retail")}});
+    auto note = r.create(Kind::kInteraction, {{"influencer", ana.value().to_text()},
+                                              {"at", std::int64_t(1'700'000'000'000LL)},
+                                              {"touchpoint", std::string("store")},
+                                              {"department", std::string("retail")}});
     REQUIRE(note.is_ok());
     REQUIRE(r.erase(Kind::kInfluencer, ana.value()).is_ok());
     REQUIRE(r.store().is_erased(note.value()));
@@ -484,7 +529,8 @@ TEST_CASE("R11: a replica refuses its own merge naming an id it erased as anothe
     const auto pending = r.pending();
     auto merged = r.merge(note.value(), bea.value());
     CHECK(std::string(code_name(merged.code())) == "conflict");
-    CHECK(merged.detail().find("is of kind interaction (erased), not influencer") != std::string::npos);
+    CHECK(merged.detail().find("is of kind interaction (erased), not influencer") !=
+          std::string::npos);
     CHECK(must(r.state_hash()) == before);
     CHECK_FALSE(r.store().is_erased(bea.value()));
     CHECK(r.pending() == pending);
@@ -546,7 +592,8 @@ TEST_CASE("R9: the clock bound is two minutes: +120 s is accepted, +121 s refuse
 TEST_CASE("R9: the hub refuses operations stamped too far in its future, saying its time",
           "[sync][merge][hlc]") {
     TempDir dir;
-    sync::ManualTimeSource server_time(1'700'000'000'000ULL), device_time(1'700'000'000'000ULL + 3'600'000);
+    sync::ManualTimeSource server_time(1'700'000'000'000ULL),
+        device_time(1'700'000'000'000ULL + 3'600'000);
     auto store = core::Store::open(dir.file("hub.db"), {});
     REQUIRE(store.is_ok());
     sync::Hub hub(*store.value(), server_time);

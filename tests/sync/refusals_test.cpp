@@ -1,10 +1,9 @@
 // Invariant 9, refusals converge (docs/SYNC.md): after a refusal and one more sync, a device's
 // state equals the hub's projection for its scope.
-#include <map>
 #include <catch2/catch.hpp>
-
 #include <functional>
 #include <iostream>
+#include <map>
 
 #include "support/harness.hpp"
 
@@ -43,8 +42,11 @@ struct TwoStores {
         central.scope = sync::Scope::everything();
         auto& c = *office->replica;
         region = c.create(Kind::kRegion, {{"name", std::string("France")}}).value();
-        lyon = c.create(Kind::kStore, {{"name", std::string("Lyon")}, {"region", region.to_text()}}).value();
-        lille = c.create(Kind::kStore, {{"name", std::string("Lille")}, {"region", region.to_text()}}).value();
+        lyon = c.create(Kind::kStore, {{"name", std::string("Lyon")}, {"region", region.to_text()}})
+                   .value();
+        lille =
+            c.create(Kind::kStore, {{"name", std::string("Lille")}, {"region", region.to_text()}})
+                .value();
         sync_until_quiet(*office, hub, central, "office");
         store.role = sync::Role::kStore;
         store.scope.stores = {lyon.to_text()};
@@ -57,7 +59,10 @@ struct TwoStores {
 TEST_CASE("a refused change is undone on the device at its next sync", "[sync][refusals]") {
     TwoStores w(91, 92);
     auto& [dir, time, hub_store, hub, office, tablet, central, store, region, lyon, lille] = w;
-    auto ana = office->replica->create(Kind::kInfluencer, {{"name", std::string("Ana")}, {"store", lyon.to_text()}}).value();
+    auto ana =
+        office->replica
+            ->create(Kind::kInfluencer, {{"name", std::string("Ana")}, {"store", lyon.to_text()}})
+            .value();
     sync_until_quiet(*office, hub, central, "office");
     sync_until_quiet(*tablet, hub, store, "tablet");
 
@@ -65,7 +70,8 @@ TEST_CASE("a refused change is undone on the device at its next sync", "[sync][r
     // Moving Ana to another store would take her out of the tablet's scope: refused.
     REQUIRE(t.set(Kind::kInfluencer, ana, {{"store", lille.to_text()}}).is_ok());
     // A person created in another store: refused.
-    auto bob = t.create(Kind::kInfluencer, {{"name", std::string("Bob")}, {"store", lille.to_text()}});
+    auto bob =
+        t.create(Kind::kInfluencer, {{"name", std::string("Bob")}, {"store", lille.to_text()}});
     REQUIRE(bob.is_ok());
     // Erasing is for the central team: refused, and the tablet gets Ana back.
     time.advance(10);
@@ -78,7 +84,8 @@ TEST_CASE("a refused change is undone on the device at its next sync", "[sync][r
     CHECK(stats->rebuilt == 2);
     auto row = t.store().load_row(Kind::kInfluencer, ana).value();
     REQUIRE(row);
-    CHECK(std::get<std::string>(row->values[std::size_t(core::kind_def(Kind::kInfluencer).field_index("store"))]) ==
+    CHECK(std::get<std::string>(
+              row->values[std::size_t(core::kind_def(Kind::kInfluencer).field_index("store"))]) ==
           lyon.to_text());
     CHECK_FALSE(t.store().load_row(Kind::kInfluencer, bob.value()).value());
     REQUIRE(t.erase(Kind::kInfluencer, ana).is_ok());
@@ -107,8 +114,10 @@ TEST_CASE("a refused change is undone on the device at its next sync", "[sync][r
     CHECK(t.refusals().value().empty());
 }
 
-TEST_CASE("a store device's edit of a record the server has not seen created is refused, and "
-          "undone when the record turns out to be another store's", "[sync][refusals]") {
+TEST_CASE(
+    "a store device's edit of a record the server has not seen created is refused, and "
+    "undone when the record turns out to be another store's",
+    "[sync][refusals]") {
     TwoStores w(93, 94);
     auto& [dir, time, hub_store, hub, office, tablet, central, store, region, lyon, lille] = w;
     auto& c = *office->replica;
@@ -116,9 +125,12 @@ TEST_CASE("a store device's edit of a record the server has not seen created is 
     // The office registers Chloé at Lille but has not synced yet; the tablet, which somehow
     // learnt her id, edits her. With no row to judge, the edit would look in scope.
     time.advance(5);
-    auto chloe = c.create(Kind::kInfluencer, {{"name", std::string("Chloé")}, {"store", lille.to_text()}}).value();
+    auto chloe =
+        c.create(Kind::kInfluencer, {{"name", std::string("Chloé")}, {"store", lille.to_text()}})
+            .value();
     time.advance(5);
-    REQUIRE(tablet->replica->set(Kind::kInfluencer, chloe, {{"notes", std::string("seen in Lyon")}}).is_ok());
+    REQUIRE(tablet->replica->set(Kind::kInfluencer, chloe, {{"notes", std::string("seen in Lyon")}})
+                .is_ok());
     auto req = tablet->replica->make_push().value();
     auto reply = hub.exchange(store, req);
     REQUIRE(reply.is_ok());
@@ -129,14 +141,17 @@ TEST_CASE("a store device's edit of a record the server has not seen created is 
     sync_until_quiet(*office, hub, central, "office with Chloé");
     sync_until_quiet(*tablet, hub, store, "tablet after Chloé");
     CHECK_FALSE(tablet->replica->store().load_row(Kind::kInfluencer, chloe).value());
-    CHECK(must(tablet->replica->state_hash()) == projection_hash(hub, store, dir.file("fresh.db"), time));
+    CHECK(must(tablet->replica->state_hash()) ==
+          projection_hash(hub, store, dir.file("fresh.db"), time));
 }
 
 // Seeded: LIAISON_SEED=<n> replays one seed. Log entries follow their parent's scope moves and
 // deletions evict what a device held (docs/SYNC.md, evictions): without that, devices kept
 // interactions, check-ins, content and clicks the projection lacks (seeds 101-106).
-TEST_CASE("invariant 9 property: refused operations converge: every device ends with the hub's "
-          "projection for its scope", "[sync][refusals][slow]") {
+TEST_CASE(
+    "invariant 9 property: refused operations converge: every device ends with the hub's "
+    "projection for its scope",
+    "[sync][refusals][slow]") {
     for (auto seed : seeds({101, 102, 103, 104, 105, 106})) {
         TempDir dir;
         OpMaker maker(seed);
@@ -146,7 +161,10 @@ TEST_CASE("invariant 9 property: refused operations converge: every device ends 
         sync::Hub hub(*hub_store.value(), time);
         std::vector<Device> devices;
         auto add = [&](sync::Role role, sync::Scope scope, const char* name) {
-            Device d{open_node(dir.file(std::string(name) + ".db"), time, seed * 31 + devices.size()), {}, name};
+            Device d{
+                open_node(dir.file(std::string(name) + ".db"), time, seed * 31 + devices.size()),
+                {},
+                name};
             d.context.role = role;
             d.context.scope = std::move(scope);
             d.context.replica = d.node->replica->id();
@@ -155,7 +173,9 @@ TEST_CASE("invariant 9 property: refused operations converge: every device ends 
         add(sync::Role::kCentral, sync::Scope::everything(), "office");
         // Places first, so that scopes can name them.
         auto& office = *devices[0].node->replica;
-        for (int i = 0; i < 3000 && (maker.known(Kind::kStore).size() < 2 || maker.known(Kind::kRegion).empty()); ++i) {
+        for (int i = 0; i < 3000 && (maker.known(Kind::kStore).size() < 2 ||
+                                     maker.known(Kind::kRegion).empty());
+             ++i) {
             time.advance(1);
             (void)maker.random_change(office, false);
         }
@@ -177,7 +197,8 @@ TEST_CASE("invariant 9 property: refused operations converge: every device ends 
             if (!reply) FAIL("seed " << seed << ": " << reply.status().to_string());
             if (lose_reply) return;
             auto stats = d.node->replica->apply_reply(reply.value());
-            if (!stats) FAIL("seed " << seed << " " << d.name << ": " << stats.status().to_string());
+            if (!stats)
+                FAIL("seed " << seed << " " << d.name << ": " << stats.status().to_string());
         };
         for (int made = 0; made < 600;) {
             time.advance(maker.next(20));
@@ -187,20 +208,26 @@ TEST_CASE("invariant 9 property: refused operations converge: every device ends 
             if (maker.random_change(*d.node->replica, !central)) ++made;
             // An id of another kind (R11), which the device may not hold: refused as conflict.
             if (maker.chance(0.02) && !maker.known(Kind::kInfluencer).empty()) {
-                auto id = maker.known(Kind::kInfluencer)[maker.next(maker.known(Kind::kInfluencer).size())];
+                auto id = maker.known(
+                    Kind::kInfluencer)[maker.next(maker.known(Kind::kInfluencer).size())];
                 // Only an id the hub holds as a person: one it does not know yet would be taken.
                 auto held = hub_store.value()->load_row(Kind::kInfluencer, id);
                 if (held.is_ok() && held.value() && held.value()->created)
-                // Sent at once: until the refusal is undone, this device's own changes on the
-                // id would be refused locally (R11).
-                if (d.node->replica->create(Kind::kBrand, {{"name", std::string("Forged")}}, id).is_ok())
-                    sync_until_quiet(*d.node, hub, d.context, "seed " + std::to_string(seed) + " forged");
+                    // Sent at once: until the refusal is undone, this device's own changes on the
+                    // id would be refused locally (R11).
+                    if (d.node->replica->create(Kind::kBrand, {{"name", std::string("Forged")}}, id)
+                            .is_ok())
+                        sync_until_quiet(*d.node, hub, d.context,
+                                         "seed " + std::to_string(seed) + " forged");
             }
-            if (maker.chance(0.08)) exchange(devices[maker.next(devices.size())], maker.chance(0.2));
+            if (maker.chance(0.08))
+                exchange(devices[maker.next(devices.size())], maker.chance(0.2));
         }
         // A final round: every device pushes what it has and pulls everything.
         for (int round = 0; round < 2; ++round)
-            for (auto& d : devices) sync_until_quiet(*d.node, hub, d.context, "seed " + std::to_string(seed) + " " + d.name);
+            for (auto& d : devices)
+                sync_until_quiet(*d.node, hub, d.context,
+                                 "seed " + std::to_string(seed) + " " + d.name);
         for (auto& d : devices) {
             const std::string expected =
                 projection_hash(hub, d.context, dir.file("fresh-" + d.name + ".db"), time);
@@ -210,7 +237,8 @@ TEST_CASE("invariant 9 property: refused operations converge: every device ends 
                 std::cerr << "seed " << seed << ": projection (-) vs " << d.name << " (+):\n"
                           << diff_states(*fresh.value(), d.node->replica->store());
             }
-            INFO("seed " << seed << ": " << d.name << " differs from the hub's projection (LIAISON_SEED=" << seed << ")");
+            INFO("seed " << seed << ": " << d.name
+                         << " differs from the hub's projection (LIAISON_SEED=" << seed << ")");
             CHECK(got == expected);
         }
     }

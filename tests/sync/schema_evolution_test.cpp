@@ -25,8 +25,9 @@ sync::PushReply reply_with_short_snapshot(core::EntitySnapshot snap, std::size_t
 
 }  // namespace
 
-TEST_CASE("a snapshot from an older schema, with fewer fields, reads as its later fields never written",
-          "[sync][schema][codec]") {
+TEST_CASE(
+    "a snapshot from an older schema, with fewer fields, reads as its later fields never written",
+    "[sync][schema][codec]") {
     TempDir dir;
     sync::ManualTimeSource time(1'800'000'000'000ULL);
     auto office = open_node(dir.file("office.db"), time, 1);
@@ -34,11 +35,14 @@ TEST_CASE("a snapshot from an older schema, with fewer fields, reads as its late
     // A device of this schema that wrote a later field (notes) itself.
     auto device = open_node(dir.file("device.db"), time, 2);
     time.advance(500);
-    REQUIRE(device->replica->create(Kind::kInfluencer, {{"name", std::string("Ana")}}, ana).is_ok());
-    REQUIRE(device->replica->set(Kind::kInfluencer, ana, {{"notes", std::string("Met in Lyon")}}).is_ok());
+    REQUIRE(
+        device->replica->create(Kind::kInfluencer, {{"name", std::string("Ana")}}, ana).is_ok());
+    REQUIRE(device->replica->set(Kind::kInfluencer, ana, {{"notes", std::string("Met in Lyon")}})
+                .is_ok());
     // The older server's newer write of a field both schemas have.
     time.advance(500);
-    REQUIRE(office->replica->set(Kind::kInfluencer, ana, {{"name", std::string("Ana Lima")}}).is_ok());
+    REQUIRE(
+        office->replica->set(Kind::kInfluencer, ana, {{"name", std::string("Ana Lima")}}).is_ok());
     auto snap = office->replica->store().snapshot(Kind::kInfluencer, ana).value().value();
 
     const std::size_t all = core::kind_def(Kind::kInfluencer).fields.size();
@@ -57,7 +61,9 @@ TEST_CASE("a snapshot from an older schema, with fewer fields, reads as its late
         CHECK(row.values[0] == core::Value(std::string("Ana Lima")));
     }
     // Joined, it takes the older server's newer name and keeps the device's notes.
-    REQUIRE(device->replica->apply_reply(sync::decode_reply(sync::encode_reply(short_reply)).value()).is_ok());
+    REQUIRE(
+        device->replica->apply_reply(sync::decode_reply(sync::encode_reply(short_reply)).value())
+            .is_ok());
     auto row = device->replica->store().snapshot(Kind::kInfluencer, ana).value().value().row;
     CHECK(row.values[0] == core::Value(std::string("Ana Lima")));
     CHECK(row.values[older] == core::Value(std::string("Met in Lyon")));
@@ -67,15 +73,17 @@ TEST_CASE("a snapshot from an older schema, with fewer fields, reads as its late
     long_reply.changes[0].row.values.push_back(core::Value{});
     long_reply.changes[0].row.clocks.push_back(std::nullopt);
     CHECK(sync::decode_reply(sync::encode_reply(long_reply)).status().code() == Code::kTooLarge);
-    CHECK(sync::reply_from_json(sync::reply_to_json(long_reply)).status().code() == Code::kTooLarge);
+    CHECK(sync::reply_from_json(sync::reply_to_json(long_reply)).status().code() ==
+          Code::kTooLarge);
     // Values and clocks stay paired.
     auto unpaired = reply_with_short_snapshot(snap, older);
     unpaired.changes[0].row.clocks.pop_back();
     CHECK(sync::decode_reply(sync::encode_reply(unpaired)).status().code() == Code::kMalformed);
 }
 
-TEST_CASE("an operation naming a field, kind or enum value this build does not know is refused by name",
-          "[sync][schema]") {
+TEST_CASE(
+    "an operation naming a field, kind or enum value this build does not know is refused by name",
+    "[sync][schema]") {
     TempDir dir;
     sync::ManualTimeSource time(1'800'000'000'000ULL);
     auto newer = open_node(dir.file("newer.db"), time, 1);
@@ -119,9 +127,10 @@ TEST_CASE("an operation naming a field, kind or enum value this build does not k
 
 namespace liaison::test {
 
-TEST_CASE("a push naming another record model is refused whole and changes nothing: older "
-          "apps are told to update, newer apps that the server must be upgraded",
-          "[sync][hub][schema]") {
+TEST_CASE(
+    "a push naming another record model is refused whole and changes nothing: older "
+    "apps are told to update, newer apps that the server must be upgraded",
+    "[sync][hub][schema]") {
     TempDir dir;
     sync::ManualTimeSource time(1'700'000'000'000ULL);
     auto hub_store = core::Store::open(dir.file("hub.db"), {});

@@ -28,7 +28,9 @@ struct ShimFile {
     sqlite3_file base;
     std::set<std::uint32_t>* dirty;  // null unless a main database file
 };
-sqlite3_file* real_of(sqlite3_file* f) { return reinterpret_cast<sqlite3_file*>(reinterpret_cast<ShimFile*>(f) + 1); }
+sqlite3_file* real_of(sqlite3_file* f) {
+    return reinterpret_cast<sqlite3_file*>(reinterpret_cast<ShimFile*>(f) + 1);
+}
 
 void mark(sqlite3_file* f, sqlite3_int64 offset, sqlite3_int64 amount) {
     auto* s = reinterpret_cast<ShimFile*>(f)->dirty;
@@ -54,18 +56,24 @@ int x_truncate(sqlite3_file* f, sqlite3_int64 size) {
     return rc;
 }
 int x_sync(sqlite3_file* f, int flags) { return real_of(f)->pMethods->xSync(real_of(f), flags); }
-int x_size(sqlite3_file* f, sqlite3_int64* size) { return real_of(f)->pMethods->xFileSize(real_of(f), size); }
+int x_size(sqlite3_file* f, sqlite3_int64* size) {
+    return real_of(f)->pMethods->xFileSize(real_of(f), size);
+}
 int x_lock(sqlite3_file* f, int l) { return real_of(f)->pMethods->xLock(real_of(f), l); }
 int x_unlock(sqlite3_file* f, int l) { return real_of(f)->pMethods->xUnlock(real_of(f), l); }
-int x_check(sqlite3_file* f, int* out) { return real_of(f)->pMethods->xCheckReservedLock(real_of(f), out); }
-int x_control(sqlite3_file* f, int op, void* arg) { return real_of(f)->pMethods->xFileControl(real_of(f), op, arg); }
+int x_check(sqlite3_file* f, int* out) {
+    return real_of(f)->pMethods->xCheckReservedLock(real_of(f), out);
+}
+int x_control(sqlite3_file* f, int op, void* arg) {
+    return real_of(f)->pMethods->xFileControl(real_of(f), op, arg);
+}
 int x_sector(sqlite3_file* f) { return real_of(f)->pMethods->xSectorSize(real_of(f)); }
 int x_caps(sqlite3_file* f) { return real_of(f)->pMethods->xDeviceCharacteristics(real_of(f)); }
 
 // Version 1: no shared memory (no WAL in the browser) and no memory-mapped I/O.
 const sqlite3_io_methods kMethods = {
-    1, x_close, x_read, x_write, x_truncate, x_sync, x_size, x_lock, x_unlock, x_check,
-    x_control, x_sector, x_caps, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr};
+    1,         x_close,  x_read, x_write, x_truncate, x_sync,  x_size,  x_lock,  x_unlock, x_check,
+    x_control, x_sector, x_caps, nullptr, nullptr,    nullptr, nullptr, nullptr, nullptr};
 
 int x_open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* f, int flags, int* out_flags) {
     auto* s = reinterpret_cast<ShimFile*>(f);
@@ -93,7 +101,9 @@ int x_access(sqlite3_vfs*, const char* name, int flags, int* out) {
     }
     return g_real->xAccess(g_real, name, flags, out);
 }
-int x_full(sqlite3_vfs*, const char* name, int n, char* out) { return g_real->xFullPathname(g_real, name, n, out); }
+int x_full(sqlite3_vfs*, const char* name, int n, char* out) {
+    return g_real->xFullPathname(g_real, name, n, out);
+}
 int x_random(sqlite3_vfs*, int n, char* out) { return g_real->xRandomness(g_real, n, out); }
 int x_sleep(sqlite3_vfs*, int us) { return g_real->xSleep(g_real, us); }
 int x_time(sqlite3_vfs*, double* out) { return g_real->xCurrentTime(g_real, out); }
@@ -104,14 +114,17 @@ int x_time64(sqlite3_vfs*, sqlite3_int64* out) { return g_real->xCurrentTimeInt6
 std::string full_path(const std::string& path) {
     if (!g_real) return path;
     std::string out(std::size_t(g_real->mxPathname) + 1, '\0');
-    if (g_real->xFullPathname(g_real, path.c_str(), int(out.size()), out.data()) != SQLITE_OK) return path;
+    if (g_real->xFullPathname(g_real, path.c_str(), int(out.size()), out.data()) != SQLITE_OK)
+        return path;
     out.resize(std::char_traits<char>::length(out.c_str()));
     return out;
 }
 
 struct Fd {
     int fd;
-    ~Fd() { if (fd >= 0) ::close(fd); }
+    ~Fd() {
+        if (fd >= 0) ::close(fd);
+    }
 };
 
 }  // namespace
@@ -123,7 +136,8 @@ Status install_chunk_vfs() {
     if (!real) return Status::storage("SQLite has no default VFS");
     g_shim = sqlite3_vfs{};
     g_shim.iVersion = 2;
-    g_shim.szOsFile = int(std::max(sizeof(ShimFile) + std::size_t(real->szOsFile), sizeof(OpfsFile)));
+    g_shim.szOsFile =
+        int(std::max(sizeof(ShimFile) + std::size_t(real->szOsFile), sizeof(OpfsFile)));
     g_shim.mxPathname = real->mxPathname;
     g_shim.zName = "liaison-chunks";
     g_shim.xOpen = x_open;

@@ -24,8 +24,8 @@
 namespace liaison::web {
 
 using core::Id128;
-using core::Kind;
 using core::json_string;
+using core::Kind;
 using Json = rapidjson::Value;
 
 namespace {
@@ -67,7 +67,8 @@ std::optional<std::string> refused_field(const Status& s) {
 }  // namespace
 
 std::string error_envelope(const Status& s) {
-    const std::string& message = s.detail().empty() ? std::string(code_message(s.code())) : s.detail();
+    const std::string& message =
+        s.detail().empty() ? std::string(code_message(s.code())) : s.detail();
     std::string out = "{\"ok\":false,\"code\":" + json_string(code_name(s.code())) +
                       ",\"message\":" + json_string(message);
     if (auto field = refused_field(s)) out += ",\"field\":" + json_string(*field);
@@ -82,9 +83,9 @@ constexpr std::size_t kMaxSearchLimit = 200;
 constexpr std::int64_t kDefaultContactCap = 4;
 
 // Assigns the value of a Result expression to `lhs`, or returns its Status.
-#define FACADE_ASSIGN(lhs, expr)                     \
-    auto lhs##_r = (expr);                           \
-    if (!lhs##_r) return lhs##_r.status();           \
+#define FACADE_ASSIGN(lhs, expr)           \
+    auto lhs##_r = (expr);                 \
+    if (!lhs##_r) return lhs##_r.status(); \
     auto lhs = std::move(lhs##_r).value()
 
 std::string stringify(const Json& v) {
@@ -98,7 +99,8 @@ Result<std::optional<std::string>> opt_text(const Json& o, const char* key) {
     auto it = o.FindMember(key);
     if (it == o.MemberEnd() || it->value.IsNull()) return std::optional<std::string>{};
     if (!it->value.IsString()) return Status::invalid(std::string(key) + ": expected text");
-    return std::optional<std::string>(std::string(it->value.GetString(), it->value.GetStringLength()));
+    return std::optional<std::string>(
+        std::string(it->value.GetString(), it->value.GetStringLength()));
 }
 Result<std::string> need_text(const Json& o, const char* key) {
     FACADE_ASSIGN(v, opt_text(o, key));
@@ -108,21 +110,26 @@ Result<std::string> need_text(const Json& o, const char* key) {
 Result<Id128> need_id(const Json& o, const char* key) {
     FACADE_ASSIGN(text, need_text(o, key));
     auto id = Id128::from_text(text);
-    if (!id) return Status(Code::kBadFormat, std::string(key) + ": \"" + text.substr(0, 40) + "\" is not an id");
+    if (!id)
+        return Status(Code::kBadFormat,
+                      std::string(key) + ": \"" + text.substr(0, 40) + "\" is not an id");
     return *id;
 }
 Result<std::optional<std::int64_t>> opt_int(const Json& o, const char* key) {
     auto it = o.FindMember(key);
     if (it == o.MemberEnd() || it->value.IsNull()) return std::optional<std::int64_t>{};
     if (it->value.IsInt64()) return std::optional<std::int64_t>(it->value.GetInt64());
-    if (it->value.IsDouble() && it->value.GetDouble() == double(std::int64_t(it->value.GetDouble())))
+    if (it->value.IsDouble() &&
+        it->value.GetDouble() == double(std::int64_t(it->value.GetDouble())))
         return std::optional<std::int64_t>(std::int64_t(it->value.GetDouble()));
     return Status::invalid(std::string(key) + ": expected a whole number");
 }
 Result<Kind> need_kind(const Json& o) {
     FACADE_ASSIGN(name, need_text(o, "kind"));
     auto k = core::kind_from_name(name);
-    if (!k) return Status(Code::kUnknownKind, "kind: \"" + name.substr(0, 40) + "\" is not a kind of record");
+    if (!k)
+        return Status(Code::kUnknownKind,
+                      "kind: \"" + name.substr(0, 40) + "\" is not a kind of record");
     return *k;
 }
 // A list of strings, or nothing.
@@ -130,7 +137,8 @@ Result<std::vector<std::string>> opt_texts(const Json& o, const char* key) {
     std::vector<std::string> out;
     auto it = o.FindMember(key);
     if (it == o.MemberEnd() || it->value.IsNull()) return out;
-    if (!it->value.IsArray()) return Status::invalid(std::string(key) + ": expected a list of texts");
+    if (!it->value.IsArray())
+        return Status::invalid(std::string(key) + ": expected a list of texts");
     for (const auto& e : it->value.GetArray()) {
         if (!e.IsString()) return Status::invalid(std::string(key) + ": expected a list of texts");
         out.emplace_back(e.GetString(), e.GetStringLength());
@@ -146,7 +154,8 @@ std::string with_defaults(const Json& args, std::initializer_list<const char*> d
     auto& a = doc.GetAllocator();
     for (const auto& m : args.GetObject()) {
         std::string_view key(m.name.GetString(), m.name.GetStringLength());
-        if (std::any_of(drop.begin(), drop.end(), [&](const char* d) { return key == d; })) continue;
+        if (std::any_of(drop.begin(), drop.end(), [&](const char* d) { return key == d; }))
+            continue;
         doc.AddMember(Json(m.name, a), Json(m.value, a), a);
     }
     for (const auto& [k, v] : defaults) {
@@ -226,12 +235,15 @@ struct Methods {
         std::string out = "[";
         for (const auto& r : list) {
             std::string fields = "[";
-            for (const auto& name : r.fields) fields += (fields.size() > 1 ? "," : "") + json_string(name);
+            for (const auto& name : r.fields)
+                fields += (fields.size() > 1 ? "," : "") + json_string(name);
             if (out.size() > 1) out += ',';
-            out += "{\"op\":" + json_string(r.op.to_text()) + ",\"type\":" + json_string(sync::op_type_name(r.type)) +
-                   ",\"kind\":" + json_string(core::kind_name(r.kind)) + ",\"id\":" + json_string(r.entity.to_text()) +
-                   ",\"fields\":" + fields + "],\"label\":" + json_string(r.label) +
-                   ",\"at\":" + std::to_string(r.at_ms) + ",\"code\":" + json_string(code_name(r.code)) +
+            out += "{\"op\":" + json_string(r.op.to_text()) +
+                   ",\"type\":" + json_string(sync::op_type_name(r.type)) +
+                   ",\"kind\":" + json_string(core::kind_name(r.kind)) +
+                   ",\"id\":" + json_string(r.entity.to_text()) + ",\"fields\":" + fields +
+                   "],\"label\":" + json_string(r.label) + ",\"at\":" + std::to_string(r.at_ms) +
+                   ",\"code\":" + json_string(code_name(r.code)) +
                    ",\"message\":" + json_string(r.detail) + "}";
         }
         return out + "]";
@@ -242,10 +254,13 @@ struct Methods {
     }
     static Result<std::string> context(Facade& f, const Json& a) {
         DeviceContext c;
-        for (auto [key, field] : {std::pair{"staff", &c.staff}, {"store", &c.store}, {"region", &c.region},
+        for (auto [key, field] : {std::pair{"staff", &c.staff},
+                                  {"store", &c.store},
+                                  {"region", &c.region},
                                   {"brand", &c.brand}}) {
             FACADE_ASSIGN(v, opt_text(a, key));
-            if (v && !Id128::from_text(*v)) return Status(Code::kBadFormat, std::string(key) + ": not an id");
+            if (v && !Id128::from_text(*v))
+                return Status(Code::kBadFormat, std::string(key) + ": not an id");
             *field = v;
         }
         f.context_ = c;
@@ -255,7 +270,8 @@ struct Methods {
     static Result<std::string> search(Facade& f, const Json& a) {
         FACADE_ASSIGN(text, opt_text(a, "text"));
         FACADE_ASSIGN(limit, opt_int(a, "limit"));
-        std::size_t n = std::size_t(std::clamp<std::int64_t>(limit.value_or(20), 1, kMaxSearchLimit));
+        std::size_t n =
+            std::size_t(std::clamp<std::int64_t>(limit.value_or(20), 1, kMaxSearchLimit));
         FACADE_ASSIGN(hits, core::search_influencers(store(f), text.value_or(""), n));
         std::vector<Id128> ids;
         std::unordered_set<Id128, core::Id128Hash> seen;
@@ -271,7 +287,9 @@ struct Methods {
         o.now_ms = now.value_or(std::int64_t(rep(f).clock().physical_ms()));
         o.contact_cap = cap.value_or(kDefaultContactCap);
         FACADE_ASSIGN(json, core::card_json(store(f), id, o));
-        if (!json) return Status::not_found("influencer " + id.to_text() + " is not in this device's record");
+        if (!json)
+            return Status::not_found("influencer " + id.to_text() +
+                                     " is not in this device's record");
         return *json;
     }
     static Result<std::string> log_contact(Facade& f, const Json& a) {
@@ -281,14 +299,16 @@ struct Methods {
         defaults.emplace_back("influencer", json_string(root(f, Kind::kInfluencer, who).to_text()));
         std::string doc = with_defaults(a, {"influencer"}, defaults);
         Id128 id = f.ids_->next_entity_id(rep(f).clock().physical_ms());
-        FACADE_ASSIGN(ops, sync::ops_from_json(Kind::kInteraction, id, sync::EditMode::kCreate, doc));
+        FACADE_ASSIGN(ops,
+                      sync::ops_from_json(Kind::kInteraction, id, sync::EditMode::kCreate, doc));
         LIAISON_TRY(submit_all(f, std::move(ops)));
         return "{\"id\":" + json_string(id.to_text()) + "}";
     }
     static Result<std::string> create_influencer(Facade& f, const Json& a) {
         std::string doc = with_defaults(a, {}, place_defaults(f, false));
         Id128 id = f.ids_->next_entity_id(rep(f).clock().physical_ms());
-        FACADE_ASSIGN(ops, sync::ops_from_json(Kind::kInfluencer, id, sync::EditMode::kCreate, doc));
+        FACADE_ASSIGN(ops,
+                      sync::ops_from_json(Kind::kInfluencer, id, sync::EditMode::kCreate, doc));
         LIAISON_TRY(submit_all(f, std::move(ops)));
         return "{\"id\":" + json_string(id.to_text()) + "}";
     }
@@ -296,33 +316,41 @@ struct Methods {
     static Result<std::string> create(Facade& f, const Json& a) {
         FACADE_ASSIGN(kind, need_kind(a));
         auto it = a.FindMember("fields");
-        if (it == a.MemberEnd() || !it->value.IsObject()) return Status(Code::kRequired, "fields: required (an object)");
+        if (it == a.MemberEnd() || !it->value.IsObject())
+            return Status(Code::kRequired, "fields: required (an object)");
         Id128 id = f.ids_->next_entity_id(rep(f).clock().physical_ms());
-        FACADE_ASSIGN(ops, sync::ops_from_json(kind, id, sync::EditMode::kCreate, stringify(it->value)));
+        FACADE_ASSIGN(ops,
+                      sync::ops_from_json(kind, id, sync::EditMode::kCreate, stringify(it->value)));
         LIAISON_TRY(submit_all(f, std::move(ops)));
         return "{\"id\":" + json_string(id.to_text()) + "}";
     }
     static Result<std::string> update_influencer(Facade& f, const Json& a) {
         FACADE_ASSIGN(id, need_id(a, "id"));
         auto it = a.FindMember("fields");
-        if (it == a.MemberEnd() || !it->value.IsObject()) return Status(Code::kRequired, "fields: required (an object)");
+        if (it == a.MemberEnd() || !it->value.IsObject())
+            return Status(Code::kRequired, "fields: required (an object)");
         Id128 target = root(f, Kind::kInfluencer, id);
         FACADE_ASSIGN(row, core::get_entity(store(f), Kind::kInfluencer, target));
-        if (!row) return Status::not_found("influencer " + id.to_text() + " is not in this device's record");
+        if (!row)
+            return Status::not_found("influencer " + id.to_text() +
+                                     " is not in this device's record");
         FACADE_ASSIGN(ops, sync::ops_from_json(Kind::kInfluencer, target, sync::EditMode::kUpdate,
                                                stringify(it->value)));
         LIAISON_TRY(submit_all(f, std::move(ops)));
         return std::string("{}");
     }
     static Result<std::string> add_to_set(Facade& f, const Json& a) { return set_edit(f, a, true); }
-    static Result<std::string> remove_from_set(Facade& f, const Json& a) { return set_edit(f, a, false); }
+    static Result<std::string> remove_from_set(Facade& f, const Json& a) {
+        return set_edit(f, a, false);
+    }
     static Result<std::string> set_edit(Facade& f, const Json& a, bool add) {
         FACADE_ASSIGN(kind, need_kind(a));
         FACADE_ASSIGN(id, need_id(a, "id"));
         FACADE_ASSIGN(set, need_text(a, "set"));
         FACADE_ASSIGN(elem, need_text(a, "elem"));
         Id128 target = root(f, kind, id);
-        LIAISON_TRY(add ? rep(f).add(kind, target, set, elem) : rep(f).remove(kind, target, set, elem));
+        LIAISON_TRY(add ? rep(f).add(kind, target, set, elem)
+                        : rep(f).remove(kind, target, set, elem));
         return std::string("{}");
     }
     static Result<std::string> duplicates(Facade& f, const Json& a) {
@@ -361,15 +389,16 @@ struct Methods {
         FACADE_ASSIGN(limit, opt_int(a, "limit"));
         FACADE_ASSIGN(count, core::checkin_count(store(f), event));
         FACADE_ASSIGN(list, core::event_checkins(store(f), event,
-                                                 std::size_t(std::clamp<std::int64_t>(limit.value_or(1000), 1, 100000))));
+                                                 std::size_t(std::clamp<std::int64_t>(
+                                                     limit.value_or(1000), 1, 100000))));
         std::string out = "{\"count\":" + std::to_string(count) + ",\"entries\":[";
         bool first = true;
         for (const auto& e : list) {
             if (!first) out += ',';
             first = false;
             out += "{\"id\":" + json_string(e.id.to_text()) + ",\"at\":" + std::to_string(e.at) +
-                   ",\"walk_in\":" + (e.walk_in ? "true" : "false") + ",\"influencer\":{\"id\":" +
-                   json_string(e.influencer.to_text());
+                   ",\"walk_in\":" + (e.walk_in ? "true" : "false") +
+                   ",\"influencer\":{\"id\":" + json_string(e.influencer.to_text());
             // No name for a guest this device does not see (another store's influencer).
             if (!e.influencer_name.empty()) out += ",\"name\":" + json_string(e.influencer_name);
             out += "}}";
@@ -380,9 +409,13 @@ struct Methods {
         FACADE_ASSIGN(event, need_id(a, "event"));
         FACADE_ASSIGN(who, need_id(a, "influencer"));
         FACADE_ASSIGN(ev, core::get_entity(store(f), Kind::kEvent, event));
-        if (!ev) return Status::not_found("event " + event.to_text() + " is not in this device's record");
+        if (!ev)
+            return Status::not_found("event " + event.to_text() +
+                                     " is not in this device's record");
         FACADE_ASSIGN(person, core::get_entity(store(f), Kind::kInfluencer, who));
-        if (!person) return Status::not_found("influencer " + who.to_text() + " is not in this device's record");
+        if (!person)
+            return Status::not_found("influencer " + who.to_text() +
+                                     " is not in this device's record");
         FACADE_ASSIGN(existing, core::find_checkin(store(f), event, person->id));
         if (existing) return "{\"id\":" + json_string(existing->to_text()) + ",\"already\":true}";
         // The same known guest checked in on two devices gets one id (they merge); after an
@@ -410,7 +443,9 @@ struct Methods {
     static Result<std::string> undo_check_in(Facade& f, const Json& a) {
         FACADE_ASSIGN(id, need_id(a, "id"));
         FACADE_ASSIGN(row, core::get_entity(store(f), Kind::kCheckin, id));
-        if (!row) return Status::not_found("check-in " + id.to_text() + " is not in this device's record");
+        if (!row)
+            return Status::not_found("check-in " + id.to_text() +
+                                     " is not in this device's record");
         LIAISON_TRY(rep(f).remove_entry(Kind::kCheckin, id));
         return std::string("{}");
     }
@@ -427,11 +462,13 @@ struct Methods {
     // set, so the front end's pickers can be checked against the core (web/app/common/choices.js).
     static Result<std::string> choices(Facade&, const Json&) {
         std::string out = "{";
-        auto add = [&](const std::string& kind, const std::string& name, const std::vector<std::string>& values) {
+        auto add = [&](const std::string& kind, const std::string& name,
+                       const std::vector<std::string>& values) {
             if (values.empty()) return;
             if (out.size() > 1) out += ',';
             out += json_string(kind + "." + name) + ":[";
-            for (std::size_t i = 0; i < values.size(); ++i) out += (i ? "," : "") + json_string(values[i]);
+            for (std::size_t i = 0; i < values.size(); ++i)
+                out += (i ? "," : "") + json_string(values[i]);
             out += ']';
         };
         for (const auto& k : core::all_kinds()) {
@@ -506,7 +543,8 @@ auto guarded(F&& body) -> decltype(body()) {
     try {
         return body();
     } catch (const std::bad_alloc&) {
-        return error_envelope(Status(Code::kStorage, "the browser ran out of memory for the database"));
+        return error_envelope(
+            Status(Code::kStorage, "the browser ran out of memory for the database"));
     } catch (const std::exception& e) {
         // The exception's text is for developers (the console), never part of the answer: the
         // façade speaks only its own codes and messages (docs/ARCHITECTURE.md, web/README.md).
@@ -530,7 +568,9 @@ std::string Facade::dispatch(std::string_view method, std::string_view args_json
     const MethodDef* def = nullptr;
     for (const auto& m : kMethods)
         if (method == m.name) def = &m;
-    if (!def) return error_envelope(Status::invalid("no such method: " + std::string(method.substr(0, 40))));
+    if (!def)
+        return error_envelope(
+            Status::invalid("no such method: " + std::string(method.substr(0, 40))));
     if (def->needs_open && !replica_) return error_envelope(not_open());
     rapidjson::Document args;
     if (args_json.empty()) args_json = "{}";
@@ -583,7 +623,9 @@ std::string Facade::read_reply(std::string_view bytes) {
 
 std::string Facade::apply_read() {
     return guarded([&] {
-        if (!read_) return error_envelope(Status::invalid("applyRead: no reply was read (readReply first)"));
+        if (!read_)
+            return error_envelope(
+                Status::invalid("applyRead: no reply was read (readReply first)"));
         sync::PushReply reply = std::move(*read_);
         read_.reset();
         return apply_decoded(std::move(reply));
@@ -607,19 +649,19 @@ std::string Facade::apply_decoded(Result<sync::PushReply> reply) {
     for (const auto& r : reply->results) {
         if (r.outcome != sync::Outcome::kRejected || r.code == Code::kClockAhead) continue;
         if (rejections.size() > 1) rejections += ',';
-        rejections += "{\"op\":" + json_string(r.op.to_text()) + ",\"code\":" + json_string(code_name(r.code)) +
-                      ",\"message\":" + json_string(r.detail.empty() ? code_message(r.code) : r.detail) + "}";
+        rejections += "{\"op\":" + json_string(r.op.to_text()) +
+                      ",\"code\":" + json_string(code_name(r.code)) + ",\"message\":" +
+                      json_string(r.detail.empty() ? code_message(r.code) : r.detail) + "}";
     }
     rejections += "]";
     const auto& s = stats.value();
-    return ok_envelope("{\"acknowledged\":" + std::to_string(s.acknowledged) +
-                       ",\"rejected\":" + std::to_string(s.rejected) + ",\"retry\":" + std::to_string(s.retry) +
+    return ok_envelope("{\"acknowledged\":" + std::to_string(s.acknowledged) + ",\"rejected\":" +
+                       std::to_string(s.rejected) + ",\"retry\":" + std::to_string(s.retry) +
                        ",\"changes\":" + std::to_string(s.changes) +
                        ",\"erased\":" + std::to_string(reply->erased.size()) +
                        ",\"hasMore\":" + (s.has_more ? "true" : "false") +
-                       ",\"cursor\":" + std::to_string(replica_->cursor()) +
-                       ",\"pending\":" + std::to_string(replica_->pending()) +
-                       ",\"rejections\":" + rejections + "}");
+                       ",\"cursor\":" + std::to_string(replica_->cursor()) + ",\"pending\":" +
+                       std::to_string(replica_->pending()) + ",\"rejections\":" + rejections + "}");
 }
 
 std::string Facade::request_json(std::string_view bytes) {

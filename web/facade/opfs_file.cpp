@@ -36,7 +36,7 @@ EM_JS(double, js_opfs_write, (int slot, const void* buf, int n, double at), {
         return Module.opfsSlots[slot].write(HEAPU8.subarray(buf, buf + n), {at : at});
     } catch (e) {
         Module.opfsError = e;
-        return e && e.name === 'QuotaExceededError' ? -2 : -1;
+        return e && e.name == = 'QuotaExceededError' ? -2 : -1;
     }
 });
 
@@ -97,8 +97,10 @@ int write_out(OpfsFile* o) {
     auto put = [&]() {
         if (run.empty() || rc != SQLITE_OK) return;
         double n = js_opfs_write(o->slot, run.data(), int(run.size()), double(at));
-        if (n == -2) rc = SQLITE_FULL;
-        else if (n != double(run.size())) rc = SQLITE_IOERR_WRITE;
+        if (n == -2)
+            rc = SQLITE_FULL;
+        else if (n != double(run.size()))
+            rc = SQLITE_IOERR_WRITE;
         run.clear();
     };
     for (auto& [off, bytes] : p.runs) {
@@ -196,8 +198,8 @@ int x_sector(sqlite3_file*) { return 4096; }
 int x_caps(sqlite3_file*) { return 0; }
 
 const sqlite3_io_methods kMethods = {
-    1, x_close, x_read, x_write, x_truncate, x_sync, x_size, x_lock, x_unlock, x_check,
-    x_control, x_sector, x_caps, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr};
+    1,         x_close,  x_read, x_write, x_truncate, x_sync,  x_size,  x_lock,  x_unlock, x_check,
+    x_control, x_sector, x_caps, nullptr, nullptr,    nullptr, nullptr, nullptr, nullptr};
 
 }  // namespace
 
