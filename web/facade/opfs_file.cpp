@@ -9,8 +9,10 @@
 
 // ---- The JavaScript side: Module.opfsFiles (path -> handle), looked up once per open ----------
 // Each function answers -1 on any exception (and keeps it as Module.opfsError for diagnostics);
-// a full disk answers -2.
+// a full disk answers -2. The bodies are JavaScript, which clang-format would misread as C++
+// (it splits `===`): they are left as written.
 
+// clang-format off
 EM_JS(int, js_opfs_slot, (const char* path), {
     const files = Module.opfsFiles;
     if (!files) return -1;
@@ -36,7 +38,7 @@ EM_JS(double, js_opfs_write, (int slot, const void* buf, int n, double at), {
         return Module.opfsSlots[slot].write(HEAPU8.subarray(buf, buf + n), {at : at});
     } catch (e) {
         Module.opfsError = e;
-        return e && e.name == = 'QuotaExceededError' ? -2 : -1;
+        return e && e.name === 'QuotaExceededError' ? -2 : -1;
     }
 });
 
@@ -68,6 +70,7 @@ EM_JS(double, js_opfs_size, (int slot), {
         return -1;
     }
 });
+// clang-format on
 
 namespace liaison::web {
 
