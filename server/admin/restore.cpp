@@ -9,6 +9,9 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
+#include <optional>
+#include <utility>
+#include <vector>
 
 #include "core/query/queries.hpp"
 #include "core/storage/accounts.hpp"
@@ -92,7 +95,11 @@ namespace {
 // Erases, in the restored copy, every id the live file had erased (R7: the person, their
 // duplicates and every entry about them), numbered above the live file's cursors so that
 // devices pull the markers. secure_delete zeroes the freed bytes; the copy has no WAL.
-Status carry_erasures(const std::string& copy, const std::vector<core::Id128>& erased,
+// Each id goes with the kind it was erased as, when the live file noted one (R11 then refuses
+// a later operation naming it as another kind, docs/SYNC.md).
+using Erasure = std::pair<core::Id128, std::optional<core::Kind>>;
+
+Status carry_erasures(const std::string& copy, const std::vector<Erasure>& erased,
                       std::int64_t replaced_seq) {
     auto store = core::Store::open(copy, core::StoreOptions{});
     if (!store) return store.status();
@@ -100,7 +107,7 @@ Status carry_erasures(const std::string& copy, const std::vector<core::Id128>& e
     core::WriteTxn txn(*store.value());
     LIAISON_TRY(txn.begun());
     LIAISON_TRY(store.value()->raise_seq_floor(replaced_seq));
-    for (const auto& id : erased) LIAISON_TRY(merge.erase(id, std::nullopt));
+    for (const auto& [id, kind] : erased) LIAISON_TRY(merge.erase(id, kind));
     return txn.commit();
 }
 
@@ -143,14 +150,18 @@ Result<RestoreReport> restore_database(const std::string& live, const std::strin
     RestoreReport report;
     std::int64_t replaced_seq = 0;
     if (had_live) {
-        std::vector<core::Id128> erased;
+        std::vector<Erasure> erased;
         {
             auto old_store = core::Store::open(live, core::StoreOptions{true, true});
             if (!old_store)
                 return Status::storage("cannot read the live database before replacing it: " +
                                        old_store.status().detail());
             replaced_seq = old_store.value()->last_seq();
-            erased = old_store.value()->erased_ids();
+            for (const auto& id : old_store.value()->erased_ids()) {
+                auto kind = old_store.value()->erased_kind(id);
+                if (!kind) return kind.status();
+                erased.emplace_back(id, kind.value());
+            }
             // Its -wal into the file, so that the file kept aside holds everything.
             (void)old_store.value()->scrub_log();
         }

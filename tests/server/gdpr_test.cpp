@@ -304,12 +304,17 @@ TEST_CASE("a restore from a backup taken before an erasure keeps the person eras
     const std::string backup = setup.dir.file("before-erase.db");
     cli_ok({"backup", "--db", setup.db, "--to", backup});
     REQUIRE(find_in_db_files(backup, canary_bytes("back")) != "");
+    std::string later;  // registered after the backup: the restored file never held her row
     {
         ServerProcess server(setup.db, {}, setup.log);
-        auto erased = send_json(*server.client(), setup.central_token, "POST",
-                                "/api/v1/influencers/" + person + "/erase");
-        REQUIRE(erased);
-        REQUIRE(erased->status == 200);
+        auto client = server.client();
+        later = canary_person(*client, setup.central_token, "after");
+        for (const auto& id : {person, later}) {
+            auto erased = send_json(*client, setup.central_token, "POST",
+                                    "/api/v1/influencers/" + id + "/erase");
+            REQUIRE(erased);
+            REQUIRE(erased->status == 200);
+        }
     }
     auto r = run_cli({"restore", "--db", setup.db, "--from", backup});
     INFO(r.out << r.err);
@@ -321,6 +326,12 @@ TEST_CASE("a restore from a backup taken before an erasure keeps the person eras
     REQUIRE(store.is_ok());
     const auto id = *core::Id128::from_text(person);
     CHECK(store.value()->is_erased(id));  // the marker devices pull
+    // ... with the kind it was erased as, so R11 still refuses it named as another kind; also
+    // for someone the backup never held, whose kind only the live file knew.
+    CHECK(store.value()->erased_kind(id).value() == core::Kind::kInfluencer);
+    const auto later_id = *core::Id128::from_text(later);
+    CHECK(store.value()->is_erased(later_id));
+    CHECK(store.value()->erased_kind(later_id).value() == core::Kind::kInfluencer);
     CHECK_FALSE(core::get_entity(*store.value(), core::Kind::kInfluencer, id).value());
     CHECK(core::search_influencers(*store.value(), "zorbaxeback").value().empty());
 }
