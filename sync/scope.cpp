@@ -55,7 +55,7 @@ bool Scope::covers(core::Kind kind, const core::Id128& id,
     const std::string* store = text_at(kind, values, "store");
     const std::string* region = text_at(kind, values, "region");
     if (!store && !region) return true;
-    if (store && contains(stores, *store)) return true;
+    if (store && (contains(stores, *store) || contains(region_stores, *store))) return true;
     if (region && contains(regions, *region)) return true;
     return false;
 }

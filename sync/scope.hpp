@@ -5,8 +5,10 @@
 //  - the scope is global (central team, administrators), or
 //  - it carries none of the scope keys (region, store) — reference data such as brands, or a
 //    person not yet attached to a place — unless the brand rule below excludes it, or
-//  - its store is one of the scope's stores, or its region one of the scope's regions, or it
-//    is itself one of the scope's stores, regions or brands (a store sees its own record);
+//  - its store is one of the scope's stores or one of the stores the central record places in
+//    the scope's regions (`region_stores`, S1 in docs/SYNC.md), or its region one of the
+//    scope's regions, or it is itself one of the scope's stores, regions or brands (a store
+//    sees its own record);
 // and, when the scope names brands, an entity that names a brand names one of them.
 // Erased ids are not entities: they reach every replica whatever its scope (docs/DESIGN.md §5).
 #pragma once
@@ -25,6 +27,10 @@ std::optional<Role> role_from_name(std::string_view name);
 struct Scope {
     bool global = false;
     std::vector<std::string> regions, stores, brands;
+    // The stores of `regions` (filled by the server from the central record when it
+    // authenticates the caller): a person registered at a store carries only the store, and
+    // must still reach the store's regional manager.
+    std::vector<std::string> region_stores;
 
     static Scope everything() {
         Scope s;

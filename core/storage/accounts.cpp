@@ -1,6 +1,7 @@
 // The account tables (accounts.hpp): their schema and every statement on them.
 #include "core/storage/accounts.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace liaison::core {
@@ -225,6 +226,29 @@ Result<std::optional<TokenGrant>> TokenReader::find(std::string_view token_id) {
     // Reset at once: a statement left on a row would hold a read transaction open and keep
     // WAL checkpoints from finishing.
     st.reset();
+    return out;
+}
+
+Result<std::vector<std::string>> TokenReader::stores_in_regions(
+    const std::vector<std::string>& regions) {
+    std::vector<std::string> out;
+    const auto& store = kind_def(Kind::kStore);
+    auto& st =
+        db_->cached("SELECT eid FROM " + table_name(Kind::kStore) + " WHERE " +
+                    value_column(store.fields[std::size_t(store.field_index("region"))]) + " = ?1");
+    for (const auto& region : regions) {
+        const auto id = Id128::from_text(region);
+        if (!id) continue;  // a scope lists ids; anything else names no store
+        st.bind_blob(1, id->bytes.data(), id->bytes.size());  // refs are stored as blobs
+        const Status s = each_row(st, [&](const Statement& row) {
+            const auto id = row.column_blob(0);
+            if (id.size() == 16) out.push_back(Id128::from_bytes(id.data()).to_text());
+        });
+        st.reset();
+        LIAISON_TRY(s);
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
 }
 

@@ -135,6 +135,9 @@ public:
     static Result<std::unique_ptr<TokenReader>> open(const std::string& path);
     // nullopt when no token has that id.
     Result<std::optional<TokenGrant>> find(std::string_view token_id);
+    // The stores the central record places in one of `regions` (text ids), in id order: a
+    // scope that names a region covers its stores' records (docs/SYNC.md "Scopes", S1).
+    Result<std::vector<std::string>> stores_in_regions(const std::vector<std::string>& regions);
 
 private:
     explicit TokenReader(std::unique_ptr<Database> db) : db_(std::move(db)) {}

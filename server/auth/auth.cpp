@@ -126,6 +126,15 @@ Result<Principal> Authenticator::authenticate(std::string_view token_text) {
     p.role = *role;
     p.scope = scope_for(*role, core::split_list(u.regions), core::split_list(u.stores),
                         core::split_list(u.brands));
+    // S1 (docs/SYNC.md "Scopes"): a region's stores are in a scope that names the region, so
+    // a person registered at a store reaches the store's regional manager without copying the
+    // region into her record.
+    if (!p.scope.global && !p.scope.regions.empty()) {
+        std::lock_guard<std::mutex> lock(mu_);
+        auto stores = tokens_->stores_in_regions(p.scope.regions);
+        if (!stores) return stores.status();
+        p.scope.region_stores = std::move(stores).value();
+    }
     return p;
 }
 

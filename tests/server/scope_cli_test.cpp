@@ -69,6 +69,79 @@ TEST_CASE("user scope on a serving server moves a device to another store at its
     CHECK(run_cli({"user", "scope", "--db", setup.db, "--user", user}).exit_code != 0);
 }
 
+TEST_CASE("a regional manager sees the people and contacts her stores registered",
+          "[server][scope][regional]") {
+    // S1 (docs/SYNC.md "Scopes"): a store's record carries only its store; the regional scope
+    // covers it through the central record's place for the store, whoever created it.
+    Setup setup;
+    ServerProcess server(setup.db, {}, setup.log);
+    auto client = server.client();
+    sync::SystemTimeSource time;
+    auto office = open_node(setup.dir.file("office.db"), time, 31);
+    auto& c = *office->replica;
+    auto north = c.create(core::Kind::kRegion, {{"name", std::string("Nord")}}).value();
+    auto south = c.create(core::Kind::kRegion, {{"name", std::string("Sud")}}).value();
+    auto lille =
+        c.create(core::Kind::kStore, {{"name", std::string("Lille")}, {"region", north.to_text()}})
+            .value();
+    auto nice =
+        c.create(core::Kind::kStore, {{"name", std::string("Nice")}, {"region", south.to_text()}})
+            .value();
+    sync_all(*client, setup.central_token, c, false);
+
+    auto token_of = [&](const std::string& name, const std::string& role,
+                        const std::string& list_flag, const std::string& list) {
+        auto user = cli_ok(
+            {"user", "add", "--db", setup.db, "--name", name, "--role", role, list_flag, list});
+        return cli_ok({"token", "issue", "--db", setup.db, "--user", user});
+    };
+    const std::string store_token = token_of("Léa", "store", "--stores", lille.to_text());
+    const std::string north_token = token_of("Nadia", "regional", "--regions", north.to_text());
+    const std::string south_token = token_of("Sami", "regional", "--regions", south.to_text());
+
+    auto tablet = open_node(setup.dir.file("tablet.db"), time, 32);
+    auto& t = *tablet->replica;
+    sync_all(*client, store_token, t, false);
+    const auto person = t.create(core::Kind::kInfluencer,
+                                 {{"name", std::string("Hélène")}, {"store", lille.to_text()}})
+                            .value();
+    const auto contact =
+        t.create(core::Kind::kInteraction, {{"influencer", person.to_text()},
+                                            {"at", std::int64_t(1'780'000'000'000)},
+                                            {"touchpoint", std::string("store")},
+                                            {"department", std::string("retail")},
+                                            {"store", lille.to_text()}})
+            .value();
+    sync_all(*client, store_token, t, false);
+
+    auto status_of = [&](const std::string& token, const std::string& path) {
+        auto res = client->Get(path.c_str(), bearer(token));
+        REQUIRE(res);
+        return res->status;
+    };
+    const std::string person_path = "/api/v1/influencers/" + person.to_text();
+    const std::string contact_path = "/api/v1/interactions/" + contact.to_text();
+    CHECK(status_of(north_token, person_path) == 200);
+    CHECK(status_of(north_token, contact_path) == 200);
+    CHECK(status_of(south_token, person_path) == 404);
+    CHECK(status_of(south_token, contact_path) == 404);
+
+    // And her device pulls both; the other region's pulls neither.
+    auto holds = [](sync::Replica& r, core::Kind kind, const core::Id128& id) {
+        auto row = r.store().load_row(kind, id);
+        REQUIRE(row.is_ok());
+        return row.value().has_value() && row.value()->visible();
+    };
+    auto manager = open_node(setup.dir.file("manager.db"), time, 33);
+    sync_all(*client, north_token, *manager->replica, false);
+    CHECK(holds(*manager->replica, core::Kind::kInfluencer, person));
+    CHECK(holds(*manager->replica, core::Kind::kInteraction, contact));
+    auto other = open_node(setup.dir.file("other.db"), time, 34);
+    sync_all(*client, south_token, *other->replica, false);
+    CHECK_FALSE(holds(*other->replica, core::Kind::kInfluencer, person));
+    CHECK(holds(*other->replica, core::Kind::kStore, nice));
+}
+
 TEST_CASE("the previous release's push is answered upgrade_required and its outbox is kept",
           "[server][sync][version]") {
     Setup setup;

@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "sync/generations.hpp"
+
 namespace liaison::test {
 namespace {
 
@@ -50,6 +52,23 @@ TEST_CASE("a brand restriction excludes records of other brands", "[sync][scope]
     CHECK(s.covers(row(core::Kind::kInfluencer, id_of(12), {{"region", id_of(9).to_text()}})));
     CHECK(sync::Scope::everything().covers(
         row(core::Kind::kInfluencer, id_of(13), {{"brand", id_of(21).to_text()}})));
+}
+
+TEST_CASE("S1: a region's scope covers the records of the stores placed in it", "[sync][scope]") {
+    sync::Scope s;
+    s.regions = {id_of(9).to_text()};
+    const auto lille = id_of(1).to_text(), nice = id_of(2).to_text();
+    const auto person = row(core::Kind::kInfluencer, id_of(10), {{"store", lille}});
+    CHECK_FALSE(s.covers(person));  // the record names only its store
+    const auto before = sync::scope_generation(s);
+    s.region_stores = {lille};
+    CHECK(s.covers(person));
+    CHECK_FALSE(s.covers(row(core::Kind::kInfluencer, id_of(11), {{"store", nice}})));
+    // A store joining the region changes the generation: the region's devices re-pull.
+    const auto with_lille = sync::scope_generation(s);
+    CHECK(with_lille != before);
+    s.region_stores = {lille, nice};
+    CHECK(sync::scope_generation(s) != with_lille);
 }
 
 }  // namespace liaison::test
