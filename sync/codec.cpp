@@ -501,6 +501,14 @@ void io(A& ar, PushReply& m) {
              [&](core::EntitySnapshot& s) { object(ar, nullptr, [&] { io(ar, s); }); });
         list(ar, "absent", m.absent, kMaxOpsPerPush, [&](Id128& i) { id(ar, nullptr, i); });
     }
+    if (m.protocol >= 3)
+        list(ar, "directory", m.directory, kMaxChangesPerPage, [&](DirectoryEntry& e) {
+            object(ar, nullptr, [&] {
+                object(ar, "snapshot", [&] { io(ar, e.snapshot); });
+                scalar(ar, "email_digest", e.email_digest);
+                scalar(ar, "phone_digest", e.phone_digest);
+            });
+        });
 }
 
 // The binary format a message is written in: ops keep format 1; requests and replies follow

@@ -24,18 +24,18 @@
 namespace liaison::sync {
 
 enum class MessageType : std::uint8_t { kOp = 0x01, kPushRequest = 0x02, kPushReply = 0x03 };
-// Binary format of push requests and replies: 2 since protocol 2 (its new fields follow the
-// fields of format 1). Decoders read formats 1 and 2; the encoder writes the format of the
-// message's `protocol` (1 for a protocol 1 message, so the previous release can be answered
-// and tested byte for byte).
-inline constexpr std::uint8_t kFormatVersion = 2;
+// Binary format of push requests and replies: the protocol's number (each protocol's new
+// fields follow the fields of the format before). Decoders read formats 1 to 3; the encoder writes
+// the format of the message's `protocol` (1 for a protocol 1 message, so the previous release can
+// be answered and tested byte for byte).
+inline constexpr std::uint8_t kFormatVersion = 3;
 inline constexpr std::uint8_t kOldestFormatVersion = 1;
 // Operations (outbox rows, the `op` message) are unchanged since format 1 and keep writing it:
 // an outbox written by the previous release reads as it is.
 inline constexpr std::uint8_t kOpFormatVersion = 1;
 // The binary format version a message of `protocol` is written in.
 inline constexpr std::uint8_t format_for_protocol(std::uint32_t protocol) {
-    return protocol >= 2 ? 2 : 1;
+    return protocol >= 3 ? 3 : protocol >= 2 ? 2 : 1;
 }
 
 std::string encode_op(const Op& op);

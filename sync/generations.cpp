@@ -15,11 +15,14 @@ std::uint64_t scope_generation(const Scope& scope) {
     core::Sha256 h;
     h.update(std::string_view("liaison-scope-v1"));
     h.update_u64(scope.global ? 1 : 0);
-    // A region's stores are hashed only when there are some: a store device's generation stays
-    // what it was before scopes knew them (no needless re-pull), while a regional device's
-    // changes when a store joins or leaves its region, and the device re-pulls (invariant 10).
+    // A region's stores and the directory's brands are hashed only when there are some: a
+    // scope with neither keeps the generation it had before scopes knew them, while a
+    // regional device's changes when a store joins or leaves its region, and a device's when
+    // its stores' brands change, and the device re-pulls (invariant 10).
     std::vector<std::vector<std::string>> lists = {scope.regions, scope.stores, scope.brands};
-    if (!scope.region_stores.empty()) lists.push_back(scope.region_stores);
+    if (!scope.region_stores.empty() || !scope.directory_brands.empty())
+        lists.push_back(scope.region_stores);
+    if (!scope.directory_brands.empty()) lists.push_back(scope.directory_brands);
     for (auto& list : lists) {
         std::sort(list.begin(), list.end());
         list.erase(std::unique(list.begin(), list.end()), list.end());

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/query/directory.hpp"
 #include "sync/codec.hpp"
 #include "sync/generations.hpp"
 
@@ -404,6 +405,63 @@ Result<bool> Hub::was_in_scope(const Scope& scope, const core::RowState& row) {
     return was_in_scope(scope, *p.value());
 }
 
+namespace {
+
+// The default country of a person's phone number: her own (D3); none, and a national number
+// gives no digest.
+std::string phone_country(const core::RowState& row) {
+    const int i = core::kind_def(row.kind).field_index("country");
+    if (i < 0) return {};
+    const auto* c = std::get_if<std::string>(&row.values[std::size_t(i)]);
+    return c ? *c : std::string();
+}
+
+std::uint32_t digest_of_field(const core::RowState& row, const char* field) {
+    const int i = core::kind_def(row.kind).field_index(field);
+    if (i < 0 || core::kind_def(row.kind).fields[std::size_t(i)].directory) return 0;
+    const auto* text = std::get_if<std::string>(&row.values[std::size_t(i)]);
+    if (!text) return 0;
+    if (std::string_view(field) == "email")
+        return core::contact_digest(core::normalise_email(*text));
+    auto phone = core::normalise_phone(*text, phone_country(row));
+    return phone ? core::contact_digest(*phone) : 0;
+}
+
+}  // namespace
+
+DirectoryEntry Hub::directory_entry(const core::EntitySnapshot& full) {
+    DirectoryEntry e;
+    e.snapshot = core::directory_projection(full);
+    // D4: the digests of what the projection leaves out (a staff member's e-mail is in the
+    // directory itself).
+    e.email_digest = digest_of_field(full.row, "email");
+    e.phone_digest = digest_of_field(full.row, "phone");
+    return e;
+}
+
+Result<bool> Hub::was_in_directory(const Scope& scope, const core::EntitySnapshot& snap) {
+    const auto& brands = scope.directory_brands;
+    if (brands.empty() || !core::has_directory(snap.row.kind)) return false;
+    auto listed = [&](const std::string& b) {
+        return std::find(brands.begin(), brands.end(), b) != brands.end();
+    };
+    // A brand she was listed under and is no longer: the removed element is still a dot.
+    const int set = core::kind_def(snap.row.kind).set_index("brands");
+    for (const auto& d : snap.dots)
+        if (d.set == set && listed(d.elem)) return true;
+    // A brand she had before (the keys recorded before each change of them); a staff member
+    // with no brand was in every directory.
+    for (const auto& id : store_.component_of(snap.row.id)) {
+        auto seen = store_.scope_keys_seen(id);
+        if (!seen) return seen.status();
+        for (const auto& keys : seen.value()) {
+            if (listed(keys.brand)) return true;
+            if (snap.row.kind == Kind::kStaff && keys.brand.empty()) return true;
+        }
+    }
+    return false;
+}
+
 Result<PushReply> Hub::pull(const DeviceContext& device, std::int64_t cursor, std::uint32_t limit) {
     PushReply reply;
     reply.server_time_ms = time_.now_ms();
@@ -434,9 +492,22 @@ Result<PushReply> Hub::pull(const DeviceContext& device, std::int64_t cursor, st
                     reply.changes.push_back(std::move(*snap.value()));
                     break;
                 }
+                // D2: a record of the device's brands outside its scope reaches it as its
+                // directory projection (replacing a full copy the device held: a demotion).
+                if (core::in_directory(*snap.value(), device.scope.directory_brands)) {
+                    snap.value()->seq = c.seq;
+                    reply.directory.push_back(directory_entry(*snap.value()));
+                    break;
+                }
                 auto held = was_in_scope(device.scope, row);
                 if (!held) return held.status();
-                if (held.value()) reply.evictions.push_back(c.id);
+                bool evict = held.value();
+                if (!evict) {
+                    auto listed = was_in_directory(device.scope, *snap.value());
+                    if (!listed) return listed.status();
+                    evict = listed.value();
+                }
+                if (evict) reply.evictions.push_back(c.id);
                 break;
             }
         }
@@ -474,6 +545,11 @@ Status Hub::add_refused_state(const DeviceContext& device, const std::vector<Op>
             auto in = in_scope(device.scope, found->row.kind, found->row.id, found->row.values);
             if (!in) return in.status();
             covered = in.value();
+            // D5: a directory record the device changed is answered with its projection.
+            if (!covered && core::in_directory(*found, device.scope.directory_brands)) {
+                reply.directory.push_back(directory_entry(*found));
+                continue;
+            }
         }
         if (covered)
             reply.refreshed.push_back(std::move(*found));

@@ -76,6 +76,11 @@ private:
     // of its duplicate component): only then may a device hold it and be sent an eviction.
     Result<bool> was_in_scope(const Scope& scope, const core::RowState& row);
     Result<PushReply> pull(const DeviceContext& device, std::int64_t cursor, std::uint32_t limit);
+    // D2/D4 (docs/SYNC.md "Directory"): the directory record of a full snapshot.
+    static DirectoryEntry directory_entry(const core::EntitySnapshot& full);
+    // Whether a record outside the directory of the scope's brands was ever in it (a brand
+    // she had or was listed under): only then may the device hold it, and be sent an eviction.
+    Result<bool> was_in_directory(const Scope& scope, const core::EntitySnapshot& snap);
     // Refusals converge (docs/SYNC.md invariant 9): the hub's state of each entity a refused
     // operation of `ops` named, as the device may see it (reply.refreshed / reply.absent).
     Status add_refused_state(const DeviceContext& device, const std::vector<Op>& ops,

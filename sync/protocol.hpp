@@ -12,6 +12,10 @@
 //               named (refreshed, absent), so that a refusal converges. A hub answers a
 //               protocol 1 push `upgrade_required` (a whole-request error: the device keeps
 //               its outbox and updates the app); docs/SYNC.md "Versions".
+//   3  2026-12  replies carry the brand directory (docs/SYNC.md "Directory"): the people
+//               and staff of the device's brands that its scope does not cover, as their
+//               directory projection with truncated e-mail and phone digests. A hub answers
+//               a protocol 2 push `upgrade_required`.
 #pragma once
 
 #include <cstdint>
@@ -24,7 +28,7 @@
 
 namespace liaison::sync {
 
-inline constexpr std::uint32_t kProtocolVersion = 2;
+inline constexpr std::uint32_t kProtocolVersion = 3;
 // The oldest protocol a decoder still reads (the previous release's app), so that the hub can
 // answer it `upgrade_required` instead of a decoding error.
 inline constexpr std::uint32_t kOldestProtocolVersion = 1;
@@ -61,6 +65,14 @@ struct AliasEdge {
     bool operator==(const AliasEdge&) const = default;
 };
 
+// v3. One directory record (docs/SYNC.md "Directory", D2): a person or staff member of the
+// device's brands outside its scope, as her directory projection, with the digests of her
+// e-mail address and phone number (core/query/directory.hpp, D4; 0 when she has none).
+struct DirectoryEntry {
+    core::EntitySnapshot snapshot;
+    std::uint32_t email_digest = 0, phone_digest = 0;
+};
+
 struct PushReply {
     std::uint32_t protocol = kProtocolVersion;
     std::uint64_t server_time_ms = 0;
@@ -84,6 +96,9 @@ struct PushReply {
     // rebuilds these entities from them and its still-pending operations.
     std::vector<core::EntitySnapshot> refreshed;
     std::vector<Id128> absent;
+    // v3. The brand directory: records changed since the cursor that the device's scope does
+    // not cover but its brands' directory holds (a demotion replaces a full copy).
+    std::vector<DirectoryEntry> directory;
 };
 
 }  // namespace liaison::sync

@@ -248,11 +248,17 @@ Result<ReplyStats> Replica::apply_reply(const PushReply& reply) {
     for (const auto& e : reply.aliases) LIAISON_TRY(merge_.apply_alias(e.a, e.b));
     for (const auto& snap : reply.changes) {
         clock_.receive(max_stamp_in(snap));
+        // Inside the scope now: a directory row it held becomes a full one (the join adds
+        // what the projection left out, which carries no clock there).
+        LIAISON_TRY(store_->directory_remove(snap.row.id));
         auto r = merge_.apply_snapshot(snap);
         if (!r) return r.status();
         ++stats.changes;
     }
     for (const auto& id : reply.evictions) LIAISON_TRY(evict(id));
+    std::vector<Id128> refused_entities;
+    for (const auto& [stamp, op] : refused_ops) refused_entities.push_back(op.entity);
+    LIAISON_TRY(apply_directory(reply.directory, refused_entities, stats));
     if (!reply.refreshed.empty() || !reply.absent.empty()) {
         auto pending = pending_ops();
         if (!pending) return pending.status();
@@ -428,6 +434,39 @@ Status Replica::restart_from_scratch() {
     LIAISON_TRY(reapply(pending.value()));
     cursor_ = 0;
     return store_->meta_set(kMetaCursor, "0");
+}
+
+Status Replica::apply_directory(const std::vector<DirectoryEntry>& entries,
+                                const std::vector<Id128>& refused, ReplyStats& stats) {
+    std::optional<std::vector<Op>> pending;
+    for (const auto& e : entries) {
+        const auto& snap = e.snapshot;
+        clock_.receive(max_stamp_in(snap));
+        auto listed = store_->directory_only(snap.row.id);
+        if (!listed) return listed.status();
+        auto held = store_->has_row(snap.row.kind, snap.row.id);
+        if (!held) return held.status();
+        const auto members = store_->component_of(snap.row.id);
+        const bool undo = std::any_of(refused.begin(), refused.end(), [&](const Id128& id) {
+            return std::find(members.begin(), members.end(), id) != members.end();
+        });
+        if (held.value() && (!listed.value() || undo)) {
+            // D2, a demotion: the full copy goes, the projection (and the device's own pending
+            // changes of the record) take its place. D5: so does a refused change of it.
+            if (!pending) {
+                auto ops = pending_ops();
+                if (!ops) return ops.status();
+                pending = std::move(ops).value();
+            }
+            LIAISON_TRY(rebuild(snap.row.id, &snap, *pending));
+        } else {
+            auto r = merge_.apply_snapshot(snap);
+            if (!r) return r.status();
+        }
+        LIAISON_TRY(store_->directory_put(snap.row.id, e.email_digest, e.phone_digest));
+        ++stats.directory;
+    }
+    return Status::ok();
 }
 
 Status Replica::rebuild(const Id128& id, const core::EntitySnapshot* snapshot,

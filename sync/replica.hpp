@@ -35,9 +35,10 @@ struct ReplyStats {
     std::size_t rejected = 0;  // refused for good (removed from the outbox, kept in `rejections`)
     std::size_t retry = 0;     // refused for now (clock_ahead): kept in the outbox
     std::size_t changes = 0;
-    std::size_t rebuilt = 0;   // entities rebuilt from the hub's state after a refusal
-    std::size_t repushed = 0;  // operations queued again after the database was replaced
-    bool restarted = false;    // the state was cleared and is re-pulled from cursor 0
+    std::size_t directory = 0;  // directory records received (docs/SYNC.md "Directory")
+    std::size_t rebuilt = 0;    // entities rebuilt from the hub's state after a refusal
+    std::size_t repushed = 0;   // operations queued again after the database was replaced
+    bool restarted = false;     // the state was cleared and is re-pulled from cursor 0
     bool has_more = false;
 };
 
@@ -125,6 +126,12 @@ private:
     // its still-pending operations on it again.
     Status rebuild(const Id128& id, const core::EntitySnapshot* snapshot,
                    const std::vector<Op>& pending);
+    // Joins the reply's directory records, marked as such (D2): a record held in full until
+    // now is replaced by its projection (a demotion).
+    // `refused`: the entities this reply's refusals named (their directory records replace
+    // what the device holds, undoing the refused change: D5).
+    Status apply_directory(const std::vector<DirectoryEntry>& entries,
+                           const std::vector<Id128>& refused, ReplyStats& stats);
     Result<std::vector<Op>> pending_ops();
     // Applies `op` again although the op log has it (its log rows were purged first).
     Status reapply(const std::vector<Op>& ops);

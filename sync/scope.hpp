@@ -31,6 +31,10 @@ struct Scope {
     // authenticates the caller): a person registered at a store carries only the store, and
     // must still reach the store's regional manager.
     std::vector<std::string> region_stores;
+    // The brands whose directory the device holds (docs/SYNC.md "Directory", D1): the scope's
+    // brands and the brands of its stores and of its regions' stores (filled by the server).
+    // Empty: no directory.
+    std::vector<std::string> directory_brands;
 
     static Scope everything() {
         Scope s;

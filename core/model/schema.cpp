@@ -56,6 +56,16 @@ FieldDef searchable(FieldDef f) {
     f.searchable = true;
     return f;
 }
+// A directory field: sent to every device of the record's brands, inside their scope or not
+// (docs/SYNC.md "Directory").
+FieldDef dir(FieldDef f) {
+    f.directory = true;
+    return f;
+}
+SetDef dir(SetDef s) {
+    s.directory = true;
+    return s;
+}
 SetDef set(std::string name, ElemType elem, std::vector<std::string> choices = {}) {
     SetDef s;
     s.name = std::move(name);
@@ -84,34 +94,34 @@ std::vector<KindDef> build() {
     std::vector<KindDef> k;
     k.push_back({Kind::kInfluencer, "influencer", KindClass::kProfile,
                  {
-                     searchable(required_text("name")),
+                     dir(searchable(required_text("name"))),
                      searchable(typed("email", FieldType::kEmail)),
                      searchable(typed("phone", FieldType::kPhone)),
-                     typed("country", FieldType::kCountry),
+                     dir(typed("country", FieldType::kCountry)),
                      // The influence pyramid (docs/DESIGN.md §1).
-                     choice("tier", {"top", "expert", "employee", "advocate", "prospect"}),
-                     ref("owner", Kind::kStaff),
-                     choice("status", {"active", "do_not_contact", "inactive"}),
-                     choice("consent", {"unknown", "granted", "refused", "withdrawn"}),
-                     choice("consent_basis",
-                            {"consent", "contract", "legitimate_interest", "legal_obligation"}),
-                     choice("vetting", {"pending", "approved", "approved_with_reserve",
-                                        "rejected"}),
+                     dir(choice("tier", {"top", "expert", "employee", "advocate", "prospect"})),
+                     dir(ref("owner", Kind::kStaff)),
+                     dir(choice("status", {"active", "do_not_contact", "inactive"})),
+                     dir(choice("consent", {"unknown", "granted", "refused", "withdrawn"})),
+                     dir(choice("consent_basis",
+                            {"consent", "contract", "legitimate_interest", "legal_obligation"})),
+                     dir(choice("vetting", {"pending", "approved", "approved_with_reserve",
+                                        "rejected"})),
                      long_text("vetting_notes", 2000),
                      long_text("notes", 4000),
-                     ref("region", Kind::kRegion),
-                     ref("store", Kind::kStore),
-                     ref("brand", Kind::kBrand),
+                     dir(ref("region", Kind::kRegion)),
+                     dir(ref("store", Kind::kStore)),
+                     dir(ref("brand", Kind::kBrand)),
                  },
                  {
-                     [] { auto s = set("handles", ElemType::kHandle); s.searchable = true;
-                          s.max_len = 140; return s; }(),
-                     set("roles", ElemType::kEnum,
+                     dir([] { auto s = set("handles", ElemType::kHandle); s.searchable = true;
+                          s.max_len = 140; return s; }()),
+                     dir(set("roles", ElemType::kEnum,
                          {"customer", "prospect", "journalist", "supplier", "employee", "creator",
-                          "expert", "advocate"}),
+                          "expert", "advocate"})),
                      set("topics", ElemType::kTag),
-                     set("languages", ElemType::kLanguage),
-                     ref_set("brands", Kind::kBrand),
+                     dir(set("languages", ElemType::kLanguage)),
+                     dir(ref_set("brands", Kind::kBrand)),
                      set("tags", ElemType::kTag),
                  },
                  /*mergeable=*/true, /*personal=*/true});
@@ -236,14 +246,15 @@ std::vector<KindDef> build() {
                      integer("value", 0, INT64_C(1000000000000)),
                  },
                  {}, false, false});
+    // Staff are in the directory whole: a card names the owner and how to reach her.
     k.push_back({Kind::kStaff, "staff", KindClass::kProfile,
                  {
-                     required_text("name"),
-                     typed("email", FieldType::kEmail),
-                     choice("department", kDepartments),
-                     ref("region", Kind::kRegion),
-                     ref("store", Kind::kStore),
-                     ref("brand", Kind::kBrand),
+                     dir(required_text("name")),
+                     dir(typed("email", FieldType::kEmail)),
+                     dir(choice("department", kDepartments)),
+                     dir(ref("region", Kind::kRegion)),
+                     dir(ref("store", Kind::kStore)),
+                     dir(ref("brand", Kind::kBrand)),
                  },
                  {}, false, true});
     k.push_back({Kind::kDevice, "device", KindClass::kProfile,

@@ -82,6 +82,7 @@ struct FieldDef {
     std::int64_t min = 0, max = INT64_MAX;  // kInt
     bool subject = false;                   // erase of the referenced person cascades here
     bool searchable = false;                // indexed for full-text search
+    bool directory = false;                 // in the brand directory (core/query/directory.hpp)
 };
 
 enum class ElemType : std::uint8_t {
@@ -99,6 +100,7 @@ struct SetDef {
     Kind ref_kind = Kind::kBrand;
     bool searchable = false;
     std::size_t max_len = 64;
+    bool directory = false;  // in the brand directory (core/query/directory.hpp)
 };
 
 struct KindDef {

@@ -229,20 +229,28 @@ Result<std::optional<TokenGrant>> TokenReader::find(std::string_view token_id) {
     return out;
 }
 
-Result<std::vector<std::string>> TokenReader::stores_in_regions(
-    const std::vector<std::string>& regions) {
-    std::vector<std::string> out;
+namespace {
+
+// The ids in column `result` of the store rows whose column `key` is one of `keys` (text
+// ids; refs are stored as 16-byte blobs), sorted, without repeats.
+Result<std::vector<std::string>> store_column(Database& db, std::string_view result,
+                                              std::string_view key,
+                                              const std::vector<std::string>& keys) {
     const auto& store = kind_def(Kind::kStore);
-    auto& st =
-        db_->cached("SELECT eid FROM " + table_name(Kind::kStore) + " WHERE " +
-                    value_column(store.fields[std::size_t(store.field_index("region"))]) + " = ?1");
-    for (const auto& region : regions) {
-        const auto id = Id128::from_text(region);
+    auto column = [&](std::string_view name) {
+        return name == "eid" ? std::string("eid")
+                             : value_column(store.fields[std::size_t(store.field_index(name))]);
+    };
+    std::vector<std::string> out;
+    auto& st = db.cached("SELECT " + column(result) + " FROM " + table_name(Kind::kStore) +
+                         " WHERE " + column(key) + " = ?1");
+    for (const auto& text : keys) {
+        const auto id = Id128::from_text(text);
         if (!id) continue;  // a scope lists ids; anything else names no store
-        st.bind_blob(1, id->bytes.data(), id->bytes.size());  // refs are stored as blobs
+        st.bind_blob(1, id->bytes.data(), id->bytes.size());
         const Status s = each_row(st, [&](const Statement& row) {
-            const auto id = row.column_blob(0);
-            if (id.size() == 16) out.push_back(Id128::from_bytes(id.data()).to_text());
+            const auto found = row.column_blob(0);
+            if (found.size() == 16) out.push_back(Id128::from_bytes(found.data()).to_text());
         });
         st.reset();
         LIAISON_TRY(s);
@@ -250,6 +258,18 @@ Result<std::vector<std::string>> TokenReader::stores_in_regions(
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> TokenReader::stores_in_regions(
+    const std::vector<std::string>& regions) {
+    return store_column(*db_, "eid", "region", regions);
+}
+
+Result<std::vector<std::string>> TokenReader::brands_of_stores(
+    const std::vector<std::string>& stores) {
+    return store_column(*db_, "brand", "eid", stores);
 }
 
 Status insert_audit(Store& store, std::int64_t at, std::string_view actor, std::string_view action,

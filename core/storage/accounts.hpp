@@ -138,6 +138,9 @@ public:
     // The stores the central record places in one of `regions` (text ids), in id order: a
     // scope that names a region covers its stores' records (docs/SYNC.md "Scopes", S1).
     Result<std::vector<std::string>> stores_in_regions(const std::vector<std::string>& regions);
+    // The brands the central record gives `stores` (text ids; a store with no brand gives
+    // none), sorted, without repeats: a store device holds their directory (D1).
+    Result<std::vector<std::string>> brands_of_stores(const std::vector<std::string>& stores);
 
 private:
     explicit TokenReader(std::unique_ptr<Database> db) : db_(std::move(db)) {}

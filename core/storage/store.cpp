@@ -324,6 +324,19 @@ CREATE TABLE IF NOT EXISTS erased_kind(eid BLOB PRIMARY KEY, kind INTEGER NOT NU
 )sql";
 }
 
+// Version 7: the brand directory on a device (docs/SYNC.md "Directory"): which rows it holds
+// only as their directory projection, with the truncated digests of the e-mail address and
+// phone number it does not hold (0: none), for matching offline. Not state (the hash leaves
+// it out); the server's file keeps it empty. IF NOT EXISTS: as for version 5.
+std::string migration_7() {
+    return R"sql(
+CREATE TABLE IF NOT EXISTS directory(eid BLOB PRIMARY KEY, email_digest INTEGER NOT NULL,
+                                     phone_digest INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS directory_email ON directory(email_digest) WHERE email_digest <> 0;
+CREATE INDEX IF NOT EXISTS directory_phone ON directory(phone_digest) WHERE phone_digest <> 0;
+)sql";
+}
+
 }  // namespace
 
 std::string table_name(Kind kind) { return std::string("k_") + kind_name(kind); }
@@ -470,7 +483,8 @@ Status Store::migrate() {
     static const Migration kMigrations[] = {
         {migration_1, false, nullptr}, {migration_2, true, nullptr},
         {migration_3, false, nullptr}, {migration_4, false, &Store::move_oplog_to_v4},
-        {migration_5, false, nullptr}, {migration_6, false, nullptr}};
+        {migration_5, false, nullptr}, {migration_6, false, nullptr},
+        {migration_7, false, nullptr}};
     static_assert(std::size(kMigrations) == kStorageVersion);
     for (int next = v + 1; next <= kStorageVersion; ++next) {
         Transaction t(*db_);
@@ -583,7 +597,7 @@ Status Store::clear_state() {
         }
     sql +=
         "DELETE FROM sdot;\nDELETE FROM subject_alt;\nDELETE FROM erased;\nDELETE FROM "
-        "erased_kind;\nDELETE FROM alias;\n";
+        "erased_kind;\nDELETE FROM alias;\nDELETE FROM directory;\n";
     LIAISON_TRY(db_->exec(sql));
     return load_caches();
 }
@@ -717,7 +731,47 @@ Status Store::delete_row(Kind kind, const Id128& id) {
     if (sql_for(kind).searchable) LIAISON_TRY(unindex(kind, id));
     auto& st = db_->cached(sql_for(kind).remove.c_str());
     bind_id(st, 1, id);
+    LIAISON_TRY(st.run());
+    return directory_remove(id);
+}
+
+Status Store::directory_put(const Id128& id, std::uint32_t email_digest,
+                            std::uint32_t phone_digest) {
+    auto& st = db_->cached(
+        "INSERT INTO directory(eid, email_digest, phone_digest) VALUES(?1,?2,?3) "
+        "ON CONFLICT(eid) DO UPDATE SET email_digest=?2, phone_digest=?3");
+    bind_id(st, 1, id);
+    st.bind(2, std::int64_t(email_digest)).bind(3, std::int64_t(phone_digest));
     return st.run();
+}
+
+Status Store::directory_remove(const Id128& id) {
+    auto& st = db_->cached("DELETE FROM directory WHERE eid=?1");
+    bind_id(st, 1, id);
+    return st.run();
+}
+
+Result<bool> Store::directory_only(const Id128& id) {
+    auto& st = db_->cached("SELECT 1 FROM directory WHERE eid=?1");
+    bind_id(st, 1, id);
+    const Step s = st.step();
+    std::string err = s == Step::kError ? st.error() : "";
+    st.reset();
+    if (s == Step::kError) return Status::storage(err);
+    return s == Step::kRow;
+}
+
+Result<std::vector<Id128>> Store::directory_matches(bool phone, std::uint32_t digest) {
+    auto& st = db_->cached(phone ? "SELECT eid FROM directory WHERE phone_digest=?1 ORDER BY eid"
+                                 : "SELECT eid FROM directory WHERE email_digest=?1 ORDER BY eid");
+    st.bind(1, std::int64_t(digest));
+    std::vector<Id128> out;
+    Step s;
+    while ((s = st.step()) == Step::kRow) out.push_back(read_id(st, 0));
+    std::string err = s == Step::kError ? st.error() : "";
+    st.reset();
+    if (s == Step::kError) return Status::storage(err);
+    return out;
 }
 
 Result<std::vector<Id128>> Store::ids_where(Kind kind, int field, const std::string& value) {

@@ -35,7 +35,7 @@
 namespace liaison::core {
 
 // Latest storage format this build writes (PRAGMA user_version), see docs/STORAGE.md.
-inline constexpr int kStorageVersion = 6;
+inline constexpr int kStorageVersion = 7;
 
 // The full state of one entity row, with effective clocks (a field written by the create
 // carries the create stamp; a field never written has none).
@@ -186,6 +186,17 @@ public:
     // Replaces the row with `row` (normalising clocks), assigning a new seq.
     Status write_row(const RowState& row);
     Status delete_row(Kind kind, const Id128& id);
+
+    // ---- The brand directory (a device's: docs/SYNC.md "Directory") ----------------------
+    // Marks the row `id` as held only as its directory projection, with the digests of the
+    // e-mail and phone it does not hold (core/query/directory.hpp; 0: none). delete_row and
+    // clear_state unmark. Requires: inside a WriteTxn.
+    Status directory_put(const Id128& id, std::uint32_t email_digest, std::uint32_t phone_digest);
+    Status directory_remove(const Id128& id);
+    // Whether the row `id` is held only as its directory projection.
+    Result<bool> directory_only(const Id128& id);
+    // The directory rows whose phone (or e-mail) digest is `digest`, by id.
+    Result<std::vector<Id128>> directory_matches(bool phone, std::uint32_t digest);
     // Rows of `kind` whose field `field` equals `value` (text). Used for erase cascades.
     Result<std::vector<Id128>> ids_where(Kind kind, int field, const std::string& value);
 

@@ -129,11 +129,24 @@ Result<Principal> Authenticator::authenticate(std::string_view token_text) {
     // S1 (docs/SYNC.md "Scopes"): a region's stores are in a scope that names the region, so
     // a person registered at a store reaches the store's regional manager without copying the
     // region into her record.
-    if (!p.scope.global && !p.scope.regions.empty()) {
+    if (!p.scope.global) {
         std::lock_guard<std::mutex> lock(mu_);
-        auto stores = tokens_->stores_in_regions(p.scope.regions);
-        if (!stores) return stores.status();
-        p.scope.region_stores = std::move(stores).value();
+        if (!p.scope.regions.empty()) {
+            auto stores = tokens_->stores_in_regions(p.scope.regions);
+            if (!stores) return stores.status();
+            p.scope.region_stores = std::move(stores).value();
+        }
+        // D1 (docs/SYNC.md "Directory"): the device holds the directory of its brands and of
+        // its stores' brands.
+        auto places = p.scope.stores;
+        places.insert(places.end(), p.scope.region_stores.begin(), p.scope.region_stores.end());
+        auto brands = tokens_->brands_of_stores(places);
+        if (!brands) return brands.status();
+        auto& dir = p.scope.directory_brands;
+        dir = p.scope.brands;
+        dir.insert(dir.end(), brands.value().begin(), brands.value().end());
+        std::sort(dir.begin(), dir.end());
+        dir.erase(std::unique(dir.begin(), dir.end()), dir.end());
     }
     return p;
 }

@@ -33,16 +33,33 @@ TEST_CASE("the demo prints a token per role and a store token pulls only its sto
     sync::SystemTimeSource time;
     auto node = open_node(dir.file("store-tablet.db"), time, 3);
     sync_all(*client, tokens["store"], *node->replica, false);
-    auto mine = core::list_influencers(node->replica->store(), core::InfluencerFilter{}, 100000);
-    REQUIRE(mine.is_ok());
-    CHECK(mine->size() > 50);
-    CHECK(mine->size() < 2000);
-    const int store_field = core::kind_def(core::Kind::kInfluencer).field_index("store");
-    for (const auto& row : mine.value()) {
-        const auto* s = std::get_if<std::string>(&row.values[std::size_t(store_field)]);
-        REQUIRE(s);
-        CHECK(*s == my_store);
+    auto all = core::list_influencers(node->replica->store(), core::InfluencerFilter{}, 100000);
+    REQUIRE(all.is_ok());
+    // Its store's people in full; the rest of its brand's people as directory records
+    // (docs/SYNC.md "Directory", D2): no e-mail, phone or notes.
+    const auto& k = core::kind_def(core::Kind::kInfluencer);
+    const auto at = [&](const core::RowState& row, const char* f) -> const core::Value& {
+        return row.values[std::size_t(k.field_index(f))];
+    };
+    std::size_t mine = 0, listed = 0;
+    for (const auto& row : all.value()) {
+        const auto* s = std::get_if<std::string>(&at(row, "store"));
+        const bool directory = node->replica->store().directory_only(row.id).value();
+        if (s && *s == my_store) {
+            ++mine;
+            CHECK_FALSE(directory);
+            continue;
+        }
+        ++listed;
+        CHECK(directory);
+        for (const char* hidden : {"email", "phone", "notes", "vetting_notes"}) {
+            INFO(hidden);
+            CHECK(core::is_null(at(row, hidden)));
+        }
     }
+    CHECK(mine > 50);
+    CHECK(mine < 2000);
+    CHECK(listed > 0);
 
     // Pushing something outside its store is refused for that operation alone.
     const std::string elsewhere = "01M83ZSHHP3YVZMJGKYJTES1GE";

@@ -67,6 +67,12 @@ std::string diff_states(core::Store& a, core::Store& b, std::size_t max) {
     return out;
 }
 
+std::unique_ptr<core::Store> open_hub_store(const std::string& path) {
+    auto opened = core::Store::open(path, {});
+    REQUIRE(opened.is_ok());
+    return std::move(opened.value());
+}
+
 std::unique_ptr<Node> open_node(const std::string& path, sync::TimeSource& time,
                                 std::uint64_t seed) {
     auto n = std::make_unique<Node>();

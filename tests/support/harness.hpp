@@ -62,6 +62,8 @@ struct Node {
 
 std::unique_ptr<Node> open_node(const std::string& path, sync::TimeSource& time,
                                 std::uint64_t seed);
+// A store file for a hub (REQUIREs that it opens).
+std::unique_ptr<core::Store> open_hub_store(const std::string& path);
 void reopen(Node& node, sync::TimeSource& time);
 
 std::string must(Result<std::string> r);

@@ -132,6 +132,24 @@ sync::PushReply reference_reply_v2() {
     return r;
 }
 
+// Protocol 3's addition (fixtures of format 3): the brand directory in the reply.
+sync::PushRequest reference_request_v3() {
+    auto r = reference_request_v2();
+    r.protocol = 3;
+    return r;
+}
+sync::PushReply reference_reply_v3() {
+    auto r = reference_reply_v2();
+    r.protocol = 3;
+    sync::DirectoryEntry e;
+    e.snapshot = r.changes.front();
+    e.email_digest = 1;
+    e.phone_digest = 65536;
+    r.directory.push_back(e);
+    r.directory.push_back(sync::DirectoryEntry{r.changes.front(), 0, 0});
+    return r;
+}
+
 bool same_snapshot(const core::EntitySnapshot& a, const core::EntitySnapshot& b) {
     return a.row.kind == b.row.kind && a.row.id == b.row.id && a.row.created == b.row.created &&
            a.row.deleted == b.row.deleted && a.row.values == b.row.values &&
@@ -149,7 +167,13 @@ bool same_reply(const sync::PushReply& a, const sync::PushReply& b) {
            a.has_more == b.has_more && a.scope_generation == b.scope_generation &&
            a.db_generation == b.db_generation && a.absent == b.absent &&
            a.refreshed.size() == b.refreshed.size() &&
-           std::equal(a.refreshed.begin(), a.refreshed.end(), b.refreshed.begin(), same_snapshot);
+           std::equal(a.refreshed.begin(), a.refreshed.end(), b.refreshed.begin(), same_snapshot) &&
+           std::equal(a.directory.begin(), a.directory.end(), b.directory.begin(),
+                      b.directory.end(), [](const auto& x, const auto& y) {
+                          return same_snapshot(x.snapshot, y.snapshot) &&
+                                 x.email_digest == y.email_digest &&
+                                 x.phone_digest == y.phone_digest;
+                      });
 }
 
 bool same_request(const sync::PushRequest& a, const sync::PushRequest& b) {
@@ -239,6 +263,35 @@ TEST_CASE(
     CHECK(same_reply(rep_json.value(), reference_reply_v2()));
     CHECK(sync::encode_request(reference_request_v2()) == read_fixture("push-request-v2.bin"));
     CHECK(sync::encode_reply(reference_reply_v2()) == read_fixture("push-reply-v2.bin"));
+}
+
+TEST_CASE(
+    "golden fixtures of format version 3 decode to the reference messages, directory "
+    "included",
+    "[sync][codec][golden][directory]") {
+    add_fixture_if_asked("push-request-v3.bin", sync::encode_request(reference_request_v3()));
+    add_fixture_if_asked("push-request-v3.json", sync::request_to_json(reference_request_v3()));
+    add_fixture_if_asked("push-reply-v3.bin", sync::encode_reply(reference_reply_v3()));
+    add_fixture_if_asked("push-reply-v3.json", sync::reply_to_json(reference_reply_v3()));
+    auto req = sync::decode_request(read_fixture("push-request-v3.bin"));
+    REQUIRE(req.is_ok());
+    CHECK(same_request(req.value(), reference_request_v3()));
+    auto req_json = sync::request_from_json(read_fixture("push-request-v3.json"));
+    REQUIRE(req_json.is_ok());
+    CHECK(same_request(req_json.value(), reference_request_v3()));
+    auto rep = sync::decode_reply(read_fixture("push-reply-v3.bin"));
+    REQUIRE(rep.is_ok());
+    CHECK(rep.value().directory.size() == 2);
+    CHECK(same_reply(rep.value(), reference_reply_v3()));
+    auto rep_json = sync::reply_from_json(read_fixture("push-reply-v3.json"));
+    REQUIRE(rep_json.is_ok());
+    CHECK(same_reply(rep_json.value(), reference_reply_v3()));
+    CHECK(sync::encode_reply(reference_reply_v3()) == read_fixture("push-reply-v3.bin"));
+    CHECK(std::uint8_t(sync::encode_reply(reference_reply_v3())[1]) == 3);
+    // A protocol 2 reply carries no directory, even if one was filled in.
+    auto v2 = reference_reply_v3();
+    v2.protocol = 2;
+    CHECK(sync::decode_reply(sync::encode_reply(v2)).value().directory.empty());
 }
 
 TEST_CASE(

@@ -12,12 +12,6 @@ namespace {
 
 using core::Kind;
 
-std::unique_ptr<core::Store> open_hub_store(const std::string& path) {
-    auto s = core::Store::open(path, {});
-    REQUIRE(s.is_ok());
-    return std::move(s.value());
-}
-
 sync::DeviceContext central_device() {
     sync::DeviceContext d;
     d.role = sync::Role::kCentral;

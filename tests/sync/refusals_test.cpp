@@ -18,18 +18,12 @@ struct Device {
     std::string name;
 };
 
-std::unique_ptr<core::Store> open_store(const std::string& path) {
-    auto opened = core::Store::open(path, {});
-    REQUIRE(opened.is_ok());
-    return std::move(opened.value());
-}
-
 // A hub, a central office that made a region with two stores (Lyon, Lille) and synced, and a
 // Lyon store tablet that has pulled.
 struct TwoStores {
     TempDir dir;
     sync::ManualTimeSource time{1'700'000'000'000ULL};
-    std::unique_ptr<core::Store> hub_store = open_store(dir.file("hub.db"));
+    std::unique_ptr<core::Store> hub_store = open_hub_store(dir.file("hub.db"));
     sync::Hub hub{*hub_store, time};
     std::unique_ptr<Node> office, tablet;
     sync::DeviceContext central, store;
