@@ -4,8 +4,10 @@
 // set edits, interactions, check-ins — stamped by several devices, each with its signed-in
 // staff member as the actor, then:
 //  1. Liaison: validates and applies them to a fresh file-backed store through the merge
-//     engine (op log, LWW clocks, dots, search index, seq), in one transaction like the
-//     reference, or committing every --batch operations as the server does per push;
+//     engine as the server's hub runs it (op log, LWW clocks, dots, search index, seq, and the
+//     central record's history of values: --no-history leaves it out, as a device runs), in
+//     one transaction like the reference, or committing every --batch operations as the
+//     server does per push;
 //  2. reference: plain SQLite writes the same rows a conventional, sync-less application would
 //     (same tables' worth of data, same secondary and full-text indexes, same pragmas and the
 //     same SQLite build) in one transaction.
@@ -164,13 +166,15 @@ void die(const std::string& msg) {
     std::exit(1);
 }
 
-double run_liaison(const Workload& w, const std::string& path, std::size_t batch) {
+double run_liaison(const Workload& w, const std::string& path, std::size_t batch, bool history) {
     liaison::core::StoreOptions so;
     so.wal = true;
     so.cache_mib = liaison::core::kCentralCacheMiB;  // as the server opens its store
     auto store = liaison::core::Store::open(path, so);
     if (!store) die(store.status().to_string());
     liaison::sync::MergeEngine merge(*store.value());
+    if (history)
+        if (auto s = merge.enable_history(); !s) die(s.to_string());
     auto t0 = Clock::now();
     const std::size_t kBatch = batch ? batch : w.ops.size();
     for (std::size_t i = 0; i < w.ops.size(); i += kBatch) {
@@ -360,6 +364,7 @@ int main(int argc, char** argv) {
     std::size_t n = 1'000'000;
     std::size_t batch = 0;  // 0: one transaction, as the reference
     int rounds = 3;
+    bool history = true;  // as the server's hub (docs/STORAGE.md, "History of values")
     std::string dir = (std::filesystem::temp_directory_path() / "liaison-bench-merge").string();
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
@@ -371,11 +376,13 @@ int main(int argc, char** argv) {
             batch = std::stoul(argv[++i]);
         else if (a == "--rounds" && i + 1 < argc)
             rounds = std::max(1, std::stoi(argv[++i]));
+        else if (a == "--no-history")
+            history = false;
         else {
             std::printf(
                 "usage: merge_bench [--ops N (default 1000000)] [--batch N (ops per transaction;\n"
                 "default: all in one, like the reference)] [--rounds N (default 3)] [--dir "
-                "FOLDER]\n");
+                "FOLDER]\n[--no-history (the merge as a device runs it: no history of values)]\n");
             return a == "--help" || a == "-h" ? 0 : 2;
         }
     }
@@ -393,7 +400,7 @@ int main(int argc, char** argv) {
         std::filesystem::remove_all(dir);
         std::filesystem::create_directories(dir);
         double plain = run_plain(w, dir + "/plain.db");
-        double ours = run_liaison(w, dir + "/liaison.db", batch);
+        double ours = run_liaison(w, dir + "/liaison.db", batch, history);
         plain_s.push_back(plain);
         ours_s.push_back(ours);
         ratios.push_back(ours / plain);

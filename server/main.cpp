@@ -461,6 +461,8 @@ int cmd_import_csv(const Args& a) {
     if (!replica) return failed("import-csv", replica.status());
     sync::SystemTimeSource time;
     sync::Hub hub(*store.value(), time);
+    // The central record keeps each write's values (docs/STORAGE.md, "History of values").
+    if (Status h = hub.merge().enable_history(); !h) return failed("import-csv", h);
     if (auto c = store.value()->meta_get("server_clock"))
         hub.clock().receive(std::strtoull(c->c_str(), nullptr, 10));
     opts.progress = [](std::size_t rows) {
@@ -534,6 +536,9 @@ int cmd_serve(const Args& a) {
     if (!store) return failed("serve", store.status());
     sync::SystemTimeSource time;
     SyncBackend backend(*store.value(), time);
+    // The central record keeps each write's values for the history endpoint (docs/STORAGE.md,
+    // "History of values"); devices keep none.
+    if (Status h = backend.hub().merge().enable_history(); !h) return failed("serve", h);
     // The server's clock resumes where its own writes left it (monotonic across restarts).
     if (auto c = store.value()->meta_get("server_clock"))
         backend.hub().clock().receive(std::strtoull(c->c_str(), nullptr, 10));

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "core/model/validate.hpp"
+#include "core/storage/history.hpp"
 
 namespace liaison::sync {
 namespace {
@@ -261,8 +262,20 @@ Result<ApplyResult> MergeEngine::apply(const Op& op) {
 
     switch (op.type) {
         case OpType::kCreate: {
+            // What the history needs to know: which named fields a later write already holds
+            // (read before the join replaces them).
+            std::vector<bool> lost(k.fields.size(), false);
+            const bool history = history_ && core::keeps_history(op.kind);
             auto inserted = store_.insert_created(op.kind, eid, op.id, create_values);
             if (!inserted) return inserted.status();
+            if (!inserted.value() && history) {
+                auto before = store_.load_row(op.kind, eid);
+                if (!before) return before.status();
+                if (before.value())
+                    for (std::size_t i = 0; i < k.fields.size(); ++i)
+                        lost[i] = before.value()->clocks[i] && *before.value()->clocks[i] > op.id;
+            }
+            if (history) LIAISON_TRY(record_fields(op, lost));
             if (!inserted.value()) {
                 RowState in = RowState::empty(op.kind, eid);
                 in.created = op.id;
@@ -277,6 +290,7 @@ Result<ApplyResult> MergeEngine::apply(const Op& op) {
             break;
         }
         case OpType::kSet: {
+            std::vector<bool> lost(k.fields.size(), false);
             for (const auto& w : op.fields) {
                 int i = k.field_index(w.field);
                 auto r = store_.lww_update(op.kind, eid, i, w.value, op.id);
@@ -285,12 +299,17 @@ Result<ApplyResult> MergeEngine::apply(const Op& op) {
                     LIAISON_TRY(store_.insert_field_only(op.kind, eid, i, w.value, op.id));
                 if (r.value() != core::LwwOutcome::kLost && k.fields[std::size_t(i)].searchable)
                     reindex = true;
+                lost[std::size_t(i)] = r.value() == core::LwwOutcome::kLost;
             }
+            if (history_ && core::keeps_history(op.kind)) LIAISON_TRY(record_fields(op, lost));
             break;
         }
         case OpType::kAdd:
         case OpType::kRemove: {
             int si = k.set_index(op.set);
+            if (history_ && core::keeps_history(op.kind))
+                LIAISON_TRY(core::record_history(
+                    store_, core::HistoryValue{op.entity, op.id, -1 - si, op.elem, false}));
             if (k.cls == KindClass::kLog) {
                 auto row = store_.load_row(op.kind, eid);
                 if (!row) return row.status();
@@ -333,6 +352,24 @@ Result<ApplyResult> MergeEngine::apply(const Op& op) {
     }
     if (reindex) LIAISON_TRY(store_.reindex(op.kind, eid));
     return ApplyResult{Outcome::kApplied, {}};
+}
+
+Status MergeEngine::enable_history() {
+    LIAISON_TRY(core::ensure_history_schema(store_));
+    history_ = purge_history_ = true;
+    return Status::ok();
+}
+
+Status MergeEngine::record_fields(const Op& op, const std::vector<bool>& lost) {
+    // Keyed by the entity as the operation named it, like the op log: a merged person's
+    // history is read over her whole duplicate component (R6).
+    const KindDef& k = core::kind_def(op.kind);
+    for (const auto& w : op.fields) {
+        const int i = k.field_index(w.field);
+        LIAISON_TRY(core::record_history(
+            store_, core::HistoryValue{op.entity, op.id, i, w.value, lost[std::size_t(i)]}));
+    }
+    return Status::ok();
 }
 
 Status MergeEngine::check_kind(const Op& op) {
@@ -434,6 +471,9 @@ Status MergeEngine::fold(const Id128& survivor, const Id128& alias) {
 }
 
 Status MergeEngine::erase(const Id128& id, std::optional<Kind> kind) {
+    // R7 reaches the history of values too, wherever the file has it — a restored server file
+    // is erased again by an engine that does not record (server/admin/restore.cpp).
+    purge_history_ = purge_history_ || core::has_history_schema(store_);
     // R7: the whole duplicate component goes.
     for (const auto& member : store_.component_of(id)) LIAISON_TRY(erase_one(member, kind));
     for (const auto& k : core::all_kinds())
@@ -459,6 +499,7 @@ Status MergeEngine::erase_one(const Id128& id, std::optional<Kind> kind) {
     LIAISON_TRY(store_.mark_erased(id, found));
     LIAISON_TRY(store_.delete_dots(id));
     LIAISON_TRY(store_.purge_ops(id));
+    if (purge_history_) LIAISON_TRY(core::purge_history(store_, id));
     // Merge and erase operations carry no personal data (bare ids) and stay queued: the server
     // must learn the edge or the erasure.
     auto unsent = store_.outbox_purge(id, int(OpType::kMerge), int(OpType::kErase));

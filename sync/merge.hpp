@@ -92,6 +92,13 @@ public:
     Status check_kind(const Op& op);
     // Erases the entity (and, per R7, what depends on it). `kind` is the entity's kind if known.
     Status erase(const Id128& id, std::optional<Kind> kind);
+    // The central record's history of values (core/storage/history.hpp): from now on, each
+    // applied create, set, add or remove on a profile kind also records the values it wrote
+    // and whether they had lost to a later write. Only the server's hub calls it: devices
+    // keep nothing of this. Creates the table if missing.
+    // Requires: no transaction is open on the store.
+    Status enable_history();
+    bool records_history() const { return history_; }
     // Entities whose unsent (outbox) operations an erase purged since the last call.
     std::vector<std::pair<Kind, Id128>> take_unsent_erasures() {
         return std::move(unsent_erasures_);
@@ -113,9 +120,13 @@ private:
     Status join_into_store(core::RowState incoming, const std::vector<core::DotRow>& dots,
                            const std::vector<std::pair<int, Id128>>& alt);
     bool names_erased_subject(Kind kind, const std::vector<Value>& values) const;
+    // Records what an applied create or set wrote (history.hpp); `lost[i]` for field i.
+    Status record_fields(const Op& op, const std::vector<bool>& lost);
 
     core::Store& store_;
     std::vector<std::pair<Kind, Id128>> unsent_erasures_;
+    bool history_ = false;        // record values (enable_history)
+    bool purge_history_ = false;  // an erase purges the history table (it exists in the file)
 };
 
 // The join of two rows of the same entity (R2, R3, R5): commutative, associative, idempotent.

@@ -10,22 +10,6 @@ namespace {
 
 constexpr std::int64_t kDayMs = 86'400'000;
 
-// Civil date (YYYY-MM-DD, proleptic Gregorian, UTC) of a time in ms (H. Hinnant's algorithm).
-std::string iso_date(std::int64_t ms) {
-    std::int64_t z = (ms >= 0 ? ms : ms - kDayMs + 1) / kDayMs + 719468;
-    std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    std::int64_t doe = z - era * 146097;
-    std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    std::int64_t mp = (5 * doy + 2) / 153;
-    std::int64_t d = doy - (153 * mp + 2) / 5 + 1;
-    std::int64_t m = mp < 10 ? mp + 3 : mp - 9;
-    std::int64_t y = yoe + era * 400 + (m <= 2);
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", int(y), int(m), int(d));
-    return buf;
-}
-
 void append_value(std::string& out, const FieldDef& f, const Value& v) {
     if (const auto* i = std::get_if<std::int64_t>(&v)) {
         if (f.type == FieldType::kBool)
@@ -90,6 +74,36 @@ bool active_paid(const RowState& c, const std::string& today) {
 }
 
 }  // namespace
+
+// Civil date (YYYY-MM-DD, proleptic Gregorian, UTC) of a time in ms (H. Hinnant's algorithm).
+std::string iso_date(std::int64_t ms) {
+    std::int64_t z = (ms >= 0 ? ms : ms - kDayMs + 1) / kDayMs + 719468;
+    std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    std::int64_t doe = z - era * 146097;
+    std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    std::int64_t mp = (5 * doy + 2) / 153;
+    std::int64_t d = doy - (153 * mp + 2) / 5 + 1;
+    std::int64_t m = mp < 10 ? mp + 3 : mp - 9;
+    std::int64_t y = yoe + era * 400 + (m <= 2);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", int(y), int(m), int(d));
+    return buf;
+}
+
+std::string iso_time(std::int64_t ms) {
+    const std::int64_t in_day = ((ms % kDayMs) + kDayMs) % kDayMs;
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "T%02d:%02d:%02d.%03dZ", int(in_day / 3'600'000),
+                  int(in_day / 60'000 % 60), int(in_day / 1000 % 60), int(in_day % 1000));
+    return iso_date(ms) + buf;
+}
+
+std::string value_json(const FieldDef& f, const Value& v) {
+    std::string out;
+    append_value(out, f, v);
+    return out;
+}
 
 std::string row_json(const RowState& row, const std::vector<DotRow>& dots) {
     const KindDef& k = kind_def(row.kind);

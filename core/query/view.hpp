@@ -46,6 +46,13 @@
 
 namespace liaison::core {
 
+// Civil date (YYYY-MM-DD, proleptic Gregorian, UTC) of a time in ms since the epoch.
+std::string iso_date(std::int64_t ms);
+// ISO 8601 time in UTC with milliseconds ("2026-11-02T09:30:00.000Z").
+std::string iso_time(std::int64_t ms);
+// A field's value as JSON, as entities show it (a bool field as true/false, null for none).
+std::string value_json(const FieldDef& f, const Value& v);
+
 // The entity object of `row` given its dots (removed dots are ignored).
 std::string row_json(const RowState& row, const std::vector<DotRow>& dots);
 

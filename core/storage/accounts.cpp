@@ -302,4 +302,16 @@ Result<ReplicaOwner> bind_replica(Store& store, const Id128& replica, const Repl
     return out;
 }
 
+Result<std::optional<ReplicaOwner>> find_replica_owner(Store& store, const Id128& replica) {
+    auto& st = store.db().cached("SELECT user, device FROM server_replicas WHERE replica = ?1");
+    st.bind_blob(1, replica.bytes.data(), replica.bytes.size());
+    std::optional<ReplicaOwner> out;
+    auto step = st.step();
+    if (step == Statement::Step::kRow) out = ReplicaOwner{st.column_int(0), st.column_text(1)};
+    const std::string err = step == Statement::Step::kError ? st.error() : "";
+    st.reset();
+    if (!err.empty()) return Status::storage("server_replicas: " + err);
+    return out;
+}
+
 }  // namespace liaison::core

@@ -154,5 +154,8 @@ Status insert_audit(Store& store, std::int64_t at, std::string_view actor, std::
 // or whoever bound it first). One statement, so concurrent first syncs agree.
 Result<ReplicaOwner> bind_replica(Store& store, const Id128& replica, const ReplicaOwner& caller,
                                   std::int64_t at);
+// Who the replica id is bound to; nullopt when it is bound to no one (the server's own
+// replica, or one that never synced here).
+Result<std::optional<ReplicaOwner>> find_replica_owner(Store& store, const Id128& replica);
 
 }  // namespace liaison::core

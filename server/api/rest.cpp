@@ -11,7 +11,9 @@
 #include "core/model/validate.hpp"
 #include "core/query/queries.hpp"
 #include "core/query/view.hpp"
+#include "core/storage/history.hpp"
 #include "server/admin/accounts.hpp"
+#include "server/api/history.hpp"
 #include "server/api/json.hpp"
 #include "sync/edit.hpp"
 #include "sync/hlc.hpp"
@@ -614,19 +616,25 @@ Result<std::vector<std::pair<Kind, std::vector<Id128>>>> records_about(
     return out;
 }
 
-// The operation log of `ids`: what was done, when, by which actor, to which fields or set.
+// The operation log of `ids`: what was done, when, by which actor, to which fields or set;
+// and, where the server keeps them (core/storage/history.hpp), the values each write wrote
+// (`written`, by field) and the element an add or remove named: personal data it holds.
 Result<std::string> audit_trail(Store& store, Kind kind, const std::vector<Id128>& ids) {
     const auto& k = core::kind_def(kind);
-    auto rows = store.op_log(ids);
+    auto rows = core::entity_history(store, kind, ids);
     if (!rows) return rows.status();
     std::string out;
     for (const auto& row : rows.value()) {
         std::vector<std::string> names;
-        const bool on_set = row.type == int(OpType::kAdd) || row.type == int(OpType::kRemove);
-        const std::size_t count = on_set ? k.sets.size() : k.fields.size();
-        for (std::size_t b = 0; b < count && b < 64; ++b)
-            if (row.touched & (std::uint64_t(1) << b))
-                names.push_back(on_set ? k.sets[b].name : k.fields[b].name);
+        std::string written;
+        if (row.set >= 0) names.push_back(k.sets[std::size_t(row.set)].name);
+        for (const auto& f : row.fields) {
+            const auto& def = k.fields[std::size_t(f.field)];
+            names.push_back(def.name);
+            if (f.new_value)
+                written += (written.empty() ? "" : ",") + json_string(def.name) + ":" +
+                           core::value_json(def, *f.new_value);
+        }
         const std::string actor_text =
             row.actor.is_nil() ? "null" : json_string(row.actor.to_text());
         if (!out.empty()) out += ",";
@@ -637,7 +645,10 @@ Result<std::string> audit_trail(Store& store, Kind kind, const std::vector<Id128
                                ? sync::op_type_name(OpType(row.type))
                                : "unknown") +
                ",\"at\":" + std::to_string(sync::hlc_millis(row.stamp.hlc)) +
-               ",\"actor\":" + actor_text + ",\"fields\":" + json_string_array(names) + "}";
+               ",\"actor\":" + actor_text + ",\"fields\":" + json_string_array(names);
+        if (!written.empty()) out += ",\"written\":{" + written + "}";
+        if (row.element) out += ",\"element\":" + json_string(*row.element);
+        out += "}";
     }
     return out;
 }
@@ -731,7 +742,8 @@ std::string rest_route(std::string_view path) {
     std::string out = std::string(kPrefix) + (c ? std::string(c->path) : std::string("{other}"));
     if (!c) return out;
     if (seg.size() >= 2) out += "/{id}";
-    if (seg.size() == 3 && (seg[2] == "merge" || seg[2] == "export" || seg[2] == "erase"))
+    if (seg.size() == 3 &&
+        (seg[2] == "merge" || seg[2] == "export" || seg[2] == "erase" || seg[2] == "history"))
         out += "/" + std::string(seg[2]);
     else if (seg.size() == 4 && seg[2] == "sets")
         out += "/sets/{set}";
@@ -765,6 +777,14 @@ HttpReply handle_rest(SyncBackend& backend, const Principal& who, const RestRequ
     if (seg.size() == 4 && seg[2] == "sets") {
         if (m != "POST") return method_not_allowed("POST");
         return change_set(backend, who, *c, id.value(), seg[3], req);
+    }
+    if (seg.size() == 3 && seg[2] == "history") {
+        if (m != "GET") return method_not_allowed("GET");
+        if (!is_central(who)) return forbidden("only the central team may read a record's history");
+        if (Status s = check_params(req, {"limit"}); !s) return status_reply(s);
+        auto limit = size_param(req, "limit", kDefaultHistoryEntries, 1, kMaxHistoryEntries);
+        if (!limit) return status_reply(limit.status());
+        return entity_history(backend, c->kind, id.value(), limit.value());
     }
     if (seg.size() == 3 && c->kind == Kind::kInfluencer) {
         if (seg[2] == "merge")

@@ -17,6 +17,8 @@
 //   POST   /api/v1/influencers/<id>/merge  {"into":"<id>"}           -> 200 {"id":<survivor>}
 //   GET    /api/v1/influencers/<id>/export   GDPR: everything held about the person
 //   POST   /api/v1/influencers/<id>/erase    GDPR: erasure, through the hub to every replica
+//   GET    /api/v1/<c>/<id>/history?limit=   who did what, when, from which device, old -> new
+//          (admin and central only: api/history.hpp)
 //
 // Rules (who may do what):
 // - Reads: any signed-in role, limited to what its scope covers (sync/scope.hpp). An entity

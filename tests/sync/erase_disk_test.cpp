@@ -22,7 +22,8 @@ const std::vector<std::string> kZorbaxeValues = {
     "Zorbaxe Quillfeather", "zorbaxe.quill@plumvexa.quorbit",
     "+33 6 98 76 54 31",    "33698765431",
     "0698765431",           "Kestrelmoor glimmerdust",
-    "zorbaxequill",         "Brindlewick parsnip-ochre"};
+    "zorbaxequill",         "Brindlewick parsnip-ochre",
+    "Quorvant lichenspire"};
 
 }  // namespace
 
@@ -37,6 +38,8 @@ TEST_CASE(
     auto hub_store = core::Store::open(dir.file("hub.db"), core::StoreOptions{true, false});
     REQUIRE(hub_store.is_ok());
     sync::Hub hub(*hub_store.value(), time);
+    // As the server's hub: it keeps the values each write wrote (core/storage/history.hpp).
+    REQUIRE(hub.merge().enable_history().is_ok());
     sync::DeviceContext central;
     central.role = sync::Role::kCentral;
     central.scope = sync::Scope::everything();
@@ -57,6 +60,14 @@ TEST_CASE(
     auto person = o.create(Kind::kInfluencer, kZorbaxe);
     REQUIRE(person.is_ok());
     REQUIRE(o.add(Kind::kInfluencer, person.value(), "handles", "instagram:zorbaxequill").is_ok());
+    // A value written by a set, then overwritten: the state no longer holds it, the hub's
+    // history of values does.
+    REQUIRE(
+        o.set(Kind::kInfluencer, person.value(), {{"notes", std::string("Quorvant lichenspire")}})
+            .is_ok());
+    REQUIRE(o.set(Kind::kInfluencer, person.value(),
+                  {{"notes", std::string("Kestrelmoor glimmerdust")}})
+                .is_ok());
     REQUIRE(o.create(Kind::kInteraction, {{"influencer", person.value().to_text()},
                                           {"at", std::int64_t(1'700'000'000'000LL)},
                                           {"touchpoint", std::string("store")},
@@ -73,6 +84,9 @@ TEST_CASE(
         INFO(db);
         CHECK_FALSE(find_in_db_files(dir.file(db), {"Zorbaxe Quillfeather"}).empty());
     }
+    // The overwritten value is in the hub's file only through its history (the scan would
+    // prove nothing if it were not there).
+    CHECK_FALSE(find_in_db_files(dir.file("hub.db"), {"Quorvant lichenspire"}).empty());
 
     time.advance(10);
     REQUIRE(o.erase(Kind::kInfluencer, person.value()).is_ok());  // the device that erases

@@ -1,0 +1,154 @@
+// The history of values (history.hpp): its schema and every statement on it.
+#include "core/storage/history.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+#include <utility>
+
+namespace liaison::core {
+namespace {
+
+// Version 1. WITHOUT ROWID, keyed as it is read: an entity's rows in stamp order.
+constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE IF NOT EXISTS server_history(
+  eid BLOB NOT NULL,
+  stamp BLOB NOT NULL,
+  slot INTEGER NOT NULL,
+  value,
+  superseded INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY(eid, stamp, slot)) WITHOUT ROWID;
+)sql";
+
+// The operation types whose `touched` bits name sets rather than fields (sync::OpType, whose
+// numbers are on the wire and in every op log: they never change).
+constexpr int kOpAdd = 3;
+constexpr int kOpRemove = 4;
+
+}  // namespace
+
+bool has_history_schema(Store& store) { return store.meta_get(kHistorySchemaKey).has_value(); }
+
+Status ensure_history_schema(Store& store) {
+    if (auto v = store.meta_get(kHistorySchemaKey)) {
+        const int have = std::atoi(v->c_str());
+        if (have > kHistorySchemaVersion)
+            return Status(Code::kUnsupportedVersion,
+                          "the history table was written by a newer liaison-server (version " + *v +
+                              ", this build reads up to " + std::to_string(kHistorySchemaVersion) +
+                              ")");
+        if (have == kHistorySchemaVersion) return Status::ok();
+    }
+    // Not a WriteTxn: the record's caches and sequence are not involved.
+    Transaction t(store.db());
+    LIAISON_TRY(t.begun());
+    LIAISON_TRY(store.db().exec(kSchemaV1));
+    LIAISON_TRY(store.meta_set(kHistorySchemaKey, std::to_string(kHistorySchemaVersion)));
+    return t.commit();
+}
+
+bool keeps_history(Kind kind) { return kind_def(kind).cls == KindClass::kProfile; }
+
+Status record_history(Store& store, const HistoryValue& row) {
+    auto& st = store.db().cached(
+        "INSERT OR IGNORE INTO server_history(eid, stamp, slot, value, superseded) "
+        "VALUES(?1,?2,?3,?4,?5)");
+    const auto stamp = row.stamp.encode();
+    st.bind_blob_static(1, row.entity.bytes.data(), 16)
+        .bind_blob_static(2, stamp.data(), stamp.size())
+        .bind(3, std::int64_t(row.slot))
+        .bind(4, row.value)
+        .bind(5, std::int64_t(row.superseded ? 1 : 0));
+    return st.run();
+}
+
+Result<std::vector<HistoryValue>> load_history(Store& store, const std::vector<Id128>& ids) {
+    std::vector<HistoryValue> out;
+    auto& st = store.db().cached(
+        "SELECT stamp, slot, value, superseded FROM server_history WHERE eid=?1 "
+        "ORDER BY stamp, slot");
+    for (const auto& id : ids) {
+        st.bind_blob_static(1, id.bytes.data(), 16);
+        Statement::Step step;
+        while ((step = st.step()) == Statement::Step::kRow) {
+            auto b = st.column_blob(0);
+            auto stamp = Stamp::decode(b.data(), b.size());
+            if (!stamp) {
+                st.reset();
+                return Status::storage("history: a malformed stamp");
+            }
+            out.push_back(HistoryValue{id, *stamp, int(st.column_int(1)), st.column_value(2),
+                                       st.column_int(3) != 0});
+        }
+        const bool failed = step == Statement::Step::kError;
+        const std::string error = failed ? st.error() : "";
+        st.reset();
+        if (failed) return Status::storage(error);
+    }
+    std::sort(out.begin(), out.end(), [](const HistoryValue& a, const HistoryValue& b) {
+        return std::pair(a.stamp, a.slot) < std::pair(b.stamp, b.slot);
+    });
+    return out;
+}
+
+Status purge_history(Store& store, const Id128& entity) {
+    auto& st = store.db().cached("DELETE FROM server_history WHERE eid=?1");
+    st.bind_blob_static(1, entity.bytes.data(), 16);
+    return st.run();
+}
+
+Result<std::vector<HistoryEntry>> entity_history(Store& store, Kind kind,
+                                                 const std::vector<Id128>& ids) {
+    const KindDef& k = kind_def(kind);
+    auto log = store.op_log(ids);
+    if (!log) return log.status();
+    std::vector<HistoryValue> values;
+    if (keeps_history(kind) && has_history_schema(store)) {
+        auto kept = load_history(store, ids);
+        if (!kept) return kept.status();
+        values = std::move(kept).value();
+    }
+    // A stamp names one operation, on one entity: (stamp, slot) finds a value.
+    std::map<std::pair<Stamp, int>, const HistoryValue*> by_slot;
+    for (const auto& v : values) by_slot[{v.stamp, v.slot}] = &v;
+
+    // The value each field holds after the writes seen so far, by stamp order: null before
+    // the first, nullopt after a write whose value is not kept (or for a kind not kept).
+    std::vector<std::optional<Value>> last(k.fields.size());
+    if (keeps_history(kind)) last.assign(k.fields.size(), Value{});
+    std::vector<HistoryEntry> out;
+    out.reserve(log->size());
+    for (const auto& row : log.value()) {
+        HistoryEntry e;
+        e.entity = row.entity;
+        e.stamp = row.stamp;
+        e.actor = row.actor;
+        e.type = row.type;
+        if (row.type == kOpAdd || row.type == kOpRemove) {
+            for (std::size_t b = 0; b < k.sets.size() && b < 64; ++b)
+                if (row.touched & (std::uint64_t(1) << b)) e.set = int(b);
+            if (e.set >= 0)
+                if (auto it = by_slot.find({row.stamp, -1 - e.set}); it != by_slot.end())
+                    if (auto* text = std::get_if<std::string>(&it->second->value))
+                        e.element = *text;
+        } else {
+            for (std::size_t b = 0; b < k.fields.size() && b < 64; ++b) {
+                if (!(row.touched & (std::uint64_t(1) << b))) continue;
+                FieldChange f;
+                f.field = int(b);
+                f.old_value = last[b];
+                if (auto it = by_slot.find({row.stamp, int(b)}); it != by_slot.end()) {
+                    f.new_value = it->second->value;
+                    f.superseded = it->second->superseded;
+                    e.superseded = e.superseded || f.superseded;
+                }
+                last[b] = f.new_value;
+                e.fields.push_back(std::move(f));
+            }
+        }
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
+}  // namespace liaison::core
