@@ -43,6 +43,7 @@ constexpr const char* kUsage = R"(usage:
   liaison-server user list --db FILE
   liaison-server user disable|enable --db FILE --user ID
   liaison-server user scope --db FILE --user ID [--regions ID,..] [--stores ID,..] [--brands ID,..]
+  liaison-server user staff --db FILE --user ID [--add STAFF-ID,..] [--remove STAFF-ID,..]
   liaison-server token issue --db FILE --user ID [--device LABEL] [--link-to URL]
   liaison-server token revoke --db FILE --token-id ID
   liaison-server token list --db FILE [--user ID]
@@ -62,6 +63,10 @@ constexpr const char* kUsage = R"(usage:
   user scope   replaces the user's regions, stores and brands (those not given become
                empty); also while serving: the user's devices re-pull at their next sync
                what the new scope covers and drop the rest
+  user staff   links the user to the staff records it may act as (--add, --remove; ids of
+               staff records, which may not be on this server yet) and prints the list: id
+               and name, tab-separated; the server refuses a sync operation acted as anyone
+               else (docs/SYNC.md "Authorisation")
   token issue  prints a new token for the user, once: it is stored only as a hash; with
                --link-to the app's address (http:// or https://), also a sign-in link to
                open on the device (the app signs in and removes the token from the address)
@@ -245,6 +250,38 @@ int cmd_user_scope(const Args& a) {
     if (s.code() == Code::kInvalidArgument) return usage_error(s.detail());
     if (!s) return failed("user scope", s);
     std::printf("user %lld: scope changed\n", user);
+    return kExitOk;
+}
+
+int cmd_user_staff(const Args& a) {
+    if (auto e = check_options(a, {"db", "user", "add", "remove"}); !e.empty())
+        return usage_error(e);
+    if (!a.opts.count("db") || !a.opts.count("user"))
+        return usage_error("user staff needs --db FILE --user ID");
+    long long user = 0;
+    if (!parse_int(a.opts.at("user"), 1, INT64_MAX, user))
+        return usage_error("--user must be a user id (a number)");
+    StaffEdit edit;
+    if (a.opts.count("add")) edit.add = core::split_list(a.opts.at("add"));
+    if (a.opts.count("remove")) edit.remove = core::split_list(a.opts.at("remove"));
+    if (Status s = check_staff_ids(edit.add); !s) return usage_error(s.detail());
+    if (Status s = check_staff_ids(edit.remove); !s) return usage_error(s.detail());
+    auto store = open_store(a.opts.at("db"), true);
+    if (!store) return failed("user staff", store.status());
+    if (!edit.add.empty() || !edit.remove.empty())
+        if (Status s = edit_user_staff(*store.value(), user, edit); !s)
+            return failed("user staff", s);
+    auto staff = user_staff(*store.value(), user);
+    if (!staff) return failed("user staff", staff.status());
+    for (const auto& s : staff.value()) {
+        std::printf("%s\t%s\n", s.id.c_str(),
+                    s.name ? s.name->c_str() : "(not on this server yet)");
+        if (!s.name)
+            std::fprintf(stderr,
+                         "liaison-server: staff %s is not on this server yet; the link holds "
+                         "once the device that made the record syncs it\n",
+                         s.id.c_str());
+    }
     return kExitOk;
 }
 
@@ -620,6 +657,7 @@ int run(int argc, char** argv) {
     if (w0 == "token" && w1 == "revoke") return cmd_token_revoke(a);
     if (w0 == "user" && w1 == "list") return cmd_user_list(a);
     if (w0 == "user" && w1 == "scope") return cmd_user_scope(a);
+    if (w0 == "user" && w1 == "staff") return cmd_user_staff(a);
     if (w0 == "user" && w1 == "disable") return cmd_user_disable(a, true);
     if (w0 == "user" && w1 == "enable") return cmd_user_disable(a, false);
     if (w0 == "token" && w1 == "list") return cmd_token_list(a);

@@ -126,6 +126,8 @@ Result<Principal> Authenticator::authenticate(std::string_view token_text) {
     p.role = *role;
     p.scope = scope_for(*role, core::split_list(u.regions), core::split_list(u.stores),
                         core::split_list(u.brands));
+    for (const auto& text : grant->staff)
+        if (auto id = core::Id128::from_text(text)) p.staff.push_back(*id);
     return p;
 }
 

@@ -55,6 +55,9 @@ struct Principal {
     std::string device;  // the token's device label: with `user`, what a replica id is bound to
     sync::Role role = sync::Role::kField;
     sync::Scope scope;  // Scope::everything() for admin and central
+    // The staff members the user may act as (core::list_user_staff), read with the token, so a
+    // link changed by an administrator holds from the next request.
+    std::vector<core::Id128> staff;
 };
 
 // The hub's view of a caller. `replica`: the pushing replica; the hub then refuses operations
