@@ -90,6 +90,7 @@ sync::DeviceContext device_context(const Principal& p, const core::Id128& replic
     d.replica = replica;
     d.role = p.role;
     d.scope = p.scope;
+    d.staff = p.staff;
     return d;
 }
 

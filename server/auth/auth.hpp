@@ -61,7 +61,8 @@ struct Principal {
 };
 
 // The hub's view of a caller. `replica`: the pushing replica; the hub then refuses operations
-// stamped by another replica (a device may not replay someone else's operations).
+// stamped by another replica (a device may not replay someone else's operations). The staff
+// the user is linked to go with it: the hub refuses an operation acted as anyone else (A1).
 sync::DeviceContext device_context(const Principal& p, const core::Id128& replica);
 
 // Builds the scope a role implies from the user's lists (admin and central: everything).
