@@ -276,6 +276,20 @@ Status insert_audit(Store& store, std::int64_t at, std::string_view actor, std::
     return st.run();
 }
 
+Result<std::vector<AuditRow>> list_audit(Store& store, std::int64_t limit) {
+    auto st = store.db().prepare(
+        "SELECT n, at, actor, action, subject FROM "
+        "(SELECT * FROM server_audit ORDER BY n DESC LIMIT ?1) ORDER BY n");
+    if (!st) return st.status();
+    st->bind(1, limit);
+    std::vector<AuditRow> out;
+    LIAISON_TRY(each_row(st.value(), [&](const Statement& s) {
+        out.push_back(AuditRow{s.column_int(0), s.column_int(1), s.column_text(2), s.column_text(3),
+                               s.column_text(4)});
+    }));
+    return out;
+}
+
 Result<ReplicaOwner> bind_replica(Store& store, const Id128& replica, const ReplicaOwner& caller,
                                   std::int64_t at) {
     auto& insert = store.db().cached(

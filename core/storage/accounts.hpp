@@ -155,6 +155,13 @@ private:
 // ---- Audit and replicas -----------------------------------------------------------------
 Status insert_audit(Store& store, std::int64_t at, std::string_view actor, std::string_view action,
                     std::string_view subject);
+struct AuditRow {
+    std::int64_t n = 0;   // order of writing
+    std::int64_t at = 0;  // ms since the epoch
+    std::string actor, action, subject;
+};
+// The newest `limit` rows of the audit, oldest first.
+Result<std::vector<AuditRow>> list_audit(Store& store, std::int64_t limit);
 // Binds `replica` to `caller` if it belongs to no one yet, and returns its owner (the caller,
 // or whoever bound it first). One statement, so concurrent first syncs agree.
 Result<ReplicaOwner> bind_replica(Store& store, const Id128& replica, const ReplicaOwner& caller,

@@ -116,6 +116,11 @@ Status backup_to(core::Store& store, const std::string& target);
 
 Status audit(core::Store& store, std::string_view actor, std::string_view action,
              std::string_view subject);
+// The newest `limit` rows of the audit (who did what to users, tokens, staff links, backups;
+// GDPR exports and erasures), oldest first: `liaison-server audit`.
+inline constexpr std::int64_t kDefaultAuditRows = 100;
+using core::AuditRow;
+using core::list_audit;
 
 // Milliseconds since the Unix epoch (system clock), for created_at columns.
 std::int64_t wall_ms();
