@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "core/storage/store.hpp"
+#include "core/util/json.hpp"
 #include "core/util/text.hpp"
 #include "server/admin/accounts.hpp"
 #include "server/admin/csv.hpp"
@@ -43,9 +44,11 @@ constexpr const char* kUsage = R"(usage:
   liaison-server user list --db FILE
   liaison-server user disable|enable --db FILE --user ID
   liaison-server user scope --db FILE --user ID [--regions ID,..] [--stores ID,..] [--brands ID,..]
+  liaison-server user staff --db FILE --user ID [--add STAFF-ID,..] [--remove STAFF-ID,..]
   liaison-server token issue --db FILE --user ID [--device LABEL] [--link-to URL]
   liaison-server token revoke --db FILE --token-id ID
   liaison-server token list --db FILE [--user ID]
+  liaison-server audit --db FILE [--limit N] [--json]
   liaison-server backup --db FILE --to NEWFILE
   liaison-server restore --db FILE --from BACKUP
   liaison-server export-csv --db FILE --kind influencer|interaction --out CSV|-
@@ -62,6 +65,10 @@ constexpr const char* kUsage = R"(usage:
   user scope   replaces the user's regions, stores and brands (those not given become
                empty); also while serving: the user's devices re-pull at their next sync
                what the new scope covers and drop the rest
+  user staff   links the user to the staff records it may act as (--add, --remove; ids of
+               staff records, which may not be on this server yet) and prints the list: id
+               and name, tab-separated; the server refuses a sync operation acted as anyone
+               else (docs/SYNC.md "Authorisation")
   token issue  prints a new token for the user, once: it is stored only as a hash; with
                --link-to the app's address (http:// or https://), also a sign-in link to
                open on the device (the app signs in and removes the token from the address)
@@ -69,6 +76,9 @@ constexpr const char* kUsage = R"(usage:
   user list, token list
                print one line per user (id, role, name, regions, stores, brands, state) or
                token (id, user, device, state, created), tab-separated; never a token's secret
+  audit        lists the administrative audit (user, token and staff-link changes, backups,
+               GDPR exports and erasures), newest last: time (UTC), actor, action, subject,
+               tab-separated, or a JSON array with --json; the newest N rows (default 100)
   backup       writes a consistent copy of the database to NEWFILE, also while serving
   restore      replaces FILE by a checked copy of BACKUP; refused while a server serves
                FILE; the replaced file is kept as FILE.before-restore-<time>
@@ -248,6 +258,38 @@ int cmd_user_scope(const Args& a) {
     return kExitOk;
 }
 
+int cmd_user_staff(const Args& a) {
+    if (auto e = check_options(a, {"db", "user", "add", "remove"}); !e.empty())
+        return usage_error(e);
+    if (!a.opts.count("db") || !a.opts.count("user"))
+        return usage_error("user staff needs --db FILE --user ID");
+    long long user = 0;
+    if (!parse_int(a.opts.at("user"), 1, INT64_MAX, user))
+        return usage_error("--user must be a user id (a number)");
+    StaffEdit edit;
+    if (a.opts.count("add")) edit.add = core::split_list(a.opts.at("add"));
+    if (a.opts.count("remove")) edit.remove = core::split_list(a.opts.at("remove"));
+    if (Status s = check_staff_ids(edit.add); !s) return usage_error(s.detail());
+    if (Status s = check_staff_ids(edit.remove); !s) return usage_error(s.detail());
+    auto store = open_store(a.opts.at("db"), true);
+    if (!store) return failed("user staff", store.status());
+    if (!edit.add.empty() || !edit.remove.empty())
+        if (Status s = edit_user_staff(*store.value(), user, edit); !s)
+            return failed("user staff", s);
+    auto staff = user_staff(*store.value(), user);
+    if (!staff) return failed("user staff", staff.status());
+    for (const auto& s : staff.value()) {
+        std::printf("%s\t%s\n", s.id.c_str(),
+                    s.name ? s.name->c_str() : "(not on this server yet)");
+        if (!s.name)
+            std::fprintf(stderr,
+                         "liaison-server: staff %s is not on this server yet; the link holds "
+                         "once the device that made the record syncs it\n",
+                         s.id.c_str());
+    }
+    return kExitOk;
+}
+
 int cmd_user_list(const Args& a) {
     if (auto e = check_options(a, {"db"}); !e.empty()) return usage_error(e);
     if (!a.opts.count("db")) return usage_error("user list needs --db FILE");
@@ -285,6 +327,45 @@ int cmd_token_list(const Args& a) {
         std::printf("%s\t%lld\t%s\t%s\t%s\n", t.id.c_str(), static_cast<long long>(t.user),
                     t.device.c_str(), t.revoked ? "revoked" : "active", when);
     }
+    return kExitOk;
+}
+
+// Milliseconds since the epoch as "2026-11-23T14:05:00.000Z".
+std::string utc_text(std::int64_t ms) {
+    std::time_t secs = std::time_t(ms / 1000);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char when[96];  // room for any int the compiler cannot rule out
+    std::snprintf(when, sizeof when, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, int(ms % 1000));
+    return when;
+}
+
+int cmd_audit(const Args& a) {
+    if (auto e = check_options(a, {"db", "limit", "json"}); !e.empty()) return usage_error(e);
+    if (!a.opts.count("db")) return usage_error("audit needs --db FILE");
+    long long limit = kDefaultAuditRows;
+    if (a.opts.count("limit") && !parse_int(a.opts.at("limit"), 1, 1'000'000'000, limit))
+        return usage_error("--limit must be 1..1000000000 (rows)");
+    auto store = open_store(a.opts.at("db"), true);
+    if (!store) return failed("audit", store.status());
+    auto rows = list_audit(*store.value(), limit);
+    if (!rows) return failed("audit", rows.status());
+    const bool json = a.flags.count("json") != 0;
+    std::string out = json ? "[" : "";
+    for (const auto& r : rows.value()) {
+        if (json)
+            out += std::string(out.size() > 1 ? ",\n" : "\n") + "{\"n\":" + std::to_string(r.n) +
+                   ",\"at\":" + std::to_string(r.at) +
+                   ",\"time\":" + core::json_string(utc_text(r.at)) +
+                   ",\"actor\":" + core::json_string(r.actor) +
+                   ",\"action\":" + core::json_string(r.action) +
+                   ",\"subject\":" + core::json_string(r.subject) + "}";
+        else
+            out += utc_text(r.at) + "\t" + r.actor + "\t" + r.action + "\t" + r.subject + "\n";
+    }
+    if (json) out += "\n]\n";
+    std::fwrite(out.data(), 1, out.size(), stdout);
     return kExitOk;
 }
 
@@ -599,7 +680,7 @@ int cmd_serve(const Args& a) {
 
 int run(int argc, char** argv) {
     Args a;
-    if (auto e = parse(argc, argv, {"demo", "help", "dry-run"}, a); !e.empty())
+    if (auto e = parse(argc, argv, {"demo", "help", "dry-run", "json"}, a); !e.empty())
         return usage_error(e);
     if (a.flags.count("help") || (!a.words.empty() && a.words[0] == "help")) {
         std::fputs(kUsage, stdout);
@@ -616,6 +697,7 @@ int run(int argc, char** argv) {
         return usage_error("unexpected argument '" + a.words[expected] + "'");
     if (w0 == "init") return cmd_init(a);
     if (w0 == "serve") return cmd_serve(a);
+    if (w0 == "audit") return cmd_audit(a);
     if (w0 == "backup") return cmd_backup(a);
     if (w0 == "restore") return cmd_restore(a);
     if (w0 == "export-csv") return cmd_export_csv(a);
@@ -625,6 +707,7 @@ int run(int argc, char** argv) {
     if (w0 == "token" && w1 == "revoke") return cmd_token_revoke(a);
     if (w0 == "user" && w1 == "list") return cmd_user_list(a);
     if (w0 == "user" && w1 == "scope") return cmd_user_scope(a);
+    if (w0 == "user" && w1 == "staff") return cmd_user_staff(a);
     if (w0 == "user" && w1 == "disable") return cmd_user_disable(a, true);
     if (w0 == "user" && w1 == "enable") return cmd_user_disable(a, false);
     if (w0 == "token" && w1 == "list") return cmd_token_list(a);

@@ -9,6 +9,12 @@
 namespace liaison::sync {
 
 Status Hub::authorize(const DeviceContext& device, const Op& op) {
+    // A1: who acted. The op log says who did what, so a device may name only the staff its
+    // user is linked to; no actor at all stays accepted (the previous release set none).
+    if (!op.actor.is_nil() &&
+        std::find(device.staff.begin(), device.staff.end(), op.actor) == device.staff.end())
+        return {Code::kForbidden, "this operation acted as staff " + op.actor.to_text() +
+                                      ", who is not linked to this user"};
     const bool central = device.role == Role::kAdmin || device.role == Role::kCentral;
     if (op.type == OpType::kErase) {
         if (core::kind_def(op.kind).personal) {

@@ -22,6 +22,10 @@ struct DeviceContext {
     Id128 replica;  // nil: not bound to a replica id (any)
     Role role = Role::kField;
     Scope scope;
+    // The staff members the caller may act as (the server fills it from the user's links when
+    // it authenticates the token). An operation whose actor is not nil must name one of them
+    // (docs/SYNC.md "Authorisation", A1); with none, only operations with no actor pass.
+    std::vector<Id128> staff;
 };
 
 struct ExchangeStats {

@@ -140,6 +140,8 @@ std::vector<KindDef> build() {
                      choice("tone", kTones),
                      text("follow_up", 500),
                      typed("follow_up_due", FieldType::kDate),
+                     // Schema 2: which campaign the contact was logged for.
+                     ref("campaign", Kind::kCampaign),
                  },
                  {}, false, false});
     k.push_back({Kind::kEvent, "event", KindClass::kProfile,

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "core/util/text.hpp"
+
 namespace liaison::core {
 namespace {
 
@@ -47,6 +49,16 @@ CREATE TABLE IF NOT EXISTS server_replicas(
   first_seen INTEGER NOT NULL) WITHOUT ROWID;
 )sql";
 
+// Version 3: the staff members each user may act as (docs/SYNC.md "Authorisation", A1). A
+// rowid table: the links read back in the order they were made.
+constexpr const char* kSchemaV3 = R"sql(
+CREATE TABLE IF NOT EXISTS server_user_staff(
+  user INTEGER NOT NULL REFERENCES server_users(id),
+  staff TEXT NOT NULL,
+  added_at INTEGER NOT NULL,
+  UNIQUE(user, staff));
+)sql";
+
 UserRow read_user(const Statement& st, int first) {
     return UserRow{st.column_int(first),         st.column_text(first + 1),
                    st.column_text(first + 2),    st.column_text(first + 3),
@@ -87,6 +99,7 @@ Status ensure_accounts_schema(Store& store) {
     LIAISON_TRY(t.begun());
     LIAISON_TRY(store.db().exec(kSchemaV1));
     LIAISON_TRY(store.db().exec(kSchemaV2));
+    LIAISON_TRY(store.db().exec(kSchemaV3));
     LIAISON_TRY(store.meta_set(kAccountsSchemaKey, std::to_string(kAccountsSchemaVersion)));
     return t.commit();
 }
@@ -147,6 +160,32 @@ Result<std::int64_t> count_users(Store& store) {
     auto n = store.db().query_int("SELECT count(*) FROM server_users");
     if (!n) return Status::storage("server_users: " + store.db().error());
     return *n;
+}
+
+Result<std::vector<std::string>> list_user_staff(Store& store, std::int64_t user) {
+    auto& st =
+        store.db().cached("SELECT staff FROM server_user_staff WHERE user=?1 ORDER BY rowid");
+    st.bind(1, user);
+    std::vector<std::string> out;
+    Status s = each_row(st, [&](const Statement& row) { out.push_back(row.column_text(0)); });
+    st.reset();
+    if (!s) return s;
+    return out;
+}
+
+Status replace_user_staff(Store& store, std::int64_t user, const std::vector<std::string>& staff,
+                          std::int64_t at) {
+    auto& clear = store.db().cached("DELETE FROM server_user_staff WHERE user=?1");
+    clear.bind(1, user);
+    LIAISON_TRY(clear.run());
+    auto& add = store.db().cached(
+        "INSERT OR IGNORE INTO server_user_staff(user, staff, added_at) VALUES(?1,?2,?3)");
+    for (const auto& id : staff) {
+        add.reset();  // a statement is bound again only after a reset
+        add.bind(1, user).bind(2, std::string_view(id)).bind(3, at);
+        LIAISON_TRY(add.run());
+    }
+    return Status::ok();
 }
 
 Status insert_token(Store& store, const NewToken& token) {
@@ -210,7 +249,8 @@ Result<std::unique_ptr<TokenReader>> TokenReader::open(const std::string& path) 
 Result<std::optional<TokenGrant>> TokenReader::find(std::string_view token_id) {
     auto& st = db_->cached(
         "SELECT t.salt, t.hash, t.revoked, t.device, u.id, u.name, u.role, u.regions, u.stores, "
-        "u.brands, u.disabled "
+        "u.brands, u.disabled, "
+        "(SELECT group_concat(staff, ',' ORDER BY rowid) FROM server_user_staff WHERE user = u.id) "
         "FROM server_tokens t JOIN server_users u ON u.id = t.user WHERE t.id = ?1");
     st.bind(1, token_id);
     const auto step = st.step();
@@ -222,7 +262,7 @@ Result<std::optional<TokenGrant>> TokenReader::find(std::string_view token_id) {
     std::optional<TokenGrant> out;
     if (step == Statement::Step::kRow)
         out = TokenGrant{st.column_text(0), st.column_text(1), st.column_int(2) != 0,
-                         st.column_text(3), read_user(st, 4)};
+                         st.column_text(3), read_user(st, 4),  split_list(st.column_text(11))};
     // Reset at once: a statement left on a row would hold a read transaction open and keep
     // WAL checkpoints from finishing.
     st.reset();
@@ -278,6 +318,20 @@ Status insert_audit(Store& store, std::int64_t at, std::string_view actor, std::
         "INSERT INTO server_audit(at, actor, action, subject) VALUES(?1,?2,?3,?4)");
     st.bind(1, at).bind(2, actor).bind(3, action).bind(4, subject);
     return st.run();
+}
+
+Result<std::vector<AuditRow>> list_audit(Store& store, std::int64_t limit) {
+    auto st = store.db().prepare(
+        "SELECT n, at, actor, action, subject FROM "
+        "(SELECT * FROM server_audit ORDER BY n DESC LIMIT ?1) ORDER BY n");
+    if (!st) return st.status();
+    st->bind(1, limit);
+    std::vector<AuditRow> out;
+    LIAISON_TRY(each_row(st.value(), [&](const Statement& s) {
+        out.push_back(AuditRow{s.column_int(0), s.column_int(1), s.column_text(2), s.column_text(3),
+                               s.column_text(4)});
+    }));
+    return out;
 }
 
 Result<ReplicaOwner> bind_replica(Store& store, const Id128& replica, const ReplicaOwner& caller,

@@ -15,6 +15,8 @@
 //   server_audit    (n, at, actor, action, subject): who did what to users and tokens
 //   server_replicas (replica, user, device, first_seen): the user and device label that
 //                   first synced with each replica id (version 2)
+//   server_user_staff (user, staff, added_at): the staff members (text ids of `staff` records)
+//                   each user may act as (version 3; docs/SYNC.md "Authorisation", A1)
 // Times are milliseconds since the Unix epoch, passed in by the caller.
 //
 // Requires: writes run inside an AccountsTxn, except insert_audit and bind_replica, which are
@@ -37,7 +39,7 @@
 namespace liaison::core {
 
 // Latest version of the account tables this build writes, and the meta key that records it.
-inline constexpr int kAccountsSchemaVersion = 2;
+inline constexpr int kAccountsSchemaVersion = 3;
 inline constexpr const char* kAccountsSchemaKey = "server_schema_version";
 
 // Creates the account tables if missing and records the version. A file whose account tables
@@ -109,6 +111,14 @@ Result<std::vector<UserRow>> list_users(Store& store);
 // How many users there are; an error if the table is missing.
 Result<std::int64_t> count_users(Store& store);
 
+// ---- Staff links ------------------------------------------------------------------------
+// The staff members (text ids of `staff` records) the user may act as, in the order they were
+// linked; empty for a user with none.
+Result<std::vector<std::string>> list_user_staff(Store& store, std::int64_t user);
+// Replaces the user's links by `staff`, in that order. Requires: inside an AccountsTxn.
+Status replace_user_staff(Store& store, std::int64_t user, const std::vector<std::string>& staff,
+                          std::int64_t at);
+
 // ---- Tokens -----------------------------------------------------------------------------
 Status insert_token(Store& store, const NewToken& token);
 // Marks the token revoked (keeping the first revocation time). False when there is no such
@@ -126,6 +136,7 @@ struct TokenGrant {
     bool revoked = false;
     std::string device;
     UserRow user;
+    std::vector<std::string> staff;  // the user's staff links, in order (list_user_staff)
 };
 // Reads tokens through its own connection to the file (the store's connection is busy with
 // exchanges), and caches nothing: a token revoked by another process (`liaison-server token
@@ -150,6 +161,13 @@ private:
 // ---- Audit and replicas -----------------------------------------------------------------
 Status insert_audit(Store& store, std::int64_t at, std::string_view actor, std::string_view action,
                     std::string_view subject);
+struct AuditRow {
+    std::int64_t n = 0;   // order of writing
+    std::int64_t at = 0;  // ms since the epoch
+    std::string actor, action, subject;
+};
+// The newest `limit` rows of the audit, oldest first.
+Result<std::vector<AuditRow>> list_audit(Store& store, std::int64_t limit);
 // Binds `replica` to `caller` if it belongs to no one yet, and returns its owner (the caller,
 // or whoever bound it first). One statement, so concurrent first syncs agree.
 Result<ReplicaOwner> bind_replica(Store& store, const Id128& replica, const ReplicaOwner& caller,

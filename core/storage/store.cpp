@@ -324,11 +324,16 @@ CREATE TABLE IF NOT EXISTS erased_kind(eid BLOB PRIMARY KEY, kind INTEGER NOT NU
 )sql";
 }
 
-// Version 7: the brand directory on a device (docs/SYNC.md "Directory"): which rows it holds
+// Version 7: interaction.campaign (record model 2). No DDL: Store::add_columns_v7 adds the
+// columns where they are missing. ALTER TABLE ADD COLUMN has no IF NOT EXISTS, and a file
+// created by this build already has them (version 1 lays out the current model).
+std::string migration_7() { return ""; }
+
+// Version 8: the brand directory on a device (docs/SYNC.md "Directory"): which rows it holds
 // only as their directory projection, with the truncated digests of the e-mail address and
 // phone number it does not hold (0: none), for matching offline. Not state (the hash leaves
 // it out); the server's file keeps it empty. IF NOT EXISTS: as for version 5.
-std::string migration_7() {
+std::string migration_8() {
     return R"sql(
 CREATE TABLE IF NOT EXISTS directory(eid BLOB PRIMARY KEY, email_digest INTEGER NOT NULL,
                                      phone_digest INTEGER NOT NULL) WITHOUT ROWID;
@@ -480,11 +485,14 @@ Status Store::migrate() {
         bool reindex;             // the full-text indexes were recreated empty: fill them again
         Status (Store::*step)();  // rows to move after the DDL, or null
     };
-    static const Migration kMigrations[] = {
-        {migration_1, false, nullptr}, {migration_2, true, nullptr},
-        {migration_3, false, nullptr}, {migration_4, false, &Store::move_oplog_to_v4},
-        {migration_5, false, nullptr}, {migration_6, false, nullptr},
-        {migration_7, false, nullptr}};
+    static const Migration kMigrations[] = {{migration_1, false, nullptr},
+                                            {migration_2, true, nullptr},
+                                            {migration_3, false, nullptr},
+                                            {migration_4, false, &Store::move_oplog_to_v4},
+                                            {migration_5, false, nullptr},
+                                            {migration_6, false, nullptr},
+                                            {migration_7, false, &Store::add_columns_v7},
+                                            {migration_8, false, nullptr}};
     static_assert(std::size(kMigrations) == kStorageVersion);
     for (int next = v + 1; next <= kStorageVersion; ++next) {
         Transaction t(*db_);
@@ -498,6 +506,25 @@ Status Store::migrate() {
     }
     return Status::ok();
 }
+
+Status Store::add_field_columns(Kind kind, std::string_view field) {
+    const KindDef& k = kind_def(kind);
+    const int i = k.field_index(field);
+    if (i < 0) return Status(Code::kInternal, "no field " + std::string(field) + " in " + k.name);
+    const FieldDef& f = k.fields[std::size_t(i)];
+    const std::string t = table_name(kind);
+    // The columns as version 1 declares them: the value untyped, the clock a BLOB.
+    for (const auto& [column, type] :
+         {std::pair{value_column(f), ""}, {clock_column(f), " BLOB"}}) {
+        auto has = db_->query_int("SELECT count(*) FROM pragma_table_info(" + sql_quote(t) +
+                                  ") WHERE name=" + sql_quote(column));
+        if (!has) return Status::storage("cannot read the columns of " + t);
+        if (*has == 0) LIAISON_TRY(db_->exec("ALTER TABLE " + t + " ADD COLUMN " + column + type));
+    }
+    return Status::ok();
+}
+
+Status Store::add_columns_v7() { return add_field_columns(Kind::kInteraction, "campaign"); }
 
 Status Store::move_oplog_to_v4() {
     auto st = db_->prepare("SELECT eid, op, actor, type, touched FROM oplog_v3");

@@ -35,7 +35,7 @@
 namespace liaison::core {
 
 // Latest storage format this build writes (PRAGMA user_version), see docs/STORAGE.md.
-inline constexpr int kStorageVersion = 7;
+inline constexpr int kStorageVersion = 8;
 
 // The full state of one entity row, with effective clocks (a field written by the create
 // carries the create stamp; a field never written has none).
@@ -312,6 +312,10 @@ private:
     Status migrate();
     Status reindex_all();       // every full-text index, from the current rows (a migration's step)
     Status move_oplog_to_v4();  // storage v4's step: the old op log's rows, logged again
+    // Adds the value and clock columns of a field appended to the model where the table lacks
+    // them (a file created by this build has them already). Version 7: interaction.campaign.
+    Status add_field_columns(Kind kind, std::string_view field);
+    Status add_columns_v7();
     // The number of a replica or actor id in this file's `idnum` table, added if new.
     Result<std::int64_t> id_number(const Id128& id);
     Status load_caches();

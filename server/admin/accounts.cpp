@@ -143,6 +143,102 @@ Status set_user_scope(core::Store& store, std::int64_t user, std::vector<std::st
     return t.commit();
 }
 
+namespace {
+
+// "a" or "an" before a kind's name, for messages ("is an event, not a staff member").
+const char* article(std::string_view word) {
+    return !word.empty() && std::string_view("aeiou").find(word[0]) != std::string_view::npos ? "an"
+                                                                                              : "a";
+}
+
+// A staff id newly linked: not a record of another kind, nor erased (the erased person's links
+// would let nobody act as her, and keep an id the erasure should have ended).
+Status check_staff_record(core::Store& store, const core::Id128& id) {
+    const std::string text = id.to_text();
+    if (store.is_erased(id)) return Status::invalid("staff: " + text + " was erased");
+    if (store.has_alias(id))
+        return Status::invalid("staff: " + text + " is an influencer, not a staff member");
+    for (const auto& k : core::all_kinds()) {
+        if (k.kind == core::Kind::kStaff) continue;
+        auto held = store.has_row(k.kind, id);
+        if (!held) return held.status();
+        if (held.value())
+            return Status::invalid("staff: " + text + " is " + article(k.name) + " " + k.name +
+                                   ", not a staff member");
+    }
+    return Status::ok();
+}
+
+Result<core::UserRow> must_find_user(core::Store& store, std::int64_t user) {
+    auto row = core::find_user(store, user);
+    if (!row) return row.status();
+    if (!row.value()) return Status::not_found("user " + std::to_string(user) + ": no such user");
+    return std::move(*row.value());
+}
+
+}  // namespace
+
+Status check_staff_ids(const std::vector<std::string>& ids) { return check_ids("staff", ids); }
+
+Result<std::vector<LinkedStaff>> describe_staff(core::Store& store,
+                                                const std::vector<std::string>& ids) {
+    const auto& k = core::kind_def(core::Kind::kStaff);
+    const auto name_field = std::size_t(k.field_index("name"));
+    std::vector<LinkedStaff> out;
+    for (const auto& text : ids) {
+        LinkedStaff s{text, std::nullopt};
+        if (auto id = core::Id128::from_text(text)) {
+            auto row = store.load_row(core::Kind::kStaff, *id);
+            if (!row) return row.status();
+            if (row.value() && row.value()->visible())
+                if (const auto* n = std::get_if<std::string>(&row.value()->values[name_field]))
+                    s.name = *n;
+        }
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+Result<std::vector<LinkedStaff>> user_staff(core::Store& store, std::int64_t user) {
+    if (auto row = must_find_user(store, user); !row) return row.status();
+    auto ids = core::list_user_staff(store, user);
+    if (!ids) return ids.status();
+    return describe_staff(store, ids.value());
+}
+
+Status edit_user_staff(core::Store& store, std::int64_t user, const StaffEdit& edit,
+                       std::string_view actor) {
+    if (edit.replace) LIAISON_TRY(check_staff_ids(*edit.replace));
+    LIAISON_TRY(check_staff_ids(edit.add));
+    LIAISON_TRY(check_staff_ids(edit.remove));
+    core::AccountsTxn t(store);
+    LIAISON_TRY(t.begun());
+    if (auto row = must_find_user(store, user); !row) return row.status();
+    auto before = core::list_user_staff(store, user);
+    if (!before) return before.status();
+    std::vector<std::string> now = edit.replace ? *edit.replace : before.value();
+    now.insert(now.end(), edit.add.begin(), edit.add.end());
+    std::vector<std::string> linked;
+    for (auto& text : now) {
+        text = core::Id128::from_text(text)->to_text();  // one spelling: upper case
+        const bool removed = std::any_of(
+            edit.remove.begin(), edit.remove.end(),
+            [&](const std::string& r) { return core::Id128::from_text(r)->to_text() == text; });
+        if (removed || std::find(linked.begin(), linked.end(), text) != linked.end()) continue;
+        const bool fresh =
+            std::find(before.value().begin(), before.value().end(), text) == before.value().end();
+        if (fresh) LIAISON_TRY(check_staff_record(store, *core::Id128::from_text(text)));
+        linked.push_back(text);
+    }
+    if (linked.size() > kMaxLinkedStaff)
+        return Status(Code::kTooLarge,
+                      "staff: at most " + std::to_string(kMaxLinkedStaff) + " staff members");
+    LIAISON_TRY(core::replace_user_staff(store, user, linked, wall_ms()));
+    LIAISON_TRY(audit(store, actor, "user.staff",
+                      "user:" + std::to_string(user) + " staff:" + join(linked)));
+    return t.commit();
+}
+
 Result<IssuedToken> issue_token(core::Store& store, std::int64_t user, std::string_view device,
                                 std::string_view actor) {
     if (utf8_chars(device) > kMaxDeviceLabelChars || has_control(device))

@@ -57,6 +57,34 @@ Status set_user_scope(core::Store& store, std::int64_t user, std::vector<std::st
                       std::vector<std::string> stores, std::vector<std::string> brands,
                       std::string_view actor = "cli");
 
+// Staff links (docs/SYNC.md "Authorisation", A1): the staff records a user may act as. A
+// shared store tablet's user is linked to everyone who works on it; the server refuses an
+// operation whose actor is another staff member.
+inline constexpr std::size_t kMaxLinkedStaff = 100;
+struct LinkedStaff {
+    std::string id;
+    std::optional<std::string> name;  // the central record's, when it holds the staff record
+};
+// The staff named by `ids`, with their names where the central record holds them.
+Result<std::vector<LinkedStaff>> describe_staff(core::Store& store,
+                                                const std::vector<std::string>& ids);
+// The user's links, in the order they were made. kNotFound if no such user.
+Result<std::vector<LinkedStaff>> user_staff(core::Store& store, std::int64_t user);
+// Checks the form of staff ids (kInvalidArgument: "staff: 'x' is not an entity id …").
+Status check_staff_ids(const std::vector<std::string>& ids);
+struct StaffEdit {
+    std::optional<std::vector<std::string>> replace;  // the whole list (REST's PUT)
+    std::vector<std::string> add, remove;             // then these (the command line)
+};
+// Changes the user's links and audits the resulting list (`user.staff`, ids only). A staff id
+// newly linked must be in id form and name no record of another kind, nor an erased one
+// (kInvalidArgument, "01AB… is a store, not a staff member"); it may name a staff record the
+// server does not hold yet: staff records are made on devices too (offline, like any record),
+// and an administrator links a new colleague's user before the tablet that made her record
+// has synced. kNotFound if no such user.
+Status edit_user_staff(core::Store& store, std::int64_t user, const StaffEdit& edit,
+                       std::string_view actor = "cli");
+
 struct IssuedToken {
     std::string id;     // the row id, for `token revoke`
     std::string token;  // the full token: shown once, never stored
@@ -88,6 +116,11 @@ Status backup_to(core::Store& store, const std::string& target);
 
 Status audit(core::Store& store, std::string_view actor, std::string_view action,
              std::string_view subject);
+// The newest `limit` rows of the audit (who did what to users, tokens, staff links, backups;
+// GDPR exports and erasures), oldest first: `liaison-server audit`.
+inline constexpr std::int64_t kDefaultAuditRows = 100;
+using core::AuditRow;
+using core::list_audit;
 
 // Milliseconds since the Unix epoch (system clock), for created_at columns.
 std::int64_t wall_ms();

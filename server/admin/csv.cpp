@@ -333,6 +333,9 @@ public:
             Op copy = op;
             if (Status s = sync::validate_op(copy); !s) return reject(s.detail());
             if (Status s = check_subjects(copy); !s) return reject(s.detail());
+            // A reference to an id known as another kind (R11: "campaign: 01AB… is an
+            // influencer, not a campaign") is this row's mistake, not a failed import.
+            if (Status s = hub_.merge().check_kind(copy); !s) return reject(s.detail());
         }
         for (auto& op : ops) {
             auto r = hub_.apply_one(ctx_, std::move(op));

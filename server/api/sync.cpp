@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <string>
 
+#include "server/api/admin.hpp"
 #include "server/api/json.hpp"
 #include "sync/codec.hpp"
 
@@ -56,7 +57,11 @@ HttpReply handle_sync(SyncBackend& backend, const Principal& who, std::string_vi
     return r;
 }
 
-HttpReply handle_me(const Principal& who) {
+HttpReply handle_me(SyncBackend& backend, const Principal& who) {
+    std::vector<std::string> ids;
+    for (const auto& id : who.staff) ids.push_back(id.to_text());
+    auto staff = backend.read([&](core::Store& store) { return describe_staff(store, ids); });
+    if (!staff) return status_reply(staff.status());
     HttpReply r;
     r.body = "{\"user\":" + std::to_string(who.user) + ",\"name\":" + json_string(who.name) +
              ",\"token\":" + json_string(who.token_id) +
@@ -64,7 +69,8 @@ HttpReply handle_me(const Principal& who) {
              ",\"scope\":{\"global\":" + (who.scope.global ? "true" : "false") +
              ",\"regions\":" + json_string_array(who.scope.regions) +
              ",\"stores\":" + json_string_array(who.scope.stores) +
-             ",\"brands\":" + json_string_array(who.scope.brands) + "}}";
+             ",\"brands\":" + json_string_array(who.scope.brands) +
+             "},\"staff\":" + staff_json(staff.value()) + "}";
     return r;
 }
 

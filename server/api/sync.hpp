@@ -16,7 +16,8 @@ namespace liaison::server {
 // POST /api/v1/sync, after the gate.
 HttpReply handle_sync(SyncBackend& backend, const Principal& who, std::string_view content_type,
                       std::string_view body);
-// GET /api/v1/me, after the gate.
-HttpReply handle_me(const Principal& who);
+// GET /api/v1/me, after the gate: also the staff the caller may act as, named from the central
+// record where it holds them.
+HttpReply handle_me(SyncBackend& backend, const Principal& who);
 
 }  // namespace liaison::server

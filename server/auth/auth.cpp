@@ -90,6 +90,7 @@ sync::DeviceContext device_context(const Principal& p, const core::Id128& replic
     d.replica = replica;
     d.role = p.role;
     d.scope = p.scope;
+    d.staff = p.staff;
     return d;
 }
 
@@ -126,6 +127,8 @@ Result<Principal> Authenticator::authenticate(std::string_view token_text) {
     p.role = *role;
     p.scope = scope_for(*role, core::split_list(u.regions), core::split_list(u.stores),
                         core::split_list(u.brands));
+    for (const auto& text : grant->staff)
+        if (auto id = core::Id128::from_text(text)) p.staff.push_back(*id);
     // S1 (docs/SYNC.md "Scopes"): a region's stores are in a scope that names the region, so
     // a person registered at a store reaches the store's regional manager without copying the
     // region into her record.

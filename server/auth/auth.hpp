@@ -55,10 +55,14 @@ struct Principal {
     std::string device;  // the token's device label: with `user`, what a replica id is bound to
     sync::Role role = sync::Role::kField;
     sync::Scope scope;  // Scope::everything() for admin and central
+    // The staff members the user may act as (core::list_user_staff), read with the token, so a
+    // link changed by an administrator holds from the next request.
+    std::vector<core::Id128> staff;
 };
 
 // The hub's view of a caller. `replica`: the pushing replica; the hub then refuses operations
-// stamped by another replica (a device may not replay someone else's operations).
+// stamped by another replica (a device may not replay someone else's operations). The staff
+// the user is linked to go with it: the hub refuses an operation acted as anyone else (A1).
 sync::DeviceContext device_context(const Principal& p, const core::Id128& replica);
 
 // Builds the scope a role implies from the user's lists (admin and central: everything).

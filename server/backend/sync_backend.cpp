@@ -87,8 +87,12 @@ Status SyncBackend::submit(const sync::DeviceContext& device, const OpBuilder& m
     LIAISON_TRY(txn.begun());
     auto ops = make(store_);
     if (!ops) return ops.status();
+    // Who acted (docs/SYNC.md "Authorisation", A1): the caller's staff member when the user is
+    // linked to exactly one; with several the server cannot tell which, and names none.
+    const core::Id128 actor = device.staff.size() == 1 ? device.staff.front() : core::Id128{};
     for (auto& op : ops.value()) {
         op.id = core::Stamp{hub_.clock().send(), replica_};
+        op.actor = actor;
         const auto what = std::string(core::kind_name(op.kind)) + " " + op.entity.to_text();
         auto r = hub_.apply_one(device, std::move(op));
         if (r.outcome == sync::Outcome::kRejected) return Status(r.code, r.detail);  // rolls back

@@ -57,7 +57,8 @@ public:
     // with the hub's clock and the server's replica id and applied through Hub::apply_one as
     // `device` (role, scope and validation checked like a device's push), in one transaction:
     // if one is rejected none is kept and its rejection is returned (kErased when it named an
-    // erased entity). The devices receive them on their next pull.
+    // erased entity). The devices receive them on their next pull. Their actor is the caller's
+    // staff member (`device.staff`) when it has exactly one, else nil (docs/SYNC.md A1).
     using OpBuilder = std::function<Result<std::vector<sync::Op>>(core::Store&)>;
     Status submit(const sync::DeviceContext& device, const OpBuilder& make);
 

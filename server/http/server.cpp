@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/util/text.hpp"
+#include "server/api/admin.hpp"
 #include "server/api/json.hpp"
 #include "server/api/links.hpp"
 #include "server/api/rest.hpp"
@@ -141,6 +142,9 @@ std::string route_template(const std::string& path) {
                               "/api/v1/admin/state-hash", "/api/v1/admin/metrics"})
         if (path == fixed) return path;
     if (path.rfind("/l/", 0) == 0) return "/l/{code}";
+    if (path.rfind("/api/v1/admin/users/", 0) == 0 && path.size() > 26 &&
+        path.compare(path.size() - 6, 6, "/staff") == 0)
+        return "/api/v1/admin/users/{id}/staff";
     if (auto rest = rest_route(path); !rest.empty()) return rest;
     if (path.rfind("/api/", 0) == 0) return "/api/{other}";
     return "static";
@@ -367,7 +371,7 @@ struct HttpServer::Impl {
         svr.Get("/api/v1/me", [this](const httplib::Request&, httplib::Response& res) {
             const Principal* who = caller(res);
             if (!who) return;
-            write(res, handle_me(*who));
+            write(res, handle_me(backend, *who));
         });
         svr.Get("/api/v1/admin/state-hash", [this](const httplib::Request&,
                                                    httplib::Response& res) {
@@ -382,6 +386,15 @@ struct HttpServer::Impl {
             write(res,
                   HttpReply{200, kJsonType, "{\"state_hash\":" + json_string(h.value()) + "}", ""});
         });
+        auto user_staff = [this](const httplib::Request& req, httplib::Response& res) {
+            const Principal* who = admin(res);
+            if (!who) return;
+            write(res, handle_user_staff(backend, *who, req.method, req.matches[1].str(),
+                                         req.get_header_value("Content-Type"), req.body));
+        };
+        const char* kUserStaff = R"(/api/v1/admin/users/([^/]+)/staff)";
+        svr.Get(kUserStaff, user_staff);
+        svr.Put(kUserStaff, user_staff);
         auto serve_metrics = [this](const httplib::Request&, httplib::Response& res) {
             if (!admin(res)) return;
             res.set_content(metrics.render(backend.stats()), "text/plain; version=0.0.4");

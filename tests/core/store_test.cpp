@@ -255,6 +255,44 @@ TEST_CASE("a version 3 store's op log moves to the compact layout with every ent
     CHECK(log_new.back().actor == staff);
 }
 
+TEST_CASE("a version 6 store gains interaction.campaign and keeps every contact",
+          "[core][store][version]") {
+    World w;
+    const Id128 a = w.person("Hélène Dupont");
+    const Id128 earlier = w.contact(a, 1'700'000'000'000);
+    const auto before = must(w.r.state_hash());
+    // Back to version 6, as a file written by the previous build has it: no campaign columns.
+    REQUIRE(w.r.store()
+                .db()
+                .exec("ALTER TABLE k_interaction DROP COLUMN f_campaign;"
+                      "ALTER TABLE k_interaction DROP COLUMN c_campaign;"
+                      "PRAGMA user_version=6")
+                .is_ok());
+    reopen(*w.node, w.time);
+    auto& r = *w.node->replica;
+    CHECK(r.store().storage_version() == core::kStorageVersion);
+    CHECK(r.store().db().query_int("SELECT count(*) FROM pragma_table_info('k_interaction')"
+                                   " WHERE name IN ('f_campaign', 'c_campaign')") == 2);
+    CHECK(must(r.state_hash()) == before);  // a contact logged before names no campaign
+    auto campaign = r.create(Kind::kCampaign, {{"name", std::string("Printemps")}});
+    REQUIRE(campaign.is_ok());
+    auto logged = r.create(Kind::kInteraction, {{"influencer", a.to_text()},
+                                                {"at", std::int64_t(1'700'000'100'000)},
+                                                {"touchpoint", std::string("event")},
+                                                {"department", std::string("pr")},
+                                                {"campaign", campaign->to_text()}});
+    REQUIRE(logged.is_ok());
+    const int field = core::kind_def(Kind::kInteraction).field_index("campaign");
+    auto row = r.store().load_row(Kind::kInteraction, logged.value());
+    REQUIRE(row.is_ok());
+    REQUIRE(row.value());
+    CHECK(row.value()->values[std::size_t(field)] == core::Value(campaign->to_text()));
+    auto old_row = r.store().load_row(Kind::kInteraction, earlier);
+    REQUIRE(old_row.is_ok());
+    REQUIRE(old_row.value());
+    CHECK(core::is_null(old_row.value()->values[std::size_t(field)]));
+}
+
 TEST_CASE("everything written is still there after the file is reopened", "[core][store]") {
     World w;
     Id128 a = w.person("Hélène Dupont", {{"email", std::string("helene@example.com")}});

@@ -417,7 +417,7 @@ export async function eraseCentrally(hx, id) {
   const crockford = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
   const replica = Array.from({ length: 26 }, (_, i) => crockford[i === 0 ? Math.floor(Math.random() * 8) : Math.floor(Math.random() * 32)]).join('');
   const hlc = (BigInt(Date.now()) << 16n).toString(16).padStart(16, '0');
-  const push = { protocol: 2, schema_version: 1, replica, cursor: 0, client_hlc: Number(BigInt(`0x${hlc}`)), page_limit: 1,
+  const push = { protocol: 3, schema_version: 2, replica, cursor: 0, client_hlc: Number(BigInt(`0x${hlc}`)), page_limit: 1,
     ops: [{ id: `${hlc}-${replica}`, type: 'erase', kind: 'influencer', entity: id, actor: '' }] };
   const r = await hx.api('POST', '/api/v1/sync', { role: 'central', body: push });
   check(r.status === 200, `erase through /api/v1/sync answered ${r.status}: ${r.text.slice(0, 300)}`);
@@ -526,7 +526,7 @@ export const appVersions = (page) => page.evaluate(() => caches.keys().then((k) 
 // While `refuse` is above zero, the next binary push has the record model's version it names
 // set to 0 on the way: the real server then answers it upgrade_required (426), as it answers
 // an app older than itself. One build of the app thus plays the older and the newer version;
-// what the server judges is that number, a push's last four bytes (protocol 2, little-endian:
+// what the server judges is that number, a push's last four bytes (protocol 2 and later, little-endian:
 // docs/SYNC.md "Versions").
 export async function startVersionProxy(target) {
   const proxy = { refuse: 0, log: [], url: null, server: null };

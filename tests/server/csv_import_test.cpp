@@ -227,6 +227,34 @@ TEST_CASE("an import with an id column updates fields and sets and skips what is
                 "the influencers first)") != std::string::npos);
 }
 
+TEST_CASE("interactions import and export their campaign column", "[server][csv][schema]") {
+    TempDir dir;
+    const std::string db = fresh_db(dir, "a.db");
+    write_file(dir.file("a.csv"), "id,name\n01JD0000000000000000000001,Ana\n");
+    REQUIRE(import(db, "influencer", dir.file("a.csv"), dir.file("r.csv")).exit_code == 0);
+    // A campaign this server does not know yet may be one made offline: accepted (R11).
+    write_file(dir.file("i.csv"),
+               "id,influencer,at,touchpoint,department,campaign\n"
+               "01JD00000000000000000000A1,01JD0000000000000000000001,2026-11-20T10:00:00Z,"
+               "event,pr,01JD00000000000000000000C1\n"
+               "01JD00000000000000000000A2,01JD0000000000000000000001,2026-11-20T11:00:00Z,"
+               "event,pr,01JD0000000000000000000001\n");
+    auto r = import(db, "interaction", dir.file("i.csv"), dir.file("r.csv"));
+    CHECK(r.exit_code == 1);
+    CHECK(read_file(dir.file("r.csv")) ==
+          "line,status,id,reason\r\n"
+          "2,created,01JD00000000000000000000A1,\r\n"
+          "3,rejected,01JD00000000000000000000A2,\"campaign: 01JD0000000000000000000001 is an "
+          "influencer, not a campaign\"\r\n");
+    const std::string out = export_of(db, "interaction");
+    CHECK(out.rfind("id,influencer,at,touchpoint,department,brand,region,store,event,staff,"
+                    "summary,tone,follow_up,follow_up_due,campaign\r\n",
+                    0) == 0);
+    CHECK(out.find("01JD00000000000000000000A1,01JD0000000000000000000001,"
+                   "2026-11-20T10:00:00.000Z,event,pr,,,,,,,,,,01JD00000000000000000000C1\r\n") !=
+          std::string::npos);
+}
+
 TEST_CASE("export then import into a fresh database gives the same visible content",
           "[server][csv][slow]") {
     TempDir dir;

@@ -46,16 +46,16 @@ struct Setup {
     TempDir dir;
     std::string db = dir.file("server.db");
     std::string log = dir.file("server.log");
-    std::string admin_user, admin_token, central_token;
+    std::string admin_user, admin_token, central_user, central_token;
 
     Setup() {
         cli_ok({"init", "--db", db});
         admin_user = cli_ok({"user", "add", "--db", db, "--name", "Ada Admin", "--role", "admin"});
         admin_token =
             cli_ok({"token", "issue", "--db", db, "--user", admin_user, "--device", "tests"});
-        auto central =
+        central_user =
             cli_ok({"user", "add", "--db", db, "--name", "Chloé Central", "--role", "central"});
-        central_token = cli_ok({"token", "issue", "--db", db, "--user", central});
+        central_token = cli_ok({"token", "issue", "--db", db, "--user", central_user});
     }
 
     std::string server_hash(ServerProcess& s) const {

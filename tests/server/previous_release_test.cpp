@@ -4,6 +4,7 @@
 // this release (its migrations run), its outbox syncs against the current hub and the real
 // server: every operation accepted, and the device ends with the server's state. Before the
 // app updates, its protocol 1 push is answered upgrade_required and changes nothing.
+#include <algorithm>
 #include <filesystem>
 #include <set>
 
@@ -77,6 +78,17 @@ void sync_accepting_all(sync::Replica& r, Exchange exchange) {
     CHECK(repeated_erasures == 1);
 }
 
+// The staff members the outbox's operations name as their actor. The fixture's maker set one
+// (the released web app never did); the user that syncs it is linked to them, as A1 requires
+// (docs/SYNC.md "Authorisation").
+std::vector<core::Id128> actors_of(sync::Replica& r) {
+    std::vector<core::Id128> out;
+    for (const auto& op : r.make_push(sync::kMaxOpsPerPush).value().ops)
+        if (!op.actor.is_nil() && std::find(out.begin(), out.end(), op.actor) == out.end())
+            out.push_back(op.actor);
+    return out;
+}
+
 }  // namespace
 
 TEST_CASE("the previous release's outbox syncs against the current hub: every operation accepted",
@@ -91,7 +103,9 @@ TEST_CASE("the previous release's outbox syncs against the current hub: every op
     auto hub_store = core::Store::open(dir.file("hub.db"), {});
     REQUIRE(hub_store.is_ok());
     sync::Hub hub(*hub_store.value(), time);
-    sync::DeviceContext context{r.id(), sync::Role::kCentral, sync::Scope::everything()};
+    sync::DeviceContext context{r.id(), sync::Role::kCentral, sync::Scope::everything(),
+                                actors_of(r)};
+    REQUIRE(context.staff.size() == 1);
     const std::string empty = must(hub_store.value()->state_hash());
 
     // Before it updates, the app speaks protocol 1: refused as a whole, nothing applied or lost.
@@ -126,6 +140,9 @@ TEST_CASE(
     check_outbox_intact(r);
     const std::string before = must(r.state_hash());
     const std::string empty = setup.server_hash(server);
+    for (const auto& staff : actors_of(r))
+        cli_ok({"user", "staff", "--db", setup.db, "--user", setup.central_user, "--add",
+                staff.to_text()});
 
     auto old = r.make_push(50, 200).value();
     old.protocol = 1;  // as the previous release's app sends it, before it updates

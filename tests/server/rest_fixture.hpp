@@ -86,7 +86,7 @@ inline bool contains(const std::vector<std::string>& v, const std::string& s) {
 // A company: a region with two stores, an influencer in each store, and a store user (with a
 // token) for the first store. Made through REST by the central user.
 struct Company {
-    std::string region, store_a, store_b, brand, ana, bea, store_a_token;
+    std::string region, store_a, store_b, brand, ana, bea, store_a_user, store_a_token;
 
     Company(Setup& setup, httplib::Client& c) {
         region = create(c, setup.central_token, "regions", R"({"name":"Île-de-France"})");
@@ -101,9 +101,9 @@ struct Company {
         bea = create(
             c, setup.central_token, "influencers",
             R"({"name":"Béa Lambert","email":"bea@example.com","store":")" + store_b + "\"}");
-        const std::string user = cli_ok({"user", "add", "--db", setup.db, "--name", "Sam Store",
-                                         "--role", "store", "--stores", store_a});
-        store_a_token = cli_ok({"token", "issue", "--db", setup.db, "--user", user});
+        store_a_user = cli_ok({"user", "add", "--db", setup.db, "--name", "Sam Store", "--role",
+                               "store", "--stores", store_a});
+        store_a_token = cli_ok({"token", "issue", "--db", setup.db, "--user", store_a_user});
     }
 };
 

@@ -457,4 +457,40 @@ TEST_CASE("REST refuses a reference to an id known as another kind, naming the f
     create(*client, tok, "influencers", R"({"name":"Zoé","region":"01ARZ3NDEKTSV4RRFFQ69G5FAV"})");
 }
 
+TEST_CASE(
+    "an interaction names its campaign through REST, and a campaign of another kind is refused",
+    "[server][rest][schema]") {
+    Setup setup;
+    ServerProcess server(setup.db, {}, setup.log);
+    auto client = server.client();
+    Company co(setup, *client);
+    const std::string& tok = setup.central_token;
+    const std::string campaign = create(*client, tok, "campaigns", R"({"name":"Printemps"})");
+    auto contact_body = [&](const std::string& named) {
+        return R"({"influencer":")" + co.ana +
+               R"(","at":1700000000000,"touchpoint":"event","department":"pr","campaign":")" +
+               named + "\"}";
+    };
+    const std::string contact = create(*client, tok, "interactions", contact_body(campaign));
+    auto res = send_json(*client, tok, "GET", "/api/v1/interactions/" + contact);
+    REQUIRE(res);
+    REQUIRE(res->status == 200);
+    CHECK(str_member(parse_json(res->body), "campaign") == campaign);
+    // Every reference field is a list filter.
+    CHECK(list_ids(*client, tok, "/api/v1/interactions?campaign=" + campaign) ==
+          std::vector<std::string>{contact});
+    auto wrong = send_json(*client, tok, "POST", "/api/v1/interactions", contact_body(co.store_a));
+    REQUIRE(wrong);
+    INFO(wrong->body);
+    CHECK(wrong->status == 400);
+    CHECK(str_member(parse_json(wrong->body)["error"], "message")
+              .find("campaign: " + co.store_a + " is a store, not a campaign") !=
+          std::string::npos);
+    auto cleared =
+        send_json(*client, tok, "PATCH", "/api/v1/interactions/" + contact, R"({"campaign":null})");
+    REQUIRE(cleared);
+    CHECK(cleared->status == 200);
+    CHECK(str_member(parse_json(cleared->body), "campaign").empty());
+}
+
 }  // namespace liaison::test
