@@ -84,9 +84,7 @@ EntitySnapshot directory_projection(const EntitySnapshot& full) {
     return out;
 }
 
-std::string normalise_email(std::string_view email) {
-    return ascii_lower(trim(email, " \t\r\n"));
-}
+std::string normalise_email(std::string_view email) { return ascii_lower(trim(email, " \t\r\n")); }
 
 std::string_view calling_code(std::string_view country) {
     const Dialling* d = dialling(country);

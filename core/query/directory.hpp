@@ -43,7 +43,8 @@ std::string normalise_email(std::string_view email);
 //   `default_country` (ISO 3166-1 alpha-2) after its trunk prefix is dropped. nullopt when
 //   the number cannot be put in E.164 (no '+', and a country whose calling code is unknown,
 //   or too few or too many digits).
-std::optional<std::string> normalise_phone(std::string_view phone, std::string_view default_country);
+std::optional<std::string> normalise_phone(std::string_view phone,
+                                           std::string_view default_country);
 // The calling code of a country ("FR" -> "33"), or "" if this build does not know it.
 std::string_view calling_code(std::string_view country);
 

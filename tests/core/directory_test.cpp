@@ -105,8 +105,7 @@ TEST_CASE("D2: the directory projection keeps no e-mail, phone, note, topic or t
     CHECK(dir.row.created == full.row.created);
 }
 
-TEST_CASE("D3: e-mail and phone keys are the same however they were typed",
-          "[core][directory]") {
+TEST_CASE("D3: e-mail and phone keys are the same however they were typed", "[core][directory]") {
     CHECK(normalise_email("  Helene.Dupont@Example.ORG ") == "helene.dupont@example.org");
     const std::string e164 = "+33612345678";
     CHECK(normalise_phone("+33 6 12 34 56 78", "") == e164);

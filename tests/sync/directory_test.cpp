@@ -3,11 +3,12 @@
 // demotions, brand changes and erasures; after quiescence every device holds exactly the
 // directory projection of the central record, computed here from a field list written apart
 // from the schema's marks.
+#include "core/query/directory.hpp"
+
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <set>
 
-#include "core/query/directory.hpp"
 #include "support/harness.hpp"
 #include "sync/hub.hpp"
 
@@ -18,10 +19,9 @@ using core::Kind;
 
 // Written apart from the schema's `directory` marks (core/model/schema.cpp): what a device
 // outside a person's scope may hold of her.
-const std::set<std::string> kDirectoryFields = {"name",    "country",       "tier",
-                                                "owner",   "status",        "consent",
-                                                "consent_basis", "vetting", "region",
-                                                "store",   "brand"};
+const std::set<std::string> kDirectoryFields = {"name",   "country", "tier",          "owner",
+                                                "status", "consent", "consent_basis", "vetting",
+                                                "region", "store",   "brand"};
 const std::set<std::string> kDirectorySets = {"handles", "roles", "languages", "brands"};
 
 struct Brands {
@@ -157,7 +157,8 @@ TEST_CASE("D2: a store holds its brand's other people as directory records, and 
           "[sync][directory]") {
     Brands w;
     auto& c = *w.office->replica;
-    const std::string canary_email = "quorvant.lichenspire@example.org", canary_phone = "+33 6 98 76 54 32",
+    const std::string canary_email = "quorvant.lichenspire@example.org",
+                      canary_phone = "+33 6 98 76 54 32",
                       canary_note = "canary note: prefers the morning";
     auto helene = c.create(Kind::kInfluencer, {{"name", std::string("Hélène Dupont")},
                                                {"email", canary_email},
@@ -173,8 +174,8 @@ TEST_CASE("D2: a store holds its brand's other people as directory records, and 
                                               {"store", w.nice.to_text()},
                                               {"brand", w.autre.to_text()}})
                      .value();
-    auto unbranded = c.create(Kind::kInfluencer, {{"name", std::string("Nina Sans")},
-                                                  {"store", w.lille.to_text()}})
+    auto unbranded = c.create(Kind::kInfluencer,
+                              {{"name", std::string("Nina Sans")}, {"store", w.lille.to_text()}})
                          .value();
     w.sync_everyone();
     auto& lyon = w.tablet("lyon");
@@ -182,15 +183,14 @@ TEST_CASE("D2: a store holds its brand's other people as directory records, and 
     const std::vector<core::Id128> people = {helene, other, unbranded};
     for (auto& t : w.tablets) check_projection(w, t, people);
     // The canaries are nowhere in the Lyon tablet's files (the digests are kept instead).
-    CHECK(find_in_db_files(lyon.node->path,
-                           canary_forms({canary_email, canary_note, "canarytag", "98765432"})) ==
-          "");
-    const auto phone_digest =
-        core::contact_digest(*core::normalise_phone("06 98 76 54 32", "FR"));
+    CHECK(find_in_db_files(lyon.node->path, canary_forms({canary_email, canary_note, "canarytag",
+                                                          "98765432"})) == "");
+    const auto phone_digest = core::contact_digest(*core::normalise_phone("06 98 76 54 32", "FR"));
     auto matches = store.directory_matches(true, phone_digest).value();
     CHECK(std::find(matches.begin(), matches.end(), helene) != matches.end());
-    matches = store.directory_matches(false, core::contact_digest(core::normalise_email(
-                                                 " Quorvant.Lichenspire@Example.org")))
+    matches = store
+                  .directory_matches(false, core::contact_digest(core::normalise_email(
+                                                " Quorvant.Lichenspire@Example.org")))
                   .value();
     CHECK(std::find(matches.begin(), matches.end(), helene) != matches.end());
 
@@ -235,9 +235,10 @@ TEST_CASE("D2: a store holds its brand's other people as directory records, and 
     CHECK_FALSE(nice.node->replica->store().directory_only(helene).value());
 }
 
-TEST_CASE("D2 property: after quiescence every device holds the directory projection of the "
-          "central record",
-          "[sync][directory][property]") {
+TEST_CASE(
+    "D2 property: after quiescence every device holds the directory projection of the "
+    "central record",
+    "[sync][directory][property]") {
     for (auto seed : seeds({11, 12, 13})) {
         INFO("seed " << seed);
         Brands w;
@@ -250,13 +251,13 @@ TEST_CASE("D2 property: after quiescence every device holds the directory projec
                                                  core::Value{}};
         std::vector<core::Id128> people;
         for (int i = 0; i < 12; ++i)
-            people.push_back(c.create(Kind::kInfluencer,
-                                      {{"name", "P" + std::to_string(i)},
-                                       {"email", "p" + std::to_string(i) + "@example.org"},
-                                       {"notes", std::string("note ") + std::to_string(i)},
-                                       {"store", stores[pick(3)]},
-                                       {"brand", brands[pick(3)]}})
-                                 .value());
+            people.push_back(
+                c.create(Kind::kInfluencer, {{"name", "P" + std::to_string(i)},
+                                             {"email", "p" + std::to_string(i) + "@example.org"},
+                                             {"notes", std::string("note ") + std::to_string(i)},
+                                             {"store", stores[pick(3)]},
+                                             {"brand", brands[pick(3)]}})
+                    .value());
         for (int step = 0; step < 300; ++step) {
             const auto& id = people[pick(people.size())];
             if (!snapshot_of(c.store(), id)) continue;
@@ -280,9 +281,8 @@ TEST_CASE("D2 property: after quiescence every device holds the directory projec
                     break;
                 case 4: {
                     auto snap = snapshot_of(c.store(), id);
-                    for (const auto& e : elements(*snap, [](const std::string& s) {
-                             return s == "brands";
-                         })) {
+                    for (const auto& e :
+                         elements(*snap, [](const std::string& s) { return s == "brands"; })) {
                         REQUIRE(c.remove(Kind::kInfluencer, id, "brands", e.substr(7)).is_ok());
                         break;
                     }
