@@ -32,8 +32,8 @@ tokens.forEach((token, i) => {
   lines.push(`${token} ${replica}`);
   const hlc = ((nowMs << 16n) | 1n).toString(16).padStart(16, '0');
   const body = {
-    protocol: 2,
-    schema_version: 1,
+    protocol: 3,
+    schema_version: 2,
     replica,
     cursor: 9000000000000, // above any server sequence: pulls stay empty
     client_hlc: 0,

@@ -42,6 +42,8 @@ TEST_CASE(
                                      "--role", "store", "--stores", store_a});
     const std::string tablet_token =
         cli_ok({"token", "issue", "--db", setup.db, "--user", user, "--device", "tablet-rivoli"});
+    // The tablet acts as Inès, whom its user must be linked to (docs/SYNC.md A1).
+    cli_ok({"user", "staff", "--db", setup.db, "--user", user, "--add", ines});
 
     sync::SystemTimeSource time;  // the server checks stamps against its own clock
     auto tablet = open_node(setup.dir.file("tablet.db"), time, 17);
