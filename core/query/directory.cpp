@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/model/validate.hpp"
+#include "core/query/queries.hpp"
 #include "core/util/sha256.hpp"
 #include "core/util/text.hpp"
 
@@ -116,6 +117,31 @@ std::uint32_t contact_digest(std::string_view normalised) {
     const auto d = h.finish();
     static_assert(kContactDigestBits == 16);
     return ((std::uint32_t(d[0]) << 8) | d[1]) + 1;
+}
+
+Result<std::vector<Id128>> possible_matches(Store& store, std::string_view text,
+                                            std::string_view default_country) {
+    std::vector<Id128> out;
+    text = trim(text, " \t\r\n");
+    std::uint32_t digest = 0;
+    bool phone = false;
+    if (text.find('@') != std::string_view::npos) {
+        digest = contact_digest(normalise_email(text));
+    } else if (auto e164 = normalise_phone(text, default_country)) {
+        digest = contact_digest(*e164);
+        phone = true;
+    }
+    if (digest == 0) return out;
+    auto ids = store.directory_matches(phone, digest);
+    if (!ids) return ids.status();
+    for (const auto& id : ids.value()) {
+        auto row = get_entity(store, Kind::kInfluencer, id);
+        if (!row) return row.status();
+        if (row.value() && std::find(out.begin(), out.end(), row.value()->id) == out.end())
+            out.push_back(row.value()->id);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
 }
 
 }  // namespace liaison::core

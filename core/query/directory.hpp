@@ -57,4 +57,12 @@ std::string_view calling_code(std::string_view country);
 std::uint32_t contact_digest(std::string_view normalised);
 inline constexpr int kContactDigestBits = 16;
 
+// D4 on a device: the people held only as directory records whose e-mail digest (when `text`
+// holds an '@') or phone digest (`text` as a phone number, national numbers read with
+// `default_country`) is the digest of `text` — "possibly this person", for staff to confirm
+// by name. Visible records only, each as the record it was merged into, by id. Nothing for
+// text that is neither.
+Result<std::vector<Id128>> possible_matches(Store& store, std::string_view text,
+                                            std::string_view default_country);
+
 }  // namespace liaison::core

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "core/model/validate.hpp"
+#include "core/query/directory.hpp"
 #include "core/query/queries.hpp"
 
 namespace liaison::core {
@@ -59,8 +60,9 @@ const std::string* text_field(const RowState& row, const char* field) {
     return i < 0 ? nullptr : std::get_if<std::string>(&row.values[std::size_t(i)]);
 }
 
-enum Reason { kHandle = 0, kEmail, kPhone, kName, kReasonCount };
-const char* const kReasonNames[kReasonCount] = {"handle", "email", "phone", "name"};
+enum Reason { kHandle = 0, kEmail, kPhone, kName, kPossibleEmail, kPossiblePhone, kReasonCount };
+const char* const kReasonNames[kReasonCount] = {"handle", "email",          "phone",
+                                                "name",   "possible_email", "possible_phone"};
 
 }  // namespace
 
@@ -127,6 +129,24 @@ Result<std::vector<DuplicateHit>> find_duplicates(Store& store, const DuplicateQ
                                  }));
         }
     }
+    // D4: people held as directory records keep no e-mail or phone here, only digests.
+    auto possible = [&](const std::optional<std::string>& text, Reason reason) -> Status {
+        if (!text || text->empty()) return Status::ok();
+        const bool email = reason == kPossibleEmail;
+        if (email != (text->find('@') != std::string::npos)) return Status::ok();
+        auto ids = possible_matches(store, *text, q.country);
+        if (!ids) return ids.status();
+        for (const auto& id : ids.value()) {
+            auto row = get_entity(store, Kind::kInfluencer, id);
+            if (!row) return row.status();
+            if (!row.value()) continue;
+            found[id] |= 1u << reason;
+            rows.emplace(id, *row.value());
+        }
+        return Status::ok();
+    };
+    LIAISON_TRY(possible(q.email, kPossibleEmail));
+    LIAISON_TRY(possible(q.phone, kPossiblePhone));
     if (q.name) {
         // Every word of the name as a prefix of a word of the indexed name.
         std::string words = fts_query(*q.name), match;

@@ -164,6 +164,10 @@ Result<std::optional<std::string>> card_json(Store& store, const Id128& influenc
     auto person_json = render(store, person);
     if (!person_json) return person_json.status();
     std::string out = "{\"influencer\":" + person_json.value();
+    // D2 (docs/SYNC.md "Directory"): a person this device holds only as her directory record.
+    auto listed = store.directory_only(person.id);
+    if (!listed) return listed.status();
+    out += std::string(",\"directory\":") + (listed.value() ? "true" : "false");
 
     out += ",\"owner\":";
     std::optional<std::string> owner;

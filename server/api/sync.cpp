@@ -70,6 +70,7 @@ HttpReply handle_me(SyncBackend& backend, const Principal& who) {
              ",\"regions\":" + json_string_array(who.scope.regions) +
              ",\"stores\":" + json_string_array(who.scope.stores) +
              ",\"brands\":" + json_string_array(who.scope.brands) +
+             ",\"directory_brands\":" + json_string_array(who.scope.directory_brands) +
              "},\"staff\":" + staff_json(staff.value()) + "}";
     return r;
 }

@@ -9,6 +9,8 @@
 #include <catch2/catch.hpp>
 #include <set>
 
+#include "core/query/duplicates.hpp"
+#include "core/query/view.hpp"
 #include "support/harness.hpp"
 #include "sync/hub.hpp"
 
@@ -193,6 +195,26 @@ TEST_CASE("D2: a store holds its brand's other people as directory records, and 
                                                 " Quorvant.Lichenspire@Example.org")))
                   .value();
     CHECK(std::find(matches.begin(), matches.end(), helene) != matches.end());
+
+    // On the device: e-mail and phone look-ups propose her (D4), as do the create form's
+    // duplicate checks, and her card says she is a directory record.
+    CHECK(core::possible_matches(store, "06 98 76 54 32", "FR").value() ==
+          std::vector<core::Id128>{helene});
+    CHECK(core::possible_matches(store, "QUORVANT.lichenspire@example.org ", "").value() ==
+          std::vector<core::Id128>{helene});
+    CHECK(core::possible_matches(store, "06 98 76 54 32", "").value().empty());
+    CHECK(core::possible_matches(store, "Hélène", "FR").value().empty());
+    core::DuplicateQuery q;
+    q.email = "quorvant.lichenspire@example.org";
+    q.phone = "+33 6 98 76 54 32";
+    auto dups = core::find_duplicates(store, q).value();
+    REQUIRE(dups.size() == 1);
+    CHECK(dups[0].id == helene);
+    CHECK(dups[0].reasons == std::vector<std::string>{"possible_email", "possible_phone"});
+    core::CardOptions opts;
+    auto card = core::card_json(store, helene, opts).value();
+    REQUIRE(card);
+    CHECK(card->find("\"directory\":true") != std::string::npos);
 
     // D5: the Lyon tablet may not change her (another store's person): refused, and it keeps
     // her directory record as the hub has it.

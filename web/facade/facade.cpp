@@ -10,6 +10,7 @@
 #include <exception>
 #include <unordered_set>
 
+#include "core/query/directory.hpp"
 #include "core/query/duplicates.hpp"
 #include "core/query/events.hpp"
 #include "core/query/queries.hpp"
@@ -279,6 +280,15 @@ struct Methods {
             if (seen.insert(store(f).root_of(h.id)).second) ids.push_back(store(f).root_of(h.id));
         return core::entities_json(store(f), Kind::kInfluencer, ids);
     }
+    // D4 (docs/SYNC.md "Directory"): people held as directory records whose e-mail or phone
+    // digest is the text's: possibly her, to confirm by name.
+    static Result<std::string> possible_matches(Facade& f, const Json& a) {
+        FACADE_ASSIGN(text, opt_text(a, "text"));
+        FACADE_ASSIGN(country, opt_text(a, "country"));
+        FACADE_ASSIGN(ids, core::possible_matches(store(f), text.value_or("").substr(0, 320),
+                                                  country.value_or("")));
+        return core::entities_json(store(f), Kind::kInfluencer, ids);
+    }
     static Result<std::string> card(Facade& f, const Json& a) {
         FACADE_ASSIGN(id, need_id(a, "id"));
         FACADE_ASSIGN(now, opt_int(a, "now"));
@@ -359,10 +369,12 @@ struct Methods {
         FACADE_ASSIGN(email, opt_text(a, "email"));
         FACADE_ASSIGN(phone, opt_text(a, "phone"));
         FACADE_ASSIGN(handles, opt_texts(a, "handles"));
+        FACADE_ASSIGN(country, opt_text(a, "country"));
         q.name = name;
         q.email = email;
         q.phone = phone;
         q.handles = handles;
+        q.country = country.value_or("");
         FACADE_ASSIGN(hits, core::find_duplicates(store(f), q));
         std::string out = "[";
         for (const auto& h : hits) {
@@ -523,6 +535,7 @@ const MethodDef kMethods[] = {
     {"addToSet", Methods::add_to_set, true},
     {"removeFromSet", Methods::remove_from_set, true},
     {"duplicates", Methods::duplicates, true},
+    {"possibleMatches", Methods::possible_matches, true},
     {"events", Methods::events, true},
     {"checkins", Methods::checkins, true},
     {"checkIn", Methods::check_in, true},

@@ -57,7 +57,7 @@ const WRITES = new Set([
   'checkIn', 'undoCheckIn', 'erase', 'dismissRefusals', 'create',
 ]);
 const CORE_METHODS = new Set([
-  ...WRITES, 'search', 'card', 'duplicates', 'events', 'checkins', 'stateHash', 'choices', 'limits', 'refusals',
+  ...WRITES, 'search', 'card', 'duplicates', 'possibleMatches', 'events', 'checkins', 'stateHash', 'choices', 'limits', 'refusals',
 ]);
 
 // ---- Started before anything else -------------------------------------------------------

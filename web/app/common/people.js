@@ -41,3 +41,16 @@ export function liveSearch(app, limit, show) {
     show(r, text);
   };
 }
+
+// The country a national phone number typed here is read in (docs/SYNC.md D3): the region of
+// the browser's language ("fr-FR" -> "FR"), else none (only international numbers match).
+export function deviceCountry() {
+  const m = /-([A-Za-z]{2})\b/.exec((typeof navigator !== 'undefined' && navigator.language) || '');
+  return m ? m[1].toUpperCase() : '';
+}
+
+// Looks like an e-mail address or a phone number: worth asking for directory matches (D4).
+export function looksLikeContact(text) {
+  const v = String(text || '').trim();
+  return v.includes('@') || (v.replace(/\D/g, '').length >= 7 && /^[+0-9 ().-]+$/.test(v));
+}

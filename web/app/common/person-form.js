@@ -6,7 +6,7 @@
 // after the form changed (or was cleared by a create) is dropped, not shown.
 import { h, fill, field, select, debounce } from './dom.js';
 import { t, label } from './i18n.js';
-import { personSummary } from './people.js';
+import { personSummary, deviceCountry } from './people.js';
 import { CHOICES, LIMITS } from './choices.js';
 import { countedField, checkLimits, clearInvalid, markInvalid, refusalText, showRefusal } from './refusal.js';
 
@@ -54,7 +54,7 @@ export function personForm(app, opts) {
   async function checkDuplicates() {
     const q = probe();
     const asked = edits;
-    const r = Object.keys(q).length ? await app.call('duplicates', q) : { ok: true, value: [] };
+    const r = Object.keys(q).length ? await app.call('duplicates', { ...q, country: deviceCountry() }) : { ok: true, value: [] };
     if (asked !== edits) return null;
     dups = r.ok ? r.value : [];
     renderDups();
@@ -137,6 +137,9 @@ export function userScopeFields(app) {
   const out = {};
   if (scope.stores && scope.stores.length) out.store = scope.stores[0];
   if (scope.regions && scope.regions.length) out.region = scope.regions[0];
-  if (scope.brands && scope.brands.length) out.brand = scope.brands[0];
+  // A person with no brand is in no brand's directory (docs/SYNC.md D1): a store's user gets
+  // her store's brand.
+  const brands = scope.brands && scope.brands.length ? scope.brands : scope.directory_brands;
+  if (brands && brands.length) out.brand = brands[0];
   return out;
 }

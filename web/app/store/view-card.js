@@ -97,15 +97,17 @@ export function cardView(app, route) {
       h('p', {}, h('a', { href: '#/search' }, `← ${t('card.back')}`)),
       h('h1', { 'data-testid': 'card-name' }, p.name),
       card.warnings && card.warnings.length ? h('ul', { class: 'warnings', 'aria-label': t('card.warnings') }, card.warnings.map((w) => warningItem(w, card))) : null,
+      // D2 (docs/SYNC.md "Directory"): her record is changed where she belongs; contacts join it.
+      card.directory ? h('p', { class: 'notice', 'data-testid': 'directory-note' }, t('card.directory')) : null,
       h('div', { class: 'actions' },
         h('a', { class: 'button', href: `#/card/${encodeURIComponent(p.id)}/log` }, t('card.log')),
-        h('button', { type: 'button', class: 'secondary', 'aria-expanded': editor.hasChildNodes() ? 'true' : 'false', onclick: toggleEditor }, t('card.edit'))),
+        card.directory ? null : h('button', { type: 'button', class: 'secondary', 'aria-expanded': editor.hasChildNodes() ? 'true' : 'false', onclick: toggleEditor }, t('card.edit'))),
       editor,
       facts([
         [t('card.tier'), p.tier ? label('tier', p.tier) : null],
         [t('card.status'), p.status ? label('status', p.status) : null],
         [t('card.consent'), label('consent', p.consent || 'unknown')],
-        [t('card.owner'), card.owner ? card.owner.name : t('card.nobody')],
+        [t('card.owner'), card.owner ? [card.owner.name, card.owner.email].filter(Boolean).join(' · ') : t('card.nobody')],
         [t('card.email'), p.email],
         [t('card.phone'), p.phone],
         [t('card.country'), p.country],
@@ -113,8 +115,7 @@ export function cardView(app, route) {
         [t('card.pressureLabel'), t('card.pressure', { n: formatNumber(card.contacts_recent), days: card.contact_window_days, cap: card.contact_cap })],
       ]),
       handles.length ? [h('h2', {}, t('card.handles')), h('ul', { class: 'chips' }, handles)] : null,
-      h('h2', {}, t('card.tags')),
-      h('ul', { class: 'chips', 'data-testid': 'tags' }, tags),
+      card.directory ? null : [h('h2', {}, t('card.tags')), h('ul', { class: 'chips', 'data-testid': 'tags' }, tags)],
       card.merged_ids && card.merged_ids.length ? h('p', { class: 'hint' }, t('card.merged', { n: card.merged_ids.length })) : null,
       card.follow_ups && card.follow_ups.length ? [h('h2', {}, t('card.followups')),
         h('ul', { class: 'followups', 'data-testid': 'follow-ups' }, card.follow_ups.map(followUpItem))] : null,
@@ -124,7 +125,8 @@ export function cardView(app, route) {
       h('h2', {}, t('card.timeline')),
       card.timeline && card.timeline.length ? h('ol', { class: 'timeline', 'data-testid': 'timeline' }, card.timeline.map(timelineItem))
         : h('p', { class: 'empty' }, t('card.timeline.empty')));
-    body.insertBefore(tagAdder, body.querySelector('[data-testid="tags"]').nextSibling);
+    const tagList = body.querySelector('[data-testid="tags"]');
+    if (tagList) body.insertBefore(tagAdder, tagList.nextSibling);
   }
 
   // `form`: where a refusal about the set is shown (next to its field); else a toast.
