@@ -1,6 +1,11 @@
-// Demo data: a small, plausible company (regions, brands, stores, staff, events, campaigns,
-// thousands of influencers and a quarter of interactions, check-ins) and one user of every
-// role, so that `liaison-server serve --demo` shows something real on first start.
+// Demo data: a small, plausible company that shows the whole record model (regions, brands,
+// stores, staff, devices, programmes, campaigns, events, thousands of influencers with every
+// consent value and basis and every vetting result, a quarter of interactions naming their
+// staff and often their campaign, people seen at two stores, check-ins, collaborations of
+// every type and status, content with metrics, tracked links with clicks, a few likely
+// duplicates) and one user of every role, each linked to the staff member it acts as
+// (docs/SYNC.md A1), so that `liaison-server serve --demo` shows something real on first
+// start. docs/OPERATIONS.md §1 describes it.
 //
 // Everything is made through the hub's operation path (Hub::apply_one with a central device
 // context, stamped by the server's own replica id), exactly as a device's pushes are: the
@@ -23,7 +28,7 @@ namespace liaison::server {
 struct DemoOptions {
     std::uint64_t seed = 20261123;
     std::uint64_t now_ms = 0;  // 0: the hub's time source
-    int influencers = 2000;
+    int influencers = 2000;    // the last four (from 20) are likely duplicates of earlier ones
     int interactions = 20000;
 };
 
