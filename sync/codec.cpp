@@ -56,6 +56,11 @@ public:
         load(nvp.value);
     }
     void operator()(std::string& s) { load(s); }
+    // Whether the object being read has the member (for a member that may be left out).
+    bool has(const char* name) const {
+        const auto* node = stack_.back().node;
+        return node->IsObject() && node->FindMember(name) != node->MemberEnd();
+    }
 
 private:
     struct Frame {
@@ -450,6 +455,17 @@ void io(A& ar, PushRequest& m) {
         scalar(ar, "schema_version", m.schema_version);
     else if constexpr (kLoading<A>)
         m.schema_version = 1;
+    // Protocol 3 follows (the hub checks that the groups lie within `ops`, G3). In JSON the
+    // member may be left out (a push written by hand, by a tool: no groups).
+    bool groups = m.protocol >= 3;
+    if constexpr (std::is_same_v<A, JsonReader>) groups = groups && ar.has("groups");
+    if (groups)
+        list(ar, "groups", m.groups, kMaxOpsPerPush, [&](OpGroup& g) {
+            object(ar, nullptr, [&] {
+                scalar(ar, "first", g.first);
+                scalar(ar, "count", g.count);
+            });
+        });
 }
 
 template <class A>
@@ -479,7 +495,7 @@ void io(A& ar, PushReply& m) {
                 r.outcome = Outcome(o);
                 r.code = Code(c);
             }
-            text(ar, "detail", r.detail, 1024);
+            text(ar, "detail", r.detail, kMaxDetailBytes);
         });
     });
     list(ar, "changes", m.changes, kMaxChangesPerPage,

@@ -1,6 +1,7 @@
 #include "sync/hub.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "core/query/directory.hpp"
 #include "sync/codec.hpp"
@@ -285,6 +286,53 @@ OpResult Hub::apply_one(const DeviceContext& device, Op op) {
     return res;
 }
 
+Status Hub::apply_group(const DeviceContext& device, const std::vector<Op>& ops, OpGroup g,
+                        std::vector<OpResult>& out) {
+    core::Savepoint savepoint(store_);
+    LIAISON_TRY(savepoint.begun());
+    const std::size_t start = out.size();
+    std::optional<std::size_t> refused;
+    for (std::size_t k = 0; k < g.count && !refused; ++k) {
+        out.push_back(apply_one(device, ops[g.first + k]));
+        if (out.back().outcome == Outcome::kRejected) refused = k;
+    }
+    if (!refused) return Status::ok();
+    LIAISON_TRY(savepoint.rollback());
+    // Every operation of the action is answered refused, with the refusal that undid it.
+    const OpResult first = out[start + *refused];
+    for (std::size_t k = 0; k < *refused; ++k) {
+        switch (out[start + k].outcome) {
+            case Outcome::kApplied:
+                --totals_.accepted;
+                break;
+            case Outcome::kDuplicate:
+                --totals_.duplicate;
+                break;
+            case Outcome::kErased:
+                --totals_.erased;
+                break;
+            case Outcome::kRejected:
+                break;
+        }
+    }
+    totals_.rejected += g.count - 1;
+    out.resize(start);
+    for (std::size_t k = 0; k < g.count; ++k) {
+        OpResult r = first;
+        r.op = ops[g.first + k].id;
+        r.detail = "refused with operation " + std::to_string(*refused + 1) + " of " +
+                   std::to_string(g.count) + ": " + first.detail;
+        // Within the codec's bound on a detail, cut at a character's start.
+        if (r.detail.size() > kMaxDetailBytes) {
+            std::size_t cut = kMaxDetailBytes;
+            while (cut > 0 && (std::uint8_t(r.detail[cut]) & 0xC0) == 0x80) --cut;
+            r.detail.resize(cut);
+        }
+        out.push_back(std::move(r));
+    }
+    return Status::ok();
+}
+
 Result<PushReply> Hub::exchange(const DeviceContext& device, const PushRequest& request) {
     return std::move(exchange_batch({Pending{&device, &request}}).front());
 }
@@ -295,6 +343,15 @@ std::vector<Result<PushReply>> Hub::exchange_batch(const std::vector<Pending>& b
             return {Code::kTooLarge,
                     "at most " + std::to_string(kMaxOpsPerPush) + " operations per push"};
         if (r.cursor < 0) return Status::invalid("cursor: must not be negative");
+        // G3: groups in order, not overlapping, within the push, of one operation or more.
+        std::size_t end = 0;
+        for (const auto& g : r.groups) {
+            if (g.count == 0 || g.first < end || std::size_t(g.first) + g.count > r.ops.size())
+                return Status::invalid("groups: a group of " + std::to_string(g.count) +
+                                       " from operation " + std::to_string(g.first) +
+                                       " overlaps another or lies outside the push");
+            end = std::size_t(g.first) + g.count;
+        }
         // The previous release's app (docs/SYNC.md "Versions"): a whole-request error, so its
         // outbox stays intact until the updated app sends it.
         if (r.protocol < kProtocolVersion)
@@ -330,11 +387,20 @@ std::vector<Result<PushReply>> Hub::exchange_batch(const std::vector<Pending>& b
         if (committed.is_ok()) {
             for (std::size_t i = 0; i < batch.size(); ++i) {
                 if (!valid[i]) continue;
-                results[i].reserve(batch[i].request->ops.size());
-                for (const auto& op : batch[i].request->ops)
-                    results[i].push_back(apply_one(*batch[i].device, op));
+                const auto& req = *batch[i].request;
+                results[i].reserve(req.ops.size());
+                auto group = req.groups.begin();
+                for (std::size_t j = 0; j < req.ops.size() && committed.is_ok();) {
+                    if (group != req.groups.end() && group->first == j) {
+                        committed = apply_group(*batch[i].device, req.ops, *group, results[i]);
+                        j += group++->count;
+                    } else {
+                        results[i].push_back(apply_one(*batch[i].device, req.ops[j++]));
+                    }
+                }
+                if (!committed.is_ok()) break;  // the transaction rolls back: nothing is kept
             }
-            committed = txn.commit();
+            if (committed.is_ok()) committed = txn.commit();
         }
     }
     std::vector<Result<PushReply>> out;

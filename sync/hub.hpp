@@ -56,6 +56,11 @@ public:
     const ExchangeStats& totals() const { return totals_; }
 
 private:
+    // G2 (docs/SYNC.md): applies ops[g.first, g.first + g.count) under a savepoint, appending
+    // a result per operation to `out`; if one is refused, undoes the others and answers them
+    // all refused. An error: the savepoint could not be taken or rolled back (the batch fails).
+    Status apply_group(const DeviceContext& device, const std::vector<Op>& ops, OpGroup g,
+                       std::vector<OpResult>& out);
     Status authorize(const DeviceContext& device, const Op& op);
     // Scope::covers, except that a log entry carrying no scope key of its own is where its
     // parent is (a click where its tracked link is, docs/SYNC.md "Scopes").

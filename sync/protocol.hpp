@@ -15,7 +15,9 @@
 //   3  2026-12  replies carry the brand directory (docs/SYNC.md "Directory"): the people
 //               and staff of the device's brands that its scope does not cover, as their
 //               directory projection with truncated e-mail and phone digests. A hub answers
-//               a protocol 2 push `upgrade_required`.
+//               a protocol 2 push `upgrade_required`. Requests carry the push's groups
+//               (docs/SYNC.md G1-G3): the ranges of its operations that form one action,
+//               applied whole or refused whole.
 #pragma once
 
 #include <cstdint>
@@ -39,6 +41,7 @@ inline constexpr std::size_t kMaxChangesPerPage = 5000;
 inline constexpr std::size_t kMaxStringBytes = 64 * 1024;
 inline constexpr std::size_t kMaxListItems = 100'000;
 inline constexpr std::size_t kMaxMessageBytes = 16 * 1024 * 1024;
+inline constexpr std::size_t kMaxDetailBytes = 1024;  // an OpResult's detail
 
 struct OpResult {
     Stamp op;
@@ -46,6 +49,13 @@ struct OpResult {
     Code code = Code::kOk;  // why, when rejected (e.g. clock_ahead, out_of_scope)
     std::string detail;
     bool operator==(const OpResult&) const = default;
+};
+
+// v3. A run of a push's operations that one action made (docs/SYNC.md G1): ops[first] to
+// ops[first + count - 1]. The hub applies them whole or refuses them whole (G2).
+struct OpGroup {
+    std::uint32_t first = 0, count = 0;
+    bool operator==(const OpGroup&) const = default;
 };
 
 struct PushRequest {
@@ -58,6 +68,9 @@ struct PushRequest {
     // v2: the record model's version the app was built with (core::kSchemaVersion); a v1
     // push decodes as 1.
     std::uint32_t schema_version = core::kSchemaVersion;
+    // v3: the actions among `ops`, in order, not overlapping (G1); an operation in none stands
+    // alone. A v2 push decodes with none.
+    std::vector<OpGroup> groups;
 };
 
 struct AliasEdge {

@@ -76,13 +76,22 @@ Status Replica::save_clock() {
     return store_->meta_set(kMetaOffset, std::to_string(clock_.offset_ms()));
 }
 
-Result<Op> Replica::submit(Op op) {
-    op.id = Stamp{clock_.send(), id_};
-    op.actor = actor_;
-    LIAISON_TRY(validate_op(op));
-    (void)merge_.take_unsent_erasures();  // drop leftovers of a transaction that rolled back
-    core::WriteTxn txn(*store_);
-    LIAISON_TRY(txn.begun());
+// The action open (docs/SYNC.md G1): its transaction, its outbox group, how many operations
+// it made and the first write that failed.
+struct Replica::OpenAction {
+    explicit OpenAction(core::Store& store) : txn(store) {}
+    core::WriteTxn txn;
+    std::int64_t group = 0;
+    std::size_t ops = 0;
+    Status failure;
+};
+
+Replica::Replica(std::unique_ptr<core::Store> store, TimeSource& time, core::IdSource& ids)
+    : store_(std::move(store)), clock_(time), ids_(ids), merge_(*store_) {}
+
+Replica::~Replica() = default;
+
+Result<Op> Replica::stage(Op op, std::int64_t group) {
     LIAISON_TRY(merge_.check_kind(op));
     std::string body = encode_op(op);
     auto r = merge_.apply(op);
@@ -91,19 +100,65 @@ Result<Op> Replica::submit(Op op) {
         return Status(Code::kErased,
                       std::string(core::kind_name(op.kind)) + " " + op.entity.to_text());
     if (r->outcome == Outcome::kRejected) return r->status;
-    LIAISON_TRY(store_->outbox_push(op.entity, op.id, int(op.type), body));
-    LIAISON_TRY(queue_unsent_erasures());
+    LIAISON_TRY(store_->outbox_push(op.entity, op.id, int(op.type), body, group));
+    LIAISON_TRY(queue_unsent_erasures(group));
     LIAISON_TRY(save_clock());
-    LIAISON_TRY(txn.commit());
     return op;
 }
 
-Status Replica::queue_unsent_erasures() {
+Result<Op> Replica::submit(Op op) {
+    op.id = Stamp{clock_.send(), id_};
+    op.actor = actor_;
+    if (action_) {
+        Status v = validate_op(op);
+        auto r = v ? stage(std::move(op), action_->group) : Result<Op>(v);
+        if (!r && action_->failure.is_ok()) action_->failure = r.status();
+        if (r) ++action_->ops;
+        return r;
+    }
+    LIAISON_TRY(validate_op(op));
+    (void)merge_.take_unsent_erasures();  // drop leftovers of a transaction that rolled back
+    core::WriteTxn txn(*store_);
+    LIAISON_TRY(txn.begun());
+    auto r = stage(std::move(op), 0);
+    if (!r) return r.status();
+    LIAISON_TRY(txn.commit());
+    return r;
+}
+
+Status Replica::action(const std::function<Status()>& body) {
+    if (action_) {  // joins the action open
+        Status s = body();
+        if (!s && action_->failure.is_ok()) action_->failure = s;
+        return s;
+    }
+    (void)merge_.take_unsent_erasures();
+    action_ = std::make_unique<OpenAction>(*store_);
+    Status s = action_->txn.begun();
+    if (s) {
+        auto group = store_->next_outbox_group();
+        if (group)
+            action_->group = group.value();
+        else
+            s = group.status();
+    }
+    if (s) s = body();
+    if (s) s = action_->failure;
+    if (s && action_->ops > kMaxOpsPerPush)
+        s = Status(Code::kTooLarge, "an action of " + std::to_string(action_->ops) +
+                                        " operations; at most " + std::to_string(kMaxOpsPerPush));
+    if (s) s = action_->txn.commit();
+    if (!s) (void)merge_.take_unsent_erasures();
+    action_.reset();  // rolls back unless committed
+    return s;
+}
+
+Status Replica::queue_unsent_erasures(std::int64_t group) {
     for (const auto& [kind, id] : merge_.take_unsent_erasures()) {
         Op op = unstamped_op(OpType::kErase, kind, id);
         op.id = Stamp{clock_.send(), id_};
         op.actor = actor_;
-        LIAISON_TRY(store_->outbox_push(id, op.id, int(op.type), encode_op(op)));
+        LIAISON_TRY(store_->outbox_push(id, op.id, int(op.type), encode_op(op), group));
     }
     return Status::ok();
 }
@@ -156,15 +211,46 @@ Result<PushRequest> Replica::make_push(std::size_t max_ops, std::uint32_t page_l
     req.cursor = cursor_;
     req.client_hlc = clock_.state();
     req.page_limit = page_limit;
-    auto rows = store_->outbox_peek(std::min(max_ops, kMaxOpsPerPush));
-    if (!rows) return rows.status();
-    for (const auto& row : rows.value()) {
+    const std::size_t limit = std::min(max_ops, kMaxOpsPerPush);
+    std::vector<core::Store::OutboxRow> rows;
+    if (limit > 0) {
+        auto peeked = store_->outbox_peek(limit + 1);
+        if (!peeked) return peeked.status();
+        rows = std::move(peeked).value();
+    }
+    if (rows.size() > limit) {
+        // G1: an action is never split across two pushes. The one the limit cuts waits for
+        // the next push; one larger than the limit alone goes whole (at most kMaxOpsPerPush).
+        const std::int64_t cut = rows[limit].group;
+        rows.resize(limit);
+        std::size_t keep = rows.size();
+        while (cut != 0 && keep > 0 && rows[keep - 1].group == cut) --keep;
+        if (keep > 0) {
+            rows.resize(keep);
+        } else {
+            auto whole = store_->outbox_peek(kMaxOpsPerPush);
+            if (!whole) return whole.status();
+            rows = std::move(whole).value();
+            std::size_t n = 0;
+            while (n < rows.size() && rows[n].group == cut) ++n;
+            rows.resize(n);
+        }
+    }
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const auto& row = rows[i];
         auto op = decode_op(row.body);
         if (!op)
             return Status::storage("outbox row " + std::to_string(row.n) + ": " +
                                    op.status().to_string());
         req.ops.push_back(std::move(op).value());
+        // Consecutive rows of one action form a group (a lone operation needs none).
+        if (row.group == 0) continue;
+        if (i > 0 && rows[i - 1].group == row.group)
+            ++req.groups.back().count;
+        else
+            req.groups.push_back({std::uint32_t(i), 1});
     }
+    std::erase_if(req.groups, [](const OpGroup& g) { return g.count < 2; });
     return req;
 }
 
@@ -181,6 +267,7 @@ Status Replica::evict(const Id128& id) {
 }
 
 Result<ReplyStats> Replica::apply_reply(const PushReply& reply) {
+    if (action_) return Status(Code::kInternal, "a reply applied inside an action");
     ReplyStats stats;
     (void)merge_.take_unsent_erasures();
     core::WriteTxn txn(*store_);

@@ -13,6 +13,7 @@
 // Thread-safety: one thread at a time.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -63,6 +64,7 @@ public:
     static Result<std::unique_ptr<Replica>> open(const std::string& path, TimeSource& time,
                                                  core::IdSource& ids,
                                                  const ReplicaOptions& opts = {});
+    ~Replica();
 
     const Id128& id() const { return id_; }
     core::Store& store() { return *store_; }
@@ -80,6 +82,13 @@ public:
     Status erase(Kind kind, const Id128& id);
     // Stamps and submits a prepared operation (entity and payload set; id is overwritten).
     Result<Op> submit(Op op);
+    // ---- Actions (docs/SYNC.md G1) ---------------------------------------------------------
+    // Runs the local writes `body` makes as one action: one transaction, and one outbox group
+    // that a push sends whole. If `body` fails, or any write inside it failed (even one whose
+    // status `body` dropped), or the commit fails, nothing of it is kept: no row, no dot, no
+    // outbox entry. An action of more than kMaxOpsPerPush operations is refused (too_large).
+    // An action inside an action joins it. Requires: `body` makes no exchange.
+    Status action(const std::function<Status()>& body);
     // Sets the actor (staff id) recorded on later operations.
     void set_actor(const Id128& staff) { actor_ = staff; }
 
@@ -103,14 +112,16 @@ public:
     Result<std::string> state_hash() { return store_->state_hash(); }
 
 private:
-    Replica(std::unique_ptr<core::Store> store, TimeSource& time, core::IdSource& ids)
-        : store_(std::move(store)), clock_(time), ids_(ids), merge_(*store_) {}
+    Replica(std::unique_ptr<core::Store> store, TimeSource& time, core::IdSource& ids);
     Status load_meta();
     Status save_clock();
     Result<ApplyResult> receive_in_txn(const Op& op);
     Status evict(const Id128& id);
     // Queues a bare erase for every entity whose unsent operations an erase just purged.
-    Status queue_unsent_erasures();
+    Status queue_unsent_erasures(std::int64_t group = 0);
+    // A write's steps inside the transaction open (submit's or the action's).
+    Result<Op> stage(Op op, std::int64_t group);
+    struct OpenAction;
     // ---- Generations and refusals (docs/SYNC.md "Generations", invariant 9) ---------------
     // Stores the reply's generations; true when one changed from what was stored.
     Result<bool> note_generations(const PushReply& reply, bool& db_changed);
@@ -145,6 +156,7 @@ private:
     std::int64_t cursor_ = 0;
     std::uint64_t scope_generation_ = 0;
     Id128 db_generation_;
+    std::unique_ptr<OpenAction> action_;  // the action open (action()), if any
 };
 
 }  // namespace liaison::sync

@@ -342,6 +342,11 @@ CREATE INDEX IF NOT EXISTS directory_phone ON directory(phone_digest) WHERE phon
 )sql";
 }
 
+// Version 9: the action each outbox row belongs to (outbox.grp, 0: alone), so that a push
+// sends an action's operations as one group (docs/SYNC.md G1). No DDL: Store::add_outbox_group_v9
+// adds the column where it is missing (ALTER TABLE ADD COLUMN has no IF NOT EXISTS).
+std::string migration_9() { return ""; }
+
 }  // namespace
 
 std::string table_name(Kind kind) { return std::string("k_") + kind_name(kind); }
@@ -377,6 +382,26 @@ Status WriteTxn::commit() {
     committed_ = s.is_ok();
     if (committed_ && store_.scrub_due_) return store_.scrub_log();
     return s;
+}
+
+// ---- Savepoint ----------------------------------------------------------------------------
+
+Savepoint::Savepoint(Store& store) : store_(store), begun_(store.db().exec("SAVEPOINT grp")) {
+    done_ = !begun_.is_ok();
+}
+
+Savepoint::~Savepoint() {
+    if (!done_) (void)store_.db().exec("RELEASE grp");
+}
+
+Status Savepoint::rollback() {
+    if (done_) return Status::ok();
+    done_ = true;
+    Status s = store_.db().exec("ROLLBACK TO grp");
+    (void)store_.db().exec("RELEASE grp");
+    // The caches (erased ids, aliases, sequence) may hold what was just undone.
+    Status c = store_.load_caches();
+    return s.is_ok() ? c : s;
 }
 
 // ---- Store --------------------------------------------------------------------------------
@@ -492,7 +517,8 @@ Status Store::migrate() {
                                             {migration_5, false, nullptr},
                                             {migration_6, false, nullptr},
                                             {migration_7, false, &Store::add_columns_v7},
-                                            {migration_8, false, nullptr}};
+                                            {migration_8, false, nullptr},
+                                            {migration_9, false, &Store::add_outbox_group_v9}};
     static_assert(std::size(kMigrations) == kStorageVersion);
     for (int next = v + 1; next <= kStorageVersion; ++next) {
         Transaction t(*db_);
@@ -525,6 +551,13 @@ Status Store::add_field_columns(Kind kind, std::string_view field) {
 }
 
 Status Store::add_columns_v7() { return add_field_columns(Kind::kInteraction, "campaign"); }
+
+Status Store::add_outbox_group_v9() {
+    auto has = db_->query_int("SELECT count(*) FROM pragma_table_info('outbox') WHERE name='grp'");
+    if (!has) return Status::storage("cannot read the columns of outbox");
+    if (*has != 0) return Status::ok();
+    return db_->exec("ALTER TABLE outbox ADD COLUMN grp INTEGER NOT NULL DEFAULT 0");
+}
 
 Status Store::move_oplog_to_v4() {
     auto st = db_->prepare("SELECT eid, op, actor, type, touched FROM oplog_v3");
@@ -1118,18 +1151,25 @@ Status Store::purge_ops(const Id128& entity) {
 
 std::int64_t Store::op_count() { return db_->query_int("SELECT count(*) FROM oplog").value_or(0); }
 
-Status Store::outbox_push(const Id128& entity, const Stamp& stamp, int type,
-                          std::string_view body) {
-    auto& st = db_->cached("INSERT INTO outbox(eid,op,type,body) VALUES(?1,?2,?3,?4)");
+Status Store::outbox_push(const Id128& entity, const Stamp& stamp, int type, std::string_view body,
+                          std::int64_t group) {
+    auto& st = db_->cached("INSERT INTO outbox(eid,op,type,body,grp) VALUES(?1,?2,?3,?4,?5)");
     auto e = stamp.encode();
     st.bind_blob_static(1, entity.bytes.data(), 16).bind_blob_static(2, e.data(), e.size());
     st.bind(3, std::int64_t(type));
     st.bind_blob_static(4, body.data(), body.size());
+    st.bind(5, group);
     return st.run();
 }
 
+Result<std::int64_t> Store::next_outbox_group() {
+    auto g = db_->query_int("SELECT coalesce(max(grp),0)+1 FROM outbox");
+    if (!g) return Status::storage("cannot read the outbox's groups");
+    return *g;
+}
+
 Result<std::vector<Store::OutboxRow>> Store::outbox_peek(std::size_t limit) {
-    auto& st = db_->cached("SELECT n,eid,op,body FROM outbox ORDER BY n LIMIT ?1");
+    auto& st = db_->cached("SELECT n,eid,op,body,grp FROM outbox ORDER BY n LIMIT ?1");
     st.bind(1, std::int64_t(limit));
     std::vector<OutboxRow> out;
     Step s;
@@ -1139,6 +1179,7 @@ Result<std::vector<Store::OutboxRow>> Store::outbox_peek(std::size_t limit) {
         r.entity = read_id(st, 1);
         r.stamp = read_stamp(st, 2).value_or(Stamp{});
         r.body = std::string(st.column_blob(3));
+        r.group = st.column_int(4);
         out.push_back(std::move(r));
     }
     if (s == Step::kError) return Status::storage(st.error());

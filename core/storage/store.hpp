@@ -35,7 +35,7 @@
 namespace liaison::core {
 
 // Latest storage format this build writes (PRAGMA user_version), see docs/STORAGE.md.
-inline constexpr int kStorageVersion = 8;
+inline constexpr int kStorageVersion = 9;
 
 // The full state of one entity row, with effective clocks (a field written by the create
 // carries the create stamp; a field never written has none).
@@ -122,6 +122,24 @@ private:
     Store& store_;
     Transaction txn_;
     bool committed_ = false;
+};
+
+// A savepoint inside an open WriteTxn: the hub applies one device action under it, and rolls
+// back to it when the action is refused (docs/SYNC.md G2). Rolling back reloads the store's
+// in-memory caches, as WriteTxn's rollback does. Requires: a WriteTxn is open on the store.
+class Savepoint {
+public:
+    explicit Savepoint(Store& store);
+    ~Savepoint();  // releases (keeps the changes) unless rolled back
+    Savepoint(const Savepoint&) = delete;
+    Savepoint& operator=(const Savepoint&) = delete;
+    const Status& begun() const { return begun_; }
+    Status rollback();
+
+private:
+    Store& store_;
+    Status begun_;
+    bool done_ = false;
 };
 
 class Store {
@@ -263,14 +281,20 @@ public:
     Result<std::vector<OpLogRow>> op_log(const std::vector<Id128>& ids);
     Status purge_ops(const Id128& entity);
     std::int64_t op_count();
-    // `type` is the operation's type (sync::OpType), so that a purge can keep some.
-    Status outbox_push(const Id128& entity, const Stamp& stamp, int type, std::string_view body);
+    // `type` is the operation's type (sync::OpType), so that a purge can keep some. `group`:
+    // the action the operation belongs to (next_outbox_group), 0 when it stands alone
+    // (docs/SYNC.md G1).
+    Status outbox_push(const Id128& entity, const Stamp& stamp, int type, std::string_view body,
+                       std::int64_t group = 0);
     struct OutboxRow {
         std::int64_t n;
         Id128 entity;
         Stamp stamp;
         std::string body;
+        std::int64_t group = 0;
     };
+    // A group number no pending outbox row has (storage v9).
+    Result<std::int64_t> next_outbox_group();
     Result<std::vector<OutboxRow>> outbox_peek(std::size_t limit);
     Status outbox_remove(const Stamp& stamp);
     // Deletes the entity's unsent operations except those of types keep_a and keep_b; returns
@@ -308,6 +332,7 @@ public:
 
 private:
     friend class WriteTxn;
+    friend class Savepoint;
     explicit Store(std::unique_ptr<Database> db) : db_(std::move(db)) {}
     Status migrate();
     Status reindex_all();       // every full-text index, from the current rows (a migration's step)
@@ -316,6 +341,7 @@ private:
     // them (a file created by this build has them already). Version 7: interaction.campaign.
     Status add_field_columns(Kind kind, std::string_view field);
     Status add_columns_v7();
+    Status add_outbox_group_v9();  // storage v9's step: outbox.grp where it is missing
     // The number of a replica or actor id in this file's `idnum` table, added if new.
     Result<std::int64_t> id_number(const Id128& id);
     Status load_caches();

@@ -177,18 +177,21 @@ struct Methods {
     static sync::Replica& rep(Facade& f) { return *f.replica_; }
     static core::Store& store(Facade& f) { return f.replica_->store(); }
 
-    // Validates every operation first, so that a bad field leaves nothing half-written, then
-    // stamps and submits them in order.
+    // Validates every operation first, so that a bad field is refused before anything is
+    // stamped, then submits them in order as one action (docs/SYNC.md G1): a person with her
+    // handles and tags commits whole or not at all, and reaches the server as one group.
     static Status submit_all(Facade& f, std::vector<sync::Op> ops) {
         for (auto op : ops) {
             op.id = core::Stamp{1, rep(f).id()};  // a placeholder: submit() stamps for real
             LIAISON_TRY(sync::validate_op(op));
         }
-        for (auto& op : ops) {
-            auto r = rep(f).submit(std::move(op));
-            if (!r) return r.status();
-        }
-        return Status::ok();
+        return rep(f).action([&]() -> Status {
+            for (auto& op : ops) {
+                auto r = rep(f).submit(std::move(op));
+                if (!r) return r.status();
+            }
+            return Status::ok();
+        });
     }
 
     // Context fields as JSON defaults ("store":"01J…").
@@ -314,13 +317,30 @@ struct Methods {
         LIAISON_TRY(submit_all(f, std::move(ops)));
         return "{\"id\":" + json_string(id.to_text()) + "}";
     }
+    // With `check_in_event`, a walk-in: registered and checked in at that event as one action
+    // (docs/SYNC.md G1), so that no walk-in is left registered but not checked in.
     static Result<std::string> create_influencer(Facade& f, const Json& a) {
-        std::string doc = with_defaults(a, {}, place_defaults(f, false));
+        FACADE_ASSIGN(event, opt_text(a, "check_in_event"));
+        std::string doc = with_defaults(a, {"check_in_event"}, place_defaults(f, false));
         Id128 id = f.ids_->next_entity_id(rep(f).clock().physical_ms());
         FACADE_ASSIGN(ops,
                       sync::ops_from_json(Kind::kInfluencer, id, sync::EditMode::kCreate, doc));
-        LIAISON_TRY(submit_all(f, std::move(ops)));
-        return "{\"id\":" + json_string(id.to_text()) + "}";
+        std::string checkin;
+        LIAISON_TRY(rep(f).action([&]() -> Status {
+            LIAISON_TRY(submit_all(f, std::move(ops)));
+            if (!event) return Status::ok();
+            rapidjson::Document args;
+            args.SetObject();
+            auto& al = args.GetAllocator();
+            args.AddMember("event", Json(event->c_str(), al), al);
+            args.AddMember("influencer", Json(id.to_text().c_str(), al), al);
+            args.AddMember("walk_in", true, al);
+            auto r = check_in(f, args);
+            if (!r) return r.status();
+            checkin = ",\"checkin\":" + r.value();
+            return Status::ok();
+        }));
+        return "{\"id\":" + json_string(id.to_text()) + checkin + "}";
     }
     // Any kind of record (events, campaigns …): the server decides who may.
     static Result<std::string> create(Facade& f, const Json& a) {

@@ -17,7 +17,9 @@ const TIERS = CHOICES['influencer.tier'];
 //   submitLabel       text of the create button
 //   scopeFields()     fields that attach the person to a place ({store, region, brand})
 //   pickLabel, onPick(dup)   the action offered on each duplicate
-//   onCreated(id, name)      after a successful create
+//   onCreated(id, name, value)   after a successful create (value: createInfluencer's)
+//   createArgs()      more arguments of createInfluencer (a walk-in's check_in_event: one
+//                     action, docs/SYNC.md G1)
 export function personForm(app, opts) {
   const name = h('input', { type: 'text', name: 'name', required: true, autocomplete: 'off' });
   const email = h('input', { type: 'email', name: 'email', autocomplete: 'off' });
@@ -105,7 +107,7 @@ export function personForm(app, opts) {
     if (tier.value) doc.tier = tier.value;
     const hv = handleValue();
     if (hv) doc.handles = [hv];
-    const r = await app.call('createInfluencer', doc);
+    const r = await app.call('createInfluencer', { ...doc, ...(opts.createArgs ? opts.createArgs() : {}) });
     if (!r.ok) {
       if (!showRefusal(el, r)) { msg.className = 'error'; msg.textContent = app.errorText(r); }
       return;
@@ -115,7 +117,7 @@ export function personForm(app, opts) {
     tier.value = '';
     edits++;
     dups = []; renderDups();
-    await opts.onCreated(r.value.id, created);
+    await opts.onCreated(r.value.id, created, r.value);
   }
 
   // novalidate: the app says what is wrong, in its language, next to the field (refusal.js).

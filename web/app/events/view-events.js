@@ -130,7 +130,13 @@ export function eventView(app, route) {
     },
     pickLabel: t('event.checkin'),
     onPick: (d) => checkIn(d.id, d.name, false),
-    onCreated: (newId, name) => checkIn(newId, name, true),
+    // Registered and checked in as one action (docs/SYNC.md G1): nobody is left registered
+    // but not checked in.
+    createArgs: () => ({ check_in_event: id }),
+    onCreated: async (newId, name) => {
+      app.toast(t('event.done', { name }));
+      await loadCheckins();
+    },
   });
 
   loadEvent();
