@@ -146,7 +146,8 @@ TEST_CASE(
     auto& c = *office->replica;
     auto region = c.create(Kind::kRegion, {{"name", std::string("France")}}).value();
     auto lyon =
-        c.create(Kind::kStore, {{"name", std::string("Lyon")}, {"region", region.to_text()}}).value();
+        c.create(Kind::kStore, {{"name", std::string("Lyon")}, {"region", region.to_text()}})
+            .value();
     auto lille =
         c.create(Kind::kStore, {{"name", std::string("Lille")}, {"region", region.to_text()}})
             .value();
