@@ -80,6 +80,16 @@ export class Harness {
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   }
 
+  // A new user of `role` with these lists (liaison-server user add), and a token for it.
+  addUser(name, role, { stores = [], regions = [], brands = [] } = {}) {
+    const args = ['user', 'add', '--db', this.db, '--name', name, '--role', role];
+    for (const [flag, ids] of [['--stores', stores], ['--regions', regions], ['--brands', brands]])
+      if (ids.length) args.push(flag, ids.join(','));
+    const id = execFileSync(this.serverBin, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync(this.serverBin, ['token', 'issue', '--db', this.db, '--user', id, '--device', `${name}-tablet`],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  }
+
   // The demo user of `role` gets a new scope (liaison-server user scope, while it serves).
   setScope(role, { stores = [], regions = [], brands = [] }) {
     const args = ['user', 'scope', '--db', this.db, '--user', this.userId(role)];
@@ -526,7 +536,7 @@ export const appVersions = (page) => page.evaluate(() => caches.keys().then((k) 
 // While `refuse` is above zero, the next binary push has the record model's version it names
 // set to 0 on the way: the real server then answers it upgrade_required (426), as it answers
 // an app older than itself. One build of the app thus plays the older and the newer version;
-// what the server judges is that number, a push's last four bytes (protocol 2 and later, little-endian:
+// what the server judges is that number (little-endian, before protocol 3's groups:
 // docs/SYNC.md "Versions").
 export async function startVersionProxy(target) {
   const proxy = { refuse: 0, log: [], url: null, server: null };
@@ -540,7 +550,11 @@ export async function startVersionProxy(target) {
       const rewritten = push && proxy.refuse > 0;
       if (rewritten) {
         proxy.refuse--;
-        body.writeUInt32LE(0, body.length - 4);
+        // Protocol 3 ends with the push's groups (a count, then 8 bytes each, docs/SYNC.md
+        // G1): the record model's version comes just before them.
+        let k = 0;
+        while (8 * k + 8 <= body.length && body.readUInt32LE(body.length - 8 * k - 4) !== k) k++;
+        body.writeUInt32LE(0, body[1] >= 3 ? body.length - 8 * k - 8 : body.length - 4);
       }
       const headers = { ...req.headers, host: new URL(target).host, 'content-length': String(body.length) };
       const up = http.request(new URL(req.url, target), { method: req.method, headers }, (answer) => {

@@ -9,19 +9,28 @@ export default async function refused(hx) {
   const tablet = await hx.browser('store-tablet');
   const page = await signInLink(tablet, hx.url, hx.tokens.store);
   await firstSync(page);
-  const some = await hostCall(page, 'search', { text: 'e', limit: 1 });
-  check(some.ok && some.value.length === 1, 'the store device has no influencer');
-  const person = some.value[0];
+  // A store of the other brand: once moved there, the device holds nothing of its old store's
+  // people, not even their directory records (docs/SYNC.md D1).
+  const stores = await hx.api('GET', '/api/v1/stores?limit=50');
+  check(stores.status === 200, `stores: ${stores.text.slice(0, 200)}`);
+  const me = await hostCall(page, 'status');
+  const mine = stores.json.items.find((s) => me.value.user.scope.stores.includes(s.id));
+  const other = stores.json.items.find((s) => s.brand !== mine.brand);
+  check(other, 'the demo has no store of another brand');
+  // One of its own store's people (not a directory record) who is not listed under that brand.
+  const some = await hostCall(page, 'search', { text: 'e', limit: 50 });
+  check(some.ok && some.value.length > 0, 'the store device has no influencer');
+  let person = null;
+  for (const p of some.value) {
+    const c = await hostCall(page, 'card', { id: p.id });
+    if (c.ok && !c.value.directory && !(p.brands || []).includes(other.brand)) { person = p; break; }
+  }
+  check(person, 'none of the first 50 people found is one of the store\'s own');
 
   step('offline, a contact is logged; the user is moved to another store');
   await tablet.setOffline(true);
   await openCard(page, person);
   await logContact(page, { note: 'Came in for the launch' });
-  const stores = await hx.api('GET', '/api/v1/stores?limit=50');
-  check(stores.status === 200, `stores: ${stores.text.slice(0, 200)}`);
-  const me = await hostCall(page, 'status');
-  const other = stores.json.items.find((s) => !me.value.user.scope.stores.includes(s.id));
-  check(other, 'the demo has no second store');
   hx.setScope('store', { stores: [other.id] });
 
   step('back online: the contact is refused, and the person is told');

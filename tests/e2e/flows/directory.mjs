@@ -1,0 +1,90 @@
+// Directory flow (docs/SYNC.md "Directory", D1–D5): one record at every store. Store A
+// registers Hélène Dupont with a canary e-mail, phone and note; the central team marks her
+// do-not-contact. Store B — another store of the same brand — offline, finds her by name,
+// by handle and by e-mail, sees her owner and the warning, and logs a contact on her record.
+// Back online, the central record holds both stores' contacts and one Hélène; nothing of the
+// canaries, in any normalised form, is in store B's storage or in the sync replies it got.
+import { check, firstSync, hostCall, logContact, search, signInLink, step, storedOccurrences, syncNow } from '../harness.mjs';
+
+export default async function directory(hx) {
+  const me = await hx.api('GET', '/api/v1/me', { role: 'store' });
+  const storeA = me.json.scope.stores[0];
+  const stores = await hx.api('GET', '/api/v1/stores?limit=200');
+  check(stores.status === 200, `stores: ${stores.text.slice(0, 200)}`);
+  const a = stores.json.items.find((s) => s.id === storeA);
+  const b = stores.json.items.find((s) => s.id !== storeA && s.brand === a.brand);
+  check(a && a.brand && b, 'the demo has no second store of the first store\'s brand');
+  const tokenB = hx.addUser('Bruno', 'store', { stores: [b.id] });
+  // Her owner works at store A (staff of the brand are in its directory): store B must name her.
+  const staff = (await hx.api('GET', '/api/v1/staff?limit=200')).json.items;
+  const owner = staff.find((s) => s.store === storeA) || staff.find((s) => s.brand === a.brand);
+  check(owner, 'the demo has no staff member of store A\'s brand');
+
+  const duponts = async () => {
+    const r = await hx.api('GET', `/api/v1/influencers?q=${encodeURIComponent('Hélène Dupont')}&limit=100`, { role: 'central' });
+    check(r.status === 200, `search on the server: ${r.text.slice(0, 200)}`);
+    return r.json.items.filter((p) => p.name === 'Hélène Dupont').length;
+  };
+  const before = await duponts();  // the demo's random names may hold some already
+
+  step('store A registers Hélène Dupont');
+  const tabletA = await hx.browser('store-a');
+  const pageA = await signInLink(tabletA, hx.url, hx.tokens.store);
+  await firstSync(pageA);
+  const canary = { email: 'quorvant.lichenspire@example.org', phone: '+33 6 98 76 54 32', note: 'Zanthropy marbleglow canary' };
+  const made = await hostCall(pageA, 'createInfluencer', {
+    name: 'Hélène Dupont', email: canary.email, phone: canary.phone, notes: canary.note, country: 'FR',
+    owner: owner.id, handles: ['instagram:helene.dupont.e2e:125000'],
+    store: storeA, brand: a.brand,  // what the app's form adds (person-form.js, userScopeFields)
+  });
+  check(made.ok, `createInfluencer: ${JSON.stringify(made)}`);
+  const id = made.value.id || made.value;
+  await syncNow(pageA);
+  const patched = await hx.api('PATCH', `/api/v1/influencers/${id}`, { role: 'central', body: { status: 'do_not_contact' } });
+  check(patched.status === 200, `central could not mark her do-not-contact: ${patched.text.slice(0, 300)}`);
+
+  step('store B, offline, finds her by name, handle and e-mail, and logs a contact');
+  const tabletB = await hx.browser('store-b');
+  const replies = [];
+  tabletB.on('response', async (res) => {
+    if (res.url().includes('/api/v1/sync')) replies.push(Buffer.from(await res.body().catch(() => Buffer.alloc(0))));
+  });
+  const pageB = await signInLink(tabletB, hx.url, tokenB);
+  await firstSync(pageB);
+  await tabletB.setOffline(true);
+  const mine = (results) => results.and(pageB.locator(`a[href="#/card/${id}"]`));
+  // The demo has dozens of Hélènes: "hel" lists the first of them, "hel dup" narrows to her.
+  const held = await hostCall(pageB, 'card', { id });
+  check(held.ok && held.value.directory, `store B does not hold her directory record: ${JSON.stringify(held).slice(0, 300)}`);
+  check(await mine(await search(pageB, 'hel dup')).count() === 1, 'store B does not find her by "hel dup"');
+  check(await mine(await search(pageB, 'helene.dupont.e2e')).count() === 1, 'store B does not find her by her handle');
+  const byEmail = mine(await search(pageB, 'Quorvant.Lichenspire@example.org'));
+  check(await byEmail.count() === 1, 'store B does not find her by her e-mail');
+  await byEmail.click();
+  await pageB.waitForSelector('[data-testid="card-name"]', { timeout: 10000 });
+  const card = await pageB.locator('[data-testid="card"]').innerText();
+  check(card.includes('Directory record'), `her card does not say it is a directory record: ${card.slice(0, 400)}`);
+  check(card.includes(owner.name), `her card does not name her owner ${owner.name}: ${card.slice(0, 400)}`);
+  check(await pageB.locator('[data-warning="do_not_contact"]').count() === 1, 'no do-not-contact warning on store B');
+  await logContact(pageB, { note: 'Asked about the autumn collection' });
+  await tabletB.setOffline(false);
+  await syncNow(pageB);
+
+  step('the central record: both contacts on one Hélène');
+  const central = await hx.api('GET', `/api/v1/influencers/${id}`, { role: 'central' });
+  check(central.status === 200, `central card: ${central.text.slice(0, 300)}`);
+  const places = new Set(central.json.timeline.filter((e) => e.entry.kind === 'interaction').map((e) => e.entry.store));
+  const storesSeen = central.json.timeline.map((e) => e.entry.store);
+  check(places.has(b.id), `the central timeline lacks store B's contact: ${JSON.stringify(storesSeen)}`);
+  const after = await duponts();
+  check(after === before + 1, `${after - before} new Hélène Dupont on the server, not one`);
+
+  step('nothing of the canaries on store B');
+  const needles = ['quorvant', 'lichenspire', 'zanthropy', 'marbleglow', '98 76 54 32', '698765432', '+33698765432'];
+  const stored = await storedOccurrences(pageB, needles);
+  const found = needles.filter((n, i) => stored.counts[i] > 0);
+  check(found.length === 0, `store B's storage holds ${found.join(', ')}`);
+  const wire = Buffer.concat(replies).toString('latin1').toLowerCase();
+  const inReplies = needles.filter((n) => wire.includes(n));
+  check(inReplies.length === 0, `store B's sync replies held ${inReplies.join(', ')}`);
+}
