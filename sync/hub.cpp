@@ -221,20 +221,28 @@ Status Hub::touch_inheriting_entries(const Op& op) {
     if (op.type == OpType::kSet)
         for (const auto& w : op.fields)
             moves = moves || w.field == "region" || w.field == "brand" || w.field == "store";
-    if (!moves) return Status::ok();
+    // D6: her brands decide which devices hold her, and so her contact marks.
+    const bool relisted = op.kind == Kind::kInfluencer && op.set == "brands" &&
+                          (op.type == OpType::kAdd || op.type == OpType::kRemove);
+    if (!moves && !relisted) return Status::ok();
     const auto& pk = core::kind_def(op.kind);
     for (const auto& member :
          store_.component_of(pk.mergeable ? store_.root_of(op.entity) : op.entity)) {
         const std::string text = member.to_text();
         for (const auto& k : core::all_kinds()) {
             const int parent = scope_parent_field(k.kind);
-            if (parent < 0 || k.fields[std::size_t(parent)].ref_kind != op.kind) continue;
-            auto children = store_.ids_where(k.kind, parent, text);
+            const bool inherits = parent >= 0 && k.fields[std::size_t(parent)].ref_kind == op.kind;
+            // Every contact about a person that moves is sent again: where she is held, as a
+            // mark (D6); where she no longer is, an eviction.
+            const bool marks = op.kind == Kind::kInfluencer && core::has_contact_marks(k.kind);
+            if (!(inherits && moves) && !marks) continue;
+            const int field = marks ? k.field_index("influencer") : parent;
+            auto children = store_.ids_where(k.kind, field, text);
             if (!children) return children.status();
             for (const auto& child : children.value()) {
                 auto row = store_.load_row(k.kind, child);
                 if (!row) return row.status();
-                if (row.value() && !has_scope_key(k.kind, row.value()->values))
+                if (row.value() && (marks || !has_scope_key(k.kind, row.value()->values)))
                     LIAISON_TRY(store_.touch_row(k.kind, child));
             }
         }
@@ -534,6 +542,58 @@ Result<bool> Hub::was_in_directory(const Scope& scope, const core::EntitySnapsho
     return false;
 }
 
+Result<std::optional<core::EntitySnapshot>> Hub::person_of(const core::RowState& entry) {
+    const int i = core::kind_def(entry.kind).field_index("influencer");
+    const auto* text = i < 0 ? nullptr : std::get_if<std::string>(&entry.values[std::size_t(i)]);
+    auto pid = text ? Id128::from_text(*text) : std::nullopt;
+    if (!pid) return std::optional<core::EntitySnapshot>();
+    auto snap = store_.snapshot(Kind::kInfluencer, store_.root_of(*pid));
+    if (!snap) return snap.status();
+    if (!snap.value() || !snap.value()->row.visible()) return std::optional<core::EntitySnapshot>();
+    return snap;
+}
+
+Result<bool> Hub::holds_person(const Scope& scope, const core::EntitySnapshot& person) {
+    if (core::in_directory(person, scope.directory_brands)) return true;
+    return in_scope(scope, Kind::kInfluencer, person.row.id, person.row.values);
+}
+
+Result<bool> Hub::reaches_directory(const Scope& scope, const core::EntitySnapshot& snap,
+                                    HeldPeople& held) {
+    if (core::has_directory(snap.row.kind)) return core::in_directory(snap, scope.directory_brands);
+    if (!core::has_contact_marks(snap.row.kind) || !snap.row.visible()) return false;
+    auto person = person_of(snap.row);
+    if (!person) return person.status();
+    if (!person.value()) return false;
+    auto known = held.now.find(person.value()->row.id);
+    if (known != held.now.end()) return known->second;
+    auto holds = holds_person(scope, *person.value());
+    if (!holds) return holds.status();
+    held.now.emplace(person.value()->row.id, holds.value());
+    return holds;
+}
+
+Result<bool> Hub::may_hold_mark(const Scope& scope, const core::RowState& entry, HeldPeople& held) {
+    if (!core::has_contact_marks(entry.kind)) return false;
+    // A tombstone keeps its subject (R5), so a deleted entry still names its person.
+    auto person = person_of(entry);
+    if (!person) return person.status();
+    if (!person.value()) return false;  // erased: the erased list reaches every device
+    const Id128 id = person.value()->row.id;
+    auto known = held.ever.find(id);
+    if (known != held.ever.end()) return known->second;
+    bool ever = false;
+    for (auto step : {0, 1, 2}) {
+        Result<bool> r = step == 0   ? holds_person(scope, *person.value())
+                         : step == 1 ? was_in_scope(scope, person.value()->row)
+                                     : was_in_directory(scope, *person.value());
+        if (!r) return r.status();
+        if ((ever = r.value())) break;
+    }
+    held.ever.emplace(id, ever);
+    return ever;
+}
+
 Result<PushReply> Hub::pull(const DeviceContext& device, std::int64_t cursor, std::uint32_t limit) {
     PushReply reply;
     reply.server_time_ms = time_.now_ms();
@@ -542,6 +602,7 @@ Result<PushReply> Hub::pull(const DeviceContext& device, std::int64_t cursor, st
     reply.db_generation = database_generation(store_);
     auto changes = store_.changes_since(cursor, limit);
     if (!changes) return changes.status();
+    HeldPeople held;
     reply.next_cursor = cursor;
     for (const auto& c : changes.value()) {
         reply.next_cursor = c.seq;
@@ -565,19 +626,22 @@ Result<PushReply> Hub::pull(const DeviceContext& device, std::int64_t cursor, st
                     break;
                 }
                 // D2: a record of the device's brands outside its scope reaches it as its
-                // directory projection (replacing a full copy the device held: a demotion).
-                if (core::in_directory(*snap.value(), device.scope.directory_brands)) {
+                // directory projection (replacing a full copy the device held: a demotion);
+                // D6: so does a contact about a person it holds, as its mark.
+                auto listed = reaches_directory(device.scope, *snap.value(), held);
+                if (!listed) return listed.status();
+                if (listed.value()) {
                     snap.value()->seq = c.seq;
                     reply.directory.push_back(directory_entry(*snap.value()));
                     break;
                 }
-                auto held = was_in_scope(device.scope, row);
-                if (!held) return held.status();
-                bool evict = held.value();
-                if (!evict) {
-                    auto listed = was_in_directory(device.scope, *snap.value());
-                    if (!listed) return listed.status();
-                    evict = listed.value();
+                bool evict = false;
+                for (auto step : {0, 1, 2}) {
+                    Result<bool> r = step == 0   ? was_in_scope(device.scope, row)
+                                     : step == 1 ? was_in_directory(device.scope, *snap.value())
+                                                 : may_hold_mark(device.scope, row, held);
+                    if (!r) return r.status();
+                    if ((evict = r.value())) break;
                 }
                 if (evict) reply.evictions.push_back(c.id);
                 break;
@@ -618,9 +682,14 @@ Status Hub::add_refused_state(const DeviceContext& device, const std::vector<Op>
             if (!in) return in.status();
             covered = in.value();
             // D5: a directory record the device changed is answered with its projection.
-            if (!covered && core::in_directory(*found, device.scope.directory_brands)) {
-                reply.directory.push_back(directory_entry(*found));
-                continue;
+            if (!covered) {
+                HeldPeople held;
+                auto listed = reaches_directory(device.scope, *found, held);
+                if (!listed) return listed.status();
+                if (listed.value()) {
+                    reply.directory.push_back(directory_entry(*found));
+                    continue;
+                }
             }
         }
         if (covered)

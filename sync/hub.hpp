@@ -10,6 +10,8 @@
 // Thread-safety: one exchange at a time per store (the server serialises writers).
 #pragma once
 
+#include <unordered_map>
+
 #include "core/storage/store.hpp"
 #include "sync/hlc.hpp"
 #include "sync/merge.hpp"
@@ -90,6 +92,23 @@ private:
     // Whether a record outside the directory of the scope's brands was ever in it (a brand
     // she had or was listed under): only then may the device hold it, and be sent an eviction.
     Result<bool> was_in_directory(const Scope& scope, const core::EntitySnapshot& snap);
+    // What one pull has learnt of the people contact marks are about (D6), by person id.
+    struct HeldPeople {
+        std::unordered_map<Id128, bool, core::Id128Hash> now, ever;
+    };
+    // D1, D6: whether a record the scope does not cover reaches the device as its directory
+    // record: a person or staff member of its brands (core::in_directory), or an interaction
+    // or check-in about a person the device holds (in its scope or its directory).
+    Result<bool> reaches_directory(const Scope& scope, const core::EntitySnapshot& snap,
+                                   HeldPeople& held);
+    // D6: whether the device may hold a contact mark of this entry, which it is no longer
+    // sent (it was deleted, or its person left the device): it holds or held her.
+    Result<bool> may_hold_mark(const Scope& scope, const core::RowState& entry, HeldPeople& held);
+    // The person an interaction or check-in is about, as the record she was merged into; none
+    // if the server holds no visible one.
+    Result<std::optional<core::EntitySnapshot>> person_of(const core::RowState& entry);
+    // Whether the device holds the person now (its scope covers her, or she is in its directory).
+    Result<bool> holds_person(const Scope& scope, const core::EntitySnapshot& person);
     // Refusals converge (docs/SYNC.md invariant 9): the hub's state of each entity a refused
     // operation of `ops` named, as the device may see it (reply.refreshed / reply.absent).
     Status add_refused_state(const DeviceContext& device, const std::vector<Op>& ops,

@@ -56,6 +56,8 @@ constexpr std::size_t kE164MinDigits = 7, kE164MaxDigits = 15;
 
 bool has_directory(Kind kind) { return kind == Kind::kInfluencer || kind == Kind::kStaff; }
 
+bool has_contact_marks(Kind kind) { return kind == Kind::kInteraction || kind == Kind::kCheckin; }
+
 bool in_directory(const EntitySnapshot& record, const std::vector<std::string>& brands) {
     const RowState& row = record.row;
     if (!has_directory(row.kind) || !row.visible() || brands.empty()) return false;

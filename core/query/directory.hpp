@@ -23,6 +23,12 @@ namespace liaison::core {
 // Kinds with directory records: people (influencer) and staff (a card names its owner).
 bool has_directory(Kind kind);
 
+// D6. Kinds whose entries reach a device outside its scope as contact marks (their directory
+// projection: when, how, which department, where — never the summary, note or staff) when
+// the device holds the person they are about: interactions and check-ins. Contact pressure
+// and the last contact anywhere are counted on the device from the marks it holds.
+bool has_contact_marks(Kind kind);
+
 // D1. Whether the record belongs to the directory of one of `brands` (text ids): a person
 // when her `brand` is one of them or one of them is among her `brands` (live elements); a
 // staff member when her `brand` is one of them or she names none (the group's own staff,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "core/query/directory.hpp"
 #include "core/util/json.hpp"
 
 namespace liaison::core {
@@ -224,6 +225,21 @@ Result<std::optional<std::string>> card_json(Store& store, const Id128& influenc
 
     auto entries = timeline(store, person.id, opts.timeline_limit);
     if (!entries) return entries.status();
+    // The last contact anywhere: on a device, a mark of one logged elsewhere counts (D6).
+    out += ",\"last_contact\":";
+    std::string last = "null";
+    for (const auto& e : entries.value()) {
+        if (!has_contact_marks(e.row.kind)) continue;
+        last =
+            "{\"at\":" + std::to_string(e.at) + ",\"kind\":" + json_string(kind_name(e.row.kind));
+        for (const char* place : {"store", "event"})
+            if (const std::string* id = text_field(e.row, place))
+                last += ",\"" + std::string(place) + "\":" + json_string(*id);
+        last += '}';
+        break;
+    }
+    out += last;
+
     std::string items;
     std::vector<OpenFollowUp> follow_ups;
     std::vector<std::string> departments_seen;
@@ -231,7 +247,11 @@ Result<std::optional<std::string>> card_json(Store& store, const Id128& influenc
         if (opts.timeline_filter && !opts.timeline_filter(e.row)) continue;
         auto ej = render(store, e.row);
         if (!ej) return ej.status();
-        std::string item = "{\"at\":" + std::to_string(e.at) + ",\"entry\":" + ej.value() + '}';
+        auto mark = store.directory_only(e.row.id);
+        if (!mark) return mark.status();
+        std::string item = "{\"at\":" + std::to_string(e.at) +
+                           (mark.value() ? ",\"mark\":true" : "") + ",\"entry\":" + ej.value() +
+                           '}';
         if (e.row.kind == Kind::kInteraction)
             note_follow_up(e.row, item, departments_seen, follow_ups);
         items += (items.empty() ? "" : ",") + item;

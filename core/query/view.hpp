@@ -21,8 +21,14 @@
 //    "warnings":["do_not_contact","active_paid_collaboration","contact_pressure",
 //                "consent_missing"],               // in this order, only those that apply
 //    "merged_ids":["01J…", …],                    // duplicates merged into this record
+//    "last_contact":{"at":<ms>,"kind":"interaction"|"checkin","store":"01J…","event":"01J…"}
+//                   |null,                         // the newest contact anywhere (store and
+//                                                  // event when it names them)
 //    "follow_ups":[{"at":<ms>,"entry":{interaction entity}}, …],  // open follow-ups (below)
-//    "timeline":[{"at":<ms>,"entry":{entity}}, …]} // newest first, up to timeline_limit
+//    "timeline":[{"at":<ms>,"mark":true,"entry":{entity}}, …]} // newest first, up to
+//                                                  // timeline_limit; "mark" on a device's
+//                                                  // contact mark (docs/SYNC.md D6: no summary,
+//                                                  // note or staff)
 // Warnings: do_not_contact when status is do_not_contact; active_paid_collaboration when
 // active_paid is not empty; contact_pressure when contacts_recent >= contact_cap;
 // consent_missing when consent is unknown, refused, withdrawn or null.

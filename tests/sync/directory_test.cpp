@@ -153,7 +153,146 @@ void check_projection(Brands& w, Brands::Tablet& t, const std::vector<core::Id12
     }
 }
 
+// Written apart from the schema's marks: what a device holds of a contact (an interaction)
+// its scope does not cover, about a person it holds (D6).
+const std::set<std::string> kMarkFields = {"influencer", "at",     "touchpoint", "department",
+                                           "brand",      "region", "store",      "event"};
+
+core::Id128 log_contact(sync::Replica& r, const core::Id128& person, const core::Value& store,
+                        std::int64_t at, const std::string& summary) {
+    return r
+        .create(Kind::kInteraction, {{"influencer", person.to_text()},
+                                     {"at", at},
+                                     {"touchpoint", std::string("store")},
+                                     {"department", std::string("retail")},
+                                     {"store", store},
+                                     {"summary", summary}})
+        .value();
+}
+
+std::optional<core::RowState> row_of(core::Store& s, Kind kind, const core::Id128& id) {
+    auto row = s.load_row(kind, id);
+    REQUIRE(row.is_ok());
+    if (!row.value() || !row.value()->visible()) return std::nullopt;
+    return row.value();
+}
+
+// Checks that `t` holds of each interaction of the hub what D6 says: all of it if its scope
+// covers it (its store is the tablet's, or it names no store and the tablet covers the
+// person), its mark (by the independent list above) if the tablet holds the person it is
+// about, nothing otherwise.
+void check_marks(Brands& w, Brands::Tablet& t, const std::vector<core::Id128>& contacts) {
+    auto& device = t.node->replica->store();
+    const auto& mine_store = t.device.scope.stores.front();
+    const auto& brand = t.device.scope.directory_brands.front();
+    const auto& k = core::kind_def(Kind::kInteraction);
+    for (const auto& id : contacts) {
+        INFO(t.name << " / contact " << id.to_text());
+        auto hub_row = row_of(*w.hub_store, Kind::kInteraction, id);
+        auto mine = row_of(device, Kind::kInteraction, id);
+        if (!hub_row) {
+            CHECK_FALSE(mine.has_value());
+            continue;
+        }
+        const auto person_id =
+            core::Id128::from_text(std::get<std::string>(field(*hub_row, "influencer")));
+        auto person = snapshot_of(*w.hub_store, w.hub_store->root_of(*person_id));
+        bool person_covered = false, person_listed = false;
+        if (person) {
+            const auto* store = std::get_if<std::string>(&field(person->row, "store"));
+            person_covered = store && *store == mine_store;
+            const auto* own = std::get_if<std::string>(&field(person->row, "brand"));
+            person_listed = (own && *own == brand) || elements(*person, [](const std::string& s) {
+                                                          return s == "brands";
+                                                      }).count("brands=" + brand) > 0;
+        }
+        const auto* store = std::get_if<std::string>(&field(*hub_row, "store"));
+        const bool covered = store ? *store == mine_store : person_covered;
+        if (!covered && !person_covered && !person_listed) {
+            CHECK_FALSE(mine.has_value());
+            continue;
+        }
+        REQUIRE(mine.has_value());
+        CHECK(device.directory_only(id).value() == !covered);
+        for (std::size_t i = 0; i < k.fields.size(); ++i) {
+            const bool shown = covered || kMarkFields.count(k.fields[i].name) > 0;
+            INFO("field " << k.fields[i].name);
+            CHECK(mine->values[i] == (shown ? hub_row->values[i] : core::Value{}));
+        }
+    }
+}
+
 }  // namespace
+
+TEST_CASE("D6: a device holds the contacts logged elsewhere on a person it holds as marks",
+          "[sync][directory]") {
+    Brands w;
+    auto& c = *w.office->replica;
+    auto helene = c.create(Kind::kInfluencer, {{"name", std::string("Hélène Dupont")},
+                                               {"store", w.lille.to_text()},
+                                               {"brand", w.maison.to_text()}})
+                      .value();
+    auto clerk = c.create(Kind::kStaff, {{"name", std::string("Camille Vendeuse")}}).value();
+    w.sync_everyone();
+    auto& lille = w.tablet("lille");
+    auto& lyon = w.tablet("lyon");
+    auto& nice = w.tablet("nice");
+    const std::int64_t now = std::int64_t(w.time.now_ms());
+    const std::string canary = "Quorvant lichenspire springline";
+    // Her own store logs a contact; Lyon, where she walked in, logs another (D5: allowed).
+    auto at_lille = log_contact(*lille.node->replica, helene, w.lille.to_text(),
+                                now - 3 * 86'400'000LL, canary);
+    REQUIRE(lille.node->replica->set(Kind::kInteraction, at_lille, {{"staff", clerk.to_text()}})
+                .is_ok());
+    auto at_lyon = log_contact(*lyon.node->replica, helene, w.lyon.to_text(), now - 86'400'000LL,
+                               "asked about the gift");
+    w.sync_everyone();
+    w.sync_everyone();  // each tablet's contact reaches the tablets that synced before it
+    const std::vector<core::Id128> contacts = {at_lille, at_lyon};
+    for (auto& t : w.tablets) check_marks(w, t, contacts);
+    auto& store = lyon.node->replica->store();
+    CHECK(store.directory_only(at_lille).value());
+    CHECK(lille.node->replica->store().directory_only(at_lyon).value());
+    CHECK_FALSE(row_of(nice.node->replica->store(), Kind::kInteraction, at_lille).has_value());
+    CHECK(find_in_db_files(lyon.node->path, canary_forms({canary})) == "");
+
+    // Pressure and the last contact anywhere are counted on the device from the marks.
+    core::CardOptions opts;
+    opts.now_ms = now;
+    opts.contact_cap = 2;
+    auto card = core::card_json(store, helene, opts).value();
+    REQUIRE(card);
+    INFO(*card);
+    CHECK(card->find("\"contacts_recent\":2") != std::string::npos);
+    CHECK(card->find("contact_pressure") != std::string::npos);
+    CHECK(card->find("\"last_contact\":{\"at\":" + std::to_string(now - 86'400'000LL) +
+                     ",\"kind\":\"interaction\",\"store\":\"" + w.lyon.to_text() + "\"") !=
+          std::string::npos);
+    CHECK(card->find("\"mark\":true") != std::string::npos);
+
+    // A deleted contact leaves the devices that held its mark.
+    REQUIRE(lille.node->replica->remove_entry(Kind::kInteraction, at_lille).is_ok());
+    w.sync_everyone();
+    w.sync_everyone();
+    for (auto& t : w.tablets) check_marks(w, t, contacts);
+    CHECK_FALSE(row_of(store, Kind::kInteraction, at_lille).has_value());
+
+    // She moves to the other brand: Lyon's tablet drops her; Nice's gets her and Lyon's
+    // contact as directory records; Lille, her store, keeps both. Lyon keeps its own contact
+    // (its store's), not a mark.
+    REQUIRE(c.set(Kind::kInfluencer, helene, {{"brand", w.autre.to_text()}}).is_ok());
+    w.sync_everyone();
+    for (auto& t : w.tablets) check_marks(w, t, contacts);
+    CHECK_FALSE(snapshot_of(store, helene).has_value());
+    CHECK(nice.node->replica->store().directory_only(at_lyon).value());
+    CHECK(lille.node->replica->store().directory_only(at_lyon).value());
+    CHECK_FALSE(store.directory_only(at_lyon).value());
+    // A device that holds her in no way holds no mark: her brand goes, and so does Nice's copy.
+    REQUIRE(c.set(Kind::kInfluencer, helene, {{"brand", core::Value{}}}).is_ok());
+    w.sync_everyone();
+    for (auto& t : w.tablets) check_marks(w, t, contacts);
+    CHECK_FALSE(row_of(nice.node->replica->store(), Kind::kInteraction, at_lyon).has_value());
+}
 
 TEST_CASE("D2: a store holds its brand's other people as directory records, and follows them",
           "[sync][directory]") {
@@ -259,7 +398,7 @@ TEST_CASE("D2: a store holds its brand's other people as directory records, and 
 
 TEST_CASE(
     "D2 property: after quiescence every device holds the directory projection of the "
-    "central record",
+    "central record and the marks of the contacts about the people it holds",
     "[sync][directory][property]") {
     for (auto seed : seeds({11, 12, 13})) {
         INFO("seed " << seed);
@@ -280,10 +419,12 @@ TEST_CASE(
                                              {"store", stores[pick(3)]},
                                              {"brand", brands[pick(3)]}})
                     .value());
+        std::vector<core::Id128> contacts;
+        const std::vector<core::Value> places = {stores[0], stores[1], stores[2], core::Value{}};
         for (int step = 0; step < 300; ++step) {
             const auto& id = people[pick(people.size())];
             if (!snapshot_of(c.store(), id)) continue;
-            switch (pick(9)) {
+            switch (pick(11)) {
                 case 0:
                     REQUIRE(c.set(Kind::kInfluencer, id, {{"store", stores[pick(3)]}}).is_ok());
                     break;
@@ -321,6 +462,25 @@ TEST_CASE(
                 case 6:
                     if (pick(10) == 0) REQUIRE(c.erase(Kind::kInfluencer, id).is_ok());
                     break;
+                case 7: {
+                    // D6: a contact logged centrally, at a store or nowhere, or by a tablet
+                    // (at its store) on a person it holds, whole or as her directory record.
+                    const std::int64_t at = std::int64_t(w.time.now_ms());
+                    auto& t = w.tablets[pick(w.tablets.size())];
+                    if (pick(2) && snapshot_of(t.node->replica->store(), id))
+                        contacts.push_back(log_contact(*t.node->replica, id,
+                                                       t.device.scope.stores.front(), at, "t"));
+                    else
+                        contacts.push_back(log_contact(c, id, places[pick(4)], at, "c"));
+                    break;
+                }
+                case 8:
+                    if (!contacts.empty()) {
+                        const auto& gone = contacts[pick(contacts.size())];
+                        if (row_of(c.store(), Kind::kInteraction, gone))
+                            REQUIRE(c.remove_entry(Kind::kInteraction, gone).is_ok());
+                    }
+                    break;
                 default: {
                     // A device syncs, its reply lost one time in five.
                     auto& t = w.tablets[pick(w.tablets.size())];
@@ -334,8 +494,10 @@ TEST_CASE(
             w.time.advance(1000);
         }
         w.sync_everyone();
+        w.sync_everyone();  // the tablets' last contacts reach the tablets before them
         for (auto& t : w.tablets) {
             check_projection(w, t, people);
+            check_marks(w, t, contacts);
             CHECK(must(t.node->replica->state_hash()) ==
                   projection_hash(w.hub, t.device, w.dir.file(t.name + "-fresh.db"), w.time));
         }
