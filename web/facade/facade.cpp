@@ -309,8 +309,7 @@ struct Methods {
         return with_names(f, *json);
     }
     // The name of the `kind` record `id` names, when this device holds it (else nothing).
-    static Result<std::optional<std::string>> held_name(Facade& f, Kind kind,
-                                                        std::string_view id) {
+    static Result<std::optional<std::string>> held_name(Facade& f, Kind kind, std::string_view id) {
         auto parsed = Id128::from_text(std::string(id));
         if (!parsed) return std::optional<std::string>{};
         FACADE_ASSIGN(row, core::get_entity(store(f), kind, *parsed));
@@ -347,8 +346,7 @@ struct Methods {
                     FACADE_ASSIGN(name, held_name(f, kind, *id));
                     it->second = std::move(name);
                 }
-                if (it->second)
-                    names.AddMember(Json(key, al), Json(it->second->c_str(), al), al);
+                if (it->second) names.AddMember(Json(key, al), Json(it->second->c_str(), al), al);
             }
             if (names.MemberCount() > 0) entry.AddMember("names", names, al);
         }
