@@ -80,12 +80,15 @@ export class Harness {
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   }
 
-  // A new user of `role` with these lists (liaison-server user add), and a token for it.
-  addUser(name, role, { stores = [], regions = [], brands = [] } = {}) {
+  // A new user of `role` with these lists (liaison-server user add), linked to the staff
+  // members `staff` (ids; liaison-server user staff, docs/SYNC.md A1), and a token for it.
+  addUser(name, role, { stores = [], regions = [], brands = [], staff = [] } = {}) {
     const args = ['user', 'add', '--db', this.db, '--name', name, '--role', role];
     for (const [flag, ids] of [['--stores', stores], ['--regions', regions], ['--brands', brands]])
       if (ids.length) args.push(flag, ids.join(','));
     const id = execFileSync(this.serverBin, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    if (staff.length)
+      execFileSync(this.serverBin, ['user', 'staff', '--db', this.db, '--user', id, '--add', staff.join(',')], { stdio: 'ignore' });
     return execFileSync(this.serverBin, ['token', 'issue', '--db', this.db, '--user', id, '--device', `${name}-tablet`],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   }

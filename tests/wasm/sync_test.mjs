@@ -103,6 +103,43 @@ test('pulling the next page while the current one is applied ends in the server\
   check(value(plain.call('stateHash'), 'hash') === paged, 'same state as a device that pulled page after page');
 });
 
+test('A1: the person in charge acts — each contact names her, the card says who, where and which campaign, a switch holds from the next change', async () => {
+  const api = async (path, token) => (await fetch(server.origin + path, { headers: { Authorization: 'Bearer ' + token } })).json();
+  const me = await api('/api/v1/me', server.tokens.store);
+  check(me.staff.length >= 2, 'the demo store user works with two staff members or more', me.staff);
+  const [first, second] = me.staff;
+  const store = await device(server.tokens.store);
+  await store.sync();
+  const campaigns = value(store.call('campaigns'), 'campaigns');
+  const central = await device(server.tokens.central);
+  await central.sync();
+  const campaign = campaigns[0] || value(central.call('campaigns'), 'campaigns')[0];
+  check(campaign && campaign.name, 'a campaign of the demo', campaign);
+  value(store.call('context', { store: me.scope.stores[0], staff: first.id }), 'context');
+  const { id } = value(store.call('createInfluencer', { name: 'Agathe Témoin-Acte' }), 'create');
+  const byFirst = value(store.call('logContact', { influencer: id, touchpoint: 'store', department: 'retail', campaign: campaign.id }), 'log').id;
+  value(store.call('context', { store: me.scope.stores[0], staff: second.id }), 'context');
+  const bySecond = value(store.call('logContact', { influencer: id, touchpoint: 'store', department: 'pr' }), 'log').id;
+  value(store.call('context', { store: me.scope.stores[0] }), 'context');  // nobody in charge
+  const byNobody = value(store.call('logContact', { influencer: id, touchpoint: 'phone', department: 'pr' }), 'log').id;
+  const pushed = await store.sync();
+  check(pushed.rejected === 0, 'nothing refused', pushed);
+
+  const storeName = (await api(`/api/v1/stores/${me.scope.stores[0]}`, server.tokens.admin)).name;
+  await central.sync();
+  const timeline = value(central.call('card', { id }), 'card').timeline;
+  const entry = (eid) => timeline.find((e) => e.entry.id === eid).entry;
+  check(entry(byFirst).staff === first.id && entry(byFirst).names.staff === first.name, 'the first contact names the first person in charge', entry(byFirst));
+  check(entry(byFirst).names.store === storeName && entry(byFirst).names.campaign === campaign.name, 'where and for which campaign', entry(byFirst));
+  check(entry(bySecond).staff === second.id && entry(bySecond).names.staff === second.name, 'the switch holds from the next contact', entry(bySecond));
+  check(!entry(byNobody).staff && !(entry(byNobody).names || {}).staff, 'with nobody in charge no one is named', entry(byNobody));
+  // The server's history names the actor of each operation.
+  const actor = async (eid) => (await api(`/api/v1/interactions/${eid}/history`, server.tokens.admin)).entries[0].actor;
+  check((await actor(byFirst)).id === first.id, 'the server says the first acted', await actor(byFirst));
+  check((await actor(bySecond)).id === second.id, 'the server says the second acted', await actor(bySecond));
+  check((await actor(byNobody)) === null, 'and nobody for the last', await actor(byNobody));
+});
+
 test('an operation outside the device scope is refused and reported, the rest goes through', async () => {
   const store = await device(server.tokens.store);
   await store.sync();

@@ -4,7 +4,8 @@
 // connect()/call() (contract in web/README.md). Every call resolves to {ok, value} or
 // {ok:false, code, message}; the app shows failures in plain words and never blocks on sync.
 //
-// Routes (location.hash): #/signin, #/search, #/card/<id>, #/card/<id>/log, #/new,
+// Routes (location.hash): #/signin, #/search, #/card/<id>, #/card/<id>/log,
+// #/card/<id>/history, #/new,
 // #/events, #/event/<id>, #/settings. A sign-in link is /#token=lsn_…; the token is read once and
 // removed from the address bar and the history.
 import { connection, onBlocked } from './start.js';
@@ -14,6 +15,8 @@ import { signinView } from './device/view-signin.js';
 import { searchView } from './store/view-search.js';
 import { cardView } from './store/view-card.js';
 import { logView } from './store/view-log.js';
+import { historyView } from './store/view-history.js';
+import { inChargeControl } from './device/in-charge.js';
 import { newView } from './store/view-new.js';
 import { eventsView, eventView } from './events/view-events.js';
 import { settingsView } from './device/view-settings.js';
@@ -75,7 +78,7 @@ function renderHeader() {
   const route = currentRoute().name;
   const link = (path, key, names) => h('a', { href: `#${path}`, 'aria-current': names.includes(route) ? 'page' : null }, t(key));
   fill(document.getElementById('nav'), signedIn ? [
-    link('/search', 'nav.search', ['search', 'card', 'log']),
+    link('/search', 'nav.search', ['search', 'card', 'log', 'history']),
     link('/new', 'nav.new', ['new']),
     link('/events', 'nav.events', ['events', 'event']),
     link('/settings', 'nav.settings', ['settings']),
@@ -83,10 +86,13 @@ function renderHeader() {
   const langSel = h('select', { id: 'lang', onchange: (e) => { setLang(e.target.value); redrawInLanguage(true); } },
     languages.map((l) => h('option', { value: l, selected: l === currentLang() }, l === 'fr' ? 'Français' : 'English')));
   const user = signedIn && app.status.user;
+  const refocus = document.activeElement && document.activeElement.id === 'in-charge';
   fill(document.getElementById('tools'),
     user ? h('span', { class: 'who' }, user.name || '') : null,
+    signedIn ? inChargeControl(app) : null,
     h('label', { for: 'lang' }, t('lang.label')), langSel,
     signedIn ? h('button', { class: 'linkish', type: 'button', onclick: signOut }, t('nav.signout')) : null);
+  if (refocus) document.getElementById('in-charge')?.focus();
   document.querySelector('.skip').textContent = t('nav.skip');
   document.title = t('app.name');
 }
@@ -141,6 +147,7 @@ function currentRoute() {
   const parts = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
   const [a, b, c] = parts;
   if (a === 'card' && b && c === 'log') return { name: 'log', id: b };
+  if (a === 'card' && b && c === 'history') return { name: 'history', id: b };
   if (a === 'card' && b) return { name: 'card', id: b };
   if (a === 'event' && b) return { name: 'event', id: b };
   if (['signin', 'search', 'new', 'events', 'settings', 'refused'].includes(a)) return { name: a };
@@ -148,7 +155,7 @@ function currentRoute() {
 }
 
 const views = {
-  signin: signinView, search: searchView, card: cardView, log: logView, new: newView,
+  signin: signinView, search: searchView, card: cardView, log: logView, history: historyView, new: newView,
   events: eventsView, event: eventView, settings: settingsView, refused: refusedView,
 };
 
@@ -260,8 +267,12 @@ async function newerVersion() {
 
 // Every status the worker sends or the page reads goes through here.
 function onStatus(s) {
+  const was = app.status;
   app.status = s;
   renderSyncbar();
+  // The person in charge was switched (here or in another tab) or the linked staff changed.
+  const inCharge = (st) => JSON.stringify(st && st.user ? [st.user.staff, st.user.inCharge] : null);
+  if (was && inCharge(was) !== inCharge(s)) renderHeader();
   if (s && s.lastError && s.lastError.code === 'upgrade_required') {
     selfUpdate();
   } else if (selfUpdating && s && !s.lastError && !s.syncing) {

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <exception>
+#include <map>
 #include <unordered_set>
 
 #include "core/query/directory.hpp"
@@ -268,7 +269,9 @@ struct Methods {
             *field = v;
         }
         f.context_ = c;
-        if (c.staff) rep(f).set_actor(*Id128::from_text(*c.staff));
+        // A1 (docs/SYNC.md): the person in charge acts from now on; none clears the actor, so
+        // a switch or a sign-out never leaves the previous person named on the next change.
+        rep(f).set_actor(c.staff ? *Id128::from_text(*c.staff) : Id128{});
         return std::string("{}");
     }
     static Result<std::string> search(Facade& f, const Json& a) {
@@ -303,7 +306,60 @@ struct Methods {
         if (!json)
             return Status::not_found("influencer " + id.to_text() +
                                      " is not in this device's record");
-        return *json;
+        return with_names(f, *json);
+    }
+    // The name of the `kind` record `id` names, when this device holds it (else nothing).
+    static Result<std::optional<std::string>> held_name(Facade& f, Kind kind, std::string_view id) {
+        auto parsed = Id128::from_text(std::string(id));
+        if (!parsed) return std::optional<std::string>{};
+        FACADE_ASSIGN(row, core::get_entity(store(f), kind, *parsed));
+        const int name = core::kind_def(kind).field_index("name");
+        if (!row || name < 0) return std::optional<std::string>{};
+        if (const auto* text = std::get_if<std::string>(&row->values[std::size_t(name)]))
+            return std::optional<std::string>(*text);
+        return std::optional<std::string>{};
+    }
+    // Who, where and for which campaign (docs/SYNC.md A1): each timeline entry gains
+    // `names: {staff, store, event, campaign}`, the names of the records it refers to that this
+    // device holds. Staff are directory records on every device; another store or a campaign
+    // the device does not hold is simply not named.
+    static Result<std::string> with_names(Facade& f, const std::string& json) {
+        rapidjson::Document doc;
+        doc.Parse(json.data(), json.size());
+        if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("timeline") ||
+            !doc["timeline"].IsArray())
+            return json;
+        auto& al = doc.GetAllocator();
+        std::map<std::string, std::optional<std::string>> seen;  // "kind:id" -> name
+        for (auto& item : doc["timeline"].GetArray()) {
+            if (!item.IsObject() || !item.HasMember("entry") || !item["entry"].IsObject()) continue;
+            Json& entry = item["entry"];
+            Json names(rapidjson::kObjectType);
+            for (auto [key, kind] : {std::pair{"staff", Kind::kStaff},
+                                     {"store", Kind::kStore},
+                                     {"event", Kind::kEvent},
+                                     {"campaign", Kind::kCampaign}}) {
+                FACADE_ASSIGN(id, opt_text(entry, key));
+                if (!id) continue;
+                auto [it, fresh] = seen.try_emplace(std::string(key) + ":" + *id);
+                if (fresh) {
+                    FACADE_ASSIGN(name, held_name(f, kind, *id));
+                    it->second = std::move(name);
+                }
+                if (it->second) names.AddMember(Json(key, al), Json(it->second->c_str(), al), al);
+            }
+            if (names.MemberCount() > 0) entry.AddMember("names", names, al);
+        }
+        return stringify(doc);
+    }
+    // The campaigns this device holds, newest first, for a contact's campaign picker:
+    // [{id, name, starts?, ends?}].
+    static Result<std::string> campaigns(Facade& f, const Json&) {
+        core::EntityIdQuery q;
+        q.newest_first = true;
+        q.limit = 500;
+        FACADE_ASSIGN(ids, core::entity_ids(store(f), Kind::kCampaign, q));
+        return core::entities_json(store(f), Kind::kCampaign, ids);
     }
     static Result<std::string> log_contact(Facade& f, const Json& a) {
         FACADE_ASSIGN(who, need_id(a, "influencer"));
@@ -557,6 +613,7 @@ const MethodDef kMethods[] = {
     {"duplicates", Methods::duplicates, true},
     {"possibleMatches", Methods::possible_matches, true},
     {"events", Methods::events, true},
+    {"campaigns", Methods::campaigns, true},
     {"checkins", Methods::checkins, true},
     {"checkIn", Methods::check_in, true},
     {"undoCheckIn", Methods::undo_check_in, true},

@@ -20,8 +20,9 @@
 //
 // OPFS: 'liaison.db' and its rollback journal 'liaison.db-journal'. IndexedDB 'liaison':
 // store 'chunks' (IndexedDB mode only; key: chunk index, value: Uint8Array), store 'meta'
-// (size: file size in bytes, IndexedDB mode; auth: {server, token, user, name, role, scope};
-// settings; sync: {lastSyncAt}). Workers have no localStorage.
+// (size: file size in bytes, IndexedDB mode; auth: {server, token, user, name, role, scope,
+// staff}; settings; sync: {lastSyncAt}; inCharge: {"<server> <user>": staff id}, the person in
+// charge chosen on this device, per user). Workers have no localStorage.
 'use strict';
 
 const DB_PATH = '/liaison.db';
@@ -57,7 +58,7 @@ const WRITES = new Set([
   'checkIn', 'undoCheckIn', 'erase', 'dismissRefusals', 'create',
 ]);
 const CORE_METHODS = new Set([
-  ...WRITES, 'search', 'card', 'duplicates', 'possibleMatches', 'events', 'checkins', 'stateHash', 'choices', 'limits', 'refusals',
+  ...WRITES, 'search', 'card', 'duplicates', 'possibleMatches', 'events', 'campaigns', 'checkins', 'stateHash', 'choices', 'limits', 'refusals',
 ]);
 
 // ---- Started before anything else -------------------------------------------------------
@@ -108,7 +109,8 @@ const state = {
   storage: null, // 'opfs' or 'idb'
   handles: null, // OPFS mode: path -> FileSystemSyncAccessHandle
   bootError: null,
-  auth: null, // {server, token, user, name, role, scope}
+  auth: null, // {server, token, user, name, role, scope, staff: [{id, name}]}
+  inCharge: {}, // "<server> <user>" -> the staff id chosen as the person in charge here
   settings: { ...DEFAULT_SETTINGS },
   lastSyncAt: null,
   lastError: null,
@@ -309,7 +311,7 @@ async function boot() {
   const settled = await Promise.allSettled([
     early.idb.then((db) => {
       state.idb = db;
-      return metaGetAll(['auth', 'settings', 'sync']);
+      return metaGetAll(['auth', 'settings', 'sync', 'inCharge']);
     }).then(stamp('idb')),
     loadCore().then(stamp('module')),
     opfs ? openOpfs().then(stamp('handles')) : null,
@@ -340,8 +342,9 @@ async function boot() {
   if (!opened.ok) throw Object.assign(new Error(opened.message), { code: opened.code });
   t.open = performance.now();
   await persist(); // a new file: its first pages
-  const [auth, settings, sync] = meta;
+  const [auth, settings, sync, inCharge] = meta;
   state.auth = auth || null;
+  state.inCharge = inCharge || {};
   state.settings = { ...DEFAULT_SETTINGS, ...(settings || {}) };
   state.lastSyncAt = (sync || {}).lastSyncAt || null;
   const at = {}; // wall-clock ms of each step, comparable with a page's performance.timeOrigin
@@ -363,15 +366,87 @@ async function boot() {
   setInterval(() => {
     if (state.auth && state.online) runSync().catch(() => {});
   }, SYNC_PERIOD_MS);
-  if (state.auth && state.online) scheduleSync(0);
+  if (state.auth && state.online) {
+    scheduleSync(0);
+    refreshMe().catch(() => {}); // the staff this user is linked to may have changed
+  }
 }
 
-// Entries this device logs carry the signed-in user's place when it is a single one.
+// Entries this device logs carry the signed-in user's place when it is a single one, and every
+// change names the person in charge as its actor (docs/SYNC.md A1): `staff` of the context.
 function applyContext() {
   const scope = (state.auth && state.auth.scope) || {};
   const one = (list) => (Array.isArray(list) && list.length === 1 ? list[0] : undefined);
-  const ctx = { store: one(scope.stores), region: one(scope.regions), brand: one(scope.brands) };
+  const ctx = { store: one(scope.stores), region: one(scope.regions), brand: one(scope.brands), staff: inCharge() || undefined };
   state.core.call('context', JSON.stringify(ctx));
+}
+
+// ---- The person in charge -----------------------------------------------------------------
+// A store tablet is shared: the user it is signed in as is linked to the staff members who may
+// work on it (GET /api/v1/me, `staff`), and the person at the counter says which of them is
+// acting. The choice is kept per user on this device; it defaults to the first linked staff
+// member, and a choice that is no longer linked falls back to that default.
+
+const inChargeKey = () => `${state.auth.server} ${state.auth.user}`;
+
+function linkedStaff() {
+  return (state.auth && Array.isArray(state.auth.staff)) ? state.auth.staff : [];
+}
+
+// The staff id of the person in charge, or null when the user is linked to none.
+function inCharge() {
+  const staff = linkedStaff();
+  if (!staff.length) return null;
+  const chosen = state.inCharge[inChargeKey()];
+  return staff.some((s) => s.id === chosen) ? chosen : staff[0].id;
+}
+
+async function setInCharge(args) {
+  if (!state.auth) return fail('not_signed_in', 'Sign in first.');
+  if (!linkedStaff().some((s) => s.id === args.staff))
+    return fail('forbidden', 'This user is not linked to that staff member: they cannot be in charge on this device.');
+  state.inCharge = { ...state.inCharge, [inChargeKey()]: args.staff };
+  await metaPut('inCharge', state.inCharge);
+  applyContext(); // the next change names her
+  announce();
+  return ok(statusValue());
+}
+
+// Reads the user's linked staff again (an administrator may have changed them since sign-in).
+async function refreshMe() {
+  const auth = state.auth;
+  const res = await fetch(new URL('/api/v1/me', auth.server).href, {
+    headers: { Authorization: 'Bearer ' + auth.token },
+    cache: 'no-store',
+  });
+  if (!res.ok || state.auth !== auth) return;
+  const me = await res.json();
+  if (me.user !== auth.user || JSON.stringify(me.staff || []) === JSON.stringify(auth.staff || [])) return;
+  state.auth = { ...auth, staff: me.staff || [] };
+  await metaPut('auth', state.auth);
+  applyContext();
+  announce();
+}
+
+// ---- The history of a record (central and admin) -------------------------------------------
+
+// GET /api/v1/influencers/<id>/history: asked of the server, never held on the device.
+async function history(args) {
+  if (!state.auth) return fail('not_signed_in', 'Sign in to read a record\'s history.');
+  if (typeof args.id !== 'string' || !/^[0-9A-Za-z]{1,40}$/.test(args.id)) return fail('bad_format', 'id: not an id');
+  if (!state.online) return fail('offline', 'The history is kept on the server: it can only be read online.');
+  let res;
+  try {
+    res = await fetch(serverUrl(`/api/v1/influencers/${encodeURIComponent(args.id)}/history?limit=1000`), {
+      headers: { Authorization: 'Bearer ' + state.auth.token },
+      cache: 'no-store',
+    });
+  } catch (e) {
+    return NETWORK;
+  }
+  if (res.status === 401) return REVOKED;
+  if (!res.ok) return errorOf(res);
+  return ok(await res.json());
 }
 
 // ---- Status -------------------------------------------------------------------------------
@@ -386,7 +461,7 @@ function statusValue() {
   return {
     signedIn: !!a,
     server: a ? a.server : null,
-    user: a ? { id: a.user, name: a.name, role: a.role, scope: a.scope } : null,
+    user: a ? { id: a.user, name: a.name, role: a.role, scope: a.scope, staff: linkedStaff(), inCharge: inCharge() } : null,
     replicaId: local.replicaId,
     pending: local.pending,
     refused: local.refused || 0,
@@ -638,7 +713,7 @@ async function signIn(args) {
   const previous = state.auth || (await metaGet('lastUser')) || null;
   // Another person's (or server's) record must not stay on this device.
   if (previous && (previous.user !== me.user || previous.server !== server)) await wipeLocal();
-  state.auth = { server, token, user: me.user, name: me.name, role: me.role, scope: me.scope };
+  state.auth = { server, token, user: me.user, name: me.name, role: me.role, scope: me.scope, staff: me.staff || [] };
   await metaPut('auth', state.auth);
   await metaPut('lastUser', { user: me.user, server });
   state.lastError = null;
@@ -703,6 +778,10 @@ async function dispatch(method, args) {
       return ok(state.settings);
     case 'setSettings':
       return setSettings(args);
+    case 'setInCharge':
+      return setInCharge(args);
+    case 'history':
+      return history(args);
     default:
       break;
   }

@@ -2,9 +2,17 @@
 // registers Hélène Dupont with a canary e-mail, phone and note; the central team marks her
 // do-not-contact. Store B — another store of the same brand — offline, finds her by name,
 // by handle and by e-mail, sees her owner and the warning, and logs a contact on her record.
-// Back online, the central record holds both stores' contacts and one Hélène; nothing of the
+// Back online, the central record holds both stores' contacts and one Hélène, each contact
+// naming the person in charge who logged it and her store (docs/SYNC.md A1); nothing of the
 // canaries, in any normalised form, is in store B's storage or in the sync replies it got.
 import { check, firstSync, hostCall, logContact, search, signInLink, step, storedOccurrences, syncNow } from '../harness.mjs';
+
+// The timeline entry `staff` logged on the card on screen, as the person reads it.
+async function entryText(page, staff) {
+  const entry = page.locator(`[data-testid="timeline"] li[data-kind="interaction"][data-staff="${staff.id}"]`);
+  check(await entry.count() === 1, `the timeline has ${await entry.count()} contacts logged by ${staff.name}, not one`);
+  return entry.innerText();
+}
 
 export default async function directory(hx) {
   const me = await hx.api('GET', '/api/v1/me', { role: 'store' });
@@ -14,9 +22,14 @@ export default async function directory(hx) {
   const a = stores.json.items.find((s) => s.id === storeA);
   const b = stores.json.items.find((s) => s.id !== storeA && s.brand === a.brand);
   check(a && a.brand && b, 'the demo has no second store of the first store\'s brand');
-  const tokenB = hx.addUser('Bruno', 'store', { stores: [b.id] });
   // Her owner works at store A (staff of the brand are in its directory): store B must name her.
   const staff = (await hx.api('GET', '/api/v1/staff?limit=200')).json.items;
+  // Who acts (A1): the demo store user works with store A's team, the first in charge; Bruno
+  // is linked to a staff member of store B.
+  const inChargeA = me.json.staff[0];
+  const inChargeB = staff.find((s) => s.store === b.id);
+  check(inChargeA && inChargeB, 'the demo has no staff member at store A or store B');
+  const tokenB = hx.addUser('Bruno', 'store', { stores: [b.id], staff: [inChargeB.id] });
   const owner = staff.find((s) => s.store === storeA) || staff.find((s) => s.brand === a.brand);
   check(owner, 'the demo has no staff member of store A\'s brand');
 
@@ -39,6 +52,9 @@ export default async function directory(hx) {
   });
   check(made.ok, `createInfluencer: ${JSON.stringify(made)}`);
   const id = made.value.id || made.value;
+  await pageA.goto(`${hx.url}/#/card/${id}`);
+  await pageA.waitForSelector('[data-testid="card-name"]', { timeout: 10000 });
+  await logContact(pageA, { note: 'Registered at the counter' });
   await syncNow(pageA);
   const patched = await hx.api('PATCH', `/api/v1/influencers/${id}`, { role: 'central', body: { status: 'do_not_contact' } });
   check(patched.status === 200, `central could not mark her do-not-contact: ${patched.text.slice(0, 300)}`);
@@ -73,11 +89,23 @@ export default async function directory(hx) {
   step('the central record: both contacts on one Hélène');
   const central = await hx.api('GET', `/api/v1/influencers/${id}`, { role: 'central' });
   check(central.status === 200, `central card: ${central.text.slice(0, 300)}`);
-  const places = new Set(central.json.timeline.filter((e) => e.entry.kind === 'interaction').map((e) => e.entry.store));
-  const storesSeen = central.json.timeline.map((e) => e.entry.store);
-  check(places.has(b.id), `the central timeline lacks store B's contact: ${JSON.stringify(storesSeen)}`);
+  const contacts = central.json.timeline.filter((e) => e.entry.kind === 'interaction').map((e) => e.entry);
+  const seen = JSON.stringify(contacts.map((e) => [e.store, e.staff]));
+  check(contacts.length === 2, `the central timeline holds ${contacts.length} contacts, not two: ${seen}`);
+  check(contacts.some((e) => e.store === storeA && e.staff === inChargeA.id), `the central timeline lacks store A's contact by ${inChargeA.name}: ${seen}`);
+  check(contacts.some((e) => e.store === b.id && e.staff === inChargeB.id), `the central timeline lacks store B's contact by ${inChargeB.name}: ${seen}`);
   const after = await duponts();
   check(after === before + 1, `${after - before} new Hélène Dupont on the server, not one`);
+  // On the central team's screen, each contact names who logged it and where.
+  const office = await hx.browser('central');
+  const pageC = await signInLink(office, hx.url, hx.tokens.central);
+  await firstSync(pageC, 90000);
+  await pageC.goto(`${hx.url}/#/card/${id}`);
+  await pageC.waitForSelector('[data-testid="timeline"]', { timeout: 10000 });
+  for (const [who, where] of [[inChargeA, a], [inChargeB, b]]) {
+    const text = await entryText(pageC, who);
+    check(text.includes(`by ${who.name}`) && text.includes(`at ${where.name}`), `the contact logged by ${who.name} at ${where.name} reads: ${text}`);
+  }
 
   step('nothing of the canaries on store B');
   const needles = ['quorvant', 'lichenspire', 'zanthropy', 'marbleglow', '98 76 54 32', '698765432', '+33698765432'];

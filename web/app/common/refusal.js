@@ -13,7 +13,7 @@ import { t, formatNumber } from './i18n.js';
 export const REASONS = ['required', 'too_long', 'bad_format', 'unknown_value', 'invalid_argument', 'past'];
 // The fields the forms write (core names; the person form's handle is the `handles` set).
 export const FORM_FIELDS = ['name', 'email', 'phone', 'handles', 'tier', 'notes', 'status', 'consent', 'roles',
-  'tags', 'touchpoint', 'department', 'summary', 'tone', 'follow_up', 'follow_up_due'];
+  'tags', 'touchpoint', 'department', 'summary', 'tone', 'follow_up', 'follow_up_due', 'campaign'];
 // Fields with a format: a bad_format refusal says how to write them.
 export const FORMAT_FIELDS = ['email', 'phone', 'handles', 'follow_up_due'];
 

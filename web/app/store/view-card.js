@@ -1,6 +1,7 @@
 // The influencer card: who they are, warnings first, the relationship owner, contact
 // pressure, active paid collaborations, the follow-ups still to do, tags and details that can be
-// edited, the timeline across departments, and the way to log a contact.
+// edited, the timeline across departments (who, where, which campaign), the way to log a
+// contact, and for the central team the record's history (view-history.js).
 import { h, fill, field, select, uid } from '../common/dom.js';
 import { t, label, formatDateTime, formatDate, formatNumber } from '../common/i18n.js';
 import { handleText } from '../common/people.js';
@@ -47,10 +48,24 @@ function timelineItem({ at, entry }) {
     default:
       what = t('kind.other', { kind: entry.kind });
   }
-  return h('li', { 'data-kind': entry.kind },
+  return h('li', { 'data-kind': entry.kind, 'data-staff': entry.staff || null, 'data-store': entry.store || null },
     h('div', { class: 'when' }, formatDateTime(at)),
     h('div', { class: 'what' }, what, entry.tone ? [' ', h('span', { class: 'badge' }, label('tone', entry.tone))] : null),
+    byLine(entry),
     lines);
+}
+
+// "by Anne Martin · at Paris Opéra · campaign: Autumn launch": the names the device holds
+// (the façade's `names`, web/README.md); the department is in the line above.
+function byLine(entry) {
+  const n = entry.names || {};
+  const place = n.store || n.event;
+  const parts = [
+    n.staff ? t('entry.by', { name: n.staff }) : null,
+    place ? t('entry.at', { place }) : null,
+    n.campaign ? t('entry.campaign', { name: n.campaign }) : null,
+  ].filter(Boolean);
+  return parts.length ? h('div', { class: 'by', 'data-testid': 'entry-by' }, parts.join(' · ')) : null;
 }
 
 // "invite to the gala — due 20 Nov 2025" (either part may be missing).
@@ -67,6 +82,8 @@ function followUpItem({ at, entry }) {
     h('span', { class: 'meta' }, `${label('dep', entry.department)} · ${formatDate(at)}`),
     overdue ? [' ', h('span', { class: 'badge bad' }, t('card.followup.overdue'))] : null);
 }
+
+const centralRole = (app) => ['central', 'admin'].includes(app.status && app.status.user && app.status.user.role);
 
 export function cardView(app, route) {
   const id = route.id;
@@ -101,7 +118,9 @@ export function cardView(app, route) {
       card.directory ? h('p', { class: 'notice', 'data-testid': 'directory-note' }, t('card.directory')) : null,
       h('div', { class: 'actions' },
         h('a', { class: 'button', href: `#/card/${encodeURIComponent(p.id)}/log` }, t('card.log')),
-        card.directory ? null : h('button', { type: 'button', class: 'secondary', 'aria-expanded': editor.hasChildNodes() ? 'true' : 'false', onclick: toggleEditor }, t('card.edit'))),
+        card.directory ? null : h('button', { type: 'button', class: 'secondary', 'aria-expanded': editor.hasChildNodes() ? 'true' : 'false', onclick: toggleEditor }, t('card.edit')),
+        // The history is read from the server, for the roles it answers (docs/SYNC.md A1).
+        centralRole(app) ? h('a', { class: 'button secondary', href: `#/card/${encodeURIComponent(p.id)}/history` }, t('card.history')) : null),
       editor,
       facts([
         [t('card.tier'), p.tier ? label('tier', p.tier) : null],

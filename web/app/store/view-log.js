@@ -1,8 +1,9 @@
-// Log a contact in a few taps: how (touchpoint), which department, a note, the tone, and a
-// follow-up. The department last used on this device is offered first. The note counts its
+// Log a contact in a few taps: how (touchpoint), which department, a note, the tone, a
+// follow-up, and — when the device holds campaigns — which campaign it was for (optional).
+// The person in charge (the header's select) is named on it by the core. The department last used on this device is offered first. The note counts its
 // characters as it is typed; a follow-up date in the past is refused here (the core cannot:
 // whether a date is past depends on the clock, and merge validation must not, docs/SYNC.md R10).
-import { h, field, select, radios, radioValue } from '../common/dom.js';
+import { h, fill, field, select, radios, radioValue } from '../common/dom.js';
 import { t, label } from '../common/i18n.js';
 import { CHOICES, LIMITS } from '../common/choices.js';
 import { countedField, checkLimits, clearInvalid, markInvalid, refusalText, showRefusal, todayIso } from '../common/refusal.js';
@@ -32,6 +33,13 @@ export function logView(app, route) {
   const tone = radios('tone', t('log.tone'), TONES, (v) => label('tone', v), 'neutral');
   const follow = h('input', { type: 'text', name: 'follow_up' });
   const due = h('input', { type: 'date', name: 'follow_up_due', min: todayIso() });
+  const campaign = h('select', { name: 'campaign' });
+  const campaignField = h('div');
+  app.call('campaigns').then((r) => {
+    if (!r.ok || !r.value.length) return;
+    fill(campaign, h('option', { value: '' }, t('log.noCampaign')), r.value.map((c) => h('option', { value: c.id }, c.name)));
+    fill(campaignField, field(t('log.campaign'), campaign));
+  });
   const msg = h('div', { role: 'alert' });
   const save = h('button', { type: 'submit' }, t('log.save'));
 
@@ -47,6 +55,7 @@ export function logView(app, route) {
     if (tn) args.tone = tn;
     if (follow.value.trim()) args.follow_up = follow.value.trim();
     if (due.value) args.follow_up_due = due.value;
+    if (campaign.value) args.campaign = campaign.value;
     save.disabled = true;
     const r = await app.call('logContact', args);
     save.disabled = false;
@@ -64,6 +73,7 @@ export function logView(app, route) {
     field(t('log.department'), dept),
     countedField(t('log.summary'), summary, LIMITS['interaction.summary']),
     tone,
+    campaignField,
     h('div', { class: 'row' }, countedField(t('log.followup'), follow, LIMITS['interaction.follow_up'], { always: false }), field(t('log.due'), due)),
     msg,
     h('div', { class: 'actions' }, save, h('a', { class: 'button secondary', href: `#/card/${encodeURIComponent(id)}` }, t('log.cancel'))));
