@@ -171,20 +171,28 @@ async function api(origin, token, route) {
 }
 
 // Counts the body bytes of the sync replies `context` receives (the worker's fetch thread
-// included). Returns a function that resolves to {bytes, replies} since the last call.
+// included). Returns a function that resolves to {bytes, replies, pages} since the last call,
+// pages being each reply's KB and the ms since the reply before it.
 function countSyncReplies(context) {
   let bytes = 0;
-  let replies = 0;
+  let pages = [];
+  let last = 0;
   const bodies = [];
   context.on('response', (res) => {
     if (!res.url().includes('/api/v1/sync')) return;
-    bodies.push(res.body().then((b) => { bytes += b.length; replies++; }, () => {}));
+    bodies.push(res.body().then((b) => {
+      const now = Date.now();
+      bytes += b.length;
+      pages.push(`${Math.round(b.length / 1024)}KB+${last ? now - last : 0}ms`);
+      last = now;
+    }, () => {}));
   });
   return async () => {
     while (bodies.length) await Promise.all(bodies.splice(0));
-    const got = { bytes, replies };
+    const got = { bytes, replies: pages.length, pages };
     bytes = 0;
-    replies = 0;
+    pages = [];
+    last = 0;
     return got;
   };
 }
@@ -320,7 +328,7 @@ async function storePhase(o, chromium, tmp, result) {
       const first = await firstSync(page, token);
       times.push(first.ms / 1000);
       const got = await pulled();
-      log(`store first sync ${run + 1}: ${first.r.value.received} changes (directory records not counted) in ${(first.ms / 1000).toFixed(2)} s, ${got.bytes} bytes in ${got.replies} replies (${JSON.stringify(first.status.timings.sync)})`);
+      log(`store first sync ${run + 1}: ${first.r.value.received} changes (directory records not counted) in ${(first.ms / 1000).toFixed(2)} s, ${got.bytes} bytes in ${got.replies} replies (${JSON.stringify(first.status.timings.sync)}; replies: ${got.pages.join(' ')})`);
     }
     result.store_first_sync_s = round(median(times), 2);
     log(`store first sync, median of ${times.length}: ${result.store_first_sync_s} s`);
