@@ -46,15 +46,18 @@ const DEPT = ['pr', 'social', 'marketing', 'retail', 'events'];
 const TIER = ['top', 'expert', 'employee', 'advocate', 'prospect'];
 
 // Operations in order: `influencers` creates (with a handle each), then `interactions` spread
-// over them, stamped by `replica`.
-export function* makeOps({ influencers, interactions, seed = 7, replica, offset = 0 }) {
+// over them — or over `subjects`, people made before — stamped by `replica`. `place(i)` and
+// `contactPlace(i)` give the reference fields (store, brand) of person `offset + i` and of
+// interaction i; none by default. The people's ids are appended to `ids` as they are made.
+export function* makeOps({ influencers, interactions, seed = 7, replica, offset = 0,
+  place = () => [], contactPlace = () => [], subjects, ids = [] }) {
   const next = rng(seed);
   const now = Date.now();
   let hlc = BigInt(now - 3600_000) << 16n; // an hour ago: never "ahead" of the server
   const stamp = () => `${(hlc++).toString(16).padStart(16, '0')}-${replica}`;
   const text = (v) => ({ type: 'text', value: v });
   const int = (v) => ({ type: 'int', value: v });
-  const ids = [];
+  const first = ids.length;
   // Records were created one after the other over the past year, by the devices' clocks.
   let created = now - 365 * 86400_000 + offset * 1000;
   const newId = () => entityIdAt((created += 50));
@@ -62,33 +65,39 @@ export function* makeOps({ influencers, interactions, seed = 7, replica, offset 
     const i = offset + n;
     const id = newId();
     ids.push(id);
-    const first = FIRST[next() % FIRST.length];
+    const given = FIRST[next() % FIRST.length];
     const last = LAST[next() % LAST.length];
-    const handle = `${first}.${last}.${i}`.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+    const handle = `${given}.${last}.${i}`.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
     yield {
       id: stamp(), type: 'create', kind: 'influencer', entity: id, actor: '',
       fields: [
-        { field: 'name', value: text(`${first} ${last} ${i}`) },
+        { field: 'name', value: text(`${given} ${last} ${i}`) },
         { field: 'email', value: text(`${handle}@example.com`) },
         { field: 'tier', value: text(TIER[next() % TIER.length]) },
         { field: 'consent', value: text('granted') },
+        ...place(i),
       ],
     };
     yield { id: stamp(), type: 'add', kind: 'influencer', entity: id, actor: '', set: 'handles', elem: `instagram:${handle}:${next() % 500000}` };
   }
+  const of = subjects || ids.slice(first);
   for (let i = 0; i < interactions; i++) {
     yield {
       id: stamp(), type: 'create', kind: 'interaction', entity: newId(), actor: '',
       fields: [
-        { field: 'influencer', value: text(ids[next() % ids.length]) },
+        { field: 'influencer', value: text(of[next() % of.length]) },
         { field: 'at', value: int(now - (next() % 31_536_000) * 1000) },
         { field: 'touchpoint', value: text(TOUCH[next() % TOUCH.length]) },
         { field: 'department', value: text(DEPT[next() % DEPT.length]) },
         { field: 'summary', value: text(`Visit ${i}: talked about the new collection.`) },
+        ...contactPlace(i),
       ],
     };
   }
 }
+
+// Reference fields of an operation, e.g. refFields({ store, brand }).
+export const refFields = (refs) => Object.entries(refs).map(([field, id]) => ({ field, value: { type: 'text', value: id } }));
 
 // Pushes every operation to the server in pushes of up to 2,000 (the protocol's limit).
 // `replica` must be the id the operations were stamped with (the server checks it).
