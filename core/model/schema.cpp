@@ -274,8 +274,9 @@ std::vector<KindDef> build() {
     k.push_back({Kind::kRegion, "region", KindClass::kProfile,
                  {required_text("name"), text("code", 16)}, {}, false, false});
     k.push_back({Kind::kStore, "store", KindClass::kProfile,
-                 {required_text("name"), ref("region", Kind::kRegion, true), ref("brand", Kind::kBrand),
-                  text("city", 120)},
+                 // A store is in its brand's directory whole (D1): a contact's mark names it.
+                 {dir(required_text("name")), dir(ref("region", Kind::kRegion, true)),
+                  dir(ref("brand", Kind::kBrand)), dir(text("city", 120))},
                  {}, false, false});
     for (std::size_t i = 0; i < k.size(); ++i) assert(static_cast<int>(k[i].kind) == int(i));
     return k;

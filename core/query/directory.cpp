@@ -54,7 +54,9 @@ constexpr std::size_t kE164MinDigits = 7, kE164MaxDigits = 15;
 
 }  // namespace
 
-bool has_directory(Kind kind) { return kind == Kind::kInfluencer || kind == Kind::kStaff; }
+bool has_directory(Kind kind) {
+    return kind == Kind::kInfluencer || kind == Kind::kStaff || kind == Kind::kStore;
+}
 
 bool has_contact_marks(Kind kind) { return kind == Kind::kInteraction || kind == Kind::kCheckin; }
 

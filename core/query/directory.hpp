@@ -20,7 +20,8 @@
 
 namespace liaison::core {
 
-// Kinds with directory records: people (influencer) and staff (a card names its owner).
+// Kinds with directory records: people (influencer), staff (a card names its owner) and
+// stores (a contact's mark names where it was logged).
 bool has_directory(Kind kind);
 
 // D6. Kinds whose entries reach a device outside its scope as contact marks (their directory
@@ -32,8 +33,8 @@ bool has_contact_marks(Kind kind);
 // D1. Whether the record belongs to the directory of one of `brands` (text ids): a person
 // when her `brand` is one of them or one of them is among her `brands` (live elements); a
 // staff member when her `brand` is one of them or she names none (the group's own staff,
-// known to every brand). A person who names no brand is in no directory: she is seen only
-// where her scope keys place her.
+// known to every brand); a store when its `brand` is one of them. A person who names no brand is in
+// no directory: she is seen only where her scope keys place her.
 bool in_directory(const EntitySnapshot& record, const std::vector<std::string>& brands);
 
 // D2. The directory projection of a record of a directory kind: the same row with every

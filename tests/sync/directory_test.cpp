@@ -254,6 +254,11 @@ TEST_CASE("D6: a device holds the contacts logged elsewhere on a person it holds
     CHECK(store.directory_only(at_lille).value());
     CHECK(lille.node->replica->store().directory_only(at_lyon).value());
     CHECK_FALSE(row_of(nice.node->replica->store(), Kind::kInteraction, at_lille).has_value());
+    // The mark's place has a name on the device: the brand's stores are in its directory (D1).
+    CHECK(store.directory_only(w.lille).value());
+    CHECK(field(*row_of(store, Kind::kStore, w.lille), "name") ==
+          core::Value{std::string("Lille")});
+    CHECK_FALSE(row_of(nice.node->replica->store(), Kind::kStore, w.lille).has_value());
     CHECK(find_in_db_files(lyon.node->path, canary_forms({canary})) == "");
 
     // Pressure and the last contact anywhere are counted on the device from the marks.

@@ -1,7 +1,8 @@
-// Directory flow (docs/SYNC.md "Directory", D1–D5): one record at every store. Store A
-// registers Hélène Dupont with a canary e-mail, phone and note; the central team marks her
-// do-not-contact. Store B — another store of the same brand — offline, finds her by name,
-// by handle and by e-mail, sees her owner and the warning, and logs a contact on her record.
+// Directory flow (docs/SYNC.md "Directory", D1–D6): one record at every store. Store A
+// registers Hélène Dupont with a canary e-mail, phone and note, and logs a contact; the
+// central team marks her do-not-contact. Store B — another store of the same brand — offline,
+// finds her by name, by handle and by e-mail, sees her owner, the warning and store A's contact
+// as its mark (when and where, not what was said), and logs a contact on her record.
 // Back online, the central record holds both stores' contacts and one Hélène, each contact
 // naming the person in charge who logged it and her store (docs/SYNC.md A1); nothing of the
 // canaries, in any normalised form, is in store B's storage or in the sync replies it got.
@@ -54,7 +55,7 @@ export default async function directory(hx) {
   const id = made.value.id || made.value;
   await pageA.goto(`${hx.url}/#/card/${id}`);
   await pageA.waitForSelector('[data-testid="card-name"]', { timeout: 10000 });
-  await logContact(pageA, { note: 'Registered at the counter' });
+  await logContact(pageA, { note: 'Registered at the counter, Quillfeather canary' });
   await syncNow(pageA);
   const patched = await hx.api('PATCH', `/api/v1/influencers/${id}`, { role: 'central', body: { status: 'do_not_contact' } });
   check(patched.status === 200, `central could not mark her do-not-contact: ${patched.text.slice(0, 300)}`);
@@ -82,6 +83,13 @@ export default async function directory(hx) {
   check(card.includes('Directory record'), `her card does not say it is a directory record: ${card.slice(0, 400)}`);
   check(card.includes(owner.name), `her card does not name her owner ${owner.name}: ${card.slice(0, 400)}`);
   check(await pageB.locator('[data-warning="do_not_contact"]').count() === 1, 'no do-not-contact warning on store B');
+  // D6: store A's contact is on B as its mark — when, where — without its summary or who.
+  const markA = pageB.locator('[data-testid="timeline"] li[data-kind="interaction"][data-mark="1"]');
+  check(await markA.count() === 1, `store B holds ${await markA.count()} marks of store A's contact, not one`);
+  const markText = await markA.innerText();
+  check(markText.includes(`at ${a.name}`) && !markText.includes('Quillfeather') && !markText.includes(inChargeA.name),
+    `store A's contact reads on store B: ${markText}`);
+  check(card.includes('Last contact') && card.includes(`at ${a.name}`), `store B's card does not say where she was last contacted: ${card.slice(0, 600)}`);
   await logContact(pageB, { note: 'Asked about the autumn collection' });
   await tabletB.setOffline(false);
   await syncNow(pageB);
@@ -108,7 +116,7 @@ export default async function directory(hx) {
   }
 
   step('nothing of the canaries on store B');
-  const needles = ['quorvant', 'lichenspire', 'zanthropy', 'marbleglow', '98 76 54 32', '698765432', '+33698765432'];
+  const needles = ['quorvant', 'lichenspire', 'zanthropy', 'marbleglow', 'quillfeather', '98 76 54 32', '698765432', '+33698765432'];
   const stored = await storedOccurrences(pageB, needles);
   const found = needles.filter((n, i) => stored.counts[i] > 0);
   check(found.length === 0, `store B's storage holds ${found.join(', ')}`);

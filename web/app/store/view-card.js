@@ -24,7 +24,7 @@ function facts(pairs) {
     .map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
 }
 
-function timelineItem({ at, entry }) {
+function timelineItem({ at, entry, mark }) {
   let what;
   const lines = [];
   switch (entry.kind) {
@@ -48,11 +48,25 @@ function timelineItem({ at, entry }) {
     default:
       what = t('kind.other', { kind: entry.kind });
   }
-  return h('li', { 'data-kind': entry.kind, 'data-staff': entry.staff || null, 'data-store': entry.store || null },
+  // D6 (docs/SYNC.md): a contact logged where this device's scope does not reach is held as
+  // its mark — when, how, where — and its details stay there.
+  if (mark) lines.push(h('div', { class: 'hint', 'data-testid': 'mark-note' }, t('card.mark')));
+  return h('li', { 'data-kind': entry.kind, 'data-staff': entry.staff || null, 'data-store': entry.store || null, 'data-mark': mark ? '1' : null },
     h('div', { class: 'when' }, formatDateTime(at)),
     h('div', { class: 'what' }, what, entry.tone ? [' ', h('span', { class: 'badge' }, label('tone', entry.tone))] : null),
     byLine(entry),
     lines);
+}
+
+// "3 Dec 2026, 10:30 · at Lille": the last contact anywhere (D6), named from the timeline entry
+// it is (the newest contact; its place is named when the device holds it).
+function lastContactText(card) {
+  const last = card.last_contact;
+  if (!last) return t('card.lastContact.none');
+  const item = (card.timeline || []).find((i) => i.at === last.at && i.entry.kind === last.kind);
+  const names = (item && item.entry.names) || {};
+  const place = names.store || names.event;
+  return [formatDateTime(last.at), place ? t('entry.at', { place }) : null].filter(Boolean).join(' · ');
 }
 
 // "by Anne Martin · at Paris Opéra · campaign: Autumn launch": the names the device holds
@@ -132,6 +146,7 @@ export function cardView(app, route) {
         [t('card.country'), p.country],
         [t('card.roles'), (p.roles || []).map((r) => label('role', r)).join(', ')],
         [t('card.pressureLabel'), t('card.pressure', { n: formatNumber(card.contacts_recent), days: card.contact_window_days, cap: card.contact_cap })],
+        [t('card.lastContact'), lastContactText(card)],
       ]),
       handles.length ? [h('h2', {}, t('card.handles')), h('ul', { class: 'chips' }, handles)] : null,
       card.directory ? null : [h('h2', {}, t('card.tags')), h('ul', { class: 'chips', 'data-testid': 'tags' }, tags)],
