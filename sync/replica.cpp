@@ -529,15 +529,20 @@ Status Replica::apply_directory(const std::vector<DirectoryEntry>& entries,
     for (const auto& e : entries) {
         const auto& snap = e.snapshot;
         clock_.receive(max_stamp_in(snap));
-        auto listed = store_->directory_only(snap.row.id);
-        if (!listed) return listed.status();
         auto held = store_->has_row(snap.row.kind, snap.row.id);
         if (!held) return held.status();
-        const auto members = store_->component_of(snap.row.id);
-        const bool undo = std::any_of(refused.begin(), refused.end(), [&](const Id128& id) {
-            return std::find(members.begin(), members.end(), id) != members.end();
-        });
-        if (held.value() && (!listed.value() || undo)) {
+        // A record the device does not hold yet (every one on a first sync) is simply joined.
+        bool replace = false;
+        if (held.value()) {
+            auto listed = store_->directory_only(snap.row.id);
+            if (!listed) return listed.status();
+            const auto members = store_->component_of(snap.row.id);
+            const bool undo = std::any_of(refused.begin(), refused.end(), [&](const Id128& id) {
+                return std::find(members.begin(), members.end(), id) != members.end();
+            });
+            replace = !listed.value() || undo;
+        }
+        if (replace) {
             // D2, a demotion: the full copy goes, the projection (and the device's own pending
             // changes of the record) take its place. D5: so does a refused change of it.
             if (!pending) {
