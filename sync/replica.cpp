@@ -633,9 +633,17 @@ Result<std::size_t> Replica::queue_authored_ops() {
             std::sort(set_stamps.begin(), set_stamps.end());
             set_stamps.erase(std::unique(set_stamps.begin(), set_stamps.end()), set_stamps.end());
             for (const auto& st : set_stamps) {
-                Op op = unstamped_op(OpType::kSet, c.kind, c.id);
+                // Only a create writes the subject: a stamp that did was a second create of the
+                // record (R3, e.g. a guest checked in again under her deterministic id), and is
+                // rebuilt as one — a set naming the subject is refused, and the write was lost.
+                bool second_create = false;
                 for (std::size_t i = 0; i < k.fields.size(); ++i)
-                    if (r.clocks[i] == st) op.fields.push_back({k.fields[i].name, r.values[i]});
+                    second_create = second_create || (k.fields[i].subject && r.clocks[i] == st);
+                Op op = unstamped_op(second_create ? OpType::kCreate : OpType::kSet, c.kind, c.id);
+                for (std::size_t i = 0; i < k.fields.size(); ++i)
+                    if (r.clocks[i] == st || (second_create && k.fields[i].required &&
+                                              !std::holds_alternative<std::monostate>(r.values[i])))
+                        op.fields.push_back({k.fields[i].name, r.values[i]});
                 op.id = st;
                 ops.push_back(std::move(op));
             }
