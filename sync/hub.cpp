@@ -214,6 +214,18 @@ Status Hub::note_effective_keys(const core::RowState& row) {
 }
 
 Status Hub::touch_inheriting_entries(const Op& op) {
+    // D3: a store's country is the default country of its people's phone numbers, so their
+    // directory records (whose digests it decides) are sent again.
+    if (op.kind == Kind::kStore && op.type == OpType::kSet &&
+        std::any_of(op.fields.begin(), op.fields.end(),
+                    [](const FieldWrite& w) { return w.field == "country"; })) {
+        const auto& pk = core::kind_def(Kind::kInfluencer);
+        auto people =
+            store_.ids_where(Kind::kInfluencer, pk.field_index("store"), op.entity.to_text());
+        if (!people) return people.status();
+        for (const auto& id : people.value()) LIAISON_TRY(store_.touch_row(Kind::kInfluencer, id));
+        return Status::ok();
+    }
     const bool parent_kind =
         op.kind == Kind::kInfluencer || op.kind == Kind::kEvent || op.kind == Kind::kTrackedLink;
     if (!parent_kind) return Status::ok();
@@ -487,23 +499,28 @@ Result<bool> Hub::was_in_scope(const Scope& scope, const core::RowState& row) {
 
 namespace {
 
-// The default country of a person's phone number: her own (D3); none, and a national number
-// gives no digest.
-std::string phone_country(const core::RowState& row) {
-    const int i = core::kind_def(row.kind).field_index("country");
-    if (i < 0) return {};
-    const auto* c = std::get_if<std::string>(&row.values[std::size_t(i)]);
-    return c ? *c : std::string();
+const std::string* text_of(const core::RowState& row, const char* field) {
+    const int i = core::kind_def(row.kind).field_index(field);
+    if (i < 0) return nullptr;
+    return std::get_if<std::string>(&row.values[std::size_t(i)]);
 }
 
-std::uint32_t digest_of_field(const core::RowState& row, const char* field) {
+// The default country of a person's phone number (D3): her own, else her store's; none, and a
+// national number gives no digest.
+std::string phone_country(core::Store& store, const core::RowState& row) {
+    if (const auto* c = text_of(row, "country")) return *c;
+    const auto* at = text_of(row, "store");
+    return at ? core::store_country(store, *at) : std::string();
+}
+
+std::uint32_t digest_of_field(core::Store& store, const core::RowState& row, const char* field) {
     const int i = core::kind_def(row.kind).field_index(field);
     if (i < 0 || core::kind_def(row.kind).fields[std::size_t(i)].directory) return 0;
     const auto* text = std::get_if<std::string>(&row.values[std::size_t(i)]);
     if (!text) return 0;
     if (std::string_view(field) == "email")
         return core::contact_digest(core::normalise_email(*text));
-    auto phone = core::normalise_phone(*text, phone_country(row));
+    auto phone = core::normalise_phone(*text, phone_country(store, row));
     return phone ? core::contact_digest(*phone) : 0;
 }
 
@@ -514,8 +531,8 @@ DirectoryEntry Hub::directory_entry(const core::EntitySnapshot& full) {
     e.snapshot = core::directory_projection(full);
     // D4: the digests of what the projection leaves out (a staff member's e-mail is in the
     // directory itself).
-    e.email_digest = digest_of_field(full.row, "email");
-    e.phone_digest = digest_of_field(full.row, "phone");
+    e.email_digest = digest_of_field(store_, full.row, "email");
+    e.phone_digest = digest_of_field(store_, full.row, "phone");
     return e;
 }
 

@@ -88,7 +88,7 @@ private:
     Result<bool> was_in_scope(const Scope& scope, const core::RowState& row);
     Result<PushReply> pull(const DeviceContext& device, std::int64_t cursor, std::uint32_t limit);
     // D2/D4 (docs/SYNC.md "Directory"): the directory record of a full snapshot.
-    static DirectoryEntry directory_entry(const core::EntitySnapshot& full);
+    DirectoryEntry directory_entry(const core::EntitySnapshot& full);
     // Whether a record outside the directory of the scope's brands was ever in it (a brand
     // she had or was listed under): only then may the device hold it, and be sent an eviction.
     Result<bool> was_in_directory(const Scope& scope, const core::EntitySnapshot& snap);

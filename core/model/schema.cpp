@@ -276,7 +276,9 @@ std::vector<KindDef> build() {
     k.push_back({Kind::kStore, "store", KindClass::kProfile,
                  // A store is in its brand's directory whole (D1): a contact's mark names it.
                  {dir(required_text("name")), dir(ref("region", Kind::kRegion, true)),
-                  dir(ref("brand", Kind::kBrand)), dir(text("city", 120))},
+                  dir(ref("brand", Kind::kBrand)), dir(text("city", 120)),
+                  // Schema 3: the country a national phone number is read in there (D3).
+                  dir(typed("country", FieldType::kCountry))},
                  {}, false, false});
     for (std::size_t i = 0; i < k.size(); ++i) assert(static_cast<int>(k[i].kind) == int(i));
     return k;

@@ -91,6 +91,15 @@ EntitySnapshot directory_projection(const EntitySnapshot& full) {
 
 std::string normalise_email(std::string_view email) { return ascii_lower(trim(email, " \t\r\n")); }
 
+std::string store_country(Store& store, std::string_view store_id) {
+    auto id = Id128::from_text(std::string(store_id));
+    if (!id) return {};
+    auto row = store.load_row(Kind::kStore, *id);
+    if (!row || !row.value() || !row.value()->visible()) return {};
+    const std::string* c = text_field(*row.value(), "country");
+    return c ? *c : std::string();
+}
+
 std::string_view calling_code(std::string_view country) {
     const Dialling* d = dialling(country);
     return d ? d->code : std::string_view{};

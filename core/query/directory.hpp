@@ -52,6 +52,9 @@ std::string normalise_email(std::string_view email);
 //   or too few or too many digits).
 std::optional<std::string> normalise_phone(std::string_view phone,
                                            std::string_view default_country);
+// The default country of national numbers at a store: its `country` (schema 3), or "" when it
+// names none or `store_id` is not a store `store` holds.
+std::string store_country(Store& store, std::string_view store_id);
 // The calling code of a country ("FR" -> "33"), or "" if this build does not know it.
 std::string_view calling_code(std::string_view country);
 

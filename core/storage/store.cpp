@@ -347,6 +347,10 @@ CREATE INDEX IF NOT EXISTS directory_phone ON directory(phone_digest) WHERE phon
 // adds the column where it is missing (ALTER TABLE ADD COLUMN has no IF NOT EXISTS).
 std::string migration_9() { return ""; }
 
+// Version 10: `k_store` gains the store's country (record model 3), added by
+// Store::add_columns_v10 where missing.
+std::string migration_10() { return ""; }
+
 }  // namespace
 
 std::string table_name(Kind kind) { return std::string("k_") + kind_name(kind); }
@@ -518,7 +522,8 @@ Status Store::migrate() {
                                             {migration_6, false, nullptr},
                                             {migration_7, false, &Store::add_columns_v7},
                                             {migration_8, false, nullptr},
-                                            {migration_9, false, &Store::add_outbox_group_v9}};
+                                            {migration_9, false, &Store::add_outbox_group_v9},
+                                            {migration_10, false, &Store::add_columns_v10}};
     static_assert(std::size(kMigrations) == kStorageVersion);
     for (int next = v + 1; next <= kStorageVersion; ++next) {
         Transaction t(*db_);
@@ -551,6 +556,8 @@ Status Store::add_field_columns(Kind kind, std::string_view field) {
 }
 
 Status Store::add_columns_v7() { return add_field_columns(Kind::kInteraction, "campaign"); }
+
+Status Store::add_columns_v10() { return add_field_columns(Kind::kStore, "country"); }
 
 Status Store::add_outbox_group_v9() {
     auto has = db_->query_int("SELECT count(*) FROM pragma_table_info('outbox') WHERE name='grp'");

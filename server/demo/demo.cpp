@@ -385,9 +385,10 @@ Result<DemoSummary> load_demo(core::Store& store, sync::Hub& hub, const DemoOpti
     for (int i = 0; i < 10; ++i) {
         const std::string brand = brands[std::size_t(i % 2)].to_text();
         stores.push_back(m.create(
-            Kind::kStore, {f("name", txt(std::string(kBrands[i % 2]) + " " + kCities[i])),
-                           f("region", txt(regions[std::size_t(kStoreRegion[i])].to_text())),
-                           f("brand", txt(brand)), f("city", txt(kCities[i]))}));
+            Kind::kStore,
+            {f("name", txt(std::string(kBrands[i % 2]) + " " + kCities[i])),
+             f("region", txt(regions[std::size_t(kStoreRegion[i])].to_text())),
+             f("brand", txt(brand)), f("city", txt(kCities[i])), f("country", txt("FR"))}));
     }
     // Staff: five per store; their e-mails are the company's, not personal ones.
     std::vector<std::size_t> staff_store;

@@ -299,6 +299,33 @@ TEST_CASE("D6: a device holds the contacts logged elsewhere on a person it holds
     CHECK_FALSE(row_of(nice.node->replica->store(), Kind::kInteraction, at_lyon).has_value());
 }
 
+TEST_CASE("D3: a national number of a person with no country is read in her store's country",
+          "[sync][directory]") {
+    Brands w;
+    auto& c = *w.office->replica;
+    REQUIRE(c.set(Kind::kStore, w.lille, {{"country", std::string("FR")}}).is_ok());
+    auto nina = c.create(Kind::kInfluencer, {{"name", std::string("Nina Sans Pays")},
+                                             {"phone", std::string("06 11 22 33 44")},
+                                             {"store", w.lille.to_text()},
+                                             {"brand", w.maison.to_text()}})
+                    .value();
+    w.sync_everyone();
+    auto& lyon = w.tablet("lyon").node->replica->store();
+    const auto french = core::contact_digest(*core::normalise_phone("06 11 22 33 44", "FR"));
+    const auto belgian = core::contact_digest(*core::normalise_phone("06 11 22 33 44", "BE"));
+    REQUIRE(french != belgian);
+    CHECK(lyon.directory_matches(true, french).value() == std::vector<core::Id128>{nina});
+    CHECK(core::store_country(lyon, w.lille.to_text()) == "FR");  // a directory store (D1)
+    // The store is found to be in Belgium: her directory record comes again, with the digest
+    // of the number read there.
+    REQUIRE(c.set(Kind::kStore, w.lille, {{"country", std::string("BE")}}).is_ok());
+    w.sync_everyone();
+    CHECK(lyon.directory_matches(true, french).value().empty());
+    CHECK(lyon.directory_matches(true, belgian).value() == std::vector<core::Id128>{nina});
+    CHECK(must(w.tablet("lyon").node->replica->state_hash()) ==
+          projection_hash(w.hub, w.tablet("lyon").device, w.dir.file("lyon-fresh.db"), w.time));
+}
+
 TEST_CASE("D2: a store holds its brand's other people as directory records, and follows them",
           "[sync][directory]") {
     Brands w;

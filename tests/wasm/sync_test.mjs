@@ -140,6 +140,27 @@ test('A1: the person in charge acts — each contact names her, the card says wh
   check((await actor(byNobody)) === null, 'and nobody for the last', await actor(byNobody));
 });
 
+test("D3: a national number typed on a store tablet is read in its store's country", async () => {
+  const api = async (path, token) => (await fetch(server.origin + path, { headers: { Authorization: 'Bearer ' + token } })).json();
+  const me = await api('/api/v1/me', server.tokens.store);
+  const stores = (await api('/api/v1/stores?limit=200', server.tokens.admin)).items;
+  const mine = stores.find((s) => s.id === me.scope.stores[0]);
+  const other = stores.find((s) => s.id !== mine.id && s.brand === mine.brand);
+  check(mine.country === 'FR' && other, 'the demo places its stores in France', mine);
+  const central = await device(server.tokens.central);
+  await central.sync();
+  // Registered at another store of the brand with a national number and no country of her own.
+  const { id } = value(central.call('createInfluencer', { name: 'Noémie Sans-Pays', phone: '06 55 44 33 21', store: other.id, brand: other.brand }), 'create');
+  await central.sync();
+  const store = await device(server.tokens.store);
+  await store.sync();
+  check(value(store.call('card', { id }), 'card').directory === true, 'a directory record on the store tablet');
+  const matches = () => value(store.call('possibleMatches', { text: '06 55 44 33 21' }), 'possibleMatches').map((p) => p.id);
+  check(!matches().includes(id), 'with no store and no country a national number matches nobody');
+  value(store.call('context', { store: mine.id }), 'context');
+  check(matches().includes(id), "read in the store's country, the number proposes her", matches());
+});
+
 test('an operation outside the device scope is refused and reported, the rest goes through', async () => {
   const store = await device(server.tokens.store);
   await store.sync();

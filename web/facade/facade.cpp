@@ -288,11 +288,21 @@ struct Methods {
     }
     // D4 (docs/SYNC.md "Directory"): people held as directory records whose e-mail or phone
     // digest is the text's: possibly her, to confirm by name.
+    // D3: the country a national number typed on this device is read in — its store's
+    // (schema 3), else the one the app gives (the region of the browser's language).
+    static Result<std::string> match_country(Facade& f, const Json& a) {
+        FACADE_ASSIGN(given, opt_text(a, "country"));
+        if (f.context_.store) {
+            std::string c = core::store_country(store(f), *f.context_.store);
+            if (!c.empty()) return c;
+        }
+        return given.value_or("");
+    }
     static Result<std::string> possible_matches(Facade& f, const Json& a) {
         FACADE_ASSIGN(text, opt_text(a, "text"));
-        FACADE_ASSIGN(country, opt_text(a, "country"));
-        FACADE_ASSIGN(ids, core::possible_matches(store(f), text.value_or("").substr(0, 320),
-                                                  country.value_or("")));
+        FACADE_ASSIGN(country, match_country(f, a));
+        FACADE_ASSIGN(ids,
+                      core::possible_matches(store(f), text.value_or("").substr(0, 320), country));
         return core::entities_json(store(f), Kind::kInfluencer, ids);
     }
     static Result<std::string> card(Facade& f, const Json& a) {
@@ -445,12 +455,12 @@ struct Methods {
         FACADE_ASSIGN(email, opt_text(a, "email"));
         FACADE_ASSIGN(phone, opt_text(a, "phone"));
         FACADE_ASSIGN(handles, opt_texts(a, "handles"));
-        FACADE_ASSIGN(country, opt_text(a, "country"));
+        FACADE_ASSIGN(country, match_country(f, a));
         q.name = name;
         q.email = email;
         q.phone = phone;
         q.handles = handles;
-        q.country = country.value_or("");
+        q.country = country;
         FACADE_ASSIGN(hits, core::find_duplicates(store(f), q));
         std::string out = "[";
         for (const auto& h : hits) {

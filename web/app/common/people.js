@@ -42,8 +42,9 @@ export function liveSearch(app, limit, show) {
   };
 }
 
-// The country a national phone number typed here is read in (docs/SYNC.md D3): the region of
-// the browser's language ("fr-FR" -> "FR"), else none (only international numbers match).
+// The country a national phone number typed here is read in when the device's store names
+// none (docs/SYNC.md D3: the façade prefers the store's): the region of the browser's language
+// ("fr-FR" -> "FR"), else none (only international numbers match).
 export function deviceCountry() {
   const m = /-([A-Za-z]{2})\b/.exec((typeof navigator !== 'undefined' && navigator.language) || '');
   return m ? m[1].toUpperCase() : '';
