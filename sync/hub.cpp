@@ -246,7 +246,7 @@ Status Hub::touch_inheriting_entries(const Op& op) {
             const bool inherits = parent >= 0 && k.fields[std::size_t(parent)].ref_kind == op.kind;
             // Every contact about a person that moves is sent again: where she is held, as a
             // mark (D6); where she no longer is, an eviction.
-            const bool marks = op.kind == Kind::kInfluencer && core::has_contact_marks(k.kind);
+            const bool marks = op.kind == Kind::kInfluencer && core::has_marks(k.kind);
             if (!(inherits && moves) && !marks) continue;
             const int field = marks ? k.field_index("influencer") : parent;
             auto children = store_.ids_where(k.kind, field, text);
@@ -578,7 +578,7 @@ Result<bool> Hub::holds_person(const Scope& scope, const core::EntitySnapshot& p
 Result<bool> Hub::reaches_directory(const Scope& scope, const core::EntitySnapshot& snap,
                                     HeldPeople& held) {
     if (core::has_directory(snap.row.kind)) return core::in_directory(snap, scope.directory_brands);
-    if (!core::has_contact_marks(snap.row.kind) || !snap.row.visible()) return false;
+    if (!core::has_marks(snap.row.kind) || !snap.row.visible()) return false;
     auto person = person_of(snap.row);
     if (!person) return person.status();
     if (!person.value()) return false;
@@ -591,7 +591,7 @@ Result<bool> Hub::reaches_directory(const Scope& scope, const core::EntitySnapsh
 }
 
 Result<bool> Hub::may_hold_mark(const Scope& scope, const core::RowState& entry, HeldPeople& held) {
-    if (!core::has_contact_marks(entry.kind)) return false;
+    if (!core::has_marks(entry.kind)) return false;
     // A tombstone keeps its subject (R5), so a deleted entry still names its person.
     auto person = person_of(entry);
     if (!person) return person.status();

@@ -197,22 +197,24 @@ std::vector<KindDef> build() {
                       {"mentions", "reach", "engagement", "share_of_voice", "tone", "traffic",
                        "sales", "nps", "emv"})},
                  false, false});
+    // A collaboration's mark (D6): its type, status and dates — whether it is an active paid
+    // one — never its fee, contract, intermediary or deliverables.
     k.push_back({Kind::kCollaboration, "collaboration", KindClass::kLog,
                  {
-                     subject_ref(),
+                     dir(subject_ref()),
                      ref("campaign", Kind::kCampaign),
-                     choice("type", {"paid", "gifted", "loan", "affiliate"}, true),
-                     choice("status", {"proposed", "active", "completed", "cancelled"}),
+                     dir(choice("type", {"paid", "gifted", "loan", "affiliate"}, true)),
+                     dir(choice("status", {"proposed", "active", "completed", "cancelled"})),
                      integer("fee", 0, INT64_C(1000000000000)),
                      typed("currency", FieldType::kCurrency),
                      text("contract_ref", 120),
                      text("intermediary", 200),
                      typed("disclosure_required", FieldType::kBool),
                      long_text("deliverables", 2000),
-                     typed("starts", FieldType::kDate),
-                     typed("ends", FieldType::kDate),
-                     ref("brand", Kind::kBrand),
-                     ref("region", Kind::kRegion),
+                     dir(typed("starts", FieldType::kDate)),
+                     dir(typed("ends", FieldType::kDate)),
+                     dir(ref("brand", Kind::kBrand)),
+                     dir(ref("region", Kind::kRegion)),
                  },
                  {}, false, false});
     k.push_back({Kind::kContent, "content", KindClass::kLog,

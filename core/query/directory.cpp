@@ -58,7 +58,9 @@ bool has_directory(Kind kind) {
     return kind == Kind::kInfluencer || kind == Kind::kStaff || kind == Kind::kStore;
 }
 
-bool has_contact_marks(Kind kind) { return kind == Kind::kInteraction || kind == Kind::kCheckin; }
+bool has_marks(Kind kind) {
+    return kind == Kind::kInteraction || kind == Kind::kCheckin || kind == Kind::kCollaboration;
+}
 
 bool in_directory(const EntitySnapshot& record, const std::vector<std::string>& brands) {
     const RowState& row = record.row;

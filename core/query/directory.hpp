@@ -24,11 +24,13 @@ namespace liaison::core {
 // stores (a contact's mark names where it was logged).
 bool has_directory(Kind kind);
 
-// D6. Kinds whose entries reach a device outside its scope as contact marks (their directory
-// projection: when, how, which department, where — never the summary, note or staff) when
-// the device holds the person they are about: interactions and check-ins. Contact pressure
-// and the last contact anywhere are counted on the device from the marks it holds.
-bool has_contact_marks(Kind kind);
+// D6. Kinds whose entries reach a device outside its scope as marks (their directory
+// projection) when the device holds the person they are about: interactions and check-ins
+// (when, how, which department, where — never the summary, note or staff), and
+// collaborations (type, status, dates — never the fee, contract or deliverables). Contact
+// pressure, the last contact anywhere and an active paid collaboration are derived on the
+// device from the marks it holds.
+bool has_marks(Kind kind);
 
 // D1. Whether the record belongs to the directory of one of `brands` (text ids): a person
 // when her `brand` is one of them or one of them is among her `brands` (live elements); a

@@ -229,7 +229,7 @@ Result<std::optional<std::string>> card_json(Store& store, const Id128& influenc
     out += ",\"last_contact\":";
     std::string last = "null";
     for (const auto& e : entries.value()) {
-        if (!has_contact_marks(e.row.kind)) continue;
+        if (e.row.kind != Kind::kInteraction && e.row.kind != Kind::kCheckin) continue;
         last =
             "{\"at\":" + std::to_string(e.at) + ",\"kind\":" + json_string(kind_name(e.row.kind));
         for (const char* place : {"store", "event"})

@@ -275,6 +275,22 @@ TEST_CASE("D6: a device holds the contacts logged elsewhere on a person it holds
           std::string::npos);
     CHECK(card->find("\"mark\":true") != std::string::npos);
 
+    // Her paid collaboration, signed centrally, reaches Lyon as its mark: the card warns of
+    // it, and the fee and deliverables stay on the central record.
+    auto deal = c.create(Kind::kCollaboration, {{"influencer", helene.to_text()},
+                                                {"type", std::string("paid")},
+                                                {"status", std::string("active")},
+                                                {"fee", std::int64_t(987654)},
+                                                {"deliverables", std::string("Zephyrine reels")}})
+                    .value();
+    w.sync_everyone();
+    CHECK(store.directory_only(deal).value());
+    card = core::card_json(store, helene, opts).value();
+    REQUIRE(card);
+    CHECK(card->find("active_paid_collaboration") != std::string::npos);
+    CHECK(card->find("987654") == std::string::npos);
+    CHECK(find_in_db_files(lyon.node->path, canary_forms({"Zephyrine"})) == "");
+
     // A deleted contact leaves the devices that held its mark.
     REQUIRE(lille.node->replica->remove_entry(Kind::kInteraction, at_lille).is_ok());
     w.sync_everyone();
