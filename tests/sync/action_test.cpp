@@ -3,6 +3,7 @@
 // the group whole or refuses it whole; a refused group converges like any refusal (invariant 9).
 #include <catch2/catch.hpp>
 
+#include "support/fault_vfs.hpp"
 #include "support/harness.hpp"
 
 namespace liaison::test {
@@ -109,6 +110,55 @@ TEST_CASE("an action failing between its operations leaves nothing half-made",
     REQUIRE(
         d.node->replica->action([&] { return register_person(*d.node->replica, ana); }).is_ok());
     CHECK(d.node->replica->pending() == pending + 3);
+}
+
+TEST_CASE("an action whose commit the disk refuses leaves nothing half-made, on reopening too",
+          "[sync][action][fault]") {
+    FaultVfs vfs;  // the default VFS while it lives: the devices' files are opened through it
+    sync::ManualTimeSource time{1'700'000'000'000ULL};
+    // How many writes a committed action takes (its journal, its pages, the journal's end).
+    int commit_writes = 0;
+    {
+        TempDir dir;
+        auto node = open_node(dir.file("tablet.db"), time, 33);
+        REQUIRE(node->replica->create(Kind::kInfluencer, {{"name", std::string("B")}}).is_ok());
+        Id128 ana;
+        const int start = vfs.writes();
+        REQUIRE(
+            node->replica->action([&] { return register_person(*node->replica, ana); }).is_ok());
+        commit_writes = vfs.writes() - start;
+    }
+    REQUIRE(commit_writes > 1);
+    // The disk refuses the first write, the second, … the last: wherever the commit stops —
+    // before the journal, in the middle of the pages — nothing of the action is there, now or
+    // after the file is reopened (the journal rolls the pages back).
+    for (int ok_writes = 0; ok_writes < commit_writes; ++ok_writes) {
+        INFO("the disk refuses writes after " << ok_writes << " of the commit's " << commit_writes);
+        TempDir dir;
+        auto node = open_node(dir.file("tablet.db"), time, 33);
+        REQUIRE(node->replica->create(Kind::kInfluencer, {{"name", std::string("B")}}).is_ok());
+        const std::string before = must(node->replica->state_hash());
+        const auto pending = node->replica->pending();
+        Id128 ana;
+        const int refused = vfs.refused();
+        vfs.fail_writes_after(ok_writes);
+        Status s = node->replica->action([&] { return register_person(*node->replica, ana); });
+        vfs.disarm();
+        INFO(s.to_string());
+        CHECK(s.code() == Code::kStorage);
+        CHECK(vfs.refused() > refused);
+        REQUIRE_FALSE(ana.is_nil());
+        CHECK_FALSE(holds_anything_of(node->replica->store(), ana));
+        CHECK(node->replica->pending() == pending);
+        CHECK(must(node->replica->state_hash()) == before);
+        reopen(*node, time);  // as after a crash: the hot journal is rolled back
+        CHECK_FALSE(holds_anything_of(node->replica->store(), ana));
+        CHECK(node->replica->pending() == pending);
+        CHECK(must(node->replica->state_hash()) == before);
+        REQUIRE(
+            node->replica->action([&] { return register_person(*node->replica, ana); }).is_ok());
+        CHECK(node->replica->pending() == pending + 3);
+    }
 }
 
 TEST_CASE("a push never splits an action, and one larger than the limit goes whole",
