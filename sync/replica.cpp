@@ -284,15 +284,30 @@ Result<ReplyStats> Replica::apply_reply(const PushReply& reply) {
     for (const auto& r : reply.results)
         if (r.outcome == Outcome::kRejected && r.code != Code::kClockAhead) refused.push_back(r.op);
     std::map<Stamp, Op> refused_ops;
+    // An action refused whole (G2) is told once, by its first operation: the others' stamps.
+    std::vector<Stamp> told_with_their_action;
     if (!refused.empty()) {
         std::sort(refused.begin(), refused.end());
-        auto ops = pending_ops();
-        if (!ops) return ops.status();
-        for (const auto& op : ops.value()) {
-            if (!std::binary_search(refused.begin(), refused.end(), op.id)) continue;
-            if (op.type == OpType::kMerge || op.type == OpType::kErase) restart = true;
-            refused_ops.emplace(op.id, op);
+        auto rows = store_->outbox_peek(std::size_t(INT64_MAX));
+        if (!rows) return rows.status();
+        std::vector<std::int64_t> groups_told;
+        for (const auto& row : rows.value()) {
+            if (!std::binary_search(refused.begin(), refused.end(), row.stamp)) continue;
+            auto op = decode_op(row.body);
+            if (!op)
+                return Status::storage("outbox row " + std::to_string(row.n) + ": " +
+                                       op.status().to_string());
+            if (op->type == OpType::kMerge || op->type == OpType::kErase) restart = true;
+            if (row.group != 0) {
+                if (std::find(groups_told.begin(), groups_told.end(), row.group) !=
+                    groups_told.end())
+                    told_with_their_action.push_back(row.stamp);
+                else
+                    groups_told.push_back(row.group);
+            }
+            refused_ops.emplace(op->id, std::move(op).value());
         }
+        std::sort(told_with_their_action.begin(), told_with_their_action.end());
     }
     for (const auto& r : reply.results) {
         if (r.outcome == Outcome::kRejected && r.code == Code::kClockAhead) {
@@ -303,7 +318,9 @@ Result<ReplyStats> Replica::apply_reply(const PushReply& reply) {
             ++stats.rejected;
             // Told before the change is undone below: the label is read while it still shows.
             auto op = refused_ops.find(r.op);
-            if (op != refused_ops.end()) LIAISON_TRY(keep_refusal(op->second, r));
+            if (op != refused_ops.end() && !std::binary_search(told_with_their_action.begin(),
+                                                               told_with_their_action.end(), r.op))
+                LIAISON_TRY(keep_refusal(op->second, r));
         } else {
             ++stats.acknowledged;
         }
