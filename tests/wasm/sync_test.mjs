@@ -161,6 +161,38 @@ test("D3: a national number typed on a store tablet is read in its store's count
   check(matches().includes(id), "read in the store's country, the number proposes her", matches());
 });
 
+test('G1: a walk-in registered and checked in is one action: the server takes both, or neither', async () => {
+  const api = async (path, token) => {
+    const res = await fetch(server.origin + path, { headers: { Authorization: 'Bearer ' + token } });
+    return { status: res.status, json: res.status === 200 ? await res.json() : null };
+  };
+  const me = (await api('/api/v1/me', server.tokens.store)).json;
+  const stores = (await api('/api/v1/stores?limit=200', server.tokens.admin)).json.items;
+  const mine = stores.find((s) => s.id === me.scope.stores[0]);
+  const other = stores.find((s) => s.id !== mine.id && s.brand === mine.brand);
+  const tablet = await device(server.tokens.store);
+  await tablet.sync();
+  value(tablet.call('context', { store: mine.id, brand: mine.brand }), 'context');
+  const event = value(tablet.call('create', { kind: 'event', fields: { name: 'Soirée G1', starts: Date.now(), store: mine.id, brand: mine.brand } }), 'create event');
+  const eventId = event.id || event;
+  // Accepted: the person and her check-in reach the server together.
+  const one = value(tablet.call('createInfluencer', { name: 'Walk-in Entière', check_in_event: eventId }), 'walk-in');
+  check(one.checkin && one.checkin.id, 'the walk-in is checked in', one);
+  // Refused: registered at another store (outside this tablet's scope) — her check-in, which
+  // alone would be accepted, is refused with her.
+  const two = value(tablet.call('createInfluencer', { name: 'Walk-in Refusée', store: other.id, brand: other.brand, check_in_event: eventId }), 'walk-in elsewhere');
+  const pushed = await tablet.sync();
+  check(pushed.rejected === 2, 'the second walk-in\'s two operations are refused together', pushed);
+  check((await api(`/api/v1/influencers/${one.id}`, server.tokens.admin)).status === 200, 'the first walk-in is on the server');
+  check((await api(`/api/v1/checkins/${one.checkin.id}`, server.tokens.admin)).status === 200, 'and her check-in');
+  check((await api(`/api/v1/influencers/${two.id}`, server.tokens.admin)).status === 404, 'the refused walk-in is not on the server');
+  check((await api(`/api/v1/checkins/${two.checkin.id}`, server.tokens.admin)).status === 404, 'nor her check-in');
+  await tablet.sync();
+  check(value(tablet.call('checkins', { event: eventId }), 'checkins').count === 1, 'the tablet keeps the first check-in only');
+  const told = value(tablet.call('refusals'), 'refusals');
+  check(told.length === 1 && told[0].id === two.id, 'the person is told once, about the walk-in', told);
+});
+
 test('an operation outside the device scope is refused and reported, the rest goes through', async () => {
   const store = await device(server.tokens.store);
   await store.sync();
