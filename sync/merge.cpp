@@ -364,12 +364,13 @@ Status MergeEngine::record_fields(const Op& op, const std::vector<bool>& lost) {
     // Keyed by the entity as the operation named it, like the op log: a merged person's
     // history is read over her whole duplicate component (R6).
     const KindDef& k = core::kind_def(op.kind);
+    std::vector<core::PackedField> fields;
+    fields.reserve(op.fields.size());
     for (const auto& w : op.fields) {
         const int i = k.field_index(w.field);
-        LIAISON_TRY(core::record_history(
-            store_, core::HistoryValue{op.entity, op.id, i, w.value, lost[std::size_t(i)]}));
+        fields.push_back({i, w.value, lost[std::size_t(i)]});
     }
-    return Status::ok();
+    return core::record_history_fields(store_, op.entity, op.id, fields);
 }
 
 Status MergeEngine::check_kind(const Op& op) {

@@ -25,6 +25,77 @@ CREATE TABLE IF NOT EXISTS server_history(
 constexpr int kOpAdd = 3;
 constexpr int kOpRemove = 4;
 
+// Version 2's packed row (history.hpp): each field as its slot (2 bytes, little-endian), a tag
+// (bits 0-1: 0 null, 1 integer, 2 text; bit 2: superseded), then for an integer its 8 bytes
+// little-endian, for a text its length (4 bytes, little-endian) and its bytes.
+constexpr std::uint8_t kNull = 0, kInt = 1, kText = 2, kSuperseded = 4;
+
+void put_le(std::string& out, std::uint64_t v, int bytes) {
+    for (int i = 0; i < bytes; ++i) out.push_back(char((v >> (8 * i)) & 0xFF));
+}
+
+std::uint64_t get_le(std::string_view in, std::size_t at, int bytes) {
+    std::uint64_t v = 0;
+    for (int i = 0; i < bytes; ++i)
+        v |= std::uint64_t(std::uint8_t(in[at + std::size_t(i)])) << (8 * i);
+    return v;
+}
+
+std::string pack(const std::vector<PackedField>& fields) {
+    std::string out;
+    for (const auto& f : fields) {
+        put_le(out, std::uint64_t(f.slot), 2);
+        const std::uint8_t superseded = f.superseded ? kSuperseded : 0;
+        if (const auto* i = std::get_if<std::int64_t>(&f.value)) {
+            out.push_back(char(kInt | superseded));
+            put_le(out, std::uint64_t(*i), 8);
+        } else if (const auto* t = std::get_if<std::string>(&f.value)) {
+            out.push_back(char(kText | superseded));
+            put_le(out, t->size(), 4);
+            out += *t;
+        } else {
+            out.push_back(char(kNull | superseded));
+        }
+    }
+    return out;
+}
+
+// The fields of a packed row, as rows of version 1 would have held them.
+Status unpack(const Id128& id, const Stamp& stamp, std::string_view in,
+              std::vector<HistoryValue>& out) {
+    std::size_t at = 0;
+    auto need = [&](std::size_t n) { return at + n <= in.size(); };
+    while (at < in.size()) {
+        if (!need(3)) return Status::storage("history: a packed row cut short");
+        HistoryValue v{id, stamp, int(get_le(in, at, 2)), Value{}, false};
+        const std::uint8_t tag = std::uint8_t(in[at + 2]);
+        at += 3;
+        v.superseded = (tag & kSuperseded) != 0;
+        switch (tag & 3) {
+            case kInt:
+                if (!need(8)) return Status::storage("history: a packed row cut short");
+                v.value = std::int64_t(get_le(in, at, 8));
+                at += 8;
+                break;
+            case kText: {
+                if (!need(4)) return Status::storage("history: a packed row cut short");
+                const std::size_t n = std::size_t(get_le(in, at, 4));
+                at += 4;
+                if (!need(n)) return Status::storage("history: a packed row cut short");
+                v.value = std::string(in.substr(at, n));
+                at += n;
+                break;
+            }
+            case kNull:
+                break;
+            default:
+                return Status::storage("history: a packed row with an unknown tag");
+        }
+        out.push_back(std::move(v));
+    }
+    return Status::ok();
+}
+
 }  // namespace
 
 bool has_history_schema(Store& store) { return store.meta_get(kHistorySchemaKey).has_value(); }
@@ -38,6 +109,7 @@ Status ensure_history_schema(Store& store) {
                               ", this build reads up to " + std::to_string(kHistorySchemaVersion) +
                               ")");
         if (have == kHistorySchemaVersion) return Status::ok();
+        // Version 1 to 2: its rows stay as they are (one per value); later writes are packed.
     }
     // Not a WriteTxn: the record's caches and sequence are not involved.
     Transaction t(store.db());
@@ -62,6 +134,24 @@ Status record_history(Store& store, const HistoryValue& row) {
     return st.run();
 }
 
+Status record_history_fields(Store& store, const Id128& entity, const Stamp& stamp,
+                             const std::vector<PackedField>& fields) {
+    if (fields.empty()) return Status::ok();
+    bool superseded = false;
+    for (const auto& f : fields) superseded = superseded || f.superseded;
+    const std::string packed = pack(fields);
+    auto& st = store.db().cached(
+        "INSERT OR IGNORE INTO server_history(eid, stamp, slot, value, superseded) "
+        "VALUES(?1,?2,?3,?4,?5)");
+    const auto s = stamp.encode();
+    st.bind_blob_static(1, entity.bytes.data(), 16)
+        .bind_blob_static(2, s.data(), s.size())
+        .bind(3, std::int64_t(kPackedSlot))
+        .bind_blob_static(4, packed.data(), packed.size())
+        .bind(5, std::int64_t(superseded ? 1 : 0));
+    return st.run();
+}
+
 Result<std::vector<HistoryValue>> load_history(Store& store, const std::vector<Id128>& ids) {
     std::vector<HistoryValue> out;
     auto& st = store.db().cached(
@@ -77,8 +167,17 @@ Result<std::vector<HistoryValue>> load_history(Store& store, const std::vector<I
                 st.reset();
                 return Status::storage("history: a malformed stamp");
             }
-            out.push_back(HistoryValue{id, *stamp, int(st.column_int(1)), st.column_value(2),
-                                       st.column_int(3) != 0});
+            const int slot = int(st.column_int(1));
+            if (slot == kPackedSlot) {
+                Status s = unpack(id, *stamp, st.column_blob(2), out);
+                if (!s) {
+                    st.reset();
+                    return s;
+                }
+                continue;
+            }
+            out.push_back(
+                HistoryValue{id, *stamp, slot, st.column_value(2), st.column_int(3) != 0});
         }
         const bool failed = step == Statement::Step::kError;
         const std::string error = failed ? st.error() : "";

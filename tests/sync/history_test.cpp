@@ -187,3 +187,49 @@ TEST_CASE("R6: after a duplicate merge both ids' histories are read from the sur
 }
 
 }  // namespace liaison::test
+
+namespace liaison::test {
+
+TEST_CASE(
+    "the fields one operation wrote are kept in one row, and rows of a version 1 table "
+    "read as before",
+    "[sync][history]") {
+    Central c(true);
+    const Id128 zoe = numbered(1, 7);
+    c.apply(op_at(OpType::kCreate, zoe, 10,
+                  {{"name", std::string("Zoë Martin")},
+                   {"tier", std::string("prospect")},
+                   {"email", std::string("zoe@example.org")}}));
+    c.apply(op_at(OpType::kSet, zoe, 20, {{"tier", std::string("expert")}, {"country", Value{}}}));
+    auto rows = [&] {
+        return c.store->db().query_int("SELECT count(*) FROM server_history").value_or(-1);
+    };
+    CHECK(rows() == 2);
+    const auto packed = c.history({zoe});
+    REQUIRE(packed.size() == 2);
+    CHECK(change(packed[0], "email") == "email: <null> -> zoe@example.org");
+    CHECK(change(packed[1], "tier") == "tier: prospect -> expert");
+    CHECK(change(packed[1], "country") == "country: <null> -> <null>");
+
+    // The same set as a version 1 server kept it: a row per value.
+    const auto stamp = op_at(OpType::kSet, zoe, 20).id.encode();
+    core::WriteTxn txn(*c.store);
+    REQUIRE(txn.begun().is_ok());
+    auto& unpack = c.store->db().cached("DELETE FROM server_history WHERE stamp=?1 AND slot=?2");
+    unpack.bind_blob_static(1, stamp.data(), stamp.size()).bind(2, std::int64_t(core::kPackedSlot));
+    REQUIRE(unpack.run().is_ok());
+    REQUIRE(core::record_history(*c.store, {zoe, op_at(OpType::kSet, zoe, 20).id, field("tier"),
+                                            std::string("expert"), false})
+                .is_ok());
+    REQUIRE(core::record_history(
+                *c.store, {zoe, op_at(OpType::kSet, zoe, 20).id, field("country"), Value{}, false})
+                .is_ok());
+    REQUIRE(txn.commit().is_ok());
+    CHECK(rows() == 3);
+    const auto mixed = c.history({zoe});
+    REQUIRE(mixed.size() == 2);
+    CHECK(change(mixed[1], "tier") == "tier: prospect -> expert");
+    CHECK(change(mixed[1], "country") == "country: <null> -> <null>");
+}
+
+}  // namespace liaison::test
