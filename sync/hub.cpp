@@ -559,12 +559,16 @@ Result<bool> Hub::was_in_directory(const Scope& scope, const core::EntitySnapsho
     return false;
 }
 
-Result<std::optional<core::EntitySnapshot>> Hub::person_of(const core::RowState& entry) {
+std::optional<Id128> Hub::person_of(const core::RowState& entry) {
     const int i = core::kind_def(entry.kind).field_index("influencer");
     const auto* text = i < 0 ? nullptr : std::get_if<std::string>(&entry.values[std::size_t(i)]);
     auto pid = text ? Id128::from_text(*text) : std::nullopt;
-    if (!pid) return std::optional<core::EntitySnapshot>();
-    auto snap = store_.snapshot(Kind::kInfluencer, store_.root_of(*pid));
+    if (!pid) return std::nullopt;
+    return store_.root_of(*pid);
+}
+
+Result<std::optional<core::EntitySnapshot>> Hub::visible_person(const Id128& id) {
+    auto snap = store_.snapshot(Kind::kInfluencer, id);
     if (!snap) return snap.status();
     if (!snap.value() || !snap.value()->row.visible()) return std::optional<core::EntitySnapshot>();
     return snap;
@@ -579,35 +583,43 @@ Result<bool> Hub::reaches_directory(const Scope& scope, const core::EntitySnapsh
                                     HeldPeople& held) {
     if (core::has_directory(snap.row.kind)) return core::in_directory(snap, scope.directory_brands);
     if (!core::has_marks(snap.row.kind) || !snap.row.visible()) return false;
-    auto person = person_of(snap.row);
-    if (!person) return person.status();
-    if (!person.value()) return false;
-    auto known = held.now.find(person.value()->row.id);
+    const auto id = person_of(snap.row);
+    if (!id) return false;
+    // A page of a first sync holds many entries about few people: each is looked up once.
+    auto known = held.now.find(*id);
     if (known != held.now.end()) return known->second;
-    auto holds = holds_person(scope, *person.value());
-    if (!holds) return holds.status();
-    held.now.emplace(person.value()->row.id, holds.value());
+    auto person = visible_person(*id);
+    if (!person) return person.status();
+    bool holds = false;
+    if (person.value()) {
+        auto h = holds_person(scope, *person.value());
+        if (!h) return h.status();
+        holds = h.value();
+    }
+    held.now.emplace(*id, holds);
     return holds;
 }
 
 Result<bool> Hub::may_hold_mark(const Scope& scope, const core::RowState& entry, HeldPeople& held) {
     if (!core::has_marks(entry.kind)) return false;
     // A tombstone keeps its subject (R5), so a deleted entry still names its person.
-    auto person = person_of(entry);
-    if (!person) return person.status();
-    if (!person.value()) return false;  // erased: the erased list reaches every device
-    const Id128 id = person.value()->row.id;
-    auto known = held.ever.find(id);
+    const auto id = person_of(entry);
+    if (!id) return false;
+    auto known = held.ever.find(*id);
     if (known != held.ever.end()) return known->second;
+    auto person = visible_person(*id);
+    if (!person) return person.status();
     bool ever = false;
+    // Erased: the erased list reaches every device, and her marks with it.
     for (auto step : {0, 1, 2}) {
+        if (!person.value()) break;
         Result<bool> r = step == 0   ? holds_person(scope, *person.value())
                          : step == 1 ? was_in_scope(scope, person.value()->row)
                                      : was_in_directory(scope, *person.value());
         if (!r) return r.status();
         if ((ever = r.value())) break;
     }
-    held.ever.emplace(id, ever);
+    held.ever.emplace(*id, ever);
     return ever;
 }
 

@@ -104,9 +104,11 @@ private:
     // D6: whether the device may hold a contact mark of this entry, which it is no longer
     // sent (it was deleted, or its person left the device): it holds or held her.
     Result<bool> may_hold_mark(const Scope& scope, const core::RowState& entry, HeldPeople& held);
-    // The person an interaction or check-in is about, as the record she was merged into; none
-    // if the server holds no visible one.
-    Result<std::optional<core::EntitySnapshot>> person_of(const core::RowState& entry);
+    // The person an interaction, check-in or collaboration names, as the id of the record she
+    // was merged into; none if it names none.
+    std::optional<Id128> person_of(const core::RowState& entry);
+    // Her snapshot, if the server holds her visible.
+    Result<std::optional<core::EntitySnapshot>> visible_person(const Id128& id);
     // Whether the device holds the person now (its scope covers her, or she is in its directory).
     Result<bool> holds_person(const Scope& scope, const core::EntitySnapshot& person);
     // Refusals converge (docs/SYNC.md invariant 9): the hub's state of each entity a refused
