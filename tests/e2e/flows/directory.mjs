@@ -73,6 +73,9 @@ export default async function directory(hx) {
   // The demo has dozens of Hélènes: "hel" lists the first of them, "hel dup" narrows to her.
   const held = await hostCall(pageB, 'card', { id });
   check(held.ok && held.value.directory, `store B does not hold her directory record: ${JSON.stringify(held).slice(0, 300)}`);
+  // "hel": the search call as the screen makes it, with room for every Hélène of the demo.
+  const byHel = await hostCall(pageB, 'search', { text: 'hel', limit: 200 });
+  check(byHel.ok && byHel.value.some((p) => p.id === id), `store B does not find her by "hel" (${byHel.ok ? byHel.value.length : byHel.code} results)`);
   check(await mine(await search(pageB, 'hel dup')).count() === 1, 'store B does not find her by "hel dup"');
   check(await mine(await search(pageB, 'helene.dupont.e2e')).count() === 1, 'store B does not find her by her handle');
   const byEmail = mine(await search(pageB, 'Quorvant.Lichenspire@example.org'));
