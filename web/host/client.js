@@ -144,6 +144,10 @@ export function connect(options = {}) {
       if (m.event === 'ready') {
         if (!ready) {
           ready = true;
+          // A worker started while the tab is offline may not see it (its own navigator.onLine
+          // can disagree, and a test's offline emulation does not reach shared workers): the
+          // tab says so as it connects, not only when the network changes.
+          if (navigator.onLine === false) tellOnline();
           resolve(liaison);
         }
         emit('sync', m.data);

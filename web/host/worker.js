@@ -484,7 +484,11 @@ function scheduleSync(delayMs) {
   // updated itself (app.js); only "Sync now" tries again meanwhile.
   if (!state.auth || state.upgradeRequired) return;
   clearTimeout(state.syncTimer);
-  state.syncTimer = setTimeout(() => runSync().catch(() => {}), delayMs);
+  // Offline, nothing is tried until the network is back ('online' schedules a sync then);
+  // "Sync now" still tries at once.
+  state.syncTimer = setTimeout(() => {
+    if (state.online) runSync().catch(() => {});
+  }, delayMs);
 }
 
 function serverUrl(path) {

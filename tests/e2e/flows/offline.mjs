@@ -31,6 +31,9 @@ export default async function offline(hx) {
   await page.reload();
   await page.waitForSelector('body[data-ready="1"]', { timeout: 10000 })
     .catch(() => { throw new Error('offline, the app did not load from the service worker'); });
+  // The worker knows it is offline, whatever its own view of the network: it must not sync.
+  const status = await hostCall(page, 'status');
+  check(status.ok && status.value.online === false, `after an offline reload the worker believes it is online: ${JSON.stringify(status.value).slice(0, 200)}`);
 
   await openEvent(page, event.name);
   const start = await checkinCount(page);
