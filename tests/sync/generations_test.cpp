@@ -39,6 +39,33 @@ std::vector<core::Id128> people_of(core::Store& s) {
     return out;
 }
 
+// The hub's file copied to backup.db while closed, then reopened.
+void take_backup(TempDir& dir, std::unique_ptr<core::Store>& hub_store,
+                 std::unique_ptr<sync::Hub>& hub, sync::TimeSource& time) {
+    hub.reset();
+    hub_store.reset();
+    std::filesystem::copy_file(dir.file("hub.db"), dir.file("backup.db"));
+    hub_store = open_hub_store(dir.file("hub.db"));
+    hub = std::make_unique<sync::Hub>(*hub_store, time);
+}
+
+// Restore (as server/admin/restore.cpp does): the backup's file, its sequence past every cursor
+// the replaced file handed out, and a new database generation.
+void restore_backup(TempDir& dir, std::unique_ptr<core::Store>& hub_store,
+                    std::unique_ptr<sync::Hub>& hub, sync::TimeSource& time, core::IdSource& ids) {
+    const std::int64_t replaced_seq = hub_store->last_seq();
+    hub.reset();
+    hub_store.reset();
+    std::filesystem::copy_file(dir.file("backup.db"), dir.file("hub.db"),
+                               std::filesystem::copy_options::overwrite_existing);
+    hub_store = open_hub_store(dir.file("hub.db"));
+    core::WriteTxn txn(*hub_store);
+    REQUIRE(hub_store->raise_seq_floor(replaced_seq).is_ok());
+    REQUIRE(sync::renew_database_generation(*hub_store, ids).is_ok());
+    REQUIRE(txn.commit().is_ok());
+    hub = std::make_unique<sync::Hub>(*hub_store, time);
+}
+
 }  // namespace
 
 TEST_CASE("the scope generation is a fingerprint of the scope, whatever the order of its lists",
@@ -130,32 +157,14 @@ TEST_CASE(
     sync_until_quiet(*device, *hub, central_device(), "device");
 
     // The backup, then more work that only the live database and the devices see.
-    hub.reset();
-    hub_store.reset();
-    std::filesystem::copy_file(dir.file("hub.db"), dir.file("backup.db"));
-    hub_store = open_hub_store(dir.file("hub.db"));
-    hub = std::make_unique<sync::Hub>(*hub_store, time);
+    take_backup(dir, hub_store, hub, time);
     make_changes(*device, 150);
     sync_until_quiet(*device, *hub, central_device(), "device");
     const std::string before_restore = must(hub_store->state_hash());
     REQUIRE(must(device->replica->state_hash()) == before_restore);
     const auto people_before = people_of(*hub_store);
 
-    // Restore (as server/admin/restore.cpp does): the backup's file, its sequence past every cursor
-    // the replaced file handed out, and a new database generation.
-    const std::int64_t replaced_seq = hub_store->last_seq();
-    hub.reset();
-    hub_store.reset();
-    std::filesystem::copy_file(dir.file("backup.db"), dir.file("hub.db"),
-                               std::filesystem::copy_options::overwrite_existing);
-    hub_store = open_hub_store(dir.file("hub.db"));
-    {
-        core::WriteTxn txn(*hub_store);
-        REQUIRE(hub_store->raise_seq_floor(replaced_seq).is_ok());
-        REQUIRE(sync::renew_database_generation(*hub_store, *ids).is_ok());
-        REQUIRE(txn.commit().is_ok());
-    }
-    hub = std::make_unique<sync::Hub>(*hub_store, time);
+    restore_backup(dir, hub_store, hub, time, *ids);
     REQUIRE(must(hub_store->state_hash()) != before_restore);
 
     sync_until_quiet(*device, *hub, central_device(), "device after restore");
@@ -199,27 +208,11 @@ TEST_CASE("a second create made after the backup is pushed again as a create and
     };
     check_in(1'700'000'100'000);
     sync_until_quiet(*device, *hub, central_device(), "device");
-    hub.reset();
-    hub_store.reset();
-    std::filesystem::copy_file(dir.file("hub.db"), dir.file("backup.db"));
-    hub_store = open_hub_store(dir.file("hub.db"));
-    hub = std::make_unique<sync::Hub>(*hub_store, time);
+    take_backup(dir, hub_store, hub, time);
     time.advance(60'000);
     check_in(1'700'000'200'000);  // checked in again: the same id, a later create
     sync_until_quiet(*device, *hub, central_device(), "device");
-    const std::int64_t replaced_seq = hub_store->last_seq();
-    hub.reset();
-    hub_store.reset();
-    std::filesystem::copy_file(dir.file("backup.db"), dir.file("hub.db"),
-                               std::filesystem::copy_options::overwrite_existing);
-    hub_store = open_hub_store(dir.file("hub.db"));
-    {
-        core::WriteTxn txn(*hub_store);
-        REQUIRE(hub_store->raise_seq_floor(replaced_seq).is_ok());
-        REQUIRE(sync::renew_database_generation(*hub_store, *ids).is_ok());
-        REQUIRE(txn.commit().is_ok());
-    }
-    hub = std::make_unique<sync::Hub>(*hub_store, time);
+    restore_backup(dir, hub_store, hub, time, *ids);
     sync_until_quiet(*device, *hub, central_device(), "device after restore");
     INFO(diff_states(device->replica->store(), *hub_store));
     CHECK(must(device->replica->state_hash()) == must(hub_store->state_hash()));
