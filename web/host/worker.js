@@ -57,6 +57,8 @@ const WRITES = new Set([
   'logContact', 'createInfluencer', 'updateInfluencer', 'addToSet', 'removeFromSet',
   'checkIn', 'undoCheckIn', 'erase', 'dismissRefusals', 'create',
 ]);
+// Calls answered by the server alone, outside the queue of database calls (serve()).
+const SERVER_CALLS = new Set(['api', 'history']);
 const CORE_METHODS = new Set([
   ...WRITES, 'search', 'card', 'duplicates', 'possibleMatches', 'events', 'campaigns', 'checkins', 'stateHash', 'choices', 'limits', 'refusals',
 ]);
@@ -428,25 +430,45 @@ async function refreshMe() {
   announce();
 }
 
-// ---- The history of a record (central and admin) -------------------------------------------
+// ---- The server's REST API (central workspace, administration, history) -------------------
 
-// GET /api/v1/influencers/<id>/history: asked of the server, never held on the device.
-async function history(args) {
-  if (!state.auth) return fail('not_signed_in', 'Sign in to read a record\'s history.');
-  if (typeof args.id !== 'string' || !/^[0-9A-Za-z]{1,40}$/.test(args.id)) return fail('bad_format', 'id: not an id');
-  if (!state.online) return fail('offline', 'The history is kept on the server: it can only be read online.');
+// What the central team and administrators read and do on the whole record is asked of the
+// server, never held on the device (docs/USER-GUIDE.md, "The central workspace"): a request to
+// /api/v1/… with this device's token, which the page never sees. Answers {status, body}: the
+// JSON body, or the text of a CSV; an HTTP error is a failure with the server's code and message.
+const API_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
+const API_PATH = /^\/api\/v1\/[A-Za-z0-9_\-./]*(\?[A-Za-z0-9_\-.~%=&+,:]*)?$/;
+async function api(args) {
+  if (!state.auth) return fail('not_signed_in', 'Sign in to reach the server.');
+  const method = args.method || 'GET';
+  const path = args.path;
+  if (!API_METHODS.has(method)) return fail('invalid_argument', 'method: not an HTTP method the API uses');
+  if (typeof path !== 'string' || path.length > 4000 || !API_PATH.test(path) || path.includes('..'))
+    return fail('invalid_argument', 'path: not a path of the API (/api/v1/…)');
+  if (!state.online) return fail('offline', 'This is kept on the server: it can only be reached online.');
+  const init = { method, headers: { Authorization: 'Bearer ' + state.auth.token }, cache: 'no-store' };
+  if (args.body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(args.body);
+  }
   let res;
   try {
-    res = await fetch(serverUrl(`/api/v1/influencers/${encodeURIComponent(args.id)}/history?limit=1000`), {
-      headers: { Authorization: 'Bearer ' + state.auth.token },
-      cache: 'no-store',
-    });
+    res = await fetch(serverUrl(path), init);
   } catch (e) {
     return NETWORK;
   }
   if (res.status === 401) return REVOKED;
   if (!res.ok) return errorOf(res);
-  return ok(await res.json());
+  const type = res.headers.get('Content-Type') || '';
+  if (res.status === 204) return ok({ status: 204, body: null });
+  return ok({ status: res.status, body: type.includes('json') ? await res.json() : await res.text() });
+}
+
+// GET /api/v1/influencers/<id>/history, the body only.
+async function history(args) {
+  if (typeof args.id !== 'string' || !/^[0-9A-Za-z]{1,40}$/.test(args.id)) return fail('bad_format', 'id: not an id');
+  const r = await api({ path: `/api/v1/influencers/${args.id}/history?limit=1000` });
+  return r.ok ? ok(r.value.body) : r;
 }
 
 // ---- Status -------------------------------------------------------------------------------
@@ -786,6 +808,8 @@ async function dispatch(method, args) {
       return setInCharge(args);
     case 'history':
       return history(args);
+    case 'api':
+      return api(args);
     default:
       break;
   }
@@ -820,6 +844,15 @@ function serve(port, msg) {
   }
   const { id, method } = msg;
   const args = msg.args && typeof msg.args === 'object' ? msg.args : {};
+  if (SERVER_CALLS.has(method)) {
+    // Requests to the server do not touch the database: they do not wait behind a sync's
+    // pages or other calls (the workspace's first screen must not wait for the record).
+    booted
+      .then(() => dispatch(method, args))
+      .catch((e) => fail(e.code || 'internal', String(e.message || e)))
+      .then((result) => port.postMessage({ id, result }));
+    return;
+  }
   queue = queue
     .then(() => booted)
     .then(() => dispatch(method, args))
