@@ -1,7 +1,7 @@
 // The app's words: French and English have the same keys, the same {placeholders} in each
 // text, and every key the app's code names literally (t('…'), label('prefix', 'value')) exists.
 // Runs under node without a browser: i18n.js only needs a few globals stubbed.
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -11,6 +11,11 @@ globalThis.document = { documentElement: {} };
 globalThis.localStorage = { getItem() { return null; }, setItem() {} };
 globalThis.window = { addEventListener() {} };
 const { wordsOf, languages } = await import(join(root, 'web', 'app', 'common', 'i18n.js'));
+// The words each room brings (i18n.js, addWords).
+for (const e of readdirSync(join(root, 'web/app'), { withFileTypes: true })) {
+  const file = join(root, 'web/app', e.name, 'words.js');
+  if (e.isDirectory() && existsSync(file)) await import(file);
+}
 
 const problems = [];
 const en = wordsOf('en');

@@ -290,6 +290,12 @@ function pickInitial() {
 }
 
 export const languages = LANGS;
+// A room of the app (web/app/central/, web/app/admin/) brings its own words, in a module named
+// words.js that calls addWords({en: {…}, fr: {…}}) when it loads: the store tablet's bundle
+// does not carry the words of screens it never shows (tests/web/i18n_test.mjs reads them all).
+export function addWords(more) {
+  for (const l of LANGS) Object.assign(words[l], more[l] || {});
+}
 // Every key and text of one language (a copy), for the check that both languages say everything.
 export function wordsOf(language) { return { ...words[language] }; }
 export function currentLang() { return lang; }
