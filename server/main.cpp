@@ -645,6 +645,14 @@ int cmd_serve(const Args& a) {
                         l.token.token.c_str());
     }
 
+    {
+        // The central directory's index, before the first request (api/directory.hpp).
+        auto t0 = std::chrono::steady_clock::now();
+        if (Status s = backend.people().rebuild(*store.value()); !s) return failed("serve", s);
+        double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        std::printf("directory: %zu people indexed in %.1f s\n", backend.people().size(), s);
+    }
+
     auto auth = Authenticator::open(db);
     if (!auth) return failed("serve", auth.status());
     HttpServer server(backend, *auth.value(), o);

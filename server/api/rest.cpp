@@ -13,8 +13,10 @@
 #include "core/query/view.hpp"
 #include "core/storage/history.hpp"
 #include "server/admin/accounts.hpp"
+#include "server/api/directory.hpp"
 #include "server/api/history.hpp"
 #include "server/api/json.hpp"
+#include "server/api/params.hpp"
 #include "sync/edit.hpp"
 #include "sync/hlc.hpp"
 #include "sync/merge.hpp"
@@ -95,46 +97,6 @@ HttpReply method_not_allowed(std::string_view allowed) {
 
 HttpReply forbidden(std::string_view why) {
     return error_reply(403, code_name(Code::kForbidden), why);
-}
-
-// ---- Query parameters ------------------------------------------------------------------------
-
-// Refuses parameters not in `allowed` and parameters given twice.
-Status check_params(const RestRequest& req, const std::vector<std::string>& allowed) {
-    for (auto it = req.params.begin(); it != req.params.end(); ++it) {
-        if (std::find(allowed.begin(), allowed.end(), it->first) == allowed.end())
-            return Status::invalid("unknown query parameter '" + it->first.substr(0, 40) + "'");
-        if (req.params.count(it->first) > 1) return Status::invalid(it->first + ": given twice");
-    }
-    return Status::ok();
-}
-
-std::optional<std::string> param(const RestRequest& req, const std::string& name) {
-    auto it = req.params.find(name);
-    if (it == req.params.end()) return std::nullopt;
-    return it->second;
-}
-
-Result<std::size_t> size_param(const RestRequest& req, const std::string& name, std::size_t def,
-                               std::size_t min, std::size_t max) {
-    auto v = param(req, name);
-    if (!v) return def;
-    const Status bad = Status::invalid(name + ": a whole number from " + std::to_string(min) +
-                                       " to " + std::to_string(max));
-    if (v->empty() || v->size() > 9 ||
-        !std::all_of(v->begin(), v->end(), [](char c) { return c >= '0' && c <= '9'; }))
-        return bad;
-    std::size_t n = std::stoul(*v);
-    if (n < min || n > max) return bad;
-    return n;
-}
-
-Result<Id128> id_param(std::string_view name, std::string_view text) {
-    auto id = Id128::from_text(text);
-    if (!id)
-        return Status(Code::kBadFormat,
-                      std::string(name) + ": not an id (26 characters of Crockford base32)");
-    return *id;
 }
 
 // ---- Bodies ------------------------------------------------------------------------------------
@@ -296,17 +258,45 @@ std::vector<std::string> ref_field_names(Kind kind) {
     return out;
 }
 
+// Influencers through the central directory's index (api/directory.hpp): its filters and
+// sort, the surviving person of each merged group only, and how many match in all.
+HttpReply list_people(SyncBackend& backend, const Principal& who, const RestRequest& req,
+                      std::size_t limit, std::size_t offset) {
+    return backend.read([&](Store& store) -> HttpReply {
+        auto q = people_query(store, who, req);
+        if (!q) return status_reply(q.status());
+        q->limit = limit;
+        q->offset = offset;
+        core::PeopleIndex& index = backend.people();
+        if (Status s = index.catch_up(store); !s) return status_reply(s);
+        const auto found = index.query(q.value());
+        Page page;
+        for (const auto* p : found.people) page.ids.push_back(p->id);
+        if (offset + page.ids.size() < found.total) page.next = offset + page.ids.size();
+        Status failed;
+        std::string body = page_json(store, Kind::kInfluencer, page, &failed);
+        if (!failed) return status_reply(failed);
+        body.pop_back();
+        return json_reply(200, body + ",\"total\":" + std::to_string(found.total) + "}");
+    });
+}
+
 HttpReply list(SyncBackend& backend, const Principal& who, const Collection& c,
                const RestRequest& req) {
     std::vector<std::string> allowed = ref_field_names(c.kind);
     allowed.insert(allowed.end(), {"limit", "offset"});
-    if (c.kind == Kind::kInfluencer) allowed.push_back("q");
+    if (c.kind == Kind::kInfluencer)
+        allowed.insert(allowed.end(), people_query_params().begin(), people_query_params().end());
     if (Status s = check_params(req, allowed); !s) return status_reply(s);
     auto limit = size_param(req, "limit", kDefaultPageSize, 1, kMaxPageSize);
     if (!limit) return status_reply(limit.status());
     auto offset = size_param(req, "offset", 0, 0, kMaxOffset);
     if (!offset) return status_reply(offset.status());
     const auto q = param(req, "q");
+    // A search alone keeps its ranking (best first); filters or a sort go through the index.
+    if (c.kind == Kind::kInfluencer &&
+        !(q && req.params.size() == 1 + req.params.count("limit") + req.params.count("offset")))
+        return list_people(backend, who, req, limit.value(), offset.value());
     if (q && q->size() > 200) return status_reply(Status(Code::kTooLong, "q: at most 200 bytes"));
 
     return backend.read([&](Store& store) -> HttpReply {
@@ -334,20 +324,6 @@ HttpReply list(SyncBackend& backend, const Principal& who, const Collection& c,
                     if (!any) return false;
                 }
                 return true;
-            };
-        } else if (c.kind == Kind::kInfluencer) {
-            // By name, with list_influencers's own filters.
-            core::InfluencerFilter f;
-            f.region = param(req, "region");
-            f.brand = param(req, "brand");
-            f.store = param(req, "store");
-            f.owner = param(req, "owner");
-            fetch = [&store, f](std::size_t pos, std::size_t n) -> Result<std::vector<Id128>> {
-                auto rows = core::list_influencers(store, f, n, pos);
-                if (!rows) return rows.status();
-                std::vector<Id128> ids;
-                for (const auto& r : rows.value()) ids.push_back(r.id);
-                return ids;
             };
         } else {
             fetch = [&](std::size_t pos, std::size_t n) {

@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/query/people_index.hpp"
 #include "core/storage/store.hpp"
 #include "server/auth/auth.hpp"
 #include "sync/hub.hpp"
@@ -71,6 +72,10 @@ public:
         std::array<std::uint64_t, kMaxGroupSize + 1> commits_by_size{};
     };
     Stats stats();
+    // The central directory's index (core/query/people_index.hpp): use it only inside read(),
+    // after catch_up(store). Built when the server starts (main.cpp), so the first directory
+    // request does not wait for it.
+    core::PeopleIndex& people() { return people_; }
     // For single-threaded setup before serving (demo data). Requires: not serving yet.
     sync::Hub& hub() { return hub_; }
     core::Store& store() { return store_; }
@@ -84,7 +89,8 @@ private:
     sync::Hub hub_;
     std::uint64_t exchanges_ = 0;
     std::array<std::uint64_t, kMaxGroupSize + 1> commits_by_size_{};
-    core::Id128 replica_;  // the server's replica id, once read (submit)
+    core::Id128 replica_;       // the server's replica id, once read (submit)
+    core::PeopleIndex people_;  // guarded by mu_
     // Replica owners seen so far. Their own lock: every push reads this, and taking the store's
     // lock for it would queue each request behind the commit in progress (group commit works
     // only if requests keep joining the queue while a commit runs). mu_ is taken first, if

@@ -15,6 +15,7 @@
 
 #include "core/util/text.hpp"
 #include "server/api/admin.hpp"
+#include "server/api/directory.hpp"
 #include "server/api/json.hpp"
 #include "server/api/links.hpp"
 #include "server/api/rest.hpp"
@@ -138,8 +139,9 @@ void write(httplib::Response& res, const HttpReply& r) {
 // The route template of a request, for metrics: a fixed, small set of labels (never a raw path,
 // which would carry ids and grow without bound).
 std::string route_template(const std::string& path) {
-    for (const char* fixed : {"/healthz", "/metrics", "/api/v1/sync", "/api/v1/me",
-                              "/api/v1/admin/state-hash", "/api/v1/admin/metrics"})
+    for (const char* fixed :
+         {"/healthz", "/metrics", "/api/v1/sync", "/api/v1/me", "/api/v1/admin/state-hash",
+          "/api/v1/admin/metrics", "/api/v1/directory"})
         if (path == fixed) return path;
     if (path.rfind("/l/", 0) == 0) return "/l/{code}";
     if (path.rfind("/api/v1/admin/users/", 0) == 0 && path.size() > 26 &&
@@ -402,19 +404,26 @@ struct HttpServer::Impl {
         svr.Get("/metrics", serve_metrics);
         svr.Get("/api/v1/admin/metrics", serve_metrics);
 
+        // Routes answered like the REST API (api/rest.hpp's RestRequest), for a signed-in caller.
+        auto as_rest =
+            [this](HttpReply (*answer)(SyncBackend&, const Principal&, const RestRequest&)) {
+                return [this, answer](const httplib::Request& req, httplib::Response& res) {
+                    const Principal* who = caller(res);
+                    if (!who) return;
+                    RestRequest r;
+                    r.method = req.method;
+                    r.path = req.path;
+                    r.params.insert(req.params.begin(), req.params.end());
+                    r.content_type = req.get_header_value("Content-Type");
+                    r.body = req.body;
+                    write(res, answer(backend, *who, r));
+                };
+            };
+        svr.Get("/api/v1/directory", as_rest(directory));
+
         // The REST API: every other address under /api/v1/ (api/rest.hpp answers 404 for unknown
         // collections). After the routes above, which cpp-httplib tries first.
-        auto rest = [this](const httplib::Request& req, httplib::Response& res) {
-            const Principal* who = caller(res);
-            if (!who) return;
-            RestRequest r;
-            r.method = req.method;
-            r.path = req.path;
-            r.params.insert(req.params.begin(), req.params.end());
-            r.content_type = req.get_header_value("Content-Type");
-            r.body = req.body;
-            write(res, handle_rest(backend, *who, r));
-        };
+        auto rest = as_rest(handle_rest);
         const char* kRestPattern = R"(/api/v1/.+)";
         svr.Get(kRestPattern, rest);
         svr.Post(kRestPattern, rest);
