@@ -13,6 +13,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <set>
@@ -24,6 +25,7 @@
 #include "core/util/json.hpp"
 #include "core/util/text.hpp"
 #include "server/admin/accounts.hpp"
+#include "server/admin/archive.hpp"
 #include "server/admin/csv.hpp"
 #include "server/admin/restore.hpp"
 #include "server/auth/auth.hpp"
@@ -89,6 +91,14 @@ constexpr const char* kUsage = R"(usage:
                (default CSV.report.csv); --dry-run checks and reports, writes nothing;
                refused while a server serves FILE. Exit code 0: every row imported;
                1: some rows rejected (see the report) or the file refused
+  export       writes the whole central record, with its op log and history, as an
+               archive (JSON Lines, docs/ARCHIVE.md); also while serving
+  import       reads an archive: its stamped lines restore a record into an EMPTY database
+               (made by init, or a new FILE) to the same state and history; its plain lines
+               (values without clocks) are writes through the sync path; writes a report of
+               the plain lines (JSON Lines) to REPORT (default ARCHIVE.report.jsonl); refused
+               while a server serves FILE. Exit code 0: every line imported; 1: some plain
+               lines rejected (see the report) or the file refused (nothing imported)
   serve        serves the sync API (and DIR as static files: the assembled web app)
                --port 0 picks a free port; --demo loads demo data into an empty database
                and prints a token for every role
@@ -151,9 +161,9 @@ bool parse_int(const std::string& s, long long lo, long long hi, long long& out)
 
 // One server per database: the store keeps its sequence and caches in memory, so a second
 // process writing the record (another server, an import, a restore) would hand out the same
-// cursors twice. `serve`, `import-csv` and `restore` hold an exclusive lock on `<db>.lock`
-// for their whole run; the kernel releases it when the process ends, even after a crash.
-// Returns the descriptor (kept open on purpose), or an error when someone holds it.
+// cursors twice. `serve`, `import-csv`, `import` and `restore` hold an exclusive lock on
+// `<db>.lock` for their whole run; the kernel releases it when the process ends, even after a
+// crash. Returns the descriptor (kept open on purpose), or an error when someone holds it.
 Result<int> lock_database(const std::string& db) {
     const std::string lock_path = db + ".lock";
     int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
@@ -466,6 +476,38 @@ int cmd_restore(const Args& a) {
     return kExitOk;
 }
 
+// Writes an export to `out_path` ("-": standard output) through `write`, under a temporary
+// name first: a failed export leaves no half file behind.
+Status write_output(const std::string& out_path,
+                    const std::function<Status(std::ostream&)>& write) {
+    const std::string tmp = out_path + ".part";
+    std::ofstream file;
+    if (out_path != "-") {
+        file.open(tmp, std::ios::binary | std::ios::trunc);
+        if (!file) return Status::storage("cannot write " + tmp);
+    }
+    std::ostream& out = out_path == "-" ? std::cout : file;
+    Status written = write(out);
+    out.flush();
+    if (written && out_path != "-") {
+        file.close();
+        if (!file || std::rename(tmp.c_str(), out_path.c_str()) != 0)
+            written = Status::storage("cannot write " + out_path);
+    }
+    std::error_code ec;
+    if (!written && out_path != "-") std::filesystem::remove(tmp, ec);
+    return written;
+}
+
+// The hub of an offline import (import-csv, import): it records the history of values
+// (docs/STORAGE.md) and its clock resumes where the server's writes left it.
+Status prepare_import_hub(core::Store& store, sync::Hub& hub) {
+    LIAISON_TRY(hub.merge().enable_history());
+    if (auto c = store.meta_get("server_clock"))
+        hub.clock().receive(std::strtoull(c->c_str(), nullptr, 10));
+    return Status::ok();
+}
+
 int cmd_export_csv(const Args& a) {
     if (auto e = check_options(a, {"db", "kind", "out"}); !e.empty()) return usage_error(e);
     if (!a.opts.count("db") || !a.opts.count("kind") || !a.opts.count("out"))
@@ -478,26 +520,14 @@ int cmd_export_csv(const Args& a) {
         return failed("export-csv", Status::invalid(out_path + " exists; choose a new file"));
     auto store = open_store(a.opts.at("db"), true);
     if (!store) return failed("export-csv", store.status());
-    // Written to a temporary name first: a failed export leaves no half file behind.
-    const std::string tmp = out_path + ".part";
-    std::ofstream file;
-    if (out_path != "-") {
-        file.open(tmp, std::ios::binary | std::ios::trunc);
-        if (!file) return failed("export-csv", Status::storage("cannot write " + tmp));
-    }
-    std::ostream& out = out_path == "-" ? std::cout : file;
-    auto rows = export_csv(*store.value(), *kind, out);
-    out.flush();
-    if (rows && out_path != "-") {
-        file.close();
-        if (!file || std::rename(tmp.c_str(), out_path.c_str()) != 0)
-            rows = Status::storage("cannot write " + out_path);
-    }
-    if (!rows) {
-        std::filesystem::remove(tmp, ec);
-        return failed("export-csv", rows.status());
-    }
-    std::fprintf(out_path == "-" ? stderr : stdout, "exported %zu %ss to %s\n", rows.value(),
+    std::size_t rows = 0;
+    Status written = write_output(out_path, [&](std::ostream& out) {
+        auto n = export_csv(*store.value(), *kind, out);
+        if (n) rows = n.value();
+        return n.status();
+    });
+    if (!written) return failed("export-csv", written);
+    std::fprintf(out_path == "-" ? stderr : stdout, "exported %zu %ss to %s\n", rows,
                  core::kind_name(*kind), out_path == "-" ? "standard output" : out_path.c_str());
     return kExitOk;
 }
@@ -542,10 +572,7 @@ int cmd_import_csv(const Args& a) {
     if (!replica) return failed("import-csv", replica.status());
     sync::SystemTimeSource time;
     sync::Hub hub(*store.value(), time);
-    // The central record keeps each write's values (docs/STORAGE.md, "History of values").
-    if (Status h = hub.merge().enable_history(); !h) return failed("import-csv", h);
-    if (auto c = store.value()->meta_get("server_clock"))
-        hub.clock().receive(std::strtoull(c->c_str(), nullptr, 10));
+    if (Status h = prepare_import_hub(*store.value(), hub); !h) return failed("import-csv", h);
     opts.progress = [](std::size_t rows) {
         std::fprintf(stderr, "import-csv: %zu rows done\n", rows);
     };
@@ -572,6 +599,83 @@ int cmd_import_csv(const Args& a) {
         "skipped; %.1f s)%s\n",
         s.created, s.updated, s.unchanged, s.operations, s.blank_lines, secs,
         opts.dry_run ? "; nothing was written" : "");
+    if (!report) return kExitFailed;
+    return s.rejected ? kExitFailed : kExitOk;
+}
+
+int cmd_export(const Args& a) {
+    if (auto e = check_options(a, {"db", "out"}); !e.empty()) return usage_error(e);
+    if (!a.opts.count("db") || !a.opts.count("out"))
+        return usage_error("export needs --db FILE --out ARCHIVE|-");
+    const std::string out_path = a.opts.at("out");
+    std::error_code ec;
+    if (out_path != "-" && std::filesystem::exists(out_path, ec))
+        return failed("export", Status::invalid(out_path + " exists; choose a new file"));
+    auto store = open_store(a.opts.at("db"), true);
+    if (!store) return failed("export", store.status());
+    ArchiveExportOptions opts;
+    opts.now_ms = wall_ms();
+    opts.progress = [](std::size_t lines) {
+        std::fprintf(stderr, "export: %zu lines written\n", lines);
+    };
+    ArchiveCounts c;
+    Status written = write_output(out_path, [&](std::ostream& out) {
+        auto counts = export_archive(*store.value(), out, opts);
+        if (counts) c = counts.value();
+        return counts.status();
+    });
+    if (!written) return failed("export", written);
+    std::fprintf(out_path == "-" ? stderr : stdout,
+                 "exported %zu lines to %s (%zu entities, %zu erased ids, %zu merges, %zu "
+                 "operations, %zu history entries)\n",
+                 c.lines, out_path == "-" ? "standard output" : out_path.c_str(), c.entities,
+                 c.erased, c.merges, c.ops, c.history);
+    return kExitOk;
+}
+
+int cmd_import(const Args& a) {
+    if (auto e = check_options(a, {"db", "in", "report"}); !e.empty()) return usage_error(e);
+    if (!a.opts.count("db") || !a.opts.count("in"))
+        return usage_error("import needs --db FILE --in ARCHIVE");
+    const std::string db = a.opts.at("db"), in_path = a.opts.at("in");
+    const std::string report_path =
+        a.opts.count("report") ? a.opts.at("report") : in_path + ".report.jsonl";
+    std::error_code ec;
+    if (std::filesystem::exists(report_path, ec) &&
+        std::filesystem::equivalent(report_path, in_path, ec))
+        return usage_error("--report must not be the file being imported");
+    std::ifstream in(in_path, std::ios::binary);
+    if (!in) return failed("import", Status::not_found(in_path + ": cannot read it"));
+    auto lock = lock_database(db);
+    if (!lock) return failed("import", lock.status());
+    auto store = open_store(db, false);
+    if (!store) return failed("import", store.status());
+    auto replica = server_replica_id(*store.value());
+    if (!replica) return failed("import", replica.status());
+    sync::SystemTimeSource time;
+    sync::Hub hub(*store.value(), time);
+    if (Status h = prepare_import_hub(*store.value(), hub); !h) return failed("import", h);
+    ArchiveImportOptions opts;
+    opts.progress = [](std::size_t lines) {
+        std::fprintf(stderr, "import: %zu lines read\n", lines);
+    };
+    auto sum = import_archive(*store.value(), hub, replica.value(), in, opts);
+    if (!sum) return failed("import", sum.status());
+    // The server resumes past every restored stamp: its next writes win over them.
+    (void)store.value()->meta_set("server_clock", std::to_string(hub.clock().state()));
+    std::ofstream report(report_path, std::ios::binary | std::ios::trunc);
+    report << archive_report(sum.value());
+    report.close();
+    if (!report)
+        std::fprintf(stderr, "liaison-server: import: cannot write the report %s\n",
+                     report_path.c_str());
+    const auto& s = sum.value();
+    const auto& r = s.restored;
+    std::printf(
+        "imported %s: %zu lines; restored %zu entities, %zu erased ids, %zu merges, %zu "
+        "operations, %zu history entries; created %zu, rejected %zu (report: %s)\n",
+        in_path.c_str(), r.lines, r.entities, r.erased, r.merges, r.ops, r.history, s.created,
+        s.rejected, report_path.c_str());
     if (!report) return kExitFailed;
     return s.rejected ? kExitFailed : kExitOk;
 }
@@ -710,6 +814,8 @@ int run(int argc, char** argv) {
     if (w0 == "restore") return cmd_restore(a);
     if (w0 == "export-csv") return cmd_export_csv(a);
     if (w0 == "import-csv") return cmd_import_csv(a);
+    if (w0 == "export") return cmd_export(a);
+    if (w0 == "import") return cmd_import(a);
     if (w0 == "user" && w1 == "add") return cmd_user_add(a);
     if (w0 == "token" && w1 == "issue") return cmd_token_issue(a);
     if (w0 == "token" && w1 == "revoke") return cmd_token_revoke(a);

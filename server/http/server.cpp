@@ -15,6 +15,7 @@
 
 #include "core/util/text.hpp"
 #include "server/api/admin.hpp"
+#include "server/api/archive.hpp"
 #include "server/api/directory.hpp"
 #include "server/api/json.hpp"
 #include "server/api/links.hpp"
@@ -141,7 +142,7 @@ void write(httplib::Response& res, const HttpReply& r) {
 std::string route_template(const std::string& path) {
     for (const char* fixed :
          {"/healthz", "/metrics", "/api/v1/sync", "/api/v1/me", "/api/v1/admin/state-hash",
-          "/api/v1/admin/metrics", "/api/v1/directory"})
+          "/api/v1/admin/metrics", "/api/v1/admin/export", "/api/v1/directory"})
         if (path == fixed) return path;
     if (path.rfind("/l/", 0) == 0) return "/l/{code}";
     if (path.rfind("/api/v1/admin/users/", 0) == 0 && path.size() > 26 &&
@@ -387,6 +388,10 @@ struct HttpServer::Impl {
             }
             write(res,
                   HttpReply{200, kJsonType, "{\"state_hash\":" + json_string(h.value()) + "}", ""});
+        });
+        svr.Get("/api/v1/admin/export", [this](const httplib::Request&, httplib::Response& res) {
+            if (!admin(res)) return;
+            write(res, handle_export(backend));
         });
         auto user_staff = [this](const httplib::Request& req, httplib::Response& res) {
             const Principal* who = admin(res);
