@@ -194,17 +194,20 @@ export async function open(context, url, hash = '') {
   return page;
 }
 
+// The first screen after signing in: search, or the central workspace for central roles.
+const HOME = 'main[data-view="search"], main[data-view="central"]';
+
 // Signs in by typing the token, as someone given it on paper would.
 export async function signInTyped(page, token) {
   await page.getByLabel('Device token').fill(token);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForSelector('main[data-view="search"]', { timeout: 20000 });
+  await page.waitForSelector(HOME, { timeout: 20000 });
 }
 
 // Opens the sign-in link the administrator hands out.
 export async function signInLink(context, url, token) {
   const page = await open(context, url, `#token=${token}`);
-  await page.waitForSelector('main[data-view="search"]', { timeout: 20000 });
+  await page.waitForSelector(HOME, { timeout: 20000 });
   check(!page.url().includes('token='), `the token stayed in the address bar: ${page.url()}`);
   return page;
 }

@@ -65,6 +65,8 @@ const LABEL_PREFIX = {
   'influencer.status': 'status',
   'influencer.consent': 'consent',
   'influencer.roles': 'role',
+  'influencer.consent_basis': 'basis',
+  'influencer.vetting': 'vetting',
   'interaction.touchpoint': 'tp',
   'interaction.department': 'dep',
   'interaction.tone': 'tone',

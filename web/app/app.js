@@ -78,6 +78,7 @@ function renderHeader() {
   const route = currentRoute().name;
   const link = (path, key, names) => h('a', { href: `#${path}`, 'aria-current': names.includes(route) ? 'page' : null }, t(key));
   fill(document.getElementById('nav'), signedIn ? [
+    isCentral() ? link('/central', 'nav.workspace', ['central']) : null,
     link('/search', 'nav.search', ['search', 'card', 'log', 'history']),
     link('/new', 'nav.new', ['new']),
     link('/events', 'nav.events', ['events', 'event']),
@@ -143,27 +144,60 @@ async function signOut() {
 // ---------------------------------------------------------------------------------------
 // Router
 
+// The roles that also get the central workspace (docs/WORKSPACE.md).
+function isCentral() {
+  const role = app.status && app.status.user && app.status.user.role;
+  return role === 'central' || role === 'regional' || role === 'admin';
+}
+
 function currentRoute() {
-  const parts = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+  const [path, query = ''] = location.hash.replace(/^#\/?/, '').split('?');
+  const parts = path.split('/').map(decodeURIComponent);
   const [a, b, c] = parts;
+  if (a === 'central') return { name: 'central', query, sub: b || '', id: c };
   if (a === 'card' && b && c === 'log') return { name: 'log', id: b };
   if (a === 'card' && b && c === 'history') return { name: 'history', id: b };
   if (a === 'card' && b) return { name: 'card', id: b };
   if (a === 'event' && b) return { name: 'event', id: b };
   if (['signin', 'search', 'new', 'events', 'settings', 'refused'].includes(a)) return { name: a };
-  return { name: 'search' };
+  return { name: isCentral() ? 'central' : 'search' };
 }
+
+// A screen of a room loaded on demand (web/tools/bundle-app.mjs): "Loading…" until its module
+// is there, then the screen itself, unless the person has gone elsewhere meanwhile.
+function lazyView(load, pick) {
+  return (appRef, route) => {
+    const holder = h('div', {}, h('p', { class: 'loading', role: 'status' }, t('ws.loading')));
+    let inner = null, gone = false;
+    load().then((room) => {
+      if (gone) return;
+      inner = pick(room, route)(appRef, route);
+      fill(holder, inner.el);
+      const focusTarget = holder.querySelector('[autofocus]') || holder.querySelector('h1');
+      if (focusTarget) { focusTarget.setAttribute('tabindex', '-1'); focusTarget.focus({ preventScroll: true }); }
+    }, (e) => {
+      if (!gone) fill(holder, h('p', { class: 'error', role: 'alert' }, t('ws.loadFailed', { message: e.message || String(e) })));
+    });
+    return {
+      el: holder,
+      refresh: () => inner && inner.refresh && inner.refresh(),
+      dispose: () => { gone = true; if (inner && inner.dispose) inner.dispose(); },
+    };
+  };
+}
+const centralRoom = () => import('./central/room.js');
 
 const views = {
   signin: signinView, search: searchView, card: cardView, log: logView, history: historyView, new: newView,
   events: eventsView, event: eventView, settings: settingsView, refused: refusedView,
+  central: lazyView(centralRoom, (room) => room.directoryView),
 };
 
 function render() {
   let route = currentRoute();
   const signedIn = app.status && app.status.signedIn;
   if (!signedIn && route.name !== 'signin') route = { name: 'signin' };
-  if (signedIn && route.name === 'signin') route = { name: 'search' };
+  if (signedIn && route.name === 'signin') route = { name: isCentral() ? 'central' : 'search' };
   if (app.view && app.view.dispose) app.view.dispose();
   app.view = views[route.name](app, route);
   fill(main, app.view.el);
@@ -184,7 +218,8 @@ function takeTokenFromUrl() {
   const m = /^#token=([^&]+)/.exec(location.hash);
   if (!m) return null;
   // Out of the address bar and the history at once: a token must not linger on screen.
-  history.replaceState(null, '', `${location.pathname}${location.search}#/search`);
+  // The home of the person's role (currentRoute): search, or the central workspace.
+  history.replaceState(null, '', `${location.pathname}${location.search}#/`);
   try { return decodeURIComponent(m[1]); } catch { return null; }
 }
 

@@ -60,7 +60,12 @@ async function cacheFirst(request, url) {
   const cache = await (opened || (opened = caches.open(VERSION)));
   const page = request.mode === 'navigate' && SHELL_PATHS.has(url.pathname);
   const hit = await cache.match(page ? scopeUrl.href : request, { ignoreSearch: page });
-  return hit || fetch(request);
+  if (hit) return hit;
+  const answer = await fetch(request);
+  // A room loaded on demand (app/lazy/, web/tools/bundle-app.mjs) is kept once it has been
+  // opened, so it opens offline afterwards; its name changes with its content.
+  if (answer.ok && url.pathname.startsWith(new URL('app/lazy/', scopeUrl).pathname)) await cache.put(request, answer.clone());
+  return answer;
 }
 
 self.addEventListener('fetch', (event) => {

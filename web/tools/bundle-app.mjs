@@ -29,6 +29,10 @@ try {
 }
 
 const appDir = path.join(root, 'app');
+// Rooms that only some roles open (the central workspace, administration) are imported with
+// import(): esbuild splits them into app/lazy/, and lazy.json lists those files, which
+// stamp-app.mjs leaves out of the service worker's install and of the preloads. A store tablet
+// downloads them only if someone opens those screens on it.
 // The bundle replaces its entry (allowOverwrite), so index.html and sw.js name app/app.js either way.
 const result = esbuild.buildSync({
   entryPoints: [entry],
@@ -37,18 +41,38 @@ const result = esbuild.buildSync({
   target: 'es2020',
   minify: true,
   sourcemap: 'linked',
-  outfile: entry,
+  outdir: appDir,
+  splitting: true,
+  chunkNames: 'lazy/[name]-[hash]',
   allowOverwrite: true,
   external: ['../host/client.js'],
   metafile: true,
   logLevel: 'warning',
   charset: 'utf8',
 });
+const outputs = result.metafile.outputs;
+const rel = (p) => path.relative(root, path.resolve(p)).split(path.sep).join('/');
+// What app/app.js needs at start: its static imports, transitively.
+const eager = new Set();
+(function walk(out) {
+  const key = Object.keys(outputs).find((k) => path.resolve(k) === path.resolve(out));
+  if (!key || eager.has(key)) return;
+  eager.add(key);
+  for (const i of outputs[key].imports) if (i.kind === 'import-statement' && !i.external) walk(i.path);
+})(entry);
+const lazy = Object.keys(outputs).filter((k) => k.endsWith('.js') && !eager.has(k)).map(rel);
 const joined = Object.keys(result.metafile.inputs).map((p) => path.resolve(p));
-for (const f of joined) if (f !== path.resolve(entry)) fs.rmSync(f);
+const produced = new Set(Object.keys(outputs).map((p) => path.resolve(p)));
+for (const f of joined) if (!produced.has(f)) fs.rmSync(f, { force: true });
+// Folders of the sources, now empty.
+for (const e of fs.readdirSync(appDir, { withFileTypes: true }))
+  if (e.isDirectory() && e.name !== 'lazy') fs.rmSync(path.join(appDir, e.name), { recursive: true, force: true });
+fs.writeFileSync(path.join(appDir, 'lazy.json'), JSON.stringify(lazy));
 const left = fs.readdirSync(appDir).filter((f) => f.endsWith('.js') && f !== 'app.js');
 if (left.length) {
   console.error(`bundle-app: app/app.js does not import ${left.join(', ')} (remove them from web/app/ or import them)`);
   process.exit(1);
 }
-console.log(`bundle-app: ${joined.length} modules in app/app.js (${fs.statSync(entry).size} bytes)`);
+const size = (k) => fs.statSync(k).size;
+console.log(`bundle-app: ${joined.length} modules in app/app.js (${size(entry)} bytes)` +
+  (lazy.length ? ` and ${lazy.length} loaded on demand (${lazy.map((f) => size(path.join(root, f))).reduce((a, b) => a + b, 0)} bytes)` : ''));

@@ -19,13 +19,16 @@ if (!root || !fs.existsSync(path.join(root, 'sw.js'))) {
   process.exit(2);
 }
 
+// Files loaded on demand (bundle-app.mjs, lazy.json): not installed, not preloaded.
+const lazyList = path.join(root, 'app', 'lazy.json');
+const lazy = new Set(fs.existsSync(lazyList) ? JSON.parse(fs.readFileSync(lazyList, 'utf8')) : []);
 const files = [];
 (function walk(dir) {
   for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const p = path.join(dir, e.name);
     const rel = path.relative(root, p).split(path.sep).join('/');
     if (e.isDirectory()) walk(p);
-    else if (!/\.(gz|br|map)$/.test(e.name) && rel !== 'sw.js') files.push(rel);
+    else if (!/\.(gz|br|map)$/.test(e.name) && rel !== 'sw.js' && rel !== 'app/lazy.json' && !lazy.has(rel)) files.push(rel);
   }
 })(root);
 

@@ -6,6 +6,8 @@ export const CHOICES = {
   'influencer.tier': ['top', 'expert', 'employee', 'advocate', 'prospect'],
   'influencer.status': ['active', 'do_not_contact', 'inactive'],
   'influencer.consent': ['unknown', 'granted', 'refused', 'withdrawn'],
+  'influencer.consent_basis': ['consent', 'contract', 'legitimate_interest', 'legal_obligation'],
+  'influencer.vetting': ['pending', 'approved', 'approved_with_reserve', 'rejected'],
   'influencer.roles': ['customer', 'prospect', 'journalist', 'supplier', 'employee', 'creator', 'expert', 'advocate'],
   'interaction.touchpoint': ['store', 'event', 'email', 'social', 'phone', 'customer_service', 'gifting', 'loan', 'paid_collaboration', 'meeting', 'other'],
   // Retail first: most contacts are logged in stores.

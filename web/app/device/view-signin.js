@@ -19,7 +19,7 @@ export function signinView(app) {
     if (!r.ok) { msg.className = 'error'; msg.textContent = app.errorText(r); input.focus(); return; }
     app.status = r.value;
     input.value = '';
-    app.navigate('/search');
+    app.navigate('/');  // the home of the role: search, or the central workspace
   }
 
   const el = h('section', { 'aria-labelledby': 'signin-h' },
