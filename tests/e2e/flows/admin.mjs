@@ -2,7 +2,7 @@
 // the demo's store user in the UI; a new browser signs in with it; the same link fails in a
 // second browser; a scope change in the UI moves the new device to another store's data; the
 // administrator revokes the device and its next sync is refused.
-import { check, firstSync, hostCall, open, signInLink, step, syncNow } from '../harness.mjs';
+import { assertContrast, assertLabelled, check, firstSync, hostCall, open, signInLink, step, syncNow } from '../harness.mjs';
 
 const LAPTOP_VIEWPORT = { width: 1280, height: 800 };
 
@@ -37,6 +37,8 @@ export default async function admin(hx) {
   await apage.getByLabel('Device name (optional)').fill('Kiosk Rivoli');
   await apage.getByRole('button', { name: 'Create a sign-in link' }).click();
   const link = await apage.locator('[data-testid="signin-url"]').inputValue();
+  await assertLabelled(apage, 'the user\'s administration page');
+  await assertContrast(apage, 'the user\'s administration page');
   check(/#signin=[0-9a-f]{48}$/.test(link), `not a sign-in link: ${link}`);
   check(!link.includes('lsn_'), `the link carries a token: ${link}`);
   const hash = link.slice(link.indexOf('#'));
@@ -75,6 +77,7 @@ export default async function admin(hx) {
   step('the administrator revokes the device and it is refused');
   await apage.goto(`${hx.url}/#/admin/devices`);
   const row = apage.locator('[data-testid="admin-devices"] tr[data-device="Kiosk Rivoli"]');
+  await assertLabelled(apage, 'the devices page');
   await row.getByRole('button', { name: /^Revoke the device/ }).click();
   await apage.waitForSelector('[data-testid="admin-devices"] + table, .notice');
   hx.allowedConsole.push(/status of 401/);
