@@ -32,6 +32,17 @@ export default async function admin(hx) {
   apage.acceptConfirms = true;
   await apage.getByRole('link', { name: 'Administration' }).click();
   await apage.waitForSelector('[data-testid="admin-users"]');
+  // Bad input is refused next to its field, and nothing is stored.
+  const users = await apage.locator('[data-testid="admin-users"] tbody tr').count();
+  await apage.getByRole('button', { name: 'Add the user' }).click();
+  const refusal = await apage.locator('[data-testid="admin-add-user"] .field-error').innerText();
+  check(/^Name: required/.test(refusal), `an empty name is not refused at its field: "${refusal}"`);
+  await apage.getByLabel('Name', { exact: true }).fill('Nadia Nouvelle');
+  await apage.getByRole('button', { name: 'Add the user' }).click();
+  const scopeRefusal = await apage.locator('[data-testid="pick-stores"] + .field-error').innerText();
+  check(/^Stores: not accepted for this role/.test(scopeRefusal), `a store user without a store is not refused at its field: "${scopeRefusal}"`);
+  const listed = await hx.api('GET', '/api/v1/admin/users');
+  check(listed.json.items.length === users, `a refused user was stored: ${listed.text.slice(0, 300)}`);
   await apage.locator(`tr[data-user="${userId}"] a`).click();
   await apage.waitForSelector('[data-testid="admin-signin-link"]');
   await apage.getByLabel('Device name (optional)').fill('Kiosk Rivoli');
