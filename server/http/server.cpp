@@ -141,17 +141,16 @@ void write(httplib::Response& res, const HttpReply& r) {
 
 // The accounts routes' templates (api/users.hpp, tokens.hpp, signin.hpp).
 std::string admin_route(const std::string& path) {
+    if (path.rfind("/api/v1/admin/", 0) != 0 && path != "/api/v1/signin") return "";
     static const std::regex kRoutes[] = {
         std::regex(R"(/api/v1/(signin|admin/(users|tokens|devices)))"),
         std::regex(R"(/api/v1/admin/users/[^/]+(/signin-codes)?)"),
         std::regex(R"(/api/v1/admin/(tokens|devices)/[^/]+/revoke)")};
-    static const char* kTemplates[] = {"", "/api/v1/admin/users/{id}",
-                                       "/api/v1/admin/{kind}/{id}/revoke"};
     for (std::size_t i = 0; i < 3; ++i) {
         std::smatch m;
         if (!std::regex_match(path, m, kRoutes[i])) continue;
         if (i == 0) return path;
-        if (i == 1) return std::string(kTemplates[1]) + m[1].str();
+        if (i == 1) return "/api/v1/admin/users/{id}" + m[1].str();
         return "/api/v1/admin/" + m[1].str() + "/{id}/revoke";
     }
     return "";
