@@ -59,6 +59,21 @@ CREATE TABLE IF NOT EXISTS server_user_staff(
   UNIQUE(user, staff));
 )sql";
 
+// Version 4: one-time sign-in codes (docs/OPERATIONS.md "Sign-in links"). Kept after use or
+// expiry, so that the audit's code ids stay meaningful; a code is never stored, only its hash.
+constexpr const char* kSchemaV4 = R"sql(
+CREATE TABLE IF NOT EXISTS server_signin_codes(
+  id TEXT PRIMARY KEY,
+  user INTEGER NOT NULL REFERENCES server_users(id),
+  device TEXT NOT NULL DEFAULT '',
+  salt TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at INTEGER,
+  token TEXT) WITHOUT ROWID;
+)sql";
+
 UserRow read_user(const Statement& st, int first) {
     return UserRow{st.column_int(first),         st.column_text(first + 1),
                    st.column_text(first + 2),    st.column_text(first + 3),
@@ -100,6 +115,7 @@ Status ensure_accounts_schema(Store& store) {
     LIAISON_TRY(store.db().exec(kSchemaV1));
     LIAISON_TRY(store.db().exec(kSchemaV2));
     LIAISON_TRY(store.db().exec(kSchemaV3));
+    LIAISON_TRY(store.db().exec(kSchemaV4));
     LIAISON_TRY(store.meta_set(kAccountsSchemaKey, std::to_string(kAccountsSchemaVersion)));
     return t.commit();
 }
@@ -121,6 +137,13 @@ Result<std::int64_t> insert_user(Store& store, const UserRow& user, std::int64_t
 Result<bool> update_user_disabled(Store& store, std::int64_t user, bool disabled) {
     auto& st = store.db().cached("UPDATE server_users SET disabled=?2 WHERE id=?1");
     st.bind(1, user).bind(2, std::int64_t(disabled ? 1 : 0));
+    LIAISON_TRY(st.run());
+    return store.db().changes() != 0;
+}
+
+Result<bool> update_user_role(Store& store, std::int64_t user, std::string_view role) {
+    auto& st = store.db().cached("UPDATE server_users SET role=?2 WHERE id=?1");
+    st.bind(1, user).bind(2, role);
     LIAISON_TRY(st.run());
     return store.db().changes() != 0;
 }
@@ -354,6 +377,64 @@ Result<ReplicaOwner> bind_replica(Store& store, const Id128& replica, const Repl
     ReplicaOwner out{owner.column_int(0), owner.column_text(1)};
     owner.reset();
     return out;
+}
+
+Result<std::vector<ReplicaRow>> list_replicas(Store& store) {
+    auto st = store.db().prepare(
+        "SELECT replica, user, device, first_seen FROM server_replicas "
+        "ORDER BY user, first_seen, replica");
+    if (!st) return st.status();
+    std::vector<ReplicaRow> out;
+    LIAISON_TRY(each_row(st.value(), [&](const Statement& s) {
+        const auto bytes = s.column_blob(0);
+        if (bytes.size() != 16) return;  // not a replica id: never written by bind_replica
+        out.push_back(ReplicaRow{Id128::from_bytes(bytes.data()),
+                                 ReplicaOwner{s.column_int(1), s.column_text(2)}, s.column_int(3)});
+    }));
+    return out;
+}
+
+Status insert_signin_code(Store& store, const SigninCodeRow& code) {
+    auto& st = store.db().cached(
+        "INSERT INTO server_signin_codes(id, user, device, salt, hash, created_at, expires_at) "
+        "VALUES(?1,?2,?3,?4,?5,?6,?7)");
+    st.bind(1, std::string_view(code.id))
+        .bind(2, code.user)
+        .bind(3, std::string_view(code.device))
+        .bind(4, std::string_view(code.salt))
+        .bind(5, std::string_view(code.hash))
+        .bind(6, code.created_at)
+        .bind(7, code.expires_at);
+    return st.run();
+}
+
+Result<std::optional<SigninCodeRow>> find_signin_code(Store& store, std::string_view id) {
+    auto& st = store.db().cached(
+        "SELECT id, user, device, salt, hash, created_at, expires_at, used_at "
+        "FROM server_signin_codes WHERE id=?1");
+    st.bind(1, id);
+    std::optional<SigninCodeRow> out;
+    const auto step = st.step();
+    if (step == Statement::Step::kRow) {
+        out =
+            SigninCodeRow{st.column_text(0), st.column_int(1), st.column_text(2), st.column_text(3),
+                          st.column_text(4), st.column_int(5), st.column_int(6),  std::nullopt};
+        if (!st.column_is_null(7)) out->used_at = st.column_int(7);
+    }
+    const std::string err = step == Statement::Step::kError ? st.error() : "";
+    st.reset();
+    if (!err.empty()) return Status::storage("server_signin_codes: " + err);
+    return out;
+}
+
+Result<bool> claim_signin_code(Store& store, std::string_view id, std::int64_t at,
+                               std::string_view token_id) {
+    auto& st = store.db().cached(
+        "UPDATE server_signin_codes SET used_at=?2, token=?3 "
+        "WHERE id=?1 AND used_at IS NULL AND expires_at > ?2");
+    st.bind(1, id).bind(2, at).bind(3, token_id);
+    LIAISON_TRY(st.run());
+    return store.db().changes() != 0;
 }
 
 Result<std::optional<ReplicaOwner>> find_replica_owner(Store& store, const Id128& replica) {

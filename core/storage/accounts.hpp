@@ -17,6 +17,10 @@
 //                   first synced with each replica id (version 2)
 //   server_user_staff (user, staff, added_at): the staff members (text ids of `staff` records)
 //                   each user may act as (version 3; docs/SYNC.md "Authorisation", A1)
+//   server_signin_codes (id, user, device, salt, hash, created_at, expires_at, used_at, token)
+//                   one-time sign-in codes an administrator issues for a new device, kept as
+//                   a salted hash like tokens; `token` is the id of the token a code was
+//                   exchanged for (version 4; docs/OPERATIONS.md "Sign-in links")
 // Times are milliseconds since the Unix epoch, passed in by the caller.
 //
 // Requires: writes run inside an AccountsTxn, except insert_audit and bind_replica, which are
@@ -39,7 +43,7 @@
 namespace liaison::core {
 
 // Latest version of the account tables this build writes, and the meta key that records it.
-inline constexpr int kAccountsSchemaVersion = 3;
+inline constexpr int kAccountsSchemaVersion = 4;
 inline constexpr const char* kAccountsSchemaKey = "server_schema_version";
 
 // Creates the account tables if missing and records the version. A file whose account tables
@@ -103,6 +107,8 @@ Result<std::int64_t> insert_user(Store& store, const UserRow& user, std::int64_t
 // False when there is no such user.
 Result<bool> update_user_disabled(Store& store, std::int64_t user, bool disabled);
 // Replaces the user's lists (comma-separated ids). False when there is no such user.
+// Sets the user's role (sync::role_name). False when there is no such user.
+Result<bool> update_user_role(Store& store, std::int64_t user, std::string_view role);
 Result<bool> update_user_lists(Store& store, std::int64_t user, std::string_view regions,
                                std::string_view stores, std::string_view brands);
 Result<std::optional<UserRow>> find_user(Store& store, std::int64_t user);
@@ -158,6 +164,25 @@ private:
     std::unique_ptr<Database> db_;
 };
 
+// ---- Sign-in codes ----------------------------------------------------------------------
+// What is stored of a one-time sign-in code: its secret's salt and hash, never the secret.
+struct SigninCodeRow {
+    std::string id;
+    std::int64_t user = 0;
+    std::string device;  // the label the administrator gave, or ""
+    std::string salt, hash;
+    std::int64_t created_at = 0, expires_at = 0;  // ms since the epoch
+    std::optional<std::int64_t> used_at;
+};
+Status insert_signin_code(Store& store, const SigninCodeRow& code);
+// nullopt when no code has that id.
+Result<std::optional<SigninCodeRow>> find_signin_code(Store& store, std::string_view id);
+// Marks the code used by `token_id` if it is unused and not expired at `at`: one statement, so
+// of two concurrent exchanges exactly one claims it. False when it was not claimable.
+// Requires: inside an AccountsTxn (with the token's insertion).
+Result<bool> claim_signin_code(Store& store, std::string_view id, std::int64_t at,
+                               std::string_view token_id);
+
 // ---- Audit and replicas -----------------------------------------------------------------
 Status insert_audit(Store& store, std::int64_t at, std::string_view actor, std::string_view action,
                     std::string_view subject);
@@ -172,6 +197,13 @@ Result<std::vector<AuditRow>> list_audit(Store& store, std::int64_t limit);
 // or whoever bound it first). One statement, so concurrent first syncs agree.
 Result<ReplicaOwner> bind_replica(Store& store, const Id128& replica, const ReplicaOwner& caller,
                                   std::int64_t at);
+struct ReplicaRow {
+    Id128 replica;
+    ReplicaOwner owner;
+    std::int64_t first_seen = 0;  // ms since the epoch
+};
+// Every replica bound to a user (a device that synced), by user, first sync, replica.
+Result<std::vector<ReplicaRow>> list_replicas(Store& store);
 // Who the replica id is bound to; nullopt when it is bound to no one (the server's own
 // replica, or one that never synced here).
 Result<std::optional<ReplicaOwner>> find_replica_owner(Store& store, const Id128& replica);

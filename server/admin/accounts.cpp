@@ -26,6 +26,29 @@ bool has_control(std::string_view s) {
     return false;
 }
 
+Status check_device_label(std::string_view device) {
+    if (utf8_chars(device) > kMaxDeviceLabelChars || has_control(device))
+        return Status::invalid("device: at most " + std::to_string(kMaxDeviceLabelChars) +
+                               " characters, no control characters");
+    return Status::ok();
+}
+
+// A new token's id, secret and salt, from the OS's random source.
+struct FreshToken {
+    std::string id, secret, salt;
+};
+Result<FreshToken> fresh_token() {
+    FreshToken t;
+    for (auto [out, bytes] :
+         {std::pair{&t.id, kTokenIdBytes}, std::pair{&t.secret, kTokenSecretBytes},
+          std::pair{&t.salt, kTokenSaltBytes}}) {
+        auto hex = random_hex(bytes);
+        if (!hex) return hex.status();
+        *out = std::move(hex).value();
+    }
+    return t;
+}
+
 Status check_ids(const char* what, const std::vector<std::string>& ids) {
     for (const auto& id : ids)
         if (!core::Id128::from_text(id))
@@ -62,20 +85,28 @@ Status check_user(const UserSpec& u) {
                       "name: at most " + std::to_string(kMaxUserNameChars) + " characters");
     if (has_control(u.name))
         return Status(Code::kBadFormat, "name: control characters are not allowed");
+    for (const auto* list : {&u.regions, &u.stores, &u.brands})
+        if (list->size() > kMaxScopeIds)
+            return Status(Code::kTooLarge, std::string(list == &u.regions  ? "regions"
+                                                       : list == &u.stores ? "stores"
+                                                                           : "brands") +
+                                               ": at most " + std::to_string(kMaxScopeIds) +
+                                               " ids");
     LIAISON_TRY(check_ids("regions", u.regions));
     LIAISON_TRY(check_ids("stores", u.stores));
     LIAISON_TRY(check_ids("brands", u.brands));
     // A scoped role with an empty scope would see only unplaced records: surely a mistake.
     switch (u.role) {
         case sync::Role::kRegional:
-            if (u.regions.empty()) return Status::invalid("a regional user needs --regions");
+            if (u.regions.empty())
+                return Status::invalid("regions: a regional user needs --regions");
             break;
         case sync::Role::kStore:
-            if (u.stores.empty()) return Status::invalid("a store user needs --stores");
+            if (u.stores.empty()) return Status::invalid("stores: a store user needs --stores");
             break;
         case sync::Role::kField:
             if (u.regions.empty() && u.stores.empty())
-                return Status::invalid("a field user needs --regions or --stores");
+                return Status::invalid("stores: a field user needs --regions or --stores");
             break;
         default:
             break;
@@ -140,6 +171,46 @@ Status set_user_scope(core::Store& store, std::int64_t user, std::vector<std::st
     LIAISON_TRY(audit(store, actor, "user.scope",
                       "user:" + std::to_string(user) + " regions:" + join(spec.regions) +
                           " stores:" + join(spec.stores) + " brands:" + join(spec.brands)));
+    return t.commit();
+}
+
+Status update_user(core::Store& store, std::int64_t user, const UserPatch& patch,
+                   std::string_view actor) {
+    core::AccountsTxn t(store);
+    LIAISON_TRY(t.begun());
+    auto found = core::find_user(store, user);
+    if (!found) return found.status();
+    if (!found.value()) return Status::not_found("user " + std::to_string(user) + ": no such user");
+    const auto& row = *found.value();
+    UserSpec spec;
+    spec.name = row.name;
+    spec.role =
+        patch.role ? *patch.role : sync::role_from_name(row.role).value_or(sync::Role::kField);
+    spec.regions = patch.regions ? *patch.regions : core::split_list(row.regions);
+    spec.stores = patch.stores ? *patch.stores : core::split_list(row.stores);
+    spec.brands = patch.brands ? *patch.brands : core::split_list(row.brands);
+    LIAISON_TRY(check_user(spec));
+    const std::string subject = "user:" + std::to_string(user);
+    if (patch.role && sync::role_name(spec.role) != row.role) {
+        if (auto set = core::update_user_role(store, user, sync::role_name(spec.role)); !set)
+            return set.status();
+        LIAISON_TRY(
+            audit(store, actor, "user.role", subject + " role:" + sync::role_name(spec.role)));
+    }
+    if (patch.regions || patch.stores || patch.brands) {
+        if (auto set = core::update_user_lists(store, user, join(spec.regions), join(spec.stores),
+                                               join(spec.brands));
+            !set)
+            return set.status();
+        LIAISON_TRY(audit(store, actor, "user.scope",
+                          subject + " regions:" + join(spec.regions) +
+                              " stores:" + join(spec.stores) + " brands:" + join(spec.brands)));
+    }
+    if (patch.disabled && *patch.disabled != row.disabled) {
+        if (auto set = core::update_user_disabled(store, user, *patch.disabled); !set)
+            return set.status();
+        LIAISON_TRY(audit(store, actor, *patch.disabled ? "user.disable" : "user.enable", subject));
+    }
     return t.commit();
 }
 
@@ -241,15 +312,10 @@ Status edit_user_staff(core::Store& store, std::int64_t user, const StaffEdit& e
 
 Result<IssuedToken> issue_token(core::Store& store, std::int64_t user, std::string_view device,
                                 std::string_view actor) {
-    if (utf8_chars(device) > kMaxDeviceLabelChars || has_control(device))
-        return Status::invalid("device: at most " + std::to_string(kMaxDeviceLabelChars) +
-                               " characters, no control characters");
-    auto id = random_hex(kTokenIdBytes);
-    if (!id) return id.status();
-    auto secret = random_hex(kTokenSecretBytes);
-    if (!secret) return secret.status();
-    auto salt = random_hex(kTokenSaltBytes);
-    if (!salt) return salt.status();
+    LIAISON_TRY(check_device_label(device));
+    auto fresh = fresh_token();
+    if (!fresh) return fresh.status();
+    const auto& [id, secret, salt] = fresh.value();
 
     core::AccountsTxn t(store);
     LIAISON_TRY(t.begun());
@@ -260,13 +326,12 @@ Result<IssuedToken> issue_token(core::Store& store, std::int64_t user, std::stri
             return Status::not_found("user " + std::to_string(user) +
                                      ": no such user (or disabled)");
     }
-    LIAISON_TRY(core::insert_token(
-        store, core::NewToken{id.value(), user, std::string(device), salt.value(),
-                              token_hash(salt.value(), secret.value()), wall_ms()}));
-    LIAISON_TRY(audit(store, actor, "token.issue",
-                      "token:" + id.value() + " user:" + std::to_string(user)));
+    LIAISON_TRY(core::insert_token(store, core::NewToken{id, user, std::string(device), salt,
+                                                         token_hash(salt, secret), wall_ms()}));
+    LIAISON_TRY(
+        audit(store, actor, "token.issue", "token:" + id + " user:" + std::to_string(user)));
     LIAISON_TRY(t.commit());
-    return IssuedToken{id.value(), format_token({id.value(), secret.value()})};
+    return IssuedToken{id, format_token({id, secret})};
 }
 
 Status revoke_token(core::Store& store, std::string_view token_id, std::string_view actor) {
@@ -278,6 +343,107 @@ Status revoke_token(core::Store& store, std::string_view token_id, std::string_v
         return Status::not_found("token " + std::string(token_id) + ": no such token");
     LIAISON_TRY(audit(store, actor, "token.revoke", "token:" + std::string(token_id)));
     return t.commit();
+}
+
+namespace {
+
+constexpr std::size_t kCodeIdHex = 16, kCodeSecretHex = 32;
+
+bool is_lower_hex(std::string_view s) {
+    return std::all_of(s.begin(), s.end(),
+                       [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+}  // namespace
+
+Result<IssuedCode> issue_signin_code(core::Store& store, std::int64_t user, std::string_view device,
+                                     std::int64_t minutes, std::string_view actor) {
+    LIAISON_TRY(check_device_label(device));
+    if (minutes < 1 || minutes > kSigninCodeMaxMinutes)
+        return Status::invalid("minutes: from 1 to " + std::to_string(kSigninCodeMaxMinutes));
+    auto id = random_hex(kCodeIdHex / 2);
+    if (!id) return id.status();
+    auto secret = random_hex(kCodeSecretHex / 2);
+    if (!secret) return secret.status();
+    auto salt = random_hex(kTokenSaltBytes);
+    if (!salt) return salt.status();
+    core::AccountsTxn t(store);
+    LIAISON_TRY(t.begun());
+    auto row = core::find_user(store, user);
+    if (!row) return row.status();
+    if (!row.value() || row.value()->disabled)
+        return Status::not_found("user " + std::to_string(user) + ": no such user (or disabled)");
+    const std::int64_t now = wall_ms(), expires = now + minutes * 60'000;
+    LIAISON_TRY(core::insert_signin_code(
+        store, core::SigninCodeRow{id.value(), user, std::string(device), salt.value(),
+                                   signin_code_hash(salt.value(), secret.value()), now, expires,
+                                   std::nullopt}));
+    LIAISON_TRY(audit(store, actor, "signin.issue",
+                      "code:" + id.value() + " user:" + std::to_string(user)));
+    LIAISON_TRY(t.commit());
+    return IssuedCode{id.value(), id.value() + secret.value(), expires};
+}
+
+Result<SignedIn> exchange_signin_code(core::Store& store, std::string_view code,
+                                      std::string_view device) {
+    using Refused = SignedIn::Refused;
+    LIAISON_TRY(check_device_label(device));
+    if (code.size() != kCodeIdHex + kCodeSecretHex || !is_lower_hex(code))
+        return SignedIn{Refused::kInvalid, 0, {}};
+    const std::string code_id(code.substr(0, kCodeIdHex));
+    const std::string_view secret = code.substr(kCodeIdHex);
+    auto fresh = fresh_token();
+    if (!fresh) return fresh.status();
+    const FreshToken& token = fresh.value();
+
+    core::AccountsTxn t(store);
+    LIAISON_TRY(t.begun());
+    auto found = core::find_signin_code(store, code_id);
+    if (!found) return found.status();
+    if (!found.value() ||
+        !constant_time_equal(signin_code_hash(found.value()->salt, secret), found.value()->hash))
+        return SignedIn{Refused::kInvalid, 0, {}};
+    const auto& c = *found.value();
+    const std::int64_t now = wall_ms();
+    if (c.used_at) return SignedIn{Refused::kUsed, c.user, {}};
+    if (c.expires_at <= now) return SignedIn{Refused::kExpired, c.user, {}};
+    auto user = core::find_user(store, c.user);
+    if (!user) return user.status();
+    if (!user.value() || user.value()->disabled) return SignedIn{Refused::kInvalid, c.user, {}};
+    std::string label = !c.device.empty() ? c.device
+                        : !device.empty() ? std::string(device)
+                                          : "sign-in link " + code_id.substr(0, 6);
+    // The claim first: it is the one statement that decides between concurrent exchanges.
+    auto claimed = core::claim_signin_code(store, code_id, now, token.id);
+    if (!claimed) return claimed.status();
+    if (!claimed.value()) return SignedIn{Refused::kUsed, c.user, {}};
+    LIAISON_TRY(
+        core::insert_token(store, core::NewToken{token.id, c.user, label, token.salt,
+                                                 token_hash(token.salt, token.secret), now}));
+    LIAISON_TRY(
+        audit(store, "user:" + std::to_string(c.user), "signin.exchange",
+              "code:" + code_id + " token:" + token.id + " user:" + std::to_string(c.user)));
+    LIAISON_TRY(t.commit());
+    return SignedIn{Refused::kNone, c.user,
+                    IssuedToken{token.id, format_token({token.id, token.secret})}};
+}
+
+Result<std::int64_t> revoke_device(core::Store& store, const core::Id128& replica,
+                                   std::string_view actor) {
+    core::AccountsTxn t(store);
+    LIAISON_TRY(t.begun());
+    auto owner = core::find_replica_owner(store, replica);
+    if (!owner) return owner.status();
+    if (!owner.value())
+        return Status::not_found("device " + replica.to_text() + ": no such device");
+    auto n =
+        core::revoke_device_tokens(store, owner.value()->user, owner.value()->device, wall_ms());
+    if (!n) return n.status();
+    LIAISON_TRY(
+        audit(store, actor, "device.revoke",
+              "replica:" + replica.to_text() + " user:" + std::to_string(owner.value()->user)));
+    LIAISON_TRY(t.commit());
+    return n.value();
 }
 
 Status backup_to(core::Store& store, const std::string& target) {

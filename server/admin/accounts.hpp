@@ -57,6 +57,21 @@ Status set_user_scope(core::Store& store, std::int64_t user, std::vector<std::st
                       std::vector<std::string> stores, std::vector<std::string> brands,
                       std::string_view actor = "cli");
 
+// An administrator's change to a user (PATCH /api/v1/admin/users/<id>): what is set changes,
+// the rest stays. The result is checked as check_user checks a new user (a role change that
+// leaves a store user without stores is refused). Role and scope changes take effect at the
+// user's devices' next sync, as set_user_scope's do. Audited per part (`user.role`,
+// `user.scope`, `user.disable`/`user.enable`). kNotFound if no such user.
+struct UserPatch {
+    std::optional<sync::Role> role;
+    std::optional<std::vector<std::string>> regions, stores, brands;
+    std::optional<bool> disabled;
+};
+Status update_user(core::Store& store, std::int64_t user, const UserPatch& patch,
+                   std::string_view actor);
+// The most ids a user's regions, stores or brands may list.
+inline constexpr std::size_t kMaxScopeIds = 500;
+
 // Staff links (docs/SYNC.md "Authorisation", A1): the staff records a user may act as. A
 // shared store tablet's user is linked to everyone who works on it; the server refuses an
 // operation whose actor is another staff member.
@@ -95,6 +110,34 @@ Result<IssuedToken> issue_token(core::Store& store, std::int64_t user, std::stri
 // kNotFound if no such token. Revoking twice is not an error.
 Status revoke_token(core::Store& store, std::string_view token_id, std::string_view actor = "cli");
 
+// One-time sign-in codes (docs/OPERATIONS.md "Sign-in links"): an administrator issues one for
+// a user; a new device exchanges it, once, within its lifetime, for a token of its own. The
+// code is 48 hex digits: the row id (16) then the secret (32, 128 random bits); the row keeps
+// a salted hash of the secret, like a token's.
+inline constexpr std::int64_t kSigninCodeDefaultMinutes = 15;
+inline constexpr std::int64_t kSigninCodeMaxMinutes = 60;
+struct IssuedCode {
+    std::string id;
+    std::string code;  // shown once, never stored
+    std::int64_t expires_at = 0;
+};
+// `device`: the label the new device's token will carry ("" lets the device say). kNotFound if
+// the user does not exist or is disabled; kInvalidArgument for a bad label or lifetime.
+Result<IssuedCode> issue_signin_code(core::Store& store, std::int64_t user, std::string_view device,
+                                     std::int64_t minutes, std::string_view actor);
+struct SignedIn {
+    enum class Refused { kNone, kInvalid, kUsed, kExpired };
+    Refused refused = Refused::kNone;
+    std::int64_t user = 0;
+    IssuedToken token;  // when not refused
+};
+// Exchanges `code` for a new token of its user, labelled with the administrator's label, else
+// `device`, else "sign-in link <code id>". In one transaction: of two concurrent exchanges of a
+// code, one gets the token and the other kUsed. A disabled user's code is kInvalid. Errors are
+// the database's only; a refusal is a value.
+Result<SignedIn> exchange_signin_code(core::Store& store, std::string_view code,
+                                      std::string_view device);
+
 // Who a replica id belongs to: the user and the device label of the token that first synced
 // with it. Not the token: a token issued again for the same device keeps its replica.
 using core::ReplicaOwner;
@@ -102,6 +145,14 @@ using core::ReplicaOwner;
 // or whoever synced with it first). One statement, so concurrent first syncs agree.
 Result<ReplicaOwner> bind_replica(core::Store& store, const core::Id128& replica,
                                   const ReplicaOwner& caller);
+
+// Revokes every live token of the user and device label the replica is bound to, so that the
+// device is refused from its next request (`device.revoke`). kNotFound if the replica is bound
+// to no one. Returns how many tokens were revoked.
+Result<std::int64_t> revoke_device(core::Store& store, const core::Id128& replica,
+                                   std::string_view actor);
+using core::list_replicas;
+using core::ReplicaRow;
 
 // Users by id; every token (never its secret, which is not stored), or only the user's.
 using core::list_tokens;

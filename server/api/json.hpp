@@ -17,5 +17,8 @@ using core::json_string_array;
 // The one error body every endpoint uses:
 //   {"error":{"code":"<code_name>","message":"<plain words>"}}
 std::string json_error(std::string_view code, std::string_view message);
+// The same with the input field the error is about (the administrative routes):
+//   {"error":{"code":"<code_name>","message":"<plain words>","field":"<name>"}}
+std::string json_error(std::string_view code, std::string_view message, std::string_view field);
 
 }  // namespace liaison::server

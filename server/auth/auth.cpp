@@ -57,14 +57,27 @@ std::optional<TokenParts> parse_token(std::string_view text) {
     return t;
 }
 
-std::string token_hash(std::string_view salt_hex, std::string_view secret_hex) {
+namespace {
+
+// A domain string so that the hash of a token can never be mistaken for another use of
+// SHA-256 in the system (state hashes, derived ids, sign-in codes).
+std::string domain_hash(std::string_view domain, std::string_view salt_hex,
+                        std::string_view secret_hex) {
     core::Sha256 h;
-    // A domain string so that the hash of a token can never be mistaken for another use of
-    // SHA-256 in the system (state hashes, derived ids).
-    h.update(std::string_view("liaison-token-v1"));
+    h.update(domain);
     h.update(salt_hex);
     h.update(secret_hex);
     return core::Sha256::hex(h.finish());
+}
+
+}  // namespace
+
+std::string token_hash(std::string_view salt_hex, std::string_view secret_hex) {
+    return domain_hash("liaison-token-v1", salt_hex, secret_hex);
+}
+
+std::string signin_code_hash(std::string_view salt_hex, std::string_view secret_hex) {
+    return domain_hash("liaison-signin-code-v1", salt_hex, secret_hex);
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) {

@@ -45,6 +45,9 @@ std::string format_token(const TokenParts& t);
 std::optional<TokenParts> parse_token(std::string_view text);
 // Hex SHA-256 of the domain, the salt and the secret.
 std::string token_hash(std::string_view salt_hex, std::string_view secret_hex);
+// Hex SHA-256 of another domain, the salt and the secret of a one-time sign-in code
+// (admin/accounts.hpp): a code's hash can never pass for a token's.
+std::string signin_code_hash(std::string_view salt_hex, std::string_view secret_hex);
 bool constant_time_equal(std::string_view a, std::string_view b);
 
 // Who is calling: the token's user, role and scope.

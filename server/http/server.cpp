@@ -10,6 +10,7 @@
 #include <deque>
 #include <filesystem>
 #include <optional>
+#include <regex>
 #include <thread>
 #include <vector>
 
@@ -20,7 +21,10 @@
 #include "server/api/json.hpp"
 #include "server/api/links.hpp"
 #include "server/api/rest.hpp"
+#include "server/api/signin.hpp"
 #include "server/api/sync.hpp"
+#include "server/api/tokens.hpp"
+#include "server/api/users.hpp"
 #include "server/http/metrics.hpp"
 #include "server/http/static_files.hpp"
 
@@ -137,6 +141,23 @@ void write(httplib::Response& res, const HttpReply& r) {
     t_request.log_note += r.log_note;
 }
 
+// The accounts routes' templates (api/users.hpp, tokens.hpp, signin.hpp).
+std::string admin_route(const std::string& path) {
+    if (path.rfind("/api/v1/admin/", 0) != 0 && path != "/api/v1/signin") return "";
+    static const std::regex kRoutes[] = {
+        std::regex(R"(/api/v1/(signin|admin/(users|tokens|devices)))"),
+        std::regex(R"(/api/v1/admin/users/[^/]+(/signin-codes)?)"),
+        std::regex(R"(/api/v1/admin/(tokens|devices)/[^/]+/revoke)")};
+    for (std::size_t i = 0; i < 3; ++i) {
+        std::smatch m;
+        if (!std::regex_match(path, m, kRoutes[i])) continue;
+        if (i == 0) return path;
+        if (i == 1) return "/api/v1/admin/users/{id}" + m[1].str();
+        return "/api/v1/admin/" + m[1].str() + "/{id}/revoke";
+    }
+    return "";
+}
+
 // The route template of a request, for metrics: a fixed, small set of labels (never a raw path,
 // which would carry ids and grow without bound).
 std::string route_template(const std::string& path) {
@@ -148,6 +169,7 @@ std::string route_template(const std::string& path) {
     if (path.rfind("/api/v1/admin/users/", 0) == 0 && path.size() > 26 &&
         path.compare(path.size() - 6, 6, "/staff") == 0)
         return "/api/v1/admin/users/{id}/staff";
+    if (auto admin = admin_route(path); !admin.empty()) return admin;
     if (auto rest = rest_route(path); !rest.empty()) return rest;
     if (path.rfind("/api/", 0) == 0) return "/api/{other}";
     return "static";
@@ -219,7 +241,8 @@ struct HttpServer::Impl {
     Authenticator& auth;
     HttpOptions opts;
     RateLimiter limiter;
-    RateLimiter link_limiter;  // clicks recorded per client address
+    RateLimiter link_limiter;    // clicks recorded per client address
+    RateLimiter signin_limiter;  // sign-in code exchanges per client address
     httplib::Server svr;
     bool bound = false;
     HttpMetrics metrics;
@@ -229,7 +252,8 @@ struct HttpServer::Impl {
           auth(a),
           opts(std::move(o)),
           limiter(opts.rate_per_s, opts.burst),
-          link_limiter(opts.link_rate_per_s, opts.link_burst) {}
+          link_limiter(opts.link_rate_per_s, opts.link_burst),
+          signin_limiter(opts.signin_rate_per_s, opts.signin_burst) {}
 
     httplib::Server::HandlerResponse gate(const httplib::Request& req, httplib::Response& res) {
         t_request = RequestContext{};
@@ -245,6 +269,18 @@ struct HttpServer::Impl {
             const_cast<httplib::Request&>(req).headers.emplace("Content-Length", "0");
         if (req.path.rfind("/api/", 0) != 0 && req.path != "/metrics")
             return httplib::Server::HandlerResponse::Unhandled;
+        // The one /api/ route without a token: a sign-in code is the credential. Limited per
+        // client address before its body is read.
+        if (req.path == "/api/v1/signin") {
+            int retry_after = 1;
+            if (!signin_limiter.allow("ip:" + req.remote_addr, SteadyClock::now(), &retry_after)) {
+                res.set_header("Retry-After", std::to_string(retry_after));
+                write(res, error_reply(429, "rate_limited",
+                                       "too many sign-in attempts; wait and try again"));
+                return httplib::Server::HandlerResponse::Handled;
+            }
+            return httplib::Server::HandlerResponse::Unhandled;
+        }
 
         const std::string header = req.get_header_value("Authorization");
         const std::string scheme = core::ascii_lower(header.substr(0, 7));
@@ -402,6 +438,51 @@ struct HttpServer::Impl {
         const char* kUserStaff = R"(/api/v1/admin/users/([^/]+)/staff)";
         svr.Get(kUserStaff, user_staff);
         svr.Put(kUserStaff, user_staff);
+        // The accounts (api/users.hpp, tokens.hpp, signin.hpp): admin only, before the REST
+        // catch-all below.
+        auto users = [this](const httplib::Request& req, httplib::Response& res) {
+            const Principal* who = admin(res);
+            if (!who) return;
+            write(res, handle_users(backend, *who, req.method,
+                                    req.matches.size() > 1 ? req.matches[1].str() : "",
+                                    req.get_header_value("Content-Type"), req.body));
+        };
+        svr.Get("/api/v1/admin/users", users);
+        svr.Post("/api/v1/admin/users", users);
+        svr.Get(R"(/api/v1/admin/users/([^/]+))", users);
+        svr.Patch(R"(/api/v1/admin/users/([^/]+))", users);
+        auto tokens = [this](const httplib::Request& req, httplib::Response& res) {
+            const Principal* who = admin(res);
+            if (!who) return;
+            std::multimap<std::string, std::string> params(req.params.begin(), req.params.end());
+            write(res, handle_tokens(backend, *who, req.method,
+                                     req.matches.size() > 1 ? req.matches[1].str() : "", params));
+        };
+        svr.Get("/api/v1/admin/tokens", tokens);
+        svr.Post(R"(/api/v1/admin/tokens/([^/]+)/revoke)", tokens);
+        auto devices = [this](const httplib::Request& req, httplib::Response& res) {
+            const Principal* who = admin(res);
+            if (!who) return;
+            write(res, handle_devices(backend, *who, req.method,
+                                      req.matches.size() > 1 ? req.matches[1].str() : ""));
+        };
+        svr.Get("/api/v1/admin/devices", devices);
+        svr.Post(R"(/api/v1/admin/devices/([^/]+)/revoke)", devices);
+        svr.Post(R"(/api/v1/admin/users/([^/]+)/signin-codes)",
+                 [this](const httplib::Request& req, httplib::Response& res) {
+                     const Principal* who = admin(res);
+                     if (!who) return;
+                     // The link names the server as the caller reached it (behind a proxy
+                     // that terminates TLS, by the scheme it says).
+                     std::string scheme = req.get_header_value("X-Forwarded-Proto");
+                     if (scheme != "https") scheme = "http";
+                     write(res, handle_signin_code(backend, *who, req.matches[1].str(),
+                                                   scheme + "://" + req.get_header_value("Host"),
+                                                   req.get_header_value("Content-Type"), req.body));
+                 });
+        svr.Post("/api/v1/signin", [this](const httplib::Request& req, httplib::Response& res) {
+            write(res, handle_signin(backend, req.get_header_value("Content-Type"), req.body));
+        });
         auto serve_metrics = [this](const httplib::Request&, httplib::Response& res) {
             if (!admin(res)) return;
             res.set_content(metrics.render(backend.stats()), "text/plain; version=0.0.4");

@@ -21,12 +21,18 @@
 //   GET  /api/v1/admin/state-hash   admin only: the central record's state hash (tests, ops)
 //   GET  /metrics                   admin only: the Prometheus text format (http/metrics.hpp);
 //   GET  /api/v1/admin/metrics      the same document, kept for older scrapers
+//   /api/v1/admin/users, /tokens, /devices, /users/<id>/signin-codes
+//                                   admin only: accounts (api/users.hpp, api/tokens.hpp,
+//                                   api/signin.hpp)
+//   POST /api/v1/signin             no auth: a one-time sign-in code for a token (api/signin.hpp),
+//                                   rate-limited per client address
 //   GET  /l/<code>                  no auth: a tracked link's redirect, recording a click
 //                                   (api/links.hpp)
 //   GET  /*                         static files from the --static folder, with precompressed
 //                                   .br/.gz siblings (http/static_files.hpp)
 //
-// The gate guards /api/ and /metrics; /healthz, /l/ and static files are public.
+// The gate guards /api/ (but /api/v1/signin) and /metrics; /healthz, /l/ and static files are
+// public.
 //
 // This file is the transport only: cpp-httplib's setup, the routing table, the limits, the
 // gate and the log. What the routes answer is in api/ (and static_files.hpp, metrics.hpp); what
@@ -67,6 +73,10 @@ struct HttpOptions {
     // still redirected, but the click is not recorded (a flood cannot inflate the counts).
     double link_rate_per_s = 2;
     double link_burst = 20;
+    // Exchanges of one-time sign-in codes per client address (POST /api/v1/signin, which has no
+    // token to limit): one every 6 s on average, bursts of 10.
+    double signin_rate_per_s = 1.0 / 6;
+    double signin_burst = 10;
 };
 
 class HttpServer {

@@ -34,8 +34,11 @@ inline std::string api_error(const std::string& body) {
     if (doc.HasParseError() || !doc.IsObject() || doc.MemberCount() != 1 || !doc.HasMember("error"))
         return "";
     const auto& e = doc["error"];
-    if (!e.IsObject() || e.MemberCount() != 2 || !e.HasMember("code") || !e.HasMember("message") ||
-        !e["code"].IsString() || !e["message"].IsString() || e["message"].GetStringLength() == 0)
+    // A third member, "field", names the input the error is about (the administrative routes).
+    const bool field = e.IsObject() && e.HasMember("field") && e["field"].IsString();
+    if (!e.IsObject() || e.MemberCount() != (field ? 3u : 2u) || !e.HasMember("code") ||
+        !e.HasMember("message") || !e["code"].IsString() || !e["message"].IsString() ||
+        e["message"].GetStringLength() == 0)
         return "";
     return e["code"].GetString();
 }

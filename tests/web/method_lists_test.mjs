@@ -33,8 +33,8 @@ if (!dispatchBody) throw new Error('web/host/worker.js: no dispatch()');
 const own = new Set([...dispatchBody[1].matchAll(/case '([A-Za-z]+)':|method === '([A-Za-z]+)'/g)].map((x) => x[1] || x[2]));
 // The façade calls the worker makes itself rather than for a tab.
 const internal = new Set([...workerText.matchAll(/state\.core\.call\('([A-Za-z]+)'/g)].map((x) => x[1]));
-// 'api' writes when its method is not GET (the server's REST API): never sent twice.
-const ownWrites = new Set(['signIn', 'signOut', 'syncNow', 'setSettings', 'setInCharge', 'api']);
+// signInWithCode spends a one-time code: never sent twice.
+const ownWrites = new Set(['signIn', 'signInWithCode', 'signOut', 'syncNow', 'setSettings', 'setInCharge', 'api']);
 
 const resendable = setLiteral(read('web/host/router.js'), 'RESENDABLE', 'web/host/router.js');
 const readme = read('web/README.md');

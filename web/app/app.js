@@ -6,7 +6,8 @@
 //
 // Routes (location.hash): #/signin, #/search, #/card/<id>, #/card/<id>/log,
 // #/card/<id>/history, #/new,
-// #/events, #/event/<id>, #/settings. A sign-in link is /#token=lsn_…; the token is read once and
+// #/events, #/event/<id>, #/settings, #/admin[/…] (admin role: web/app/admin/). A sign-in link
+// is /#signin=<one-time code> (or, from the command line, /#token=lsn_…); it is read once and
 // removed from the address bar and the history.
 import { connection, onBlocked } from './start.js';
 import { h, fill } from './common/dom.js';
@@ -83,6 +84,7 @@ function renderHeader() {
     link('/new', 'nav.new', ['new']),
     link('/events', 'nav.events', ['events', 'event']),
     link('/settings', 'nav.settings', ['settings']),
+    app.status.user && app.status.user.role === 'admin' ? link('/admin', 'admin.nav', ['admin']) : null,
   ] : []);
   const langSel = h('select', { id: 'lang', onchange: (e) => { setLang(e.target.value); redrawInLanguage(true); } },
     languages.map((l) => h('option', { value: l, selected: l === currentLang() }, l === 'fr' ? 'Français' : 'English')));
@@ -160,6 +162,7 @@ function currentRoute() {
   if (a === 'card' && b) return { name: 'card', id: b };
   if (a === 'event' && b) return { name: 'event', id: b };
   if (['signin', 'search', 'new', 'events', 'settings', 'refused'].includes(a)) return { name: a };
+  if (a === 'admin') return { name: 'admin', parts: parts.slice(1) };
   return { name: isCentral() ? 'central' : 'search' };
 }
 
@@ -191,6 +194,7 @@ const views = {
   signin: signinView, search: searchView, card: cardView, log: logView, history: historyView, new: newView,
   events: eventsView, event: eventView, settings: settingsView, refused: refusedView,
   central: lazyView(centralRoom, (room) => room.directoryView),
+  admin: lazyView(() => import('./admin/admin.js'), (room) => room.adminView),
 };
 
 function render() {
@@ -215,7 +219,7 @@ function render() {
 // Start-up
 
 function takeTokenFromUrl() {
-  const m = /^#token=([^&]+)/.exec(location.hash);
+  const m = /^#(?:token|signin)=([^&]+)/.exec(location.hash);
   if (!m) return null;
   // Out of the address bar and the history at once: a token must not linger on screen.
   // The home of the person's role (currentRoute): search, or the central workspace.
@@ -383,8 +387,14 @@ async function boot() {
 
   await app.refreshStatus();
   if (linkToken) {
-    const r = await app.liaison.call('signIn', { token: linkToken });
+    // A one-time code (48 hex digits) is exchanged for this device's own token.
+    const code = /^[0-9a-f]{48}$/.test(linkToken);
+    const r = code
+      ? await app.liaison.call('signInWithCode', { code: linkToken, device: `Browser (${navigator.platform || 'web'})` })
+      : await app.liaison.call('signIn', { token: linkToken });
     if (r.ok) app.status = r.value;
+    else if (code && ['used', 'expired', 'unauthorized'].includes(r.code))
+      app.linkError = t(r.code === 'used' ? 'signin.linkUsed' : r.code === 'expired' ? 'signin.linkExpired' : 'signin.linkInvalid');
     else app.linkError = app.errorText(r);
   }
   const boot = document.getElementById('boot');

@@ -62,9 +62,9 @@ async function cacheFirst(request, url) {
   const hit = await cache.match(page ? scopeUrl.href : request, { ignoreSearch: page });
   if (hit) return hit;
   const answer = await fetch(request);
-  // A room loaded on demand (app/lazy/, web/tools/bundle-app.mjs) is kept once it has been
+  // A room loaded on demand (app/chunks/, web/tools/bundle-app.mjs) is kept once it has been
   // opened, so it opens offline afterwards; its name changes with its content.
-  if (answer.ok && url.pathname.startsWith(new URL('app/lazy/', scopeUrl).pathname)) await cache.put(request, answer.clone());
+  if (answer.ok && url.pathname.startsWith(new URL('app/chunks/', scopeUrl).pathname)) await cache.put(request, answer.clone());
   return answer;
 }
 

@@ -23,7 +23,7 @@ const WORKER_URL = new URL('./worker.js', import.meta.url);
 const ROUTER_URL = new URL('./router.js', import.meta.url);
 const DEFAULT_TIMEOUT_MS = 20000;
 // Calls that may wait for the network or rewrite the whole database.
-const SLOW_TIMEOUT_MS = { signIn: 60000, syncNow: 300000, signOut: 60000, api: 120000 };
+const SLOW_TIMEOUT_MS = { signIn: 60000, signInWithCode: 60000, syncNow: 300000, signOut: 60000, api: 120000 };
 
 const UNAVAILABLE = {
   ok: false,

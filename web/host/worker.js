@@ -520,7 +520,12 @@ function serverUrl(path) {
 async function errorOf(res) {
   try {
     const body = await res.json();
-    if (body && body.error) return fail(body.error.code || 'internal', body.error.message || res.statusText);
+    if (body && body.error) {
+      const out = fail(body.error.code || 'internal', body.error.message || res.statusText);
+      // The input a refusal is about (the administrative routes), for the screen to show it there.
+      if (typeof body.error.field === 'string') out.field = body.error.field;
+      return out;
+    }
   } catch (e) {
     /* not a JSON error body */
   }
@@ -749,6 +754,30 @@ async function signIn(args) {
   return ok(statusValue());
 }
 
+// A sign-in link carries a one-time code, never a token (docs/OPERATIONS.md "Sign-in links"):
+// POST /api/v1/signin exchanges it for this device's own token, then signIn as with a token.
+// Refusals keep the server's code: `used`, `expired`, `unauthorized` (not a code), `rate_limited`.
+async function signInWithCode(args) {
+  const code = typeof args.code === 'string' ? args.code.trim() : '';
+  if (!/^[0-9a-f]{48}$/.test(code)) return fail('unauthorized', 'code: not a sign-in code');
+  const server = typeof args.server === 'string' && args.server ? args.server : self.location.origin;
+  const device = typeof args.device === 'string' ? args.device.slice(0, 100) : '';
+  let res;
+  try {
+    res = await fetch(new URL('/api/v1/signin', server).href, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ code, device }),
+      cache: 'no-store',
+    });
+  } catch (e) {
+    return NETWORK;
+  }
+  if (!res.ok) return errorOf(res);
+  const { token } = await res.json();
+  return signIn({ token, server });
+}
+
 async function signOut() {
   clearTimeout(state.syncTimer);
   if (state.syncing) await state.syncing.catch(() => {});
@@ -796,6 +825,8 @@ async function dispatch(method, args) {
       return ok(statusValue());
     case 'signIn':
       return signIn(args);
+    case 'signInWithCode':
+      return signInWithCode(args);
     case 'signOut':
       return signOut();
     case 'syncNow':

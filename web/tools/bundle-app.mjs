@@ -30,7 +30,8 @@ try {
 
 const appDir = path.join(root, 'app');
 // Rooms that only some roles open (the central workspace, administration) are imported with
-// import(): esbuild splits them into app/lazy/, and lazy.json lists those files, which
+// import(): esbuild splits them (and code shared by several modules) into app/chunks/;
+// lazy.json lists the files app/app.js does not need at start, which
 // stamp-app.mjs leaves out of the service worker's install and of the preloads. A store tablet
 // downloads them only if someone opens those screens on it.
 // The bundle replaces its entry (allowOverwrite), so index.html and sw.js name app/app.js either way.
@@ -43,7 +44,7 @@ const result = esbuild.buildSync({
   sourcemap: 'linked',
   outdir: appDir,
   splitting: true,
-  chunkNames: 'lazy/[name]-[hash]',
+  chunkNames: 'chunks/[name]-[hash]',
   allowOverwrite: true,
   external: ['../host/client.js'],
   metafile: true,
@@ -66,7 +67,7 @@ const produced = new Set(Object.keys(outputs).map((p) => path.resolve(p)));
 for (const f of joined) if (!produced.has(f)) fs.rmSync(f, { force: true });
 // Folders of the sources, now empty.
 for (const e of fs.readdirSync(appDir, { withFileTypes: true }))
-  if (e.isDirectory() && e.name !== 'lazy') fs.rmSync(path.join(appDir, e.name), { recursive: true, force: true });
+  if (e.isDirectory() && e.name !== 'chunks') fs.rmSync(path.join(appDir, e.name), { recursive: true, force: true });
 fs.writeFileSync(path.join(appDir, 'lazy.json'), JSON.stringify(lazy));
 const left = fs.readdirSync(appDir).filter((f) => f.endsWith('.js') && f !== 'app.js');
 if (left.length) {
