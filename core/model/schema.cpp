@@ -123,6 +123,9 @@ std::vector<KindDef> build() {
                      dir(set("languages", ElemType::kLanguage)),
                      dir(ref_set("brands", Kind::kBrand)),
                      set("tags", ElemType::kTag),
+                     // Schema 4: people the central team found are not this person, though
+                     // they look alike; the duplicates queue leaves those pairs out.
+                     ref_set("distinct_from", Kind::kInfluencer),
                  },
                  /*mergeable=*/true, /*personal=*/true});
     // The directory fields of a contact are its mark (D6): when, how, which department, where.
@@ -143,6 +146,8 @@ std::vector<KindDef> build() {
                      typed("follow_up_due", FieldType::kDate),
                      // Schema 2: which campaign the contact was logged for.
                      ref("campaign", Kind::kCampaign),
+                     // Schema 4: the follow-up this contact asked for is done (view.hpp).
+                     typed("follow_up_done", FieldType::kBool),
                  },
                  {}, false, false});
     k.push_back({Kind::kEvent, "event", KindClass::kProfile,

@@ -129,6 +129,6 @@ const std::vector<std::string>& platforms();
 
 // Version of the record model; raised when a kind, field, set or enum value is appended
 // (docs/SYNC.md "Schema evolution"; tests/core/schema_evolution_test.cpp checks it).
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 }  // namespace liaison::core

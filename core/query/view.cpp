@@ -57,6 +57,9 @@ void note_follow_up(const RowState& row, const std::string& item, std::vector<st
     seen.push_back(department);
     const std::string* text = text_field(row, "follow_up");
     const std::string* due = text_field(row, "follow_up_due");
+    const auto* done = std::get_if<std::int64_t>(
+        &row.values[std::size_t(kind_def(Kind::kInteraction).field_index("follow_up_done"))]);
+    if (done && *done) return;
     if ((text && !text->empty()) || (due && !due->empty()))
         open.push_back({due ? *due : std::string(), item});
 }

@@ -351,6 +351,10 @@ std::string migration_9() { return ""; }
 // Store::add_columns_v10 where missing.
 std::string migration_10() { return ""; }
 
+// Version 11: `k_interaction` gains follow_up_done (record model 4), added by
+// Store::add_columns_v11 where missing.
+std::string migration_11() { return ""; }
+
 }  // namespace
 
 std::string table_name(Kind kind) { return std::string("k_") + kind_name(kind); }
@@ -523,7 +527,8 @@ Status Store::migrate() {
                                             {migration_7, false, &Store::add_columns_v7},
                                             {migration_8, false, nullptr},
                                             {migration_9, false, &Store::add_outbox_group_v9},
-                                            {migration_10, false, &Store::add_columns_v10}};
+                                            {migration_10, false, &Store::add_columns_v10},
+                                            {migration_11, false, &Store::add_columns_v11}};
     static_assert(std::size(kMigrations) == kStorageVersion);
     for (int next = v + 1; next <= kStorageVersion; ++next) {
         Transaction t(*db_);
@@ -558,6 +563,8 @@ Status Store::add_field_columns(Kind kind, std::string_view field) {
 Status Store::add_columns_v7() { return add_field_columns(Kind::kInteraction, "campaign"); }
 
 Status Store::add_columns_v10() { return add_field_columns(Kind::kStore, "country"); }
+
+Status Store::add_columns_v11() { return add_field_columns(Kind::kInteraction, "follow_up_done"); }
 
 Status Store::add_outbox_group_v9() {
     auto has = db_->query_int("SELECT count(*) FROM pragma_table_info('outbox') WHERE name='grp'");

@@ -35,7 +35,7 @@
 namespace liaison::core {
 
 // Latest storage format this build writes (PRAGMA user_version), see docs/STORAGE.md.
-inline constexpr int kStorageVersion = 10;
+inline constexpr int kStorageVersion = 11;
 
 // The full state of one entity row, with effective clocks (a field written by the create
 // carries the create stamp; a field never written has none).
@@ -343,6 +343,7 @@ private:
     Status add_columns_v7();
     Status add_outbox_group_v9();  // storage v9's step: outbox.grp where it is missing
     Status add_columns_v10();      // storage v10's step: k_store's country where it is missing
+    Status add_columns_v11();      // storage v11's step: k_interaction's follow_up_done
     // The number of a replica or actor id in this file's `idnum` table, added if new.
     Result<std::int64_t> id_number(const Id128& id);
     Status load_caches();

@@ -72,7 +72,7 @@ TEST_CASE("an entity renders as one flat object with typed fields and sorted set
                              "\",\"created_at\":" + std::to_string(kNow) +
                              ",\"name\":\"Hélène Dupont\",\"email\":\"helene@example.fr\""
                              ",\"handles\":[],\"roles\":[\"customer\",\"journalist\"],\"topics\":[]"
-                             ",\"languages\":[],\"brands\":[],\"tags\":[]}");
+                             ",\"languages\":[],\"brands\":[],\"tags\":[],\"distinct_from\":[]}");
     auto ej = core::entity_json(w.r.store(), Kind::kEvent, e);
     REQUIRE(ej.is_ok());
     CHECK(has(*ej.value(), "\"capacity\":40"));
@@ -229,7 +229,9 @@ TEST_CASE("a timeline filter hides entries from the card but not from its counts
 namespace liaison::test {
 
 TEST_CASE(
-    "a department's follow-up stays open on the card until that department logs its next contact",
+    "a department's follow-up stays open on the card until it is marked done or that department "
+    "logs "
+    "its next contact",
     "[core][view][card]") {
     World w;
     Id128 p = w.make(Kind::kInfluencer, {{"name", std::string("Ana")}});
@@ -266,6 +268,14 @@ TEST_CASE(
     CHECK(e < r);
     CHECK(has(open, "invite to the gala"));
     CHECK(has(open, "\"follow_up_due\":\"2023-12-01\""));
+
+    // Marked done (record model 4): PR's follow-up leaves the list; events' stays.
+    REQUIRE(w.r.set(Kind::kInteraction, pr, {{"follow_up_done", std::int64_t(1)}}).is_ok());
+    const std::string after = w.card(p);
+    const auto after_at = after.find("\"follow_ups\":[");
+    const std::string still = after.substr(after_at, after.find("],\"", after_at) - after_at);
+    CHECK_FALSE(has(still, pr.to_text()));
+    CHECK(has(still, events.to_text()));
 }
 
 }  // namespace liaison::test

@@ -193,7 +193,7 @@ const centralRoom = () => import('./central/room.js');
 const views = {
   signin: signinView, search: searchView, card: cardView, log: logView, history: historyView, new: newView,
   events: eventsView, event: eventView, settings: settingsView, refused: refusedView,
-  central: lazyView(centralRoom, (room) => room.directoryView),
+  central: lazyView(centralRoom, (room) => room.centralView),
   admin: lazyView(() => import('./admin/admin.js'), (room) => room.adminView),
 };
 

@@ -3,6 +3,7 @@ import { addWords } from '../common/i18n.js';
 
 addWords({
   en: {
+    'ws.tabs': 'Workspace', 'ws.tab.directory': 'Influencers',
     'ws.offline': 'The workspace reads the whole record from the server: it needs the network. The store and event screens keep working offline.',
     'dir.title': 'Influencers',
     'dir.filters': 'Filters',
@@ -38,6 +39,7 @@ addWords({
     'vetting.rejected': 'Rejected',
   },
   fr: {
+    'ws.tabs': 'Espace central', 'ws.tab.directory': 'Influenceurs',
     'ws.offline': 'L’espace central lit tout le fichier sur le serveur : il lui faut le réseau. Les écrans du magasin et des événements marchent hors ligne.',
     'dir.title': 'Influenceurs',
     'dir.filters': 'Filtres',
