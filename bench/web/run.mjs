@@ -5,7 +5,8 @@
 //        [--merge-wasm build/wasm/web/merge_bench.js] [--merge-native build/native/bench/merge_bench]
 //        [--influencers 20000] [--interactions 200000] [--search-influencers 100000]
 //        [--store-people 2000] [--store-interactions 20000] [--directory-people 100000]
-//        [--elsewhere-interactions 1000] [--store-runs 3] [--phases main,store]
+//        [--elsewhere-interactions 1000] [--store-runs 3] [--central-people 100000]
+//        [--central-interactions 1000000] [--central-runs 5] [--phases main,store,central]
 //
 // Measures (budgets of docs/PERFORMANCE.md in brackets):
 //   shell_gz_kb           the app shell and core.wasm, gzip -9, as the server sends them [≤ 700]
@@ -28,9 +29,19 @@
 //   store_pull_bytes_per_1000_interactions  sync reply bytes the device pulls on its next sync
 //                         after another device logged --elsewhere-interactions contacts at the
 //                         brand's other stores on directory people, per 1,000 of them
+//   The central phase (docs/WORKSPACE.md), on a server of its own: --central-people people
+//   spread over the demo's stores, most with an owner, and --central-interactions contacts;
+//   the server is restarted, as after an import, so its directory index is built at start.
+//   central_first_screen_ms  navigation start to the workspace's directory showing its first
+//                         page: signing in on a new laptop (its first sync starting behind),
+//                         then each of --central-runs reloads; the slowest [< 2,000 ms]
+//   central_directory_p95_ms  a filtered, sorted page of the directory asked from the page,
+//                         through the worker and the server, over combinations of filters and
+//                         sorts, while the laptop's first sync runs [< 50 ms]
 // Ends with one line: RESULT web shell_gz_kb=… offline_reload_ms=… first_sync_s=…
 // search_p95_ms=… wasm_merge_ops_per_s=… store_first_sync_s=… store_directory_p95_ms=…
-// store_pull_bytes_per_1000_interactions=… (--phases main or store: that phase's figures only)
+// store_pull_bytes_per_1000_interactions=… central_directory_p95_ms=… central_first_screen_ms=…
+// (--phases: those phases' figures only)
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -44,7 +55,8 @@ const require = createRequire(import.meta.url);
 function options() {
   const o = { influencers: 20000, interactions: 200000, 'search-influencers': 100000, 'merge-ops': 200000,
     'store-people': 2000, 'store-interactions': 20000, 'directory-people': 100000,
-    'elsewhere-interactions': 1000, 'store-runs': 3, phases: 'main,store' };
+    'elsewhere-interactions': 1000, 'store-runs': 3, 'central-people': 100000, 'central-interactions': 1000000,
+    'central-runs': 5, phases: 'main,store,central' };
   const argv = process.argv.slice(2);
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i].replace(/^--/, '');
@@ -58,21 +70,28 @@ function options() {
 const log = (...a) => console.log('web:', ...a);
 const round = (x, d = 0) => Number(x.toFixed(d));
 
-// Every compressed file of the shell (all but the icons) and the module.
+// Every compressed file of the shell (all but the icons) and the module: what a device's
+// service worker installs. The rooms loaded on demand (app/lazy.json, web/tools/bundle-app.mjs)
+// are left out and counted apart: a store tablet downloads them only if they are opened there.
 function shellGzKb(app) {
+  const lazyList = path.join(app, 'app', 'lazy.json');
+  const lazy = new Set((fs.existsSync(lazyList) ? JSON.parse(fs.readFileSync(lazyList, 'utf8')) : []).map((f) => `${f}.gz`));
   let bytes = 0;
+  let onDemand = 0;
   const walk = (dir) => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) {
         if (e.name !== 'icons') walk(p);
       } else if (e.name.endsWith('.gz')) {
-        bytes += fs.statSync(p).size;
+        const rel = path.relative(app, p).split(path.sep).join('/');
+        if (lazy.has(rel)) onDemand += fs.statSync(p).size;
+        else if (!rel.endsWith('.map.gz') && rel !== 'app/lazy.json.gz') bytes += fs.statSync(p).size;
       }
     }
   };
   walk(app);
-  return bytes / 1024;
+  return { kb: bytes / 1024, lazyKb: onDemand / 1024 };
 }
 
 function mergeOpsPerS(cmd, args) {
@@ -367,24 +386,134 @@ async function storePhase(o, chromium, tmp, result) {
   }
 }
 
+// Filters and sorts the central team uses (docs/WORKSPACE.md), each asked as one page of 50.
+function centralQueries(staff, stores, brands) {
+  const q = [];
+  const sorts = ['', 'sort=-last_contact', 'sort=-audience', 'sort=tier', 'sort=last_contact'];
+  const filters = ['', 'tier=top', 'tier=top,expert&owner=none', 'owner=none', `owner=${staff[0]}`,
+    `brand=${brands[0]}`, `store=${stores[1]}`, 'country=FR', 'contact_before=2026-06-01', 'contact_after=2026-11-01',
+    'audience_min=100000', 'tier=advocate&contact_before=2026-09-01', `brand=${brands[1] || brands[0]}&tier=expert`,
+    'q=dupont', 'q=marc&sort=-audience', 'status=active&vetting=approved'];
+  for (const f of filters) for (const s of f.includes('sort=') ? [''] : sorts) q.push([f, s].filter(Boolean).join('&'));
+  return q;
+}
+
+// The central workspace: the first screen and the directory's answers on a company's record.
+async function centralPhase(o, chromium, tmp, result) {
+  const db = path.join(tmp, 'central-server.db');
+  let server = await startServer(o.server, db, { staticDir: o.app, extra: serverExtra });
+  let context;
+  try {
+    let central = server.tokens.central;
+    const stores = (await api(server.origin, central, '/api/v1/stores?limit=200')).items;
+    const staff = (await api(server.origin, central, '/api/v1/staff?limit=500')).items.map((x) => x.id);
+    const brands = [...new Set(stores.map((x) => x.brand).filter(Boolean))];
+    let t = Date.now();
+    const ids = [];
+    const replica = randomId();
+    const n = await pushAll(server.origin, central, replica, makeOps({
+      influencers: o['central-people'], interactions: o['central-interactions'], seed: 23, replica, ids,
+      place: (i) => {
+        const st = stores[i % stores.length];
+        return [...refFields({ store: st.id, region: st.region, ...(st.brand ? { brand: st.brand } : {}) }),
+          ...(i % 7 === 3 ? [] : refFields({ owner: staff[i % staff.length] })),
+          { field: 'country', value: { type: 'text', value: i % 5 ? 'FR' : 'BE' } },
+          { field: 'status', value: { type: 'text', value: 'active' } }];
+      },
+    }), (k) => { if (k % 200000 === 0) log(`central phase: ${k} operations pushed`); });
+    log(`central phase: generated ${n} operations (${o['central-people']} people, ${o['central-interactions']} contacts) in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    // A restart, as after an import: the directory index is built when the server starts.
+    await server.stop();
+    t = Date.now();
+    server = await startServer(o.server, db, { staticDir: o.app, extra: serverExtra });
+    central = server.tokens.central;
+    log(`central phase: server restarted in ${((Date.now() - t) / 1000).toFixed(1)} s (its directory index built)`);
+
+    context = await launch(chromium, path.join(tmp, 'central-profile'));
+    const page = context.pages()[0] || (await context.newPage());
+    page.on('pageerror', (e) => log('page error:', e.message));
+    // Navigation start to the directory's first page on screen, in the page's own time.
+    // Where the time goes: the page's start (body[data-ready]: connected to the worker, whose
+    // database is open) and the directory's request as the browser saw it.
+    const requests = [];
+    context.on('requestfinished', (req) => {
+      if (!req.url().includes('/api/v1/directory')) return;
+      const tm = req.timing();
+      requests.push({ start: tm.startTime, end: tm.startTime + tm.responseEnd });
+    });
+    const shown = () => page.waitForFunction(() => {
+      const c = document.querySelector('[data-testid="dir-count"]');
+      return c && c.dataset.total !== undefined && document.querySelector('[data-testid="dir-table"] tbody tr') ? performance.now() : false;
+    }, null, { timeout: 60000, polling: 'raf' }).then((h) => h.jsonValue());
+    await page.goto(`${server.origin}/#token=${central}`);
+    const detail = async () => {
+      const at = await page.evaluate(() => {
+        const mark = performance.getEntriesByName('liaison-ready')[0];
+        return { origin: performance.timeOrigin, ready: mark ? mark.startTime : null };
+      });
+      const r = requests.splice(0).map((x) => `${Math.round(x.start - at.origin)}→${Math.round(x.end - at.origin)}`);
+      return `ready ${at.ready === null ? '?' : Math.round(at.ready)} ms, directory request ${r.join(' ') || '?'}`;
+    };
+    const screens = [await shown()];
+    log(`central phase: signing in to the directory on screen: ${Math.round(screens[0])} ms (${await detail()})`);
+    for (let run = 0; run < o['central-runs']; run++) {
+      await page.reload();
+      screens.push(await shown());
+      log(`central phase: reload ${run + 1}: ${Math.round(screens.at(-1))} ms (${await detail()})`);
+    }
+    result.central_first_screen_ms = round(Math.max(...screens));
+    log(`central phase: first screen ${screens.map((x) => Math.round(x)).join(', ')} ms (sign-in, then reloads)`);
+
+    const queries = centralQueries(staff, stores.map((x) => x.id), brands);
+    const times = await page.evaluate(async ([qs, rounds]) => {
+      const { connect } = await import('/host/client.js');
+      const l = await connect();
+      const out = [];
+      for (let r = 0; r < rounds; r++) {
+        for (const q of qs) {
+          const t0 = performance.now();
+          const a = await l.call('api', { path: `/api/v1/directory?${q}${q ? '&' : ''}limit=50` });
+          out.push(performance.now() - t0);
+          if (!a.ok) return { error: a, q };
+        }
+      }
+      return out;
+    }, [queries, 3]);
+    if (times.error) throw new Error('directory failed: ' + JSON.stringify(times));
+    result.central_directory_p95_ms = round(percentile(times, 95), 1);
+    const status = await hostCall(page, 'status', {});
+    log(`central phase: directory p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${result.central_directory_p95_ms} ms (${times.length} pages; the laptop's sync meanwhile: ${status.ok ? `cursor ${status.value.cursor}, syncing ${status.value.syncing}` : '?'})`);
+  } finally {
+    if (context) await context.close();
+    await server.stop();
+  }
+}
+
 async function main() {
   const o = options();
   const phases = new Set(o.phases.split(','));
-  for (const p of phases) if (!['main', 'store'].includes(p)) throw new Error(`unknown phase ${p} (main, store)`);
+  for (const p of phases) if (!['main', 'store', 'central'].includes(p)) throw new Error(`unknown phase ${p} (main, store, central)`);
   const { chromium } = require('playwright-core');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'liaison-bench-web-'));
-  const result = { shell_gz_kb: round(shellGzKb(o.app)) };
-  log(`shell + module, gzip: ${result.shell_gz_kb} KB`);
+  const shell = shellGzKb(o.app);
+  const result = { shell_gz_kb: round(shell.kb) };
+  log(`shell + module, gzip: ${result.shell_gz_kb} KB (rooms loaded on demand, not counted: ${round(shell.lazyKb, 1)} KB)`);
   if (phases.has('main')) await mainPhase(o, chromium, tmp, result);
   if (phases.has('store')) {
     const t = Date.now();
     await storePhase(o, chromium, tmp, result);
     log(`store phase: ${((Date.now() - t) / 1000).toFixed(0)} s`);
   }
+  if (phases.has('central')) {
+    const t = Date.now();
+    await centralPhase(o, chromium, tmp, result);
+    log(`central phase: ${((Date.now() - t) / 1000).toFixed(0)} s`);
+  }
   fs.rmSync(tmp, { recursive: true, force: true });
 
   const keys = ['shell_gz_kb', 'offline_reload_ms', 'first_sync_s', 'search_p95_ms', 'wasm_merge_ops_per_s',
-    'store_first_sync_s', 'store_directory_p95_ms', 'store_pull_bytes_per_1000_interactions'];
+    'store_first_sync_s', 'store_directory_p95_ms', 'store_pull_bytes_per_1000_interactions',
+    'central_directory_p95_ms', 'central_first_screen_ms'];
   console.log('RESULT web ' + keys.filter((k) => k in result).map((k) => `${k}=${result[k]}`).join(' '));
 }
 

@@ -242,7 +242,9 @@ Status PeopleIndex::rebuild(Store& store) {
 }
 
 Status PeopleIndex::catch_up(Store& store) {
-    if (seen_ < 0) return rebuild(store);
+    // A long backlog (an import, a first start on a big file) is read faster whole than change
+    // by change: each changed contact costs a row read, a rebuild one pass per log.
+    if (seen_ < 0 || store.last_seq() - seen_ > kRebuildAfter) return rebuild(store);
     constexpr std::size_t kBatch = 5'000;
     std::vector<Id128> people, contacted;
     for (;;) {

@@ -82,6 +82,9 @@ struct PeoplePage {
 
 class PeopleIndex {
 public:
+    // More changes than this since the last catch-up: rebuilt rather than caught up.
+    static constexpr std::int64_t kRebuildAfter = 50'000;
+
     // Reads every person from `store`, replacing what the index held.
     Status rebuild(Store& store);
     // Applies what changed in `store` since the last rebuild or catch-up (rebuilds the first time).

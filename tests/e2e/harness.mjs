@@ -12,6 +12,8 @@ import { chromium } from 'playwright-core';
 
 export const TABLET = { width: 768, height: 1024 };
 export const PHONE = { width: 390, height: 844 };
+// The central workspace is laid out for a laptop (docs/WORKSPACE.md).
+export const LAPTOP = { width: 1280, height: 800 };
 const CHROMIUM = process.env.LIAISON_CHROMIUM || '/usr/bin/chromium';
 
 export class TestFailure extends Error {}

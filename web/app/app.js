@@ -402,6 +402,7 @@ async function boot() {
   renderSyncbar();
   render();
   document.body.dataset.ready = '1';
+  performance.mark('liaison-ready');  // the page's start, for the benchmarks (bench/web/run.mjs)
 }
 
 boot();

@@ -2,9 +2,8 @@
 // the demo's store user in the UI; a new browser signs in with it; the same link fails in a
 // second browser; a scope change in the UI moves the new device to another store's data; the
 // administrator revokes the device and its next sync is refused.
-import { assertContrast, assertLabelled, check, firstSync, hostCall, open, signInLink, step, syncNow } from '../harness.mjs';
+import { LAPTOP, assertContrast, assertLabelled, check, firstSync, hostCall, open, signInLink, step, syncNow } from '../harness.mjs';
 
-const LAPTOP_VIEWPORT = { width: 1280, height: 800 };
 
 // True when the device holds the person's full record (the core's card answers for her, and
 // not as a directory record of her brand, docs/SYNC.md D2).
@@ -28,7 +27,7 @@ export default async function admin(hx) {
   const inB = await personOf(storeB);
 
   step('the administrator issues a one-time sign-in link for the store user');
-  const laptop = await hx.browser('admin-laptop', { viewport: LAPTOP_VIEWPORT });
+  const laptop = await hx.browser('admin-laptop', { viewport: LAPTOP });
   const apage = await signInLink(laptop, hx.url, hx.tokens.admin);
   apage.acceptConfirms = true;
   await apage.getByRole('link', { name: 'Administration' }).click();

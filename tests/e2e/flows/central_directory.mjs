@@ -3,9 +3,7 @@
 // back; 50 people without an owner get one in one bulk assignment, which reaches a store tablet
 // of their brand; the CSV export is the view, line for line.
 import { readFileSync } from 'node:fs';
-import { check, firstSync, hostCall, signInLink, step, syncNow } from '../harness.mjs';
-
-const LAPTOP = { width: 1280, height: 800 };
+import { LAPTOP, check, firstSync, hostCall, signInLink, step, syncNow } from '../harness.mjs';
 
 async function shown(page) {
   await page.waitForFunction(() => {

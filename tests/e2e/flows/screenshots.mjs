@@ -6,7 +6,7 @@
 // installable (manifest, icons, service worker).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { check, open, signInLink, firstSync, hostCall, search, PHONE, TABLET, assertNoHorizontalOverflow, assertLabelled, assertContrast } from '../harness.mjs';
+import { check, open, signInLink, firstSync, hostCall, search, PHONE, TABLET, LAPTOP, assertNoHorizontalOverflow, assertLabelled, assertContrast } from '../harness.mjs';
 
 export default async function screenshots(hx) {
   const OUT = join(hx.screenshotsDir, '/');
@@ -80,6 +80,29 @@ export default async function screenshots(hx) {
   await page.goto(`${hx.url}/#/card/${person.id}`);
   await page.waitForSelector('[data-testid="card-name"]');
   await page.screenshot({ path: `${OUT}en-card-phone.png` });
+
+  // The central workspace on a laptop (1280×800), in both languages: every screen labelled and
+  // readable (docs/USER-GUIDE.md, "The central workspace").
+  const laptop = await hx.browser('central-laptop', { viewport: LAPTOP });
+  const office = await signInLink(laptop, hx.url, hx.tokens.central);
+  const shown = (sel) => office.waitForSelector(sel, { timeout: 15000 });
+  const central = [
+    ['central-directory', async () => {
+      await office.goto(`${hx.url}/#/central?tier=top,expert&sort=-last_contact`);
+      await shown('[data-testid="dir-table"]:not([aria-busy]) tbody tr');
+    }],
+  ];
+  for (const lang of ['en', 'fr']) {
+    await office.locator('#lang').selectOption(lang);
+    for (const [name, show] of central) {
+      await show();
+      await office.waitForTimeout(150);
+      await office.screenshot({ path: `${OUT}${lang}-${name}.png` });
+      await assertLabelled(office, `${name} (${lang})`);
+      await assertContrast(office, `${name} (${lang})`);
+    }
+  }
+  await office.locator('#lang').selectOption('en');
 
   // The sign-in screen of a fresh device, both sizes.
   const fresh = await hx.browser('fresh-device');

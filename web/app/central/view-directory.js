@@ -11,6 +11,7 @@ import { CHOICES } from '../common/choices.js';
 import { refs } from './refs.js';
 
 const PAGE = 50;
+const REFRESH_MS = 10000;
 const LISTS = [ // checkbox groups: [parameter, label key, values, label prefix]
   ['tier', 'dir.tier', CHOICES['influencer.tier'], 'tier'],
   ['role', 'dir.role', CHOICES['influencer.roles'], 'role'],
@@ -51,6 +52,7 @@ export function directoryView(app, route) {
     names: {},
   };
   let seq = 0; // answers to older requests are dropped
+  let lastLoad = 0; // when the last request was sent (refresh)
 
   const status = h('p', { class: 'hint', 'aria-live': 'polite', 'data-testid': 'dir-count' });
   const errorBox = h('div', { class: 'error', role: 'alert', hidden: true });
@@ -75,6 +77,7 @@ export function directoryView(app, route) {
 
   async function load() {
     const mine = ++seq;
+    lastLoad = Date.now();
     remember();
     status.textContent = t('dir.count', { from: '…', to: '…', total: '…' });
     table.setAttribute('aria-busy', 'true');
@@ -275,5 +278,12 @@ export function directoryView(app, route) {
       h('aside', { class: 'ws-side' }, form, viewsBox),
       h('div', { class: 'ws-main' }, h('div', { class: 'actions' }, status, exportButton), errorBox, bulk,
         h('div', { class: 'table-scroll' }, table), pager)));
-  return { el, refresh: load };
+  // The app calls refresh() when the device's database changed — on every page of a sync. The
+  // directory is the server's: it is asked again at most every REFRESH_MS, never while an
+  // answer is awaited (which a newer request would otherwise drop).
+  const refresh = () => {
+    if (table.hasAttribute('aria-busy') || Date.now() - lastLoad < REFRESH_MS) return;
+    load();
+  };
+  return { el, refresh };
 }
