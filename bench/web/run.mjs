@@ -427,7 +427,7 @@ async function centralPhase(o, chromium, tmp, result) {
     t = Date.now();
     server = await startServer(o.server, db, { staticDir: o.app, extra: serverExtra });
     central = server.tokens.central;
-    log(`central phase: server restarted in ${((Date.now() - t) / 1000).toFixed(1)} s (its directory index built)`);
+    log(`central phase: server restarted in ${((Date.now() - t) / 1000).toFixed(1)} s (${server.notes.join('; ')})`);
 
     context = await launch(chromium, path.join(tmp, 'central-profile'));
     const page = context.pages()[0] || (await context.newPage());

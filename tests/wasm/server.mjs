@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import readline from 'node:readline';
 
-// Resolves with {origin, port, tokens:{admin, central, regional, store, field}, stop()}.
+// Resolves with {origin, port, tokens:{admin, central, regional, store, field}, notes, stop()}.
 // `demo: false` restarts a demo database without issuing new tokens (the old ones stay valid);
 // with the demo, every start revokes the previous demo tokens.
 export function startServer(bin, db, { staticDir, extra = [], port = 0, demo = true } = {}) {
@@ -12,6 +12,7 @@ export function startServer(bin, db, { staticDir, extra = [], port = 0, demo = t
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stderr.resume(); // the request log
   const tokens = {};
+  const notes = []; // what the server says about its start ("directory: N people indexed in S s")
   const stop = () =>
     new Promise((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -23,8 +24,9 @@ export function startServer(bin, db, { staticDir, extra = [], port = 0, demo = t
     rl.on('line', (line) => {
       const t = /^sign in as (\w+): token (\S+)/.exec(line);
       if (t) tokens[t[1]] = t[2];
+      if (/^directory: /.test(line)) notes.push(line);
       const l = /listening on (http:\/\/127\.0\.0\.1:(\d+))/.exec(line);
-      if (l) resolve({ origin: l[1], port: Number(l[2]), tokens, stop });
+      if (l) resolve({ origin: l[1], port: Number(l[2]), tokens, notes, stop });
     });
     child.on('exit', (code) => reject(new Error(`liaison-server exited (${code}) before listening`)));
     child.on('error', reject);
