@@ -15,8 +15,16 @@ export default async function centralPerson(hx) {
   const me = (await hx.api('GET', '/api/v1/me', { role: 'central' })).json;
   check(me.staff && me.staff.length >= 1, `the demo's central user is linked to no staff member: ${JSON.stringify(me.staff)}`);
   const staffId = me.staff[0].id;
+  // The demo gives the central user's staff member nobody: three people with contacts and one
+  // never contacted become hers.
+  const some = await hx.api('GET', '/api/v1/directory?sort=-contacts&limit=3', { role: 'central' });
+  const never = await hx.api('GET', '/api/v1/directory?sort=contacts&limit=1', { role: 'central' });
+  for (const p of [...some.json.items, ...never.json.items]) {
+    const r = await hx.api('PATCH', `/api/v1/influencers/${p.id}`, { role: 'central', body: { owner: staffId } });
+    check(r.status === 200, `owner not given: ${r.text}`);
+  }
   const mine = await hx.api('GET', `/api/v1/directory?owner=${staffId}&sort=-contacts&limit=5`, { role: 'central' });
-  check(mine.json.total >= 1, 'the central user\'s staff member owns nobody in the demo');
+  check(mine.json.total >= 4, 'the central user\'s staff member owns nobody');
   const target = mine.json.items[0];
 
   step('a person opens from the directory, on a laptop');
@@ -24,6 +32,13 @@ export default async function centralPerson(hx) {
   const page = await signInLink(laptop, hx.url, hx.tokens.central);
   await page.waitForSelector('[data-testid="dir-table"]', { timeout: 20000 });
   await page.getByLabel('Name, handle, e-mail or phone').fill(target.name);
+  // The search's answer is shown (not the first page from before it) before the click.
+  const found = await hx.api('GET', `/api/v1/directory?q=${encodeURIComponent(target.name)}&limit=1`, { role: 'central' });
+  await page.waitForFunction((n) => {
+    const table = document.querySelector('[data-testid="dir-table"]');
+    return location.hash.includes('q=') && table && !table.hasAttribute('aria-busy') &&
+      document.querySelector('[data-testid="dir-count"]')?.dataset.total === String(n);
+  }, found.json.total, { timeout: 15000 });
   const link = page.locator(`[data-testid="dir-table"] tr[data-id="${target.id}"] a`);
   await link.waitFor({ timeout: 15000 });
   await link.click();
@@ -47,7 +62,8 @@ export default async function centralPerson(hx) {
   await page.getByTestId('handle-name').fill('e2e.person');
   await page.getByTestId('handle-audience').fill('1234');
   await page.getByTestId('handle-add').click();
-  await page.locator('tr[data-handle="instagram:e2e.person:1234"]').waitFor({ timeout: 10000 });
+  await page.waitForFunction(() => document.querySelector('tr[data-handle="instagram:e2e.person:1234"]') || document.querySelector('[data-testid="handle-error"]')?.textContent, null, { timeout: 10000 });
+  check(!(await page.getByTestId('handle-error').textContent()), `the handle was refused: ${await page.getByTestId('handle-error').textContent()}`);
   check((await person(hx, target.id)).handles.includes('instagram:e2e.person:1234'), 'the new handle is not on the server');
   await page.getByRole('button', { name: 'Remove instagram:e2e.person' }).click();
   await page.locator('tr[data-handle="instagram:e2e.person:1234"]').waitFor({ state: 'detached', timeout: 10000 });
