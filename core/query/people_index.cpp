@@ -65,6 +65,25 @@ Status contacts_of(Store& store, Kind kind, const std::vector<Id128>& ids,
     return Status::ok();
 }
 
+// The columns an interaction's follow-up is folded from (follow_ups.hpp): eid, subject,
+// department, at, asks (a follow_up text or a due date), done, due.
+std::string follow_up_select() {
+    const auto& k = kind_def(Kind::kInteraction);
+    auto col = [&](const char* f) { return value_column(k.fields[std::size_t(k.field_index(f))]); };
+    return "SELECT eid," + col("influencer") + "," + col("department") + "," + col("at") + ",(" +
+           col("follow_up") + "<>'' OR " + col("follow_up_due") + "<>'')," + col("follow_up_done") +
+           "," + col("follow_up_due") + " FROM " + table_name(Kind::kInteraction) +
+           " WHERE created IS NOT NULL AND deleted IS NULL";
+}
+
+void fold_row(Statement& st, FollowUpFold& fold) {
+    fold.add(Id128::from_bytes(st.column_blob(0).data()),
+             st.column_is_null(2) ? std::string() : st.column_text(2),
+             st.column_is_null(3) ? 0 : st.column_int(3), !st.column_is_null(4) && st.column_int(4),
+             !st.column_is_null(5) && st.column_int(5),
+             st.column_is_null(6) ? std::string() : st.column_text(6));
+}
+
 }  // namespace
 
 bool PersonEntry::has_brand(const Id128& b) const {
@@ -174,6 +193,7 @@ Status PeopleIndex::load_person(Store& store, const Id128& id, bool count_contac
         PersonEntry& old = entries_[it->second];
         p.last_contact = old.last_contact;
         p.contacts = old.contacts;
+        p.follow_ups = std::move(old.follow_ups);
         old = std::move(p);
     }
     name_rank_.clear();
@@ -188,7 +208,27 @@ Status PeopleIndex::refresh_contacts(Store& store, const Id128& person) {
     p.contacts = 0;
     const auto members = store.component_of(person);
     LIAISON_TRY(contacts_of(store, Kind::kInteraction, members, p.last_contact, p.contacts));
-    return contacts_of(store, Kind::kCheckin, members, p.last_contact, p.contacts);
+    LIAISON_TRY(contacts_of(store, Kind::kCheckin, members, p.last_contact, p.contacts));
+    // Her open follow-ups, folded from her interactions and her merged duplicates' (F1).
+    const auto& k = kind_def(Kind::kInteraction);
+    std::string sql = follow_up_select() + " AND " +
+                      value_column(k.fields[std::size_t(k.field_index("influencer"))]) + " IN (";
+    for (std::size_t i = 0; i < members.size(); ++i)
+        sql += (i ? ",?" : "?") + std::to_string(i + 1);
+    auto& st = store.db().cached(sql + ")");
+    for (std::size_t i = 0; i < members.size(); ++i)
+        st.bind_blob(int(i) + 1, members[i].bytes.data(), 16);
+    FollowUpFold fold;
+    Step s;
+    while ((s = st.step()) == Step::kRow) fold_row(st, fold);
+    st.reset();
+    if (s == Step::kError) return Status::storage(st.error());
+    p.follow_ups = fold.open();
+    return Status::ok();
+}
+
+void PeopleIndex::each(const std::function<void(const PersonEntry&)>& f) const {
+    for (const auto& [id, i] : by_id_) f(entries_[i]);
 }
 
 Status PeopleIndex::rebuild(Store& store) {
@@ -236,6 +276,21 @@ Status PeopleIndex::rebuild(Store& store) {
         }
         if (s == Step::kError) return Status::storage(st.error());
         st.reset();
+    }
+    // Open follow-ups: one pass over the interactions, folded by survivor (F1).
+    {
+        std::unordered_map<std::uint32_t, FollowUpFold> folds;
+        auto& st = store.db().cached(follow_up_select());
+        Step s;
+        while ((s = st.step()) == Step::kRow) {
+            if (st.column_is_null(1)) continue;
+            auto it = by_id_.find(store.root_of(Id128::from_bytes(st.column_blob(1).data())));
+            if (it == by_id_.end()) continue;
+            fold_row(st, folds[it->second]);
+        }
+        if (s == Step::kError) return Status::storage(st.error());
+        st.reset();
+        for (const auto& [i, fold] : folds) entries_[i].follow_ups = fold.open();
     }
     seen_ = upto;
     return Status::ok();

@@ -6,7 +6,8 @@
 // from the store's current rows (`rebuild`), then kept up by reading what changed since the
 // last sequence number it saw (`catch_up`, the same feed a sync pull reads). "Last contact" is
 // the latest interaction or check-in about the person or any duplicate merged into her; it is
-// recomputed for each person an interaction or check-in names when that entry changes.
+// recomputed for each person an interaction or check-in names when that entry changes, with
+// her open follow-ups (core/query/follow_ups.hpp, rules F1-F3).
 //
 // Rules the filters follow (each one narrows; an empty list means "any"):
 //   P1  list filters (tiers, statuses, consent bases, vettings, countries, roles, topics,
@@ -29,6 +30,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/query/follow_ups.hpp"
 #include "core/storage/store.hpp"
 
 namespace liaison::core {
@@ -45,6 +47,7 @@ struct PersonEntry {
     std::int64_t audience = 0;                 // largest audience of her handles
     std::optional<std::int64_t> last_contact;  // ms since the epoch
     std::int64_t contacts = 0;                 // interactions and check-ins
+    std::vector<FollowUpRef> follow_ups;       // open ones (core/query/follow_ups.hpp), F3 order
 
     bool has_brand(const Id128& b) const;
 };
@@ -94,6 +97,8 @@ public:
 
     std::size_t size() const { return by_id_.size(); }
     const PersonEntry* find(const Id128& id) const;
+    // Calls f for every person held, in no particular order.
+    void each(const std::function<void(const PersonEntry&)>& f) const;
 
 private:
     Status load_person(Store& store, const Id128& id, bool count_contacts = true);

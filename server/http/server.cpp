@@ -20,6 +20,7 @@
 #include "server/api/directory.hpp"
 #include "server/api/json.hpp"
 #include "server/api/links.hpp"
+#include "server/api/owners.hpp"
 #include "server/api/rest.hpp"
 #include "server/api/signin.hpp"
 #include "server/api/sync.hpp"
@@ -163,7 +164,8 @@ std::string admin_route(const std::string& path) {
 std::string route_template(const std::string& path) {
     for (const char* fixed :
          {"/healthz", "/metrics", "/api/v1/sync", "/api/v1/me", "/api/v1/admin/state-hash",
-          "/api/v1/admin/metrics", "/api/v1/admin/export", "/api/v1/directory"})
+          "/api/v1/admin/metrics", "/api/v1/admin/export", "/api/v1/directory",
+          "/api/v1/follow-ups", "/api/v1/owners/handover"})
         if (path == fixed) return path;
     if (path.rfind("/l/", 0) == 0) return "/l/{code}";
     if (path.rfind("/api/v1/admin/users/", 0) == 0 && path.size() > 26 &&
@@ -506,6 +508,8 @@ struct HttpServer::Impl {
                 };
             };
         svr.Get("/api/v1/directory", as_rest(directory));
+        svr.Get("/api/v1/follow-ups", as_rest(follow_ups));
+        svr.Post("/api/v1/owners/handover", as_rest(handover));
 
         // The REST API: every other address under /api/v1/ (api/rest.hpp answers 404 for unknown
         // collections). After the routes above, which cpp-httplib tries first.

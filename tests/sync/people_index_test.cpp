@@ -1,17 +1,28 @@
 // The central directory's index (core/query/people_index.hpp): kept up from the change feed, it
 // always says what a rebuild from the current rows says, and what the record itself says
 // (each person's fields, last contact over her merged duplicates), under random operations
-// of every kind — merges, erasures, tombstones, moved contacts included.
+// of every kind — merges, erasures, tombstones, moved contacts included — and each person's
+// open follow-ups are the card's (core/query/follow_ups.hpp F1-F2, core/query/view.hpp).
 #include "core/query/people_index.hpp"
 
 #include <catch2/catch.hpp>
 
 #include "core/model/validate.hpp"
 #include "core/query/queries.hpp"
+#include "core/query/view.hpp"
 #include "support/harness.hpp"
 
 namespace liaison::test {
 namespace {
+
+std::string follow_ups_of(const core::PersonEntry& p) {
+    std::vector<std::string> ids;
+    for (const auto& f : p.follow_ups) ids.push_back(f.interaction.to_text());
+    std::sort(ids.begin(), ids.end());
+    std::string out;
+    for (const auto& i : ids) out += " f" + i;
+    return out;
+}
 
 // One line per person the index holds, every field it keeps.
 std::string describe(const core::PeopleIndex& index) {
@@ -28,13 +39,35 @@ std::string describe(const core::PeopleIndex& index) {
                (p->last_contact ? std::to_string(*p->last_contact) : "-") + " n" +
                std::to_string(p->contacts) + " b" + std::to_string(p->brands.size()) + " tp" +
                std::to_string(p->topics.size()) + " l" + std::to_string(p->languages.size()) +
-               " p" + std::to_string(p->platforms.size()) + "\n";
+               " p" + std::to_string(p->platforms.size()) + follow_ups_of(*p) + "\n";
     }
     return out;
 }
 
+// The interaction ids of a card's open follow-ups, sorted.
+std::string card_follow_ups(core::Store& store, const core::Id128& id) {
+    core::CardOptions o;
+    o.now_ms = 1'700'000'000'000;
+    o.timeline_limit = 1'000'000;
+    auto card = core::card_json(store, id, o);
+    REQUIRE(card.is_ok());
+    REQUIRE(card.value());
+    const std::string& c = *card.value();
+    const auto from = c.find("\"follow_ups\":["), to = c.find("],\"timeline\":[", from);
+    REQUIRE(to != std::string::npos);
+    std::vector<std::string> ids;
+    const std::string key = "\"entry\":{\"kind\":\"interaction\",\"id\":\"";
+    for (auto at = c.find(key, from); at < to; at = c.find(key, at + 1))
+        ids.push_back(c.substr(at + key.size(), 26));
+    std::sort(ids.begin(), ids.end());
+    std::string out;
+    for (const auto& i : ids) out += " f" + i;
+    return out;
+}
+
 // The people and last contacts read from the record by other means: the visible, surviving
-// influencers, and the newest interaction or check-in of each one's timeline.
+// influencers, the newest interaction or check-in of each one's timeline, and her card's open
+// follow-ups.
 std::string from_record(core::Store& store) {
     auto& st = store.db().cached("SELECT eid FROM " + core::table_name(core::Kind::kInfluencer));
     std::vector<core::Id128> ids;
@@ -57,7 +90,8 @@ std::string from_record(core::Store& store) {
             if (last == "-") last = std::to_string(e.at);
             ++n;
         }
-        lines.push_back(id.to_text() + " last" + last + " n" + std::to_string(n));
+        lines.push_back(id.to_text() + " last" + last + " n" + std::to_string(n) +
+                        card_follow_ups(store, id));
     }
     std::sort(lines.begin(), lines.end());
     for (const auto& l : lines) out += l + "\n";
@@ -71,7 +105,7 @@ std::string contacts_of_index(const core::PeopleIndex& index) {
     for (const auto* p : index.query(all).people)
         lines.push_back(p->id.to_text() + " last" +
                         (p->last_contact ? std::to_string(*p->last_contact) : "-") + " n" +
-                        std::to_string(p->contacts));
+                        std::to_string(p->contacts) + follow_ups_of(*p));
     std::sort(lines.begin(), lines.end());
     std::string out;
     for (const auto& l : lines) out += l + "\n";

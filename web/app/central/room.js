@@ -5,13 +5,22 @@
 // Routes (#/central/<screen>[/<id>][?query]): '' the directory; each screen of the workspace
 // is one entry of SCREENS, drawn under the workspace's own tabs.
 import './words.js';
+import './words-person.js';
 import { h } from '../common/dom.js';
 import { t } from '../common/i18n.js';
 import { directoryView } from './view-directory.js';
+import { personView } from './view-person.js';
+import { mineView, followUpsView, handoverView } from './view-owners.js';
 
 // screen -> [tab's words key or null (no tab), view(app, route)]
 const SCREENS = {
   '': ['ws.tab.directory', directoryView],
+  mine: ['ws.tab.mine', mineView],
+  'follow-ups': ['ws.tab.followUps', followUpsView],
+  handover: ['ws.tab.handover', handoverView],
+  // The directory, filtered to top-tier and expert people with no owner (bulk assignment there).
+  'no-owner': ['ws.tab.noOwner', (app, route) => directoryView(app, { ...route, query: 'tier=top,expert&owner=none' })],
+  person: [null, personView],
 };
 
 export function centralView(app, route) {

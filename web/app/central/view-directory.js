@@ -71,6 +71,8 @@ export function directoryView(app, route) {
 
   // The address says what is shown, without a new history entry per keystroke.
   function remember() {
+    // Not once the person has gone to another screen (an answer may come after she left).
+    if (!/^(#\/?|#\/central(\/no-owner)?)?(\?|$)/.test(location.hash)) return;
     const q = query(state.offset ? { offset: state.offset } : {});
     history.replaceState(null, '', `#/central${q ? `?${q}` : ''}`);
   }
@@ -131,7 +133,7 @@ export function directoryView(app, route) {
         type: 'checkbox', checked: state.selected.has(p.id), 'aria-label': t('dir.select', { name: p.name }),
         onchange: (e) => { if (e.target.checked) state.selected.set(p.id, p.name); else state.selected.delete(p.id); drawBulk(); },
       })),
-      h('td', {}, h('a', { href: `#/card/${encodeURIComponent(p.id)}` }, p.name)),
+      h('td', {}, h('a', { href: `#/central/person/${encodeURIComponent(p.id)}` }, p.name)),
       h('td', {}, p.tier ? label('tier', p.tier) : ''),
       h('td', {}, p.roles.map((r) => label('role', r)).join(', ')),
       h('td', {}, p.country || ''),
