@@ -11,10 +11,12 @@ globalThis.document = { documentElement: {} };
 globalThis.localStorage = { getItem() { return null; }, setItem() {} };
 globalThis.window = { addEventListener() {} };
 const { wordsOf, languages } = await import(join(root, 'web', 'app', 'common', 'i18n.js'));
-// The words each room brings (i18n.js, addWords).
+// The words each room brings (i18n.js, addWords): words.js and every words-<part>.js.
 for (const e of readdirSync(join(root, 'web/app'), { withFileTypes: true })) {
-  const file = join(root, 'web/app', e.name, 'words.js');
-  if (e.isDirectory() && existsSync(file)) await import(file);
+  if (!e.isDirectory()) continue;
+  const dir = join(root, 'web/app', e.name);
+  for (const f of readdirSync(dir).filter((n) => /^words(-[\w-]+)?\.js$/.test(n)).sort())
+    if (existsSync(join(dir, f))) await import(join(dir, f));
 }
 
 const problems = [];

@@ -5,13 +5,16 @@
 // Routes (#/central/<screen>[/<id>][?query]): '' the directory; each screen of the workspace
 // is one entry of SCREENS, drawn under the workspace's own tabs.
 import './words.js';
+import './words-duplicates.js';
 import { h } from '../common/dom.js';
 import { t } from '../common/i18n.js';
 import { directoryView } from './view-directory.js';
+import { duplicatesView } from './view-duplicates.js';
 
 // screen -> [tab's words key or null (no tab), view(app, route)]
 const SCREENS = {
   '': ['ws.tab.directory', directoryView],
+  duplicates: ['ws.tab.duplicates', duplicatesView],
 };
 
 export function centralView(app, route) {
