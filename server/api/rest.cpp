@@ -2,6 +2,8 @@
 
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include <algorithm>
 #include <functional>
@@ -13,6 +15,7 @@
 #include "core/query/view.hpp"
 #include "core/storage/history.hpp"
 #include "server/admin/accounts.hpp"
+#include "server/api/admin.hpp"
 #include "server/api/directory.hpp"
 #include "server/api/history.hpp"
 #include "server/api/json.hpp"
@@ -517,11 +520,103 @@ HttpReply change_set(SyncBackend& backend, const Principal& who, const Collectio
     return entity_reply(backend, c.kind, target);
 }
 
+// The values a merged person keeps (POST .../merge "values" and "sets"), as operations on the
+// survivor, after the merge in the same submit: written last, with the server's clock, they win
+// over both records' older writes (docs/WORKSPACE.md, "Duplicates").
+struct KeptValues {
+    std::string fields_json;  // a flat object for sync::ops_from_json; empty: none chosen
+    std::vector<std::pair<int, std::vector<std::string>>> sets;  // set index, elements kept
+};
+
+Result<KeptValues> kept_values(const rapidjson::Document& doc) {
+    KeptValues kept;
+    const auto& k = core::kind_def(Kind::kInfluencer);
+    if (auto v = doc.FindMember("values"); v != doc.MemberEnd()) {
+        if (!v->value.IsObject())
+            return Status::invalid("values: an object of field: value (or null)");
+        if (v->value.MemberCount() > 0) {
+            rapidjson::StringBuffer buf;
+            rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+            v->value.Accept(w);
+            kept.fields_json.assign(buf.GetString(), buf.GetSize());
+        }
+    }
+    if (auto v = doc.FindMember("sets"); v != doc.MemberEnd()) {
+        if (!v->value.IsObject()) return Status::invalid("sets: an object of set: [elements]");
+        for (auto m = v->value.MemberBegin(); m != v->value.MemberEnd(); ++m) {
+            const std::string name(m->name.GetString(), m->name.GetStringLength());
+            const int si = k.set_index(name);
+            if (si < 0)
+                return Status(Code::kUnknownField, "sets: no set '" + name.substr(0, 40) + "'");
+            if (!m->value.IsArray() || m->value.Size() > kMaxSetChanges)
+                return Status::invalid(name + ": a list of at most " +
+                                       std::to_string(kMaxSetChanges) + " elements");
+            std::vector<std::string> elems;
+            for (const auto& e : m->value.GetArray()) {
+                if (!e.IsString()) return Status::invalid(name + ": expected strings");
+                elems.push_back(core::normalize_elem(
+                    k.sets[std::size_t(si)], std::string(e.GetString(), e.GetStringLength())));
+            }
+            kept.sets.emplace_back(si, std::move(elems));
+        }
+    }
+    return kept;
+}
+
+// The operations that leave `sets` holding exactly the kept elements once `a` and `b` are one
+// person: removals of the others (observing each record's own dots, which the merge joins)
+// and additions of those neither holds.
+Result<std::vector<Op>> keep_set_ops(Store& store, const Id128& a, const Id128& b,
+                                     const Id128& survivor, const KeptValues& kept) {
+    const auto& k = core::kind_def(Kind::kInfluencer);
+    std::vector<Op> ops;
+    for (const auto& [si, elems] : kept.sets) {
+        std::vector<std::string> present;
+        for (const Id128& x : {a, b}) {
+            auto dots = store.load_dots(x);
+            if (!dots) return dots.status();
+            std::vector<std::string> removed;
+            for (const auto& d : dots.value()) {
+                if (d.set != si || d.removed) continue;
+                present.push_back(d.elem);
+                if (std::find(elems.begin(), elems.end(), d.elem) != elems.end() ||
+                    std::find(removed.begin(), removed.end(), d.elem) != removed.end())
+                    continue;
+                removed.push_back(d.elem);
+                auto op = sync::remove_op(store, Kind::kInfluencer, x, si, d.elem);
+                if (!op) return op.status();
+                ops.push_back(std::move(op).value());
+            }
+        }
+        for (const auto& e : elems) {
+            if (std::find(present.begin(), present.end(), e) != present.end()) continue;
+            Op op = sync::unstamped_op(OpType::kAdd, Kind::kInfluencer, survivor);
+            op.set = k.sets[std::size_t(si)].name;
+            op.elem = e;
+            ops.push_back(std::move(op));
+        }
+    }
+    return ops;
+}
+
+// A refused merge names the field or set the refusal is about ("field" of the error body), for
+// the duplicates screen to show it there.
+HttpReply merge_refused(const Status& s) {
+    static const std::vector<std::string_view> names = [] {
+        std::vector<std::string_view> out;
+        const auto& k = core::kind_def(Kind::kInfluencer);
+        for (const auto& f : k.fields) out.push_back(f.name);
+        for (const auto& set : k.sets) out.push_back(set.name);
+        return out;
+    }();
+    return field_status_reply(s, names);
+}
+
 HttpReply merge(SyncBackend& backend, const Principal& who, const Id128& id,
                 const RestRequest& req) {
     if (auto bad = check_json_body(req)) return *bad;  // first: a form's fields become params
     if (Status s = check_params(req, {}); !s) return status_reply(s);
-    auto doc = parse_object(req.body, {"into"});
+    auto doc = parse_object(req.body, {"into", "values", "sets"});
     if (!doc) return status_reply(doc.status());
     auto into_m = doc->FindMember("into");
     if (into_m == doc->MemberEnd() || !into_m->value.IsString())
@@ -529,6 +624,8 @@ HttpReply merge(SyncBackend& backend, const Principal& who, const Id128& id,
     auto into = id_param(
         "into", std::string_view(into_m->value.GetString(), into_m->value.GetStringLength()));
     if (!into) return status_reply(into.status());
+    auto kept = kept_values(doc.value());
+    if (!kept) return merge_refused(kept.status());
     Id128 survivor;
     Status s =
         backend.submit(device_context(who, {}), [&](Store& store) -> Result<std::vector<Op>> {
@@ -540,9 +637,21 @@ HttpReply merge(SyncBackend& backend, const Principal& who, const Id128& id,
                 return Status(Code::kConflict, "these ids are already the same person");
             Op op = sync::unstamped_op(OpType::kMerge, Kind::kInfluencer, a->id);
             op.target = b->id;
-            return std::vector<Op>{op};
+            std::vector<Op> ops{op};
+            // R6: the survivor is the smaller id, whichever way the merge was asked.
+            const Id128 after = std::min(a->id, b->id);
+            if (!kept->fields_json.empty()) {
+                auto set = sync::ops_from_json(Kind::kInfluencer, after, sync::EditMode::kUpdate,
+                                               kept->fields_json);
+                if (!set) return set.status();
+                ops.insert(ops.end(), set->begin(), set->end());
+            }
+            auto sets = keep_set_ops(store, a->id, b->id, after, kept.value());
+            if (!sets) return sets.status();
+            ops.insert(ops.end(), sets->begin(), sets->end());
+            return ops;
         });
-    if (!s) return status_reply(s);
+    if (!s) return merge_refused(s);
     return backend.read([&](Store& store) {
         survivor = store.root_of(id);
         return json_reply(200, "{\"id\":" + json_string(survivor.to_text()) + "}");

@@ -18,6 +18,7 @@
 #include "server/api/admin.hpp"
 #include "server/api/archive.hpp"
 #include "server/api/directory.hpp"
+#include "server/api/duplicates.hpp"
 #include "server/api/json.hpp"
 #include "server/api/links.hpp"
 #include "server/api/owners.hpp"
@@ -167,6 +168,7 @@ std::string route_template(const std::string& path) {
           "/api/v1/admin/metrics", "/api/v1/admin/export", "/api/v1/directory",
           "/api/v1/follow-ups", "/api/v1/owners/handover"})
         if (path == fixed) return path;
+    if (path == "/api/v1/duplicates") return path;
     if (path.rfind("/l/", 0) == 0) return "/l/{code}";
     if (path.rfind("/api/v1/admin/users/", 0) == 0 && path.size() > 26 &&
         path.compare(path.size() - 6, 6, "/staff") == 0)
@@ -510,6 +512,7 @@ struct HttpServer::Impl {
         svr.Get("/api/v1/directory", as_rest(directory));
         svr.Get("/api/v1/follow-ups", as_rest(follow_ups));
         svr.Post("/api/v1/owners/handover", as_rest(handover));
+        svr.Get("/api/v1/duplicates", as_rest(duplicates));
 
         // The REST API: every other address under /api/v1/ (api/rest.hpp answers 404 for unknown
         // collections). After the routes above, which cpp-httplib tries first.

@@ -6,11 +6,13 @@
 // is one entry of SCREENS, drawn under the workspace's own tabs.
 import './words.js';
 import './words-person.js';
+import './words-duplicates.js';
 import { h } from '../common/dom.js';
 import { t } from '../common/i18n.js';
 import { directoryView } from './view-directory.js';
 import { personView } from './view-person.js';
 import { mineView, followUpsView, handoverView } from './view-owners.js';
+import { duplicatesView } from './view-duplicates.js';
 
 // screen -> [tab's words key or null (no tab), view(app, route)]
 const SCREENS = {
@@ -21,6 +23,7 @@ const SCREENS = {
   // The directory, filtered to top-tier and expert people with no owner (bulk assignment there).
   'no-owner': ['ws.tab.noOwner', (app, route) => directoryView(app, { ...route, query: 'tier=top,expert&owner=none' })],
   person: [null, personView],
+  duplicates: ['ws.tab.duplicates', duplicatesView],
 };
 
 export function centralView(app, route) {
