@@ -212,8 +212,12 @@ int main(int argc, char** argv) {
             pq.limit = 50;
             auto t0 = Clock::now();
             must(index.catch_up(*store), "catch up");
+            const double caught = ms_since(t0);
             auto page = index.query(pq);
             liaison_ms.push_back(ms_since(t0));
+            if (std::getenv("DIRECTORY_BENCH_DETAIL"))
+                std::printf("  %-48s catch-up %.2f ms, query %.2f ms\n", q.what, caught,
+                            liaison_ms.back() - caught);
             liaison_rows += page.people.size() + page.total;
         }
     }
@@ -235,9 +239,9 @@ int main(int argc, char** argv) {
         sqlite3_bind_text(ins_p, 2, p.name.c_str(), -1, SQLITE_STATIC);
         sqlite3_bind_text(ins_p, 3, p.tier.c_str(), -1, SQLITE_STATIC);
         sqlite3_bind_int64(ins_p, 4,
-                           std::find_if(std::begin(kTiers), std::end(kTiers),
-                                        [&](const char* t) { return p.tier == t; }) -
-                               std::begin(kTiers));
+                           std::find_if(std::begin(kTiers), std::end(kTiers), [&](const char* t) {
+                               return p.tier == t;
+                           }) - std::begin(kTiers));
         sqlite3_bind_text(ins_p, 5, p.country.c_str(), -1, SQLITE_STATIC);
         if (p.owner >= 0)
             sqlite3_bind_int64(ins_p, 6, p.owner);
@@ -266,8 +270,8 @@ int main(int argc, char** argv) {
     std::vector<std::pair<sqlite3_stmt*, sqlite3_stmt*>> stmts;
     for (const auto& q : queries) {
         std::string from = "FROM (SELECT p.*, " + last + " AS last FROM person p) ";
-        const std::string page = "SELECT id, name, tier, owner, audience, last " + from +
-                                 "WHERE " + q.where + " ORDER BY " + q.order + " LIMIT 50";
+        const std::string page = "SELECT id, name, tier, owner, audience, last " + from + "WHERE " +
+                                 q.where + " ORDER BY " + q.order + " LIMIT 50";
         const std::string count = "SELECT count(*) " + from + "WHERE " + q.where;
         stmts.push_back({plain.prepare(page.c_str()), plain.prepare(count.c_str())});
     }
@@ -276,7 +280,8 @@ int main(int argc, char** argv) {
             auto t0 = Clock::now();
             while (sqlite3_step(page) == SQLITE_ROW) ++plain_rows;
             sqlite3_reset(page);
-            while (sqlite3_step(count) == SQLITE_ROW) plain_rows += std::size_t(sqlite3_column_int64(count, 0));
+            while (sqlite3_step(count) == SQLITE_ROW)
+                plain_rows += std::size_t(sqlite3_column_int64(count, 0));
             sqlite3_reset(count);
             plain_ms.push_back(ms_since(t0));
         }

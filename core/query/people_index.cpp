@@ -121,7 +121,7 @@ void PeopleIndex::drop(const Id128& id) {
     if (it == by_id_.end()) return;
     entries_[it->second] = PersonEntry{};
     by_id_.erase(it);
-    name_rank_.clear();
+    dropped_ = true;
 }
 
 // Reads the person `id` as she is now: kept if she is visible and not merged into another.
@@ -140,6 +140,7 @@ Status PeopleIndex::load_person(Store& store, const Id128& id, bool count_contac
     PersonEntry p;
     p.id = id;
     if (const std::string* name = text_of(r, "name")) p.name = *name;
+    p.key = fold_for_match(p.name);
     p.tier = enum_of(r, "tier");
     p.status = enum_of(r, "status");
     p.consent = enum_of(r, "consent");
@@ -187,16 +188,17 @@ Status PeopleIndex::load_person(Store& store, const Id128& id, bool count_contac
     auto it = by_id_.find(id);
     if (it == by_id_.end()) {
         by_id_.emplace(id, std::uint32_t(entries_.size()));
+        renamed_.push_back(std::uint32_t(entries_.size()));
         entries_.push_back(std::move(p));
         if (count_contacts) LIAISON_TRY(refresh_contacts(store, id));
     } else {
         PersonEntry& old = entries_[it->second];
+        if (old.key != p.key) renamed_.push_back(it->second);
         p.last_contact = old.last_contact;
         p.contacts = old.contacts;
         p.follow_ups = std::move(old.follow_ups);
         old = std::move(p);
     }
-    name_rank_.clear();
     return Status::ok();
 }
 
@@ -228,13 +230,17 @@ Status PeopleIndex::refresh_contacts(Store& store, const Id128& person) {
 }
 
 void PeopleIndex::each(const std::function<void(const PersonEntry&)>& f) const {
-    for (const auto& [id, i] : by_id_) f(entries_[i]);
+    for (const auto& p : entries_)
+        if (!p.id.is_nil()) f(p);
 }
 
 Status PeopleIndex::rebuild(Store& store) {
     entries_.clear();
     by_id_.clear();
+    by_name_.clear();
     name_rank_.clear();
+    renamed_.clear();
+    dropped_ = false;
     const std::int64_t upto = store.last_seq();
     std::vector<Id128> ids;
     {
@@ -293,6 +299,7 @@ Status PeopleIndex::rebuild(Store& store) {
         for (const auto& [i, fold] : folds) entries_[i].follow_ups = fold.open();
     }
     seen_ = upto;
+    rank_names();
     return Status::ok();
 }
 
@@ -345,30 +352,46 @@ Status PeopleIndex::catch_up(Store& store) {
     unique(contacted);
     for (const auto& id : people) LIAISON_TRY(load_person(store, id));
     for (const auto& id : contacted) LIAISON_TRY(refresh_contacts(store, id));
+    rank_names();
     return Status::ok();
 }
 
-void PeopleIndex::rank_names() const {
-    std::vector<std::uint32_t> order;
-    std::vector<std::string> keys(entries_.size());
-    for (const auto& [id, i] : by_id_) {
-        order.push_back(i);
-        keys[i] = fold_for_match(entries_[i].name);
-    }
-    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-        if (keys[a] != keys[b]) return keys[a] < keys[b];
+void PeopleIndex::rank_names() {
+    if (renamed_.empty() && !dropped_ && name_rank_.size() == entries_.size()) return;
+    auto before = [&](std::uint32_t a, std::uint32_t b) {
+        if (entries_[a].key != entries_[b].key) return entries_[a].key < entries_[b].key;
         return entries_[a].id < entries_[b].id;
-    });
+    };
+    std::vector<char> moved(entries_.size(), 0);
+    for (std::uint32_t i : renamed_) moved[i] = 1;
+    // The rest keep their order; the moved ones are sorted alone and merged in.
+    std::vector<std::uint32_t> kept;
+    kept.reserve(entries_.size());
+    for (std::uint32_t i : by_name_)
+        if (i < entries_.size() && !moved[i] && !entries_[i].id.is_nil()) kept.push_back(i);
+    std::vector<std::uint32_t> fresh;
+    for (std::uint32_t i : renamed_)
+        if (moved[i] == 1 && !entries_[i].id.is_nil()) {
+            fresh.push_back(i);
+            moved[i] = 2;  // once, however often it changed
+        }
+    std::sort(fresh.begin(), fresh.end(), before);
+    by_name_.clear();
+    by_name_.reserve(kept.size() + fresh.size());
+    std::merge(kept.begin(), kept.end(), fresh.begin(), fresh.end(), std::back_inserter(by_name_),
+               before);
     name_rank_.assign(entries_.size(), 0);
-    for (std::size_t r = 0; r < order.size(); ++r) name_rank_[order[r]] = std::uint32_t(r);
+    for (std::size_t r = 0; r < by_name_.size(); ++r) name_rank_[by_name_[r]] = std::uint32_t(r);
+    renamed_.clear();
+    dropped_ = false;
 }
 
 PeoplePage PeopleIndex::query(const PeopleQuery& q) const {
-    if (name_rank_.size() != entries_.size()) rank_names();
+    // The entries in the order they sit in memory: one pass, no hashing.
     std::vector<std::uint32_t> hits;
-    for (const auto& [id, i] : by_id_) {
+    for (std::uint32_t i = 0; i < entries_.size(); ++i) {
         const PersonEntry& p = entries_[i];
-        if (q.filter.keeps(p) && (!q.visible || q.visible(p))) hits.push_back(i);
+        if (!p.id.is_nil() && q.filter.keeps(p) && (!q.visible || q.visible(p))) hits.push_back(i);
     }
     PeoplePage page;
     page.total = hits.size();

@@ -36,12 +36,14 @@
 namespace liaison::core {
 
 struct PersonEntry {
+    // What every query's filters read first, together (one scan touches these for everyone).
     Id128 id;
-    std::string name;
     int tier = -1, status = -1, consent = -1, consent_basis = -1, vetting = -1;  // enum index
+    std::uint32_t roles = 0;  // bit i: role value i
     std::string country;
     std::optional<Id128> owner, region, store, brand;
-    std::uint32_t roles = 0;  // bit i: role value i
+    std::string name;
+    std::string key;  // the name folded (fold_for_match), the directory's sort by name
     std::vector<std::string> topics, languages, platforms;
     std::vector<Id128> brands;
     std::int64_t audience = 0;                 // largest audience of her handles
@@ -104,12 +106,17 @@ private:
     Status load_person(Store& store, const Id128& id, bool count_contacts = true);
     Status refresh_contacts(Store& store, const Id128& person);
     void drop(const Id128& id);
-    void rank_names() const;
+    void rank_names();
 
     std::vector<PersonEntry> entries_;  // dead entries have a nil id
     std::unordered_map<Id128, std::uint32_t, Id128Hash> by_id_;
-    std::int64_t seen_ = -1;                        // last seq read; -1: never built
-    mutable std::vector<std::uint32_t> name_rank_;  // by entry index; empty when stale
+    std::int64_t seen_ = -1;  // last seq read; -1: never built
+    // The live entries by (key, id), and each entry's place in that order (its name rank).
+    // Kept up by rank_names after each change: the entries whose name changed (renamed_) are
+    // sorted alone and merged into the rest, so a change costs a pass, not a sort of everyone.
+    std::vector<std::uint32_t> by_name_, name_rank_;
+    std::vector<std::uint32_t> renamed_;  // new or renamed entries since the last ranking
+    bool dropped_ = false;                // an entry died since the last ranking
 };
 
 }  // namespace liaison::core
