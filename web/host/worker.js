@@ -539,9 +539,16 @@ const REVOKED = fail('unauthorized', 'The server refused this device: its token 
 function runSync() {
   if (!state.auth) return Promise.resolve(fail('not_signed_in', 'Sign in to sync with the server.'));
   if (!state.core) return Promise.resolve(fail('storage', 'The local database is not open.'));
-  if (state.syncing) return state.syncing;
+  if (state.syncing) {
+    // A sync started under another token (before a new sign-in) answers for that token: this
+    // one runs after it, under the current one.
+    if (state.syncingToken !== state.auth.token) return state.syncing.catch(() => {}).then(() => runSync());
+    return state.syncing;
+  }
+  state.syncingToken = state.auth.token;
   state.syncing = exchange().finally(() => {
     state.syncing = null;
+    state.syncingToken = null;
     state.progress = null;
     announce();
   });
