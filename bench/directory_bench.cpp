@@ -303,6 +303,10 @@ int main(int argc, char** argv) {
                 percentile(liaison_ms, 50), percentile(liaison_ms, 95),
                 percentile(liaison_ms, 95) / percentile(plain_ms, 95));
     store.reset();
-    fs::remove_all(dir);
+    // DIRECTORY_BENCH_KEEP=1 leaves the files, to serve the record with liaison-server.
+    if (std::getenv("DIRECTORY_BENCH_KEEP"))
+        std::printf("kept: %s\n", (dir / "liaison.db").string().c_str());
+    else
+        fs::remove_all(dir);
     return 0;
 }

@@ -387,11 +387,27 @@ void PeopleIndex::rank_names() {
 }
 
 PeoplePage PeopleIndex::query(const PeopleQuery& q) const {
-    // The entries in the order they sit in memory: one pass, no hashing.
+    // The entries in the order they sit in memory: one pass, no hashing; a search's hits
+    // (`only`) are looked up instead, one by one.
     std::vector<std::uint32_t> hits;
-    for (std::uint32_t i = 0; i < entries_.size(); ++i) {
+    auto consider = [&](std::uint32_t i) {
         const PersonEntry& p = entries_[i];
         if (!p.id.is_nil() && q.filter.keeps(p) && (!q.visible || q.visible(p))) hits.push_back(i);
+    };
+    if (!q.filter.only.empty()) {
+        std::vector<std::uint32_t> found;
+        for (const auto& id : q.filter.only)
+            if (auto it = by_id_.find(id); it != by_id_.end()) found.push_back(it->second);
+        std::sort(found.begin(), found.end());
+        found.erase(std::unique(found.begin(), found.end()), found.end());
+        PeopleQuery rest = q;  // `only` is already applied
+        rest.filter.only.clear();
+        for (std::uint32_t i : found) {
+            const PersonEntry& p = entries_[i];
+            if (rest.filter.keeps(p) && (!q.visible || q.visible(p))) hits.push_back(i);
+        }
+    } else {
+        for (std::uint32_t i = 0; i < entries_.size(); ++i) consider(i);
     }
     PeoplePage page;
     page.total = hits.size();

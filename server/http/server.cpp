@@ -125,6 +125,20 @@ const char* message_for_http_status(int status) {
     }
 }
 
+// Removes "br" from the request's Accept-Encoding (the gate, for answers made on the fly).
+void drop_brotli(httplib::Request& req) {
+    auto it = req.headers.find("Accept-Encoding");
+    if (it == req.headers.end() || it->second.find("br") == std::string::npos) return;
+    std::string kept;
+    for (const auto& part : core::split(it->second, ',')) {
+        const std::string_view coding = core::trim(part);
+        if (coding.substr(0, coding.find(';')) == "br") continue;
+        if (!kept.empty()) kept += ", ";
+        kept += coding;
+    }
+    it->second = kept;
+}
+
 void write(httplib::Response& res, const HttpReply& r) {
     res.status = r.status;
     for (const auto& [name, value] : r.headers) res.set_header(name.c_str(), value);
@@ -273,6 +287,10 @@ struct HttpServer::Impl {
             const_cast<httplib::Request&>(req).headers.emplace("Content-Length", "0");
         if (req.path.rfind("/api/", 0) != 0 && req.path != "/metrics")
             return httplib::Server::HandlerResponse::Unhandled;
+        // Answers made on the fly go out gzipped, never as brotli: httplib compresses brotli at
+        // quality 11, which took 30 ms for a 19 KB directory page that gzip makes in under one
+        // (docs/PERFORMANCE.md, "The central workspace"). Static files keep their brotli copies.
+        drop_brotli(const_cast<httplib::Request&>(req));
         // The one /api/ route without a token: a sign-in code is the credential. Limited per
         // client address before its body is read.
         if (req.path == "/api/v1/signin") {

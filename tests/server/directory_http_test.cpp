@@ -140,3 +140,30 @@ TEST_CASE("the directory filters and sorts people, shows writes at once and expo
 }
 
 }  // namespace liaison::test
+
+namespace liaison::test {
+
+// httplib compresses brotli at quality 11: 30 ms for a 19 KB directory page. Answers made on the
+// fly go out gzipped to a browser that accepts both (server/http/server.cpp, drop_brotli).
+TEST_CASE("an API answer to a browser accepting brotli and gzip comes gzipped",
+          "[server][directory]") {
+    Setup setup;
+    ServerProcess server(setup.db, {}, setup.log);
+    auto client = server.client();
+    Company co(setup, *client);
+    httplib::Headers h = bearer(setup.central_token);
+    h.emplace("Accept-Encoding", "gzip, deflate, br");
+    client->set_decompress(false);
+    auto res = client->Get("/api/v1/directory?limit=50", h);
+    REQUIRE(res);
+    CHECK(res->status == 200);
+    CHECK(res->get_header_value("Content-Encoding") == "gzip");
+    h.erase("Accept-Encoding");
+    h.emplace("Accept-Encoding", "br");
+    auto br_only = client->Get("/api/v1/directory?limit=50", h);
+    REQUIRE(br_only);
+    CHECK(br_only->status == 200);
+    CHECK(br_only->get_header_value("Content-Encoding") != "br");
+}
+
+}  // namespace liaison::test
