@@ -86,11 +86,23 @@ export default async function screenshots(hx) {
   const laptop = await hx.browser('central-laptop', { viewport: LAPTOP });
   const office = await signInLink(laptop, hx.url, hx.tokens.central);
   const shown = (sel) => office.waitForSelector(sel, { timeout: 15000 });
+  const told = (testid) => office.waitForFunction((id) => {
+    const el = document.querySelector(`[data-testid="${id}"]`);
+    return el && el.textContent.trim() && !el.textContent.includes('…');
+  }, testid, { timeout: 15000 });
   const central = [
     ['central-directory', async () => {
       await office.goto(`${hx.url}/#/central?tier=top,expert&sort=-last_contact`);
       await shown('[data-testid="dir-table"]:not([aria-busy]) tbody tr');
     }],
+    ['central-person', async () => {
+      const first = await office.locator('[data-testid="dir-table"] tbody tr').first().getAttribute('data-id');
+      await office.goto(`${hx.url}/#/central/person/${first}`);
+      await told('person-name');
+      await shown('[data-testid="person-timeline"] li, [data-testid="person-timeline"] tr');
+    }],
+    ['central-follow-ups', async () => { await office.goto(`${hx.url}/#/central/follow-ups`); await told('fu-count'); }],
+    ['central-duplicates', async () => { await office.goto(`${hx.url}/#/central/duplicates`); await told('dupq-count'); }],
   ];
   for (const lang of ['en', 'fr']) {
     await office.locator('#lang').selectOption(lang);
