@@ -448,12 +448,18 @@ async function centralPhase(o, chromium, tmp, result) {
     }, null, { timeout: 60000, polling: 'raf' }).then((h) => h.jsonValue());
     await page.goto(`${server.origin}/#token=${central}`);
     const detail = async () => {
-      const at = await page.evaluate(() => {
+      const at = await page.evaluate(async () => {
         const mark = performance.getEntriesByName('liaison-ready')[0];
-        return { origin: performance.timeOrigin, ready: mark ? mark.startTime : null };
+        const marks = performance.getEntriesByType('mark').map((m) => `${m.name} ${Math.round(m.startTime)}`);
+        // The worker's steps (web/host/worker.js, timings.boot.at), in this page's time.
+        const { connect } = await import('/host/client.js');
+        const st = await (await connect()).call('status');
+        const boot = (st.ok && st.value.timings.boot) || {};
+        const steps = Object.entries(boot.at || {}).map(([k, v]) => `${k} ${Math.round(v - performance.timeOrigin)}`);
+        return { origin: performance.timeOrigin, ready: mark ? mark.startTime : null, marks, steps };
       });
       const r = requests.splice(0).map((x) => `${Math.round(x.start - at.origin)}→${Math.round(x.end - at.origin)}`);
-      return `ready ${at.ready === null ? '?' : Math.round(at.ready)} ms, directory request ${r.join(' ') || '?'}`;
+      return `ready ${at.ready === null ? '?' : Math.round(at.ready)} ms, directory request ${r.join(' ') || '?'}; page: ${at.marks.join(', ')}; worker: ${at.steps.join(', ')}`;
     };
     const screens = [await shown()];
     log(`central phase: signing in to the directory on screen: ${Math.round(screens[0])} ms (${await detail()})`);

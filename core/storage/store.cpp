@@ -530,17 +530,21 @@ Status Store::migrate() {
                                             {migration_10, false, &Store::add_columns_v10},
                                             {migration_11, false, &Store::add_columns_v11}};
     static_assert(std::size(kMigrations) == kStorageVersion);
+    if (v == kStorageVersion) return Status::ok();
+    // Every pending migration in ONE transaction: a new file runs all of them, and each commit
+    // costs a rollback journal written, synced and cleared — in the browser's OPFS file that
+    // was most of a new device's first open (docs/PERFORMANCE.md, "The central workspace").
+    // A failure still leaves the file at its version before, as each migration's own did.
+    Transaction t(*db_);
+    LIAISON_TRY(t.begun());
     for (int next = v + 1; next <= kStorageVersion; ++next) {
-        Transaction t(*db_);
-        LIAISON_TRY(t.begun());
         const Migration& m = kMigrations[next - 1];
         LIAISON_TRY(db_->exec(m.ddl()));
         if (m.reindex) LIAISON_TRY(reindex_all());
         if (m.step) LIAISON_TRY((this->*m.step)());
-        LIAISON_TRY(db_->exec("PRAGMA user_version=" + std::to_string(next)));
-        LIAISON_TRY(t.commit());
     }
-    return Status::ok();
+    LIAISON_TRY(db_->exec("PRAGMA user_version=" + std::to_string(kStorageVersion)));
+    return t.commit();
 }
 
 Status Store::add_field_columns(Kind kind, std::string_view field) {

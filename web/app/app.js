@@ -369,6 +369,7 @@ async function boot() {
     // Only where SharedWorker is missing: another tab holds the database for now.
     onBlocked(() => fill(main, h('p', { class: 'notice', role: 'status' }, t('err.blocked'))));
     app.liaison = await connection;
+    performance.mark('liaison-connected');
   } catch (e) {
     fill(main, h('p', { class: 'error', role: 'alert' }, t('err.nohost', { message: (e && e.message) || String(e) })));
     return;
@@ -396,6 +397,7 @@ async function boot() {
     else if (code && ['used', 'expired', 'unauthorized'].includes(r.code))
       app.linkError = t(r.code === 'used' ? 'signin.linkUsed' : r.code === 'expired' ? 'signin.linkExpired' : 'signin.linkInvalid');
     else app.linkError = app.errorText(r);
+    performance.mark('liaison-signed-in');
   }
   const boot = document.getElementById('boot');
   if (boot) boot.remove();

@@ -2,7 +2,8 @@
 // it (web/README.md, "The client API"). Tabs never touch SQLite.
 //
 //   import { connect } from './client.js';
-//   const liaison = await connect({ onBlocked });   // resolves when the database is ready
+//   const liaison = await connect({ onBlocked });   // resolves when the database is ready, or
+//                                                    // at once where nobody is signed in (web/README.md)
 //   const r = await liaison.call('search', { text: 'hel', limit: 20 });
 //   liaison.on('changed', fn); liaison.on('sync', fn);
 //

@@ -57,8 +57,12 @@ const WRITES = new Set([
   'logContact', 'createInfluencer', 'updateInfluencer', 'addToSet', 'removeFromSet',
   'checkIn', 'undoCheckIn', 'erase', 'dismissRefusals', 'create',
 ]);
-// Calls answered by the server alone, outside the queue of database calls (serve()).
-const SERVER_CALLS = new Set(['api', 'history']);
+// Calls answered by the server, outside the queue of database calls (serve()): they run while
+// the database opens (web/README.md, "When is the worker ready?").
+const SERVER_CALLS = new Set(['api', 'history', 'signIn', 'signInWithCode']);
+// How long the database's synchronous steps (its open, applying a pulled page: 0.3–0.8 s) wait
+// for a server call under way: its answer needs this thread to reach the page.
+const SERVER_FIRST_MAX_MS = 1000;
 const CORE_METHODS = new Set([
   ...WRITES, 'search', 'card', 'duplicates', 'possibleMatches', 'events', 'campaigns', 'checkins', 'stateHash', 'choices', 'limits', 'refusals',
 ]);
@@ -304,17 +308,24 @@ async function wipeLocal() {
 
 // ---- Boot ---------------------------------------------------------------------------------
 
-async function boot() {
+// What IndexedDB keeps, read first: a device where nobody is signed in starts with it alone.
+async function readMeta() {
+  state.idb = await early.idb;
+  const [auth, settings, sync, inCharge] = await metaGetAll(['auth', 'settings', 'sync', 'inCharge']);
+  state.auth = auth || null;
+  state.inCharge = inCharge || {};
+  state.settings = { ...DEFAULT_SETTINGS, ...(settings || {}) };
+  state.lastSyncAt = (sync || {}).lastSyncAt || null;
+}
+
+async function boot(meta) {
   const t = { script: scriptStart, start: performance.now() };
   const opfs = opfsAvailable();
   const stamp = (key) => (value) => ((t[key] = performance.now()), value);
   // Independent, so at the same time: IndexedDB and what it keeps (sign-in, settings, last
   // sync), the module (fetched and compiled), the OPFS file handles.
   const settled = await Promise.allSettled([
-    early.idb.then((db) => {
-      state.idb = db;
-      return metaGetAll(['auth', 'settings', 'sync', 'inCharge']);
-    }).then(stamp('idb')),
+    meta.then(stamp('idb')),
     loadCore().then(stamp('module')),
     opfs ? openOpfs().then(stamp('handles')) : null,
   ]);
@@ -324,7 +335,7 @@ async function boot() {
     if (settled[2].value) for (const h of Object.values(settled[2].value)) h.close();
     throw failed.reason;
   }
-  const [meta, module, handles] = settled.map((r) => r.value);
+  const [, module, handles] = settled.map((r) => r.value);
   state.module = module;
   let size;
   let migrated = 0;
@@ -339,16 +350,13 @@ async function boot() {
     size = await restore(DB_PATH);
   }
   t.restore = performance.now();
+  await serverCallsSettled(); // the open holds this thread (a new file: 0.5 s)
+  t.waited = performance.now();
   state.core = new state.module.Core();
   const opened = parse(state.core.call('open', JSON.stringify({ path: DB_PATH })));
   if (!opened.ok) throw Object.assign(new Error(opened.message), { code: opened.code });
   t.open = performance.now();
   await persist(); // a new file: its first pages
-  const [auth, settings, sync, inCharge] = meta;
-  state.auth = auth || null;
-  state.inCharge = inCharge || {};
-  state.settings = { ...DEFAULT_SETTINGS, ...(settings || {}) };
-  state.lastSyncAt = (sync || {}).lastSyncAt || null;
   const at = {}; // wall-clock ms of each step, comparable with a page's performance.timeOrigin
   for (const [k, v] of Object.entries(t)) at[k] = performance.timeOrigin + v;
   const since = (k) => Math.round(t[k] - t.start);
@@ -358,6 +366,7 @@ async function boot() {
     moduleMs: since('module'),
     handlesMs: opfs ? since('handles') : null,
     restoreMs: since('restore'), // the file ready: handles (and a move from IndexedDB), or read back
+    waitedMs: Math.round(t.waited - t.restore), // for server calls under way
     openMs: since('open'), // the database open
     bytes: size,
     storage: state.storage,
@@ -365,6 +374,7 @@ async function boot() {
     at,
   };
   applyContext();
+  announce(); // tabs that started before (nobody signed in) see the database's state
   setInterval(() => {
     if (state.auth && state.online) runSync().catch(() => {});
   }, SYNC_PERIOD_MS);
@@ -377,6 +387,7 @@ async function boot() {
 // Entries this device logs carry the signed-in user's place when it is a single one, and every
 // change names the person in charge as its actor (docs/SYNC.md A1): `staff` of the context.
 function applyContext() {
+  if (!state.core) return; // boot() applies it
   const scope = (state.auth && state.auth.scope) || {};
   const one = (list) => (Array.isArray(list) && list.length === 1 ? list[0] : undefined);
   const ctx = { store: one(scope.stores), region: one(scope.regions), brand: one(scope.brands), staff: inCharge() || undefined };
@@ -509,7 +520,9 @@ function scheduleSync(delayMs) {
   // Offline, nothing is tried until the network is back ('online' schedules a sync then);
   // "Sync now" still tries at once.
   state.syncTimer = setTimeout(() => {
-    if (state.online) runSync().catch(() => {});
+    booted.then(() => {
+      if (state.online && state.core) runSync().catch(() => {});
+    });
   }, delayMs);
 }
 
@@ -673,6 +686,7 @@ async function exchange() {
     }
     if (!res.ok) return syncFailed(await errorOf(res));
     timing.fetchMs += since(t0);
+    await serverCallsSettled(); // applying a page holds this thread
     t0 = performance.now();
     const head = parse(state.core.readReply(got.bytes));
     if (!head.ok) return syncFailed(fail(head.code, head.message));
@@ -750,7 +764,7 @@ async function signIn(args) {
   const me = await res.json();
   const previous = state.auth || (await metaGet('lastUser')) || null;
   // Another person's (or server's) record must not stay on this device.
-  if (previous && (previous.user !== me.user || previous.server !== server)) await wipeLocal();
+  if (previous && (previous.user !== me.user || previous.server !== server)) await inTurn(wipeLocal);
   state.auth = { server, token, user: me.user, name: me.name, role: me.role, scope: me.scope, staff: me.staff || [] };
   await metaPut('auth', state.auth);
   await metaPut('lastUser', { user: me.user, server });
@@ -866,29 +880,63 @@ async function dispatch(method, args) {
 // Calls run one after another, in arrival order, whatever tab sent them.
 let queue = Promise.resolve();
 let booted = null; // boot()'s promise, once this worker may own the database
+let known = null; // resolves once the sign-in kept on this device is read (or boot failed)
 function startBoot() {
-  booted = boot().catch((e) => {
+  const meta = readMeta();
+  booted = boot(meta).catch((e) => {
     state.bootError = { code: e.code || 'storage', message: 'The local database could not be opened: ' + (e.message || e) };
     console.error('liaison worker:', e);
   });
+  known = meta.then(() => {}, () => booted);
 }
+
+// Runs fn in the queue of database calls, in its turn (after boot).
+function inTurn(fn) {
+  const run = queue.then(() => booted).then(fn);
+  queue = run.catch(() => {});
+  return run;
+}
+
+let serverCalls = 0;
+let settledWaiters = [];
+function serverCallsSettled(maxMs = SERVER_FIRST_MAX_MS) {
+  if (serverCalls === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, maxMs);
+    settledWaiters.push(() => { clearTimeout(timer); resolve(); });
+  });
+}
+function serverCallEnded() {
+  if (--serverCalls > 0) return;
+  for (const wake of settledWaiters.splice(0)) wake();
+}
+
+// Nobody signed in: nothing local to show, so the tabs start before the database is open.
+const startsEarly = () => !state.auth && !state.core && !state.bootError;
 
 function serve(port, msg) {
   if (!msg || typeof msg !== 'object') return;
   if (msg.hello) {
     // `hello` goes back as it came: the router matches the answer to the tab that asked.
-    booted.then(() => port.postMessage({ event: 'ready', data: statusValue(), hello: msg.hello }));
+    known
+      .then(() => (startsEarly() ? null : booted))
+      .then(() => port.postMessage({ event: 'ready', data: statusValue(), hello: msg.hello }));
     return;
   }
   const { id, method } = msg;
   const args = msg.args && typeof msg.args === 'object' ? msg.args : {};
-  if (SERVER_CALLS.has(method)) {
+  if (SERVER_CALLS.has(method) || (method === 'status' && startsEarly())) {
     // Requests to the server do not touch the database: they do not wait behind a sync's
-    // pages or other calls (the workspace's first screen must not wait for the record).
-    booted
+    // pages, other calls or its opening (the workspace's first screen must not wait for it).
+    const counted = method !== 'status';
+    if (counted) serverCalls++;
+    known
       .then(() => dispatch(method, args))
       .catch((e) => fail(e.code || 'internal', String(e.message || e)))
-      .then((result) => port.postMessage({ id, result }));
+      .then((result) => {
+        if (counted) serverCallEnded();
+        port.postMessage({ id, result });
+      });
     return;
   }
   queue = queue
