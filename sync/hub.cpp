@@ -74,13 +74,14 @@ Status Hub::authorize(const DeviceContext& device, const Op& op) {
 namespace {
 
 // The field naming a log entry's parent, whose scope keys an entry that carries none of its
-// own inherits: a click its tracked link's, a check-in its event's, an interaction, a
-// collaboration or a piece of content the person's it is about. -1 for other kinds.
+// own inherits: a click its tracked link's, a check-in or an invitation its event's, an
+// interaction, a collaboration or a piece of content the person's it is about. -1 for other kinds.
 int scope_parent_field(Kind kind) {
     switch (kind) {
         case Kind::kClick:
             return core::kind_def(kind).field_index("link");
         case Kind::kCheckin:
+        case Kind::kInvitation:
             return core::kind_def(kind).field_index("event");
         case Kind::kInteraction:
         case Kind::kCollaboration:

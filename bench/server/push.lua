@@ -87,7 +87,7 @@ function request()
              '{"field":"touchpoint","value":{"type":"text","value":"store"}},' ..
              '{"field":"department","value":{"type":"text","value":"retail"}}]}'
   end
-  local body = '{"protocol":3,"schema_version":4,"replica":"' .. d.replica ..
+  local body = '{"protocol":3,"schema_version":5,"replica":"' .. d.replica ..
                '","cursor":9000000000000,"client_hlc":0,"page_limit":500,"ops":[' ..
                table.concat(ops, ",") .. ']}'
   return wrk.format("POST", nil,

@@ -287,6 +287,25 @@ std::vector<KindDef> build() {
                   // Schema 3: the country a national phone number is read in there (D3).
                   dir(typed("country", FieldType::kCountry))},
                  {}, false, false});
+    // Schema 5: a guest invited to an event — by whom, when, and the answer. Its id is derived
+    // from the event and the person (Id128::derive("invitation", …)), so the same person
+    // invited twice, from two devices, is one invitation. Not a contact: the directory's last
+    // contact and the card's contact pressure leave it out. It carries its event's scope keys,
+    // copied when it is made, as a check-in does (one without keys is in its event's scope).
+    k.push_back({Kind::kInvitation, "invitation", KindClass::kLog,
+                 {
+                     ref("event", Kind::kEvent, true),
+                     subject_ref(),
+                     typed("at", FieldType::kTime, true),
+                     ref("staff", Kind::kStaff),
+                     choice("status", {"invited", "accepted", "declined", "cancelled"}),
+                     integer("plus_ones", 0, 20),
+                     long_text("note", 1000),
+                     ref("brand", Kind::kBrand),
+                     ref("region", Kind::kRegion),
+                     ref("store", Kind::kStore),
+                 },
+                 {}, false, false});
     for (std::size_t i = 0; i < k.size(); ++i) assert(static_cast<int>(k[i].kind) == int(i));
     return k;
 }

@@ -50,8 +50,9 @@ enum class Kind : std::uint8_t {
     kBrand,
     kRegion,
     kStore,
+    kInvitation,  // schema 5
 };
-inline constexpr int kKindCount = static_cast<int>(Kind::kStore) + 1;
+inline constexpr int kKindCount = static_cast<int>(Kind::kInvitation) + 1;
 
 enum class KindClass : std::uint8_t { kProfile, kLog };
 
@@ -129,6 +130,6 @@ const std::vector<std::string>& platforms();
 
 // Version of the record model; raised when a kind, field, set or enum value is appended
 // (docs/SYNC.md "Schema evolution"; tests/core/schema_evolution_test.cpp checks it).
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 }  // namespace liaison::core

@@ -221,24 +221,32 @@ std::string fts_ddl(const KindDef& k, bool prefix) {
     return ddl;
 }
 
+// One kind's table and indexes. `current`: as the latest version lays them out (an index on
+// a reference that may be null holds only the rows naming one, version 3) and only where
+// missing — for a kind appended to the model later (version 12); otherwise as version 1 did.
+std::string kind_table_ddl(const KindDef& k, bool current) {
+    const std::string t = table_name(k.kind);
+    const std::string missing = current ? "IF NOT EXISTS " : "";
+    const bool fts = k.has_searchable();
+    std::string ddl = "CREATE TABLE " + missing + t + "(";
+    ddl += fts ? "rid INTEGER PRIMARY KEY, eid BLOB NOT NULL UNIQUE" : "eid BLOB PRIMARY KEY";
+    ddl += ", created BLOB, deleted BLOB, seq INTEGER NOT NULL";
+    for (const auto& f : k.fields) ddl += ", " + value_column(f) + ", " + clock_column(f) + " BLOB";
+    ddl += fts ? ");\n" : ") WITHOUT ROWID;\n";
+    ddl += "CREATE INDEX " + missing + t + "_seq ON " + t + "(seq);\n";
+    for (const auto& f : k.fields)
+        if (indexed_ref(k, f))
+            ddl += "CREATE INDEX " + missing + t + "_" + f.name + " ON " + t + "(" +
+                   ref_index_columns(k, f) + ")" +
+                   (current && !f.required ? " WHERE " + value_column(f) + " IS NOT NULL" : "") +
+                   ";\n";
+    if (fts) ddl += fts_ddl(k, current);
+    return ddl;
+}
+
 std::string migration_1() {
     std::string ddl;
-    for (const auto& k : all_kinds()) {
-        std::string t = table_name(k.kind);
-        bool fts = k.has_searchable();
-        ddl += "CREATE TABLE " + t + "(";
-        ddl += fts ? "rid INTEGER PRIMARY KEY, eid BLOB NOT NULL UNIQUE" : "eid BLOB PRIMARY KEY";
-        ddl += ", created BLOB, deleted BLOB, seq INTEGER NOT NULL";
-        for (const auto& f : k.fields)
-            ddl += ", " + value_column(f) + ", " + clock_column(f) + " BLOB";
-        ddl += fts ? ");\n" : ") WITHOUT ROWID;\n";
-        ddl += "CREATE INDEX " + t + "_seq ON " + t + "(seq);\n";
-        for (const auto& f : k.fields)
-            if (indexed_ref(k, f))
-                ddl += "CREATE INDEX " + t + "_" + f.name + " ON " + t + "(" +
-                       ref_index_columns(k, f) + ");\n";
-        if (fts) ddl += fts_ddl(k, false);
-    }
+    for (const auto& k : all_kinds()) ddl += kind_table_ddl(k, false);
     ddl += R"sql(
 CREATE TABLE sdot(eid BLOB NOT NULL, sidx INTEGER NOT NULL, elem TEXT NOT NULL, dot BLOB NOT NULL,
                   removed INTEGER NOT NULL, PRIMARY KEY(eid, sidx, elem, dot)) WITHOUT ROWID;
@@ -354,6 +362,10 @@ std::string migration_10() { return ""; }
 // Version 11: `k_interaction` gains follow_up_done (record model 4), added by
 // Store::add_columns_v11 where missing.
 std::string migration_11() { return ""; }
+
+// Version 12: the invitations to events (record model 5), a kind of its own: its table where
+// it is missing (a file created by this build has it from version 1).
+std::string migration_12() { return kind_table_ddl(kind_def(Kind::kInvitation), true); }
 
 }  // namespace
 
@@ -528,7 +540,8 @@ Status Store::migrate() {
                                             {migration_8, false, nullptr},
                                             {migration_9, false, &Store::add_outbox_group_v9},
                                             {migration_10, false, &Store::add_columns_v10},
-                                            {migration_11, false, &Store::add_columns_v11}};
+                                            {migration_11, false, &Store::add_columns_v11},
+                                            {migration_12, false, nullptr}};
     static_assert(std::size(kMigrations) == kStorageVersion);
     if (v == kStorageVersion) return Status::ok();
     // Every pending migration in ONE transaction: a new file runs all of them, and each commit

@@ -656,12 +656,15 @@ Result<DemoSummary> load_demo(core::Store& store, sync::Hub& hub, const DemoOpti
     }
 
     // Check-ins of known guests: the derived id is the one any device would make.
+    std::vector<std::vector<std::size_t>> came(events.size());  // who checked in, by event
     for (std::size_t e = 0; e < events.size(); ++e) {
         if (event_start[e] > now_i) continue;
         int guests = 40 + int(m.next(40));
         std::size_t s = event_store[e];
         for (int g = 0; g < guests && !people.empty(); ++g) {
-            const Id128& guest = people[std::size_t(m.next(people.size()))].id;
+            const std::size_t k = std::size_t(m.next(people.size()));
+            const Id128& guest = people[k].id;
+            came[e].push_back(k);
             m.create(
                 Kind::kCheckin,
                 {f("event", txt(events[e].to_text())), f("influencer", txt(guest.to_text())),
@@ -674,6 +677,47 @@ Result<DemoSummary> load_demo(core::Store& store, sync::Hub& hub, const DemoOpti
         }
     }
     seed_partnerships(m, c, opts);
+
+    // Invitations (record model 5), from the second stream: most guests who came had accepted
+    // one, some came uninvited; others declined, did not answer or did not come. The coming
+    // event has its list under way: answers, a cancellation or two, no check-in yet.
+    for (std::size_t e = 0; e < events.size() && !people.empty(); ++e) {
+        const std::size_t s = event_store[e];
+        const bool past = event_start[e] <= now_i;
+        std::vector<std::size_t> guests;
+        for (std::size_t k : came[e])
+            if (m.more_chance(85)) guests.push_back(k);
+        const std::size_t others = past ? 10 + m.more(15) : 45 + m.more(20);
+        for (std::size_t i = 0; i < others; ++i)
+            guests.push_back(std::size_t(m.more(people.size())));
+        for (std::size_t i = 0; i < guests.size(); ++i) {
+            const bool checked_in = i < guests.size() - others;
+            const int roll = int(m.more(100));
+            const char* status = checked_in ? "accepted"
+                                 : past     ? (roll < 45   ? "declined"
+                                               : roll < 75 ? "accepted"
+                                                           : "invited")
+                                            : (roll < 40   ? "accepted"
+                                               : roll < 80 ? "invited"
+                                               : roll < 95 ? "declined"
+                                                           : "cancelled");
+            const Id128& guest = people[guests[i]].id;
+            std::vector<FieldWrite> fw = {
+                f("event", txt(events[e].to_text())),
+                f("influencer", txt(guest.to_text())),
+                f("at",
+                  num(std::min(now_i, event_start[e] - std::int64_t(10 + m.more(20)) * kDayMs))),
+                f("staff", txt(staff[s + 10 * m.more(5)].to_text())),
+                f("status", txt(status)),
+                f("brand", txt(brands[s % 2].to_text())),
+                f("region", txt(regions[std::size_t(kStoreRegion[s])].to_text())),
+                f("store", txt(stores[s].to_text()))};
+            if (std::string_view(status) == "accepted" && m.more_chance(20))
+                fw.push_back(f("plus_ones", num(1)));
+            m.create(Kind::kInvitation, std::move(fw),
+                     Id128::derive("invitation", events[e], guest));
+        }
+    }
     LIAISON_TRY(store.meta_set("server_clock", std::to_string(hub.clock().state())));
     LIAISON_TRY(txn.commit());
 

@@ -293,6 +293,46 @@ TEST_CASE("a version 6 store gains interaction.campaign and keeps every contact"
     CHECK(core::is_null(old_row.value()->values[std::size_t(field)]));
 }
 
+// The schema of one table and its indexes, as sqlite_master holds it.
+std::string table_schema(core::Database& db, const char* table) {
+    auto st = db.prepare(
+        "SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_master"
+        " WHERE tbl_name=?1 ORDER BY name)");
+    REQUIRE(st.is_ok());
+    st.value().bind(1, std::string_view(table));
+    REQUIRE(st.value().step() == core::Statement::Step::kRow);
+    return st.value().column_text(0);
+}
+
+TEST_CASE("a version 11 store gains the invitations table laid out as a new file has it",
+          "[core][store][version]") {
+    World w;
+    const Id128 a = w.person("Hélène Dupont");
+    w.contact(a, 1'700'000'000'000);
+    const auto before = must(w.r.state_hash());
+    const std::string fresh = table_schema(w.r.store().db(), "k_invitation");
+    REQUIRE(fresh.find("CREATE TABLE k_invitation") != std::string::npos);
+    // Back to version 11, as a file written by the previous build has it: no such kind.
+    REQUIRE(w.r.store().db().exec("DROP TABLE k_invitation; PRAGMA user_version=11").is_ok());
+    reopen(*w.node, w.time);
+    auto& r = *w.node->replica;
+    CHECK(r.store().storage_version() == core::kStorageVersion);
+    // The same columns and the same indexes (partial where the reference may be null).
+    CHECK(table_schema(r.store().db(), "k_invitation") == fresh);
+    CHECK(must(r.state_hash()) == before);
+    auto event = r.create(Kind::kEvent, {{"name", std::string("Vernissage")},
+                                         {"starts", std::int64_t(1'700'000'100'000)}});
+    REQUIRE(event.is_ok());
+    auto invited = r.create(Kind::kInvitation, {{"event", event->to_text()},
+                                                {"influencer", a.to_text()},
+                                                {"at", std::int64_t(1'700'000'050'000)},
+                                                {"status", std::string("invited")}});
+    REQUIRE(invited.is_ok());
+    auto row = r.store().load_row(Kind::kInvitation, invited.value());
+    REQUIRE(row.is_ok());
+    CHECK(row.value());
+}
+
 TEST_CASE("everything written is still there after the file is reopened", "[core][store]") {
     World w;
     Id128 a = w.person("Hélène Dupont", {{"email", std::string("helene@example.com")}});

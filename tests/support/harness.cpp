@@ -197,14 +197,15 @@ std::optional<Op> OpMaker::random_change(sync::Replica& r, bool allow_erase_and_
         op.kind = kind;
         for (const auto& f : k.fields)
             if (f.required || chance(0.5)) op.fields.push_back({f.name, random_value(f)});
-        if (kind == Kind::kCheckin && chance(0.5)) {
-            // Known guest: deterministic id, so two devices checking them in converge.
+        if ((kind == Kind::kCheckin || kind == Kind::kInvitation) && chance(0.5)) {
+            // Known guest: deterministic id, so two devices checking them in (or inviting
+            // them) converge on one entry.
             auto ev = pick(Kind::kEvent), who = pick(Kind::kInfluencer);
             for (auto& w : op.fields) {
                 if (w.field == "event") w.value = ev.to_text();
                 if (w.field == "influencer") w.value = who.to_text();
             }
-            op.entity = Id128::derive("checkin", ev, who);
+            op.entity = Id128::derive(kind == Kind::kCheckin ? "checkin" : "invitation", ev, who);
         } else {
             std::uint64_t id_seed = rng_();
             std::uint64_t id_ms = 1'700'000'000'000ULL + next(1'000'000);
