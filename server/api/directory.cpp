@@ -21,24 +21,6 @@ using core::PersonEntry;
 
 const core::KindDef& person_kind() { return core::kind_def(Kind::kInfluencer); }
 
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-    y -= m <= 2;
-    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const unsigned yoe = unsigned(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + std::int64_t(doe) - 719468;
-}
-
-Result<std::int64_t> day_param(const std::string& name, const std::string& v) {
-    if (!core::is_date(v)) return Status(Code::kBadFormat, name + ": a date, YYYY-MM-DD");
-    const std::int64_t days =
-        days_from_civil(std::stoll(v.substr(0, 4)), unsigned(std::stoul(v.substr(5, 2))),
-                        unsigned(std::stoul(v.substr(8, 2))));
-    return days * 86'400'000;
-}
-
 // A comma-separated list of the values of an enum field or set, as their indexes.
 Result<std::vector<int>> enum_list(const std::string& name, const std::string& v,
                                    const std::vector<std::string>& choices) {

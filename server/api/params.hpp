@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,5 +24,7 @@ std::optional<std::string> param(const RestRequest& req, const std::string& name
 Result<std::size_t> size_param(const RestRequest& req, const std::string& name, std::size_t def,
                                std::size_t min, std::size_t max);
 Result<core::Id128> id_param(std::string_view name, std::string_view text);
+// A day, YYYY-MM-DD, as the milliseconds since the epoch of its midnight (UTC).
+Result<std::int64_t> day_param(const std::string& name, const std::string& v);
 
 }  // namespace liaison::server

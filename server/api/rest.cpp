@@ -17,6 +17,7 @@
 #include "server/admin/accounts.hpp"
 #include "server/api/admin.hpp"
 #include "server/api/directory.hpp"
+#include "server/api/events.hpp"
 #include "server/api/history.hpp"
 #include "server/api/json.hpp"
 #include "server/api/params.hpp"
@@ -58,6 +59,7 @@ constexpr Collection kCollections[] = {
     {"regions", Kind::kRegion, true, true},
     {"stores", Kind::kStore, true, true},
     {"devices", Kind::kDevice, true, true},
+    {"invitations", Kind::kInvitation, false, true},
 };
 
 const Collection* find_collection(std::string_view name) {
@@ -828,7 +830,8 @@ std::string rest_route(std::string_view path) {
     if (!c) return out;
     if (seg.size() >= 2) out += "/{id}";
     if (seg.size() == 3 &&
-        (seg[2] == "merge" || seg[2] == "export" || seg[2] == "erase" || seg[2] == "history"))
+        (seg[2] == "merge" || seg[2] == "export" || seg[2] == "erase" || seg[2] == "history" ||
+         (c->kind == Kind::kEvent && (seg[2] == "guests" || seg[2] == "invitations"))))
         out += "/" + std::string(seg[2]);
     else if (seg.size() == 4 && seg[2] == "sets")
         out += "/sets/{set}";
@@ -845,7 +848,9 @@ HttpReply handle_rest(SyncBackend& backend, const Principal& who, const RestRequ
     const std::string& m = req.method;
     if (seg.size() == 1) {
         if (m == "GET") return list(backend, who, *c, req);
-        if (m == "POST") return create(backend, who, *c, req);
+        if (m == "POST")
+            return c->kind == Kind::kInvitation ? create_invitation(backend, who, req)
+                                                : create(backend, who, *c, req);
         return method_not_allowed("GET, POST");
     }
     auto id = id_param("id", seg[1]);
@@ -870,6 +875,14 @@ HttpReply handle_rest(SyncBackend& backend, const Principal& who, const RestRequ
         auto limit = size_param(req, "limit", kDefaultHistoryEntries, 1, kMaxHistoryEntries);
         if (!limit) return status_reply(limit.status());
         return entity_history(backend, c->kind, id.value(), limit.value());
+    }
+    if (seg.size() == 3 && c->kind == Kind::kEvent) {
+        if (seg[2] == "guests")
+            return m == "GET" ? event_guests(backend, who, id.value(), req)
+                              : method_not_allowed("GET");
+        if (seg[2] == "invitations")
+            return m == "POST" ? invite_guests(backend, who, id.value(), req)
+                               : method_not_allowed("POST");
     }
     if (seg.size() == 3 && c->kind == Kind::kInfluencer) {
         if (seg[2] == "merge")

@@ -5,7 +5,8 @@
 //
 // Collections (URL name -> kind): influencers, interactions, events, checkins, campaigns,
 // programmes, collaborations, content, tracked-links, clicks, staff, brands, regions, stores,
-// devices.
+// devices, invitations. An event's guest list and invitations in bulk, and the creation of one
+// invitation (its id derived from the event and the person), are api/events.hpp's.
 //
 //   GET    /api/v1/<c>?<ref field>=<id>&limit=&offset=     list (newest first; influencers by
 //          name, with q= full-text search)       -> {"items":[entity…],"next_offset":n|null}

@@ -19,6 +19,7 @@
 #include "server/api/archive.hpp"
 #include "server/api/directory.hpp"
 #include "server/api/duplicates.hpp"
+#include "server/api/events.hpp"
 #include "server/api/json.hpp"
 #include "server/api/links.hpp"
 #include "server/api/owners.hpp"
@@ -180,7 +181,7 @@ std::string route_template(const std::string& path) {
     for (const char* fixed :
          {"/healthz", "/metrics", "/api/v1/sync", "/api/v1/me", "/api/v1/admin/state-hash",
           "/api/v1/admin/metrics", "/api/v1/admin/export", "/api/v1/directory",
-          "/api/v1/follow-ups", "/api/v1/owners/handover"})
+          "/api/v1/follow-ups", "/api/v1/owners/handover", "/api/v1/agenda"})
         if (path == fixed) return path;
     if (path == "/api/v1/duplicates") return path;
     if (path.rfind("/l/", 0) == 0) return "/l/{code}";
@@ -531,6 +532,7 @@ struct HttpServer::Impl {
         svr.Get("/api/v1/follow-ups", as_rest(follow_ups));
         svr.Post("/api/v1/owners/handover", as_rest(handover));
         svr.Get("/api/v1/duplicates", as_rest(duplicates));
+        svr.Get("/api/v1/agenda", as_rest(agenda));
 
         // The REST API: every other address under /api/v1/ (api/rest.hpp answers 404 for unknown
         // collections). After the routes above, which cpp-httplib tries first.
