@@ -126,7 +126,11 @@ std::string opt_id(const std::optional<Id128>& id) {
 }  // namespace
 
 HttpReply agenda(SyncBackend& backend, const Principal& who, const RestRequest& req) {
-    if (Status s = check_params(req, {"from", "to", "limit", "offset"}); !s) return status_reply(s);
+    if (Status s = check_params(req, {"from", "to", "order", "limit", "offset"}); !s)
+        return status_reply(s);
+    const std::string order = param(req, "order").value_or("latest");
+    if (order != "latest" && order != "soonest")
+        return status_reply(Status::invalid("order: latest or soonest"));
     auto limit = size_param(req, "limit", kDefaultPageSize, 1, kMaxPageSize);
     if (!limit) return status_reply(limit.status());
     auto offset = size_param(req, "offset", 0, 0, kMaxOffset);
@@ -153,6 +157,7 @@ HttpReply agenda(SyncBackend& backend, const Principal& who, const RestRequest& 
             if (t < from || t >= to || !who.scope.covers(e.row)) continue;
             kept.push_back(&e);
         }
+        if (order == "soonest") std::reverse(kept.begin(), kept.end());
         std::string items = "[";
         const std::size_t end = std::min(kept.size(), offset.value() + limit.value());
         for (std::size_t i = offset.value(); i < end; ++i) {

@@ -1,10 +1,11 @@
 // The central team's events (docs/WORKSPACE.md, "Events"): the agenda, an event's guest list
 // with its counts, and invitations from the directory.
 //
-//   GET  /api/v1/agenda?from=YYYY-MM-DD&to=YYYY-MM-DD&limit=&offset=
+//   GET  /api/v1/agenda?from=YYYY-MM-DD&to=YYYY-MM-DD&order=latest|soonest&limit=&offset=
 //        -> {"total","items":[{"event":{entity},"counts":{"invited","accepted","checked_in"}}…],
 //            "next_offset"}
-//        The events the caller's scope covers, the latest start first; `from` and `to` keep
+//        The events the caller's scope covers, the latest start first (`soonest`: the
+//        earliest first, for what is coming); `from` and `to` keep
 //        those starting on or after `from` and before the day after `to` (UTC). At most
 //        kMaxAgendaEvents events are read.
 //   GET  /api/v1/events/<id>/guests?limit=&offset=

@@ -136,7 +136,26 @@ TEST_CASE(
     CHECK(str_member(doc["items"][0]["event"], "id") == v.event);
     CHECK(doc["items"][0]["counts"]["invited"].GetInt() == 2);
     CHECK(doc["items"][0]["counts"]["checked_in"].GetInt() == 1);
-    agenda = c.Get("/api/v1/agenda?from=2026-01-02", bearer(v.tok));
+    const std::string later =
+        create(c, v.tok, "events",
+               R"({"name":"Finissage","starts":)" + std::to_string(kStarts + 86'400'000) +
+                   R"(,"store":")" + v.co.store_a + "\"}");
+    auto order = [&](const char* query) {
+        auto res = c.Get((std::string("/api/v1/agenda?") + query).c_str(), bearer(v.tok));
+        REQUIRE(res);
+        REQUIRE(res->status == 200);
+        auto d = parse_json(res->body);
+        std::vector<std::string> ids;
+        for (const auto& item : d["items"].GetArray())
+            ids.push_back(str_member(item["event"], "id"));
+        return ids;
+    };
+    CHECK(order("") == std::vector<std::string>{later, v.event});
+    CHECK(order("order=soonest") == std::vector<std::string>{v.event, later});
+    agenda = c.Get("/api/v1/agenda?order=first", bearer(v.tok));
+    REQUIRE(agenda);
+    CHECK(agenda->status == 400);
+    agenda = c.Get("/api/v1/agenda?from=2026-01-03", bearer(v.tok));
     REQUIRE(agenda);
     CHECK(parse_json(agenda->body)["total"].GetInt() == 0);
 }

@@ -7,12 +7,14 @@
 import './words.js';
 import './words-person.js';
 import './words-duplicates.js';
+import './words-events.js';
 import { h } from '../common/dom.js';
 import { t } from '../common/i18n.js';
 import { directoryView } from './view-directory.js';
 import { personView } from './view-person.js';
 import { mineView, followUpsView, handoverView } from './view-owners.js';
 import { duplicatesView } from './view-duplicates.js';
+import { eventsView, eventView } from './view-events.js';
 
 // screen -> [tab's words key or null (no tab), view(app, route)]
 const SCREENS = {
@@ -24,6 +26,8 @@ const SCREENS = {
   'no-owner': ['ws.tab.noOwner', (app, route) => directoryView(app, { ...route, query: 'tier=top,expert&owner=none' })],
   person: [null, personView],
   duplicates: ['ws.tab.duplicates', duplicatesView],
+  events: ['ws.tab.events', eventsView],
+  event: [null, eventView],
 };
 
 export function centralView(app, route) {

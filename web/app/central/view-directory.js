@@ -9,6 +9,7 @@ import { h, fill, field, debounce, select, uid } from '../common/dom.js';
 import { t, label, formatNumber, formatDate } from '../common/i18n.js';
 import { CHOICES } from '../common/choices.js';
 import { refs } from './refs.js';
+import { inviteControl } from './view-events.js';
 
 const PAGE = 50;
 const REFRESH_MS = 10000;
@@ -125,7 +126,9 @@ export function directoryView(app, route) {
         return h('th', { scope: 'col', 'aria-sort': current ? (descending ? 'descending' : 'ascending') : 'none' },
           h('button', {
             type: 'button', class: 'sort', 'aria-label': t('dir.sortBy', { column: text }), 'data-sort': sort,
-            onclick: () => { state.sort = current && !descending ? `-${sort}` : sort; state.offset = 0; load(); },
+            // The order at the click, not at the drawing: a second click before the first
+            // one's answer redraws the header still turns the order round.
+            onclick: () => { state.sort = state.sort === sort ? `-${sort}` : sort; state.offset = 0; load(); },
           }, text, current ? (descending ? ' ▼' : ' ▲') : ''));
       }));
     const rows = page.items.map((p) => h('tr', { 'data-id': p.id },
@@ -240,6 +243,7 @@ export function directoryView(app, route) {
     drawBulk(false);
     load();
   }
+  const inviteBox = inviteControl(app, () => state.selected.keys(), () => {});
   function drawBulk(clearMessage = true) {
     const n = state.selected.size;
     if (clearMessage && n) bulkMsg.textContent = '';
@@ -247,7 +251,8 @@ export function directoryView(app, route) {
       h('p', { 'data-testid': 'dir-selected', 'data-n': String(n) }, n ? t('dir.selected', { n: formatNumber(n) }) : t('dir.selectedNone')),
       n ? [h('label', { for: ownerSel.id }, t('dir.assignTo')), ownerSel,
         h('button', { type: 'button', onclick: assign, 'data-testid': 'dir-assign' }, t('dir.assign')),
-        h('button', { type: 'button', class: 'secondary', onclick: () => { state.selected.clear(); drawBulk(); drawTable(); } }, t('dir.clearSelection'))] : null,
+        h('button', { type: 'button', class: 'secondary', onclick: () => { state.selected.clear(); drawBulk(); drawTable(); } }, t('dir.clearSelection')),
+        inviteBox] : null,
       bulkMsg);
   }
 
