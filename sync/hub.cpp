@@ -73,35 +73,6 @@ Status Hub::authorize(const DeviceContext& device, const Op& op) {
 
 namespace {
 
-// The field naming a log entry's parent, whose scope keys an entry that carries none of its
-// own inherits: a click its tracked link's, a check-in or an invitation its event's, an
-// interaction, a collaboration or a piece of content the person's it is about. -1 for other kinds.
-int scope_parent_field(Kind kind) {
-    switch (kind) {
-        case Kind::kClick:
-            return core::kind_def(kind).field_index("link");
-        case Kind::kCheckin:
-        case Kind::kInvitation:
-            return core::kind_def(kind).field_index("event");
-        case Kind::kInteraction:
-        case Kind::kCollaboration:
-        case Kind::kContent:
-            return core::kind_def(kind).field_index("influencer");
-        default:
-            return -1;
-    }
-}
-
-bool has_scope_key(Kind kind, const std::vector<Value>& values) {
-    const auto& k = core::kind_def(kind);
-    for (const char* key : {"region", "brand", "store"}) {
-        int i = k.scope_field(key);
-        if (i >= 0 && std::size_t(i) < values.size() && !core::is_null(values[std::size_t(i)]))
-            return true;
-    }
-    return false;
-}
-
 core::ScopeKeys scope_keys_of(const core::RowState& row) {
     const auto& k = core::kind_def(row.kind);
     auto text = [&](const char* key) -> std::string {
@@ -131,14 +102,7 @@ std::vector<Value> values_with(Kind kind, const core::ScopeKeys& keys) {
 
 Result<bool> Hub::in_scope(const Scope& scope, Kind kind, const Id128& id,
                            const std::vector<Value>& values) {
-    if (scope.global) return true;
-    if (scope_parent_field(kind) < 0 || has_scope_key(kind, values))
-        return scope.covers(kind, id, values);
-    // A keyless entry is where its parent is; an entry whose parent this server does not hold
-    // (yet, or any more) is shown to no scoped device rather than to every one.
-    auto p = scope_parent(kind, values);
-    if (!p) return p.status();
-    return p.value() && scope.covers(*p.value());
+    return covers_entry(store_, scope, kind, id, values);
 }
 
 Status Hub::note_replaced_keys(const Op& op) {
@@ -183,18 +147,7 @@ Status Hub::note_replaced_keys(const Op& op) {
 
 Result<std::optional<core::RowState>> Hub::scope_parent(Kind kind,
                                                         const std::vector<Value>& values) {
-    const int parent = scope_parent_field(kind);
-    if (parent < 0 || std::size_t(parent) >= values.size()) return std::optional<core::RowState>();
-    const auto* text = std::get_if<std::string>(&values[std::size_t(parent)]);
-    if (!text) return std::optional<core::RowState>();
-    auto pid = Id128::from_text(*text);
-    if (!pid) return std::optional<core::RowState>();
-    const Kind pkind = core::kind_def(kind).fields[std::size_t(parent)].ref_kind;
-    auto row =
-        store_.load_row(pkind, core::kind_def(pkind).mergeable ? store_.root_of(*pid) : *pid);
-    if (!row) return row.status();
-    if (!row.value() || !row.value()->visible()) return std::optional<core::RowState>();
-    return row;
+    return sync::scope_parent(store_, kind, values);
 }
 
 Status Hub::note_effective_keys(const core::RowState& row) {

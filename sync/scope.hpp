@@ -13,6 +13,7 @@
 // Erased ids are not entities: they reach every replica whatever its scope (docs/DESIGN.md §5).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,5 +47,26 @@ struct Scope {
                 const std::vector<core::Value>& values) const;
     bool covers(const core::RowState& row) const { return covers(row.kind, row.id, row.values); }
 };
+
+// The field naming a log entry's parent, whose scope keys an entry that carries none of its
+// own inherits: a click its tracked link's, a check-in or an invitation its event's, an
+// interaction, a collaboration or a piece of content the person's it is about. -1 for other kinds.
+int scope_parent_field(core::Kind kind);
+// Whether the values name a region, brand or store.
+bool has_scope_key(core::Kind kind, const std::vector<core::Value>& values);
+// The visible row of the parent a keyless entry inherits its scope from (following duplicate
+// merges), if the store holds it.
+Result<std::optional<core::RowState>> scope_parent(core::Store& store, core::Kind kind,
+                                                   const std::vector<core::Value>& values);
+// Scope::covers for an entity as the store holds it: an entry that carries no scope key of its
+// own is covered when its parent is (a click by its tracked link, a check-in by its event, …);
+// one whose parent the store does not hold is covered by no scoped caller. The hub decides what
+// a device receives with it, and the REST API what a caller reads.
+Result<bool> covers_entry(core::Store& store, const Scope& scope, core::Kind kind,
+                          const core::Id128& id, const std::vector<core::Value>& values);
+inline Result<bool> covers_entry(core::Store& store, const Scope& scope,
+                                 const core::RowState& row) {
+    return covers_entry(store, scope, row.kind, row.id, row.values);
+}
 
 }  // namespace liaison::sync

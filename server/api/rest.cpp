@@ -168,7 +168,11 @@ Result<std::optional<RowState>> visible_row(Store& store, const Principal& who, 
                                             const Id128& id) {
     auto row = core::get_entity(store, kind, id);
     if (!row) return row.status();
-    if (!row.value() || !who.scope.covers(*row.value())) return std::optional<RowState>{};
+    if (!row.value()) return row;
+    // A keyless entry (a click, a check-in …) is where its parent is (sync/scope.hpp).
+    auto covered = sync::covers_entry(store, who.scope, *row.value());
+    if (!covered) return covered.status();
+    if (!covered.value()) return std::optional<RowState>{};
     return row;
 }
 
@@ -212,8 +216,10 @@ Result<Page> paginate(Store& store, const Principal& who, Kind kind, const Fetch
             ++pos;
             auto row = store.load_row(kind, id);
             if (!row) return row.status();
-            if (!row.value() || !row.value()->visible() || !who.scope.covers(*row.value()))
-                continue;
+            if (!row.value() || !row.value()->visible()) continue;
+            auto covered = sync::covers_entry(store, who.scope, *row.value());
+            if (!covered) return covered.status();
+            if (!covered.value()) continue;
             if (keep && !keep(*row.value())) continue;
             page.ids.push_back(id);
         }

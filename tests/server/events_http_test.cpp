@@ -210,4 +210,37 @@ TEST_CASE("an invitation request with a bad field or a person out of reach chang
     CHECK(res->status == 400);
 }
 
+TEST_CASE(
+    "a check-in or invitation with no place of its own is read only by those who see its event",
+    "[server][events][scope]") {
+    Venue v;
+    auto& c = *v.client;
+    const std::string other =
+        create(c, v.tok, "events",
+               R"({"name":"Ailleurs","starts":)" + std::to_string(kStarts) + R"(,"store":")" +
+                   v.co.store_b + R"(","region":")" + v.co.region + "\"}");
+    // Written through REST without store, region or brand: in the event's scope (sync/scope.hpp).
+    const std::string checkin = create(c, v.tok, "checkins",
+                                       R"({"event":")" + other + R"(","influencer":")" + v.co.bea +
+                                           R"(","at":)" + std::to_string(kStarts) + "}");
+    const std::string invitation =
+        create(c, v.tok, "invitations",
+               R"({"event":")" + other + R"(","influencer":")" + v.co.bea + "\"}");
+    auto cleared = send_json(c, v.tok, "PATCH", "/api/v1/invitations/" + invitation,
+                             R"({"store":null,"region":null})");
+    REQUIRE(cleared);
+    REQUIRE(cleared->status == 200);
+    for (const auto& [collection, id] :
+         {std::pair<std::string, std::string>{"checkins", checkin}, {"invitations", invitation}}) {
+        INFO(collection);
+        auto res = c.Get(("/api/v1/" + collection + "/" + id).c_str(), bearer(v.co.store_a_token));
+        REQUIRE(res);
+        CHECK(res->status == 404);
+        CHECK_FALSE(contains(list_ids(c, v.co.store_a_token, "/api/v1/" + collection), id));
+        res = c.Get(("/api/v1/" + collection + "/" + id).c_str(), bearer(v.tok));
+        REQUIRE(res);
+        CHECK(res->status == 200);
+    }
+}
+
 }  // namespace liaison::test
