@@ -63,6 +63,10 @@ const SERVER_CALLS = new Set(['api', 'history', 'signIn', 'signInWithCode']);
 // How long the database's synchronous steps (its open, applying a pulled page: 0.3–0.8 s) wait
 // for a server call under way: its answer needs this thread to reach the page.
 const SERVER_FIRST_MAX_MS = 1000;
+// A new device opens its new file (0.5 s holding this thread) once the page, signed in, has
+// asked for its first screen: no server call started for QUIET_MS, at most NEW_DEVICE_HOLD_MS.
+const QUIET_MS = 400;
+const NEW_DEVICE_HOLD_MS = 3000;
 const CORE_METHODS = new Set([
   ...WRITES, 'search', 'card', 'duplicates', 'possibleMatches', 'events', 'campaigns', 'checkins', 'stateHash', 'choices', 'limits', 'refusals',
 ]);
@@ -350,6 +354,7 @@ async function boot(meta) {
     size = await restore(DB_PATH);
   }
   t.restore = performance.now();
+  if (!state.auth) await firstScreenAsked(t.start);
   await serverCallsSettled(); // the open holds this thread (a new file: 0.5 s)
   t.waited = performance.now();
   state.core = new state.module.Core();
@@ -898,7 +903,18 @@ function inTurn(fn) {
 }
 
 let serverCalls = 0;
+let lastServerCall = 0; // performance.now() when the latest server call began
 let settledWaiters = [];
+// Nobody was signed in when this worker started: the page's sign-in, then the server calls of
+// its first screen (the workspace's directory), go before the new file is opened.
+async function firstScreenAsked(since) {
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  while (performance.now() - since < NEW_DEVICE_HOLD_MS) {
+    const quiet = performance.now() - lastServerCall;
+    if (state.auth && serverCalls === 0 && quiet >= QUIET_MS) return;
+    await sleep(Math.max(50, QUIET_MS - quiet));
+  }
+}
 function serverCallsSettled(maxMs = SERVER_FIRST_MAX_MS) {
   if (serverCalls === 0) return Promise.resolve();
   return new Promise((resolve) => {
@@ -929,7 +945,10 @@ function serve(port, msg) {
     // Requests to the server do not touch the database: they do not wait behind a sync's
     // pages, other calls or its opening (the workspace's first screen must not wait for it).
     const counted = method !== 'status';
-    if (counted) serverCalls++;
+    if (counted) {
+      serverCalls++;
+      lastServerCall = performance.now();
+    }
     known
       .then(() => dispatch(method, args))
       .catch((e) => fail(e.code || 'internal', String(e.message || e)))
