@@ -64,8 +64,9 @@ const SERVER_CALLS = new Set(['api', 'history', 'signIn', 'signInWithCode']);
 // for a server call under way: its answer needs this thread to reach the page.
 const SERVER_FIRST_MAX_MS = 1000;
 // A new device opens its new file (0.5 s holding this thread) once the page, signed in, has
-// asked for its first screen: no server call started for QUIET_MS, at most NEW_DEVICE_HOLD_MS.
-const QUIET_MS = 400;
+// asked for its first screen: no server call begun or ended for QUIET_MS, at most
+// NEW_DEVICE_HOLD_MS (the workspace's room is loaded between the sign-in and its requests).
+const QUIET_MS = 600;
 const NEW_DEVICE_HOLD_MS = 3000;
 const CORE_METHODS = new Set([
   ...WRITES, 'search', 'card', 'duplicates', 'possibleMatches', 'events', 'campaigns', 'checkins', 'stateHash', 'choices', 'limits', 'refusals',
@@ -317,6 +318,7 @@ async function readMeta() {
   state.idb = await early.idb;
   const [auth, settings, sync, inCharge] = await metaGetAll(['auth', 'settings', 'sync', 'inCharge']);
   state.auth = auth || null;
+  state.newDevice = !auth; // nobody signed in at start: the first screen's calls go first
   state.inCharge = inCharge || {};
   state.settings = { ...DEFAULT_SETTINGS, ...(settings || {}) };
   state.lastSyncAt = (sync || {}).lastSyncAt || null;
@@ -354,7 +356,7 @@ async function boot(meta) {
     size = await restore(DB_PATH);
   }
   t.restore = performance.now();
-  if (!state.auth) await firstScreenAsked(t.start);
+  if (state.newDevice) await firstScreenAsked(t.start); // the page may have signed in already
   await serverCallsSettled(); // the open holds this thread (a new file: 0.5 s)
   t.waited = performance.now();
   state.core = new state.module.Core();
@@ -903,7 +905,7 @@ function inTurn(fn) {
 }
 
 let serverCalls = 0;
-let lastServerCall = 0; // performance.now() when the latest server call began
+let lastServerCall = 0; // performance.now() when the latest server call began or ended
 let settledWaiters = [];
 // Nobody was signed in when this worker started: the page's sign-in, then the server calls of
 // its first screen (the workspace's directory), go before the new file is opened.
@@ -923,6 +925,7 @@ function serverCallsSettled(maxMs = SERVER_FIRST_MAX_MS) {
   });
 }
 function serverCallEnded() {
+  lastServerCall = performance.now();
   if (--serverCalls > 0) return;
   for (const wake of settledWaiters.splice(0)) wake();
 }

@@ -103,6 +103,16 @@ export default async function screenshots(hx) {
     }],
     ['central-follow-ups', async () => { await office.goto(`${hx.url}/#/central/follow-ups`); await told('fu-count'); }],
     ['central-duplicates', async () => { await office.goto(`${hx.url}/#/central/duplicates`); await told('dupq-count'); }],
+    ['central-events', async () => {
+      await office.goto(`${hx.url}/#/central/events`);
+      await shown('[data-testid="ev-table"] tbody tr');
+    }],
+    ['central-event', async () => {
+      // The demo's coming event: its guest list, answers under way.
+      const id = await office.locator('[data-testid="ev-table"] tbody tr').first().getAttribute('data-id');
+      await office.goto(`${hx.url}/#/central/event/${id}`);
+      await shown('[data-testid="ev-counts"][data-invited] ~ div [data-testid="ev-guests"] tbody tr');
+    }],
   ];
   for (const lang of ['en', 'fr']) {
     await office.locator('#lang').selectOption(lang);

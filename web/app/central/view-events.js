@@ -249,7 +249,7 @@ export function eventView(app, route) {
   timer = setInterval(() => { if (!document.hidden) load(); }, LIVE_MS);
   const el = h('section', { class: 'workspace', 'aria-labelledby': 'evp-h' },
     h('p', {}, h('a', { href: '#/central/events' }, t('ev.back'))), title, errorBox, formBox, countsBox,
-    h('div', { class: 'ws-columns' }, h('div', { class: 'ws-main' }, h('div', { class: 'table-scroll' }, guestsTable)), h('aside', { class: 'ws-side' }, inviteBox)));
+    inviteBox, h('div', { class: 'table-scroll' }, guestsTable));
   return { el, refresh: () => load(), dispose: () => clearInterval(timer) };
 }
 
