@@ -913,6 +913,8 @@ async function firstScreenAsked(since) {
   const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
   while (performance.now() - since < NEW_DEVICE_HOLD_MS) {
     const quiet = performance.now() - lastServerCall;
+    // A store or field device's first screen is its own file: it opens at once.
+    if (state.auth && !['central', 'regional', 'admin'].includes(state.auth.role)) return;
     if (state.auth && serverCalls === 0 && quiet >= QUIET_MS) return;
     await sleep(Math.max(50, QUIET_MS - quiet));
   }
