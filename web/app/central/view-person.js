@@ -76,7 +76,9 @@ export function personView(app, route) {
     errorBox.textContent = r.code === 'offline' ? t('ws.offline') : app.errorText(r);
   }
 
-  async function load() {
+  // `quietly`: a refresh from outside (a sync's page, another tab) leaves a handle or set form
+  // the person is in as it is, with what she typed; her own changes redraw everything.
+  async function load(quietly = false) {
     const r = await app.call('api', { path: base });
     if (!r.ok) { showError(r); title.textContent = t('person.notFound'); return; }
     errorBox.hidden = true;
@@ -85,8 +87,9 @@ export function personView(app, route) {
     title.textContent = card.influencer.name;
     drawBadges();
     if (!editing) drawProfile();
-    drawHandles();
-    drawSets();
+    const inUse = (box) => quietly && box.contains(document.activeElement);
+    if (!inUse(handles)) drawHandles();
+    if (!inUse(sets)) drawSets();
     drawFollowUps();
     drawVetting();
   }
@@ -392,5 +395,5 @@ export function personView(app, route) {
       h('div', {}, profile, handles, sets),
       h('aside', {}, followUps, vetting)),
     timeline, checkins, more);
-  return { el, refresh: () => { load(); loadTimeline(); } };
+  return { el, refresh: () => { load(true); loadTimeline(); } };
 }
