@@ -63,7 +63,10 @@ bool Scope::covers(core::Kind kind, const core::Id128& id,
 int scope_parent_field(core::Kind kind) {
     switch (kind) {
         case core::Kind::kClick:
+        case core::Kind::kConversion:
             return core::kind_def(kind).field_index("link");
+        case core::Kind::kCollaborationStep:
+            return core::kind_def(kind).field_index("collaboration");
         case core::Kind::kCheckin:
         case core::Kind::kInvitation:
             return core::kind_def(kind).field_index("event");

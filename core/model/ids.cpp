@@ -139,6 +139,19 @@ Id128 Id128::derive(std::string_view domain, const Id128& a, const Id128& b) {
     return id;
 }
 
+Id128 Id128::derive(std::string_view domain, std::string_view a, std::string_view b) {
+    Sha256 h;
+    h.update(domain);
+    for (std::string_view part : {a, b}) {
+        h.update_u64(part.size());
+        h.update(part);
+    }
+    auto d = h.finish();
+    Id128 id;
+    std::memcpy(id.bytes.data(), d.data(), 16);
+    return id;
+}
+
 std::size_t Id128Hash::operator()(const Id128& id) const noexcept {
     std::uint64_t a, b;
     std::memcpy(&a, id.bytes.data(), 8);

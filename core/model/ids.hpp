@@ -31,6 +31,10 @@ struct Id128 {
     // Deterministic id from a name (SHA-256 of the parts, truncated): two devices that check in
     // the same known guest at the same event make the same check-in id.
     static Id128 derive(std::string_view domain, const Id128& a, const Id128& b);
+    // From names given as text (a shop and its order reference: one conversion however often
+    // the order is sent). Each part is hashed with its length, so ("ab","c") and ("a","bc")
+    // differ.
+    static Id128 derive(std::string_view domain, std::string_view a, std::string_view b);
 
     // Byte-wise order (written out: Emscripten 3.1.6's libc++ has no <=> for std::array).
     std::strong_ordering operator<=>(const Id128& o) const {

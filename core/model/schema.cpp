@@ -66,6 +66,8 @@ SetDef dir(SetDef s) {
     s.directory = true;
     return s;
 }
+// An amount in minor units (cents); the kind's `currency` field says of which currency.
+FieldDef money(std::string name) { return integer(std::move(name), 0, INT64_C(1000000000000)); }
 SetDef set(std::string name, ElemType elem, std::vector<std::string> choices = {}) {
     SetDef s;
     s.name = std::move(name);
@@ -89,6 +91,10 @@ const std::vector<std::string> kDepartments = {
     "pr", "social", "marketing", "retail", "customer_service", "legal", "procurement", "hr",
     "events", "other"};
 const std::vector<std::string> kTones = {"positive", "neutral", "negative"};
+// A collaboration's statuses, as its `status` field lists them (core/query/pipeline.hpp).
+const std::vector<std::string> kPipeline = {
+    "proposed", "active", "completed", "cancelled", "vetted", "contracted", "live", "delivered",
+    "validated", "closed"};
 
 std::vector<KindDef> build() {
     std::vector<KindDef> k;
@@ -184,6 +190,9 @@ std::vector<KindDef> build() {
                      long_text("objectives", 4000),
                      ref("brand", Kind::kBrand),
                      ref("region", Kind::kRegion),
+                     // Schema 6: the programme's budget (docs/PROGRAMMES.md).
+                     money("budget"),
+                     typed("currency", FieldType::kCurrency),
                  },
                  {}, false, false});
     k.push_back({Kind::kCampaign, "campaign", KindClass::kProfile,
@@ -192,15 +201,23 @@ std::vector<KindDef> build() {
                      ref("programme", Kind::kProgramme),
                      typed("starts", FieldType::kDate),
                      typed("ends", FieldType::kDate),
-                     integer("budget", 0, INT64_C(1000000000000)),
+                     money("budget"),
                      typed("currency", FieldType::kCurrency),
                      long_text("objectives", 4000),
                      ref("brand", Kind::kBrand),
                      ref("region", Kind::kRegion),
+                     // Schema 6: a store's own campaign (its clicks and conversions stay
+                     // there), what it sells, and its KPI targets by AMEC stage.
+                     ref("store", Kind::kStore),
+                     text("product_category", 120),
+                     [] { auto f = typed("targets", FieldType::kTargets); f.max_len = 2000;
+                          return f; }(),
                  },
                  {set("kpis", ElemType::kEnum,
                       {"mentions", "reach", "engagement", "share_of_voice", "tone", "traffic",
-                       "sales", "nps", "emv"})},
+                       "sales", "nps", "emv"}),
+                  // Schema 6: the countries it is run in (disclosure rules are per market).
+                  set("markets", ElemType::kCountry)},
                  false, false});
     // A collaboration's mark (D6): its type, status and dates — whether it is an active paid
     // one — never its fee, contract, intermediary or deliverables.
@@ -208,9 +225,11 @@ std::vector<KindDef> build() {
                  {
                      dir(subject_ref()),
                      ref("campaign", Kind::kCampaign),
-                     dir(choice("type", {"paid", "gifted", "loan", "affiliate"}, true)),
-                     dir(choice("status", {"proposed", "active", "completed", "cancelled"})),
-                     integer("fee", 0, INT64_C(1000000000000)),
+                     dir(choice("type", {"paid", "gifted", "loan", "affiliate", "seeding"}, true)),
+                     // The pipeline (core/query/pipeline.hpp): schema 6 appended its seven
+                     // steps; "active" and "completed" are read as live and closed.
+                     dir(choice("status", kPipeline)),
+                     money("fee"),
                      typed("currency", FieldType::kCurrency),
                      text("contract_ref", 120),
                      text("intermediary", 200),
@@ -220,8 +239,24 @@ std::vector<KindDef> build() {
                      dir(typed("ends", FieldType::kDate)),
                      dir(ref("brand", Kind::kBrand)),
                      dir(ref("region", Kind::kRegion)),
+                     // Schema 6: what is given (seeding, loans, gifts) and what it is worth,
+                     // the contract, the codes, the shipment and a loan's return.
+                     money("in_kind_value"),
+                     text("product", 200),
+                     choice("contract_status", {"none", "draft", "sent", "signed", "ended"}),
+                     typed("contract_date", FieldType::kDate),
+                     typed("promo_code", FieldType::kCode),
+                     ref("link", Kind::kTrackedLink),
+                     typed("shipped", FieldType::kDate),
+                     text("tracking", 120),
+                     typed("return_due", FieldType::kDate),
+                     typed("returned", FieldType::kDate),
+                     dir(ref("store", Kind::kStore)),
                  },
-                 {}, false, false});
+                 {set("markets", ElemType::kCountry),
+                  [] { auto s = set("deliverables_due", ElemType::kDatedItem); s.max_len = 200;
+                       return s; }()},
+                 false, false});
     k.push_back({Kind::kContent, "content", KindClass::kLog,
                  {
                      subject_ref(),
@@ -235,6 +270,18 @@ std::vector<KindDef> build() {
                      ref("campaign", Kind::kCampaign),
                      ref("brand", Kind::kBrand),
                      ref("region", Kind::kRegion),
+                     // Schema 6: the collaboration it was made for (none: organic), the handle
+                     // it was posted from, its metrics by kind, the proof of its disclosure.
+                     ref("collaboration", Kind::kCollaboration),
+                     text("handle", 140),
+                     integer("impressions", 0, INT64_MAX),
+                     integer("likes", 0, INT64_MAX),
+                     integer("comments", 0, INT64_MAX),
+                     integer("shares", 0, INT64_MAX),
+                     integer("saves", 0, INT64_MAX),
+                     integer("video_views", 0, INT64_MAX),
+                     typed("disclosure_proof", FieldType::kUrl),
+                     ref("store", Kind::kStore),
                  },
                  {ref_set("brands_mentioned", Kind::kBrand)}, false, false});
     k.push_back({Kind::kTrackedLink, "tracked_link", KindClass::kProfile,
@@ -245,8 +292,14 @@ std::vector<KindDef> build() {
                      ref("campaign", Kind::kCampaign),
                      ref("brand", Kind::kBrand),
                      ref("region", Kind::kRegion),
+                     // Schema 6: a store campaign's link stays at the store; a link made for a
+                     // collaboration names it.
+                     ref("store", Kind::kStore),
+                     ref("collaboration", Kind::kCollaboration),
                  },
                  {}, false, false});
+    // `conversion` and `value` are not written since schema 6 (an order is a conversion of its
+    // own, with its currency); kept, as every field is, for the entries that have them.
     k.push_back({Kind::kClick, "click", KindClass::kLog,
                  {
                      ref("link", Kind::kTrackedLink, true),
@@ -254,6 +307,12 @@ std::vector<KindDef> build() {
                      text("referrer", 512),
                      typed("conversion", FieldType::kBool),
                      integer("value", 0, INT64_C(1000000000000)),
+                     // Schema 6: its link's campaign and scope keys, so that a store device
+                     // pulls the clicks of its own campaigns only.
+                     ref("campaign", Kind::kCampaign),
+                     ref("brand", Kind::kBrand),
+                     ref("region", Kind::kRegion),
+                     ref("store", Kind::kStore),
                  },
                  {}, false, false});
     // Staff are in the directory whole: a card names the owner and how to reach her.
@@ -276,7 +335,9 @@ std::vector<KindDef> build() {
                      ref("store", Kind::kStore),
                  },
                  {}, false, false});
-    k.push_back({Kind::kBrand, "brand", KindClass::kProfile, {required_text("name")}, {}, false,
+    // Schema 6: a competitor's brand, named by content that mentions it (share of voice).
+    k.push_back({Kind::kBrand, "brand", KindClass::kProfile,
+                 {required_text("name"), typed("competitor", FieldType::kBool)}, {}, false,
                  false});
     k.push_back({Kind::kRegion, "region", KindClass::kProfile,
                  {required_text("name"), text("code", 16)}, {}, false, false});
@@ -301,6 +362,45 @@ std::vector<KindDef> build() {
                      choice("status", {"invited", "accepted", "declined", "cancelled"}),
                      integer("plus_ones", 0, 20),
                      long_text("note", 1000),
+                     ref("brand", Kind::kBrand),
+                     ref("region", Kind::kRegion),
+                     ref("store", Kind::kStore),
+                 },
+                 {}, false, false});
+    // Schema 6: one move of a collaboration along its pipeline (core/query/pipeline.hpp), by
+    // whom and when. Made with the status change, in the same action; an entry of its own, so
+    // that two devices moving the same collaboration offline both keep their move. Carries
+    // its collaboration's person and scope keys.
+    k.push_back({Kind::kCollaborationStep, "collaboration_step", KindClass::kLog,
+                 {
+                     ref("collaboration", Kind::kCollaboration, true),
+                     subject_ref(),
+                     choice("from", kPipeline),
+                     choice("to", kPipeline, true),
+                     typed("at", FieldType::kTime, true),
+                     ref("staff", Kind::kStaff),
+                     long_text("note", 1000),
+                     ref("brand", Kind::kBrand),
+                     ref("region", Kind::kRegion),
+                     ref("store", Kind::kStore),
+                 },
+                 {}, false, false});
+    // Schema 6: an order a shop attributes to a tracked link or a promo code. Its id is derived
+    // from the shop and the order reference (Id128::derive("conversion", …)), so an order
+    // sent twice, by the integration or a CSV import, is one conversion. Carries the scope
+    // keys of its campaign.
+    k.push_back({Kind::kConversion, "conversion", KindClass::kLog,
+                 {
+                     required_text("shop", 120),
+                     required_text("order_ref", 120),
+                     typed("at", FieldType::kTime, true),
+                     [] { auto f = money("value"); f.required = true; return f; }(),
+                     typed("currency", FieldType::kCurrency, true),
+                     ref("link", Kind::kTrackedLink),
+                     typed("promo_code", FieldType::kCode),
+                     subject_ref(false),
+                     ref("campaign", Kind::kCampaign),
+                     ref("collaboration", Kind::kCollaboration),
                      ref("brand", Kind::kBrand),
                      ref("region", Kind::kRegion),
                      ref("store", Kind::kStore),

@@ -50,9 +50,11 @@ enum class Kind : std::uint8_t {
     kBrand,
     kRegion,
     kStore,
-    kInvitation,  // schema 5
+    kInvitation,         // schema 5
+    kCollaborationStep,  // schema 6
+    kConversion,         // schema 6
 };
-inline constexpr int kKindCount = static_cast<int>(Kind::kInvitation) + 1;
+inline constexpr int kKindCount = static_cast<int>(Kind::kConversion) + 1;
 
 enum class KindClass : std::uint8_t { kProfile, kLog };
 
@@ -71,6 +73,7 @@ enum class FieldType : std::uint8_t {
     kRef,       // the text id of an entity of `ref_kind`
     kCode,      // [A-Za-z0-9_-], 4..32 characters (tracked-link codes)
     kCurrency,  // ISO 4217, three upper-case letters
+    kTargets,   // KPI targets by AMEC stage, "stage.metric=value" lines (core/model/targets.hpp)
 };
 
 struct FieldDef {
@@ -87,11 +90,13 @@ struct FieldDef {
 };
 
 enum class ElemType : std::uint8_t {
-    kTag,       // short text label, lower-cased
-    kEnum,      // one of `choices`
-    kHandle,    // "platform:handle:audience", see validate.hpp
-    kRef,       // an entity id of `ref_kind`
-    kLanguage,  // BCP 47 language tag, e.g. "fr" or "pt-BR"
+    kTag,        // short text label, lower-cased
+    kEnum,       // one of `choices`
+    kHandle,     // "platform:handle:audience", see validate.hpp
+    kRef,        // an entity id of `ref_kind`
+    kLanguage,   // BCP 47 language tag, e.g. "fr" or "pt-BR"
+    kCountry,    // ISO 3166-1 alpha-2, upper case (a campaign's target markets)
+    kDatedItem,  // "YYYY-MM-DD text": a deliverable and its due date
 };
 
 struct SetDef {
@@ -130,6 +135,6 @@ const std::vector<std::string>& platforms();
 
 // Version of the record model; raised when a kind, field, set or enum value is appended
 // (docs/SYNC.md "Schema evolution"; tests/core/schema_evolution_test.cpp checks it).
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
 
 }  // namespace liaison::core

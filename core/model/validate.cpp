@@ -31,6 +31,7 @@
 #include <cstddef>
 
 #include "core/model/ids.hpp"
+#include "core/model/targets.hpp"
 #include "core/util/text.hpp"
 
 namespace liaison::core {
@@ -555,6 +556,12 @@ std::string format_problem(const FieldDef& field, const std::string& s, Code& co
             return is_code(s) ? "" : "is not a code (4 to 32 letters, digits, '_' or '-')";
         case FieldType::kRef:
             return Id128::from_text(s) ? "" : "is not a record id";
+        case FieldType::kTargets: {
+            auto parsed = parse_targets(s);
+            if (parsed) return "";
+            code = parsed.status().code();
+            return "is not a list of targets: " + parsed.status().detail();
+        }
         case FieldType::kEnum:
             for (const auto& c : field.choices)
                 if (c == s) return "";
@@ -604,6 +611,11 @@ Value normalize_field(const FieldDef& field, Value value) {
         case FieldType::kRef:
             s = canonical_ref(s);
             break;
+        case FieldType::kTargets:
+            // The table's order, one per line: equal targets are equal text (a text that does
+            // not parse is left for validation to refuse).
+            if (auto parsed = parse_targets(s)) s = targets_text(*parsed);
+            break;
         default:
             break;
     }
@@ -621,6 +633,13 @@ std::string normalize_elem(const SetDef& set, std::string elem) {
             return canonical_language(s);
         case ElemType::kRef:
             return canonical_ref(s);
+        case ElemType::kCountry:
+            return ascii_upper(s);
+        case ElemType::kDatedItem: {
+            // "YYYY-MM-DD  text": one space after the date, the text trimmed.
+            if (s.size() < 11) break;
+            return std::string(s.substr(0, 10)) + " " + std::string(trim_white_space(s.substr(10)));
+        }
         case ElemType::kEnum:
             break;
     }
@@ -667,7 +686,9 @@ Status validate_field(const FieldDef& field, const Value& value) {
             Code::kInvalidArgument, name,
             "expected text, got the number " + std::to_string(std::get<std::int64_t>(value)));
     const std::string& s = *text;
-    LIAISON_TRY(check_text(name, s, field.type == FieldType::kLongText, field.max_len));
+    LIAISON_TRY(check_text(name, s,
+                           field.type == FieldType::kLongText || field.type == FieldType::kTargets,
+                           field.max_len));
     // A required field holding only white space is as missing as a null one.
     if (field.required && trim_white_space(s).empty())
         return fail(Code::kRequired, name, "required");
@@ -711,6 +732,19 @@ Status validate_elem(const SetDef& set, std::string_view elem) {
             if (!is_language(elem))
                 return fail(Code::kBadFormat, name,
                             quote(elem) + " is not a language tag (e.g. fr, eng, pt-BR, zh-Hant)");
+            break;
+        case ElemType::kCountry:
+            if (!is_country(elem))
+                return fail(Code::kBadFormat, name,
+                            quote(elem) + " is not a country code (two capital letters, e.g. FR)");
+            break;
+        case ElemType::kDatedItem:
+            if (elem.size() < 12 || !is_date(elem.substr(0, 10)) || elem[10] != ' ' ||
+                trim_white_space(elem.substr(11)).empty())
+                return fail(Code::kBadFormat, name,
+                            quote(elem) +
+                                " is not a due date and what is due (YYYY-MM-DD then the text, "
+                                "e.g. 2027-03-01 two stories)");
             break;
     }
     return Status::ok();

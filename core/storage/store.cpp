@@ -18,7 +18,11 @@ bool indexed_ref(const KindDef& k, const FieldDef& f) {
     if (k.cls == KindClass::kProfile)
         return f.subject || f.name == "region" || f.name == "brand" || f.name == "store" ||
                f.name == "owner";
-    return f.subject || f.name == "event" || f.name == "link";
+    // Version 13: a campaign's collaborations (its board), a collaboration's steps, content and
+    // conversions; the contacts logged for a campaign are left unindexed (the largest table;
+    // a report reads them in one pass).
+    return f.subject || f.name == "event" || f.name == "link" || f.name == "collaboration" ||
+           (f.name == "campaign" && k.kind != Kind::kInteraction);
 }
 
 // The columns of a reference's index: a subject with the entry's time, so a timeline reads in
@@ -367,12 +371,35 @@ std::string migration_11() { return ""; }
 // it is missing (a file created by this build has it from version 1).
 std::string migration_12() { return kind_table_ddl(kind_def(Kind::kInvitation), true); }
 
+// Version 13: record model 6 (docs/PROGRAMMES.md): the kinds collaboration_step and conversion,
+// their tables where missing; the fields appended to programme, campaign, collaboration,
+// content, tracked_link, click and brand, added by Store::add_columns_v13 with the indexes of
+// the new references.
+std::string migration_13() {
+    return kind_table_ddl(kind_def(Kind::kCollaborationStep), true) +
+           kind_table_ddl(kind_def(Kind::kConversion), true);
+}
+
 }  // namespace
 
 std::string table_name(Kind kind) { return std::string("k_") + kind_name(kind); }
 std::string value_column(const FieldDef& f) { return "f_" + f.name; }
 std::string clock_column(const FieldDef& f) { return "c_" + f.name; }
 std::string fts_table_name(Kind kind) { return std::string("fts_") + kind_name(kind); }
+
+const std::string* RowState::text(std::string_view field) const {
+    const int i = kind_def(kind).field_index(field);
+    return i < 0 || std::size_t(i) >= values.size()
+               ? nullptr
+               : std::get_if<std::string>(&values[std::size_t(i)]);
+}
+
+std::optional<std::int64_t> RowState::integer(std::string_view field) const {
+    const int i = kind_def(kind).field_index(field);
+    if (i < 0 || std::size_t(i) >= values.size()) return std::nullopt;
+    const auto* n = std::get_if<std::int64_t>(&values[std::size_t(i)]);
+    return n ? std::optional<std::int64_t>(*n) : std::nullopt;
+}
 
 RowState RowState::empty(Kind kind, const Id128& id) {
     RowState r;
@@ -541,7 +568,8 @@ Status Store::migrate() {
                                             {migration_9, false, &Store::add_outbox_group_v9},
                                             {migration_10, false, &Store::add_columns_v10},
                                             {migration_11, false, &Store::add_columns_v11},
-                                            {migration_12, false, nullptr}};
+                                            {migration_12, false, nullptr},
+                                            {migration_13, false, &Store::add_columns_v13}};
     static_assert(std::size(kMigrations) == kStorageVersion);
     if (v == kStorageVersion) return Status::ok();
     // Every pending migration in ONE transaction: a new file runs all of them, and each commit
@@ -582,6 +610,29 @@ Status Store::add_columns_v7() { return add_field_columns(Kind::kInteraction, "c
 Status Store::add_columns_v10() { return add_field_columns(Kind::kStore, "country"); }
 
 Status Store::add_columns_v11() { return add_field_columns(Kind::kInteraction, "follow_up_done"); }
+
+Status Store::add_columns_v13() {
+    // clang-format off
+    static const std::pair<Kind, std::vector<const char*>> kAdded[] = {
+        {Kind::kProgramme, {"budget", "currency"}},
+        {Kind::kCampaign, {"store", "product_category", "targets"}},
+        {Kind::kCollaboration, {"in_kind_value", "product", "contract_status", "contract_date",
+                                "promo_code", "link", "shipped", "tracking", "return_due",
+                                "returned", "store"}},
+        {Kind::kContent, {"collaboration", "handle", "impressions", "likes", "comments", "shares",
+                          "saves", "video_views", "disclosure_proof", "store"}},
+        {Kind::kTrackedLink, {"store", "collaboration"}},
+        {Kind::kClick, {"campaign", "brand", "region", "store"}},
+        {Kind::kBrand, {"competitor"}},
+    };
+    // clang-format on
+    for (const auto& [kind, fields] : kAdded) {
+        for (const char* f : fields) LIAISON_TRY(add_field_columns(kind, f));
+        // Their tables exist: this creates only the indexes a new file has and this one lacks.
+        LIAISON_TRY(db_->exec(kind_table_ddl(kind_def(kind), true)));
+    }
+    return Status::ok();
+}
 
 Status Store::add_outbox_group_v9() {
     auto has = db_->query_int("SELECT count(*) FROM pragma_table_info('outbox') WHERE name='grp'");

@@ -35,7 +35,7 @@
 namespace liaison::core {
 
 // Latest storage format this build writes (PRAGMA user_version), see docs/STORAGE.md.
-inline constexpr int kStorageVersion = 12;
+inline constexpr int kStorageVersion = 13;
 
 // The full state of one entity row, with effective clocks (a field written by the create
 // carries the create stamp; a field never written has none).
@@ -49,6 +49,10 @@ struct RowState {
 
     static RowState empty(Kind kind, const Id128& id);
     bool visible() const { return created.has_value() && !deleted.has_value(); }
+    // The value of the field named `field` when it holds text / an integer; null otherwise
+    // (also for a field the kind does not have).
+    const std::string* text(std::string_view field) const;
+    std::optional<std::int64_t> integer(std::string_view field) const;
 };
 
 // An entity's scope keys as text ids ("" for none), see Store::note_scope_keys.
@@ -344,6 +348,7 @@ private:
     Status add_outbox_group_v9();  // storage v9's step: outbox.grp where it is missing
     Status add_columns_v10();      // storage v10's step: k_store's country where it is missing
     Status add_columns_v11();      // storage v11's step: k_interaction's follow_up_done
+    Status add_columns_v13();      // storage v13's step: record model 6's fields and indexes
     // The number of a replica or actor id in this file's `idnum` table, added if new.
     Result<std::int64_t> id_number(const Id128& id);
     Status load_caches();

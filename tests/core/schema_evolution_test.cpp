@@ -49,6 +49,8 @@ const char* type_name(FieldType t) {
             return "code";
         case FieldType::kCurrency:
             return "currency";
+        case FieldType::kTargets:
+            return "targets";
     }
     return "?";
 }
@@ -65,6 +67,10 @@ const char* elem_name(ElemType t) {
             return "ref";
         case ElemType::kLanguage:
             return "language";
+        case ElemType::kCountry:
+            return "country";
+        case ElemType::kDatedItem:
+            return "dated-item";
     }
     return "?";
 }

@@ -333,6 +333,60 @@ TEST_CASE("a version 11 store gains the invitations table laid out as a new file
     CHECK(row.value());
 }
 
+TEST_CASE("a version 12 store gains record model 6 laid out as a new file has it",
+          "[core][store][version]") {
+    World w;
+    const Id128 a = w.person("Hélène Dupont");
+    w.contact(a, 1'700'000'000'000);
+    const auto before = must(w.r.state_hash());
+    // What version 13 added: two kinds, and fields appended to seven.
+    const std::vector<std::pair<Kind, std::vector<std::string>>> added = {
+        {Kind::kProgramme, {"budget", "currency"}},
+        {Kind::kCampaign, {"store", "product_category", "targets"}},
+        {Kind::kCollaboration,
+         {"in_kind_value", "product", "contract_status", "contract_date", "promo_code", "link",
+          "shipped", "tracking", "return_due", "returned", "store"}},
+        {Kind::kContent,
+         {"collaboration", "handle", "impressions", "likes", "comments", "shares", "saves",
+          "video_views", "disclosure_proof", "store"}},
+        {Kind::kTrackedLink, {"store", "collaboration"}},
+        {Kind::kClick, {"campaign", "brand", "region", "store"}},
+        {Kind::kBrand, {"competitor"}}};
+    std::vector<std::string> tables = {"k_collaboration_step", "k_conversion"};
+    for (const auto& [kind, fields] : added) tables.push_back(core::table_name(kind));
+    std::vector<std::string> fresh;
+    for (const auto& t : tables) fresh.push_back(table_schema(w.r.store().db(), t.c_str()));
+    // Back to version 12, as a file written by the previous build has it.
+    std::string undo = "DROP TABLE k_collaboration_step; DROP TABLE k_conversion;";
+    for (const auto& [kind, fields] : added)
+        for (const auto& f : fields) {
+            const std::string t = core::table_name(kind);
+            undo += "DROP INDEX IF EXISTS " + t + "_" + f + "; ALTER TABLE " + t +
+                    " DROP COLUMN f_" + f + "; ALTER TABLE " + t + " DROP COLUMN c_" + f + ";";
+        }
+    REQUIRE(w.r.store().db().exec(undo + "PRAGMA user_version=12").is_ok());
+    reopen(*w.node, w.time);
+    auto& r = *w.node->replica;
+    CHECK(r.store().storage_version() == core::kStorageVersion);
+    for (std::size_t i = 0; i < tables.size(); ++i) {
+        INFO(tables[i]);
+        CHECK(table_schema(r.store().db(), tables[i].c_str()) == fresh[i]);
+    }
+    CHECK(must(r.state_hash()) == before);
+    auto campaign = r.create(Kind::kCampaign, {{"name", std::string("Printemps")},
+                                               {"targets", std::string("outputs.reach=1000")}});
+    REQUIRE(campaign.is_ok());
+    auto order = r.create(Kind::kConversion,
+                          {{"shop", std::string("shop")},
+                           {"order_ref", std::string("A-1")},
+                           {"at", std::int64_t(1'700'000'050'000)},
+                           {"value", std::int64_t(4200)},
+                           {"currency", std::string("EUR")},
+                           {"campaign", campaign->to_text()}},
+                          Id128::derive("conversion", "shop", "A-1"));
+    REQUIRE(order.is_ok());
+}
+
 TEST_CASE("everything written is still there after the file is reopened", "[core][store]") {
     World w;
     Id128 a = w.person("Hélène Dupont", {{"email", std::string("helene@example.com")}});

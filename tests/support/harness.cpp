@@ -157,6 +157,8 @@ core::Value OpMaker::random_value(const core::FieldDef& f) {
             return "code" + std::to_string(n);
         case FieldType::kCurrency:
             return std::string(n % 2 ? "EUR" : "USD");
+        case FieldType::kTargets:
+            return "outputs.reach=" + std::to_string(n);
     }
     return core::Value{};
 }
@@ -174,6 +176,10 @@ std::string OpMaker::random_elem(const core::SetDef& s) {
             return pick(s.ref_kind).to_text();
         case ElemType::kLanguage:
             return n % 2 ? "fr" : "pt-BR";
+        case ElemType::kCountry:
+            return n % 2 ? "FR" : "GB";
+        case ElemType::kDatedItem:
+            return "2027-01-0" + std::to_string(1 + n % 9) + " item " + std::to_string(n % 3);
     }
     return "x";
 }
