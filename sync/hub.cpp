@@ -453,17 +453,11 @@ Result<bool> Hub::was_in_scope(const Scope& scope, const core::RowState& row) {
 
 namespace {
 
-const std::string* text_of(const core::RowState& row, const char* field) {
-    const int i = core::kind_def(row.kind).field_index(field);
-    if (i < 0) return nullptr;
-    return std::get_if<std::string>(&row.values[std::size_t(i)]);
-}
-
 // The default country of a person's phone number (D3): her own, else her store's; none, and a
 // national number gives no digest.
 std::string phone_country(core::Store& store, const core::RowState& row) {
-    if (const auto* c = text_of(row, "country")) return *c;
-    const auto* at = text_of(row, "store");
+    if (const auto* c = row.text("country")) return *c;
+    const auto* at = row.text("store");
     return at ? core::store_country(store, *at) : std::string();
 }
 

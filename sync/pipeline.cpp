@@ -48,10 +48,10 @@ Status check_move(core::Store& store, const Id128& collaboration, std::string_vi
         std::string offered;
         for (auto s : core::next_statuses(p->status))
             offered += (offered.empty() ? "" : ", ") + std::string(s);
-        return Status(Code::kConflict, "to: a collaboration that is " + p->status +
-                                           " cannot move to " + std::string(to) +
-                                           (offered.empty() ? " (it is closed)"
-                                                            : " (it can move to " + offered + ")"));
+        return Status(
+            Code::kConflict,
+            "to: a collaboration that is " + p->status + " cannot move to " + std::string(to) +
+                (offered.empty() ? " (it is closed)" : " (it can move to " + offered + ")"));
     }
     if (out) *out = std::move(p).value();
     return Status::ok();
@@ -80,11 +80,10 @@ Result<std::vector<Op>> move_ops(core::Store& store, const Id128& collaboration,
     LIAISON_TRY(check_move(store, collaboration, move.to, &p));
     auto row = load_collaboration(store, collaboration);
     if (!row) return row.status();
-    return std::vector<Op>{
-        field_op(OpType::kCreate, Kind::kCollaborationStep, step,
-                 step_fields(*row, p, move, step_time(p, now_ms))),
-        field_op(OpType::kSet, Kind::kCollaboration, collaboration,
-                 {{"status", std::string(core::canonical_status(move.to))}})};
+    return std::vector<Op>{field_op(OpType::kCreate, Kind::kCollaborationStep, step,
+                                    step_fields(*row, p, move, step_time(p, now_ms))),
+                           field_op(OpType::kSet, Kind::kCollaboration, collaboration,
+                                    {{"status", std::string(core::canonical_status(move.to))}})};
 }
 
 }  // namespace liaison::sync

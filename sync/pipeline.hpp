@@ -40,7 +40,6 @@ Result<core::Id128> move_collaboration(Replica& replica, const core::Id128& coll
 // On the server: the same, as unstamped operations (a create of the step `step`, then the
 // status set) for the hub to stamp and apply as one group. `now_ms` is the server's time.
 Result<std::vector<Op>> move_ops(core::Store& store, const core::Id128& collaboration,
-                                 const Move& move, const core::Id128& step,
-                                 std::int64_t now_ms);
+                                 const Move& move, const core::Id128& step, std::int64_t now_ms);
 
 }  // namespace liaison::sync

@@ -8,12 +8,18 @@ namespace liaison::core {
 
 const char* amec_stage_name(AmecStage s) {
     switch (s) {
-        case AmecStage::kInputs: return "inputs";
-        case AmecStage::kActivities: return "activities";
-        case AmecStage::kOutputs: return "outputs";
-        case AmecStage::kOuttakes: return "outtakes";
-        case AmecStage::kOutcomes: return "outcomes";
-        case AmecStage::kImpact: return "impact";
+        case AmecStage::kInputs:
+            return "inputs";
+        case AmecStage::kActivities:
+            return "activities";
+        case AmecStage::kOutputs:
+            return "outputs";
+        case AmecStage::kOuttakes:
+            return "outtakes";
+        case AmecStage::kOutcomes:
+            return "outcomes";
+        case AmecStage::kImpact:
+            return "impact";
     }
     return "unknown";
 }
@@ -81,8 +87,9 @@ Result<std::vector<Target>> parse_targets(std::string_view text) {
             if (table[i].name == metric) found = i;
         }
         if (!stage_known)
-            return bad(entry, "names no AMEC stage (inputs, activities, outputs, outtakes, "
-                              "outcomes, impact)");
+            return bad(entry,
+                       "names no AMEC stage (inputs, activities, outputs, outtakes, "
+                       "outcomes, impact)");
         if (found == table.size()) {
             std::string known;
             for (const auto& m : table)
@@ -109,7 +116,8 @@ Result<std::vector<Target>> parse_targets(std::string_view text) {
     // The table's order: the same targets are the same text everywhere.
     std::vector<std::size_t> idx(out.size());
     for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
-    std::sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) { return order[a] < order[b]; });
+    std::sort(idx.begin(), idx.end(),
+              [&](std::size_t a, std::size_t b) { return order[a] < order[b]; });
     std::vector<Target> sorted;
     for (std::size_t i : idx) sorted.push_back(out[i]);
     return sorted;
@@ -119,7 +127,8 @@ std::string targets_text(const std::vector<Target>& targets) {
     std::string out;
     for (const auto& t : targets) {
         if (!out.empty()) out += '\n';
-        out += std::string(amec_stage_name(t.stage)) + "." + t.metric + "=" + std::to_string(t.value);
+        out +=
+            std::string(amec_stage_name(t.stage)) + "." + t.metric + "=" + std::to_string(t.value);
     }
     return out;
 }

@@ -20,7 +20,14 @@
 namespace liaison::core {
 
 // The AMEC integrated evaluation framework's stages, in order.
-enum class AmecStage : std::uint8_t { kInputs, kActivities, kOutputs, kOuttakes, kOutcomes, kImpact };
+enum class AmecStage : std::uint8_t {
+    kInputs,
+    kActivities,
+    kOutputs,
+    kOuttakes,
+    kOutcomes,
+    kImpact
+};
 
 enum class TargetUnit : std::uint8_t { kCount, kMoney, kBasisPoints };
 

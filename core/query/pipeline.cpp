@@ -27,9 +27,9 @@ std::string_view status_or_proposed(std::string_view s) {
 }  // namespace
 
 const std::vector<std::string_view>& pipeline_statuses() {
-    static const std::vector<std::string_view> all = {
-        "proposed", "vetted", "contracted", "live", "delivered", "validated", "closed",
-        "cancelled"};
+    static const std::vector<std::string_view> all = {"proposed", "vetted",    "contracted",
+                                                      "live",     "delivered", "validated",
+                                                      "closed",   "cancelled"};
     return all;
 }
 
@@ -62,8 +62,9 @@ Pipeline pipeline_of(const RowState& collaboration, std::vector<RowState> rows) 
     Pipeline p;
     const std::string* status = collaboration.text("status");
     p.status = std::string(status_or_proposed(status ? *status : ""));
-    rows.erase(std::remove_if(rows.begin(), rows.end(), [](const RowState& r) { return !r.visible(); }),
-               rows.end());
+    rows.erase(
+        std::remove_if(rows.begin(), rows.end(), [](const RowState& r) { return !r.visible(); }),
+        rows.end());
     for (const auto& r : rows) {
         PipelineStep s;
         s.id = r.id;

@@ -54,10 +54,10 @@ struct PipelineStep {
 };
 
 struct Pipeline {
-    std::string status;  // canonical; "proposed" when unset
+    std::string status;               // canonical; "proposed" when unset
     std::vector<PipelineStep> steps;  // trail order: at, then id
-    bool out_of_step = false;          // P5
-    std::size_t flagged = 0;           // steps with a flag
+    bool out_of_step = false;         // P5
+    std::size_t flagged = 0;          // steps with a flag
 };
 
 // The trail of a collaboration: its visible steps.

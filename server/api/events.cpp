@@ -31,11 +31,6 @@ using sync::Op;
 #define LIAISON_INVITATION_FIELDS \
     { "event", "influencer", "status", "plus_ones", "note", "at", "staff" }
 
-const std::string* text_of(const RowState& row, const char* field) {
-    const int i = core::kind_def(row.kind).field_index(field);
-    return i < 0 ? nullptr : std::get_if<std::string>(&row.values[std::size_t(i)]);
-}
-
 // The event, visible to the caller, or the reply that refuses the request.
 Result<RowState> visible_event(Store& store, const Principal& who, const Id128& id) {
     auto row = core::get_entity(store, Kind::kEvent, id);
@@ -76,7 +71,7 @@ Result<std::optional<std::vector<Op>>> invitation_ops(Store& store, const Princi
         thread_local auto ids = core::make_random_id_source();
         id = ids->next_entity_id(std::uint64_t(wall_ms()));
     } else if (old.value() && old.value()->visible()) {
-        const std::string* status = text_of(*old.value(), "status");
+        const std::string* status = old.value()->text("status");
         const bool cancelled = status && *status == "cancelled";
         if (renew_only && !cancelled) return Out();
         if (cancelled && !fields.HasMember("status")) put("status", "invited");
@@ -94,7 +89,7 @@ Result<std::optional<std::vector<Op>>> invitation_ops(Store& store, const Princi
         fields.AddMember("at", rapidjson::Value(std::int64_t(wall_ms())), a);
     if (who.staff.size() == 1) put("staff", who.staff.front().to_text());
     for (const char* key : {"brand", "region", "store"})
-        if (const std::string* v = text_of(event, key)) put(key, *v);
+        if (const std::string* v = event.text(key)) put(key, *v);
     auto ops =
         sync::ops_from_json(Kind::kInvitation, id, sync::EditMode::kCreate, stringify(fields));
     if (!ops) return ops.status();

@@ -23,16 +23,11 @@ bool is_central(const Principal& who) {
     return who.role == sync::Role::kAdmin || who.role == sync::Role::kCentral;
 }
 
-const std::string* text_of(const core::RowState& row, Kind kind, const char* field) {
-    const int i = core::kind_def(kind).field_index(field);
-    return i < 0 ? nullptr : std::get_if<std::string>(&row.values[std::size_t(i)]);
-}
-
 // The staff member's name, or "" when the server does not hold her.
 std::string staff_name(core::Store& store, const Id128& id) {
     auto row = core::get_entity(store, Kind::kStaff, id);
     if (!row.is_ok() || !row.value()) return {};
-    const std::string* name = text_of(*row.value(), Kind::kStaff, "name");
+    const std::string* name = row.value()->text("name");
     return name ? *name : std::string();
 }
 
@@ -152,7 +147,7 @@ HttpReply handover(SyncBackend& backend, const Principal& who, const RestRequest
                     auto row = core::get_entity(store, Kind::kInfluencer, people[i]);
                     if (!row) return row.status();
                     if (!row.value()) continue;  // merged or erased meanwhile
-                    const std::string* owner = text_of(*row.value(), Kind::kInfluencer, "owner");
+                    const std::string* owner = row.value()->text("owner");
                     if (!owner || *owner != from.to_text()) continue;  // changed meanwhile
                     ops.push_back(sync::field_op(sync::OpType::kSet, Kind::kInfluencer,
                                                  row.value()->id, {{"owner", to.to_text()}}));
