@@ -12,7 +12,6 @@ import { toMinor, fromMinor, formatMoney } from './model.js';
 
 const enc = encodeURIComponent;
 export const CURRENCIES = ['EUR', 'USD', 'GBP', 'CHF', 'JPY', 'CNY', 'HKD', 'SGD', 'AED', 'KRW', 'CAD', 'AUD', 'SEK', 'DKK', 'NOK', 'PLN', 'BRL', 'MXN', 'INR', 'KWD'];
-const datalistId = uid('currencies');
 
 export const money = (minor, currency) => formatMoney(minor, currency, formatLocale());
 export function offlineOr(app, r) { return r.code === 'offline' ? t('ws.offline') : app.errorText({ ...r, field: undefined }); }
@@ -75,8 +74,9 @@ export function refField(app, name, collection) {
 }
 
 export function currencyField(name = 'currency') {
-  const el = control(name, h('input', { list: datalistId, autocapitalize: 'characters', size: 4, value: 'EUR' }));
-  const list = h('datalist', { id: datalistId }, CURRENCIES.map((c) => h('option', { value: c })));
+  const listId = uid('currencies');
+  const el = control(name, h('input', { list: listId, autocapitalize: 'characters', size: 4, value: 'EUR' }));
+  const list = h('datalist', { id: listId }, CURRENCIES.map((c) => h('option', { value: c })));
   return {
     name, el, wrap: h('div', {}, field(t(`pg.f.${name}`), el), list),
     get: () => { const v = textOf(el); return v && v.toUpperCase(); },
@@ -183,6 +183,16 @@ export function entityForm(app, { path, entity, fields, extra = () => ({}), onSa
     layout ? layout(byName) : h('div', { class: 'person-grid' }, fields.map((f) => f.wrap)),
     h('div', { class: 'actions' }, h('button', { type: 'submit', 'data-testid': `${testid}-save` }, t(entity ? 'pg.save' : 'pg.create'))), msg);
   return form;
+}
+
+// Draws `box` as the entity's facts or, while `editing`, its form: a refresh (a sync's, every
+// few seconds) leaves a form being filled in alone, and the facts alone while one of their
+// controls has the focus.
+export function factsOrForm(box, editing, facts, form) {
+  const mode = editing ? 'edit' : 'view';
+  if (box.dataset.mode === mode && (editing || box.contains(document.activeElement))) return;
+  box.dataset.mode = mode;
+  fill(box, editing ? form() : facts());
 }
 
 // A box that opens a form with a button (New programme, New campaign …).

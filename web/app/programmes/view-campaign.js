@@ -6,7 +6,7 @@
 // found by name as the events room invites one.
 import { h, fill } from '../common/dom.js';
 import { t, label, formatNumber } from '../common/i18n.js';
-import { entityForm, opener, offlineOr, money, period } from './forms.js';
+import { entityForm, factsOrForm, opener, offlineOr, money, period } from './forms.js';
 import { campaignFields, placeNames } from './view-programmes.js';
 import { collaborationFields, collaborationLayout, personPicker, flags, moveButtons } from './view-collaboration.js';
 import { targetsList } from './targets.js';
@@ -54,10 +54,7 @@ export function campaignView(app, route) {
     const c = board.campaign;
     title.textContent = c.name;
     if (c.programme) fill(back, h('a', { href: `#/central/programme/${c.programme}`, 'data-testid': 'cp-programme' }, t('pg.backProgramme')));
-    if (!facts.contains(document.activeElement)) {
-      fill(facts, editing
-        ? entityForm(app, { path: '/api/v1/campaigns', entity: c, fields: campaignFields(app), testid: 'campaign-form', onSaved: () => { editing = false; load(); } })
-        : [h('dl', { class: 'facts' },
+    factsOrForm(facts, editing, () => [h('dl', { class: 'facts' },
           h('dt', {}, t('pg.col.period')), h('dd', {}, period(c)),
           h('dt', {}, t('pg.col.budget')), h('dd', { 'data-testid': 'cp-budget' }, money(c.budget, c.currency)),
           h('dt', {}, t('pg.col.store')), h('dd', {}, names[c.store] || names[c.region] || '—'),
@@ -65,8 +62,8 @@ export function campaignView(app, route) {
           h('dt', {}, t('pg.col.markets')), h('dd', {}, (c.markets || []).join(', ') || '—'),
           h('dt', {}, t('pg.col.targets')), h('dd', {}, targetsList(c)),
           h('dt', {}, t('pg.f.objectives')), h('dd', {}, c.objectives || '—')),
-        h('button', { type: 'button', class: 'secondary', 'data-testid': 'cp-edit', onclick: () => { editing = true; draw(); } }, t('pg.edit'))]);
-    }
+        h('button', { type: 'button', class: 'secondary', 'data-testid': 'cp-edit', onclick: () => { editing = true; draw(); } }, t('pg.edit'))],
+      () => entityForm(app, { path: '/api/v1/campaigns', entity: c, fields: campaignFields(app), testid: 'campaign-form', onSaved: () => { editing = false; load(); } }));
     fill(totalsLine, t('pg.totals', { fee: totals(board.totals && board.totals.fee), inKind: totals(board.totals && board.totals.in_kind_value) }));
     if (boardBox.contains(document.activeElement) && document.activeElement.tagName !== 'BUTTON') return;
     fill(boardBox, board.statuses.map((s) => {

@@ -7,7 +7,7 @@ import { h, fill, field } from '../common/dom.js';
 import { t, label, formatNumber, formatDateTime } from '../common/i18n.js';
 import { CHOICES } from '../common/choices.js';
 import {
-  entityForm, opener, offlineOr, money, period, textField, dateField, timeField, intField, boolField, choiceField,
+  entityForm, factsOrForm, opener, offlineOr, money, period, textField, dateField, timeField, intField, boolField, choiceField,
   currencyField, moneyField, countriesField, datedItemsField,
 } from './forms.js';
 
@@ -147,10 +147,7 @@ export function collaborationView(app, route) {
   function draw() {
     title.textContent = t('pg.collabTitle', { name: person.name, type: label('pg.type', co.type) });
     fill(back, campaign ? h('a', { href: `#/central/campaign/${campaign.id}` }, t('pg.backCampaign', { name: campaign.name })) : h('a', { href: '#/central/programmes' }, t('pg.back')));
-    if (!facts.contains(document.activeElement)) {
-      fill(facts, editing
-        ? entityForm(app, { path: '/api/v1/collaborations', entity: co, fields: collaborationFields(app), layout: collaborationLayout, testid: 'collaboration-form', onSaved: () => { editing = false; load(); } })
-        : [h('dl', { class: 'facts' },
+    factsOrForm(facts, editing, () => [h('dl', { class: 'facts' },
           h('dt', {}, t('pg.f.influencer')), h('dd', {}, h('a', { href: `#/central/person/${person.id}` }, person.name)),
           h('dt', {}, t('pg.col.period')), h('dd', {}, period(co)),
           h('dt', {}, t('pg.f.fee')), h('dd', { 'data-testid': 'co-fee' }, money(co.fee, co.currency)),
@@ -162,8 +159,8 @@ export function collaborationView(app, route) {
           (co.deliverables_due || []).length ? [h('dt', {}, t('pg.f.deliverables_due')), h('dd', {}, h('ul', { class: 'plain' }, co.deliverables_due.map((d) => h('li', {}, d))))] : null,
           co.shipped ? [h('dt', {}, t('pg.f.shipped')), h('dd', {}, co.shipped, co.tracking ? ` · ${co.tracking}` : '')] : null,
           co.return_due ? [h('dt', {}, t('pg.f.return_due')), h('dd', {}, co.return_due, co.returned ? ` · ${t('pg.returnedOn', { date: co.returned })}` : '')] : null),
-        h('button', { type: 'button', class: 'secondary', 'data-testid': 'co-edit', onclick: () => { editing = true; draw(); } }, t('pg.edit'))]);
-    }
+        h('button', { type: 'button', class: 'secondary', 'data-testid': 'co-edit', onclick: () => { editing = true; draw(); } }, t('pg.edit'))],
+      () => entityForm(app, { path: '/api/v1/collaborations', entity: co, fields: collaborationFields(app), layout: collaborationLayout, testid: 'collaboration-form', onSaved: () => { editing = false; load(); } }));
     drawPipeline();
     drawContent();
     drawLink();

@@ -7,7 +7,7 @@ import { h, fill } from '../common/dom.js';
 import { t, formatNumber } from '../common/i18n.js';
 import { refs } from '../central/refs.js';
 import {
-  entityForm, opener, offlineOr, money, period, textField, dateField, refField, currencyField, moneyField, countriesField,
+  entityForm, factsOrForm, opener, offlineOr, money, period, textField, dateField, refField, currencyField, moneyField, countriesField,
 } from './forms.js';
 import { targetsField, targetsList } from './targets.js';
 
@@ -97,17 +97,14 @@ export function programmeView(app, route) {
   function draw() {
     if (!programme) return;
     title.textContent = programme.name;
-    if (!facts.contains(document.activeElement)) {
-      fill(facts, editing
-        ? entityForm(app, { path: '/api/v1/programmes', entity: programme, fields: programmeFields(app), testid: 'programme-form', onSaved: () => { editing = false; load(); } })
-        : [h('dl', { class: 'facts' },
+    factsOrForm(facts, editing, () => [h('dl', { class: 'facts' },
           h('dt', {}, t('pg.col.brand')), h('dd', {}, names[programme.brand] || '—'),
           h('dt', {}, t('pg.col.region')), h('dd', {}, names[programme.region] || '—'),
           h('dt', {}, t('pg.col.period')), h('dd', {}, period(programme)),
           h('dt', {}, t('pg.col.budget')), h('dd', { 'data-testid': 'pg-budget' }, money(programme.budget, programme.currency)),
           h('dt', {}, t('pg.f.objectives')), h('dd', {}, programme.objectives || '—')),
-        h('button', { type: 'button', class: 'secondary', 'data-testid': 'pg-edit', onclick: () => { editing = true; draw(); } }, t('pg.edit'))]);
-    }
+        h('button', { type: 'button', class: 'secondary', 'data-testid': 'pg-edit', onclick: () => { editing = true; draw(); } }, t('pg.edit'))],
+      () => entityForm(app, { path: '/api/v1/programmes', entity: programme, fields: programmeFields(app), testid: 'programme-form', onSaved: () => { editing = false; load(); } }));
     const head = h('tr', {}, ['name', 'period', 'store', 'budget', 'markets', 'targets'].map((k) => h('th', { scope: 'col' }, t(`pg.col.${k}`))));
     fill(table, h('caption', {}, t('pg.campaigns', { n: formatNumber(campaigns.length) })), h('thead', {}, head),
       h('tbody', {}, campaigns.map((c) => h('tr', { 'data-id': c.id },
