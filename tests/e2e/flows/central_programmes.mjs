@@ -166,7 +166,8 @@ export default async function centralProgrammes(hx) {
   // The card's active collaborations (web/app/store/view-card.js): the campaign and the type.
   const active = tabletPage.locator('[data-testid="card-collaborations"]');
   await active.waitFor({ timeout: 15000 }).catch(() => { throw new Error('the card shows no active collaboration (data-testid="card-collaborations")'); });
-  const text = await active.textContent();
-  check(text.includes('Lancement du sérum — flux') && /gift/i.test(text), `the card's collaborations read: ${text}`);
-  check(!text.includes(people.loan.name), 'the card lists another person\'s collaboration');
+  const item = active.locator('li[data-type="gifted"][data-status="live"]');
+  check(await item.count() === 1, `the card's collaborations read: ${await active.textContent()}`);
+  check((await item.textContent()).includes('Lancement du sérum — flux'), `the card's collaboration reads: ${await item.textContent()}`);
+  check(await active.locator('li').count() === 1, `the card lists more than her one collaboration: ${await active.textContent()}`);
 }
