@@ -28,7 +28,7 @@ const textOf = (el) => { const v = el.value.trim(); return v === '' ? null : v; 
 
 export function textField(name, { long = false, required = false, type = 'text' } = {}) {
   const el = control(name, long ? h('textarea', { rows: 3, required }) : h('input', { type, required }));
-  return { name, el, wrap: field(t(`pg.f.${name}`), el), get: () => textOf(el), show: (e) => { el.value = e[name] ?? ''; } };
+  return { name, el, wide: long, wrap: field(t(`pg.f.${name}`), el), get: () => textOf(el), show: (e) => { el.value = e[name] ?? ''; } };
 }
 
 export function dateField(name) { return textField(name, { type: 'date' }); }
@@ -121,7 +121,7 @@ export function datedItemsField(name) {
   }
   box.append(el);
   return {
-    name, el, set: true, wrap: box,
+    name, el, set: true, wide: true, wrap: box,
     get: () => [...rows.children].map((r) => { const [d, x] = r.querySelectorAll('input'); return d.value && x.value.trim() ? `${d.value} ${x.value.trim()}` : null; }).filter(Boolean),
     show: (e) => { fill(rows); for (const item of e[name] || []) addRow(item.slice(0, 10), item.slice(11)); },
   };
@@ -180,7 +180,7 @@ export function entityForm(app, { path, entity, fields, extra = () => ({}), onSa
   }
   // novalidate: the server's refusal is shown beside its field, in the app's language.
   const form = h('form', { class: 'ws-form', novalidate: true, 'data-testid': testid, onsubmit: save },
-    layout ? layout(byName) : h('div', { class: 'person-grid' }, fields.map((f) => f.wrap)),
+    layout ? layout(byName) : [h('div', { class: 'person-grid' }, fields.filter((f) => !f.wide).map((f) => f.wrap)), fields.filter((f) => f.wide).map((f) => f.wrap)],
     h('div', { class: 'actions' }, h('button', { type: 'submit', 'data-testid': `${testid}-save` }, t(entity ? 'pg.save' : 'pg.create'))), msg);
   return form;
 }

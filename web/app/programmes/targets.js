@@ -69,7 +69,7 @@ export function targetsField(name, currency) {
     rows.append(line);
   }
   return {
-    name, el, wrap: box,
+    name, el, wide: true, wrap: box,
     get: () => {
       const out = [];
       for (const line of rows.children) {
