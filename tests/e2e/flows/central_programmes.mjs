@@ -127,6 +127,7 @@ export default async function centralProgrammes(hx) {
   step('the paid one\'s page: its trail, a post logged, its tracked link copied');
   await page.locator(`[data-testid="board"] li[data-id="${paid.id}"] a`).click();
   await waitFor(page, 'the validated status', () => document.querySelector('[data-testid="co-pipeline"]')?.dataset.status === 'validated');
+  check((await page.locator('h1').textContent()) === `${people.paid.name} — Paid`, `the page is titled ${await page.locator('h1').textContent()}`);
   check(await page.locator('[data-testid="co-trail"] tbody tr').count() === PIPELINE.length, 'the trail does not hold the five moves');
   check(await page.locator('[data-testid="co-trail"] tr[data-flag]').count() === 0, 'a move in order was flagged');
   await page.getByTestId('ct-new-open').click();

@@ -136,7 +136,8 @@ export function collaborationView(app, route) {
     link = l.value.body.items.find((x) => x.id === co.link) || l.value.body.items[0] || null;
     if (!person || person.id !== co.influencer) {
       const r = await app.call('api', { path: `/api/v1/influencers/${enc(co.influencer)}` });
-      person = r.ok ? r.value.body : { id: co.influencer, name: co.influencer };
+      // The influencer's card: {influencer: {id, name, …}, …}.
+      person = r.ok && r.value.body.influencer ? r.value.body.influencer : { id: co.influencer, name: co.influencer };
     }
     if (co.campaign && (!campaign || campaign.id !== co.campaign)) {
       const r = await app.call('api', { path: `/api/v1/campaigns/${enc(co.campaign)}` });
