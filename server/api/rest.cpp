@@ -16,6 +16,7 @@
 #include "core/storage/history.hpp"
 #include "server/admin/accounts.hpp"
 #include "server/api/admin.hpp"
+#include "server/api/collaborations.hpp"
 #include "server/api/directory.hpp"
 #include "server/api/events.hpp"
 #include "server/api/history.hpp"
@@ -26,6 +27,28 @@
 #include "sync/merge.hpp"
 
 namespace liaison::server {
+
+Result<std::optional<core::RowState>> visible_row(core::Store& store, const Principal& who,
+                                                  core::Kind kind, const core::Id128& id) {
+    auto row = core::get_entity(store, kind, id);
+    if (!row) return row.status();
+    if (!row.value()) return row;
+    // A keyless entry (a click, a check-in …) is where its parent is (sync/scope.hpp).
+    auto covered = sync::covers_entry(store, who.scope, *row.value());
+    if (!covered) return covered.status();
+    if (!covered.value()) return std::optional<core::RowState>{};
+    return row;
+}
+
+Result<core::RowState> must_see(core::Store& store, const Principal& who, core::Kind kind,
+                                const core::Id128& id) {
+    auto row = visible_row(store, who, kind, id);
+    if (!row) return row.status();
+    if (!row.value())
+        return Status::not_found(std::string(core::kind_name(kind)) + " " + id.to_text());
+    return std::move(*row.value());
+}
+
 namespace {
 
 using core::Id128;
@@ -162,27 +185,6 @@ Result<std::vector<std::string>> string_list(const rapidjson::Document& doc, con
 }
 
 // ---- Reading ---------------------------------------------------------------------------------
-
-// The visible row of the entity (following duplicate merges), if the caller's scope covers it.
-Result<std::optional<RowState>> visible_row(Store& store, const Principal& who, Kind kind,
-                                            const Id128& id) {
-    auto row = core::get_entity(store, kind, id);
-    if (!row) return row.status();
-    if (!row.value()) return row;
-    // A keyless entry (a click, a check-in …) is where its parent is (sync/scope.hpp).
-    auto covered = sync::covers_entry(store, who.scope, *row.value());
-    if (!covered) return covered.status();
-    if (!covered.value()) return std::optional<RowState>{};
-    return row;
-}
-
-Result<RowState> must_see(Store& store, const Principal& who, Kind kind, const Id128& id) {
-    auto row = visible_row(store, who, kind, id);
-    if (!row) return row.status();
-    if (!row.value())
-        return Status::not_found(std::string(core::kind_name(kind)) + " " + id.to_text());
-    return std::move(*row.value());
-}
 
 // Candidates in their order, from a position: up to n ids.
 using Fetch = std::function<Result<std::vector<Id128>>(std::size_t pos, std::size_t n)>;
@@ -837,7 +839,9 @@ std::string rest_route(std::string_view path) {
     if (seg.size() >= 2) out += "/{id}";
     if (seg.size() == 3 &&
         (seg[2] == "merge" || seg[2] == "export" || seg[2] == "erase" || seg[2] == "history" ||
-         (c->kind == Kind::kEvent && (seg[2] == "guests" || seg[2] == "invitations"))))
+         (c->kind == Kind::kEvent && (seg[2] == "guests" || seg[2] == "invitations")) ||
+         (c->kind == Kind::kCollaboration && (seg[2] == "moves" || seg[2] == "pipeline")) ||
+         (c->kind == Kind::kCampaign && seg[2] == "board")))
         out += "/" + std::string(seg[2]);
     else if (seg.size() == 4 && seg[2] == "sets")
         out += "/sets/{set}";
@@ -890,6 +894,19 @@ HttpReply handle_rest(SyncBackend& backend, const Principal& who, const RestRequ
             return m == "POST" ? invite_guests(backend, who, id.value(), req)
                                : method_not_allowed("POST");
     }
+    if (seg.size() == 3 && c->kind == Kind::kCollaboration) {
+        if (seg[2] == "moves")
+            return m == "POST" ? move_collaboration(backend, who, id.value(), req)
+                               : method_not_allowed("POST");
+        if (seg[2] == "pipeline") {
+            if (m != "GET") return method_not_allowed("GET");
+            if (Status s = check_params(req, {}); !s) return status_reply(s);
+            return collaboration_pipeline(backend, who, id.value());
+        }
+    }
+    if (seg.size() == 3 && c->kind == Kind::kCampaign && seg[2] == "board")
+        return m == "GET" ? campaign_board(backend, who, id.value(), req)
+                          : method_not_allowed("GET");
     if (seg.size() == 3 && c->kind == Kind::kInfluencer) {
         if (seg[2] == "merge")
             return m == "POST" ? merge(backend, who, id.value(), req) : method_not_allowed("POST");

@@ -72,6 +72,14 @@ struct RestRequest {
 // Answers a request under /api/v1/ that no other route took, for the authenticated caller.
 HttpReply handle_rest(SyncBackend& backend, const Principal& who, const RestRequest& req);
 
+// The visible row of the entity (following duplicate merges), if the caller's scope covers it
+// (a keyless entry where its parent is: sync::covers_entry).
+Result<std::optional<core::RowState>> visible_row(core::Store& store, const Principal& who,
+                                                  core::Kind kind, const core::Id128& id);
+// The same, or not_found naming the kind and id.
+Result<core::RowState> must_see(core::Store& store, const Principal& who, core::Kind kind,
+                                const core::Id128& id);
+
 // The route template of a REST path for metrics and logs ("/api/v1/influencers/{id}/sets/{set}"),
 // from a fixed set (unknown collections give "/api/v1/{other}"); "" when not a REST path.
 std::string rest_route(std::string_view path);

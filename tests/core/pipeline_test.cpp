@@ -9,13 +9,16 @@ using namespace liaison::core;
 namespace {
 
 RowState collaboration(const std::string& status) {
-    RowState r = RowState::empty(Kind::kCollaboration, *Id128::from_text("01J00000000000000000000001"));
+    RowState r =
+        RowState::empty(Kind::kCollaboration, *Id128::from_text("01J00000000000000000000001"));
     r.created = Stamp{1, {}};
-    if (!status.empty()) r.values[std::size_t(kind_def(Kind::kCollaboration).field_index("status"))] = status;
+    if (!status.empty())
+        r.values[std::size_t(kind_def(Kind::kCollaboration).field_index("status"))] = status;
     return r;
 }
 
-RowState step(const std::string& id, const std::string& from, const std::string& to, std::int64_t at) {
+RowState step(const std::string& id, const std::string& from, const std::string& to,
+              std::int64_t at) {
     RowState r = RowState::empty(Kind::kCollaborationStep, *Id128::from_text(id));
     r.created = Stamp{1, {}};
     const auto& k = kind_def(Kind::kCollaborationStep);
@@ -42,7 +45,8 @@ TEST_CASE("P1 the pipeline moves forward one status at a time and may be cancell
     CHECK_FALSE(move_allowed("validated", "cancelled"));
     CHECK_FALSE(move_allowed("closed", "proposed"));
     CHECK(next_statuses("closed").empty());
-    CHECK(next_statuses("vetted") == std::vector<std::string_view>{"proposed", "contracted", "cancelled"});
+    CHECK(next_statuses("vetted") ==
+          std::vector<std::string_view>{"proposed", "contracted", "cancelled"});
     // Schema 1's statuses read as the pipeline's.
     CHECK(canonical_status("active") == "live");
     CHECK(canonical_status("completed") == "closed");

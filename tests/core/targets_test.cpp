@@ -25,14 +25,17 @@ const SetDef& set_of(Kind kind, std::string_view name) {
 }  // namespace
 
 TEST_CASE("targets are read in any order and written in the table's order", "[core][targets]") {
-    auto t = parse_targets("outcomes.revenue=500000; outputs.reach = 2000000\n\nactivities.contacts=40");
+    auto t =
+        parse_targets("outcomes.revenue=500000; outputs.reach = 2000000\n\nactivities.contacts=40");
     REQUIRE(t);
     REQUIRE(t->size() == 3);
     CHECK(targets_text(*t) ==
           "activities.contacts=40\noutputs.reach=2000000\noutcomes.revenue=500000");
     // Normalised, the same targets are the same text whichever way they were typed.
-    const Value a = normalize_field(targets_field(), Value(std::string("outputs.reach=1;inputs.people_contacted=2")));
-    const Value b = normalize_field(targets_field(), Value(std::string("inputs.people_contacted=2\noutputs.reach=1")));
+    const Value a = normalize_field(
+        targets_field(), Value(std::string("outputs.reach=1;inputs.people_contacted=2")));
+    const Value b = normalize_field(
+        targets_field(), Value(std::string("inputs.people_contacted=2\noutputs.reach=1")));
     CHECK(a == b);
     CHECK(validate_field(targets_field(), a).is_ok());
 }

@@ -49,7 +49,8 @@ TEST_CASE("random offline pipeline moves on several devices converge and no move
         sync::Hub hub(*hub_store, time);
         std::vector<std::unique_ptr<Node>> nodes;
         for (int i = 0; i < 4; ++i)
-            nodes.push_back(open_node(dir.file("d" + std::to_string(i) + ".db"), time, seed * 7 + i));
+            nodes.push_back(
+                open_node(dir.file("d" + std::to_string(i) + ".db"), time, seed * 7 + i));
         // Device 0 makes a person and three collaborations; everyone gets them.
         auto& first = *nodes[0]->replica;
         auto person = first.create(Kind::kInfluencer, {{"name", std::string("Inès Moreau")}});
@@ -79,7 +80,8 @@ TEST_CASE("random offline pipeline moves on several devices converge and no move
                 REQUIRE(step.is_ok());
                 made[step.value()] = {c, to};
             }
-            if (maker.chance(0.15)) exchange(*nodes[maker.next(nodes.size())], hub, maker.chance(0.2));
+            if (maker.chance(0.15))
+                exchange(*nodes[maker.next(nodes.size())], hub, maker.chance(0.2));
             if (maker.chance(0.01)) reopen(*nodes[maker.next(nodes.size())], time);
         }
         for (int round = 0; round < 2; ++round)
@@ -126,16 +128,18 @@ TEST_CASE("a move the pipeline does not offer is refused on the device, naming t
     auto& r = *node->replica;
     auto person = r.create(Kind::kInfluencer, {{"name", std::string("Inès Moreau")}});
     REQUIRE(person.is_ok());
-    auto c = r.create(Kind::kCollaboration, {{"influencer", person->to_text()},
-                                             {"type", std::string("paid")},
-                                             {"brand", Id128::from_text("01J000000000000000000000BR")->to_text()}});
+    auto c = r.create(Kind::kCollaboration,
+                      {{"influencer", person->to_text()},
+                       {"type", std::string("paid")},
+                       {"brand", Id128::from_text("01J000000000000000000000BR")->to_text()}});
     REQUIRE(c.is_ok());
     const auto pending = r.pending();
     auto refused = sync::move_collaboration(r, c.value(), {"live", "", std::nullopt});
     REQUIRE_FALSE(refused);
     CHECK(refused.status().code() == Code::kConflict);
     CHECK(refused.status().detail() ==
-          "to: a collaboration that is proposed cannot move to live (it can move to vetted, cancelled)");
+          "to: a collaboration that is proposed cannot move to live (it can move to vetted, "
+          "cancelled)");
     CHECK(r.pending() == pending);
     // Two moves in the same millisecond keep their order in the trail.
     REQUIRE(sync::move_collaboration(r, c.value(), {"vetted", "checked", std::nullopt}).is_ok());
