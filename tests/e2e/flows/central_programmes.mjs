@@ -81,6 +81,11 @@ export default async function centralProgrammes(hx) {
   await form.locator('[data-field="budget"]').fill('25000');
   await form.locator('[data-field="store"]').selectOption(storeId);
   await form.locator('[data-field="product_category"]').fill('Soin');
+  // A market that is not a country code is refused by the server, beside its field.
+  await form.locator('[data-field="markets"]').fill('France');
+  await page.getByTestId('campaign-form-save').click();
+  await page.getByTestId('error-markets').waitFor({ timeout: 10000 });
+  check((await hx.api('GET', `/api/v1/campaigns?programme=${programmeId}`, { role: 'central' })).json.items.length === 0, 'a refused campaign was stored');
   await form.locator('[data-field="markets"]').fill('fr, BE');
   await form.getByTestId('target-add').click();
   await form.getByTestId('target-value').last().fill('2000000');
