@@ -71,6 +71,8 @@ const LABEL_PREFIX = {
   'interaction.touchpoint': 'tp',
   'interaction.department': 'dep',
   'interaction.tone': 'tone',
+  'collaboration.type': 'pg.type',
+  'collaboration.contract_status': 'pg.contract',
 };
 const { CHOICES } = await import(join(root, 'web', 'app', 'common', 'choices.js'));
 for (const [key, prefix] of Object.entries(LABEL_PREFIX)) {

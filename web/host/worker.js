@@ -465,7 +465,11 @@ async function api(args) {
     return fail('invalid_argument', 'path: not a path of the API (/api/v1/…)');
   if (!state.online) return fail('offline', 'This is kept on the server: it can only be reached online.');
   const init = { method, headers: { Authorization: 'Bearer ' + state.auth.token }, cache: 'no-store' };
-  if (args.body !== undefined) {
+  if (typeof args.csv === 'string') {
+    // An import (POST …/import): the file's text as it is.
+    init.headers['Content-Type'] = 'text/csv';
+    init.body = args.csv;
+  } else if (args.body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(args.body);
   }

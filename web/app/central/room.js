@@ -15,6 +15,11 @@ import { personView } from './view-person.js';
 import { mineView, followUpsView, handoverView } from './view-owners.js';
 import { duplicatesView } from './view-duplicates.js';
 import { eventsView, eventView } from './view-events.js';
+import { lazyView } from '../common/lazy.js';
+
+// The programmes room (web/app/programmes/, docs/PROGRAMMES.md) is a room of its own, loaded
+// when one of its screens is first opened.
+const programmes = (name) => lazyView(() => import('../programmes/room.js'), (room) => room[name]);
 
 // screen -> [tab's words key or null (no tab), view(app, route)]
 const SCREENS = {
@@ -28,6 +33,10 @@ const SCREENS = {
   duplicates: ['ws.tab.duplicates', duplicatesView],
   events: ['ws.tab.events', eventsView],
   event: [null, eventView],
+  programmes: ['ws.tab.programmes', programmes('programmesView')],
+  programme: [null, programmes('programmeView')],
+  campaign: [null, programmes('campaignView')],
+  collaboration: [null, programmes('collaborationView')],
 };
 
 export function centralView(app, route) {

@@ -14,6 +14,9 @@ export const CHOICES = {
   'interaction.department': ['retail', 'pr', 'social', 'marketing', 'customer_service', 'events', 'legal', 'procurement', 'hr', 'other'],
   'interaction.tone': ['positive', 'neutral', 'negative'],
   // A handle's platform: the same list as a content's (tests/core/validate_test.cpp).
+  // A collaboration's type and contract (the programmes room, web/app/programmes/).
+  'collaboration.type': ['paid', 'gifted', 'loan', 'affiliate', 'seeding'],
+  'collaboration.contract_status': ['none', 'draft', 'sent', 'signed', 'ended'],
   'content.platform': ['instagram', 'tiktok', 'youtube', 'x', 'facebook', 'linkedin', 'twitch', 'pinterest', 'snapchat', 'threads', 'bluesky', 'blog', 'podcast', 'press', 'other'],
 };
 
