@@ -17,6 +17,7 @@
 #include "server/admin/accounts.hpp"
 #include "server/api/admin.hpp"
 #include "server/api/collaborations.hpp"
+#include "server/api/content.hpp"
 #include "server/api/directory.hpp"
 #include "server/api/events.hpp"
 #include "server/api/history.hpp"
@@ -836,6 +837,7 @@ std::string rest_route(std::string_view path) {
     const Collection* c = find_collection(seg[0]);
     std::string out = std::string(kPrefix) + (c ? std::string(c->path) : std::string("{other}"));
     if (!c) return out;
+    if (seg.size() == 2 && c->kind == Kind::kContent && seg[1] == "import") return out + "/import";
     if (seg.size() >= 2) out += "/{id}";
     if (seg.size() == 3 &&
         (seg[2] == "merge" || seg[2] == "export" || seg[2] == "erase" || seg[2] == "history" ||
@@ -863,6 +865,8 @@ HttpReply handle_rest(SyncBackend& backend, const Principal& who, const RestRequ
                                                 : create(backend, who, *c, req);
         return method_not_allowed("GET, POST");
     }
+    if (seg.size() == 2 && c->kind == Kind::kContent && seg[1] == "import")
+        return m == "POST" ? import_content(backend, who, req) : method_not_allowed("POST");
     auto id = id_param("id", seg[1]);
     if (!id) return status_reply(id.status());
     if (seg.size() == 2) {

@@ -21,7 +21,7 @@ function totals(byCurrency) {
 
 // Posts imported from a CSV file (POST /api/v1/content/import; no social network is asked): the
 // report says how many were kept, and each refused row with its reason.
-const CONTENT_HEADER = 'url,platform,published_at,handle,impressions,reach,likes,comments,shares,saves,video_views,engagements,tone,disclosure_found,disclosure_proof,collaboration,campaign';
+const CONTENT_HEADER = 'url,platform,published_at,handle,impressions,reach,likes,comments,shares,saves,video_views,engagements,tone,disclosure_found,disclosure_proof,collaboration,campaign,brands_mentioned';
 export function contentImport(app, done) {
   const file = h('input', { type: 'file', accept: '.csv,text/csv', 'data-testid': 'ct-import-file' });
   const report = h('div', { 'aria-live': 'polite', 'data-testid': 'ct-import-report' });
@@ -34,7 +34,7 @@ export function contentImport(app, done) {
     const b = r.value.body;
     report.dataset.imported = String(b.imported);
     report.dataset.refused = String(b.refused.length);
-    fill(report, h('p', {}, t('pg.imported', { n: formatNumber(b.imported), duplicates: formatNumber(b.duplicates), refused: formatNumber(b.refused.length) })),
+    fill(report, h('p', {}, t('pg.imported', { n: formatNumber(b.imported), updated: formatNumber(b.updated), refused: formatNumber(b.refused.length) })),
       b.refused.length ? h('ul', { class: 'plain' }, b.refused.map((x) => h('li', { class: 'error' }, t('pg.refusedRow', { row: x.row, reason: x.reason })))) : null);
     done();
   }

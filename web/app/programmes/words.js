@@ -59,7 +59,7 @@ addWords({
     'pg.link': 'Tracked link', 'pg.copy': 'Copy the link', 'pg.copied': 'Link copied.', 'pg.copyFailed': 'The link could not be copied: select it and copy it.',
     'pg.importTitle': 'Import posts (CSV)', 'pg.importHint': 'One post per row; the first row names the columns:',
     'pg.importFile': 'CSV file', 'pg.import': 'Import', 'pg.importPick': 'Choose a CSV file first.',
-    'pg.imported': '{n} posts imported, {duplicates} already there, {refused} rows refused.', 'pg.refusedRow': 'Row {row}: {reason}',
+    'pg.imported': '{n} posts imported, {updated} updated (already there), {refused} rows refused.', 'pg.refusedRow': 'Row {row}: {reason}',
     'pg.linkTarget': 'Leads to {target}', 'pg.linkTargetField': 'Page the link leads to', 'pg.linkCreate': 'Create the link',
   },
   fr: {
@@ -119,7 +119,7 @@ addWords({
     'pg.link': 'Lien suivi', 'pg.copy': 'Copier le lien', 'pg.copied': 'Lien copié.', 'pg.copyFailed': 'Le lien n’a pas pu être copié : sélectionnez-le et copiez-le.',
     'pg.importTitle': 'Importer des publications (CSV)', 'pg.importHint': 'Une publication par ligne ; la première ligne nomme les colonnes :',
     'pg.importFile': 'Fichier CSV', 'pg.import': 'Importer', 'pg.importPick': 'Choisissez d’abord un fichier CSV.',
-    'pg.imported': '{n} publications importées, {duplicates} déjà là, {refused} lignes refusées.', 'pg.refusedRow': 'Ligne {row} : {reason}',
+    'pg.imported': '{n} publications importées, {updated} mises à jour (déjà là), {refused} lignes refusées.', 'pg.refusedRow': 'Ligne {row} : {reason}',
     'pg.linkTarget': 'Mène à {target}', 'pg.linkTargetField': 'Page où mène le lien', 'pg.linkCreate': 'Créer le lien',
   },
 });
