@@ -184,6 +184,21 @@ TEST_CASE("a shop's CSV import keeps the good rows and refuses each bad one with
     doc = parse_json(res->body);
     CHECK(doc["imported"].GetInt() == 0);
     CHECK(doc["duplicates"].GetInt() == 3);
+    // Bounded: over kMaxConversionRows orders, the file is refused whole.
+    std::string big = "shop,order_ref,at,value,currency,link_code\r\n";
+    for (int i = 0; i <= 10'000; ++i)
+        big += "eshop,L-" + std::to_string(i) + ",1772359200000,100,EUR,Rivoli-26\r\n";
+    res = s.import_csv(big);
+    REQUIRE(res);
+    CHECK(res->status == 413);
+    // Text over the model's bounds is that row's reason.
+    res = s.import_csv("shop,order_ref,at,value,currency,link_code\r\n" + std::string(121, 's') +
+                       ",L-1,1772359200000,100,EUR,Rivoli-26\r\n");
+    REQUIRE(res);
+    INFO(res->body);
+    doc = parse_json(res->body);
+    REQUIRE(doc["refused"].Size() == 1);
+    CHECK(str_member(doc["refused"][0], "reason").find("shop") != std::string::npos);
     // A file without the columns it needs is refused whole.
     res = s.import_csv("shop,order_ref\r\neshop,C-1\r\n");
     REQUIRE(res);
@@ -204,7 +219,12 @@ TEST_CASE("an integration token reaches only the conversions routes", "[server][
     auto me = s.client->Get("/api/v1/me", bearer(s.integration_token));
     REQUIRE(me);
     CHECK(me->status == 403);
-    // The administrators' REST route lists the role like any other.
+    // The administrators' REST route makes and lists the role like any other.
+    auto made = send_json(*s.client, s.setup.admin_token, "POST", "/api/v1/admin/users",
+                          R"({"name":"Boutique 2","role":"integration"})");
+    REQUIRE(made);
+    INFO(made->body);
+    CHECK(made->status == 201);
     auto users = s.client->Get("/api/v1/admin/users", bearer(s.setup.admin_token));
     REQUIRE(users);
     CHECK(users->body.find("\"role\":\"integration\"") != std::string::npos);
