@@ -425,6 +425,7 @@ Status check_link_codes(Store& store, const std::vector<Op>& ops) {
 // core::link_code of its id, as a device offline would take, or of another random id in the
 // unlikely case that one is taken.
 Status allocate_link_code(Store& store, std::vector<Op>& ops) {
+    if (ops.empty()) return Status::ok();
     Op& create = ops.front();  // ops_from_json: the create first, then set additions
     for (const auto& w : create.fields)
         if (w.field == "code" && !core::is_null(w.value)) return Status::ok();
