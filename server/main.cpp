@@ -41,7 +41,7 @@ constexpr int kExitOk = 0, kExitFailed = 1, kExitUsage = 2;
 
 constexpr const char* kUsage = R"(usage:
   liaison-server init --db FILE
-  liaison-server user add --db FILE --name NAME --role admin|central|regional|store|field
+  liaison-server user add --db FILE --name NAME --role admin|central|regional|store|field|integration
                           [--regions ID,..] [--stores ID,..] [--brands ID,..]
   liaison-server user list --db FILE
   liaison-server user disable|enable --db FILE --user ID
@@ -218,7 +218,9 @@ int cmd_user_add(const Args& a) {
     UserSpec u;
     u.name = a.opts.at("name");
     auto role = sync::role_from_name(a.opts.at("role"));
-    if (!role) return usage_error("--role must be one of admin, central, regional, store, field");
+    if (!role)
+        return usage_error(
+            "--role must be one of admin, central, regional, store, field, integration");
     u.role = *role;
     if (a.opts.count("regions")) u.regions = core::split_list(a.opts.at("regions"));
     if (a.opts.count("stores")) u.stores = core::split_list(a.opts.at("stores"));

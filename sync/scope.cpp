@@ -30,12 +30,14 @@ const char* role_name(Role r) {
             return "store";
         case Role::kField:
             return "field";
+        case Role::kIntegration:
+            return "integration";
     }
     return "field";
 }
 
 std::optional<Role> role_from_name(std::string_view name) {
-    for (int i = 0; i <= int(Role::kField); ++i)
+    for (int i = 0; i <= int(Role::kIntegration); ++i)
         if (name == role_name(Role(i))) return Role(i);
     return std::nullopt;
 }

@@ -21,7 +21,10 @@
 
 namespace liaison::sync {
 
-enum class Role : std::uint8_t { kAdmin = 0, kCentral, kRegional, kStore, kField };
+// kIntegration (issue 17): a shop's system posting orders (docs/PROGRAMMES.md "Links and
+// conversions"): the server lets its tokens call only the conversions routes. Appended: the
+// names are stored in the accounts and the numbers must not move.
+enum class Role : std::uint8_t { kAdmin = 0, kCentral, kRegional, kStore, kField, kIntegration };
 const char* role_name(Role r);
 std::optional<Role> role_from_name(std::string_view name);
 

@@ -122,6 +122,18 @@ std::optional<Id128> Id128::from_text(std::string_view text) {
     return id;
 }
 
+std::string link_code(const Id128& id) {
+    std::uint64_t bits = 0;  // bytes 6..12: the first 56 random bits, 50 of them used
+    for (int i = 6; i < 13; ++i) bits = (bits << 8) | id.bytes[std::size_t(i)];
+    bits >>= 6;
+    std::string out(kLinkCodeChars, '0');
+    for (int i = int(kLinkCodeChars) - 1; i >= 0; --i) {
+        out[std::size_t(i)] = kBase32[bits & 31];
+        bits >>= 5;
+    }
+    return out;
+}
+
 Id128 Id128::from_bytes(const void* data) {
     Id128 id;
     std::memcpy(id.bytes.data(), data, 16);

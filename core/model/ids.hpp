@@ -46,6 +46,14 @@ struct Id128 {
     bool operator==(const Id128& o) const { return bytes == o.bytes; }
 };
 
+// A tracked link's short code for `id` (docs/PROGRAMMES.md "Links and conversions"): 10
+// Crockford base32 characters (upper case) from the first 50 of the id's 80 random bits
+// (bytes 6..15; bytes 0..5 are its milliseconds, which links made in the same campaign share).
+// A device that creates a link offline takes this code: two links made anywhere have the same
+// code with probability 2^-50 per pair, and the server refuses a code already used (409).
+std::string link_code(const Id128& id);
+inline constexpr std::size_t kLinkCodeChars = 10;
+
 struct Id128Hash {
     std::size_t operator()(const Id128& id) const noexcept;
 };

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "core/query/queries.hpp"
 #include "core/util/text.hpp"
 #include "server/api/json.hpp"
 #include "sync/hlc.hpp"
@@ -29,30 +30,54 @@ HttpReply text_reply(int status, std::string body) {
     return r;
 }
 
-struct Link {
-    Id128 id;
-    std::string target;
-};
+// Sets `out` to the row's field unless it is set already.
+void take(std::string& out, const core::RowState& from, const char* field) {
+    if (const std::string* v = from.text(field); v && out.empty()) out = *v;
+}
 
-// The live link with this code (the oldest, if a code was reused by mistake).
-Result<std::optional<Link>> find_link(core::Store& store, std::string_view code) {
-    const auto& k = core::kind_def(Kind::kTrackedLink);
-    auto ids = store.ids_where(Kind::kTrackedLink, k.field_index("code"), std::string(code));
-    if (!ids) return ids.status();
-    std::sort(ids->begin(), ids->end(),
-              [](const Id128& a, const Id128& b) { return a.bytes < b.bytes; });
-    const auto target = std::size_t(k.field_index("target"));
-    for (const auto& id : ids.value()) {
-        auto row = store.load_row(Kind::kTrackedLink, id);
-        if (!row) return row.status();
-        if (!row.value() || !row.value()->visible()) continue;
-        const auto* url = std::get_if<std::string>(&row.value()->values[target]);
-        if (url) return std::optional<Link>(Link{id, *url});
-    }
-    return std::optional<Link>{};
+void take_keys(Attribution& a, const core::RowState& from) {
+    take(a.brand, from, "brand");
+    take(a.region, from, "region");
+    take(a.store, from, "store");
 }
 
 }  // namespace
+
+Result<std::optional<core::RowState>> find_by_code(core::Store& store, Kind kind, const char* field,
+                                                   std::string_view code) {
+    using Out = std::optional<core::RowState>;
+    auto ids = store.ids_where(kind, core::kind_def(kind).field_index(field), std::string(code));
+    if (!ids) return ids.status();
+    std::sort(ids->begin(), ids->end());
+    for (const auto& id : ids.value()) {
+        auto row = store.load_row(kind, id);
+        if (!row) return row.status();
+        if (row.value() && row.value()->visible()) return Out(std::move(row).value());
+    }
+    return Out();
+}
+
+Result<Attribution> attribution_of(core::Store& store, const core::RowState& row) {
+    Attribution a;
+    if (row.kind == Kind::kTrackedLink) {
+        a.link = row.id.to_text();
+        take(a.collaboration, row, "collaboration");
+    } else {
+        a.collaboration = row.id.to_text();
+        take(a.link, row, "link");
+    }
+    take(a.influencer, row, "influencer");
+    if (auto person = Id128::from_text(a.influencer))
+        a.influencer = store.root_of(*person).to_text();  // merged duplicates: the survivor
+    take(a.campaign, row, "campaign");
+    if (auto campaign = Id128::from_text(a.campaign)) {
+        auto c = core::get_entity(store, Kind::kCampaign, *campaign);
+        if (!c) return c.status();
+        if (c.value()) take_keys(a, *c.value());
+    }
+    take_keys(a, row);  // what the campaign left unset
+    return a;
+}
 
 std::string referrer_origin(std::string_view r) {
     std::string_view scheme;
@@ -78,24 +103,31 @@ std::string referrer_origin(std::string_view r) {
 HttpReply handle_link(SyncBackend& backend, std::string_view code, std::string_view referrer,
                       bool record) {
     if (!valid_code(code)) return text_reply(404, "no such link\n");
-    auto link = backend.read([&](core::Store& store) { return find_link(store, code); });
+    auto link = backend.read(
+        [&](core::Store& store) { return find_by_code(store, Kind::kTrackedLink, "code", code); });
     if (!link) {
         HttpReply r = text_reply(500, "the server failed; the incident is logged\n");
         r.log_note = ",\"detail\":" + json_string(link.status().to_string());
         return r;
     }
-    if (!link.value()) return text_reply(404, "no such link\n");
-    HttpReply r = text_reply(302, "see " + link.value()->target + "\n");
-    r.headers.emplace_back("Location", link.value()->target);
+    const std::string* to = link.value() ? link.value()->text("target") : nullptr;
+    if (!to) return text_reply(404, "no such link\n");
+    const std::string target = *to;
+    HttpReply r = text_reply(302, "see " + target + "\n");
+    r.headers.emplace_back("Location", target);
     r.headers.emplace_back("Cache-Control", "no-store");  // every visit reaches us and counts
     if (!record) return r;
     sync::DeviceContext server;
     server.role = sync::Role::kCentral;
     server.scope = sync::Scope::everything();
     const std::string origin = referrer_origin(referrer);
-    Status s = backend.submit(server, [&](core::Store&) -> Result<std::vector<sync::Op>> {
+    Status s = backend.submit(server, [&](core::Store& store) -> Result<std::vector<sync::Op>> {
         thread_local auto ids = core::make_random_id_source();
         const std::uint64_t now = sync::SystemTimeSource{}.now_ms();
+        // The click carries its link's campaign and scope keys: a store campaign's clicks
+        // reach that store's devices only.
+        auto a = attribution_of(store, *link.value());
+        if (!a) return a.status();
         sync::Op op;
         op.type = sync::OpType::kCreate;
         op.kind = Kind::kClick;
@@ -103,6 +135,9 @@ HttpReply handle_link(SyncBackend& backend, std::string_view code, std::string_v
         op.fields.push_back({"link", core::Value{link.value()->id.to_text()}});
         op.fields.push_back({"at", core::Value{std::int64_t(now)}});
         if (!origin.empty()) op.fields.push_back({"referrer", core::Value{origin}});
+        for (auto [name, v] : {std::pair{"campaign", &a->campaign}, std::pair{"brand", &a->brand},
+                               std::pair{"region", &a->region}, std::pair{"store", &a->store}})
+            if (!v->empty()) op.fields.push_back({name, core::Value{*v}});
         return std::vector<sync::Op>{op};
     });
     // A click that could not be recorded must not break the visitor's link: logged only.

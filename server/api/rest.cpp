@@ -84,6 +84,8 @@ constexpr Collection kCollections[] = {
     {"stores", Kind::kStore, true, true},
     {"devices", Kind::kDevice, true, true},
     {"invitations", Kind::kInvitation, false, true},
+    {"conversions", Kind::kConversion, true, false},  // written by POST (api/conversions.hpp)
+    {"collaboration-steps", Kind::kCollaborationStep, true, false},
 };
 
 const Collection* find_collection(std::string_view name) {
@@ -422,6 +424,29 @@ Status check_link_codes(Store& store, const std::vector<Op>& ops) {
     return Status::ok();
 }
 
+// A tracked link created without a code gets one (docs/PROGRAMMES.md "Links and conversions"):
+// core::link_code of its id, as a device offline would take, or of another random id in the
+// unlikely case that one is taken.
+Status allocate_link_code(Store& store, std::vector<Op>& ops) {
+    if (ops.empty()) return Status::ok();
+    Op& create = ops.front();  // ops_from_json: the create first, then set additions
+    for (const auto& w : create.fields)
+        if (w.field == "code" && !core::is_null(w.value)) return Status::ok();
+    std::erase_if(create.fields, [](const sync::FieldWrite& w) { return w.field == "code"; });
+    thread_local auto ids = core::make_random_id_source();
+    std::string code = core::link_code(create.entity);
+    const int field = core::kind_def(Kind::kTrackedLink).field_index("code");
+    for (int attempt = 0;; ++attempt) {
+        auto used = store.ids_where(Kind::kTrackedLink, field, code);
+        if (!used) return used.status();
+        if (used->empty()) break;
+        if (attempt == 8) return Status(Code::kConflict, "code: no free code found; give one");
+        code = core::link_code(ids->next_entity_id(std::uint64_t(wall_ms())));
+    }
+    create.fields.push_back({"code", core::Value{code}});
+    return Status::ok();
+}
+
 std::optional<HttpReply> check_writable(const Principal& who, const Collection& c) {
     if (!c.writable) return method_not_allowed("GET");
     if (c.central_writes && !is_central(who))
@@ -440,6 +465,7 @@ HttpReply create(SyncBackend& backend, const Principal& who, const Collection& c
     if (!ops) return status_reply(ops.status());
     Status s =
         backend.submit(device_context(who, {}), [&](Store& store) -> Result<std::vector<Op>> {
+            if (c.kind == Kind::kTrackedLink) LIAISON_TRY(allocate_link_code(store, ops.value()));
             LIAISON_TRY(check_link_codes(store, ops.value()));
             return ops.value();
         });

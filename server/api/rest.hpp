@@ -5,8 +5,9 @@
 //
 // Collections (URL name -> kind): influencers, interactions, events, checkins, campaigns,
 // programmes, collaborations, content, tracked-links, clicks, staff, brands, regions, stores,
-// devices, invitations. An event's guest list and invitations in bulk, and the creation of one
-// invitation (its id derived from the event and the person), are api/events.hpp's.
+// devices, invitations, conversions, collaboration-steps. An event's guest list and invitations
+// in bulk, and the creation of one invitation (its id derived from the event and the person),
+// are api/events.hpp's; recording a conversion (a shop's order) is api/conversions.hpp's.
 //
 //   GET    /api/v1/<c>?<ref field>=<id>&limit=&offset=     list (newest first; influencers by
 //          name, with q= full-text search)       -> {"items":[entity…],"next_offset":n|null}
@@ -27,7 +28,10 @@
 // - Writes: any role within its scope (the hub checks the entity before and after the change:
 //   403 out_of_scope); reference and planning data (brands, regions, stores, staff, devices,
 //   programmes, campaigns, tracked links) only central and admin (403 forbidden). Clicks are
-//   read-only (recorded by /l/<code>). Merging: central, admin and regional (the hub's rule).
+//   read-only (recorded by /l/<code>), as are conversions (POST /api/v1/conversions) and
+//   collaboration steps (made with a move). A tracked link created without a code gets one
+//   from the server (core::link_code of its id); a code another live link uses is 409. Merging:
+//   central, admin and regional (the hub's rule).
 // - Export and erase: central and admin only. Both are written to server_audit (ids only).
 // - Operation rejections come back as 4xx with the validation message
 //   ({"error":{"code","message"}}): 400 for invalid values, 403 forbidden/out_of_scope, 404

@@ -31,7 +31,8 @@ Result<std::optional<sync::Role>> role_member(const rapidjson::Value& obj) {
     if (!text.value()) return std::optional<sync::Role>();
     auto role = sync::role_from_name(*text.value());
     if (!role)
-        return Status(Code::kUnknownValue, "role: one of admin, central, regional, store, field");
+        return Status(Code::kUnknownValue,
+                      "role: one of admin, central, regional, store, field, integration");
     return std::optional<sync::Role>(*role);
 }
 

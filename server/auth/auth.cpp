@@ -91,6 +91,11 @@ sync::Scope scope_for(sync::Role role, std::vector<std::string> regions,
                       std::vector<std::string> stores, std::vector<std::string> brands) {
     if (role == sync::Role::kAdmin || role == sync::Role::kCentral)
         return sync::Scope::everything();
+    // A shop's integration that names no place attributes orders to every campaign (the
+    // brand's online shop); one that names stores or regions only to theirs. It reaches
+    // nothing but the conversions routes either way (api/conversions.hpp).
+    if (role == sync::Role::kIntegration && regions.empty() && stores.empty() && brands.empty())
+        return sync::Scope::everything();
     sync::Scope s;
     s.regions = std::move(regions);
     s.stores = std::move(stores);

@@ -68,7 +68,8 @@ struct Principal {
 // the user is linked to go with it: the hub refuses an operation acted as anyone else (A1).
 sync::DeviceContext device_context(const Principal& p, const core::Id128& replica);
 
-// Builds the scope a role implies from the user's lists (admin and central: everything).
+// Builds the scope a role implies from the user's lists (admin and central: everything; an
+// integration whose lists are all empty: everything too, docs/OPERATIONS.md "Integrations").
 sync::Scope scope_for(sync::Role role, std::vector<std::string> regions,
                       std::vector<std::string> stores, std::vector<std::string> brands);
 

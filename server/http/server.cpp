@@ -17,6 +17,7 @@
 #include "core/util/text.hpp"
 #include "server/api/admin.hpp"
 #include "server/api/archive.hpp"
+#include "server/api/conversions.hpp"
 #include "server/api/directory.hpp"
 #include "server/api/duplicates.hpp"
 #include "server/api/events.hpp"
@@ -183,7 +184,7 @@ std::string route_template(const std::string& path) {
           "/api/v1/admin/metrics", "/api/v1/admin/export", "/api/v1/directory",
           "/api/v1/follow-ups", "/api/v1/owners/handover", "/api/v1/agenda"})
         if (path == fixed) return path;
-    if (path == "/api/v1/duplicates") return path;
+    if (path == "/api/v1/duplicates" || path == "/api/v1/conversions/import") return path;
     if (path.rfind("/l/", 0) == 0) return "/l/{code}";
     if (path.rfind("/api/v1/admin/users/", 0) == 0 && path.size() > 26 &&
         path.compare(path.size() - 6, 6, "/staff") == 0)
@@ -330,6 +331,14 @@ struct HttpServer::Impl {
             return httplib::Server::HandlerResponse::Handled;
         }
         t_request.principal = std::move(who).value();
+        // A shop's integration posts orders and nothing else (api/conversions.hpp, C6).
+        if (t_request.principal->role == sync::Role::kIntegration &&
+            !integration_may_call(req.method, req.path)) {
+            write(res, error_reply(403, "forbidden",
+                                   "an integration token may only post orders (POST "
+                                   "/api/v1/conversions or /api/v1/conversions/import)"));
+            return httplib::Server::HandlerResponse::Handled;
+        }
         return httplib::Server::HandlerResponse::Unhandled;
     }
 
@@ -533,6 +542,8 @@ struct HttpServer::Impl {
         svr.Post("/api/v1/owners/handover", as_rest(handover));
         svr.Get("/api/v1/duplicates", as_rest(duplicates));
         svr.Get("/api/v1/agenda", as_rest(agenda));
+        svr.Post("/api/v1/conversions", as_rest(post_conversion));
+        svr.Post("/api/v1/conversions/import", as_rest(import_conversions));
 
         // The REST API: every other address under /api/v1/ (api/rest.hpp answers 404 for unknown
         // collections). After the routes above, which cpp-httplib tries first.
