@@ -267,8 +267,8 @@ Result<std::optional<std::string>> card_json(Store& store, const Id128& influenc
         if (!item) return item.status();
         active.push_back(std::move(item.value()));
     }
-    out += ",\"active_paid\":" + raw_array(paid) +
-           ",\"active_collaborations\":" + raw_array(active);
+    out +=
+        ",\"active_paid\":" + raw_array(paid) + ",\"active_collaborations\":" + raw_array(active);
 
     // Her latest publications by date (undated ones last), newest first.
     auto posts = rows_of(store, Kind::kContent, members);

@@ -58,8 +58,10 @@ std::string card_list(const std::string& card, const std::string& key) {
     for (; i < card.size() && depth > 0; ++i) {
         const char ch = card[i];
         if (in_string) {
-            if (ch == '\\') ++i;
-            else if (ch == '"') in_string = false;
+            if (ch == '\\')
+                ++i;
+            else if (ch == '"')
+                in_string = false;
         } else if (ch == '"') {
             in_string = true;
         } else if (ch == '[' || ch == '{') {
@@ -366,14 +368,13 @@ TEST_CASE("the card shows the person's five latest publications, newest first",
     std::vector<Id128> posts;
     // Published on days 1..7 before now, made in an order unlike their dates.
     for (int day : {3, 1, 7, 5, 2, 6, 4})
-        posts.push_back(w.make(
-            Kind::kContent,
-            {{"influencer", p.to_text()},
-             {"platform", std::string("instagram")},
-             {"url", "https://instagram.com/p/day" + std::to_string(day)},
-             {"published_at", kNow - day * kDay},
-             {"reach", std::int64_t(1000 * day)},
-             {"engagements", std::int64_t(10 * day)}}));
+        posts.push_back(
+            w.make(Kind::kContent, {{"influencer", p.to_text()},
+                                    {"platform", std::string("instagram")},
+                                    {"url", "https://instagram.com/p/day" + std::to_string(day)},
+                                    {"published_at", kNow - day * kDay},
+                                    {"reach", std::int64_t(1000 * day)},
+                                    {"engagements", std::int64_t(10 * day)}}));
     Id128 theirs = w.make(Kind::kContent, {{"influencer", other.to_text()},
                                            {"platform", std::string("tiktok")},
                                            {"url", std::string("https://tiktok.com/@bea/1")},
@@ -405,8 +406,9 @@ TEST_CASE("the card lists the person's tracked links with the clicks and convers
     Id128 quiet = w.make(Kind::kTrackedLink, {{"code", std::string("ana-quiet")},
                                               {"target", std::string("https://shop.example/q")},
                                               {"influencer", p.to_text()}});
-    Id128 elsewhere = w.make(Kind::kTrackedLink, {{"code", std::string("bea-1")},
-                                                  {"target", std::string("https://shop.example/b")}});
+    Id128 elsewhere =
+        w.make(Kind::kTrackedLink,
+               {{"code", std::string("bea-1")}, {"target", std::string("https://shop.example/b")}});
     for (int i = 0; i < 3; ++i)
         w.make(Kind::kClick, {{"link", link.to_text()}, {"at", kNow - i * kDay}});
     Id128 gone = w.make(Kind::kClick, {{"link", link.to_text()}, {"at", kNow}});
