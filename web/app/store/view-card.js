@@ -121,7 +121,7 @@ function contentItem({ entry: p, campaign_name: campaign }) {
 
 function linkItem({ entry: l, campaign_name: campaign, clicks, conversions }) {
   return h('li', { 'data-code': l.code },
-    h('strong', {}, l.code), ' ', campaign || '',
+    h('strong', {}, l.code), campaign ? ` · ${campaign}` : '',
     h('div', { class: 'text' }, l.target),
     h('div', { class: 'meta' }, t('card.link.counts', { clicks: formatNumber(clicks), conversions: formatNumber(conversions) })));
 }
