@@ -1,15 +1,18 @@
 #include "core/query/view.hpp"
 
 #include <algorithm>
+#include <climits>
 #include <cstdio>
 
 #include "core/query/directory.hpp"
+#include "core/query/pipeline.hpp"
 #include "core/util/json.hpp"
 
 namespace liaison::core {
 namespace {
 
 constexpr std::int64_t kDayMs = 86'400'000;
+constexpr std::size_t kRecentContent = 5;
 
 void append_value(std::string& out, const FieldDef& f, const Value& v) {
     if (const auto* i = std::get_if<std::int64_t>(&v)) {
@@ -64,17 +67,66 @@ void note_follow_up(const RowState& row, const std::string& item, std::vector<st
         open.push_back({due ? *due : std::string(), item});
 }
 
-// An active paid collaboration on `today` (YYYY-MM-DD): type paid, not completed or
-// cancelled, and either marked active or proposed with dates covering today.
-bool active_paid(const RowState& c, const std::string& today) {
-    const std::string* type = text_field(c, "type");
-    if (!type || *type != "paid") return false;
-    const std::string* status = text_field(c, "status");
-    if (status && (*status == "completed" || *status == "cancelled")) return false;
-    if (status && *status == "active") return true;
-    const std::string* starts = text_field(c, "starts");
-    const std::string* ends = text_field(c, "ends");
-    return starts && *starts <= today && (!ends || *ends >= today);
+// The card's paid warning (view.hpp): a paid collaboration under way (core/query/pipeline.hpp).
+bool active_paid(const RowState& c) {
+    const std::string* type = c.text("type");
+    const std::string* status = c.text("status");
+    return type && *type == "paid" && status && collaboration_active(*status);
+}
+
+// The name of the campaign the entry names, when this replica holds it ("" otherwise).
+Result<std::string> campaign_name(Store& store, const RowState& row) {
+    const std::string* ref = row.text("campaign");
+    const auto id = ref ? Id128::from_text(*ref) : std::nullopt;
+    if (!id) return std::string();
+    auto campaign = get_entity(store, Kind::kCampaign, *id);
+    if (!campaign) return campaign.status();
+    const std::string* name = campaign.value() ? campaign.value()->text("name") : nullptr;
+    return name ? *name : std::string();
+}
+
+// The visible rows of `kind` whose subject is one of `members`, newest first (ids begin
+// with their creation time).
+Result<std::vector<RowState>> rows_of(Store& store, Kind kind, const std::vector<Id128>& members) {
+    EntityIdQuery q;
+    q.filters.push_back({kind_def(kind).field_index("influencer"), members});
+    q.newest_first = true;
+    auto ids = entity_ids(store, kind, q);
+    if (!ids) return ids.status();
+    std::vector<RowState> out;
+    for (const auto& id : ids.value()) {
+        auto row = get_entity(store, kind, id);
+        if (!row) return row.status();
+        if (row.value()) out.push_back(std::move(*row.value()));
+    }
+    return out;
+}
+
+// How many visible entries of `kind` name `link` (clicks, conversions).
+Result<std::size_t> count_of_link(Store& store, Kind kind, const Id128& link) {
+    EntityIdQuery q;
+    q.filters.push_back({kind_def(kind).field_index("link"), {link}});
+    auto ids = entity_ids(store, kind, q);
+    if (!ids) return ids.status();
+    return ids.value().size();
+}
+
+// A JSON array of JSON values already rendered.
+std::string raw_array(const std::vector<std::string>& items) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < items.size(); ++i) out += (i ? "," : "") + items[i];
+    return out + ']';
+}
+
+// One item of the card's lists: {"entry":{…},"campaign_name":"…"<extra>} (the name when held).
+Result<std::string> card_item(Store& store, const RowState& row, const std::string& extra = "") {
+    auto entry = render(store, row);
+    if (!entry) return entry.status();
+    auto name = campaign_name(store, row);
+    if (!name) return name.status();
+    std::string out = "{\"entry\":" + entry.value();
+    if (!name.value().empty()) out += ",\"campaign_name\":" + json_string(name.value());
+    return out + extra + '}';
 }
 
 }  // namespace
@@ -191,31 +243,74 @@ Result<std::optional<std::string>> card_json(Store& store, const Id128& influenc
            ",\"contact_window_days\":" + std::to_string(opts.contact_window_days) +
            ",\"contact_cap\":" + std::to_string(opts.contact_cap);
 
-    // Collaborations of the person and of every duplicate merged into them.
+    // Collaborations, content and links of the person and of every duplicate merged into
+    // them. The lists keep what the filter accepts; the paid warning considers every entry.
     const std::vector<Id128> members = store.component_of(person.id);
-    const int subject = kind_def(Kind::kCollaboration).field_index("influencer");
-    const std::string today = iso_date(opts.now_ms);
-    std::vector<std::string> paid;
-    for (const auto& m : members) {
-        auto ids = store.ids_where(Kind::kCollaboration, subject, m.to_text());
-        if (!ids) return ids.status();
-        for (const auto& cid : ids.value()) {
-            auto c = get_entity(store, Kind::kCollaboration, cid);
-            if (!c) return c.status();
-            if (!c.value() || !active_paid(*c.value(), today)) continue;
-            auto cj = render(store, *c.value());
+    const auto shown = [&](const RowState& row) {
+        return !opts.timeline_filter || opts.timeline_filter(row);
+    };
+    auto collaborations = rows_of(store, Kind::kCollaboration, members);
+    if (!collaborations) return collaborations.status();
+    bool paid_warning = false;
+    std::vector<std::string> paid, active;
+    for (const auto& c : collaborations.value()) {
+        const std::string* status = c.text("status");
+        if (!status || !collaboration_active(*status)) continue;
+        paid_warning = paid_warning || active_paid(c);
+        if (!shown(c)) continue;
+        if (active_paid(c)) {
+            auto cj = render(store, c);
             if (!cj) return cj.status();
             paid.push_back(std::move(cj.value()));
         }
+        auto item = card_item(store, c);
+        if (!item) return item.status();
+        active.push_back(std::move(item.value()));
     }
-    out += ",\"active_paid\":[";
-    for (std::size_t i = 0; i < paid.size(); ++i) out += (i ? "," : "") + paid[i];
-    out += ']';
+    out +=
+        ",\"active_paid\":" + raw_array(paid) + ",\"active_collaborations\":" + raw_array(active);
+
+    // Her latest publications by date (undated ones last), newest first.
+    auto posts = rows_of(store, Kind::kContent, members);
+    if (!posts) return posts.status();
+    std::vector<RowState> latest;
+    for (auto& c : posts.value())
+        if (shown(c)) latest.push_back(std::move(c));
+    std::stable_sort(latest.begin(), latest.end(), [](const RowState& a, const RowState& b) {
+        return a.integer("published_at").value_or(INT64_MIN) >
+               b.integer("published_at").value_or(INT64_MIN);
+    });
+    if (latest.size() > kRecentContent) latest.resize(kRecentContent);
+    std::vector<std::string> content;
+    for (const auto& c : latest) {
+        auto item = card_item(store, c);
+        if (!item) return item.status();
+        content.push_back(std::move(item.value()));
+    }
+    out += ",\"recent_content\":" + raw_array(content);
+
+    // Her tracked links, with the clicks and conversions this replica holds for each.
+    auto links = rows_of(store, Kind::kTrackedLink, members);
+    if (!links) return links.status();
+    std::vector<std::string> link_items;
+    for (const auto& l : links.value()) {
+        if (!shown(l)) continue;
+        auto clicks = count_of_link(store, Kind::kClick, l.id);
+        if (!clicks) return clicks.status();
+        auto conversions = count_of_link(store, Kind::kConversion, l.id);
+        if (!conversions) return conversions.status();
+        auto item = card_item(store, l,
+                              ",\"clicks\":" + std::to_string(clicks.value()) +
+                                  ",\"conversions\":" + std::to_string(conversions.value()));
+        if (!item) return item.status();
+        link_items.push_back(std::move(item.value()));
+    }
+    out += ",\"links\":" + raw_array(link_items);
 
     std::vector<std::string> warnings;
     const std::string* status = text_field(person, "status");
     if (status && *status == "do_not_contact") warnings.push_back("do_not_contact");
-    if (!paid.empty()) warnings.push_back("active_paid_collaboration");
+    if (paid_warning) warnings.push_back("active_paid_collaboration");
     if (recent.value() >= opts.contact_cap) warnings.push_back("contact_pressure");
     const std::string* consent = text_field(person, "consent");
     if (!consent || *consent != "granted") warnings.push_back("consent_missing");
@@ -264,9 +359,9 @@ Result<std::optional<std::string>> card_json(Store& store, const Id128& influenc
             if (a.due.empty() != b.due.empty()) return b.due.empty();  // dated ones first
             return a.due < b.due;  // ISO dates sort as text; undated ones stay newest first
         });
-    out += ",\"follow_ups\":[";
-    for (std::size_t i = 0; i < follow_ups.size(); ++i) out += (i ? "," : "") + follow_ups[i].item;
-    out += "],\"timeline\":[" + items + "]}";
+    std::vector<std::string> open;
+    for (auto& f : follow_ups) open.push_back(std::move(f.item));
+    out += ",\"follow_ups\":" + raw_array(open) + ",\"timeline\":[" + items + "]}";
     return std::optional<std::string>(std::move(out));
 }
 

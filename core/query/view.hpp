@@ -16,8 +16,15 @@
 //    "owner":{staff entity}|null,
 //    "contacts_recent":<contacts at or after now - window>, "contact_window_days":30,
 //    "contact_cap":<cap>,
-//    "active_paid":[{collaboration entity}, …],   // type paid, status active (or proposed
-//                                                 // with dates covering today), not deleted
+//    "active_paid":[{collaboration entity}, …],   // type paid, active (below), not deleted
+//    "active_collaborations":[{"entry":{collaboration entity},"campaign_name":"…"}, …],
+//                   // every type, active: contracted, live or delivered (collaboration_active,
+//                   // core/query/pipeline.hpp); newest first; campaign_name when held
+//    "recent_content":[{"entry":{content entity},"campaign_name":"…"}, …],
+//                   // her latest 5 by published_at (undated ones last), newest first
+//    "links":[{"entry":{tracked_link entity},"campaign_name":"…","clicks":n,"conversions":n}, …],
+//                   // newest first; clicks and conversions naming the link that this replica
+//                   // holds (a store device holds its own campaigns')
 //    "warnings":["do_not_contact","active_paid_collaboration","contact_pressure",
 //                "consent_missing"],               // in this order, only those that apply
 //    "merged_ids":["01J…", …],                    // duplicates merged into this record
@@ -29,8 +36,8 @@
 //                                                  // timeline_limit; "mark" on a device's
 //                                                  // contact mark (docs/SYNC.md D6: no summary,
 //                                                  // note or staff)
-// Warnings: do_not_contact when status is do_not_contact; active_paid_collaboration when
-// active_paid is not empty; contact_pressure when contacts_recent >= contact_cap;
+// Warnings: do_not_contact when status is do_not_contact; active_paid_collaboration when she
+// has an active paid collaboration (shown or not); contact_pressure when contacts_recent >= contact_cap;
 // consent_missing when consent is unknown, refused, withdrawn or null.
 // Open follow-ups: a follow-up (an interaction with a follow_up text or a follow_up_due date)
 // is open until it is marked done (follow_up_done, record model 4) or the same department logs
@@ -74,7 +81,8 @@ struct CardOptions {
     int contact_window_days = 30;
     std::int64_t contact_cap = 4;
     std::size_t timeline_limit = 100;
-    // When set, the timeline keeps only the entries it accepts (a scoped caller sees the
+    // When set, the timeline and the lists (active_paid, active_collaborations,
+    // recent_content, links) keep only the entries it accepts (a scoped caller sees the
     // entries its scope covers). Counts and warnings always consider every entry.
     std::function<bool(const RowState&)> timeline_filter;
 };

@@ -7,8 +7,10 @@
 #include <string_view>
 
 #include "core/model/ids.hpp"
+#include "core/query/pipeline.hpp"
 #include "core/util/text.hpp"
 #include "server/backend/sync_backend.hpp"
+#include "sync/pipeline.hpp"
 
 namespace liaison::server {
 namespace {
@@ -120,11 +122,14 @@ std::string date_of(std::int64_t ms) {
 // Applies the demo's operations through the hub, as the server's own replica.
 class Maker {
 public:
-    Maker(sync::Hub& hub, const Id128& replica, std::uint64_t seed, std::uint64_t now_ms)
-        : hub_(hub),
+    Maker(core::Store& store, sync::Hub& hub, const Id128& replica, std::uint64_t seed,
+          std::uint64_t now_ms)
+        : store_(store),
+          hub_(hub),
           replica_(replica),
           rng_(seed),
           more_(seed ^ 0x6d6f64656c5f3135ULL),
+          run_(seed ^ 0x70726f6772616d73ULL),
           ids_(core::make_seeded_id_source(seed)),
           now_(now_ms) {
         ctx_.replica = replica;
@@ -148,6 +153,15 @@ public:
         return a[more(N)];
     }
 
+    // Record model 6 (programmes, the pipeline, money, conversions) draws from a third stream,
+    // so that what the two streams above made stays as it was.
+    std::uint64_t run(std::uint64_t n) { return n ? run_() % n : 0; }
+    bool run_chance(int percent) { return int(run(100)) < percent; }
+    template <typename T, std::size_t N>
+    const T& run_pick(const T (&a)[N]) {
+        return a[run(N)];
+    }
+
     Id128 create(Kind kind, std::vector<FieldWrite> fields,
                  std::optional<Id128> id = std::nullopt) {
         Id128 made = id ? *id : ids_->next_entity_id(now_);
@@ -157,25 +171,43 @@ public:
     void add(Kind kind, const Id128& id, std::string set, std::string elem) {
         submit(sync::elem_op(OpType::kAdd, kind, id, std::move(set), std::move(elem)));
     }
+    void set(Kind kind, const Id128& id, std::vector<FieldWrite> fields) {
+        submit(sync::field_op(OpType::kSet, kind, id, std::move(fields)));
+    }
     void submit(Op op) {
         op.id = core::Stamp{hub_.clock().send(), replica_};
         auto r = hub_.apply_one(ctx_, std::move(op));
-        if (r.outcome == sync::Outcome::kRejected) {
-            if (summary.rejected++ == 0)
-                summary.first_rejection = std::string(code_name(r.code)) + ": " + r.detail;
-        } else {
+        if (r.outcome == sync::Outcome::kRejected)
+            reject(std::string(code_name(r.code)) + ": " + r.detail);
+        else
             ++summary.operations;
-        }
+    }
+    // Moves a collaboration one step along its pipeline at `at`, as the server's move route
+    // writes it (sync::move_ops: the step, then the status). The step's id is derived, so
+    // that the ids the demo draws after it stay those it drew before steps existed.
+    void move(const Id128& collaboration, std::string to, std::int64_t at, const Id128& staff,
+              std::string note = {}) {
+        const Id128 step =
+            Id128::derive("demo_step", collaboration.to_text(), to + "@" + std::to_string(at));
+        auto ops =
+            sync::move_ops(store_, collaboration, sync::Move{to, std::move(note), staff}, step, at);
+        if (!ops) return reject(ops.status().to_string());
+        for (auto& op : ops.value()) submit(std::move(op));
     }
 
     DemoSummary summary;
     std::uint64_t now() const { return now_; }
 
 private:
+    void reject(std::string why) {
+        if (summary.rejected++ == 0) summary.first_rejection = std::move(why);
+    }
+
+    core::Store& store_;
     sync::Hub& hub_;
     Id128 replica_;
     sync::DeviceContext ctx_;
-    std::mt19937_64 rng_, more_;
+    std::mt19937_64 rng_, more_, run_;
     std::unique_ptr<core::IdSource> ids_;
     std::uint64_t now_;
 };
@@ -224,17 +256,182 @@ struct Person {
 
 // What the later parts need to know of the company made so far.
 struct Company {
-    std::vector<Id128> regions, brands, stores, staff, campaigns;
+    std::vector<Id128> regions, brands, stores, staff, campaigns, programmes;
     std::vector<std::int64_t> campaign_start, campaign_end;  // ms; the end excluded
+    std::vector<std::size_t> campaign_brand;
     std::vector<Person> people;
     std::size_t originals = 0;  // people[0, originals) are nobody's duplicate
+    Id128 central;              // head office's staff member, who moves collaborations
 };
 
-// One of the brand's campaigns (campaigns alternate brands).
+// What the programmes' part (record model 6) needs to know of the partnerships made before.
+struct Collab {
+    Id128 id;
+    std::size_t person = 0, campaign = 0;
+    std::string type, status, promo;
+};
+struct Partnerships {
+    std::vector<Collab> collabs;
+    std::vector<Id128> content;
+    int orders = 0;  // conversions made: their order references
+};
+
+// A campaign's scope keys: its brand and region (the third runs in every region), and for a
+// store's campaign its store. Clicks and conversions carry them (docs/PROGRAMMES.md).
+std::vector<FieldWrite> campaign_keys(const Company& c, std::size_t camp,
+                                      std::optional<std::size_t> store = std::nullopt) {
+    std::vector<FieldWrite> fw = {f("campaign", txt(c.campaigns[camp].to_text())),
+                                  f("brand", txt(c.brands[c.campaign_brand[camp]].to_text()))};
+    if (store) {
+        fw.push_back(f("region", txt(c.regions[std::size_t(kStoreRegion[*store])].to_text())));
+        fw.push_back(f("store", txt(c.stores[*store].to_text())));
+    } else if (camp < 2) {
+        fw.push_back(f("region", txt(c.regions[camp].to_text())));
+    }
+    return fw;
+}
+
+// The moves that bring a new (proposed) collaboration to `status`; `bounce`: its content was
+// turned down once at validation (delivered → live → delivered).
+std::vector<std::string> path_to(std::string_view status, bool bounce) {
+    if (status == "proposed") return {};
+    if (status == "cancelled") return {"vetted", "cancelled"};
+    std::vector<std::string> out;
+    for (auto s : core::pipeline_statuses()) {
+        if (s == "proposed" || s == "cancelled") continue;
+        out.emplace_back(s);
+        if (bounce && s == "delivered") out.insert(out.end(), {"live", "delivered"});
+        if (s == status) break;
+    }
+    return out;
+}
+
+// Whether a collaboration at `status` has content to show: live or after.
+bool posting(std::string_view status) {
+    return status == "live" || status == "delivered" || status == "validated" || status == "closed";
+}
+
+// Walks a collaboration along `path`, a few days between moves, from `from` (ms); the last
+// move before now.
+void walk(Maker& m, const Company& c, const Id128& collab, const std::vector<std::string>& path,
+          std::int64_t from) {
+    const auto now_i = std::int64_t(m.now());
+    std::int64_t at = from;
+    for (std::size_t i = 0; i < path.size(); ++i) {
+        const std::int64_t latest = now_i - std::int64_t(path.size() - i) * 3'600'000;
+        at = std::min(at + kDayMs * std::int64_t(1 + m.run(3)) + std::int64_t(m.run(kDayMs / 2)),
+                      latest);
+        const bool again = i > 0 && path[i] == "live" && path[i - 1] == "delivered";
+        const std::string note = again ? "No #ad on the first reel: posted again"
+                                 : path[i] == "contracted" ? "Contract signed"
+                                 : path[i] == "validated"  ? "Brief and disclosure checked"
+                                 : path[i] == "cancelled"  ? "Dates did not suit her"
+                                                           : "";
+        m.move(collab, path[i], at, c.central, note);
+    }
+}
+
+// What record model 6 adds to a collaboration of `type` on its way to `status`: what is
+// given and what it is worth, the contract, a promo code, the shipment and a loan's return,
+// what is due when. Draws from the third stream only. Returns its promo code, if any.
+std::string add_terms(Maker& m, std::vector<FieldWrite>& fw, std::string_view type,
+                      std::string_view status, const Person& p, std::size_t j, std::int64_t start) {
+    static const char* kProducts[][3] = {
+        {"Sérum Éclat 50 ml", "Coffret Lumière d'hiver", "Parfum Aube 100 ml"},
+        {"Sac Véga mini", "Foulard soie Véga", "Montre Véga Atelier"}};
+    const auto& statuses = core::pipeline_statuses();
+    const auto rank =
+        std::size_t(std::find(statuses.begin(), statuses.end(), status) - statuses.begin());
+    const bool signed_ = rank >= 2 && status != "cancelled";  // contracted or later
+    std::string promo;
+    if (type == "paid" || type == "affiliate" || type == "loan") {
+        fw.push_back(f("contract_status", txt(status == "closed" ? "ended"
+                                              : signed_          ? "signed"
+                                              : rank == 1        ? "sent"
+                                                                 : "draft")));
+        if (signed_) fw.push_back(f("contract_date", txt(date_of(start - 20 * kDayMs))));
+    }
+    if (type == "paid" || type == "affiliate") {
+        std::string first = p.ascii.substr(0, p.ascii.find('.'));
+        char code[40];
+        std::snprintf(code, sizeof code, "%s%02d", ascii_upper(first).c_str(), int(j % 100));
+        promo = code;
+        fw.push_back(f("promo_code", txt(promo)));
+    }
+    if (type == "gifted" || type == "seeding" || type == "loan") {
+        fw.push_back(f("product", txt(m.run_pick(kProducts[p.brand]))));
+        fw.push_back(f("in_kind_value", num(4'500 + 500 * std::int64_t(m.run(80)))));
+        fw.push_back(f("currency", txt("EUR")));
+        if (signed_) {
+            fw.push_back(f("shipped", txt(date_of(start - 5 * kDayMs))));
+            fw.push_back(f("tracking", txt("6A" + std::to_string(10'000'000 + m.run(89'999'999)))));
+        }
+        if (type == "loan") {
+            fw.push_back(f("return_due", txt(date_of(start + 16 * kDayMs))));
+            if (rank >= 5 && status != "cancelled")
+                fw.push_back(f("returned", txt(date_of(start + 14 * kDayMs))));
+        }
+    }
+    return promo;
+}
+
+// A collaboration's markets and its deliverables with their due dates (sets).
+void add_due(Maker& m, const Id128& id, std::string_view type, std::int64_t start) {
+    m.add(Kind::kCollaboration, id, "markets", "FR");
+    if (m.run_chance(30)) m.add(Kind::kCollaboration, id, "markets", "BE");
+    if (type == "paid" || type == "affiliate") {
+        m.add(Kind::kCollaboration, id, "deliverables_due",
+              date_of(start + 7 * kDayMs) + " first reel");
+        m.add(Kind::kCollaboration, id, "deliverables_due",
+              date_of(start + 21 * kDayMs) + " three stories with the link");
+    } else if (type == "gifted" || type == "seeding") {
+        m.add(Kind::kCollaboration, id, "deliverables_due",
+              date_of(start + 10 * kDayMs) + " unboxing story (optional)");
+    }
+}
+
+// The metrics record model 6 adds to a post: impressions, reactions by kind, video views,
+// the handle it came from and the proof of its disclosure.
+void add_metrics(Maker& m, std::vector<FieldWrite>& fw, const Person& p, std::int64_t reach,
+                 const std::string& url, bool disclosed) {
+    const std::int64_t likes = reach * std::int64_t(10 + m.run(60)) / 1000;
+    fw.insert(fw.end(),
+              {f("handle", txt(p.handle)),
+               f("impressions", num(reach + reach * std::int64_t(m.run(120)) / 100)),
+               f("likes", num(likes)), f("comments", num(likes / std::int64_t(8 + m.run(30)))),
+               f("shares", num(likes / std::int64_t(20 + m.run(40)))),
+               f("saves", num(likes / std::int64_t(10 + m.run(30))))});
+    if (p.platform != "instagram" || m.run_chance(50))
+        fw.push_back(f("video_views", num(reach * std::int64_t(50 + m.run(150)) / 100)));
+    if (disclosed) fw.push_back(f("disclosure_proof", txt(url)));
+}
+
+// An order a click brought (a conversion, its id derived from the shop and the order).
+void convert(Maker& m, const Company& c, Partnerships& made, std::size_t camp, const Collab& col,
+             const Id128& link, std::int64_t at, std::int64_t value,
+             std::optional<std::size_t> store, const std::string& promo = {}) {
+    static const char* kShops[] = {"maison-lumiere.example", "atelier-vega.example"};
+    const std::size_t brand = c.campaign_brand[camp];
+    char ref[32];
+    std::snprintf(ref, sizeof ref, "%s-%06d", brand ? "VG" : "ML", 100'000 + ++made.orders);
+    auto fw = campaign_keys(c, camp, store);
+    fw.insert(fw.end(),
+              {f("shop", txt(kShops[brand])), f("order_ref", txt(ref)),
+               f("at", num(std::min(at, std::int64_t(m.now())))), f("value", num(value)),
+               f("currency", txt("EUR")), f("influencer", txt(c.people[col.person].id.to_text())),
+               f("collaboration", txt(col.id.to_text()))});
+    if (promo.empty())
+        fw.push_back(f("link", txt(link.to_text())));
+    else
+        fw.push_back(f("promo_code", txt(promo)));
+    m.create(Kind::kConversion, std::move(fw), Id128::derive("conversion", kShops[brand], ref));
+}
+
+// One of the brand's campaigns.
 std::size_t campaign_of(Maker& m, const Company& c, std::size_t brand) {
     std::vector<std::size_t> mine;
     for (std::size_t i = 0; i < c.campaigns.size(); ++i)
-        if (i % 2 == brand) mine.push_back(i);
+        if (c.campaign_brand[i] == brand) mine.push_back(i);
     return mine[m.more(mine.size())];
 }
 
@@ -246,10 +443,14 @@ std::string token(Maker& m, int n) {
     return out;
 }
 
-// Collaborations of every type and status, the content people published, and tracked links
-// with their clicks (some bought something), on the company's people (not its duplicates).
-void seed_partnerships(Maker& m, const Company& c, const DemoOptions& opts) {
-    if (c.originals == 0) return;
+// Collaborations of every type, each moved along its pipeline to a status (every status is
+// reached), the content people published (a partner's for her collaboration once it is live),
+// and tracked links with their clicks, some of which brought an order (a conversion), on the
+// company's people (not its duplicates). What record model 6 added draws from the third
+// stream, so the people, contacts and invitations are those the seed made before.
+Partnerships seed_partnerships(Maker& m, const Company& c, const DemoOptions& opts) {
+    Partnerships made;
+    if (c.originals == 0) return made;
     const auto now_i = std::int64_t(m.now());
     const auto person_of = [&](std::size_t k) {
         const Person& p = c.people[k];
@@ -258,7 +459,7 @@ void seed_partnerships(Maker& m, const Company& c, const DemoOptions& opts) {
                                        f("region", txt(c.regions[p.region].to_text()))};
     };
     const char* kTypes[] = {"paid", "gifted", "loan", "affiliate"};
-    const char* kStatuses[] = {"proposed", "active", "completed", "cancelled"};
+    const auto& statuses = core::pipeline_statuses();
     const char* kDeliverables[] = {"Two posts and three stories, marked #ad",
                                    "A parcel of the new collection; no post required",
                                    "A piece lent for an evening, back within a week",
@@ -272,16 +473,18 @@ void seed_partnerships(Maker& m, const Company& c, const DemoOptions& opts) {
                                   ? std::size_t(m.more(std::min<std::size_t>(c.originals, 100)))
                                   : std::size_t(m.more(c.originals));
         const Person& p = c.people[k];
-        const std::string_view type = kTypes[j % 4];
+        // One gifted collaboration in two is a seeding (a parcel sent unasked).
+        const std::string_view type = j % 8 == 5 ? "seeding" : kTypes[j % 4];
+        // Eight consecutive collaborations reach the eight statuses, each type in turn.
+        const std::string_view status = statuses[std::size_t(j * 3 + j / 8) % statuses.size()];
         const std::size_t camp = campaign_of(m, c, p.brand);
         auto fw = person_of(k);
-        fw.insert(fw.end(),
-                  {f("campaign", txt(c.campaigns[camp].to_text())),
-                   f("type", txt(std::string(type))), f("status", txt(kStatuses[(j + j / 4) % 4])),
-                   f("starts", txt(date_of(c.campaign_start[camp]))),
-                   f("ends", txt(date_of(c.campaign_end[camp] - kDayMs))),
-                   f("disclosure_required", num(type == "loan" ? 0 : 1)),
-                   f("deliverables", txt(kDeliverables[j % 4]))});
+        fw.insert(fw.end(), {f("campaign", txt(c.campaigns[camp].to_text())),
+                             f("type", txt(std::string(type))), f("status", txt("proposed")),
+                             f("starts", txt(date_of(c.campaign_start[camp]))),
+                             f("ends", txt(date_of(c.campaign_end[camp] - kDayMs))),
+                             f("disclosure_required", num(type == "loan" ? 0 : 1)),
+                             f("deliverables", txt(kDeliverables[j % 4]))});
         char ref[32];
         std::snprintf(ref, sizeof ref, "%s-%s-%04d", kPrefix[p.brand],
                       type == "paid" ? "CTR" : "AFF", j + 1);
@@ -293,7 +496,13 @@ void seed_partnerships(Maker& m, const Company& c, const DemoOptions& opts) {
                 fw.push_back(f("intermediary", txt(m.more_pick(kIntermediaries))));
         }
         if (type == "paid" || type == "affiliate") fw.push_back(f("contract_ref", txt(ref)));
-        m.create(Kind::kCollaboration, std::move(fw));
+        const std::int64_t start = c.campaign_start[camp];
+        std::string promo = add_terms(m, fw, type, status, p, std::size_t(j), start);
+        const Id128 id = m.create(Kind::kCollaboration, std::move(fw));
+        add_due(m, id, type, start);
+        walk(m, c, id, path_to(status, j % 16 == 4), std::min(start, now_i) - 30 * kDayMs);
+        made.collabs.push_back(
+            Collab{id, k, camp, std::string(type), std::string(status), std::move(promo)});
         partners.push_back(k);
     }
 
@@ -301,7 +510,8 @@ void seed_partnerships(Maker& m, const Company& c, const DemoOptions& opts) {
     const int contents = std::clamp(opts.influencers / 10, 20, 200);
     for (int j = 0; j < contents; ++j) {
         const bool partner = j % 2 == 0;
-        const std::size_t k = partner ? partners[m.more(partners.size())] : m.more(c.originals);
+        const std::size_t which = partner ? std::size_t(m.more(partners.size())) : 0;
+        const std::size_t k = partner ? partners[which] : m.more(c.originals);
         const Person& p = c.people[k];
         const std::string url =
             p.platform == "tiktok" ? "https://www.tiktok.com/@" + p.handle + "/video/7" +
@@ -309,50 +519,192 @@ void seed_partnerships(Maker& m, const Company& c, const DemoOptions& opts) {
             : p.platform == "youtube" ? "https://www.youtube.com/watch?v=" + token(m, 11)
                                       : "https://www.instagram.com/p/" + token(m, 11) + "/";
         const std::int64_t reach = 1'000 + std::int64_t(m.more(300'000));
+        // Drawn in the order earlier demos drew them.
+        const std::int64_t published = now_i - std::int64_t(m.more(80 * kDayMs));
+        const std::int64_t engagements = reach * std::int64_t(5 + m.more(75)) / 1000;
+        const bool disclosed = m.more_chance(partner ? 80 : 30);
+        const char* tone = m.more_pick(kTones);
         auto fw = person_of(k);
         fw.insert(fw.end(), {f("platform", txt(p.platform)), f("url", txt(url)),
-                             f("published_at", num(now_i - std::int64_t(m.more(80 * kDayMs)))),
-                             f("reach", num(reach)),
-                             f("engagements", num(reach * std::int64_t(5 + m.more(75)) / 1000)),
-                             f("disclosure_found", num(m.more_chance(partner ? 80 : 30) ? 1 : 0)),
-                             f("tone", txt(m.more_pick(kTones)))});
-        if (partner || m.more_chance(30))
-            fw.push_back(f("campaign", txt(c.campaigns[campaign_of(m, c, p.brand)].to_text())));
+                             f("published_at", num(published)), f("reach", num(reach)),
+                             f("engagements", num(engagements)),
+                             f("disclosure_found", num(disclosed ? 1 : 0)), f("tone", txt(tone))});
+        if (partner || m.more_chance(30)) {
+            std::size_t camp = campaign_of(m, c, p.brand);
+            // Made for her collaboration once it is live: linked to it, for its campaign.
+            const Collab& col = made.collabs[which];
+            if (partner && posting(col.status)) {
+                camp = col.campaign;
+                fw.push_back(f("collaboration", txt(col.id.to_text())));
+            }
+            fw.push_back(f("campaign", txt(c.campaigns[camp].to_text())));
+        }
+        add_metrics(m, fw, p, reach, url, disclosed);
         const Id128 id = m.create(Kind::kContent, std::move(fw));
+        made.content.push_back(id);
         if (m.more_chance(80))
             m.add(Kind::kContent, id, "brands_mentioned", c.brands[p.brand].to_text());
     }
 
-    // Tracked links of partners, and their clicks over the last 45 days.
+    // Tracked links of partners, one per collaboration, and their clicks over the last 45 days
+    // carrying their campaign's scope keys; a click in about sixteen brought an order.
     const char* kTargets[] = {"https://www.maison-lumiere.example/nouveautes",
                               "https://www.atelier-vega.example/collection"};
     const char* kCodePrefix[] = {"lum-", "vega-"};
     const int links = std::clamp(opts.influencers / 100, 6, 24);
     for (int j = 0; j < links; ++j) {
         const std::size_t k = partners[std::size_t(j) % partners.size()];
+        const Collab& col = made.collabs[std::size_t(j) % partners.size()];
         const Person& p = c.people[k];
         std::string code = kCodePrefix[p.brand] + p.ascii + "-" + std::to_string(j + 1);
         for (char& ch : code)
             if (ch == '.') ch = '-';
         auto fw = person_of(k);
-        fw.insert(fw.end(),
-                  {f("code", txt(code)),
-                   f("target", txt(std::string(kTargets[p.brand]) +
-                                   "?utm_source=liaison&utm_content=" + code)),
-                   f("campaign", txt(c.campaigns[campaign_of(m, c, p.brand)].to_text()))});
+        fw.insert(fw.end(), {f("code", txt(code)),
+                             f("target", txt(std::string(kTargets[p.brand]) +
+                                             "?utm_source=liaison&utm_content=" + code)),
+                             f("collaboration", txt(col.id.to_text()))});
+        campaign_of(m, c, p.brand);  // the campaign earlier demos drew: now the collaboration's
+        fw.push_back(f("campaign", txt(c.campaigns[col.campaign].to_text())));
         const Id128 link = m.create(Kind::kTrackedLink, std::move(fw));
+        m.set(Kind::kCollaboration, col.id, {f("link", txt(link.to_text()))});
         const int clicks = 5 + int(m.more(50));
         for (int n = 0; n < clicks; ++n) {
-            std::vector<FieldWrite> click = {
-                f("link", txt(link.to_text())),
-                f("at", num(now_i - std::int64_t(m.more(45 * kDayMs))))};
+            const std::int64_t at = now_i - std::int64_t(m.more(45 * kDayMs));
+            auto click = campaign_keys(c, col.campaign);
+            click.insert(click.end(), {f("link", txt(link.to_text())), f("at", num(at))});
             if (m.more_chance(80)) click.push_back(f("referrer", txt(m.more_pick(kReferrers))));
             const bool bought = m.more_chance(6);
-            click.push_back(f("conversion", num(bought ? 1 : 0)));
-            if (bought) click.push_back(f("value", num(2'000 + 500 * std::int64_t(m.more(80)))));
             m.create(Kind::kClick, std::move(click));
+            if (bought)
+                convert(m, c, made, col.campaign, col, link, at + std::int64_t(m.run(7'200'000)),
+                        2'000 + 500 * std::int64_t(m.more(80)), std::nullopt);
         }
     }
+    return made;
+}
+
+// Made last, so that every id drawn before is the one earlier demos drew: competitors named
+// in some posts, and a campaign of the Paris store (campaign.store): the collaborations of a
+// few of its people, moved along the pipeline (one step made out of order, as an older app
+// would: flagged), their posts, tracked links, clicks and orders, all in the store's scope so
+// that its tablet holds them; some orders came in by promo code.
+void seed_store_campaign(Maker& m, Company& c, Partnerships& made) {
+    const auto now_i = std::int64_t(m.now());
+    const Id128 rivals[] = {
+        m.create(Kind::kBrand, {f("name", txt("Éclat Rival")), f("competitor", num(1))}),
+        m.create(Kind::kBrand,
+                 {f("name", txt("Nuit Blanche Cosmétiques")), f("competitor", num(1))})};
+    for (const auto& post : made.content)
+        if (m.run_chance(15))
+            m.add(Kind::kContent, post, "brands_mentioned", m.run_pick(rivals).to_text());
+
+    constexpr std::size_t kStore = 0;  // the demo store user's (Paris)
+    std::vector<std::size_t> locals;
+    for (std::size_t k = 0; k < c.originals && locals.size() < 5; ++k)
+        if (c.people[k].store == kStore) locals.push_back(k);
+    if (locals.empty()) return;
+    const std::int64_t start = now_i - 10 * kDayMs;
+    const std::string brand = c.brands[kStore % 2].to_text();
+    const std::string region = c.regions[std::size_t(kStoreRegion[kStore])].to_text();
+    const std::string store = c.stores[kStore].to_text();
+    const Id128 campaign = m.create(
+        Kind::kCampaign,
+        {f("name", txt("Carte blanche Paris")), f("programme", txt(c.programmes[0].to_text())),
+         f("starts", txt(date_of(start))), f("ends", txt(date_of(start + 30 * kDayMs))),
+         f("budget", num(800'000)), f("currency", txt("EUR")),
+         f("objectives", txt("Bring the store's own voices to its private evening")),
+         f("brand", txt(brand)), f("region", txt(region)), f("store", txt(store)),
+         f("product_category", txt("Parfums")),
+         f("targets",
+           txt("activities.collaborations=5\noutputs.posts=10\noutcomes.conversions=40"))});
+    m.add(Kind::kCampaign, campaign, "kpis", "sales");
+    m.add(Kind::kCampaign, campaign, "markets", "FR");
+    c.campaigns.push_back(campaign);
+    c.campaign_start.push_back(start);
+    c.campaign_end.push_back(start + 31 * kDayMs);
+    c.campaign_brand.push_back(kStore % 2);
+    const std::size_t camp = c.campaigns.size() - 1;
+
+    const char* kPlan[][2] = {{"gifted", "live"},
+                              {"loan", "delivered"},
+                              {"affiliate", "contracted"},
+                              {"paid", "validated"},
+                              {"seeding", "proposed"}};
+    for (std::size_t i = 0; i < locals.size(); ++i) {
+        const Person& p = c.people[locals[i]];
+        const std::string type = kPlan[i][0], status = kPlan[i][1];
+        auto fw = campaign_keys(c, camp, kStore);
+        fw.insert(fw.end(), {f("influencer", txt(p.id.to_text())), f("type", txt(type)),
+                             f("status", txt("proposed")), f("starts", txt(date_of(start))),
+                             f("ends", txt(date_of(start + 30 * kDayMs))),
+                             f("disclosure_required", num(type == "loan" ? 0 : 1)),
+                             f("deliverables", txt("Two stories on the evening, tagged"))});
+        if (type == "paid")
+            fw.insert(fw.end(), {f("fee", num(150'000)), f("currency", txt("EUR")),
+                                 f("contract_ref", txt("LUM-PAR-0001"))});
+        std::string promo = add_terms(m, fw, type, status, p, 90 + i, start);
+        const Id128 id = m.create(Kind::kCollaboration, std::move(fw));
+        add_due(m, id, type, start);
+        auto path = path_to(status, false);
+        if (i == 0 && path.size() >= 3) {
+            // Vetted and contracted in one go, as an older app or an import would write it:
+            // the trail shows the step flagged (P4).
+            m.create(Kind::kCollaborationStep,
+                     {f("collaboration", txt(id.to_text())), f("influencer", txt(p.id.to_text())),
+                      f("from", txt("proposed")), f("to", txt("contracted")),
+                      f("at", num(start - 6 * kDayMs)), f("staff", txt(c.central.to_text())),
+                      f("brand", txt(brand)), f("region", txt(region)), f("store", txt(store))},
+                     Id128::derive("demo_step", id.to_text(), "contracted"));
+            m.set(Kind::kCollaboration, id, {f("status", txt("contracted"))});
+            path.erase(path.begin(), path.begin() + 2);
+        }
+        walk(m, c, id, path, start - 5 * kDayMs);
+        const Collab col{id, locals[i], camp, type, status, std::move(promo)};
+        made.collabs.push_back(col);
+        if (status == "proposed") continue;
+
+        std::string code = "par-" + p.ascii + "-" + std::to_string(i + 1);
+        std::replace(code.begin(), code.end(), '.', '-');
+        auto lw = campaign_keys(c, camp, kStore);
+        lw.insert(lw.end(),
+                  {f("code", txt(code)),
+                   f("target", txt("https://www.maison-lumiere.example/paris?utm_content=" + code)),
+                   f("influencer", txt(p.id.to_text())), f("collaboration", txt(id.to_text()))});
+        const Id128 link = m.create(Kind::kTrackedLink, std::move(lw));
+        m.set(Kind::kCollaboration, id, {f("link", txt(link.to_text()))});
+        const int clicks = 10 + int(m.run(30));
+        for (int n = 0; n < clicks; ++n) {
+            const std::int64_t at = now_i - std::int64_t(m.run(9 * kDayMs));
+            auto click = campaign_keys(c, camp, kStore);
+            click.insert(click.end(), {f("link", txt(link.to_text())), f("at", num(at)),
+                                       f("referrer", txt(m.run_pick(kReferrers)))});
+            m.create(Kind::kClick, std::move(click));
+            if (m.run_chance(12))
+                convert(m, c, made, camp, col, link, at + std::int64_t(m.run(3'600'000)),
+                        3'500 + 500 * std::int64_t(m.run(40)), kStore);
+        }
+        if (posting(status)) {
+            const std::int64_t reach = 2'000 + std::int64_t(m.run(40'000));
+            const std::string url = "https://www.instagram.com/p/" + std::string("Par") +
+                                    std::to_string(100'000 + m.run(900'000)) + "/";
+            auto pw = campaign_keys(c, camp, kStore);
+            pw.insert(pw.end(), {f("influencer", txt(p.id.to_text())),
+                                 f("platform", txt("instagram")), f("url", txt(url)),
+                                 f("published_at", num(now_i - std::int64_t(m.run(5 * kDayMs)))),
+                                 f("reach", num(reach)), f("engagements", num(reach / 25)),
+                                 f("disclosure_found", num(1)), f("tone", txt("positive")),
+                                 f("collaboration", txt(id.to_text()))});
+            add_metrics(m, pw, p, reach, url, true);
+            made.content.push_back(m.create(Kind::kContent, std::move(pw)));
+        }
+    }
+    // Orders that named a promo code at the checkout, not a link.
+    for (const auto& col : made.collabs)
+        if (col.campaign == camp && !col.promo.empty() && col.status != "proposed")
+            for (int n = 0; n < 3; ++n)
+                convert(m, c, made, camp, col, Id128{}, now_i - std::int64_t(m.run(7 * kDayMs)),
+                        4'900 + 500 * std::int64_t(m.run(30)), kStore, col.promo);
 }
 
 }  // namespace
@@ -367,7 +719,7 @@ Result<DemoSummary> load_demo(core::Store& store, sync::Hub& hub, const DemoOpti
     auto replica = server_replica_id(store);
     if (!replica) return replica.status();
     const std::uint64_t now = opts.now_ms ? opts.now_ms : hub.clock().physical_ms();
-    Maker m(hub, replica.value(), opts.seed, now);
+    Maker m(store, hub, replica.value(), opts.seed, now);
     const auto now_i = std::int64_t(now);
 
     core::WriteTxn txn(store);
@@ -378,7 +730,8 @@ Result<DemoSummary> load_demo(core::Store& store, sync::Hub& hub, const DemoOpti
          &campaigns = c.campaigns;
     auto &campaign_start = c.campaign_start, &campaign_end = c.campaign_end;
     auto& people = c.people;
-    std::vector<Id128> events, programmes;
+    std::vector<Id128> events;
+    auto& programmes = c.programmes;
     for (auto& r : kRegions)
         regions.push_back(m.create(Kind::kRegion, {f("name", txt(r[0])), f("code", txt(r[1]))}));
     for (auto* b : kBrands) brands.push_back(m.create(Kind::kBrand, {f("name", txt(b))}));
@@ -425,6 +778,7 @@ Result<DemoSummary> load_demo(core::Store& store, sync::Hub& hub, const DemoOpti
         if (g.region >= 0) fw.push_back(f("region", txt(regions[std::size_t(g.region)].to_text())));
         group_staff.push_back(m.create(Kind::kStaff, std::move(fw)));
     }
+    c.central = group_staff[1];
     // Devices: each store's tablet, head office's laptop, the field organiser's phone.
     for (std::size_t s = 0; s < 10; ++s)
         m.create(Kind::kDevice, {f("name", txt(std::string("Tablette ") + kCities[s])),
@@ -447,11 +801,19 @@ Result<DemoSummary> load_demo(core::Store& store, sync::Hub& hub, const DemoOpti
             Kind::kProgramme,
             {f("name", txt(kProgrammes[b][0])), f("starts", txt(date_of(now_i - 120 * kDayMs))),
              f("ends", txt(date_of(now_i + 240 * kDayMs))), f("objectives", txt(kProgrammes[b][1])),
-             f("brand", txt(brands[std::size_t(b)].to_text()))}));
+             f("brand", txt(brands[std::size_t(b)].to_text())),
+             f("budget", num(b == 0 ? 12'000'000 : 8'000'000)), f("currency", txt("EUR"))}));
     const char* kCampaigns[] = {"Printemps lumineux", "Rentrée Véga", "Fêtes de fin d'année"};
     const char* kObjectives[] = {"Reach and engagement around the spring collection",
                                  "Workshops and creators' posts for the back-to-school range",
                                  "Sales through tracked links over the holidays"};
+    // KPI targets by AMEC stage (core/model/targets.hpp) and what each campaign sells.
+    const char* kTargets[] = {
+        "outputs.posts=40\noutputs.reach=2000000\nouttakes.engagement_rate=350",
+        "activities.events=4\noutputs.reach=800000\nouttakes.engagements=40000",
+        "outtakes.clicks=5000\noutcomes.conversions=250\noutcomes.revenue=1500000\nimpact.roi="
+        "30000"};
+    const char* kCategories[] = {"Soins du visage", "Maroquinerie", "Coffrets cadeaux"};
     for (int i = 0; i < 3; ++i) {
         std::int64_t start = now_i - (60 - 40 * i) * kDayMs;
         std::vector<FieldWrite> fw = {f("name", txt(kCampaigns[i])),
@@ -461,13 +823,18 @@ Result<DemoSummary> load_demo(core::Store& store, sync::Hub& hub, const DemoOpti
                                       f("budget", num(2'500'000 + 1'000'000 * i)),
                                       f("currency", txt("EUR")),
                                       f("objectives", txt(kObjectives[i])),
-                                      f("brand", txt(brands[std::size_t(i % 2)].to_text()))};
+                                      f("brand", txt(brands[std::size_t(i % 2)].to_text())),
+                                      f("targets", txt(kTargets[i])),
+                                      f("product_category", txt(kCategories[i]))};
         if (i < 2) fw.push_back(f("region", txt(regions[std::size_t(i)].to_text())));
         campaigns.push_back(m.create(Kind::kCampaign, std::move(fw)));
         campaign_start.push_back(start);
         campaign_end.push_back(start + 46 * kDayMs);
+        c.campaign_brand.push_back(std::size_t(i % 2));
         m.add(Kind::kCampaign, campaigns.back(), "kpis", "reach");
         m.add(Kind::kCampaign, campaigns.back(), "kpis", i == 2 ? "sales" : "engagement");
+        m.add(Kind::kCampaign, campaigns.back(), "markets", "FR");
+        if (i != 1) m.add(Kind::kCampaign, campaigns.back(), "markets", "BE");
     }
     const char* kEvents[] = {"Soirée de lancement", "Atelier découverte", "Brunch créateurs",
                              "Avant-première été", "Masterclass maquillage"};
@@ -676,7 +1043,7 @@ Result<DemoSummary> load_demo(core::Store& store, sync::Hub& hub, const DemoOpti
                 Id128::derive("checkin", events[e], guest));
         }
     }
-    seed_partnerships(m, c, opts);
+    Partnerships made = seed_partnerships(m, c, opts);
 
     // Invitations (record model 5), from the second stream: most guests who came had accepted
     // one, some came uninvited; others declined, did not answer or did not come. The coming
@@ -718,6 +1085,7 @@ Result<DemoSummary> load_demo(core::Store& store, sync::Hub& hub, const DemoOpti
                      Id128::derive("invitation", events[e], guest));
         }
     }
+    seed_store_campaign(m, c, made);
     LIAISON_TRY(store.meta_set("server_clock", std::to_string(hub.clock().state())));
     LIAISON_TRY(txn.commit());
 

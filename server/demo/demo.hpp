@@ -1,9 +1,11 @@
 // Demo data: a small, plausible company that shows the whole record model (regions, brands,
-// stores, staff, devices, programmes, campaigns, events, thousands of influencers with every
-// consent value and basis and every vetting result, a quarter of interactions naming their
-// staff and often their campaign, people seen at two stores, check-ins, collaborations of
-// every type and status, content with metrics, tracked links with clicks, a few likely
-// duplicates) and one user of every role, each linked to the staff member it acts as
+// stores, staff, devices, programmes with budgets, campaigns with targets and markets, one of
+// them a store's own, events, thousands of influencers with every consent value and basis
+// and every vetting result, a quarter of interactions naming their staff and often their
+// campaign, people seen at two stores, check-ins, collaborations of every type moved along
+// the pipeline to every status through their steps, content with metrics linked to its
+// collaboration or organic, tracked links with clicks and the orders they brought, a few
+// likely duplicates) and one user of every role, each linked to the staff member it acts as
 // (docs/SYNC.md A1), so that `liaison-server serve --demo` shows something real on first
 // start. docs/OPERATIONS.md §1 describes it.
 //

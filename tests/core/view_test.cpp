@@ -48,6 +48,31 @@ bool has(const std::string& hay, const std::string& needle) {
     return hay.find(needle) != std::string::npos;
 }
 
+// The items of one of the card's lists ("key":[…]) as the text between its brackets.
+std::string card_list(const std::string& card, const std::string& key) {
+    const auto at = card.find("\"" + key + "\":[");
+    REQUIRE(at != std::string::npos);
+    std::size_t i = at + key.size() + 4, depth = 1;
+    const std::size_t from = i;
+    bool in_string = false;
+    for (; i < card.size() && depth > 0; ++i) {
+        const char ch = card[i];
+        if (in_string) {
+            if (ch == '\\')
+                ++i;
+            else if (ch == '"')
+                in_string = false;
+        } else if (ch == '"') {
+            in_string = true;
+        } else if (ch == '[' || ch == '{') {
+            ++depth;
+        } else if (ch == ']' || ch == '}') {
+            --depth;
+        }
+    }
+    return card.substr(from, i - 1 - from);
+}
+
 }  // namespace
 
 TEST_CASE("an entity renders as one flat object with typed fields and sorted sets",
@@ -154,8 +179,7 @@ TEST_CASE("the card warns of do-not-contact, paid collaboration, contact pressur
               "\"warnings\":[\"do_not_contact\",\"active_paid_collaboration\","
               "\"contact_pressure\",\"consent_missing\"]"));
     CHECK(has(hot, "\"contacts_recent\":3"));
-    auto paid = hot.substr(hot.find("\"active_paid\":"));
-    paid = paid.substr(0, paid.find("],\"warnings\""));
+    const std::string paid = card_list(hot, "active_paid");
     CHECK(std::count(paid.begin(), paid.end(), '{') == 1);
 }
 
@@ -174,16 +198,33 @@ TEST_CASE("contact pressure counts the last 30 days to the millisecond", "[core]
     CHECK_FALSE(has(w.card(p, 3), "\"contact_pressure\""));
 }
 
-TEST_CASE("a proposed paid collaboration whose dates cover today counts as active",
+TEST_CASE("a paid collaboration warns only while contracted, live or delivered, whatever its dates",
           "[core][view][card]") {
     World w;
     Id128 p = w.make(Kind::kInfluencer,
                      {{"name", std::string("Ana")}, {"consent", std::string("granted")}});
-    w.make(Kind::kCollaboration, {{"influencer", p.to_text()},
-                                  {"type", std::string("paid")},
-                                  {"starts", std::string("2023-11-01")},
-                                  {"ends", std::string("2023-11-14")}});
+    // Proposed (or vetted) for dates that cover today: nothing is signed yet, no warning
+    // (docs/PROGRAMMES.md: active is contracted, live or delivered).
+    Id128 c = w.make(Kind::kCollaboration, {{"influencer", p.to_text()},
+                                            {"type", std::string("paid")},
+                                            {"starts", std::string("2023-11-01")},
+                                            {"ends", std::string("2023-11-14")}});
+    CHECK(has(w.card(p), "\"warnings\":[]"));
+    REQUIRE(w.r.set(Kind::kCollaboration, c, {{"status", std::string("vetted")}}).is_ok());
+    CHECK(has(w.card(p), "\"warnings\":[]"));
+    // Contracted, for dates that do not cover today: it warns.
+    REQUIRE(w.r.set(Kind::kCollaboration, c,
+                    {{"status", std::string("contracted")}, {"starts", std::string("2024-02-01")}})
+                .is_ok());
     CHECK(has(w.card(p), "\"warnings\":[\"active_paid_collaboration\"]"));
+    for (const char* s : {"live", "delivered"}) {
+        REQUIRE(w.r.set(Kind::kCollaboration, c, {{"status", std::string(s)}}).is_ok());
+        CHECK(has(w.card(p), "\"warnings\":[\"active_paid_collaboration\"]"));
+    }
+    for (const char* s : {"validated", "closed", "cancelled"}) {
+        REQUIRE(w.r.set(Kind::kCollaboration, c, {{"status", std::string(s)}}).is_ok());
+        CHECK(has(w.card(p), "\"warnings\":[]"));
+    }
 }
 
 TEST_CASE("the card of a merged duplicate shows both timelines under the surviving record",
@@ -276,6 +317,146 @@ TEST_CASE(
     const std::string still = after.substr(after_at, after.find("],\"", after_at) - after_at);
     CHECK_FALSE(has(still, pr.to_text()));
     CHECK(has(still, events.to_text()));
+}
+
+}  // namespace liaison::test
+
+namespace liaison::test {
+
+TEST_CASE("the card lists the active collaborations of every type with their campaign's name",
+          "[core][view][card]") {
+    World w;
+    Id128 p = w.make(Kind::kInfluencer,
+                     {{"name", std::string("Ana")}, {"consent", std::string("granted")}});
+    Id128 autumn = w.make(Kind::kCampaign, {{"name", std::string("Autumn launch")}});
+    auto collab = [&](const char* type, const char* status, std::vector<FieldWrite> extra = {}) {
+        std::vector<FieldWrite> f = {{"influencer", p.to_text()},
+                                     {"type", std::string(type)},
+                                     {"status", std::string(status)}};
+        for (auto& e : extra) f.push_back(std::move(e));
+        return w.make(Kind::kCollaboration, std::move(f));
+    };
+    Id128 gifted = collab("gifted", "contracted",
+                          {{"campaign", autumn.to_text()}, {"starts", std::string("2023-11-01")}});
+    Id128 loan = collab("loan", "live", {{"ends", std::string("2023-12-15")}});
+    Id128 seeding = collab("seeding", "delivered");
+    Id128 affiliate = collab("affiliate", "active");  // record model 1's "active" reads as live
+    Id128 proposed = collab("paid", "proposed");
+    Id128 closed = collab("paid", "closed");
+    Id128 cancelled = collab("gifted", "cancelled");
+
+    const std::string card = w.card(p);
+    const std::string active = card_list(card, "active_collaborations");
+    INFO(active);
+    for (const auto& id : {gifted, loan, seeding, affiliate}) CHECK(has(active, id.to_text()));
+    for (const auto& id : {proposed, closed, cancelled}) CHECK_FALSE(has(active, id.to_text()));
+    CHECK(has(active, "\"campaign_name\":\"Autumn launch\""));
+    CHECK(has(active, "\"type\":\"loan\",\"status\":\"live\""));
+    CHECK(has(active, "\"ends\":\"2023-12-15\""));
+    // None of them is paid: no warning, and the paid list stays empty.
+    CHECK(has(card, "\"warnings\":[]"));
+    CHECK(has(card, "\"active_paid\":[]"));
+    // Newest first.
+    CHECK(active.find(affiliate.to_text()) < active.find(gifted.to_text()));
+}
+
+TEST_CASE("the card shows the person's five latest publications, newest first",
+          "[core][view][card]") {
+    World w;
+    Id128 p = w.make(Kind::kInfluencer, {{"name", std::string("Ana")}});
+    Id128 other = w.make(Kind::kInfluencer, {{"name", std::string("Bea")}});
+    std::vector<Id128> posts;
+    // Published on days 1..7 before now, made in an order unlike their dates.
+    for (int day : {3, 1, 7, 5, 2, 6, 4})
+        posts.push_back(
+            w.make(Kind::kContent, {{"influencer", p.to_text()},
+                                    {"platform", std::string("instagram")},
+                                    {"url", "https://instagram.com/p/day" + std::to_string(day)},
+                                    {"published_at", kNow - day * kDay},
+                                    {"reach", std::int64_t(1000 * day)},
+                                    {"engagements", std::int64_t(10 * day)}}));
+    Id128 theirs = w.make(Kind::kContent, {{"influencer", other.to_text()},
+                                           {"platform", std::string("tiktok")},
+                                           {"url", std::string("https://tiktok.com/@bea/1")},
+                                           {"published_at", kNow}});
+    const std::string recent = card_list(w.card(p), "recent_content");
+    INFO(recent);
+    CHECK_FALSE(has(recent, theirs.to_text()));
+    CHECK_FALSE(has(recent, "/day6\""));
+    CHECK_FALSE(has(recent, "/day7\""));
+    std::size_t last = 0;
+    for (int day = 1; day <= 5; ++day) {
+        const auto at = recent.find("/day" + std::to_string(day) + "\"");
+        REQUIRE(at != std::string::npos);
+        CHECK(at > last);
+        last = at;
+    }
+    CHECK(has(recent, "\"reach\":1000,\"engagements\":10"));
+}
+
+TEST_CASE("the card lists the person's tracked links with the clicks and conversions held",
+          "[core][view][card]") {
+    World w;
+    Id128 p = w.make(Kind::kInfluencer, {{"name", std::string("Ana")}});
+    Id128 autumn = w.make(Kind::kCampaign, {{"name", std::string("Autumn launch")}});
+    Id128 link = w.make(Kind::kTrackedLink, {{"code", std::string("ana-autumn")},
+                                             {"target", std::string("https://shop.example/a")},
+                                             {"influencer", p.to_text()},
+                                             {"campaign", autumn.to_text()}});
+    Id128 quiet = w.make(Kind::kTrackedLink, {{"code", std::string("ana-quiet")},
+                                              {"target", std::string("https://shop.example/q")},
+                                              {"influencer", p.to_text()}});
+    Id128 elsewhere =
+        w.make(Kind::kTrackedLink,
+               {{"code", std::string("bea-1")}, {"target", std::string("https://shop.example/b")}});
+    for (int i = 0; i < 3; ++i)
+        w.make(Kind::kClick, {{"link", link.to_text()}, {"at", kNow - i * kDay}});
+    Id128 gone = w.make(Kind::kClick, {{"link", link.to_text()}, {"at", kNow}});
+    REQUIRE(w.r.remove_entry(Kind::kClick, gone).is_ok());
+    w.make(Kind::kClick, {{"link", elsewhere.to_text()}, {"at", kNow}});
+    for (const char* order : {"A-1", "A-2"})
+        w.make(Kind::kConversion, {{"shop", std::string("paris")},
+                                   {"order_ref", std::string(order)},
+                                   {"at", kNow},
+                                   {"value", std::int64_t(12900)},
+                                   {"currency", std::string("EUR")},
+                                   {"link", link.to_text()}});
+
+    const std::string links = card_list(w.card(p), "links");
+    INFO(links);
+    CHECK_FALSE(has(links, elsewhere.to_text()));
+    const auto a = links.find(link.to_text()), q = links.find(quiet.to_text());
+    REQUIRE(a != std::string::npos);
+    REQUIRE(q != std::string::npos);
+    CHECK(has(links, "\"code\":\"ana-autumn\""));
+    CHECK(has(links, "\"campaign_name\":\"Autumn launch\",\"clicks\":3,\"conversions\":2"));
+    CHECK(has(links, "\"clicks\":0,\"conversions\":0"));
+}
+
+TEST_CASE("a timeline filter also hides collaborations, content and links from the card",
+          "[core][view][card]") {
+    World w;
+    Id128 p = w.make(Kind::kInfluencer, {{"name", std::string("Ana")}});
+    Id128 c = w.make(Kind::kCollaboration, {{"influencer", p.to_text()},
+                                            {"type", std::string("paid")},
+                                            {"status", std::string("live")}});
+    Id128 post = w.make(Kind::kContent, {{"influencer", p.to_text()},
+                                         {"platform", std::string("instagram")},
+                                         {"url", std::string("https://instagram.com/p/1")},
+                                         {"published_at", kNow}});
+    Id128 link = w.make(Kind::kTrackedLink, {{"code", std::string("ana-1")},
+                                             {"target", std::string("https://shop.example/a")},
+                                             {"influencer", p.to_text()}});
+    core::CardOptions o;
+    o.now_ms = kNow;
+    o.timeline_filter = [](const core::RowState&) { return false; };
+    auto card = core::card_json(w.r.store(), p, o);
+    REQUIRE(card.is_ok());
+    REQUIRE(card.value());
+    for (const auto& id : {c, post, link}) CHECK_FALSE(has(*card.value(), id.to_text()));
+    CHECK(has(*card.value(), "\"active_collaborations\":[]"));
+    // The warning still considers every entry.
+    CHECK(has(*card.value(), "active_paid_collaboration"));
 }
 
 }  // namespace liaison::test

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/query/duplicates.hpp"
+#include "core/query/pipeline.hpp"
 #include "core/query/queries.hpp"
 #include "server/admin/accounts.hpp"
 #include "server_store.hpp"
@@ -32,6 +33,13 @@ Demo load_demo_db(const std::string& path, int influencers, int interactions) {
     CHECK(summary->rejected == 0);
     CHECK(summary->users.size() == 5);
     return Demo{std::move(store), std::move(summary).value()};
+}
+
+// Rows of `kind` matching an SQL condition on its columns (f_<field>).
+std::int64_t rows_where(core::Store& store, core::Kind kind, const std::string& where = "1") {
+    return store.db()
+        .query_int("SELECT count(*) FROM " + core::table_name(kind) + " WHERE " + where)
+        .value_or(-1);
 }
 
 }  // namespace
@@ -73,8 +81,7 @@ TEST_CASE(
     REQUIRE(summary.rejected == 0);
     auto& db = store->db();
     auto count = [&](core::Kind kind, const std::string& where = "1") {
-        return db.query_int("SELECT count(*) FROM " + core::table_name(kind) + " WHERE " + where)
-            .value_or(-1);
+        return rows_where(*store, kind, where);
     };
 
     for (const auto& k : core::all_kinds()) {
@@ -90,7 +97,6 @@ TEST_CASE(
         }
     };
     every_value(core::Kind::kCollaboration, "type");
-    every_value(core::Kind::kCollaboration, "status");
     every_value(core::Kind::kInfluencer, "vetting");
     every_value(core::Kind::kInfluencer, "consent");
     every_value(core::Kind::kInfluencer, "consent_basis");
@@ -108,7 +114,6 @@ TEST_CASE(
                 "AND f_campaign IS NOT NULL") > 0);
     CHECK(count(core::Kind::kContent, "f_disclosure_found = 0") > 0);
     CHECK(count(core::Kind::kContent, "f_disclosure_found = 1") > 0);
-    CHECK(count(core::Kind::kClick, "f_conversion = 1 AND f_value > 0") > 0);
     CHECK(count(core::Kind::kClick) > count(core::Kind::kTrackedLink));
 
     // Brands: every store names one, so that its devices hold its brand's directory (D1); most
@@ -168,6 +173,109 @@ TEST_CASE(
             CHECK(row->has_value());
         }
     }
+}
+
+}  // namespace liaison::test
+
+namespace liaison::test {
+
+// Item 7 of issue 17: programmes, campaigns, collaborations along the pipeline, content, links,
+// clicks and conversions, so that every screen of the programmes room shows something.
+TEST_CASE(
+    "the demo runs programmes: every pipeline status reached through its steps, content for "
+    "collaborations, links, clicks and orders, and a store's own campaign",
+    "[server][demo]") {
+    TempDir dir;
+    auto [store, summary] = load_demo_db(dir.file("programmes.db"), 300, 3000);
+    REQUIRE(summary.rejected == 0);
+    auto& db = store->db();
+    auto count = [&](core::Kind kind, const std::string& where = "1") {
+        return rows_where(*store, kind, where);
+    };
+    using core::Kind;
+    CHECK(count(Kind::kProgramme, "f_budget > 0 AND f_currency = 'EUR'") ==
+          count(Kind::kProgramme));
+    CHECK(count(Kind::kCampaign,
+                "f_targets IS NOT NULL AND f_product_category IS NOT NULL AND "
+                "f_currency IS NOT NULL") == count(Kind::kCampaign));
+    // A store's own campaign, whose collaborations, links, clicks and orders stay in its scope.
+    CHECK(count(Kind::kCampaign, "f_store IS NOT NULL") == 1);
+    for (Kind kind : {Kind::kCollaboration, Kind::kTrackedLink, Kind::kClick, Kind::kConversion,
+                      Kind::kContent}) {
+        INFO(core::kind_def(kind).name);
+        CHECK(count(kind, "f_store IS NOT NULL AND f_campaign IN (SELECT eid FROM " +
+                              core::table_name(Kind::kCampaign) + " WHERE f_store IS NOT NULL)") >
+              0);
+    }
+
+    // Every type and every status of the pipeline, each reached through its steps.
+    for (const auto& type :
+         core::kind_def(Kind::kCollaboration)
+             .fields[std::size_t(core::kind_def(Kind::kCollaboration).field_index("type"))]
+             .choices) {
+        INFO(type);
+        CHECK(count(Kind::kCollaboration, "f_type = '" + type + "'") > 0);
+    }
+    for (auto status : core::pipeline_statuses()) {
+        INFO(status);
+        CHECK(count(Kind::kCollaboration, "f_status = '" + std::string(status) + "'") > 0);
+    }
+    CHECK(count(Kind::kCollaboration, "f_status IN ('active', 'completed')") == 0);
+    auto ids = core::entity_ids(*store, Kind::kCollaboration, {});
+    REQUIRE(ids.is_ok());
+    std::size_t flagged = 0, bounced = 0;
+    for (const auto& id : ids.value()) {
+        auto p = core::collaboration_pipeline(*store, id);
+        REQUIRE(p.is_ok());
+        INFO(id.to_text() << " " << p->status);
+        CHECK_FALSE(p->out_of_step);
+        CHECK(p->steps.empty() == (p->status == "proposed"));
+        if (!p->steps.empty()) CHECK(p->steps.back().to == p->status);
+        flagged += p->flagged;
+        for (std::size_t i = 1; i < p->steps.size(); ++i)
+            bounced += p->steps[i].from == "delivered" && p->steps[i].to == "live";
+    }
+    CHECK(flagged == 1);  // the store campaign's step made out of order (P4)
+    CHECK(bounced > 0);   // content turned down at validation
+    // What is given and what it is worth, the contract, the codes, the shipment, a loan's return.
+    CHECK(count(Kind::kCollaboration, "f_fee > 0 AND f_currency = 'EUR'") > 0);
+    CHECK(count(Kind::kCollaboration, "f_in_kind_value > 0 AND f_product IS NOT NULL") > 0);
+    CHECK(count(Kind::kCollaboration,
+                "f_contract_status = 'signed' AND f_contract_date IS NOT NULL") > 0);
+    CHECK(count(Kind::kCollaboration, "f_promo_code IS NOT NULL AND f_link IS NOT NULL") > 0);
+    CHECK(count(Kind::kCollaboration,
+                "f_type = 'loan' AND f_shipped IS NOT NULL AND "
+                "f_return_due IS NOT NULL AND f_returned IS NOT NULL") > 0);
+    const auto& collab = core::kind_def(Kind::kCollaboration);
+    CHECK(db.query_int("SELECT count(*) FROM sdot WHERE sidx = " +
+                       std::to_string(collab.set_index("deliverables_due")) + " AND removed = 0")
+              .value_or(0) > 0);
+
+    // Content for a collaboration and organic content, with metrics; competitors named.
+    CHECK(count(Kind::kContent, "f_collaboration IS NOT NULL AND f_impressions > 0") > 0);
+    CHECK(count(Kind::kContent, "f_collaboration IS NULL") > 0);
+    CHECK(count(Kind::kBrand, "f_competitor = 1") > 0);
+    CHECK(count(Kind::kTrackedLink, "f_collaboration IS NOT NULL") == count(Kind::kTrackedLink));
+
+    // Clicks carry their campaign's scope keys; orders their value, currency and derived id.
+    CHECK(count(Kind::kClick, "f_campaign IS NULL OR f_brand IS NULL") == 0);
+    CHECK(count(Kind::kClick, "f_conversion IS NOT NULL OR f_value IS NOT NULL") == 0);
+    CHECK(count(Kind::kConversion,
+                "f_value > 0 AND f_currency = 'EUR' AND f_campaign IS NOT NULL "
+                "AND f_brand IS NOT NULL") == count(Kind::kConversion));
+    CHECK(count(Kind::kConversion, "f_link IS NOT NULL") > 0);
+    CHECK(count(Kind::kConversion, "f_link IS NULL AND f_promo_code IS NOT NULL") > 0);
+    auto rows =
+        db.prepare("SELECT eid, f_shop, f_order_ref FROM " + core::table_name(Kind::kConversion));
+    REQUIRE(rows.is_ok());
+    std::size_t orders = 0;
+    while (rows->step() == core::Statement::Step::kRow) {
+        ++orders;
+        CHECK(core::Id128::from_bytes(rows->column_blob(0).data()) ==
+              core::Id128::derive("conversion", rows->column_text(1), rows->column_text(2)));
+    }
+    rows->reset();
+    CHECK(orders > 5);
 }
 
 }  // namespace liaison::test

@@ -104,6 +104,13 @@ for (const file of ['common/person-form.js', 'store/view-log.js', 'store/view-ca
   }
 }
 
+// A collaboration's type and status, as the store card shows them (core/model/schema.cpp, the
+// pipeline's statuses and record model 1's active and completed).
+const COLLABORATION = { ctype: ['paid', 'gifted', 'loan', 'affiliate', 'seeding'],
+  cstatus: ['proposed', 'vetted', 'contracted', 'live', 'delivered', 'validated', 'closed', 'cancelled', 'active', 'completed'] };
+for (const [prefix, values] of Object.entries(COLLABORATION))
+  for (const v of values) if (!(`${prefix}.${v}` in en)) problems.push(`collaboration: "${v}" has no label ${prefix}.${v}`);
+
 if (used < 50) problems.push(`only ${used} keys found in the code: has the way the app calls t() changed?`);
 
 if (problems.length) {

@@ -1,5 +1,5 @@
 // The influencer card: who they are, warnings first, the relationship owner, contact
-// pressure, active paid collaborations, the follow-ups still to do, tags and details that can be
+// pressure, her collaborations under way, latest posts and tracked links, the follow-ups still to do, tags and details that can be
 // edited, the timeline across departments (who, where, which campaign), the way to log a
 // contact, and for the central team the record's history (view-history.js).
 import { h, fill, field, select, uid } from '../common/dom.js';
@@ -97,6 +97,35 @@ function followUpItem({ at, entry }) {
     overdue ? [' ', h('span', { class: 'badge bad' }, t('card.followup.overdue'))] : null);
 }
 
+// The card's lists of her collaborations under way, latest posts and tracked links
+// (core/query/view.hpp): each item is {entry, campaign_name?}; URLs are shown, never made links.
+function section(title, testid, items, item) {
+  return items && items.length ? [h('h2', {}, t(title)), h('ul', { class: 'card-list', 'data-testid': testid }, items.map(item))] : null;
+}
+const line = (...parts) => parts.filter(Boolean).join(' · ');
+
+function collabItem({ entry: c, campaign_name: campaign }) {
+  return h('li', { 'data-type': c.type, 'data-status': c.status },
+    line(label('ctype', c.type), label('cstatus', c.status), campaign),
+    h('div', { class: 'meta' }, line([c.starts, c.ends].filter(Boolean).map(formatDate).join(' – '), c.intermediary)));
+}
+
+function contentItem({ entry: p, campaign_name: campaign }) {
+  const metrics = p.reach !== undefined || p.engagements !== undefined
+    ? t('card.content.metrics', { reach: formatNumber(p.reach || 0), engagements: formatNumber(p.engagements || 0) }) : null;
+  return h('li', { 'data-platform': p.platform },
+    line(p.platform, p.published_at && formatDate(p.published_at), campaign),
+    h('div', { class: 'text' }, p.url),
+    h('div', { class: 'meta' }, metrics));
+}
+
+function linkItem({ entry: l, campaign_name: campaign, clicks, conversions }) {
+  return h('li', { 'data-code': l.code },
+    h('strong', {}, l.code), campaign ? ` · ${campaign}` : '',
+    h('div', { class: 'text' }, l.target),
+    h('div', { class: 'meta' }, t('card.link.counts', { clicks: formatNumber(clicks), conversions: formatNumber(conversions) })));
+}
+
 const centralRole = (app) => ['central', 'admin'].includes(app.status && app.status.user && app.status.user.role);
 
 export function cardView(app, route) {
@@ -153,8 +182,9 @@ export function cardView(app, route) {
       card.merged_ids && card.merged_ids.length ? h('p', { class: 'hint' }, t('card.merged', { n: card.merged_ids.length })) : null,
       card.follow_ups && card.follow_ups.length ? [h('h2', {}, t('card.followups')),
         h('ul', { class: 'followups', 'data-testid': 'follow-ups' }, card.follow_ups.map(followUpItem))] : null,
-      card.active_paid && card.active_paid.length ? [h('h2', {}, t('card.paid')), h('ul', {}, card.active_paid.map((c) =>
-        h('li', {}, [c.type, c.status, c.starts && formatDate(c.starts), c.ends && formatDate(c.ends), c.intermediary].filter(Boolean).join(' · '))))] : null,
+      section('card.collabs', 'card-collaborations', card.active_collaborations, collabItem),
+      section('card.content', 'card-content', card.recent_content, contentItem),
+      section('card.links', 'card-links', card.links, linkItem),
       p.notes ? [h('h2', {}, t('card.notes')), h('p', { class: 'text', 'data-testid': 'notes' }, p.notes)] : null,
       h('h2', {}, t('card.timeline')),
       card.timeline && card.timeline.length ? h('ol', { class: 'timeline', 'data-testid': 'timeline' }, card.timeline.map(timelineItem))
