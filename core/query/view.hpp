@@ -37,12 +37,12 @@
 //                                                  // contact mark (docs/SYNC.md D6: no summary,
 //                                                  // note or staff)
 // Warnings: do_not_contact when status is do_not_contact; active_paid_collaboration when she
-// has an active paid collaboration (shown or not); contact_pressure when contacts_recent >= contact_cap;
-// consent_missing when consent is unknown, refused, withdrawn or null.
-// Open follow-ups: a follow-up (an interaction with a follow_up text or a follow_up_due date)
-// is open until it is marked done (follow_up_done, record model 4) or the same department logs
-// its next contact with the person; a contact by another department does not close it. At most one
-// per department, taken from the timeline as shown (same limit and filter); dated ones first, the
+// has an active paid collaboration (shown or not); contact_pressure when contacts_recent >=
+// contact_cap; consent_missing when consent is unknown, refused, withdrawn or null. Open
+// follow-ups: a follow-up (an interaction with a follow_up text or a follow_up_due date) is open
+// until it is marked done (follow_up_done, record model 4) or the same department logs its next
+// contact with the person; a contact by another department does not close it. At most one per
+// department, taken from the timeline as shown (same limit and filter); dated ones first, the
 // soonest due first (overdue ones included: they are still to do), then undated, newest first.
 //
 // Thread-safety: as the Store.

@@ -73,7 +73,7 @@ function adminContext(app) {
     loading: () => h('p', { class: 'hint', role: 'status' }, t('admin.loading')),
     failed: (r) => h('p', { class: 'error', role: 'alert' }, ctx.errorText(r)),
     roleLabel: (role) => t(`admin.role.${role}`),
-    roles: ['admin', 'central', 'regional', 'store', 'field'],
+    roles: ['admin', 'central', 'regional', 'store', 'field', 'integration'],
     clearErrors,
     when: (ms) => formatDateTime(ms),
     field,

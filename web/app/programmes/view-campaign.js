@@ -10,6 +10,7 @@ import { entityForm, factsOrForm, opener, offlineOr, money, period } from './for
 import { campaignFields, placeNames } from './view-programmes.js';
 import { collaborationFields, collaborationLayout, personPicker, flags, moveButtons } from './view-collaboration.js';
 import { targetsList } from './targets.js';
+import { csvImport } from './imports.js';
 
 const enc = encodeURIComponent;
 
@@ -17,30 +18,6 @@ const enc = encodeURIComponent;
 function totals(byCurrency) {
   const parts = Object.entries(byCurrency || {}).map(([cur, minor]) => money(minor, cur));
   return parts.length ? parts.join(' · ') : '—';
-}
-
-// Posts imported from a CSV file (POST /api/v1/content/import; no social network is asked): the
-// report says how many were kept, and each refused row with its reason.
-const CONTENT_HEADER = 'url,platform,published_at,handle,impressions,reach,likes,comments,shares,saves,video_views,engagements,tone,disclosure_found,disclosure_proof,collaboration,campaign,brands_mentioned';
-export function contentImport(app, done) {
-  const file = h('input', { type: 'file', accept: '.csv,text/csv', 'data-testid': 'ct-import-file' });
-  const report = h('div', { 'aria-live': 'polite', 'data-testid': 'ct-import-report' });
-  async function go(e) {
-    e.preventDefault();
-    const f = file.files && file.files[0];
-    if (!f) { fill(report, t('pg.importPick')); return; }
-    const r = await app.call('api', { method: 'POST', path: '/api/v1/content/import', csv: await f.text() });
-    if (!r.ok) { fill(report, offlineOr(app, r)); return; }
-    const b = r.value.body;
-    report.dataset.imported = String(b.imported);
-    report.dataset.refused = String(b.refused.length);
-    fill(report, h('p', {}, t('pg.imported', { n: formatNumber(b.imported), updated: formatNumber(b.updated), refused: formatNumber(b.refused.length) })),
-      b.refused.length ? h('ul', { class: 'plain' }, b.refused.map((x) => h('li', { class: 'error' }, t('pg.refusedRow', { row: x.row, reason: x.reason })))) : null);
-    done();
-  }
-  return h('section', { 'aria-labelledby': 'ct-import-h' }, h('h2', { id: 'ct-import-h' }, t('pg.importTitle')),
-    h('p', { class: 'hint' }, t('pg.importHint'), ' ', h('code', {}, CONTENT_HEADER)),
-    h('form', { class: 'inline-form', onsubmit: go }, field(t('pg.importFile'), file), h('button', { type: 'submit', 'data-testid': 'ct-import' }, t('pg.import'))), report);
 }
 
 export function campaignView(app, route) {
@@ -108,6 +85,6 @@ export function campaignView(app, route) {
   load();
   const el = h('section', { class: 'workspace', 'aria-labelledby': 'cpp-h' }, back, title, errorBox, facts,
     h('h2', {}, t('pg.board')), totalsLine, h('div', { class: 'actions' }, button), box, h('div', { class: 'board-scroll' }, boardBox),
-    contentImport(app, () => load()));
+    csvImport(app, 'ct', () => load()));
   return { el, refresh: () => load() };
 }

@@ -94,13 +94,6 @@ function contentFields() {
   return f;
 }
 
-// A random code for a link when the server does not allocate one (docs/PROGRAMMES.md).
-function randomCode() {
-  const a = new Uint8Array(8);
-  crypto.getRandomValues(a);
-  return [...a].map((b) => 'abcdefghjkmnpqrstuvwxyz23456789'[b % 31]).join('');
-}
-
 export function collaborationView(app, route) {
   const id = route.id;
   const base = `/api/v1/collaborations/${enc(id)}`;
@@ -209,9 +202,8 @@ export function collaborationView(app, route) {
       e.preventDefault();
       const body = { target: target.value.trim(), influencer: co.influencer, collaboration: id,
         ...Object.fromEntries(['campaign', 'brand', 'region', 'store'].filter((k) => co[k]).map((k) => [k, co[k]])) };
-      let r = await app.call('api', { method: 'POST', path: '/api/v1/tracked-links', body });
-      // A server that does not allocate codes yet: one made here (a clash is refused, 409).
-      if (!r.ok && /code/.test(r.message || '') && r.code === 'required') r = await app.call('api', { method: 'POST', path: '/api/v1/tracked-links', body: { ...body, code: randomCode() } });
+      // The server allocates the link's code (docs/PROGRAMMES.md, "Links and conversions").
+      const r = await app.call('api', { method: 'POST', path: '/api/v1/tracked-links', body });
       if (!r.ok) { msg.textContent = offlineOr(app, r); return; }
       const p = await app.call('api', { method: 'PATCH', path: base, body: { link: r.value.body.id } });
       if (!p.ok) { msg.textContent = offlineOr(app, p); return; }

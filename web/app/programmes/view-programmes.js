@@ -10,6 +10,7 @@ import {
   entityForm, factsOrForm, opener, offlineOr, money, period, textField, dateField, refField, currencyField, moneyField, countriesField,
 } from './forms.js';
 import { targetsField, targetsList } from './targets.js';
+import { csvImport } from './imports.js';
 
 const enc = encodeURIComponent;
 const PAGE = 200;
@@ -64,7 +65,7 @@ export function programmesView(app) {
   load();
   const el = h('section', { class: 'workspace', 'aria-labelledby': 'pg-h' },
     h('h1', { id: 'pg-h' }, t('pg.title')), h('div', { class: 'actions' }, button), box, status, errorBox,
-    h('div', { class: 'table-scroll' }, table));
+    h('div', { class: 'table-scroll' }, table), csvImport(app, 'or', () => {}));
   return { el, refresh: () => {} };
 }
 
