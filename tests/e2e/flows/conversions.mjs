@@ -1,7 +1,7 @@
 // Conversions (docs/PROGRAMMES.md, "Links and conversions", C1–C6): a shop's integration posts
 // the same order twice and it counts once; the central team imports a shop's orders from a CSV
 // file on the programmes page and every bad row is reported with its reason while the good
-// ones are kept; a store tablet then pulls the conversions of its own store's campaign and
+// ones are kept, and the campaign's page counts its link's order; a store tablet then pulls the conversions of its own store's campaign and
 // none of another store's — not on the card, not anywhere in its storage.
 import { check, firstSync, hostCall, LAPTOP, signInLink, step, storedOccurrences } from '../harness.mjs';
 
@@ -61,6 +61,12 @@ export default async function conversions(hx) {
   check(/Row 3: .*currency/.test(text), `the bad currency is not reported on its row: ${text}`);
   check(/Row 4: .*NO-SUCH-LINK/.test(text), `the unknown link is not reported on its row: ${text}`);
   check(/1 already there/.test(text), `the order already recorded is not counted as already there: ${text}`);
+
+  step('campaign A\'s page counts its link\'s order');
+  await page.goto(`${hx.url}/#/central/campaign/${link.a.campaign}`);
+  const orders = page.locator(`[data-testid="cp-links"] tr[data-id="${link.a.id}"] [data-testid="cp-link-orders"]`);
+  await orders.waitFor({ timeout: 15000 });
+  check(await orders.innerText() === '1', `link A's orders read ${await orders.innerText()}`);
 
   step('a store A tablet pulls store A\'s conversion and none of store B\'s');
   const tablet = await hx.browser('store-a');

@@ -20,6 +20,42 @@ function totals(byCurrency) {
   return parts.length ? parts.join(' · ') : '—';
 }
 
+// The campaign's tracked links with what they brought: clicks, orders and their value per
+// currency (GET /api/v1/tracked-links, /clicks and /conversions of the campaign; at most 500
+// of each are read, which the hint says when reached).
+function linksBox(app, id) {
+  const box = h('section', { 'aria-labelledby': 'cpl-h', 'data-testid': 'cp-links' });
+  async function load() {
+    const get = (what) => app.call('api', { path: `/api/v1/${what}?campaign=${enc(id)}&limit=500` });
+    const [links, clicks, orders] = await Promise.all([get('tracked-links'), get('clicks'), get('conversions')]);
+    const failed = [links, clicks, orders].find((r) => !r.ok);
+    if (failed) { fill(box, h('h2', { id: 'cpl-h' }, t('pg.links')), h('p', { class: 'error' }, offlineOr(app, failed))); return; }
+    const count = (items, key) => items.reduce((m, x) => (x[key] ? m.set(x[key], (m.get(x[key]) || 0) + 1) : m), new Map());
+    const clicksOf = count(clicks.value.body.items, 'link');
+    const ordersOf = count(orders.value.body.items, 'link');
+    const value = new Map();  // link -> currency -> minor units
+    for (const o of orders.value.body.items) {
+      if (!o.link) continue;
+      const per = value.get(o.link) || {};
+      per[o.currency] = (per[o.currency] || 0) + o.value;
+      value.set(o.link, per);
+    }
+    const capped = [links, clicks, orders].some((r) => r.value.body.next_offset != null);
+    const rows = links.value.body.items.map((l) => h('tr', { 'data-id': l.id },
+      h('td', {}, h('code', {}, `/l/${l.code}`)), h('td', {}, l.target),
+      h('td', { class: 'num', 'data-testid': 'cp-link-clicks' }, formatNumber(clicksOf.get(l.id) || 0)),
+      h('td', { class: 'num', 'data-testid': 'cp-link-orders' }, formatNumber(ordersOf.get(l.id) || 0)),
+      h('td', { class: 'num' }, totals(value.get(l.id)))));
+    fill(box, h('h2', { id: 'cpl-h' }, t('pg.links')),
+      rows.length ? h('div', { class: 'table-scroll' }, h('table', { class: 'grid' },
+        h('thead', {}, h('tr', {}, ['link', 'target', 'clicks', 'orders', 'revenue'].map((k) => h('th', { scope: 'col' }, t(`pg.lcol.${k}`))))),
+        h('tbody', {}, rows))) : h('p', { class: 'hint' }, t('pg.noLinks')),
+      capped ? h('p', { class: 'hint' }, t('pg.linksCapped')) : null);
+  }
+  load();
+  return { box, load };
+}
+
 export function campaignView(app, route) {
   const id = route.id;
   let board = null, editing = false;
@@ -83,8 +119,9 @@ export function campaignView(app, route) {
     }));
   }
   load();
+  const links = linksBox(app, id);
   const el = h('section', { class: 'workspace', 'aria-labelledby': 'cpp-h' }, back, title, errorBox, facts,
     h('h2', {}, t('pg.board')), totalsLine, h('div', { class: 'actions' }, button), box, h('div', { class: 'board-scroll' }, boardBox),
-    csvImport(app, 'ct', () => load()));
-  return { el, refresh: () => load() };
+    links.box, csvImport(app, 'ct', () => load()));
+  return { el, refresh: () => { load(); links.load(); } };
 }
