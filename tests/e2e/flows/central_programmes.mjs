@@ -146,11 +146,16 @@ export default async function centralProgrammes(hx) {
   await form.locator('[data-field="tone"]').selectOption('positive');
   await form.locator('[data-field="disclosure_found"]').check();
   await form.locator('[data-field="disclosure_proof"]').fill('https://example.com/proof/flux.png');
+  // The brands it mentions: the campaign's own brand, ticked in the list.
+  const mentioned = form.locator(`[data-field="brands_mentioned"] input[value="${store.brand}"]`);
+  await mentioned.waitFor({ timeout: 10000 });
+  await mentioned.check();
   await page.getByTestId('content-form-save').click();
   await page.locator('[data-testid="co-posts"] tbody tr').first().waitFor({ timeout: 15000 });
   const posts = (await hx.api('GET', `/api/v1/content?collaboration=${paid.id}`, { role: 'central' })).json.items;
   check(posts.length === 1 && posts[0].influencer === people.paid.id && posts[0].campaign === campaignId && posts[0].reach === 48000
-    && posts[0].disclosure_found === true, `the post is ${JSON.stringify(posts)}`);
+    && posts[0].disclosure_found === true && JSON.stringify(posts[0].brands_mentioned) === JSON.stringify([store.brand]),
+  `the post is ${JSON.stringify(posts)}`);
   await page.getByTestId('link-target').fill('https://shop.example.com/serum');
   await page.getByTestId('link-create').click();
   await page.getByTestId('link-url').waitFor({ timeout: 15000 });

@@ -363,10 +363,12 @@ export function personView(app, route) {
         row('vetting_notes', p.vetting_notes || '')));
   }
 
-  // ---- Collaborations, content, tracked links: what exists (other issues add the forms) ----
+  // ---- Collaborations, content, tracked links: what exists (made in the programmes room) ----
   async function loadMore() {
     const kinds = [
-      ['collaborations', (c) => [label('collab', c.type), c.status ? ` · ${label('collab', c.status)}` : '', c.starts ? ` · ${formatDate(c.starts)}` : '']],
+      // A collaboration opens its page in the programmes room (its pipeline, posts and link).
+      ['collaborations', (c) => h('a', { href: `#/central/collaboration/${enc(c.id)}` },
+        label('ctype', c.type), c.status ? ` · ${label('cstatus', c.status)}` : '', c.starts ? ` · ${formatDate(c.starts)}` : '')],
       ['content', (c) => [c.platform, ' · ', c.url, c.published_at ? ` · ${formatDate(c.published_at)}` : '']],
       ['tracked-links', (c) => [c.code, ' → ', c.target]],
     ];

@@ -98,6 +98,26 @@ export function moneyField(name, currency) {
   };
 }
 
+// A set of references chosen by ticking them in a reference list (a post's brands mentioned,
+// competitors included: docs/PROGRAMMES.md, "Content").
+export function refsSetField(app, name, collection) {
+  const list = h('div', { class: 'checks' });
+  const el = control(name, h('fieldset', { class: 'field' }, h('legend', {}, t(`pg.f.${name}`)), list));
+  let want = [];
+  const tick = () => { for (const box of list.querySelectorAll('input')) box.checked = want.includes(box.value); };
+  refs(app, collection).then((r) => {
+    if (!r.ok) return;
+    fill(list, r.value.map((item) => h('label', {}, h('input', { type: 'checkbox', value: item.id }), ' ', item.name || item.id,
+      item.competitor ? h('span', { class: 'hint' }, ` (${t('pg.competitor')})`) : null)));
+    tick();
+  });
+  return {
+    name, el, set: true, wrap: el,
+    get: () => [...list.querySelectorAll('input:checked')].map((box) => box.value),
+    show: (e) => { want = e[name] || []; tick(); },
+  };
+}
+
 // A set of country codes typed as "FR, BE".
 export function countriesField(name) {
   const el = control(name, h('input', { autocapitalize: 'characters', placeholder: 'FR, BE' }));

@@ -8,7 +8,7 @@ import { t, label, formatNumber, formatDateTime } from '../common/i18n.js';
 import { CHOICES } from '../common/choices.js';
 import {
   entityForm, factsOrForm, opener, offlineOr, money, period, textField, dateField, timeField, intField, boolField, choiceField,
-  currencyField, moneyField, countriesField, datedItemsField,
+  currencyField, moneyField, countriesField, datedItemsField, refsSetField,
 } from './forms.js';
 
 const enc = encodeURIComponent;
@@ -85,12 +85,14 @@ export function personPicker(app) {
   return { name: 'influencer', el, wrap: h('div', {}, field(t('pg.f.influencer'), el), hits, chosen), get: () => id, show: () => {} };
 }
 
-function contentFields() {
+function contentFields(app) {
   const f = [textField('url', { type: 'url', required: true }), choiceField('platform', CHOICES['content.platform'], 'pg.platform', { empty: false }),
     timeField('published_at'), textField('handle'),
     ...['impressions', 'reach', 'likes', 'comments', 'shares', 'saves', 'video_views', 'engagements'].map(intField),
-    choiceField('tone', CHOICES['interaction.tone'], 'tone'), boolField('disclosure_found'), textField('disclosure_proof', { type: 'url' })];
+    choiceField('tone', CHOICES['interaction.tone'], 'tone'), boolField('disclosure_found'), textField('disclosure_proof', { type: 'url' }),
+    refsSetField(app, 'brands_mentioned', 'brands')];
   f.find((x) => x.name === 'platform').show({});
+  f.find((x) => x.name === 'brands_mentioned').show({});
   return f;
 }
 
@@ -106,7 +108,7 @@ export function collaborationView(app, route) {
   const contentBox = h('section', { 'aria-labelledby': 'cop-content', 'data-testid': 'co-content' });
   const linkBox = h('section', { 'aria-labelledby': 'cop-link', 'data-testid': 'co-link' });
   const { button: logButton, box: logBox } = opener(t('pg.logPost'), 'ct-new', (close) => entityForm(app, {
-    path: '/api/v1/content', entity: null, fields: contentFields(), testid: 'content-form',
+    path: '/api/v1/content', entity: null, fields: contentFields(app), testid: 'content-form',
     // Linked to its collaboration, its campaign and the collaboration's scope keys.
     extra: () => ({ influencer: co.influencer, collaboration: id, ...(co.campaign ? { campaign: co.campaign } : {}),
       ...Object.fromEntries(['brand', 'region', 'store'].filter((k) => co[k]).map((k) => [k, co[k]])) }),
