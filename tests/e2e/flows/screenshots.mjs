@@ -113,6 +113,27 @@ export default async function screenshots(hx) {
       await office.goto(`${hx.url}/#/central/event/${id}`);
       await shown('[data-testid="ev-counts"][data-invited] ~ div [data-testid="ev-guests"] tbody tr');
     }],
+    ['central-programmes', async () => {
+      await office.goto(`${hx.url}/#/central/programmes`);
+      await shown('[data-testid="pg-table"] tbody tr');
+    }],
+    ['central-campaign', async () => {
+      // The demo's campaign with the most collaborations: its board, its links and orders.
+      const list = await hx.api('GET', '/api/v1/collaborations?limit=500', { role: 'central' });
+      const by = new Map();
+      for (const c of list.json.items) if (c.campaign) by.set(c.campaign, (by.get(c.campaign) || 0) + 1);
+      const campaign = [...by.entries()].sort((a, b) => b[1] - a[1])[0][0];
+      await office.goto(`${hx.url}/#/central/campaign/${campaign}`);
+      await shown('[data-testid="board"] li[data-id]');
+      await shown('[data-testid="cp-links"] h2');
+      await office.evaluate(() => document.querySelector('[data-testid="board"]').scrollIntoView());
+    }],
+    ['central-collaboration', async () => {
+      // A collaboration moved along its pipeline, with a post: its trail and content.
+      const card = await office.locator('[data-testid="board"] section[data-status="validated"] li[data-id], [data-testid="board"] section[data-status="delivered"] li[data-id]').first().getAttribute('data-id');
+      await office.goto(`${hx.url}/#/central/collaboration/${card}`);
+      await shown('[data-testid="co-trail"] tbody tr');
+    }],
   ];
   for (const lang of ['en', 'fr']) {
     await office.locator('#lang').selectOption(lang);
