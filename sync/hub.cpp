@@ -32,6 +32,10 @@ Status Hub::authorize(const DeviceContext& device, const Op& op) {
             return {Code::kForbidden, "only people can be erased; delete the entry instead"};
         return Status::ok();
     }
+    // Exchange rates, rate cards and report settings are the central team's (docs/METRICS.md).
+    if (core::kind_def(op.kind).central && !central)
+        return {Code::kForbidden, std::string("only the central team maintains ") +
+                                      core::kind_def(op.kind).name + " entries"};
     if (op.type == OpType::kMerge && !(central || device.role == Role::kRegional))
         return {Code::kForbidden, "only central and regional staff may merge duplicates"};
     if (device.scope.global) return Status::ok();

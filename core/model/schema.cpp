@@ -313,6 +313,9 @@ std::vector<KindDef> build() {
                      ref("brand", Kind::kBrand),
                      ref("region", Kind::kRegion),
                      ref("store", Kind::kStore),
+                     // Schema 7: the first-party visitor id the redirect set, only where the
+                     // shopper agreed to tracking (docs/METRICS.md, "Attribution").
+                     typed("visitor", FieldType::kCode),
                  },
                  {}, false, false});
     // Staff are in the directory whole: a card names the owner and how to reach her.
@@ -336,9 +339,10 @@ std::vector<KindDef> build() {
                  },
                  {}, false, false});
     // Schema 6: a competitor's brand, named by content that mentions it (share of voice).
+    // Schema 7: the markets (countries) where it is in the tracked set; none: everywhere.
     k.push_back({Kind::kBrand, "brand", KindClass::kProfile,
-                 {required_text("name"), typed("competitor", FieldType::kBool)}, {}, false,
-                 false});
+                 {required_text("name"), typed("competitor", FieldType::kBool)},
+                 {set("markets", ElemType::kCountry)}, false, false});
     k.push_back({Kind::kRegion, "region", KindClass::kProfile,
                  {required_text("name"), text("code", 16)}, {}, false, false});
     k.push_back({Kind::kStore, "store", KindClass::kProfile,
@@ -404,8 +408,71 @@ std::vector<KindDef> build() {
                      ref("brand", Kind::kBrand),
                      ref("region", Kind::kRegion),
                      ref("store", Kind::kStore),
+                     // Schema 7: the visitor id the shop passed back (see click.visitor).
+                     typed("visitor", FieldType::kCode),
                  },
                  {}, false, false});
+    // Schema 7 (docs/METRICS.md): what the reports read besides the record. An exchange rate:
+    // 1 `base` = rate / 1,000,000 `quote` on `date` and until the next rate. Its id is derived
+    // from date, base and quote (Id128::derive("fx_rate", …)): one rate per day and pair.
+    KindDef fx{Kind::kFxRate, "fx_rate", KindClass::kProfile,
+               {
+                   typed("date", FieldType::kDate, true),
+                   typed("base", FieldType::kCurrency, true),
+                   typed("quote", FieldType::kCurrency, true),
+                   [] { auto f = integer("rate", 1, INT64_C(1000000000000000)); f.required = true;
+                        return f; }(),
+               },
+               {}, false, false};
+    fx.central = true;
+    k.push_back(std::move(fx));
+    // An outcome the team measured (a survey, an NPS): a value in hundredths (4250 = 42.50) of
+    // `unit`, on `date`, for a campaign or a programme.
+    k.push_back({Kind::kOutcome, "outcome", KindClass::kLog,
+                 {
+                     required_text("metric", 120),
+                     [] { auto f = integer("value", -INT64_C(1000000000000000),
+                                           INT64_C(1000000000000000));
+                          f.required = true; return f; }(),
+                     choice("unit", {"score", "percent", "count", "money"}),
+                     typed("currency", FieldType::kCurrency),
+                     typed("date", FieldType::kDate, true),
+                     ref("programme", Kind::kProgramme),
+                     ref("campaign", Kind::kCampaign),
+                     long_text("note", 1000),
+                     ref("brand", Kind::kBrand),
+                     ref("region", Kind::kRegion),
+                     ref("store", Kind::kStore),
+                 },
+                 {}, false, false});
+    // An EMV rate card's line (docs/METRICS.md, "EMV"): what one unit of `metric` on
+    // `platform` is valued at, in minor units of `currency` — per thousand for impressions,
+    // reach and video views (a CPM), per one for an engagement. Its id is derived from the
+    // version, platform and metric: a new version is a new set of lines, the old kept.
+    KindDef rc{Kind::kRateCard, "rate_card", KindClass::kProfile,
+               {
+                   required_text("version", 40),
+                   choice("platform", platforms(), true),
+                   choice("metric", {"impressions", "reach", "video_views", "likes", "comments",
+                                     "shares", "saves", "engagements"}, true),
+                   [] { auto f = money("value"); f.required = true; return f; }(),
+                   typed("currency", FieldType::kCurrency, true),
+                   typed("valid_from", FieldType::kDate),
+               },
+               {}, false, false};
+    rc.central = true;
+    k.push_back(std::move(rc));
+    // A report setting (docs/METRICS.md, "Settings"): one per key, its id derived from the key.
+    KindDef st{Kind::kSetting, "setting", KindClass::kProfile,
+               {
+                   choice("key", {"emv_enabled", "emv_credit", "attribution_window_days",
+                                  "time_decay_half_life_days", "retained_quarters",
+                                  "report_currency"}, true),
+                   text("value", 200),
+               },
+               {}, false, false};
+    st.central = true;
+    k.push_back(std::move(st));
     for (std::size_t i = 0; i < k.size(); ++i) assert(static_cast<int>(k[i].kind) == int(i));
     return k;
 }

@@ -53,8 +53,12 @@ enum class Kind : std::uint8_t {
     kInvitation,         // schema 5
     kCollaborationStep,  // schema 6
     kConversion,         // schema 6
+    kFxRate,             // schema 7
+    kOutcome,            // schema 7
+    kRateCard,           // schema 7
+    kSetting,            // schema 7
 };
-inline constexpr int kKindCount = static_cast<int>(Kind::kConversion) + 1;
+inline constexpr int kKindCount = static_cast<int>(Kind::kSetting) + 1;
 
 enum class KindClass : std::uint8_t { kProfile, kLog };
 
@@ -117,6 +121,9 @@ struct KindDef {
     std::vector<SetDef> sets;
     bool mergeable = false;  // duplicates may be merged (merge_into)
     bool personal = false;   // holds personal data: may be erased
+    // Reference data only the central team writes (exchange rates, rate cards, settings:
+    // docs/METRICS.md); every device holds it, to compute its reports offline.
+    bool central = false;
 
     int field_index(std::string_view field) const;  // -1 if unknown
     int set_index(std::string_view set) const;      // -1 if unknown
@@ -135,6 +142,6 @@ const std::vector<std::string>& platforms();
 
 // Version of the record model; raised when a kind, field, set or enum value is appended
 // (docs/SYNC.md "Schema evolution"; tests/core/schema_evolution_test.cpp checks it).
-inline constexpr int kSchemaVersion = 6;
+inline constexpr int kSchemaVersion = 7;
 
 }  // namespace liaison::core

@@ -380,6 +380,16 @@ std::string migration_13() {
            kind_table_ddl(kind_def(Kind::kConversion), true);
 }
 
+// Version 14: record model 7 (docs/METRICS.md): the kinds fx_rate, outcome, rate_card and
+// setting, their tables where missing; click.visitor and conversion.visitor, added by
+// Store::add_columns_v14 with the index a journey is read from.
+std::string migration_14() {
+    std::string ddl;
+    for (Kind k : {Kind::kFxRate, Kind::kOutcome, Kind::kRateCard, Kind::kSetting})
+        ddl += kind_table_ddl(kind_def(k), true);
+    return ddl;
+}
+
 }  // namespace
 
 std::string table_name(Kind kind) { return std::string("k_") + kind_name(kind); }
@@ -569,7 +579,8 @@ Status Store::migrate() {
                                             {migration_10, false, &Store::add_columns_v10},
                                             {migration_11, false, &Store::add_columns_v11},
                                             {migration_12, false, nullptr},
-                                            {migration_13, false, &Store::add_columns_v13}};
+                                            {migration_13, false, &Store::add_columns_v13},
+                                            {migration_14, false, &Store::add_columns_v14}};
     static_assert(std::size(kMigrations) == kStorageVersion);
     if (v == kStorageVersion) return Status::ok();
     // Every pending migration in ONE transaction: a new file runs all of them, and each commit
@@ -632,6 +643,15 @@ Status Store::add_columns_v13() {
         LIAISON_TRY(db_->exec(kind_table_ddl(kind_def(kind), true)));
     }
     return Status::ok();
+}
+
+Status Store::add_columns_v14() {
+    LIAISON_TRY(add_field_columns(Kind::kClick, "visitor"));
+    LIAISON_TRY(add_field_columns(Kind::kConversion, "visitor"));
+    // One shopper's clicks in time order: her journey (attribution, docs/METRICS.md).
+    return db_->exec(
+        "CREATE INDEX IF NOT EXISTS k_click_visitor ON k_click(f_visitor, f_at) WHERE f_visitor "
+        "IS NOT NULL");
 }
 
 Status Store::add_outbox_group_v9() {

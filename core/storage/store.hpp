@@ -35,7 +35,7 @@
 namespace liaison::core {
 
 // Latest storage format this build writes (PRAGMA user_version), see docs/STORAGE.md.
-inline constexpr int kStorageVersion = 13;
+inline constexpr int kStorageVersion = 14;
 
 // The full state of one entity row, with effective clocks (a field written by the create
 // carries the create stamp; a field never written has none).
@@ -349,6 +349,7 @@ private:
     Status add_columns_v10();      // storage v10's step: k_store's country where it is missing
     Status add_columns_v11();      // storage v11's step: k_interaction's follow_up_done
     Status add_columns_v13();      // storage v13's step: record model 6's fields and indexes
+    Status add_columns_v14();      // storage v14's step: record model 7's visitor ids
     // The number of a replica or actor id in this file's `idnum` table, added if new.
     Result<std::int64_t> id_number(const Id128& id);
     Status load_caches();

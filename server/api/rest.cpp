@@ -86,6 +86,11 @@ constexpr Collection kCollections[] = {
     {"invitations", Kind::kInvitation, false, true},
     {"conversions", Kind::kConversion, true, false},  // written by POST (api/conversions.hpp)
     {"collaboration-steps", Kind::kCollaborationStep, true, false},
+    // Record model 7: what the reports read besides the record (docs/METRICS.md).
+    {"fx-rates", Kind::kFxRate, true, true},
+    {"outcomes", Kind::kOutcome, true, true},
+    {"rate-cards", Kind::kRateCard, true, true},
+    {"settings", Kind::kSetting, true, true},
 };
 
 const Collection* find_collection(std::string_view name) {

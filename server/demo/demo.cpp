@@ -406,10 +406,22 @@ void add_metrics(Maker& m, std::vector<FieldWrite>& fw, const Person& p, std::in
     if (disclosed) fw.push_back(f("disclosure_proof", txt(url)));
 }
 
+// The first-party visitor id of a shopper who agreed to tracking (record model 7): drawn from
+// the campaign and the click's number, so that a few shoppers click several of a campaign's
+// links (journeys: docs/METRICS.md "Attribution"), and with no random draw, so that every id
+// earlier demos drew stays the same. One click in three comes from a shopper who did not agree.
+std::string demo_visitor(const Company& c, std::size_t camp, int n) {
+    if (n % 3 == 2) return {};
+    return "dv" + Id128::derive("visitor", c.campaigns[camp].to_text(), std::to_string(n % 7))
+                      .to_text()
+                      .substr(0, 20);
+}
+
 // An order a click brought (a conversion, its id derived from the shop and the order).
 void convert(Maker& m, const Company& c, Partnerships& made, std::size_t camp, const Collab& col,
              const Id128& link, std::int64_t at, std::int64_t value,
-             std::optional<std::size_t> store, const std::string& promo = {}) {
+             std::optional<std::size_t> store, const std::string& promo = {},
+             const std::string& visitor = {}) {
     static const char* kShops[] = {"maison-lumiere.example", "atelier-vega.example"};
     const std::size_t brand = c.campaign_brand[camp];
     char ref[32];
@@ -424,6 +436,7 @@ void convert(Maker& m, const Company& c, Partnerships& made, std::size_t camp, c
         fw.push_back(f("link", txt(link.to_text())));
     else
         fw.push_back(f("promo_code", txt(promo)));
+    if (!visitor.empty()) fw.push_back(f("visitor", txt(visitor)));
     m.create(Kind::kConversion, std::move(fw), Id128::derive("conversion", kShops[brand], ref));
 }
 
@@ -574,11 +587,13 @@ Partnerships seed_partnerships(Maker& m, const Company& c, const DemoOptions& op
             auto click = campaign_keys(c, col.campaign);
             click.insert(click.end(), {f("link", txt(link.to_text())), f("at", num(at))});
             if (m.more_chance(80)) click.push_back(f("referrer", txt(m.more_pick(kReferrers))));
+            const std::string visitor = demo_visitor(c, col.campaign, n);
+            if (!visitor.empty()) click.push_back(f("visitor", txt(visitor)));
             const bool bought = m.more_chance(6);
             m.create(Kind::kClick, std::move(click));
             if (bought)
                 convert(m, c, made, col.campaign, col, link, at + std::int64_t(m.run(7'200'000)),
-                        2'000 + 500 * std::int64_t(m.more(80)), std::nullopt);
+                        2'000 + 500 * std::int64_t(m.more(80)), std::nullopt, {}, visitor);
         }
     }
     return made;
@@ -679,10 +694,12 @@ void seed_store_campaign(Maker& m, Company& c, Partnerships& made) {
             auto click = campaign_keys(c, camp, kStore);
             click.insert(click.end(), {f("link", txt(link.to_text())), f("at", num(at)),
                                        f("referrer", txt(m.run_pick(kReferrers)))});
+            const std::string visitor = demo_visitor(c, camp, n);
+            if (!visitor.empty()) click.push_back(f("visitor", txt(visitor)));
             m.create(Kind::kClick, std::move(click));
             if (m.run_chance(12))
                 convert(m, c, made, camp, col, link, at + std::int64_t(m.run(3'600'000)),
-                        3'500 + 500 * std::int64_t(m.run(40)), kStore);
+                        3'500 + 500 * std::int64_t(m.run(40)), kStore, {}, visitor);
         }
         if (posting(status)) {
             const std::int64_t reach = 2'000 + std::int64_t(m.run(40'000));
@@ -705,6 +722,49 @@ void seed_store_campaign(Maker& m, Company& c, Partnerships& made) {
             for (int n = 0; n < 3; ++n)
                 convert(m, c, made, camp, col, Id128{}, now_i - std::int64_t(m.run(7 * kDayMs)),
                         4'900 + 500 * std::int64_t(m.run(30)), kStore, col.promo);
+}
+
+// What the reports read besides the record (record model 7, docs/METRICS.md): the central
+// team's exchange rates (a rate a week for the last quarter), an EMV rate card, its settings,
+// and an NPS measured for each campaign. No random draw: earlier demos' ids stay the same.
+void seed_measurement(Maker& m, const Company& c) {
+    const auto now_i = std::int64_t(m.now());
+    for (int week = 0; week < 13; ++week) {
+        const std::string day = date_of(now_i - std::int64_t(week) * 7 * kDayMs);
+        // 1 USD = 0.90–0.93 EUR, 1 GBP = 1.15–1.18 EUR over the quarter.
+        for (auto [base, rate] :
+             {std::pair{"USD", 900'000 + 2'500 * week}, std::pair{"GBP", 1'150'000 + 2'500 * week}})
+            m.create(Kind::kFxRate,
+                     {f("date", txt(day)), f("base", txt(base)), f("quote", txt("EUR")),
+                      f("rate", num(rate))},
+                     Id128::derive("fx_rate", day, std::string(base) + "/EUR"));
+    }
+    // clang-format off
+    static const struct { const char* platform; const char* metric; std::int64_t value; } kCard[] = {
+        {"instagram", "impressions", 650}, {"instagram", "likes", 12}, {"instagram", "comments", 60},
+        {"instagram", "shares", 40},       {"instagram", "saves", 30}, {"tiktok", "video_views", 250},
+        {"tiktok", "likes", 8},            {"tiktok", "shares", 25},   {"youtube", "video_views", 900},
+        {"youtube", "comments", 80}};
+    // clang-format on
+    for (const auto& l : kCard)
+        m.create(Kind::kRateCard,
+                 {f("version", txt("2026.1")), f("platform", txt(l.platform)),
+                  f("metric", txt(l.metric)), f("value", num(l.value)), f("currency", txt("EUR")),
+                  f("valid_from", txt("2026-01-01"))},
+                 Id128::derive("rate_card", "2026.1", std::string(l.platform) + "/" + l.metric));
+    for (auto [key, value] :
+         {std::pair{"report_currency", "EUR"}, std::pair{"attribution_window_days", "30"},
+          std::pair{"emv_enabled", "true"}})
+        m.create(Kind::kSetting, {f("key", txt(key)), f("value", txt(value))},
+                 Id128::derive("setting", key, ""));
+    for (std::size_t i = 0; i < c.campaigns.size(); ++i) {
+        auto fw = campaign_keys(c, i);
+        fw.insert(fw.end(),
+                  {f("metric", txt("NPS")), f("value", num(3'000 + 700 * std::int64_t(i % 5))),
+                   f("unit", txt("score")),
+                   f("date", txt(date_of(std::min(now_i, c.campaign_end[i] - kDayMs))))});
+        m.create(Kind::kOutcome, std::move(fw));
+    }
 }
 
 }  // namespace
@@ -1086,6 +1146,7 @@ Result<DemoSummary> load_demo(core::Store& store, sync::Hub& hub, const DemoOpti
         }
     }
     seed_store_campaign(m, c, made);
+    seed_measurement(m, c);
     LIAISON_TRY(store.meta_set("server_clock", std::to_string(hub.clock().state())));
     LIAISON_TRY(txn.commit());
 

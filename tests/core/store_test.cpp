@@ -304,6 +304,38 @@ std::string table_schema(core::Database& db, const char* table) {
     return st.value().column_text(0);
 }
 
+// SQL taking a file back from storage version 14 to 13: record model 7's tables, the click's
+// visitor and its index (the conversion's table is dropped by callers going further back).
+std::string undo_v14(bool conversion = false) {
+    std::string sql =
+        "DROP TABLE k_fx_rate; DROP TABLE k_outcome; DROP TABLE k_rate_card; DROP TABLE "
+        "k_setting; DROP INDEX k_click_visitor; ALTER TABLE k_click DROP COLUMN f_visitor; "
+        "ALTER TABLE k_click DROP COLUMN c_visitor;";
+    if (conversion)
+        sql +=
+            "ALTER TABLE k_conversion DROP COLUMN f_visitor; ALTER TABLE k_conversion DROP "
+            "COLUMN c_visitor;";
+    return sql;
+}
+
+// Takes the file back to an earlier version with `undo` (SQL ending with its PRAGMA
+// user_version), reopens it, and checks that the migrations laid `tables` out again as a new
+// file has them (`fresh`), the state unchanged.
+sync::Replica& migrated_again(World& w, const std::string& undo,
+                              const std::vector<std::string>& tables,
+                              const std::vector<std::string>& fresh, const std::string& before) {
+    REQUIRE(w.r.store().db().exec(undo).is_ok());
+    reopen(*w.node, w.time);
+    auto& r = *w.node->replica;
+    CHECK(r.store().storage_version() == core::kStorageVersion);
+    for (std::size_t i = 0; i < tables.size(); ++i) {
+        INFO(tables[i]);
+        CHECK(table_schema(r.store().db(), tables[i].c_str()) == fresh[i]);
+    }
+    CHECK(must(r.state_hash()) == before);
+    return r;
+}
+
 TEST_CASE("a version 11 store gains the invitations table laid out as a new file has it",
           "[core][store][version]") {
     World w;
@@ -356,23 +388,16 @@ TEST_CASE("a version 12 store gains record model 6 laid out as a new file has it
     for (const auto& [kind, fields] : added) tables.push_back(core::table_name(kind));
     std::vector<std::string> fresh;
     for (const auto& t : tables) fresh.push_back(table_schema(w.r.store().db(), t.c_str()));
-    // Back to version 12, as a file written by the previous build has it.
-    std::string undo = "DROP TABLE k_collaboration_step; DROP TABLE k_conversion;";
+    // Back to version 12, as a file written by that build has it: without record model 7's
+    // additions either (version 14).
+    std::string undo = "DROP TABLE k_collaboration_step; DROP TABLE k_conversion;" + undo_v14();
     for (const auto& [kind, fields] : added)
         for (const auto& f : fields) {
             const std::string t = core::table_name(kind);
             undo += "DROP INDEX IF EXISTS " + t + "_" + f + "; ALTER TABLE " + t +
                     " DROP COLUMN f_" + f + "; ALTER TABLE " + t + " DROP COLUMN c_" + f + ";";
         }
-    REQUIRE(w.r.store().db().exec(undo + "PRAGMA user_version=12").is_ok());
-    reopen(*w.node, w.time);
-    auto& r = *w.node->replica;
-    CHECK(r.store().storage_version() == core::kStorageVersion);
-    for (std::size_t i = 0; i < tables.size(); ++i) {
-        INFO(tables[i]);
-        CHECK(table_schema(r.store().db(), tables[i].c_str()) == fresh[i]);
-    }
-    CHECK(must(r.state_hash()) == before);
+    auto& r = migrated_again(w, undo + "PRAGMA user_version=12", tables, fresh, before);
     auto campaign = r.create(Kind::kCampaign, {{"name", std::string("Printemps")},
                                                {"targets", std::string("outputs.reach=1000")}});
     REQUIRE(campaign.is_ok());
@@ -385,6 +410,24 @@ TEST_CASE("a version 12 store gains record model 6 laid out as a new file has it
                            {"campaign", campaign->to_text()}},
                           Id128::derive("conversion", "shop", "A-1"));
     REQUIRE(order.is_ok());
+}
+
+TEST_CASE("a version 13 store gains record model 7 laid out as a new file has it",
+          "[core][store][version]") {
+    World w;
+    const Id128 a = w.person("Hélène Dupont");
+    w.contact(a, 1'700'000'000'000);
+    const auto before = must(w.r.state_hash());
+    const std::vector<std::string> tables = {"k_fx_rate", "k_outcome", "k_rate_card",
+                                             "k_setting", "k_click",   "k_conversion"};
+    std::vector<std::string> fresh;
+    for (const auto& t : tables) fresh.push_back(table_schema(w.r.store().db(), t.c_str()));
+    auto& r = migrated_again(w, undo_v14(true) + "PRAGMA user_version=13", tables, fresh, before);
+    auto rate = r.create(Kind::kFxRate, {{"date", std::string("2026-03-01")},
+                                         {"base", std::string("USD")},
+                                         {"quote", std::string("EUR")},
+                                         {"rate", std::int64_t(920000)}});
+    REQUIRE(rate.is_ok());
 }
 
 TEST_CASE("everything written is still there after the file is reopened", "[core][store]") {
