@@ -39,6 +39,7 @@
 
 #include "core/model/schema.hpp"
 #include "core/storage/store.hpp"
+#include "core/util/csv.hpp"
 #include "core/util/status.hpp"
 #include "sync/hub.hpp"
 
@@ -83,15 +84,10 @@ private:
     std::uint64_t bytes_ = 0;
 };
 
-// One record as a CSV line (CRLF-terminated), quoting fields that need it. No formula guard:
-// see guard_formula.
-std::string csv_line(const std::vector<std::string>& fields);
-
-// The formula guard above: guard_formula(v) is v with a leading `'` when a spreadsheet would
-// evaluate it; unguard_formula undoes exactly that (unguard_formula(guard_formula(v)) == v).
-std::string guard_formula(std::string_view cell);
-std::string unguard_formula(std::string_view cell);
-
+// One record as a CSV line, and the formula guard (core/util/csv.hpp).
+using core::csv_line;
+using core::guard_formula;
+using core::unguard_formula;
 // Set cells: elements joined with `|`, escaping `|` and `\`; split skips empty elements.
 std::string join_set_cell(const std::vector<std::string>& elems);
 std::vector<std::string> split_set_cell(std::string_view cell);

@@ -1,0 +1,615 @@
+// The AMEC report (docs/METRICS.md "AMEC"): inputs, activities, outputs, out-takes, outcomes
+// and impact of what the filters select, with the campaign's targets against the actuals.
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "core/model/targets.hpp"
+#include "core/query/reports/context.hpp"
+
+namespace liaison::core::reports {
+namespace {
+
+// The PESO rule table (docs/METRICS.md "PESO", amec.peso/1): how a contact's touchpoint and a
+// collaboration's type are tagged paid, earned, shared or owned. Posts take their
+// collaboration's tag; a post made for none is earned.
+// clang-format off
+constexpr std::pair<std::string_view, std::string_view> kTouchpointPeso[] = {
+    {"paid_collaboration", "paid"}, {"social", "shared"}, {"gifting", "earned"},
+    {"loan", "earned"}, {"store", "owned"}, {"event", "owned"}, {"email", "owned"},
+    {"phone", "owned"}, {"customer_service", "owned"}, {"meeting", "owned"}, {"other", "owned"}};
+constexpr std::pair<std::string_view, std::string_view> kTypePeso[] = {
+    {"paid", "paid"}, {"affiliate", "paid"}, {"gifted", "earned"}, {"loan", "earned"},
+    {"seeding", "earned"}};
+// clang-format on
+constexpr std::string_view kPeso[] = {"paid", "earned", "shared", "owned"};
+
+template <std::size_t N>
+std::string peso_case(const std::string& column,
+                      const std::pair<std::string_view, std::string_view> (&table)[N],
+                      std::string_view otherwise) {
+    std::string out = "CASE " + column;
+    for (const auto& [k, v] : table)
+        out += " WHEN '" + std::string(k) + "' THEN '" + std::string(v) + "'";
+    return out + " ELSE '" + std::string(otherwise) + "' END";
+}
+
+// A post's engagements (amec.engagements/1): the total the platform or import reported, or
+// else the sum of the kinds it reported.
+constexpr const char* kEngagements =
+    "COALESCE(a.f_engagements, COALESCE(a.f_likes,0)+COALESCE(a.f_comments,0)+"
+    "COALESCE(a.f_shares,0)+COALESCE(a.f_saves,0))";
+
+// A metric/value table's row: metric, value, unit, currency, target, attainment, formula.
+struct Line {
+    std::string metric;
+    Cell value;
+    std::string unit, currency, formula;
+    Cell target = Cell::null(), attainment = Cell::null();
+};
+
+Table stage_table(std::string id, std::string title, std::vector<Line> lines) {
+    Table t;
+    t.id = std::move(id);
+    t.title = std::move(title);
+    t.columns = {{"metric", "Metric", "text", "", ""},
+                 {"value", "Value", "value", "", ""},
+                 {"unit", "Unit", "text", "", ""},
+                 {"currency", "Currency", "text", "", ""},
+                 {"target", "Target", "value", "", ""},
+                 {"attainment", "Attainment", "percent", "amec.attainment/1", ""},
+                 {"formula", "Formula", "text", "", ""}};
+    for (auto& l : lines)
+        t.rows.push_back({Cell::str(l.metric), l.value, Cell::str(l.unit), Cell::str(l.currency),
+                          l.target, l.attainment, Cell::str(l.formula)});
+    return t;
+}
+
+Line count_line(std::string metric, std::int64_t v) {
+    return {metric, Cell::integer(v), "count", "", "amec." + metric + "/1"};
+}
+
+// Two-column breakdown: label, count.
+Table breakdown(std::string id, std::string title, std::string label, std::string column,
+                std::string formula,
+                const std::vector<std::pair<std::string, std::int64_t>>& rows) {
+    Table t;
+    t.id = std::move(id);
+    t.title = std::move(title);
+    t.chart = "bar";
+    t.columns = {{label,
+                  label == "tone"         ? "Tone"
+                  : label == "type"       ? "Type"
+                  : label == "peso"       ? "PESO"
+                  : label == "touchpoint" ? "Touchpoint"
+                  : label == "department" ? "Department"
+                                          : "Kind",
+                  "text", "", ""},
+                 {column,
+                  column == "posts"            ? "Posts"
+                  : column == "collaborations" ? "Collaborations"
+                  : column == "engagements"    ? "Engagements"
+                                               : "Contacts",
+                  "count", std::move(formula), ""}};
+    for (const auto& [k, v] : rows) t.rows.push_back({Cell::str(k), Cell::integer(v)});
+    return t;
+}
+
+struct Totals {
+    std::int64_t posts = 0, impressions = 0, reach = 0, video_views = 0, engagements = 0;
+    std::int64_t likes = 0, comments = 0, shares = 0, saves = 0, reported = 0;
+    std::int64_t contacts = 0, people = 0, clicks = 0, conversions = 0;
+};
+
+// The group-by dimension's SQL key over row `a` of `kind`, or "" when it does not apply.
+std::string group_key(const Ctx& c, Kind kind, const char* time_field, bool date_field) {
+    const auto& g = c.q.group_by;
+    const auto& k = kind_def(kind);
+    if (g == "region" || g == "store") return k.field_index(g) >= 0 ? "hex(a.f_" + g + ")" : "";
+    if (g == "platform") return kind == Kind::kContent ? "a.f_platform" : "";
+    if (g == "department") return kind == Kind::kInteraction ? "a.f_department" : "";
+    if (g == "month") {
+        if (!time_field) return "";
+        return date_field
+                   ? "substr(a.f_" + std::string(time_field) + ",1,7)"
+                   : "strftime('%Y-%m', a.f_" + std::string(time_field) + "/1000, 'unixepoch')";
+    }
+    if (g == "tier") {
+        // The person the entry is about (a click or conversion: its link's person).
+        if (k.field_index("influencer") >= 0 && kind != Kind::kConversion)
+            return "(SELECT p.f_tier FROM k_influencer p WHERE p.eid=a.f_influencer)";
+        if (kind == Kind::kClick || kind == Kind::kConversion)
+            return "(SELECT p.f_tier FROM k_influencer p, k_tracked_link l WHERE l.eid=a.f_link "
+                   "AND p.eid=l.f_influencer)";
+        return "";
+    }
+    return "";
+}
+
+Status by_group(Ctx& c, Report& out) {
+    if (c.q.group_by.empty()) return Status::ok();
+    struct Row {
+        std::int64_t contacts = 0, posts = 0, reach = 0, engagements = 0, clicks = 0,
+                     conversions = 0;
+    };
+    std::map<std::string, Row> rows;
+    auto fold = [&](Kind kind, const char* time_field, bool date_field, const std::string& value,
+                    std::int64_t Row::*member) -> Status {
+        const std::string key = group_key(c, kind, time_field, date_field);
+        if (key.empty()) return Status::ok();
+        const std::string period =
+            date_field ? c.in_period_date("a", time_field) : c.in_period_ms("a", time_field);
+        return c.each("SELECT " + key + ", " + value + " FROM " + table_name(kind) + " a WHERE " +
+                          c.rows(kind, "a") + " AND " + period + " GROUP BY 1",
+                      [&](Statement& r) {
+                          std::string k(r.column_text(0));
+                          rows[k].*member += r.column_int(1);
+                      });
+    };
+    LIAISON_TRY(fold(Kind::kInteraction, "at", false, "count(*)", &Row::contacts));
+    LIAISON_TRY(fold(Kind::kContent, "published_at", false, "count(*)", &Row::posts));
+    LIAISON_TRY(
+        fold(Kind::kContent, "published_at", false, "COALESCE(sum(a.f_reach),0)", &Row::reach));
+    LIAISON_TRY(fold(Kind::kContent, "published_at", false,
+                     std::string("COALESCE(sum(") + kEngagements + "),0)", &Row::engagements));
+    LIAISON_TRY(fold(Kind::kClick, "at", false, "count(*)", &Row::clicks));
+    LIAISON_TRY(fold(Kind::kConversion, "at", false, "count(*)", &Row::conversions));
+
+    // Labels: a region's or store's name (its id when it has none), a tier, a month.
+    const auto& g = c.q.group_by;
+    auto label = [&](const std::string& key) -> std::string {
+        if (key.empty()) return "(none)";
+        if (g != "region" && g != "store") return key;
+        std::string name;
+        auto ok = c.each("SELECT f_name FROM " +
+                             table_name(g == "region" ? Kind::kRegion : Kind::kStore) +
+                             " WHERE eid=X'" + key + "'",
+                         [&](Statement& r) { name = std::string(r.column_text(0)); });
+        return ok.is_ok() && !name.empty() ? name : key;
+    };
+    const bool contacts = !group_key(c, Kind::kInteraction, "at", false).empty();
+    const bool content = !group_key(c, Kind::kContent, "published_at", false).empty();
+    const bool links = !group_key(c, Kind::kClick, "at", false).empty();
+    Table t;
+    t.id = "by_" + g;
+    t.title = "By " + g;
+    t.chart = "bar";
+    t.columns = {{g,
+                  g == "month"      ? "Month"
+                  : g == "tier"     ? "Tier"
+                  : g == "region"   ? "Region"
+                  : g == "store"    ? "Store"
+                  : g == "platform" ? "Platform"
+                                    : "Department",
+                  "text", "", ""},
+                 {"contacts", "Contacts", "count", "amec.contacts/1", ""},
+                 {"posts", "Posts", "count", "amec.posts/1", ""},
+                 {"reach", "Reach", "count", "amec.reach/1", ""},
+                 {"engagements", "Engagements", "count", "amec.engagements/1", "engagements"},
+                 {"engagement_rate", "Engagement rate", "percent", "amec.engagement_rate/1", ""},
+                 {"clicks", "Clicks", "count", "amec.clicks/1", ""},
+                 {"conversions", "Conversions", "count", "amec.conversions/1", ""}};
+    caveat(out, "engagements");
+    std::vector<std::pair<std::string, std::vector<Cell>>> sorted;
+    for (const auto& [key, r] : rows) {
+        auto n = [](bool applies, std::int64_t v) {
+            return applies ? Cell::integer(v) : Cell::null();
+        };
+        sorted.push_back({label(key),
+                          {Cell::str(""), n(contacts, r.contacts), n(content, r.posts),
+                           n(content, r.reach), n(content, r.engagements),
+                           content ? percent(double(r.engagements), double(r.reach)) : Cell::null(),
+                           n(links, r.clicks), n(links, r.conversions)}});
+    }
+    std::sort(sorted.begin(), sorted.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (auto& [name, cells] : sorted) {
+        cells[0] = Cell::str(name);
+        t.rows.push_back(std::move(cells));
+    }
+    out.tables.push_back(std::move(t));
+    return Status::ok();
+}
+
+}  // namespace
+
+Status amec(Ctx& c, Report& out) {
+    out.title = "AMEC report";
+    const std::string contacts_where =
+        c.rows(Kind::kInteraction, "a") + " AND " + c.in_period_ms("a", "at");
+    const std::string posts_where =
+        c.rows(Kind::kContent, "a") + " AND " + c.in_period_ms("a", "published_at");
+    // A collaboration counts when it was under way in the period: its dates overlap it (an
+    // unset date is open), and it was not cancelled.
+    std::string collab_where =
+        c.rows(Kind::kCollaboration, "a") + " AND a.f_status IS NOT 'cancelled'";
+    if (!c.q.to.empty())
+        collab_where += " AND (a.f_starts IS NULL OR a.f_starts<='" + c.q.to + "')";
+    if (!c.q.from.empty())
+        collab_where += " AND (a.f_ends IS NULL OR a.f_ends>='" + c.q.from + "')";
+
+    // ---- Inputs ------------------------------------------------------------------------
+    Money budget;
+    auto add_budget = [&](Kind kind, const std::string& where) {
+        return c.each("SELECT f_currency, f_budget, f_starts FROM " + table_name(kind) +
+                          " a WHERE " + where + " AND a.f_budget IS NOT NULL",
+                      [&](Statement& r) {
+                          const std::string_view starts = r.column_text(2);
+                          budget.add(std::string(r.column_text(0)),
+                                     starts.size() == 10 ? days_of(starts) : c.as_of_day,
+                                     r.column_int(1));
+                      });
+    };
+    if (c.q.campaign) {
+        LIAISON_TRY(add_budget(Kind::kCampaign, c.rows(Kind::kCampaign, "a")));
+    } else if (c.q.programme) {
+        LIAISON_TRY(add_budget(Kind::kProgramme, c.rows(Kind::kProgramme, "a")));
+    } else {
+        std::string w = c.rows(Kind::kCampaign, "a");
+        if (!c.q.to.empty()) w += " AND (a.f_starts IS NULL OR a.f_starts<='" + c.q.to + "')";
+        if (!c.q.from.empty()) w += " AND (a.f_ends IS NULL OR a.f_ends>='" + c.q.from + "')";
+        LIAISON_TRY(add_budget(Kind::kCampaign, w));
+    }
+    Money spend;
+    LIAISON_TRY(
+        c.each("SELECT f_currency, COALESCE(f_fee,0)+COALESCE(f_in_kind_value,0), f_starts "
+               "FROM k_collaboration a WHERE " +
+                   collab_where,
+               [&](Statement& r) {
+                   const std::string_view starts = r.column_text(2);
+                   const std::int64_t v = r.column_int(1);
+                   if (v)
+                       spend.add(std::string(r.column_text(0)),
+                                 starts.size() == 10 ? days_of(starts) : c.as_of_day, v);
+               }));
+    Totals t;
+    LIAISON_TRY(
+        c.each("SELECT count(*), count(DISTINCT a.f_influencer) FROM k_interaction a WHERE " +
+                   contacts_where,
+               [&](Statement& r) {
+                   t.contacts = r.column_int(0);
+                   t.people = r.column_int(1);
+               }));
+
+    // ---- Activities ----------------------------------------------------------------------
+    std::vector<std::pair<std::string, std::int64_t>> by_touchpoint, by_department, by_type;
+    std::map<std::string, std::int64_t> peso_contacts, peso_collabs, peso_posts;
+    LIAISON_TRY(
+        c.each("SELECT a.f_touchpoint, count(*), " +
+                   peso_case("a.f_touchpoint", kTouchpointPeso, "owned") +
+                   " FROM k_interaction a WHERE " + contacts_where + " GROUP BY 1 ORDER BY 1",
+               [&](Statement& r) {
+                   by_touchpoint.push_back({std::string(r.column_text(0)), r.column_int(1)});
+                   peso_contacts[std::string(r.column_text(2))] += r.column_int(1);
+               }));
+    LIAISON_TRY(
+        c.each("SELECT a.f_department, count(*) FROM k_interaction a WHERE " + contacts_where +
+                   " GROUP BY 1 ORDER BY 1",
+               [&](Statement& r) {
+                   by_department.push_back({std::string(r.column_text(0)), r.column_int(1)});
+               }));
+    std::int64_t collaborations = 0;
+    LIAISON_TRY(c.each("SELECT a.f_type, count(*), " + peso_case("a.f_type", kTypePeso, "earned") +
+                           " FROM k_collaboration a WHERE " + collab_where +
+                           " GROUP BY 1 ORDER BY 1",
+                       [&](Statement& r) {
+                           by_type.push_back({std::string(r.column_text(0)), r.column_int(1)});
+                           peso_collabs[std::string(r.column_text(2))] += r.column_int(1);
+                           collaborations += r.column_int(1);
+                       }));
+    // Events held in the period, and their check-ins (an event's campaign and keys decide).
+    const std::string events_where =
+        c.rows(Kind::kEvent, "e") + " AND " + c.in_period_ms("e", "starts");
+    auto events = c.scalar("SELECT count(*) FROM k_event e WHERE " + events_where);
+    if (!events) return events.status();
+    std::string checkin_where = c.rows(Kind::kCheckin, "a") + " AND " + c.in_period_ms("a", "at");
+    if (c.q.campaign || c.q.programme)
+        checkin_where += " AND a.f_event IN (SELECT e.eid FROM k_event e WHERE " +
+                         c.filtered(Kind::kEvent, "e") + ")";
+    auto checkins = c.scalar("SELECT count(*) FROM k_checkin a WHERE " + checkin_where);
+    if (!checkins) return checkins.status();
+
+    // ---- Outputs and out-takes -------------------------------------------------------------
+    std::vector<std::pair<std::string, std::int64_t>> by_tone;
+    LIAISON_TRY(
+        c.each(std::string(
+                   "SELECT count(*), COALESCE(sum(a.f_impressions),0), COALESCE(sum(a.f_reach),0), "
+                   "COALESCE(sum(a.f_video_views),0), COALESCE(sum(") +
+                   kEngagements +
+                   "),0), COALESCE(sum(a.f_likes),0), COALESCE(sum(a.f_comments),0), "
+                   "COALESCE(sum(a.f_shares),0), COALESCE(sum(a.f_saves),0), "
+                   "COALESCE(sum(a.f_engagements),0) FROM k_content a WHERE " +
+                   posts_where,
+               [&](Statement& r) {
+                   t.posts = r.column_int(0);
+                   t.impressions = r.column_int(1);
+                   t.reach = r.column_int(2);
+                   t.video_views = r.column_int(3);
+                   t.engagements = r.column_int(4);
+                   t.likes = r.column_int(5);
+                   t.comments = r.column_int(6);
+                   t.shares = r.column_int(7);
+                   t.saves = r.column_int(8);
+                   t.reported = r.column_int(9);
+               }));
+    {
+        std::map<std::string, std::int64_t> tones = {
+            {"positive", 0}, {"neutral", 0}, {"negative", 0}, {"unrated", 0}};
+        LIAISON_TRY(c.each("SELECT COALESCE(a.f_tone,'unrated'), count(*), " +
+                               peso_case("(SELECT k.f_type FROM k_collaboration k WHERE "
+                                         "k.eid=a.f_collaboration)",
+                                         kTypePeso, "earned") +
+                               " FROM k_content a WHERE " + posts_where + " GROUP BY 1, 3",
+                           [&](Statement& r) {
+                               tones[std::string(r.column_text(0))] += r.column_int(1);
+                               peso_posts[std::string(r.column_text(2))] += r.column_int(1);
+                           }));
+        for (const char* k : {"positive", "neutral", "negative", "unrated"})
+            by_tone.push_back({k, tones[k]});
+    }
+    auto clicks = c.scalar("SELECT count(*) FROM k_click a WHERE " + c.rows(Kind::kClick, "a") +
+                           " AND " + c.in_period_ms("a", "at"));
+    if (!clicks) return clicks.status();
+    t.clicks = clicks.value();
+
+    // ---- Outcomes ------------------------------------------------------------------------
+    Money revenue;
+    LIAISON_TRY(c.each("SELECT f_currency, f_at, f_value FROM k_conversion a WHERE " +
+                           c.rows(Kind::kConversion, "a") + " AND " + c.in_period_ms("a", "at"),
+                       [&](Statement& r) {
+                           ++t.conversions;
+                           revenue.add(std::string(r.column_text(0)), r.column_int(1) / kDayMs,
+                                       r.column_int(2));
+                       }));
+
+    // ---- Impact --------------------------------------------------------------------------
+    const std::string model = c.q.model.empty() ? "last_click" : c.q.model;
+    auto credited = credits(c, model);
+    if (!credited) return credited.status();
+    std::map<std::pair<std::string, std::int64_t>, double> attributed_d;
+    for (const auto& l : credited.value().lines)
+        if (credit_wanted(c, l)) attributed_d[{l.currency, l.day}] += double(l.value) * l.share;
+    Money attributed;
+    for (const auto& [k, v] : attributed_d) attributed.add(k.first, k.second, std::llround(v));
+    std::int64_t progressed = 0;
+    {
+        // A move forward along the pipeline (core/query/pipeline.hpp), into any status but
+        // cancelled, made in the period.
+        const auto& statuses = [] {
+            static const char* s[] = {"proposed",  "vetted",    "contracted", "live",
+                                      "delivered", "validated", "closed"};
+            return s;
+        }();
+        std::string rank_to = "CASE a.f_to", rank_from = "CASE COALESCE(a.f_from,'proposed')";
+        for (int i = 0; i < 7; ++i) {
+            rank_to += " WHEN '" + std::string(statuses[i]) + "' THEN " + std::to_string(i);
+            rank_from += " WHEN '" + std::string(statuses[i]) + "' THEN " + std::to_string(i);
+        }
+        rank_to += " WHEN 'active' THEN 3 WHEN 'completed' THEN 6 ELSE -1 END";
+        rank_from += " WHEN 'active' THEN 3 WHEN 'completed' THEN 6 ELSE 99 END";
+        std::string step_where = c.rows(Kind::kCollaborationStep, "a") + " AND " +
+                                 c.in_period_ms("a", "at") + " AND (" + rank_to + ") > (" +
+                                 rank_from + ")";
+        if (c.q.campaign || c.q.programme)
+            step_where += " AND a.f_collaboration IN (SELECT k.eid FROM k_collaboration k WHERE " +
+                          c.filtered(Kind::kCollaboration, "k") + ")";
+        auto n = c.scalar(
+            "SELECT count(DISTINCT a.f_influencer) FROM k_collaboration_step a "
+            "WHERE " +
+            step_where);
+        if (!n) return n.status();
+        progressed = n.value();
+    }
+    Cell retained = Cell::null();
+    if (!c.q.from.empty()) {
+        // Contacted in the period, and in the year before it.
+        const std::int64_t year_before = c.from_ms - 365 * kDayMs;
+        auto n = c.scalar("SELECT count(DISTINCT a.f_influencer) FROM k_interaction a WHERE " +
+                          contacts_where +
+                          " AND EXISTS(SELECT 1 FROM k_interaction b WHERE b.f_influencer="
+                          "a.f_influencer AND b.created IS NOT NULL AND b.deleted IS NULL AND "
+                          "b.f_at>=" +
+                          std::to_string(year_before) + " AND b.f_at<" + std::to_string(c.from_ms) +
+                          " AND " + c.in_scope(Kind::kInteraction, "b") + ")");
+        if (!n) return n.status();
+        retained = Cell::integer(n.value());
+    }
+
+    // ---- Tables --------------------------------------------------------------------------
+    // Amounts: one line per currency (or the converted total), formula named.
+    auto money_lines = [&](const std::string& metric, const Money& m) {
+        std::vector<Line> lines;
+        for (const auto& r : money_rows(c, m, out))
+            lines.push_back({metric, r.amount ? Cell::integer(*r.amount) : Cell::null(), "money",
+                             r.currency, "amec." + metric + "/1"});
+        if (lines.empty())
+            lines.push_back(
+                {metric, Cell::integer(0), "money", c.currency, "amec." + metric + "/1"});
+        return lines;
+    };
+    // Ratios of money to counts (ROI, cost per engagement, CPM) need one currency.
+    auto single = [&](const Money& m) -> std::optional<std::pair<std::string, std::int64_t>> {
+        auto rows = money_rows(c, m, out);
+        if (rows.size() != 1 || !rows[0].amount) return std::nullopt;
+        return std::pair{rows[0].currency, *rows[0].amount};
+    };
+    const auto spend_one = single(spend);
+    const auto attributed_one = single(attributed);
+    if (!spend.empty() && !spend_one && c.currency.empty())
+        out.notes.push_back(
+            "spend is in several currencies: ROI, cost per engagement and CPM "
+            "need a report currency (currency=…)");
+
+    std::vector<Line> inputs = money_lines("budget", budget);
+    for (auto& l : money_lines("spend", spend)) inputs.push_back(std::move(l));
+    inputs.push_back(count_line("people_contacted", t.people));
+
+    std::vector<Line> activities = {
+        count_line("contacts", t.contacts), count_line("events", events.value()),
+        count_line("checkins", checkins.value()), count_line("collaborations", collaborations)};
+
+    std::vector<Line> outputs = {
+        count_line("posts", t.posts),
+        {"mentions", Cell::integer(t.posts), "count", "", "amec.mentions/1"},
+        count_line("impressions", t.impressions),
+        count_line("reach", t.reach),
+        count_line("video_views", t.video_views)};
+
+    std::vector<Line> outtakes = {
+        count_line("engagements", t.engagements),
+        {"engagement_rate", percent(double(t.engagements), double(t.reach)), "percent", "",
+         "amec.engagement_rate/1"},
+        count_line("clicks", t.clicks),
+        {"click_through_rate", percent(double(t.clicks), double(t.impressions)), "percent", "",
+         "amec.click_through_rate/1"}};
+
+    std::vector<Line> outcomes = {
+        count_line("conversions", t.conversions),
+        {"conversion_rate", percent(double(t.conversions), double(t.clicks)), "percent", "",
+         "amec.conversion_rate/1"}};
+    for (auto& l : money_lines("revenue", revenue)) outcomes.push_back(std::move(l));
+
+    std::vector<Line> impact = money_lines("attributed_revenue", attributed);
+    {
+        Cell roi = Cell::null();
+        std::string cur;
+        if (spend_one &&
+            (attributed.empty() || (attributed_one && attributed_one->first == spend_one->first))) {
+            cur = spend_one->first;
+            const std::int64_t a = attributed_one ? attributed_one->second : 0;
+            roi = ratio(double(a - spend_one->second), double(spend_one->second));
+        }
+        impact.push_back({"roi", roi, "ratio", cur, "amec.roi/1"});
+        Cell cpe = Cell::null(), cpm = Cell::null();
+        if (spend_one) {
+            cpe = ratio(double(spend_one->second), double(t.engagements));
+            cpm = ratio(double(spend_one->second) * 1000, double(t.impressions));
+        }
+        impact.push_back({"cost_per_engagement", cpe, "money", spend_one ? spend_one->first : "",
+                          "amec.cost_per_engagement/1"});
+        impact.push_back({"cpm", cpm, "money", spend_one ? spend_one->first : "", "amec.cpm/1"});
+        impact.push_back(count_line("relationships_progressed", progressed));
+        impact.push_back(
+            {"relationships_retained", retained, "count", "", "amec.relationships_retained/1"});
+    }
+
+    // Targets against actuals: the campaign's (docs/PROGRAMMES.md "Targets").
+    if (c.q.campaign) {
+        std::string text, currency;
+        LIAISON_TRY(c.each(
+            "SELECT f_targets, f_currency FROM k_campaign a WHERE " + c.rows(Kind::kCampaign, "a"),
+            [&](Statement& r) {
+                text = std::string(r.column_text(0));
+                currency = std::string(r.column_text(1));
+            }));
+        auto targets = parse_targets(text);
+        if (!targets) {
+            out.notes.push_back("the campaign's targets do not parse: " +
+                                targets.status().detail());
+        } else {
+            for (const auto& tg : targets.value()) {
+                const std::string_view stage = amec_stage_name(tg.stage);
+                std::vector<Line>* lines = stage == "inputs"       ? &inputs
+                                           : stage == "activities" ? &activities
+                                           : stage == "outputs"    ? &outputs
+                                           : stage == "outtakes"   ? &outtakes
+                                           : stage == "outcomes"   ? &outcomes
+                                                                   : &impact;
+                for (auto& l : *lines) {
+                    if (l.metric != tg.metric) continue;
+                    if (l.unit == "money" && !l.currency.empty() && l.currency != currency)
+                        continue;  // a target is in the campaign's currency
+                    // Rates are targeted in basis points (350 = 3.50 %); ROI as a percentage.
+                    const bool bp = l.unit == "percent" || l.metric == "roi";
+                    l.target =
+                        bp ? Cell{Cell::Type::kFixed, tg.value * 100, {}} : Cell::integer(tg.value);
+                    if (l.metric == "roi") l.target = Cell{Cell::Type::kFixed, tg.value, {}};
+                    const double actual = l.value.type == Cell::Type::kFixed
+                                              ? double(l.value.n) / 10000
+                                              : double(l.value.n);
+                    const double target = l.target.type == Cell::Type::kFixed
+                                              ? double(l.target.n) / 10000
+                                              : double(l.target.n);
+                    l.attainment =
+                        l.value.type == Cell::Type::kNull ? Cell::null() : percent(actual, target);
+                }
+            }
+        }
+    }
+
+    out.tables.push_back(stage_table("inputs", "Inputs", std::move(inputs)));
+    out.tables.push_back(stage_table("activities", "Activities", std::move(activities)));
+    out.tables.push_back(stage_table("outputs", "Outputs", std::move(outputs)));
+    out.tables.push_back(stage_table("outtakes", "Out-takes", std::move(outtakes)));
+    out.tables.push_back(stage_table("outcomes", "Outcomes", std::move(outcomes)));
+    out.tables.push_back(stage_table("impact", "Impact", std::move(impact)));
+    // The impact's attributed revenue and ROI are under one model: say which.
+    for (auto& col : out.tables.back().columns)
+        if (col.id == "value") col.caveat = caveat(out, "roi_model");
+    out.filters.emplace_back("attribution_model", model);
+    for (auto& table : out.tables)
+        if (table.id == "outtakes")
+            for (auto& col : table.columns)
+                if (col.id == "value") col.caveat = caveat(out, "engagements");
+
+    out.tables.push_back(breakdown("contacts_by_touchpoint", "Contacts by touchpoint", "touchpoint",
+                                   "contacts", "amec.contacts/1", by_touchpoint));
+    out.tables.push_back(breakdown("contacts_by_department", "Contacts by department", "department",
+                                   "contacts", "amec.contacts/1", by_department));
+    out.tables.push_back(breakdown("collaborations_by_type", "Collaborations by type", "type",
+                                   "collaborations", "amec.collaborations/1", by_type));
+    {
+        Table p;
+        p.id = "peso";
+        p.title = "Paid, earned, shared, owned";
+        p.chart = "bar";
+        p.columns = {{"peso", "PESO", "text", "", ""},
+                     {"contacts", "Contacts", "count", "amec.peso/1", ""},
+                     {"collaborations", "Collaborations", "count", "amec.peso/1", ""},
+                     {"posts", "Posts", "count", "amec.peso/1", ""}};
+        for (auto k : kPeso) {
+            const std::string key(k);
+            p.rows.push_back({Cell::str(key), Cell::integer(peso_contacts[key]),
+                              Cell::integer(peso_collabs[key]), Cell::integer(peso_posts[key])});
+        }
+        out.tables.push_back(std::move(p));
+    }
+    out.tables.push_back(breakdown("mentions_by_tone", "Mentions by tone", "tone", "posts",
+                                   "amec.mentions/1", by_tone));
+    out.tables.push_back(breakdown("engagements_by_type", "Engagements by type", "kind",
+                                   "engagements", "amec.engagements/1",
+                                   {{"likes", t.likes},
+                                    {"comments", t.comments},
+                                    {"shares", t.shares},
+                                    {"saves", t.saves},
+                                    {"reported_as_total", t.reported}}));
+    out.tables.back().columns[1].caveat = caveat(out, "engagements");
+
+    // Outcome measurements the team entered in the period.
+    {
+        Table m;
+        m.id = "measurements";
+        m.title = "Outcome measurements";
+        m.columns = {{"metric", "Metric", "text", "", ""},
+                     {"date", "Date", "date", "", ""},
+                     {"value", "Value", "value", "amec.measurement/1", ""},
+                     {"unit", "Unit", "text", "", ""},
+                     {"currency", "Currency", "text", "", ""}};
+        LIAISON_TRY(
+            c.each("SELECT f_metric, f_date, f_value, COALESCE(f_unit,''), "
+                   "COALESCE(f_currency,'') FROM k_outcome a WHERE " +
+                       c.rows(Kind::kOutcome, "a") + " AND " + c.in_period_date("a", "date") +
+                       " ORDER BY f_date, f_metric, eid",
+                   [&](Statement& r) {
+                       m.rows.push_back({Cell::str(std::string(r.column_text(0))),
+                                         Cell::str(std::string(r.column_text(1))),
+                                         Cell{Cell::Type::kFixed, r.column_int(2) * 100, {}},
+                                         Cell::str(std::string(r.column_text(3))),
+                                         Cell::str(std::string(r.column_text(4)))});
+                   }));
+        out.tables.push_back(std::move(m));
+    }
+    return by_group(c, out);
+}
+
+}  // namespace liaison::core::reports

@@ -1,0 +1,404 @@
+#include "core/query/reports/context.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
+#include "core/model/validate.hpp"
+#include "core/query/view.hpp"
+
+namespace liaison::core::reports {
+namespace {
+
+using Step = Statement::Step;
+
+bool has_field(Kind kind, std::string_view field) { return kind_def(kind).field_index(field) >= 0; }
+
+// The SQL text of a scope test over row `a`'s own keys (Scope::covers).
+std::string own_keys_covered(Kind kind, std::string_view a, const std::vector<Id128>& regions,
+                             const std::vector<Id128>& stores, const std::vector<Id128>& brands) {
+    const std::string p(a);
+    std::string brand_ok = "1";
+    if (!brands.empty() && has_field(kind, "brand"))
+        brand_ok = "(" + p + ".f_brand IS NULL OR " + p + ".f_brand IN " + blob_list(brands) + ")";
+    const bool st = has_field(kind, "store"), rg = has_field(kind, "region");
+    std::string place;
+    if (!st && !rg) {
+        place = "1";
+    } else {
+        std::string none, any;
+        if (st) {
+            none = p + ".f_store IS NULL";
+            any = p + ".f_store IN " + blob_list(stores);
+        }
+        if (rg) {
+            none += std::string(none.empty() ? "" : " AND ") + p + ".f_region IS NULL";
+            any +=
+                std::string(any.empty() ? "" : " OR ") + p + ".f_region IN " + blob_list(regions);
+        }
+        place = "((" + none + ") OR " + any + ")";
+    }
+    return "(" + brand_ok + " AND " + place + ")";
+}
+
+// The field naming the parent a keyless entry inherits its scope from (sync/scope.hpp
+// scope_parent_field), and the parent's kind.
+std::optional<std::pair<std::string, Kind>> scope_parent(Kind kind) {
+    switch (kind) {
+        case Kind::kClick:
+        case Kind::kConversion:
+            return std::pair{std::string("link"), Kind::kTrackedLink};
+        case Kind::kCollaborationStep:
+            return std::pair{std::string("collaboration"), Kind::kCollaboration};
+        case Kind::kCheckin:
+        case Kind::kInvitation:
+            return std::pair{std::string("event"), Kind::kEvent};
+        case Kind::kInteraction:
+        case Kind::kCollaboration:
+        case Kind::kContent:
+            return std::pair{std::string("influencer"), Kind::kInfluencer};
+        default:
+            return std::nullopt;
+    }
+}
+
+Result<std::int64_t> setting_int(const std::string& key, const std::string& v, std::int64_t lo,
+                                 std::int64_t hi) {
+    char* end = nullptr;
+    const long long n = std::strtoll(v.c_str(), &end, 10);
+    if (v.empty() || *end != '\0' || n < lo || n > hi)
+        return Status(Code::kInvalidArgument, "setting " + key + "=\"" + v +
+                                                  "\": not a whole number from " +
+                                                  std::to_string(lo) + " to " + std::to_string(hi));
+    return std::int64_t(n);
+}
+
+}  // namespace
+
+std::string blob(const Id128& id) {
+    static const char* hex = "0123456789ABCDEF";
+    std::string out = "X'";
+    for (auto b : id.bytes) {
+        out += hex[b >> 4];
+        out += hex[b & 15];
+    }
+    return out + "'";
+}
+
+std::string blob_list(const std::vector<Id128>& ids) {
+    if (ids.empty()) return "(NULL)";
+    std::string out = "(";
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        if (i) out += ',';
+        out += blob(ids[i]);
+    }
+    return out + ")";
+}
+
+// Howard Hinnant's days_from_civil (proleptic Gregorian); the way back is view.hpp's iso_date.
+std::int64_t days_of(std::string_view date) {
+    int y = std::atoi(std::string(date.substr(0, 4)).c_str());
+    const unsigned m = unsigned(std::atoi(std::string(date.substr(5, 2)).c_str()));
+    const unsigned d = unsigned(std::atoi(std::string(date.substr(8, 2)).c_str()));
+    y -= m <= 2;
+    const int era = (y >= 0 ? y : y - 399) / 400;
+    const unsigned yoe = unsigned(y - era * 400);
+    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return std::int64_t(era) * 146097 + std::int64_t(doe) - 719468;
+}
+
+std::string date_of_days(std::int64_t days) { return iso_date(days * kDayMs); }
+
+void Money::add(const std::string& currency, std::int64_t day, std::int64_t minor) {
+    by_day[{currency, day}] += minor;
+}
+
+void Money::add(const Money& other) {
+    for (const auto& [k, v] : other.by_day) by_day[k] += v;
+}
+
+std::map<std::string, std::int64_t> Money::per_currency() const {
+    std::map<std::string, std::int64_t> out;
+    for (const auto& [k, v] : by_day) out[k.first] += v;
+    return out;
+}
+
+Result<Rates> Rates::load(Store& store) {
+    Rates r;
+    auto& st = store.db().cached(
+        "SELECT f_base, f_quote, f_date, f_rate FROM k_fx_rate WHERE created IS NOT NULL AND "
+        "f_base IS NOT NULL AND f_quote IS NOT NULL AND f_date IS NOT NULL AND f_rate > 0 "
+        "ORDER BY f_base, f_quote, f_date, eid");
+    Step s;
+    while ((s = st.step()) == Step::kRow) {
+        auto& v = r.rates_[{std::string(st.column_text(0)), std::string(st.column_text(1))}];
+        const std::int64_t day = days_of(st.column_text(2));
+        // Two entries for one day (made apart, REST ids not derived): the newest id wins.
+        if (!v.empty() && v.back().first == day)
+            v.back().second = st.column_int(3);
+        else
+            v.push_back({day, st.column_int(3)});
+    }
+    if (s == Step::kError) return Status::storage(st.error());
+    return r;
+}
+
+std::optional<std::int64_t> Rates::convert(std::int64_t minor, const std::string& from,
+                                           const std::string& to, std::int64_t day) const {
+    if (from == to) return minor;
+    auto latest = [&](const std::string& b, const std::string& q) -> std::optional<std::int64_t> {
+        auto it = rates_.find({b, q});
+        if (it == rates_.end()) return std::nullopt;
+        const auto& v = it->second;
+        auto after = std::upper_bound(v.begin(), v.end(), std::pair{day, INT64_MAX});
+        if (after == v.begin()) return std::nullopt;
+        return std::prev(after)->second;
+    };
+    // Exact: the product and quotient in long double would still round; a 128-bit integer
+    // (a GNU extension g++ and clang share, wasm32 included) keeps every digit, then rounds
+    // half away from zero once.
+    __extension__ using Wide = __int128;
+    auto div_round = [](Wide num, Wide den) {
+        const bool neg = (num < 0) != (den < 0);
+        if (num < 0) num = -num;
+        if (den < 0) den = -den;
+        const Wide q = (num + den / 2) / den;
+        return std::int64_t(neg ? -q : q);
+    };
+    if (auto r = latest(from, to)) return div_round(Wide(minor) * *r, 1000000);
+    if (auto r = latest(to, from)) return div_round(Wide(minor) * 1000000, *r);
+    return std::nullopt;
+}
+
+Result<Ctx> Ctx::make(Store& store, const ReportQuery& q) {
+    Ctx c(store, q);
+    // Settings.
+    auto& st = store.db().cached(
+        "SELECT f_key, f_value FROM k_setting WHERE created IS NOT NULL AND f_key IS NOT NULL "
+        "ORDER BY eid");
+    Step s;
+    std::vector<std::pair<std::string, std::string>> raw;
+    while ((s = st.step()) == Step::kRow)
+        raw.emplace_back(std::string(st.column_text(0)), std::string(st.column_text(1)));
+    if (s == Step::kError) return Status::storage(st.error());
+    for (const auto& [key, value] : raw) {
+        Status bad = Status::ok();
+        if (key == "emv_enabled") {
+            if (value == "true" || value == "yes" || value == "1")
+                c.settings.emv_enabled = true;
+            else if (value == "false" || value == "no" || value == "0" || value.empty())
+                c.settings.emv_enabled = false;
+            else
+                bad = Status(Code::kInvalidArgument,
+                             "setting emv_enabled=\"" + value + "\": not true or false");
+        } else if (key == "emv_credit") {
+            if (value == "split" || value == "full")
+                c.settings.emv_split = value == "split";
+            else
+                bad = Status(Code::kInvalidArgument,
+                             "setting emv_credit=\"" + value + "\": not full or split");
+        } else if (key == "attribution_window_days") {
+            auto n = setting_int(key, value, 1, 365);
+            if (n)
+                c.settings.window_days = n.value();
+            else
+                bad = n.status();
+        } else if (key == "time_decay_half_life_days") {
+            auto n = setting_int(key, value, 1, 365);
+            if (n)
+                c.settings.half_life_days = n.value();
+            else
+                bad = n.status();
+        } else if (key == "retained_quarters") {
+            auto n = setting_int(key, value, 1, 12);
+            if (n)
+                c.settings.retained_quarters = n.value();
+            else
+                bad = n.status();
+        } else if (key == "report_currency") {
+            if (value.empty() || is_currency(value))
+                c.settings.report_currency = value;
+            else
+                bad = Status(Code::kInvalidArgument,
+                             "setting report_currency=\"" + value + "\": not a currency code");
+        }
+        if (!bad.is_ok()) c.settings_notes.push_back(bad.detail() + " (the default applies)");
+    }
+    auto rates = Rates::load(store);
+    if (!rates) return rates.status();
+    c.rates = std::move(rates).value();
+    c.currency = !q.currency.empty() ? q.currency : c.settings.report_currency;
+
+    if (!q.from.empty()) {
+        c.from_day = days_of(q.from);
+        c.from_ms = c.from_day * kDayMs;
+    }
+    if (!q.to.empty()) {
+        c.to_day = days_of(q.to);
+        c.to_ms = (c.to_day + 1) * kDayMs;
+    }
+    const std::int64_t today = q.now_ms >= 0 ? q.now_ms / kDayMs : (q.now_ms - kDayMs + 1) / kDayMs;
+    c.as_of_day = q.to.empty() ? today : c.to_day;
+
+    if (q.programme) {
+        auto& ps = store.db().cached(
+            "SELECT eid FROM k_campaign WHERE f_programme=?1 AND created IS NOT NULL ORDER BY eid");
+        ps.bind_blob(1, q.programme->bytes.data(), 16);
+        while ((s = ps.step()) == Step::kRow) {
+            auto b = ps.column_blob(0);
+            if (b.size() == 16) c.campaigns.push_back(Id128::from_bytes(b.data()));
+        }
+        if (s == Step::kError) return Status::storage(ps.error());
+    }
+    if (!q.scope.global) {
+        auto ids = [](const std::vector<std::string>& text) {
+            std::vector<Id128> out;
+            for (const auto& t : text)
+                if (auto id = Id128::from_text(t)) out.push_back(*id);
+            return out;
+        };
+        c.regions_ = ids(q.scope.regions);
+        c.stores_ = ids(q.scope.stores);
+        c.brands_ = ids(q.scope.brands);
+        // S1 (docs/SYNC.md "Scopes"): the stores the record places in the scope's regions.
+        if (!c.regions_.empty()) {
+            auto sql = "SELECT eid FROM k_store WHERE created IS NOT NULL AND f_region IN " +
+                       blob_list(c.regions_);
+            auto ok = c.each(sql, [&](Statement& r) {
+                auto b = r.column_blob(0);
+                if (b.size() == 16) c.stores_.push_back(Id128::from_bytes(b.data()));
+            });
+            if (!ok.is_ok()) return ok;
+        }
+        std::sort(c.stores_.begin(), c.stores_.end());
+        c.stores_.erase(std::unique(c.stores_.begin(), c.stores_.end()), c.stores_.end());
+    }
+    return c;
+}
+
+std::string Ctx::visible(std::string_view a) {
+    const std::string p(a);
+    return "(" + p + ".created IS NOT NULL AND " + p + ".deleted IS NULL)";
+}
+
+std::string Ctx::in_scope(Kind kind, std::string_view a) const {
+    if (q.scope.global) return "1";
+    const std::string own = own_keys_covered(kind, a, regions_, stores_, brands_);
+    auto parent = scope_parent(kind);
+    if (!parent) return own;
+    const std::string p(a);
+    std::string keyless;
+    for (const char* key : {"region", "brand", "store"})
+        if (has_field(kind, key))
+            keyless += std::string(keyless.empty() ? "" : " AND ") + p + ".f_" + key + " IS NULL";
+    const std::string pa = p + "_sp";
+    return "(CASE WHEN " + keyless + " THEN EXISTS(SELECT 1 FROM " + table_name(parent->second) +
+           " " + pa + " WHERE " + pa + ".eid=" + p + ".f_" + parent->first + " AND " + visible(pa) +
+           " AND " + own_keys_covered(parent->second, pa, regions_, stores_, brands_) + ") ELSE " +
+           own + " END)";
+}
+
+std::string Ctx::filtered(Kind kind, std::string_view a, bool by_campaign) const {
+    const std::string p(a);
+    std::string out = "1";
+    auto add = [&](const std::string& cond) { out += " AND " + cond; };
+    if (!by_campaign) {
+    } else if (q.campaign) {
+        if (kind == Kind::kCampaign)
+            add(p + ".eid=" + blob(*q.campaign));
+        else if (has_field(kind, "campaign"))
+            add(p + ".f_campaign=" + blob(*q.campaign));
+    } else if (q.programme) {
+        if (kind == Kind::kProgramme)
+            add(p + ".eid=" + blob(*q.programme));
+        else if (kind == Kind::kCampaign)
+            add(p + ".eid IN " + blob_list(campaigns));
+        else if (has_field(kind, "programme") && has_field(kind, "campaign"))
+            add("(" + p + ".f_programme=" + blob(*q.programme) + " OR " + p + ".f_campaign IN " +
+                blob_list(campaigns) + ")");
+        else if (has_field(kind, "campaign"))
+            add(p + ".f_campaign IN " + blob_list(campaigns));
+    }
+    if (q.brand && kind == Kind::kContent)
+        add("(" + p + ".f_brand=" + blob(*q.brand) +
+            " OR EXISTS(SELECT 1 FROM sdot WHERE eid=" + p + ".eid AND sidx=" +
+            std::to_string(kind_def(Kind::kContent).set_index("brands_mentioned")) + " AND elem='" +
+            q.brand->to_text() + "' AND removed=0))");
+    else if (q.brand && has_field(kind, "brand"))
+        add(p + ".f_brand=" + blob(*q.brand));
+    for (auto [key, id] : {std::pair{"region", &q.region}, {"store", &q.store}})
+        if (*id && has_field(kind, key)) add(p + ".f_" + key + "=" + blob(**id));
+    return "(" + out + ")";
+}
+
+std::string Ctx::in_period_ms(std::string_view a, std::string_view field) const {
+    const std::string col = std::string(a) + ".f_" + std::string(field);
+    std::string out = "(" + col + " IS NOT NULL";
+    if (from_ms != INT64_MIN) out += " AND " + col + ">=" + std::to_string(from_ms);
+    if (to_ms != INT64_MAX) out += " AND " + col + "<" + std::to_string(to_ms);
+    return out + ")";
+}
+
+std::string Ctx::in_period_date(std::string_view a, std::string_view field) const {
+    const std::string col = std::string(a) + ".f_" + std::string(field);
+    std::string out = "(" + col + " IS NOT NULL";
+    if (!q.from.empty()) out += " AND " + col + ">='" + q.from + "'";
+    if (!q.to.empty()) out += " AND " + col + "<='" + q.to + "'";
+    return out + ")";
+}
+
+std::string Ctx::rows(Kind kind, std::string_view a) const {
+    return visible(a) + " AND " + in_scope(kind, a) + " AND " + filtered(kind, a);
+}
+
+Status Ctx::each(const std::string& sql, const std::function<void(Statement&)>& row) const {
+    auto st = store.db().prepare(sql);
+    if (!st) return st.status();
+    Step s;
+    while ((s = st->step()) == Step::kRow) row(*st);
+    if (s == Step::kError) return Status::storage(st->error());
+    return Status::ok();
+}
+
+Result<std::int64_t> Ctx::scalar(const std::string& sql) const {
+    std::int64_t v = 0;
+    auto ok = each(sql, [&](Statement& r) { v = r.column_int(0); });
+    if (!ok.is_ok()) return ok;
+    return v;
+}
+
+std::optional<std::int64_t> Ctx::converted(const Money& m, Report& out) const {
+    std::int64_t total = 0;
+    bool complete = true;
+    for (const auto& [key, minor] : m.by_day) {
+        auto v = rates.convert(minor, key.first, currency, key.second);
+        if (v) {
+            total += *v;
+            continue;
+        }
+        complete = false;
+        const std::string note = "no exchange rate from " + key.first + " to " + currency +
+                                 " on or before " + date_of_days(key.second) +
+                                 ": the totals that include it are left empty";
+        if (std::find(out.notes.begin(), out.notes.end(), note) == out.notes.end())
+            out.notes.push_back(note);
+    }
+    if (!complete) return std::nullopt;
+    return total;
+}
+
+std::vector<MoneyRow> money_rows(const Ctx& c, const Money& m, Report& out) {
+    std::vector<MoneyRow> rows;
+    if (!c.currency.empty()) {
+        rows.push_back({c.currency, c.converted(m, out)});
+        return rows;
+    }
+    for (const auto& [cur, v] : m.per_currency()) rows.push_back({cur, v});
+    return rows;
+}
+
+Cell ratio(double a, double b) { return b == 0 ? Cell::null() : Cell::fixed(a / b); }
+Cell percent(double a, double b) { return b == 0 ? Cell::null() : Cell::fixed(a * 100 / b); }
+
+}  // namespace liaison::core::reports

@@ -1,0 +1,173 @@
+// What every report shares (core/query/reports.hpp): the query checked and turned into SQL
+// predicates over the current-state tables (scope, filters, period), the settings, money summed
+// per currency and converted through the dated exchange rates, and the report being built.
+// Internal to core/query/reports/.
+//
+// SQL is built from validated values only: ids as blob literals (X'…' from 16 bytes), dates
+// checked as YYYY-MM-DD, times as integers; no text from a caller reaches a statement.
+//
+// Thread-safety: as the Store.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/query/reports.hpp"
+
+namespace liaison::core::reports {
+
+// "X'0123…'": an id as a SQL blob literal.
+std::string blob(const Id128& id);
+// "(X'…',X'…')", or "(NULL)" for none (an IN that matches nothing).
+std::string blob_list(const std::vector<Id128>& ids);
+// Days since 1970-01-01 of a YYYY-MM-DD date (validated by the caller), and back.
+std::int64_t days_of(std::string_view date);
+std::string date_of_days(std::int64_t days);
+inline constexpr std::int64_t kDayMs = 86400000;
+
+// The report settings (docs/METRICS.md "Settings"): the central team's `setting` entries, each
+// checked; a value that does not parse keeps the default, and the report says so in a note.
+struct Settings {
+    bool emv_enabled = false;
+    bool emv_split = false;  // emv_credit=split: a post's value shared among the brands it names
+    std::int64_t window_days = 30;
+    std::int64_t half_life_days = 7;
+    std::int64_t retained_quarters = 4;
+    std::string report_currency;
+};
+
+// Money in minor units, summed per currency and UTC day (so that a conversion applies each
+// day's rate to that day's sum: fx/1 in docs/METRICS.md).
+struct Money {
+    std::map<std::pair<std::string, std::int64_t>, std::int64_t> by_day;  // (currency, day)
+    void add(const std::string& currency, std::int64_t day, std::int64_t minor);
+    void add(const Money& other);
+    bool empty() const { return by_day.empty(); }
+    std::map<std::string, std::int64_t> per_currency() const;
+};
+
+// The exchange rates (fx_rate entries), read once per report.
+class Rates {
+public:
+    static Result<Rates> load(Store& store);
+    // `minor` of `from` on `day` in `to`: the latest rate dated on or before that day, direct
+    // (from→to) or inverse (to→from), rounded half away from zero; nullopt without one.
+    std::optional<std::int64_t> convert(std::int64_t minor, const std::string& from,
+                                        const std::string& to, std::int64_t day) const;
+
+private:
+    // (base, quote) → (day, rate in millionths), by day; the newest entry of a day wins.
+    std::map<std::pair<std::string, std::string>,
+             std::vector<std::pair<std::int64_t, std::int64_t>>>
+        rates_;
+};
+
+class Ctx {
+public:
+    // Checks the query's report-independent parameters and prepares the predicates.
+    static Result<Ctx> make(Store& store, const ReportQuery& query);
+
+    Store& store;
+    const ReportQuery& q;
+    Settings settings;
+    Rates rates;
+    std::string currency;  // the report's currency, "" per currency
+    // The period in ms [from_ms, to_ms) and in days [from_day, to_day] (open ends: the
+    // extremes); `to_day`/`as_of_day` is the last day reported (the period's end, or today).
+    std::int64_t from_ms = INT64_MIN, to_ms = INT64_MAX;
+    std::int64_t from_day = INT64_MIN / kDayMs, to_day = INT64_MAX / kDayMs;
+    std::int64_t as_of_day = 0;
+    std::vector<Id128> campaigns;  // the programme's campaigns (with q.programme), else empty
+    std::vector<std::string> settings_notes;  // settings that did not parse (defaults applied)
+
+    // SQL predicates over row `a` of `kind` (a table alias):
+    // created and not deleted;
+    static std::string visible(std::string_view a);
+    // covered by the caller's scope (ReportScope's rule);
+    std::string in_scope(Kind kind, std::string_view a) const;
+    // the query's programme, campaign, brand, region and store filters, over the fields the
+    // kind has (a filter on a field the kind lacks does not apply to it: the report says which
+    // figures each filter narrows, docs/METRICS.md);
+    // Content matches a brand filter by its `brand` or its `brands_mentioned`. With
+    // `by_campaign` false, the programme and campaign filters are left out (attribution credits
+    // a conversion to the campaigns of its touches, whatever campaign it names).
+    std::string filtered(Kind kind, std::string_view a, bool by_campaign = true) const;
+    // the time field `field` (ms) or date field (YYYY-MM-DD text) in the period.
+    std::string in_period_ms(std::string_view a, std::string_view field) const;
+    std::string in_period_date(std::string_view a, std::string_view field) const;
+    // All three of visible, in_scope and filtered, joined with AND.
+    std::string rows(Kind kind, std::string_view a) const;
+
+    // Runs `sql`, calling `row` for each result row.
+    Status each(const std::string& sql, const std::function<void(Statement&)>& row) const;
+    // The single integer `sql` returns (0 for NULL).
+    Result<std::int64_t> scalar(const std::string& sql) const;
+
+    // Converts `m` to the report's currency: one total, or nullopt (with a note) when a day's
+    // amount has no rate. Only when `currency` is set.
+    std::optional<std::int64_t> converted(const Money& m, Report& out) const;
+
+private:
+    Ctx(Store& s, const ReportQuery& query) : store(s), q(query) {}
+    std::vector<Id128> regions_, stores_, brands_;  // scope, stores including the regions'
+};
+
+// The rows of money figures: with a report currency, one row (the converted total, null when
+// a rate is missing); without, one row per currency (none when empty).
+struct MoneyRow {
+    std::string currency;
+    std::optional<std::int64_t> amount;
+};
+std::vector<MoneyRow> money_rows(const Ctx& c, const Money& m, Report& out);
+
+// Cells: a ratio a/b as fixed (null when b is 0), and as a percentage (×100).
+Cell ratio(double a, double b);
+Cell percent(double a, double b);
+
+// One conversion's credit to one touch (credit.cpp, docs/METRICS.md "Attribution"): the person
+// and campaign of the link clicked (or of the collaboration whose promo code was used), and the
+// share of the conversion this model gives it (the shares of one conversion sum to 1).
+struct Credit {
+    Id128 conversion;
+    std::optional<Id128> influencer, campaign;
+    double share = 0;
+    std::int64_t value = 0;  // the conversion's, minor units
+    std::string currency;
+    std::int64_t day = 0;       // the conversion's UTC day
+    std::string_view evidence;  // "journey", "link", "promo"
+};
+struct Credits {
+    std::vector<Credit> lines;
+    // Conversions in the period and scope by evidence: journey, link, promo, none.
+    std::int64_t journey = 0, link = 0, promo = 0, none = 0;
+};
+inline constexpr std::string_view kModels[] = {"last_click", "first_click", "linear", "position",
+                                               "time_decay"};
+// The conversions of the period the caller's scope covers (and the brand, region and store
+// filters: the conversion's own keys), credited by `model`. With a programme or campaign
+// filter, only the conversions that name one of its campaigns or might credit one (its links,
+// its promo codes, the visitors who clicked its links) are read; lines crediting other
+// campaigns are still returned: the caller keeps the ones it reports.
+Result<Credits> credits(const Ctx& c, std::string_view model);
+// Whether a credit's campaign is one the query's programme or campaign filter asks for (every
+// credit without such a filter).
+bool credit_wanted(const Ctx& c, const Credit& line);
+
+// Each report (one file each under core/query/reports/).
+Status amec(Ctx& c, Report& out);
+Status share_of_voice(Ctx& c, Report& out);
+Status pyramid(Ctx& c, Report& out);
+Status emv(Ctx& c, Report& out);
+Status attribution(Ctx& c, Report& out);
+Status health(Ctx& c, Report& out);
+
+// The caveats every report may print, by id (docs/METRICS.md "Caveats"); adds it to the
+// report once and returns the id.
+std::string caveat(Report& out, std::string_view id);
+
+}  // namespace liaison::core::reports

@@ -1,0 +1,174 @@
+// Conversions credited to the touches that led to them (docs/METRICS.md "Attribution",
+// attribution.credit/1): the one rule the AMEC report's impact and the attribution report
+// share.
+#include <algorithm>
+#include <cmath>
+#include <unordered_map>
+
+#include "core/query/reports/context.hpp"
+
+namespace liaison::core::reports {
+namespace {
+
+std::optional<Id128> id_at(Statement& st, int col) {
+    auto b = st.column_blob(col);
+    if (b.size() != 16) return std::nullopt;
+    return Id128::from_bytes(b.data());
+}
+
+struct Target {
+    std::optional<Id128> influencer, campaign;
+};
+
+struct Touch {
+    std::int64_t at = 0;
+    Id128 click;
+    Target to;
+};
+
+// The shares `model` gives to the touches of one journey (in time order; at least one).
+std::vector<double> shares(std::string_view model, const std::vector<Touch>& touches,
+                           std::int64_t at, std::int64_t half_life_days) {
+    const std::size_t n = touches.size();
+    std::vector<double> s(n, 0.0);
+    if (model == "first_click") {
+        s.front() = 1;
+    } else if (model == "linear") {
+        for (auto& v : s) v = 1.0 / double(n);
+    } else if (model == "position") {
+        if (n == 1) {
+            s[0] = 1;
+        } else if (n == 2) {
+            s[0] = s[1] = 0.5;
+        } else {
+            s.front() = s.back() = 0.4;
+            for (std::size_t i = 1; i + 1 < n; ++i) s[i] = 0.2 / double(n - 2);
+        }
+    } else if (model == "time_decay") {
+        double total = 0;
+        const double half_life_ms = double(half_life_days) * double(kDayMs);
+        for (std::size_t i = 0; i < n; ++i) {
+            s[i] = std::exp2(-double(at - touches[i].at) / half_life_ms);
+            total += s[i];
+        }
+        for (auto& v : s) v /= total;
+    } else {  // last_click
+        s.back() = 1;
+    }
+    return s;
+}
+
+}  // namespace
+
+bool credit_wanted(const Ctx& c, const Credit& line) {
+    if (c.q.campaign) return line.campaign && *line.campaign == *c.q.campaign;
+    if (c.q.programme)
+        return line.campaign &&
+               std::binary_search(c.campaigns.begin(), c.campaigns.end(), *line.campaign);
+    return true;
+}
+
+Result<Credits> credits(const Ctx& c, std::string_view model) {
+    Credits out;
+    // Links and promo codes: whom and which campaign they credit.
+    std::unordered_map<Id128, Target, Id128Hash> links;
+    LIAISON_TRY(c.each(
+        "SELECT eid, f_influencer, f_campaign FROM k_tracked_link l WHERE " + Ctx::visible("l"),
+        [&](Statement& r) {
+            if (auto id = id_at(r, 0)) links[*id] = {id_at(r, 1), id_at(r, 2)};
+        }));
+    // A code two collaborations carry credits the newest (the greatest id).
+    std::unordered_map<std::string, Target> promos;
+    LIAISON_TRY(
+        c.each("SELECT f_promo_code, f_influencer, f_campaign FROM k_collaboration k "
+               "WHERE " +
+                   Ctx::visible("k") + " AND f_promo_code IS NOT NULL ORDER BY eid",
+               [&](Statement& r) {
+                   promos[std::string(r.column_text(0))] = {id_at(r, 1), id_at(r, 2)};
+               }));
+
+    std::string where = Ctx::visible("a") + " AND " + c.in_scope(Kind::kConversion, "a") + " AND " +
+                        c.filtered(Kind::kConversion, "a", false) + " AND " +
+                        c.in_period_ms("a", "at");
+    if (c.q.campaign || c.q.programme) {
+        const std::string cs = c.q.campaign ? blob_list({*c.q.campaign}) : blob_list(c.campaigns);
+        where += " AND (a.f_campaign IN " + cs +
+                 " OR a.f_link IN (SELECT eid FROM k_tracked_link WHERE f_campaign IN " + cs +
+                 ") OR a.f_promo_code IN (SELECT f_promo_code FROM k_collaboration WHERE "
+                 "f_campaign IN " +
+                 cs +
+                 " AND f_promo_code IS NOT NULL) OR a.f_visitor IN (SELECT f_visitor FROM k_click "
+                 "WHERE f_campaign IN " +
+                 cs + " AND f_visitor IS NOT NULL))";
+    }
+    struct Conversion {
+        Id128 id;
+        std::int64_t at = 0, value = 0;
+        std::string currency, promo, visitor;
+        std::optional<Id128> link;
+    };
+    std::vector<Conversion> conversions;
+    LIAISON_TRY(
+        c.each("SELECT eid, f_at, f_value, f_currency, f_link, f_promo_code, f_visitor "
+               "FROM k_conversion a WHERE " +
+                   where + " ORDER BY eid",
+               [&](Statement& r) {
+                   Conversion v;
+                   v.id = *id_at(r, 0);
+                   v.at = r.column_int(1);
+                   v.value = r.column_int(2);
+                   v.currency = std::string(r.column_text(3));
+                   v.link = id_at(r, 4);
+                   v.promo = std::string(r.column_text(5));
+                   v.visitor = std::string(r.column_text(6));
+                   conversions.push_back(std::move(v));
+               }));
+
+    // A journey: the visitor's clicks from `window` days before the conversion up to it.
+    auto& journey = c.store.db().cached(
+        "SELECT eid, f_at, f_link FROM k_click WHERE f_visitor=?1 AND f_at>=?2 AND f_at<=?3 AND "
+        "created IS NOT NULL AND deleted IS NULL ORDER BY f_at, eid");
+    const std::int64_t window_ms = c.settings.window_days * kDayMs;
+    for (const auto& v : conversions) {
+        const std::int64_t day = v.at >= 0 ? v.at / kDayMs : (v.at - kDayMs + 1) / kDayMs;
+        auto line = [&](const Target& t, double share, std::string_view evidence) {
+            out.lines.push_back(
+                {v.id, t.influencer, t.campaign, share, v.value, v.currency, day, evidence});
+        };
+        std::vector<Touch> touches;
+        if (!v.visitor.empty()) {
+            journey.reset();
+            journey.bind(1, std::string_view(v.visitor)).bind(2, v.at - window_ms).bind(3, v.at);
+            Statement::Step s;
+            while ((s = journey.step()) == Statement::Step::kRow) {
+                Touch t;
+                t.click = *id_at(journey, 0);
+                t.at = journey.column_int(1);
+                if (auto l = id_at(journey, 2)) {
+                    auto it = links.find(*l);
+                    if (it != links.end()) t.to = it->second;
+                }
+                touches.push_back(std::move(t));
+            }
+            if (s == Statement::Step::kError) return Status::storage(journey.error());
+        }
+        if (!touches.empty()) {
+            ++out.journey;
+            const auto s = shares(model, touches, v.at, c.settings.half_life_days);
+            for (std::size_t i = 0; i < touches.size(); ++i)
+                if (s[i] > 0) line(touches[i].to, s[i], "journey");
+        } else if (v.link) {
+            ++out.link;
+            auto it = links.find(*v.link);
+            line(it == links.end() ? Target{} : it->second, 1.0, "link");
+        } else if (auto it = promos.find(v.promo); !v.promo.empty() && it != promos.end()) {
+            ++out.promo;
+            line(it->second, 1.0, "promo");
+        } else {
+            ++out.none;
+        }
+    }
+    return out;
+}
+
+}  // namespace liaison::core::reports
