@@ -1,11 +1,361 @@
-// The emv report (docs/METRICS.md).
+// The EMV report (docs/METRICS.md "EMV"): what the period's posts would have cost as
+// advertising by the central team's rate card, per brand and per platform, with the rate-card
+// lines used so that any figure can be recomputed. Off unless the setting emv_enabled is true;
+// never called revenue, always beside its caveat.
+//
+// The rate card is read whole (a few lines per platform and version). Each post takes the
+// version in force on its day for its platform: one CASE in SQL numbers it. The posts are read
+// once, a row each, and valued here exactly (thousandths of a minor unit, fractions of a split
+// kept per divisor, one rounding per figure).
+#include <algorithm>
+#include <map>
+#include <numeric>
+#include <set>
+#include <unordered_map>
+
 #include "core/query/reports/context.hpp"
 
 namespace liaison::core::reports {
+namespace {
 
-Status emv(Ctx&, Report& out) {
-    out.title = "emv";
-    return Status(Code::kInternal, "the emv report is not built yet");
+// Exact products and sums (GCC and Clang, native and WebAssembly).
+__extension__ typedef __int128 I128;
+
+// A post's engagements: amec.engagements/1 (core/query/reports/amec.cpp), the same definition.
+constexpr const char* kEngagements =
+    "COALESCE(a.f_engagements, COALESCE(a.f_likes,0)+COALESCE(a.f_comments,0)+"
+    "COALESCE(a.f_shares,0)+COALESCE(a.f_saves,0))";
+
+// The metrics a rate card values, in the order the statement sums them; the first three are
+// valued per thousand (a CPM), the others per one.
+constexpr std::string_view kMetrics[] = {"impressions", "reach",  "video_views", "likes",
+                                         "comments",    "shares", "saves",       "engagements"};
+constexpr std::size_t kNumMetrics = std::size(kMetrics);
+constexpr std::size_t kPerThousand = 3;
+
+std::size_t metric_index(std::string_view m) {
+    for (std::size_t i = 0; i < kNumMetrics; ++i)
+        if (kMetrics[i] == m) return i;
+    return kNumMetrics;
+}
+
+std::string metric_sql(std::size_t i) {
+    if (kMetrics[i] == "engagements") return kEngagements;
+    return "COALESCE(a.f_" + std::string(kMetrics[i]) + ",0)";
+}
+
+struct Line {
+    std::string version, platform, metric, currency, valid_from;
+    std::int64_t value = 0;
+    // What the report used it for: posts valued with it, the metric summed over them, and the
+    // value in thousandths of a minor unit.
+    std::int64_t posts = 0, quantity = 0;
+    I128 milli = 0;
+};
+
+// One version of the card for one platform: its lines, in force from `from_day`.
+struct Version {
+    std::string platform, version;
+    std::int64_t from_day = INT64_MIN;
+    std::vector<std::size_t> lines;
+};
+
+Status load_card(const Ctx& c, std::vector<Line>& lines, std::vector<Version>& versions) {
+    LIAISON_TRY(
+        c.each("SELECT f_version, f_platform, f_metric, f_value, f_currency, "
+               "COALESCE(f_valid_from,'') FROM k_rate_card r WHERE " +
+                   Ctx::visible("r") +
+                   " AND f_version IS NOT NULL AND f_platform IS NOT NULL AND f_metric IS "
+                   "NOT NULL AND f_value IS NOT NULL AND f_currency IS NOT NULL ORDER BY "
+                   "f_platform, f_version, f_metric, eid",
+               [&](Statement& r) {
+                   Line l;
+                   l.version = r.column_text(0);
+                   l.platform = r.column_text(1);
+                   l.metric = r.column_text(2);
+                   l.value = r.column_int(3);
+                   l.currency = r.column_text(4);
+                   l.valid_from = r.column_text(5);
+                   if (metric_index(l.metric) < kNumMetrics) lines.push_back(std::move(l));
+               }));
+    // A version's day is the earliest valid_from of its lines for the platform (none: always).
+    std::map<std::pair<std::string, std::string>, Version> by_key;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        const Line& l = lines[i];
+        auto [it, added] = by_key.try_emplace({l.platform, l.version});
+        Version& v = it->second;
+        const std::int64_t day = l.valid_from.empty() ? INT64_MIN : days_of(l.valid_from);
+        if (added) {
+            v.platform = l.platform;
+            v.version = l.version;
+            v.from_day = day;
+        }
+        v.from_day = std::min(v.from_day, day);
+        v.lines.push_back(i);
+    }
+    for (auto& [k, v] : by_key) versions.push_back(std::move(v));
+    // Newest first: the first version whose day is on or before a post's day is in force.
+    std::sort(versions.begin(), versions.end(), [](const Version& a, const Version& b) {
+        if (a.platform != b.platform) return a.platform < b.platform;
+        if (a.from_day != b.from_day) return a.from_day > b.from_day;
+        return a.version > b.version;
+    });
+    return Status::ok();
+}
+
+// The SQL numbering the version in force for post `a` (an index into `versions`, -1 none).
+std::string version_case(const std::vector<Version>& versions) {
+    if (versions.empty()) return "-1";
+    std::string out = "CASE";
+    for (std::size_t i = 0; i < versions.size(); ++i) {
+        const Version& v = versions[i];
+        out += " WHEN a.f_platform='" + v.platform + "'";  // a checked choice: no quote in it
+        if (v.from_day != INT64_MIN)
+            out += " AND a.f_published_at>=" + std::to_string(v.from_day * kDayMs);
+        out += " THEN " + std::to_string(i);
+    }
+    return out + " ELSE -1 END";
+}
+
+// Exact sums of fractions of thousandths: per divisor (the brands sharing a post), then one
+// rounding half away from zero to minor units.
+struct Exact {
+    std::map<std::int64_t, I128> by_divisor;
+    std::int64_t rounded() const {
+        std::int64_t l = 1;
+        for (const auto& [d, v] : by_divisor) l = std::lcm(l, d);
+        I128 num = 0;
+        for (const auto& [d, v] : by_divisor) num += v * (l / d);
+        const I128 den = I128(l) * 1000;
+        const bool neg = num < 0;
+        if (neg) num = -num;
+        const I128 q = (num + den / 2) / den;
+        return std::int64_t(neg ? -q : q);
+    }
+};
+
+// A figure's amounts: per (currency, day), exact.
+using Amounts = std::map<std::pair<std::string, std::int64_t>, Exact>;
+
+Money money_of(const Amounts& a) {
+    Money m;
+    for (const auto& [k, v] : a) m.add(k.first, k.second, v.rounded());
+    return m;
+}
+
+struct Group {
+    std::int64_t posts = 0, valued = 0;
+    Amounts amounts;
+};
+
+Status off(Report& out) {
+    Table t;
+    t.id = "emv_off";
+    t.title = "EMV is off";
+    t.columns = {{"status", "Status", "text", "", ""},
+                 {"how", "How to turn it on", "text", "", ""}};
+    t.rows.push_back(
+        {Cell::str("EMV is off (the default): this report shows no figure."),
+         Cell::str("The central team sets the setting emv_enabled to true (an administrator's "
+                   "setting entry with key emv_enabled, value true), keeps a rate card "
+                   "(rate_card entries per platform and metric) and chooses emv_credit: full "
+                   "(each brand a post names gets its whole value) or split (shared equally).")});
+    out.tables.push_back(std::move(t));
+    caveat(out, "emv");
+    return Status::ok();
+}
+
+}  // namespace
+
+Status emv(Ctx& c, Report& out) {
+    out.title = "Earned media value (EMV)";
+    if (!c.settings.emv_enabled) return off(out);
+    const bool split = c.settings.emv_split;
+
+    std::vector<Line> lines;
+    std::vector<Version> versions;
+    LIAISON_TRY(load_card(c, lines, versions));
+
+    // The brands: every visible brand (a post naming a deleted one does not credit it).
+    std::vector<std::pair<std::string, Id128>> brands;  // (name, id)
+    LIAISON_TRY(
+        c.each("SELECT eid, f_name FROM k_brand b WHERE " + Ctx::visible("b"), [&](Statement& r) {
+            auto b = r.column_blob(0);
+            if (b.size() == 16) brands.push_back({r.column_text(1), Id128::from_bytes(b.data())});
+        }));
+    std::sort(brands.begin(), brands.end());
+
+    std::unordered_map<std::string, std::size_t> by_text;
+    std::unordered_map<Id128, std::size_t, Id128Hash> by_id;
+    for (std::size_t i = 0; i < brands.size(); ++i) {
+        by_text[brands[i].second.to_text()] = i;
+        by_id[brands[i].second] = i;
+    }
+    const std::string day = c.currency.empty() ? "0" : "a.f_published_at/86400000";
+    const std::string mentions =
+        std::to_string(kind_def(Kind::kContent).set_index("brands_mentioned"));
+    // One row per post: its platform, the version in force, its day, its metrics, the brands
+    // it names (brand field, and its brands_mentioned set as text).
+    std::string sql = "SELECT a.f_platform, " + version_case(versions) + ", " + day;
+    for (std::size_t i = 0; i < kNumMetrics; ++i) sql += ", " + metric_sql(i);
+    sql +=
+        ", a.f_brand, (SELECT group_concat(s.elem, ' ') FROM sdot s WHERE s.eid=a.eid AND "
+        "s.sidx=" +
+        mentions + " AND s.removed=0) FROM k_content a WHERE " + c.rows(Kind::kContent, "a") +
+        " AND " + c.in_period_ms("a", "published_at");
+
+    // By brand index (brands.size(): no brand) and by platform.
+    std::vector<Group> by_brand(brands.size() + 1);
+    std::map<std::string, Group> by_platform;
+    std::int64_t unvalued = 0;
+    std::set<std::string> unvalued_platforms;
+    std::vector<std::size_t> named;
+    std::map<std::string, I128> value;  // the post's, per currency, in thousandths
+    LIAISON_TRY(c.each(sql, [&](Statement& r) {
+        named.clear();
+        auto name = [&](std::size_t i) {
+            if (std::find(named.begin(), named.end(), i) == named.end()) named.push_back(i);
+        };
+        if (auto fb = r.column_blob(3 + int(kNumMetrics)); fb.size() == 16) {
+            auto it = by_id.find(Id128::from_bytes(fb.data()));
+            if (it != by_id.end()) name(it->second);
+        }
+        const std::string_view elems = r.column_text_view(4 + int(kNumMetrics));
+        for (std::size_t pos = 0; pos < elems.size();) {
+            std::size_t stop = elems.find(' ', pos);
+            if (stop == std::string_view::npos) stop = elems.size();
+            auto it = by_text.find(std::string(elems.substr(pos, stop - pos)));
+            if (it != by_text.end()) name(it->second);
+            pos = stop + 1;
+        }
+        if (named.empty()) named.push_back(brands.size());
+
+        const std::string platform = r.column_text(0);
+        const std::int64_t ver = r.column_int(1), d = r.column_int(2);
+        Group& pg = by_platform[platform];
+        ++pg.posts;
+        for (std::size_t i : named) ++by_brand[i].posts;
+        if (ver < 0 || ver >= std::int64_t(versions.size())) {
+            ++unvalued;
+            unvalued_platforms.insert(platform);
+            return;
+        }
+        ++pg.valued;
+        for (std::size_t i : named) ++by_brand[i].valued;
+        value.clear();
+        for (std::size_t li : versions[std::size_t(ver)].lines) {
+            Line& l = lines[li];
+            const std::size_t mi = metric_index(l.metric);
+            const std::int64_t q = r.column_int(3 + int(mi));
+            const I128 milli = I128(l.value) * q * (mi < kPerThousand ? 1 : 1000);
+            value[l.currency] += milli;
+            ++l.posts;
+            l.quantity += q;
+            l.milli += milli;
+        }
+        // Split credit divides a post among the brands it names; full credit (or a post that
+        // names none) does not divide.
+        const std::int64_t divisor = split ? std::int64_t(named.size()) : 1;
+        for (const auto& [cur, milli] : value) {
+            pg.amounts[{cur, d}].by_divisor[1] += milli;
+            for (std::size_t i : named) by_brand[i].amounts[{cur, d}].by_divisor[divisor] += milli;
+        }
+    }));
+    if (unvalued > 0) {
+        std::string list;
+        for (const auto& pl : unvalued_platforms) list += (list.empty() ? "" : ", ") + pl;
+        out.notes.push_back(
+            "posts not valued (no rate-card line in force on their day for "
+            "their platform: " +
+            list + "): " + std::to_string(unvalued));
+    }
+
+    const std::string cv = caveat(out, "emv");
+    auto group_table = [&](std::string id, std::string title, std::string label_id,
+                           std::string label, std::string posts_formula) {
+        Table t;
+        t.id = std::move(id);
+        t.title = std::move(title);
+        t.chart = "bar";
+        t.columns = {{label_id, std::move(label), "text", "", ""},
+                     {"currency", "Currency", "text", "", ""},
+                     {"posts", "Posts", "count", std::move(posts_formula), ""},
+                     {"valued", "Posts valued", "count", "emv.valued/1", cv},
+                     {"emv", "EMV", "money", "emv.value/1", cv}};
+        return t;
+    };
+    auto add_rows = [&](Table& t, const std::string& label, const Group& g) {
+        // Nothing valued is no value (null), not a value of zero.
+        std::vector<MoneyRow> rows;
+        if (g.valued > 0) rows = money_rows(c, money_of(g.amounts), out);
+        if (rows.empty()) rows.push_back({c.currency, std::nullopt});
+        for (const auto& r : rows)
+            t.rows.push_back({Cell::str(label), Cell::str(r.currency), Cell::integer(g.posts),
+                              Cell::integer(g.valued),
+                              r.amount ? Cell::integer(*r.amount) : Cell::null()});
+    };
+
+    Table tb = group_table("by_brand",
+                           std::string("EMV per brand (") + (split ? "split" : "full") + " credit)",
+                           "brand", "Brand", "emv.brand_posts/1");
+    tb.columns[4].formula = "emv.brand/1";
+    for (std::size_t i = 0; i < brands.size(); ++i) {
+        if (c.q.brand && *c.q.brand != brands[i].second) continue;
+        if (by_brand[i].posts == 0) continue;  // named by no post of the period
+        add_rows(tb, brands[i].first, by_brand[i]);
+    }
+    if (!c.q.brand && by_brand.back().posts > 0) add_rows(tb, "(no brand)", by_brand.back());
+    out.tables.push_back(std::move(tb));
+
+    Table tp =
+        group_table("by_platform", "EMV per platform", "platform", "Platform", "emv.posts/1");
+    for (const auto& [pl, g] : by_platform) add_rows(tp, pl, g);
+    {
+        // The total: every post once, whatever brands it names.
+        Group all;
+        for (const auto& [pl, g] : by_platform) {
+            all.posts += g.posts;
+            all.valued += g.valued;
+            for (const auto& [k, e] : g.amounts)
+                for (const auto& [d, v] : e.by_divisor) all.amounts[k].by_divisor[d] += v;
+        }
+        add_rows(tp, "all", all);
+    }
+    out.tables.push_back(std::move(tp));
+
+    // The inputs: each rate-card line of a version in force for some post, and what it gave.
+    Table ti;
+    ti.id = "inputs";
+    ti.title = "Rate-card lines used";
+    ti.columns = {{"line", "Line", "text", "", ""},
+                  {"version", "Version", "text", "", ""},
+                  {"platform", "Platform", "text", "", ""},
+                  {"metric", "Metric", "text", "", ""},
+                  {"valid_from", "Valid from", "date", "", ""},
+                  {"currency", "Currency", "text", "", ""},
+                  {"value", "Value (minor units)", "money", "emv.rate/1", cv},
+                  {"per", "Per", "count", "emv.rate/1", ""},
+                  {"posts", "Posts valued", "count", "emv.valued/1", cv},
+                  {"quantity", "Quantity", "count", "emv.quantity/1", ""},
+                  {"emv", "EMV", "money", "emv.value/1", cv}};
+    for (const auto& v : versions) {
+        bool used = false;
+        for (std::size_t li : v.lines) used = used || lines[li].posts > 0;
+        if (!used) continue;
+        for (std::size_t li : v.lines) {
+            const Line& l = lines[li];
+            Exact e;
+            e.by_divisor[1] = l.milli;
+            ti.rows.push_back(
+                {Cell::str(l.version + " " + l.platform + " " + l.metric), Cell::str(l.version),
+                 Cell::str(l.platform), Cell::str(l.metric), Cell::str(l.valid_from),
+                 Cell::str(l.currency), Cell::integer(l.value),
+                 Cell::integer(metric_index(l.metric) < kPerThousand ? 1000 : 1),
+                 Cell::integer(l.posts), Cell::integer(l.quantity), Cell::integer(e.rounded())});
+        }
+    }
+    out.tables.push_back(std::move(ti));
+    return Status::ok();
 }
 
 }  // namespace liaison::core::reports
