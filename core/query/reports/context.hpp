@@ -154,6 +154,10 @@ inline constexpr std::string_view kModels[] = {"last_click", "first_click", "lin
 // its promo codes, the visitors who clicked its links) are read; lines crediting other
 // campaigns are still returned: the caller keeps the ones it reports.
 Result<Credits> credits(const Ctx& c, std::string_view model);
+// The same for several models at once, each conversion's journey read once: element i is
+// credits(c, models[i]) (the attribution report shows the five side by side).
+Result<std::vector<Credits>> credits_by_models(const Ctx& c,
+                                               const std::vector<std::string_view>& models);
 // Whether a credit's campaign is one the query's programme or campaign filter asks for (every
 // credit without such a filter).
 bool credit_wanted(const Ctx& c, const Credit& line);

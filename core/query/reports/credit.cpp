@@ -69,7 +69,14 @@ bool credit_wanted(const Ctx& c, const Credit& line) {
 }
 
 Result<Credits> credits(const Ctx& c, std::string_view model) {
-    Credits out;
+    auto all = credits_by_models(c, {model});
+    if (!all) return all.status();
+    return std::move(all.value().front());
+}
+
+Result<std::vector<Credits>> credits_by_models(const Ctx& c,
+                                               const std::vector<std::string_view>& models) {
+    std::vector<Credits> all(models.size());
     // Links and promo codes: whom and which campaign they credit.
     std::unordered_map<Id128, Target, Id128Hash> links;
     LIAISON_TRY(c.each(
@@ -131,7 +138,7 @@ Result<Credits> credits(const Ctx& c, std::string_view model) {
     const std::int64_t window_ms = c.settings.window_days * kDayMs;
     for (const auto& v : conversions) {
         const std::int64_t day = v.at >= 0 ? v.at / kDayMs : (v.at - kDayMs + 1) / kDayMs;
-        auto line = [&](const Target& t, double share, std::string_view evidence) {
+        auto line = [&](Credits& out, const Target& t, double share, std::string_view evidence) {
             out.lines.push_back(
                 {v.id, t.influencer, t.campaign, share, v.value, v.currency, day, evidence});
         };
@@ -152,23 +159,26 @@ Result<Credits> credits(const Ctx& c, std::string_view model) {
             }
             if (s == Statement::Step::kError) return Status::storage(journey.error());
         }
-        if (!touches.empty()) {
-            ++out.journey;
-            const auto s = shares(model, touches, v.at, c.settings.half_life_days);
-            for (std::size_t i = 0; i < touches.size(); ++i)
-                if (s[i] > 0) line(touches[i].to, s[i], "journey");
-        } else if (v.link) {
-            ++out.link;
-            auto it = links.find(*v.link);
-            line(it == links.end() ? Target{} : it->second, 1.0, "link");
-        } else if (auto it = promos.find(v.promo); !v.promo.empty() && it != promos.end()) {
-            ++out.promo;
-            line(it->second, 1.0, "promo");
-        } else {
-            ++out.none;
+        for (std::size_t m = 0; m < models.size(); ++m) {
+            Credits& out = all[m];
+            if (!touches.empty()) {
+                ++out.journey;
+                const auto s = shares(models[m], touches, v.at, c.settings.half_life_days);
+                for (std::size_t i = 0; i < touches.size(); ++i)
+                    if (s[i] > 0) line(out, touches[i].to, s[i], "journey");
+            } else if (v.link) {
+                ++out.link;
+                auto it = links.find(*v.link);
+                line(out, it == links.end() ? Target{} : it->second, 1.0, "link");
+            } else if (auto it = promos.find(v.promo); !v.promo.empty() && it != promos.end()) {
+                ++out.promo;
+                line(out, it->second, 1.0, "promo");
+            } else {
+                ++out.none;
+            }
         }
     }
-    return out;
+    return all;
 }
 
 }  // namespace liaison::core::reports

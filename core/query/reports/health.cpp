@@ -1,11 +1,199 @@
-// The health report (docs/METRICS.md).
+// The relationship-health report (docs/METRICS.md "Relationship health"): per tier, as of the
+// period's end (`to`) or today, who owns the relationships, how long since the last contact,
+// who was never contacted, who is retained, how hard people are being contacted, and the
+// follow-ups left overdue.
+//
+// "As of" is an instant A: the start of the day after `to` (the whole of that day counts), or
+// the query's now_ms. A contact counts when it is visible, in the caller's scope, matches the
+// filters that apply to contacts, and happened before A. The figures read one aggregate per
+// person (GROUP BY over the contacts), never the rows one by one.
+#include <algorithm>
+#include <array>
+#include <map>
+#include <unordered_map>
+
 #include "core/query/reports/context.hpp"
 
 namespace liaison::core::reports {
+namespace {
 
-Status health(Ctx&, Report& out) {
-    out.title = "health";
-    return Status(Code::kInternal, "the health report is not built yet");
+// health.retained/1: a "quarter" is a 91-day window ending at A, not a calendar quarter: the
+// current calendar quarter would be nearly empty in its first days and drop everyone retained
+// on the 1st of January, April, July and October.
+constexpr std::int64_t kQuarterDays = 91;
+// health.contact_pressure/1: the contacts of the 30 days before A.
+constexpr std::int64_t kPressureDays = 30;
+// Buckets of contact pressure: 0, 1, 2, 3–5, 6 and more contacts.
+constexpr std::string_view kPressure[] = {"p0", "p1", "p2", "p3_5", "p6_plus"};
+constexpr std::size_t bucket(std::int64_t n) { return n <= 2 ? std::size_t(n) : n <= 5 ? 3 : 4; }
+
+// The tiers in the pyramid's order (core/model/schema.cpp), then people without one.
+constexpr std::string_view kTiers[] = {"top", "expert", "employee", "advocate", "prospect", ""};
+
+struct Person {
+    std::string tier;
+    bool owned = false;
+    std::int64_t last_at = 0;  // the last contact before A, ms
+    bool contacted = false, retained = false;
+    std::int64_t recent = 0;   // contacts in the pressure window
+    std::int64_t overdue = 0;  // overdue follow-ups
+};
+
+struct TierRow {
+    std::int64_t people = 0, owned = 0, never = 0, retained = 0, overdue = 0;
+    std::vector<std::int64_t> days;  // days since the last contact, of those contacted
+    std::array<std::int64_t, std::size(kPressure)> pressure{};
+};
+
+// The median of `v` (sorted here): the middle value, or the mean of the two middle values of
+// an even count; null when empty.
+Cell median(std::vector<std::int64_t> v) {
+    if (v.empty()) return Cell::null();
+    std::sort(v.begin(), v.end());
+    const std::size_t n = v.size();
+    if (n % 2) return Cell::fixed(double(v[n / 2]));
+    // Exact: the sum of two whole numbers halved is x.0 or x.5.
+    return Cell{Cell::Type::kFixed, (v[n / 2 - 1] + v[n / 2]) * 5000, {}};
+}
+
+std::int64_t day_of_ms(std::int64_t ms) {
+    return ms >= 0 ? ms / kDayMs : (ms - kDayMs + 1) / kDayMs;
+}
+
+}  // namespace
+
+Status health(Ctx& c, Report& out) {
+    out.title = "Relationship health";
+    const std::int64_t as_of = c.q.to.empty() ? c.q.now_ms : (c.to_day + 1) * kDayMs;
+    const std::int64_t as_of_day = c.as_of_day;
+    const std::string as_of_date = date_of_days(as_of_day);
+    const std::int64_t quarters = c.settings.retained_quarters;
+    const std::int64_t quarter_ms = kQuarterDays * kDayMs;
+    const std::string A = std::to_string(as_of);
+
+    // The people the scope and filters select.
+    std::unordered_map<Id128, Person, Id128Hash> people;
+    LIAISON_TRY(
+        c.each("SELECT a.eid, COALESCE(a.f_tier,''), a.f_owner IS NOT NULL FROM "
+               "k_influencer a WHERE " +
+                   c.rows(Kind::kInfluencer, "a"),
+               [&](Statement& r) {
+                   auto b = r.column_blob(0);
+                   if (b.size() != 16) return;
+                   Person p;
+                   p.tier = std::string(r.column_text(1));
+                   p.owned = r.column_int(2) != 0;
+                   people.emplace(Id128::from_bytes(b.data()), std::move(p));
+               }));
+
+    // One aggregate per person: the last contact, the contacts of the pressure window, and in
+    // how many of the last N quarters (window k = [A-(k+1)·91 d, A-k·91 d)) she was contacted.
+    const std::string contacts =
+        c.rows(Kind::kInteraction, "a") + " AND a.f_at IS NOT NULL AND a.f_at<" + A;
+    LIAISON_TRY(c.each(
+        "SELECT a.f_influencer, max(a.f_at), sum(a.f_at>=" +
+            std::to_string(as_of - kPressureDays * kDayMs) +
+            "), count(DISTINCT CASE WHEN a.f_at>=" + std::to_string(as_of - quarters * quarter_ms) +
+            " THEN (" + A + "-1-a.f_at)/" + std::to_string(quarter_ms) +
+            " END) FROM k_interaction a WHERE " + contacts + " GROUP BY a.f_influencer",
+        [&](Statement& r) {
+            auto b = r.column_blob(0);
+            if (b.size() != 16) return;
+            auto it = people.find(Id128::from_bytes(b.data()));
+            if (it == people.end()) return;
+            it->second.contacted = true;
+            it->second.last_at = r.column_int(1);
+            it->second.recent = r.column_int(2);
+            it->second.retained = r.column_int(3) == quarters;
+        }));
+
+    // Overdue follow-ups (rules F1 and F2 of core/query/follow_ups.hpp, as of A): a contact that
+    // asked for a follow-up dated before the as-of day, not marked done, and still the newest
+    // contact of its person and department before A (a later contact of that department, in the
+    // caller's scope, followed it up).
+    LIAISON_TRY(c.each(
+        "SELECT a.f_influencer, count(*) FROM k_interaction a WHERE " + contacts +
+            " AND a.f_follow_up_due IS NOT NULL AND a.f_follow_up_due<'" + as_of_date +
+            "' AND a.f_follow_up_done IS NOT 1 AND NOT EXISTS(SELECT 1 FROM k_interaction b "
+            "WHERE b.f_influencer=a.f_influencer AND b.f_department IS a.f_department AND " +
+            Ctx::visible("b") + " AND " + c.in_scope(Kind::kInteraction, "b") + " AND b.f_at<" + A +
+            " AND (b.f_at>a.f_at OR (b.f_at=a.f_at AND b.eid>a.eid))) GROUP BY a.f_influencer",
+        [&](Statement& r) {
+            auto b = r.column_blob(0);
+            if (b.size() != 16) return;
+            auto it = people.find(Id128::from_bytes(b.data()));
+            if (it != people.end()) it->second.overdue = r.column_int(1);
+        }));
+
+    std::map<std::string, TierRow> tiers;
+    TierRow all;
+    for (const auto& [id, p] : people) {
+        for (TierRow* t : {&tiers[p.tier], &all}) {
+            ++t->people;
+            t->owned += p.owned;
+            if (p.contacted)
+                t->days.push_back(as_of_day - day_of_ms(p.last_at));
+            else
+                ++t->never;
+            t->retained += p.retained;
+            t->overdue += p.overdue;
+            ++t->pressure[bucket(p.recent)];
+        }
+    }
+
+    Table h;
+    h.id = "by_tier";
+    h.title = "Relationship health by tier, as of " + as_of_date;
+    h.chart = "bar";
+    h.columns = {
+        {"tier", "Tier", "text", "", ""},
+        {"people", "People", "count", "health.people/1", ""},
+        {"owned", "With an owner", "count", "health.owned/1", ""},
+        {"owned_percent", "With an owner (%)", "percent", "health.owned/1", ""},
+        {"median_days_since_contact", "Median days since the last contact", "days",
+         "health.median_days_since_contact/1", ""},
+        {"never_contacted", "Never contacted", "count", "health.never_contacted/1", ""},
+        {"retained", "Retained", "count", "health.retained/1", ""},
+        {"overdue_follow_ups", "Overdue follow-ups", "count", "health.overdue_follow_ups/1", ""}};
+    Table pr;
+    pr.id = "contact_pressure";
+    pr.title = "Contact pressure: people by contacts in the last 30 days";
+    pr.chart = "bar";
+    pr.columns = {{"tier", "Tier", "text", "", ""},
+                  {"p0", "0", "count", "health.contact_pressure/1", ""},
+                  {"p1", "1", "count", "health.contact_pressure/1", ""},
+                  {"p2", "2", "count", "health.contact_pressure/1", ""},
+                  {"p3_5", "3–5", "count", "health.contact_pressure/1", ""},
+                  {"p6_plus", "6+", "count", "health.contact_pressure/1", ""}};
+    auto add = [&](const std::string& label, const TierRow& t) {
+        h.rows.push_back({Cell::str(label), Cell::integer(t.people), Cell::integer(t.owned),
+                          percent(double(t.owned), double(t.people)), median(t.days),
+                          Cell::integer(t.never), Cell::integer(t.retained),
+                          Cell::integer(t.overdue)});
+        std::vector<Cell> cells = {Cell::str(label)};
+        for (auto n : t.pressure) cells.push_back(Cell::integer(n));
+        pr.rows.push_back(std::move(cells));
+    };
+    for (auto tier : kTiers) {
+        auto it = tiers.find(std::string(tier));
+        if (tier.empty() && it == tiers.end()) continue;  // "(none)" only when someone has none
+        add(tier.empty() ? "(none)" : std::string(tier),
+            it == tiers.end() ? TierRow{} : it->second);
+    }
+    add("all", all);
+    out.tables.push_back(std::move(h));
+    out.tables.push_back(std::move(pr));
+
+    Table s;
+    s.id = "settings";
+    s.title = "As of, and the settings applied";
+    s.columns = {{"setting", "Setting", "text", "", ""}, {"value", "Value", "text", "", ""}};
+    s.rows.push_back({Cell::str("as_of"), Cell::str(as_of_date)});
+    s.rows.push_back({Cell::str("retained_quarters"), Cell::str(std::to_string(quarters))});
+    s.rows.push_back({Cell::str("quarter_days"), Cell::str(std::to_string(kQuarterDays))});
+    s.rows.push_back({Cell::str("pressure_days"), Cell::str(std::to_string(kPressureDays))});
+    out.tables.push_back(std::move(s));
+    return Status::ok();
 }
 
 }  // namespace liaison::core::reports
