@@ -33,6 +33,9 @@ constexpr std::string_view kImportPath = "/api/v1/conversions/import";
 // An order as a shop sends it, read but not yet checked against the record.
 struct Order {
     std::string shop, order_ref, currency, link_code, promo_code;
+    // The first-party visitor id the /l/ redirect gave the shopper (`lv` on the target URL),
+    // passed back by the shop: only where she agreed to tracking (server/api/links.hpp).
+    std::string visitor;
     std::int64_t at = 0, value = 0;
 };
 
@@ -116,6 +119,7 @@ Result<Made> conversion_op(Store& store, const Principal& who, const Order& o,
     put("value", o.value);
     put("currency", o.currency.empty() ? core::Value{} : core::Value{o.currency});
     if (!o.promo_code.empty()) put("promo_code", o.promo_code);
+    if (!o.visitor.empty()) put("visitor", o.visitor);  // checked below as a code
     // Through a link, `link` is that link; through a promo code the order came by the code,
     // not by the collaboration's link, and names none.
     if (!o.link_code.empty()) put("link", a->link);
@@ -144,8 +148,8 @@ Result<Made> conversion_op(Store& store, const Principal& who, const Order& o,
     return m;
 }
 
-const std::vector<std::string_view> kFields = {"shop",     "order_ref", "at",        "value",
-                                               "currency", "link_code", "promo_code"};
+const std::vector<std::string_view> kFields = {"shop",     "order_ref", "at",         "value",
+                                               "currency", "link_code", "promo_code", "visitor"};
 
 // The order of a JSON body.
 Result<Order> order_of(const rapidjson::Document& doc) {
@@ -153,7 +157,7 @@ Result<Order> order_of(const rapidjson::Document& doc) {
     for (auto [name, out] :
          {std::pair{"shop", &o.shop}, std::pair{"order_ref", &o.order_ref},
           std::pair{"currency", &o.currency}, std::pair{"link_code", &o.link_code},
-          std::pair{"promo_code", &o.promo_code}}) {
+          std::pair{"promo_code", &o.promo_code}, std::pair{"visitor", &o.visitor}}) {
         auto v = string_member(doc, name);
         if (!v) return v.status();
         if (v.value()) *out = *v.value();
@@ -244,7 +248,7 @@ Result<std::vector<Row>> read_orders(const std::string& body) {
                     return Status(Code::kUnknownField,
                                   "header: unknown column '" + name.substr(0, 40) +
                                       "' (shop, order_ref, at, value, currency, link_code, "
-                                      "promo_code)");
+                                      "promo_code, visitor)");
                 if (col[std::size_t(f - kFields.begin())] >= 0)
                     return Status::invalid("header: column '" + name + "' given twice");
                 col[std::size_t(f - kFields.begin())] = int(i);
@@ -254,7 +258,8 @@ Result<std::vector<Row>> read_orders(const std::string& body) {
                     return Status(Code::kRequired, "header: the column '" +
                                                        std::string(kFields[i]) +
                                                        "' is missing (shop, order_ref, at, value, "
-                                                       "currency; then link_code, promo_code)");
+                                                       "currency; then link_code, promo_code, "
+                                                       "visitor)");
             header = true;
             continue;
         }
@@ -282,6 +287,7 @@ Result<std::vector<Row>> read_orders(const std::string& body) {
             o.currency = cell(4);
             o.link_code = cell(5);
             o.promo_code = cell(6);
+            o.visitor = cell(7);
             auto at = cell(2).empty()
                           ? Result<std::int64_t>(Status(Code::kRequired, "at: required"))
                           : time_text(cell(2));
@@ -314,8 +320,8 @@ HttpReply post_conversion(SyncBackend& backend, const Principal& who, const Rest
     if (!may_record(who)) return forbidden_to();
     if (auto bad = check_json_type(req.content_type)) return *bad;
     if (Status s = check_params(req, {}); !s) return status_reply(s);
-    auto body = parse_admin_body(
-        req.body, {"shop", "order_ref", "at", "value", "currency", "link_code", "promo_code"});
+    auto body = parse_admin_body(req.body, {"shop", "order_ref", "at", "value", "currency",
+                                            "link_code", "promo_code", "visitor"});
     if (!body) return field_status_reply(body.status(), kFields);
     auto order = order_of(body.value());
     if (!order) return field_status_reply(order.status(), kFields);
@@ -341,7 +347,7 @@ HttpReply import_conversions(SyncBackend& backend, const Principal& who, const R
     if (media_type(req.content_type) != "text/csv")
         return error_reply(415, "unsupported_media_type",
                            "send the orders as text/csv (header shop,order_ref,at,value,currency,"
-                           "link_code,promo_code)");
+                           "link_code,promo_code,visitor)");
     if (req.body.size() > kMaxConversionCsvBytes)
         return error_reply(413, code_name(Code::kTooLarge),
                            "the file is larger than " +

@@ -2,7 +2,8 @@
 // conversions"): a shop's integration posts them one by one, or the central team imports a
 // shop's CSV of orders.
 //
-//   POST /api/v1/conversions {"shop","order_ref","at","value","currency","link_code"|"promo_code"}
+//   POST /api/v1/conversions {"shop","order_ref","at","value","currency","link_code"|"promo_code",
+//                             "visitor"}
 //        -> 201 {"conversion":{entity},"duplicate":false}
 //        -> 200 {"conversion":{entity}|null,"duplicate":true} when that order is recorded already
 //        `at` is milliseconds since 1970 or an ISO 8601 UTC time ("2026-03-01T10:00:00Z");
@@ -13,10 +14,14 @@
 //        `promo_code` a collaboration (its `promo_code`); the conversion copies the person,
 //        campaign and collaboration, and the campaign's brand, region and store, else those
 //        of the link or collaboration (C2, server/api/links.hpp attribution_of). A code that
-//        names nothing is 422 naming the code (C3); a conversion the caller's scope does not
-//        cover is 403 out_of_scope (C4). Roles integration, central and admin (403 otherwise).
+//        names nothing is 422 naming the code (C3); `visitor` (optional) is the first-party
+//        visitor id the /l/ redirect passed to the shop as `lv` (server/api/links.hpp), a code
+//        ([A-Za-z0-9_-], 4..32; anything else 400 naming the field), evidence of a journey
+//        beside the link or promo code, never instead of it; a conversion the caller's scope does
+//        not cover is 403 out_of_scope (C4). Roles integration, central and admin (403 otherwise).
 //   POST /api/v1/conversions/import   text/csv, header shop,order_ref,at,value,currency,
-//        link_code,promo_code (any order; link_code and promo_code may be left out)
+//        link_code,promo_code,visitor (any order; link_code, promo_code and visitor may be
+//        left out)
 //        -> 200 {"imported":n,"duplicates":n,"refused":[{"row":n,"reason":"…"}…]}
 //        Every row as the route above (C1-C4). A bad row is refused with its reason and the
 //        others are kept (C5); `row` is the file's line, the header being row 1, as a

@@ -14,12 +14,16 @@ namespace {
 using core::Id128;
 using core::Kind;
 
-bool valid_code(std::string_view code) {
-    if (code.size() < kMinLinkCode || code.size() > kMaxLinkCode) return false;
+bool is_code_text(std::string_view code) {
     return std::all_of(code.begin(), code.end(), [](char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                c == '_' || c == '-';
     });
+}
+
+bool valid_code(std::string_view code) {
+    if (code.size() < kMinLinkCode || code.size() > kMaxLinkCode) return false;
+    return is_code_text(code);
 }
 
 HttpReply text_reply(int status, std::string body) {
@@ -41,7 +45,61 @@ void take_keys(Attribution& a, const core::RowState& from) {
     take(a.store, from, "store");
 }
 
+// A new visitor id: 120 random bits as 24 Crockford base32 characters (a FieldType::kCode).
+std::string new_visitor_id() {
+    thread_local auto ids = core::make_random_id_source();
+    static constexpr char kAlphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    const Id128 r = ids->next_replica_id();
+    std::string out;
+    for (std::size_t i = 0; i < kVisitorIdChars; ++i) {
+        const std::size_t bit = i * 5;
+        const unsigned hi = r.bytes[bit / 8], lo = bit / 8 + 1 < 16 ? r.bytes[bit / 8 + 1] : 0u;
+        out += kAlphabet[(((hi << 8) | lo) >> (11 - bit % 8)) & 31];
+    }
+    return out;
+}
+
+// The value of the cookie `name` in a Cookie header ("a=1; lv=XYZ"), or "".
+std::string_view cookie_value(std::string_view header, std::string_view name) {
+    while (!header.empty()) {
+        const std::size_t end = header.find(';');
+        std::string_view pair = header.substr(0, end);
+        header = end == std::string_view::npos ? std::string_view() : header.substr(end + 1);
+        while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+        const std::size_t eq = pair.find('=');
+        if (eq != std::string_view::npos && pair.substr(0, eq) == name) return pair.substr(eq + 1);
+    }
+    return {};
+}
+
 }  // namespace
+
+VisitorDecision visitor_decision(const LinkVisit& visit) {
+    VisitorDecision d;
+    const bool opted_out = visit.gpc == "1" || visit.dnt == "1" || visit.consent == "0";
+    const std::string_view cookie = cookie_value(visit.cookie, kVisitorCookie);
+    const bool agreed = visit.consent == "1" || cookie_value(visit.cookie, kConsentCookie) == "1";
+    if (opted_out) {
+        // A refusal, GPC or DNT also forgets an id given before.
+        d.forget = !cookie.empty();
+        return d;
+    }
+    if (!agreed) return d;
+    d.id = cookie.size() >= 4 && cookie.size() <= 32 && is_code_text(cookie) ? std::string(cookie)
+                                                                             : new_visitor_id();
+    return d;
+}
+
+std::string with_visitor(std::string_view target, std::string_view id) {
+    const std::size_t hash = target.find('#');
+    std::string out(target.substr(0, hash));
+    out += out.find('?') == std::string::npos ? '?' : '&';
+    out += kVisitorParam;
+    out += '=';
+    out += id;
+    if (hash != std::string_view::npos) out += target.substr(hash);
+    return out;
+}
 
 Result<std::optional<core::RowState>> find_by_code(core::Store& store, Kind kind, const char* field,
                                                    std::string_view code) {
@@ -100,7 +158,7 @@ std::string referrer_origin(std::string_view r) {
     return out;
 }
 
-HttpReply handle_link(SyncBackend& backend, std::string_view code, std::string_view referrer,
+HttpReply handle_link(SyncBackend& backend, std::string_view code, const LinkVisit& visit,
                       bool record) {
     if (!valid_code(code)) return text_reply(404, "no such link\n");
     auto link = backend.read(
@@ -112,15 +170,28 @@ HttpReply handle_link(SyncBackend& backend, std::string_view code, std::string_v
     }
     const std::string* to = link.value() ? link.value()->text("target") : nullptr;
     if (!to) return text_reply(404, "no such link\n");
-    const std::string target = *to;
+    // A visitor id only for a visit we count (not a link preview, not over the rate limit),
+    // and only with the shopper's agreement (visitor_decision).
+    const VisitorDecision visitor = record ? visitor_decision(visit) : VisitorDecision{};
+    const std::string target = visitor.id.empty() ? *to : with_visitor(*to, visitor.id);
     HttpReply r = text_reply(302, "see " + target + "\n");
     r.headers.emplace_back("Location", target);
     r.headers.emplace_back("Cache-Control", "no-store");  // every visit reaches us and counts
+    const std::string secure = visit.https ? "; Secure" : "";
+    if (!visitor.id.empty())
+        r.headers.emplace_back("Set-Cookie",
+                               std::string(kVisitorCookie) + "=" + visitor.id +
+                                   "; Max-Age=" + std::to_string(kVisitorCookieMaxAgeS) +
+                                   "; Path=/l/; HttpOnly; SameSite=Lax" + secure);
+    else if (visitor.forget)
+        r.headers.emplace_back("Set-Cookie", std::string(kVisitorCookie) +
+                                                 "=; Max-Age=0; Path=/l/; HttpOnly; SameSite=Lax" +
+                                                 secure);
     if (!record) return r;
     sync::DeviceContext server;
     server.role = sync::Role::kCentral;
     server.scope = sync::Scope::everything();
-    const std::string origin = referrer_origin(referrer);
+    const std::string origin = referrer_origin(visit.referrer);
     Status s = backend.submit(server, [&](core::Store& store) -> Result<std::vector<sync::Op>> {
         thread_local auto ids = core::make_random_id_source();
         const std::uint64_t now = sync::SystemTimeSource{}.now_ms();
@@ -135,6 +206,7 @@ HttpReply handle_link(SyncBackend& backend, std::string_view code, std::string_v
         op.fields.push_back({"link", core::Value{link.value()->id.to_text()}});
         op.fields.push_back({"at", core::Value{std::int64_t(now)}});
         if (!origin.empty()) op.fields.push_back({"referrer", core::Value{origin}});
+        if (!visitor.id.empty()) op.fields.push_back({"visitor", core::Value{visitor.id}});
         for (auto [name, v] : {std::pair{"campaign", &a->campaign}, std::pair{"brand", &a->brand},
                                std::pair{"region", &a->region}, std::pair{"store", &a->store}})
             if (!v->empty()) op.fields.push_back({name, core::Value{*v}});

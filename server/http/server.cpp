@@ -559,8 +559,13 @@ struct HttpServer::Impl {
             // counting a click. The address is only a key in memory, never stored.
             const bool record = req.method == "GET" &&
                                 link_limiter.allow("ip:" + req.remote_addr, SteadyClock::now());
-            write(res, handle_link(backend, req.matches[1].str(), req.get_header_value("Referer"),
-                                   record));
+            const std::string referrer = req.get_header_value("Referer"),
+                              consent = req.get_param_value("consent"),
+                              cookie = req.get_header_value("Cookie"),
+                              gpc = req.get_header_value("Sec-GPC"), dnt = req.get_header_value("DNT");
+            const LinkVisit visit{referrer, consent, cookie, gpc, dnt,
+                                  req.get_header_value("X-Forwarded-Proto") == "https"};
+            write(res, handle_link(backend, req.matches[1].str(), visit, record));
         });
     }
 

@@ -308,3 +308,68 @@ TEST_CASE("a tracked link created without a code gets a unique one from the serv
 }
 
 }  // namespace liaison::test
+
+namespace liaison::test {
+
+TEST_CASE("the visitor id the redirect gave comes back with the order and is stored",
+          "[server][conversions][visitor]") {
+    Shop s;
+    // The shopper agreed: the redirect hands the shop her id on the target's address.
+    auto visit = s.client->Get("/l/Rivoli-26?consent=1");
+    REQUIRE(visit);
+    REQUIRE(visit->status == 302);
+    const std::string location = visit->get_header_value("Location");
+    const std::size_t at = location.find("lv=");
+    REQUIRE(at != std::string::npos);
+    const std::string id = location.substr(at + 3);
+    CHECK(id.size() == 24);
+
+    auto res = s.post_order(
+        R"({"shop":"eshop","order_ref":"V-1","at":"2026-03-01T10:00:00Z","value":1000,)"
+        R"("currency":"EUR","link_code":"Rivoli-26","visitor":")" +
+        id + "\"}");
+    REQUIRE(res);
+    INFO(res->body);
+    REQUIRE(res->status == 201);
+    CHECK(str_member(parse_json(res->body)["conversion"], "visitor") == id);
+
+    // Not a code: refused, naming the field, nothing written.
+    auto bad = s.post_order(
+        R"({"shop":"eshop","order_ref":"V-2","at":"2026-03-01T10:00:00Z","value":1000,)"
+        R"("currency":"EUR","link_code":"Rivoli-26","visitor":"no way!"})");
+    REQUIRE(bad);
+    INFO(bad->body);
+    CHECK(bad->status == 400);
+    CHECK(bad->body.find("visitor") != std::string::npos);
+    CHECK_FALSE(
+        contains(list_ids(*s.client, s.tok, "/api/v1/conversions"), conversion_id("eshop", "V-2")));
+
+    // A shop's CSV may carry the column; a row with a bad id is refused with its reason.
+    auto csv = s.import_csv(
+        "shop,order_ref,at,value,currency,link_code,visitor\r\n"
+        "eshop,V-3,2026-03-02T09:00:00Z,500,EUR,Rivoli-26," +
+        id +
+        "\r\n"
+        "eshop,V-4,2026-03-02T09:00:00Z,500,EUR,Rivoli-26,x\r\n"
+        "eshop,V-5,2026-03-02T09:00:00Z,500,EUR,Rivoli-26,\r\n");
+    REQUIRE(csv);
+    INFO(csv->body);
+    REQUIRE(csv->status == 200);
+    auto doc = parse_json(csv->body);
+    CHECK(doc["imported"].GetInt() == 2);
+    REQUIRE(doc["refused"].Size() == 1);
+    CHECK(doc["refused"][0]["row"].GetInt() == 3);
+    CHECK(str_member(doc["refused"][0], "reason").find("visitor") != std::string::npos);
+    auto v3 = s.client->Get(("/api/v1/conversions/" + conversion_id("eshop", "V-3")).c_str(),
+                            bearer(s.tok));
+    REQUIRE(v3);
+    REQUIRE(v3->status == 200);
+    CHECK(str_member(parse_json(v3->body), "visitor") == id);
+    auto v5 = s.client->Get(("/api/v1/conversions/" + conversion_id("eshop", "V-5")).c_str(),
+                            bearer(s.tok));
+    REQUIRE(v5);
+    REQUIRE(v5->status == 200);
+    CHECK(str_member(parse_json(v5->body), "visitor").empty());
+}
+
+}  // namespace liaison::test

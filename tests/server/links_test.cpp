@@ -2,6 +2,7 @@
 // path, with the referrer reduced to its origin and nothing personal.
 #include "server/api/links.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "rest_fixture.hpp"
@@ -148,6 +149,139 @@ TEST_CASE("a store device pulls the clicks of links its scope covers and no othe
     CHECK_FALSE(holds(core::Kind::kClick, regional_clicks[0]));
     CHECK(holds(core::Kind::kTrackedLink, open_link));
     CHECK(holds(core::Kind::kClick, open_clicks[0]));
+}
+
+}  // namespace liaison::test
+
+namespace liaison::test {
+namespace {
+
+// The clicks of `link` as central reads them, oldest first.
+std::vector<std::string> click_visitors(httplib::Client& client, const std::string& token,
+                                        const std::string& link) {
+    auto res = client.Get(("/api/v1/clicks?link=" + link).c_str(), bearer(token));
+    REQUIRE(res);
+    REQUIRE(res->status == 200);
+    auto doc = parse_json(res->body);
+    std::vector<std::string> out;
+    for (const auto& item : doc["items"].GetArray()) out.push_back(str_member(item, "visitor"));
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+// The value of cookie `lv` a Set-Cookie header sets ("" when none).
+std::string set_visitor(const std::string& set_cookie) {
+    if (set_cookie.rfind("lv=", 0) != 0) return "";
+    return set_cookie.substr(3, set_cookie.find(';') - 3);
+}
+
+}  // namespace
+
+TEST_CASE("a shopper who agreed gets a visitor id on a cookie the click and the shop's address",
+          "[server][links][visitor]") {
+    Setup setup;
+    ServerProcess server(setup.db, {}, setup.log);
+    auto client = server.client();
+    client->set_follow_location(false);
+    const std::string& tok = setup.central_token;
+    const std::string target = "https://shop.example.com/spring?utm_source=liaison#top";
+    const std::string link =
+        create(*client, tok, "tracked-links", R"({"code":"Agreed-26","target":")" + target + "\"}");
+
+    auto res = client->Get("/l/Agreed-26?consent=1");
+    REQUIRE(res);
+    CHECK(res->status == 302);
+    const std::string cookie = res->get_header_value("Set-Cookie");
+    const std::string id = set_visitor(cookie);
+    INFO(cookie);
+    CHECK(id.size() == 24);
+    CHECK(cookie == "lv=" + id + "; Max-Age=2592000; Path=/l/; HttpOnly; SameSite=Lax");
+    // The shop gets the id on its address, before the fragment.
+    CHECK(res->get_header_value("Location") ==
+          "https://shop.example.com/spring?utm_source=liaison&lv=" + id + "#top");
+
+    // The next visit brings the cookie back: the same id, over https with Secure.
+    auto again = client->Get("/l/Agreed-26?consent=1",
+                             {{"Cookie", "other=1; lv=" + id}, {"X-Forwarded-Proto", "https"}});
+    REQUIRE(again);
+    CHECK(again->status == 302);
+    CHECK(again->get_header_value("Set-Cookie") ==
+          "lv=" + id + "; Max-Age=2592000; Path=/l/; HttpOnly; SameSite=Lax; Secure");
+    CHECK(again->get_header_value("Location").find("lv=" + id) != std::string::npos);
+
+    // Agreement given once on this server's consent cookie holds without the parameter.
+    auto by_cookie = client->Get("/l/Agreed-26", {{"Cookie", "liaison_consent=1"}});
+    REQUIRE(by_cookie);
+    const std::string other = set_visitor(by_cookie->get_header_value("Set-Cookie"));
+    CHECK(other.size() == 24);
+    CHECK(other != id);
+
+    // A cookie that is not a code is replaced, never echoed.
+    auto forged = client->Get("/l/Agreed-26?consent=1", {{"Cookie", "lv=<script>"}});
+    REQUIRE(forged);
+    const std::string fresh = set_visitor(forged->get_header_value("Set-Cookie"));
+    CHECK(fresh.size() == 24);
+    CHECK(forged->get_header_value("Location").find("script") == std::string::npos);
+
+    // Each click carries its visitor id.
+    auto visitors = click_visitors(*client, tok, link);
+    std::vector<std::string> want = {id, id, other, fresh};
+    std::sort(want.begin(), want.end());
+    CHECK(visitors == want);
+}
+
+TEST_CASE("without agreement or with GPC or DNT a visit gets no cookie and no id",
+          "[server][links][visitor]") {
+    Setup setup;
+    ServerProcess server(setup.db, {}, setup.log);
+    auto client = server.client();
+    client->set_follow_location(false);
+    const std::string& tok = setup.central_token;
+    const std::string target = "https://shop.example.com/spring";
+    const std::string link = create(*client, tok, "tracked-links",
+                                    R"({"code":"Private-26","target":")" + target + "\"}");
+
+    const std::vector<std::pair<std::string, httplib::Headers>> visits = {
+        {"/l/Private-26", {}},
+        {"/l/Private-26", {{"Cookie", "lv=ABCDEFGHJKMN"}}},  // an id alone is no agreement
+        {"/l/Private-26?consent=1", {{"Sec-GPC", "1"}}},
+        {"/l/Private-26?consent=1", {{"DNT", "1"}}},
+        {"/l/Private-26", {{"Cookie", "liaison_consent=1"}, {"Sec-GPC", "1"}}},
+    };
+    for (const auto& [path, headers] : visits) {
+        INFO(path);
+        auto res = client->Get(path.c_str(), headers);
+        REQUIRE(res);
+        CHECK(res->status == 302);
+        CHECK(res->get_header_value("Location") == target);
+        CHECK_FALSE(res->has_header("Set-Cookie"));
+    }
+    // A refusal forgets an id given before: the cookie expires.
+    for (const auto& [path, headers] : std::vector<std::pair<std::string, httplib::Headers>>{
+             {"/l/Private-26?consent=0", {{"Cookie", "lv=ABCDEFGHJKMN"}}},
+             {"/l/Private-26?consent=1", {{"Cookie", "lv=ABCDEFGHJKMN"}, {"Sec-GPC", "1"}}}}) {
+        auto res = client->Get(path.c_str(), headers);
+        REQUIRE(res);
+        CHECK(res->get_header_value("Location") == target);
+        CHECK(res->get_header_value("Set-Cookie") ==
+              "lv=; Max-Age=0; Path=/l/; HttpOnly; SameSite=Lax");
+    }
+    // A link preview (HEAD) with agreement gets no id either.
+    auto head = client->Head("/l/Private-26?consent=1");
+    REQUIRE(head);
+    CHECK_FALSE(head->has_header("Set-Cookie"));
+    // Seven clicks counted, none with a visitor id.
+    CHECK(click_visitors(*client, tok, link) == std::vector<std::string>(7, ""));
+}
+
+TEST_CASE("a visitor id is added to the target's query with the right separator",
+          "[server][links][visitor]") {
+    using server::with_visitor;
+    CHECK(with_visitor("https://s.example/a", "V1234") == "https://s.example/a?lv=V1234");
+    CHECK(with_visitor("https://s.example/a?x=1", "V1234") == "https://s.example/a?x=1&lv=V1234");
+    CHECK(with_visitor("https://s.example/a#f", "V1234") == "https://s.example/a?lv=V1234#f");
+    CHECK(with_visitor("https://s.example/a?x#f?y", "V1234") ==
+          "https://s.example/a?x&lv=V1234#f?y");
 }
 
 }  // namespace liaison::test
