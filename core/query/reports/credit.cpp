@@ -131,10 +131,16 @@ Result<std::vector<Credits>> credits_by_models(const Ctx& c,
                    conversions.push_back(std::move(v));
                }));
 
-    // A journey: the visitor's clicks from `window` days before the conversion up to it.
-    auto& journey = c.store.db().cached(
-        "SELECT eid, f_at, f_link FROM k_click WHERE f_visitor=?1 AND f_at>=?2 AND f_at<=?3 AND "
-        "created IS NOT NULL AND deleted IS NULL ORDER BY f_at, eid");
+    // A journey: the visitor's clicks from `window` days before the conversion up to it, those
+    // the caller's scope covers (a regional device holds no other: its figures must be the
+    // server's for the same scope).
+    auto prepared = c.store.db().prepare(
+        std::string(
+            "SELECT a.eid, a.f_at, a.f_link FROM k_click a WHERE a.f_visitor=?1 AND a.f_at>=?2 AND "
+            "a.f_at<=?3 AND ") +
+        Ctx::visible("a") + " AND " + c.in_scope(Kind::kClick, "a") + " ORDER BY a.f_at, a.eid");
+    if (!prepared) return prepared.status();
+    Statement& journey = prepared.value();
     const std::int64_t window_ms = c.settings.window_days * kDayMs;
     for (const auto& v : conversions) {
         const std::int64_t day = v.at >= 0 ? v.at / kDayMs : (v.at - kDayMs + 1) / kDayMs;
