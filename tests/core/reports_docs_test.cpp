@@ -41,7 +41,8 @@ TEST_CASE("every formula and caveat the reports use is published in docs/METRICS
             for (const auto& t : r.tables)
                 for (const auto& col : t.columns)
                     if (!col.caveat.empty()) {
-                        INFO(name << "." << t.id << "." << col.id << " names caveat " << col.caveat);
+                        INFO(name << "." << t.id << "." << col.id << " names caveat "
+                                  << col.caveat);
                         CHECK(std::find_if(r.caveats.begin(), r.caveats.end(), [&](const auto& c) {
                                   return c.id == col.caveat;
                               }) != r.caveats.end());
