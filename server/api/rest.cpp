@@ -23,6 +23,7 @@
 #include "server/api/history.hpp"
 #include "server/api/json.hpp"
 #include "server/api/params.hpp"
+#include "server/api/reports.hpp"
 #include "sync/edit.hpp"
 #include "sync/hlc.hpp"
 #include "sync/merge.hpp"
@@ -865,6 +866,10 @@ HttpReply erase_person(SyncBackend& backend, const Principal& who, const Id128& 
 std::string rest_route(std::string_view path) {
     if (path.substr(0, kPrefix.size()) != kPrefix) return "";
     auto seg = split_path(path.substr(kPrefix.size()));
+    if (seg[0] == "reports")
+        return seg.size() == 1   ? "/api/v1/reports"
+               : seg.size() == 2 ? "/api/v1/reports/{name}"
+                                 : "/api/v1/reports/{other}";
     const Collection* c = find_collection(seg[0]);
     std::string out = std::string(kPrefix) + (c ? std::string(c->path) : std::string("{other}"));
     if (!c) return out;
@@ -886,6 +891,8 @@ std::string rest_route(std::string_view path) {
 HttpReply handle_rest(SyncBackend& backend, const Principal& who, const RestRequest& req) {
     if (req.path.substr(0, kPrefix.size()) != kPrefix) return not_found(req.path.substr(0, 80));
     auto seg = split_path(std::string_view(req.path).substr(kPrefix.size()));
+    // The figures (api/reports.hpp): computed, not a collection.
+    if (seg[0] == "reports") return reports(backend, who, req);
     const Collection* c = find_collection(seg[0]);
     if (!c) return error_reply(404, "not_found", "there is nothing at this address");
     const std::string& m = req.method;

@@ -7,7 +7,8 @@
 // programmes, collaborations, content, tracked-links, clicks, staff, brands, regions, stores,
 // devices, invitations, conversions, collaboration-steps. An event's guest list and invitations
 // in bulk, and the creation of one invitation (its id derived from the event and the person),
-// are api/events.hpp's; recording a conversion (a shop's order) is api/conversions.hpp's.
+// are api/events.hpp's; recording a conversion (a shop's order) is api/conversions.hpp's; the
+// reports (GET /api/v1/reports/<name>) are api/reports.hpp's.
 //
 //   GET    /api/v1/<c>?<ref field>=<id>&limit=&offset=     list (newest first; influencers by
 //          name, with q= full-text search)       -> {"items":[entity…],"next_offset":n|null}
