@@ -19,8 +19,8 @@
 // (scripts/bench runs `node bench/web/reports.mjs` first, when it is there, and passes its
 // browser_p95_ms on).
 // Options: --people N (100000) --contacts M (1000000) --posts P (200000) --clicks K (1000000)
-//          --conversions V (50000) --rounds R (20) --browser-p95 X. REPORTS_BENCH_KEEP=1 keeps
-//          the file.
+//          --conversions V (50000) --rounds R (20) --browser-p95 X --reuse FILE (a record an
+//          earlier run kept with REPORTS_BENCH_KEEP=1: its sizes are what it was written with).
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -756,16 +756,43 @@ Record generate(liaison::core::Store& store, const Sizes& n) {
     return rec;
 }
 
+// The record's names and ids, read back from a file `generate` wrote (--reuse).
+Record named(liaison::bench::PlainDb& db) {
+    auto id_of = [&](const char* table, const std::string& name) {
+        const std::string sql = std::string("SELECT eid FROM ") + table +
+                                " WHERE created IS NOT NULL AND f_name='" + name + "'";
+        sqlite3_stmt* st = db.prepare(sql.c_str());
+        if (sqlite3_step(st) != SQLITE_ROW || sqlite3_column_bytes(st, 0) != 16)
+            die("--reuse: no " + std::string(table) + " named " + name);
+        const Id128 id =
+            Id128::from_bytes(static_cast<const std::uint8_t*>(sqlite3_column_blob(st, 0)));
+        sqlite3_finalize(st);
+        return id;
+    };
+    Record rec;
+    for (int b = 0; b < kOwnBrands + kCompetitors; ++b) {
+        rec.brand_names.push_back((b >= kOwnBrands ? "Rival " : "Maison ") + std::to_string(b));
+        rec.brands.push_back(id_of("k_brand", rec.brand_names.back()));
+    }
+    rec.regions.push_back(id_of("k_region", "Region 0"));
+    rec.programmes.push_back(id_of("k_programme", "Programme 0"));
+    rec.campaign_names.push_back("Campaign 0.0");
+    rec.campaigns.push_back(id_of("k_campaign", "Campaign 0.0"));
+    return rec;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     liaison::bench::program() = "reports_bench";
     Sizes n;
     std::string browser = "na";  // the browser's p95, measured by bench/web/reports.mjs
+    std::string reuse;           // a record this benchmark wrote before (REPORTS_BENCH_KEEP)
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress shows as it comes
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string a = argv[i];
         long v = std::atol(argv[i + 1]);
-        if (v <= 0 && a != "--browser-p95") die("bad value for " + a);
+        if (v <= 0 && a != "--browser-p95" && a != "--reuse") die("bad value for " + a);
         if (a == "--people")
             n.people = std::size_t(v);
         else if (a == "--contacts")
@@ -780,27 +807,35 @@ int main(int argc, char** argv) {
             n.rounds = std::size_t(v);
         else if (a == "--browser-p95")
             browser = argv[i + 1];
+        else if (a == "--reuse")
+            reuse = argv[i + 1];
         else
             die("unknown option " + a);
     }
     namespace fs = std::filesystem;
     fs::path dir =
         fs::temp_directory_path() / ("liaison-reports-bench-" + std::to_string(::getpid()));
-    fs::create_directories(dir);
-    const std::string path = (dir / "liaison.db").string();
+    if (reuse.empty()) fs::create_directories(dir);
+    const std::string path = reuse.empty() ? (dir / "liaison.db").string() : reuse;
 
-    liaison::core::StoreOptions so;
-    so.wal = true;
+    // The server's central record: WAL, its page cache.
+    liaison::core::StoreOptions so{true, false, liaison::core::kCentralCacheMiB};
     auto store = must(liaison::core::Store::open(path, so), "open");
-    auto t_load = Clock::now();
-    const Record rec = generate(*store, n);
-    std::printf(
-        "record: %zu people, %zu contacts, %zu posts, %zu clicks, %zu conversions, %zu "
-        "campaigns; written in %.1f s\n",
-        n.people, n.contacts, n.posts, n.clicks, n.conversions, rec.campaigns.size(),
-        ms_since(t_load) / 1000);
+    Record rec;
+    if (reuse.empty()) {
+        auto t_load = Clock::now();
+        rec = generate(*store, n);
+        std::printf(
+            "record: %zu people, %zu contacts, %zu posts, %zu clicks, %zu conversions, %zu "
+            "campaigns; written in %.1f s\n",
+            n.people, n.contacts, n.posts, n.clicks, n.conversions, rec.campaigns.size(),
+            ms_since(t_load) / 1000);
+    }
     liaison::bench::PlainDb plain(path);
-    plain.exec("PRAGMA cache_size=-131072; ANALYZE");
+    plain.exec(("PRAGMA cache_size=-" + std::to_string(liaison::core::kCentralCacheMiB * 1024) +
+                "; ANALYZE")
+                   .c_str());
+    if (!reuse.empty()) rec = named(plain);
 
     const std::int64_t now_ms = kYear + 364 * kDay + 12 * 3600000;
     double worst_p95 = 0, worst_ratio = 0;
@@ -808,7 +843,9 @@ int main(int argc, char** argv) {
     bool mismatch = false;
     for (auto& c : cases(rec, now_ms)) {
         // The report, once to check it is built and to read its figures.
+        auto t_first = Clock::now();
         auto first = liaison::core::run_report(*store, c.query);
+        std::printf("%-22s first run %.1f ms\n", c.name.c_str(), ms_since(t_first));
         if (!first) {
             if (first.status().detail().find("not built yet") != std::string::npos) {
                 std::printf("%-22s skipped: the %s report is not built on this branch\n",
@@ -858,7 +895,7 @@ int main(int argc, char** argv) {
     for (const auto& c : cases(rec, now_ms))
         std::printf("-- %s\n%s;\n\n", c.name.c_str(), c.sql.c_str());
     store.reset();
-    if (std::getenv("REPORTS_BENCH_KEEP"))
+    if (std::getenv("REPORTS_BENCH_KEEP") || !reuse.empty())
         std::printf("kept: %s\n", path.c_str());
     else
         fs::remove_all(dir);
