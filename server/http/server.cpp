@@ -562,9 +562,11 @@ struct HttpServer::Impl {
             const std::string referrer = req.get_header_value("Referer"),
                               consent = req.get_param_value("consent"),
                               cookie = req.get_header_value("Cookie"),
-                              gpc = req.get_header_value("Sec-GPC"), dnt = req.get_header_value("DNT");
-            const LinkVisit visit{referrer, consent, cookie, gpc, dnt,
-                                  req.get_header_value("X-Forwarded-Proto") == "https"};
+                              gpc = req.get_header_value("Sec-GPC"),
+                              dnt = req.get_header_value("DNT");
+            const LinkVisit visit{referrer, consent,
+                                  cookie,   gpc,
+                                  dnt,      req.get_header_value("X-Forwarded-Proto") == "https"};
             write(res, handle_link(backend, req.matches[1].str(), visit, record));
         });
     }
