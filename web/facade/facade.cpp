@@ -15,6 +15,7 @@
 #include "core/query/duplicates.hpp"
 #include "core/query/events.hpp"
 #include "core/query/queries.hpp"
+#include "core/query/reports.hpp"
 #include "core/query/view.hpp"
 #include "core/storage/sqlite.hpp"
 #include "core/util/json.hpp"
@@ -83,6 +84,9 @@ namespace {
 constexpr const char* kDefaultPath = "/liaison.db";
 constexpr std::size_t kMaxSearchLimit = 200;
 constexpr std::int64_t kDefaultContactCap = 4;
+// The longest value of a report's text parameter (dates are 10 characters, a group 10): as the
+// server's kMaxReportParamChars (server/api/reports.hpp).
+constexpr std::size_t kMaxReportParamChars = 64;
 
 // Assigns the value of a Result expression to `lhs`, or returns its Status.
 #define FACADE_ASSIGN(lhs, expr)           \
@@ -597,6 +601,93 @@ struct Methods {
         }
         return out + "}";
     }
+
+    // ---- Reports (core/query/reports.hpp, docs/METRICS.md) ----------------------------------
+
+    // A report over this device's replica, for the scope the worker passes: the signed-in
+    // user's, as GET /api/v1/me gave it (the worker sets `scope` and `now_ms` itself and never
+    // takes them from a tab). Args: {report, programme?, campaign?, brand?, region?, store?,
+    // from?, to?, group_by?, currency?, model?, metric?, market?, format?: "json"|"csv", table?,
+    // scope: {global, regions, stores, brands}, now_ms}. Value: the report as report_json writes
+    // it (only `table` when given), or, for "csv", the CSV text as a JSON string. The same
+    // figures as GET /api/v1/reports/<name> gives the same user over the same data.
+    static Result<std::string> report(Facade& f, const Json& a) {
+        core::ReportQuery q;
+        FACADE_ASSIGN(name, need_text(a, "report"));
+        q.report = name;
+        for (auto [key, out] : {std::pair{"programme", &q.programme},
+                                {"campaign", &q.campaign},
+                                {"brand", &q.brand},
+                                {"region", &q.region},
+                                {"store", &q.store}}) {
+            FACADE_ASSIGN(v, opt_text(a, key));
+            if (!v || v->empty()) continue;
+            FACADE_ASSIGN(id, need_id(a, key));
+            *out = id;
+        }
+        for (auto [key, out] : {std::pair{"from", &q.from},
+                                {"to", &q.to},
+                                {"group_by", &q.group_by},
+                                {"currency", &q.currency},
+                                {"model", &q.model},
+                                {"metric", &q.metric},
+                                {"market", &q.market}}) {
+            FACADE_ASSIGN(v, opt_text(a, key));
+            if (v && v->size() > kMaxReportParamChars)
+                return Status::invalid(std::string(key) + ": longer than " +
+                                       std::to_string(kMaxReportParamChars) + " characters");
+            if (v) *out = *v;
+        }
+        FACADE_ASSIGN(format, opt_text(a, "format"));
+        FACADE_ASSIGN(table, opt_text(a, "table"));
+        if (format && *format != "json" && *format != "csv")
+            return Status::invalid("format: json or csv");
+        FACADE_ASSIGN(now, opt_int(a, "now_ms"));
+        if (!now) return Status(Code::kRequired, "now_ms: required");
+        q.now_ms = *now;
+        FACADE_ASSIGN(scope, report_scope(a));
+        q.scope = std::move(scope);
+
+        FACADE_ASSIGN(r, core::run_report(store(f), q));
+        const std::string wanted = table.value_or("");
+        if (format && *format == "csv") {
+            FACADE_ASSIGN(csv, core::report_csv(r, wanted));
+            return json_string(csv);
+        }
+        if (!wanted.empty()) {
+            auto it = std::find_if(r.tables.begin(), r.tables.end(),
+                                   [&](const core::Table& t) { return t.id == wanted; });
+            if (it == r.tables.end())
+                return Status::not_found("table: the " + name.substr(0, 40) +
+                                         " report has no table \"" + wanted.substr(0, 40) + "\"");
+            core::Table kept = std::move(*it);
+            r.tables.clear();
+            r.tables.push_back(std::move(kept));
+        }
+        return core::report_json(r);
+    }
+    // {"global": bool, "regions": [ids], "stores": [ids], "brands": [ids]}; required: a report
+    // without a scope would be the whole replica, which is the scope only when it says so.
+    static Result<core::ReportScope> report_scope(const Json& a) {
+        auto it = a.FindMember("scope");
+        if (it == a.MemberEnd() || !it->value.IsObject())
+            return Status(Code::kRequired, "scope: required (an object)");
+        const Json& s = it->value;
+        core::ReportScope out;
+        auto g = s.FindMember("global");
+        out.global = g != s.MemberEnd() && g->value.IsBool() && g->value.GetBool();
+        for (auto [key, list] : {std::pair{"regions", &out.regions},
+                                 {"stores", &out.stores},
+                                 {"brands", &out.brands}}) {
+            FACADE_ASSIGN(ids, opt_texts(s, key));
+            for (const auto& id : ids)
+                if (!Id128::from_text(id))
+                    return Status(Code::kBadFormat, std::string("scope.") + key + ": \"" +
+                                                        id.substr(0, 40) + "\" is not an id");
+            *list = std::move(ids);
+        }
+        return out;
+    }
 };
 
 namespace {
@@ -633,6 +724,7 @@ const MethodDef kMethods[] = {
     {"dismissRefusals", Methods::dismiss_refusals, true},
     {"choices", Methods::choices, false},
     {"limits", Methods::limits, false},
+    {"report", Methods::report, true},
 };
 
 Status not_open() { return Status::storage("the local database is not open yet"); }

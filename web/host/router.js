@@ -15,6 +15,7 @@
 // The calls that change nothing, so sending them to the next owner is harmless.
 const RESENDABLE = new Set([
   'status', 'search', 'card', 'duplicates', 'possibleMatches', 'events', 'campaigns', 'checkins', 'stateHash', 'choices', 'limits', 'refusals', 'settings', 'setOnline', 'history',
+  'report',
 ]);
 const LOST_WRITE = {
   ok: false,

@@ -70,6 +70,7 @@ const QUIET_MS = 600;
 const NEW_DEVICE_HOLD_MS = 3000;
 const CORE_METHODS = new Set([
   ...WRITES, 'search', 'card', 'duplicates', 'possibleMatches', 'events', 'campaigns', 'checkins', 'stateHash', 'choices', 'limits', 'refusals',
+  'report',
 ]);
 
 // ---- Started before anything else -------------------------------------------------------
@@ -493,6 +494,23 @@ async function history(args) {
   return r.ok ? ok(r.value.body) : r;
 }
 
+// A report over the replica (façade `report`, docs/METRICS.md) covers what the signed-in user
+// may see, as the server's REST report does for her token: the scope is the one GET
+// /api/v1/me gave at sign-in, set here whatever the tab sent, and today is this device's clock.
+function reportArgs(args) {
+  const auth = state.auth || {};
+  const scope = auth.scope || {};
+  const list = (v) => (Array.isArray(v) ? v.filter((x) => typeof x === 'string') : []);
+  return {
+    ...args,
+    scope: {
+      global: scope.global === true || auth.role === 'central' || auth.role === 'admin',
+      regions: list(scope.regions), stores: list(scope.stores), brands: list(scope.brands),
+    },
+    now_ms: Date.now(),
+  };
+}
+
 // ---- Status -------------------------------------------------------------------------------
 
 function statusValue() {
@@ -878,6 +896,7 @@ async function dispatch(method, args) {
   }
   if (!CORE_METHODS.has(method)) return fail('invalid_argument', `no such method: ${String(method).slice(0, 40)}`);
   if (method === 'card' && args.cap === undefined) args = { ...args, cap: state.settings.contactCap };
+  if (method === 'report') args = reportArgs(args);
   const r = parse(state.core.call(method, JSON.stringify(args)));
   if (WRITES.has(method) && r.ok) {
     await persist();
