@@ -6,7 +6,8 @@
 //
 // Routes (location.hash): #/signin, #/search, #/card/<id>, #/card/<id>/log,
 // #/card/<id>/history, #/new,
-// #/events, #/event/<id>, #/settings, #/admin[/…] (admin role: web/app/admin/). A sign-in link
+// #/events, #/event/<id>, #/settings, #/admin[/…] (admin role: web/app/admin/),
+// #/reports[/<report>?<filters>] (every role: web/app/reports/, loaded on demand). A sign-in link
 // is /#signin=<one-time code> (or, from the command line, /#token=lsn_…); it is read once and
 // removed from the address bar and the history.
 import { connection, onBlocked } from './start.js';
@@ -84,6 +85,7 @@ function renderHeader() {
     link('/search', 'nav.search', ['search', 'card', 'log', 'history']),
     link('/new', 'nav.new', ['new']),
     link('/events', 'nav.events', ['events', 'event']),
+    link('/reports', 'nav.reports', ['reports']),
     link('/settings', 'nav.settings', ['settings']),
     app.status.user && app.status.user.role === 'admin' ? link('/admin', 'admin.nav', ['admin']) : null,
   ] : []);
@@ -158,6 +160,7 @@ function currentRoute() {
   const parts = path.split('/').map(decodeURIComponent);
   const [a, b, c] = parts;
   if (a === 'central') return { name: 'central', query, sub: b || '', id: c };
+  if (a === 'reports') return { name: 'reports', query, sub: b || '' };
   if (a === 'card' && b && c === 'log') return { name: 'log', id: b };
   if (a === 'card' && b && c === 'history') return { name: 'history', id: b };
   if (a === 'card' && b) return { name: 'card', id: b };
@@ -174,6 +177,7 @@ const views = {
   events: eventsView, event: eventView, settings: settingsView, refused: refusedView,
   central: lazyView(centralRoom, (room) => room.centralView),
   admin: lazyView(() => import('./admin/admin.js'), (room) => room.adminView),
+  reports: lazyView(() => import('./reports/room.js'), (room) => room.reportsView),
 };
 
 function render() {

@@ -12,6 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
 const root = process.argv[2];
 const entry = root && path.join(root, 'app', 'app.js');
@@ -47,6 +48,9 @@ const result = esbuild.buildSync({
   chunkNames: 'chunks/[name]-[hash]',
   allowOverwrite: true,
   external: ['../host/client.js'],
+  // The app's one runtime library (chart.js, for the reports room's charts: a chunk of its own)
+  // is resolved from the repository's node_modules wherever the build tree lies.
+  nodePaths: [path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'node_modules')],
   metafile: true,
   logLevel: 'warning',
   charset: 'utf8',

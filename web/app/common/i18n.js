@@ -12,7 +12,7 @@ const STORE_KEY = 'liaison.lang';
 const en = {
   'app.name': 'Liaison',
   'ws.loading': 'Loading the workspace…', 'ws.loadFailed': 'The workspace could not be loaded: {message}',
-  'admin.nav': 'Administration', 'nav.workspace': 'Workspace', 'nav.search': 'Search', 'nav.new': 'New influencer', 'nav.events': 'Events', 'nav.settings': 'Settings',
+  'admin.nav': 'Administration', 'nav.workspace': 'Workspace', 'nav.search': 'Search', 'nav.new': 'New influencer', 'nav.events': 'Events', 'nav.reports': 'Reports', 'nav.settings': 'Settings',
   'settings.title': 'Settings of this device', 'settings.cap': 'Contact-pressure cap (contacts in 30 days)',
   'settings.capHelp': 'A card warns “contacted often lately” when all departments together have contacted the person this many times or more in the last 30 days.',
   'settings.capInvalid': 'The cap is a whole number from 1 to 100.', 'settings.save': 'Save', 'settings.saved': 'Saved: cards warn from {cap} contacts in 30 days.',
@@ -154,7 +154,7 @@ const en = {
 const fr = {
   'app.name': 'Liaison',
   'ws.loading': 'Chargement de l’espace central…', 'ws.loadFailed': 'L’espace central n’a pas pu être chargé : {message}',
-  'admin.nav': 'Administration', 'nav.workspace': 'Espace central', 'nav.search': 'Rechercher', 'nav.new': 'Nouvel influenceur', 'nav.events': 'Événements', 'nav.settings': 'Réglages',
+  'admin.nav': 'Administration', 'nav.workspace': 'Espace central', 'nav.search': 'Rechercher', 'nav.new': 'Nouvel influenceur', 'nav.events': 'Événements', 'nav.reports': 'Rapports', 'nav.settings': 'Réglages',
   'settings.title': 'Réglages de cet appareil', 'settings.cap': 'Plafond de sollicitation (contacts sur 30 jours)',
   'settings.capHelp': 'Une fiche avertit « beaucoup sollicité ces temps-ci » quand tous les services réunis ont contacté la personne au moins ce nombre de fois sur les 30 derniers jours.',
   'settings.capInvalid': 'Le plafond est un nombre entier de 1 à 100.', 'settings.save': 'Enregistrer', 'settings.saved': 'Enregistré : les fiches avertissent à partir de {cap} contacts sur 30 jours.',

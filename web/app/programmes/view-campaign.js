@@ -60,7 +60,9 @@ export function campaignView(app, route) {
   const id = route.id;
   let board = null, editing = false;
   const title = h('h1', { id: 'cpp-h' }, t('pg.campaign'));
-  const back = h('p', {}, h('a', { href: '#/central/programmes' }, t('pg.back')));
+  // Its AMEC dashboard (web/app/reports/): targets against actuals.
+  const back = h('p', {}, h('a', { href: '#/central/programmes' }, t('pg.back')), ' · ',
+    h('a', { href: `#/reports/amec?campaign=${enc(id)}`, 'data-testid': 'cp-report' }, t('pg.report')));
   const errorBox = h('div', { class: 'error', role: 'alert', hidden: true });
   const facts = h('section', { 'data-testid': 'cp-facts' });
   const boardBox = h('div', { class: 'board', 'data-testid': 'board' });

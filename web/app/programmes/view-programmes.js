@@ -115,7 +115,8 @@ export function programmeView(app, route) {
   }
   load();
   const el = h('section', { class: 'workspace', 'aria-labelledby': 'pgp-h' },
-    h('p', {}, h('a', { href: '#/central/programmes' }, t('pg.back'))), title, errorBox, facts,
+    h('p', {}, h('a', { href: '#/central/programmes' }, t('pg.back')), ' · ',
+      h('a', { href: `#/reports/amec?programme=${enc(id)}`, 'data-testid': 'pg-report' }, t('pg.report'))), title, errorBox, facts,
     h('h2', {}, t('pg.campaignsTitle')), h('div', { class: 'actions' }, button), box, h('div', { class: 'table-scroll' }, table));
   return { el, refresh: () => {} };
 }

@@ -4,7 +4,7 @@ import { addWords } from '../common/i18n.js';
 addWords({
   en: {
     'pg.title': 'Programmes', 'pg.newProgramme': 'New programme', 'pg.programmes': '{n} programmes', 'pg.programmes.one': '1 programme',
-    'pg.noProgramme': 'No programme yet.', 'pg.back': 'All programmes', 'pg.edit': 'Edit',
+    'pg.noProgramme': 'No programme yet.', 'pg.back': 'All programmes', 'pg.report': 'Dashboard (AMEC report)', 'pg.edit': 'Edit',
     'pg.save': 'Save', 'pg.create': 'Create', 'pg.saved': 'Saved.', 'pg.unchanged': 'Nothing has changed.',
     'pg.inCurrency': '(in the currency below, e.g. 1234.50)', 'pg.badNumber': 'Enter a whole number.',
     'pg.badAmount': 'Enter an amount in {currency}, e.g. 1234.50 (no more decimals than the currency has).',
@@ -70,7 +70,7 @@ addWords({
   },
   fr: {
     'pg.title': 'Programmes', 'pg.newProgramme': 'Nouveau programme', 'pg.programmes': '{n} programmes', 'pg.programmes.one': '1 programme',
-    'pg.noProgramme': 'Aucun programme pour l’instant.', 'pg.back': 'Tous les programmes', 'pg.edit': 'Modifier',
+    'pg.noProgramme': 'Aucun programme pour l’instant.', 'pg.back': 'Tous les programmes', 'pg.report': 'Tableau de bord (rapport AMEC)', 'pg.edit': 'Modifier',
     'pg.save': 'Enregistrer', 'pg.create': 'Créer', 'pg.saved': 'Enregistré.', 'pg.unchanged': 'Rien n’a changé.',
     'pg.inCurrency': '(dans la devise ci-dessous, p. ex. 1234,50)', 'pg.badNumber': 'Saisissez un nombre entier.',
     'pg.badAmount': 'Saisissez un montant en {currency}, p. ex. 1234,50 (pas plus de décimales que la devise).',
