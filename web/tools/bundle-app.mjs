@@ -68,7 +68,10 @@ const eager = new Set();
 const lazy = Object.keys(outputs).filter((k) => k.endsWith('.js') && !eager.has(k)).map(rel);
 const joined = Object.keys(result.metafile.inputs).map((p) => path.resolve(p));
 const produced = new Set(Object.keys(outputs).map((p) => path.resolve(p)));
-for (const f of joined) if (!produced.has(f)) fs.rmSync(f, { force: true });
+// Only the app's own modules: the bundle's inputs also include the library it joins from
+// node_modules, which stays where it is.
+const inApp = (f) => !path.relative(path.resolve(appDir), f).startsWith('..');
+for (const f of joined) if (!produced.has(f) && inApp(f)) fs.rmSync(f, { force: true });
 // Folders of the sources, now empty.
 for (const e of fs.readdirSync(appDir, { withFileTypes: true }))
   if (e.isDirectory() && e.name !== 'chunks') fs.rmSync(path.join(appDir, e.name), { recursive: true, force: true });

@@ -28,6 +28,8 @@ function known(prefix, value, fallback) {
 // The device recomputes on its own data's changes at most this often (a first sync announces
 // a change per page).
 const DEVICE_REFRESH_MS = 10000;
+// The core's defaults (core/query/reports.hpp): an address leaves them out.
+const DEFAULTS = { model: 'last_click', metric: 'engagements' };
 
 const decimals = (max) => ({ maximumFractionDigits: max });
 function number(v, max = 4) {
@@ -140,7 +142,10 @@ export function reportView(app, route) {
   }
   function submit() {
     const next = {};
-    for (const el of form.elements) if (el.name && el.value) next[el.name] = el.name === 'currency' || el.name === 'market' ? el.value.trim().toUpperCase() : el.value;
+    for (const el of form.elements) {
+      if (!el.name || !el.value || DEFAULTS[el.name] === el.value) continue;
+      next[el.name] = el.name === 'currency' || el.name === 'market' ? el.value.trim().toUpperCase() : el.value;
+    }
     app.navigate(viewPath(name, next));
   }
   form.addEventListener('submit', (e) => { e.preventDefault(); submit(); });
