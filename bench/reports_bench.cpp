@@ -242,9 +242,8 @@ std::vector<Case> cases(const Record& rec, std::int64_t now_ms) {
         std::to_string(kYear) + " AND a.f_published_at<" + std::to_string(kYear + 365 * kDay);
     const int set_index = liaison::core::kind_def(Kind::kContent).set_index("brands_mentioned");
     {
-        // Share of voice (the plan): posts mentioning each brand of the tracked set (own brands
-        // and competitors), and the posts mentioning any of them. Provisional: the table and
-        // column ids are the plan's guess until sov lands ("by_brand", "posts").
+        // Share of voice: posts mentioning each brand of the tracked set (every brand, own and
+        // competitors, with no market asked), and the posts mentioning any of them.
         Case c;
         c.name = "sov";
         c.query = year(q("sov"));
@@ -258,15 +257,14 @@ std::vector<Case> cases(const Record& rec, std::int64_t now_ms) {
         c.figures = [&rec](const Report& r) {
             std::vector<std::int64_t> v;
             for (const auto& name : rec.brand_names)
-                v.push_back(num(cell(r, "by_brand", {name}, "posts")));
-            v.push_back(num(cell(r, "by_brand", {"all"}, "posts")));
+                v.push_back(num(cell(r, "share_of_voice", {name}, "posts")));
+            v.push_back(num(cell(r, "share_of_voice", {"(tracked set)"}, "posts")));
             return v;
         };
         out.push_back(std::move(c));
     }
     {
-        // The pyramid (the plan): per tier, people, posts and engagements in the period.
-        // Provisional: table "by_tier", columns people, posts, engagements.
+        // The pyramid: per tier, people, posts and engagements in the period.
         Case c;
         c.name = "pyramid";
         c.query = year(q("pyramid"));
@@ -291,7 +289,7 @@ std::vector<Case> cases(const Record& rec, std::int64_t now_ms) {
             std::vector<std::int64_t> v;
             for (const char* t : kTiers)
                 for (const char* col : {"people", "posts", "engagements"})
-                    v.push_back(num(cell(r, "by_tier", {t}, col)));
+                    v.push_back(num(cell(r, "tiers", {t}, col)));
             return v;
         };
         out.push_back(std::move(c));
@@ -299,7 +297,7 @@ std::vector<Case> cases(const Record& rec, std::int64_t now_ms) {
     {
         // EMV (the plan), emv_enabled: per platform, Σ over the rate card's lines of value ×
         // metric (÷1000 for impressions, reach and video views), in EUR minor units rounded
-        // once per platform. Provisional: table "by_platform", column "emv".
+        // once per platform.
         Case c;
         c.name = "emv";
         c.query = year(q("emv"));
@@ -880,8 +878,8 @@ int main(int argc, char** argv) {
             "x%.2f\n",
             c.name.c_str(), percentile(ours, 50), p95, percentile(theirs, 50), sql95, p95 / sql95);
         std::string a, b;
-        for (auto v : figures) a += " " + std::to_string(v);
-        for (auto v : hand) b += " " + std::to_string(v);
+        for (auto v : figures) (a += ' ') += std::to_string(v);
+        for (auto v : hand) (b += ' ') += std::to_string(v);
         std::printf("  figures: report%s\n           hand  %s\n", a.c_str(), b.c_str());
         if (figures != hand) {
             std::printf("  MISMATCH: the hand SQL and the report disagree\n");

@@ -55,6 +55,7 @@ self.addEventListener('activate', (event) => {
 // the network); other pages of the server (/healthz, /metrics …) are not the app's.
 const SHELL_PATHS = new Set([scopeUrl.pathname, new URL('index.html', scopeUrl).pathname]);
 
+const ON_DEMAND = new Set(['core-full.js', 'core-full.wasm'].map((f) => new URL(f, scopeUrl).pathname));
 let opened = null; // this version's cache, opened once per life of the worker
 async function cacheFirst(request, url) {
   const cache = await (opened || (opened = caches.open(VERSION)));
@@ -63,8 +64,10 @@ async function cacheFirst(request, url) {
   if (hit) return hit;
   const answer = await fetch(request);
   // A room loaded on demand (app/chunks/, web/tools/bundle-app.mjs) is kept once it has been
-  // opened, so it opens offline afterwards; its name changes with its content.
-  if (answer.ok && url.pathname.startsWith(new URL('app/chunks/', scopeUrl).pathname)) await cache.put(request, answer.clone());
+  // opened, so it opens offline afterwards; its name changes with its content. So is the
+  // reports' build of the core (core-full.*), kept in this version's cache.
+  if (answer.ok && (url.pathname.startsWith(new URL('app/chunks/', scopeUrl).pathname) || ON_DEMAND.has(url.pathname)))
+    await cache.put(request, answer.clone());
   return answer;
 }
 

@@ -15,7 +15,9 @@
 #include "core/query/duplicates.hpp"
 #include "core/query/events.hpp"
 #include "core/query/queries.hpp"
+#ifdef LIAISON_WEB_REPORTS
 #include "core/query/reports.hpp"
+#endif
 #include "core/query/view.hpp"
 #include "core/storage/sqlite.hpp"
 #include "core/util/json.hpp"
@@ -84,9 +86,11 @@ namespace {
 constexpr const char* kDefaultPath = "/liaison.db";
 constexpr std::size_t kMaxSearchLimit = 200;
 constexpr std::int64_t kDefaultContactCap = 4;
+#ifdef LIAISON_WEB_REPORTS
 // The longest value of a report's text parameter (dates are 10 characters, a group 10): as the
 // server's kMaxReportParamChars (server/api/reports.hpp).
 constexpr std::size_t kMaxReportParamChars = 64;
+#endif
 
 // Assigns the value of a Result expression to `lhs`, or returns its Status.
 #define FACADE_ASSIGN(lhs, expr)           \
@@ -603,6 +607,9 @@ struct Methods {
     }
 
     // ---- Reports (core/query/reports.hpp, docs/METRICS.md) ----------------------------------
+    // Only in the second build of the core, core-full.wasm (LIAISON_WEB_REPORTS): the worker
+    // loads it when a device first asks for a report (web/README.md, "The reports' core").
+#ifdef LIAISON_WEB_REPORTS
 
     // A report over this device's replica, for the scope the worker passes: the signed-in
     // user's, as GET /api/v1/me gave it (the worker sets `scope` and `now_ms` itself and never
@@ -688,6 +695,7 @@ struct Methods {
         }
         return out;
     }
+#endif
 };
 
 namespace {
@@ -724,7 +732,9 @@ const MethodDef kMethods[] = {
     {"dismissRefusals", Methods::dismiss_refusals, true},
     {"choices", Methods::choices, false},
     {"limits", Methods::limits, false},
+#ifdef LIAISON_WEB_REPORTS
     {"report", Methods::report, true},
+#endif
 };
 
 Status not_open() { return Status::storage("the local database is not open yet"); }

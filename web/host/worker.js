@@ -116,6 +116,7 @@ function loadCore() {
 const ports = new Set();
 const state = {
   core: null, // Module.Core
+  full: false, // the core is core-full.wasm, with the reports (fullCore)
   module: null,
   idb: null,
   storage: null, // 'opfs' or 'idb'
@@ -487,6 +488,53 @@ async function api(args) {
   return ok({ status: res.status, body: type.includes('json') ? await res.json() : await res.text() });
 }
 
+// ---- The reports' core ----------------------------------------------------------------------
+// The reports (core/query/reports.hpp) are in a second build of the core, core-full.wasm: the
+// same façade and engine with the reports added, too large for the shell every store tablet
+// installs (docs/PERFORMANCE.md, "Reports"). The first report a device asks for swaps the
+// worker's core for it, in the queue of database calls and after any sync under way: the new
+// module is loaded first (the old one keeps working if that fails: offline and never fetched),
+// then the database is closed by the one and opened by the other — the same OPFS handles
+// passed on, or the file read back from IndexedDB after everything was written there.
+let upgrading = null;
+function fullCore() {
+  if (state.full) return Promise.resolve(ok(null));
+  if (!upgrading) upgrading = upgradeCore().finally(() => { upgrading = null; });
+  return upgrading;
+}
+async function upgradeCore() {
+  if (state.syncing) await state.syncing.catch(() => {});
+  let module;
+  try {
+    if (typeof createLiaisonCoreFull !== 'function') importScripts('../core-full.js');
+    const compiled = compileCore(new URL('../core-full.wasm', self.location.href).href);
+    module = await createLiaisonCoreFull({
+      locateFile: (file) => new URL('../' + file, self.location.href).href,
+      instantiateWasm(imports, receive) {
+        compiled.then((m) => WebAssembly.instantiate(m, imports).then((i) => receive(i, m)));
+        return {};
+      },
+    });
+  } catch (e) {
+    return fail(state.online ? 'internal' : 'offline',
+      'The reports could not be loaded on this device' + (state.online ? '' : ' (offline, and never opened here online)') + ': ' + (e.message || e));
+  }
+  await persist(); // IndexedDB: every change written, for the new module to read back
+  state.core.call('close', '{}');
+  state.module = module;
+  if (state.storage === 'opfs') module.opfsFiles = state.handles;
+  else await restore(DB_PATH);
+  state.core = new module.Core();
+  const opened = parse(state.core.call('open', JSON.stringify({ path: DB_PATH })));
+  if (!opened.ok) {
+    state.bootError = { code: opened.code, message: 'The local database could not be opened again: ' + opened.message };
+    return opened;
+  }
+  state.full = true;
+  applyContext();
+  return ok(null);
+}
+
 // GET /api/v1/influencers/<id>/history, the body only.
 async function history(args) {
   if (typeof args.id !== 'string' || !/^[0-9A-Za-z]{1,40}$/.test(args.id)) return fail('bad_format', 'id: not an id');
@@ -581,6 +629,7 @@ const REVOKED = fail('unauthorized', 'The server refused this device: its token 
 function runSync() {
   if (!state.auth) return Promise.resolve(fail('not_signed_in', 'Sign in to sync with the server.'));
   if (!state.core) return Promise.resolve(fail('storage', 'The local database is not open.'));
+  if (upgrading) return upgrading.then(() => runSync()); // the core is being swapped
   if (state.syncing) {
     // A sync started under another token (before a new sign-in) answers for that token: this
     // one runs after it, under the current one.
@@ -896,7 +945,11 @@ async function dispatch(method, args) {
   }
   if (!CORE_METHODS.has(method)) return fail('invalid_argument', `no such method: ${String(method).slice(0, 40)}`);
   if (method === 'card' && args.cap === undefined) args = { ...args, cap: state.settings.contactCap };
-  if (method === 'report') args = reportArgs(args);
+  if (method === 'report') {
+    args = reportArgs(args);
+    const up = await fullCore();
+    if (!up.ok) return up;
+  }
   const r = parse(state.core.call(method, JSON.stringify(args)));
   if (WRITES.has(method) && r.ok) {
     await persist();

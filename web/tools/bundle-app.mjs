@@ -75,6 +75,9 @@ for (const f of joined) if (!produced.has(f) && inApp(f)) fs.rmSync(f, { force: 
 // Folders of the sources, now empty.
 for (const e of fs.readdirSync(appDir, { withFileTypes: true }))
   if (e.isDirectory() && e.name !== 'chunks') fs.rmSync(path.join(appDir, e.name), { recursive: true, force: true });
+// The reports' build of the core (web/CMakeLists.txt): loaded by the worker when a device first
+// asks for a report, never installed with the shell.
+for (const f of ['core-full.js', 'core-full.wasm']) if (fs.existsSync(path.join(root, f))) lazy.push(f);
 fs.writeFileSync(path.join(appDir, 'lazy.json'), JSON.stringify(lazy));
 const left = fs.readdirSync(appDir).filter((f) => f.endsWith('.js') && f !== 'app.js');
 if (left.length) {

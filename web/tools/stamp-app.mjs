@@ -34,6 +34,9 @@ const files = [];
 
 const hash = crypto.createHash('sha256');
 for (const f of files) hash.update(f).update('\0').update(fs.readFileSync(path.join(root, f))).update('\0');
+// The files loaded on demand too: the service worker keeps them in this version's cache
+// (core-full.* keeps its name when its content changes).
+for (const f of [...lazy].sort()) hash.update(f).update('\0').update(fs.readFileSync(path.join(root, f))).update('\0');
 const version = hash.digest('hex').slice(0, 16);
 
 function replaceOnce(file, pattern, replacement) {

@@ -244,7 +244,7 @@ Status amec(Ctx& c, Report& out) {
         return c.each("SELECT f_currency, f_budget, f_starts FROM " + table_name(kind) +
                           " a WHERE " + where + " AND a.f_budget IS NOT NULL",
                       [&](Statement& r) {
-                          const std::string_view starts = r.column_text(2);
+                          const std::string starts = r.column_text(2);
                           budget.add(std::string(r.column_text(0)),
                                      starts.size() == 10 ? days_of(starts) : c.as_of_day,
                                      r.column_int(1));
@@ -266,7 +266,7 @@ Status amec(Ctx& c, Report& out) {
                "FROM k_collaboration a WHERE " +
                    collab_where,
                [&](Statement& r) {
-                   const std::string_view starts = r.column_text(2);
+                   const std::string starts = r.column_text(2);
                    const std::int64_t v = r.column_int(1);
                    if (v)
                        spend.add(std::string(r.column_text(0)),
