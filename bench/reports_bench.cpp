@@ -311,8 +311,9 @@ std::vector<Case> cases(const Record& rec, std::int64_t now_ms) {
             };
             c.sql += std::string(p ? ",\n" : "") +
                      "(SELECT CAST(round(COALESCE(sum(COALESCE(a.f_impressions,0)*" +
-                     rate("impressions") + "/1000.0 + COALESCE(a.f_video_views,0)*" +
-                     rate("video_views") + "/1000.0 + COALESCE(a.f_likes,0)*" + rate("likes") +
+                     rate("impressions") + "/1000.0 + COALESCE(a.f_reach,0)*" + rate("reach") +
+                     "/1000.0 + COALESCE(a.f_video_views,0)*" + rate("video_views") +
+                     "/1000.0 + COALESCE(a.f_likes,0)*" + rate("likes") +
                      " + COALESCE(a.f_comments,0)*" + rate("comments") +
                      " + COALESCE(a.f_shares,0)*" + rate("shares") +
                      "),0)) AS INTEGER) FROM k_content a WHERE " + year_where +

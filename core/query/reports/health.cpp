@@ -86,44 +86,62 @@ Status health(Ctx& c, Report& out) {
                    people.emplace(Id128::from_bytes(b.data()), std::move(p));
                }));
 
-    // One aggregate per person: the last contact, the contacts of the pressure window, and in
-    // how many of the last N quarters (window k = [A-(k+1)·91 d, A-k·91 d)) she was contacted.
+    // One scan of the contacts before A, folded here (SQLite's GROUP BY sorts every row, and
+    // a correlated "newest of its department" probe per follow-up is quadratic in a busy
+    // person's contacts): per person the last contact, the contacts of the pressure window and
+    // the quarters (window k = [A-(k+1)·91 d, A-k·91 d)) she was contacted in; per person and
+    // department the newest contact, whose follow-up is overdue when it asked for one dated
+    // before the as-of day and it is not marked done (rules F1 and F2 of
+    // core/query/follow_ups.hpp: a later contact of the department followed it up).
     const std::string contacts =
         c.rows(Kind::kInteraction, "a") + " AND a.f_at IS NOT NULL AND a.f_at<" + A;
-    LIAISON_TRY(c.each(
-        "SELECT a.f_influencer, max(a.f_at), sum(a.f_at>=" +
-            std::to_string(as_of - kPressureDays * kDayMs) +
-            "), count(DISTINCT CASE WHEN a.f_at>=" + std::to_string(as_of - quarters * quarter_ms) +
-            " THEN (" + A + "-1-a.f_at)/" + std::to_string(quarter_ms) +
-            " END) FROM k_interaction a WHERE " + contacts + " GROUP BY a.f_influencer",
-        [&](Statement& r) {
-            auto b = r.column_blob(0);
-            if (b.size() != 16) return;
-            auto it = people.find(Id128::from_bytes(b.data()));
-            if (it == people.end()) return;
-            it->second.contacted = true;
-            it->second.last_at = r.column_int(1);
-            it->second.recent = r.column_int(2);
-            it->second.retained = r.column_int(3) == quarters;
-        }));
-
-    // Overdue follow-ups (rules F1 and F2 of core/query/follow_ups.hpp, as of A): a contact that
-    // asked for a follow-up dated before the as-of day, not marked done, and still the newest
-    // contact of its person and department before A (a later contact of that department, in the
-    // caller's scope, followed it up).
-    LIAISON_TRY(c.each(
-        "SELECT a.f_influencer, count(*) FROM k_interaction a WHERE " + contacts +
-            " AND a.f_follow_up_due IS NOT NULL AND a.f_follow_up_due<'" + as_of_date +
-            "' AND a.f_follow_up_done IS NOT 1 AND NOT EXISTS(SELECT 1 FROM k_interaction b "
-            "WHERE b.f_influencer=a.f_influencer AND b.f_department IS a.f_department AND " +
-            Ctx::visible("b") + " AND " + c.in_scope(Kind::kInteraction, "b") + " AND b.f_at<" + A +
-            " AND (b.f_at>a.f_at OR (b.f_at=a.f_at AND b.eid>a.eid))) GROUP BY a.f_influencer",
-        [&](Statement& r) {
-            auto b = r.column_blob(0);
-            if (b.size() != 16) return;
-            auto it = people.find(Id128::from_bytes(b.data()));
-            if (it != people.end()) it->second.overdue = r.column_int(1);
-        }));
+    struct Newest {
+        std::int64_t at = INT64_MIN;
+        Id128 id;
+        bool overdue = false;
+    };
+    std::unordered_map<std::string, Newest> newest;  // person bytes + department
+    std::unordered_map<Id128, std::uint32_t, Id128Hash> seen_quarters;
+    const std::int64_t pressure_from = as_of - kPressureDays * kDayMs;
+    const std::int64_t quarters_from = as_of - quarters * quarter_ms;
+    LIAISON_TRY(
+        c.each("SELECT a.f_influencer, a.f_at, a.eid, a.f_department, a.f_follow_up_due, "
+               "a.f_follow_up_done FROM k_interaction a WHERE " +
+                   contacts,
+               [&](Statement& r) {
+                   auto b = r.column_blob(0);
+                   if (b.size() != 16) return;
+                   const Id128 who = Id128::from_bytes(b.data());
+                   auto it = people.find(who);
+                   if (it == people.end()) return;
+                   Person& p = it->second;
+                   const std::int64_t at = r.column_int(1);
+                   if (!p.contacted || at > p.last_at) p.last_at = at;
+                   p.contacted = true;
+                   if (at >= pressure_from) ++p.recent;
+                   if (at >= quarters_from)
+                       seen_quarters[who] |= 1u << ((as_of - 1 - at) / quarter_ms);
+                   auto e = r.column_blob(2);
+                   const Id128 id = e.size() == 16 ? Id128::from_bytes(e.data()) : Id128{};
+                   std::string key(reinterpret_cast<const char*>(b.data()), 16);
+                   // A department, or none (a group of its own, as `IS` compares).
+                   if (r.column_is_null(3)) {
+                       key += '\x01';
+                   } else {
+                       key += '\x02';
+                       key += r.column_text_view(3);
+                   }
+                   Newest& n = newest[key];
+                   if (at > n.at || (at == n.at && n.id < id)) {
+                       const std::string due = r.column_text(4);
+                       n = {at, id, !due.empty() && due < as_of_date && r.column_int(5) != 1};
+                   }
+               }));
+    const std::uint32_t all_quarters = quarters >= 32 ? ~0u : (1u << quarters) - 1;
+    for (const auto& [who, mask] : seen_quarters) people[who].retained = mask == all_quarters;
+    for (const auto& [key, n] : newest)
+        if (n.overdue)
+            ++people[Id128::from_bytes(reinterpret_cast<const std::uint8_t*>(key.data()))].overdue;
 
     std::map<std::string, TierRow> tiers;
     TierRow all;
