@@ -787,11 +787,13 @@ int main(int argc, char** argv) {
     Sizes n;
     std::string browser = "na";  // the browser's p95, measured by bench/web/reports.mjs
     std::string reuse;           // a record this benchmark wrote before (REPORTS_BENCH_KEEP)
+    std::string only;            // run only the cases whose name begins with this (profiling)
     std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress shows as it comes
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string a = argv[i];
         long v = std::atol(argv[i + 1]);
-        if (v <= 0 && a != "--browser-p95" && a != "--reuse") die("bad value for " + a);
+        if (v <= 0 && a != "--browser-p95" && a != "--reuse" && a != "--only")
+            die("bad value for " + a);
         if (a == "--people")
             n.people = std::size_t(v);
         else if (a == "--contacts")
@@ -808,6 +810,8 @@ int main(int argc, char** argv) {
             browser = argv[i + 1];
         else if (a == "--reuse")
             reuse = argv[i + 1];
+        else if (a == "--only")
+            only = argv[i + 1];
         else
             die("unknown option " + a);
     }
@@ -841,6 +845,7 @@ int main(int argc, char** argv) {
     std::size_t measured = 0;
     bool mismatch = false;
     for (auto& c : cases(rec, now_ms)) {
+        if (c.name.rfind(only, 0) != 0) continue;
         // The report, once to check it is built and to read its figures.
         auto t_first = Clock::now();
         auto first = liaison::core::run_report(*store, c.query);
