@@ -324,3 +324,25 @@ TEST_CASE("an erased person leaves the figures she was part of as docs/METRICS.m
 }
 
 }  // namespace liaison::test
+
+namespace liaison::test {
+
+TEST_CASE("a region filter counts the entries of its stores that name no region",
+          "[core][reports]") {
+    ReportsFixture f;
+    // A contact logged at Lille by a device that set only its store.
+    f.make(core::Kind::kInteraction, "i6",
+           {{"influencer", f.ref("Ben")},
+            {"at", utc("2026-03-25T10:00")},
+            {"touchpoint", std::string("store")},
+            {"department", std::string("retail")},
+            {"store", f.ref("LILLE")}});
+    auto q = amec();
+    q.region = f.id["NORTH"];
+    const auto r = f.run(q);
+    CHECK(value(r, "activities", "contacts") == "4");  // i1, i2, i3 and i6
+    q.region = f.id["SOUTH"];
+    CHECK(value(f.run(q), "activities", "contacts") == "1");  // i4
+}
+
+}  // namespace liaison::test

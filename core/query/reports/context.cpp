@@ -251,6 +251,15 @@ Result<Ctx> Ctx::make(Store& store, const ReportQuery& q) {
         }
         if (s == Step::kError) return Status::storage(ps.error());
     }
+    if (q.region) {
+        LIAISON_TRY(c.each("SELECT eid FROM k_store WHERE created IS NOT NULL AND f_region=" +
+                               blob(*q.region) + " ORDER BY eid",
+                           [&](Statement& r) {
+                               auto b = r.column_blob(0);
+                               if (b.size() == 16)
+                                   c.region_filter_stores_.push_back(Id128::from_bytes(b.data()));
+                           }));
+    }
     if (!q.scope.global) {
         auto ids = [](const std::vector<std::string>& text) {
             std::vector<Id128> out;
@@ -327,8 +336,15 @@ std::string Ctx::filtered(Kind kind, std::string_view a, bool by_campaign) const
             q.brand->to_text() + "' AND removed=0))");
     else if (q.brand && has_field(kind, "brand"))
         add(p + ".f_brand=" + blob(*q.brand));
-    for (auto [key, id] : {std::pair{"region", &q.region}, {"store", &q.store}})
-        if (*id && has_field(kind, key)) add(p + ".f_" + key + "=" + blob(**id));
+    // A region: its entries, and those of its stores that name no region (S1, as the scope).
+    if (q.region && has_field(kind, "region")) {
+        std::string cond = p + ".f_region=" + blob(*q.region);
+        if (has_field(kind, "store") && !region_filter_stores_.empty())
+            cond = "(" + cond + " OR (" + p + ".f_region IS NULL AND " + p + ".f_store IN " +
+                   blob_list(region_filter_stores_) + "))";
+        add(cond);
+    }
+    if (q.store && has_field(kind, "store")) add(p + ".f_store=" + blob(*q.store));
     return "(" + out + ")";
 }
 

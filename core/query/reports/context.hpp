@@ -115,6 +115,7 @@ public:
 private:
     Ctx(Store& s, const ReportQuery& query) : store(s), q(query) {}
     std::vector<Id128> regions_, stores_, brands_;  // scope, stores including the regions'
+    std::vector<Id128> region_filter_stores_;       // the stores of the region filter
 };
 
 // The rows of money figures: with a report currency, one row (the converted total, null when
