@@ -364,7 +364,8 @@ std::vector<Case> cases(const Record& rec, std::int64_t now_ms) {
         out.push_back(std::move(c));
     }
     {
-        // Relationship health for a region: per tier, the people and those with an owner.
+        // Relationship health for a region: per tier, the people, those with an owner and those
+        // never contacted in the region (the contacts read as the report reads them).
         Case c;
         c.name = "health region";
         c.query = q("health");
@@ -380,12 +381,21 @@ std::vector<Case> cases(const Record& rec, std::int64_t now_ms) {
                      "(SELECT count(*) FROM k_influencer p WHERE p.created IS NOT NULL AND "
                      "p.deleted IS NULL AND p.f_region=" +
                      blob(rec.regions[0]) + " AND p.f_tier='" + kTiers[t] +
-                     "' AND p.f_owner IS NOT NULL)";
+                     "' AND p.f_owner IS NOT NULL),"
+                     // Never contacted in the region before the end of 2026.
+                     "(SELECT count(*) FROM k_influencer p WHERE p.created IS NOT NULL AND "
+                     "p.deleted IS NULL AND p.f_region=" +
+                     blob(rec.regions[0]) + " AND p.f_tier='" + kTiers[t] +
+                     "' AND NOT EXISTS(SELECT 1 FROM k_interaction b WHERE b.f_influencer=p.eid "
+                     "AND b.created IS NOT NULL AND b.deleted IS NULL AND b.f_region=" +
+                     blob(rec.regions[0]) + " AND b.f_at<" + std::to_string(kYear + 365 * kDay) +
+                     "))";
         c.figures = [](const Report& r) {
             std::vector<std::int64_t> v;
             for (const char* t : kTiers) {
                 v.push_back(num(cell(r, "by_tier", {t}, "people")));
                 v.push_back(num(cell(r, "by_tier", {t}, "owned")));
+                v.push_back(num(cell(r, "by_tier", {t}, "never_contacted")));
             }
             return v;
         };
