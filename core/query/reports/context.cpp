@@ -75,6 +75,16 @@ Result<std::int64_t> setting_int(const std::string& key, const std::string& v, s
 
 }  // namespace
 
+std::optional<Id128> id_at(Statement& st, int col) {
+    auto b = st.column_blob(col);
+    if (b.size() != 16) return std::nullopt;
+    return Id128::from_bytes(b.data());
+}
+
+std::int64_t day_of_ms(std::int64_t ms) {
+    return ms >= 0 ? ms / kDayMs : (ms - kDayMs + 1) / kDayMs;
+}
+
 std::string blob(const Id128& id) {
     static const char* hex = "0123456789ABCDEF";
     std::string out = "X'";
@@ -238,7 +248,7 @@ Result<Ctx> Ctx::make(Store& store, const ReportQuery& q) {
         c.to_day = days_of(q.to);
         c.to_ms = (c.to_day + 1) * kDayMs;
     }
-    const std::int64_t today = q.now_ms >= 0 ? q.now_ms / kDayMs : (q.now_ms - kDayMs + 1) / kDayMs;
+    const std::int64_t today = day_of_ms(q.now_ms);
     c.as_of_day = q.to.empty() ? today : c.to_day;
 
     if (q.programme) {

@@ -29,6 +29,10 @@ std::string blob_list(const std::vector<Id128>& ids);
 std::int64_t days_of(std::string_view date);
 std::string date_of_days(std::int64_t days);
 inline constexpr std::int64_t kDayMs = 86400000;
+// The UTC day (days since 1970-01-01) of a time in ms, rounding down before 1970 too.
+std::int64_t day_of_ms(std::int64_t ms);
+// The id in a blob column, or nullopt when it holds none.
+std::optional<Id128> id_at(Statement& st, int col);
 
 // The report settings (docs/METRICS.md "Settings"): the central team's `setting` entries, each
 // checked; a value that does not parse keeps the default, and the report says so in a note.

@@ -10,12 +10,6 @@
 namespace liaison::core::reports {
 namespace {
 
-std::optional<Id128> id_at(Statement& st, int col) {
-    auto b = st.column_blob(col);
-    if (b.size() != 16) return std::nullopt;
-    return Id128::from_bytes(b.data());
-}
-
 struct Target {
     std::optional<Id128> influencer, campaign;
 };
@@ -143,7 +137,7 @@ Result<std::vector<Credits>> credits_by_models(const Ctx& c,
     Statement& journey = prepared.value();
     const std::int64_t window_ms = c.settings.window_days * kDayMs;
     for (const auto& v : conversions) {
-        const std::int64_t day = v.at >= 0 ? v.at / kDayMs : (v.at - kDayMs + 1) / kDayMs;
+        const std::int64_t day = day_of_ms(v.at);
         auto line = [&](Credits& out, const Target& t, double share, std::string_view evidence) {
             out.lines.push_back(
                 {v.id, t.influencer, t.campaign, share, v.value, v.currency, day, evidence});

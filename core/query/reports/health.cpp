@@ -56,10 +56,6 @@ Cell median(std::vector<std::int64_t> v) {
     return Cell{Cell::Type::kFixed, (v[n / 2 - 1] + v[n / 2]) * 5000, {}};
 }
 
-std::int64_t day_of_ms(std::int64_t ms) {
-    return ms >= 0 ? ms / kDayMs : (ms - kDayMs + 1) / kDayMs;
-}
-
 }  // namespace
 
 Status health(Ctx& c, Report& out) {

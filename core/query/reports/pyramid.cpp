@@ -39,12 +39,6 @@ struct Person {
     std::optional<std::int64_t> value;  // the concentration's metric; nullopt: not known
 };
 
-std::optional<Id128> id_at(Statement& st, int col) {
-    auto b = st.column_blob(col);
-    if (b.size() != 16) return std::nullopt;
-    return Id128::from_bytes(b.data());
-}
-
 // The people: visible, in the caller's scope, and the region and store filters over their own
 // region and store; with a programme or campaign filter, only the people with a collaboration
 // or a post for one of its campaigns. Not the brand filter (it narrows the outputs).
