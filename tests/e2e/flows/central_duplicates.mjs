@@ -64,6 +64,8 @@ export default async function centralDuplicates(hx) {
   check(await page.locator(`.dupq-field[data-field="email"] input[value="${otherSide}"]`).isChecked(), 'the e-mail choice did not take');
   await page.getByTestId('dupq-merge').click();
   await rowOf(page, kept, sloppy).waitFor({ state: 'detached', timeout: 15000 });
+  // The merge is written to the laptop's replica first; the server knows it once it is pushed.
+  await syncNow(page);
   const survivor = kept < sloppy ? kept : sloppy;
   const merged = (await hx.api('GET', `/api/v1/influencers/${sloppy}`, { role: 'central' })).json;
   const person = merged.influencer || merged;
@@ -79,6 +81,7 @@ export default async function centralDuplicates(hx) {
   await page.waitForSelector('main[data-view="central"]', { timeout: 20000 });
   await queueShown(page);
   check(await rowOf(page, lea1, lea2).count() === 0, 'the dismissed pair is back after a reload');
+  await syncNow(page);
   const distinct = (await hx.api('GET', `/api/v1/influencers/${lea2}`, { role: 'central' })).json;
   check(((distinct.influencer || distinct).distinct_from || []).includes(lea1), 'Léa\'s records do not name each other as distinct');
 
