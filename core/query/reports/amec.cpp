@@ -44,12 +44,6 @@ std::string_view peso_of(std::string_view key,
     return otherwise;
 }
 
-// A post's engagements (amec.engagements/1): the total the platform or import reported, or
-// else the sum of the kinds it reported.
-constexpr const char* kEngagements =
-    "COALESCE(a.f_engagements, COALESCE(a.f_likes,0)+COALESCE(a.f_comments,0)+"
-    "COALESCE(a.f_shares,0)+COALESCE(a.f_saves,0))";
-
 // A metric/value table's row: metric, value, unit, currency, target, attainment, formula.
 struct Line {
     std::string metric;

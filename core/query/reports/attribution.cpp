@@ -12,7 +12,6 @@
 #include <array>
 #include <cmath>
 #include <map>
-#include <unordered_map>
 
 #include "core/query/reports/context.hpp"
 
@@ -35,35 +34,25 @@ using Rows = std::map<std::string, Credited>;
 std::string key_of(const std::optional<Id128>& id) { return id ? id->to_text() : std::string(); }
 
 // Names of the influencers or campaigns the rows name, for the row labels.
-Result<std::unordered_map<std::string, std::string>> names(const Ctx& c, Kind kind,
-                                                           const Rows& rows) {
-    std::unordered_map<std::string, std::string> out;
+Result<std::map<Id128, std::string>> names(const Ctx& c, Kind kind, const Rows& rows) {
     std::vector<Id128> ids;
     for (const auto& [key, row] : rows)
         if (auto id = Id128::from_text(key)) ids.push_back(*id);
-    if (ids.empty()) return out;
-    auto ok =
-        c.each("SELECT eid, f_name FROM " + table_name(kind) + " WHERE eid IN " + blob_list(ids),
-               [&](Statement& r) {
-                   auto b = r.column_blob(0);
-                   if (b.size() == 16)
-                       out[Id128::from_bytes(b.data()).to_text()] = std::string(r.column_text(1));
-               });
-    if (!ok.is_ok()) return ok;
-    return out;
+    return names_of(c, kind, ids);
 }
 
 // The rows in label order (ties by id); a target without a name shows its id, a touch without
 // an influencer or campaign "(none)", last.
 std::vector<std::pair<std::string, const Credited*>> ordered(
-    const Rows& rows, const std::unordered_map<std::string, std::string>& label) {
+    const Rows& rows, const std::map<Id128, std::string>& label) {
     std::vector<std::tuple<int, std::string, std::string, const Credited*>> v;
     for (const auto& [key, row] : rows) {
         if (key.empty()) {
             v.emplace_back(1, "(none)", key, &row);
             continue;
         }
-        auto it = label.find(key);
+        const auto id = Id128::from_text(key);
+        auto it = id ? label.find(*id) : label.end();
         v.emplace_back(0, it != label.end() && !it->second.empty() ? it->second : key, key, &row);
     }
     std::sort(v.begin(), v.end());
@@ -90,7 +79,7 @@ std::vector<Column> model_columns(Report& out, std::string_view unit, const std:
 
 // "Conversions credited" and "Revenue credited" tables for one dimension.
 void credit_tables(const Ctx& c, Report& out, const std::string& dim, const std::string& title,
-                   const Rows& rows, const std::unordered_map<std::string, std::string>& label) {
+                   const Rows& rows, const std::map<Id128, std::string>& label) {
     const auto sorted = ordered(rows, label);
     const std::string dim_label = dim == "influencer" ? "Influencer" : "Campaign";
 

@@ -166,18 +166,16 @@ std::optional<std::int64_t> Rates::convert(std::int64_t minor, const std::string
         return std::prev(after)->second;
     };
     // Exact: the product and quotient in long double would still round; a 128-bit integer
-    // (a GNU extension g++ and clang share, wasm32 included) keeps every digit, then rounds
-    // half away from zero once.
-    __extension__ using Wide = __int128;
-    auto div_round = [](Wide num, Wide den) {
+    // keeps every digit, then rounds half away from zero once.
+    auto div_round = [](I128 num, I128 den) {
         const bool neg = (num < 0) != (den < 0);
         if (num < 0) num = -num;
         if (den < 0) den = -den;
-        const Wide q = (num + den / 2) / den;
+        const I128 q = (num + den / 2) / den;
         return std::int64_t(neg ? -q : q);
     };
-    if (auto r = latest(from, to)) return div_round(Wide(minor) * *r, 1000000);
-    if (auto r = latest(to, from)) return div_round(Wide(minor) * 1000000, *r);
+    if (auto r = latest(from, to)) return div_round(I128(minor) * *r, 1000000);
+    if (auto r = latest(to, from)) return div_round(I128(minor) * 1000000, *r);
     return std::nullopt;
 }
 
@@ -422,6 +420,53 @@ std::vector<MoneyRow> money_rows(const Ctx& c, const Money& m, Report& out) {
     }
     for (const auto& [cur, v] : m.per_currency()) rows.push_back({cur, v});
     return rows;
+}
+
+Result<std::map<Id128, std::string>> names_of(const Ctx& c, Kind kind,
+                                              const std::vector<Id128>& ids) {
+    std::map<Id128, std::string> out;
+    if (ids.empty()) return out;
+    LIAISON_TRY(
+        c.each("SELECT eid, f_name FROM " + table_name(kind) + " WHERE eid IN " + blob_list(ids),
+               [&](Statement& r) {
+                   if (auto id = id_at(r, 0)) out[*id] = r.column_text(1);
+               }));
+    return out;
+}
+
+BrandIndex::BrandIndex(const std::vector<Id128>& brands) {
+    for (std::size_t i = 0; i < brands.size(); ++i) {
+        by_text_[brands[i].to_text()] = i;
+        by_id_[brands[i]] = i;
+    }
+}
+
+std::string BrandIndex::sql(std::string_view a) {
+    const std::string p(a);
+    return ", " + p + ".f_brand, (SELECT group_concat(s.elem, ' ') FROM sdot s WHERE s.eid=" + p +
+           ".eid AND s.sidx=" +
+           std::to_string(kind_def(Kind::kContent).set_index("brands_mentioned")) +
+           " AND s.removed=0)";
+}
+
+void BrandIndex::named(Statement& row, int col, std::vector<std::size_t>& out) const {
+    out.clear();
+    auto name = [&](std::size_t i) {
+        if (std::find(out.begin(), out.end(), i) == out.end()) out.push_back(i);
+    };
+    if (auto brand = id_at(row, col)) {
+        auto it = by_id_.find(*brand);
+        if (it != by_id_.end()) name(it->second);
+    }
+    // The set's elements are brand ids as text (no space in them), joined by spaces.
+    const std::string_view elems = row.column_text_view(col + 1);
+    for (std::size_t pos = 0; pos < elems.size();) {
+        std::size_t stop = elems.find(' ', pos);
+        if (stop == std::string_view::npos) stop = elems.size();
+        auto it = by_text_.find(std::string(elems.substr(pos, stop - pos)));
+        if (it != by_text_.end()) name(it->second);
+        pos = stop + 1;
+    }
 }
 
 Cell ratio(double a, double b) { return b == 0 ? Cell::null() : Cell::fixed(a / b); }

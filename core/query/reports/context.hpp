@@ -15,11 +15,23 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/query/reports.hpp"
 
 namespace liaison::core::reports {
+
+// A 128-bit integer, for exact products and sums of 64-bit amounts (rates × amounts, the EMV's
+// thousandths, the Gini's weighted sum): a GNU extension g++ and clang share, wasm32 included;
+// `__extension__` keeps -Wpedantic quiet about it.
+__extension__ using I128 = __int128;
+
+// A post's engagements (amec.engagements/1, docs/METRICS.md), as SQL over content row `a`: the
+// total the platform or import reported, or else the sum of the kinds it reported.
+inline constexpr const char* kEngagements =
+    "COALESCE(a.f_engagements, COALESCE(a.f_likes,0)+COALESCE(a.f_comments,0)+"
+    "COALESCE(a.f_shares,0)+COALESCE(a.f_saves,0))";
 
 // "X'0123…'": an id as a SQL blob literal.
 std::string blob(const Id128& id);
@@ -120,6 +132,28 @@ private:
     Ctx(Store& s, const ReportQuery& query) : store(s), q(query) {}
     std::vector<Id128> regions_, stores_, brands_;  // scope, stores including the regions'
     std::vector<Id128> region_filter_stores_;       // the stores of the region filter
+};
+
+// The `name` of each entry of `kind` among `ids`, by id, whatever the entry's state; an id
+// without a row is left out (the caller shows the id instead).
+Result<std::map<Id128, std::string>> names_of(const Ctx& c, Kind kind,
+                                              const std::vector<Id128>& ids);
+
+// The brands a post names — its `brand` field and its `brands_mentioned` set — as indexes into
+// one list of brands (share of voice's tracked set, the EMV's brands). A post is read with the
+// two columns of `sql(a)`, and `named` turns them into indexes: each once, the brand field's
+// first, then the set's in its order; a brand not in the list is not named.
+class BrandIndex {
+public:
+    explicit BrandIndex(const std::vector<Id128>& brands);
+    // ", a.f_brand, <the set as text, space separated>": the columns over content row `a`.
+    static std::string sql(std::string_view a);
+    // The indexes the row's two columns (`col` and `col`+1) name, into `out` (cleared first).
+    void named(Statement& row, int col, std::vector<std::size_t>& out) const;
+
+private:
+    std::unordered_map<std::string, std::size_t> by_text_;
+    std::unordered_map<Id128, std::size_t, Id128Hash> by_id_;
 };
 
 // The rows of money figures: with a report currency, one row (the converted total, null when

@@ -11,20 +11,11 @@
 #include <map>
 #include <numeric>
 #include <set>
-#include <unordered_map>
 
 #include "core/query/reports/context.hpp"
 
 namespace liaison::core::reports {
 namespace {
-
-// Exact products and sums (GCC and Clang, native and WebAssembly).
-__extension__ typedef __int128 I128;
-
-// A post's engagements: amec.engagements/1 (core/query/reports/amec.cpp), the same definition.
-constexpr const char* kEngagements =
-    "COALESCE(a.f_engagements, COALESCE(a.f_likes,0)+COALESCE(a.f_comments,0)+"
-    "COALESCE(a.f_shares,0)+COALESCE(a.f_saves,0))";
 
 // The metrics a rate card values, in the order the statement sums them; the first three are
 // valued per thousand (a CPM), the others per one.
@@ -185,24 +176,16 @@ Status emv(Ctx& c, Report& out) {
         }));
     std::sort(brands.begin(), brands.end());
 
-    std::unordered_map<std::string, std::size_t> by_text;
-    std::unordered_map<Id128, std::size_t, Id128Hash> by_id;
-    for (std::size_t i = 0; i < brands.size(); ++i) {
-        by_text[brands[i].second.to_text()] = i;
-        by_id[brands[i].second] = i;
-    }
+    std::vector<Id128> ids;
+    for (const auto& b : brands) ids.push_back(b.second);
+    const BrandIndex index(ids);
     const std::string day = c.currency.empty() ? "0" : "a.f_published_at/86400000";
-    const std::string mentions =
-        std::to_string(kind_def(Kind::kContent).set_index("brands_mentioned"));
     // One row per post: its platform, the version in force, its day, its metrics, the brands
     // it names (brand field, and its brands_mentioned set as text).
     std::string sql = "SELECT a.f_platform, " + version_case(versions) + ", " + day;
     for (std::size_t i = 0; i < kNumMetrics; ++i) sql += ", " + metric_sql(i);
-    sql +=
-        ", a.f_brand, (SELECT group_concat(s.elem, ' ') FROM sdot s WHERE s.eid=a.eid AND "
-        "s.sidx=" +
-        mentions + " AND s.removed=0) FROM k_content a WHERE " + c.rows(Kind::kContent, "a") +
-        " AND " + c.in_period_ms("a", "published_at");
+    sql += BrandIndex::sql("a") + " FROM k_content a WHERE " + c.rows(Kind::kContent, "a") +
+           " AND " + c.in_period_ms("a", "published_at");
 
     // By brand index (brands.size(): no brand) and by platform.
     std::vector<Group> by_brand(brands.size() + 1);
@@ -212,22 +195,7 @@ Status emv(Ctx& c, Report& out) {
     std::vector<std::size_t> named;
     std::map<std::string, I128> value;  // the post's, per currency, in thousandths
     LIAISON_TRY(c.each(sql, [&](Statement& r) {
-        named.clear();
-        auto name = [&](std::size_t i) {
-            if (std::find(named.begin(), named.end(), i) == named.end()) named.push_back(i);
-        };
-        if (auto fb = r.column_blob(3 + int(kNumMetrics)); fb.size() == 16) {
-            auto it = by_id.find(Id128::from_bytes(fb.data()));
-            if (it != by_id.end()) name(it->second);
-        }
-        const std::string_view elems = r.column_text_view(4 + int(kNumMetrics));
-        for (std::size_t pos = 0; pos < elems.size();) {
-            std::size_t stop = elems.find(' ', pos);
-            if (stop == std::string_view::npos) stop = elems.size();
-            auto it = by_text.find(std::string(elems.substr(pos, stop - pos)));
-            if (it != by_text.end()) name(it->second);
-            pos = stop + 1;
-        }
+        index.named(r, 3 + int(kNumMetrics), named);
         if (named.empty()) named.push_back(brands.size());
 
         const std::string platform = r.column_text(0);

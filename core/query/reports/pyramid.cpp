@@ -15,14 +15,6 @@
 namespace liaison::core::reports {
 namespace {
 
-// Exact products and sums (GCC and Clang, native and WebAssembly).
-__extension__ typedef __int128 I128;
-
-// A post's engagements: amec.engagements/1 (core/query/reports/amec.cpp), the same definition.
-constexpr const char* kEngagements =
-    "COALESCE(a.f_engagements, COALESCE(a.f_likes,0)+COALESCE(a.f_comments,0)+"
-    "COALESCE(a.f_shares,0)+COALESCE(a.f_saves,0))";
-
 // The tiers, top of the pyramid first; a person without one is "(none)".
 constexpr std::string_view kTiers[] = {"top",      "expert",   "employee",
                                        "advocate", "prospect", "(none)"};
@@ -168,16 +160,6 @@ std::string value_currency(const Ctx& c, std::string_view metric,
     for (const auto& p : people)
         for (const auto& [cur, v] : p.revenue.per_currency()) return cur;
     return "";
-}
-
-// Names for the listed people.
-std::map<Id128, std::string> names_of(const Ctx& c, const std::vector<Id128>& ids) {
-    std::map<Id128, std::string> out;
-    if (ids.empty()) return out;
-    auto ok = c.each("SELECT eid, f_name FROM k_influencer WHERE eid IN " + blob_list(ids),
-                     [&](Statement& r) { out[*id_at(r, 0)] = r.column_text(1); });
-    (void)ok;  // a missing name shows as the id
-    return out;
 }
 
 }  // namespace
@@ -354,7 +336,9 @@ Status pyramid(Ctx& c, Report& out) {
         }
         std::vector<Id128> ids;
         for (const auto* p : listed) ids.push_back(p->id);
-        const auto names = names_of(c, ids);
+        auto found = names_of(c, Kind::kInfluencer, ids);
+        std::map<Id128, std::string> names;
+        if (found) names = std::move(found).value();  // else each shows as its id
         for (const auto* p : listed) {
             auto it = names.find(p->id);
             const std::int64_t v = p->value.value_or(0);

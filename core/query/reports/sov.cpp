@@ -16,11 +16,6 @@
 namespace liaison::core::reports {
 namespace {
 
-// A post's engagements: amec.engagements/1 (core/query/reports/amec.cpp), the same definition.
-constexpr const char* kEngagements =
-    "COALESCE(a.f_engagements, COALESCE(a.f_likes,0)+COALESCE(a.f_comments,0)+"
-    "COALESCE(a.f_shares,0)+COALESCE(a.f_saves,0))";
-
 // The metrics a share is computed for, in the order of the columns.
 constexpr std::string_view kMetrics[] = {"posts", "influencers", "engagements", "reach",
                                          "video_views"};
@@ -103,22 +98,16 @@ Result<std::string> content_where(const Ctx& c) {
 Status sums(const Ctx& c, const std::vector<Brand>& set, std::map<Key, Sums>& out) {
     auto where = content_where(c);
     if (!where) return where.status();
-    std::unordered_map<std::string, std::size_t> by_text;
-    std::unordered_map<Id128, std::size_t, Id128Hash> by_id;
-    for (std::size_t i = 0; i < set.size(); ++i) {
-        by_text[set[i].id.to_text()] = i;
-        by_id[set[i].id] = i;
-    }
+    std::vector<Id128> ids;
+    for (const auto& b : set) ids.push_back(b.id);
+    const BrandIndex brands(ids);
     const std::string g = group_sql(c.q.group_by);
-    const std::string mentions =
-        std::to_string(kind_def(Kind::kContent).set_index("brands_mentioned"));
     const std::string sql =
         "SELECT a.f_influencer, " + std::string(kEngagements) +
         ", COALESCE(a.f_reach,0), COALESCE(a.f_video_views,0), COALESCE(a.f_tone,''), "
         "a.f_collaboration IS NOT NULL, " +
-        (g.empty() ? std::string("''") : "COALESCE(" + g + ",'')") +
-        ", a.f_brand, (SELECT group_concat(s.elem, ' ') FROM sdot s WHERE s.eid=a.eid AND s.sidx=" +
-        mentions + " AND s.removed=0) FROM k_content a WHERE " + where.value();
+        (g.empty() ? std::string("''") : "COALESCE(" + g + ",'')") + BrandIndex::sql("a") +
+        " FROM k_content a WHERE " + where.value();
 
     // One sum per brand of the set, and one (the last) for the set as a whole. People are
     // numbered as they come; each sum marks the numbers it has seen in a bitmap.
@@ -144,22 +133,7 @@ Status sums(const Ctx& c, const std::vector<Brand>& set, std::map<Key, Sums>& ou
     std::vector<Agg>* paid[2] = {&level(kPaid, "0"), &level(kPaid, "1")};
     std::vector<std::size_t> named;  // the brands of the set this post names
     Status ok = c.each(sql, [&](Statement& r) {
-        named.clear();
-        auto name = [&](std::size_t i) {
-            if (std::find(named.begin(), named.end(), i) == named.end()) named.push_back(i);
-        };
-        if (auto fb = r.column_blob(7); fb.size() == 16) {
-            auto it = by_id.find(Id128::from_bytes(fb.data()));
-            if (it != by_id.end()) name(it->second);
-        }
-        const std::string_view elems = r.column_text_view(8);
-        for (std::size_t pos = 0; pos < elems.size();) {
-            std::size_t stop = elems.find(' ', pos);
-            if (stop == std::string_view::npos) stop = elems.size();
-            auto it = by_text.find(std::string(elems.substr(pos, stop - pos)));
-            if (it != by_text.end()) name(it->second);
-            pos = stop + 1;
-        }
+        brands.named(r, 7, named);
         if (named.empty()) return;  // mentions no brand of the set
         const auto who_blob = r.column_blob(0);
         std::optional<std::uint32_t> who;
