@@ -932,6 +932,13 @@ std::string format_handle(const Handle& h) {
     return h.platform + ":" + h.handle + ":" + std::to_string(h.audience < 0 ? 0 : h.audience);
 }
 
+Utf8CodePoint decode_utf8(std::string_view s, std::size_t i) {
+    const Decoded d = decode(s, i);
+    return {d.cp, d.len, d.ok};
+}
+
+char32_t latin_lower_code_point(char32_t cp) { return latin_lower(cp); }
+
 std::string fold_for_match(std::string_view s) {
     std::string out;
     out.reserve(s.size());

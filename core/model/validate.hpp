@@ -59,6 +59,17 @@ std::string format_handle(const Handle& h);
 
 // Text folded for matching: lower case, Latin diacritics removed ("Hélène" -> "helene").
 std::string fold_for_match(std::string_view s);
+// The code point at s[i] (Requires: i < s.size()), strictly per RFC 3629; an invalid byte gives
+// ok = false and len = 1, so a scan always advances. For matchers that walk text themselves
+// (core/compliance/caption.hpp) with the same tables as fold_for_match.
+struct Utf8CodePoint {
+    char32_t cp = 0;
+    std::size_t len = 1;
+    bool ok = false;
+};
+Utf8CodePoint decode_utf8(std::string_view s, std::size_t i);
+// The simple lower case of one code point: ASCII, Latin-1 and Latin Extended-A; others as they are.
+char32_t latin_lower_code_point(char32_t cp);
 // Only the digits of a phone number, with a leading '+' kept ("+33 6 12-34" -> "+33612 34"
 // -> "+3361234").
 std::string phone_digits(std::string_view s);
