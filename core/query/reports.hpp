@@ -18,6 +18,7 @@
 // Thread-safety: as the Store.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -58,6 +59,10 @@ struct ReportQuery {
     std::string market;       // share of voice: a country; "" every market
     std::int64_t now_ms = 0;  // today, for relationship health and an open period's end
     ReportScope scope;
+    // The form of the answer, for the callers that serve one (report_answer; run_report does
+    // not read them): "json" or "csv", and the one table to keep ("" every table).
+    std::string format = "json";
+    std::string table;
 };
 
 // A cell: null, a whole number, a fixed-point number with four decimals (`n` is the value
@@ -113,9 +118,33 @@ struct Report {
 // "amec", "sov", "pyramid", "emv", "attribution", "health".
 const std::vector<std::string_view>& report_names();
 
+// The longest value a report parameter may have (ids are 26 characters, dates 10).
+inline constexpr std::size_t kMaxReportParamChars = 64;
+// The parameters a report query takes as text, in the order the errors and docs name them.
+const std::vector<std::string_view>& report_params();
+// A report query's parameters as text, name → value, in the order given (a URL's query string,
+// the façade's arguments).
+using ReportParams = std::vector<std::pair<std::string, std::string>>;
+
+// The query of `report` that `params` ask for, checked before any store is read, so that the
+// REST API and the web façade refuse the same queries with the same messages. Refuses, first
+// fault first: kUnknownField a name not in report_params() ("colour: not a parameter of the
+// reports"); kInvalidArgument a name given twice or a value longer than kMaxReportParamChars;
+// kNotFound an unknown report (the only kNotFound, so a caller may word it its own way);
+// kInvalidArgument a format other than json or csv; kBadFormat a programme, campaign, brand,
+// region or store that is not an id; then run_report's checks. Each message but the unknown
+// report's begins with the parameter's name (at most 40 characters of it) and a colon. The
+// caller sets `now_ms` and `scope`.
+Result<ReportQuery> parse_report_query(std::string_view report, const ReportParams& params);
+
 // Checks the query (a known report, dates, group_by, currency, model, metric, market) and
 // computes the report. kInvalidArgument names the parameter at fault.
 Result<Report> run_report(Store& store, const ReportQuery& query);
+
+// The answer `query` asks for, from its report: the JSON (report_json, only `query.table` when
+// set) or, with format csv, the CSV (report_csv). kNotFound, naming the parameter ("table: the
+// amec report has no table \"x\""), for a table the report does not have.
+Result<std::string> report_answer(Report report, const ReportQuery& query);
 
 // The report as JSON: {"report","title","currency","from","to","filters":{…},"settings":{…},
 // "formulas":[…],"caveats":[{"id","text"}],"notes":[…],"tables":[{"id","title","chart",

@@ -19,9 +19,10 @@
 // report is the one her replica computes offline.
 //
 // Errors ({"error":{"code","message","field"?}}): 400 for an unknown parameter, a parameter given
-// twice, a value longer than kMaxReportParamChars, a bad id, date, group_by, currency, model,
-// metric or market (the parameter named in "field"); 404 for an unknown report or table; 403
-// for the integration role; 405 for a method other than GET.
+// twice, a value longer than core::kMaxReportParamChars, a bad id, date, group_by, currency,
+// model, metric or market (the parameter named in "field"; core::parse_report_query checks them,
+// as the web façade does); 404 for an unknown report or table; 403 for the integration role;
+// 405 for a method other than GET.
 //
 // Bounds: a report reads the store under the backend's lock (SyncBackend::read) for its whole
 // run, so a sync waits for it; every report aggregates in SQL over the current-state tables and
@@ -33,7 +34,7 @@
 // Thread-safety: may be called from many threads (the backend serialises the store).
 #pragma once
 
-#include <cstddef>
+#include <cstdint>
 
 #include "server/api/reply.hpp"
 #include "server/api/rest.hpp"
@@ -41,9 +42,6 @@
 #include "server/backend/sync_backend.hpp"
 
 namespace liaison::server {
-
-// The longest value a report parameter may have (ids are 26 characters, dates 10).
-inline constexpr std::size_t kMaxReportParamChars = 64;
 
 // GET /api/v1/reports and GET /api/v1/reports/<name> (`req.path` says which); `now_ms` is
 // "today" for an open period's end and relationship health.

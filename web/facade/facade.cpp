@@ -86,11 +86,6 @@ namespace {
 constexpr const char* kDefaultPath = "/liaison.db";
 constexpr std::size_t kMaxSearchLimit = 200;
 constexpr std::int64_t kDefaultContactCap = 4;
-#ifdef LIAISON_WEB_REPORTS
-// The longest value of a report's text parameter (dates are 10 characters, a group 10): as the
-// server's kMaxReportParamChars (server/api/reports.hpp).
-constexpr std::size_t kMaxReportParamChars = 64;
-#endif
 
 // Assigns the value of a Result expression to `lhs`, or returns its Status.
 #define FACADE_ASSIGN(lhs, expr)           \
@@ -617,38 +612,23 @@ struct Methods {
     // from?, to?, group_by?, currency?, model?, metric?, market?, format?: "json"|"csv", table?,
     // scope: {global, regions, stores, brands}, now_ms}. Value: the report as report_json writes
     // it (only `table` when given), or, for "csv", the CSV text as a JSON string. The same
-    // figures as GET /api/v1/reports/<name> gives the same user over the same data.
+    // figures as GET /api/v1/reports/<name> gives the same user over the same data, and the
+    // same refusals: the parameters are checked as its query is (core::parse_report_query), so
+    // a member the list above does not name is refused.
     static Result<std::string> report(Facade& f, const Json& a) {
-        core::ReportQuery q;
         FACADE_ASSIGN(name, need_text(a, "report"));
-        q.report = name;
-        for (auto [key, out] : {std::pair{"programme", &q.programme},
-                                {"campaign", &q.campaign},
-                                {"brand", &q.brand},
-                                {"region", &q.region},
-                                {"store", &q.store}}) {
-            FACADE_ASSIGN(v, opt_text(a, key));
-            if (!v || v->empty()) continue;
-            FACADE_ASSIGN(id, need_id(a, key));
-            *out = id;
+        // Every member but report, scope and now_ms is a parameter, as text; null is absent.
+        core::ReportParams params;
+        for (auto it = a.MemberBegin(); it != a.MemberEnd(); ++it) {
+            const std::string key(it->name.GetString(), it->name.GetStringLength());
+            if (key == "report" || key == "scope" || key == "now_ms" || it->value.IsNull())
+                continue;
+            if (!it->value.IsString())
+                return Status::invalid(key.substr(0, 40) + ": expected text");
+            params.emplace_back(key,
+                                std::string(it->value.GetString(), it->value.GetStringLength()));
         }
-        for (auto [key, out] : {std::pair{"from", &q.from},
-                                {"to", &q.to},
-                                {"group_by", &q.group_by},
-                                {"currency", &q.currency},
-                                {"model", &q.model},
-                                {"metric", &q.metric},
-                                {"market", &q.market}}) {
-            FACADE_ASSIGN(v, opt_text(a, key));
-            if (v && v->size() > kMaxReportParamChars)
-                return Status::invalid(std::string(key) + ": longer than " +
-                                       std::to_string(kMaxReportParamChars) + " characters");
-            if (v) *out = *v;
-        }
-        FACADE_ASSIGN(format, opt_text(a, "format"));
-        FACADE_ASSIGN(table, opt_text(a, "table"));
-        if (format && *format != "json" && *format != "csv")
-            return Status::invalid("format: json or csv");
+        FACADE_ASSIGN(q, core::parse_report_query(name, params));
         FACADE_ASSIGN(now, opt_int(a, "now_ms"));
         if (!now) return Status(Code::kRequired, "now_ms: required");
         q.now_ms = *now;
@@ -656,22 +636,8 @@ struct Methods {
         q.scope = std::move(scope);
 
         FACADE_ASSIGN(r, core::run_report(store(f), q));
-        const std::string wanted = table.value_or("");
-        if (format && *format == "csv") {
-            FACADE_ASSIGN(csv, core::report_csv(r, wanted));
-            return json_string(csv);
-        }
-        if (!wanted.empty()) {
-            auto it = std::find_if(r.tables.begin(), r.tables.end(),
-                                   [&](const core::Table& t) { return t.id == wanted; });
-            if (it == r.tables.end())
-                return Status::not_found("table: the " + name.substr(0, 40) +
-                                         " report has no table \"" + wanted.substr(0, 40) + "\"");
-            core::Table kept = std::move(*it);
-            r.tables.clear();
-            r.tables.push_back(std::move(kept));
-        }
-        return core::report_json(r);
+        FACADE_ASSIGN(answer, core::report_answer(std::move(r), q));
+        return q.format == "csv" ? json_string(answer) : answer;
     }
     // {"global": bool, "regions": [ids], "stores": [ids], "brands": [ids]}; required: a report
     // without a scope would be the whole replica, which is the scope only when it says so.

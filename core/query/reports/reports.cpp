@@ -55,11 +55,18 @@ bool is_metric(std::string_view m) {
     return m.empty() || m == "engagements" || m == "reach" || m == "revenue";
 }
 
-Status check(const ReportQuery& q) {
+bool is_report(std::string_view name) {
     const auto& names = report_names();
-    if (std::find(names.begin(), names.end(), q.report) == names.end())
-        return Status::not_found("no report named \"" + q.report +
-                                 "\" (amec, sov, pyramid, emv, attribution, health)");
+    return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+Status unknown_report(std::string_view name) {
+    return Status::not_found("no report named \"" + std::string(name.substr(0, 40)) +
+                             "\" (amec, sov, pyramid, emv, attribution, health)");
+}
+
+Status check(const ReportQuery& q) {
+    if (!is_report(q.report)) return unknown_report(q.report);
     for (auto [name, v] : {std::pair{"from", &q.from}, {"to", &q.to}})
         if (!v->empty() && !is_date(*v))
             return Status::invalid(std::string(name) + ": not a date (YYYY-MM-DD)");
@@ -157,6 +164,64 @@ const std::vector<std::string_view>& report_names() {
     static const std::vector<std::string_view> names = {"amec", "sov",         "pyramid",
                                                         "emv",  "attribution", "health"};
     return names;
+}
+
+const std::vector<std::string_view>& report_params() {
+    static const std::vector<std::string_view> names = {
+        "programme", "campaign", "brand", "region", "store",  "from",   "to",
+        "group_by",  "currency", "model", "metric", "market", "format", "table"};
+    return names;
+}
+
+Result<ReportQuery> parse_report_query(std::string_view report, const ReportParams& params) {
+    const auto& known = report_params();
+    for (const auto& param : params) {
+        const std::string shown = param.first.substr(0, 40);
+        if (std::find(known.begin(), known.end(), param.first) == known.end())
+            return Status(Code::kUnknownField, shown + ": not a parameter of the reports");
+        // At most one pass per known name before a return: linear in the number of parameters.
+        if (std::count_if(params.begin(), params.end(),
+                          [&](const auto& p) { return p.first == param.first; }) > 1)
+            return Status::invalid(shown + ": given twice");
+        if (param.second.size() > kMaxReportParamChars)
+            return Status::invalid(shown + ": longer than " + std::to_string(kMaxReportParamChars) +
+                                   " characters");
+    }
+    if (!reports::is_report(report)) return reports::unknown_report(report);
+    auto given = [&](std::string_view key) -> const std::string* {
+        for (const auto& [name, value] : params)
+            if (name == key) return &value;
+        return nullptr;
+    };
+    ReportQuery q;
+    q.report = std::string(report);
+    if (const auto* format = given("format")) {
+        if (*format != "json" && *format != "csv") return Status::invalid("format: json or csv");
+        q.format = *format;
+    }
+    if (const auto* table = given("table")) q.table = *table;
+    for (auto [key, out] : {std::pair{"programme", &q.programme},
+                            {"campaign", &q.campaign},
+                            {"brand", &q.brand},
+                            {"region", &q.region},
+                            {"store", &q.store}}) {
+        const auto* text = given(key);
+        if (!text) continue;
+        *out = Id128::from_text(*text);
+        if (!*out)
+            return Status(Code::kBadFormat,
+                          std::string(key) + ": not an id (26 characters of Crockford base32)");
+    }
+    for (auto [key, out] : {std::pair{"from", &q.from},
+                            {"to", &q.to},
+                            {"group_by", &q.group_by},
+                            {"currency", &q.currency},
+                            {"model", &q.model},
+                            {"metric", &q.metric},
+                            {"market", &q.market}})
+        if (const auto* text = given(key)) *out = *text;
+    LIAISON_TRY(reports::check(q));
+    return q;
 }
 
 Result<Report> run_report(Store& store, const ReportQuery& q) {
@@ -282,6 +347,27 @@ Result<std::string> report_csv(const Report& r, std::string_view table) {
         return Status::not_found("no table \"" + std::string(table) + "\" in the " + r.report +
                                  " report");
     return out;
+}
+
+Result<std::string> report_answer(Report r, const ReportQuery& q) {
+    auto no_table = [&] {
+        return Status::not_found("table: the " + r.report + " report has no table \"" +
+                                 q.table.substr(0, 40) + "\"");
+    };
+    if (q.format == "csv") {
+        auto csv = report_csv(r, q.table);
+        if (!csv && csv.status().code() == Code::kNotFound) return no_table();
+        return csv;
+    }
+    if (!q.table.empty()) {
+        auto it = std::find_if(r.tables.begin(), r.tables.end(),
+                               [&](const Table& t) { return t.id == q.table; });
+        if (it == r.tables.end()) return no_table();
+        Table kept = std::move(*it);
+        r.tables.clear();
+        r.tables.push_back(std::move(kept));
+    }
+    return report_json(r);
 }
 
 }  // namespace liaison::core
