@@ -10,34 +10,18 @@ namespace {
 using core::Kind;
 using core::ReportQuery;
 
-ReportQuery amec() {
-    ReportQuery q;
-    q.report = "amec";
-    return q;
-}
-
 // The value of the metric row `metric` (and `currency` when given) in `table`, as JSON text.
 std::string value(const core::Report& r, const std::string& table, const std::string& metric,
                   const std::string& currency = "", const std::string& column = "value") {
-    const auto& t = ReportsFixture::table(r, table);
-    int col = -1, cur = -1;
-    for (std::size_t i = 0; i < t.columns.size(); ++i) {
-        if (t.columns[i].id == column) col = int(i);
-        if (t.columns[i].id == "currency") cur = int(i);
-    }
-    REQUIRE(col >= 0);
-    for (const auto& row : t.rows)
-        if (row[0].text == metric && (currency.empty() || row[std::size_t(cur)].text == currency))
-            return core::cell_json(row[std::size_t(col)]);
-    FAIL("no row " << metric << " " << currency << " in " << table);
-    return "";
+    return ReportsFixture::cell(r, table, metric, column,
+                                {currency.empty() ? "" : "currency", currency});
 }
 
 }  // namespace
 
 TEST_CASE("AMEC over the whole record in March reproduces the worked example", "[core][reports]") {
     ReportsFixture f;
-    const auto r = f.run(amec());
+    const auto r = f.run(query("amec"));
     CHECK(r.title == "AMEC report");
     CHECK(r.currency.empty());
     // Inputs: both campaigns' budgets; spend per currency, the cancelled K4 left out.
@@ -109,7 +93,7 @@ TEST_CASE("AMEC over the whole record in March reproduces the worked example", "
 TEST_CASE("AMEC in euros converts each day's amounts at that day's exchange rate",
           "[core][reports]") {
     ReportsFixture f;
-    auto q = amec();
+    auto q = query("amec");
     q.currency = "EUR";
     const auto r = f.run(q);
     CHECK(r.currency == "EUR");
@@ -128,7 +112,7 @@ TEST_CASE("AMEC in euros converts each day's amounts at that day's exchange rate
 
 TEST_CASE("AMEC of one campaign sets its targets against the actuals", "[core][reports]") {
     ReportsFixture f;
-    auto q = amec();
+    auto q = query("amec");
     q.campaign = f.id["LAUNCH"];
     const auto r = f.run(q);
     CHECK(value(r, "inputs", "budget", "EUR") == "800000");
@@ -173,7 +157,7 @@ TEST_CASE("AMEC of one campaign sets its targets against the actuals", "[core][r
 
 TEST_CASE("AMEC of a programme counts its campaigns and its own budget", "[core][reports]") {
     ReportsFixture f;
-    auto q = amec();
+    auto q = query("amec");
     q.programme = f.id["SPRING"];
     const auto r = f.run(q);
     CHECK(value(r, "inputs", "budget", "EUR") == "1500000");
@@ -191,9 +175,8 @@ TEST_CASE("AMEC for a regional scope counts only what the region's replica holds
             {"url", std::string("https://blog.example/ana")},
             {"published_at", utc("2026-03-28T08:00")},
             {"reach", std::int64_t(500)}});
-    auto q = amec();
-    q.scope.global = false;
-    q.scope.regions = {f.ref("NORTH")};
+    auto q = query("amec");
+    q.scope = f.region_scope("NORTH");
     const auto r = f.run(q);
     CHECK(value(r, "inputs", "budget", "EUR") == "800000");
     CHECK(value(r, "inputs", "spend", "EUR") == "120000");
@@ -215,7 +198,7 @@ TEST_CASE("AMEC for a regional scope counts only what the region's replica holds
 TEST_CASE("AMEC with empty periods and zero denominators gives nulls not errors",
           "[core][reports]") {
     ReportsFixture f;
-    auto q = amec();
+    auto q = query("amec");
     q.from = "2025-01-01";
     q.to = "2025-01-31";
     const auto r = f.run(q);
@@ -228,7 +211,7 @@ TEST_CASE("AMEC with empty periods and zero denominators gives nulls not errors"
 
 TEST_CASE("AMEC by month and by tier splits contacts posts and clicks", "[core][reports]") {
     ReportsFixture f;
-    auto q = amec();
+    auto q = query("amec");
     q.from = "2026-02-01";
     q.group_by = "month";
     const auto r = f.run(q);
@@ -254,7 +237,7 @@ TEST_CASE("AMEC by month and by tier splits contacts posts and clicks", "[core][
 TEST_CASE("reports refuse bad parameters with the parameter named", "[core][reports]") {
     ReportsFixture f;
     auto bad = [&](auto change) {
-        auto q = amec();
+        auto q = query("amec");
         change(q);
         auto r = core::run_report(f.store(), q);
         REQUIRE_FALSE(r.is_ok());
@@ -275,7 +258,7 @@ TEST_CASE("reports refuse bad parameters with the parameter named", "[core][repo
 TEST_CASE("a report as JSON and CSV carries its formulas caveats and guarded text",
           "[core][reports]") {
     ReportsFixture f;
-    auto q = amec();
+    auto q = query("amec");
     q.campaign = f.id["LAUNCH"];
     const auto r = f.run(q);
     const std::string json = core::report_json(r);
@@ -310,7 +293,7 @@ TEST_CASE("an erased person leaves the figures she was part of as docs/METRICS.m
           "[core][reports]") {
     ReportsFixture f;
     REQUIRE(f.node->replica->erase(core::Kind::kInfluencer, f.id["Ana"]).is_ok());
-    auto q = amec();
+    auto q = query("amec");
     q.campaign = f.id["LAUNCH"];
     const auto r = f.run(q);
     // Her contact i1, her posts P1 and P2, her collaboration K1 and her link L1 are gone; the
@@ -337,7 +320,7 @@ TEST_CASE("a region filter counts the entries of its stores that name no region"
             {"touchpoint", std::string("store")},
             {"department", std::string("retail")},
             {"store", f.ref("LILLE")}});
-    auto q = amec();
+    auto q = query("amec");
     q.region = f.id["NORTH"];
     const auto r = f.run(q);
     CHECK(value(r, "activities", "contacts") == "4");  // i1, i2, i3 and i6

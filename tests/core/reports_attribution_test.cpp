@@ -11,45 +11,16 @@ using core::Kind;
 using core::ReportQuery;
 using core::Value;
 
-ReportQuery attribution() {
-    ReportQuery q;
-    q.report = "attribution";
-    return q;
-}
-
-// The cell of a revenue table in the row of `key` and `currency`, as JSON text.
-std::string money(const core::Report& r, const std::string& table, const std::string& key,
-                  const std::string& currency, const std::string& column) {
-    const auto& t = ReportsFixture::table(r, table);
-    int col = -1, cur = -1;
-    for (std::size_t i = 0; i < t.columns.size(); ++i) {
-        if (t.columns[i].id == column) col = int(i);
-        if (t.columns[i].id == "currency") cur = int(i);
-    }
-    REQUIRE(col >= 0);
-    REQUIRE(cur >= 0);
-    for (const auto& row : t.rows)
-        if (row[0].text == key && row[std::size_t(cur)].text == currency)
-            return core::cell_json(row[std::size_t(col)]);
-    FAIL("no row " << key << " " << currency << " in " << table);
-    return "";
-}
-
 // The five models' figures of one row, in kModels' order, joined by spaces.
 std::string models(const core::Report& r, const std::string& table, const std::string& key,
                    const std::string& currency = "") {
     std::string out;
     for (const char* m : {"last_click", "first_click", "linear", "position", "time_decay"}) {
         if (!out.empty()) out += " ";
-        out += currency.empty() ? ReportsFixture::cell(r, table, key, m)
-                                : money(r, table, key, currency, m);
+        out +=
+            ReportsFixture::cell(r, table, key, m, {currency.empty() ? "" : "currency", currency});
     }
     return out;
-}
-
-bool has_caveat(const core::Report& r, const std::string& id) {
-    return std::find_if(r.caveats.begin(), r.caveats.end(),
-                        [&](const core::Caveat& c) { return c.id == id; }) != r.caveats.end();
 }
 
 }  // namespace
@@ -57,7 +28,7 @@ bool has_caveat(const core::Report& r, const std::string& id) {
 TEST_CASE("attribution over March credits the five models side by side as worked by hand",
           "[core][reports]") {
     ReportsFixture f;
-    const auto r = f.run(attribution());
+    const auto r = f.run(query("attribution"));
     CHECK(r.title == "Attribution");
     // Conversions credited: o1's journey c1 (Ana) → c3 (Cleo); o2 (link), o3 (promo ANA10 → K1),
     // o4 and o5 (one-click journeys; o5's click exactly 30 days before) all Ana's.
@@ -83,9 +54,9 @@ TEST_CASE("attribution over March credits the five models side by side as worked
     CHECK(ReportsFixture::cell(r, "settings", "window", "days") == "30");
     CHECK(ReportsFixture::cell(r, "settings", "half_life", "days") == "7");
     // The caveats beside the numbers, and the formulas named.
-    CHECK(has_caveat(r, "last_click"));
-    CHECK(has_caveat(r, "seen_only"));
-    CHECK(has_caveat(r, "consent"));
+    CHECK(ReportsFixture::has_caveat(r, "last_click"));
+    CHECK(ReportsFixture::has_caveat(r, "seen_only"));
+    CHECK(ReportsFixture::has_caveat(r, "consent"));
     const auto& conv = ReportsFixture::table(r, "conversions_by_influencer");
     CHECK(conv.columns[1].id == "last_click");
     CHECK(conv.columns[1].caveat == "last_click");
@@ -98,7 +69,7 @@ TEST_CASE("attribution over March credits the five models side by side as worked
 
 TEST_CASE("attribution in euros converts each credited day at that day's rate", "[core][reports]") {
     ReportsFixture f;
-    auto q = attribution();
+    auto q = query("attribution");
     q.currency = "EUR";
     const auto r = f.run(q);
     // o4's 30.00 USD on 11 March at 0.92 = 27.60 EUR, added to Ana's euros.
@@ -110,7 +81,7 @@ TEST_CASE("attribution in euros converts each credited day at that day's rate", 
 TEST_CASE("attribution of one campaign keeps the credits of that campaign only",
           "[core][reports]") {
     ReportsFixture f;
-    auto q = attribution();
+    auto q = query("attribution");
     q.campaign = f.id["LAUNCH"];
     const auto r = f.run(q);
     CHECK(models(r, "conversions_by_campaign", "Launch") == "4 5 4.5 4.5 4.1702");
@@ -124,9 +95,8 @@ TEST_CASE("attribution of one campaign keeps the credits of that campaign only",
 TEST_CASE("attribution for a regional scope counts its region's conversions only",
           "[core][reports]") {
     ReportsFixture f;
-    auto q = attribution();
-    q.scope.global = false;
-    q.scope.regions = {f.ref("NORTH")};
+    auto q = query("attribution");
+    q.scope = f.region_scope("NORTH");
     const auto r = f.run(q);
     // o1 is South's: gone; o2–o5 are North's and Ana's under every model.
     CHECK(models(r, "conversions_by_influencer", "Ana") == "4 4 4 4 4");
@@ -159,7 +129,7 @@ TEST_CASE("a click after the conversion and a click 30 days and 1 ms before do n
             {"link", f.ref("L2")},
             {"visitor", Value(std::string("V0009"))},
             {"region", f.ref("SOUTH")}});
-    const auto r = f.run(attribution());
+    const auto r = f.run(query("attribution"));
     // No journey: o6 is credited by its link, to Cleo, whole, under every model.
     CHECK(ReportsFixture::cell(r, "evidence", "journey", "conversions") == "3");
     CHECK(ReportsFixture::cell(r, "evidence", "link", "conversions") == "2");
@@ -170,10 +140,8 @@ TEST_CASE("a click after the conversion and a click 30 days and 1 ms before do n
 
 TEST_CASE("a shorter attribution window drops the click at 30 days", "[core][reports]") {
     ReportsFixture f;
-    f.make(Kind::kSetting, "window",
-           {{"key", Value(std::string("attribution_window_days"))},
-            {"value", Value(std::string("29"))}});
-    const auto r = f.run(attribution());
+    f.setting("attribution_window_days", "29");
+    const auto r = f.run(query("attribution"));
     // o5's click c6 is 30 days old: o5 falls back to its link (still Ana's).
     CHECK(ReportsFixture::cell(r, "evidence", "journey", "conversions") == "2");
     CHECK(ReportsFixture::cell(r, "evidence", "link", "conversions") == "2");
@@ -184,7 +152,7 @@ TEST_CASE("a shorter attribution window drops the click at 30 days", "[core][rep
 TEST_CASE("attribution over an empty period has empty tables and zero evidence",
           "[core][reports]") {
     ReportsFixture f;
-    auto q = attribution();
+    auto q = query("attribution");
     q.from = "2025-01-01";
     q.to = "2025-01-31";
     const auto r = f.run(q);

@@ -18,8 +18,7 @@ TEST_CASE("every formula and caveat the reports use is published in docs/METRICS
 
     ReportsFixture f;
     // EMV shows its figures only when the central team turned it on.
-    f.make(core::Kind::kSetting, "emv_on",
-           {{"key", std::string("emv_enabled")}, {"value", std::string("true")}});
+    f.setting("emv_enabled", "true");
     std::size_t formulas = 0;
     for (auto name : core::report_names()) {
         for (const char* group : {"", "month", "tier", "region", "platform"}) {

@@ -11,46 +11,23 @@ using core::Kind;
 using core::ReportQuery;
 using core::Value;
 
-ReportQuery emv() {
-    ReportQuery q;
-    q.report = "emv";
-    return q;
-}
-
 Value text(const char* v) { return Value(std::string(v)); }
-
-void setting(ReportsFixture& f, const char* key, const char* value) {
-    f.make(Kind::kSetting, std::string("setting ") + key,
-           {{"key", text(key)}, {"value", text(value)}});
-}
 
 // A row of a per-brand or per-platform table as "currency posts valued emv".
 std::string row(const core::Report& r, const std::string& table, const std::string& key) {
-    std::string out;
-    for (const char* col : {"currency", "posts", "valued", "emv"})
-        out += (out.empty() ? "" : " ") + ReportsFixture::cell(r, table, key, col);
-    return out;
+    return ReportsFixture::cells(r, table, key, {"currency", "posts", "valued", "emv"});
 }
 
 // A line of the inputs table as "value per posts quantity emv".
 std::string line(const core::Report& r, const std::string& key) {
-    std::string out;
-    for (const char* col : {"value", "per", "posts", "quantity", "emv"})
-        out += (out.empty() ? "" : " ") + ReportsFixture::cell(r, "inputs", key, col);
-    return out;
-}
-
-bool has_row(const core::Report& r, const std::string& table, const std::string& key) {
-    for (const auto& row : ReportsFixture::table(r, table).rows)
-        if (row[0].text == key) return true;
-    return false;
+    return ReportsFixture::cells(r, "inputs", key, {"value", "per", "posts", "quantity", "emv"});
 }
 
 }  // namespace
 
 TEST_CASE("EMV is off by default and then shows no figure", "[core][reports]") {
     ReportsFixture f;
-    const auto r = f.run(emv());
+    const auto r = f.run(query("emv"));
     REQUIRE(r.tables.size() == 1);
     CHECK(r.tables[0].id == "emv_off");
     for (const auto& col : r.tables[0].columns) CHECK(col.unit == "text");
@@ -60,15 +37,15 @@ TEST_CASE("EMV is off by default and then shows no figure", "[core][reports]") {
 
 TEST_CASE("EMV with full credit reproduces the worked example", "[core][reports]") {
     ReportsFixture f;
-    setting(f, "emv_enabled", "true");
-    const auto r = f.run(emv());
+    f.setting("emv_enabled", "true");
+    const auto r = f.run(query("emv"));
     CHECK(r.title == "Earned media value (EMV)");
     CHECK(r.settings[1] == std::pair<std::string, std::string>{"emv_credit", "full"});
     // P1 20500, P2 9000, P3 2500, P5 2000, P6 400; P4 (YouTube) has no rate card.
     CHECK(row(r, "by_brand", "Maison") == "\"EUR\" 4 3 32000");
     CHECK(row(r, "by_brand", "Rival") == "\"EUR\" 2 2 11000");
     CHECK(row(r, "by_brand", "Other") == "\"EUR\" 1 1 400");
-    CHECK_FALSE(has_row(r, "by_brand", "(no brand)"));
+    CHECK_FALSE(ReportsFixture::has_row(r, "by_brand", "(no brand)"));
     CHECK(row(r, "by_platform", "instagram") == "\"EUR\" 3 3 25000");
     CHECK(row(r, "by_platform", "tiktok") == "\"EUR\" 2 2 9400");
     CHECK(row(r, "by_platform", "youtube") == "\"\" 1 0 null");
@@ -96,9 +73,9 @@ TEST_CASE("EMV with full credit reproduces the worked example", "[core][reports]
 
 TEST_CASE("EMV with split credit shares a post among the brands it names", "[core][reports]") {
     ReportsFixture f;
-    setting(f, "emv_enabled", "true");
-    setting(f, "emv_credit", "split");
-    const auto r = f.run(emv());
+    f.setting("emv_enabled", "true");
+    f.setting("emv_credit", "split");
+    const auto r = f.run(query("emv"));
     CHECK(r.settings[1] == std::pair<std::string, std::string>{"emv_credit", "split"});
     // P2's 9000 is 4500 to Maison and 4500 to Rival.
     CHECK(row(r, "by_brand", "Maison") == "\"EUR\" 4 3 27500");
@@ -109,7 +86,7 @@ TEST_CASE("EMV with split credit shares a post among the brands it names", "[cor
 
 TEST_CASE("EMV takes the newest rate-card version in force on the post's day", "[core][reports]") {
     ReportsFixture f;
-    setting(f, "emv_enabled", "true");
+    f.setting("emv_enabled", "true");
     // 2026.2 for Instagram from 15 March: impressions only, at €10.00 the thousand.
     f.make(Kind::kRateCard, "rc6",
            {{"version", text("2026.2")},
@@ -118,7 +95,7 @@ TEST_CASE("EMV takes the newest rate-card version in force on the post's day", "
             {"value", Value(std::int64_t(1000))},
             {"currency", text("EUR")},
             {"valid_from", text("2026-03-15")}});
-    const auto r = f.run(emv());
+    const auto r = f.run(query("emv"));
     // P5 (18 March) takes 2026.2: 1200 impressions, 1200; P1 and P3 keep 2026.1.
     CHECK(row(r, "by_platform", "instagram") == "\"EUR\" 3 3 24200");
     CHECK(row(r, "by_brand", "Rival") == "\"EUR\" 2 2 10200");
@@ -130,10 +107,9 @@ TEST_CASE("EMV takes the newest rate-card version in force on the post's day", "
 
 TEST_CASE("a regional EMV counts only its region", "[core][reports]") {
     ReportsFixture f;
-    setting(f, "emv_enabled", "true");
-    auto q = emv();
-    q.scope.global = false;
-    q.scope.regions = {f.ref("NORTH")};
+    f.setting("emv_enabled", "true");
+    auto q = query("emv");
+    q.scope = f.region_scope("NORTH");
     const auto r = f.run(q);
     // P1, P2, P3 and P6.
     CHECK(row(r, "by_brand", "Maison") == "\"EUR\" 3 3 32000");
@@ -141,13 +117,13 @@ TEST_CASE("a regional EMV counts only its region", "[core][reports]") {
     CHECK(row(r, "by_brand", "Other") == "\"EUR\" 1 1 400");
     CHECK(row(r, "by_platform", "instagram") == "\"EUR\" 2 2 23000");
     CHECK(row(r, "by_platform", "all") == "\"EUR\" 4 4 32400");
-    CHECK_FALSE(has_row(r, "by_platform", "youtube"));
+    CHECK_FALSE(ReportsFixture::has_row(r, "by_platform", "youtube"));
 }
 
 TEST_CASE("EMV over an empty period has no value", "[core][reports]") {
     ReportsFixture f;
-    setting(f, "emv_enabled", "true");
-    auto q = emv();
+    f.setting("emv_enabled", "true");
+    auto q = query("emv");
     q.from = "2026-01-01";
     q.to = "2026-01-31";
     const auto r = f.run(q);
@@ -158,14 +134,14 @@ TEST_CASE("EMV over an empty period has no value", "[core][reports]") {
 
 TEST_CASE("EMV in a report currency and for one brand", "[core][reports]") {
     ReportsFixture f;
-    setting(f, "emv_enabled", "true");
-    auto q = emv();
+    f.setting("emv_enabled", "true");
+    auto q = query("emv");
     q.currency = "EUR";
     q.brand = f.id.at("RIVAL");
     const auto r = f.run(q);
     // The brand filter keeps the posts naming Rival (P2, P5) and Rival's row.
     CHECK(row(r, "by_brand", "Rival") == "\"EUR\" 2 2 11000");
-    CHECK_FALSE(has_row(r, "by_brand", "Maison"));
+    CHECK_FALSE(ReportsFixture::has_row(r, "by_brand", "Maison"));
     CHECK(row(r, "by_platform", "all") == "\"EUR\" 2 2 11000");
 }
 

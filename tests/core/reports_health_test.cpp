@@ -11,29 +11,8 @@ using core::Kind;
 using core::ReportQuery;
 using core::Value;
 
-ReportQuery health() {
-    ReportQuery q;
-    q.report = "health";
-    return q;
-}
-
-// A row of `table` as its cells' JSON text after the label, joined by spaces.
-std::string row(const core::Report& r, const std::string& table, const std::string& key) {
-    const auto& t = ReportsFixture::table(r, table);
-    std::string out;
-    for (std::size_t i = 1; i < t.columns.size(); ++i) {
-        if (i > 1) out += " ";
-        out += ReportsFixture::cell(r, table, key, t.columns[i].id);
-    }
-    return out;
-}
-
 // Columns of by_tier: people owned owned_percent median_days_since_contact never_contacted
 // retained overdue_follow_ups. Of contact_pressure: p0 p1 p2 p3_5 p6_plus.
-
-void set(ReportsFixture& f, const std::string& key, const std::string& value) {
-    f.make(Kind::kSetting, key, {{"key", Value(key)}, {"value", Value(value)}});
-}
 
 // A contact of `who` added on top of the fixture.
 void contact(ReportsFixture& f, const std::string& name, const std::string& who,
@@ -56,25 +35,25 @@ void contact(ReportsFixture& f, const std::string& name, const std::string& who,
 TEST_CASE("relationship health as of the end of March reproduces the worked example",
           "[core][reports]") {
     ReportsFixture f;
-    const auto r = f.run(health());
+    const auto r = f.run(query("health"));
     CHECK(r.title == "Relationship health");
     CHECK(ReportsFixture::cell(r, "settings", "as_of", "value") == "\"2026-03-31\"");
     CHECK(ReportsFixture::cell(r, "settings", "retained_quarters", "value") == "\"4\"");
     // Ana 16 days (15 March), Cleo 26 (5 March): the median of two is their mean.
-    CHECK(row(r, "by_tier", "top") == "2 2 100 21 0 0 0");
-    CHECK(row(r, "by_tier", "expert") == "1 0 0 11 0 0 0");
-    CHECK(row(r, "by_tier", "employee") == "0 0 null null 0 0 0");
-    CHECK(row(r, "by_tier", "advocate") == "1 0 0 49 0 0 0");
-    CHECK(row(r, "by_tier", "prospect") == "1 0 0 null 1 0 0");
-    CHECK(row(r, "by_tier", "all") == "5 2 40 21 1 0 0");
+    CHECK(ReportsFixture::cells(r, "by_tier", "top") == "2 2 100 21 0 0 0");
+    CHECK(ReportsFixture::cells(r, "by_tier", "expert") == "1 0 0 11 0 0 0");
+    CHECK(ReportsFixture::cells(r, "by_tier", "employee") == "0 0 null null 0 0 0");
+    CHECK(ReportsFixture::cells(r, "by_tier", "advocate") == "1 0 0 49 0 0 0");
+    CHECK(ReportsFixture::cells(r, "by_tier", "prospect") == "1 0 0 null 1 0 0");
+    CHECK(ReportsFixture::cells(r, "by_tier", "all") == "5 2 40 21 1 0 0");
     CHECK(ReportsFixture::table(r, "by_tier").rows.size() == 6);
     // The 30 days before 1 April 00:00: Ana's i1 (2 March 10:00) and i2; Ben's i3; Cleo's i4.
-    CHECK(row(r, "contact_pressure", "top") == "0 1 1 0 0");
-    CHECK(row(r, "contact_pressure", "expert") == "0 1 0 0 0");
-    CHECK(row(r, "contact_pressure", "employee") == "0 0 0 0 0");
-    CHECK(row(r, "contact_pressure", "advocate") == "1 0 0 0 0");
-    CHECK(row(r, "contact_pressure", "prospect") == "1 0 0 0 0");
-    CHECK(row(r, "contact_pressure", "all") == "2 2 1 0 0");
+    CHECK(ReportsFixture::cells(r, "contact_pressure", "top") == "0 1 1 0 0");
+    CHECK(ReportsFixture::cells(r, "contact_pressure", "expert") == "0 1 0 0 0");
+    CHECK(ReportsFixture::cells(r, "contact_pressure", "employee") == "0 0 0 0 0");
+    CHECK(ReportsFixture::cells(r, "contact_pressure", "advocate") == "1 0 0 0 0");
+    CHECK(ReportsFixture::cells(r, "contact_pressure", "prospect") == "1 0 0 0 0");
+    CHECK(ReportsFixture::cells(r, "contact_pressure", "all") == "2 2 1 0 0");
     for (const char* id :
          {"health.people/1", "health.owned/1", "health.median_days_since_contact/1",
           "health.never_contacted/1", "health.retained/1", "health.contact_pressure/1",
@@ -84,21 +63,21 @@ TEST_CASE("relationship health as of the end of March reproduces the worked exam
 
 TEST_CASE("relationship health without a period end is as of today", "[core][reports]") {
     ReportsFixture f;
-    auto q = health();
+    auto q = query("health");
     q.now_ms = kReportsNow;  // 31 March 12:00: the same day, the same figures
     auto made = core::run_report(f.store(), q);
     REQUIRE(made.is_ok());
     const auto& r = made.value();
     CHECK(ReportsFixture::cell(r, "settings", "as_of", "value") == "\"2026-03-31\"");
-    CHECK(row(r, "by_tier", "all") == "5 2 40 21 1 0 0");
-    CHECK(row(r, "contact_pressure", "all") == "2 2 1 0 0");
+    CHECK(ReportsFixture::cells(r, "by_tier", "all") == "5 2 40 21 1 0 0");
+    CHECK(ReportsFixture::cells(r, "contact_pressure", "all") == "2 2 1 0 0");
 }
 
 TEST_CASE("relationship health with one quarter retains everyone contacted in 91 days",
           "[core][reports]") {
     ReportsFixture f;
-    set(f, "retained_quarters", "1");
-    const auto r = f.run(health());
+    f.setting("retained_quarters", "1");
+    const auto r = f.run(query("health"));
     // From 31 December 2025 00:00: Ana, Cleo, Ben and Dan (10 February); Eve never.
     CHECK(ReportsFixture::cell(r, "by_tier", "top", "retained") == "2");
     CHECK(ReportsFixture::cell(r, "by_tier", "expert", "retained") == "1");
@@ -124,19 +103,19 @@ TEST_CASE("relationship health counts retained quarters and overdue follow-ups a
     // Dan: one overdue (due 30 March), one due on the as-of day (not yet overdue).
     contact(f, "h9", "Dan", "2026-03-25T10:00", "pr", "2026-03-30");
     contact(f, "h10", "Dan", "2026-03-26T10:00", "retail", "2026-03-31");
-    const auto r = f.run(health());
-    CHECK(row(r, "by_tier", "top") == "2 2 100 21 0 0 0");
-    CHECK(row(r, "by_tier", "expert") == "1 0 0 11 0 1 0");
-    CHECK(row(r, "by_tier", "advocate") == "1 0 0 5 0 0 1");
-    CHECK(row(r, "by_tier", "all") == "5 2 40 13.5 1 1 1");
+    const auto r = f.run(query("health"));
+    CHECK(ReportsFixture::cells(r, "by_tier", "top") == "2 2 100 21 0 0 0");
+    CHECK(ReportsFixture::cells(r, "by_tier", "expert") == "1 0 0 11 0 1 0");
+    CHECK(ReportsFixture::cells(r, "by_tier", "advocate") == "1 0 0 5 0 0 1");
+    CHECK(ReportsFixture::cells(r, "by_tier", "all") == "5 2 40 13.5 1 1 1");
     // Ana has four contacts in the 30 days, Dan two.
-    CHECK(row(r, "contact_pressure", "top") == "0 1 0 1 0");
-    CHECK(row(r, "contact_pressure", "advocate") == "0 0 1 0 0");
-    CHECK(row(r, "contact_pressure", "all") == "1 2 1 1 0");
+    CHECK(ReportsFixture::cells(r, "contact_pressure", "top") == "0 1 0 1 0");
+    CHECK(ReportsFixture::cells(r, "contact_pressure", "advocate") == "0 0 1 0 0");
+    CHECK(ReportsFixture::cells(r, "contact_pressure", "all") == "1 2 1 1 0");
 
     // Three quarters: Cleo is retained too.
-    set(f, "retained_quarters", "3");
-    const auto r3 = f.run(health());
+    f.setting("retained_quarters", "3");
+    const auto r3 = f.run(query("health"));
     CHECK(ReportsFixture::cell(r3, "by_tier", "top", "retained") == "1");
     CHECK(ReportsFixture::cell(r3, "by_tier", "all", "retained") == "2");
 }
@@ -144,14 +123,13 @@ TEST_CASE("relationship health counts retained quarters and overdue follow-ups a
 TEST_CASE("relationship health for a regional scope counts its region's people only",
           "[core][reports]") {
     ReportsFixture f;
-    auto q = health();
-    q.scope.global = false;
-    q.scope.regions = {f.ref("NORTH")};
+    auto q = query("health");
+    q.scope = f.region_scope("NORTH");
     const auto r = f.run(q);
     // Ana, Ben, Eve: days 16 and 11.
-    CHECK(row(r, "by_tier", "all") == "3 1 33.3333 13.5 1 0 0");
-    CHECK(row(r, "by_tier", "top") == "1 1 100 16 0 0 0");
-    CHECK(row(r, "by_tier", "advocate") == "0 0 null null 0 0 0");
+    CHECK(ReportsFixture::cells(r, "by_tier", "all") == "3 1 33.3333 13.5 1 0 0");
+    CHECK(ReportsFixture::cells(r, "by_tier", "top") == "1 1 100 16 0 0 0");
+    CHECK(ReportsFixture::cells(r, "by_tier", "advocate") == "0 0 null null 0 0 0");
 }
 
 }  // namespace liaison::test

@@ -12,30 +12,21 @@ using core::Kind;
 using core::ReportQuery;
 
 ReportQuery pyramid(const std::string& metric = "") {
-    ReportQuery q;
-    q.report = "pyramid";
+    auto q = query("pyramid");
     q.metric = metric;
     return q;
 }
 
-std::string cell(const core::Report& r, const std::string& table, const std::string& key,
-                 const std::string& column) {
-    return ReportsFixture::cell(r, table, key, column);
-}
-
 // A tier's row of the pyramid as "people active posts engagements reach".
 std::string tier(const core::Report& r, const std::string& name) {
-    std::string out;
-    for (const char* col : {"people", "active", "posts", "engagements", "reach"})
-        out += (out.empty() ? "" : " ") + cell(r, "tiers", name, col);
-    return out;
+    return ReportsFixture::cells(r, "tiers", name,
+                                 {"people", "active", "posts", "engagements", "reach"});
 }
 
 // The revenue of a tier in a currency ("" when it has no such row).
 std::string revenue(const core::Report& r, const std::string& name, const std::string& currency) {
-    for (const auto& row : ReportsFixture::table(r, "revenue_by_tier").rows)
-        if (row[0].text == name && row[1].text == currency) return core::cell_json(row[2]);
-    return "";
+    return ReportsFixture::find_cell(r, "revenue_by_tier", name, "revenue", {"currency", currency})
+        .value_or("");
 }
 
 // The Lorenz curve's value shares, 0 % to 100 % of the people.
@@ -70,24 +61,24 @@ TEST_CASE("the pyramid in March reproduces the worked example", "[core][reports]
     // Engagements: Ana 3000, Cleo 500, Ben 300, Eve 200, Dan 100; five people, the top 1 %,
     // 3 %, 10 % and 20 % are each one person.
     for (const char* g : {"top 1 %", "top 3 %", "top 10 %", "top 20 %"}) {
-        CHECK(cell(r, "concentration", g, "people") == "1");
-        CHECK(cell(r, "concentration", g, "value") == "3000");
-        CHECK(cell(r, "concentration", g, "share") == "73.1707");
+        CHECK(ReportsFixture::cell(r, "concentration", g, "people") == "1");
+        CHECK(ReportsFixture::cell(r, "concentration", g, "value") == "3000");
+        CHECK(ReportsFixture::cell(r, "concentration", g, "share") == "73.1707");
     }
-    CHECK(cell(r, "concentration", "all", "people") == "5");
-    CHECK(cell(r, "concentration", "all", "value") == "4100");
-    CHECK(cell(r, "concentration", "all", "share") == "100");
+    CHECK(ReportsFixture::cell(r, "concentration", "all", "people") == "5");
+    CHECK(ReportsFixture::cell(r, "concentration", "all", "value") == "4100");
+    CHECK(ReportsFixture::cell(r, "concentration", "all", "share") == "100");
     CHECK(lorenz(r) == std::vector<std::string>{"0", "1.2195", "2.439", "4.878", "7.3171",
                                                 "10.9756", "14.6341", "20.7317", "26.8293",
                                                 "63.4146", "100"});
-    CHECK(cell(r, "lorenz", "50 %", "people_share") == "50");
-    CHECK(cell(r, "gini", "engagements", "people") == "5");
-    CHECK(cell(r, "gini", "engagements", "gini") == "0.5951");
+    CHECK(ReportsFixture::cell(r, "lorenz", "50 %", "people_share") == "50");
+    CHECK(ReportsFixture::cell(r, "gini", "engagements", "people") == "5");
+    CHECK(ReportsFixture::cell(r, "gini", "engagements", "gini") == "0.5951");
     const auto& top = ReportsFixture::table(r, "top_people");
     REQUIRE(top.rows.size() == 1);
-    CHECK(cell(r, "top_people", "Ana", "tier") == "\"top\"");
-    CHECK(cell(r, "top_people", "Ana", "value") == "3000");
-    CHECK(cell(r, "top_people", "Ana", "share") == "73.1707");
+    CHECK(ReportsFixture::cell(r, "top_people", "Ana", "tier") == "\"top\"");
+    CHECK(ReportsFixture::cell(r, "top_people", "Ana", "value") == "3000");
+    CHECK(ReportsFixture::cell(r, "top_people", "Ana", "share") == "73.1707");
     CHECK(r.formulas ==
           std::vector<std::string>{"pyramid.active/1", "pyramid.engagements/1", "pyramid.gini/1",
                                    "pyramid.lorenz/1", "pyramid.people/1", "pyramid.posts/1",
@@ -99,15 +90,15 @@ TEST_CASE("the pyramid's concentration of reach and of revenue", "[core][reports
     ReportsFixture f;
     const auto reach = f.run(pyramid("reach"));
     // Ana 30000, Cleo 8000, Ben 4000, Eve 3000, Dan 1000.
-    CHECK(cell(reach, "concentration", "top 20 %", "value") == "30000");
-    CHECK(cell(reach, "concentration", "top 20 %", "share") == "65.2174");
-    CHECK(cell(reach, "gini", "reach", "gini") == "0.5478");
-    CHECK(cell(reach, "top_people", "Ana", "value") == "30000");
+    CHECK(ReportsFixture::cell(reach, "concentration", "top 20 %", "value") == "30000");
+    CHECK(ReportsFixture::cell(reach, "concentration", "top 20 %", "share") == "65.2174");
+    CHECK(ReportsFixture::cell(reach, "gini", "reach", "gini") == "0.5478");
+    CHECK(ReportsFixture::cell(reach, "top_people", "Ana", "value") == "30000");
 
     // Revenue in EUR and USD: one figure per person needs a report currency.
     const auto mixed = f.run(pyramid("revenue"));
-    CHECK(cell(mixed, "concentration", "top 1 %", "share") == "null");
-    CHECK(cell(mixed, "gini", "revenue", "gini") == "null");
+    CHECK(ReportsFixture::cell(mixed, "concentration", "top 1 %", "share") == "null");
+    CHECK(ReportsFixture::cell(mixed, "gini", "revenue", "gini") == "null");
     CHECK(ReportsFixture::table(mixed, "top_people").rows.empty());
     CHECK(std::find(mixed.notes.begin(), mixed.notes.end(),
                     "revenue is in several currencies: its concentration needs a report currency "
@@ -119,19 +110,18 @@ TEST_CASE("the pyramid's concentration of reach and of revenue", "[core][reports
     const auto eur = f.run(q);
     CHECK(revenue(eur, "top", "EUR") == "31760");
     CHECK(revenue(eur, "expert", "EUR") == "0");
-    CHECK(cell(eur, "concentration", "top 1 %", "value") == "19760");
-    CHECK(cell(eur, "concentration", "top 1 %", "currency") == "\"EUR\"");
-    CHECK(cell(eur, "concentration", "top 1 %", "share") == "62.2166");
-    CHECK(cell(eur, "concentration", "all", "value") == "31760");
-    CHECK(cell(eur, "gini", "revenue", "gini") == "0.6489");
-    CHECK(cell(eur, "top_people", "Ana", "value") == "19760");
+    CHECK(ReportsFixture::cell(eur, "concentration", "top 1 %", "value") == "19760");
+    CHECK(ReportsFixture::cell(eur, "concentration", "top 1 %", "currency") == "\"EUR\"");
+    CHECK(ReportsFixture::cell(eur, "concentration", "top 1 %", "share") == "62.2166");
+    CHECK(ReportsFixture::cell(eur, "concentration", "all", "value") == "31760");
+    CHECK(ReportsFixture::cell(eur, "gini", "revenue", "gini") == "0.6489");
+    CHECK(ReportsFixture::cell(eur, "top_people", "Ana", "value") == "19760");
 }
 
 TEST_CASE("a regional pyramid counts only its region's people and posts", "[core][reports]") {
     ReportsFixture f;
     auto q = pyramid();
-    q.scope.global = false;
-    q.scope.regions = {f.ref("NORTH")};
+    q.scope = f.region_scope("NORTH");
     const auto r = f.run(q);
     // Ana, Ben and Eve; Cleo and Dan are the south's.
     CHECK(tier(r, "top") == "1 1 2 3000 30000");
@@ -141,9 +131,9 @@ TEST_CASE("a regional pyramid counts only its region's people and posts", "[core
     CHECK(tier(r, "all") == "3 3 4 3500 37000");
     CHECK(revenue(r, "top", "EUR") == "17000");
     CHECK(revenue(r, "top", "USD") == "3000");
-    CHECK(cell(r, "concentration", "top 20 %", "people") == "1");
-    CHECK(cell(r, "concentration", "top 20 %", "share") == "85.7143");
-    CHECK(cell(r, "gini", "engagements", "gini") == "0.5333");
+    CHECK(ReportsFixture::cell(r, "concentration", "top 20 %", "people") == "1");
+    CHECK(ReportsFixture::cell(r, "concentration", "top 20 %", "share") == "85.7143");
+    CHECK(ReportsFixture::cell(r, "gini", "engagements", "gini") == "0.5333");
 }
 
 TEST_CASE("people without posts count in the concentration as zeros", "[core][reports]") {
@@ -153,11 +143,11 @@ TEST_CASE("people without posts count in the concentration as zeros", "[core][re
     const auto r = f.run(pyramid());
     CHECK(tier(r, "(none)") == "5 0 0 0 0");
     // Ten people: the top 1 %, 3 % and 10 % are one (Ana), the top 20 % two (Ana and Cleo).
-    CHECK(cell(r, "concentration", "top 10 %", "people") == "1");
-    CHECK(cell(r, "concentration", "top 20 %", "people") == "2");
-    CHECK(cell(r, "concentration", "top 20 %", "value") == "3500");
-    CHECK(cell(r, "concentration", "top 20 %", "share") == "85.3659");
-    CHECK(cell(r, "gini", "engagements", "gini") == "0.7976");
+    CHECK(ReportsFixture::cell(r, "concentration", "top 10 %", "people") == "1");
+    CHECK(ReportsFixture::cell(r, "concentration", "top 20 %", "people") == "2");
+    CHECK(ReportsFixture::cell(r, "concentration", "top 20 %", "value") == "3500");
+    CHECK(ReportsFixture::cell(r, "concentration", "top 20 %", "share") == "85.3659");
+    CHECK(ReportsFixture::cell(r, "gini", "engagements", "gini") == "0.7976");
     CHECK(lorenz(r)[5] == "0");
     CHECK(lorenz(r)[6] == "2.439");
     CHECK(lorenz(r)[9] == "26.8293");
@@ -174,8 +164,8 @@ TEST_CASE("a pyramid over an empty period has null shares and a null Gini", "[co
     q.to = "2026-01-31";
     const auto r = f.run(q);
     CHECK(tier(r, "all") == "5 0 0 0 0");
-    CHECK(cell(r, "concentration", "top 20 %", "share") == "null");
-    CHECK(cell(r, "gini", "engagements", "gini") == "null");
+    CHECK(ReportsFixture::cell(r, "concentration", "top 20 %", "share") == "null");
+    CHECK(ReportsFixture::cell(r, "gini", "engagements", "gini") == "null");
     CHECK(lorenz(r)[10] == "null");
     CHECK(ReportsFixture::table(r, "top_people").rows.empty());
 }
@@ -189,7 +179,7 @@ TEST_CASE("a campaign's pyramid keeps the people who worked on it", "[core][repo
     CHECK(tier(r, "all") == "2 2 3 3300 34000");
     CHECK(tier(r, "top") == "1 1 2 3000 30000");
     CHECK(revenue(r, "top", "EUR") == "17000");
-    CHECK(cell(r, "gini", "engagements", "gini") == "0.4091");
+    CHECK(ReportsFixture::cell(r, "gini", "engagements", "gini") == "0.4091");
 }
 
 }  // namespace liaison::test

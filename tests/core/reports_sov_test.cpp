@@ -10,49 +10,24 @@ namespace {
 using core::Kind;
 using core::ReportQuery;
 
-ReportQuery sov() {
-    ReportQuery q;
-    q.report = "sov";
-    return q;
-}
-
-std::string cell(const core::Report& r, const std::string& table, const std::string& key,
-                 const std::string& column) {
-    return ReportsFixture::cell(r, table, key, column);
-}
-
 // The cell of a breakdown table in the row (dimension value, brand).
 std::string cell2(const core::Report& r, const std::string& table, const std::string& dim,
                   const std::string& brand, const std::string& column) {
-    const auto& t = ReportsFixture::table(r, table);
-    int col = -1;
-    for (std::size_t i = 0; i < t.columns.size(); ++i)
-        if (t.columns[i].id == column) col = int(i);
-    REQUIRE(col >= 0);
-    for (const auto& row : t.rows)
-        if (row[0].text == dim && row[1].text == brand)
-            return core::cell_json(row[std::size_t(col)]);
-    FAIL("no row " << dim << " " << brand << " in " << table);
-    return "";
-}
-
-bool has_row(const core::Report& r, const std::string& table, const std::string& key) {
-    for (const auto& row : ReportsFixture::table(r, table).rows)
-        if (row[0].text == key) return true;
-    return false;
+    return ReportsFixture::cell(r, table, dim, column, {"brand", brand});
 }
 
 // Volume and share of one metric, as "volume share".
 std::string vs(const core::Report& r, const std::string& table, const std::string& brand,
                const std::string& metric) {
-    return cell(r, table, brand, metric) + " " + cell(r, table, brand, metric + "_share");
+    return ReportsFixture::cell(r, table, brand, metric) + " " +
+           ReportsFixture::cell(r, table, brand, metric + "_share");
 }
 
 }  // namespace
 
 TEST_CASE("share of voice in March reproduces the worked example", "[core][reports]") {
     ReportsFixture f;
-    const auto r = f.run(sov());
+    const auto r = f.run(query("sov"));
     CHECK(r.title == "Share of voice");
     // The set: every brand (no market asked), by name.
     const auto& set = ReportsFixture::table(r, "tracked_set");
@@ -125,23 +100,23 @@ TEST_CASE("share of voice in March reproduces the worked example", "[core][repor
     CHECK(vs(r, "organic", "Other", "video_views") == "2000 100");
 
     // Mentions and net tone.
-    CHECK(cell(r, "tone", "Maison", "mentions") == "4");
-    CHECK(cell(r, "tone", "Maison", "positive") == "2");
-    CHECK(cell(r, "tone", "Maison", "neutral") == "1");
-    CHECK(cell(r, "tone", "Maison", "negative") == "1");
-    CHECK(cell(r, "tone", "Maison", "unrated") == "0");
-    CHECK(cell(r, "tone", "Maison", "net_tone") == "0.25");
-    CHECK(cell(r, "tone", "Rival", "mentions") == "2");
-    CHECK(cell(r, "tone", "Rival", "positive") == "2");
-    CHECK(cell(r, "tone", "Rival", "net_tone") == "1");
-    CHECK(cell(r, "tone", "Other", "mentions") == "1");
-    CHECK(cell(r, "tone", "Other", "neutral") == "1");
-    CHECK(cell(r, "tone", "Other", "net_tone") == "0");
-    CHECK(cell(r, "tone", "(tracked set)", "mentions") == "6");
-    CHECK(cell(r, "tone", "(tracked set)", "positive") == "3");
-    CHECK(cell(r, "tone", "(tracked set)", "neutral") == "2");
-    CHECK(cell(r, "tone", "(tracked set)", "negative") == "1");
-    CHECK(cell(r, "tone", "(tracked set)", "net_tone") == "0.3333");
+    CHECK(ReportsFixture::cell(r, "tone", "Maison", "mentions") == "4");
+    CHECK(ReportsFixture::cell(r, "tone", "Maison", "positive") == "2");
+    CHECK(ReportsFixture::cell(r, "tone", "Maison", "neutral") == "1");
+    CHECK(ReportsFixture::cell(r, "tone", "Maison", "negative") == "1");
+    CHECK(ReportsFixture::cell(r, "tone", "Maison", "unrated") == "0");
+    CHECK(ReportsFixture::cell(r, "tone", "Maison", "net_tone") == "0.25");
+    CHECK(ReportsFixture::cell(r, "tone", "Rival", "mentions") == "2");
+    CHECK(ReportsFixture::cell(r, "tone", "Rival", "positive") == "2");
+    CHECK(ReportsFixture::cell(r, "tone", "Rival", "net_tone") == "1");
+    CHECK(ReportsFixture::cell(r, "tone", "Other", "mentions") == "1");
+    CHECK(ReportsFixture::cell(r, "tone", "Other", "neutral") == "1");
+    CHECK(ReportsFixture::cell(r, "tone", "Other", "net_tone") == "0");
+    CHECK(ReportsFixture::cell(r, "tone", "(tracked set)", "mentions") == "6");
+    CHECK(ReportsFixture::cell(r, "tone", "(tracked set)", "positive") == "3");
+    CHECK(ReportsFixture::cell(r, "tone", "(tracked set)", "neutral") == "2");
+    CHECK(ReportsFixture::cell(r, "tone", "(tracked set)", "negative") == "1");
+    CHECK(ReportsFixture::cell(r, "tone", "(tracked set)", "net_tone") == "0.3333");
 
     // Every share column names its formula and says "over the tracked set only".
     for (const auto& t : r.tables)
@@ -158,11 +133,11 @@ TEST_CASE("share of voice in March reproduces the worked example", "[core][repor
 
 TEST_CASE("share of voice in a market keeps the brands of that market", "[core][reports]") {
     ReportsFixture f;
-    auto q = sov();
+    auto q = query("sov");
     q.market = "FR";
     const auto r = f.run(q);
     // Other is a GB brand: out of the set, and P6 (which names only Other) with it.
-    CHECK_FALSE(has_row(r, "share_of_voice", "Other"));
+    CHECK_FALSE(ReportsFixture::has_row(r, "share_of_voice", "Other"));
     CHECK(vs(r, "share_of_voice", "(tracked set)", "posts") == "5 100");
     CHECK(vs(r, "share_of_voice", "(tracked set)", "influencers") == "4 100");
     CHECK(vs(r, "share_of_voice", "(tracked set)", "engagements") == "3900 100");
@@ -183,18 +158,17 @@ TEST_CASE("share of voice in a market keeps the brands of that market", "[core][
     f.make(Kind::kBrand, "NEWCO", {{"name", core::Value(std::string("Newco"))}});
     q.market = "GB";
     const auto gb = f.run(q);
-    CHECK(has_row(gb, "share_of_voice", "Newco"));
-    CHECK(has_row(gb, "share_of_voice", "Other"));
-    CHECK_FALSE(has_row(gb, "share_of_voice", "Maison"));
+    CHECK(ReportsFixture::has_row(gb, "share_of_voice", "Newco"));
+    CHECK(ReportsFixture::has_row(gb, "share_of_voice", "Other"));
+    CHECK_FALSE(ReportsFixture::has_row(gb, "share_of_voice", "Maison"));
     CHECK(vs(gb, "share_of_voice", "Newco", "posts") == "0 0");
     CHECK(vs(gb, "share_of_voice", "Other", "posts") == "1 100");
 }
 
 TEST_CASE("a regional share of voice counts only its region", "[core][reports]") {
     ReportsFixture f;
-    auto q = sov();
-    q.scope.global = false;
-    q.scope.regions = {f.ref("NORTH")};
+    auto q = query("sov");
+    q.scope = f.region_scope("NORTH");
     const auto r = f.run(q);
     // P1, P2, P3 and P6 are the north's; P4 and P5 the south's.
     CHECK(vs(r, "share_of_voice", "(tracked set)", "posts") == "4 100");
@@ -218,7 +192,7 @@ TEST_CASE("a regional share of voice counts only its region", "[core][reports]")
     CHECK(vs(r, "share_of_voice", "Other", "reach") == "3000 8.1081");
     CHECK(vs(r, "share_of_voice", "Other", "video_views") == "2000 7.4074");
     // The region filter narrows the same way.
-    auto filtered = sov();
+    auto filtered = query("sov");
     filtered.region = f.id.at("NORTH");
     const auto by_filter = f.run(filtered);
     CHECK(vs(by_filter, "share_of_voice", "Maison", "engagements") == "3300 94.2857");
@@ -226,7 +200,7 @@ TEST_CASE("a regional share of voice counts only its region", "[core][reports]")
 
 TEST_CASE("share of voice by platform splits the set per platform", "[core][reports]") {
     ReportsFixture f;
-    auto q = sov();
+    auto q = query("sov");
     q.group_by = "platform";
     const auto r = f.run(q);
     const char* t = "by_platform";
@@ -273,20 +247,20 @@ TEST_CASE("share of voice by platform splits the set per platform", "[core][repo
 TEST_CASE("a brand filter keeps the brand's rows and leaves the shares relative to the set",
           "[core][reports]") {
     ReportsFixture f;
-    auto q = sov();
+    auto q = query("sov");
     q.brand = f.id.at("RIVAL");
     const auto r = f.run(q);
     CHECK(vs(r, "share_of_voice", "Rival", "posts") == "2 33.3333");
     CHECK(vs(r, "share_of_voice", "Rival", "engagements") == "2100 51.2195");
     CHECK(vs(r, "share_of_voice", "(tracked set)", "posts") == "6 100");
-    CHECK_FALSE(has_row(r, "share_of_voice", "Maison"));
-    CHECK_FALSE(has_row(r, "tone", "Maison"));
-    CHECK(cell(r, "tone", "Rival", "net_tone") == "1");
+    CHECK_FALSE(ReportsFixture::has_row(r, "share_of_voice", "Maison"));
+    CHECK_FALSE(ReportsFixture::has_row(r, "tone", "Maison"));
+    CHECK(ReportsFixture::cell(r, "tone", "Rival", "net_tone") == "1");
 }
 
 TEST_CASE("share of voice over an empty period gives null shares", "[core][reports]") {
     ReportsFixture f;
-    auto q = sov();
+    auto q = query("sov");
     q.from = "2026-01-01";
     q.to = "2026-01-31";
     const auto r = f.run(q);
@@ -294,8 +268,8 @@ TEST_CASE("share of voice over an empty period gives null shares", "[core][repor
     CHECK(vs(r, "share_of_voice", "Maison", "posts") == "0 null");
     CHECK(vs(r, "share_of_voice", "Maison", "engagements") == "0 null");
     CHECK(vs(r, "paid", "Rival", "reach") == "0 null");
-    CHECK(cell(r, "tone", "Maison", "mentions") == "0");
-    CHECK(cell(r, "tone", "Maison", "net_tone") == "null");
+    CHECK(ReportsFixture::cell(r, "tone", "Maison", "mentions") == "0");
+    CHECK(ReportsFixture::cell(r, "tone", "Maison", "net_tone") == "null");
 }
 
 TEST_CASE("a post naming a brand in its brand field and its mentions counts once",
@@ -318,7 +292,7 @@ TEST_CASE("a post naming a brand in its brand field and its mentions counts once
             {"published_at", core::Value(utc("2026-03-27T12:00"))},
             {"reach", core::Value(std::int64_t(500))},
             {"brand", f.ref("OTHER")}});
-    const auto r = f.run(sov());
+    const auto r = f.run(query("sov"));
     CHECK(vs(r, "share_of_voice", "(tracked set)", "posts") == "8 100");
     CHECK(vs(r, "share_of_voice", "(tracked set)", "reach") == "47000 100");
     CHECK(vs(r, "share_of_voice", "Maison", "posts") == "5 62.5");

@@ -1,6 +1,7 @@
 // The reports' golden fixture: docs/METRICS.md, "Worked example", lists the same entries.
 #include "support/reports_fixture.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "core/query/reports/context.hpp"
@@ -16,6 +17,12 @@ std::int64_t utc(const std::string& when) {
     if (when.size() >= 16)
         ms += (std::stoll(when.substr(11, 2)) * 60 + std::stoll(when.substr(14, 2))) * 60000;
     return ms;
+}
+
+core::ReportQuery query(const std::string& report) {
+    core::ReportQuery q;
+    q.report = report;
+    return q;
 }
 
 Id128 ReportsFixture::make(Kind kind, const std::string& name, std::vector<FieldWrite> fields,
@@ -331,19 +338,80 @@ const core::Table& ReportsFixture::table(const core::Report& r, const std::strin
     throw std::logic_error("unreachable");
 }
 
-std::string ReportsFixture::cell(const core::Report& r, const std::string& table_id,
-                                 const std::string& key, const std::string& column) {
-    const auto& t = table(r, table_id);
-    int col = -1;
+void ReportsFixture::setting(const std::string& key, const std::string& value) {
+    make(Kind::kSetting, "setting " + key,
+         {{"key", core::Value(key)}, {"value", core::Value(value)}});
+}
+
+core::ReportScope ReportsFixture::region_scope(const std::string& region) const {
+    core::ReportScope scope;
+    scope.global = false;
+    scope.regions = {ref(region)};
+    return scope;
+}
+
+namespace {
+
+// The index of the column `id` of `t`, or -1.
+int column_of(const core::Table& t, const std::string& id) {
     for (std::size_t i = 0; i < t.columns.size(); ++i)
-        if (t.columns[i].id == column) col = int(i);
+        if (t.columns[i].id == id) return int(i);
+    return -1;
+}
+
+}  // namespace
+
+std::optional<std::string> ReportsFixture::find_cell(const core::Report& r,
+                                                     const std::string& table_id,
+                                                     const std::string& key,
+                                                     const std::string& column, const Also& also) {
+    const auto& t = table(r, table_id);
+    const int col = column_of(t, column);
     INFO("table " << table_id << " column " << column);
     REQUIRE(col >= 0);
+    const int also_col = also.column.empty() ? -1 : column_of(t, also.column);
+    INFO("column " << also.column);
+    REQUIRE((also.column.empty() || also_col >= 0));
     for (const auto& row : t.rows)
-        if (!row.empty() && row[0].type == core::Cell::Type::kText && row[0].text == key)
+        if (!row.empty() && row[0].type == core::Cell::Type::kText && row[0].text == key &&
+            (also_col < 0 || row[std::size_t(also_col)].text == also.text))
             return core::cell_json(row[std::size_t(col)]);
-    FAIL("no row " << key << " in table " << table_id);
-    return "";
+    return std::nullopt;
+}
+
+std::string ReportsFixture::cell(const core::Report& r, const std::string& table_id,
+                                 const std::string& key, const std::string& column,
+                                 const Also& also) {
+    auto found = find_cell(r, table_id, key, column, also);
+    if (!found) FAIL("no row " << key << " " << also.text << " in table " << table_id);
+    return found.value_or("");
+}
+
+std::string ReportsFixture::cells(const core::Report& r, const std::string& table_id,
+                                  const std::string& key, const std::vector<std::string>& columns) {
+    std::vector<std::string> ids = columns;
+    if (ids.empty()) {
+        const auto& t = table(r, table_id);
+        for (std::size_t i = 1; i < t.columns.size(); ++i) ids.push_back(t.columns[i].id);
+    }
+    std::string out;
+    for (const auto& id : ids) {
+        if (!out.empty()) out += ' ';
+        out += cell(r, table_id, key, id);
+    }
+    return out;
+}
+
+bool ReportsFixture::has_row(const core::Report& r, const std::string& table_id,
+                             const std::string& key) {
+    for (const auto& row : table(r, table_id).rows)
+        if (!row.empty() && row[0].text == key) return true;
+    return false;
+}
+
+bool ReportsFixture::has_caveat(const core::Report& r, const std::string& id) {
+    return std::any_of(r.caveats.begin(), r.caveats.end(),
+                       [&](const core::Caveat& c) { return c.id == id; });
 }
 
 }  // namespace liaison::test
