@@ -279,8 +279,7 @@ Status amec(Ctx& c, Report& out) {
                    ++t.contacts;
                    ++touchpoints[std::string(r.column_text(0))];
                    ++departments[std::string(r.column_text(1))];
-                   auto b = r.column_blob(2);
-                   if (b.size() == 16) people.insert(Id128::from_bytes(b.data()));
+                   if (auto who = id_at(r, 2)) people.insert(*who);
                }));
     t.people = std::int64_t(people.size());
 

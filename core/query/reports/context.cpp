@@ -253,19 +253,15 @@ Result<Ctx> Ctx::make(Store& store, const ReportQuery& q) {
         auto& ps = store.db().cached(
             "SELECT eid FROM k_campaign WHERE f_programme=?1 AND created IS NOT NULL ORDER BY eid");
         ps.bind_blob(1, q.programme->bytes.data(), 16);
-        while ((s = ps.step()) == Step::kRow) {
-            auto b = ps.column_blob(0);
-            if (b.size() == 16) c.campaigns.push_back(Id128::from_bytes(b.data()));
-        }
+        while ((s = ps.step()) == Step::kRow)
+            if (auto id = id_at(ps, 0)) c.campaigns.push_back(*id);
         if (s == Step::kError) return Status::storage(ps.error());
     }
     if (q.region) {
         LIAISON_TRY(c.each("SELECT eid FROM k_store WHERE created IS NOT NULL AND f_region=" +
                                blob(*q.region) + " ORDER BY eid",
                            [&](Statement& r) {
-                               auto b = r.column_blob(0);
-                               if (b.size() == 16)
-                                   c.region_filter_stores_.push_back(Id128::from_bytes(b.data()));
+                               if (auto id = id_at(r, 0)) c.region_filter_stores_.push_back(*id);
                            }));
     }
     if (!q.scope.global) {
@@ -283,8 +279,7 @@ Result<Ctx> Ctx::make(Store& store, const ReportQuery& q) {
             auto sql = "SELECT eid FROM k_store WHERE created IS NOT NULL AND f_region IN " +
                        blob_list(c.regions_);
             auto ok = c.each(sql, [&](Statement& r) {
-                auto b = r.column_blob(0);
-                if (b.size() == 16) c.stores_.push_back(Id128::from_bytes(b.data()));
+                if (auto id = id_at(r, 0)) c.stores_.push_back(*id);
             });
             if (!ok.is_ok()) return ok;
         }
@@ -316,7 +311,7 @@ std::string Ctx::in_scope(Kind kind, std::string_view a) const {
            own + " END)";
 }
 
-std::string Ctx::filtered(Kind kind, std::string_view a, bool by_campaign) const {
+std::string Ctx::filtered(Kind kind, std::string_view a, bool by_campaign, bool by_brand) const {
     const std::string p(a);
     std::string out = "1";
     auto add = [&](const std::string& cond) { out += " AND " + cond; };
@@ -337,7 +332,8 @@ std::string Ctx::filtered(Kind kind, std::string_view a, bool by_campaign) const
         else if (has_field(kind, "campaign"))
             add(p + ".f_campaign IN " + blob_list(campaigns));
     }
-    if (q.brand && kind == Kind::kContent)
+    if (!by_brand) {
+    } else if (q.brand && kind == Kind::kContent)
         add("(" + p + ".f_brand=" + blob(*q.brand) +
             " OR EXISTS(SELECT 1 FROM sdot WHERE eid=" + p + ".eid AND sidx=" +
             std::to_string(kind_def(Kind::kContent).set_index("brands_mentioned")) + " AND elem='" +
@@ -372,8 +368,8 @@ std::string Ctx::in_period_date(std::string_view a, std::string_view field) cons
     return out + ")";
 }
 
-std::string Ctx::rows(Kind kind, std::string_view a) const {
-    return visible(a) + " AND " + in_scope(kind, a) + " AND " + filtered(kind, a);
+std::string Ctx::rows(Kind kind, std::string_view a, bool by_brand) const {
+    return visible(a) + " AND " + in_scope(kind, a) + " AND " + filtered(kind, a, true, by_brand);
 }
 
 Status Ctx::each(const std::string& sql, const std::function<void(Statement&)>& row) const {

@@ -111,13 +111,16 @@ public:
     // figures each filter narrows, docs/METRICS.md);
     // Content matches a brand filter by its `brand` or its `brands_mentioned`. With
     // `by_campaign` false, the programme and campaign filters are left out (attribution credits
-    // a conversion to the campaigns of its touches, whatever campaign it names).
-    std::string filtered(Kind kind, std::string_view a, bool by_campaign = true) const;
+    // a conversion to the campaigns of its touches, whatever campaign it names); with
+    // `by_brand` false, the brand filter (share of voice and the pyramid's people: a share is of
+    // the whole, the brand's rows are picked from it).
+    std::string filtered(Kind kind, std::string_view a, bool by_campaign = true,
+                         bool by_brand = true) const;
     // the time field `field` (ms) or date field (YYYY-MM-DD text) in the period.
     std::string in_period_ms(std::string_view a, std::string_view field) const;
     std::string in_period_date(std::string_view a, std::string_view field) const;
-    // All three of visible, in_scope and filtered, joined with AND.
-    std::string rows(Kind kind, std::string_view a) const;
+    // All three of visible, in_scope and filtered (with `by_brand`), joined with AND.
+    std::string rows(Kind kind, std::string_view a, bool by_brand = true) const;
 
     // Runs `sql`, calling `row` for each result row.
     Status each(const std::string& sql, const std::function<void(Statement&)>& row) const;

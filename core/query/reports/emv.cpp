@@ -171,8 +171,7 @@ Status emv(Ctx& c, Report& out) {
     std::vector<std::pair<std::string, Id128>> brands;  // (name, id)
     LIAISON_TRY(
         c.each("SELECT eid, f_name FROM k_brand b WHERE " + Ctx::visible("b"), [&](Statement& r) {
-            auto b = r.column_blob(0);
-            if (b.size() == 16) brands.push_back({r.column_text(1), Id128::from_bytes(b.data())});
+            if (auto id = id_at(r, 0)) brands.push_back({r.column_text(1), *id});
         }));
     std::sort(brands.begin(), brands.end());
 

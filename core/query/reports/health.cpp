@@ -74,12 +74,12 @@ Status health(Ctx& c, Report& out) {
                "k_influencer a WHERE " +
                    c.rows(Kind::kInfluencer, "a"),
                [&](Statement& r) {
-                   auto b = r.column_blob(0);
-                   if (b.size() != 16) return;
+                   auto id = id_at(r, 0);
+                   if (!id) return;
                    Person p;
                    p.tier = std::string(r.column_text(1));
                    p.owned = r.column_int(2) != 0;
-                   people.emplace(Id128::from_bytes(b.data()), std::move(p));
+                   people.emplace(*id, std::move(p));
                }));
 
     // One scan of the contacts before A, folded here (SQLite's GROUP BY sorts every row, and

@@ -34,12 +34,8 @@ struct Person {
 // The people: visible, in the caller's scope, and the region and store filters over their own
 // region and store; with a programme or campaign filter, only the people with a collaboration
 // or a post for one of its campaigns. Not the brand filter (it narrows the outputs).
-Result<std::string> people_where(const Ctx& c) {
-    ReportQuery without_brand = c.q;
-    without_brand.brand.reset();
-    auto other = Ctx::make(c.store, without_brand);
-    if (!other) return other.status();
-    std::string where = other.value().rows(Kind::kInfluencer, "p");
+std::string people_where(const Ctx& c) {
+    std::string where = c.rows(Kind::kInfluencer, "p", false);
     if (c.q.campaign || c.q.programme) {
         const std::string cs =
             c.q.campaign ? "(" + blob(*c.q.campaign) + ")" : blob_list(c.campaigns);
@@ -55,10 +51,8 @@ Result<std::string> people_where(const Ctx& c) {
 // over the posts would sort them, several times the cost of reading them).
 Status load_people(const Ctx& c, std::vector<Person>& people,
                    std::unordered_map<Id128, std::size_t, Id128Hash>& index) {
-    auto where = people_where(c);
-    if (!where) return where.status();
     LIAISON_TRY(
-        c.each("SELECT p.eid, COALESCE(p.f_tier,'') FROM k_influencer p WHERE " + where.value(),
+        c.each("SELECT p.eid, COALESCE(p.f_tier,'') FROM k_influencer p WHERE " + people_where(c),
                [&](Statement& r) {
                    Person p;
                    p.id = *id_at(r, 0);

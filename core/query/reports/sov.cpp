@@ -68,9 +68,7 @@ Result<std::vector<Brand>> tracked_set(const Ctx& c) {
     }
     std::vector<Brand> out;
     auto ok = c.each(sql, [&](Statement& r) {
-        auto b = r.column_blob(0);
-        if (b.size() != 16) return;
-        out.push_back({Id128::from_bytes(b.data()), r.column_text(1), r.column_int(2) != 0});
+        if (auto id = id_at(r, 0)) out.push_back({*id, r.column_text(1), r.column_int(2) != 0});
     });
     if (!ok.is_ok()) return ok;
     std::sort(out.begin(), out.end(), [](const Brand& a, const Brand& b) {
@@ -82,12 +80,8 @@ Result<std::vector<Brand>> tracked_set(const Ctx& c) {
 // The content predicate: visible, in the caller's scope, in the period, and the programme,
 // campaign, region and store filters. Not the brand filter: a share is relative to the whole
 // set, so the brand filter keeps that brand's rows in the tables instead (docs/METRICS.md).
-Result<std::string> content_where(const Ctx& c) {
-    ReportQuery without_brand = c.q;
-    without_brand.brand.reset();
-    auto other = Ctx::make(c.store, without_brand);
-    if (!other) return other.status();
-    return other.value().rows(Kind::kContent, "a") + " AND " + c.in_period_ms("a", "published_at");
+std::string content_where(const Ctx& c) {
+    return c.rows(Kind::kContent, "a", false) + " AND " + c.in_period_ms("a", "published_at");
 }
 
 // Reads the period's posts once — one row each, with the brands its `brands_mentioned` set
@@ -96,8 +90,6 @@ Result<std::string> content_where(const Ctx& c) {
 // (post, brand) pairs once per level and per distinct count, several times the cost of reading
 // them (docs/PERFORMANCE.md).
 Status sums(const Ctx& c, const std::vector<Brand>& set, std::map<Key, Sums>& out) {
-    auto where = content_where(c);
-    if (!where) return where.status();
     std::vector<Id128> ids;
     for (const auto& b : set) ids.push_back(b.id);
     const BrandIndex brands(ids);
@@ -107,7 +99,7 @@ Status sums(const Ctx& c, const std::vector<Brand>& set, std::map<Key, Sums>& ou
         ", COALESCE(a.f_reach,0), COALESCE(a.f_video_views,0), COALESCE(a.f_tone,''), "
         "a.f_collaboration IS NOT NULL, " +
         (g.empty() ? std::string("''") : "COALESCE(" + g + ",'')") + BrandIndex::sql("a") +
-        " FROM k_content a WHERE " + where.value();
+        " FROM k_content a WHERE " + content_where(c);
 
     // One sum per brand of the set, and one (the last) for the set as a whole. People are
     // numbered as they come; each sum marks the numbers it has seen in a bitmap.
@@ -135,12 +127,9 @@ Status sums(const Ctx& c, const std::vector<Brand>& set, std::map<Key, Sums>& ou
     Status ok = c.each(sql, [&](Statement& r) {
         brands.named(r, 7, named);
         if (named.empty()) return;  // mentions no brand of the set
-        const auto who_blob = r.column_blob(0);
         std::optional<std::uint32_t> who;
-        if (who_blob.size() == 16)
-            who =
-                people.try_emplace(Id128::from_bytes(who_blob.data()), std::uint32_t(people.size()))
-                    .first->second;
+        if (auto id = id_at(r, 0))
+            who = people.try_emplace(*id, std::uint32_t(people.size())).first->second;
         const std::int64_t k[kNumMetrics] = {1, 0, r.column_int(1), r.column_int(2),
                                              r.column_int(3)};
         const std::string_view tone = r.column_text_view(4);
