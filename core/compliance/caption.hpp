@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,14 +26,17 @@
 namespace liaison::core::compliance {
 
 // A caption folded for matching, each folded code point with where it came from.
+// Positions are 32-bit: captions are bounded (disclosure.hpp, kMaxCaptionBytes) and the folded
+// text of a large one is 20 bytes per byte of caption.
 struct FoldedText {
     std::vector<char32_t> cps;
-    std::vector<std::size_t> char_at;    // its character's index, leading white space skipped
-    std::vector<std::size_t> line_at;    // its line, 0 for the first non-blank one
-    std::vector<std::size_t> byte_from;  // its bytes in the original text
-    std::vector<std::size_t> byte_to;
+    std::vector<std::uint32_t> char_at;    // its character's index, leading white space skipped
+    std::vector<std::uint32_t> line_at;    // its line, 0 for the first non-blank one
+    std::vector<std::uint32_t> byte_from;  // its bytes in the original text
+    std::vector<std::uint32_t> byte_to;
 };
 
+// Requires: text.size() < 2^32.
 FoldedText fold_caption(std::string_view text, bool accent_tolerant);
 
 struct WordMatch {
