@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <cassert>
+#include <chrono>
 
 namespace liaison::core {
 
@@ -132,6 +133,7 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path, const 
 }
 
 Database::~Database() {
+    if (sink_) sqlite3_trace_v2(db_, 0, nullptr, nullptr);  // the sink may be gone already
     by_address_.clear();
     by_text_.clear();
     sqlite3_close_v2(db_);
@@ -191,6 +193,41 @@ std::int64_t Database::changes() const { return sqlite3_changes64(db_); }
 std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
 bool Database::in_transaction() const { return !sqlite3_get_autocommit(db_); }
 std::string Database::error() const { return sqlite3_errmsg(db_); }
+
+namespace {
+double now_ms() {
+    return std::chrono::duration<double, std::milli>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+}  // namespace
+
+// SQLite's own profile time counts whole milliseconds of its VFS clock: the many short runs of
+// a reused statement would sum to nothing. The start (SQLITE_TRACE_STMT, at the first step) and
+// the end (SQLITE_TRACE_PROFILE) are timed here with the steady clock instead.
+int Database::on_trace(unsigned type, void* self, void* stmt, void*) {
+    auto* db = static_cast<Database*>(self);
+    if (type == SQLITE_TRACE_STMT) {
+        db->started_ms_[stmt] = now_ms();
+    } else if (type == SQLITE_TRACE_PROFILE) {
+        auto it = db->started_ms_.find(stmt);
+        if (it == db->started_ms_.end()) return 0;
+        const double ms = now_ms() - it->second;
+        db->started_ms_.erase(it);
+        const char* sql = sqlite3_sql(static_cast<sqlite3_stmt*>(stmt));
+        if (db->sink_) db->sink_(sql ? std::string_view(sql) : std::string_view(), ms);
+    }
+    return 0;
+}
+
+void Database::set_statement_sink(StatementSink sink) {
+    sink_ = std::move(sink);
+    started_ms_.clear();
+    if (sink_)
+        sqlite3_trace_v2(db_, SQLITE_TRACE_STMT | SQLITE_TRACE_PROFILE, &Database::on_trace, this);
+    else
+        sqlite3_trace_v2(db_, 0, nullptr, nullptr);
+}
 
 std::optional<std::int64_t> Database::query_int(std::string_view sql) {
     auto st = prepare(sql);

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -108,10 +109,20 @@ public:
     // SQLite library version, e.g. "3.52.0".
     static const char* library_version();
 
+    // Statement timing, for benchmarks and diagnostics (bench/replica_report_bench.cpp): with a
+    // sink, each statement the connection runs reports its SQL text and the wall-clock time
+    // from its first step to its end (done, reset or finalized), once per run. An empty sink
+    // stops it. Off by default: the connection then measures nothing.
+    using StatementSink = std::function<void(std::string_view sql, double ms)>;
+    void set_statement_sink(StatementSink sink);
+
 private:
     Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+    static int on_trace(unsigned type, void* self, void* stmt, void* extra);
     sqlite3* db_ = nullptr;
     std::string path_;
+    StatementSink sink_;
+    std::unordered_map<void*, double> started_ms_;  // statement -> when its run began
     std::unordered_map<const char*, std::unique_ptr<Statement>> by_address_;
     std::unordered_map<std::string, std::unique_ptr<Statement>> by_text_;
 };
