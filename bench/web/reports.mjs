@@ -3,6 +3,7 @@
 //
 //   node bench/web/reports.mjs --app build/wasm/app --server build/native/server/liaison-server
 //        [--people 100000] [--contacts 1000000] [--region-share 0.1] [--runs 40]
+//        [--keep-replica FILE]
 //
 // A real liaison-server (the demo, plus a generated company pushed through the sync endpoint
 // with bench/web/lib.mjs): --people people and --contacts contacts overall, the share
@@ -29,7 +30,7 @@ const require = createRequire(import.meta.url);
 const log = (...a) => console.log('reports:', ...a);
 
 function options() {
-  const o = { people: 100000, contacts: 1000000, 'region-share': 0.1, runs: 40 };
+  const o = { people: 100000, contacts: 1000000, 'region-share': 0.1, runs: 40, 'keep-replica': '' };
   const argv = process.argv.slice(2);
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i].replace(/^--/, '');
@@ -50,6 +51,66 @@ async function api(origin, token, route) {
   const res = await fetch(origin + route, { headers: { Authorization: 'Bearer ' + token } });
   if (!res.ok) throw new Error(`GET ${route}: ${res.status} ${await res.text()}`);
   return res.json();
+}
+
+// Runs inside the database worker (web/host/worker.js, a classic script: its top-level `state`
+// is visible here). Wraps the OPFS handles' read and the core's `call` of every core the worker
+// will hold (the first report swaps it), recording one entry per `report` call.
+function probeWorker() {
+  const probe = (self.benchProbe = { reads: 0, bytes: 0, readMs: 0, calls: [] });
+  for (const h of Object.values(state.handles || {})) {
+    const read = h.read.bind(h);
+    h.read = (buf, opts) => {
+      const t0 = performance.now();
+      const n = read(buf, opts);
+      probe.readMs += performance.now() - t0;
+      probe.reads++;
+      probe.bytes += buf.length;
+      return n;
+    };
+  }
+  const wrap = (core) => {
+    if (!core || core.benchWrapped) return core;
+    const call = core.call.bind(core);
+    core.call = (method, args) => {
+      if (method !== 'report') return call(method, args);
+      probe.reads = probe.bytes = probe.readMs = 0;
+      const t0 = performance.now();
+      const r = call(method, args);
+      probe.calls.push({ ms: performance.now() - t0, reads: probe.reads, mib: probe.bytes / 1048576, readMs: probe.readMs });
+      return r;
+    };
+    core.benchWrapped = true;
+    return core;
+  };
+  let core = wrap(state.core);
+  Object.defineProperty(state, 'core', { get: () => core, set: (v) => { core = wrap(v); }, configurable: true });
+}
+
+// Copies the replica out of the closed browser profile: Chromium keeps an OPFS file under an
+// opaque name in the profile's "File System" folder; the replica is the largest file there
+// that starts as an SQLite database does.
+function keepReplica(profile, target) {
+  let best = null;
+  const walk = (dir) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) {
+        const size = fs.statSync(p).size;
+        if (size < 100 || (best && size <= best.size)) continue;
+        const head = Buffer.alloc(16);
+        const fd = fs.openSync(p, 'r');
+        fs.readSync(fd, head, 0, 16, 0);
+        fs.closeSync(fd);
+        if (head.toString('latin1') === 'SQLite format 3\0') best = { p, size };
+      }
+    }
+  };
+  walk(path.join(profile, 'Default', 'File System'));
+  if (!best) throw new Error('no SQLite file in the profile\'s OPFS folder');
+  fs.copyFileSync(best.p, target);
+  log(`replica kept: ${target} (${(best.size / 1048576).toFixed(1)} MiB)`);
 }
 
 async function main() {
@@ -120,6 +181,12 @@ async function main() {
       { model: 'linear' },
       { group_by: 'department', from: day(now - 180 * 86400000), to: day(now) },
     ];
+    // Where each call's time goes, measured inside the database worker: the façade's `report`
+    // call (WebAssembly, SQLite, the answer's JSON) and the reads SQLite asked of the OPFS
+    // access handles (web/facade/opfs_file.cpp), calls and bytes. The rest of a call's time in
+    // the page is the worker's queue, the core swap of the first call and the messages.
+    const dbWorker = page.workers().find((w) => /\/host\/worker\.js/.test(w.url()));
+    if (dbWorker) await dbWorker.evaluate(probeWorker);
     const res = await page.evaluate(async ([vs, runs]) => {
       const { connect } = await import('/host/client.js');
       const l = await connect();
@@ -142,7 +209,23 @@ async function main() {
     if (JSON.stringify(rest.tables) !== JSON.stringify(res.first.tables)) throw new Error('the device\'s figures differ from the server\'s REST report for the same token');
     const p50 = percentile(res.times, 50), p95 = percentile(res.times, 95);
     log(`AMEC report of region ${region} (${contacts} contacts in scope) through the worker, ${res.times.length} runs: p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${Math.max(...res.times).toFixed(1)} ms; equal to the server's REST report`);
+    log(`first call (with the swap to the reports' core): ${res.times[0].toFixed(1)} ms`);
+    if (dbWorker) {
+      const calls = await dbWorker.evaluate(() => self.benchProbe.calls);
+      const col = (k) => calls.map((c) => c[k]);
+      const stat = (k, unit) => `p50 ${percentile(col(k), 50).toFixed(1)}${unit}, p95 ${percentile(col(k), 95).toFixed(1)}${unit}, max ${Math.max(...col(k)).toFixed(1)}${unit}`;
+      log(`  in the worker, ${calls.length} report calls: core ${stat('ms', ' ms')}; OPFS reads ${stat('reads', '')} calls, ${stat('readMs', ' ms')}, ${stat('mib', ' MiB')}`);
+      for (let i = 0; i < Math.min(calls.length, 10); i++) {
+        const c = calls[i];
+        log(`  call ${i} (${JSON.stringify(variants[i % variants.length])}): page ${res.times[i].toFixed(1)} ms, core ${c.ms.toFixed(1)} ms, ${c.reads} reads (${c.mib.toFixed(2)} MiB, ${c.readMs.toFixed(1)} ms)`);
+      }
+    }
     console.log(`browser_p95_ms=${Math.round(p95)}`);
+    if (o['keep-replica']) {
+      await context.close();
+      context = null;
+      keepReplica(path.join(tmp, 'profile'), o['keep-replica']);
+    }
   } finally {
     if (context) await context.close();
     await server.stop();
