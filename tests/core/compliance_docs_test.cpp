@@ -11,7 +11,9 @@ namespace liaison::test {
 
 TEST_CASE("every rule table version and source id is published in docs/COMPLIANCE.md",
           "[compliance][native]") {
-    std::ifstream in(std::string(LIAISON_FIXTURES_DIR) + "/../../docs/COMPLIANCE.md");
+    std::string path = LIAISON_FIXTURES_DIR;
+    path += "/../../docs/COMPLIANCE.md";
+    std::ifstream in(path);
     REQUIRE(in.good());
     std::stringstream buf;
     buf << in.rdbuf();

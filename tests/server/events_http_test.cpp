@@ -141,10 +141,10 @@ TEST_CASE(
                R"({"name":"Finissage","starts":)" + std::to_string(kStarts + 86'400'000) +
                    R"(,"store":")" + v.co.store_a + "\"}");
     auto order = [&](const char* query) {
-        auto res = c.Get((std::string("/api/v1/agenda?") + query).c_str(), bearer(v.tok));
-        REQUIRE(res);
-        REQUIRE(res->status == 200);
-        auto d = parse_json(res->body);
+        auto page = c.Get((std::string("/api/v1/agenda?") + query).c_str(), bearer(v.tok));
+        REQUIRE(page);
+        REQUIRE(page->status == 200);
+        auto d = parse_json(page->body);
         std::vector<std::string> ids;
         for (const auto& item : d["items"].GetArray())
             ids.push_back(str_member(item["event"], "id"));

@@ -83,7 +83,11 @@ void sync_accepting_all(sync::Replica& r, Exchange exchange) {
 // (docs/SYNC.md "Authorisation").
 std::vector<core::Id128> actors_of(sync::Replica& r) {
     std::vector<core::Id128> out;
-    for (const auto& op : r.make_push(sync::kMaxOpsPerPush).value().ops)
+    // Kept in a variable: a range-for over a member of the temporary Result would read it after
+    // its end.
+    auto push = r.make_push(sync::kMaxOpsPerPush);
+    REQUIRE(push.is_ok());
+    for (const auto& op : push.value().ops)
         if (!op.actor.is_nil() && std::find(out.begin(), out.end(), op.actor) == out.end())
             out.push_back(op.actor);
     return out;
