@@ -1,9 +1,9 @@
 // The reports room's model (web/app/reports/model.js), under node without a browser: its lists
 // are the core's (report names, group_by, models, metrics: core/query/reports/reports.cpp) and
-// the server's parameters (server/api/reports.cpp kParams); an address keeps only valid
+// the parameters the REST API and the façade accept (report_params); an address keeps only valid
 // parameters; a cell reads its unit, currency and formula from the report's JSON as
 // core/query/reports.hpp describes it; the chart draws one unit's columns.
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,12 +25,9 @@ same('models (model.js MODELS vs reports.cpp is_model)', M.MODELS, quoted('is_mo
 same('pyramid metrics (model.js METRICS vs reports.cpp is_metric)', M.METRICS, quoted('is_metric'));
 const names = /report_names\(\) \{[\s\S]*?\{([^}]*)\}/.exec(cpp);
 same('report names (model.js REPORTS vs reports.cpp report_names)', M.REPORTS, names ? [...names[1].matchAll(/"(\w+)"/g)].map((x) => x[1]) : null);
-const server = join(root, 'server', 'api', 'reports.cpp');
-if (existsSync(server)) {
-  const params = /kParams = \{([\s\S]*?)\};/.exec(readFileSync(server, 'utf8'));
-  const list = params ? [...params[1].matchAll(/"(\w+)"/g)].map((x) => x[1]).filter((p) => p !== 'format' && p !== 'table') : null;
-  same('parameters (model.js PARAMS vs server/api/reports.cpp kParams)', [...M.PARAMS].sort(), list && list.sort());
-}
+const params = /report_params\(\) \{[\s\S]*?\{([^}]*)\}/.exec(cpp);
+const list = params ? [...params[1].matchAll(/"(\w+)"/g)].map((x) => x[1]).filter((p) => p !== 'format' && p !== 'table') : null;
+same('parameters (model.js PARAMS vs reports.cpp report_params)', [...M.PARAMS].sort(), list && list.sort());
 
 // ---- Addresses.
 const camp = '01JQ7ZK4N8W5V3T2S1R0P9M8KA';
