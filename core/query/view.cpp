@@ -312,8 +312,14 @@ Result<std::optional<std::string>> card_json(Store& store, const Id128& influenc
     if (status && *status == "do_not_contact") warnings.push_back("do_not_contact");
     if (paid_warning) warnings.push_back("active_paid_collaboration");
     if (recent.value() >= opts.contact_cap) warnings.push_back("contact_pressure");
+    // Consent matters only where it is the lawful basis (docs/COMPLIANCE.md, gdpr): a person
+    // under contract or legitimate interest needs none. No basis recorded is read as consent,
+    // the one basis that needs nothing else on record to be claimed.
     const std::string* consent = text_field(person, "consent");
-    if (!consent || *consent != "granted") warnings.push_back("consent_missing");
+    const std::string* basis = text_field(person, "consent_basis");
+    const bool consent_based = !basis || *basis == "consent";
+    if (consent_based && (!consent || *consent != "granted"))
+        warnings.push_back("consent_missing");
     out += ",\"warnings\":" + json_string_array(warnings);
 
     std::vector<std::string> merged;

@@ -38,7 +38,9 @@
 //                                                  // note or staff)
 // Warnings: do_not_contact when status is do_not_contact; active_paid_collaboration when she
 // has an active paid collaboration (shown or not); contact_pressure when contacts_recent >=
-// contact_cap; consent_missing when consent is unknown, refused, withdrawn or null. Open
+// contact_cap; consent_missing when consent is unknown, refused, withdrawn or null and the
+// lawful basis (consent_basis) is consent or not recorded — not under contract, legitimate
+// interest or legal obligation. Open
 // follow-ups: a follow-up (an interaction with a follow_up text or a follow_up_due date) is open
 // until it is marked done (follow_up_done, record model 4) or the same department logs its next
 // contact with the person; a contact by another department does not close it. At most one per

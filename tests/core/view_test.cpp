@@ -183,6 +183,26 @@ TEST_CASE("the card warns of do-not-contact, paid collaboration, contact pressur
     CHECK(std::count(paid.begin(), paid.end(), '{') == 1);
 }
 
+TEST_CASE("consent is missing only where consent is the lawful basis", "[core][view][card]") {
+    World w;
+    auto warns = [&](std::vector<FieldWrite> fields) {
+        fields.push_back({"name", std::string("Ana")});
+        return has(w.card(w.make(Kind::kInfluencer, std::move(fields))), "consent_missing");
+    };
+    // No basis recorded is read as consent: without it granted, the card warns.
+    CHECK(warns({}));
+    CHECK(warns({{"consent", std::string("withdrawn")}}));
+    CHECK_FALSE(warns({{"consent", std::string("granted")}}));
+    CHECK(warns({{"consent_basis", std::string("consent")}, {"consent", std::string("unknown")}}));
+    CHECK_FALSE(
+        warns({{"consent_basis", std::string("consent")}, {"consent", std::string("granted")}}));
+    // A contracted creator, a legitimate interest, a legal obligation: no consent needed.
+    for (const char* basis : {"contract", "legitimate_interest", "legal_obligation"})
+        CHECK_FALSE(warns({{"consent_basis", std::string(basis)}}));
+    CHECK_FALSE(
+        warns({{"consent_basis", std::string("contract")}, {"consent", std::string("refused")}}));
+}
+
 TEST_CASE("contact pressure counts the last 30 days to the millisecond", "[core][view][card]") {
     World w;
     Id128 p = w.make(Kind::kInfluencer,
