@@ -318,8 +318,7 @@ Result<std::optional<std::string>> card_json(Store& store, const Id128& influenc
     const std::string* consent = text_field(person, "consent");
     const std::string* basis = text_field(person, "consent_basis");
     const bool consent_based = !basis || *basis == "consent";
-    if (consent_based && (!consent || *consent != "granted"))
-        warnings.push_back("consent_missing");
+    if (consent_based && (!consent || *consent != "granted")) warnings.push_back("consent_missing");
     out += ",\"warnings\":" + json_string_array(warnings);
 
     std::vector<std::string> merged;
