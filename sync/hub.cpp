@@ -36,6 +36,16 @@ Status Hub::authorize(const DeviceContext& device, const Op& op) {
     if (core::kind_def(op.kind).central && !central)
         return {Code::kForbidden, std::string("only the central team maintains ") +
                                       core::kind_def(op.kind).name + " entries"};
+    // Fields only the central team writes: a legal hold, a vetting override (schema 8). A
+    // create may name one empty (a form sends every field); an edit may not touch it.
+    if (!central && (op.type == OpType::kCreate || op.type == OpType::kSet))
+        for (const auto& w : op.fields) {
+            const int i = core::kind_def(op.kind).field_index(w.field);
+            if (i < 0 || !core::kind_def(op.kind).fields[std::size_t(i)].central) continue;
+            if (op.type == OpType::kCreate && core::is_null(w.value)) continue;
+            return {Code::kForbidden, std::string("only the central team sets ") +
+                                          core::kind_def(op.kind).name + "." + w.field};
+        }
     if (op.type == OpType::kMerge && !(central || device.role == Role::kRegional))
         return {Code::kForbidden, "only central and regional staff may merge duplicates"};
     if (device.scope.global) return Status::ok();

@@ -75,6 +75,8 @@ int scope_parent_field(core::Kind kind) {
         case core::Kind::kInteraction:
         case core::Kind::kCollaboration:
         case core::Kind::kContent:
+        case core::Kind::kVetting:
+        case core::Kind::kGdprRequest:
             return core::kind_def(kind).field_index("influencer");
         default:
             return -1;

@@ -54,7 +54,8 @@ struct Scope {
 // The field naming a log entry's parent, whose scope keys an entry that carries none of its
 // own inherits: a click or a conversion its tracked link's, a check-in or an invitation its
 // event's, a collaboration's step its collaboration's, an interaction, a collaboration or a
-// piece of content the person's it is about. -1 for other kinds.
+// piece of content, a vetting or a data-subject request the person's it is about. -1 for other
+// kinds.
 int scope_parent_field(core::Kind kind);
 // Whether the values name a region, brand or store.
 bool has_scope_key(core::Kind kind, const std::vector<core::Value>& values);

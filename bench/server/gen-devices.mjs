@@ -33,7 +33,7 @@ tokens.forEach((token, i) => {
   const hlc = ((nowMs << 16n) | 1n).toString(16).padStart(16, '0');
   const body = {
     protocol: 3,
-    schema_version: 7,
+    schema_version: 8,
     replica,
     cursor: 9000000000000, // above any server sequence: pulls stay empty
     client_hlc: 0,

@@ -417,7 +417,7 @@ Status read_vetting(const Obj& t, VettingTable& out) {
 
 Status read_gdpr(const Obj& t, GdprTable& out) {
     LIAISON_TRY(t.only({"table", "version", "requests", "notice", "lawful_bases", "retention",
-                        "eu_representative", "majority"}));
+                        "eu_representative", "majority", "marketing"}));
     std::set<std::string> kinds, bases, retention_ids;
     const auto read_requests = [&](const Obj& e) {
         RequestRule r;
@@ -468,6 +468,12 @@ Status read_gdpr(const Obj& t, GdprTable& out) {
     LIAISON_TRY(maj->only({"age", "source"}));
     LIAISON_TRY(maj->small("age", out.majority_age, 1, 30));
     LIAISON_TRY(maj->token("source", out.majority_source));
+    std::optional<Obj> mk;
+    LIAISON_TRY(member(t, "marketing", mk));
+    LIAISON_TRY(mk->only({"touchpoints", "departments", "source"}));
+    LIAISON_TRY(mk->tokens("touchpoints", out.marketing_touchpoints));
+    LIAISON_TRY(mk->tokens("departments", out.marketing_departments));
+    LIAISON_TRY(mk->token("source", out.marketing_source));
     return Status::ok();
 }
 
@@ -585,6 +591,7 @@ std::vector<std::string> RuleSet::source_ids() const {
     for (const auto& r : gdpr.retention) ids.insert(r.source);
     ids.insert(gdpr.representative_source);
     ids.insert(gdpr.majority_source);
+    ids.insert(gdpr.marketing_source);
     return {ids.begin(), ids.end()};
 }
 

@@ -151,6 +151,11 @@ struct GdprTable {
     std::string representative_source;
     int majority_age = 0;
     std::string majority_source;
+    // What a marketing contact is, which a restricted person or one who objected may not be
+    // given (core/query/compliance.hpp): a contact of one of these touchpoints, or by one of
+    // these departments.
+    std::vector<std::string> marketing_touchpoints, marketing_departments;
+    std::string marketing_source;
 };
 
 // ---- all of them

@@ -66,6 +66,11 @@ SetDef dir(SetDef s) {
     s.directory = true;
     return s;
 }
+// A field only the central team writes (schema 8: FieldDef::central).
+FieldDef central_only(FieldDef f) {
+    f.central = true;
+    return f;
+}
 // An amount in minor units (cents); the kind's `currency` field says of which currency.
 FieldDef money(std::string name) { return integer(std::move(name), 0, INT64_C(1000000000000)); }
 SetDef set(std::string name, ElemType elem, std::vector<std::string> choices = {}) {
@@ -118,6 +123,23 @@ std::vector<KindDef> build() {
                      dir(ref("region", Kind::kRegion)),
                      dir(ref("store", Kind::kStore)),
                      dir(ref("brand", Kind::kBrand)),
+                     // Schema 8 (docs/COMPLIANCE.md, "GDPR"): born when (a minor is flagged),
+                     // where the data came from, the legitimate interest's balancing note, the
+                     // proof of consent (when, where, how), the article 14 notice (which
+                     // version, when sent), an EU representative and insurance for a creator
+                     // established outside the EU, and a legal hold (central) that retention
+                     // leaves alone. None is in the directory.
+                     typed("birth_date", FieldType::kDate),
+                     text("data_source", 200),
+                     long_text("balancing_note", 4000),
+                     typed("consent_at", FieldType::kTime),
+                     text("consent_where", 200),
+                     text("consent_how", 200),
+                     text("notice_version", 40),
+                     typed("notice_sent", FieldType::kDate),
+                     text("legal_rep_eu", 200),
+                     text("insurance_eu", 200),
+                     central_only(typed("legal_hold", FieldType::kBool)),
                  },
                  {
                      dir([] { auto s = set("handles", ElemType::kHandle); s.searchable = true;
@@ -252,6 +274,13 @@ std::vector<KindDef> build() {
                      typed("return_due", FieldType::kDate),
                      typed("returned", FieldType::kDate),
                      dir(ref("store", Kind::kStore)),
+                     // Schema 8 (docs/COMPLIANCE.md): the agency or agent it goes through, the
+                     // vetting override the central team gave (why, who), and its promotional
+                     // objective (France's written-contract threshold sums per objective).
+                     ref("agency", Kind::kIntermediary),
+                     central_only(long_text("override_reason", 2000)),
+                     central_only(ref("override_by", Kind::kStaff)),
+                     text("objective", 200),
                  },
                  {set("markets", ElemType::kCountry),
                   [] { auto s = set("deliverables_due", ElemType::kDatedItem); s.max_len = 200;
@@ -282,6 +311,14 @@ std::vector<KindDef> build() {
                      integer("video_views", 0, INT64_MAX),
                      typed("disclosure_proof", FieldType::kUrl),
                      ref("store", Kind::kStore),
+                     // Schema 8 (docs/COMPLIANCE.md, "Disclosure"): the caption the mention is
+                     // looked for in, whether its images were retouched or generated (France's
+                     // extra mention), who checked its disclosure and when.
+                     long_text("caption", 4000),
+                     typed("image_edited", FieldType::kBool),
+                     typed("image_generated", FieldType::kBool),
+                     ref("disclosure_checked_by", Kind::kStaff),
+                     typed("disclosure_checked_at", FieldType::kTime),
                  },
                  {ref_set("brands_mentioned", Kind::kBrand)}, false, false});
     k.push_back({Kind::kTrackedLink, "tracked_link", KindClass::kProfile,
@@ -473,6 +510,76 @@ std::vector<KindDef> build() {
                {}, false, false};
     st.central = true;
     k.push_back(std::move(st));
+    // Schema 8 (docs/COMPLIANCE.md, "Vetting"): one review of a person against a brand's
+    // guidelines (`for_brand`: a field named `brand` would be a scope key and send the review
+    // to every device of the brand), one field per guideline of the vetting table, named by its
+    // id — pass, fail or not applicable — by whom, when, until when, with its evidence. A new
+    // review is a new entry; the status is read from the latest (core/compliance/vetting.hpp).
+    // Keyless: it is where its person is, and reaches a device that holds her only as a mark
+    // (D6): dates and results, never the notes, evidence or reviewer.
+    const std::vector<std::string> kResult = {"pass", "fail", "not_applicable"};
+    KindDef vt{Kind::kVetting, "vetting", KindClass::kLog,
+               {
+                   dir(subject_ref()),
+                   dir(ref("for_brand", Kind::kBrand)),
+                   dir(typed("reviewed", FieldType::kDate, true)),
+                   dir(typed("expires", FieldType::kDate)),
+                   ref("reviewer", Kind::kStaff),
+                   dir(choice("content_safety", kResult)),
+                   dir(choice("political_neutrality", kResult)),
+                   dir(choice("brand_values", kResult)),
+                   dir(choice("professionalism", kResult)),
+                   dir(choice("performance", kResult)),
+                   dir(choice("audience_fit", kResult)),
+                   dir(choice("price", kResult)),
+                   dir(choice("post_campaign", kResult)),
+                   long_text("notes", 4000),
+                   typed("evidence", FieldType::kUrl),
+                   text("rules_version", 40),
+               },
+               {}, false, false};
+    vt.central = true;
+    k.push_back(std::move(vt));
+    // An agency or agent collaborations go through (docs/COMPLIANCE.md, "Intermediaries"): its
+    // mandate from the advertiser (reference, dates), the remuneration it sets, whether rebates
+    // are passed on and invoices go to the advertiser directly (France's Sapin law). Keyless
+    // reference data: every device holds it.
+    KindDef im{Kind::kIntermediary, "intermediary", KindClass::kProfile,
+               {
+                   required_text("name"),
+                   choice("type", {"agency", "agent"}, true),
+                   typed("country", FieldType::kCountry),
+                   typed("email", FieldType::kEmail),
+                   text("mandate_ref", 120),
+                   typed("mandate_from", FieldType::kDate),
+                   typed("mandate_to", FieldType::kDate),
+                   long_text("remuneration", 1000),
+                   typed("rebates_passed", FieldType::kBool),
+                   typed("invoices_direct", FieldType::kBool),
+                   long_text("notes", 2000),
+               },
+               {}, false, false};
+    im.central = true;
+    k.push_back(std::move(im));
+    // A data subject's request (docs/COMPLIANCE.md, "GDPR"): its type, when it was received
+    // (due a month later: core/compliance/gdpr.hpp), its status, when it was closed. Keyless,
+    // where its person is; its mark (type, received, status) reaches every device that holds
+    // her, so a restriction or an objection stops marketing contacts everywhere — read from
+    // the requests, so no later edit of her `status` undoes it.
+    KindDef gr{Kind::kGdprRequest, "gdpr_request", KindClass::kLog,
+               {
+                   dir(subject_ref()),
+                   dir(choice("type", {"access", "rectification", "erasure", "restriction",
+                                       "objection"}, true)),
+                   dir(typed("received", FieldType::kDate, true)),
+                   dir(choice("status", {"open", "done", "refused", "withdrawn"})),
+                   typed("closed", FieldType::kDate),
+                   ref("staff", Kind::kStaff),
+                   long_text("notes", 2000),
+               },
+               {}, false, false};
+    gr.central = true;
+    k.push_back(std::move(gr));
     for (std::size_t i = 0; i < k.size(); ++i) assert(static_cast<int>(k[i].kind) == int(i));
     return k;
 }

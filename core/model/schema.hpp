@@ -57,8 +57,11 @@ enum class Kind : std::uint8_t {
     kOutcome,            // schema 7
     kRateCard,           // schema 7
     kSetting,            // schema 7
+    kVetting,            // schema 8
+    kIntermediary,       // schema 8
+    kGdprRequest,        // schema 8
 };
-inline constexpr int kKindCount = static_cast<int>(Kind::kSetting) + 1;
+inline constexpr int kKindCount = static_cast<int>(Kind::kGdprRequest) + 1;
 
 enum class KindClass : std::uint8_t { kProfile, kLog };
 
@@ -91,6 +94,9 @@ struct FieldDef {
     bool subject = false;                   // erase of the referenced person cascades here
     bool searchable = false;                // indexed for full-text search
     bool directory = false;                 // in the brand directory (core/query/directory.hpp)
+    // Schema 8: only the central team writes it (the hub refuses it from any other role):
+    // a legal hold, a collaboration's vetting override (docs/COMPLIANCE.md).
+    bool central = false;
 };
 
 enum class ElemType : std::uint8_t {
@@ -121,8 +127,9 @@ struct KindDef {
     std::vector<SetDef> sets;
     bool mergeable = false;  // duplicates may be merged (merge_into)
     bool personal = false;   // holds personal data: may be erased
-    // Reference data only the central team writes (exchange rates, rate cards, settings:
-    // docs/METRICS.md); every device holds it, to compute its reports offline.
+    // Entries only the central team writes: reference data (exchange rates, rate cards,
+    // settings: docs/METRICS.md), which every device holds to compute its reports offline, and
+    // compliance records (vettings, intermediaries, data-subject requests: docs/COMPLIANCE.md).
     bool central = false;
 
     int field_index(std::string_view field) const;  // -1 if unknown
@@ -142,6 +149,6 @@ const std::vector<std::string>& platforms();
 
 // Version of the record model; raised when a kind, field, set or enum value is appended
 // (docs/SYNC.md "Schema evolution"; tests/core/schema_evolution_test.cpp checks it).
-inline constexpr int kSchemaVersion = 7;
+inline constexpr int kSchemaVersion = 8;
 
 }  // namespace liaison::core

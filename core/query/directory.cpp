@@ -59,7 +59,8 @@ bool has_directory(Kind kind) {
 }
 
 bool has_marks(Kind kind) {
-    return kind == Kind::kInteraction || kind == Kind::kCheckin || kind == Kind::kCollaboration;
+    return kind == Kind::kInteraction || kind == Kind::kCheckin || kind == Kind::kCollaboration ||
+           kind == Kind::kVetting || kind == Kind::kGdprRequest;
 }
 
 bool in_directory(const EntitySnapshot& record, const std::vector<std::string>& brands) {

@@ -27,9 +27,11 @@ bool has_directory(Kind kind);
 // D6. Kinds whose entries reach a device outside its scope as marks (their directory
 // projection) when the device holds the person they are about: interactions and check-ins
 // (when, how, which department, where — never the summary, note or staff), and
-// collaborations (type, status, dates — never the fee, contract or deliverables). Contact
-// pressure, the last contact anywhere and an active paid collaboration are derived on the
-// device from the marks it holds.
+// collaborations (type, status, dates — never the fee, contract or deliverables); since
+// schema 8, vettings (dates and results — never the notes, evidence or reviewer) and
+// data-subject requests (type, received, status — never the notes). Contact pressure, the last
+// contact anywhere, an active paid collaboration, the vetting status and a restriction or
+// objection are derived on the device from the marks it holds.
 bool has_marks(Kind kind);
 
 // D1. Whether the record belongs to the directory of one of `brands` (text ids): a person

@@ -4,6 +4,7 @@
 #include <climits>
 #include <cstdio>
 
+#include "core/query/compliance.hpp"
 #include "core/query/directory.hpp"
 #include "core/query/pipeline.hpp"
 #include "core/util/json.hpp"
@@ -319,7 +320,22 @@ Result<std::optional<std::string>> card_json(Store& store, const Id128& influenc
     const std::string* basis = text_field(person, "consent_basis");
     const bool consent_based = !basis || *basis == "consent";
     if (consent_based && (!consent || *consent != "granted")) warnings.push_back("consent_missing");
+    // A data-subject request binds whatever her status says (core/query/compliance.hpp).
+    auto privacy = privacy_of(store, person.id);
+    if (!privacy) return privacy.status();
+    if (privacy->objected) warnings.push_back("objection");
+    if (privacy->restricted) warnings.push_back("restricted");
     out += ",\"warnings\":" + json_string_array(warnings);
+
+    // Her vetting status today (docs/COMPLIANCE.md, "Vetting"): what a store sees of it.
+    const auto& rules = compliance::RuleSet::builtin();
+    auto vetting = vetting_of(store, person.id, iso_date(opts.now_ms), rules);
+    if (!vetting) return vetting.status();
+    out +=
+        ",\"vetting\":{\"state\":" + json_string(compliance::vetting_state_name(vetting->state)) +
+        ",\"reviewed\":" + (vetting->date.empty() ? "null" : json_string(vetting->date)) +
+        ",\"expires\":" + (vetting->expiry.empty() ? "null" : json_string(vetting->expiry)) +
+        ",\"failed\":" + json_string_array(vetting->failed) + "}";
 
     std::vector<std::string> merged;
     for (const auto& m : members)

@@ -26,7 +26,11 @@
 //                   // newest first; clicks and conversions naming the link that this replica
 //                   // holds (a store device holds its own campaigns')
 //    "warnings":["do_not_contact","active_paid_collaboration","contact_pressure",
-//                "consent_missing"],               // in this order, only those that apply
+//                "consent_missing","objection","restricted"],  // in this order, those that apply
+//    "vetting":{"state":"missing"|"passed"|"failed"|"expired"|"incomplete",
+//               "reviewed":"YYYY-MM-DD"|null,"expires":"YYYY-MM-DD"|null,
+//               "failed":["political_neutrality", …]},  // her latest vetting on now_ms's date
+//                                                  // (core/query/compliance.hpp)
 //    "merged_ids":["01J…", …],                    // duplicates merged into this record
 //    "last_contact":{"at":<ms>,"kind":"interaction"|"checkin","store":"01J…","event":"01J…"}
 //                   |null,                         // the newest contact anywhere (store and
@@ -40,7 +44,9 @@
 // has an active paid collaboration (shown or not); contact_pressure when contacts_recent >=
 // contact_cap; consent_missing when consent is unknown, refused, withdrawn or null and the
 // lawful basis (consent_basis) is consent or not recorded — not under contract, legitimate
-// interest or legal obligation. Open
+// interest or legal obligation; objection when an objection to direct marketing is open or
+// done, restricted when a restriction of processing is (data-subject requests, read from the
+// request log: no edit of her status undoes them; core/query/compliance.hpp). Open
 // follow-ups: a follow-up (an interaction with a follow_up text or a follow_up_due date) is open
 // until it is marked done (follow_up_done, record model 4) or the same department logs its next
 // contact with the person; a contact by another department does not close it. At most one per

@@ -391,6 +391,16 @@ std::string migration_14() {
     return ddl;
 }
 
+// Version 15: record model 8 (docs/COMPLIANCE.md): the kinds vetting, intermediary and
+// gdpr_request, their tables where missing; the fields appended to influencer, collaboration
+// and content, added by Store::add_columns_v15.
+std::string migration_15() {
+    std::string ddl;
+    for (Kind k : {Kind::kVetting, Kind::kIntermediary, Kind::kGdprRequest})
+        ddl += kind_table_ddl(kind_def(k), true);
+    return ddl;
+}
+
 }  // namespace
 
 std::string table_name(Kind kind) { return std::string("k_") + kind_name(kind); }
@@ -581,7 +591,8 @@ Status Store::migrate() {
                                             {migration_11, false, &Store::add_columns_v11},
                                             {migration_12, false, nullptr},
                                             {migration_13, false, &Store::add_columns_v13},
-                                            {migration_14, false, &Store::add_columns_v14}};
+                                            {migration_14, false, &Store::add_columns_v14},
+                                            {migration_15, false, &Store::add_columns_v15}};
     static_assert(std::size(kMigrations) == kStorageVersion);
     if (v == kStorageVersion) return Status::ok();
     // Every pending migration in ONE transaction: a new file runs all of them, and each commit
@@ -656,6 +667,26 @@ Status Store::add_columns_v14() {
         "CREATE INDEX IF NOT EXISTS k_click_visitor ON k_click(f_visitor, f_at) WHERE f_visitor "
         "IS NOT NULL; CREATE INDEX IF NOT EXISTS k_interaction_campaign ON "
         "k_interaction(f_campaign) WHERE f_campaign IS NOT NULL");
+}
+
+Status Store::add_columns_v15() {
+    for (const auto& [kind, fields] : record_model_8_fields())
+        for (const char* f : fields) LIAISON_TRY(add_field_columns(kind, f));
+    return Status::ok();
+}
+
+const std::vector<std::pair<Kind, std::vector<const char*>>>& record_model_8_fields() {
+    // clang-format off
+    static const std::vector<std::pair<Kind, std::vector<const char*>>> kAdded = {
+        {Kind::kInfluencer, {"birth_date", "data_source", "balancing_note", "consent_at",
+                             "consent_where", "consent_how", "notice_version", "notice_sent",
+                             "legal_rep_eu", "insurance_eu", "legal_hold"}},
+        {Kind::kCollaboration, {"agency", "override_reason", "override_by", "objective"}},
+        {Kind::kContent, {"caption", "image_edited", "image_generated", "disclosure_checked_by",
+                          "disclosure_checked_at"}},
+    };
+    // clang-format on
+    return kAdded;
 }
 
 Status Store::add_outbox_group_v9() {

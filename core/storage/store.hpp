@@ -24,6 +24,7 @@
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "core/model/ids.hpp"
@@ -35,7 +36,7 @@
 namespace liaison::core {
 
 // Latest storage format this build writes (PRAGMA user_version), see docs/STORAGE.md.
-inline constexpr int kStorageVersion = 14;
+inline constexpr int kStorageVersion = 15;
 
 // The full state of one entity row, with effective clocks (a field written by the create
 // carries the create stamp; a field never written has none).
@@ -350,6 +351,7 @@ private:
     Status add_columns_v11();      // storage v11's step: k_interaction's follow_up_done
     Status add_columns_v13();      // storage v13's step: record model 6's fields and indexes
     Status add_columns_v14();      // storage v14's step: record model 7's visitor ids
+    Status add_columns_v15();      // storage v15's step: record model 8's compliance fields
     // The number of a replica or actor id in this file's `idnum` table, added if new.
     Result<std::int64_t> id_number(const Id128& id);
     Status load_caches();
@@ -391,5 +393,9 @@ std::string table_name(Kind kind);
 std::string value_column(const FieldDef& f);
 std::string clock_column(const FieldDef& f);
 std::string fts_table_name(Kind kind);
+
+// The fields record model 8 appended to released kinds (storage v15 adds their columns where
+// missing; the version tests take a file back without them).
+const std::vector<std::pair<Kind, std::vector<const char*>>>& record_model_8_fields();
 
 }  // namespace liaison::core

@@ -64,8 +64,8 @@ HttpReply move_collaboration(SyncBackend& backend, const Principal& who, const I
                              const RestRequest& req) {
     if (auto bad = check_json_type(req.content_type)) return *bad;
     if (Status s = check_params(req, {}); !s) return status_reply(s);
-    const std::vector<std::string_view> fields = {"to", "note"};
-    auto body = parse_admin_body(req.body, {"to", "note"});
+    const std::vector<std::string_view> fields = {"to", "note", "override_reason"};
+    auto body = parse_admin_body(req.body, {"to", "note", "override_reason"});
     if (!body) return field_status_reply(body.status(), fields);
     auto to = string_member(body.value(), "to");
     if (!to) return field_status_reply(to.status(), fields);
@@ -74,8 +74,16 @@ HttpReply move_collaboration(SyncBackend& backend, const Principal& who, const I
                                   fields);
     auto note = string_member(body.value(), "note");
     if (!note) return field_status_reply(note.status(), fields);
-    sync::Move move{*to.value(), note.value().value_or(""), std::nullopt};
+    auto reason = string_member(body.value(), "override_reason");
+    if (!reason) return field_status_reply(reason.status(), fields);
+    sync::Move move{*to.value(), note.value().value_or(""), std::nullopt,
+                    reason.value().value_or("")};
     if (who.staff.size() == 1) move.staff = who.staff.front();
+    // The compliance gate (docs/COMPLIANCE.md, "Vetting"): her vetting on the server's date.
+    sync::MoveGate gate;
+    gate.rules = &core::compliance::RuleSet::builtin();
+    gate.today = core::iso_date(wall_ms());
+    gate.central = who.role == sync::Role::kCentral || who.role == sync::Role::kAdmin;
     thread_local auto ids = core::make_random_id_source();
     const Id128 step = ids->next_entity_id(std::uint64_t(wall_ms()));
     Id128 root;
@@ -84,7 +92,7 @@ HttpReply move_collaboration(SyncBackend& backend, const Principal& who, const I
             auto row = must_see(store, who, Kind::kCollaboration, collaboration);
             if (!row) return row.status();
             root = row->id;
-            return sync::move_ops(store, root, move, step, wall_ms());
+            return sync::move_ops(store, root, move, step, wall_ms(), &gate);
         });
     if (!s) return field_status_reply(s, fields);
     return backend.read([&](Store& store) { return collaboration_reply(store, who, root); });
@@ -174,7 +182,8 @@ HttpReply campaign_board(SyncBackend& backend, const Principal& who, const Id128
             sums += json_string(amount) + ":{";
             bool first = true;
             for (const auto& [currency, v] : totals[amount]) {
-                sums += (first ? "" : ",") + json_string(currency) + ":" + std::to_string(v);
+                if (!first) sums += ',';
+                sums += json_string(currency) + ":" + std::to_string(v);
                 first = false;
             }
             sums += "}";

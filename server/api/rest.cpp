@@ -24,6 +24,7 @@
 #include "server/api/json.hpp"
 #include "server/api/params.hpp"
 #include "server/api/reports.hpp"
+#include "sync/contact_rules.hpp"
 #include "sync/edit.hpp"
 #include "sync/hlc.hpp"
 #include "sync/merge.hpp"
@@ -92,6 +93,10 @@ constexpr Collection kCollections[] = {
     {"outcomes", Kind::kOutcome, true, true},
     {"rate-cards", Kind::kRateCard, true, true},
     {"settings", Kind::kSetting, true, true},
+    // Record model 8: compliance (docs/COMPLIANCE.md).
+    {"vettings", Kind::kVetting, true, true},
+    {"intermediaries", Kind::kIntermediary, true, true},
+    {"gdpr-requests", Kind::kGdprRequest, true, true},
 };
 
 const Collection* find_collection(std::string_view name) {
@@ -472,6 +477,8 @@ HttpReply create(SyncBackend& backend, const Principal& who, const Collection& c
     Status s =
         backend.submit(device_context(who, {}), [&](Store& store) -> Result<std::vector<Op>> {
             if (c.kind == Kind::kTrackedLink) LIAISON_TRY(allocate_link_code(store, ops.value()));
+            if (c.kind == Kind::kInteraction && !ops.value().empty())
+                LIAISON_TRY(sync::check_new_contact(store, ops.value().front()));
             LIAISON_TRY(check_link_codes(store, ops.value()));
             return ops.value();
         });

@@ -767,6 +767,99 @@ void seed_measurement(Maker& m, const Company& c) {
     }
 }
 
+// What record model 8 adds (docs/COMPLIANCE.md): the agencies and an agent collaborations go
+// through (one without a recorded mandate), the partners' vettings (most passed, one failed,
+// one expired), a few data-subject requests (an access answered, an objection and a
+// restriction open, on people at the end of the list, whom the other parts of the demo do not
+// single out), the captions of some posts (a few without the mention), and where the data of
+// the partners came from. Every id is derived and nothing is drawn: earlier demos' ids stay.
+void seed_compliance(Maker& m, const Company& c, const Partnerships& made) {
+    const auto now_i = std::int64_t(m.now());
+    struct Agency {
+        const char *name, *type, *country, *mandate, *remuneration;
+    };
+    static const Agency kAgencies[] = {
+        {"Agence Lumière Talents", "agency", "FR", "MAND-2026-014", "12 % of the fees"},
+        {"Studio Éclat", "agency", "FR", nullptr, "15 % of the fees"},
+        {"Marc Lefèvre", "agent", "BE", "MAND-2026-031", "10 % of the fees"}};
+    std::vector<Id128> agencies;
+    for (const auto& a : kAgencies) {
+        std::vector<FieldWrite> fw = {f("name", txt(a.name)), f("type", txt(a.type)),
+                                      f("country", txt(a.country)),
+                                      f("remuneration", txt(a.remuneration))};
+        if (a.mandate)
+            fw.insert(fw.end(),
+                      {f("mandate_ref", txt(a.mandate)), f("mandate_from", txt("2026-01-01")),
+                       f("mandate_to", txt("2026-12-31")), f("rebates_passed", num(1)),
+                       f("invoices_direct", num(1))});
+        agencies.push_back(m.create(Kind::kIntermediary, std::move(fw),
+                                    Id128::derive("demo_intermediary", a.name, "")));
+    }
+    // Paid collaborations: one in three through an agency; each with its objective.
+    std::size_t paid = 0;
+    for (const auto& col : made.collabs) {
+        if (col.type != "paid") continue;
+        std::vector<FieldWrite> fw = {
+            f("objective", txt("campaign " + std::to_string(col.campaign)))};
+        if (paid++ % 3 == 0) fw.push_back(f("agency", txt(agencies[paid % 3].to_text())));
+        m.set(Kind::kCollaboration, col.id, std::move(fw));
+    }
+    // The partners' vettings, one each, in the order they were first partnered.
+    std::vector<std::size_t> partners;
+    for (const auto& col : made.collabs)
+        if (std::find(partners.begin(), partners.end(), col.person) == partners.end())
+            partners.push_back(col.person);
+    static const char* kGuidelines[] = {"content_safety",  "political_neutrality", "brand_values",
+                                        "professionalism", "performance",          "audience_fit",
+                                        "price",           "post_campaign"};
+    for (std::size_t i = 0; i < partners.size(); ++i) {
+        const Person& p = c.people[partners[i]];
+        // One in seven failed on politics; one in seven was vetted 13 months ago: expired.
+        const std::int64_t days_ago = i % 7 == 6 ? 400 : 30 + std::int64_t(i % 60);
+        std::vector<FieldWrite> fw = {
+            f("influencer", txt(p.id.to_text())), f("for_brand", txt(c.brands[p.brand].to_text())),
+            f("reviewed", txt(date_of(now_i - days_ago * kDayMs))),
+            f("reviewer", txt(c.central.to_text())), f("rules_version", txt("vetting/1"))};
+        for (const char* g : kGuidelines) {
+            const bool failed = i % 7 == 4 && std::string_view(g) == "political_neutrality";
+            const bool na = std::string_view(g) == "post_campaign";
+            fw.push_back(f(g, txt(failed ? "fail" : na ? "not_applicable" : "pass")));
+        }
+        if (i % 7 == 4) fw.push_back(f("notes", txt("Campaigned for a party in 2025")));
+        m.create(Kind::kVetting, std::move(fw), Id128::derive("demo_vetting", p.id.to_text(), ""));
+        m.set(Kind::kInfluencer, p.id,
+              {f("data_source", txt("Public profile on " + p.platform)),
+               f("notice_sent", txt(date_of(now_i - (days_ago + 5) * kDayMs))),
+               f("notice_version", txt("2026-01"))});
+    }
+    // Data-subject requests on the last people of the list.
+    struct Request {
+        std::size_t from_end;
+        const char *type, *status;
+        std::int64_t days_ago;
+    };
+    static const Request kRequests[] = {
+        {1, "access", "done", 40}, {2, "objection", "open", 3}, {3, "restriction", "open", 10}};
+    for (const auto& r : kRequests) {
+        if (c.originals < r.from_end) break;
+        const Person& p = c.people[c.originals - r.from_end];
+        std::vector<FieldWrite> fw = {f("influencer", txt(p.id.to_text())), f("type", txt(r.type)),
+                                      f("received", txt(date_of(now_i - r.days_ago * kDayMs))),
+                                      f("status", txt(r.status)),
+                                      f("staff", txt(c.central.to_text()))};
+        if (std::string_view(r.status) == "done")
+            fw.push_back(f("closed", txt(date_of(now_i - (r.days_ago - 20) * kDayMs))));
+        m.create(Kind::kGdprRequest, std::move(fw),
+                 Id128::derive("demo_gdpr_request", p.id.to_text(), r.type));
+    }
+    // Captions: most carry the mention, one post in five does not.
+    for (std::size_t i = 0; i < made.content.size(); ++i)
+        m.set(Kind::kContent, made.content[i],
+              {f("caption",
+                 txt(i % 5 == 2 ? "Ma routine du soir, mes essentiels"
+                                : "Ma routine du soir #publicité #collaborationcommerciale"))});
+}
+
 }  // namespace
 
 bool database_is_empty(core::Store& store) {
@@ -1147,6 +1240,7 @@ Result<DemoSummary> load_demo(core::Store& store, sync::Hub& hub, const DemoOpti
     }
     seed_store_campaign(m, c, made);
     seed_measurement(m, c);
+    seed_compliance(m, c, made);
     LIAISON_TRY(store.meta_set("server_clock", std::to_string(hub.clock().state())));
     LIAISON_TRY(txn.commit());
 

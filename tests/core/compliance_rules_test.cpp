@@ -1,5 +1,6 @@
 // The compliance rule tables (core/compliance/, docs/COMPLIANCE.md): each rule against the
 // tables compiled in, a table edited without touching code, and malformed tables refused.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "core/compliance/gdpr.hpp"
 #include "core/compliance/rules.hpp"
 #include "core/compliance/vetting.hpp"
+#include "core/model/schema.hpp"
 
 namespace liaison::test {
 
@@ -539,3 +541,33 @@ TEST_CASE("malformed rule tables are refused as a whole with the table entry and
 }
 
 }  // namespace liaison::test
+
+// The record model holds what the tables name (docs/COMPLIANCE.md, "What the record holds"): a
+// guideline without its field in `vetting` could not be recorded, a request kind without its
+// value in `gdpr_request.type` could not be registered, and a basis's `needs` names a field
+// of the person.
+TEST_CASE("the record model holds every guideline request kind and basis the tables name",
+          "[compliance]") {
+    const auto& rules = liaison::core::compliance::RuleSet::builtin();
+    const auto& vetting = liaison::core::kind_def(liaison::core::Kind::kVetting);
+    for (const auto& g : rules.vetting.guidelines) {
+        INFO(g.id);
+        const int i = vetting.field_index(g.id);
+        REQUIRE(i >= 0);
+        CHECK(vetting.fields[std::size_t(i)].choices ==
+              std::vector<std::string>{"pass", "fail", "not_applicable"});
+    }
+    const auto& request = liaison::core::kind_def(liaison::core::Kind::kGdprRequest);
+    const auto& types = request.fields[std::size_t(request.field_index("type"))].choices;
+    for (const auto& r : rules.gdpr.requests) {
+        INFO(r.kind);
+        CHECK(std::find(types.begin(), types.end(), r.kind) != types.end());
+    }
+    const auto& person = liaison::core::kind_def(liaison::core::Kind::kInfluencer);
+    const auto& bases = person.fields[std::size_t(person.field_index("consent_basis"))].choices;
+    for (const auto& b : rules.gdpr.lawful_bases) {
+        INFO(b.basis);
+        CHECK(std::find(bases.begin(), bases.end(), b.basis) != bases.end());
+        if (!b.needs.empty()) CHECK(person.field_index(b.needs) >= 0);
+    }
+}

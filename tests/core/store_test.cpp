@@ -319,6 +319,19 @@ std::string undo_v14(bool conversion = false) {
     return sql;
 }
 
+// SQL taking a file back from storage version 15 to 14: record model 8's tables and the
+// columns of the fields it appended.
+std::string undo_v15() {
+    std::string sql = "DROP TABLE k_vetting; DROP TABLE k_intermediary; DROP TABLE k_gdpr_request;";
+    for (const auto& [kind, fields] : core::record_model_8_fields()) {
+        const std::string t = core::table_name(kind);
+        for (const char* f : fields)
+            sql += "ALTER TABLE " + t + " DROP COLUMN f_" + f + "; ALTER TABLE " + t +
+                   " DROP COLUMN c_" + f + ";";
+    }
+    return sql;
+}
+
 // Takes the file back to an earlier version with `undo` (SQL ending with its PRAGMA
 // user_version), reopens it, and checks that the migrations laid `tables` out again as a new
 // file has them (`fresh`), the state unchanged.
@@ -390,8 +403,9 @@ TEST_CASE("a version 12 store gains record model 6 laid out as a new file has it
     std::vector<std::string> fresh;
     for (const auto& t : tables) fresh.push_back(table_schema(w.r.store().db(), t.c_str()));
     // Back to version 12, as a file written by that build has it: without record model 7's
-    // additions either (version 14).
-    std::string undo = "DROP TABLE k_collaboration_step; DROP TABLE k_conversion;" + undo_v14();
+    // and 8's additions either (versions 14 and 15).
+    std::string undo =
+        "DROP TABLE k_collaboration_step; DROP TABLE k_conversion;" + undo_v14() + undo_v15();
     for (const auto& [kind, fields] : added)
         for (const auto& f : fields) {
             const std::string t = core::table_name(kind);
@@ -429,6 +443,32 @@ TEST_CASE("a version 13 store gains record model 7 laid out as a new file has it
                                          {"quote", std::string("EUR")},
                                          {"rate", std::int64_t(920000)}});
     REQUIRE(rate.is_ok());
+}
+
+TEST_CASE("a version 14 store gains record model 8 laid out as a new file has it",
+          "[core][store][version]") {
+    World w;
+    const Id128 a = w.person("Hélène Dupont");
+    w.contact(a, 1'700'000'000'000);
+    const auto before = must(w.r.state_hash());
+    std::vector<std::string> tables = {"k_vetting", "k_intermediary", "k_gdpr_request"};
+    for (const auto& [kind, fields] : core::record_model_8_fields())
+        tables.push_back(core::table_name(kind));
+    std::vector<std::string> fresh;
+    for (const auto& t : tables) fresh.push_back(table_schema(w.r.store().db(), t.c_str()));
+    auto& r = migrated_again(w, undo_v15() + "PRAGMA user_version=14", tables, fresh, before);
+    // The new fields and kinds are written and read back.
+    REQUIRE(r.set(Kind::kInfluencer, a,
+                  {{"birth_date", std::string("2010-05-01")}, {"legal_hold", std::int64_t(1)}})
+                .is_ok());
+    auto request = r.create(Kind::kGdprRequest, {{"influencer", a.to_text()},
+                                                 {"type", std::string("objection")},
+                                                 {"received", std::string("2026-12-01")}});
+    REQUIRE(request.is_ok());
+    auto row = r.store().load_row(Kind::kInfluencer, a);
+    REQUIRE(row.is_ok());
+    REQUIRE(row.value());
+    CHECK(*row.value()->text("birth_date") == "2010-05-01");
 }
 
 TEST_CASE("everything written is still there after the file is reopened", "[core][store]") {

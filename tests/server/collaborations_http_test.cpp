@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 
+#include "core/query/view.hpp"
 #include "rest_fixture.hpp"
 #include "sync/pipeline.hpp"
 
@@ -40,6 +41,17 @@ struct Campaign {
                                   R"({"name":"Printemps","budget":5000000,"currency":"EUR",)"
                                   R"("targets":"outputs.reach=2000000","store":")" +
                                       co.store_a + "\"}");
+    // A vetting passed today: contracted and live need one (docs/COMPLIANCE.md, "Vetting").
+    void vetted(const std::string& person) {
+        create(*client, tok, "vettings",
+               R"({"influencer":")" + person + R"(","reviewed":")" +
+                   core::iso_date(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                      std::chrono::system_clock::now().time_since_epoch())
+                                      .count()) +
+                   R"(","content_safety":"pass","political_neutrality":"pass",)"
+                   R"("brand_values":"pass","professionalism":"pass","performance":"pass",)"
+                   R"("audience_fit":"pass","price":"pass","post_campaign":"not_applicable"})");
+    }
     std::string collaboration(const std::string& person, const std::string& extra) {
         return create(*client, tok, "collaborations",
                       R"({"influencer":")" + person + R"(","campaign":")" + campaign +
@@ -61,6 +73,7 @@ TEST_CASE("a collaboration moves along the pipeline one offered move at a time",
     CHECK(refused->status == 409);
     CHECK(refused->body.find("cannot move to live (it can move to vetted, cancelled)") !=
           std::string::npos);
+    k.vetted(k.co.ana);
     const std::string hash = k.setup.server_hash(k.server);
     for (const char* to : {"vetted", "contracted", "live", "delivered", "validated"}) {
         auto r = move(c, k.tok, paid, to);

@@ -315,6 +315,59 @@ TEST_CASE("D6: a device holds the contacts logged elsewhere on a person it holds
     CHECK_FALSE(row_of(nice.node->replica->store(), Kind::kInteraction, at_lyon).has_value());
 }
 
+TEST_CASE(
+    "D6: a vetting and a data-subject request reach every device that holds her as marks "
+    "without their notes",
+    "[sync][directory][compliance]") {
+    Brands w;
+    auto& c = *w.office->replica;
+    auto helene = c.create(Kind::kInfluencer, {{"name", std::string("Hélène Dupont")},
+                                               {"store", w.lille.to_text()},
+                                               {"brand", w.maison.to_text()}})
+                      .value();
+    const std::string canary = "Vermillard quisling overbrace";
+    auto review = c.create(Kind::kVetting, {{"influencer", helene.to_text()},
+                                            {"reviewed", std::string("2026-11-02")},
+                                            {"political_neutrality", std::string("fail")},
+                                            {"notes", canary},
+                                            {"evidence", std::string("https://a.example/x")}})
+                      .value();
+    auto objection = c.create(Kind::kGdprRequest, {{"influencer", helene.to_text()},
+                                                   {"type", std::string("objection")},
+                                                   {"received", std::string("2026-11-20")},
+                                                   {"status", std::string("open")},
+                                                   {"notes", canary}})
+                         .value();
+    w.sync_everyone();
+    auto& lille = w.tablet("lille").node->replica->store();
+    auto& lyon = w.tablet("lyon").node->replica->store();
+    auto& nice = w.tablet("nice").node->replica->store();
+    // Her store holds both whole (keyless, they are where she is); Lyon, of her brand, holds
+    // their marks; Nice, of another brand, nothing.
+    for (auto [kind, id] : {std::pair{Kind::kVetting, review}, {Kind::kGdprRequest, objection}}) {
+        INFO(core::kind_name(kind));
+        REQUIRE(row_of(lille, kind, id).has_value());
+        CHECK_FALSE(lille.directory_only(id).value());
+        CHECK(field(*row_of(lille, kind, id), "notes") == core::Value{canary});
+        auto mark = row_of(lyon, kind, id);
+        REQUIRE(mark.has_value());
+        CHECK(lyon.directory_only(id).value());
+        CHECK(core::is_null(field(*mark, "notes")));
+        CHECK_FALSE(row_of(nice, kind, id).has_value());
+    }
+    CHECK(field(*row_of(lyon, Kind::kVetting, review), "political_neutrality") ==
+          core::Value{std::string("fail")});
+    CHECK(core::is_null(field(*row_of(lyon, Kind::kVetting, review), "evidence")));
+    CHECK(field(*row_of(lyon, Kind::kGdprRequest, objection), "type") ==
+          core::Value{std::string("objection")});
+    CHECK(find_in_db_files(w.tablet("lyon").node->path, canary_forms({canary})) == "");
+    // The objection withdrawn: the mark follows.
+    REQUIRE(c.set(Kind::kGdprRequest, objection, {{"status", std::string("withdrawn")}}).is_ok());
+    w.sync_everyone();
+    CHECK(field(*row_of(lyon, Kind::kGdprRequest, objection), "status") ==
+          core::Value{std::string("withdrawn")});
+}
+
 TEST_CASE("D3: a national number of a person with no country is read in her store's country",
           "[sync][directory]") {
     Brands w;

@@ -553,6 +553,50 @@ TEST_CASE(
     CHECK(w.hub_store->root_of(ana2) == w.hub_store->root_of(ana));
 }
 
+TEST_CASE(
+    "compliance records and central fields are the central team's: a store device's vetting "
+    "request and legal hold are forbidden and change nothing",
+    "[sync][hub][roles][compliance]") {
+    TwoStores w;
+    const std::string lyon = w.lyon.to_text(), france = w.region.to_text();
+    auto ana = w.make(core::Kind::kInfluencer,
+                      {{"name", std::string("Ana")}, {"store", lyon}, {"region", france}});
+    w.push_office();
+    sync_until_quiet(*w.tablet, w.hub, w.lyon_tablet, "tablet");
+    const std::string before = must(w.hub_store->state_hash());
+    auto& r = *w.tablet->replica;
+    // Each is one push: the tablet drops its own refused change before the next.
+    auto refused = [&](auto change) {
+        REQUIRE(change().is_ok());
+        auto reply = w.hub.exchange(w.lyon_tablet, r.make_push().value());
+        REQUIRE(reply.is_ok());
+        REQUIRE(reply->results.size() == 1);
+        CHECK(reply->results[0].outcome == sync::Outcome::kRejected);
+        CHECK(reply->results[0].code == Code::kForbidden);
+        INFO(reply->results[0].detail);
+        REQUIRE(r.apply_reply(reply.value()).is_ok());
+    };
+    refused([&] {
+        return r.create(core::Kind::kVetting, {{"influencer", ana.to_text()},
+                                               {"reviewed", std::string("2026-12-01")},
+                                               {"content_safety", std::string("pass")}});
+    });
+    refused([&] {
+        return r.create(core::Kind::kGdprRequest, {{"influencer", ana.to_text()},
+                                                   {"type", std::string("objection")},
+                                                   {"received", std::string("2026-12-01")}});
+    });
+    refused([&] { return r.set(core::Kind::kInfluencer, ana, {{"legal_hold", std::int64_t(0)}}); });
+    CHECK(must(w.hub_store->state_hash()) == before);
+    // Her other fields are the store's to edit, as before.
+    REQUIRE(
+        r.set(core::Kind::kInfluencer, ana, {{"birth_date", std::string("2001-02-03")}}).is_ok());
+    auto applied = w.hub.exchange(w.lyon_tablet, r.make_push().value());
+    REQUIRE(applied.is_ok());
+    REQUIRE(applied->results.size() == 1);
+    CHECK(applied->results[0].outcome == sync::Outcome::kApplied);
+}
+
 }  // namespace liaison::test
 
 namespace liaison::test {

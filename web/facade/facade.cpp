@@ -22,6 +22,7 @@
 #include "core/storage/sqlite.hpp"
 #include "core/util/json.hpp"
 #include "sync/codec.hpp"
+#include "sync/contact_rules.hpp"
 #include "sync/edit.hpp"
 #include "sync/merge.hpp"
 #include "web/facade/chunk_vfs.hpp"
@@ -383,6 +384,9 @@ struct Methods {
         Id128 id = f.ids_->next_entity_id(rep(f).clock().physical_ms());
         FACADE_ASSIGN(ops,
                       sync::ops_from_json(Kind::kInteraction, id, sync::EditMode::kCreate, doc));
+        // A marketing contact with a restricted person, or one who objected, is refused here
+        // as the server refuses it (docs/COMPLIANCE.md, "gdpr").
+        if (!ops.empty()) LIAISON_TRY(sync::check_new_contact(store(f), ops.front()));
         LIAISON_TRY(submit_all(f, std::move(ops)));
         return "{\"id\":" + json_string(id.to_text()) + "}";
     }

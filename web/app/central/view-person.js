@@ -103,7 +103,7 @@ export function personView(app, route) {
         p.tier ? h('span', { class: 'badge' }, label('tier', p.tier)) : null, ' ',
         t('person.lastContact'), ' ', card.last_contact ? formatDate(card.last_contact.at) : t('dir.never')),
       card.warnings.length ? h('ul', { class: 'warnings', 'aria-label': t('card.warnings') },
-        card.warnings.map((w) => h('li', { class: w === 'do_not_contact' || w === 'active_paid_collaboration' ? 'bad' : 'warn', 'data-warning': w }, t(`warn.${w}`, params)))) : null,
+        card.warnings.map((w) => h('li', { class: ['do_not_contact', 'active_paid_collaboration', 'objection', 'restricted'].includes(w) ? 'bad' : 'warn', 'data-warning': w }, t(`warn.${w}`, params)))) : null,
       h('p', { class: 'actions' },
         h('a', { href: `#/card/${enc(id)}/history`, 'data-testid': 'person-history' }, t('person.history')), ' ',
         h('a', { href: `#/card/${enc(id)}` }, t('person.storeCard'))));

@@ -25,19 +25,44 @@ export function flags(item) {
   ];
 }
 
-// One button per move `next` offers (POST …/moves); done(reply or undefined) after each.
+// One button per move `next` offers (POST …/moves); done(reply or undefined) after each. A
+// move the vetting gate refuses (docs/COMPLIANCE.md, "Vetting") says why; the central team
+// may then give a reason and override it, the reason recorded on the collaboration.
 export function moveButtons(app, id, next, done) {
-  return next.map((to) => h('button', {
-    type: 'button', class: to === 'cancelled' ? 'secondary small' : 'small', 'data-testid': `move-${to}`,
-    onclick: async (e) => {
-      e.target.disabled = true;
-      const r = await app.call('api', { method: 'POST', path: `/api/v1/collaborations/${enc(id)}/moves`, body: { to } });
-      e.target.disabled = false;
-      if (!r.ok) { app.toast(offlineOr(app, r)); done(); return; }
-      app.toast(t('pg.moved', { status: label('pg.status', to) }));
-      done(r.value.body);
-    },
-  }, t('pg.moveTo', { status: label('pg.status', to) })));
+  const central = ['central', 'admin'].includes(app.status && app.status.user && app.status.user.role);
+  const gate = h('div', { class: 'gate', 'data-testid': 'move-gate', hidden: true });
+  async function move(to, override, button) {
+    button.disabled = true;
+    const body = override ? { to, override_reason: override } : { to };
+    const r = await app.call('api', { method: 'POST', path: `/api/v1/collaborations/${enc(id)}/moves`, body });
+    button.disabled = false;
+    if (!r.ok) {
+      const vetting = r.code === 'conflict' && /vetting/.test(r.message || '');
+      if (!vetting) { app.toast(offlineOr(app, r)); done(); return; }
+      showGate(to, r.message);
+      return;
+    }
+    app.toast(t('pg.moved', { status: label('pg.status', to) }));
+    done(r.value.body);
+  }
+  function showGate(to, why) {
+    const reason = h('textarea', { rows: 2, maxlength: 2000, 'data-testid': 'override-reason' });
+    const go = h('button', { type: 'button', class: 'small', 'data-testid': `override-${to}`, onclick: () => {
+      if (!reason.value.trim()) { reason.focus(); return; }
+      move(to, reason.value.trim(), go);
+    } }, t('pg.override', { status: label('pg.status', to) }));
+    gate.hidden = false;
+    fill(gate, h('p', { class: 'error', role: 'alert', 'data-testid': 'gate-why' }, t('pg.gated', { why })),
+      central ? [field(t('pg.overrideReason'), reason), go] : h('p', {}, t('pg.gateCentral')));
+  }
+  const buttons = next.map((to) => {
+    const b = h('button', {
+      type: 'button', class: to === 'cancelled' ? 'secondary small' : 'small', 'data-testid': `move-${to}`,
+      onclick: () => move(to, '', b),
+    }, t('pg.moveTo', { status: label('pg.status', to) }));
+    return b;
+  });
+  return [...buttons, gate];
 }
 
 export function collaborationFields(app) {

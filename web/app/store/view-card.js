@@ -13,9 +13,19 @@ const STATUSES = CHOICES['influencer.status'];
 const CONSENTS = CHOICES['influencer.consent'];
 const ROLES = CHOICES['influencer.roles'];
 
+// Warnings that stop what staff would otherwise do (docs/COMPLIANCE.md for the last two).
+const SEVERE = ['do_not_contact', 'active_paid_collaboration', 'objection', 'restricted'];
+
+// Her vetting status as the card reads it (core/query/compliance.hpp): what a store sees of it.
+function vettingText(v) {
+  if (!v) return null;
+  const date = v.state === 'passed' || v.state === 'expired' ? v.expires : null;
+  return t(`vetting.${v.state}`, { date }) + (v.failed && v.failed.length ? ` (${v.failed.map((g) => g.replace(/_/g, ' ')).join(', ')})` : '');
+}
+
 function warningItem(w, card) {
   const params = { n: card.contacts_recent, days: card.contact_window_days, cap: card.contact_cap };
-  const severe = w === 'do_not_contact' || w === 'active_paid_collaboration';
+  const severe = SEVERE.includes(w);
   return h('li', { class: severe ? 'bad' : 'warn', 'data-warning': w }, t(`warn.${w}`, params));
 }
 
@@ -169,6 +179,7 @@ export function cardView(app, route) {
         [t('card.tier'), p.tier ? label('tier', p.tier) : null],
         [t('card.status'), p.status ? label('status', p.status) : null],
         [t('card.consent'), label('consent', p.consent || 'unknown')],
+        [t('card.vetting'), vettingText(card.vetting)],
         [t('card.owner'), card.owner ? [card.owner.name, card.owner.email].filter(Boolean).join(' · ') : t('card.nobody')],
         [t('card.email'), p.email],
         [t('card.phone'), p.phone],

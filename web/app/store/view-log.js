@@ -60,7 +60,9 @@ export function logView(app, route) {
     const r = await app.call('logContact', args);
     save.disabled = false;
     if (!r.ok) {
-      if (!showRefusal(form, r)) { msg.className = 'error'; msg.textContent = app.errorText(r); }
+      // A marketing contact with a person who objected or is restricted (docs/COMPLIANCE.md).
+      const text = r.code === 'forbidden' ? t('log.notMarketing') : app.errorText(r);
+      if (!showRefusal(form, r)) { msg.className = 'error'; msg.textContent = text; }
       return;
     }
     try { localStorage.setItem(DEPT_KEY, dept.value); } catch { /* not remembered */ }
