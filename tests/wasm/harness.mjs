@@ -40,13 +40,15 @@ export function runner() {
     },
     async run() {
       for (const { name, fn } of tests) {
+        const t0 = performance.now();
+        const took = () => `(${((performance.now() - t0) / 1000).toFixed(1)} s)`;  // where a run's time goes
         try {
           await fn();
           passed++;
-          console.log(`ok   ${name}`);
+          console.log(`ok   ${name} ${took()}`);
         } catch (e) {
           failed++;
-          console.log(`FAIL ${name}\n     ${e && e.stack ? e.stack.split('\n').slice(0, 3).join('\n     ') : e}`);
+          console.log(`FAIL ${name} ${took()}\n     ${e && e.stack ? e.stack.split('\n').slice(0, 3).join('\n     ') : e}`);
         }
       }
       console.log(`${passed} passed, ${failed} failed`);
