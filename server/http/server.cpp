@@ -144,9 +144,11 @@ void drop_brotli(httplib::Request& req) {
 void write(httplib::Response& res, const HttpReply& r) {
     res.status = r.status;
     for (const auto& [name, value] : r.headers) res.set_header(name.c_str(), value);
-    if (r.as_is && r.status == 200) {
+    if (r.as_is && r.status == 200 && !r.body.empty()) {
         // A content provider of known length is sent as is (cpp-httplib compresses set_content
-        // bodies of text types, even precompressed ones, but never these).
+        // bodies of text types, even precompressed ones, but never these). Not an empty body:
+        // cpp-httplib 0.11 reads a length of 0 as "unknown" and would call the provider until
+        // the sink is closed, one thread spinning and the request never answered.
         auto data = std::make_shared<std::string>(r.body);
         res.set_content_provider(
             data->size(), r.content_type.c_str(),

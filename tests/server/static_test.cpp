@@ -119,4 +119,25 @@ TEST_CASE("precompressed siblings are served with the original type and Vary, ne
     }
 }
 
+// An empty file is answered at once with an empty body: cpp-httplib reads a content provider of
+// length 0 as one of unknown length and calls it until the sink is closed, which kept one of
+// the server's threads spinning and the request unanswered (server/http/server.cpp, write()).
+TEST_CASE("an empty static file is served at once with an empty body", "[server][static]") {
+    Setup setup;
+    const std::string web = setup.dir.file("app");
+    std::filesystem::create_directories(web);
+    std::ofstream(web + "/index.html") << "<!doctype html><title>Liaison</title>";
+    std::ofstream(web + "/empty.js").flush();
+    ServerProcess server(setup.db, {"--static", web}, setup.log);
+    auto client = server.client();
+    client->set_read_timeout(5, 0);
+    for (int i = 0; i < 2; ++i) {
+        auto res = client->Get("/empty.js");
+        REQUIRE(res);
+        CHECK(res->status == 200);
+        CHECK(res->body.empty());
+        CHECK(res->get_header_value("Content-Type") == "text/javascript");
+    }
+}
+
 }  // namespace liaison::test

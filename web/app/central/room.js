@@ -20,6 +20,8 @@ import { lazyView } from '../common/lazy.js';
 // The programmes room (web/app/programmes/, docs/PROGRAMMES.md) is a room of its own, loaded
 // when one of its screens is first opened.
 const programmes = (name) => lazyView(() => import('../programmes/room.js'), (room) => room[name]);
+// So is the compliance room (web/app/compliance/, docs/COMPLIANCE.md).
+const compliance = (name) => lazyView(() => import('../compliance/room.js'), (room) => room[name]);
 
 // screen -> [tab's words key or null (no tab), view(app, route)]
 const SCREENS = {
@@ -37,6 +39,7 @@ const SCREENS = {
   programme: [null, programmes('programmeView')],
   campaign: [null, programmes('campaignView')],
   collaboration: [null, programmes('collaborationView')],
+  compliance: ['ws.tab.compliance', compliance('complianceView')],
 };
 
 export function centralView(app, route) {

@@ -3,7 +3,7 @@ import { addWords } from '../common/i18n.js';
 
 addWords({
   en: {
-    'ws.tabs': 'Workspace', 'ws.tab.directory': 'Influencers', 'ws.tab.programmes': 'Programmes',
+    'ws.tabs': 'Workspace', 'ws.tab.directory': 'Influencers', 'ws.tab.programmes': 'Programmes', 'ws.tab.compliance': 'Compliance',
     'ws.offline': 'The workspace reads the whole record from the server: it needs the network. The store and event screens keep working offline.',
     'dir.title': 'Influencers',
     'dir.filters': 'Filters',
@@ -39,7 +39,7 @@ addWords({
     'vetting.rejected': 'Rejected',
   },
   fr: {
-    'ws.tabs': 'Espace central', 'ws.tab.directory': 'Influenceurs', 'ws.tab.programmes': 'Programmes',
+    'ws.tabs': 'Espace central', 'ws.tab.directory': 'Influenceurs', 'ws.tab.programmes': 'Programmes', 'ws.tab.compliance': 'Conformité',
     'ws.offline': 'L’espace central lit tout le fichier sur le serveur : il lui faut le réseau. Les écrans du magasin et des événements marchent hors ligne.',
     'dir.title': 'Influenceurs',
     'dir.filters': 'Filtres',

@@ -6,6 +6,7 @@
 import { h, fill, field } from '../common/dom.js';
 import { t, label, formatNumber, formatDateTime } from '../common/i18n.js';
 import { CHOICES } from '../common/choices.js';
+import { personSearch } from '../central/person-search.js';
 import {
   entityForm, factsOrForm, opener, offlineOr, money, period, textField, dateField, timeField, intField, boolField, choiceField,
   currencyField, moneyField, countriesField, datedItemsField, refsSetField,
@@ -88,26 +89,12 @@ export function collaborationLayout(f) {
 
 // The person of a new collaboration, found by name, handle or e-mail (the directory's search).
 export function personPicker(app) {
-  const el = h('input', { type: 'search', autocomplete: 'off', 'data-testid': 'co-person-q' });
-  el.dataset.field = 'influencer';
-  const hits = h('ul', { class: 'results', 'data-testid': 'co-person-hits' });
-  const chosen = h('p', { 'data-testid': 'co-person' });
-  let id = null, seq = 0, timer = null;
-  async function search() {
-    const mine = ++seq;
-    const q = el.value.trim();
-    if (q.length < 2) { fill(hits); return; }
-    const r = await app.call('api', { path: `/api/v1/directory?q=${enc(q)}&limit=10` });
-    if (mine !== seq) return;
-    if (!r.ok) { fill(hits, h('li', {}, offlineOr(app, r))); return; }
-    fill(hits, r.value.body.items.map((p) => h('li', {}, h('button', { type: 'button', class: 'linkish', onclick: () => {
-      id = p.id;
-      fill(chosen, t('pg.personChosen', { name: p.name }));
-      fill(hits);
-    } }, t('pg.choosePerson', { name: p.name })))));
-  }
-  el.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(search, 250); });
-  return { name: 'influencer', el, wrap: h('div', {}, field(t('pg.f.influencer'), el), hits, chosen), get: () => id, show: () => {} };
+  const p = personSearch(app, {
+    testid: 'co-person', chosenTestid: 'co-person', errorText: (r) => offlineOr(app, r),
+    words: (key, name) => t(key === 'chosen' ? 'pg.personChosen' : 'pg.choosePerson', { name }),
+  });
+  p.el.dataset.field = 'influencer';
+  return { name: 'influencer', el: p.el, wrap: h('div', {}, field(t('pg.f.influencer'), p.el), p.hits, p.chosen), get: p.get, show: () => {} };
 }
 
 function contentFields(app) {

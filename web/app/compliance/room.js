@@ -1,0 +1,8 @@
+// The compliance room of the central workspace (docs/COMPLIANCE.md; docs/USER-GUIDE.md
+// "Compliance"): vetting, data-subject requests and the open issues. Loaded on demand by the
+// workspace (web/app/central/room.js) when its screen is first opened.
+//
+// Route: #/central/compliance.
+import './words.js';
+
+export { complianceView } from './view-compliance.js';

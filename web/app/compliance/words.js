@@ -1,0 +1,41 @@
+// The compliance room's words, English and French (common/i18n.js, addWords).
+import { addWords } from '../common/i18n.js';
+
+addWords({
+  en: {
+    'cp.title': 'Compliance', 'cp.person': 'Person', 'cp.choose': 'Choose {name}', 'cp.chosen': 'Chosen: {name}',
+    'cp.search': 'Find a person (name, handle or e-mail)', 'cp.needPerson': 'Choose a person first.',
+    'cp.vetting': 'Vet a person against the guidelines', 'cp.reviewed': 'Reviewed on', 'cp.expires': 'Expires on (empty: 12 months)',
+    'cp.notes': 'Notes', 'cp.evidence': 'Evidence (a link)', 'cp.saveVetting': 'Record the vetting', 'cp.vetted': 'Vetting recorded: {state}.',
+    'cp.result.pass': 'Pass', 'cp.result.fail': 'Fail', 'cp.result.not_applicable': 'Not applicable',
+    'cp.g.content_safety': 'No violent, abusive or sexual content', 'cp.g.political_neutrality': 'No political or activist engagement',
+    'cp.g.brand_values': 'Aligned with the brand’s values', 'cp.g.professionalism': 'Professional, no past negative experience',
+    'cp.g.performance': 'Minimum performance', 'cp.g.audience_fit': 'Audience fit', 'cp.g.price': 'Price within procurement standards',
+    'cp.g.post_campaign': 'Published content validated after the campaign',
+    'cp.requests': 'Data-subject requests', 'cp.newRequest': 'Register a request', 'cp.type': 'Type', 'cp.received': 'Received on',
+    'cp.status': 'Status', 'cp.saveRequest': 'Register', 'cp.registered': 'Request registered.', 'cp.noRequest': 'No request registered.',
+    'cp.markDone': 'Done', 'cp.withdraw': 'Withdrawn', 'cp.refuse': 'Refused',
+    'cp.type.access': 'Access', 'cp.type.rectification': 'Rectification', 'cp.type.erasure': 'Erasure',
+    'cp.type.restriction': 'Restriction', 'cp.type.objection': 'Objection',
+    'cp.status.open': 'Open', 'cp.status.done': 'Done', 'cp.status.refused': 'Refused', 'cp.status.withdrawn': 'Withdrawn',
+    'cp.issues': 'Open issues', 'cp.noIssue': 'No open issue.', 'cp.issuesCount': '{n} open issues',
+  },
+  fr: {
+    'cp.title': 'Conformité', 'cp.person': 'Personne', 'cp.choose': 'Choisir {name}', 'cp.chosen': 'Choisie : {name}',
+    'cp.search': 'Trouver une personne (nom, pseudo ou e-mail)', 'cp.needPerson': 'Choisissez d’abord une personne.',
+    'cp.vetting': 'Vérifier une personne selon les lignes directrices', 'cp.reviewed': 'Vérifiée le', 'cp.expires': 'Expire le (vide : 12 mois)',
+    'cp.notes': 'Notes', 'cp.evidence': 'Preuve (un lien)', 'cp.saveVetting': 'Enregistrer la vérification', 'cp.vetted': 'Vérification enregistrée : {state}.',
+    'cp.result.pass': 'Conforme', 'cp.result.fail': 'Non conforme', 'cp.result.not_applicable': 'Sans objet',
+    'cp.g.content_safety': 'Aucun contenu violent, injurieux ou sexuel', 'cp.g.political_neutrality': 'Aucun engagement politique ou militant',
+    'cp.g.brand_values': 'Alignée avec les valeurs de la marque', 'cp.g.professionalism': 'Professionnelle, sans expérience négative passée',
+    'cp.g.performance': 'Performance minimale', 'cp.g.audience_fit': 'Adéquation de l’audience', 'cp.g.price': 'Prix conforme aux standards des achats',
+    'cp.g.post_campaign': 'Contenus publiés validés après la campagne',
+    'cp.requests': 'Demandes des personnes concernées', 'cp.newRequest': 'Enregistrer une demande', 'cp.type': 'Type', 'cp.received': 'Reçue le',
+    'cp.status': 'Statut', 'cp.saveRequest': 'Enregistrer', 'cp.registered': 'Demande enregistrée.', 'cp.noRequest': 'Aucune demande enregistrée.',
+    'cp.markDone': 'Traitée', 'cp.withdraw': 'Retirée', 'cp.refuse': 'Refusée',
+    'cp.type.access': 'Accès', 'cp.type.rectification': 'Rectification', 'cp.type.erasure': 'Effacement',
+    'cp.type.restriction': 'Limitation', 'cp.type.objection': 'Opposition',
+    'cp.status.open': 'Ouverte', 'cp.status.done': 'Traitée', 'cp.status.refused': 'Refusée', 'cp.status.withdrawn': 'Retirée',
+    'cp.issues': 'Points ouverts', 'cp.noIssue': 'Aucun point ouvert.', 'cp.issuesCount': '{n} points ouverts',
+  },
+});
