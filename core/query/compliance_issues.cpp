@@ -101,7 +101,8 @@ public:
 
     Status load() {
         std::unordered_map<Id128, Id128, Id128Hash> store_region;
-        LIAISON_TRY(each_row(store_, "SELECT a.eid, a.f_region FROM k_store a WHERE " + visible("a"),
+        LIAISON_TRY(each_row(store_,
+                             "SELECT a.eid, a.f_region FROM k_store a WHERE " + visible("a"),
                              [&](Statement& r) {
                                  auto id = id_col(r, 0), region = id_col(r, 1);
                                  if (id && region) store_region.emplace(*id, *region);
@@ -273,12 +274,13 @@ Status Scan::disclosure_missing() {
         const Person* p = c ? person(c->person) : nullptr;
         if (!p) continue;
         // The collaboration's own markets, else its campaign's.
-        const auto markets = split_commas(post.markets.empty() ? post.campaign_markets : post.markets);
+        const auto markets =
+            split_commas(post.markets.empty() ? post.campaign_markets : post.markets);
         std::vector<std::string> lacking, required_in;
         std::string version;
         for (const auto& m : markets) {
-            auto check = compliance::check_disclosure(rules_, m, c->type, post.caption,
-                                                      post.edited, post.generated);
+            auto check = compliance::check_disclosure(rules_, m, c->type, post.caption, post.edited,
+                                                      post.generated);
             if (!check) return check.status();
             version = check->version;
             if (check->state == compliance::DisclosureState::kMissing) {
@@ -317,8 +319,9 @@ Status Scan::contracts() {
     for (const Collab& c : collabs_) {
         const Person* p = person(c.person);
         if (!p || c.brand_text.empty()) continue;  // no advertiser: nothing to sum under
-        const std::string& day =
-            !c.starts.empty() ? c.starts : !c.contract_date.empty() ? c.contract_date : c.created;
+        const std::string& day = !c.starts.empty()          ? c.starts
+                                 : !c.contract_date.empty() ? c.contract_date
+                                                            : c.created;
         if (day.size() < 4) continue;
         compliance::CollaborationAmount a;
         a.collaboration = c.id.to_text();
@@ -361,8 +364,8 @@ Status Scan::contracts() {
         if (g.state == compliance::ContractState::kRequired) {
             for (const auto& text : g.unsigned_over) {
                 const Collab* c = collab(*Id128::from_text(text));
-                ComplianceIssue& i = add("contract_missing", *person(c->person), *c,
-                                         report->version);
+                ComplianceIssue& i =
+                    add("contract_missing", *person(c->person), *c, report->version);
                 i.detail = "no signed written contract: " + of;
             }
         } else if (g.state == compliance::ContractState::kWarn) {
@@ -373,8 +376,8 @@ Status Scan::contracts() {
                 if (c->contract_status != "signed") last = c;
             }
             if (!last) continue;
-            ComplianceIssue& i = add("contract_warn", *person(last->person), *last,
-                                     report->version);
+            ComplianceIssue& i =
+                add("contract_warn", *person(last->person), *last, report->version);
             i.detail = "near the written-contract threshold: " + of;
         }
     }
