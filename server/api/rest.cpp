@@ -17,6 +17,7 @@
 #include "server/admin/accounts.hpp"
 #include "server/api/admin.hpp"
 #include "server/api/collaborations.hpp"
+#include "server/api/compliance.hpp"
 #include "server/api/content.hpp"
 #include "server/api/directory.hpp"
 #include "server/api/events.hpp"
@@ -877,6 +878,9 @@ std::string rest_route(std::string_view path) {
         return seg.size() == 1   ? "/api/v1/reports"
                : seg.size() == 2 ? "/api/v1/reports/{name}"
                                  : "/api/v1/reports/{other}";
+    if (seg[0] == "compliance")
+        return seg.size() == 2 && seg[1] == "issues" ? "/api/v1/compliance/issues"
+                                                     : "/api/v1/compliance/{other}";
     const Collection* c = find_collection(seg[0]);
     std::string out = std::string(kPrefix) + (c ? std::string(c->path) : std::string("{other}"));
     if (!c) return out;
@@ -900,6 +904,8 @@ HttpReply handle_rest(SyncBackend& backend, const Principal& who, const RestRequ
     auto seg = split_path(std::string_view(req.path).substr(kPrefix.size()));
     // The figures (api/reports.hpp): computed, not a collection.
     if (seg[0] == "reports") return reports(backend, who, req);
+    // The compliance work list (api/compliance.hpp): computed, not a collection.
+    if (seg[0] == "compliance") return compliance(backend, who, req);
     const Collection* c = find_collection(seg[0]);
     if (!c) return error_reply(404, "not_found", "there is nothing at this address");
     const std::string& m = req.method;

@@ -1,0 +1,316 @@
+// The open compliance issues over a replica's record (core/query/compliance_issues.hpp): each
+// type found, and not found on the other side of its boundary, the filters and the order.
+#include "core/query/compliance_issues.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "support/harness.hpp"
+#include "sync/replica.hpp"
+
+namespace liaison::test {
+namespace {
+
+using core::ComplianceIssue;
+using core::Id128;
+using core::Kind;
+
+// 1'700'000'000'000 ms is 2023-11-14 (UTC): the day every entry below is created.
+constexpr std::uint64_t kCreatedMs = 1'700'000'000'000ULL;
+
+struct World {
+    TempDir dir;
+    sync::ManualTimeSource time{kCreatedMs};
+    std::unique_ptr<Node> node = open_node(dir.file("c.db"), time, 12);
+    sync::Replica& r = *node->replica;
+    const core::compliance::RuleSet& rules = core::compliance::RuleSet::builtin();
+    Id128 brand = make(Kind::kBrand, {{"name", std::string("Maison Lumière")}});
+
+    Id128 make(Kind kind, std::vector<sync::FieldWrite> f) {
+        auto id = r.create(kind, std::move(f));
+        REQUIRE(id.is_ok());
+        return id.value();
+    }
+    Id128 person(const std::string& name, std::vector<sync::FieldWrite> more = {}) {
+        more.push_back({"name", name});
+        return make(Kind::kInfluencer, std::move(more));
+    }
+    Id128 collab(const Id128& who, const std::string& type, const std::string& status,
+                 std::vector<sync::FieldWrite> more = {}) {
+        more.push_back({"influencer", who.to_text()});
+        more.push_back({"type", type});
+        more.push_back({"status", status});
+        return make(Kind::kCollaboration, std::move(more));
+    }
+    std::vector<ComplianceIssue> issues(const std::string& today, core::IssueFilter f = {}) {
+        auto out = core::compliance_issues(r.store(), f, today, rules);
+        REQUIRE(out.is_ok());
+        return out.value();
+    }
+    std::vector<ComplianceIssue> of(const std::string& type, const std::string& today,
+                                    core::IssueFilter f = {}) {
+        f.type = type;
+        return issues(today, f);
+    }
+};
+
+core::Value num(std::int64_t v) { return v; }
+core::Value txt(const std::string& v) { return v; }
+
+}  // namespace
+
+TEST_CASE("a gated collaboration without a passed vetting is due unless overridden",
+          "[compliance][issues]") {
+    World w;
+    const Id128 ana = w.person("Ana Moreau");
+    const Id128 bea = w.person("Béa Lambert");
+    const Id128 live = w.collab(ana, "paid", "contracted");
+    w.collab(ana, "paid", "vetted");  // not a gated status
+    const Id128 overridden =
+        w.collab(bea, "paid", "live", {{"override_reason", txt("Board approved the risk")}});
+    auto due = w.of("vetting_due", "2023-12-01");
+    REQUIRE(due.size() == 1);
+    CHECK(due[0].collaboration == live);
+    CHECK(due[0].person == ana);
+    CHECK(due[0].person_name == "Ana Moreau");
+    CHECK(due[0].rule == "vetting/1");
+    CHECK(due[0].detail.find("vetting is missing") != std::string::npos);
+    // A blank reason is no override.
+    REQUIRE(w.r.set(Kind::kCollaboration, overridden, {{"override_reason", txt("  ")}}).is_ok());
+    CHECK(w.of("vetting_due", "2023-12-01").size() == 2);
+    // A passed vetting clears hers.
+    std::vector<sync::FieldWrite> v = {{"influencer", ana.to_text()},
+                                       {"reviewed", txt("2023-11-14")}};
+    for (const auto& g : w.rules.vetting.guidelines) v.push_back({g.id, txt("pass")});
+    w.make(Kind::kVetting, v);
+    due = w.of("vetting_due", "2023-12-01");
+    REQUIRE(due.size() == 1);
+    CHECK(due[0].person == bea);
+}
+
+TEST_CASE("a paid post whose caption lacks the market's mention or that nobody checked is an issue",
+          "[compliance][issues]") {
+    World w;
+    const Id128 ana = w.person("Ana Moreau");
+    const Id128 campaign = w.make(Kind::kCampaign, {{"name", txt("Printemps")}});
+    REQUIRE(w.r.add(Kind::kCampaign, campaign, "markets", "FR").is_ok());
+    const Id128 paid = w.collab(ana, "paid", "live", {{"campaign", txt(campaign.to_text())}});
+    const Id128 nowhere = w.collab(ana, "gifted", "live");  // no market: nothing required
+    const Id128 affiliate =
+        w.collab(ana, "affiliate", "live", {{"campaign", txt(campaign.to_text())}});
+    auto post = [&](const Id128& k, const std::string& caption,
+                    std::vector<sync::FieldWrite> more = {}) {
+        more.push_back({"influencer", ana.to_text()});
+        more.push_back({"platform", txt("instagram")});
+        more.push_back({"url", txt("https://example.com/p/" + std::to_string(caption.size()))});
+        more.push_back({"collaboration", k.to_text()});
+        more.push_back({"caption", caption});
+        return w.make(Kind::kContent, std::move(more));
+    };
+    const Id128 lacking = post(paid, "Mon nouveau sac");
+    const Id128 unchecked = post(paid, "Mon sac #publicité");
+    post(paid, "Le sac en collaboration commerciale", {{"disclosure_checked_at", num(kCreatedMs)}});
+    post(paid, "Le sac, publicité", {{"disclosure_found", num(1)}});
+    post(nowhere, "Rien");
+    post(affiliate, "Un lien");  // affiliate is not paid or gifted: not listed
+    auto found = w.of("disclosure_missing", "2023-12-01");
+    REQUIRE(found.size() == 2);
+    std::vector<Id128> ids = {*found[0].content, *found[1].content};
+    CHECK(std::find(ids.begin(), ids.end(), lacking) != ids.end());
+    CHECK(std::find(ids.begin(), ids.end(), unchecked) != ids.end());
+    for (const auto& i : found) {
+        CHECK(i.campaign == campaign);
+        CHECK(i.rule == "disclosure/1");
+        if (i.content == lacking) CHECK(i.detail.find("fr.commercial") != std::string::npos);
+        if (i.content == unchecked) CHECK(i.detail.find("nobody checked") != std::string::npos);
+    }
+    // The collaboration's own markets replace the campaign's: the US table does not read French.
+    REQUIRE(w.r.add(Kind::kCollaboration, paid, "markets", "US").is_ok());
+    CHECK(w.of("disclosure_missing", "2023-12-01").size() == 4);
+}
+
+TEST_CASE("the French contract threshold flags unsigned collaborations from 1000.00 EUR summed",
+          "[compliance][issues]") {
+    World w;
+    const Id128 ana = w.person("Ana Moreau");
+    const Id128 bea = w.person("Béa Lambert");
+    const std::string brand = w.brand.to_text();
+    auto paid = [&](const Id128& who, std::int64_t fee, std::int64_t in_kind) {
+        return w.collab(who, "paid", "proposed",
+                        {{"brand", txt(brand)},
+                         {"fee", num(fee)},
+                         {"in_kind_value", num(in_kind)},
+                         {"currency", txt("EUR")},
+                         {"objective", txt("spring launch")},
+                         {"starts", txt("2024-03-01")}});
+    };
+    // 500.00 + 499.99 = 999.99 EUR: over the 80 % warning, under the threshold.
+    const Id128 ana1 = paid(ana, 50000, 0);
+    const Id128 ana2 = paid(ana, 40000, 9999);
+    // 500.00 + 500.00 (in kind) = 1000.00 EUR: a contract is required.
+    const Id128 bea1 = paid(bea, 50000, 0);
+    const Id128 bea2 = paid(bea, 0, 50000);
+    auto missing = w.of("contract_missing", "2024-04-01");
+    REQUIRE(missing.size() == 2);
+    for (const auto& i : missing) {
+        CHECK(i.person == bea);
+        CHECK(i.rule == "contract_fr/1");
+        CHECK(i.detail.find("EUR 1000.00") != std::string::npos);
+    }
+    auto warn = w.of("contract_warn", "2024-04-01");
+    REQUIRE(warn.size() == 1);
+    CHECK(warn[0].person == ana);
+    CHECK(warn[0].collaboration == std::max(ana1, ana2));  // the later by id
+    CHECK(warn[0].detail.find("EUR 999.99") != std::string::npos);
+    // A signed contract clears its collaboration only.
+    REQUIRE(w.r.set(Kind::kCollaboration, bea1, {{"contract_status", txt("signed")}}).is_ok());
+    missing = w.of("contract_missing", "2024-04-01");
+    REQUIRE(missing.size() == 1);
+    CHECK(missing[0].collaboration == bea2);
+    // Another year is another sum; a cancelled collaboration is not summed.
+    REQUIRE(w.r.set(Kind::kCollaboration, bea2, {{"starts", txt("2025-01-10")}}).is_ok());
+    CHECK(w.of("contract_missing", "2024-04-01").empty());
+    REQUIRE(w.r.set(Kind::kCollaboration, ana2, {{"status", txt("cancelled")}}).is_ok());
+    CHECK(w.of("contract_warn", "2024-04-01").empty());
+}
+
+TEST_CASE("a collaboration through an agency without a mandate covering today is an issue",
+          "[compliance][issues]") {
+    World w;
+    const Id128 ana = w.person("Ana Moreau");
+    const Id128 none =
+        w.make(Kind::kIntermediary, {{"name", txt("Agence A")}, {"type", txt("agency")}});
+    const Id128 dated = w.make(Kind::kIntermediary, {{"name", txt("Agence B")},
+                                                     {"type", txt("agency")},
+                                                     {"mandate_ref", txt("M-42")},
+                                                     {"mandate_from", txt("2024-01-01")},
+                                                     {"mandate_to", txt("2024-06-30")}});
+    const Id128 agent =
+        w.make(Kind::kIntermediary, {{"name", txt("Agent C")}, {"type", txt("agent")}});
+    const Id128 k1 = w.collab(ana, "paid", "proposed", {{"agency", txt(none.to_text())}});
+    const Id128 k2 = w.collab(ana, "paid", "proposed", {{"agency", txt(dated.to_text())}});
+    w.collab(ana, "paid", "proposed", {{"agency", txt(agent.to_text())}});
+    w.collab(ana, "paid", "closed", {{"agency", txt(none.to_text())}});
+    auto on = [&](const std::string& today) {
+        std::vector<Id128> out;
+        for (const auto& i : w.of("mandate_missing", today)) out.push_back(*i.collaboration);
+        std::sort(out.begin(), out.end());
+        return out;
+    };
+    auto both = std::vector<Id128>{k1, k2};
+    std::sort(both.begin(), both.end());
+    CHECK(on("2023-12-31") == both);  // before the mandate
+    CHECK(on("2024-01-01") == std::vector<Id128>{k1});
+    CHECK(on("2024-06-30") == std::vector<Id128>{k1});
+    CHECK(on("2024-07-01") == both);  // after it
+    auto i = w.of("mandate_missing", "2024-07-01");
+    CHECK(i[0].intermediary.has_value());
+}
+
+TEST_CASE("the article 14 notice is overdue from the day after it fell due",
+          "[compliance][issues]") {
+    World w;
+    // Created 2023-11-14: due one month later, 2023-12-14.
+    const Id128 ana = w.person("Ana Moreau", {{"data_source", txt("a press list")}});
+    w.person("Béa Lambert",
+             {{"data_source", txt("a press list")}, {"notice_sent", txt("2023-11-20")}});
+    w.person("Chloé Petit");  // data obtained from her: no article 14 notice
+    CHECK(w.of("notice_overdue", "2023-12-14").empty());
+    auto late = w.of("notice_overdue", "2023-12-15");
+    REQUIRE(late.size() == 1);
+    CHECK(late[0].person == ana);
+    CHECK(late[0].due == "2023-12-14");
+    // A first contact before then brings it forward to that contact.
+    w.make(Kind::kInteraction, {{"influencer", ana.to_text()},
+                                {"at", num(kCreatedMs + 5 * 86'400'000LL)},
+                                {"touchpoint", txt("email")},
+                                {"department", txt("pr")}});
+    CHECK(w.of("notice_overdue", "2023-11-19").empty());
+    late = w.of("notice_overdue", "2023-11-20");
+    REQUIRE(late.size() == 1);
+    CHECK(late[0].due == "2023-11-19");
+}
+
+TEST_CASE("an open data-subject request is listed from its due day", "[compliance][issues]") {
+    World w;
+    const Id128 ana = w.person("Ana Moreau");
+    auto request = [&](const std::string& status) {
+        return w.make(Kind::kGdprRequest, {{"influencer", ana.to_text()},
+                                           {"type", txt("access")},
+                                           {"received", txt("2026-01-31")},
+                                           {"status", txt(status)}});
+    };
+    const Id128 open = request("open");
+    request("done");
+    request("withdrawn");
+    CHECK(w.of("request_due", "2026-02-27").empty());
+    auto due = w.of("request_due", "2026-02-28");  // one month from 31 January
+    REQUIRE(due.size() == 1);
+    CHECK(due[0].request == open);
+    CHECK(due[0].due == "2026-02-28");
+    CHECK(due[0].detail.find("due today") != std::string::npos);
+}
+
+TEST_CASE("issues are filtered by type region campaign owner and scope and ordered",
+          "[compliance][issues]") {
+    World w;
+    const Id128 north = w.make(Kind::kRegion, {{"name", txt("Nord")}});
+    const Id128 south = w.make(Kind::kRegion, {{"name", txt("Sud")}});
+    const Id128 shop =
+        w.make(Kind::kStore, {{"name", txt("Lille")}, {"region", txt(north.to_text())}});
+    const Id128 sam = w.make(Kind::kStaff, {{"name", txt("Sam")}});
+    const Id128 campaign = w.make(Kind::kCampaign, {{"name", txt("Printemps")}});
+    // Ana is held at a northern store (her region is the store's), Béa in the south.
+    const Id128 ana = w.person("Ana Moreau", {{"store", txt(shop.to_text())},
+                                              {"owner", txt(sam.to_text())},
+                                              {"data_source", txt("a list")}});
+    const Id128 bea = w.person("Béa Lambert", {{"region", txt(south.to_text())}});
+    w.collab(ana, "paid", "live", {{"campaign", txt(campaign.to_text())}});
+    w.collab(bea, "paid", "contracted");
+    w.make(
+        Kind::kGdprRequest,
+        {{"influencer", bea.to_text()}, {"type", txt("erasure")}, {"received", txt("2023-11-01")}});
+    const std::string today = "2024-01-15";
+    auto all = w.issues(today);
+    REQUIRE(all.size() == 4);
+    CHECK(all[0].type == "vetting_due");
+    CHECK(all[1].type == "vetting_due");
+    CHECK(all[0].collaboration < all[1].collaboration);
+    CHECK(all[2].type == "notice_overdue");
+    CHECK(all[3].type == "request_due");
+    auto counts = core::issue_counts(all);
+    CHECK(counts.size() == std::size(core::kIssueTypes));
+    CHECK(counts["vetting_due"] == 2);
+    CHECK(counts["contract_missing"] == 0);
+
+    core::IssueFilter f;
+    f.region = north;
+    for (const auto& i : w.issues(today, f)) CHECK(i.person == ana);
+    CHECK(w.issues(today, f).size() == 2);
+    f = {};
+    f.campaign = campaign;
+    CHECK(w.issues(today, f).size() == 1);
+    f = {};
+    f.owner = sam;
+    CHECK(w.issues(today, f).size() == 2);
+    f = {};
+    f.global = false;
+    f.regions = {south};
+    CHECK(w.issues(today, f).size() == 2);
+    for (const auto& i : w.issues(today, f)) CHECK(i.person == bea);
+    f.regions = {};
+    CHECK(w.issues(today, f).empty());
+    f = {};
+    f.limit = 1;
+    CHECK(w.issues(today, f).size() == 1);
+
+    f = {};
+    f.type = "vetting";
+    CHECK(core::compliance_issues(w.r.store(), f, today, w.rules).status().code() ==
+          Code::kInvalidArgument);
+    f = {};
+    f.limit = core::kMaxIssues + 1;
+    CHECK_FALSE(core::compliance_issues(w.r.store(), f, today, w.rules).is_ok());
+    CHECK_FALSE(core::compliance_issues(w.r.store(), {}, "2024-13-01", w.rules).is_ok());
+}
+
+}  // namespace liaison::test
