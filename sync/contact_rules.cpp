@@ -17,7 +17,7 @@ Status check_new_contact(core::Store& store, const Op& create) {
     const auto pid = core::Id128::from_text(person);
     if (!pid) return Status::ok();
     return core::may_log_contact(store, *pid, touchpoint, department,
-                                 core::compliance::RuleSet::builtin());
+                                 core::compliance::RuleSet::builtin_people());
 }
 
 }  // namespace liaison::sync

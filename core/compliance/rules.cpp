@@ -479,16 +479,22 @@ Status read_gdpr(const Obj& t, GdprTable& out) {
 
 constexpr const char* kTables[] = {"disclosure", "contract_fr", "promotions_fr", "vetting", "gdpr"};
 
-// One text: its JSON, its name and version checked, then the table read into `rules`.
-Status read_table(std::string_view text, std::size_t index, RuleSet& rules,
-                  std::set<std::string>& seen) {
+// One text: its JSON, its name and version checked, then `read(name, version, table)` reads
+// the table into the rules. A template, so that a caller reading only some tables links only
+// their readers (RuleSet::builtin_people, in the browser's store core).
+template <class Read>
+Status read_table(std::string_view text, std::size_t index, std::set<std::string>& seen,
+                  const Read& read) {
     const std::string place = "table text " + std::to_string(index + 1);
     if (text.size() > kMaxTableBytes)
         return Status(Code::kTooLarge,
                       place + ": over " + std::to_string(kMaxTableBytes / 1024) + " KiB");
     LIAISON_TRY(check_json_depth(text));  // rapidjson recurses once per level
+    // UTF-8 checked apart, so that the parse is the one instantiation of rapidjson's reader the
+    // rest of the core and the façade use (the browser's core is size-bound: docs/PERFORMANCE.md).
+    if (!is_valid_utf8(text)) return Status::malformed(place + ": not UTF-8");
     rapidjson::Document doc;
-    doc.Parse<rapidjson::kParseValidateEncodingFlag>(text.data(), text.size());
+    doc.Parse(text.data(), text.size());
     if (doc.HasParseError())
         return Status::malformed(place + ": not JSON (at byte " +
                                  std::to_string(doc.GetErrorOffset()) + ")");
@@ -513,6 +519,11 @@ Status read_table(std::string_view text, std::size_t index, RuleSet& rules,
         std::all_of(n.begin(), n.end(), [](char c) { return c >= '0' && c <= '9'; });
     if (version.compare(0, prefix.size(), prefix) != 0 || !numbered)
         return t.fail(Code::kInvalidArgument, "version", "must be \"" + prefix + "<n>\", n >= 1");
+    return read(name, version, t);
+}
+
+// Every table into `rules`.
+Status read_any(const std::string& name, const std::string& version, const Obj& t, RuleSet& rules) {
     if (name == "disclosure") {
         rules.disclosure.version = version;
         return read_disclosure(t, rules.disclosure);
@@ -539,7 +550,10 @@ Result<RuleSet> RuleSet::parse(const std::vector<std::string_view>& texts) {
     RuleSet rules;
     std::set<std::string> seen;
     for (std::size_t i = 0; i < texts.size(); ++i)
-        LIAISON_TRY(read_table(texts[i], i, rules, seen));
+        LIAISON_TRY(
+            read_table(texts[i], i, seen, [&](const auto& name, const auto& version, const Obj& t) {
+                return read_any(name, version, t, rules);
+            }));
     for (const char* name : kTables)
         if (!seen.count(name))
             return Status(Code::kRequired, std::string(name) + ": the table is missing");
@@ -562,6 +576,34 @@ const RuleSet& RuleSet::builtin() {
             std::abort();
         }
         return std::move(parsed).value();
+    }();
+    return rules;
+}
+
+const RuleSet& RuleSet::builtin_people() {
+    static const RuleSet rules = [] {
+        RuleSet out;
+        std::set<std::string> seen;
+        const auto texts = builtin_table_texts();
+        for (std::size_t i = 0; i < texts.size(); ++i) {
+            Status s =
+                read_table(texts[i], i, seen,
+                           [&](const std::string& name, const std::string& version, const Obj& t) {
+                               if (name == "vetting") {
+                                   out.vetting.version = version;
+                                   return read_vetting(t, out.vetting);
+                               }
+                               if (name != "gdpr") return Status::ok();
+                               out.gdpr.version = version;
+                               return read_gdpr(t, out.gdpr);
+                           });
+            if (!s) {
+                std::fprintf(stderr, "liaison: built-in compliance rules: %s\n",
+                             s.to_string().c_str());
+                std::abort();
+            }
+        }
+        return out;
     }();
     return rules;
 }

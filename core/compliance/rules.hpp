@@ -170,6 +170,10 @@ struct RuleSet {
     // The tables compiled into the library, parsed once. They are tested (tests/core/
     // compliance_rules_test.cpp): a build whose tables do not parse aborts with the reason.
     static const RuleSet& builtin();
+    // The vetting and gdpr tables compiled in, the others empty: what a person's card and a new
+    // contact read (core/query/compliance.hpp). The browser's store core calls only this, and
+    // so links only those two tables' readers (docs/PERFORMANCE.md, the shell's size).
+    static const RuleSet& builtin_people();
     // Each table's JSON text, one per table, in any order. Refused as a whole (kMalformed for
     // JSON syntax, kInvalidArgument, kRequired or kUnknownField for content) with a message
     // naming the table, the entry and the field; a table missing or given twice is refused.

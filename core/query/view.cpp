@@ -328,7 +328,7 @@ Result<std::optional<std::string>> card_json(Store& store, const Id128& influenc
     out += ",\"warnings\":" + json_string_array(warnings);
 
     // Her vetting status today (docs/COMPLIANCE.md, "Vetting"): what a store sees of it.
-    const auto& rules = compliance::RuleSet::builtin();
+    const auto& rules = compliance::RuleSet::builtin_people();
     auto vetting = vetting_of(store, person.id, iso_date(opts.now_ms), rules);
     if (!vetting) return vetting.status();
     out +=

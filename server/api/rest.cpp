@@ -767,9 +767,9 @@ Result<std::string> audit_trail(Store& store, Kind kind, const std::vector<Id128
         for (const auto& f : row.fields) {
             const auto& def = k.fields[std::size_t(f.field)];
             names.push_back(def.name);
-            if (f.new_value)
-                written += (written.empty() ? "" : ",") + json_string(def.name) + ":" +
-                           core::value_json(def, *f.new_value);
+            if (!f.new_value) continue;
+            if (!written.empty()) written += ',';
+            written += json_string(def.name) + ":" + core::value_json(def, *f.new_value);
         }
         const std::string actor_text =
             row.actor.is_nil() ? "null" : json_string(row.actor.to_text());

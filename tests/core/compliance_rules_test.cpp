@@ -538,6 +538,9 @@ TEST_CASE("malformed rule tables are refused as a whole with the table entry and
     auto deep = parse(four);
     REQUIRE_FALSE(deep.is_ok());
     CHECK(deep.status().code() == Code::kMalformed);
+    // Text that is not UTF-8 (a Latin-1 "é" in a mention) is refused, not read as letters.
+    const auto latin1 = refusal(edited("disclosure.json", "publicité", "publicit\xe9"));
+    CHECK(latin1.find("not UTF-8") != std::string::npos);
 }
 
 }  // namespace liaison::test
@@ -570,4 +573,22 @@ TEST_CASE("the record model holds every guideline request kind and basis the tab
         CHECK(std::find(bases.begin(), bases.end(), b.basis) != bases.end());
         if (!b.needs.empty()) CHECK(person.field_index(b.needs) >= 0);
     }
+}
+
+// What a card and a new contact read (core/query/compliance.hpp): the same vetting and gdpr
+// tables as the whole set, and nothing else.
+TEST_CASE("the people's rules are the built-in vetting and gdpr tables alone", "[compliance]") {
+    const auto& all = liaison::core::compliance::RuleSet::builtin();
+    const auto& people = liaison::core::compliance::RuleSet::builtin_people();
+    CHECK(people.vetting.version == all.vetting.version);
+    CHECK(people.vetting.guidelines.size() == all.vetting.guidelines.size());
+    CHECK(people.vetting.validity_months == all.vetting.validity_months);
+    CHECK(people.vetting.gated_statuses == all.vetting.gated_statuses);
+    CHECK(people.gdpr.version == all.gdpr.version);
+    CHECK(people.gdpr.marketing_touchpoints == all.gdpr.marketing_touchpoints);
+    CHECK(people.gdpr.marketing_departments == all.gdpr.marketing_departments);
+    CHECK(people.gdpr.requests.size() == all.gdpr.requests.size());
+    CHECK(people.disclosure.version.empty());
+    CHECK(people.contract_fr.version.empty());
+    CHECK(people.promotions_fr.version.empty());
 }

@@ -1,6 +1,8 @@
 // Compliance (docs/COMPLIANCE.md): on a laptop, central records a failed vetting in the
 // compliance room and sees the collaboration's move to contracted refused, then overrides it
-// with a reason, which the server records; central registers an objection, and the store's
+// with a reason, which the server records; two collaborations over France's written-contract
+// threshold together and a post without the mention are in the room's open issues; central
+// registers an objection, and the store's
 // tablet then shows the person as objecting and cannot log a marketing contact with her — a
 // visit still logs.
 import { check, step, signInLink, open, signInTyped, firstSync, openCard, syncNow, LAPTOP } from '../harness.mjs';
@@ -12,8 +14,18 @@ export default async function compliance(hx) {
   const made = await hx.api('POST', '/api/v1/influencers', { role: 'central', body: { name, store: storeId } });
   check(made.status === 201, `creating ${name}: ${made.status} ${made.text}`);
   const person = { id: made.json.id, name };
-  const deal = await hx.api('POST', '/api/v1/collaborations', { role: 'central', body: { influencer: person.id, type: 'paid', store: storeId, fee: 90000, currency: 'EUR' } });
+  const brand = (await hx.api('GET', `/api/v1/stores/${storeId}`, { role: 'central' })).json.brand;
+  // Two paid collaborations for one objective: €600 and €500, over France's €1,000 together.
+  const terms = { influencer: person.id, type: 'paid', store: storeId, brand, currency: 'EUR', objective: 'Lancement du sérum', markets: ['FR'] };
+  const deal = await hx.api('POST', '/api/v1/collaborations', { role: 'central', body: { ...terms, fee: 60000 } });
   check(deal.status === 201, `creating her collaboration: ${deal.status} ${deal.text}`);
+  const second = await hx.api('POST', '/api/v1/collaborations', { role: 'central', body: { ...terms, fee: 50000 } });
+  check(second.status === 201, `creating her second collaboration: ${second.status} ${second.text}`);
+  // Her post for the first, in France, without the mention.
+  const post = await hx.api('POST', '/api/v1/content', { role: 'central', body: {
+    influencer: person.id, collaboration: deal.json.id, platform: 'instagram', url: 'https://www.instagram.com/p/carla-flux/',
+    caption: 'Ma routine du soir avec le nouveau sérum', store: storeId } });
+  check(post.status === 201, `logging her post: ${post.status} ${post.text}`);
   const vetted = await hx.api('POST', `/api/v1/collaborations/${deal.json.id}/moves`, { role: 'central', body: { to: 'vetted' } });
   check(vetted.status === 200, `moving it to vetted: ${vetted.status} ${vetted.text}`);
 
@@ -44,8 +56,12 @@ export default async function compliance(hx) {
   co = (await hx.api('GET', `/api/v1/collaborations/${deal.json.id}`, { role: 'central' })).json;
   check(co.status === 'contracted' && co.override_reason === 'Legal reviewed: the post was satire', `the override was not recorded: ${JSON.stringify(co)}`);
 
-  step('central registers her objection to direct marketing');
+  step('the compliance view lists the contract over the threshold and the post without the mention');
   await page.goto(`${hx.url}/#/central/compliance`);
+  for (const type of ['contract_missing', 'disclosure_missing'])
+    await page.locator(`[data-testid="issues"] li[data-type="${type}"][data-person="${person.id}"]`).first().waitFor({ timeout: 15000 });
+
+  step('central registers her objection to direct marketing');
   const request = page.getByTestId('request-form');
   await request.waitFor({ timeout: 15000 });
   await request.getByTestId('req-person-q').fill('Carla Conforme');

@@ -112,7 +112,8 @@ function issuesSection(app) {
     el.hidden = false;
     const items = r.value.body.issues || [];
     status.textContent = items.length ? t('cp.issuesCount', { n: formatNumber(items.length) }) : t('cp.noIssue');
-    fill(list, items.map((i) => h('li', { 'data-type': i.type }, h('strong', {}, i.type), ' — ', i.person && i.person.name ? `${i.person.name}: ` : '', i.detail || '')));
+    fill(list, items.map((i) => h('li', { 'data-type': i.type, 'data-person': i.person },
+      h('strong', {}, t(`cp.issue.${i.type}`)), ' — ', i.person_name ? `${i.person_name}: ` : '', i.detail || '', i.due ? ` (${i.due})` : '')));
   })();
   return el;
 }

@@ -19,6 +19,10 @@ addWords({
     'cp.type.restriction': 'Restriction', 'cp.type.objection': 'Objection',
     'cp.status.open': 'Open', 'cp.status.done': 'Done', 'cp.status.refused': 'Refused', 'cp.status.withdrawn': 'Withdrawn',
     'cp.issues': 'Open issues', 'cp.noIssue': 'No open issue.', 'cp.issuesCount': '{n} open issues',
+    'cp.issue.vetting_due': 'Vetting due', 'cp.issue.disclosure_missing': 'Disclosure missing',
+    'cp.issue.contract_missing': 'Written contract missing', 'cp.issue.contract_warn': 'Near the contract threshold',
+    'cp.issue.mandate_missing': 'Agency mandate missing', 'cp.issue.notice_overdue': 'Information notice overdue',
+    'cp.issue.request_due': 'Request due',
   },
   fr: {
     'cp.title': 'Conformité', 'cp.person': 'Personne', 'cp.choose': 'Choisir {name}', 'cp.chosen': 'Choisie : {name}',
@@ -37,5 +41,9 @@ addWords({
     'cp.type.restriction': 'Limitation', 'cp.type.objection': 'Opposition',
     'cp.status.open': 'Ouverte', 'cp.status.done': 'Traitée', 'cp.status.refused': 'Refusée', 'cp.status.withdrawn': 'Retirée',
     'cp.issues': 'Points ouverts', 'cp.noIssue': 'Aucun point ouvert.', 'cp.issuesCount': '{n} points ouverts',
+    'cp.issue.vetting_due': 'Vérification à faire', 'cp.issue.disclosure_missing': 'Mention manquante',
+    'cp.issue.contract_missing': 'Contrat écrit manquant', 'cp.issue.contract_warn': 'Proche du seuil du contrat',
+    'cp.issue.mandate_missing': 'Mandat d’agence manquant', 'cp.issue.notice_overdue': 'Information en retard',
+    'cp.issue.request_due': 'Demande à traiter',
   },
 });
