@@ -82,6 +82,7 @@ struct Person {
     Id128 id;
     std::string name, data_source, notice_sent, created;
     std::optional<Id128> owner, region;
+    std::string country, legal_rep_eu, insurance_eu, birth_date;
 };
 
 struct Collab {
@@ -116,8 +117,9 @@ public:
         };
         LIAISON_TRY(each_row(store_,
                              "SELECT a.eid, a.f_name, a.f_owner, a.f_region, a.f_store, "
-                             "a.f_data_source, a.f_notice_sent, a.created FROM k_influencer a "
-                             "WHERE " +
+                             "a.f_data_source, a.f_notice_sent, a.created, a.f_country, "
+                             "a.f_legal_rep_eu, a.f_insurance_eu, a.f_birth_date FROM "
+                             "k_influencer a WHERE " +
                                  visible("a"),
                              [&](Statement& r) {
                                  auto id = id_col(r, 0);
@@ -128,7 +130,11 @@ public:
                                           text_col(r, 6),
                                           created_date(r, 7),
                                           id_col(r, 2),
-                                          region_of_(id_col(r, 3), id_col(r, 4))};
+                                          region_of_(id_col(r, 3), id_col(r, 4)),
+                                          text_col(r, 8),
+                                          text_col(r, 9),
+                                          text_col(r, 10),
+                                          text_col(r, 11)};
                                  people_index_.emplace(*id, people_.size());
                                  people_.push_back(std::move(p));
                              }));
@@ -175,6 +181,7 @@ public:
     Status mandates();
     Status notices();
     Status requests();
+    Status partners();
 
     std::vector<ComplianceIssue> take() { return std::move(out_); }
 
@@ -487,6 +494,51 @@ Status Scan::requests() {
     return Status::ok();
 }
 
+// Of the people a collaboration not cancelled names, once each (on the first by id): one
+// established outside the EU who targets a market that needs an EU representative, with no
+// representative or insurance recorded (gdpr table, needs_eu_representative), and a minor
+// (is_minor). A person with no country or birth date recorded cannot be judged: not listed.
+Status Scan::partners() {
+    std::unordered_map<Id128, std::string, Id128Hash> markets_of;
+    LIAISON_TRY(each_row(store_,
+                         "SELECT a.eid, " + set_sql("a.eid", Kind::kCollaboration, "markets") +
+                             ", " + set_sql("a.f_campaign", Kind::kCampaign, "markets") +
+                             " FROM k_collaboration a WHERE " + visible("a"),
+                         [&](Statement& r) {
+                             auto id = id_col(r, 0);
+                             if (!id) return;
+                             std::string own = text_col(r, 1);
+                             markets_of.emplace(*id, own.empty() ? text_col(r, 2) : own);
+                         }));
+    std::unordered_map<Id128, bool, Id128Hash> seen_rep, seen_minor;
+    for (const Collab& c : collabs_) {
+        const Person* p = person(c.person);
+        if (!p) continue;
+        if (!p->country.empty() && seen_rep.emplace(p->id, true).second) {
+            auto needs = compliance::needs_eu_representative(rules_, p->country,
+                                                             split_commas(markets_of[c.id]));
+            if (!needs) return needs.status();
+            if (needs.value() && (blank(p->legal_rep_eu) || blank(p->insurance_eu))) {
+                ComplianceIssue& i = add("representative_missing", *p, c, rules_.gdpr.version);
+                i.detail = std::string("established in ") + p->country +
+                           ", targets a market that needs an EU " +
+                           (blank(p->legal_rep_eu) ? "representative" : "insurance") +
+                           ", none recorded";
+            } else if (!needs.value()) {
+                seen_rep.erase(p->id);  // another collaboration may target such a market
+            }
+        }
+        if (!p->birth_date.empty() && seen_minor.emplace(p->id, true).second) {
+            auto minor = compliance::is_minor(rules_, p->birth_date, today_);
+            if (!minor) continue;  // a birth date after today: not a minor to flag
+            if (!minor.value()) continue;
+            ComplianceIssue& i = add("minor", *p, c, rules_.gdpr.version);
+            i.detail = "born " + p->birth_date + ", under the age of majority";
+        }
+    }
+    return Status::ok();
+}
+
 std::size_t type_rank(std::string_view type) {
     return std::size_t(std::find(std::begin(kIssueTypes), std::end(kIssueTypes), type) -
                        std::begin(kIssueTypes));
@@ -532,6 +584,7 @@ Result<std::vector<ComplianceIssue>> compliance_issues(Store& store, const Issue
     if (wants("mandate_missing")) LIAISON_TRY(scan.mandates());
     if (wants("notice_overdue")) LIAISON_TRY(scan.notices());
     if (wants("request_due")) LIAISON_TRY(scan.requests());
+    if (wants("representative_missing") || wants("minor")) LIAISON_TRY(scan.partners());
 
     std::vector<ComplianceIssue> all = scan.take();
     std::vector<ComplianceIssue> out;

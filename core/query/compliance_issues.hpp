@@ -18,7 +18,11 @@
 //                       or whose mandate's dates do not cover today;
 //   notice_overdue      a person whose data came from elsewhere (data_source), not yet sent the
 //                       article 14 notice, whose notice fell due before today;
-//   request_due         a data-subject request still open, due today or earlier.
+//   request_due         a data-subject request still open, due today or earlier;
+//   representative_missing  a partner (a person a collaboration not cancelled names), established
+//                       outside the EU who targets a market that needs an EU representative
+//                       (the gdpr table), with no representative or no insurance recorded;
+//   minor               a partner under the age of majority on today's date (her birth_date).
 //
 // What counts (the choices the rules leave to the record):
 //   - a collaboration `cancelled` is in none of the lists; one `completed` or `closed` has no
@@ -55,8 +59,9 @@
 namespace liaison::core {
 
 inline constexpr std::string_view kIssueTypes[] = {
-    "vetting_due",     "disclosure_missing", "contract_missing", "contract_warn",
-    "mandate_missing", "notice_overdue",     "request_due"};
+    "vetting_due",   "disclosure_missing",     "contract_missing",
+    "contract_warn", "mandate_missing",        "notice_overdue",
+    "request_due",   "representative_missing", "minor"};
 bool is_issue_type(std::string_view type);
 
 struct ComplianceIssue {

@@ -31,7 +31,7 @@ Result<core::IssueFilter> parse_filter(const RestRequest& req) {
             return Status::invalid(
                 "type: one of vetting_due, disclosure_missing, "
                 "contract_missing, contract_warn, mandate_missing, "
-                "notice_overdue, request_due");
+                "notice_overdue, request_due, representative_missing, minor");
         f.type = *t;
     }
     for (auto [name, slot] : {std::pair{"region", &f.region}, std::pair{"campaign", &f.campaign},

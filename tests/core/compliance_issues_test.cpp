@@ -250,6 +250,43 @@ TEST_CASE("an open data-subject request is listed from its due day", "[complianc
     CHECK(due[0].detail.find("due today") != std::string::npos);
 }
 
+TEST_CASE(
+    "a partner from outside the EU targeting France without a representative or insurance "
+    "is an issue and so is a minor",
+    "[compliance][issues]") {
+    World w;
+    const Id128 kim = w.person("Kim Park", {{"country", txt("KR")}});
+    const Id128 lea = w.person("Léa Roux", {{"country", txt("BE")}});
+    const Id128 sam = w.person("Sam Hill", {{"country", txt("US")}});
+    w.person("Nobody Partnered", {{"country", txt("US")}});  // no collaboration: not a partner
+    const Id128 k = w.collab(kim, "paid", "proposed");
+    REQUIRE(w.r.add(Kind::kCollaboration, k, "markets", "FR").is_ok());
+    const Id128 l = w.collab(lea, "paid", "proposed");
+    REQUIRE(w.r.add(Kind::kCollaboration, l, "markets", "FR").is_ok());
+    const Id128 s = w.collab(sam, "paid", "proposed");
+    REQUIRE(w.r.add(Kind::kCollaboration, s, "markets", "US").is_ok());  // France not targeted
+    auto reps = w.of("representative_missing", "2026-12-05");
+    REQUIRE(reps.size() == 1);
+    CHECK(reps[0].person == kim);
+    CHECK(reps[0].collaboration == k);
+    CHECK(reps[0].detail.find("representative") != std::string::npos);
+    // A representative alone is not enough: insurance too.
+    REQUIRE(
+        w.r.set(Kind::kInfluencer, kim, {{"legal_rep_eu", txt("Cabinet Dupont, Paris")}}).is_ok());
+    reps = w.of("representative_missing", "2026-12-05");
+    REQUIRE(reps.size() == 1);
+    CHECK(reps[0].detail.find("insurance") != std::string::npos);
+    REQUIRE(w.r.set(Kind::kInfluencer, kim, {{"insurance_eu", txt("Assur 123")}}).is_ok());
+    CHECK(w.of("representative_missing", "2026-12-05").empty());
+
+    // Minors: from the birth date, full years on today's date.
+    REQUIRE(w.r.set(Kind::kInfluencer, lea, {{"birth_date", txt("2008-12-06")}}).is_ok());
+    auto minors = w.of("minor", "2026-12-05");
+    REQUIRE(minors.size() == 1);
+    CHECK(minors[0].person == lea);
+    CHECK(w.of("minor", "2026-12-06").empty());  // her eighteenth birthday
+}
+
 TEST_CASE("issues are filtered by type region campaign owner and scope and ordered",
           "[compliance][issues]") {
     World w;

@@ -22,7 +22,8 @@ addWords({
     'cp.issue.vetting_due': 'Vetting due', 'cp.issue.disclosure_missing': 'Disclosure missing',
     'cp.issue.contract_missing': 'Written contract missing', 'cp.issue.contract_warn': 'Near the contract threshold',
     'cp.issue.mandate_missing': 'Agency mandate missing', 'cp.issue.notice_overdue': 'Information notice overdue',
-    'cp.issue.request_due': 'Request due',
+    'cp.issue.request_due': 'Request due', 'cp.issue.representative_missing': 'EU representative missing',
+    'cp.issue.minor': 'Minor',
   },
   fr: {
     'cp.title': 'Conformité', 'cp.person': 'Personne', 'cp.choose': 'Choisir {name}', 'cp.chosen': 'Choisie : {name}',
@@ -44,6 +45,7 @@ addWords({
     'cp.issue.vetting_due': 'Vérification à faire', 'cp.issue.disclosure_missing': 'Mention manquante',
     'cp.issue.contract_missing': 'Contrat écrit manquant', 'cp.issue.contract_warn': 'Proche du seuil du contrat',
     'cp.issue.mandate_missing': 'Mandat d’agence manquant', 'cp.issue.notice_overdue': 'Information en retard',
-    'cp.issue.request_due': 'Demande à traiter',
+    'cp.issue.request_due': 'Demande à traiter', 'cp.issue.representative_missing': 'Représentant dans l’UE manquant',
+    'cp.issue.minor': 'Mineure',
   },
 });
