@@ -45,11 +45,16 @@ export default async function compliance(hx) {
 
   step('the move to contracted is refused, then overridden with a reason');
   await page.goto(`${hx.url}/#/central/collaboration/${deal.json.id}`);
+  await page.waitForFunction(() => document.querySelector('[data-testid="co-pipeline"]')?.dataset.status === 'vetted', null, { timeout: 10000 });
   await page.getByTestId('move-contracted').click();
   await page.getByTestId('gate-why').waitFor({ timeout: 10000 });
   check(/vetting is failed/.test(await page.getByTestId('gate-why').textContent()), `the refusal says: ${await page.getByTestId('gate-why').textContent()}`);
   let co = (await hx.api('GET', `/api/v1/collaborations/${deal.json.id}`, { role: 'central' })).json;
   check(co.status === 'vetted', `the refused move changed the status to ${co.status}`);
+  // A sync redraws the page: the refusal stays, with the reason field.
+  await syncNow(page);
+  await page.waitForTimeout(300);
+  check(await page.getByTestId('gate-why').isVisible(), 'a sync took the refusal off the page');
   await page.getByTestId('override-reason').fill('Legal reviewed: the post was satire');
   await page.getByTestId('override-contracted').click();
   await page.waitForFunction(() => document.querySelector('[data-testid="co-pipeline"]')?.dataset.status === 'contracted', null, { timeout: 10000 });

@@ -28,10 +28,12 @@ export function flags(item) {
 
 // One button per move `next` offers (POST …/moves); done(reply or undefined) after each. A
 // move the vetting gate refuses (docs/COMPLIANCE.md, "Vetting") says why; the central team
-// may then give a reason and override it, the reason recorded on the collaboration.
-export function moveButtons(app, id, next, done) {
+// may then give a reason and override it, the reason recorded on the collaboration. `gate`: the
+// element that says so, kept by a page that redraws its buttons on every refresh (a sync), so
+// that the refusal and the reason being typed survive it.
+export function moveGate() { return h('div', { class: 'gate', 'data-testid': 'move-gate', hidden: true }); }
+export function moveButtons(app, id, next, done, gate = moveGate()) {
   const central = ['central', 'admin'].includes(app.status && app.status.user && app.status.user.role);
-  const gate = h('div', { class: 'gate', 'data-testid': 'move-gate', hidden: true });
   async function move(to, override, button) {
     button.disabled = true;
     const body = override ? { to, override_reason: override } : { to };
@@ -43,6 +45,8 @@ export function moveButtons(app, id, next, done) {
       showGate(to, r.message);
       return;
     }
+    gate.hidden = true;
+    fill(gate);
     app.toast(t('pg.moved', { status: label('pg.status', to) }));
     done(r.value.body);
   }
@@ -117,6 +121,7 @@ export function collaborationView(app, route) {
   const errorBox = h('div', { class: 'error', role: 'alert', hidden: true });
   const facts = h('section', { 'data-testid': 'co-facts' });
   const pipeBox = h('section', { 'aria-labelledby': 'cop-pipe', 'data-testid': 'co-pipeline' });
+  const gate = moveGate();
   const contentBox = h('section', { 'aria-labelledby': 'cop-content', 'data-testid': 'co-content' });
   const linkBox = h('section', { 'aria-labelledby': 'cop-link', 'data-testid': 'co-link' });
   const { button: logButton, box: logBox } = opener(t('pg.logPost'), 'ct-new', (close) => entityForm(app, {
@@ -180,7 +185,7 @@ export function collaborationView(app, route) {
       h('td', {}, s.note || ''), h('td', {}, s.flag ? h('span', { class: 'badge warn' }, label('pg.flag', s.flag)) : '')));
     fill(pipeBox, h('h2', { id: 'cop-pipe' }, t('pg.pipeline')),
       h('p', { 'data-testid': 'co-status' }, t('pg.statusIs', { status: label('pg.status', pipeline.status) }), ' ', flags(pipeline)),
-      h('div', { class: 'actions' }, moveButtons(app, id, pipeline.next || [], () => load())),
+      h('div', { class: 'actions' }, moveButtons(app, id, pipeline.next || [], () => load(), gate)),
       h('div', { class: 'table-scroll' }, h('table', { class: 'grid', 'data-testid': 'co-trail' },
         h('caption', {}, t('pg.trail')),
         h('thead', {}, h('tr', {}, ['at', 'move', 'note', 'flag'].map((k) => h('th', { scope: 'col' }, t(`pg.col.${k}`))))),
