@@ -5,6 +5,7 @@
 
 #include "core/model/validate.hpp"
 #include "core/storage/history.hpp"
+#include "sync/codec.hpp"
 
 namespace liaison::sync {
 namespace {
@@ -29,6 +30,14 @@ std::optional<Stamp> min_stamp(const std::optional<Stamp>& a, const std::optiona
 std::optional<Id128> ref_id(const Value& v) {
     if (auto s = std::get_if<std::string>(&v)) return Id128::from_text(*s);
     return std::nullopt;
+}
+
+// R12: an anonymised entry's subject carries the top stamp.
+bool is_anonymised(const RowState& row) {
+    const auto& k = core::kind_def(row.kind);
+    for (std::size_t i = 0; i < k.fields.size() && i < row.clocks.size(); ++i)
+        if (k.fields[i].subject && row.clocks[i] && row.clocks[i]->is_top()) return true;
+    return false;
 }
 
 // "a" or "an" before a kind's name, for messages ("is an event, not a store").
@@ -238,13 +247,18 @@ Result<ApplyResult> MergeEngine::apply(const Op& op) {
     }
     if (store_.is_erased(op.entity)) return ApplyResult{Outcome::kErased, {}};
     std::vector<Value> create_values;
+    bool anonymise = false;
     if (op.type == OpType::kCreate) {
         create_values.assign(k.fields.size(), Value{});
         for (const auto& w : op.fields)
             create_values[std::size_t(k.field_index(w.field))] = w.value;
         if (names_erased_subject(op.kind, create_values)) {
-            LIAISON_TRY(erase(op.entity, op.kind));
-            return ApplyResult{Outcome::kErased, {}};
+            // R12: an entry the law keeps is made, then anonymised below.
+            if (!k.anonymised_on_erase()) {
+                LIAISON_TRY(erase(op.entity, op.kind));
+                return ApplyResult{Outcome::kErased, {}};
+            }
+            anonymise = true;
         }
     }
 
@@ -349,6 +363,15 @@ Result<ApplyResult> MergeEngine::apply(const Op& op) {
         }
         case OpType::kErase:
             break;  // handled above
+    }
+    // R12: whatever reaches an anonymised entry (or makes one) keeps only what the rule keeps —
+    // the top stamp already wins over every field write (R2); sets, alternate subjects and
+    // a delete are settled here.
+    if (k.anonymised_on_erase() && op.type != OpType::kMerge) {
+        auto row = store_.load_row(op.kind, eid);
+        if (!row) return row.status();
+        if (row.value() && (anonymise || is_anonymised(*row.value())))
+            LIAISON_TRY(anonymise_one(op.kind, eid));
     }
     if (reindex) LIAISON_TRY(store_.reindex(op.kind, eid));
     return ApplyResult{Outcome::kApplied, {}};
@@ -517,34 +540,127 @@ Status MergeEngine::erase_one(const Id128& id, std::optional<Kind> kind) {
             if (!k.fields[i].subject) continue;
             auto ids = store_.ids_where(k.kind, int(i), text);
             if (!ids) return ids.status();
-            for (const auto& dep : ids.value()) LIAISON_TRY(erase_one(dep, k.kind));
+            for (const auto& dep : ids.value()) LIAISON_TRY(erase_or_anonymise(dep, k.kind));
         }
     }
     auto alts = store_.ids_with_subject_alt(id);
     if (!alts) return alts.status();
-    for (const auto& dep : alts.value()) LIAISON_TRY(erase_one(dep, std::nullopt));
+    for (const auto& dep : alts.value()) LIAISON_TRY(erase_or_anonymise(dep, std::nullopt));
     // An erased person's aliases go too (merge edges are kept: bare ids, no personal data).
     for (const auto& member : store_.component_of(id))
         if (member != id) LIAISON_TRY(erase_one(member, kind));
     return Status::ok();
 }
 
+Status MergeEngine::erase_or_anonymise(const Id128& id, std::optional<Kind> kind) {
+    if (store_.is_erased(id)) return Status::ok();
+    if (!kind) {  // reached by an alternate subject: find its kind among those R12 keeps
+        for (const auto& k : core::all_kinds()) {
+            if (!k.anonymised_on_erase()) continue;
+            auto held = store_.has_row(k.kind, id);
+            if (!held) return held.status();
+            if (held.value()) return anonymise_one(k.kind, id);
+        }
+        return erase_one(id, std::nullopt);
+    }
+    return core::kind_def(*kind).anonymised_on_erase() ? anonymise_one(*kind, id)
+                                                       : erase_one(id, kind);
+}
+
+Status MergeEngine::anonymise_one(Kind kind, const Id128& id) {
+    auto row = store_.load_row(kind, id);
+    if (!row) return row.status();
+    if (!row.value()) return Status::ok();
+    // A deleted entry is no record to keep: it goes (R7), whichever of its delete and its
+    // person's erasure arrived first.
+    if (row.value()->deleted) return erase_one(id, kind);
+    const auto& k = core::kind_def(kind);
+    RowState r = *row.value();
+    bool changed = false;
+    for (std::size_t i = 0; i < k.fields.size(); ++i) {
+        if (k.fields[i].kept || (r.clocks[i] && r.clocks[i]->is_top())) continue;
+        changed = changed || !core::is_null(r.values[i]);
+        r.values[i] = Value{};
+        r.clocks[i] = core::Stamp::top();  // no write, earlier or later, wins over it (R2)
+    }
+    if (!is_anonymised(*row.value()) || changed) {
+        LIAISON_TRY(store_.write_row(r));
+        store_.note_scrub_due();
+    }
+    for (std::size_t si = 0; si < k.sets.size(); ++si)
+        if (!k.sets[si].kept) LIAISON_TRY(store_.delete_set_dots(id, int(si)));
+    auto alt = store_.load_subject_alt(id);
+    if (!alt) return alt.status();
+    for (const auto& [f, s] : alt.value()) LIAISON_TRY(store_.remove_subject_alt(id, f, s));
+    LIAISON_TRY(strip_outbox(kind, id));
+    if (k.has_searchable()) LIAISON_TRY(store_.reindex(kind, id));
+    return Status::ok();
+}
+
+Status MergeEngine::settle_outbox(Kind kind, const Id128& id) {
+    if (!core::kind_def(kind).anonymised_on_erase()) return Status::ok();
+    auto row = store_.load_row(kind, id);
+    if (!row) return row.status();
+    if (!row.value() || !is_anonymised(*row.value())) return Status::ok();
+    return strip_outbox(kind, id);
+}
+
+Status MergeEngine::strip_outbox(Kind kind, const Id128& id) {
+    // The unsent operations still go (the hub must learn what is kept), without what is not:
+    // a create keeps its subject, a bare id the erased list names anyway, so the hub
+    // anonymises it in turn whichever of it and the erasure reaches it first.
+    const auto& k = core::kind_def(kind);
+    auto rows = store_.outbox_of(id);
+    if (!rows) return rows.status();
+    for (const auto& row : rows.value()) {
+        auto op = decode_op(row.body);
+        if (!op) return op.status();
+        Op o = std::move(op.value());
+        bool keep = true;
+        if (o.type == OpType::kCreate || o.type == OpType::kSet) {
+            const auto before = o.fields.size();
+            std::erase_if(o.fields, [&](const FieldWrite& w) {
+                const int i = k.field_index(w.field);
+                return i < 0 ||
+                       !(k.fields[std::size_t(i)].kept || k.fields[std::size_t(i)].subject);
+            });
+            if (o.fields.size() == before) continue;
+            keep = o.type == OpType::kCreate || !o.fields.empty();
+        } else if (o.type == OpType::kAdd || o.type == OpType::kRemove) {
+            const int si = k.set_index(o.set);
+            keep = si >= 0 && k.sets[std::size_t(si)].kept;
+            if (keep) continue;
+        } else {
+            continue;  // a delete, a merge or an erase carries no value
+        }
+        if (keep)
+            LIAISON_TRY(store_.outbox_rewrite(row.n, encode_op(o)));
+        else
+            LIAISON_TRY(store_.outbox_remove(row.stamp));
+    }
+    return Status::ok();
+}
+
 Result<Outcome> MergeEngine::apply_snapshot(const core::EntitySnapshot& snap) {
     const auto& k = core::kind_def(snap.row.kind);
     if (store_.is_erased(snap.row.id)) return Outcome::kErased;
-    if (names_erased_subject(snap.row.kind, snap.row.values)) {
+    bool erased_subject = names_erased_subject(snap.row.kind, snap.row.values);
+    for (const auto& [f, s] : snap.subject_alt)
+        erased_subject = erased_subject || store_.is_erased(s);
+    if (erased_subject && !k.anonymised_on_erase()) {
         LIAISON_TRY(erase(snap.row.id, snap.row.kind));
         return Outcome::kErased;
     }
-    for (const auto& [f, s] : snap.subject_alt) {
-        if (store_.is_erased(s)) {
-            LIAISON_TRY(erase(snap.row.id, snap.row.kind));
-            return Outcome::kErased;
-        }
-    }
     core::RowState row = snap.row;
     if (k.mergeable) row.id = store_.root_of(row.id);
+    const Id128 id = row.id;
     LIAISON_TRY(join_into_store(std::move(row), snap.dots, snap.subject_alt));
+    if (k.anonymised_on_erase()) {  // R12, as in apply()
+        auto joined = store_.load_row(snap.row.kind, id);
+        if (!joined) return joined.status();
+        if (joined.value() && (erased_subject || is_anonymised(*joined.value())))
+            LIAISON_TRY(anonymise_one(snap.row.kind, id));
+    }
     return Outcome::kApplied;
 }
 

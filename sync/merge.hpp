@@ -32,6 +32,11 @@
 //      operation naming an id held by another kind (a row, a merged person, or an erased id
 //      whose kind was noted), or whose reference fields name an id held by another kind than
 //      the field's target (check_kind).
+//  R12 Kept records are anonymised: an entry about an erased person of a kind with fields
+//      marked `kept` (collaborations, conversions, data-subject requests: schema.cpp) is not
+//      erased; its subject and every field not kept become null with the top stamp (so no
+//      write, earlier or later, wins: R2), the sets not kept lose their dots, its alternate
+//      subjects go, and its unsent operations lose what is not kept. A deleted one is erased.
 //
 // Requires: every call happens inside a core::WriteTxn on the store.
 // Thread-safety: as the Store.
@@ -99,6 +104,9 @@ public:
     // Requires: no transaction is open on the store.
     Status enable_history();
     bool records_history() const { return history_; }
+    // R12 for a local write just queued: if it reached an anonymised entry, its outbox entry
+    // loses what the rule does not keep, like the entry's other unsent operations did.
+    Status settle_outbox(Kind kind, const Id128& id);
     // Entities whose unsent (outbox) operations an erase purged since the last call.
     std::vector<std::pair<Kind, Id128>> take_unsent_erasures() {
         return std::move(unsent_erasures_);
@@ -116,6 +124,12 @@ private:
     };
     Result<std::optional<KnownKind>> known_kind(const Id128& id, Kind expected);
     Status erase_one(const Id128& id, std::optional<Kind> kind);
+    // R12: what an erasure does to an entry about the erased person — erase_one, or
+    // anonymise_one for a kind that keeps some of its fields (KindDef::anonymised_on_erase).
+    Status erase_or_anonymise(const Id128& id, std::optional<Kind> kind);
+    Status anonymise_one(Kind kind, const Id128& id);
+    // R12 on the outbox: the entry's unsent operations lose what the rule does not keep.
+    Status strip_outbox(Kind kind, const Id128& id);
     Status fold(const Id128& survivor, const Id128& alias);
     Status join_into_store(core::RowState incoming, const std::vector<core::DotRow>& dots,
                            const std::vector<std::pair<int, Id128>>& alt);

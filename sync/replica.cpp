@@ -32,8 +32,9 @@ std::uint64_t max_stamp_in(const core::EntitySnapshot& s) {
     std::uint64_t m = 0;
     if (s.row.created) m = std::max(m, s.row.created->hlc);
     if (s.row.deleted) m = std::max(m, s.row.deleted->hlc);
+    // R12's top stamp is a marker, not a reading of anyone's clock.
     for (const auto& c : s.row.clocks)
-        if (c) m = std::max(m, c->hlc);
+        if (c && !c->is_top()) m = std::max(m, c->hlc);
     for (const auto& d : s.dots) m = std::max(m, d.dot.hlc);
     return m;
 }
@@ -101,6 +102,7 @@ Result<Op> Replica::stage(Op op, std::int64_t group) {
                       std::string(core::kind_name(op.kind)) + " " + op.entity.to_text());
     if (r->outcome == Outcome::kRejected) return r->status;
     LIAISON_TRY(store_->outbox_push(op.entity, op.id, int(op.type), body, group));
+    LIAISON_TRY(merge_.settle_outbox(op.kind, op.entity));
     LIAISON_TRY(queue_unsent_erasures(group));
     LIAISON_TRY(save_clock());
     return op;

@@ -79,6 +79,16 @@ struct Stamp {
     Id128 replica;
 
     bool is_zero() const { return hlc == 0 && replica.is_nil(); }
+    // The greatest stamp: the clock the anonymise rule (docs/SYNC.md R12) gives the fields it
+    // empties, so that no write, earlier or later, wins over them (R2). No clock reads it; a
+    // replica's clock never takes it up (sync/replica.cpp).
+    static Stamp top() {
+        Stamp s;
+        s.hlc = UINT64_MAX;
+        s.replica.bytes.fill(0xFF);
+        return s;
+    }
+    bool is_top() const { return *this == top(); }
     auto operator<=>(const Stamp&) const = default;
     bool operator==(const Stamp&) const = default;
 

@@ -86,6 +86,44 @@ SetDef ref_set(std::string name, Kind kind) {
     return s;
 }
 
+// Schema 9 (docs/SYNC.md R12): what the law requires a brand to keep of a record about a
+// person it erased — a collaboration's money, dates, campaign and contract (commercial and tax
+// records), a conversion (an order: the shop's accounts), a data-subject request's own entry
+// (the proof the request was handled). Everything else of the record, and its person, goes.
+// A conversion keeps all of it but its person: nothing else in it is about her.
+void mark_kept(std::vector<KindDef>& kinds) {
+    struct Kept {
+        Kind kind;
+        std::vector<std::string_view> names;  // fields and sets
+    };
+    static const Kept table[] = {
+        {Kind::kCollaboration,
+         {"campaign",      "type",         "status",          "fee",
+          "currency",      "contract_ref", "intermediary",    "disclosure_required",
+          "starts",        "ends",         "brand",           "region",
+          "in_kind_value", "product",      "contract_status", "contract_date",
+          "promo_code",    "link",         "shipped",         "return_due",
+          "returned",      "store",        "agency",          "override_by",
+          "objective",     "markets"}},
+        {Kind::kConversion,
+         {"shop", "order_ref", "at", "value", "currency", "link", "promo_code", "campaign",
+          "collaboration", "brand", "region", "store", "visitor"}},
+        {Kind::kGdprRequest, {"type", "received", "status", "closed", "staff"}},
+    };
+    for (const auto& t : table) {
+        auto& k = kinds[std::size_t(t.kind)];
+        for (auto name : t.names) {
+            bool found = false;
+            for (auto& f : k.fields)
+                if (f.name == name) f.kept = found = true;
+            for (auto& s : k.sets)
+                if (s.name == name) s.kept = found = true;
+            assert(found && "a kept name the kind does not have");
+            (void)found;
+        }
+    }
+}
+
 // The record model is laid out by hand, one kind per block, as a table is read: clang-format
 // would re-flow it.
 // clang-format off
@@ -581,6 +619,7 @@ std::vector<KindDef> build() {
     gr.central = true;
     k.push_back(std::move(gr));
     for (std::size_t i = 0; i < k.size(); ++i) assert(static_cast<int>(k[i].kind) == int(i));
+    mark_kept(k);
     return k;
 }
 // clang-format on
@@ -627,6 +666,12 @@ int KindDef::set_index(std::string_view s) const {
 int KindDef::scope_field(std::string_view key) const {
     int i = field_index(key);
     return (i >= 0 && fields[std::size_t(i)].type == FieldType::kRef) ? i : -1;
+}
+
+bool KindDef::anonymised_on_erase() const {
+    for (const auto& f : fields)
+        if (f.kept) return true;
+    return false;
 }
 
 bool KindDef::has_searchable() const {

@@ -97,6 +97,10 @@ struct FieldDef {
     // Schema 8: only the central team writes it (the hub refuses it from any other role):
     // a legal hold, a collaboration's vetting override (docs/COMPLIANCE.md).
     bool central = false;
+    // Schema 9: kept when the person the record is about is erased — the record is anonymised
+    // instead (docs/SYNC.md R12): what the law requires a brand to keep (fees, contracts,
+    // conversions, the request register's own entry). Subject fields are never kept.
+    bool kept = false;
 };
 
 enum class ElemType : std::uint8_t {
@@ -117,6 +121,7 @@ struct SetDef {
     bool searchable = false;
     std::size_t max_len = 64;
     bool directory = false;  // in the brand directory (core/query/directory.hpp)
+    bool kept = false;       // schema 9: kept by the anonymise rule (FieldDef::kept)
 };
 
 struct KindDef {
@@ -137,6 +142,9 @@ struct KindDef {
     // Index of the field named region/brand/store, or -1.
     int scope_field(std::string_view key) const;
     bool has_searchable() const;
+    // Schema 9: an entry of this kind about an erased person is anonymised, not erased
+    // (docs/SYNC.md R12): it has fields marked `kept`.
+    bool anonymised_on_erase() const;
 };
 
 const KindDef& kind_def(Kind kind);
@@ -149,6 +157,6 @@ const std::vector<std::string>& platforms();
 
 // Version of the record model; raised when a kind, field, set or enum value is appended
 // (docs/SYNC.md "Schema evolution"; tests/core/schema_evolution_test.cpp checks it).
-inline constexpr int kSchemaVersion = 8;
+inline constexpr int kSchemaVersion = 9;
 
 }  // namespace liaison::core

@@ -1305,13 +1305,12 @@ Result<std::int64_t> Store::next_outbox_group() {
     return *g;
 }
 
-Result<std::vector<Store::OutboxRow>> Store::outbox_peek(std::size_t limit) {
-    auto& st = db_->cached("SELECT n,eid,op,body,grp FROM outbox ORDER BY n LIMIT ?1");
-    st.bind(1, std::int64_t(limit));
-    std::vector<OutboxRow> out;
+namespace {
+Result<std::vector<Store::OutboxRow>> read_outbox(Statement& st) {
+    std::vector<Store::OutboxRow> out;
     Step s;
     while ((s = st.step()) == Step::kRow) {
-        OutboxRow r;
+        Store::OutboxRow r;
         r.n = st.column_int(0);
         r.entity = read_id(st, 1);
         r.stamp = read_stamp(st, 2).value_or(Stamp{});
@@ -1321,6 +1320,32 @@ Result<std::vector<Store::OutboxRow>> Store::outbox_peek(std::size_t limit) {
     }
     if (s == Step::kError) return Status::storage(st.error());
     return out;
+}
+}  // namespace
+
+Result<std::vector<Store::OutboxRow>> Store::outbox_peek(std::size_t limit) {
+    auto& st = db_->cached("SELECT n,eid,op,body,grp FROM outbox ORDER BY n LIMIT ?1");
+    st.bind(1, std::int64_t(limit));
+    return read_outbox(st);
+}
+
+Result<std::vector<Store::OutboxRow>> Store::outbox_of(const Id128& entity) {
+    auto& st = db_->cached("SELECT n,eid,op,body,grp FROM outbox WHERE eid=?1 ORDER BY n");
+    bind_id(st, 1, entity);
+    return read_outbox(st);
+}
+
+Status Store::outbox_rewrite(std::int64_t n, std::string_view body) {
+    auto& st = db_->cached("UPDATE outbox SET body=?1 WHERE n=?2");
+    st.bind_blob(1, body.data(), body.size()).bind(2, n);
+    return st.run();
+}
+
+Status Store::delete_set_dots(const Id128& id, int set) {
+    auto& st = db_->cached("DELETE FROM sdot WHERE eid=?1 AND sidx=?2");
+    bind_id(st, 1, id);
+    st.bind(2, std::int64_t(set));
+    return st.run();
 }
 
 Status Store::outbox_remove(const Stamp& stamp) {

@@ -259,6 +259,9 @@ public:
     // Requires: outside a transaction.
     Status scrub_log();
     bool scrub_due() const { return scrub_due_; }
+    // Something personal was removed without an erased marker (the anonymise rule, docs/SYNC.md
+    // R12): the commit scrubs the log as after an erasure.
+    void note_scrub_due() { scrub_due_ = true; }
     std::size_t erased_count() const { return erased_.size(); }
     // Root of the id's duplicate component (the smallest id), or the id itself.
     Id128 root_of(const Id128& id) const;
@@ -305,6 +308,12 @@ public:
     // Deletes the entity's unsent operations except those of types keep_a and keep_b; returns
     // how many it deleted.
     Result<std::int64_t> outbox_purge(const Id128& entity, int keep_a, int keep_b);
+    // The unsent operations on `entity`, oldest first, and a replacement of one's encoded body
+    // (the anonymise rule strips what it does not keep from them: docs/SYNC.md R12).
+    Result<std::vector<OutboxRow>> outbox_of(const Id128& entity);
+    Status outbox_rewrite(std::int64_t n, std::string_view body);
+    // Deletes the set dots of one of the entity's sets (R12: a set it does not keep).
+    Status delete_set_dots(const Id128& id, int set);
     std::int64_t outbox_size();
 
     // ---- Full-text search index (kinds with searchable fields) ----------------------------

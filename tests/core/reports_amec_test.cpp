@@ -296,12 +296,12 @@ TEST_CASE("an erased person leaves the figures she was part of as docs/METRICS.m
     auto q = query("amec");
     q.campaign = f.id["LAUNCH"];
     const auto r = f.run(q);
-    // Her contact i1, her posts P1 and P2, her collaboration K1 and her link L1 are gone; the
-    // clicks on L1 name no one and stay; o3 (promo ANA10 of K1) and the orders on L1 no longer
-    // credit anyone.
+    // Her contact i1, her posts P1 and P2 and her link L1 are gone; her collaboration K1 is
+    // kept without her (R12: its fee stays in the spend); the clicks on L1 name no one and
+    // stay; o3 (promo ANA10 of K1) and the orders on L1 no longer credit anyone.
     CHECK(value(r, "activities", "contacts") == "1");  // i3, Ben's
     CHECK(value(r, "outputs", "posts") == "1");        // P3
-    CHECK(value(r, "inputs", "spend", "EUR") == "20000");
+    CHECK(value(r, "inputs", "spend", "EUR") == "120000");
     CHECK(value(r, "outtakes", "clicks") == "3");
     CHECK(value(r, "impact", "relationships_progressed") == "0");
 }

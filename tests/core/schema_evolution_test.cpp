@@ -103,6 +103,12 @@ std::vector<std::string> schema_listing() {
             out.push_back("set " + k.name + " " + std::to_string(i) + ": " + def);
             if (s.elem == ElemType::kEnum) values(k.name + "." + s.name, s.choices);
         }
+        // Schema 9: what the anonymise rule keeps (docs/SYNC.md R12) — a merge rule, so an
+        // app that keeps another list would disagree with the hub.
+        for (const auto& f : k.fields)
+            if (f.kept) out.push_back("kept " + k.name + "." + f.name + ": field");
+        for (const auto& s : k.sets)
+            if (s.kept) out.push_back("kept " + k.name + "." + s.name + ": set");
     }
     // Handles name their platform as text ("instagram:…"), from this list.
     values("handle.platform", platforms());

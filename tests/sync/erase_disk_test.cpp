@@ -23,7 +23,7 @@ const std::vector<std::string> kZorbaxeValues = {
     "+33 6 98 76 54 31",    "33698765431",
     "0698765431",           "Kestrelmoor glimmerdust",
     "zorbaxequill",         "Brindlewick parsnip-ochre",
-    "Quorvant lichenspire"};
+    "Quorvant lichenspire", "Snorvelith quaggbright"};
 
 }  // namespace
 
@@ -32,7 +32,7 @@ const std::vector<std::string> kZorbaxeValues = {
 TEST_CASE(
     "R7 on disk: once an erasure commits, no byte of the person is left in the hub's or "
     "a replica's files",
-    "[sync][erase][R7][native]") {
+    "[sync][erase][R7][R12][native]") {
     TempDir dir;
     sync::ManualTimeSource time(1'700'000'000'000ULL);
     auto hub_store = core::Store::open(dir.file("hub.db"), core::StoreOptions{true, false});
@@ -74,12 +74,21 @@ TEST_CASE(
                                           {"department", std::string("retail")},
                                           {"summary", std::string("Brindlewick parsnip-ochre")}})
                 .is_ok());
+    // A collaboration with her: kept without her (R12) — its product stays, its deliverables go.
+    REQUIRE(
+        o.create(Kind::kCollaboration, {{"influencer", person.value().to_text()},
+                                        {"type", std::string("paid")},
+                                        {"fee", std::int64_t(150000)},
+                                        {"currency", std::string("EUR")},
+                                        {"product", std::string("Lumeracle tonic")},
+                                        {"deliverables", std::string("Snorvelith quaggbright")}})
+            .is_ok());
     // Someone else, kept: the scan must find their bytes, or it proves nothing.
     REQUIRE(o.create(Kind::kInfluencer, {{"name", std::string("Ulvenhart Mossgrave")}}).is_ok());
     exchange(*office);
     exchange(*tablet);
     const auto forms = canary_forms(kZorbaxeValues);
-    const std::vector<std::string> kept = {"Ulvenhart Mossgrave"};
+    const std::vector<std::string> kept = {"Ulvenhart Mossgrave", "Lumeracle tonic"};
     for (const char* db : {"hub.db", "office.db", "tablet.db"}) {
         INFO(db);
         CHECK_FALSE(find_in_db_files(dir.file(db), {"Zorbaxe Quillfeather"}).empty());
