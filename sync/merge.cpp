@@ -4,6 +4,7 @@
 #include <set>
 
 #include "core/model/validate.hpp"
+#include "core/storage/evidence.hpp"
 #include "core/storage/history.hpp"
 #include "sync/codec.hpp"
 
@@ -524,6 +525,8 @@ Status MergeEngine::erase_one(const Id128& id, std::optional<Kind> kind) {
     LIAISON_TRY(store_.delete_dots(id));
     LIAISON_TRY(store_.purge_ops(id));
     if (purge_history_) LIAISON_TRY(core::purge_history(store_, id));
+    // The server's evidence files on this record go with it (core/storage/evidence.hpp).
+    if (purge_history_) LIAISON_TRY(core::purge_evidence(store_, id));
     // Merge and erase operations carry no personal data (bare ids) and stay queued: the server
     // must learn the edge or the erasure.
     auto unsent = store_.outbox_purge(id, int(OpType::kMerge), int(OpType::kErase));

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "core/storage/evidence.hpp"
 #include "core/util/text.hpp"
 #include "server/auth/auth.hpp"
 
@@ -66,7 +67,10 @@ std::int64_t wall_ms() {
 
 bool has_server_schema(core::Store& store) { return core::has_accounts_schema(store); }
 
-Status ensure_server_schema(core::Store& store) { return core::ensure_accounts_schema(store); }
+Status ensure_server_schema(core::Store& store) {
+    LIAISON_TRY(core::ensure_accounts_schema(store));
+    return core::ensure_evidence_schema(store);
+}
 
 Status audit(core::Store& store, std::string_view actor, std::string_view action,
              std::string_view subject) {

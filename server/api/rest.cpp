@@ -21,6 +21,7 @@
 #include "server/api/content.hpp"
 #include "server/api/directory.hpp"
 #include "server/api/events.hpp"
+#include "server/api/evidence.hpp"
 #include "server/api/history.hpp"
 #include "server/api/json.hpp"
 #include "server/api/params.hpp"
@@ -881,6 +882,8 @@ std::string rest_route(std::string_view path) {
     if (seg[0] == "compliance")
         return seg.size() == 2 && seg[1] == "issues" ? "/api/v1/compliance/issues"
                                                      : "/api/v1/compliance/{other}";
+    if (seg[0] == "evidence")
+        return seg.size() == 1 ? "/api/v1/evidence" : "/api/v1/evidence/{sha}";
     const Collection* c = find_collection(seg[0]);
     std::string out = std::string(kPrefix) + (c ? std::string(c->path) : std::string("{other}"));
     if (!c) return out;
@@ -906,6 +909,8 @@ HttpReply handle_rest(SyncBackend& backend, const Principal& who, const RestRequ
     if (seg[0] == "reports") return reports(backend, who, req);
     // The compliance work list (api/compliance.hpp): computed, not a collection.
     if (seg[0] == "compliance") return compliance(backend, who, req);
+    // Evidence files (api/evidence.hpp): the server's own store, not a collection.
+    if (seg[0] == "evidence") return evidence(backend, who, req);
     const Collection* c = find_collection(seg[0]);
     if (!c) return error_reply(404, "not_found", "there is nothing at this address");
     const std::string& m = req.method;

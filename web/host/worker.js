@@ -471,6 +471,10 @@ async function api(args) {
     // An import (POST …/import): the file's text as it is.
     init.headers['Content-Type'] = 'text/csv';
     init.body = args.csv;
+  } else if (args.bytes instanceof ArrayBuffer) {
+    // A file's bytes as they are (an evidence file: the server reads its type from them).
+    init.headers['Content-Type'] = 'application/octet-stream';
+    init.body = args.bytes;
   } else if (args.body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(args.body);
@@ -485,7 +489,9 @@ async function api(args) {
   if (!res.ok) return errorOf(res);
   const type = res.headers.get('Content-Type') || '';
   if (res.status === 204) return ok({ status: 204, body: null });
-  return ok({ status: res.status, body: type.includes('json') ? await res.json() : await res.text() });
+  // JSON, a CSV's text, or a file's bytes (an evidence file: PDF or image).
+  const body = type.includes('json') ? await res.json() : type.startsWith('text/') ? await res.text() : await res.arrayBuffer();
+  return ok({ status: res.status, body });
 }
 
 // ---- The reports' core ----------------------------------------------------------------------

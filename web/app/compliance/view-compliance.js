@@ -2,11 +2,13 @@
 // "Compliance"): vet a person against the guidelines (POST /api/v1/vettings — the card and the
 // collaboration's moves read the latest one), register a data-subject request and close it
 // (/api/v1/gdpr-requests — a restriction or an objection binds on every device until it is
-// withdrawn or refused), and the open issues (GET /api/v1/compliance/issues). Read from the
+// withdrawn or refused), the open issues (GET /api/v1/compliance/issues) and a recorded vetting's
+// evidence files (evidence.js, /api/v1/evidence). Read from the
 // server: the workspace needs the network.
 import { h, fill, field } from '../common/dom.js';
 import { t, formatNumber } from '../common/i18n.js';
 import { personSearch } from '../central/person-search.js';
+import { evidencePanel } from './evidence.js';
 
 const enc = encodeURIComponent;
 // The vetting table's guidelines (core/compliance/rules/vetting.json): one field each in the
@@ -36,6 +38,8 @@ function vettingForm(app) {
   const evidence = h('input', { type: 'url', 'data-field': 'evidence' });
   const msg = h('p', { role: 'status', 'data-testid': 'vet-msg' });
   const save = h('button', { type: 'submit', 'data-testid': 'vet-save' }, t('cp.saveVetting'));
+  // The files that back the review (a screenshot, a signed charter) go on the vetting once it is recorded.
+  const files = h('div', { 'data-testid': 'vet-evidence' }, h('h3', {}, t('ev.title')), h('p', { class: 'hint' }, t('ev.afterSave')));
   async function submit(e) {
     e.preventDefault();
     msg.className = '';
@@ -54,11 +58,12 @@ function vettingForm(app) {
     const state = card.ok && card.value.body.vetting ? card.value.body.vetting.state : '';
     msg.textContent = t('cp.vetted', { state });
     msg.dataset.state = state;
+    if (r.value.body.id) fill(files, evidencePanel(app, r.value.body.id, { errorOf: (x) => errorOf(app, x) }));
   }
   return h('form', { onsubmit: submit, novalidate: true, 'data-testid': 'vetting-form' },
     h('h2', {}, t('cp.vetting')), who.el, h('div', { class: 'person-grid' }, results.map((r) => r.wrap)),
     h('div', { class: 'row' }, field(t('cp.reviewed'), reviewed), field(t('cp.expires'), expires)),
-    field(t('cp.notes'), notes), field(t('cp.evidence'), evidence), msg, h('div', { class: 'actions' }, save));
+    field(t('cp.notes'), notes), field(t('cp.evidence'), evidence), msg, h('div', { class: 'actions' }, save), files);
 }
 
 function requestsSection(app) {
