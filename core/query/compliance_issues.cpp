@@ -10,6 +10,7 @@
 #include "core/compliance/gdpr.hpp"
 #include "core/query/compliance.hpp"
 #include "core/query/reports/context.hpp"
+#include "core/query/row_scan.hpp"
 #include "core/query/view.hpp"
 #include "core/storage/sqlite.hpp"
 
@@ -18,57 +19,6 @@ namespace {
 
 using IdMap = std::unordered_map<Id128, std::size_t, Id128Hash>;
 
-// An HLC stamp's physical part is its milliseconds above 16 counter bits (sync/hlc.hpp; core
-// does not include sync).
-constexpr int kHlcCounterBits = 16;
-
-std::string visible(std::string_view a) {
-    const std::string p(a);
-    return "(" + p + ".created IS NOT NULL AND " + p + ".deleted IS NULL)";
-}
-
-Status each_row(Store& store, const std::string& sql, const std::function<void(Statement&)>& row) {
-    auto st = store.db().prepare(sql);
-    if (!st) return st.status();
-    Statement::Step s;
-    while ((s = st->step()) == Statement::Step::kRow) row(*st);
-    if (s == Statement::Step::kError) return Status::storage(st->error());
-    return Status::ok();
-}
-
-std::optional<Id128> id_col(Statement& r, int col) {
-    auto b = r.column_blob(col);
-    if (r.column_is_null(col) || b.size() != 16) return std::nullopt;
-    return Id128::from_bytes(b.data());
-}
-std::string text_col(Statement& r, int col) {
-    return r.column_is_null(col) ? std::string() : std::string(r.column_text_view(col));
-}
-// The day a row was created, from its create stamp (8 bytes of HLC, big-endian, first).
-std::string created_date(Statement& r, int col) {
-    auto b = r.column_blob(col);
-    if (b.size() < 8) return "";
-    std::uint64_t hlc = 0;
-    for (int i = 0; i < 8; ++i) hlc = (hlc << 8) | static_cast<unsigned char>(b[std::size_t(i)]);
-    return iso_date(std::int64_t(hlc >> kHlcCounterBits));
-}
-// " (SELECT group_concat(elem, ' ') …)": the elements of set `set` of entity column `eid`.
-std::string set_sql(std::string_view eid, Kind kind, const char* set) {
-    return "(SELECT group_concat(DISTINCT s.elem) FROM sdot s WHERE s.eid=" + std::string(eid) +
-           " AND s.sidx=" + std::to_string(kind_def(kind).set_index(set)) + " AND s.removed=0)";
-}
-std::vector<std::string> split_commas(const std::string& s) {
-    std::vector<std::string> out;
-    std::size_t from = 0;
-    while (from < s.size()) {
-        std::size_t to = s.find(',', from);
-        if (to == std::string::npos) to = s.size();
-        if (to > from) out.push_back(s.substr(from, to - from));
-        from = to + 1;
-    }
-    std::sort(out.begin(), out.end());
-    return out;
-}
 bool blank(const std::string& s) {
     return std::all_of(s.begin(), s.end(), [](unsigned char c) { return c <= ' '; });
 }
@@ -103,7 +53,7 @@ public:
     Status load() {
         std::unordered_map<Id128, Id128, Id128Hash> store_region;
         LIAISON_TRY(each_row(store_,
-                             "SELECT a.eid, a.f_region FROM k_store a WHERE " + visible("a"),
+                             "SELECT a.eid, a.f_region FROM k_store a WHERE " + visible_sql("a"),
                              [&](Statement& r) {
                                  auto id = id_col(r, 0), region = id_col(r, 1);
                                  if (id && region) store_region.emplace(*id, *region);
@@ -120,7 +70,7 @@ public:
                              "a.f_data_source, a.f_notice_sent, a.created, a.f_country, "
                              "a.f_legal_rep_eu, a.f_insurance_eu, a.f_birth_date FROM "
                              "k_influencer a WHERE " +
-                                 visible("a"),
+                                 visible_sql("a"),
                              [&](Statement& r) {
                                  auto id = id_col(r, 0);
                                  if (!id) return;
@@ -144,7 +94,7 @@ public:
             "a.f_objective, a.f_currency, a.f_starts, a.f_contract_date, a.created, "
             "a.f_contract_status, a.f_region, a.f_store, a.f_campaign, a.f_agency, a.f_fee, "
             "a.f_in_kind_value FROM k_collaboration a WHERE " +
-                visible("a") + " AND (a.f_status IS NULL OR a.f_status<>'cancelled')",
+                visible_sql("a") + " AND (a.f_status IS NULL OR a.f_status<>'cancelled')",
             [&](Statement& r) {
                 auto id = id_col(r, 0), who = id_col(r, 1);
                 if (!id || !who) return;
@@ -268,7 +218,7 @@ Status Scan::disclosure_missing() {
             set_sql("k.eid", Kind::kCollaboration, "markets") + ", " +
             set_sql("k.f_campaign", Kind::kCampaign, "markets") +
             " FROM k_content c JOIN k_collaboration k ON k.eid=c.f_collaboration WHERE " +
-            visible("c") + " AND " + visible("k") + " AND k.f_type IN ('paid','gifted')",
+            visible_sql("c") + " AND " + visible_sql("k") + " AND k.f_type IN ('paid','gifted')",
         [&](Statement& r) {
             auto id = id_col(r, 0), k = id_col(r, 1);
             if (!id || !k) return;
@@ -399,7 +349,7 @@ Status Scan::mandates() {
     LIAISON_TRY(each_row(store_,
                          "SELECT a.eid, a.f_name, a.f_mandate_ref, a.f_mandate_from, "
                          "a.f_mandate_to FROM k_intermediary a WHERE " +
-                             visible("a") + " AND a.f_type='agency'",
+                             visible_sql("a") + " AND a.f_type='agency'",
                          [&](Statement& r) {
                              if (auto id = id_col(r, 0))
                                  agencies.emplace(*id, Agency{text_col(r, 1), text_col(r, 2),
@@ -439,7 +389,7 @@ Status Scan::notices() {
     std::unordered_map<Id128, std::int64_t, Id128Hash> first;
     LIAISON_TRY(each_row(store_,
                          "SELECT a.f_influencer, MIN(a.f_at) FROM k_interaction a WHERE " +
-                             visible("a") + " AND a.f_at IS NOT NULL GROUP BY a.f_influencer",
+                             visible_sql("a") + " AND a.f_at IS NOT NULL GROUP BY a.f_influencer",
                          [&](Statement& r) {
                              auto who = id_col(r, 0);
                              if (!who) return;
@@ -473,7 +423,7 @@ Status Scan::requests() {
     LIAISON_TRY(each_row(store_,
                          "SELECT a.eid, a.f_influencer, a.f_type, a.f_received FROM "
                          "k_gdpr_request a WHERE " +
-                             visible("a") + " AND (a.f_status IS NULL OR a.f_status='open')",
+                             visible_sql("a") + " AND (a.f_status IS NULL OR a.f_status='open')",
                          [&](Statement& r) {
                              auto id = id_col(r, 0), who = id_col(r, 1);
                              if (id && who)
@@ -503,7 +453,7 @@ Status Scan::partners() {
     LIAISON_TRY(each_row(store_,
                          "SELECT a.eid, " + set_sql("a.eid", Kind::kCollaboration, "markets") +
                              ", " + set_sql("a.f_campaign", Kind::kCampaign, "markets") +
-                             " FROM k_collaboration a WHERE " + visible("a"),
+                             " FROM k_collaboration a WHERE " + visible_sql("a"),
                          [&](Statement& r) {
                              auto id = id_col(r, 0);
                              if (!id) return;

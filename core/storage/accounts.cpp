@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "core/storage/statement_rows.hpp"
 #include "core/util/text.hpp"
 
 namespace liaison::core {
@@ -79,17 +80,6 @@ UserRow read_user(const Statement& st, int first) {
                    st.column_text(first + 2),    st.column_text(first + 3),
                    st.column_text(first + 4),    st.column_text(first + 5),
                    st.column_int(first + 6) != 0};
-}
-
-// Steps `st` to the end, handing each row to `row`.
-template <typename F>
-Status each_row(Statement& st, F&& row) {
-    for (;;) {
-        auto step = st.step();
-        if (step == Statement::Step::kError) return Status::storage(st.error());
-        if (step == Statement::Step::kDone) return Status::ok();
-        row(st);
-    }
 }
 
 }  // namespace

@@ -20,12 +20,14 @@
 #include "server/api/compliance.hpp"
 #include "server/api/content.hpp"
 #include "server/api/directory.hpp"
+#include "server/api/erase.hpp"
 #include "server/api/events.hpp"
 #include "server/api/evidence.hpp"
 #include "server/api/history.hpp"
 #include "server/api/json.hpp"
 #include "server/api/params.hpp"
 #include "server/api/reports.hpp"
+#include "server/api/retention.hpp"
 #include "sync/contact_rules.hpp"
 #include "sync/edit.hpp"
 #include "sync/hlc.hpp"
@@ -855,19 +857,9 @@ HttpReply erase_person(SyncBackend& backend, const Principal& who, const Id128& 
                        const RestRequest& req) {
     if (!is_central(who)) return forbidden("only the central team may erase a person");
     if (Status s = check_params(req, {}); !s) return status_reply(s);
-    Id128 root = id;
-    Status s =
-        backend.submit(device_context(who, {}), [&](Store& store) -> Result<std::vector<Op>> {
-            auto row = must_see(store, who, Kind::kInfluencer, id);
-            if (!row) return row.status();
-            root = row->id;
-            return std::vector<Op>{sync::unstamped_op(OpType::kErase, Kind::kInfluencer, row->id)};
-        });
-    if (!s) return status_reply(s);
-    Status a = backend.read(
-        [&](Store& store) { return audit(store, actor_of(who), "gdpr.erase", root.to_text()); });
-    if (!a) return status_reply(a);
-    return json_reply(200, "{\"id\":" + json_string(root.to_text()) + ",\"erased\":true}");
+    auto root = erase_influencer(backend, who, id, "gdpr.erase");
+    if (!root) return status_reply(root.status());
+    return json_reply(200, "{\"id\":" + json_string(root->to_text()) + ",\"erased\":true}");
 }
 
 }  // namespace
@@ -884,6 +876,7 @@ std::string rest_route(std::string_view path) {
                                                      : "/api/v1/compliance/{other}";
     if (seg[0] == "evidence")
         return seg.size() == 1 ? "/api/v1/evidence" : "/api/v1/evidence/{sha}";
+    if (seg[0] == "retention") return retention_route(seg);
     const Collection* c = find_collection(seg[0]);
     std::string out = std::string(kPrefix) + (c ? std::string(c->path) : std::string("{other}"));
     if (!c) return out;
@@ -911,6 +904,8 @@ HttpReply handle_rest(SyncBackend& backend, const Principal& who, const RestRequ
     if (seg[0] == "compliance") return compliance(backend, who, req);
     // Evidence files (api/evidence.hpp): the server's own store, not a collection.
     if (seg[0] == "evidence") return evidence(backend, who, req);
+    // Retention runs (api/retention.hpp): the policy, dry runs and their approval.
+    if (seg[0] == "retention") return retention(backend, who, req);
     const Collection* c = find_collection(seg[0]);
     if (!c) return error_reply(404, "not_found", "there is nothing at this address");
     const std::string& m = req.method;

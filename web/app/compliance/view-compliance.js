@@ -2,13 +2,14 @@
 // "Compliance"): vet a person against the guidelines (POST /api/v1/vettings — the card and the
 // collaboration's moves read the latest one), register a data-subject request and close it
 // (/api/v1/gdpr-requests — a restriction or an objection binds on every device until it is
-// withdrawn or refused), the open issues (GET /api/v1/compliance/issues) and a recorded vetting's
-// evidence files (evidence.js, /api/v1/evidence). Read from the
-// server: the workspace needs the network.
+// withdrawn or refused), the open issues (GET /api/v1/compliance/issues), a recorded vetting's
+// evidence files (evidence.js, /api/v1/evidence) and the retention runs (retention.js). Read
+// from the server: the workspace needs the network.
 import { h, fill, field } from '../common/dom.js';
 import { t, formatNumber } from '../common/i18n.js';
 import { personSearch } from '../central/person-search.js';
 import { evidencePanel } from './evidence.js';
+import { retentionSection } from './retention.js';
 
 const enc = encodeURIComponent;
 // The vetting table's guidelines (core/compliance/rules/vetting.json): one field each in the
@@ -125,6 +126,6 @@ function issuesSection(app) {
 
 export function complianceView(app) {
   const el = h('section', { 'aria-labelledby': 'cp-h' }, h('h1', { id: 'cp-h', tabindex: '-1' }, t('cp.title')),
-    issuesSection(app), vettingForm(app), requestsSection(app));
+    issuesSection(app), vettingForm(app), requestsSection(app), retentionSection(app));
   return { el, refresh: () => {} };
 }
