@@ -70,14 +70,14 @@ TEST_CASE("every export writes an audit row naming the actor and ids only", "[se
 
     // The directory's CSV: its filters are the scope, a search only as its presence.
     auto csv =
-        w.client->Get(("/api/v1/directory?format=csv&region=" + w.co.region + "&q=Ana").c_str(),
+        w.client->Get(("/api/v1/directory?format=csv&store=" + w.co.store_a + "&q=Ana").c_str(),
                       bearer(w.setup.central_token));
     REQUIRE(csv);
     REQUIRE(csv->status == 200);
     CHECK(csv->body.find("Ana Moreau") != std::string::npos);
     CHECK(w.rows("action=export.directory") ==
           std::vector<std::string>{
-              w.central_actor + " export.directory rows:1 format=csv q=… region=" + w.co.region});
+              w.central_actor + " export.directory rows:1 format=csv q=… store=" + w.co.store_a});
 
     // A report's CSV, by a store user too: every role's exports are recorded.
     auto report = w.client->Get("/api/v1/reports/pyramid?format=csv", bearer(w.co.store_a_token));
