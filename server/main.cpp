@@ -79,7 +79,7 @@ constexpr const char* kUsage = R"(usage:
                print one line per user (id, role, name, regions, stores, brands, state) or
                token (id, user, device, state, created), tab-separated; never a token's secret
   audit        lists the administrative audit (user, token and staff-link changes, backups,
-               GDPR exports and erasures), newest last: time (UTC), actor, action, subject,
+               GDPR exports and erasures, exports, views of a person's full record), newest last: time (UTC), actor, action, subject,
                tab-separated, or a JSON array with --json; the newest N rows (default 100)
   backup       writes a consistent copy of the database to NEWFILE, also while serving
   restore      replaces FILE by a checked copy of BACKUP; refused while a server serves
@@ -529,6 +529,12 @@ int cmd_export_csv(const Args& a) {
         return n.status();
     });
     if (!written) return failed("export-csv", written);
+    // Personal data left the server: recorded like the API's exports (docs/SECURITY.md).
+    if (Status logged =
+            audit(*store.value(), "cli", "export.csv",
+                  std::string("kind:") + core::kind_name(*kind) + " rows:" + std::to_string(rows));
+        !logged)
+        return failed("export-csv", logged);
     std::fprintf(out_path == "-" ? stderr : stdout, "exported %zu %ss to %s\n", rows,
                  core::kind_name(*kind), out_path == "-" ? "standard output" : out_path.c_str());
     return kExitOk;
@@ -627,6 +633,10 @@ int cmd_export(const Args& a) {
         return counts.status();
     });
     if (!written) return failed("export", written);
+    if (Status logged =
+            audit(*store.value(), "cli", "export.archive", "lines:" + std::to_string(c.lines));
+        !logged)
+        return failed("export", logged);
     std::fprintf(out_path == "-" ? stderr : stdout,
                  "exported %zu lines to %s (%zu entities, %zu erased ids, %zu merges, %zu "
                  "operations, %zu history entries)\n",

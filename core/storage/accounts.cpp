@@ -347,6 +347,46 @@ Result<std::vector<AuditRow>> list_audit(Store& store, std::int64_t limit) {
     return out;
 }
 
+Result<std::vector<AuditRow>> find_audit(Store& store, const AuditFilter& f) {
+    // An unset filter is an always-true test, so the statement is one and stays cached. The
+    // subject matches a whole word: instr() rather than LIKE, whose '_' is a wildcard.
+    auto& st = store.db().cached(
+        "SELECT n, at, actor, action, subject FROM server_audit "
+        "WHERE (?1 = 0 OR n < ?1) AND at >= ?2 "
+        "AND (?3 = '' OR substr(action, 1, length(?3)) = ?3) "
+        "AND (?4 = '' OR actor = ?4) "
+        "AND (?5 = '' OR instr(' ' || subject || ' ', ' ' || ?5 || ' ') > 0) "
+        "ORDER BY n DESC LIMIT ?6");
+    st.bind(1, f.before)
+        .bind(2, f.since)
+        .bind(3, std::string_view(f.action_prefix))
+        .bind(4, std::string_view(f.actor))
+        .bind(5, std::string_view(f.subject))
+        .bind(6, f.limit);
+    std::vector<AuditRow> out;
+    const Status read = each_row(st, [&](const Statement& s) {
+        out.push_back(AuditRow{s.column_int(0), s.column_int(1), s.column_text(2), s.column_text(3),
+                               s.column_text(4)});
+    });
+    st.reset();
+    LIAISON_TRY(read);
+    return out;
+}
+
+Result<bool> audit_repeats(Store& store, std::string_view actor, std::string_view action,
+                           std::string_view subject, std::int64_t since, std::int64_t scan_rows) {
+    auto& st = store.db().cached(
+        "SELECT EXISTS(SELECT 1 FROM server_audit "
+        "WHERE n > (SELECT coalesce(max(n), 0) FROM server_audit) - ?1 "
+        "AND at >= ?2 AND actor = ?3 AND action = ?4 AND subject = ?5)");
+    st.bind(1, scan_rows).bind(2, since).bind(3, actor).bind(4, action).bind(5, subject);
+    bool found = false;
+    const Status read = each_row(st, [&](const Statement& s) { found = s.column_int(0) != 0; });
+    st.reset();
+    LIAISON_TRY(read);
+    return found;
+}
+
 Result<ReplicaOwner> bind_replica(Store& store, const Id128& replica, const ReplicaOwner& caller,
                                   std::int64_t at) {
     auto& insert = store.db().cached(

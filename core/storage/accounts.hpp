@@ -12,7 +12,8 @@
 //                   regions/stores/brands: comma-separated entity ids (Crockford base32)
 //   server_tokens   (id, user, device, salt, hash, revoked, created_at, revoked_at)
 //                   the token itself is never stored, only a salted hash
-//   server_audit    (n, at, actor, action, subject): who did what to users and tokens
+//   server_audit    (n, at, actor, action, subject): who did what to users and tokens, and
+//                   who exported or viewed personal data (docs/SECURITY.md)
 //   server_replicas (replica, user, device, first_seen): the user and device label that
 //                   first synced with each replica id (version 2)
 //   server_user_staff (user, staff, added_at): the staff members (text ids of `staff` records)
@@ -193,6 +194,23 @@ struct AuditRow {
 };
 // The newest `limit` rows of the audit, oldest first.
 Result<std::vector<AuditRow>> list_audit(Store& store, std::int64_t limit);
+// What GET /api/v1/audit asks for (server/api/audit.hpp): every member that is set narrows.
+struct AuditFilter {
+    std::string action_prefix;  // the action begins with it ("person." or "export.")
+    std::string actor;          // the actor, exactly ("user:7", "cli")
+    std::string subject;        // one space-separated word of the subject (an id)
+    std::int64_t since = 0;     // at >= since (ms since the epoch); 0: any time
+    std::int64_t before = 0;    // n < before (the next page of a previous answer); 0: none
+    std::int64_t limit = 100;
+};
+// The newest `limit` rows that match, newest first. Scans the table from its newest row (no
+// index but the order of writing): docs/SECURITY.md "Audit of personal-data reads" says why.
+Result<std::vector<AuditRow>> find_audit(Store& store, const AuditFilter& filter);
+// Whether the newest `scan_rows` rows hold one by `actor` with `action` and `subject` written
+// at or after `since`: a repeated view is not recorded again (server/api/audit.hpp). Bounded:
+// it reads at most `scan_rows` rows by the table's key.
+Result<bool> audit_repeats(Store& store, std::string_view actor, std::string_view action,
+                           std::string_view subject, std::int64_t since, std::int64_t scan_rows);
 // Binds `replica` to `caller` if it belongs to no one yet, and returns its owner (the caller,
 // or whoever bound it first). One statement, so concurrent first syncs agree.
 Result<ReplicaOwner> bind_replica(Store& store, const Id128& replica, const ReplicaOwner& caller,

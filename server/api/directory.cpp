@@ -9,6 +9,7 @@
 #include "core/util/json.hpp"
 #include "core/util/text.hpp"
 #include "server/admin/csv.hpp"
+#include "server/api/audit.hpp"
 #include "server/api/params.hpp"
 
 namespace liaison::server {
@@ -311,7 +312,14 @@ HttpReply directory(SyncBackend& backend, const Principal& who, const RestReques
         if (format == "csv") {
             q->limit = kMaxDirectoryExport;
             q->offset = 0;
-            reply.body = csv_view(index.query(q.value()), names);
+            const auto view = index.query(q.value());
+            reply.body = csv_view(view, names);
+            // An export of personal data (api/audit.hpp): written before it is answered.
+            if (Status a = audit_export(
+                    store, who, "directory",
+                    "rows:" + std::to_string(view.people.size()) + " " + export_scope(req));
+                !a)
+                return status_reply(a);
             reply.content_type = "text/csv; charset=utf-8";
             reply.headers.emplace_back("Content-Disposition",
                                        "attachment; filename=\"influencers.csv\"");

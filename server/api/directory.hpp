@@ -18,7 +18,8 @@
 // entities, with `total`.
 //
 // Rules: any signed-in role; a scoped caller sees the people its scope covers (sync/scope.hpp),
-// as everywhere else. limit 1..kMaxPageSize; the CSV has at most kMaxDirectoryExport rows.
+// as everywhere else. limit 1..kMaxPageSize; the CSV has at most kMaxDirectoryExport rows, and
+// each CSV is written to server_audit (`export.directory`: api/audit.hpp) before it is answered.
 //
 // Thread-safety: may be called from many threads (the backend serialises the store and index).
 #pragma once

@@ -7,6 +7,7 @@
 #include "core/query/reports.hpp"
 #include "server/admin/accounts.hpp"
 #include "server/api/admin.hpp"
+#include "server/api/audit.hpp"
 #include "server/api/json.hpp"
 #include "server/api/params.hpp"
 
@@ -62,6 +63,13 @@ HttpReply report_reply(SyncBackend& backend, const Principal& who, const RestReq
     HttpReply out;
     out.body = std::move(body).value();
     if (q.format == "json") return out;
+    // A file of figures leaves the server (api/audit.hpp): written before it is answered.
+    if (Status a = backend.read([&](core::Store& store) {
+            return audit_export(store, who, "report",
+                                "report=" + q.report + " " + export_scope(req));
+        });
+        !a)
+        return status_reply(a);
     out.content_type = "text/csv; charset=utf-8";
     // Only checked names reach the header: a report name, a table id the report made, dates.
     const std::string file =

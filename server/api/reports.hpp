@@ -9,7 +9,8 @@
 //          that table.
 //       -> format=csv: text/csv; charset=utf-8, one table (`table`) or every table stacked
 //          (core::report_csv), as an attachment named
-//          "liaison-<name>[-<table>]-<from>-<to>.csv" ("open" for an open end).
+//          "liaison-<name>[-<table>]-<from>-<to>.csv" ("open" for an open end), written to
+//          server_audit first (`export.report`: api/audit.hpp).
 //       Ids are 26-character text ids; dates YYYY-MM-DD (UTC days, inclusive).
 //
 // Who: admin, central, regional, store and field; an integration token gets 403 (it posts

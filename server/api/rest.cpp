@@ -16,6 +16,7 @@
 #include "core/storage/history.hpp"
 #include "server/admin/accounts.hpp"
 #include "server/api/admin.hpp"
+#include "server/api/audit.hpp"
 #include "server/api/collaborations.hpp"
 #include "server/api/compliance.hpp"
 #include "server/api/content.hpp"
@@ -304,6 +305,7 @@ HttpReply list_people(SyncBackend& backend, const Principal& who, const RestRequ
         Page page;
         for (const auto* p : found.people) page.ids.push_back(p->id);
         if (offset + page.ids.size() < found.total) page.next = offset + page.ids.size();
+        if (Status a = audit_list(store, who, page.ids); !a) return status_reply(a);
         Status failed;
         std::string body = page_json(store, Kind::kInfluencer, page, &failed);
         if (!failed) return status_reply(failed);
@@ -368,6 +370,8 @@ HttpReply list(SyncBackend& backend, const Principal& who, const Collection& c,
         }
         auto page = paginate(store, who, c.kind, fetch, limit.value(), offset.value(), keep);
         if (!page) return status_reply(page.status());
+        if (c.kind == Kind::kInfluencer)
+            if (Status a = audit_list(store, who, page->ids); !a) return status_reply(a);
         Status failed;
         std::string body = page_json(store, c.kind, page.value(), &failed);
         if (!failed) return status_reply(failed);
@@ -396,6 +400,9 @@ HttpReply get_one(SyncBackend& backend, const Principal& who, const Collection& 
         if (c.kind == Kind::kInfluencer) {
             auto body = card(store, who, row->id);
             if (!body) return status_reply(body.status());
+            // A full record read (api/audit.hpp): written before it is answered.
+            if (Status a = audit_read(store, who, "person.view", row->id.to_text(), wall_ms()); !a)
+                return status_reply(a);
             return json_reply(200, std::move(body).value());
         }
         auto body = core::entity_json(store, c.kind, row->id);
@@ -877,6 +884,10 @@ std::string rest_route(std::string_view path) {
     if (seg[0] == "evidence")
         return seg.size() == 1 ? "/api/v1/evidence" : "/api/v1/evidence/{sha}";
     if (seg[0] == "retention") return retention_route(seg);
+    if (seg[0] == "audit")
+        return seg.size() == 1                        ? "/api/v1/audit"
+               : seg.size() == 2 && seg[1] == "views" ? "/api/v1/audit/views"
+                                                      : "/api/v1/audit/{other}";
     const Collection* c = find_collection(seg[0]);
     std::string out = std::string(kPrefix) + (c ? std::string(c->path) : std::string("{other}"));
     if (!c) return out;
@@ -906,6 +917,8 @@ HttpReply handle_rest(SyncBackend& backend, const Principal& who, const RestRequ
     if (seg[0] == "evidence") return evidence(backend, who, req);
     // Retention runs (api/retention.hpp): the policy, dry runs and their approval.
     if (seg[0] == "retention") return retention(backend, who, req);
+    // Who viewed or exported what (api/audit.hpp).
+    if (seg[0] == "audit") return audit_routes(backend, who, req);
     const Collection* c = find_collection(seg[0]);
     if (!c) return error_reply(404, "not_found", "there is nothing at this address");
     const std::string& m = req.method;
@@ -939,7 +952,16 @@ HttpReply handle_rest(SyncBackend& backend, const Principal& who, const RestRequ
         if (Status s = check_params(req, {"limit"}); !s) return status_reply(s);
         auto limit = size_param(req, "limit", kDefaultHistoryEntries, 1, kMaxHistoryEntries);
         if (!limit) return status_reply(limit.status());
-        return entity_history(backend, c->kind, id.value(), limit.value());
+        HttpReply r = entity_history(backend, c->kind, id.value(), limit.value());
+        if (r.status != 200) return r;
+        const bool person = c->kind == Kind::kInfluencer;
+        const std::string subject =
+            (person ? "" : std::string(core::kind_name(c->kind)) + " ") + id->to_text();
+        Status a = backend.read([&](Store& store) {
+            return audit_read(store, who, person ? "person.history" : "record.history", subject,
+                              wall_ms());
+        });
+        return a ? r : status_reply(a);
     }
     if (seg.size() == 3 && c->kind == Kind::kEvent) {
         if (seg[2] == "guests")

@@ -34,6 +34,9 @@
 //   from the server (core::link_code of its id); a code another live link uses is 409. Merging:
 //   central, admin and regional (the hub's rule).
 // - Export and erase: central and admin only. Both are written to server_audit (ids only).
+// - Full-record reads (an influencer's card, a list of influencers, a history) by admin,
+//   central and regional callers are written to server_audit too, before they are answered
+//   (api/audit.hpp); /api/v1/audit… is api/audit.hpp's.
 // - Operation rejections come back as 4xx with the validation message
 //   ({"error":{"code","message"}}): 400 for invalid values, 403 forbidden/out_of_scope, 404
 //   unknown or invisible ids, 405 wrong method, 409 conflicts, 410 erased, 413 bodies over

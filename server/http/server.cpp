@@ -460,8 +460,9 @@ struct HttpServer::Impl {
                   HttpReply{200, kJsonType, "{\"state_hash\":" + json_string(h.value()) + "}", ""});
         });
         svr.Get("/api/v1/admin/export", [this](const httplib::Request&, httplib::Response& res) {
-            if (!admin(res)) return;
-            write(res, handle_export(backend));
+            const Principal* who = admin(res);
+            if (!who) return;
+            write(res, handle_export(backend, *who));
         });
         auto user_staff = [this](const httplib::Request& req, httplib::Response& res) {
             const Principal* who = admin(res);

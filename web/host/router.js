@@ -12,10 +12,11 @@
 // the person checks and tries again), never twice.
 'use strict';
 
-// The calls that change nothing, so sending them to the next owner is harmless.
+// The calls that change nothing, so sending them to the next owner is harmless (reportView
+// queues a view, and the same view again soon after is not queued twice).
 const RESENDABLE = new Set([
   'status', 'search', 'card', 'duplicates', 'possibleMatches', 'events', 'campaigns', 'checkins', 'stateHash', 'choices', 'limits', 'refusals', 'settings', 'setOnline', 'history',
-  'report',
+  'report', 'reportView',
 ]);
 const LOST_WRITE = {
   ok: false,

@@ -22,7 +22,9 @@
 // store 'chunks' (IndexedDB mode only; key: chunk index, value: Uint8Array), store 'meta'
 // (size: file size in bytes, IndexedDB mode; auth: {server, token, user, name, role, scope,
 // staff}; settings; sync: {lastSyncAt}; inCharge: {"<server> <user>": staff id}, the person in
-// charge chosen on this device, per user). Workers have no localStorage.
+// charge chosen on this device, per user; views: {owner: "<server> <user>", items: [{person,
+// viewed_at}]}, the full-record views not yet reported to the server). Workers have no
+// localStorage.
 'use strict';
 
 const DB_PATH = '/liaison.db';
@@ -124,6 +126,7 @@ const state = {
   bootError: null,
   auth: null, // {server, token, user, name, role, scope, staff: [{id, name}]}
   inCharge: {}, // "<server> <user>" -> the staff id chosen as the person in charge here
+  views: { owner: null, items: [] }, // full-record views to report (reportView)
   settings: { ...DEFAULT_SETTINGS },
   lastSyncAt: null,
   lastError: null,
@@ -318,12 +321,13 @@ async function wipeLocal() {
 // What IndexedDB keeps, read first: a device where nobody is signed in starts with it alone.
 async function readMeta() {
   state.idb = await early.idb;
-  const [auth, settings, sync, inCharge] = await metaGetAll(['auth', 'settings', 'sync', 'inCharge']);
+  const [auth, settings, sync, inCharge, views] = await metaGetAll(['auth', 'settings', 'sync', 'inCharge', 'views']);
   state.auth = auth || null;
   state.newDevice = !auth; // nobody signed in at start: the first screen's calls go first
   state.inCharge = inCharge || {};
   state.settings = { ...DEFAULT_SETTINGS, ...(settings || {}) };
   state.lastSyncAt = (sync || {}).lastSyncAt || null;
+  if (views && Array.isArray(views.items)) state.views = views;
 }
 
 async function boot(meta) {
@@ -494,6 +498,56 @@ async function api(args) {
   return ok({ status: res.status, body });
 }
 
+// ---- Views of a full record ------------------------------------------------------------------
+// The server records who viewed a person's full record (docs/SECURITY.md, "Audit of personal-data
+// reads"). The central workspace's person page reads her from the server, which records it; a
+// card read from this device's replica (offline too) is reported here: queued in IndexedDB
+// (meta 'views', so a restart or a day offline loses nothing) and sent to POST
+// /api/v1/audit/views after each sync, in batches. A store's or field user's card of her own
+// client is not a full-record view: not reported.
+const VIEW_ROLES = new Set(['central', 'admin', 'regional']);
+const VIEW_REPEAT_MS = 10 * 60 * 1000; // the server's kViewRepeatMs: a repeat is not queued
+const VIEW_BATCH = 100; // the server's kMaxViewBatch
+const VIEW_MAX_AGE_MS = 30 * 24 * 3600 * 1000; // the server refuses older views (kMaxViewAgeMs)
+const VIEW_QUEUE_MAX = 5000; // a month offline at ten new people an hour, all day, fits
+// Failures that say "later": the batch stays queued. Any other refusal is final (a malformed
+// batch, a role that may no longer report, a clock far ahead): sending it again changes nothing.
+const VIEW_RETRY = new Set(['network', 'offline', 'unauthorized', 'rate_limited', 'internal', 'storage', 'not_signed_in']);
+
+async function reportView(args) {
+  if (!state.auth) return fail('not_signed_in', 'Sign in first.');
+  if (typeof args.id !== 'string' || !/^[0-9A-Za-z]{26}$/.test(args.id)) return fail('bad_format', 'id: not an id');
+  if (!VIEW_ROLES.has(state.auth.role)) return ok(false);
+  const owner = inChargeKey();
+  const now = Date.now();
+  const items = state.views.owner === owner ? state.views.items.filter((v) => v.viewed_at > now - VIEW_MAX_AGE_MS) : [];
+  // Sent twice (a tab's call resent to a new owner), or opened again soon: one view.
+  if (items.some((v) => v.person === args.id && now - v.viewed_at < VIEW_REPEAT_MS)) return ok(false);
+  items.push({ person: args.id, viewed_at: now });
+  if (items.length > VIEW_QUEUE_MAX) items.splice(0, items.length - VIEW_QUEUE_MAX);
+  state.views = { owner, items };
+  await metaPut('views', state.views);
+  if (state.online) sendViews();
+  return ok(true);
+}
+
+// Sends the queued views, batch after batch, while the server takes them; one run at a time.
+let sendingViews = null;
+function sendViews() {
+  if (!sendingViews) sendingViews = sendViewBatches().catch(() => {}).finally(() => { sendingViews = null; });
+  return sendingViews;
+}
+async function sendViewBatches() {
+  while (state.auth && state.online && state.views.owner === inChargeKey() && state.views.items.length) {
+    const batch = state.views.items.slice(0, VIEW_BATCH);
+    const r = await api({ method: 'POST', path: '/api/v1/audit/views', body: { views: batch } });
+    if (!r.ok && VIEW_RETRY.has(r.code)) return;
+    if (!r.ok) console.warn(`liaison worker: ${batch.length} views refused by the server (${r.code}): ${r.message}`);
+    state.views = { ...state.views, items: state.views.items.filter((v) => !batch.includes(v)) };
+    await metaPut('views', state.views);
+  }
+}
+
 // ---- The reports' core ----------------------------------------------------------------------
 // The reports (core/query/reports.hpp) are in a second build of the core, core-full.wasm: the
 // same façade and engine with the reports added, too large for the shell every store tablet
@@ -648,6 +702,8 @@ function runSync() {
     state.syncingToken = null;
     state.progress = null;
     announce();
+    // The server answered: the views queued meanwhile go now.
+    if (state.online && state.views.items.length) sendViews();
   });
   return state.syncing;
 }
@@ -886,6 +942,7 @@ async function signInWithCode(args) {
 async function signOut() {
   clearTimeout(state.syncTimer);
   if (state.syncing) await state.syncing.catch(() => {});
+  await sendViews(); // the views are reported under the user who made them, or not at all
   state.auth = null;
   state.lastError = null;
   await metaPut('auth', undefined);
@@ -944,6 +1001,8 @@ async function dispatch(method, args) {
       return setInCharge(args);
     case 'history':
       return history(args);
+    case 'reportView':
+      return reportView(args);
     case 'api':
       return api(args);
     default:

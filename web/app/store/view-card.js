@@ -144,6 +144,7 @@ export function cardView(app, route) {
   const editor = h('div');
   let card = null;
   let shownJson = '';
+  let reported = false; // this visit's view was reported (once: a sync redraws the card)
 
   async function load() {
     const r = await app.call('card', { id });
@@ -153,6 +154,10 @@ export function cardView(app, route) {
     if (json === shownJson) return;  // nothing new: keep the screen (and the focus) as it is
     shownJson = json;
     card = r.value;
+    // Her full record, read from this device: the worker reports the view to the server's audit
+    // for the central team and regional managers (docs/SECURITY.md); a directory record is not
+    // her full record.
+    if (!reported && !card.directory) { reported = true; app.call('reportView', { id: card.influencer.id }); }
     const wasFocus = document.activeElement && body.contains(document.activeElement) ? document.activeElement.dataset.focusKey : null;
     renderBody();
     if (wasFocus) { const again = body.querySelector(`[data-focus-key="${CSS.escape(wasFocus)}"]`); if (again) again.focus(); }
