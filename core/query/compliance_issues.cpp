@@ -507,6 +507,7 @@ bool kept(const ComplianceIssue& i, const IssueFilter& f) {
     if (f.region && i.region != f.region) return false;
     if (f.campaign && i.campaign != f.campaign) return false;
     if (f.owner && i.owner != f.owner) return false;
+    if (f.person && i.person != *f.person) return false;
     if (!f.global &&
         (!i.region || std::find(f.regions.begin(), f.regions.end(), *i.region) == f.regions.end()))
         return false;

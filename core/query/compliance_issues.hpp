@@ -82,6 +82,7 @@ inline constexpr std::size_t kMaxIssues = 5000;
 struct IssueFilter {
     std::string type;  // "" for every type
     std::optional<Id128> region, campaign, owner;
+    std::optional<Id128> person;  // one person's issues (her page)
     // The caller's scope: global, or only issues whose region is one of `regions`.
     bool global = true;
     std::vector<Id128> regions;

@@ -88,9 +88,12 @@ public:
                                    !r.column_is_null(4) && r.column_int(4) == 1});
             }));
         // The last contact per kind, each entry counted for the root of its subject.
-        for (const auto& [kind, column] :
+        for (const auto& kc :
              {std::pair{"interaction", "f_at"}, std::pair{"checkin", "f_at"},
               std::pair{"invitation", "f_at"}, std::pair{"content", "f_published_at"}}) {
+            // (Not a structured binding: clang 14 cannot capture one in the lambda below.)
+            const char* kind = kc.first;
+            const char* column = kc.second;
             LIAISON_TRY(each_row(store_,
                                  std::string("SELECT a.f_influencer, MAX(a.") + column +
                                      ") FROM k_" + kind + " a WHERE " + visible_sql("a") +

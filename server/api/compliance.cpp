@@ -15,7 +15,8 @@ namespace liaison::server {
 namespace {
 
 constexpr std::string_view kIssuesPath = "/api/v1/compliance/issues";
-const std::vector<std::string_view> kFields = {"type", "region", "campaign", "owner", "limit"};
+const std::vector<std::string_view> kFields = {"type",  "region", "campaign",
+                                               "owner", "person", "limit"};
 
 bool may_read_issues(const Principal& who) {
     return who.role == sync::Role::kAdmin || who.role == sync::Role::kCentral ||
@@ -24,7 +25,7 @@ bool may_read_issues(const Principal& who) {
 
 // The query's filters, each refused with its parameter's name.
 Result<core::IssueFilter> parse_filter(const RestRequest& req) {
-    LIAISON_TRY(check_params(req, {"type", "region", "campaign", "owner", "limit"}));
+    LIAISON_TRY(check_params(req, {"type", "region", "campaign", "owner", "person", "limit"}));
     core::IssueFilter f;
     if (auto t = param(req, "type")) {
         if (!core::is_issue_type(*t))
@@ -35,7 +36,7 @@ Result<core::IssueFilter> parse_filter(const RestRequest& req) {
         f.type = *t;
     }
     for (auto [name, slot] : {std::pair{"region", &f.region}, std::pair{"campaign", &f.campaign},
-                              std::pair{"owner", &f.owner}}) {
+                              std::pair{"owner", &f.owner}, std::pair{"person", &f.person}}) {
         auto v = param(req, name);
         if (!v) continue;
         auto id = id_param(name, *v);

@@ -111,6 +111,10 @@ TEST_CASE("the central team lists every open compliance issue with counts and ru
     auto south = w.ok(w.tok, "?region=" + w.south);
     REQUIRE(south["issues"].Size() == 1);
     CHECK(str_member(south["issues"][0], "person") == w.carla);
+    auto hers = w.ok(w.tok, "?person=" + w.carla);  // her page's privacy section
+    REQUIRE(hers["issues"].Size() == 1);
+    CHECK(str_member(hers["issues"][0], "type") == "request_due");
+    CHECK(count(hers, "contract_missing") == 0);
     auto limited = w.ok(w.tok, "?limit=1");
     CHECK(limited["issues"].Size() == 1);
     CHECK(count(limited, "request_due") == 1);  // counted before the limit
@@ -135,6 +139,7 @@ TEST_CASE("bad compliance issue filters are refused naming the parameter",
                                                           {"?region=nowhere", "region"},
                                                           {"?campaign=1", "campaign"},
                                                           {"?owner=", "owner"},
+                                                          {"?person=ana", "person"},
                                                           {"?limit=0", "limit"},
                                                           {"?limit=5001", "limit"}}) {
         auto res = w.get(w.tok, query);

@@ -1,8 +1,9 @@
 // The central team's 360° record and owners (docs/WORKSPACE.md), on a laptop: a person opened
 // from the directory; a bad phone number refused at its field with nothing stored, a note
 // saved; a handle added then removed; the timeline filtered by department to what the server
-// holds; a follow-up marked done from "Follow-ups due"; and "My influencers" for the demo's
-// central user, who is linked to a staff member.
+// holds; her privacy record saved (source, notice, legal hold); a follow-up marked done from
+// "Follow-ups due"; and "My influencers" for the demo's central user, who is linked to a staff
+// member.
 import { check, signInLink, step } from '../harness.mjs';
 
 const LAPTOP = { width: 1280, height: 800 };
@@ -68,6 +69,21 @@ export default async function centralPerson(hx) {
   await page.getByRole('button', { name: 'Remove instagram:e2e.person' }).click();
   await page.locator('tr[data-handle="instagram:e2e.person:1234"]').waitFor({ state: 'detached', timeout: 10000 });
   check(!(await person(hx, target.id)).handles.includes('instagram:e2e.person:1234'), 'the removed handle is still on the server');
+
+  step('her privacy record: the source, the notice sent and a legal hold are saved; her open issues are listed');
+  const privacy = page.getByTestId('person-privacy');
+  await privacy.locator('[data-testid="privacy-issues"] :is(ul, [data-testid="privacy-no-issue"])').first().waitFor({ timeout: 15000 });
+  await privacy.locator('[data-field="data_source"]').fill('Press kit request, e2e');
+  await privacy.locator('[data-field="notice_sent"]').fill('2026-11-02');
+  await privacy.locator('[data-field="legal_hold"]').check();
+  await page.getByTestId('privacy-save').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="privacy-saved"]')?.textContent === 'Privacy record saved.', null, { timeout: 10000 });
+  // The redrawn form shows what the server stored.
+  check(await privacy.locator('[data-field="legal_hold"]').isChecked(), 'the legal hold is not shown after the save');
+  check(await privacy.locator('[data-field="notice_sent"]').inputValue() === '2026-11-02', 'the notice date is not shown after the save');
+  const kept = await person(hx, target.id);
+  check(kept.data_source === 'Press kit request, e2e' && kept.notice_sent === '2026-11-02' && kept.legal_hold === true,
+    `the privacy record is not on the server: ${kept.data_source} / ${kept.notice_sent} / ${kept.legal_hold}`);
 
   step('the timeline is filtered by department to what the server holds');
   const all = [];

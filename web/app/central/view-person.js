@@ -2,7 +2,7 @@
 // profile with every field editable, her handles and other sets, her owner, status and
 // warnings, the whole timeline across departments, stores and regions with filters, check-ins,
 // open follow-ups, and the sections the collaborations, content, tracked links, vetting and
-// consent fill. Read from the server (the card, GET /api/v1/influencers/<id>, and the REST lists
+// consent fill, and her privacy record (person-privacy.js). Read from the server (the card, GET /api/v1/influencers/<id>, and the REST lists
 // paged through to the end); every write is a PATCH or a sets request through the REST API,
 // i.e. operations through the hub, merged and synced like any other.
 //
@@ -12,6 +12,7 @@ import { h, fill, field, select, uid } from '../common/dom.js';
 import { t, label, formatNumber, formatDate, formatDateTime } from '../common/i18n.js';
 import { CHOICES } from '../common/choices.js';
 import { refs } from './refs.js';
+import { drawPrivacy } from './person-privacy.js';
 
 const TEXTS = [['name', 'text', 200], ['email', 'email', 254], ['phone', 'tel', 64], ['country', 'text', 2]];
 const ENUMS = [['tier', 'tier'], ['status', 'status'], ['consent', 'consent'], ['consent_basis', 'basis'], ['vetting', 'vetting']];
@@ -66,6 +67,7 @@ export function personView(app, route) {
   const timeline = h('section', { 'aria-labelledby': 'pt-h', 'data-testid': 'person-timeline' });
   const checkins = h('section', { 'aria-labelledby': 'pc-h', 'data-testid': 'person-checkins' });
   const vetting = h('section', { 'aria-labelledby': 'pv-h', 'data-testid': 'person-vetting' });
+  const privacy = h('section', { 'aria-labelledby': 'pg-h', 'data-testid': 'person-privacy' });
   const more = h('section', { 'aria-labelledby': 'pm-h', 'data-testid': 'person-more' });
 
   const savedMsg = h('p', { 'aria-live': 'polite', 'data-testid': 'person-saved' });
@@ -92,6 +94,7 @@ export function personView(app, route) {
     if (!inUse(sets)) drawSets();
     drawFollowUps();
     drawVetting();
+    if (!inUse(privacy)) drawPrivacy(app, privacy, card.influencer, () => load());
   }
 
   function drawBadges() {
@@ -396,6 +399,6 @@ export function personView(app, route) {
     h('div', { class: 'person-columns' },
       h('div', {}, profile, handles, sets),
       h('aside', {}, followUps, vetting)),
-    timeline, checkins, more);
+    privacy, timeline, checkins, more);
   return { el, refresh: () => { load(true); loadTimeline(); } };
 }
