@@ -10,7 +10,7 @@
 // "<16 hex hlc>-<replica id>" with hlc = (now_ms << 16) | counter (docs/SYNC.md).
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomId } from '../web/lib.mjs';
+import { randomId, recordModelVersion } from '../web/lib.mjs';
 
 const [tokensFile, outDir] = process.argv.slice(2);
 if (!tokensFile || !outDir) {
@@ -33,7 +33,7 @@ tokens.forEach((token, i) => {
   const hlc = ((nowMs << 16n) | 1n).toString(16).padStart(16, '0');
   const body = {
     protocol: 3,
-    schema_version: 8,
+    schema_version: recordModelVersion(),
     replica,
     cursor: 9000000000000, // above any server sequence: pulls stay empty
     client_hlc: 0,

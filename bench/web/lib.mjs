@@ -3,7 +3,9 @@
 // device could). The server process itself is started by tests/wasm/server.mjs.
 import crypto from 'node:crypto';
 
-export { startServer } from '../../tests/wasm/server.mjs';
+import { recordModelVersion } from '../../tests/wasm/server.mjs';
+
+export { startServer, recordModelVersion } from '../../tests/wasm/server.mjs';
 
 // ---- Operations ---------------------------------------------------------------------------
 
@@ -107,7 +109,7 @@ export async function pushAll(origin, token, replica, ops, onProgress) {
   const flush = async () => {
     // Protocol 2 names the record model (docs/SYNC.md "Versions", "Schema evolution").
     const body = JSON.stringify({ protocol: 3, replica, cursor: 0, client_hlc: 0, page_limit: 1,
-      schema_version: 8, ops: batch });
+      schema_version: recordModelVersion(), ops: batch });
     const res = await fetch(origin + '/api/v1/sync', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + token },

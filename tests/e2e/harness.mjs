@@ -9,6 +9,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { recordModelVersion } from '../wasm/server.mjs';
 
 export const TABLET = { width: 768, height: 1024 };
 export const PHONE = { width: 390, height: 844 };
@@ -435,7 +436,7 @@ export async function eraseCentrally(hx, id) {
   const crockford = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
   const replica = Array.from({ length: 26 }, (_, i) => crockford[i === 0 ? Math.floor(Math.random() * 8) : Math.floor(Math.random() * 32)]).join('');
   const hlc = (BigInt(Date.now()) << 16n).toString(16).padStart(16, '0');
-  const push = { protocol: 3, schema_version: 9, replica, cursor: 0, client_hlc: Number(BigInt(`0x${hlc}`)), page_limit: 1,
+  const push = { protocol: 3, schema_version: recordModelVersion(), replica, cursor: 0, client_hlc: Number(BigInt(`0x${hlc}`)), page_limit: 1,
     ops: [{ id: `${hlc}-${replica}`, type: 'erase', kind: 'influencer', entity: id, actor: '' }] };
   const r = await hx.api('POST', '/api/v1/sync', { role: 'central', body: push });
   check(r.status === 200, `erase through /api/v1/sync answered ${r.status}: ${r.text.slice(0, 300)}`);

@@ -1,7 +1,17 @@
 // The real liaison-server as a child process on a free loopback port (the façade's sync test
 // and the web benchmark): `serve --demo`, resolved once it listens, with the demo's tokens.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import readline from 'node:readline';
+
+// The record model this checkout builds (core::kSchemaVersion): a push names it, and the server
+// refuses any other (docs/SYNC.md "Schema evolution"), so scripts that push by hand read it here.
+export function recordModelVersion() {
+  const header = readFileSync(new URL('../../core/model/schema.hpp', import.meta.url), 'utf8');
+  const m = /inline constexpr int kSchemaVersion = (\d+);/.exec(header);
+  if (!m) throw new Error('core/model/schema.hpp: kSchemaVersion not found');
+  return Number(m[1]);
+}
 
 // Resolves with {origin, port, tokens:{admin, central, regional, store, field}, notes, stop()}.
 // `demo: false` restarts a demo database without issuing new tokens (the old ones stay valid);
