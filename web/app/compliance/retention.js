@@ -3,7 +3,8 @@
 // who is due and why, who is on legal hold, who was skipped —, then the approval that erases
 // them (POST …/runs/<id>/approve), which only another member of the central team may give
 // (four eyes: the server refuses the proposer, and the button says why before she tries).
-// While the approval runs, the run is read again every second so its progress shows.
+// While the approval runs, the run is read again every second so its progress shows, also on
+// a screen opened while another member's approval runs.
 import { h, fill } from '../common/dom.js';
 import { t, label, formatNumber, formatDate, formatDateTime } from '../common/i18n.js';
 
@@ -102,9 +103,31 @@ export function retentionSection(app) {
     finished = true;
     dry.disabled = false;
     if (!r.ok) { msg.className = 'error'; msg.textContent = errorOf(app, r); button.disabled = false; return; }
-    const done = r.value.body;
-    msg.textContent = t(done.state === 'done' ? 'rt.done' : 'rt.failed', { erased: formatNumber(done.progress.erased), skipped: formatNumber(done.progress.skipped) });
-    show(done);
+    ended(r.value.body);
+  }
+
+  // A run that has ended: its result, then its report.
+  function ended(run) {
+    msg.className = '';
+    msg.textContent = t(run.state === 'done' ? 'rt.done' : 'rt.failed', { erased: formatNumber(run.progress.erased), skipped: formatNumber(run.progress.skipped) });
+    show(run);
+  }
+
+  // A run under way that this page did not start (approved from another screen, or before this
+  // one was opened): read again every second while the section is on screen, until it ends.
+  async function follow(id) {
+    msg.className = '';
+    msg.textContent = t('rt.running');
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      if (!el.isConnected) return;
+      const r = await app.call('api', { path: `/api/v1/retention/runs/${id}` });
+      if (!r.ok) { msg.className = 'error'; msg.textContent = errorOf(app, r); continue; }
+      if (r.value.body.state !== 'running') { ended(r.value.body); return; }
+      msg.className = '';
+      msg.textContent = t('rt.running');
+      show(r.value.body);
+    }
   }
 
   dry.onclick = async () => {
@@ -121,19 +144,24 @@ export function retentionSection(app) {
   (async () => {
     const p = await app.call('api', { path: '/api/v1/retention/policy' });
     if (!p.ok) return;  // not the central team, or an older server
+    // Who she is, before the section shows: a dry run made before this answer came would
+    // otherwise offer her the approval of her own run (four eyes, docs/COMPLIANCE.md).
+    const who = await app.call('api', { path: '/api/v1/me' });
+    if (!who.ok) return;
+    me = who.value.body.user;
     el.hidden = false;
     approvalDays = p.value.body.approval_days;
     fill(policy, p.value.body.retention.map((rule) => h('li', { 'data-rule': rule.id },
       t('rt.rule', { who: label('role', rule.who), months: rule.months_without_contact }), ' ', h('span', { class: 'hint' }, `(${rule.id}, ${p.value.body.rules})`))),
     h('li', { class: 'hint' }, t('rt.policyHow', { days: approvalDays })));
-    const who = await app.call('api', { path: '/api/v1/me' });
-    if (who.ok) me = who.value.body.user;
     // The latest run, when it still waits for its approval or is under way.
     const runs = await app.call('api', { path: '/api/v1/retention/runs?limit=1' });
     const last = runs.ok ? runs.value.body.runs[0] : null;
     if (last && (last.state === 'proposed' || last.state === 'running')) {
       const r = await app.call('api', { path: `/api/v1/retention/runs/${last.id}` });
-      if (r.ok) show(r.value.body);
+      if (!r.ok) return;
+      show(r.value.body);
+      if (r.value.body.state === 'running') follow(last.id);
     }
   })();
   return el;
