@@ -272,6 +272,10 @@ std::vector<KindDef> build() {
                      text("product_category", 120),
                      [] { auto f = typed("targets", FieldType::kTargets); f.max_len = 2000;
                           return f; }(),
+                     // Schema 9: the condition of a restricted product category that the
+                     // central team attests ("age_gated"; the promotions_fr table,
+                     // docs/COMPLIANCE.md).
+                     text("promotion_condition", 64),
                  },
                  {set("kpis", ElemType::kEnum,
                       {"mentions", "reach", "engagement", "share_of_voice", "tone", "traffic",

@@ -401,6 +401,10 @@ std::string migration_15() {
     return ddl;
 }
 
+// Version 16: record model 9 (docs/COMPLIANCE.md, "Promotions"): campaign.promotion_condition,
+// added by Store::add_columns_v16. No new table.
+std::string migration_16() { return ""; }
+
 }  // namespace
 
 std::string table_name(Kind kind) { return std::string("k_") + kind_name(kind); }
@@ -592,7 +596,8 @@ Status Store::migrate() {
                                             {migration_12, false, nullptr},
                                             {migration_13, false, &Store::add_columns_v13},
                                             {migration_14, false, &Store::add_columns_v14},
-                                            {migration_15, false, &Store::add_columns_v15}};
+                                            {migration_15, false, &Store::add_columns_v15},
+                                            {migration_16, false, &Store::add_columns_v16}};
     static_assert(std::size(kMigrations) == kStorageVersion);
     if (v == kStorageVersion) return Status::ok();
     // Every pending migration in ONE transaction: a new file runs all of them, and each commit
@@ -673,6 +678,19 @@ Status Store::add_columns_v15() {
     for (const auto& [kind, fields] : record_model_8_fields())
         for (const char* f : fields) LIAISON_TRY(add_field_columns(kind, f));
     return Status::ok();
+}
+
+Status Store::add_columns_v16() {
+    for (const auto& [kind, fields] : record_model_9_fields())
+        for (const char* f : fields) LIAISON_TRY(add_field_columns(kind, f));
+    return Status::ok();
+}
+
+const std::vector<std::pair<Kind, std::vector<const char*>>>& record_model_9_fields() {
+    static const std::vector<std::pair<Kind, std::vector<const char*>>> kAdded = {
+        {Kind::kCampaign, {"promotion_condition"}},
+    };
+    return kAdded;
 }
 
 const std::vector<std::pair<Kind, std::vector<const char*>>>& record_model_8_fields() {

@@ -36,7 +36,7 @@
 namespace liaison::core {
 
 // Latest storage format this build writes (PRAGMA user_version), see docs/STORAGE.md.
-inline constexpr int kStorageVersion = 15;
+inline constexpr int kStorageVersion = 16;
 
 // The full state of one entity row, with effective clocks (a field written by the create
 // carries the create stamp; a field never written has none).
@@ -361,6 +361,7 @@ private:
     Status add_columns_v13();      // storage v13's step: record model 6's fields and indexes
     Status add_columns_v14();      // storage v14's step: record model 7's visitor ids
     Status add_columns_v15();      // storage v15's step: record model 8's compliance fields
+    Status add_columns_v16();      // storage v16's step: record model 9's promotion condition
     // The number of a replica or actor id in this file's `idnum` table, added if new.
     Result<std::int64_t> id_number(const Id128& id);
     Status load_caches();
@@ -406,5 +407,7 @@ std::string fts_table_name(Kind kind);
 // The fields record model 8 appended to released kinds (storage v15 adds their columns where
 // missing; the version tests take a file back without them).
 const std::vector<std::pair<Kind, std::vector<const char*>>>& record_model_8_fields();
+// The fields record model 9 appended to released kinds (storage v16 adds their columns).
+const std::vector<std::pair<Kind, std::vector<const char*>>>& record_model_9_fields();
 
 }  // namespace liaison::core

@@ -319,17 +319,28 @@ std::string undo_v14(bool conversion = false) {
     return sql;
 }
 
-// SQL taking a file back from storage version 15 to 14: record model 8's tables and the
-// columns of the fields it appended.
-std::string undo_v15() {
-    std::string sql = "DROP TABLE k_vetting; DROP TABLE k_intermediary; DROP TABLE k_gdpr_request;";
-    for (const auto& [kind, fields] : core::record_model_8_fields()) {
+// SQL dropping the columns of the fields a record model appended.
+std::string drop_columns(const std::vector<std::pair<Kind, std::vector<const char*>>>& added) {
+    std::string sql;
+    for (const auto& [kind, fields] : added) {
         const std::string t = core::table_name(kind);
         for (const char* f : fields)
             sql += "ALTER TABLE " + t + " DROP COLUMN f_" + f + "; ALTER TABLE " + t +
                    " DROP COLUMN c_" + f + ";";
     }
     return sql;
+}
+
+// SQL taking a file back from storage version 16 to 15: the column of record model 9's field.
+std::string undo_v16() { return drop_columns(core::record_model_9_fields()); }
+
+// SQL taking a file back from storage version 16 to 14: record model 9's column (a column
+// left would stand before those the migrations add again, unlike a new file's), record model
+// 8's tables and the columns of the fields it appended.
+std::string undo_v15() {
+    return undo_v16() +
+           "DROP TABLE k_vetting; DROP TABLE k_intermediary; DROP TABLE k_gdpr_request;" +
+           drop_columns(core::record_model_8_fields());
 }
 
 // Takes the file back to an earlier version with `undo` (SQL ending with its PRAGMA
@@ -469,6 +480,30 @@ TEST_CASE("a version 14 store gains record model 8 laid out as a new file has it
     REQUIRE(row.is_ok());
     REQUIRE(row.value());
     CHECK(*row.value()->text("birth_date") == "2010-05-01");
+}
+
+TEST_CASE(
+    "a version 15 store gains record model 9's promotion condition laid out as a new file has it",
+    "[core][store][version]") {
+    World w;
+    const Id128 a = w.person("Hélène Dupont");
+    w.contact(a, 1'700'000'000'000);
+    const auto before = must(w.r.state_hash());
+    std::vector<std::string> tables;
+    for (const auto& [kind, fields] : core::record_model_9_fields())
+        tables.push_back(core::table_name(kind));
+    std::vector<std::string> fresh;
+    for (const auto& t : tables) fresh.push_back(table_schema(w.r.store().db(), t.c_str()));
+    REQUIRE(fresh[0].find("f_promotion_condition") != std::string::npos);
+    auto& r = migrated_again(w, undo_v16() + "PRAGMA user_version=15", tables, fresh, before);
+    auto campaign = r.create(Kind::kCampaign, {{"name", std::string("Jeux d'été")},
+                                               {"product_category", std::string("gambling")},
+                                               {"promotion_condition", std::string("age_gated")}});
+    REQUIRE(campaign.is_ok());
+    auto row = r.store().load_row(Kind::kCampaign, campaign.value());
+    REQUIRE(row.is_ok());
+    REQUIRE(row.value());
+    CHECK(*row.value()->text("promotion_condition") == "age_gated");
 }
 
 TEST_CASE("everything written is still there after the file is reopened", "[core][store]") {
