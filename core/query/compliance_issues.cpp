@@ -13,6 +13,7 @@
 #include "core/query/row_scan.hpp"
 #include "core/query/view.hpp"
 #include "core/storage/sqlite.hpp"
+#include "core/util/text.hpp"
 
 namespace liaison::core {
 namespace {
@@ -42,6 +43,28 @@ struct Collab {
     std::optional<Id128> region, campaign, agency;
     std::int64_t fee = 0, in_kind = 0;
 };
+
+// The caption checked in each market: the mentions it lacks and the markets that need one.
+Result<CaptionCheck> caption_verdict(const compliance::RuleSet& rules,
+                                     const std::vector<std::string>& markets,
+                                     const std::string& type, const std::string& caption,
+                                     bool edited, bool generated) {
+    CaptionCheck out;
+    for (const auto& m : markets) {
+        auto check = compliance::check_disclosure(rules, m, type, caption, edited, generated);
+        if (!check) return check.status();
+        out.version = check->version;
+        if (check->state == compliance::DisclosureState::kMissing) {
+            for (const auto& mention : check->mentions)
+                if (mention.state != compliance::MentionState::kFound)
+                    out.lacking.push_back(mention.id);
+        }
+        if (check->state == compliance::DisclosureState::kMissing ||
+            check->state == compliance::DisclosureState::kOk)
+            out.required_in.push_back(m);
+    }
+    return out;
+}
 
 // What every kind's pass shares: the people, the stores' regions, the collaborations, and the
 // list being built.
@@ -132,6 +155,7 @@ public:
     Status notices();
     Status requests();
     Status partners();
+    Status promotions();
 
     std::vector<ComplianceIssue> take() { return std::move(out_); }
 
@@ -208,7 +232,8 @@ Status Scan::disclosure_missing() {
     struct Post {
         Id128 id, collab;
         std::string caption, markets, campaign_markets;
-        bool edited = false, generated = false, checked = false, found = false;
+        bool edited = false, generated = false, checked = false;
+        std::optional<bool> found;  // the reviewer's verdict, when recorded
     };
     std::vector<Post> posts;
     LIAISON_TRY(each_row(
@@ -222,39 +247,33 @@ Status Scan::disclosure_missing() {
         [&](Statement& r) {
             auto id = id_col(r, 0), k = id_col(r, 1);
             if (!id || !k) return;
-            posts.push_back({*id, *k, text_col(r, 2), text_col(r, 7), text_col(r, 8),
-                             r.column_int(3) == 1, r.column_int(4) == 1, r.column_int(5) == 1,
-                             !r.column_is_null(6) && r.column_int(6) == 1});
+            posts.push_back(
+                {*id, *k, text_col(r, 2), text_col(r, 7), text_col(r, 8), r.column_int(3) == 1,
+                 r.column_int(4) == 1, r.column_int(5) == 1,
+                 r.column_is_null(6) ? std::nullopt : std::optional<bool>(r.column_int(6) == 1)});
         }));
     for (const Post& post : posts) {
         const Collab* c = collab(post.collab);
         const Person* p = c ? person(c->person) : nullptr;
         if (!p) continue;
         // The collaboration's own markets, else its campaign's.
-        const auto markets =
-            split_commas(post.markets.empty() ? post.campaign_markets : post.markets);
-        std::vector<std::string> lacking, required_in;
-        std::string version;
-        for (const auto& m : markets) {
-            auto check = compliance::check_disclosure(rules_, m, c->type, post.caption, post.edited,
-                                                      post.generated);
-            if (!check) return check.status();
-            version = check->version;
-            if (check->state == compliance::DisclosureState::kMissing) {
-                for (const auto& mention : check->mentions)
-                    if (mention.state != compliance::MentionState::kFound)
-                        lacking.push_back(mention.id);
-            }
-            if (check->state == compliance::DisclosureState::kMissing ||
-                check->state == compliance::DisclosureState::kOk)
-                required_in.push_back(m);
-        }
+        auto verdict = caption_verdict(
+            rules_, split_commas(post.markets.empty() ? post.campaign_markets : post.markets),
+            c->type, post.caption, post.edited, post.generated);
+        if (!verdict) return verdict.status();
+        const auto& [lacking, required_in, version] = verdict.value();
         if (required_in.empty()) continue;
+        // The reviewer's check, once made with a verdict, decides: she saw the post, so a
+        // mention in the image, the audio or a platform's label counts, and the caption alone
+        // does not. A check without a verdict leaves the caption to decide.
         std::string detail;
-        if (!lacking.empty()) {
+        if (post.checked && post.found) {
+            if (*post.found) continue;
+            detail = "the reviewer found no mention";
+        } else if (!lacking.empty()) {
             detail = "the caption lacks";
             for (const auto& l : lacking) detail += " " + l;
-        } else if (!post.checked && !post.found) {
+        } else if (!post.checked && !post.found.value_or(false)) {
             detail = "nobody checked its disclosure";
         } else {
             continue;
@@ -489,17 +508,93 @@ Status Scan::partners() {
     return Status::ok();
 }
 
+// Campaigns not ended whose product category the promotions table names, when they target its
+// market: their own markets, or those of one of their collaborations (not cancelled). The
+// verdict is check_promotion's; the condition attested is the campaign's promotion_condition.
+Status Scan::promotions() {
+    const compliance::PromotionTable& table = rules_.promotions_fr;
+    struct Campaign {
+        Id128 id;
+        std::string name, category, condition, ends, markets;
+        std::optional<Id128> region;
+    };
+    std::vector<Campaign> campaigns;
+    LIAISON_TRY(
+        each_row(store_,
+                 "SELECT a.eid, a.f_name, a.f_product_category, a.f_promotion_condition, "
+                 "a.f_ends, a.f_region, a.f_store, " +
+                     set_sql("a.eid", Kind::kCampaign, "markets") + " FROM k_campaign a WHERE " +
+                     visible_sql("a") + " AND a.f_product_category IS NOT NULL",
+                 [&](Statement& r) {
+                     auto id = id_col(r, 0);
+                     if (!id) return;
+                     campaigns.push_back({*id, text_col(r, 1), ascii_lower(trim(text_col(r, 2))),
+                                          std::string(trim(text_col(r, 3))), text_col(r, 4),
+                                          text_col(r, 7), region_of_(id_col(r, 5), id_col(r, 6))});
+                 }));
+    if (campaigns.empty()) return Status::ok();
+    // The markets each campaign's collaborations target (a cancelled one is not in collabs_).
+    std::unordered_map<Id128, std::vector<std::string>, Id128Hash> collab_markets;
+    LIAISON_TRY(each_row(store_,
+                         "SELECT a.eid, " + set_sql("a.eid", Kind::kCollaboration, "markets") +
+                             " FROM k_collaboration a WHERE " + visible_sql("a") +
+                             " AND a.f_campaign IS NOT NULL",
+                         [&](Statement& r) {
+                             auto id = id_col(r, 0);
+                             const Collab* c = id ? collab(*id) : nullptr;
+                             if (!c || !c->campaign) return;
+                             for (auto& m : split_commas(text_col(r, 1)))
+                                 collab_markets[*c->campaign].push_back(std::move(m));
+                         }));
+    for (const Campaign& k : campaigns) {
+        if (!k.ends.empty() && k.ends < today_) continue;  // ended
+        const bool named = std::any_of(
+            table.categories.begin(), table.categories.end(),
+            [&](const compliance::PromotionCategory& c) { return c.category == k.category; });
+        if (!named) continue;  // free text, or a category the table does not restrict
+        auto markets = split_commas(k.markets);
+        const bool own = std::find(markets.begin(), markets.end(), table.market) != markets.end();
+        const auto& via = collab_markets[k.id];
+        if (!own && std::find(via.begin(), via.end(), table.market) == via.end()) continue;
+        std::vector<std::string> attested;
+        if (!k.condition.empty()) attested.push_back(k.condition);
+        auto check = compliance::check_promotion(rules_, table.market, k.category, attested);
+        if (!check) return check.status();
+        const char* type = nullptr;
+        std::string detail = k.category + " ";
+        if (check->verdict == compliance::PromotionVerdict::kProhibited) {
+            type = "promotion_prohibited";
+            detail += "may not be promoted by influencers in " + table.market;
+        } else if (check->verdict == compliance::PromotionVerdict::kRestrictedNotMet) {
+            type = "promotion_restricted";
+            detail += "is restricted in " + table.market + ": its condition " + check->condition +
+                      " is not attested";
+        } else {
+            continue;
+        }
+        detail += own ? " (the campaign targets it)" : " (a collaboration targets it)";
+        ComplianceIssue i;
+        i.type = type;
+        i.campaign = k.id;
+        i.campaign_name = k.name;
+        i.region = k.region;
+        i.rule = check->version;
+        i.detail = std::move(detail);
+        out_.push_back(std::move(i));
+    }
+    return Status::ok();
+}
+
 std::size_t type_rank(std::string_view type) {
     return std::size_t(std::find(std::begin(kIssueTypes), std::end(kIssueTypes), type) -
                        std::begin(kIssueTypes));
 }
 
 // The id of what the issue is about, for the order's last key.
-const Id128& subject(const ComplianceIssue& i) {
-    if (i.content) return *i.content;
-    if (i.request) return *i.request;
-    if (i.collaboration) return *i.collaboration;
-    return i.person;
+Id128 subject(const ComplianceIssue& i) {
+    for (const auto* id : {&i.content, &i.request, &i.collaboration, &i.person, &i.campaign})
+        if (*id) return **id;
+    return Id128{};
 }
 
 bool kept(const ComplianceIssue& i, const IssueFilter& f) {
@@ -536,6 +631,8 @@ Result<std::vector<ComplianceIssue>> compliance_issues(Store& store, const Issue
     if (wants("notice_overdue")) LIAISON_TRY(scan.notices());
     if (wants("request_due")) LIAISON_TRY(scan.requests());
     if (wants("representative_missing") || wants("minor")) LIAISON_TRY(scan.partners());
+    if (wants("promotion_prohibited") || wants("promotion_restricted"))
+        LIAISON_TRY(scan.promotions());
 
     std::vector<ComplianceIssue> all = scan.take();
     std::vector<ComplianceIssue> out;
@@ -549,6 +646,31 @@ Result<std::vector<ComplianceIssue>> compliance_issues(Store& store, const Issue
         return subject(a) < subject(b);
     });
     if (out.size() > filter.limit) out.resize(filter.limit);
+    return out;
+}
+
+Result<std::optional<CaptionCheck>> post_caption_check(Store& store, const Id128& content,
+                                                       const compliance::RuleSet& rules) {
+    std::optional<CaptionCheck> out;
+    Status failed = Status::ok();
+    LIAISON_TRY(each_row(
+        store,
+        "SELECT c.f_caption, c.f_image_edited, c.f_image_generated, k.f_type, " +
+            set_sql("k.eid", Kind::kCollaboration, "markets") + ", " +
+            set_sql("k.f_campaign", Kind::kCampaign, "markets") +
+            " FROM k_content c JOIN k_collaboration k ON k.eid=c.f_collaboration WHERE c.eid=" +
+            id_literal(content) + " AND " + visible_sql("c") + " AND " + visible_sql("k"),
+        [&](Statement& r) {
+            const std::string own = text_col(r, 4);
+            auto v = caption_verdict(rules, split_commas(own.empty() ? text_col(r, 5) : own),
+                                     text_col(r, 3), text_col(r, 0), r.column_int(1) == 1,
+                                     r.column_int(2) == 1);
+            if (!v)
+                failed = v.status();
+            else
+                out = std::move(v).value();
+        }));
+    LIAISON_TRY(failed);
     return out;
 }
 

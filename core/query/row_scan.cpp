@@ -64,4 +64,14 @@ std::vector<std::string> split_commas(const std::string& s) {
     return out;
 }
 
+std::string id_literal(const Id128& id) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out = "X'";
+    for (std::uint8_t b : id.bytes) {
+        out += kHex[b >> 4];
+        out += kHex[b & 15];
+    }
+    return out + "'";
+}
+
 }  // namespace liaison::core

@@ -34,5 +34,7 @@ std::string created_date(Statement& r, int col);
 std::string set_sql(std::string_view eid, Kind kind, const char* set);
 // A comma-separated list's items, sorted ("" gives none).
 std::vector<std::string> split_commas(const std::string& s);
+// An id as an SQL blob literal, X'…' (hex: no text of the record reaches the statement).
+std::string id_literal(const Id128& id);
 
 }  // namespace liaison::core

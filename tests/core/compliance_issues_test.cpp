@@ -2,8 +2,10 @@
 // type found, and not found on the other side of its boundary, the filters and the order.
 #include "core/query/compliance_issues.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 
+#include "core/compliance/embedded.hpp"
 #include "support/harness.hpp"
 #include "sync/replica.hpp"
 
@@ -126,6 +128,187 @@ TEST_CASE("a paid post whose caption lacks the market's mention or that nobody c
     // The collaboration's own markets replace the campaign's: the US table does not read French.
     REQUIRE(w.r.add(Kind::kCollaboration, paid, "markets", "US").is_ok());
     CHECK(w.of("disclosure_missing", "2023-12-01").size() == 4);
+}
+
+TEST_CASE("the reviewer's check decides a post's disclosure whatever its caption says",
+          "[compliance][issues]") {
+    World w;
+    const Id128 ana = w.person("Ana Moreau");
+    const Id128 paid = w.collab(ana, "gifted", "live");
+    REQUIRE(w.r.add(Kind::kCollaboration, paid, "markets", "FR").is_ok());
+    const Id128 staff = w.make(Kind::kStaff, {{"name", txt("Claire")}});
+    auto post = [&](const std::string& url, const std::string& caption) {
+        return w.make(Kind::kContent, {{"influencer", ana.to_text()},
+                                       {"platform", txt("instagram")},
+                                       {"url", txt(url)},
+                                       {"collaboration", paid.to_text()},
+                                       {"caption", txt(caption)}});
+    };
+    auto check = [&](const Id128& id, bool found) {
+        REQUIRE(w.r.set(Kind::kContent, id,
+                        {{"disclosure_found", num(found ? 1 : 0)},
+                         {"disclosure_checked_by", txt(staff.to_text())},
+                         {"disclosure_checked_at", num(kCreatedMs + 1000)}})
+                    .is_ok());
+    };
+    const Id128 story = post("https://example.com/s/1", "Mon sac");  // mention in the image
+    const Id128 tagged = post("https://example.com/s/2", "Mon sac #publicité");
+    auto open = w.of("disclosure_missing", "2023-12-01");
+    REQUIRE(open.size() == 2);
+    // Checked, the mention seen on the image: resolved though the caption lacks it.
+    check(story, true);
+    open = w.of("disclosure_missing", "2023-12-01");
+    REQUIRE(open.size() == 1);
+    CHECK(open[0].content == tagged);
+    CHECK(open[0].detail.find("nobody checked") != std::string::npos);
+    // Checked and not found: open, though the caption carries the word (say, hidden below).
+    check(tagged, false);
+    open = w.of("disclosure_missing", "2023-12-01");
+    REQUIRE(open.size() == 1);
+    CHECK(open[0].content == tagged);
+    CHECK(open[0].detail.find("the reviewer found no mention") != std::string::npos);
+    check(tagged, true);
+    CHECK(w.of("disclosure_missing", "2023-12-01").empty());
+
+    // What the check is pre-filled from: the caption against the market's table.
+    auto caption = core::post_caption_check(w.r.store(), story, w.rules);
+    REQUIRE(caption.is_ok());
+    REQUIRE(caption.value());
+    CHECK(caption.value()->required_in == std::vector<std::string>{"FR"});
+    CHECK(caption.value()->lacking == std::vector<std::string>{"fr.commercial"});
+    caption = core::post_caption_check(w.r.store(), tagged, w.rules);
+    REQUIRE(caption.is_ok());
+    REQUIRE(caption.value());
+    CHECK(caption.value()->lacking.empty());
+    const Id128 alone = w.make(Kind::kContent, {{"influencer", ana.to_text()},
+                                                {"platform", txt("instagram")},
+                                                {"url", txt("https://example.com/s/3")}});
+    caption = core::post_caption_check(w.r.store(), alone, w.rules);
+    REQUIRE(caption.is_ok());
+    CHECK_FALSE(caption.value());  // no collaboration: no market to judge by
+}
+
+namespace {
+
+// A campaign selling `category`, run in `markets`.
+Id128 campaign(World& w, const std::string& name, const std::string& category,
+               const std::vector<std::string>& markets, std::vector<sync::FieldWrite> more = {}) {
+    more.push_back({"name", name});
+    more.push_back({"product_category", category});
+    const Id128 id = w.make(Kind::kCampaign, std::move(more));
+    for (const auto& m : markets) REQUIRE(w.r.add(Kind::kCampaign, id, "markets", m).is_ok());
+    return id;
+}
+
+std::vector<Id128> campaigns_of(const std::vector<ComplianceIssue>& issues) {
+    std::vector<Id128> out;
+    for (const auto& i : issues) out.push_back(*i.campaign);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "a campaign selling a category France prohibits to influencers is an issue where it targets "
+    "France",
+    "[compliance][issues][promotions]") {
+    World w;
+    const Id128 nicotine = campaign(w, "Vapeur", "nicotine", {"FR", "BE"});
+    const Id128 typed = campaign(w, "Cliniques", "  Cosmetic_Surgery ", {"FR"});  // case, blanks
+    campaign(w, "Parfums", "Parfums", {"FR"});          // no category of the table
+    campaign(w, "Vapeur US", "nicotine", {"US"});       // another market
+    campaign(w, "Vapeur sans marché", "nicotine", {});  // no market: not judged
+    campaign(w, "Vapeur 2022", "nicotine", {"FR"}, {{"ends", txt("2023-11-30")}});  // ended
+    // No market of its own, but a collaboration run in France.
+    const Id128 via = campaign(w, "Paris sportifs", "sports_betting_tips", {});
+    const Id128 ana = w.person("Ana Moreau");
+    const Id128 k = w.collab(ana, "paid", "proposed", {{"campaign", txt(via.to_text())}});
+    REQUIRE(w.r.add(Kind::kCollaboration, k, "markets", "FR").is_ok());
+    // A cancelled collaboration targets nothing.
+    const Id128 quiet = campaign(w, "Tabac", "nicotine", {});
+    const Id128 gone = w.collab(ana, "paid", "cancelled", {{"campaign", txt(quiet.to_text())}});
+    REQUIRE(w.r.add(Kind::kCollaboration, gone, "markets", "FR").is_ok());
+
+    auto found = w.of("promotion_prohibited", "2023-12-01");
+    auto ids = campaigns_of(found);
+    std::sort(ids.begin(), ids.end());
+    std::vector<Id128> want = {nicotine, typed, via};
+    std::sort(want.begin(), want.end());
+    CHECK(ids == want);
+    for (const auto& i : found) {
+        CHECK_FALSE(i.person);  // a campaign's issue
+        CHECK(i.rule == "promotions_fr/1");
+        if (i.campaign == via) {
+            CHECK(i.campaign_name == "Paris sportifs");
+            CHECK(i.detail.find("a collaboration targets it") != std::string::npos);
+        }
+        if (i.campaign == typed) CHECK(i.detail.find("cosmetic_surgery") == 0);
+    }
+    // Ended today is still running; the day after, not.
+    REQUIRE(w.r.set(Kind::kCampaign, nicotine, {{"ends", txt("2023-12-01")}}).is_ok());
+    CHECK(w.of("promotion_prohibited", "2023-12-01").size() == 3);
+    CHECK(w.of("promotion_prohibited", "2023-12-02").size() == 2);
+    // Nor does a prohibited campaign raise a restricted one.
+    CHECK(w.of("promotion_restricted", "2023-12-01").empty());
+}
+
+TEST_CASE("a restricted category is an issue until the campaign attests its condition",
+          "[compliance][issues][promotions]") {
+    World w;
+    const Id128 casino = campaign(w, "Casino", "gambling", {"FR"});
+    const Id128 crypto = campaign(w, "Jetons", "crypto_asset_services", {"FR"},
+                                  {{"promotion_condition", txt("age_gated")}});  // not its own
+    auto found = w.of("promotion_restricted", "2023-12-01");
+    REQUIRE(found.size() == 2);
+    for (const auto& i : found) {
+        if (i.campaign == casino)
+            CHECK(i.detail.find("age_gated is not attested") != std::string::npos);
+        if (i.campaign == crypto)
+            CHECK(i.detail.find("provider_authorised is not attested") != std::string::npos);
+    }
+    REQUIRE(w.r.set(Kind::kCampaign, casino, {{"promotion_condition", txt("age_gated")}}).is_ok());
+    found = w.of("promotion_restricted", "2023-12-01");
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].campaign == crypto);
+    CHECK(w.of("promotion_prohibited", "2023-12-01").empty());
+    // Both are in the whole list, after the person's issues, with the campaign filter.
+    core::IssueFilter f;
+    f.campaign = crypto;
+    CHECK(w.issues("2023-12-01", f).size() == 1);
+}
+
+TEST_CASE("editing the promotions table changes which campaigns are issues without touching code",
+          "[compliance][issues][promotions]") {
+    World w;
+    campaign(w, "Casino", "gambling", {"FR"}, {{"promotion_condition", txt("age_gated")}});
+    campaign(w, "Vapeur", "nicotine", {"FR"});
+    CHECK(w.of("promotion_prohibited", "2023-12-01").size() == 1);
+    CHECK(w.of("promotion_restricted", "2023-12-01").empty());
+    // An edited copy of the table: gambling prohibited outright, nicotine dropped.
+    std::vector<std::string> texts;
+    for (const auto& t : core::compliance::embedded_tables()) {
+        std::string text(t.text);
+        if (t.file == "promotions_fr.json") {
+            auto replace = [&](const std::string& from, const std::string& to) {
+                const auto at = text.find(from);
+                REQUIRE(at != std::string::npos);
+                text.replace(at, from.size(), to);
+            };
+            replace("\"category\": \"nicotine\"", "\"category\": \"nicotine_retired\"");
+            replace("\"status\": \"restricted\",\n      \"condition\": \"age_gated\",",
+                    "\"status\": \"prohibited\",");
+        }
+        texts.push_back(std::move(text));
+    }
+    auto edited =
+        core::compliance::RuleSet::parse(std::vector<std::string_view>(texts.begin(), texts.end()));
+    REQUIRE(edited.is_ok());
+    core::IssueFilter f;
+    f.type = "promotion_prohibited";
+    auto found = core::compliance_issues(w.r.store(), f, "2023-12-01", edited.value());
+    REQUIRE(found.is_ok());
+    REQUIRE(found.value().size() == 1);
+    CHECK(found.value()[0].campaign_name == "Casino");
 }
 
 TEST_CASE("the French contract threshold flags unsigned collaborations from 1000.00 EUR summed",
