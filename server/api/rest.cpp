@@ -491,6 +491,7 @@ HttpReply create(SyncBackend& backend, const Principal& who, const Collection& c
             if (c.kind == Kind::kInteraction && !ops.value().empty())
                 LIAISON_TRY(sync::check_new_contact(store, ops.value().front()));
             LIAISON_TRY(check_link_codes(store, ops.value()));
+            LIAISON_TRY(check_promotion_condition(ops.value()));
             return ops.value();
         });
     if (!s) return status_reply(s);
@@ -514,6 +515,7 @@ HttpReply patch(SyncBackend& backend, const Principal& who, const Collection& c,
             auto ops = sync::ops_from_json(c.kind, row->id, sync::EditMode::kUpdate, req.body);
             if (!ops) return ops.status();
             LIAISON_TRY(check_link_codes(store, ops.value()));
+            LIAISON_TRY(check_promotion_condition(ops.value()));
             return ops;
         });
     if (!s) return status_reply(s);
@@ -879,8 +881,10 @@ std::string rest_route(std::string_view path) {
                : seg.size() == 2 ? "/api/v1/reports/{name}"
                                  : "/api/v1/reports/{other}";
     if (seg[0] == "compliance")
-        return seg.size() == 2 && seg[1] == "issues" ? "/api/v1/compliance/issues"
-                                                     : "/api/v1/compliance/{other}";
+        return seg.size() == 2 &&
+                       (seg[1] == "issues" || seg[1] == "promotions" || seg[1] == "disclosure")
+                   ? std::string("/api/v1/compliance/") += seg[1]
+                   : std::string("/api/v1/compliance/{other}");
     if (seg[0] == "evidence")
         return seg.size() == 1 ? "/api/v1/evidence" : "/api/v1/evidence/{sha}";
     if (seg[0] == "retention") return retention_route(seg);
