@@ -118,8 +118,11 @@ function issuesSection(app) {
     el.hidden = false;
     const items = r.value.body.issues || [];
     status.textContent = items.length ? t('cp.issuesCount', { n: formatNumber(items.length) }) : t('cp.noIssue');
-    fill(list, items.map((i) => h('li', { 'data-type': i.type, 'data-person': i.person },
-      h('strong', {}, t(`cp.issue.${i.type}`)), ' — ', i.person_name ? `${i.person_name}: ` : '', i.detail || '', i.due ? ` (${i.due})` : '')));
+    // A campaign's issue (promotion_*) names its campaign instead of a person.
+    fill(list, items.map((i) => h('li', { 'data-type': i.type, 'data-person': i.person, 'data-campaign': i.campaign },
+      h('strong', {}, t(`cp.issue.${i.type}`)), ' — ', i.person_name ? `${i.person_name}: ` : '',
+      !i.person && i.campaign ? [h('a', { href: `#/central/campaign/${i.campaign}` }, t('cp.campaign', { name: i.campaign_name || i.campaign })), ': '] : null,
+      i.detail || '', i.due ? ` (${i.due})` : '')));
   })();
   return el;
 }

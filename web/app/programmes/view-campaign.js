@@ -11,6 +11,7 @@ import { campaignFields, placeNames } from './view-programmes.js';
 import { collaborationFields, collaborationLayout, personPicker, flags, moveButtons } from './view-collaboration.js';
 import { targetsList } from './targets.js';
 import { csvImport } from './imports.js';
+import { conditionName } from './promotions.js';
 
 const enc = encodeURIComponent;
 
@@ -97,7 +98,8 @@ export function campaignView(app, route) {
           h('dt', {}, t('pg.col.period')), h('dd', {}, period(c)),
           h('dt', {}, t('pg.col.budget')), h('dd', { 'data-testid': 'cp-budget' }, money(c.budget, c.currency)),
           h('dt', {}, t('pg.col.store')), h('dd', {}, names[c.store] || names[c.region] || '—'),
-          h('dt', {}, t('pg.f.product_category')), h('dd', {}, c.product_category || '—'),
+          h('dt', {}, t('pg.f.product_category')), h('dd', { 'data-testid': 'cp-category' }, c.product_category || '—',
+            c.promotion_condition ? ` · ${t('pg.promoAttested', { condition: conditionName(c.promotion_condition) })}` : ''),
           h('dt', {}, t('pg.col.markets')), h('dd', {}, (c.markets || []).join(', ') || '—'),
           h('dt', {}, t('pg.col.targets')), h('dd', {}, targetsList(c)),
           h('dt', {}, t('pg.f.objectives')), h('dd', {}, c.objectives || '—')),

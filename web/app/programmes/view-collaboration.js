@@ -1,6 +1,7 @@
 // A collaboration's page (docs/USER-GUIDE.md "Programmes"): its fields (editable), its pipeline
 // — status, the moves offered, the trail of steps with their flags (P4, P5; GET
-// /api/v1/collaborations/<id>/pipeline) —, its content with "Log a post", and its tracked link
+// /api/v1/collaborations/<id>/pipeline) —, its content with "Log a post" and each post's
+// disclosure check (disclosure-check.js), and its tracked link
 // (/l/<code>, copied to the clipboard). Also the collaboration's fields and person picker that
 // the campaign's "New collaboration" form uses.
 import { h, fill, field } from '../common/dom.js';
@@ -11,6 +12,7 @@ import {
   entityForm, factsOrForm, opener, offlineOr, money, period, textField, dateField, timeField, intField, boolField, choiceField,
   currencyField, moneyField, countriesField, datedItemsField, refsSetField,
 } from './forms.js';
+import { disclosureCell } from './disclosure-check.js';
 
 const enc = encodeURIComponent;
 const TYPES = CHOICES['collaboration.type'];
@@ -192,12 +194,14 @@ export function collaborationView(app, route) {
         h('tbody', {}, rows))));
   }
   function drawContent() {
+    // A disclosure check being typed survives a refresh (a sync); it redraws once recorded.
+    if (contentBox.querySelector('[data-testid="dc-form"]')) return;
     const rows = content.map((c) => h('tr', { 'data-id': c.id },
       h('td', {}, c.published_at ? formatDateTime(c.published_at) : '—'), h('td', {}, label('pg.platform', c.platform)),
       h('td', {}, c.url), // shown, never made a link: it is what someone typed
       h('td', { class: 'num' }, c.reach == null ? '—' : formatNumber(c.reach)),
       h('td', { class: 'num' }, c.engagements == null ? '—' : formatNumber(c.engagements)),
-      h('td', {}, c.disclosure_found ? t('pg.yes') : t('pg.no'))));
+      disclosureCell(app, c, () => load())));
     fill(contentBox, h('h2', { id: 'cop-content' }, t('pg.content')),
       h('div', { class: 'actions' }, logButton), logBox,
       content.length ? h('div', { class: 'table-scroll' }, h('table', { class: 'grid', 'data-testid': 'co-posts' },

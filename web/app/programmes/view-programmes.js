@@ -1,8 +1,9 @@
 // Programmes (docs/PROGRAMMES.md; docs/USER-GUIDE.md "Programmes"): the list of programmes with
 // a form for a new one, and a programme's page — its facts, its form, its campaigns and the
 // form for a new campaign (budget and currency, period, objectives, KPI targets by AMEC stage,
-// markets, product category, store). Read from the server (GET /api/v1/programmes,
-// /api/v1/campaigns?programme=<id>): the workspace needs the network.
+// markets, product category and the condition a restricted one needs attested: promotions.js,
+// store). Read from the server (GET /api/v1/programmes, /api/v1/campaigns?programme=<id>): the
+// workspace needs the network.
 import { h, fill } from '../common/dom.js';
 import { t, formatNumber } from '../common/i18n.js';
 import { refs } from '../central/refs.js';
@@ -11,6 +12,7 @@ import {
 } from './forms.js';
 import { targetsField, targetsList } from './targets.js';
 import { csvImport } from './imports.js';
+import { promotionFields } from './promotions.js';
 
 const enc = encodeURIComponent;
 const PAGE = 200;
@@ -25,7 +27,7 @@ export function campaignFields(app) {
   const currency = currencyField();
   return [textField('name', { required: true }), dateField('starts'), dateField('ends'), moneyField('budget', currency), currency,
     refField(app, 'brand', 'brands'), refField(app, 'region', 'regions'), refField(app, 'store', 'stores'),
-    textField('product_category'), countriesField('markets'), textField('objectives', { long: true }), targetsField('targets', currency)];
+    ...promotionFields(app), countriesField('markets'), textField('objectives', { long: true }), targetsField('targets', currency)];
 }
 
 // Names of brands, regions and stores by id, filled in as the lists arrive; `draw` again then.
