@@ -39,10 +39,10 @@ export function sent(type, v) {
 }
 
 // Fills `box` with the section for the person `p` (the card's influencer) and calls `saved`
-// after a successful save. Returns nothing; a refresh draws it again.
-export function drawPrivacy(app, box, p, saved) {
+// after a successful save. `msg` is the section's message, kept by the page across redraws (a
+// sync redraws the section: "saved" stays until she edits again). A refresh draws it again.
+export function drawPrivacy(app, box, p, msg, saved) {
   const controls = {};
-  const msg = h('p', { 'aria-live': 'polite', 'data-testid': 'privacy-saved' });
   const rows = PRIVACY_FIELDS.map(([name, type, max]) => {
     const value = shown(type, p[name]);
     const control = type === 'long' ? h('textarea', { rows: 2, maxlength: max }, value)
@@ -79,11 +79,11 @@ export function drawPrivacy(app, box, p, saved) {
       return;
     }
     await saved();
-    const note = box.querySelector('[data-testid="privacy-saved"]');
-    if (note) note.textContent = t('pp.saved'); // after the redraw: the form shows what is stored
+    msg.textContent = t('pp.saved'); // after the redraw: the form shows what is stored
   }
 
-  const form = h('form', { class: 'person-form', novalidate: true, onsubmit: (e) => { e.preventDefault(); save(); } },
+  const form = h('form', { class: 'person-form', novalidate: true, onsubmit: (e) => { e.preventDefault(); save(); },
+    oninput: () => { msg.textContent = ''; }, onchange: () => { msg.textContent = ''; } },
     h('div', { class: 'person-grid' }, rows),
     h('div', { class: 'actions' }, h('button', { type: 'submit', 'data-testid': 'privacy-save' }, t('pp.save')), msg));
   fill(box, h('h2', { id: 'pg-h' }, t('pp.title')), issues, form);

@@ -68,6 +68,7 @@ export function personView(app, route) {
   const checkins = h('section', { 'aria-labelledby': 'pc-h', 'data-testid': 'person-checkins' });
   const vetting = h('section', { 'aria-labelledby': 'pv-h', 'data-testid': 'person-vetting' });
   const privacy = h('section', { 'aria-labelledby': 'pg-h', 'data-testid': 'person-privacy' });
+  const privacySaved = h('p', { 'aria-live': 'polite', 'data-testid': 'privacy-saved' });
   const more = h('section', { 'aria-labelledby': 'pm-h', 'data-testid': 'person-more' });
 
   const savedMsg = h('p', { 'aria-live': 'polite', 'data-testid': 'person-saved' });
@@ -94,7 +95,7 @@ export function personView(app, route) {
     if (!inUse(sets)) drawSets();
     drawFollowUps();
     drawVetting();
-    if (!inUse(privacy)) drawPrivacy(app, privacy, card.influencer, () => load());
+    if (!inUse(privacy)) drawPrivacy(app, privacy, card.influencer, privacySaved, () => load());
   }
 
   function drawBadges() {
@@ -116,10 +117,11 @@ export function personView(app, route) {
   function drawProfile() {
     const p = card.influencer;
     const controls = {};
-    const form = h('form', { class: 'person-form', novalidate: true, oninput: () => { editing = true; }, onchange: () => { editing = true; },
+    // "Profile saved." stays until she edits again: a redraw by a sync must not take it away.
+    const edited = () => { editing = true; savedMsg.textContent = ''; };
+    const form = h('form', { class: 'person-form', novalidate: true, oninput: edited, onchange: edited,
       onsubmit: (e) => { e.preventDefault(); save(); } });
     const msg = savedMsg;
-    msg.textContent = '';
     const wrap = (name, control) => {
       control.dataset.field = name;
       controls[name] = control;
