@@ -17,10 +17,7 @@ struct Accounts {
     std::unique_ptr<core::Store> store = open();
 
     std::unique_ptr<core::Store> open() {
-        auto s = core::Store::open(path, core::StoreOptions{});
-        REQUIRE(s.is_ok());
-        REQUIRE(core::ensure_accounts_schema(*s.value()).is_ok());
-        return std::move(s).value();
+        return open_server_store(path, core::ensure_accounts_schema);
     }
     std::int64_t user(const std::string& name, const std::string& role = "field") {
         core::UserRow row;

@@ -21,11 +21,7 @@ struct Record {
 
     Id128 person(const std::string& name, std::vector<FieldWrite> more = {},
                  std::vector<std::string> handles = {}) {
-        more.push_back({"name", name});
-        auto id = r.create(Kind::kInfluencer, std::move(more));
-        REQUIRE(id.is_ok());
-        for (auto& h : handles) REQUIRE(r.add(Kind::kInfluencer, id.value(), "handles", h).is_ok());
-        return id.value();
+        return add_person(r, name, std::move(more), handles);
     }
     std::vector<DuplicatePair> pairs() {
         auto found = core::find_duplicate_pairs(r.store());

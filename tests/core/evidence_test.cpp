@@ -21,10 +21,7 @@ struct Evidence {
     std::unique_ptr<core::Store> store = open();
 
     std::unique_ptr<core::Store> open() {
-        auto s = core::Store::open(path, core::StoreOptions{});
-        REQUIRE(s.is_ok());
-        REQUIRE(core::ensure_evidence_schema(*s.value()).is_ok());
-        return std::move(s).value();
+        return open_server_store(path, core::ensure_evidence_schema);
     }
     core::EvidenceStored add(const Id128& entity, std::string_view bytes,
                              const std::string& name = "contract.pdf", std::int64_t at = 1000) {

@@ -73,6 +73,24 @@ std::unique_ptr<core::Store> open_hub_store(const std::string& path) {
     return std::move(opened.value());
 }
 
+std::unique_ptr<core::Store> open_server_store(const std::string& path,
+                                               Status (*ensure)(core::Store&)) {
+    auto store = open_hub_store(path);
+    REQUIRE(ensure(*store).is_ok());
+    return store;
+}
+
+core::Id128 add_person(sync::Replica& replica, const std::string& name,
+                       std::vector<sync::FieldWrite> more,
+                       const std::vector<std::string>& handles) {
+    more.push_back({"name", name});
+    auto id = replica.create(core::Kind::kInfluencer, std::move(more));
+    REQUIRE(id.is_ok());
+    for (auto& h : handles)
+        REQUIRE(replica.add(core::Kind::kInfluencer, id.value(), "handles", h).is_ok());
+    return id.value();
+}
+
 std::unique_ptr<Node> open_node(const std::string& path, sync::TimeSource& time,
                                 std::uint64_t seed) {
     auto n = std::make_unique<Node>();

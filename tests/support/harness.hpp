@@ -64,6 +64,13 @@ std::unique_ptr<Node> open_node(const std::string& path, sync::TimeSource& time,
                                 std::uint64_t seed);
 // A store file for a hub (REQUIREs that it opens).
 std::unique_ptr<core::Store> open_hub_store(const std::string& path);
+// The same with server tables laid out by `ensure` (e.g. core::ensure_accounts_schema).
+std::unique_ptr<core::Store> open_server_store(const std::string& path,
+                                               Status (*ensure)(core::Store&));
+// A person created on `replica` named `name`, with more fields and handles (REQUIREd).
+core::Id128 add_person(sync::Replica& replica, const std::string& name,
+                       std::vector<sync::FieldWrite> more = {},
+                       const std::vector<std::string>& handles = {});
 void reopen(Node& node, sync::TimeSource& time);
 
 std::string must(Result<std::string> r);
