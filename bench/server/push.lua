@@ -4,6 +4,9 @@
 --      BENCH_THREADS  wrk's -t (devices are split between threads so that each replica id
 --                     is stamped by one Lua state only: its stamps stay strictly increasing)
 --      BENCH_OPS      operations per push, 1..3 (default 1)
+--      BENCH_SCHEMA   the record model's version the pushes declare (run.sh reads it from the
+--                     bodies gen-devices.mjs wrote, which ask the built core): a stale number
+--                     is answered 426 upgrade_required instead of being applied
 --
 -- Every request is a new operation: a fresh entity id and a fresh stamp (the device's HLC,
 -- (now_ms << 16) | counter, raised per push), so the server really applies each one rather
@@ -14,6 +17,7 @@
 local devices_file = os.getenv("BENCH_DEVICES") or "devices.txt"
 local nthreads = tonumber(os.getenv("BENCH_THREADS") or "2")
 local ops_per_push = tonumber(os.getenv("BENCH_OPS") or "1")
+local schema_version = assert(tonumber(os.getenv("BENCH_SCHEMA") or ""), "push.lua: BENCH_SCHEMA is not set")
 
 local B32 = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 local function b32(n, width)
@@ -87,7 +91,7 @@ function request()
              '{"field":"touchpoint","value":{"type":"text","value":"store"}},' ..
              '{"field":"department","value":{"type":"text","value":"retail"}}]}'
   end
-  local body = '{"protocol":3,"schema_version":5,"replica":"' .. d.replica ..
+  local body = '{"protocol":3,"schema_version":' .. schema_version .. ',"replica":"' .. d.replica ..
                '","cursor":9000000000000,"client_hlc":0,"page_limit":500,"ops":[' ..
                table.concat(ops, ",") .. ']}'
   return wrk.format("POST", nil,

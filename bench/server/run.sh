@@ -100,7 +100,8 @@ to_ms() {
 }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
 
-export BENCH_DEVICES="$tmp/devices.txt" BENCH_THREADS="$wrk_threads" BENCH_OPS="$ops"
+schema=$(grep -o '"schema_version":[0-9]*' "$tmp/bodies/000.json" | cut -d: -f2)
+export BENCH_DEVICES="$tmp/devices.txt" BENCH_THREADS="$wrk_threads" BENCH_OPS="$ops" BENCH_SCHEMA="$schema"
 wrk_sync() {
   wrk -t"$wrk_threads" -c"$wrk_conns" -d"$1"s --latency -s "$here/push.lua" "$base/api/v1/sync"
 }
@@ -144,6 +145,10 @@ echo "  server:  RSS $((rss0 / 1024)) MiB after warmup -> $((rss1 / 1024)) MiB a
      "CPU ${cpu}% of one core during the sync run (user+sys)"
 echo "  server log statuses (whole run): ${statuses:-none}"
 echo "  rate limit raised to --rate-limit $rate_limit --burst $burst per token; cursor 9000000000000 (empty pulls)"
-[[ "$sync_bad" == 0 ]] || echo "  WARNING: $sync_bad non-2xx sync responses (see the statuses above)"
+if [[ "$sync_bad" != 0 ]]; then
+  # A refused push measures the refusal, not the merge: no figure from such a run.
+  echo "bench server: $sync_bad non-2xx sync responses (see the statuses above)" >&2
+  exit 1
+fi
 echo "  budget (docs/DESIGN.md §7): >= 5000 req/s, p99 < 50 ms, memory flat -> req/s $(awk -v a="$sync_rps" 'BEGIN{print (a >= 5000 ? "met" : "MISSED")}'), p99 $(awk -v a="$sync_p99" 'BEGIN{print (a < 50 ? "met" : "MISSED")}')"
 echo "RESULT server req_per_s=${sync_rps} p99_ms=${sync_p99} rss_growth_mb=${growth} vs_healthz=${ratio}"
