@@ -4,10 +4,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <condition_variable>
 #include <cstdio>
 #include <ctime>
-#include <deque>
 #include <filesystem>
 #include <optional>
 #include <regex>
@@ -29,6 +27,7 @@
 #include "server/api/sync.hpp"
 #include "server/api/tokens.hpp"
 #include "server/api/users.hpp"
+#include "server/http/connections.hpp"
 #include "server/http/metrics.hpp"
 #include "server/http/static_files.hpp"
 
@@ -203,57 +202,6 @@ std::string method_label(const std::string& m) {
     return "other";
 }
 
-// A pool of worker threads with a bounded queue of accepted connections. cpp-httplib 0.11's
-// ThreadPool queues without bound and its TaskQueue cannot refuse a connection (enqueue
-// returns nothing and dropping the task would leak the socket), so a full queue makes the
-// accepting thread wait: overload then backs up into the kernel's listen backlog, not into
-// our memory.
-class BoundedPool final : public httplib::TaskQueue {
-public:
-    BoundedPool(std::size_t threads, std::size_t max_queued)
-        : max_queued_(std::max<std::size_t>(1, max_queued)) {
-        for (std::size_t i = 0; i < std::max<std::size_t>(1, threads); ++i)
-            workers_.emplace_back([this] { work(); });
-    }
-    void enqueue(std::function<void()> fn) override {
-        std::unique_lock<std::mutex> lock(mu_);
-        not_full_.wait(lock, [&] { return jobs_.size() < max_queued_ || shutdown_; });
-        jobs_.push_back(std::move(fn));
-        not_empty_.notify_one();
-    }
-    void shutdown() override {
-        {
-            std::lock_guard<std::mutex> lock(mu_);
-            shutdown_ = true;
-        }
-        not_empty_.notify_all();
-        not_full_.notify_all();
-        for (auto& t : workers_) t.join();
-    }
-
-private:
-    void work() {
-        for (;;) {
-            std::function<void()> fn;
-            {
-                std::unique_lock<std::mutex> lock(mu_);
-                not_empty_.wait(lock, [&] { return !jobs_.empty() || shutdown_; });
-                if (jobs_.empty()) return;  // shut down and drained
-                fn = std::move(jobs_.front());
-                jobs_.pop_front();
-            }
-            not_full_.notify_one();
-            fn();
-        }
-    }
-    std::size_t max_queued_;
-    std::mutex mu_;
-    std::condition_variable not_empty_, not_full_;
-    std::deque<std::function<void()>> jobs_;
-    std::vector<std::thread> workers_;
-    bool shutdown_ = false;
-};
-
 }  // namespace
 
 // ---- Server -------------------------------------------------------------------------------
@@ -265,7 +213,7 @@ struct HttpServer::Impl {
     RateLimiter limiter;
     RateLimiter link_limiter;    // clicks recorded per client address
     RateLimiter signin_limiter;  // sign-in code exchanges per client address
-    httplib::Server svr;
+    PooledServer svr;            // connections and workers kept apart (http/connections.hpp)
     bool bound = false;
     HttpMetrics metrics;
 
@@ -275,7 +223,20 @@ struct HttpServer::Impl {
           opts(std::move(o)),
           limiter(opts.rate_per_s, opts.burst),
           link_limiter(opts.link_rate_per_s, opts.link_burst),
-          signin_limiter(opts.signin_rate_per_s, opts.signin_burst) {}
+          signin_limiter(opts.signin_rate_per_s, opts.signin_burst),
+          svr(limits_of(opts)) {}
+
+    static ConnectionLimits limits_of(const HttpOptions& o) {
+        ConnectionLimits l;
+        l.workers = o.threads;
+        l.max_connections = o.max_connections;
+        l.max_queue_wait = std::chrono::milliseconds(o.max_queue_wait_ms);
+        l.keep_alive_idle = std::chrono::seconds(o.keep_alive_timeout_s);
+        l.keep_alive_max_requests = kKeepAliveMaxRequests;
+        l.read_timeout = std::chrono::seconds(o.read_timeout_s);
+        l.write_timeout = std::chrono::seconds(o.write_timeout_s);
+        return l;
+    }
 
     httplib::Server::HandlerResponse gate(const httplib::Request& req, httplib::Response& res) {
         t_request = RequestContext{};
@@ -399,11 +360,9 @@ struct HttpServer::Impl {
         // The headers and the body go out in two writes; without TCP_NODELAY the second one
         // waits for the client's delayed ACK (~40 ms), capping even /healthz near 300 req/s.
         svr.set_tcp_nodelay(true);
-        // httplib closes a keep-alive connection after 5 requests by default: a syncing
-        // device would reconnect every fifth exchange.
-        svr.set_keep_alive_max_count(1000);
-        const std::size_t threads = opts.threads, queued = opts.max_queued;
-        svr.new_task_queue = [threads, queued] { return new BoundedPool(threads, queued); };
+        // The pool enforces both keep-alive limits; httplib states them in its Keep-Alive header.
+        svr.set_keep_alive_max_count(kKeepAliveMaxRequests);
+        svr.set_event_log([](const std::string& fields) { log_line(fields); });
 
         svr.set_pre_routing_handler(
             [this](const httplib::Request& req, httplib::Response& res) { return gate(req, res); });
@@ -611,6 +570,9 @@ Result<int> HttpServer::bind() {
         return Status(Code::kInternal, "cannot listen on " + o.host + ":" + std::to_string(port) +
                                            " (in use, or not an address of this machine)");
     }
+    // A burst of connections must wait in the kernel's queue, not in SYN retries.
+    if (!impl_->svr.widen_backlog())
+        return Status(Code::kInternal, "cannot set the listen backlog on " + o.host);
     impl_->bound = true;
     return port;
 }

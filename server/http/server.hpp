@@ -3,7 +3,9 @@
 // One gate (the pre-routing handler) guards every /api/ route: it authenticates the bearer
 // token (401), applies the per-token rate limit (429) and attaches the caller's role and
 // scope; handlers then check what their route needs (403). Limits: request bodies up to
-// kMaxBodyBytes (413), read and write timeouts, a bounded pool of worker threads. Every
+// kMaxBodyBytes (413), read and write timeouts, a pool of worker threads that serve requests
+// (not connections), and overload answered at once with 503 and Retry-After (see "Under load"
+// below). Every
 // response carries the security headers; every error body is
 //   {"error":{"code":"<code_name>","message":"<plain words>"}}
 // and never contains an exception's or the database's own text (those go to the log).
@@ -38,6 +40,14 @@
 // gate and the log. What the routes answer is in api/ (and static_files.hpp, metrics.hpp); what
 // they read and write goes through the backend (backend/sync_backend.hpp).
 //
+// Under load (docs/OPERATIONS.md, "Limits under load"): `threads` workers serve requests; an
+// open connection between requests holds no worker (cpp-httplib 0.11 alone would hold one per
+// keep-alive connection, which let 64 idle connections stall the server: http/connections.hpp
+// tells the story). A new connection is refused with 503 and Retry-After: 1 when requests have
+// queued for a worker longer than max_queue_wait_ms or max_connections are open; a refused
+// request was never read, and an accepted push is answered only once committed. The listen
+// backlog is raised from httplib's 5 to kListenBacklog.
+//
 // Thread-safety: HttpServer runs handlers on its worker threads; SyncBackend serialises every
 // use of the store and hub behind one mutex.
 #pragma once
@@ -54,21 +64,32 @@ namespace liaison::server {
 
 // The largest request body read (the binary codec's own bound).
 inline constexpr std::size_t kMaxBodyBytes = sync::kMaxMessageBytes;
+// Requests on one keep-alive connection before it is closed (httplib's default of 5 would make
+// a syncing device reconnect every fifth exchange).
+inline constexpr std::size_t kKeepAliveMaxRequests = 1000;
 
 struct HttpOptions {
     std::string host = "127.0.0.1";
     int port = 8080;         // 0: any free port (HttpServer::bind says which)
     std::string static_dir;  // empty: no static files
-    // Worker threads. httplib keeps a worker per keep-alive connection, and exchanges mostly
-    // wait for the group commit rather than use CPU: measured with ./scripts/bench server
-    // (64 connections), 8 workers left connections timing out, 64 gave the best throughput.
+    // Worker threads: requests served at once. A worker serves requests, not connections
+    // (http/connections.hpp): an idle keep-alive connection waits in an epoll set without one,
+    // so this bounds work in progress, not clients. Exchanges mostly wait for the group commit
+    // rather than use CPU: with ./scripts/bench server (64 connections), 8 workers left
+    // connections timing out, 64 gave the best throughput.
     std::size_t threads = 64;
-    std::size_t max_queued = 64;  // accepted connections waiting for a worker; then accept waits
-    double rate_per_s = 50;       // per token
+    // Open connections at once (lowered to what the process's file limit allows). Beyond it a
+    // new connection is answered 503 with Retry-After: 1 and closed.
+    std::size_t max_connections = 4096;
+    // Overload: while the request at the head of the queue has waited longer than this for a
+    // worker, a new connection is answered 503 with Retry-After: 1 and closed (its request is
+    // never read, so nothing it carried is done). Connections already open keep their place.
+    int max_queue_wait_ms = 500;
+    double rate_per_s = 50;  // per token
     double burst = 100;
     int read_timeout_s = 10;
-    int write_timeout_s = 30;  // a first sync's pages can be large for a slow tablet
-    int keep_alive_timeout_s = 5;
+    int write_timeout_s = 30;      // a first sync's pages can be large for a slow tablet
+    int keep_alive_timeout_s = 5;  // an idle keep-alive connection is closed after this
     // Clicks recorded per client address on /l/<code> (token bucket): over it the visitor is
     // still redirected, but the click is not recorded (a flood cannot inflate the counts).
     double link_rate_per_s = 2;
