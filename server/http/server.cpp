@@ -126,6 +126,13 @@ const char* message_for_http_status(int status) {
     }
 }
 
+// Whether the request announces a body (the gate answers some before reading it).
+bool has_body(const httplib::Request& req) {
+    if (req.has_header("Transfer-Encoding")) return true;
+    const std::string n = req.get_header_value("Content-Length");
+    return !n.empty() && n != "0";
+}
+
 // Removes "br" from the request's Accept-Encoding (the gate, for answers made on the fly).
 void drop_brotli(httplib::Request& req) {
     auto it = req.headers.find("Accept-Encoding");
@@ -364,8 +371,15 @@ struct HttpServer::Impl {
         svr.set_keep_alive_max_count(kKeepAliveMaxRequests);
         svr.set_event_log([](const std::string& fields) { log_line(fields); });
 
-        svr.set_pre_routing_handler(
-            [this](const httplib::Request& req, httplib::Response& res) { return gate(req, res); });
+        svr.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+            const auto handled = gate(req, res);
+            // Answered before its body was read (401, 403, 429): the body's bytes are still
+            // on the connection, and read as the next request they would answer the
+            // client's real next request with 400. Closing the connection drops them.
+            if (handled == httplib::Server::HandlerResponse::Handled && has_body(req))
+                const_cast<httplib::Request&>(req).headers.emplace("Connection", "close");
+            return handled;
+        });
         svr.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
             logger(req, res);
         });

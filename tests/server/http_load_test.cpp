@@ -315,6 +315,37 @@ TEST_CASE(
     CHECK(server.running());
 }
 
+// A request the gate refuses before reading its body (here 401) leaves the body's bytes on the
+// connection; read as the next request they answered the client's real next request with 400
+// (a browser signing in again after a revoked token saw "the request could not be understood").
+// The refusal now closes the connection; a body the gate did read keeps it open.
+TEST_CASE("a request refused before its body was read closes its connection", "[server][load]") {
+    Setup setup;
+    ServerProcess server(setup.db, unlimited(), setup.log);
+    const auto deadline = Clock::now() + std::chrono::seconds(5);
+    const std::string body(3000, 'x');  // no line break: read as a request line it never ends
+    const std::string refused =
+        "POST /api/v1/sync HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        "Authorization: Bearer not-a-token\r\n"
+        "Content-Type: application/json\r\nContent-Length: " +
+        std::to_string(body.size()) + "\r\n\r\n" + body;
+    RawConnection c;
+    REQUIRE(c.open(server.port(), deadline).empty());
+    const Answer a = c.exchange(refused, deadline);
+    INFO(describe(a));
+    CHECK(a.status == 401);
+    CHECK(a.closes);
+
+    // Accepted requests keep their connection: two on one.
+    const std::string me = get_request("/api/v1/me", setup.central_token);
+    RawConnection k;
+    REQUIRE(k.open(server.port(), deadline).empty());
+    const Answer first = k.exchange(me, deadline), second = k.exchange(me, deadline);
+    CHECK(first.status == 200);
+    CHECK_FALSE(first.closes);
+    CHECK(second.status == 200);
+}
+
 // Past max_connections a newcomer is told 503 at once, not left in silence. The limit follows
 // the process's open-file limit, so the server is started with a low one (inherited from this
 // process, which restores its own right after).

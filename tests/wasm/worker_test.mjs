@@ -140,6 +140,27 @@ test('with the server unreachable, writes are kept and the sync says why it fail
   check(st.pending === 0 && st.lastError === null, 'sent once it is back', st);
 });
 
+test('a busy server (503 with Retry-After) is waited for and the same push sent again', async () => {
+  const a = await tab(context);
+  let refused = 0;
+  await context.route('**/api/v1/sync', (route) => {
+    if (refused++ === 0) {
+      return route.fulfill({ status: 503, headers: { 'Retry-After': '1', 'Content-Type': 'application/json' },
+        body: '{"error":{"code":"unavailable","message":"the server is busy; try again in a second"}}' });
+    }
+    return route.continue();
+  });
+  try {
+    value(await a.call('logContact', { influencer: heleneId, touchpoint: 'store', department: 'retail' }), 'log');
+    const sync = value(await a.call('syncNow'), 'sync through a busy server');
+    check(refused >= 2, 'the push was sent again after the 503', { refused, sync });
+    const st = value(await a.call('status'), 'status');
+    check(st.pending === 0 && st.lastError === null, 'sent, and no error left in the status', st);
+  } finally {
+    await context.unroute('**/api/v1/sync');
+  }
+});
+
 test('a revoked token stops the sync with "unauthorized" until the user signs in again', async () => {
   const a = await tab(context);
   await server.stop();

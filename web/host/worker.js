@@ -811,9 +811,11 @@ async function exchange() {
     if (got.failed) return syncFailed(got.failed);
     const { res } = got;
     if (res.status === 401) return syncFailed(REVOKED);
-    if (res.status === 429) {
-      // Over this token's rate limit: wait as the server asks, then send the same push again
-      // (the server applies an operation once however often it arrives).
+    if (res.status === 429 || res.status === 503) {
+      // Over this token's rate limit (429), or the server or its load balancer busy (503, with
+      // nothing of the request read: docs/OPERATIONS.md, "Limits under load"): wait as the
+      // server asks, then send the same push again (the server applies an operation once
+      // however often it arrives).
       const waitS = Math.min(Math.max(Number(res.headers.get('Retry-After')) || 1, 1), RATE_LIMIT_MAX_WAIT_S);
       await new Promise((resolve) => setTimeout(resolve, waitS * 1000));
       continue;
