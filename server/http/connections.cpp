@@ -19,6 +19,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Set by close_after_this_request() while a worker serves a request on this thread.
+thread_local bool t_close_after = false;
+
 // Connections beyond max_connections, kept only long enough to be told 503, up to this many
 // more; past that they are closed at once (the file descriptors must stay bounded).
 constexpr std::size_t kMaxClosing = 256;
@@ -290,13 +293,14 @@ private:
             const bool last = c->served + 1 >= limits_.keep_alive_max_requests || stopping_;
             bool closed = false, ok = false;
             ConnectionStream strm(*c, limits_);
+            t_close_after = false;
             try {
                 ok = server_.serve_request(strm, last, closed);
             } catch (...) {
                 ok = false;  // httplib answers handler exceptions itself; this is its own failure
             }
             ++c->served;
-            if (!ok || closed || last) {
+            if (!ok || closed || last || t_close_after) {
                 std::lock_guard<std::mutex> lock(mu_);
                 drop(c->fd);
                 return;
@@ -400,6 +404,8 @@ private:
     std::thread watcher_;
     std::vector<std::thread> workers_;
 };
+
+void close_after_this_request() { t_close_after = true; }
 
 PooledServer::PooledServer(ConnectionLimits limits) : limits_(limits) {
     new_task_queue = [this] {

@@ -70,6 +70,10 @@ inline constexpr int kListenBacklog = 1024;
 
 class ConnectionPool;
 
+// Called by a handler on a worker thread: the connection closes once this request is answered
+// (its body was not read, so nothing after it can be parsed).
+void close_after_this_request();
+
 // httplib::Server whose connections go to a ConnectionPool (created when listening starts,
 // through cpp-httplib's new_task_queue hook, and shut down when it stops).
 class PooledServer final : public httplib::Server {

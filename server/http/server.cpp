@@ -376,8 +376,14 @@ struct HttpServer::Impl {
             // Answered before its body was read (401, 403, 429): the body's bytes are still
             // on the connection, and read as the next request they would answer the
             // client's real next request with 400. Closing the connection drops them.
-            if (handled == httplib::Server::HandlerResponse::Handled && has_body(req))
-                const_cast<httplib::Request&>(req).headers.emplace("Connection", "close");
+            // httplib reads the request's first Connection header when it writes the answer:
+            // the client's own ("keep-alive") is replaced.
+            if (handled == httplib::Server::HandlerResponse::Handled && has_body(req)) {
+                auto& headers = const_cast<httplib::Request&>(req).headers;
+                headers.erase("Connection");
+                headers.emplace("Connection", "close");
+                close_after_this_request();  // and the pool closes it
+            }
             return handled;
         });
         svr.set_logger([this](const httplib::Request& req, const httplib::Response& res) {

@@ -326,6 +326,7 @@ TEST_CASE("a request refused before its body was read closes its connection", "[
     const std::string body(3000, 'x');  // no line break: read as a request line it never ends
     const std::string refused =
         "POST /api/v1/sync HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        "Connection: keep-alive\r\n"  // as a browser sends it
         "Authorization: Bearer not-a-token\r\n"
         "Content-Type: application/json\r\nContent-Length: " +
         std::to_string(body.size()) + "\r\n\r\n" + body;
@@ -335,6 +336,10 @@ TEST_CASE("a request refused before its body was read closes its connection", "[
     INFO(describe(a));
     CHECK(a.status == 401);
     CHECK(a.closes);
+    // And the server closed it: a request sent after the refusal is not answered (with 400).
+    const Answer after = c.exchange(get_request("/api/v1/me", setup.central_token), deadline);
+    INFO("after the refusal: " << describe(after));
+    CHECK(after.status == 0);
 
     // Accepted requests keep their connection: two on one.
     const std::string me = get_request("/api/v1/me", setup.central_token);

@@ -1,7 +1,7 @@
 // The real liaison-server as a child process on a free loopback port (the façade's sync test
 // and the web benchmark): `serve --demo`, resolved once it listens, with the demo's tokens.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import readline from 'node:readline';
 
 // The record model this checkout builds (core::kSchemaVersion): a push names it, and the server
@@ -20,7 +20,9 @@ export function startServer(bin, db, { staticDir, extra = [], port = 0, demo = t
   const args = ['serve', '--db', db, '--port', String(port), ...(demo ? ['--demo'] : []), ...extra];
   if (staticDir) args.push('--static', staticDir);
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stderr.resume(); // the request log
+  // The request log: kept in the file LIAISON_SERVER_LOG names (appended), else dropped.
+  if (process.env.LIAISON_SERVER_LOG) child.stderr.pipe(createWriteStream(process.env.LIAISON_SERVER_LOG, { flags: 'a' }));
+  else child.stderr.resume();
   const tokens = {};
   const notes = []; // what the server says about its start ("directory: N people indexed in S s")
   const stop = () =>
