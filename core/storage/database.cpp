@@ -228,6 +228,12 @@ Status Database::exec(std::string_view sql) {
     return Status::ok();
 }
 
+Status Database::exec_postgres(std::string_view sql) {
+    LIAISON_ON_PG(return pg_->exec_native(std::string(sql)))
+    return Status(Code::kInternal,
+                  "PostgreSQL's own SQL given to SQLite: " + std::string(sql.substr(0, 60)));
+}
+
 Statement& Database::cached(const char* sql) { return cache(by_address_[sql], sql); }
 
 Statement& Database::cached(const std::string& sql) { return cache(by_text_[sql], sql.c_str()); }

@@ -133,6 +133,9 @@ public:
 
     // Runs one or more statements that return no rows.
     Status exec(std::string_view sql);
+    // PostgreSQL only: runs PostgreSQL's own SQL as it is, untranslated (the record's layout
+    // there, core/storage/layout.hpp); on SQLite, an error.
+    Status exec_postgres(std::string_view sql);
     // A statement prepared once and reused; reset before it is returned. A caller that stops
     // stepping before SQLITE_DONE must reset() it: a statement left on a row holds a read
     // snapshot, and in WAL mode nothing can be checkpointed past it.

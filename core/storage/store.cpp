@@ -4,6 +4,8 @@
 #include <cstring>
 #include <iterator>
 
+#include "core/storage/layout.hpp"
+
 namespace liaison::core {
 namespace {
 
@@ -12,27 +14,6 @@ using Step = Statement::Step;
 // Fields a tombstone keeps: the subject, so that erasing the person still reaches the entry
 // whatever the order in which the delete and the erase arrive (docs/SYNC.md rule 5).
 bool kept_on_tombstone(const FieldDef& f) { return f.subject; }
-
-bool indexed_ref(const KindDef& k, const FieldDef& f) {
-    if (f.type != FieldType::kRef) return false;
-    if (k.cls == KindClass::kProfile)
-        return f.subject || f.name == "region" || f.name == "brand" || f.name == "store" ||
-               f.name == "owner";
-    // Version 13: a campaign's collaborations (its board), a collaboration's steps, content and
-    // conversions; the contacts logged for a campaign get a partial index of their own in
-    // version 14 (Store::add_columns_v14).
-    return f.subject || f.name == "event" || f.name == "link" || f.name == "collaboration" ||
-           (f.name == "campaign" && k.kind != Kind::kInteraction);
-}
-
-// The columns of a reference's index: a subject with the entry's time, so a timeline reads in
-// order from the index.
-std::string ref_index_columns(const KindDef& k, const FieldDef& f) {
-    std::string cols = value_column(f);
-    const int at = k.field_index("at");
-    if (f.subject && at >= 0) cols += ", " + value_column(k.fields[std::size_t(at)]);
-    return cols;
-}
 
 std::string blob_literal_free_join(const std::vector<std::string>& parts, const char* sep) {
     std::string out;

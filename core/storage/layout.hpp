@@ -1,0 +1,32 @@
+// The record's tables as both engines lay them out: which references are indexed, and the
+// whole layout of the latest storage version on PostgreSQL (docs/STORAGE.md, "Two backends").
+//
+// SQLite's layout is built by the numbered migrations in store.cpp (a file is carried from
+// any older version). PostgreSQL's starts at the latest version, in one piece: its columns are
+// typed from the record model, where SQLite's value columns take any type, and it has no
+// full-text tables (the devices' search-as-you-type is SQLite's FTS5; docs/SCALING.md).
+#pragma once
+
+#include <string>
+
+#include "core/model/schema.hpp"
+
+namespace liaison::core {
+
+// Whether a kind's reference field has an index of its own (the subject, the scope keys of a
+// profile, a contact's event, a campaign's collaborations…).
+bool indexed_ref(const KindDef& k, const FieldDef& f);
+// The columns of a reference's index: a subject with the entry's time, so a timeline reads in
+// order from the index.
+std::string ref_index_columns(const KindDef& k, const FieldDef& f);
+
+// The PostgreSQL column type of a field's value: integers (times, counts, flags) as bigint,
+// references as their 16 bytes, everything else as text compared byte by byte (COLLATE "C":
+// the merge rules order text by its bytes, as SQLite does).
+const char* pg_value_type(const FieldDef& f);
+
+// Every table and index of the record (storage version kStorageVersion) on PostgreSQL, as one
+// script of statements separated by ";\n".
+std::string pg_record_layout();
+
+}  // namespace liaison::core
