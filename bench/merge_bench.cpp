@@ -15,6 +15,7 @@
 // round and ends with: RESULT merge ops_per_s=<n> vs_sqlite=<ratio>, Liaison's median rate and
 // the median of the rounds' ratios (Liaison time / plain time).
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -365,13 +366,15 @@ int main(int argc, char** argv) {
     std::size_t batch = 0;  // 0: one transaction, as the reference
     int rounds = 3;
     bool history = true;  // as the server's hub (docs/STORAGE.md, "History of values")
-    std::string dir = (std::filesystem::temp_directory_path() / "liaison-bench-merge").string();
+    // The files go to a folder of this run's own, inside --dir (default: the temporary folder),
+    // and only that folder is removed: `--dir /tmp` once removed everything in /tmp.
+    std::filesystem::path parent = std::filesystem::temp_directory_path();
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         if (a == "--ops" && i + 1 < argc)
             n = std::stoul(argv[++i]);
         else if (a == "--dir" && i + 1 < argc)
-            dir = argv[++i];
+            parent = argv[++i];
         else if (a == "--batch" && i + 1 < argc)
             batch = std::stoul(argv[++i]);
         else if (a == "--rounds" && i + 1 < argc)
@@ -382,10 +385,13 @@ int main(int argc, char** argv) {
             std::printf(
                 "usage: merge_bench [--ops N (default 1000000)] [--batch N (ops per transaction;\n"
                 "default: all in one, like the reference)] [--rounds N (default 3)] [--dir "
-                "FOLDER]\n[--no-history (the merge as a device runs it: no history of values)]\n");
+                "FOLDER (its files go to a new folder inside)]\n[--no-history (the merge as a "
+                "device runs it: no history of values)]\n");
             return a == "--help" || a == "-h" ? 0 : 2;
         }
     }
+    const std::string dir =
+        (parent / ("liaison-bench-merge-" + std::to_string(::getpid()))).string();
     std::fprintf(stderr, "making %zu operations...\n", n);
     Workload w = make_workload(n, 20261123);
     auto size = [](const std::string& p) {
