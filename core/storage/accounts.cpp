@@ -113,15 +113,14 @@ Status ensure_accounts_schema(Store& store) {
 Result<std::int64_t> insert_user(Store& store, const UserRow& user, std::int64_t created_at) {
     auto& st = store.db().cached(
         "INSERT INTO server_users(name, role, regions, stores, brands, created_at) "
-        "VALUES(?1,?2,?3,?4,?5,?6)");
+        "VALUES(?1,?2,?3,?4,?5,?6) RETURNING id");
     st.bind(1, std::string_view(user.name))
         .bind(2, std::string_view(user.role))
         .bind(3, std::string_view(user.regions))
         .bind(4, std::string_view(user.stores))
         .bind(5, std::string_view(user.brands))
         .bind(6, created_at);
-    LIAISON_TRY(st.run());
-    return store.db().last_insert_rowid();
+    return st.run_returning_int();
 }
 
 Result<bool> update_user_disabled(Store& store, std::int64_t user, bool disabled) {

@@ -106,10 +106,24 @@ Statement::Step Statement::step() {
     return Step::kError;
 }
 
+Result<std::int64_t> Statement::run_returning_int() {
+    std::optional<std::int64_t> first;
+    Step s;
+    while ((s = step()) == Step::kRow)
+        if (!first) first = column_int(0);
+    LIAISON_TRY(finish(s));
+    if (!first) return Status::storage("the statement returned no row");
+    return *first;
+}
+
 Status Statement::run() {
     Step s;
     while ((s = step()) == Step::kRow) {
     }
+    return finish(s);
+}
+
+Status Statement::finish(Step s) {
     if (s == Step::kError) {
         Status st = Status::storage(error());
         LIAISON_ON_PG(pg_->rewind(); return st)
@@ -285,13 +299,6 @@ Statement& Database::cache_pg(Statement& slot, std::string_view sql) {
 std::int64_t Database::changes() const {
     LIAISON_ON_PG(return pg_->changes())
     return sqlite3_changes64(db_);
-}
-std::int64_t Database::last_insert_rowid() const {
-    LIAISON_ON_PG(std::fputs("liaison: Database::last_insert_rowid() on PostgreSQL, which has no "
-                             "rowid: use RETURNING (core/storage/database.hpp)\n",
-                             stderr);
-                  std::abort())
-    return sqlite3_last_insert_rowid(db_);
 }
 bool Database::in_transaction() const {
     LIAISON_ON_PG(return pg_->in_transaction())

@@ -83,6 +83,10 @@ public:
     Step step();
     // Steps to completion; for statements that return no rows.
     Status run();
+    // Steps to completion a statement whose RETURNING clause gives one integer (the key a row
+    // was given: both engines have RETURNING, and only SQLite has a last-insert rowid); that
+    // integer, or an error when it gave no row.
+    Result<std::int64_t> run_returning_int();
     void reset();  // resets and clears bindings
 
     int column_count() const;
@@ -100,6 +104,8 @@ public:
 
 private:
     friend class Database;
+    // The end of run(): an error's status (the statement reset), or ok.
+    Status finish(Step s);
     using PgPtr = std::unique_ptr<PgStatement, void (*)(PgStatement*)>;
     Statement(sqlite3_stmt* stmt, sqlite3* db) : stmt_(stmt), db_(db) {}
     explicit Statement(PgPtr pg) : pg_(std::move(pg)) {}
@@ -151,7 +157,6 @@ public:
     std::int64_t changes() const;
     // SQLite only: PostgreSQL has no rowid (use RETURNING). Called on PostgreSQL it aborts the
     // process, naming the call: a silent wrong id would corrupt the record.
-    std::int64_t last_insert_rowid() const;
     bool in_transaction() const;
     // The file, or the URL with any password replaced by "***".
     const std::string& path() const { return path_; }

@@ -90,15 +90,16 @@ Result<std::int64_t> insert_retention_run(Store& store, std::int64_t proposed_by
     LIAISON_TRY(t.begun());
     auto& run = store.db().cached(
         "INSERT INTO server_retention_runs(proposed_by, proposed_at, today, rules, state, "
-        "truncated) VALUES(?1,?2,?3,?4,?5,?6)");
+        "truncated) VALUES(?1,?2,?3,?4,?5,?6) RETURNING id");
     run.bind(1, proposed_by)
         .bind(2, at)
         .bind(3, std::string_view(report.today))
         .bind(4, std::string_view(report.rules))
         .bind(5, kRunProposed)
         .bind(6, std::int64_t(report.truncated));
-    LIAISON_TRY(run.run());
-    const std::int64_t id = store.db().last_insert_rowid();
+    auto made = run.run_returning_int();
+    if (!made) return made.status();
+    const std::int64_t id = made.value();
     auto& item = store.db().cached(
         "INSERT INTO server_retention_items(run, n, list, person, rule, last_contact, last_kind, "
         "created, due_since, reason) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)");

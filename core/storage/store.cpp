@@ -1173,10 +1173,11 @@ Result<bool> Store::add_alias_edge(const Id128& a, const Id128& b) {
 
 Result<std::int64_t> Store::id_number(const Id128& id) {
     if (auto it = idnum_.find(id); it != idnum_.end()) return it->second;
-    auto& st = db_->cached("INSERT INTO idnum(id) VALUES(?1)");
+    auto& st = db_->cached("INSERT INTO idnum(id) VALUES(?1) RETURNING n");
     st.bind_blob_static(1, id.bytes.data(), 16);
-    LIAISON_TRY(st.run());
-    const std::int64_t n = db_->last_insert_rowid();
+    auto number = st.run_returning_int();
+    if (!number) return number.status();
+    const std::int64_t n = number.value();
     idnum_[id] = n;  // a rollback reloads these (WriteTxn)
     id_of_num_[n] = id;
     return n;

@@ -129,6 +129,32 @@ TEST_CASE("integers text blobs and NULL round-trip through bind and column on bo
     CHECK(sum->column_value(0) == core::Value(std::int64_t(6)));
 }
 
+// The key an insert gave comes back through RETURNING on both engines (PostgreSQL has no
+// last-insert rowid); a statement that returned no row (here, the insert ignored) says so.
+TEST_CASE("an insert's RETURNING gives its key and an ignored insert gives an error",
+          "[core][database][pg][native]") {
+    const Backend b = GENERATE(Backend::kSqlite, Backend::kPostgres);
+    INFO(name_of(b));
+    TempDir dir;
+    auto db = open_on(b, dir);
+    REQUIRE(db->exec("CREATE TABLE r(k INTEGER PRIMARY KEY, t TEXT NOT NULL UNIQUE)").is_ok());
+    auto& ins = db->cached("INSERT OR IGNORE INTO r(k, t) VALUES(?1, ?2) RETURNING k");
+    ins.bind(1, std::int64_t(41)).bind(2, std::string_view("first"));
+    auto first = ins.run_returning_int();
+    REQUIRE(first.is_ok());
+    CHECK(first.value() == 41);
+    ins.reset();
+    ins.bind(1, std::int64_t(42)).bind(2, std::string_view("first"));  // t taken: ignored
+    auto ignored = ins.run_returning_int();
+    REQUIRE_FALSE(ignored.is_ok());
+    CHECK(ignored.status().detail().find("no row") != std::string::npos);
+    ins.reset();
+    ins.bind(1, std::int64_t(43)).bind(2, std::string_view("second"));  // usable again
+    auto second = ins.run_returning_int();
+    REQUIRE(second.is_ok());
+    CHECK(second.value() == 43);
+}
+
 TEST_CASE("an outer statement keeps stepping while inner statements read and write",
           "[core][database][pg][native]") {
     const Backend b = GENERATE(Backend::kSqlite, Backend::kPostgres);
