@@ -25,8 +25,12 @@ std::string ref_index_columns(const KindDef& k, const FieldDef& f);
 // the merge rules order text by its bytes, as SQLite does).
 const char* pg_value_type(const FieldDef& f);
 
-// Every table and index of the record (storage version kStorageVersion) on PostgreSQL, as one
-// script of statements separated by ";\n".
+// The storage version pg_record_layout() lays out: a new PostgreSQL database starts there, and
+// the numbered migrations after it run as on SQLite (Store::migrate).
+inline constexpr int kPgLayoutVersion = 16;
+
+// Every table and index of the record at storage version kPgLayoutVersion on PostgreSQL, as
+// one script of statements separated by ";\n".
 std::string pg_record_layout();
 
 }  // namespace liaison::core

@@ -104,6 +104,8 @@ Status PgConnection::exec_native(const std::string& sql) {
     const bool ok = absorb(res);
     PQclear(res);
     report(sql, t0);
+    if (!ok) remember_failure();
+    if (ok && PQtransactionStatus(conn_) == PQTRANS_IDLE) first_failure_.clear();  // ROLLBACK
     return ok ? Status::ok() : Status::storage(error_);
 }
 
@@ -121,15 +123,23 @@ Status PgConnection::exec(std::string_view sqlite_sql) {
 }
 
 Status PgConnection::commit() {
+    const std::string first = std::move(first_failure_);
+    first_failure_.clear();
     PGresult* res = PQexec(conn_, "COMMIT");
     bool ok = absorb(res);
     // An aborted transaction's COMMIT succeeds as a ROLLBACK: nothing was written.
     if (ok && std::string_view(PQcmdStatus(res)) != "COMMIT") {
         error_ = "the transaction was aborted by an earlier failure and rolled back";
+        if (!first.empty()) error_ += " (" + first + ")";
         ok = false;
     }
     PQclear(res);
     return ok ? Status::ok() : Status::storage(error_);
+}
+
+void PgConnection::remember_failure() {
+    if (first_failure_.empty() && PQtransactionStatus(conn_) == PQTRANS_INERROR)
+        first_failure_ = error_;
 }
 
 bool PgConnection::in_transaction() const { return PQtransactionStatus(conn_) != PQTRANS_IDLE; }
@@ -175,6 +185,7 @@ bool PgStatement::ensure_prepared() {
     if (!ok) {
         error_ = conn_->error_ + ", in: " + sql_.substr(0, 240);
         conn_->error_ = error_;
+        conn_->remember_failure();
         return false;
     }
     name_ = std::move(name);
@@ -233,7 +244,9 @@ Statement::Step PgStatement::step() {
     const bool ok = conn_->absorb(res);
     conn_->report(sql_, t0);
     if (!ok) {
-        error_ = conn_->error_;
+        error_ = conn_->error_ + ", in: " + sql_.substr(0, 240);
+        conn_->error_ = error_;
+        conn_->remember_failure();
         PQclear(res);
         return Statement::Step::kError;
     }

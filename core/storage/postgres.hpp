@@ -60,7 +60,11 @@ private:
     // message and SQLSTATE into error_. False when the command failed.
     bool absorb(pg_result* res);
     void report(std::string_view sql, double started_ms) const;
+    // Keeps error_ as the failure that aborted the open transaction, if it is the first: every
+    // later statement fails only because of it, and commit() names it.
+    void remember_failure();
     pg_conn* conn_ = nullptr;
+    std::string first_failure_;
     std::int64_t changes_ = 0;
     std::uint64_t next_name_ = 0;
     std::string error_;

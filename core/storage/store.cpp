@@ -125,11 +125,12 @@ const std::vector<KindSql>& kind_sql() {
                 std::string v = value_column(f), c = clock_column(f);
                 // Effective clock: the field's own, else the create stamp if the create
                 // wrote a value, else none (never written).
-                s.lww_update.push_back("UPDATE " + s.table + " SET " + v + "=?1," + c +
-                                       "=?2,seq=?3 WHERE eid=?4 AND deleted IS NULL AND "
-                                       "(CASE WHEN " +
-                                       c + " IS NOT NULL THEN " + c + "<?2 WHEN " + v +
-                                       " IS NULL OR created IS NULL THEN 1 ELSE created<?2 END)");
+                s.lww_update.push_back(
+                    "UPDATE " + s.table + " SET " + v + "=?1," + c +
+                    "=?2,seq=?3 WHERE eid=?4 AND deleted IS NULL AND "
+                    "(CASE WHEN " +
+                    c + " IS NOT NULL THEN " + c + "<?2 WHEN " + v +
+                    " IS NULL OR created IS NULL THEN TRUE ELSE created<?2 END)");
                 s.insert_field_only.push_back("INSERT INTO " + s.table + "(eid,seq," + v + "," + c +
                                               ") VALUES(?1,?2,?3,?4) ON CONFLICT(eid) DO NOTHING");
                 s.ids_where.push_back("SELECT eid FROM " + s.table + " WHERE " + v + "=?1");
@@ -467,6 +468,7 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, const StoreO
     auto db = Database::open(path, o);
     if (!db) return db.status();
     std::unique_ptr<Store> store(new Store(std::move(db).value()));
+    store->postgres_ = store->db_->backend() == Backend::kPostgres;
     LIAISON_TRY(store->migrate());
     LIAISON_TRY(store->load_caches());
     return store;
@@ -484,11 +486,16 @@ std::string sql_quote(std::string_view text) {
 }  // namespace
 
 std::int64_t Store::file_bytes() {
+    if (postgres_) return db_->query_int("SELECT pg_database_size(current_database())").value_or(0);
     return db_->query_int("PRAGMA page_count").value_or(0) *
            db_->query_int("PRAGMA page_size").value_or(0);
 }
 
 Status Store::copy_to(const std::string& target) {
+    if (postgres_)
+        return Status(Code::kInvalidArgument,
+                      "a copy of a PostgreSQL database is made with PostgreSQL's own tools "
+                      "(pg_dump, pg_basebackup: docs/SCALING.md), not by liaison-server");
     return db_->exec("VACUUM INTO " + sql_quote(target));
 }
 
@@ -547,7 +554,22 @@ Status copy_file(const std::string& from, const std::string& to) {
     return db.value()->exec("VACUUM INTO " + sql_quote(to));
 }
 
-int Store::storage_version() { return int(db_->query_int("PRAGMA user_version").value_or(-1)); }
+int Store::storage_version() {
+    if (!postgres_) return int(db_->query_int("PRAGMA user_version").value_or(-1));
+    // PostgreSQL has no user_version: a one-row table keeps the number (0 while it is absent).
+    auto has = db_->query_int(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema=current_schema() "
+        "AND table_name='liaison_version'");
+    if (!has) return -1;
+    if (*has == 0) return 0;
+    return int(db_->query_int("SELECT max(version) FROM liaison_version").value_or(-1));
+}
+
+Status Store::set_storage_version(int version) {
+    if (!postgres_) return db_->exec("PRAGMA user_version=" + std::to_string(version));
+    return db_->exec("DELETE FROM liaison_version;\nINSERT INTO liaison_version(version) VALUES(" +
+                     std::to_string(version) + ")");
+}
 
 Status Store::migrate() {
     int v = storage_version();
@@ -587,14 +609,34 @@ Status Store::migrate() {
     // A failure still leaves the file at its version before, as each migration's own did.
     Transaction t(*db_);
     LIAISON_TRY(t.begun());
+    if (postgres_) LIAISON_TRY(lay_out_postgres(v));
     for (int next = v + 1; next <= kStorageVersion; ++next) {
         const Migration& m = kMigrations[next - 1];
         LIAISON_TRY(db_->exec(m.ddl()));
-        if (m.reindex) LIAISON_TRY(reindex_all());
+        if (m.reindex && !postgres_) LIAISON_TRY(reindex_all());
         if (m.step) LIAISON_TRY((this->*m.step)());
     }
-    LIAISON_TRY(db_->exec("PRAGMA user_version=" + std::to_string(kStorageVersion)));
+    LIAISON_TRY(set_storage_version(kStorageVersion));
     return t.commit();
+}
+
+// PostgreSQL's layout starts at version kPgLayoutVersion, made in one piece from the record
+// model (core/storage/layout.hpp); the numbered migrations after it run as on SQLite. Called
+// under the writer lock, so servers starting together on a new database lay it out once: `v`
+// is read again there, and becomes the version laid out.
+Status Store::lay_out_postgres(int& v) {
+    v = storage_version();
+    if (v < 0) return Status::storage("cannot read the storage version");
+    if (v == 0) {
+        LIAISON_TRY(db_->exec_postgres(pg_record_layout()));
+        LIAISON_TRY(db_->exec("CREATE TABLE liaison_version(version INTEGER NOT NULL)"));
+        v = kPgLayoutVersion;
+    } else if (v < kPgLayoutVersion) {
+        return Status::storage("the PostgreSQL database has storage version " + std::to_string(v) +
+                               ", older than any Liaison build lays out there (" +
+                               std::to_string(kPgLayoutVersion) + ")");
+    }
+    return Status::ok();
 }
 
 Status Store::add_field_columns(Kind kind, std::string_view field) {
@@ -787,7 +829,7 @@ Status Store::clear_state() {
     std::string sql;
     for (const auto& s : kind_sql()) sql += "DELETE FROM " + s.table + ";\n";
     for (const auto& k : all_kinds())
-        if (k.has_searchable()) {
+        if (k.has_searchable() && !postgres_) {
             const std::string t = fts_table_name(k.kind);
             sql += "INSERT INTO " + t + "(" + t + ") VALUES('delete-all');\n";
         }
@@ -996,7 +1038,7 @@ Result<bool> Store::remove_dot(const Id128& id, int set, const std::string& elem
                                const Stamp& dot) {
     auto& st = db_->cached(
         "INSERT INTO sdot(eid,sidx,elem,dot,removed) VALUES(?1,?2,?3,?4,1) "
-        "ON CONFLICT DO UPDATE SET removed=1 WHERE removed=0");
+        "ON CONFLICT(eid,sidx,elem,dot) DO UPDATE SET removed=1 WHERE sdot.removed=0");
     auto e = dot.encode();
     st.bind_blob_static(1, id.bytes.data(), 16).bind(2, std::int64_t(set));
     st.bind_static(3, elem).bind_blob_static(4, e.data(), e.size());
@@ -1106,7 +1148,20 @@ Result<std::optional<Kind>> Store::erased_kind(const Id128& id) {
     return out;
 }
 
+// PostgreSQL keeps a removed row's old version in its page until VACUUM prunes it: the
+// erasing transaction's commit vacuums the tables that hold a person (docs/SCALING.md, what
+// the database's own WAL and backups keep is said there). VACUUM runs outside a transaction.
+Status Store::vacuum_record() {
+    std::string tables;
+    for (const auto& s : kind_sql()) tables += s.table + ", ";
+    tables += "sdot, subject_alt, directory, outbox, scope_seen";
+    LIAISON_TRY(db_->exec_postgres("VACUUM " + tables));
+    scrub_due_ = false;
+    return Status::ok();
+}
+
 Status Store::scrub_log() {
+    if (postgres_) return vacuum_record();
     std::string why = "a reader still uses it";
     for (int attempt = 0; attempt < kScrubAttempts; ++attempt) {
         // TRUNCATE: every frame into the file, then wait (busy handler) until no reader uses
@@ -1369,7 +1424,7 @@ std::int64_t Store::outbox_size() {
 Status Store::reindex(Kind kind, const Id128& id) {
     const auto& k = kind_def(kind);
     const KindSql& q = sql_for(kind);
-    if (!q.searchable) return Status::ok();
+    if (!q.searchable || postgres_) return Status::ok();  // no full-text index there
     auto& sel = db_->cached(q.fts_select.c_str());
     bind_id(sel, 1, id);
     if (sel.step() != Step::kRow) return Status::ok();
@@ -1421,7 +1476,7 @@ Status Store::reindex(Kind kind, const Id128& id) {
 
 Status Store::unindex(Kind kind, const Id128& id) {
     const KindSql& q = sql_for(kind);
-    if (!q.searchable) return Status::ok();
+    if (!q.searchable || postgres_) return Status::ok();
     auto& sel = db_->cached(q.rid_of.c_str());
     bind_id(sel, 1, id);
     if (sel.step() != Step::kRow) return Status::ok();
@@ -1433,7 +1488,7 @@ Status Store::unindex(Kind kind, const Id128& id) {
 }
 
 Status Store::scrub_search_index(Kind kind) {
-    if (!kind_def(kind).has_searchable()) return Status::ok();
+    if (!kind_def(kind).has_searchable() || postgres_) return Status::ok();
     const std::string t = fts_table_name(kind);
     return db_->exec("INSERT INTO " + t + "(" + t + ") VALUES('optimize')");
 }

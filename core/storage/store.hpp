@@ -161,11 +161,12 @@ public:
     // A read transaction over the whole store: every read inside sees one snapshot (an export
     // that must be consistent). Requires: no transaction is open on the store.
     ReadTxn read_txn() { return ReadTxn(*db_); }
-    // Size of the database file in bytes (pages times page size); 0 if unknown.
+    // Size of the database file in bytes (pages times page size; on PostgreSQL the database's
+    // size on disk); 0 if unknown.
     std::int64_t file_bytes();
     // Writes a consistent, compacted copy of the whole file (every table, the account tables
     // included) to `target`, which must not exist: one read transaction (SQLite's VACUUM
-    // INTO), so it may run while others write.
+    // INTO), so it may run while others write. On PostgreSQL, refused: its own tools copy it.
     Status copy_to(const std::string& target);
 
     // ---- Sequence -----------------------------------------------------------------------
@@ -258,6 +259,8 @@ public:
     // Without a WAL (the browser build) there is nothing to do.
     // Requires: outside a transaction.
     Status scrub_log();
+    // scrub_log on PostgreSQL: VACUUM of the tables that hold a person.
+    Status vacuum_record();
     bool scrub_due() const { return scrub_due_; }
     // Something personal was removed without an erased marker (the anonymise rule, docs/SYNC.md
     // R12): the commit scrubs the log as after an erasure.
@@ -349,6 +352,9 @@ private:
     friend class Savepoint;
     explicit Store(std::unique_ptr<Database> db) : db_(std::move(db)) {}
     Status migrate();
+    // PostgreSQL's first layout, in one piece (store.cpp); `v` becomes the version it has.
+    Status lay_out_postgres(int& v);
+    Status set_storage_version(int version);
     Status reindex_all();       // every full-text index, from the current rows (a migration's step)
     Status move_oplog_to_v4();  // storage v4's step: the old op log's rows, logged again
     // Adds the value and clock columns of a field appended to the model where the table lacks
@@ -369,6 +375,7 @@ private:
     void union_edge(const Id128& a, const Id128& b);
 
     std::unique_ptr<Database> db_;
+    bool postgres_ = false;  // db_ is a PostgreSQL connection (no full-text index, no WAL file)
     std::int64_t seq_ = 0;
     std::unordered_set<Id128, Id128Hash> erased_;
     // Union-find over alias edges: parent pointers, roots are the smallest ids.

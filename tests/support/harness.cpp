@@ -8,9 +8,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <stdexcept>
 
 #include "core/util/text.hpp"
+#include "support/pg_cluster.hpp"
 
 namespace liaison::test {
 
@@ -67,8 +69,23 @@ std::string diff_states(core::Store& a, core::Store& b, std::size_t max) {
     return out;
 }
 
+std::string hub_database(const std::string& path) {
+#ifndef __EMSCRIPTEN__
+    const char* backend = std::getenv("LIAISON_TEST_BACKEND");
+    if (backend && std::string_view(backend) == "postgres") {
+        // One database per file name for the whole run: a test that reopens its hub's file
+        // reopens the same database.
+        static std::map<std::string, std::string> databases;
+        auto [at, made] = databases.try_emplace(path);
+        if (made) at->second = PgCluster::shared().new_database();
+        return at->second;
+    }
+#endif
+    return path;
+}
+
 std::unique_ptr<core::Store> open_hub_store(const std::string& path) {
-    auto opened = core::Store::open(path, {});
+    auto opened = core::Store::open(hub_database(path), {});
     REQUIRE(opened.is_ok());
     return std::move(opened.value());
 }

@@ -62,7 +62,10 @@ struct Node {
 
 std::unique_ptr<Node> open_node(const std::string& path, sync::TimeSource& time,
                                 std::uint64_t seed);
-// A store file for a hub (REQUIREs that it opens).
+// Where a hub's store lives: `path`, or with LIAISON_TEST_BACKEND=postgres (native builds) a
+// PostgreSQL database of its own, the same one each time for the same path (pg_cluster.hpp).
+std::string hub_database(const std::string& path);
+// A store file for a hub (REQUIREs that it opens), where hub_database puts it.
 std::unique_ptr<core::Store> open_hub_store(const std::string& path);
 // The same with server tables laid out by `ensure` (e.g. core::ensure_accounts_schema).
 std::unique_ptr<core::Store> open_server_store(const std::string& path,
