@@ -420,7 +420,11 @@ RowState RowState::empty(Kind kind, const Id128& id) {
 
 // ---- WriteTxn ---------------------------------------------------------------------------
 
-WriteTxn::WriteTxn(Store& store) : store_(store), txn_(store.db()) {}
+WriteTxn::WriteTxn(Store& store) : store_(store), txn_(store.db()), begun_(txn_.begun()) {
+    // Under the writer lock: what other servers on the same database wrote since (docs/SCALING.md
+    // §3).
+    if (begun_.is_ok()) begun_ = store_.catch_up();
+}
 
 WriteTxn::~WriteTxn() {
     if (!committed_) {
@@ -799,6 +803,7 @@ Status Store::load_caches() {
     }
     idnum_.clear();
     id_of_num_.clear();
+    max_idnum_ = 0;
     {
         auto st = db_->prepare("SELECT n, id FROM idnum");
         if (!st) return st.status();
@@ -806,6 +811,7 @@ Status Store::load_caches() {
             const Id128 id = read_id(*st, 1);
             idnum_[id] = st->column_int(0);
             id_of_num_[st->column_int(0)] = id;
+            max_idnum_ = std::max(max_idnum_, st->column_int(0));
         }
     }
     {
@@ -813,6 +819,62 @@ Status Store::load_caches() {
         if (!st) return st.status();
         while (st->step() == Step::kRow) union_edge(read_id(*st, 0), read_id(*st, 1));
     }
+    return Status::ok();
+}
+
+// The last sequence number of the whole database and its largest id number, in one statement
+// (PostgreSQL only: greatest() there skips NULLs, so an empty table counts for nothing).
+static const std::string& latest_numbers_sql() {
+    static const std::string sql = [] {
+        std::string q = "SELECT greatest(0";
+        for (const auto& s : kind_sql()) q += ", (SELECT max(seq) FROM " + s.table + ")";
+        q += ", (SELECT max(seq) FROM erased), (SELECT max(seq) FROM alias), "
+             "(SELECT CAST(value AS INTEGER) FROM meta WHERE key='seq_floor')), "
+             "(SELECT coalesce(max(n), 0) FROM idnum)";
+        return q;
+    }();
+    return sql;
+}
+
+Status Store::catch_up() {
+    if (!postgres_) return Status::ok();
+    auto& st = db_->cached(latest_numbers_sql());
+    if (st.step() != Step::kRow) {
+        const std::string error = st.error();
+        st.reset();
+        return Status::storage("cannot read the last sequence number: " + error);
+    }
+    const std::int64_t latest = st.column_int(0), latest_idnum = st.column_int(1);
+    st.reset();
+    if (latest > seq_) {
+        // Erased ids and alias edges carry the seq that wrote them: only the new ones are read.
+        auto& erased = db_->cached("SELECT eid FROM erased WHERE seq > ?1");
+        erased.bind(1, seq_);
+        Step step;
+        while ((step = erased.step()) == Step::kRow) erased_.insert(read_id(erased, 0));
+        if (step == Step::kError) return Status::storage(erased.error());
+        auto& alias = db_->cached("SELECT a, b FROM alias WHERE seq > ?1");
+        alias.bind(1, seq_);
+        while ((step = alias.step()) == Step::kRow)
+            union_edge(read_id(alias, 0), read_id(alias, 1));
+        if (step == Step::kError) return Status::storage(alias.error());
+        seq_ = latest;
+    }
+    if (latest_idnum > max_idnum_) LIAISON_TRY(catch_up_id_numbers());
+    return Status::ok();
+}
+
+Status Store::catch_up_id_numbers() {
+    auto& st = db_->cached("SELECT n, id FROM idnum WHERE n > ?1");
+    st.bind(1, max_idnum_);
+    Step step;
+    while ((step = st.step()) == Step::kRow) {
+        const Id128 id = read_id(st, 1);
+        idnum_[id] = st.column_int(0);
+        id_of_num_[st.column_int(0)] = id;
+        max_idnum_ = std::max(max_idnum_, st.column_int(0));
+    }
+    if (step == Step::kError) return Status::storage(st.error());
     return Status::ok();
 }
 
@@ -1235,6 +1297,7 @@ Result<std::int64_t> Store::id_number(const Id128& id) {
     const std::int64_t n = number.value();
     idnum_[id] = n;  // a rollback reloads these (WriteTxn)
     id_of_num_[n] = id;
+    max_idnum_ = std::max(max_idnum_, n);
     return n;
 }
 
@@ -1277,6 +1340,10 @@ Result<std::vector<OpLogRow>> Store::op_log(const std::vector<Id128>& ids) {
             OpLogRow r;
             r.entity = read_id(*st, 0);
             r.stamp.hlc = std::uint64_t(st->column_int(1));
+            // Another server on the same PostgreSQL database may have numbered an id since.
+            if (postgres_ && (!id_of_num_.count(st->column_int(2)) ||
+                              (!st->column_is_null(3) && !id_of_num_.count(st->column_int(3)))))
+                LIAISON_TRY(catch_up_id_numbers());
             auto replica = id_of_num_.find(st->column_int(2));
             if (replica == id_of_num_.end())
                 return Status::storage("op log: unknown replica number");

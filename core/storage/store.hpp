@@ -120,12 +120,14 @@ public:
     ~WriteTxn();
     WriteTxn(const WriteTxn&) = delete;
     WriteTxn& operator=(const WriteTxn&) = delete;
-    const Status& begun() const { return txn_.begun(); }
+    // The transaction's start, and on PostgreSQL the catch-up with other servers' writes.
+    const Status& begun() const { return begun_; }
     Status commit();
 
 private:
     Store& store_;
     Transaction txn_;
+    Status begun_;
     bool committed_ = false;
 };
 
@@ -371,6 +373,13 @@ private:
     // The number of a replica or actor id in this file's `idnum` table, added if new.
     Result<std::int64_t> id_number(const Id128& id);
     Status load_caches();
+    // PostgreSQL shared by several servers (docs/SCALING.md §3): reads what other processes
+    // wrote since this one last looked — the last sequence number, new erased ids and alias
+    // edges (by their seq), new id numbers — so a number is never taken twice and an erasure
+    // or a merge made by another server holds here at once. Requires: the writer lock (inside
+    // a WriteTxn). On SQLite, one process owns the file: nothing to do.
+    Status catch_up();
+    Status catch_up_id_numbers();  // idnum rows numbered after max_idnum_
     std::int64_t next_seq() { return ++seq_; }
     void union_edge(const Id128& a, const Id128& b);
 
@@ -384,6 +393,7 @@ private:
     // `idnum`, both ways (storage v4): replica and actor ids of the op log by number.
     std::unordered_map<Id128, std::int64_t, Id128Hash> idnum_;
     std::unordered_map<std::int64_t, Id128> id_of_num_;
+    std::int64_t max_idnum_ = 0;
     bool scrub_due_ = false;  // an erasure was written since the log was last scrubbed
 };
 
