@@ -1,6 +1,7 @@
 #include "server/backend/sync_backend.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <optional>
 
 #include "core/model/ids.hpp"
@@ -85,6 +86,11 @@ Status SyncBackend::submit(const sync::DeviceContext& device, const OpBuilder& m
     }
     core::WriteTxn txn(store_);
     LIAISON_TRY(txn.begun());
+    // Servers sharing one PostgreSQL database share this replica id: under the writer lock,
+    // the clock first passes the last stamp any of them gave, so no two stamps are equal
+    // (docs/SCALING.md §3). One cached read; on SQLite this process wrote it itself.
+    if (auto last = store_.meta_get("server_clock"))
+        hub_.clock().receive(std::strtoull(last->c_str(), nullptr, 10));
     auto ops = make(store_);
     if (!ops) return ops.status();
     // Who acted (docs/SYNC.md "Authorisation", A1): the caller's staff member when the user is
