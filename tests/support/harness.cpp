@@ -69,15 +69,12 @@ std::string diff_states(core::Store& a, core::Store& b, std::size_t max) {
     return out;
 }
 
+#ifndef __EMSCRIPTEN__
 namespace {
 
 bool hubs_on_postgres() {
-#ifndef __EMSCRIPTEN__
     const char* backend = std::getenv("LIAISON_TEST_BACKEND");
     return backend && std::string_view(backend) == "postgres";
-#else
-    return false;
-#endif
 }
 
 // With hubs on PostgreSQL, the database standing for each hub file name, for the whole run: a
@@ -88,6 +85,7 @@ std::map<std::string, std::string>& hub_databases() {
 }
 
 }  // namespace
+#endif
 
 std::string hub_database(const std::string& path) {
 #ifndef __EMSCRIPTEN__
