@@ -69,14 +69,28 @@ std::string diff_states(core::Store& a, core::Store& b, std::size_t max) {
     return out;
 }
 
+#ifndef __EMSCRIPTEN__
+namespace {
+
+bool hubs_on_postgres() {
+    const char* backend = std::getenv("LIAISON_TEST_BACKEND");
+    return backend && std::string_view(backend) == "postgres";
+}
+
+// With hubs on PostgreSQL, the database standing for each hub file name, for the whole run: a
+// test that reopens its hub's file reopens the same database.
+std::map<std::string, std::string>& hub_databases() {
+    static std::map<std::string, std::string> databases;
+    return databases;
+}
+
+}  // namespace
+#endif
+
 std::string hub_database(const std::string& path) {
 #ifndef __EMSCRIPTEN__
-    const char* backend = std::getenv("LIAISON_TEST_BACKEND");
-    if (backend && std::string_view(backend) == "postgres") {
-        // One database per file name for the whole run: a test that reopens its hub's file
-        // reopens the same database.
-        static std::map<std::string, std::string> databases;
-        auto [at, made] = databases.try_emplace(path);
+    if (hubs_on_postgres()) {
+        auto [at, made] = hub_databases().try_emplace(path);
         if (made) at->second = PgCluster::shared().new_database();
         return at->second;
     }
@@ -84,9 +98,19 @@ std::string hub_database(const std::string& path) {
     return path;
 }
 
-std::unique_ptr<core::Store> open_hub_store(const std::string& path) {
-    auto opened = core::Store::open(hub_database(path), {});
-    REQUIRE(opened.is_ok());
+void copy_hub_store(const std::string& from, const std::string& to) {
+#ifndef __EMSCRIPTEN__
+    if (hubs_on_postgres()) {
+        hub_databases()[to] = PgCluster::shared().copy_database(hub_database(from));
+        return;
+    }
+#endif
+    std::filesystem::copy_file(from, to, std::filesystem::copy_options::overwrite_existing);
+}
+
+std::unique_ptr<core::Store> open_hub_store(const std::string& path, core::StoreOptions options) {
+    auto opened = core::Store::open(hub_database(path), options);
+    if (!opened) FAIL("opening the hub's store " << path << ": " << opened.status().to_string());
     return std::move(opened.value());
 }
 

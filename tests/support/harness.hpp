@@ -65,8 +65,13 @@ std::unique_ptr<Node> open_node(const std::string& path, sync::TimeSource& time,
 // Where a hub's store lives: `path`, or with LIAISON_TEST_BACKEND=postgres (native builds) a
 // PostgreSQL database of its own, the same one each time for the same path (pg_cluster.hpp).
 std::string hub_database(const std::string& path);
-// A store file for a hub (REQUIREs that it opens), where hub_database puts it.
-std::unique_ptr<core::Store> open_hub_store(const std::string& path);
+// Copies the hub store `from` whole over `to`, as a backup or a restore copies a closed file;
+// neither may be open. On PostgreSQL `to` then stands for a new database copied from `from`'s.
+void copy_hub_store(const std::string& from, const std::string& to);
+// A store file for a hub (REQUIREs that it opens), where hub_database puts it. `options` are
+// SQLite's (journal, cache); PostgreSQL has none of them.
+std::unique_ptr<core::Store> open_hub_store(const std::string& path,
+                                            core::StoreOptions options = {});
 // The same with server tables laid out by `ensure` (e.g. core::ensure_accounts_schema).
 std::unique_ptr<core::Store> open_server_store(const std::string& path,
                                                Status (*ensure)(core::Store&));

@@ -184,7 +184,7 @@ TEST_CASE("a push never splits an action, and one larger than the limit goes who
 TEST_CASE(
     "the hub refuses a group whole when one of its operations is out of scope, and the "
     "device converges",
-    "[sync][action][refusals]") {
+    "[sync][action][refusals][central]") {
     TempDir dir;
     sync::ManualTimeSource time{1'700'000'000'000ULL};
     auto hub_store = open_hub_store(dir.file("hub.db"));
@@ -248,7 +248,8 @@ TEST_CASE(
     CHECK(must(t.state_hash()) == projection_hash(hub, store, dir.file("fresh.db"), time));
 }
 
-TEST_CASE("the hub refuses a push whose groups overlap or lie outside it", "[sync][action]") {
+TEST_CASE("the hub refuses a push whose groups overlap or lie outside it",
+          "[sync][action][central]") {
     TempDir dir;
     sync::ManualTimeSource time{1'700'000'000'000ULL};
     auto hub_store = open_hub_store(dir.file("hub.db"));

@@ -50,7 +50,7 @@ struct Expected {
 TEST_CASE(
     "property: R12 a retention erasure reaches every replica even one offline throughout and "
     "keeps only what the law keeps",
-    "[sync][erase][R12][property]") {
+    "[sync][erase][R12][property][central]") {
     for (auto seed : seeds({121, 122, 123})) {
         INFO("LIAISON_SEED=" << seed);
         OpMaker dice(seed);

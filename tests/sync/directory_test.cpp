@@ -225,7 +225,7 @@ void check_marks(Brands& w, Brands::Tablet& t, const std::vector<core::Id128>& c
 }  // namespace
 
 TEST_CASE("D6: a device holds the contacts logged elsewhere on a person it holds as marks",
-          "[sync][directory]") {
+          "[sync][directory][central]") {
     Brands w;
     auto& c = *w.office->replica;
     auto helene = c.create(Kind::kInfluencer, {{"name", std::string("Hélène Dupont")},
@@ -318,7 +318,7 @@ TEST_CASE("D6: a device holds the contacts logged elsewhere on a person it holds
 TEST_CASE(
     "D6: a vetting and a data-subject request reach every device that holds her as marks "
     "without their notes",
-    "[sync][directory][compliance]") {
+    "[sync][directory][compliance][central]") {
     Brands w;
     auto& c = *w.office->replica;
     auto helene = c.create(Kind::kInfluencer, {{"name", std::string("Hélène Dupont")},
@@ -369,7 +369,7 @@ TEST_CASE(
 }
 
 TEST_CASE("D3: a national number of a person with no country is read in her store's country",
-          "[sync][directory]") {
+          "[sync][directory][central]") {
     Brands w;
     auto& c = *w.office->replica;
     REQUIRE(c.set(Kind::kStore, w.lille, {{"country", std::string("FR")}}).is_ok());
@@ -396,7 +396,7 @@ TEST_CASE("D3: a national number of a person with no country is read in her stor
 }
 
 TEST_CASE("D2: a store holds its brand's other people as directory records, and follows them",
-          "[sync][directory]") {
+          "[sync][directory][central]") {
     Brands w;
     auto& c = *w.office->replica;
     const std::string canary_email = "quorvant.lichenspire@example.org",
@@ -500,7 +500,7 @@ TEST_CASE("D2: a store holds its brand's other people as directory records, and 
 TEST_CASE(
     "D2 property: after quiescence every device holds the directory projection of the "
     "central record and the marks of the contacts about the people it holds",
-    "[sync][directory][property]") {
+    "[sync][directory][property][central]") {
     for (auto seed : seeds({11, 12, 13})) {
         INFO("seed " << seed);
         Brands w;

@@ -205,7 +205,7 @@ struct Tally {
 }  // namespace
 
 TEST_CASE("R10: random operations, valid and broken, are decided the same in binary and JSON",
-          "[sync][codec][R10][property]") {
+          "[sync][codec][R10][property][central]") {
     for (auto seed : seeds({61, 62, 63, 64})) {
         INFO("seed " << seed << " (rerun with LIAISON_SEED=" << seed << ")");
         TempDir dir;
@@ -214,11 +214,9 @@ TEST_CASE("R10: random operations, valid and broken, are decided the same in bin
         auto device = open_node(dir.file("device.db"), time, seed * 10 + 1);
         // WAL without a sync per commit: hundreds of pushes, and durability is not the point here.
         const core::StoreOptions fast{true, false};
-        auto binary_store = core::Store::open(dir.file("binary.db"), fast);
-        auto json_store = core::Store::open(dir.file("json.db"), fast);
-        REQUIRE(binary_store.is_ok());
-        REQUIRE(json_store.is_ok());
-        sync::Hub via_binary(*binary_store.value(), time), via_json(*json_store.value(), time);
+        auto binary_store = open_hub_store(dir.file("binary.db"), fast);
+        auto json_store = open_hub_store(dir.file("json.db"), fast);
+        sync::Hub via_binary(*binary_store, time), via_json(*json_store, time);
         sync::DeviceContext central;
         central.role = sync::Role::kCentral;
         central.scope = sync::Scope::everything();
@@ -288,11 +286,11 @@ TEST_CASE("R10: random operations, valid and broken, are decided the same in bin
                     tally.duplicate += rb.outcome == sync::Outcome::kDuplicate;
                 }
             }
-            const std::string hb = must(binary_store.value()->state_hash());
-            const std::string hj = must(json_store.value()->state_hash());
+            const std::string hb = must(binary_store->state_hash());
+            const std::string hj = must(json_store->state_hash());
             if (hb != hj)
                 FAIL("round " << round << ": the hubs differ, binary (-) vs JSON (+):\n"
-                              << diff_states(*binary_store.value(), *json_store.value()));
+                              << diff_states(*binary_store, *json_store));
         }
         // The run reached every path: accepted, refused per operation, refused whole, repeated.
         INFO("pushes " << tally.pushes << ", refused whole " << tally.refused_pushes << ", applied "

@@ -3,7 +3,6 @@
 #include "sync/generations.hpp"
 
 #include <catch2/catch.hpp>
-#include <filesystem>
 
 #include "support/harness.hpp"
 
@@ -39,12 +38,12 @@ std::vector<core::Id128> people_of(core::Store& s) {
     return out;
 }
 
-// The hub's file copied to backup.db while closed, then reopened.
+// The hub's store copied to backup.db while closed, then reopened.
 void take_backup(TempDir& dir, std::unique_ptr<core::Store>& hub_store,
                  std::unique_ptr<sync::Hub>& hub, sync::TimeSource& time) {
     hub.reset();
     hub_store.reset();
-    std::filesystem::copy_file(dir.file("hub.db"), dir.file("backup.db"));
+    copy_hub_store(dir.file("hub.db"), dir.file("backup.db"));
     hub_store = open_hub_store(dir.file("hub.db"));
     hub = std::make_unique<sync::Hub>(*hub_store, time);
 }
@@ -56,8 +55,7 @@ void restore_backup(TempDir& dir, std::unique_ptr<core::Store>& hub_store,
     const std::int64_t replaced_seq = hub_store->last_seq();
     hub.reset();
     hub_store.reset();
-    std::filesystem::copy_file(dir.file("backup.db"), dir.file("hub.db"),
-                               std::filesystem::copy_options::overwrite_existing);
+    copy_hub_store(dir.file("backup.db"), dir.file("hub.db"));
     hub_store = open_hub_store(dir.file("hub.db"));
     core::WriteTxn txn(*hub_store);
     REQUIRE(hub_store->raise_seq_floor(replaced_seq).is_ok());
@@ -83,7 +81,7 @@ TEST_CASE("the scope generation is a fingerprint of the scope, whatever the orde
 }
 
 TEST_CASE("a device moved from store A to store B holds none of A's records and all of B's",
-          "[sync][generations][scope]") {
+          "[sync][generations][scope][central]") {
     TempDir dir;
     sync::ManualTimeSource time(1'700'000'000'000ULL);
     auto hub_store = open_hub_store(dir.file("hub.db"));
@@ -134,7 +132,7 @@ TEST_CASE("a device moved from store A to store B holds none of A's records and 
 TEST_CASE(
     "a device re-pushes its operations to a hub restored from an older backup and ends "
     "with what a fresh pull gives",
-    "[sync][generations][restore]") {
+    "[sync][generations][restore][central]") {
     TempDir dir;
     sync::ManualTimeSource time(1'700'000'000'000ULL);
     auto ids = core::make_seeded_id_source(9);
@@ -186,7 +184,7 @@ TEST_CASE(
 // device rebuilt as a set naming the subject — refused by its own validation, so the write was
 // lost and the device kept a value the hub never had under the first create's stamp.
 TEST_CASE("a second create made after the backup is pushed again as a create and converges",
-          "[sync][generations][restore]") {
+          "[sync][generations][restore][central]") {
     TempDir dir;
     sync::ManualTimeSource time(1'700'000'000'000ULL);
     auto ids = core::make_seeded_id_source(19);

@@ -44,11 +44,16 @@ struct Central {
     std::unique_ptr<sync::MergeEngine> merge;
 
     explicit Central(bool history) {
-        auto s = core::Store::open(dir.file("central.db"), core::StoreOptions{});
-        REQUIRE(s.is_ok());
-        store = std::move(s).value();
+        if (history) {  // the hub's: the central record, on either backend
+            store = open_hub_store(dir.file("central.db"));
+        } else {  // a device's: always SQLite
+            auto s = core::Store::open(dir.file("central.db"), core::StoreOptions{});
+            REQUIRE(s.is_ok());
+            store = std::move(s).value();
+        }
         merge = std::make_unique<sync::MergeEngine>(*store);
-        if (history) REQUIRE(merge->enable_history().is_ok());
+        if (const Status on = history ? merge->enable_history() : Status::ok(); !on.is_ok())
+            FAIL("enable_history: " << on.to_string());
     }
     void apply(Op op) {
         core::WriteTxn txn(*store);

@@ -12,7 +12,7 @@
 namespace liaison::test {
 
 TEST_CASE("a group commit of several pushes gives what exchanging them one by one gives",
-          "[sync][hub][group-commit]") {
+          "[sync][hub][group-commit][central]") {
     TempDir dir;
     sync::ManualTimeSource time(1'700'000'000'000ULL);
     OpMaker maker(5);
@@ -31,11 +31,9 @@ TEST_CASE("a group commit of several pushes gives what exchanging them one by on
     sync::PushRequest bad = pushes[0];
     bad.cursor = -1;  // refused on its own, without failing the others
 
-    auto one_store = core::Store::open(dir.file("one.db"), {});
-    auto batch_store = core::Store::open(dir.file("batch.db"), {});
-    REQUIRE(one_store.is_ok());
-    REQUIRE(batch_store.is_ok());
-    sync::Hub one(*one_store.value(), time), batched(*batch_store.value(), time);
+    auto one_store = open_hub_store(dir.file("one.db"));
+    auto batch_store = open_hub_store(dir.file("batch.db"));
+    sync::Hub one(*one_store, time), batched(*batch_store, time);
     std::vector<sync::Hub::Pending> batch;
     for (auto& p : pushes) batch.push_back({&central, &p});
     batch.push_back({&central, &bad});
@@ -48,7 +46,7 @@ TEST_CASE("a group commit of several pushes gives what exchanging them one by on
         CHECK(replies[i]->results == alone->results);
     }
     CHECK(replies[3].status().code() == Code::kInvalidArgument);
-    CHECK(must(batch_store.value()->state_hash()) == must(one_store.value()->state_hash()));
+    CHECK(must(batch_store->state_hash()) == must(one_store->state_hash()));
 }
 
 // A hub, a central office device and a Lyon store tablet, with a region and two stores
@@ -56,7 +54,7 @@ TEST_CASE("a group commit of several pushes gives what exchanging them one by on
 struct TwoStores {
     TempDir dir;
     sync::ManualTimeSource time{1'700'000'000'000ULL};
-    std::unique_ptr<core::Store> hub_store = open_store(dir.file("hub.db"));
+    std::unique_ptr<core::Store> hub_store = open_hub_store(dir.file("hub.db"));
     sync::Hub hub{*hub_store, time};
     std::unique_ptr<Node> office = open_node(dir.file("office.db"), time, 61);
     std::unique_ptr<Node> tablet = open_node(dir.file("tablet.db"), time, 62);
@@ -79,11 +77,6 @@ struct TwoStores {
         return d;
     }();
 
-    static std::unique_ptr<core::Store> open_store(const std::string& path) {
-        auto s = core::Store::open(path, {});
-        REQUIRE(s.is_ok());
-        return std::move(s.value());
-    }
     core::Id128 make(core::Kind kind, std::vector<sync::FieldWrite> fields) {
         auto id = c.create(kind, std::move(fields));
         REQUIRE(id.is_ok());
@@ -95,7 +88,7 @@ struct TwoStores {
 TEST_CASE(
     "a store device is sent evictions only for entities that left its scope, not for "
     "other stores' records",
-    "[sync][hub][scope]") {
+    "[sync][hub][scope][central]") {
     TwoStores w;
     sync::Replica& c = w.c;
     sync::Hub& hub = w.hub;
@@ -138,7 +131,7 @@ TEST_CASE(
 }
 
 TEST_CASE("R11: the hub refuses an operation naming a person as another kind, and nothing changes",
-          "[sync][hub][R11]") {
+          "[sync][hub][R11][central]") {
     TwoStores w;
     sync::Replica& c = w.c;
     sync::Hub& hub = w.hub;
@@ -200,7 +193,8 @@ TEST_CASE("R11: the hub refuses an operation naming a person as another kind, an
 // An erased id keeps no row, so R11 must know its kind some other way: without it, a merge
 // naming an erased interaction as a person was taken for R7's merge with an erased person,
 // recorded an alias edge and erased the other side (docs/SYNC.md R11).
-TEST_CASE("R11: a merge naming an erased id of another kind leaves no trace", "[sync][hub][R11]") {
+TEST_CASE("R11: a merge naming an erased id of another kind leaves no trace",
+          "[sync][hub][R11][central]") {
     TwoStores w;
     auto ana = w.make(core::Kind::kInfluencer,
                       {{"name", std::string("Ana")}, {"store", w.lyon.to_text()}});
@@ -252,7 +246,8 @@ TEST_CASE("R11: a merge naming an erased id of another kind leaves no trace", "[
 // Erasures pass R11's kind check (R7 finds the record whatever its kind), so an erase must
 // not take an id at its word: a bare erase of "an interaction" that is a live person is
 // refused as the entry it claims to be would be, and the person stays whole.
-TEST_CASE("R11: an erase naming a live person as another kind erases nothing", "[sync][hub][R11]") {
+TEST_CASE("R11: an erase naming a live person as another kind erases nothing",
+          "[sync][hub][R11][central]") {
     TwoStores w;
     auto ana = w.make(core::Kind::kInfluencer,
                       {{"name", std::string("Ana")}, {"store", w.lyon.to_text()}});
@@ -287,11 +282,9 @@ void r11_property(std::uint64_t seed) {
     OpMaker office_maker(seed), forger_maker(seed + 1000);
     auto office = open_node(dir.file("office.db"), time, seed * 10 + 1);
     auto forger = open_node(dir.file("forger.db"), time, seed * 10 + 2);
-    auto clean_store = core::Store::open(dir.file("clean.db"), {});
-    auto attacked_store = core::Store::open(dir.file("attacked.db"), {});
-    REQUIRE(clean_store.is_ok());
-    REQUIRE(attacked_store.is_ok());
-    sync::Hub clean(*clean_store.value(), time), attacked(*attacked_store.value(), time);
+    auto clean_store = open_hub_store(dir.file("clean.db"));
+    auto attacked_store = open_hub_store(dir.file("attacked.db"));
+    sync::Hub clean(*clean_store, time), attacked(*attacked_store, time);
     sync::DeviceContext central;
     central.role = sync::Role::kCentral;
     central.scope = sync::Scope::everything();
@@ -325,7 +318,7 @@ void r11_property(std::uint64_t seed) {
             const auto& ids = office_maker.known(others[office_maker.next(others.size())]);
             op.entity = ids[office_maker.next(ids.size())];
             forgery.ops.push_back(op);
-            was_erased.push_back(attacked_store.value()->is_erased(op.entity));
+            was_erased.push_back(attacked_store->is_erased(op.entity));
         }
         auto reply = attacked.exchange(central, forgery);
         REQUIRE(reply.is_ok());
@@ -347,11 +340,11 @@ void r11_property(std::uint64_t seed) {
                                          << " was " << sync::outcome_name(r.outcome) << ": "
                                          << r.detail);
         }
-        const std::string got = must(attacked_store.value()->state_hash());
-        if (got != must(clean_store.value()->state_hash()))
+        const std::string got = must(attacked_store->state_hash());
+        if (got != must(clean_store->state_hash()))
             std::cerr << "seed " << seed << ": clean (-) vs attacked (+):\n"
-                      << diff_states(*clean_store.value(), *attacked_store.value());
-        REQUIRE(got == must(clean_store.value()->state_hash()));
+                      << diff_states(*clean_store, *attacked_store);
+        REQUIRE(got == must(clean_store->state_hash()));
     }
     CHECK(forged > 500);
     CHECK(refused > forged / 2);
@@ -363,7 +356,7 @@ void r11_property(std::uint64_t seed) {
 // Seeds 2, 3, 4, 6 and 7 found a merge naming an erased entry as a person (it left an alias edge
 // and an erased marker); 51-53 did not: a few seeds here, run on every host, and twenty below.
 TEST_CASE("R11 property: operations re-aimed at another kind's ids never change the hub",
-          "[sync][hub][R11][property]") {
+          "[sync][hub][R11][property][central]") {
     for (auto seed : seeds({6, 51, 52})) r11_property(seed);
 }
 
@@ -479,7 +472,7 @@ TEST_CASE(
 TEST_CASE(
     "a store device's add, remove and delete on another store's existing records are "
     "out of scope, and nothing changes",
-    "[sync][hub][scope]") {
+    "[sync][hub][scope][central]") {
     TwoStores w;
     auto bea = w.make(core::Kind::kInfluencer,
                       {{"name", std::string("Bea")}, {"store", w.lille.to_text()}});
@@ -517,7 +510,7 @@ TEST_CASE(
 TEST_CASE(
     "only central and regional staff merge duplicates: a store device's merge is "
     "forbidden and changes nothing, a regional device's is applied",
-    "[sync][hub][roles]") {
+    "[sync][hub][roles][central]") {
     TwoStores w;
     const std::string lyon = w.lyon.to_text(), france = w.region.to_text();
     auto ana = w.make(core::Kind::kInfluencer,
@@ -556,7 +549,7 @@ TEST_CASE(
 TEST_CASE(
     "compliance records and central fields are the central team's: a store device's vetting "
     "request and legal hold are forbidden and change nothing",
-    "[sync][hub][roles][compliance]") {
+    "[sync][hub][roles][compliance][central]") {
     TwoStores w;
     const std::string lyon = w.lyon.to_text(), france = w.region.to_text();
     auto ana = w.make(core::Kind::kInfluencer,
@@ -617,7 +610,7 @@ inline sync::PushRequest forged_push(TwoStores& w, std::vector<sync::Op> ops) {
 TEST_CASE(
     "R11: a reference to an id known as another kind is refused with the field named, and an "
     "unknown id is accepted",
-    "[sync][hub][R11][references]") {
+    "[sync][hub][R11][references][central]") {
     TwoStores w;
     auto bea = w.make(core::Kind::kInfluencer,
                       {{"name", std::string("Bea")}, {"store", w.lille.to_text()}});
@@ -671,7 +664,7 @@ TEST_CASE(
 TEST_CASE(
     "a store device is never sent an eviction for another store's people, merges or "
     "repeated check-ins, and a person moved out of its store is evicted",
-    "[sync][hub][scope][evictions]") {
+    "[sync][hub][scope][evictions][central]") {
     TwoStores w;
     auto& c = w.c;
     auto lille = w.lille.to_text();
@@ -737,7 +730,7 @@ TEST_CASE(
 TEST_CASE(
     "a click is in the scope of its tracked link: a store device pulls only the clicks of "
     "links its scope covers",
-    "[sync][hub][scope][clicks]") {
+    "[sync][hub][scope][clicks][central]") {
     TwoStores w;
     auto belgium = w.make(core::Kind::kRegion, {{"name", std::string("Belgique")}});
     auto theirs =

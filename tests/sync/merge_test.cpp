@@ -554,15 +554,14 @@ TEST_CASE("R11: an id known only by a merge edge is a person", "[sync][merge][R1
 }
 
 TEST_CASE("R9: the clock bound is two minutes: +120 s is accepted, +121 s refused",
-          "[sync][merge][hlc]") {
+          "[sync][merge][hlc][central]") {
     // kMaxFutureMs pinned by value: a looser bound lets a fast clock push stamps that win every
     // LWW register for longer; a tighter one refuses devices whose clocks are merely off.
     TempDir dir;
     const std::uint64_t now = 1'700'000'000'000ULL;
     sync::ManualTimeSource server_time(now);
-    auto store = core::Store::open(dir.file("hub.db"), {});
-    REQUIRE(store.is_ok());
-    sync::Hub hub(*store.value(), server_time);
+    auto store = open_hub_store(dir.file("hub.db"));
+    sync::Hub hub(*store, server_time);
     sync::DeviceContext ctx;
     ctx.role = sync::Role::kCentral;
     ctx.scope = sync::Scope::everything();
@@ -590,13 +589,12 @@ TEST_CASE("R9: the clock bound is two minutes: +120 s is accepted, +121 s refuse
 }
 
 TEST_CASE("R9: the hub refuses operations stamped too far in its future, saying its time",
-          "[sync][merge][hlc]") {
+          "[sync][merge][hlc][central]") {
     TempDir dir;
     sync::ManualTimeSource server_time(1'700'000'000'000ULL),
         device_time(1'700'000'000'000ULL + 3'600'000);
-    auto store = core::Store::open(dir.file("hub.db"), {});
-    REQUIRE(store.is_ok());
-    sync::Hub hub(*store.value(), server_time);
+    auto store = open_hub_store(dir.file("hub.db"));
+    sync::Hub hub(*store, server_time);
     auto dev = open_node(dir.file("d.db"), device_time, 5);
     REQUIRE(dev->replica->create(Kind::kInfluencer, kHelene).is_ok());
     auto req = dev->replica->make_push();

@@ -50,7 +50,7 @@ std::string card_follow_ups(core::Store& store, const core::Id128& id) {
     o.now_ms = 1'700'000'000'000;
     o.timeline_limit = 1'000'000;
     auto card = core::card_json(store, id, o);
-    REQUIRE(card.is_ok());
+    if (!card) FAIL("card_json: " << card.status().to_string());
     REQUIRE(card.value());
     const std::string& c = *card.value();
     const auto from = c.find("\"follow_ups\":["), to = c.find("],\"timeline\":[", from);

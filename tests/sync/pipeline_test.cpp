@@ -38,7 +38,7 @@ struct Made {
 }  // namespace
 
 TEST_CASE("random offline pipeline moves on several devices converge and no move is lost",
-          "[sync][property][pipeline]") {
+          "[sync][property][pipeline][central]") {
     std::size_t flagged_somewhere = 0, out_of_step_somewhere = 0;
     for (auto seed : seeds({71, 72, 73, 74, 75, 76})) {
         INFO("seed " << seed << " (LIAISON_SEED=" << seed << " replays it)");

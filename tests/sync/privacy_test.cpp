@@ -46,7 +46,7 @@ std::pair<bool, bool> expected_flags(const std::map<core::Id128, Request>& reque
 TEST_CASE(
     "property: a restriction or an objection reaches every device that holds her even one "
     "offline throughout and all derive the same flags",
-    "[sync][compliance][property]") {
+    "[sync][compliance][property][central]") {
     const auto& rules = core::compliance::RuleSet::builtin();
     for (auto seed : seeds({91, 92, 93, 94})) {
         INFO("LIAISON_SEED=" << seed);

@@ -50,7 +50,8 @@ struct TwoStores {
 
 }  // namespace
 
-TEST_CASE("a refused change is undone on the device at its next sync", "[sync][refusals]") {
+TEST_CASE("a refused change is undone on the device at its next sync",
+          "[sync][refusals][central]") {
     TwoStores w(91, 92);
     auto& [dir, time, hub_store, hub, office, tablet, central, store, region, lyon, lille] = w;
     auto ana =
@@ -111,7 +112,7 @@ TEST_CASE("a refused change is undone on the device at its next sync", "[sync][r
 TEST_CASE(
     "a store device's edit of a record the server has not seen created is refused, and "
     "undone when the record turns out to be another store's",
-    "[sync][refusals]") {
+    "[sync][refusals][central]") {
     TwoStores w(93, 94);
     auto& [dir, time, hub_store, hub, office, tablet, central, store, region, lyon, lille] = w;
     auto& c = *office->replica;
@@ -150,9 +151,8 @@ TEST_CASE(
         TempDir dir;
         OpMaker maker(seed);
         sync::ManualTimeSource time(1'700'000'000'000ULL);
-        auto hub_store = core::Store::open(dir.file("hub.db"), {});
-        REQUIRE(hub_store.is_ok());
-        sync::Hub hub(*hub_store.value(), time);
+        auto hub_store = open_hub_store(dir.file("hub.db"));
+        sync::Hub hub(*hub_store, time);
         std::vector<Device> devices;
         auto add = [&](sync::Role role, sync::Scope scope, const char* name) {
             Device d{
@@ -205,7 +205,7 @@ TEST_CASE(
                 auto id = maker.known(
                     Kind::kInfluencer)[maker.next(maker.known(Kind::kInfluencer).size())];
                 // Only an id the hub holds as a person: one it does not know yet would be taken.
-                auto held = hub_store.value()->load_row(Kind::kInfluencer, id);
+                auto held = hub_store->load_row(Kind::kInfluencer, id);
                 if (held.is_ok() && held.value() && held.value()->created)
                     // Sent at once: until the refusal is undone, this device's own changes on the
                     // id would be refused locally (R11).

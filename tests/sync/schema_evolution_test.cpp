@@ -130,19 +130,18 @@ namespace liaison::test {
 TEST_CASE(
     "a push naming another record model is refused whole and changes nothing: older "
     "apps are told to update, newer apps that the server must be upgraded",
-    "[sync][hub][schema]") {
+    "[sync][hub][schema][central]") {
     TempDir dir;
     sync::ManualTimeSource time(1'700'000'000'000ULL);
-    auto hub_store = core::Store::open(dir.file("hub.db"), {});
-    REQUIRE(hub_store.is_ok());
-    sync::Hub hub(*hub_store.value(), time);
+    auto hub_store = open_hub_store(dir.file("hub.db"));
+    sync::Hub hub(*hub_store, time);
     auto device = open_node(dir.file("tablet.db"), time, 7);
     REQUIRE(device->replica->create(Kind::kInfluencer, {{"name", std::string("Ana")}}).is_ok());
     sync::DeviceContext central;
     central.role = sync::Role::kCentral;
     central.scope = sync::Scope::everything();
     central.replica = device->replica->id();
-    const std::string before = must(hub_store.value()->state_hash());
+    const std::string before = must(hub_store->state_hash());
 
     auto push = device->replica->make_push().value();
     REQUIRE(push.schema_version == core::kSchemaVersion);
@@ -158,7 +157,7 @@ TEST_CASE(
     CHECK(newer.status().code() == Code::kUnsupportedVersion);
     CHECK(newer.status().detail().find("upgrade the server") != std::string::npos);
 
-    CHECK(must(hub_store.value()->state_hash()) == before);
+    CHECK(must(hub_store->state_hash()) == before);
     CHECK(device->replica->pending() == 1);  // nothing was acknowledged: the outbox is whole
     push.schema_version = core::kSchemaVersion;
     auto same = hub.exchange(central, push);
