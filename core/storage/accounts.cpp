@@ -105,6 +105,14 @@ bool holds_accounts(const FileInfo& file) {
     return file.has_table("server_users") && file.has_table("server_tokens");
 }
 
+Result<bool> hold_server_lock(Store& store) {
+    if (store.db().backend() != Backend::kPostgres) return true;
+    auto held =
+        store.db().query_int("SELECT pg_try_advisory_lock(" + std::to_string(kServerLockKey) + ")");
+    if (!held) return Status::storage("the server lock: " + store.db().error());
+    return *held != 0;
+}
+
 bool has_accounts_schema(Store& store) { return store.meta_get(kAccountsSchemaKey).has_value(); }
 
 Status ensure_accounts_schema(Store& store) {
