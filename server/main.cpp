@@ -102,6 +102,10 @@ constexpr const char* kUsage = R"(usage:
   serve        serves the sync API (and DIR as static files: the assembled web app)
                --port 0 picks a free port; --demo loads demo data into an empty database
                and prints a token for every role
+
+  FILE may instead be a PostgreSQL URL (postgresql://user@host/db, libpq's syntax) naming an
+  existing, empty or initialised database: the central record on PostgreSQL (docs/SCALING.md).
+  backup and restore then refuse: PostgreSQL's own tools (pg_dump, pg_basebackup) copy it.
 )";
 
 struct Args {
@@ -159,12 +163,29 @@ bool parse_int(const std::string& s, long long lo, long long hi, long long& out)
     return true;
 }
 
+// A PostgreSQL URL rather than a file name (core::Database::open takes both).
+bool is_database_url(const std::string& db) {
+    return db.rfind("postgresql://", 0) == 0 || db.rfind("postgres://", 0) == 0;
+}
+
+// What `backup` and `restore` answer for a PostgreSQL database (docs/SCALING.md, "Backups").
+Status refuse_on_postgres(const std::string& what) {
+    return Status(Code::kInvalidArgument,
+                  what +
+                      " works on SQLite files only: a PostgreSQL database is copied and restored "
+                      "with PostgreSQL's own tools (pg_dump, or pg_basebackup with WAL "
+                      "archiving: docs/SCALING.md)");
+}
+
 // One server per database: the store keeps its sequence and caches in memory, so a second
 // process writing the record (another server, an import, a restore) would hand out the same
 // cursors twice. `serve`, `import-csv`, `import` and `restore` hold an exclusive lock on
 // `<db>.lock` for their whole run; the kernel releases it when the process ends, even after a
 // crash. Returns the descriptor (kept open on purpose), or an error when someone holds it.
+// A PostgreSQL database has no file to lock: -1, and lock_open_store takes the database's
+// server lock once the store is open.
 Result<int> lock_database(const std::string& db) {
+    if (is_database_url(db)) return -1;
     const std::string lock_path = db + ".lock";
     int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) return Status::storage("cannot open the lock file " + lock_path);
@@ -178,16 +199,33 @@ Result<int> lock_database(const std::string& db) {
     return fd;
 }
 
-// Opens the store. `must_exist`: administrative commands refuse to create a file by mistake.
-Result<std::unique_ptr<core::Store>> open_store(const std::string& path, bool must_exist) {
+// lock_database's lock on PostgreSQL: the database's server lock, on the store's connection,
+// held as long as the process runs (core::hold_server_lock).
+Status lock_open_store(const std::string& db, core::Store& store) {
+    if (!is_database_url(db)) return Status::ok();
+    auto held = core::hold_server_lock(store);
+    if (!held) return held.status();
+    if (!held.value())
+        return Status(Code::kConflict,
+                      "another liaison-server (serve, import-csv or import) is using this "
+                      "PostgreSQL database; stop it first");
+    return Status::ok();
+}
+
+// Opens the store. `must_exist`: administrative commands refuse to create a file by mistake (a
+// PostgreSQL database always exists: there only its server tables are checked). `initialised`,
+// when given, says whether the server tables were there before.
+Result<std::unique_ptr<core::Store>> open_store(const std::string& path, bool must_exist,
+                                                bool* initialised = nullptr) {
     std::error_code ec;
-    if (must_exist && !std::filesystem::exists(path, ec))
+    if (must_exist && !is_database_url(path) && !std::filesystem::exists(path, ec))
         return Status::not_found(path + ": no such file (run `liaison-server init --db " + path +
                                  "` first)");
     // WAL: devices read while one exchange writes. synchronous=FULL: an acknowledged push
     // survives a power cut (docs/DESIGN.md §4 invariant 3).
     auto store = core::Store::open(path, core::StoreOptions{true, true, core::kCentralCacheMiB});
     if (!store) return store.status();
+    if (initialised) *initialised = has_server_schema(*store.value());
     if (must_exist && !has_server_schema(*store.value()))
         return Status::not_found(
             path + ": not a liaison-server database (run `liaison-server init` first)");
@@ -200,8 +238,10 @@ Result<std::unique_ptr<core::Store>> open_store(const std::string& path, bool mu
 int cmd_init(const Args& a) {
     if (auto e = check_options(a, {"db"}); !e.empty()) return usage_error(e);
     if (!a.opts.count("db")) return usage_error("init needs --db FILE");
-    const bool existed = std::filesystem::exists(a.opts.at("db"));
-    auto store = open_store(a.opts.at("db"), false);
+    // A file that was there, or a PostgreSQL database whose server tables were.
+    const std::string& db = a.opts.at("db");
+    bool existed = !is_database_url(db) && std::filesystem::exists(db);
+    auto store = open_store(db, false, is_database_url(db) ? &existed : nullptr);
     if (!store) return failed("init", store.status());
     if (!existed) (void)audit(*store.value(), "cli", "init", "");
     std::printf("%s: %s\n", a.opts.at("db").c_str(),
@@ -443,6 +483,7 @@ int cmd_backup(const Args& a) {
     if (auto e = check_options(a, {"db", "to"}); !e.empty()) return usage_error(e);
     if (!a.opts.count("db") || !a.opts.count("to"))
         return usage_error("backup needs --db FILE --to NEWFILE");
+    if (is_database_url(a.opts.at("db"))) return failed("backup", refuse_on_postgres("backup"));
     auto store = open_store(a.opts.at("db"), true);
     if (!store) return failed("backup", store.status());
     if (Status s = backup_to(*store.value(), a.opts.at("to")); !s) return failed("backup", s);
@@ -464,6 +505,7 @@ int cmd_restore(const Args& a) {
     if (!a.opts.count("db") || !a.opts.count("from"))
         return usage_error("restore needs --db FILE --from BACKUP");
     const std::string db = a.opts.at("db"), from = a.opts.at("from");
+    if (is_database_url(db)) return failed("restore", refuse_on_postgres("restore"));
     auto lock = lock_database(db);
     if (!lock) return failed("restore", lock.status());
     auto r = restore_database(db, from, wall_ms());
@@ -566,7 +608,7 @@ int cmd_import_csv(const Args& a) {
         return usage_error("--report must not be the file being imported");
     std::ifstream in(in_path, std::ios::binary);
     if (!in) return failed("import-csv", Status::not_found(in_path + ": cannot read it"));
-    if (!std::filesystem::exists(db, ec))  // before the lock: no stray <db>.lock
+    if (!is_database_url(db) && !std::filesystem::exists(db, ec))  // no stray <db>.lock
         return failed("import-csv", Status::not_found(db +
                                                       ": no such file (run `liaison-server "
                                                       "init --db " +
@@ -576,6 +618,7 @@ int cmd_import_csv(const Args& a) {
     if (!lock) return failed("import-csv", lock.status());
     auto store = open_store(db, true);
     if (!store) return failed("import-csv", store.status());
+    if (Status s = lock_open_store(db, *store.value()); !s) return failed("import-csv", s);
     auto replica = server_replica_id(*store.value());
     if (!replica) return failed("import-csv", replica.status());
     sync::SystemTimeSource time;
@@ -662,6 +705,7 @@ int cmd_import(const Args& a) {
     if (!lock) return failed("import", lock.status());
     auto store = open_store(db, false);
     if (!store) return failed("import", store.status());
+    if (Status s = lock_open_store(db, *store.value()); !s) return failed("import", s);
     auto replica = server_replica_id(*store.value());
     if (!replica) return failed("import", replica.status());
     sync::SystemTimeSource time;
@@ -731,6 +775,7 @@ int cmd_serve(const Args& a) {
 
     auto store = open_store(db, false);
     if (!store) return failed("serve", store.status());
+    if (Status s = lock_open_store(db, *store.value()); !s) return failed("serve", s);
     sync::SystemTimeSource time;
     SyncBackend backend(*store.value(), time);
     // The central record keeps each write's values for the history endpoint (docs/STORAGE.md,

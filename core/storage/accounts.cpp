@@ -11,7 +11,9 @@ namespace liaison::core {
 namespace {
 
 // Version 1 of the account tables. AUTOINCREMENT: a deleted user's id is never reused, so an
-// old audit row cannot be mistaken for a new user.
+// old audit row cannot be mistaken for a new user (on PostgreSQL an identity column: pg_sql.hpp).
+// The column "user" is quoted in every statement: USER is a reserved word on PostgreSQL, and the
+// quoted name is the same column on SQLite.
 constexpr const char* kSchemaV1 = R"sql(
 CREATE TABLE IF NOT EXISTS server_users(
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -24,14 +26,14 @@ CREATE TABLE IF NOT EXISTS server_users(
   created_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS server_tokens(
   id TEXT PRIMARY KEY,
-  user INTEGER NOT NULL REFERENCES server_users(id),
+  "user" INTEGER NOT NULL REFERENCES server_users(id),
   device TEXT NOT NULL DEFAULT '',
   salt TEXT NOT NULL,
   hash TEXT NOT NULL,
   revoked INTEGER NOT NULL DEFAULT 0,
   created_at INTEGER NOT NULL,
   revoked_at INTEGER) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS server_tokens_user ON server_tokens(user);
+CREATE INDEX IF NOT EXISTS server_tokens_user ON server_tokens("user");
 CREATE TABLE IF NOT EXISTS server_audit(
   n INTEGER PRIMARY KEY AUTOINCREMENT,
   at INTEGER NOT NULL,
@@ -45,27 +47,42 @@ CREATE TABLE IF NOT EXISTS server_audit(
 constexpr const char* kSchemaV2 = R"sql(
 CREATE TABLE IF NOT EXISTS server_replicas(
   replica BLOB PRIMARY KEY,
-  user INTEGER NOT NULL,
+  "user" INTEGER NOT NULL,
   device TEXT NOT NULL,
   first_seen INTEGER NOT NULL) WITHOUT ROWID;
 )sql";
 
-// Version 3: the staff members each user may act as (docs/SYNC.md "Authorisation", A1). A
-// rowid table: the links read back in the order they were made.
+// Version 3: the staff members each user may act as (docs/SYNC.md "Authorisation", A1). The
+// links read back in the order they were made: on SQLite by rowid. A PostgreSQL table has no
+// rowid, so there the table carries an identity column `n` that numbers the links in the same
+// order (staff_order below). SQLite files keep their layout.
 constexpr const char* kSchemaV3 = R"sql(
 CREATE TABLE IF NOT EXISTS server_user_staff(
-  user INTEGER NOT NULL REFERENCES server_users(id),
+  "user" INTEGER NOT NULL REFERENCES server_users(id),
   staff TEXT NOT NULL,
   added_at INTEGER NOT NULL,
-  UNIQUE(user, staff));
+  UNIQUE("user", staff));
 )sql";
+constexpr const char* kSchemaV3Postgres = R"sql(
+CREATE TABLE IF NOT EXISTS server_user_staff(
+  n INTEGER PRIMARY KEY,
+  "user" INTEGER NOT NULL REFERENCES server_users(id),
+  staff TEXT NOT NULL,
+  added_at INTEGER NOT NULL,
+  UNIQUE("user", staff));
+)sql";
+
+// The column that orders a user's staff links as they were made (version 3).
+std::string staff_order(const Database& db) {
+    return db.backend() == Backend::kPostgres ? "n" : "rowid";
+}
 
 // Version 4: one-time sign-in codes (docs/OPERATIONS.md "Sign-in links"). Kept after use or
 // expiry, so that the audit's code ids stay meaningful; a code is never stored, only its hash.
 constexpr const char* kSchemaV4 = R"sql(
 CREATE TABLE IF NOT EXISTS server_signin_codes(
   id TEXT PRIMARY KEY,
-  user INTEGER NOT NULL REFERENCES server_users(id),
+  "user" INTEGER NOT NULL REFERENCES server_users(id),
   device TEXT NOT NULL DEFAULT '',
   salt TEXT NOT NULL,
   hash TEXT NOT NULL,
@@ -88,6 +105,14 @@ bool holds_accounts(const FileInfo& file) {
     return file.has_table("server_users") && file.has_table("server_tokens");
 }
 
+Result<bool> hold_server_lock(Store& store) {
+    if (store.db().backend() != Backend::kPostgres) return true;
+    auto held =
+        store.db().query_int("SELECT pg_try_advisory_lock(" + std::to_string(kServerLockKey) + ")");
+    if (!held) return Status::storage("the server lock: " + store.db().error());
+    return *held != 0;
+}
+
 bool has_accounts_schema(Store& store) { return store.meta_get(kAccountsSchemaKey).has_value(); }
 
 Status ensure_accounts_schema(Store& store) {
@@ -104,7 +129,8 @@ Status ensure_accounts_schema(Store& store) {
     LIAISON_TRY(t.begun());
     LIAISON_TRY(store.db().exec(kSchemaV1));
     LIAISON_TRY(store.db().exec(kSchemaV2));
-    LIAISON_TRY(store.db().exec(kSchemaV3));
+    LIAISON_TRY(store.db().exec(store.db().backend() == Backend::kPostgres ? kSchemaV3Postgres
+                                                                           : kSchemaV3));
     LIAISON_TRY(store.db().exec(kSchemaV4));
     LIAISON_TRY(store.meta_set(kAccountsSchemaKey, std::to_string(kAccountsSchemaVersion)));
     return t.commit();
@@ -175,8 +201,8 @@ Result<std::int64_t> count_users(Store& store) {
 }
 
 Result<std::vector<std::string>> list_user_staff(Store& store, std::int64_t user) {
-    auto& st =
-        store.db().cached("SELECT staff FROM server_user_staff WHERE user=?1 ORDER BY rowid");
+    auto& st = store.db().cached("SELECT staff FROM server_user_staff WHERE \"user\"=?1 ORDER BY " +
+                                 staff_order(store.db()));
     st.bind(1, user);
     std::vector<std::string> out;
     Status s = each_row(st, [&](const Statement& row) { out.push_back(row.column_text(0)); });
@@ -187,11 +213,11 @@ Result<std::vector<std::string>> list_user_staff(Store& store, std::int64_t user
 
 Status replace_user_staff(Store& store, std::int64_t user, const std::vector<std::string>& staff,
                           std::int64_t at) {
-    auto& clear = store.db().cached("DELETE FROM server_user_staff WHERE user=?1");
+    auto& clear = store.db().cached("DELETE FROM server_user_staff WHERE \"user\"=?1");
     clear.bind(1, user);
     LIAISON_TRY(clear.run());
     auto& add = store.db().cached(
-        "INSERT OR IGNORE INTO server_user_staff(user, staff, added_at) VALUES(?1,?2,?3)");
+        "INSERT OR IGNORE INTO server_user_staff(\"user\", staff, added_at) VALUES(?1,?2,?3)");
     for (const auto& id : staff) {
         add.reset();  // a statement is bound again only after a reset
         add.bind(1, user).bind(2, std::string_view(id)).bind(3, at);
@@ -202,7 +228,7 @@ Status replace_user_staff(Store& store, std::int64_t user, const std::vector<std
 
 Status insert_token(Store& store, const NewToken& token) {
     auto& st = store.db().cached(
-        "INSERT INTO server_tokens(id, user, device, salt, hash, created_at) "
+        "INSERT INTO server_tokens(id, \"user\", device, salt, hash, created_at) "
         "VALUES(?1,?2,?3,?4,?5,?6)");
     st.bind(1, std::string_view(token.id))
         .bind(2, token.user)
@@ -224,7 +250,7 @@ Result<bool> mark_token_revoked(Store& store, std::string_view token_id, std::in
 Result<std::int64_t> revoke_device_tokens(Store& store, std::int64_t user, std::string_view device,
                                           std::int64_t at) {
     auto& st = store.db().cached(
-        "UPDATE server_tokens SET revoked=1, revoked_at=?2 WHERE user=?1 AND device=?3 "
+        "UPDATE server_tokens SET revoked=1, revoked_at=?2 WHERE \"user\"=?1 AND device=?3 "
         "AND revoked=0");
     st.bind(1, user).bind(2, at).bind(3, device);
     LIAISON_TRY(st.run());
@@ -232,9 +258,10 @@ Result<std::int64_t> revoke_device_tokens(Store& store, std::int64_t user, std::
 }
 
 Result<std::vector<TokenRow>> list_tokens(Store& store, std::optional<std::int64_t> user) {
+    // The CAST gives ?1 a type where it is first read: PostgreSQL infers none from IS NULL.
     auto st = store.db().prepare(
-        "SELECT id, user, device, revoked, created_at FROM server_tokens "
-        "WHERE ?1 IS NULL OR user = ?1 ORDER BY user, created_at, id");
+        "SELECT id, \"user\", device, revoked, created_at FROM server_tokens "
+        "WHERE CAST(?1 AS INTEGER) IS NULL OR \"user\" = ?1 ORDER BY \"user\", created_at, id");
     if (!st) return st.status();
     if (user)
         st->bind(1, *user);
@@ -259,11 +286,15 @@ Result<std::unique_ptr<TokenReader>> TokenReader::open(const std::string& path) 
 }
 
 Result<std::optional<TokenGrant>> TokenReader::find(std::string_view token_id) {
+    // The staff links joined in the order they were made: group_concat on SQLite, string_agg
+    // (the same with a separator it requires) on PostgreSQL.
+    const bool pg = db_->backend() == Backend::kPostgres;
     auto& st = db_->cached(
-        "SELECT t.salt, t.hash, t.revoked, t.device, u.id, u.name, u.role, u.regions, u.stores, "
-        "u.brands, u.disabled, "
-        "(SELECT group_concat(staff, ',' ORDER BY rowid) FROM server_user_staff WHERE user = u.id) "
-        "FROM server_tokens t JOIN server_users u ON u.id = t.user WHERE t.id = ?1");
+        std::string("SELECT t.salt, t.hash, t.revoked, t.device, u.id, u.name, u.role, u.regions, "
+                    "u.stores, u.brands, u.disabled, (SELECT ") +
+        (pg ? "string_agg" : "group_concat") + "(staff, ',' ORDER BY " + staff_order(*db_) +
+        ") FROM server_user_staff WHERE \"user\" = u.id) "
+        "FROM server_tokens t JOIN server_users u ON u.id = t.\"user\" WHERE t.id = ?1");
     st.bind(1, token_id);
     const auto step = st.step();
     if (step == Statement::Step::kError) {
@@ -335,7 +366,7 @@ Status insert_audit(Store& store, std::int64_t at, std::string_view actor, std::
 Result<std::vector<AuditRow>> list_audit(Store& store, std::int64_t limit) {
     auto st = store.db().prepare(
         "SELECT n, at, actor, action, subject FROM "
-        "(SELECT * FROM server_audit ORDER BY n DESC LIMIT ?1) ORDER BY n");
+        "(SELECT * FROM server_audit ORDER BY n DESC LIMIT ?1) AS recent ORDER BY n");
     if (!st) return st.status();
     st->bind(1, limit);
     std::vector<AuditRow> out;
@@ -389,14 +420,15 @@ Result<bool> audit_repeats(Store& store, std::string_view actor, std::string_vie
 Result<ReplicaOwner> bind_replica(Store& store, const Id128& replica, const ReplicaOwner& caller,
                                   std::int64_t at) {
     auto& insert = store.db().cached(
-        "INSERT INTO server_replicas(replica, user, device, first_seen) VALUES(?1,?2,?3,?4) "
+        "INSERT INTO server_replicas(replica, \"user\", device, first_seen) VALUES(?1,?2,?3,?4) "
         "ON CONFLICT(replica) DO NOTHING");
     insert.bind_blob(1, replica.bytes.data(), replica.bytes.size())
         .bind(2, caller.user)
         .bind(3, std::string_view(caller.device))
         .bind(4, at);
     LIAISON_TRY(insert.run());
-    auto& owner = store.db().cached("SELECT user, device FROM server_replicas WHERE replica = ?1");
+    auto& owner =
+        store.db().cached("SELECT \"user\", device FROM server_replicas WHERE replica = ?1");
     owner.bind_blob(1, replica.bytes.data(), replica.bytes.size());
     if (owner.step() != Statement::Step::kRow) {
         std::string err = owner.error();
@@ -410,8 +442,8 @@ Result<ReplicaOwner> bind_replica(Store& store, const Id128& replica, const Repl
 
 Result<std::vector<ReplicaRow>> list_replicas(Store& store) {
     auto st = store.db().prepare(
-        "SELECT replica, user, device, first_seen FROM server_replicas "
-        "ORDER BY user, first_seen, replica");
+        "SELECT replica, \"user\", device, first_seen FROM server_replicas "
+        "ORDER BY \"user\", first_seen, replica");
     if (!st) return st.status();
     std::vector<ReplicaRow> out;
     LIAISON_TRY(each_row(st.value(), [&](const Statement& s) {
@@ -425,7 +457,7 @@ Result<std::vector<ReplicaRow>> list_replicas(Store& store) {
 
 Status insert_signin_code(Store& store, const SigninCodeRow& code) {
     auto& st = store.db().cached(
-        "INSERT INTO server_signin_codes(id, user, device, salt, hash, created_at, expires_at) "
+        "INSERT INTO server_signin_codes(id, \"user\", device, salt, hash, created_at, expires_at) "
         "VALUES(?1,?2,?3,?4,?5,?6,?7)");
     st.bind(1, std::string_view(code.id))
         .bind(2, code.user)
@@ -439,7 +471,7 @@ Status insert_signin_code(Store& store, const SigninCodeRow& code) {
 
 Result<std::optional<SigninCodeRow>> find_signin_code(Store& store, std::string_view id) {
     auto& st = store.db().cached(
-        "SELECT id, user, device, salt, hash, created_at, expires_at, used_at "
+        "SELECT id, \"user\", device, salt, hash, created_at, expires_at, used_at "
         "FROM server_signin_codes WHERE id=?1");
     st.bind(1, id);
     std::optional<SigninCodeRow> out;
@@ -467,7 +499,7 @@ Result<bool> claim_signin_code(Store& store, std::string_view id, std::int64_t a
 }
 
 Result<std::optional<ReplicaOwner>> find_replica_owner(Store& store, const Id128& replica) {
-    auto& st = store.db().cached("SELECT user, device FROM server_replicas WHERE replica = ?1");
+    auto& st = store.db().cached("SELECT \"user\", device FROM server_replicas WHERE replica = ?1");
     st.bind_blob(1, replica.bytes.data(), replica.bytes.size());
     std::optional<ReplicaOwner> out;
     auto step = st.step();

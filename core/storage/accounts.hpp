@@ -56,6 +56,14 @@ bool has_accounts_schema(Store& store);
 // Whether a file (core::inspect_file) holds the users and tokens tables.
 bool holds_accounts(const FileInfo& file);
 
+// One liaison-server process per PostgreSQL database, as `<db>.lock` keeps one per SQLite
+// file (server/main.cpp): the store's caches are not yet caught up from other processes'
+// writes (docs/SCALING.md). Takes a session lock on the store's connection, held until the
+// connection closes (the process ends, or crashes); false when another process holds it.
+// Not an error on SQLite, where it holds nothing and answers true.
+inline constexpr std::int64_t kServerLockKey = kWriterLockKey + 1;  // "LIAISON\1"
+Result<bool> hold_server_lock(Store& store);
+
 // A write transaction on the account tables (BEGIN IMMEDIATE; rolls back unless committed).
 // Not a WriteTxn: the record's caches are not involved, so a rollback has nothing to reload
 // and a commit does not scrub the log. Requires: no transaction is open on the store.

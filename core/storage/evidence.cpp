@@ -138,7 +138,8 @@ Result<EvidenceStored> add_evidence(Store& store, const EvidenceUpload& up) {
     LIAISON_TRY(t.begun());
 
     auto& count = store.db().cached(
-        "SELECT count(*), coalesce(sum(sha=?2),0) FROM server_evidence_links WHERE eid=?1");
+        "SELECT count(*), count(CASE WHEN sha=?2 THEN 1 END) FROM server_evidence_links "
+        "WHERE eid=?1");
     count.bind_blob_static(1, l.entity.bytes.data(), 16).bind(2, std::string_view(l.sha));
     if (count.step() != Statement::Step::kRow) {
         const std::string error = count.error();

@@ -20,6 +20,22 @@ CREATE TABLE IF NOT EXISTS server_history(
   PRIMARY KEY(eid, stamp, slot)) WITHOUT ROWID;
 )sql";
 
+// The same table on PostgreSQL, where a column has one type: `value` is BYTEA and every row
+// holds version 2's packed form — a one-value row (a set's element, an archive's row) packs its
+// one field under its own slot — so an integer reads back as an integer and a text as a text,
+// as they do from SQLite's untyped column. SQLite files keep version 1's rows as they are.
+constexpr const char* kSchemaPostgres = R"sql(
+CREATE TABLE IF NOT EXISTS server_history(
+  eid BLOB NOT NULL,
+  stamp BLOB NOT NULL,
+  slot INTEGER NOT NULL,
+  value BLOB NOT NULL,
+  superseded INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY(eid, stamp, slot));
+)sql";
+
+bool on_postgres(Store& store) { return store.db().backend() == Backend::kPostgres; }
+
 // The operation types whose `touched` bits name sets rather than fields (sync::OpType, whose
 // numbers are on the wire and in every op log: they never change).
 constexpr int kOpAdd = 3;
@@ -67,7 +83,8 @@ Status unpack(const Id128& id, const Stamp& stamp, std::string_view in,
     auto need = [&](std::size_t n) { return at + n <= in.size(); };
     while (at < in.size()) {
         if (!need(3)) return Status::storage("history: a packed row cut short");
-        HistoryValue v{id, stamp, int(get_le(in, at, 2)), Value{}, false};
+        // Signed: a set's element is slot -1 - its index (a one-value row on PostgreSQL).
+        HistoryValue v{id, stamp, int(std::int16_t(get_le(in, at, 2))), Value{}, false};
         const std::uint8_t tag = std::uint8_t(in[at + 2]);
         at += 3;
         v.superseded = (tag & kSuperseded) != 0;
@@ -114,14 +131,40 @@ Status ensure_history_schema(Store& store) {
     // Not a WriteTxn: the record's caches and sequence are not involved.
     Transaction t(store.db());
     LIAISON_TRY(t.begun());
-    LIAISON_TRY(store.db().exec(kSchemaV1));
+    LIAISON_TRY(store.db().exec(on_postgres(store) ? kSchemaPostgres : kSchemaV1));
     LIAISON_TRY(store.meta_set(kHistorySchemaKey, std::to_string(kHistorySchemaVersion)));
     return t.commit();
 }
 
 bool keeps_history(Kind kind) { return kind_def(kind).cls == KindClass::kProfile; }
 
+namespace {
+
+// One packed row (version 2) under `slot`: kPackedSlot for an operation's fields, or, on
+// PostgreSQL, the one value's own slot.
+Status record_packed(Store& store, const Id128& entity, const Stamp& stamp, int slot,
+                     const std::vector<PackedField>& fields) {
+    bool superseded = false;
+    for (const auto& f : fields) superseded = superseded || f.superseded;
+    const std::string packed = pack(fields);
+    auto& st = store.db().cached(
+        "INSERT OR IGNORE INTO server_history(eid, stamp, slot, value, superseded) "
+        "VALUES(?1,?2,?3,?4,?5)");
+    const auto s = stamp.encode();
+    st.bind_blob_static(1, entity.bytes.data(), 16)
+        .bind_blob_static(2, s.data(), s.size())
+        .bind(3, std::int64_t(slot))
+        .bind_blob_static(4, packed.data(), packed.size())
+        .bind(5, std::int64_t(superseded ? 1 : 0));
+    return st.run();
+}
+
+}  // namespace
+
 Status record_history(Store& store, const HistoryValue& row) {
+    if (on_postgres(store))
+        return record_packed(store, row.entity, row.stamp, row.slot,
+                             {PackedField{row.slot, row.value, row.superseded}});
     auto& st = store.db().cached(
         "INSERT OR IGNORE INTO server_history(eid, stamp, slot, value, superseded) "
         "VALUES(?1,?2,?3,?4,?5)");
@@ -137,23 +180,12 @@ Status record_history(Store& store, const HistoryValue& row) {
 Status record_history_fields(Store& store, const Id128& entity, const Stamp& stamp,
                              const std::vector<PackedField>& fields) {
     if (fields.empty()) return Status::ok();
-    bool superseded = false;
-    for (const auto& f : fields) superseded = superseded || f.superseded;
-    const std::string packed = pack(fields);
-    auto& st = store.db().cached(
-        "INSERT OR IGNORE INTO server_history(eid, stamp, slot, value, superseded) "
-        "VALUES(?1,?2,?3,?4,?5)");
-    const auto s = stamp.encode();
-    st.bind_blob_static(1, entity.bytes.data(), 16)
-        .bind_blob_static(2, s.data(), s.size())
-        .bind(3, std::int64_t(kPackedSlot))
-        .bind_blob_static(4, packed.data(), packed.size())
-        .bind(5, std::int64_t(superseded ? 1 : 0));
-    return st.run();
+    return record_packed(store, entity, stamp, kPackedSlot, fields);
 }
 
 Result<std::vector<HistoryValue>> load_history(Store& store, const std::vector<Id128>& ids) {
     std::vector<HistoryValue> out;
+    const bool postgres = on_postgres(store);  // every row packed there (kSchemaPostgres)
     auto& st = store.db().cached(
         "SELECT stamp, slot, value, superseded FROM server_history WHERE eid=?1 "
         "ORDER BY stamp, slot");
@@ -168,7 +200,7 @@ Result<std::vector<HistoryValue>> load_history(Store& store, const std::vector<I
                 return Status::storage("history: a malformed stamp");
             }
             const int slot = int(st.column_int(1));
-            if (slot == kPackedSlot) {
+            if (slot == kPackedSlot || postgres) {
                 Status s = unpack(id, *stamp, st.column_blob(2), out);
                 if (!s) {
                     st.reset();

@@ -1,5 +1,6 @@
-// The server's account tables (core/storage/accounts.hpp), on a real SQLite file: the named
-// calls the server makes instead of writing SQL.
+// The server's account tables (core/storage/accounts.hpp): the named calls the server makes
+// instead of writing SQL. The store is the hub's (tests/support/harness.hpp): a real SQLite
+// file, or a PostgreSQL database under LIAISON_TEST_BACKEND=postgres for the [central] cases.
 #include "core/storage/accounts.hpp"
 
 #include <catch2/catch.hpp>
@@ -37,11 +38,10 @@ struct Accounts {
 };
 
 TEST_CASE("the account tables are made once, versioned in meta, and a newer version is refused",
-          "[core][accounts]") {
+          "[core][accounts][central]") {
     TempDir dir;
-    auto s = core::Store::open(dir.file("a.db"), core::StoreOptions{});
-    REQUIRE(s.is_ok());
-    core::Store& store = *s.value();
+    auto s = open_hub_store(dir.file("a.db"));
+    core::Store& store = *s;
     CHECK_FALSE(core::has_accounts_schema(store));
     CHECK_FALSE(core::count_users(store).is_ok());  // no table yet
     REQUIRE(core::ensure_accounts_schema(store).is_ok());
@@ -59,7 +59,7 @@ TEST_CASE("the account tables are made once, versioned in meta, and a newer vers
 }
 
 TEST_CASE("users are added with new ids, found, listed by id, disabled and rescoped",
-          "[core][accounts]") {
+          "[core][accounts][central]") {
     Accounts a;
     const auto ana = a.user("Ana", "regional");
     const auto bo = a.user("Bo");
@@ -91,7 +91,8 @@ TEST_CASE("users are added with new ids, found, listed by id, disabled and resco
     CHECK(users.value()[1].disabled);
 }
 
-TEST_CASE("an account write that is not committed leaves nothing behind", "[core][accounts]") {
+TEST_CASE("an account write that is not committed leaves nothing behind",
+          "[core][accounts][central]") {
     Accounts a;
     {
         core::AccountsTxn t(*a.store);
@@ -109,7 +110,7 @@ TEST_CASE("an account write that is not committed leaves nothing behind", "[core
 }
 
 TEST_CASE("tokens are listed by user and age, and a revocation keeps its first time",
-          "[core][accounts]") {
+          "[core][accounts][central]") {
     Accounts a;
     const auto ana = a.user("Ana"), bo = a.user("Bo");
     a.token("bb", bo, "tablet", 3000);
@@ -117,6 +118,7 @@ TEST_CASE("tokens are listed by user and age, and a revocation keeps its first t
     a.token("cc", ana, "phone", 1000);
 
     auto all = core::list_tokens(*a.store, std::nullopt);
+    INFO(all.status().to_string());
     REQUIRE(all.is_ok());
     REQUIRE(all->size() == 3);
     CHECK(all.value()[0].id == "cc");  // Ana's, oldest first, then Bo's
@@ -141,7 +143,7 @@ TEST_CASE("tokens are listed by user and age, and a revocation keeps its first t
     CHECK_FALSE(core::list_tokens(*a.store, bo).value()[0].revoked);
 }
 
-TEST_CASE("a replica id belongs to whoever bound it first", "[core][accounts]") {
+TEST_CASE("a replica id belongs to whoever bound it first", "[core][accounts][central]") {
     Accounts a;
     Id128 replica;
     replica.bytes[15] = 7;
@@ -153,7 +155,7 @@ TEST_CASE("a replica id belongs to whoever bound it first", "[core][accounts]") 
     CHECK(second.value() == core::ReplicaOwner{1, "tablet"});
 }
 
-TEST_CASE("audit rows are written alone or inside an account write", "[core][accounts]") {
+TEST_CASE("audit rows are written alone or inside an account write", "[core][accounts][central]") {
     Accounts a;
     CHECK(core::insert_audit(*a.store, 1000, "cli", "init", "").is_ok());
     core::AccountsTxn t(*a.store);
@@ -165,15 +167,19 @@ TEST_CASE("audit rows are written alone or inside an account write", "[core][acc
 TEST_CASE(
     "the token reader finds a token and its user through its own connection, and sees a "
     "revocation at once",
-    "[core][accounts][native]") {
+    "[core][accounts][native][central]") {
     Accounts a;
     a.store.reset();
-    auto s = core::Store::open(a.path, core::StoreOptions{true, false});
+    auto s = core::Store::open(hub_database(a.path), core::StoreOptions{true, false});
     REQUIRE(s.is_ok());
     a.store = std::move(s).value();
     const auto ana = a.user("Ana", "store");
     a.token("aa", ana, "tablet");
-    auto reader = core::TokenReader::open(a.path);
+    // The staff links come back in the order they were made, not sorted.
+    REQUIRE(core::replace_user_staff(*a.store, ana, {"s2", "s1", "s3"}, 2500).is_ok());
+    CHECK(core::list_user_staff(*a.store, ana).value() ==
+          std::vector<std::string>{"s2", "s1", "s3"});
+    auto reader = core::TokenReader::open(hub_database(a.path));
     REQUIRE(reader.is_ok());
 
     auto grant = reader.value()->find("aa");
@@ -186,6 +192,7 @@ TEST_CASE(
     CHECK(grant.value()->user.id == ana);
     CHECK(grant.value()->user.role == "store");
     CHECK(grant.value()->user.regions == "R1,R2");
+    CHECK(grant.value()->staff == std::vector<std::string>{"s2", "s1", "s3"});
     CHECK_FALSE(reader.value()->find("zz").value().has_value());
 
     REQUIRE(core::mark_token_revoked(*a.store, "aa", 3000).value());
@@ -194,6 +201,51 @@ TEST_CASE(
     REQUIRE(grant.value());
     CHECK(grant.value()->revoked);
     CHECK(grant.value()->user.disabled);
+}
+
+TEST_CASE("audit rows are found by action prefix actor and whole subject word newest first",
+          "[core][accounts][central]") {
+    Accounts a;
+    REQUIRE(core::insert_audit(*a.store, 1000, "cli", "user.add", "user:1").is_ok());
+    REQUIRE(core::insert_audit(*a.store, 2000, "user:1", "person.read", "p_1 p_12").is_ok());
+    REQUIRE(core::insert_audit(*a.store, 3000, "user:1", "export.report", "r_1").is_ok());
+    REQUIRE(core::insert_audit(*a.store, 4000, "user:2", "person.read", "p_12").is_ok());
+
+    auto oldest_first = core::list_audit(*a.store, 3);
+    REQUIRE(oldest_first.is_ok());
+    REQUIRE(oldest_first->size() == 3);  // the newest three, oldest first
+    CHECK(oldest_first.value()[0].action == "person.read");
+    CHECK(oldest_first.value()[2].actor == "user:2");
+
+    auto find = [&](core::AuditFilter f) {
+        auto rows = core::find_audit(*a.store, f);
+        REQUIRE(rows.is_ok());
+        std::vector<std::int64_t> at;
+        for (const auto& r : rows.value()) at.push_back(r.at);
+        return at;
+    };
+    core::AuditFilter f;
+    CHECK(find(f) == std::vector<std::int64_t>{4000, 3000, 2000, 1000});
+    f.subject = "p_1";  // a whole word: p_12 does not match, and '_' is no wildcard
+    CHECK(find(f) == std::vector<std::int64_t>{2000});
+    f.subject = "p_12";
+    CHECK(find(f) == std::vector<std::int64_t>{4000, 2000});
+    f.actor = "user:1";
+    CHECK(find(f) == std::vector<std::int64_t>{2000});
+    f = core::AuditFilter{};
+    f.action_prefix = "person.";
+    f.since = 2500;
+    CHECK(find(f) == std::vector<std::int64_t>{4000});
+    f = core::AuditFilter{};
+    f.limit = 2;
+    const auto page = core::find_audit(*a.store, f).value();
+    REQUIRE(page.size() == 2);
+    f.before = page.back().n;  // the next page
+    CHECK(find(f) == std::vector<std::int64_t>{2000, 1000});
+
+    CHECK(core::audit_repeats(*a.store, "user:2", "person.read", "p_12", 0, 10).value());
+    CHECK_FALSE(core::audit_repeats(*a.store, "user:2", "person.read", "p_12", 4001, 10).value());
+    CHECK_FALSE(core::audit_repeats(*a.store, "user:1", "person.read", "p_1", 0, 1).value());
 }
 
 TEST_CASE("a file with the account tables is recognised as holding them", "[core][accounts]") {

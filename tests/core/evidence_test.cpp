@@ -1,6 +1,7 @@
-// The server's evidence files (core/storage/evidence.hpp), on a real SQLite file: one copy per
-// content, files served only through a record they are linked to, and a blob gone with its
-// last link.
+// The server's evidence files (core/storage/evidence.hpp): one copy per content, files served
+// only through a record they are linked to, and a blob gone with its last link. The store is
+// the hub's (tests/support/harness.hpp): a real SQLite file, or a PostgreSQL database under
+// LIAISON_TEST_BACKEND=postgres for the [central] cases; the scan of the files is SQLite's.
 #include "core/storage/evidence.hpp"
 
 #include <catch2/catch.hpp>
@@ -46,11 +47,11 @@ Id128 id(const char* name) { return Id128::derive("evidence-test", name, ""); }
 
 }  // namespace
 
-TEST_CASE("the evidence tables are made once and a newer version is refused", "[core][evidence]") {
+TEST_CASE("the evidence tables are made once and a newer version is refused",
+          "[core][evidence][central]") {
     TempDir dir;
-    auto s = core::Store::open(dir.file("a.db"), core::StoreOptions{});
-    REQUIRE(s.is_ok());
-    core::Store& store = *s.value();
+    auto s = open_hub_store(dir.file("a.db"));
+    core::Store& store = *s;
     CHECK_FALSE(core::has_evidence_schema(store));
     // A device's file (or a server's from before the tables): an erasure has nothing to purge.
     {
@@ -69,7 +70,7 @@ TEST_CASE("the evidence tables are made once and a newer version is refused", "[
 }
 
 TEST_CASE("the same bytes uploaded twice are stored once and listed on each record",
-          "[core][evidence]") {
+          "[core][evidence][central]") {
     Evidence e;
     const std::string bytes = "%PDF-1.7 the signed contract";
     auto first = e.add(id("vetting-a"), bytes, "contract.pdf", 1000);
@@ -101,7 +102,7 @@ TEST_CASE("the same bytes uploaded twice are stored once and listed on each reco
     CHECK(both->at(2).name == "contract-signed.pdf");
 }
 
-TEST_CASE("a file is loaded only through a record it is linked to", "[core][evidence]") {
+TEST_CASE("a file is loaded only through a record it is linked to", "[core][evidence][central]") {
     Evidence e;
     const std::string bytes = std::string("\x89PNG\r\n\x1a\n", 8) + std::string(1, '\0') + "img";
     const auto sha = e.add(id("content"), bytes).link.sha;
@@ -119,7 +120,7 @@ TEST_CASE("a file is loaded only through a record it is linked to", "[core][evid
 }
 
 TEST_CASE("unlinking the last link deletes the blob and another record's link keeps it",
-          "[core][evidence]") {
+          "[core][evidence][central]") {
     Evidence e;
     const auto sha = e.add(id("a"), "%PDF-1.4 shared").link.sha;
     e.add(id("b"), "%PDF-1.4 shared");
@@ -138,7 +139,7 @@ TEST_CASE("unlinking the last link deletes the blob and another record's link ke
     CHECK(e.blobs() == 0);
 }
 
-TEST_CASE("a record carries a bounded number of files", "[core][evidence]") {
+TEST_CASE("a record carries a bounded number of files", "[core][evidence][central]") {
     Evidence e;
     for (std::size_t i = 0; i < core::kMaxEvidencePerEntity; ++i)
         e.add(id("full"), "%PDF-1.4 file " + std::to_string(i));

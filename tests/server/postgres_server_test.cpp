@@ -1,0 +1,104 @@
+// The real liaison-server on a PostgreSQL database (issue 20, docs/SCALING.md): `--db` takes a
+// postgresql:// URL for init, users, tokens, audit and serve; devices sign in, push and pull
+// over HTTP as they do against a SQLite file; backup and restore refuse and name PostgreSQL's
+// own tools; a second server on the same database is refused. The database is a fresh one of the
+// test cluster (support/pg_cluster.hpp).
+#include <filesystem>
+#include <sstream>
+
+#include "fixture.hpp"
+#include "support/pg_cluster.hpp"
+
+namespace liaison::test {
+
+TEST_CASE("a server on a PostgreSQL database serves devices and leaves backups to PostgreSQL",
+          "[server][pg]") {
+    TempDir dir;
+    const std::string db = PgCluster::shared().new_database();
+    const std::string log = dir.file("server.log");
+
+    // A database that exists but holds nothing yet is initialised, once.
+    CHECK(cli_ok({"init", "--db", db}).find(": created") != std::string::npos);
+    CHECK(cli_ok({"init", "--db", db}).find("ready (already initialised)") != std::string::npos);
+    const std::string admin =
+        cli_ok({"user", "add", "--db", db, "--name", "Ada Admin", "--role", "admin"});
+    const std::string admin_token =
+        cli_ok({"token", "issue", "--db", db, "--user", admin, "--device", "tests"});
+    const std::string central =
+        cli_ok({"user", "add", "--db", db, "--name", "Chloé Central", "--role", "central"});
+    const std::string tablet =
+        cli_ok({"token", "issue", "--db", db, "--user", central, "--device", "tablet"});
+    const std::string phone =
+        cli_ok({"token", "issue", "--db", db, "--user", central, "--device", "phone"});
+    CHECK(admin != central);
+    CHECK(cli_ok({"user", "list", "--db", db}).find("Chloé Central") != std::string::npos);
+    const std::string audit = cli_ok({"audit", "--db", db});
+    CHECK(audit.find("\tuser.add\tuser:" + central) != std::string::npos);
+    CHECK(audit.find("\tinit\t") != std::string::npos);
+
+    sync::SystemTimeSource time;
+    auto a = open_node(dir.file("a.db"), time, 41);
+    auto b = open_node(dir.file("b.db"), time, 42);
+    add_person(*a->replica, "Zoë Martin");
+    {
+        ServerProcess server(db, {}, log);
+        auto client = server.client();
+        auto me = client->Get("/api/v1/me", bearer(tablet));
+        REQUIRE(me);
+        CHECK(me->status == 200);
+        CHECK(me->body.find("\"name\":\"Chloé Central\"") != std::string::npos);
+        CHECK(me->body.find("\"role\":\"central\"") != std::string::npos);
+        auto stranger = client->Get("/api/v1/me", bearer(tablet + "x"));
+        REQUIRE(stranger);
+        CHECK(stranger->status == 401);
+
+        sync_all(*client, tablet, *a->replica, false);  // a pushes
+        sync_all(*client, phone, *b->replica, true);    // b pulls, in JSON
+        const std::string hash = must(a->replica->state_hash());
+        CHECK(must(b->replica->state_hash()) == hash);  // b holds Zoë as a wrote her
+        auto res = client->Get("/api/v1/admin/state-hash", bearer(admin_token));
+        REQUIRE(res);
+        CHECK(res->status == 200);
+        CHECK(res->body.find(hash) != std::string::npos);
+
+        // One server per database, as one per SQLite file: a second one is refused.
+        auto second = run_cli({"serve", "--db", db, "--port", "0"});
+        CHECK(second.exit_code == 1);
+        CHECK(second.err.find("another liaison-server") != std::string::npos);
+
+        // A token revoked from the command line while the server runs fails at its next use.
+        std::string tablet_id;
+        std::istringstream rows(cli_ok({"token", "list", "--db", db, "--user", central}));
+        for (std::string row; std::getline(rows, row);)
+            if (row.find("\ttablet\t") != std::string::npos)
+                tablet_id = row.substr(0, row.find('\t'));
+        REQUIRE_FALSE(tablet_id.empty());
+        cli_ok({"token", "revoke", "--db", db, "--token-id", tablet_id});
+        auto revoked = client->Get("/api/v1/me", bearer(tablet));
+        REQUIRE(revoked);
+        CHECK(revoked->status == 401);
+        CHECK(cli_ok({"audit", "--db", db}).find("\ttoken.revoke\t") != std::string::npos);
+        CHECK(server.stop() == 0);
+    }
+
+    // The server's data survived its stop: a new process serves the same record.
+    {
+        ServerProcess server(db, {}, log);
+        auto c = open_node(dir.file("c.db"), time, 43);
+        sync_all(*server.client(), phone, *c->replica, false);
+        CHECK(must(c->replica->state_hash()) == must(a->replica->state_hash()));
+    }
+
+    auto backup = run_cli({"backup", "--db", db, "--to", dir.file("copy.db")});
+    CHECK(backup.exit_code == 1);
+    CHECK(backup.err.find("pg_dump") != std::string::npos);
+    CHECK(backup.err.find("pg_basebackup") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(dir.file("copy.db")));
+    auto restore = run_cli({"restore", "--db", db, "--from", dir.file("a.db")});
+    CHECK(restore.exit_code == 1);
+    CHECK(restore.err.find("pg_dump") != std::string::npos);
+    auto usage = run_cli({"help"});
+    CHECK(usage.out.find("postgresql://") != std::string::npos);
+}
+
+}  // namespace liaison::test
