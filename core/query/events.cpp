@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "core/query/queries.hpp"
+#include "core/storage/dialect.hpp"
 
 namespace liaison::core {
 namespace {
@@ -41,7 +42,7 @@ Result<std::vector<EventSummary>> list_events(Store& store, std::size_t limit) {
     auto& st = store.db().cached(
         "SELECT eid FROM k_event WHERE created IS NOT NULL ORDER BY f_starts DESC NULLS LAST, eid "
         "LIMIT ?1");
-    st.bind(1, std::int64_t(limit));
+    st.bind(1, sql_limit(limit));
     while ((s = st.step()) == Step::kRow) ids.push_back(blob_id(st, 0));
     if (s == Step::kError) return Status::storage(st.error());
 
@@ -66,7 +67,7 @@ Result<std::vector<CheckinEntry>> event_checkins(Store& store, const Id128& even
         "SELECT eid, f_at, f_walk_in, f_influencer FROM k_checkin WHERE f_event=?1 "
         "AND created IS NOT NULL AND deleted IS NULL ORDER BY f_at DESC NULLS LAST, eid "
         "DESC LIMIT ?2");
-    st.bind_blob(1, event.bytes.data(), 16).bind(2, std::int64_t(limit));
+    st.bind_blob(1, event.bytes.data(), 16).bind(2, sql_limit(limit));
     Step s;
     while ((s = st.step()) == Step::kRow) {
         CheckinEntry e;

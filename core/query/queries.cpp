@@ -208,7 +208,7 @@ Result<std::optional<RowState>> get_entity(Store& store, Kind kind, const Id128&
 
 Result<std::vector<Id128>> entity_ids(Store& store, Kind kind, const EntityIdQuery& query) {
     const auto& k = kind_def(kind);
-    std::string sql = "SELECT eid FROM " + table_name(kind) + " WHERE 1";
+    std::string sql = "SELECT eid FROM " + table_name(kind) + " WHERE TRUE";
     if (query.visible_only) sql += " AND created IS NOT NULL AND deleted IS NULL";
     int n = 1;
     for (const auto& f : query.filters) {

@@ -70,7 +70,7 @@ Result<std::vector<TextMatch>> match_fts(Store& store, const std::vector<TextTer
                        "k.rid = fts_influencer.rowid WHERE fts_influencer MATCH ?1 AND "
                        "k.created IS NOT NULL LIMIT ?2");
     const std::string expression = fts_expression(terms);
-    st.bind(1, std::string_view(expression)).bind(2, std::int64_t(limit));
+    st.bind(1, std::string_view(expression)).bind(2, sql_limit(limit));
     std::vector<TextMatch> out;
     Step s;
     while ((s = st.step()) == Step::kRow) {

@@ -29,6 +29,11 @@ std::string sql_nocase_key(Backend backend, std::string_view expr) {
     return "translate(" + e + ", 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')";
 }
 
+std::int64_t sql_limit(std::size_t limit) {
+    constexpr auto kMax = std::size_t(INT64_MAX);
+    return std::int64_t(limit > kMax ? kMax : limit);
+}
+
 std::string sql_indexed_by(Backend backend, std::string_view index) {
     if (backend == Backend::kSqlite) return "INDEXED BY " + std::string(index);
     return "";

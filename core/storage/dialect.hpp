@@ -11,6 +11,8 @@
 // Thread-safety: pure functions.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -33,6 +35,10 @@ std::string sql_distinct_list(Backend backend, std::string_view expr);
 // to lower case, every other byte as it is, compared byte by byte. Not a locale's order: "É"
 // and "é" stay apart, as they do on SQLite. NULL stays NULL (say NULLS FIRST where that matters).
 std::string sql_nocase_key(Backend backend, std::string_view expr);
+
+// A LIMIT parameter for `limit` rows: a size_t past INT64_MAX (SIZE_MAX for "all") would be
+// negative as a 64-bit integer, which SQLite reads as no limit and PostgreSQL refuses.
+std::int64_t sql_limit(std::size_t limit);
 
 // SQLite's "INDEXED BY `index`" after a table name, where its planner must be told which index
 // to probe; "" on PostgreSQL, whose planner has no such hint and chooses from statistics.
