@@ -53,6 +53,8 @@ std::vector<TextTerm> search_terms(std::string_view text) {
     return out;
 }
 
+std::string fts_query(std::string_view text) { return fts_expression(search_terms(text)); }
+
 namespace {
 
 bool starts_with(std::string_view s, std::string_view prefix) {

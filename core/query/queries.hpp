@@ -46,6 +46,9 @@ Result<std::vector<SearchHit>> search_influencers(Store& store, std::string_view
 // ("Hél dup" -> hél*, dup*), or a phone-like text as its digits (a national number without
 // its leading 0); none if no word.
 std::vector<TextTerm> search_terms(std::string_view text);
+// The FTS5 query of search_terms(text) ("Hél dup" -> "\"hél\"* AND \"dup\"*"): what the
+// search runs on SQLite (bench/search_bench.cpp runs it on a plain FTS5 table too).
+std::string fts_query(std::string_view text);
 
 struct TimelineEntry {
     std::int64_t at = 0;  // ms since the epoch
