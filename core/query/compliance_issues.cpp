@@ -240,8 +240,8 @@ Status Scan::disclosure_missing() {
         store_,
         "SELECT c.eid, c.f_collaboration, c.f_caption, c.f_image_edited, c.f_image_generated, "
         "c.f_disclosure_checked_at IS NOT NULL, c.f_disclosure_found, " +
-            set_sql("k.eid", Kind::kCollaboration, "markets") + ", " +
-            set_sql("k.f_campaign", Kind::kCampaign, "markets") +
+            set_sql(store_, "k.eid", Kind::kCollaboration, "markets") + ", " +
+            set_sql(store_, "k.f_campaign", Kind::kCampaign, "markets") +
             " FROM k_content c JOIN k_collaboration k ON k.eid=c.f_collaboration WHERE " +
             visible_sql("c") + " AND " + visible_sql("k") + " AND k.f_type IN ('paid','gifted')",
         [&](Statement& r) {
@@ -470,8 +470,9 @@ Status Scan::requests() {
 Status Scan::partners() {
     std::unordered_map<Id128, std::string, Id128Hash> markets_of;
     LIAISON_TRY(each_row(store_,
-                         "SELECT a.eid, " + set_sql("a.eid", Kind::kCollaboration, "markets") +
-                             ", " + set_sql("a.f_campaign", Kind::kCampaign, "markets") +
+                         "SELECT a.eid, " +
+                             set_sql(store_, "a.eid", Kind::kCollaboration, "markets") + ", " +
+                             set_sql(store_, "a.f_campaign", Kind::kCampaign, "markets") +
                              " FROM k_collaboration a WHERE " + visible_sql("a"),
                          [&](Statement& r) {
                              auto id = id_col(r, 0);
@@ -519,33 +520,33 @@ Status Scan::promotions() {
         std::optional<Id128> region;
     };
     std::vector<Campaign> campaigns;
-    LIAISON_TRY(
-        each_row(store_,
-                 "SELECT a.eid, a.f_name, a.f_product_category, a.f_promotion_condition, "
-                 "a.f_ends, a.f_region, a.f_store, " +
-                     set_sql("a.eid", Kind::kCampaign, "markets") + " FROM k_campaign a WHERE " +
-                     visible_sql("a") + " AND a.f_product_category IS NOT NULL",
-                 [&](Statement& r) {
-                     auto id = id_col(r, 0);
-                     if (!id) return;
-                     campaigns.push_back({*id, text_col(r, 1), ascii_lower(trim(text_col(r, 2))),
-                                          std::string(trim(text_col(r, 3))), text_col(r, 4),
-                                          text_col(r, 7), region_of_(id_col(r, 5), id_col(r, 6))});
-                 }));
+    LIAISON_TRY(each_row(
+        store_,
+        "SELECT a.eid, a.f_name, a.f_product_category, a.f_promotion_condition, "
+        "a.f_ends, a.f_region, a.f_store, " +
+            set_sql(store_, "a.eid", Kind::kCampaign, "markets") + " FROM k_campaign a WHERE " +
+            visible_sql("a") + " AND a.f_product_category IS NOT NULL",
+        [&](Statement& r) {
+            auto id = id_col(r, 0);
+            if (!id) return;
+            campaigns.push_back({*id, text_col(r, 1), ascii_lower(trim(text_col(r, 2))),
+                                 std::string(trim(text_col(r, 3))), text_col(r, 4), text_col(r, 7),
+                                 region_of_(id_col(r, 5), id_col(r, 6))});
+        }));
     if (campaigns.empty()) return Status::ok();
     // The markets each campaign's collaborations target (a cancelled one is not in collabs_).
     std::unordered_map<Id128, std::vector<std::string>, Id128Hash> collab_markets;
-    LIAISON_TRY(each_row(store_,
-                         "SELECT a.eid, " + set_sql("a.eid", Kind::kCollaboration, "markets") +
-                             " FROM k_collaboration a WHERE " + visible_sql("a") +
-                             " AND a.f_campaign IS NOT NULL",
-                         [&](Statement& r) {
-                             auto id = id_col(r, 0);
-                             const Collab* c = id ? collab(*id) : nullptr;
-                             if (!c || !c->campaign) return;
-                             for (auto& m : split_commas(text_col(r, 1)))
-                                 collab_markets[*c->campaign].push_back(std::move(m));
-                         }));
+    LIAISON_TRY(each_row(
+        store_,
+        "SELECT a.eid, " + set_sql(store_, "a.eid", Kind::kCollaboration, "markets") +
+            " FROM k_collaboration a WHERE " + visible_sql("a") + " AND a.f_campaign IS NOT NULL",
+        [&](Statement& r) {
+            auto id = id_col(r, 0);
+            const Collab* c = id ? collab(*id) : nullptr;
+            if (!c || !c->campaign) return;
+            for (auto& m : split_commas(text_col(r, 1)))
+                collab_markets[*c->campaign].push_back(std::move(m));
+        }));
     for (const Campaign& k : campaigns) {
         if (!k.ends.empty() && k.ends < today_) continue;  // ended
         const bool named = std::any_of(
@@ -656,8 +657,8 @@ Result<std::optional<CaptionCheck>> post_caption_check(Store& store, const Id128
     LIAISON_TRY(each_row(
         store,
         "SELECT c.f_caption, c.f_image_edited, c.f_image_generated, k.f_type, " +
-            set_sql("k.eid", Kind::kCollaboration, "markets") + ", " +
-            set_sql("k.f_campaign", Kind::kCampaign, "markets") +
+            set_sql(store, "k.eid", Kind::kCollaboration, "markets") + ", " +
+            set_sql(store, "k.f_campaign", Kind::kCampaign, "markets") +
             " FROM k_content c JOIN k_collaboration k ON k.eid=c.f_collaboration WHERE c.eid=" +
             id_literal(content) + " AND " + visible_sql("c") + " AND " + visible_sql("k"),
         [&](Statement& r) {

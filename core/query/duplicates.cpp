@@ -18,29 +18,12 @@ constexpr std::size_t kCandidatesPerReason = 200;
 constexpr std::size_t kPhoneTailDigits = 9;
 constexpr std::size_t kMinPhoneDigits = 6;
 
-// An FTS5 phrase for arbitrary text: the tokenizer splits it as it split the indexed value.
-std::string phrase(std::string_view text) {
-    std::string out = "\"";
-    for (char c : text) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + "\"";
-}
-
-// Influencer ids whose indexed column matches `match` (an FTS5 expression).
-Result<std::vector<Id128>> candidates(Store& store, const std::string& match) {
+// Influencer ids matching every term (core/query/text_match.hpp).
+Result<std::vector<Id128>> candidates(Store& store, const std::vector<TextTerm>& terms) {
+    auto matches = match_influencers(store, terms, kCandidatesPerReason, false);
+    if (!matches) return matches.status();
     std::vector<Id128> out;
-    auto& st = store.db().cached(
-        "SELECT k.eid FROM fts_influencer JOIN k_influencer k ON k.rid = fts_influencer.rowid "
-        "WHERE fts_influencer MATCH ?1 AND k.created IS NOT NULL LIMIT ?2");
-    st.bind(1, std::string_view(match)).bind(2, std::int64_t(kCandidatesPerReason));
-    Step s;
-    while ((s = st.step()) == Step::kRow) {
-        auto b = st.column_blob(0);
-        if (b.size() == 16) out.push_back(Id128::from_bytes(b.data()));
-    }
-    if (s == Step::kError) return Status::storage(st.error());
+    for (const auto& m : matches.value()) out.push_back(m.id);
     return out;
 }
 
@@ -75,8 +58,9 @@ Result<std::vector<DuplicateHit>> find_duplicates(Store& store, const DuplicateQ
     std::map<Id128, RowState> rows;
 
     // Checks each candidate with `matches` (on the visible row of the record it belongs to).
-    auto consider = [&](const std::string& match, Reason reason, auto&& matches) -> Status {
-        auto ids = candidates(store, match);
+    auto consider = [&](const std::vector<TextTerm>& terms, Reason reason,
+                        auto&& matches) -> Status {
+        auto ids = candidates(store, terms);
         if (!ids) return ids.status();
         for (const auto& id : ids.value()) {
             auto row = get_entity(store, Kind::kInfluencer, id);
@@ -98,7 +82,7 @@ Result<std::vector<DuplicateHit>> find_duplicates(Store& store, const DuplicateQ
         if (!parse_handle(normal, h) || h.handle.empty()) continue;
         std::string want = fold_for_match(h.platform + ":" + h.handle);
         LIAISON_TRY(consider(
-            "handles : " + phrase(h.handle), kHandle, [&](const RowState& row) -> Result<bool> {
+            {{"handles", h.handle, false}}, kHandle, [&](const RowState& row) -> Result<bool> {
                 auto dots = store.load_dots(row.id);
                 if (!dots) return dots.status();
                 for (const auto& d : dots.value()) {
@@ -112,7 +96,7 @@ Result<std::vector<DuplicateHit>> find_duplicates(Store& store, const DuplicateQ
     }
     if (q.email && !q.email->empty()) {
         std::string want = fold_for_match(*q.email);
-        LIAISON_TRY(consider("email : " + phrase(*q.email), kEmail,
+        LIAISON_TRY(consider({{"email", *q.email, false}}, kEmail,
                              [&](const RowState& row) -> Result<bool> {
                                  const std::string* e = text_field(row, "email");
                                  return e && fold_for_match(*e) == want;
@@ -122,7 +106,7 @@ Result<std::vector<DuplicateHit>> find_duplicates(Store& store, const DuplicateQ
         std::string digits = digits_only(*q.phone);
         if (digits.size() >= kMinPhoneDigits) {
             std::string want = tail(digits);
-            LIAISON_TRY(consider("phone : " + phrase(want), kPhone,
+            LIAISON_TRY(consider({{"phone", want, false}}, kPhone,
                                  [&](const RowState& row) -> Result<bool> {
                                      const std::string* p = text_field(row, "phone");
                                      return p && tail(digits_only(*p)) == want;
@@ -149,19 +133,12 @@ Result<std::vector<DuplicateHit>> find_duplicates(Store& store, const DuplicateQ
     LIAISON_TRY(possible(q.phone, kPossiblePhone));
     if (q.name) {
         // Every word of the name as a prefix of a word of the indexed name.
-        std::string words = fts_query(*q.name), match;
-        std::size_t start = 0;
-        while (start < words.size()) {
-            std::size_t end = words.find(' ', start);
-            if (end == std::string::npos) end = words.size();
-            if (!match.empty()) match += " AND ";
-            match += "name : " + words.substr(start, end - start);
-            start = end + 1;
-        }
-        if (!match.empty()) {
-            // The FTS match is the test: words that all start words of the stored name.
+        auto terms = search_terms(*q.name);
+        for (auto& t : terms) t.column = "name";
+        if (!terms.empty()) {
+            // The match is the test: words that all start words of the stored name.
             LIAISON_TRY(
-                consider(match, kName, [](const RowState&) -> Result<bool> { return true; }));
+                consider(terms, kName, [](const RowState&) -> Result<bool> { return true; }));
         }
     }
 

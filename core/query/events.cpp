@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "core/query/queries.hpp"
+#include "core/storage/dialect.hpp"
 
 namespace liaison::core {
 namespace {
@@ -30,16 +31,18 @@ Result<std::vector<EventSummary>> list_events(Store& store, std::size_t limit) {
 
     std::map<Id128, std::pair<std::int64_t, std::int64_t>> invited;  // event -> (invited, accepted)
     auto& is = store.db().cached(
-        "SELECT f_event, count(*), sum(f_status IS 'accepted') FROM k_invitation WHERE created "
-        "IS NOT NULL AND deleted IS NULL AND f_status IS NOT 'cancelled' GROUP BY f_event");
+        "SELECT f_event, count(*), sum(CASE WHEN f_status = 'accepted' THEN 1 ELSE 0 END) FROM "
+        "k_invitation WHERE created IS NOT NULL AND deleted IS NULL AND f_status IS DISTINCT FROM "
+        "'cancelled' GROUP BY f_event");
     while ((s = is.step()) == Step::kRow)
         invited[blob_id(is, 0)] = {is.column_int(1), is.column_int(2)};
     if (s == Step::kError) return Status::storage(is.error());
 
     std::vector<Id128> ids;
     auto& st = store.db().cached(
-        "SELECT eid FROM k_event WHERE created IS NOT NULL ORDER BY f_starts DESC, eid LIMIT ?1");
-    st.bind(1, std::int64_t(limit));
+        "SELECT eid FROM k_event WHERE created IS NOT NULL ORDER BY f_starts DESC NULLS LAST, eid "
+        "LIMIT ?1");
+    st.bind(1, sql_limit(limit));
     while ((s = st.step()) == Step::kRow) ids.push_back(blob_id(st, 0));
     if (s == Step::kError) return Status::storage(st.error());
 
@@ -62,8 +65,9 @@ Result<std::vector<CheckinEntry>> event_checkins(Store& store, const Id128& even
     std::vector<CheckinEntry> out;
     auto& st = store.db().cached(
         "SELECT eid, f_at, f_walk_in, f_influencer FROM k_checkin WHERE f_event=?1 "
-        "AND created IS NOT NULL AND deleted IS NULL ORDER BY f_at DESC, eid DESC LIMIT ?2");
-    st.bind_blob(1, event.bytes.data(), 16).bind(2, std::int64_t(limit));
+        "AND created IS NOT NULL AND deleted IS NULL ORDER BY f_at DESC NULLS LAST, eid "
+        "DESC LIMIT ?2");
+    st.bind_blob(1, event.bytes.data(), 16).bind(2, sql_limit(limit));
     Step s;
     while ((s = st.step()) == Step::kRow) {
         CheckinEntry e;

@@ -3,15 +3,12 @@
 #include <algorithm>
 
 #include "core/model/validate.hpp"
+#include "core/storage/dialect.hpp"
 
 namespace liaison::core {
 namespace {
 
 using Step = Statement::Step;
-
-bool is_word_byte(unsigned char c) {
-    return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
 
 // A phone-like query: only digits and separators, with at least six digits.
 bool phone_like(std::string_view text, std::string& digits) {
@@ -32,18 +29,18 @@ std::vector<Id128> subjects(Store& store, const Id128& id) {
 
 }  // namespace
 
-std::string fts_query(std::string_view text) {
+std::vector<TextTerm> search_terms(std::string_view text) {
     std::string digits;
     if (phone_like(text, digits)) {
         // National form "06 12 34 56 78" matches the indexed last nine digits.
         if (digits.size() == 10 && digits[0] == '0') digits = digits.substr(1);
-        return "\"" + digits + "\"*";
+        return {{"", digits, true}};
     }
-    std::string out, word;
+    std::vector<TextTerm> out;
+    std::string word;
     auto flush = [&] {
         if (word.empty()) return;
-        if (!out.empty()) out += ' ';
-        out += "\"" + word + "\"*";
+        out.push_back({"", std::move(word), true});
         word.clear();
     };
     for (char c : text) {
@@ -56,23 +53,9 @@ std::string fts_query(std::string_view text) {
     return out;
 }
 
-namespace {
+std::string fts_query(std::string_view text) { return fts_expression(search_terms(text)); }
 
-// Lower-case, unaccented words of `text` ("Hélène Dupont-Roy" -> helene, dupont, roy).
-std::vector<std::string> folded_words(std::string_view text) {
-    std::vector<std::string> words;
-    std::string folded = fold_for_match(text), word;
-    for (char c : folded) {
-        if (is_word_byte(static_cast<unsigned char>(c))) {
-            word += c;
-        } else if (!word.empty()) {
-            words.push_back(std::move(word));
-            word.clear();
-        }
-    }
-    if (!word.empty()) words.push_back(std::move(word));
-    return words;
-}
+namespace {
 
 bool starts_with(std::string_view s, std::string_view prefix) {
     return s.size() >= prefix.size() && s.compare(0, prefix.size(), prefix) == 0;
@@ -99,30 +82,23 @@ Result<std::vector<SearchHit>> search_influencers(Store& store, std::string_view
                                                   std::size_t limit, std::size_t window) {
     std::vector<SearchHit> hits;
     text = text.substr(0, 200);
-    std::string q = fts_query(text);
-    if (q.empty() || limit == 0) return hits;
-    // The newest `window` matches, straight from the index in rowid order (no scoring, so the
-    // index stops reading after them), with their names.
-    auto& st = store.db().cached(
-        "SELECT k.eid, k.f_name FROM (SELECT rowid AS rid FROM fts_influencer WHERE fts_influencer "
-        "MATCH ?1 ORDER BY rowid DESC LIMIT ?2) m JOIN k_influencer k ON k.rid = m.rid "
-        "WHERE k.created IS NOT NULL");
-    st.bind(1, std::string_view(q)).bind(2, std::int64_t(std::max(window, limit)));
+    const auto terms = search_terms(text);
+    if (terms.empty() || limit == 0) return hits;
+    // The newest `window` matches, with their names (core/query/text_match.hpp).
+    auto matches = match_influencers(store, terms, std::max(window, limit), true);
+    if (!matches) return matches.status();
     const auto query = folded_words(text);
     std::vector<std::pair<std::string, SearchHit>> found;  // folded name, hit
-    Step s;
-    while ((s = st.step()) == Step::kRow) {
+    for (auto& m : matches.value()) {
         SearchHit h;
-        auto b = st.column_blob(0);
-        if (b.size() == 16) h.id = Id128::from_bytes(b.data());
-        h.name = st.column_text(1);
+        h.id = m.id;
+        h.name = std::move(m.name);
         auto words = folded_words(h.name);
         h.rank = name_tier(words, query);
         std::string key;
         for (const auto& w : words) key += w + ' ';
         found.emplace_back(std::move(key), std::move(h));
     }
-    if (s == Step::kError) return Status::storage(st.error());
     std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
         if (a.second.rank != b.second.rank) return a.second.rank < b.second.rank;
         if (a.first != b.first) return a.first < b.first;
@@ -187,8 +163,9 @@ Result<std::vector<RowState>> list_influencers(Store& store, const InfluencerFil
     LIAISON_TRY(add(f.brand, "brand"));
     LIAISON_TRY(add(f.store, "store"));
     LIAISON_TRY(add(f.owner, "owner"));
-    sql += " ORDER BY f_name COLLATE NOCASE, eid LIMIT " + std::to_string(limit) + " OFFSET " +
-           std::to_string(offset);
+    // NULLS FIRST: SQLite's order for a missing name, which PostgreSQL puts last by default.
+    sql += " ORDER BY " + sql_nocase_key(store.db().backend(), "f_name") +
+           " NULLS FIRST, eid LIMIT " + std::to_string(limit) + " OFFSET " + std::to_string(offset);
     auto& st = store.db().cached(sql);
     for (std::size_t i = 0; i < binds.size(); ++i)
         st.bind_blob(int(i) + 1, binds[i].bytes.data(), 16);
@@ -233,7 +210,7 @@ Result<std::optional<RowState>> get_entity(Store& store, Kind kind, const Id128&
 
 Result<std::vector<Id128>> entity_ids(Store& store, Kind kind, const EntityIdQuery& query) {
     const auto& k = kind_def(kind);
-    std::string sql = "SELECT eid FROM " + table_name(kind) + " WHERE 1";
+    std::string sql = "SELECT eid FROM " + table_name(kind) + " WHERE TRUE";
     if (query.visible_only) sql += " AND created IS NOT NULL AND deleted IS NULL";
     int n = 1;
     for (const auto& f : query.filters) {

@@ -1,8 +1,8 @@
 // Read queries the apps need, over the current-state tables (store.hpp).
 //
 // - search: influencers by name, handle, e-mail or phone, as you type (FTS5, prefix match,
-//   case- and accent-insensitive: "helene" finds "Hélène"; phone numbers match by digits, in
-//   international or national form);
+//   case- and accent-insensitive; core/query/text_match.hpp says how on PostgreSQL: "helene" finds
+//   "Hélène"; phone numbers match by digits, in international or national form);
 // - timeline: everything about one influencer (interactions, check-ins, collaborations,
 //   content), newest first, including what was logged against a duplicate merged into them;
 // - lists of influencers by region, brand, store or owner;
@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "core/query/text_match.hpp"
 #include "core/storage/store.hpp"
 
 namespace liaison::core {
@@ -41,7 +42,12 @@ inline constexpr std::size_t kSearchWindow = 500;
 Result<std::vector<SearchHit>> search_influencers(Store& store, std::string_view text,
                                                   std::size_t limit = 20,
                                                   std::size_t window = kSearchWindow);
-// Turns free text into a safe FTS5 query ("Hél dup" -> "\"hél\"* \"dup\"*"); empty if no word.
+// The terms of a search for free text: each word as a prefix in any searchable column
+// ("Hél dup" -> hél*, dup*), or a phone-like text as its digits (a national number without
+// its leading 0); none if no word.
+std::vector<TextTerm> search_terms(std::string_view text);
+// The FTS5 query of search_terms(text) ("Hél dup" -> "\"hél\"* AND \"dup\"*"): what the
+// search runs on SQLite (bench/search_bench.cpp runs it on a plain FTS5 table too).
 std::string fts_query(std::string_view text);
 
 struct TimelineEntry {

@@ -74,7 +74,7 @@ public:
         : store_(store), rules_(rules), today_(today), only_(only) {}
 
     Status load() {
-        const std::string roles = set_sql("a.eid", Kind::kInfluencer, "roles");
+        const std::string roles = set_sql(store_, "a.eid", Kind::kInfluencer, "roles");
         LIAISON_TRY(each_row(
             store_,
             "SELECT a.eid, a.f_name, a.f_tier, a.created, a.f_legal_hold, " + roles +

@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "core/query/view.hpp"
+#include "core/storage/dialect.hpp"
 
 namespace liaison::core {
 namespace {
@@ -46,8 +47,9 @@ std::string created_date(Statement& r, int col) {
     return iso_date(std::int64_t(hlc >> kHlcCounterBits));
 }
 
-std::string set_sql(std::string_view eid, Kind kind, const char* set) {
-    return "(SELECT group_concat(DISTINCT s.elem) FROM sdot s WHERE s.eid=" + std::string(eid) +
+std::string set_sql(Store& store, std::string_view eid, Kind kind, const char* set) {
+    return "(SELECT " + sql_distinct_list(store.db().backend(), "s.elem") +
+           " FROM sdot s WHERE s.eid=" + std::string(eid) +
            " AND s.sidx=" + std::to_string(kind_def(kind).set_index(set)) + " AND s.removed=0)";
 }
 

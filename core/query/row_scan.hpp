@@ -30,8 +30,9 @@ std::string text_col(Statement& r, int col);
 // big-endian, first); "" when the column is shorter.
 std::string created_date(Statement& r, int col);
 // "(SELECT group_concat(…))": the elements of set `set` of `kind` for the entity column `eid`,
-// comma-separated (a subquery to select as a column).
-std::string set_sql(std::string_view eid, Kind kind, const char* set);
+// comma-separated in no set order (a subquery to select as a column), in the dialect of the
+// store's backend (core/storage/dialect.hpp).
+std::string set_sql(Store& store, std::string_view eid, Kind kind, const char* set);
 // A comma-separated list's items, sorted ("" gives none).
 std::vector<std::string> split_commas(const std::string& s);
 // An id as an SQL blob literal, X'…' (hex: no text of the record reaches the statement).

@@ -19,7 +19,8 @@ std::string value(const core::Report& r, const std::string& table, const std::st
 
 }  // namespace
 
-TEST_CASE("AMEC over the whole record in March reproduces the worked example", "[core][reports]") {
+TEST_CASE("AMEC over the whole record in March reproduces the worked example",
+          "[core][reports][central]") {
     ReportsFixture f;
     const auto r = f.run(query("amec"));
     CHECK(r.title == "AMEC report");
@@ -91,7 +92,7 @@ TEST_CASE("AMEC over the whole record in March reproduces the worked example", "
 }
 
 TEST_CASE("AMEC in euros converts each day's amounts at that day's exchange rate",
-          "[core][reports]") {
+          "[core][reports][central]") {
     ReportsFixture f;
     auto q = query("amec");
     q.currency = "EUR";
@@ -110,7 +111,7 @@ TEST_CASE("AMEC in euros converts each day's amounts at that day's exchange rate
           }) != r.caveats.end());
 }
 
-TEST_CASE("AMEC of one campaign sets its targets against the actuals", "[core][reports]") {
+TEST_CASE("AMEC of one campaign sets its targets against the actuals", "[core][reports][central]") {
     ReportsFixture f;
     auto q = query("amec");
     q.campaign = f.id["LAUNCH"];
@@ -155,7 +156,8 @@ TEST_CASE("AMEC of one campaign sets its targets against the actuals", "[core][r
     CHECK(value(eur, "impact", "roi") == "-0.8353");
 }
 
-TEST_CASE("AMEC of a programme counts its campaigns and its own budget", "[core][reports]") {
+TEST_CASE("AMEC of a programme counts its campaigns and its own budget",
+          "[core][reports][central]") {
     ReportsFixture f;
     auto q = query("amec");
     q.programme = f.id["SPRING"];
@@ -166,7 +168,7 @@ TEST_CASE("AMEC of a programme counts its campaigns and its own budget", "[core]
 }
 
 TEST_CASE("AMEC for a regional scope counts only what the region's replica holds",
-          "[core][reports]") {
+          "[core][reports][central]") {
     ReportsFixture f;
     // A post with no scope key of its own is where its person is: Ana's is in the north.
     f.make(Kind::kContent, "P8",
@@ -196,7 +198,7 @@ TEST_CASE("AMEC for a regional scope counts only what the region's replica holds
 }
 
 TEST_CASE("AMEC with empty periods and zero denominators gives nulls not errors",
-          "[core][reports]") {
+          "[core][reports][central]") {
     ReportsFixture f;
     auto q = query("amec");
     q.from = "2025-01-01";
@@ -209,7 +211,8 @@ TEST_CASE("AMEC with empty periods and zero denominators gives nulls not errors"
     CHECK(value(r, "impact", "roi") == "null");
 }
 
-TEST_CASE("AMEC by month and by tier splits contacts posts and clicks", "[core][reports]") {
+TEST_CASE("AMEC by month and by tier splits contacts posts and clicks",
+          "[core][reports][central]") {
     ReportsFixture f;
     auto q = query("amec");
     q.from = "2026-02-01";
@@ -234,7 +237,7 @@ TEST_CASE("AMEC by month and by tier splits contacts posts and clicks", "[core][
     CHECK(ReportsFixture::cell(p, "by_platform", "instagram", "contacts") == "null");
 }
 
-TEST_CASE("reports refuse bad parameters with the parameter named", "[core][reports]") {
+TEST_CASE("reports refuse bad parameters with the parameter named", "[core][reports][central]") {
     ReportsFixture f;
     auto bad = [&](auto change) {
         auto q = query("amec");
@@ -256,7 +259,7 @@ TEST_CASE("reports refuse bad parameters with the parameter named", "[core][repo
 }
 
 TEST_CASE("a report as JSON and CSV carries its formulas caveats and guarded text",
-          "[core][reports]") {
+          "[core][reports][central]") {
     ReportsFixture f;
     auto q = query("amec");
     q.campaign = f.id["LAUNCH"];
@@ -290,7 +293,7 @@ TEST_CASE("a report as JSON and CSV carries its formulas caveats and guarded tex
 namespace liaison::test {
 
 TEST_CASE("an erased person leaves the figures she was part of as docs/METRICS.md says",
-          "[core][reports]") {
+          "[core][reports][central]") {
     ReportsFixture f;
     REQUIRE(f.node->replica->erase(core::Kind::kInfluencer, f.id["Ana"]).is_ok());
     auto q = query("amec");
@@ -311,7 +314,7 @@ TEST_CASE("an erased person leaves the figures she was part of as docs/METRICS.m
 namespace liaison::test {
 
 TEST_CASE("a region filter counts the entries of its stores that name no region",
-          "[core][reports]") {
+          "[core][reports][central]") {
     ReportsFixture f;
     // A contact logged at Lille by a device that set only its store.
     f.make(core::Kind::kInteraction, "i6",

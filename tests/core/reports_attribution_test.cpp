@@ -26,7 +26,7 @@ std::string models(const core::Report& r, const std::string& table, const std::s
 }  // namespace
 
 TEST_CASE("attribution over March credits the five models side by side as worked by hand",
-          "[core][reports]") {
+          "[core][reports][central]") {
     ReportsFixture f;
     const auto r = f.run(query("attribution"));
     CHECK(r.title == "Attribution");
@@ -67,7 +67,8 @@ TEST_CASE("attribution over March credits the five models side by side as worked
         CHECK(std::count(r.formulas.begin(), r.formulas.end(), id) == 1);
 }
 
-TEST_CASE("attribution in euros converts each credited day at that day's rate", "[core][reports]") {
+TEST_CASE("attribution in euros converts each credited day at that day's rate",
+          "[core][reports][central]") {
     ReportsFixture f;
     auto q = query("attribution");
     q.currency = "EUR";
@@ -79,7 +80,7 @@ TEST_CASE("attribution in euros converts each credited day at that day's rate", 
 }
 
 TEST_CASE("attribution of one campaign keeps the credits of that campaign only",
-          "[core][reports]") {
+          "[core][reports][central]") {
     ReportsFixture f;
     auto q = query("attribution");
     q.campaign = f.id["LAUNCH"];
@@ -93,7 +94,7 @@ TEST_CASE("attribution of one campaign keeps the credits of that campaign only",
 }
 
 TEST_CASE("attribution for a regional scope counts its region's conversions only",
-          "[core][reports]") {
+          "[core][reports][central]") {
     ReportsFixture f;
     auto q = query("attribution");
     q.scope = f.region_scope("NORTH");
@@ -106,7 +107,7 @@ TEST_CASE("attribution for a regional scope counts its region's conversions only
 }
 
 TEST_CASE("a click after the conversion and a click 30 days and 1 ms before do not count",
-          "[core][reports]") {
+          "[core][reports][central]") {
     ReportsFixture f;
     const std::int64_t at = utc("2026-03-28T12:00");
     // o6: Cleo's link, visitor V0009, whose only clicks (on Ana's link) fall outside the window.
@@ -138,7 +139,7 @@ TEST_CASE("a click after the conversion and a click 30 days and 1 ms before do n
     CHECK(models(r, "revenue_by_influencer", "Cleo", "EUR") == "13000 1000 7000 7000 10958");
 }
 
-TEST_CASE("a shorter attribution window drops the click at 30 days", "[core][reports]") {
+TEST_CASE("a shorter attribution window drops the click at 30 days", "[core][reports][central]") {
     ReportsFixture f;
     f.setting("attribution_window_days", "29");
     const auto r = f.run(query("attribution"));
@@ -150,7 +151,7 @@ TEST_CASE("a shorter attribution window drops the click at 30 days", "[core][rep
 }
 
 TEST_CASE("attribution over an empty period has empty tables and zero evidence",
-          "[core][reports]") {
+          "[core][reports][central]") {
     ReportsFixture f;
     auto q = query("attribution");
     q.from = "2025-01-01";

@@ -9,7 +9,7 @@
 namespace liaison::test {
 
 TEST_CASE("every formula and caveat the reports use is published in docs/METRICS.md",
-          "[core][reports][native]") {
+          "[core][reports][native][central]") {
     std::ifstream in(std::string(LIAISON_FIXTURES_DIR) + "/../../docs/METRICS.md");
     REQUIRE(in.good());
     std::stringstream buf;

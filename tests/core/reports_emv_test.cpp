@@ -25,7 +25,7 @@ std::string line(const core::Report& r, const std::string& key) {
 
 }  // namespace
 
-TEST_CASE("EMV is off by default and then shows no figure", "[core][reports]") {
+TEST_CASE("EMV is off by default and then shows no figure", "[core][reports][central]") {
     ReportsFixture f;
     const auto r = f.run(query("emv"));
     REQUIRE(r.tables.size() == 1);
@@ -35,7 +35,7 @@ TEST_CASE("EMV is off by default and then shows no figure", "[core][reports]") {
     CHECK(r.settings[0] == std::pair<std::string, std::string>{"emv_enabled", "false"});
 }
 
-TEST_CASE("EMV with full credit reproduces the worked example", "[core][reports]") {
+TEST_CASE("EMV with full credit reproduces the worked example", "[core][reports][central]") {
     ReportsFixture f;
     f.setting("emv_enabled", "true");
     const auto r = f.run(query("emv"));
@@ -71,7 +71,8 @@ TEST_CASE("EMV with full credit reproduces the worked example", "[core][reports]
                                               "their day for their platform: youtube): 1"});
 }
 
-TEST_CASE("EMV with split credit shares a post among the brands it names", "[core][reports]") {
+TEST_CASE("EMV with split credit shares a post among the brands it names",
+          "[core][reports][central]") {
     ReportsFixture f;
     f.setting("emv_enabled", "true");
     f.setting("emv_credit", "split");
@@ -84,7 +85,8 @@ TEST_CASE("EMV with split credit shares a post among the brands it names", "[cor
     CHECK(row(r, "by_platform", "all") == "\"EUR\" 6 5 34400");
 }
 
-TEST_CASE("EMV takes the newest rate-card version in force on the post's day", "[core][reports]") {
+TEST_CASE("EMV takes the newest rate-card version in force on the post's day",
+          "[core][reports][central]") {
     ReportsFixture f;
     f.setting("emv_enabled", "true");
     // 2026.2 for Instagram from 15 March: impressions only, at €10.00 the thousand.
@@ -105,7 +107,7 @@ TEST_CASE("EMV takes the newest rate-card version in force on the post's day", "
     CHECK(line(r, "2026.1 instagram comments") == "50 1 2 100 5000");
 }
 
-TEST_CASE("a regional EMV counts only its region", "[core][reports]") {
+TEST_CASE("a regional EMV counts only its region", "[core][reports][central]") {
     ReportsFixture f;
     f.setting("emv_enabled", "true");
     auto q = query("emv");
@@ -120,7 +122,7 @@ TEST_CASE("a regional EMV counts only its region", "[core][reports]") {
     CHECK_FALSE(ReportsFixture::has_row(r, "by_platform", "youtube"));
 }
 
-TEST_CASE("EMV over an empty period has no value", "[core][reports]") {
+TEST_CASE("EMV over an empty period has no value", "[core][reports][central]") {
     ReportsFixture f;
     f.setting("emv_enabled", "true");
     auto q = query("emv");
@@ -132,7 +134,7 @@ TEST_CASE("EMV over an empty period has no value", "[core][reports]") {
     CHECK(ReportsFixture::table(r, "inputs").rows.empty());
 }
 
-TEST_CASE("EMV in a report currency and for one brand", "[core][reports]") {
+TEST_CASE("EMV in a report currency and for one brand", "[core][reports][central]") {
     ReportsFixture f;
     f.setting("emv_enabled", "true");
     auto q = query("emv");

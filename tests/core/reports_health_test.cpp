@@ -33,7 +33,7 @@ void contact(ReportsFixture& f, const std::string& name, const std::string& who,
 }  // namespace
 
 TEST_CASE("relationship health as of the end of March reproduces the worked example",
-          "[core][reports]") {
+          "[core][reports][central]") {
     ReportsFixture f;
     const auto r = f.run(query("health"));
     CHECK(r.title == "Relationship health");
@@ -61,7 +61,7 @@ TEST_CASE("relationship health as of the end of March reproduces the worked exam
         CHECK(std::count(r.formulas.begin(), r.formulas.end(), id) == 1);
 }
 
-TEST_CASE("relationship health without a period end is as of today", "[core][reports]") {
+TEST_CASE("relationship health without a period end is as of today", "[core][reports][central]") {
     ReportsFixture f;
     auto q = query("health");
     q.now_ms = kReportsNow;  // 31 March 12:00: the same day, the same figures
@@ -74,7 +74,7 @@ TEST_CASE("relationship health without a period end is as of today", "[core][rep
 }
 
 TEST_CASE("relationship health with one quarter retains everyone contacted in 91 days",
-          "[core][reports]") {
+          "[core][reports][central]") {
     ReportsFixture f;
     f.setting("retained_quarters", "1");
     const auto r = f.run(query("health"));
@@ -87,7 +87,7 @@ TEST_CASE("relationship health with one quarter retains everyone contacted in 91
 }
 
 TEST_CASE("relationship health counts retained quarters and overdue follow-ups at their edges",
-          "[core][reports]") {
+          "[core][reports][central]") {
     ReportsFixture f;
     // Ben: one contact in each of the three 91-day windows before the current one.
     contact(f, "h1", "Ben", "2025-11-15T10:00", "retail");
@@ -121,7 +121,7 @@ TEST_CASE("relationship health counts retained quarters and overdue follow-ups a
 }
 
 TEST_CASE("relationship health for a regional scope counts its region's people only",
-          "[core][reports]") {
+          "[core][reports][central]") {
     ReportsFixture f;
     auto q = query("health");
     q.scope = f.region_scope("NORTH");

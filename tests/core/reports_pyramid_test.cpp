@@ -39,7 +39,7 @@ std::vector<std::string> lorenz(const core::Report& r) {
 
 }  // namespace
 
-TEST_CASE("the pyramid in March reproduces the worked example", "[core][reports]") {
+TEST_CASE("the pyramid in March reproduces the worked example", "[core][reports][central]") {
     ReportsFixture f;
     const auto r = f.run(pyramid());
     CHECK(r.title == "Influence pyramid");
@@ -86,7 +86,7 @@ TEST_CASE("the pyramid in March reproduces the worked example", "[core][reports]
                                    "pyramid.top_share/1", "pyramid.top_value/1"});
 }
 
-TEST_CASE("the pyramid's concentration of reach and of revenue", "[core][reports]") {
+TEST_CASE("the pyramid's concentration of reach and of revenue", "[core][reports][central]") {
     ReportsFixture f;
     const auto reach = f.run(pyramid("reach"));
     // Ana 30000, Cleo 8000, Ben 4000, Eve 3000, Dan 1000.
@@ -118,7 +118,8 @@ TEST_CASE("the pyramid's concentration of reach and of revenue", "[core][reports
     CHECK(ReportsFixture::cell(eur, "top_people", "Ana", "value") == "19760");
 }
 
-TEST_CASE("a regional pyramid counts only its region's people and posts", "[core][reports]") {
+TEST_CASE("a regional pyramid counts only its region's people and posts",
+          "[core][reports][central]") {
     ReportsFixture f;
     auto q = pyramid();
     q.scope = f.region_scope("NORTH");
@@ -136,7 +137,7 @@ TEST_CASE("a regional pyramid counts only its region's people and posts", "[core
     CHECK(ReportsFixture::cell(r, "gini", "engagements", "gini") == "0.5333");
 }
 
-TEST_CASE("people without posts count in the concentration as zeros", "[core][reports]") {
+TEST_CASE("people without posts count in the concentration as zeros", "[core][reports][central]") {
     ReportsFixture f;
     for (const char* name : {"Fay", "Gus", "Hal", "Ivy", "Jo"})
         f.make(Kind::kInfluencer, name, {{"name", core::Value(std::string(name))}});
@@ -157,7 +158,8 @@ TEST_CASE("people without posts count in the concentration as zeros", "[core][re
     CHECK(top.rows[1][0].text == "Cleo");
 }
 
-TEST_CASE("a pyramid over an empty period has null shares and a null Gini", "[core][reports]") {
+TEST_CASE("a pyramid over an empty period has null shares and a null Gini",
+          "[core][reports][central]") {
     ReportsFixture f;
     auto q = pyramid();
     q.from = "2026-01-01";
@@ -170,7 +172,7 @@ TEST_CASE("a pyramid over an empty period has null shares and a null Gini", "[co
     CHECK(ReportsFixture::table(r, "top_people").rows.empty());
 }
 
-TEST_CASE("a campaign's pyramid keeps the people who worked on it", "[core][reports]") {
+TEST_CASE("a campaign's pyramid keeps the people who worked on it", "[core][reports][central]") {
     ReportsFixture f;
     auto q = pyramid();
     q.campaign = f.id.at("LAUNCH");

@@ -97,7 +97,7 @@ TEST_CASE("a report query given as text is refused naming the parameter at fault
 }
 
 TEST_CASE("a report answer keeps the table asked for or names the table it lacks",
-          "[core][reports]") {
+          "[core][reports][central]") {
     ReportsFixture f;
     core::ReportQuery q;
     q.report = "amec";

@@ -25,7 +25,7 @@ std::string vs(const core::Report& r, const std::string& table, const std::strin
 
 }  // namespace
 
-TEST_CASE("share of voice in March reproduces the worked example", "[core][reports]") {
+TEST_CASE("share of voice in March reproduces the worked example", "[core][reports][central]") {
     ReportsFixture f;
     const auto r = f.run(query("sov"));
     CHECK(r.title == "Share of voice");
@@ -131,7 +131,8 @@ TEST_CASE("share of voice in March reproduces the worked example", "[core][repor
                                                  "sov.volume/1"});
 }
 
-TEST_CASE("share of voice in a market keeps the brands of that market", "[core][reports]") {
+TEST_CASE("share of voice in a market keeps the brands of that market",
+          "[core][reports][central]") {
     ReportsFixture f;
     auto q = query("sov");
     q.market = "FR";
@@ -165,7 +166,7 @@ TEST_CASE("share of voice in a market keeps the brands of that market", "[core][
     CHECK(vs(gb, "share_of_voice", "Other", "posts") == "1 100");
 }
 
-TEST_CASE("a regional share of voice counts only its region", "[core][reports]") {
+TEST_CASE("a regional share of voice counts only its region", "[core][reports][central]") {
     ReportsFixture f;
     auto q = query("sov");
     q.scope = f.region_scope("NORTH");
@@ -198,7 +199,7 @@ TEST_CASE("a regional share of voice counts only its region", "[core][reports]")
     CHECK(vs(by_filter, "share_of_voice", "Maison", "engagements") == "3300 94.2857");
 }
 
-TEST_CASE("share of voice by platform splits the set per platform", "[core][reports]") {
+TEST_CASE("share of voice by platform splits the set per platform", "[core][reports][central]") {
     ReportsFixture f;
     auto q = query("sov");
     q.group_by = "platform";
@@ -245,7 +246,7 @@ TEST_CASE("share of voice by platform splits the set per platform", "[core][repo
 }
 
 TEST_CASE("a brand filter keeps the brand's rows and leaves the shares relative to the set",
-          "[core][reports]") {
+          "[core][reports][central]") {
     ReportsFixture f;
     auto q = query("sov");
     q.brand = f.id.at("RIVAL");
@@ -258,7 +259,7 @@ TEST_CASE("a brand filter keeps the brand's rows and leaves the shares relative 
     CHECK(ReportsFixture::cell(r, "tone", "Rival", "net_tone") == "1");
 }
 
-TEST_CASE("share of voice over an empty period gives null shares", "[core][reports]") {
+TEST_CASE("share of voice over an empty period gives null shares", "[core][reports][central]") {
     ReportsFixture f;
     auto q = query("sov");
     q.from = "2026-01-01";
@@ -273,7 +274,7 @@ TEST_CASE("share of voice over an empty period gives null shares", "[core][repor
 }
 
 TEST_CASE("a post naming a brand in its brand field and its mentions counts once",
-          "[core][reports]") {
+          "[core][reports][central]") {
     ReportsFixture f;
     auto text = [](const char* v) { return core::Value(std::string(v)); };
     // Q1 names Maison twice (brand field and mentions), Q2 names Other by its brand field only.

@@ -34,7 +34,18 @@ Id128 ReportsFixture::make(Kind kind, const std::string& name, std::vector<Field
     return made.value();
 }
 
-ReportsFixture::ReportsFixture() : node(open_node(dir.file("reports.db"), time, 18)) {
+core::Store& ReportsFixture::store() {
+    sync::DeviceContext central;
+    central.role = sync::Role::kCentral;
+    central.scope = sync::Scope::everything();
+    sync_until_quiet(*node, hub, central, "reports fixture");
+    return *central_store;
+}
+
+ReportsFixture::ReportsFixture()
+    : node(open_node(dir.file("reports.db"), time, 18)),
+      central_store(open_hub_store(dir.file("central.db"))),
+      hub(*central_store, time) {
     auto& r = *node->replica;
     auto text = [](const char* v) { return core::Value(std::string(v)); };
     auto num = [](std::int64_t v) { return core::Value(v); };

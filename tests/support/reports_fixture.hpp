@@ -10,6 +10,7 @@
 
 #include "core/query/reports.hpp"
 #include "support/harness.hpp"
+#include "sync/hub.hpp"
 
 namespace liaison::test {
 
@@ -22,15 +23,21 @@ std::int64_t utc(const std::string& when);
 // A query of `report` with nothing else set (ReportsFixture::run fills the period).
 core::ReportQuery query(const std::string& report);
 
+// The record is written on a device replica (`node`) and pushed to a hub whose store is the
+// central record (open_hub_store: PostgreSQL under LIAISON_TEST_BACKEND=postgres), as the
+// server runs reports on it; store() and run() read that central record.
 struct ReportsFixture {
     TempDir dir;
     sync::ManualTimeSource time{std::uint64_t(kReportsNow)};
     std::unique_ptr<Node> node;
+    std::unique_ptr<core::Store> central_store;
+    sync::Hub hub;
     // Every entity by its name in docs/METRICS.md (MAISON, NORTH, LAUNCH, Ana, K1, P1, L1, o1…).
     std::map<std::string, core::Id128> id;
 
     ReportsFixture();
-    core::Store& store() { return node->replica->store(); }
+    // The central record, after the device's changes so far are pushed to it.
+    core::Store& store();
     core::Id128 make(core::Kind kind, const std::string& name, std::vector<sync::FieldWrite> fields,
                      std::optional<core::Id128> with_id = std::nullopt);
     std::string ref(const std::string& name) const { return id.at(name).to_text(); }

@@ -7,6 +7,7 @@
 
 #include "core/model/targets.hpp"
 #include "core/query/reports/context.hpp"
+#include "core/storage/dialect.hpp"
 
 namespace liaison::core::reports {
 namespace {
@@ -109,14 +110,15 @@ struct Totals {
 std::string group_key(const Ctx& c, Kind kind, const char* time_field, bool date_field) {
     const auto& g = c.q.group_by;
     const auto& k = kind_def(kind);
-    if (g == "region" || g == "store") return k.field_index(g) >= 0 ? "hex(a.f_" + g + ")" : "";
+    const Backend backend = c.store.db().backend();
+    if (g == "region" || g == "store")
+        return k.field_index(g) >= 0 ? sql_upper_hex(backend, std::string("a.f_") + g) : "";
     if (g == "platform") return kind == Kind::kContent ? "a.f_platform" : "";
     if (g == "department") return kind == Kind::kInteraction ? "a.f_department" : "";
     if (g == "month") {
         if (!time_field) return "";
-        return date_field
-                   ? "substr(a.f_" + std::string(time_field) + ",1,7)"
-                   : "strftime('%Y-%m', a.f_" + std::string(time_field) + "/1000, 'unixepoch')";
+        return date_field ? "substr(a.f_" + std::string(time_field) + ",1,7)"
+                          : sql_utc_month(backend, std::string("a.f_") + time_field);
     }
     if (g == "tier") {
         // The person the entry is about (a click or conversion: its link's person).
@@ -226,7 +228,7 @@ Status amec(Ctx& c, Report& out) {
     // A collaboration counts when it was under way in the period: its dates overlap it (an
     // unset date is open), and it was not cancelled.
     std::string collab_where =
-        c.rows(Kind::kCollaboration, "a") + " AND a.f_status IS NOT 'cancelled'";
+        c.rows(Kind::kCollaboration, "a") + " AND a.f_status IS DISTINCT FROM 'cancelled'";
     if (!c.q.to.empty())
         collab_where += " AND (a.f_starts IS NULL OR a.f_starts<='" + c.q.to + "')";
     if (!c.q.from.empty())
@@ -401,9 +403,10 @@ Status amec(Ctx& c, Report& out) {
         // Contacted in the period, and in the year before it: one probe of the person's
         // contacts index (person, time) each.
         auto probe = c.store.db().prepare(
-            std::string("SELECT 1 FROM k_interaction b INDEXED BY k_interaction_influencer WHERE "
-                        "b.f_influencer=?1 AND b.f_at>=?2 AND b.f_at<?3 AND ") +
-            Ctx::visible("b") + " AND " + c.in_scope(Kind::kInteraction, "b") + " LIMIT 1");
+            std::string("SELECT 1 FROM k_interaction b ") +
+            sql_indexed_by(c.store.db().backend(), "k_interaction_influencer") +
+            " WHERE b.f_influencer=?1 AND b.f_at>=?2 AND b.f_at<?3 AND " + Ctx::visible("b") +
+            " AND " + c.in_scope(Kind::kInteraction, "b") + " LIMIT 1");
         if (!probe) return probe.status();
         std::int64_t n = 0;
         for (const auto& p : people) {
@@ -603,7 +606,7 @@ Status amec(Ctx& c, Report& out) {
             c.each("SELECT f_metric, f_date, f_value, COALESCE(f_unit,''), "
                    "COALESCE(f_currency,'') FROM k_outcome a WHERE " +
                        c.rows(Kind::kOutcome, "a") + " AND " + c.in_period_date("a", "date") +
-                       " ORDER BY f_date, f_metric, eid",
+                       " ORDER BY f_date, f_metric NULLS FIRST, eid",
                    [&](Statement& r) {
                        m.rows.push_back({Cell::str(std::string(r.column_text(0))),
                                          Cell::str(std::string(r.column_text(1))),

@@ -18,13 +18,13 @@ bool has_field(Kind kind, std::string_view field) { return kind_def(kind).field_
 std::string own_keys_covered(Kind kind, std::string_view a, const std::vector<Id128>& regions,
                              const std::vector<Id128>& stores, const std::vector<Id128>& brands) {
     const std::string p(a);
-    std::string brand_ok = "1";
+    std::string brand_ok = "TRUE";  // TRUE, not 1: a condition must be boolean on PostgreSQL
     if (!brands.empty() && has_field(kind, "brand"))
         brand_ok = "(" + p + ".f_brand IS NULL OR " + p + ".f_brand IN " + blob_list(brands) + ")";
     const bool st = has_field(kind, "store"), rg = has_field(kind, "region");
     std::string place;
     if (!st && !rg) {
-        place = "1";
+        place = "TRUE";
     } else {
         std::string none, any;
         if (st) {
@@ -295,7 +295,7 @@ std::string Ctx::visible(std::string_view a) {
 }
 
 std::string Ctx::in_scope(Kind kind, std::string_view a) const {
-    if (q.scope.global) return "1";
+    if (q.scope.global) return "TRUE";
     const std::string own = own_keys_covered(kind, a, regions_, stores_, brands_);
     auto parent = scope_parent(kind);
     if (!parent) return own;
@@ -313,7 +313,7 @@ std::string Ctx::in_scope(Kind kind, std::string_view a) const {
 
 std::string Ctx::filtered(Kind kind, std::string_view a, bool by_campaign, bool by_brand) const {
     const std::string p(a);
-    std::string out = "1";
+    std::string out = "TRUE";
     auto add = [&](const std::string& cond) { out += " AND " + cond; };
     if (!by_campaign) {
     } else if (q.campaign) {
@@ -438,8 +438,9 @@ BrandIndex::BrandIndex(const std::vector<Id128>& brands) {
 }
 
 std::string BrandIndex::sql(std::string_view a) {
+    // string_agg: PostgreSQL's, and SQLite's since 3.44 (the build's own SQLite is newer).
     const std::string p(a);
-    return ", " + p + ".f_brand, (SELECT group_concat(s.elem, ' ') FROM sdot s WHERE s.eid=" + p +
+    return ", " + p + ".f_brand, (SELECT string_agg(s.elem, ' ') FROM sdot s WHERE s.eid=" + p +
            ".eid AND s.sidx=" +
            std::to_string(kind_def(Kind::kContent).set_index("brands_mentioned")) +
            " AND s.removed=0)";

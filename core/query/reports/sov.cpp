@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "core/query/reports/context.hpp"
+#include "core/storage/dialect.hpp"
 
 namespace liaison::core::reports {
 namespace {
@@ -44,10 +45,10 @@ constexpr int kAll = 0, kPaid = 1, kGroup = 2;
 std::string hex_of(const Id128& id) { return blob(id).substr(2, 32); }
 
 // The group_by dimension's SQL over content row `a`, or "" when it does not apply.
-std::string group_sql(std::string_view g) {
+std::string group_sql(Backend backend, std::string_view g) {
     if (g == "platform") return "a.f_platform";
-    if (g == "region" || g == "store") return "hex(a.f_" + std::string(g) + ")";
-    if (g == "month") return "strftime('%Y-%m', a.f_published_at/1000, 'unixepoch')";
+    if (g == "region" || g == "store") return sql_upper_hex(backend, std::string("a.f_").append(g));
+    if (g == "month") return sql_utc_month(backend, "a.f_published_at");
     if (g == "tier")
         return "(SELECT t.f_tier FROM k_influencer t WHERE t.eid=a.f_influencer AND t.created IS "
                "NOT NULL AND t.deleted IS NULL)";
@@ -93,7 +94,7 @@ Status sums(const Ctx& c, const std::vector<Brand>& set, std::map<Key, Sums>& ou
     std::vector<Id128> ids;
     for (const auto& b : set) ids.push_back(b.id);
     const BrandIndex brands(ids);
-    const std::string g = group_sql(c.q.group_by);
+    const std::string g = group_sql(c.store.db().backend(), c.q.group_by);
     const std::string sql =
         "SELECT a.f_influencer, " + std::string(kEngagements) +
         ", COALESCE(a.f_reach,0), COALESCE(a.f_video_views,0), COALESCE(a.f_tone,''), "
@@ -207,7 +208,8 @@ Table share_table(std::string id, std::string title, int lvl, const std::string&
 // Region and store names for the by_region / by_store labels.
 std::map<std::string, std::string> place_names(const Ctx& c, Kind kind) {
     std::map<std::string, std::string> out;
-    auto ok = c.each("SELECT hex(eid), f_name FROM " + table_name(kind),
+    auto ok = c.each("SELECT " + sql_upper_hex(c.store.db().backend(), "eid") + ", f_name FROM " +
+                         table_name(kind),
                      [&](Statement& r) { out[r.column_text(0)] = r.column_text(1); });
     (void)ok;  // a label falls back to the id
     return out;
@@ -283,7 +285,7 @@ Status share_of_voice(Ctx& c, Report& out) {
 
     // The breakdown: for each dimension value, each brand mentioned there and the set's total.
     const auto& g = c.q.group_by;
-    if (!g.empty() && group_sql(g).empty()) {
+    if (!g.empty() && group_sql(c.store.db().backend(), g).empty()) {
         out.notes.push_back("group_by=" + g +
                             " does not apply to share of voice (platform, "
                             "region, store, month and tier do)");
