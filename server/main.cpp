@@ -182,8 +182,10 @@ Status refuse_on_postgres(const std::string& what) {
 // cursors twice. `serve`, `import-csv`, `import` and `restore` hold an exclusive lock on
 // `<db>.lock` for their whole run; the kernel releases it when the process ends, even after a
 // crash. Returns the descriptor (kept open on purpose), or an error when someone holds it.
-// A PostgreSQL database has no file to lock: -1, and lock_open_store takes the database's
-// server lock once the store is open.
+// A PostgreSQL database has no file to lock: -1. There several servers share the database, each
+// store catching up with the others' writes under the writer lock (docs/SCALING.md §3); the
+// two imports, which expect an empty or quiet record, take the database's import lock once the
+// store is open (lock_open_store).
 Result<int> lock_database(const std::string& db) {
     if (is_database_url(db)) return -1;
     const std::string lock_path = db + ".lock";
@@ -199,7 +201,7 @@ Result<int> lock_database(const std::string& db) {
     return fd;
 }
 
-// lock_database's lock on PostgreSQL: the database's server lock, on the store's connection,
+// The imports' lock on PostgreSQL: the database's server lock, on the store's connection,
 // held as long as the process runs (core::hold_server_lock).
 Status lock_open_store(const std::string& db, core::Store& store) {
     if (!is_database_url(db)) return Status::ok();
@@ -207,8 +209,8 @@ Status lock_open_store(const std::string& db, core::Store& store) {
     if (!held) return held.status();
     if (!held.value())
         return Status(Code::kConflict,
-                      "another liaison-server (serve, import-csv or import) is using this "
-                      "PostgreSQL database; stop it first");
+                      "another import (import-csv or import) is using this PostgreSQL "
+                      "database; wait for it to end");
     return Status::ok();
 }
 
@@ -775,7 +777,7 @@ int cmd_serve(const Args& a) {
 
     auto store = open_store(db, false);
     if (!store) return failed("serve", store.status());
-    if (Status s = lock_open_store(db, *store.value()); !s) return failed("serve", s);
+    // On PostgreSQL any number of servers share the database (docs/SCALING.md): no lock here.
     sync::SystemTimeSource time;
     SyncBackend backend(*store.value(), time);
     // The central record keeps each write's values for the history endpoint (docs/STORAGE.md,

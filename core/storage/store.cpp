@@ -133,7 +133,10 @@ const std::vector<KindSql>& kind_sql() {
                     " IS NULL OR created IS NULL THEN TRUE ELSE created<?2 END)");
                 s.insert_field_only.push_back("INSERT INTO " + s.table + "(eid,seq," + v + "," + c +
                                               ") VALUES(?1,?2,?3,?4) ON CONFLICT(eid) DO NOTHING");
-                s.ids_where.push_back("SELECT eid FROM " + s.table + " WHERE " + v + "=?1");
+                // In id order: an erasure or a merge rewrites these rows, and both engines must
+                // number those writes alike (tests/sync/backends_equivalence_test.cpp).
+                s.ids_where.push_back("SELECT eid FROM " + s.table + " WHERE " + v +
+                                      "=?1 ORDER BY eid");
             }
             s.remove = "DELETE FROM " + s.table + " WHERE eid=?1";
             s.touch = "INSERT INTO " + s.table +
@@ -1169,7 +1172,8 @@ Status Store::remove_subject_alt(const Id128& id, int field, const Id128& subjec
 }
 
 Result<std::vector<Id128>> Store::ids_with_subject_alt(const Id128& subject) {
-    auto& st = db_->cached("SELECT eid FROM subject_alt WHERE subject=?1");
+    auto& st =
+        db_->cached("SELECT eid FROM subject_alt WHERE subject=?1 ORDER BY eid");  // as ids_where
     bind_id(st, 1, subject);
     std::vector<Id128> out;
     Step s;

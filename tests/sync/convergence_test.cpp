@@ -205,7 +205,7 @@ std::vector<std::string> run_star(std::uint64_t seed, int replicas, int ops,
 }  // namespace
 
 TEST_CASE("devices syncing through the hub with lost replies converge with the central record",
-          "[sync][property][hub][central]") {
+          "[sync][property][hub]") {
     for (auto seed : seeds({31, 32, 33, 34, 35, 36, 37, 38})) {
         std::string hub_hash;
         auto hashes = run_star(seed, 4, 1200, hub_hash);

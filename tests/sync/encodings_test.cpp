@@ -205,7 +205,7 @@ struct Tally {
 }  // namespace
 
 TEST_CASE("R10: random operations, valid and broken, are decided the same in binary and JSON",
-          "[sync][codec][R10][property][central]") {
+          "[sync][codec][R10][property]") {
     for (auto seed : seeds({61, 62, 63, 64})) {
         INFO("seed " << seed << " (rerun with LIAISON_SEED=" << seed << ")");
         TempDir dir;

@@ -94,7 +94,7 @@ std::string change(const HistoryEntry& e, const char* name) {
 TEST_CASE(
     "the central record keeps each write's values: an older write delivered after a newer "
     "one is superseded, and old -> new follows stamp order",
-    "[sync][history]") {
+    "[sync][history][central]") {
     Central c(true);
     const Id128 zoe = numbered(1, 1);
     // Delivered out of order: the newest set, the create, then the older set.
@@ -144,7 +144,7 @@ TEST_CASE("a device's merge engine keeps no values: its history names fields onl
 }
 
 TEST_CASE("R7: erasing a person purges the values of her history, a set's canary included",
-          "[sync][history][R7]") {
+          "[sync][history][R7][central]") {
     Central c(true);
     const Id128 zoe = numbered(1, 1), kept = numbered(1, 2);
     c.apply(op_at(OpType::kCreate, zoe, 10, {{"name", std::string("Zoë Martin")}}));
@@ -168,7 +168,7 @@ TEST_CASE("R7: erasing a person purges the values of her history, a set's canary
 }
 
 TEST_CASE("R6: after a duplicate merge both ids' histories are read from the survivor",
-          "[sync][history][R6]") {
+          "[sync][history][R6][central]") {
     Central c(true);
     const Id128 a = numbered(1, 1), b = numbered(1, 2);
     c.apply(op_at(OpType::kCreate, a, 10, {{"name", std::string("Zoë Martin")}}));
@@ -198,7 +198,7 @@ namespace liaison::test {
 TEST_CASE(
     "the fields one operation wrote are kept in one row, and rows of a version 1 table "
     "read as before",
-    "[sync][history]") {
+    "[sync][history][central]") {
     Central c(true);
     const Id128 zoe = numbered(1, 7);
     c.apply(op_at(OpType::kCreate, zoe, 10,

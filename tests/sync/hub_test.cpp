@@ -356,7 +356,7 @@ void r11_property(std::uint64_t seed) {
 // Seeds 2, 3, 4, 6 and 7 found a merge naming an erased entry as a person (it left an alias edge
 // and an erased marker); 51-53 did not: a few seeds here, run on every host, and twenty below.
 TEST_CASE("R11 property: operations re-aimed at another kind's ids never change the hub",
-          "[sync][hub][R11][property][central]") {
+          "[sync][hub][R11][property]") {
     for (auto seed : seeds({6, 51, 52})) r11_property(seed);
 }
 

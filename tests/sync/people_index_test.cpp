@@ -116,7 +116,7 @@ std::string contacts_of_index(const core::PeopleIndex& index) {
 
 TEST_CASE(
     "P0 property: the directory index kept up from the change feed equals a rebuild and the record",
-    "[sync][property][people]") {
+    "[sync][property][people][central]") {
     for (auto seed : seeds({71, 72, 73})) {
         INFO("LIAISON_SEED=" << seed);
         TempDir dir;
