@@ -155,8 +155,8 @@ public:
 
     // Rows changed by the last INSERT, UPDATE or DELETE.
     std::int64_t changes() const;
-    // SQLite only: PostgreSQL has no rowid (use RETURNING). Called on PostgreSQL it aborts the
-    // process, naming the call: a silent wrong id would corrupt the record.
+    // Whether a transaction is open on the connection (on PostgreSQL: also one a failed
+    // statement aborted, until its ROLLBACK).
     bool in_transaction() const;
     // The file, or the URL with any password replaced by "***".
     const std::string& path() const { return path_; }
