@@ -163,7 +163,7 @@ bool parse_int(const std::string& s, long long lo, long long hi, long long& out)
     return true;
 }
 
-// A PostgreSQL URL rather than a file name (core::Database::open takes both).
+// A PostgreSQL URL rather than a file name (core::Store::open takes both).
 bool is_database_url(const std::string& db) {
     return db.rfind("postgresql://", 0) == 0 || db.rfind("postgres://", 0) == 0;
 }
