@@ -7,7 +7,7 @@
 
 #include "support/harness.hpp"
 
-namespace liaison::test {
+namespace liaison::test::core_accounts {
 namespace {
 
 using core::Id128;
@@ -264,4 +264,4 @@ TEST_CASE("a file with the account tables is recognised as holding them", "[core
 }
 
 }  // namespace
-}  // namespace liaison::test
+}  // namespace liaison::test::core_accounts

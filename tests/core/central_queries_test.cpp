@@ -12,7 +12,7 @@
 #include "core/query/view.hpp"
 #include "support/reports_fixture.hpp"
 
-namespace liaison::test {
+namespace liaison::test::core_central_queries {
 namespace {
 
 using core::Id128;
@@ -154,4 +154,4 @@ TEST_CASE("the central record's compliance and retention lists answer as the dev
     CHECK(pairs(f.store()) == pairs(f.node->replica->store()));
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::core_central_queries

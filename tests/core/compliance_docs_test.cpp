@@ -7,7 +7,7 @@
 
 #include "core/compliance/rules.hpp"
 
-namespace liaison::test {
+namespace liaison::test::core_compliance_docs {
 
 TEST_CASE("every rule table version and source id is published in docs/COMPLIANCE.md",
           "[compliance][native]") {
@@ -32,4 +32,4 @@ TEST_CASE("every rule table version and source id is published in docs/COMPLIANC
     }
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::core_compliance_docs

@@ -9,7 +9,7 @@
 #include "support/harness.hpp"
 #include "sync/replica.hpp"
 
-namespace liaison::test {
+namespace liaison::test::core_compliance_issues {
 namespace {
 
 using core::ComplianceIssue;
@@ -533,4 +533,4 @@ TEST_CASE("issues are filtered by type region campaign owner and scope and order
     CHECK_FALSE(core::compliance_issues(w.r.store(), {}, "2024-13-01", w.rules).is_ok());
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::core_compliance_issues

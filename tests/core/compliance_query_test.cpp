@@ -8,7 +8,7 @@
 #include "support/harness.hpp"
 #include "sync/replica.hpp"
 
-namespace liaison::test {
+namespace liaison::test::core_compliance_query {
 namespace {
 
 using core::Id128;
@@ -148,4 +148,4 @@ TEST_CASE("a marketing contact is refused with a person who objected and any oth
     CHECK_FALSE(core::is_marketing_contact(w.rules, "other", "hr"));
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::core_compliance_query

@@ -13,7 +13,7 @@
 #include "core/compliance/vetting.hpp"
 #include "core/model/schema.hpp"
 
-namespace liaison::test {
+namespace liaison::test::core_compliance_rules {
 
 using namespace core::compliance;
 
@@ -543,7 +543,7 @@ TEST_CASE("malformed rule tables are refused as a whole with the table entry and
     CHECK(latin1.find("not UTF-8") != std::string::npos);
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::core_compliance_rules
 
 // The record model holds what the tables name (docs/COMPLIANCE.md, "What the record holds"): a
 // guideline without its field in `vetting` could not be recorded, a request kind without its

@@ -17,7 +17,7 @@
 #include "support/pg_cluster.hpp"
 #endif
 
-namespace liaison::test {
+namespace liaison::test::core_database_backends {
 namespace {
 
 using core::Backend;
@@ -442,4 +442,4 @@ TEST_CASE("the writer lock makes a change feed cursor see changes in sequence or
 #endif  // __EMSCRIPTEN__
 
 }  // namespace
-}  // namespace liaison::test
+}  // namespace liaison::test::core_database_backends

@@ -7,6 +7,8 @@
 
 #include "core/model/validate.hpp"
 
+namespace liaison::test::core_directory {
+
 using namespace liaison::core;
 
 namespace {
@@ -142,3 +144,5 @@ TEST_CASE("D4: contact digests are 16 bits, the same on every host, and match ma
     }
     CHECK(same >= 3);
 }
+
+}  // namespace liaison::test::core_directory

@@ -5,7 +5,7 @@
 
 #include "support/harness.hpp"
 
-namespace liaison::test {
+namespace liaison::test::core_duplicate_pairs {
 namespace {
 
 using core::DuplicatePair;
@@ -133,4 +133,4 @@ TEST_CASE("DP4: a key shared by more than kMaxDuplicateGroup people yields no pa
 }
 
 }  // namespace
-}  // namespace liaison::test
+}  // namespace liaison::test::core_duplicate_pairs

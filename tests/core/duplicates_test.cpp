@@ -5,7 +5,7 @@
 
 #include "support/harness.hpp"
 
-namespace liaison::test {
+namespace liaison::test::core_duplicates {
 namespace {
 
 using core::DuplicateHit;
@@ -126,4 +126,4 @@ TEST_CASE("erased people and empty or malformed queries match nothing",
 }
 
 }  // namespace
-}  // namespace liaison::test
+}  // namespace liaison::test::core_duplicates

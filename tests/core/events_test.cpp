@@ -5,7 +5,7 @@
 
 #include "support/harness.hpp"
 
-namespace liaison::test {
+namespace liaison::test::core_events {
 namespace {
 
 using core::Id128;
@@ -199,4 +199,4 @@ TEST_CASE("guests merged into one record are one guest and an erased guest is go
 }
 
 }  // namespace
-}  // namespace liaison::test
+}  // namespace liaison::test::core_events

@@ -10,7 +10,7 @@
 #include "core/util/sha256.hpp"
 #include "support/harness.hpp"
 
-namespace liaison::test {
+namespace liaison::test::core_evidence {
 namespace {
 
 using core::Id128;
@@ -175,4 +175,4 @@ TEST_CASE("purging an erased record's evidence leaves none of the file's bytes i
     CHECK(find_in_db_files(e.path, {"Quorbitzane", "Plumfeatherby"}) == "");
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::core_evidence

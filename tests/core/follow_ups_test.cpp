@@ -6,7 +6,7 @@
 #include <catch2/catch.hpp>
 #include <functional>
 
-namespace liaison::test {
+namespace liaison::test::core_follow_ups {
 namespace {
 
 using core::FollowUpFold;
@@ -64,4 +64,4 @@ TEST_CASE("F3: dated follow-ups come first by due date, undated ones newest firs
     CHECK(open_ids(fold) == std::vector<int>{4, 3, 2, 1});
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::core_follow_ups

@@ -4,7 +4,7 @@
 
 #include <catch2/catch.hpp>
 
-namespace liaison::test {
+namespace liaison::test::core_json {
 
 using core::check_json_depth;
 using core::kMaxJsonDepth;
@@ -43,4 +43,4 @@ TEST_CASE("siblings do not add up: depth is the deepest path, not the bracket co
     CHECK(check_json_depth("]]]]" + std::string(5, '['), 4).code() == Code::kMalformed);
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::core_json

@@ -13,7 +13,7 @@
 #ifndef __EMSCRIPTEN__
 #include "support/pg_cluster.hpp"
 
-namespace liaison::test {
+namespace liaison::test::core_pg_layout {
 namespace {
 
 using core::Database;
@@ -68,6 +68,6 @@ TEST_CASE("the record laid out on PostgreSQL has SQLite's tables columns and ind
 }
 
 }  // namespace
-}  // namespace liaison::test
+}  // namespace liaison::test::core_pg_layout
 
 #endif

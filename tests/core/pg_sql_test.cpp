@@ -5,7 +5,7 @@
 #include <catch2/catch.hpp>
 #include <string>
 
-namespace liaison::test {
+namespace liaison::test::core_pg_sql {
 namespace {
 
 using core::translate_for_postgres;
@@ -149,4 +149,4 @@ TEST_CASE("unterminated literals are errors not SQL", "[core][pg_sql]") {
 }
 
 }  // namespace
-}  // namespace liaison::test
+}  // namespace liaison::test::core_pg_sql

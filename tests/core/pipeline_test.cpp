@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace liaison::test::core_pipeline {
+
 using namespace liaison::core;
 
 namespace {
@@ -98,3 +100,5 @@ TEST_CASE("P5 a status that is not the last move's is out of step, and ties in t
     gone.deleted = Stamp{2, {}};
     CHECK(pipeline_of(collaboration("vetted"), {gone}).steps.empty());
 }
+
+}  // namespace liaison::test::core_pipeline

@@ -4,7 +4,7 @@
 
 #include "support/reports_fixture.hpp"
 
-namespace liaison::test {
+namespace liaison::test::core_reports_amec {
 namespace {
 
 using core::Kind;
@@ -288,9 +288,9 @@ TEST_CASE("a report as JSON and CSV carries its formulas caveats and guarded tex
     CHECK(csv.value().find("'=HYPERLINK(1)") != std::string::npos);
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::core_reports_amec
 
-namespace liaison::test {
+namespace liaison::test::core_reports_amec {
 
 TEST_CASE("an erased person leaves the figures she was part of as docs/METRICS.md says",
           "[core][reports][central]") {
@@ -309,9 +309,9 @@ TEST_CASE("an erased person leaves the figures she was part of as docs/METRICS.m
     CHECK(value(r, "impact", "relationships_progressed") == "0");
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::core_reports_amec
 
-namespace liaison::test {
+namespace liaison::test::core_reports_amec {
 
 TEST_CASE("a region filter counts the entries of its stores that name no region",
           "[core][reports][central]") {
@@ -331,4 +331,4 @@ TEST_CASE("a region filter counts the entries of its stores that name no region"
     CHECK(value(f.run(q), "activities", "contacts") == "1");  // i4
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::core_reports_amec

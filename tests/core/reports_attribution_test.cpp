@@ -4,7 +4,7 @@
 
 #include "support/reports_fixture.hpp"
 
-namespace liaison::test {
+namespace liaison::test::core_reports_attribution {
 namespace {
 
 using core::Kind;
@@ -162,4 +162,4 @@ TEST_CASE("attribution over an empty period has empty tables and zero evidence",
     CHECK(ReportsFixture::cell(r, "evidence", "all", "conversions") == "0");
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::core_reports_attribution

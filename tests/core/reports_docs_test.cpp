@@ -6,7 +6,7 @@
 
 #include "support/reports_fixture.hpp"
 
-namespace liaison::test {
+namespace liaison::test::core_reports_docs {
 
 TEST_CASE("every formula and caveat the reports use is published in docs/METRICS.md",
           "[core][reports][native][central]") {
@@ -51,4 +51,4 @@ TEST_CASE("every formula and caveat the reports use is published in docs/METRICS
     CHECK(formulas > 30);
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::core_reports_docs

@@ -4,7 +4,7 @@
 
 #include "support/reports_fixture.hpp"
 
-namespace liaison::test {
+namespace liaison::test::core_reports_emv {
 namespace {
 
 using core::Kind;
@@ -147,4 +147,4 @@ TEST_CASE("EMV in a report currency and for one brand", "[core][reports][central
     CHECK(row(r, "by_platform", "all") == "\"EUR\" 2 2 11000");
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::core_reports_emv

@@ -4,7 +4,7 @@
 
 #include "support/reports_fixture.hpp"
 
-namespace liaison::test {
+namespace liaison::test::core_reports_health {
 namespace {
 
 using core::Kind;
@@ -132,4 +132,4 @@ TEST_CASE("relationship health for a regional scope counts its region's people o
     CHECK(ReportsFixture::cells(r, "by_tier", "advocate") == "0 0 null null 0 0 0");
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::core_reports_health

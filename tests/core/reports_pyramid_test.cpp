@@ -5,7 +5,7 @@
 
 #include "support/reports_fixture.hpp"
 
-namespace liaison::test {
+namespace liaison::test::core_reports_pyramid {
 namespace {
 
 using core::Kind;
@@ -184,4 +184,4 @@ TEST_CASE("a campaign's pyramid keeps the people who worked on it", "[core][repo
     CHECK(ReportsFixture::cell(r, "gini", "engagements", "gini") == "0.4091");
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::core_reports_pyramid

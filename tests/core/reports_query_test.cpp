@@ -4,7 +4,7 @@
 
 #include "support/reports_fixture.hpp"
 
-namespace liaison::test {
+namespace liaison::test::core_reports_query {
 namespace {
 
 using core::ReportParams;
@@ -123,4 +123,4 @@ TEST_CASE("a report answer keeps the table asked for or names the table it lacks
     }
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::core_reports_query

@@ -4,7 +4,7 @@
 
 #include "support/reports_fixture.hpp"
 
-namespace liaison::test {
+namespace liaison::test::core_reports_sov {
 namespace {
 
 using core::Kind;
@@ -303,4 +303,4 @@ TEST_CASE("a post naming a brand in its brand field and its mentions counts once
     CHECK(vs(r, "share_of_voice", "Maison", "influencers") == "4 80");
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::core_reports_sov

@@ -7,7 +7,7 @@
 
 #include "support/harness.hpp"
 
-namespace liaison::test {
+namespace liaison::test::core_retention_runs {
 namespace {
 
 using core::Id128;
@@ -123,4 +123,4 @@ TEST_CASE("a retention run is decided once and counts what its approval did",
 }
 
 }  // namespace
-}  // namespace liaison::test
+}  // namespace liaison::test::core_retention_runs

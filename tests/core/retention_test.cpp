@@ -9,7 +9,7 @@
 #include "support/harness.hpp"
 #include "sync/replica.hpp"
 
-namespace liaison::test {
+namespace liaison::test::core_retention {
 namespace {
 
 using core::Id128;
@@ -260,4 +260,4 @@ TEST_CASE("an erased or unknown person is not due", "[retention]") {
     CHECK(w.state(Id128::derive("t", "no", "one"), "2025-06-01") == RetentionState::kNotDue);
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::core_retention

@@ -16,7 +16,7 @@
 
 #include "core/model/schema.hpp"
 
-namespace liaison::core {
+namespace liaison::core::test_core_schema_evolution {
 namespace {
 
 const char* type_name(FieldType t) {
@@ -238,4 +238,4 @@ TEST_CASE("the append-only check names what was removed, renamed, reordered or r
               "removed: 'set influencer 0: tags tag' is no longer in the schema"});
 }
 
-}  // namespace liaison::core
+}  // namespace liaison::core::test_core_schema_evolution

@@ -6,7 +6,7 @@
 
 #include "core/storage/sqlite.hpp"
 
-namespace liaison::test {
+namespace liaison::test::core_statement_sink {
 namespace {
 
 using core::Database;
@@ -57,4 +57,4 @@ TEST_CASE("a statement sink hears each run of a statement and nothing once it is
 }
 
 }  // namespace
-}  // namespace liaison::test
+}  // namespace liaison::test::core_statement_sink

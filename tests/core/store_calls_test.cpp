@@ -6,7 +6,7 @@
 #include "core/query/queries.hpp"
 #include "support/harness.hpp"
 
-namespace liaison::test {
+namespace liaison::test::core_store_calls {
 namespace {
 
 using core::Id128;
@@ -113,4 +113,4 @@ TEST_CASE("erased ids are listed in byte order", "[core][storage][erase]") {
 }
 
 }  // namespace
-}  // namespace liaison::test
+}  // namespace liaison::test::core_store_calls

@@ -4,7 +4,7 @@
 #include "core/query/queries.hpp"
 #include "support/harness.hpp"
 
-namespace liaison::test {
+namespace liaison::test::core_store {
 namespace {
 
 using core::Id128;
@@ -660,4 +660,4 @@ TEST_CASE("contact pressure counts contacts in the window, across merged duplica
     CHECK(core::contact_count(w.r.store(), dup, 0).value() == 3);
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::core_store

@@ -9,6 +9,8 @@
 #include "core/model/validate.hpp"
 
 using liaison::Code;
+namespace liaison::test::core_targets {
+
 using namespace liaison::core;
 
 namespace {
@@ -82,3 +84,5 @@ TEST_CASE("an id derived from two texts depends on both and on where one ends", 
     CHECK_FALSE(a == Id128::derive("conversion", "shop-", "1A-100"));
     CHECK_FALSE(a == Id128::derive("other", "shop-1", "A-100"));
 }
+
+}  // namespace liaison::test::core_targets

@@ -7,7 +7,7 @@
 #include "support/harness.hpp"
 #include "sync/hub.hpp"
 
-namespace liaison::test {
+namespace liaison::test::core_text_match {
 namespace {
 
 using core::Id128;
@@ -106,4 +106,4 @@ TEST_CASE("the central record's duplicate check finds what the device finds",
     CHECK(central[0].second == std::vector<std::string>{"handle", "email", "phone", "name"});
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::core_text_match

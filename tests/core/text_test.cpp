@@ -3,7 +3,7 @@
 
 #include <catch2/catch.hpp>
 
-namespace liaison::test {
+namespace liaison::test::core_text {
 namespace {
 
 using Parts = std::vector<std::string>;
@@ -56,4 +56,4 @@ TEST_CASE("join and split are inverse for items without the separator", "[core][
 }
 
 }  // namespace
-}  // namespace liaison::test
+}  // namespace liaison::test::core_text

@@ -4,7 +4,7 @@
 
 #include "core/model/validate.hpp"
 
-namespace liaison::core {
+namespace liaison::core::test_core_validate_rules {
 namespace {
 
 const FieldDef& field(Kind k, const char* name) {
@@ -170,4 +170,4 @@ TEST_CASE("folding for matching drops case and Latin accents", "[core][validate]
     CHECK(phone_digits("+33 6 12-34") == "+3361234");
 }
 
-}  // namespace liaison::core
+}  // namespace liaison::core::test_core_validate_rules

@@ -12,6 +12,8 @@
 
 using liaison::Code;
 using liaison::Status;
+namespace liaison::test::core_validate {
+
 using namespace liaison::core;
 
 namespace {
@@ -887,3 +889,5 @@ TEST_CASE("fold_for_match passes other scripts and invalid bytes through", "[cor
     CHECK(fold_for_match("×÷") == "×÷");
     CHECK(fold_for_match("") == "");
 }
+
+}  // namespace liaison::test::core_validate

@@ -5,7 +5,7 @@
 
 #include "support/harness.hpp"
 
-namespace liaison::test {
+namespace liaison::test::core_view {
 namespace {
 
 using core::Id128;
@@ -264,9 +264,9 @@ TEST_CASE("the card of a merged duplicate shows both timelines under the survivi
     CHECK(card.find(ib.to_text()) < card.find(ia.to_text()));
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::core_view
 
-namespace liaison::test {
+namespace liaison::test::core_view {
 
 TEST_CASE("a timeline filter hides entries from the card but not from its counts",
           "[core][view][card]") {
@@ -285,9 +285,9 @@ TEST_CASE("a timeline filter hides entries from the card but not from its counts
     CHECK(has(*card.value(), "\"contacts_recent\":2"));
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::core_view
 
-namespace liaison::test {
+namespace liaison::test::core_view {
 
 TEST_CASE(
     "a department's follow-up stays open on the card until it is marked done or that department "
@@ -339,9 +339,9 @@ TEST_CASE(
     CHECK(has(still, events.to_text()));
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::core_view
 
-namespace liaison::test {
+namespace liaison::test::core_view {
 
 TEST_CASE("the card lists the active collaborations of every type with their campaign's name",
           "[core][view][card]") {
@@ -479,4 +479,4 @@ TEST_CASE("a timeline filter also hides collaborations, content and links from t
     CHECK(has(*card.value(), "active_paid_collaboration"));
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::core_view

@@ -6,7 +6,7 @@
 #include "core/query/queries.hpp"
 #include "rest_fixture.hpp"
 
-namespace liaison::test {
+namespace liaison::test::server_actor_http {
 
 TEST_CASE(
     "A1: a store token's operation acted as an unlinked staff member is refused, a linked one "
@@ -81,4 +81,4 @@ TEST_CASE(
     CHECK(must(r.state_hash()) == must(fresh->replica->state_hash()));
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_actor_http

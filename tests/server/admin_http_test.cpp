@@ -9,7 +9,7 @@
 #include "rest_fixture.hpp"
 #include "server_store.hpp"
 
-namespace liaison::test {
+namespace liaison::test::server_admin_http {
 namespace {
 
 std::vector<std::string> audit_actions(const std::string& db) {
@@ -362,4 +362,4 @@ TEST_CASE("a revoked device is refused at /api/v1/sync and other devices are not
     CHECK(error_field(bad_filter->body) == "user");
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_admin_http

@@ -9,7 +9,7 @@
 
 #include "rest_fixture.hpp"
 
-namespace liaison::test {
+namespace liaison::test::server_archive {
 namespace {
 
 // The demo's tokens, by role, from the banner of `serve --demo`.
@@ -279,4 +279,4 @@ TEST_CASE("GET /api/v1/admin/export answers the archive to an administrator only
     CHECK(nobody->status == 401);
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_archive

@@ -5,7 +5,7 @@
 
 #include "rest_fixture.hpp"
 
-namespace liaison::test {
+namespace liaison::test::server_audit_cli {
 
 TEST_CASE("audit lists the administrative actions newest last, as text or JSON",
           "[server][accounts][audit]") {
@@ -53,4 +53,4 @@ TEST_CASE("audit lists the administrative actions newest last, as text or JSON",
     CHECK(run_cli({"audit", "--db", dir.file("missing.db")}).exit_code == 1);
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_audit_cli

@@ -7,7 +7,7 @@
 
 #include "rest_fixture.hpp"
 
-namespace liaison::test {
+namespace liaison::test::server_audit_http {
 namespace {
 
 std::int64_t now_ms() {
@@ -262,4 +262,4 @@ TEST_CASE("the audit list filters and pages and refuses bad filters", "[server][
     CHECK(w.client->Get("/api/v1/audit/other", bearer(w.setup.central_token))->status == 404);
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_audit_http

@@ -8,7 +8,7 @@
 #include "server_store.hpp"
 #include "support/harness.hpp"
 
-namespace liaison::test {
+namespace liaison::test::server_auth {
 TEST_CASE("a token parses back to its id and secret and nothing else parses", "[server][auth]") {
     auto id = server::random_hex(server::kTokenIdBytes);
     auto secret = server::random_hex(server::kTokenSecretBytes);
@@ -99,4 +99,4 @@ TEST_CASE("users need the scope their role implies", "[server][auth]") {
     CHECK(server::check_user(u).code() == Code::kRequired);
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_auth

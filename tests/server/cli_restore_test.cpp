@@ -10,7 +10,7 @@
 #include "fixture.hpp"
 #include "server_store.hpp"
 
-namespace liaison::test {
+namespace liaison::test::server_cli_restore {
 namespace {
 
 std::string hash_of(const std::string& db) {
@@ -166,4 +166,4 @@ TEST_CASE("restore is refused while a server serves the database", "[server][res
     CHECK(hash_of(b.db) != live_hash);
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_cli_restore

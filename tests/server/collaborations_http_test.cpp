@@ -9,7 +9,7 @@
 #include "rest_fixture.hpp"
 #include "sync/pipeline.hpp"
 
-namespace liaison::test {
+namespace liaison::test::server_collaborations_http {
 namespace {
 
 rapidjson::Document move(httplib::Client& c, const std::string& token, const std::string& id,
@@ -163,4 +163,4 @@ TEST_CASE("a campaign's board lists its collaborations by status with totals per
     CHECK(out->status == 404);
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_collaborations_http

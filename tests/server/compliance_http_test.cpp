@@ -9,7 +9,7 @@
 #include "core/query/view.hpp"
 #include "rest_fixture.hpp"
 
-namespace liaison::test {
+namespace liaison::test::server_compliance_http {
 namespace {
 
 std::string today() {
@@ -178,4 +178,4 @@ TEST_CASE("compliance records and a legal hold are the central team's to write",
               ->status == 200);
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_compliance_http

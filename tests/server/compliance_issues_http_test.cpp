@@ -9,7 +9,7 @@
 #include "core/query/view.hpp"
 #include "rest_fixture.hpp"
 
-namespace liaison::test {
+namespace liaison::test::server_compliance_issues_http {
 namespace {
 
 // The day `days_ago` days before now (UTC).
@@ -269,4 +269,4 @@ TEST_CASE("the promotions table and a post's caption check are served to the cen
     CHECK(check_of(w.co.store_a_token, lacking)->status == 403);
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_compliance_issues_http

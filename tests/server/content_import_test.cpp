@@ -6,7 +6,7 @@
 
 #include "rest_fixture.hpp"
 
-namespace liaison::test {
+namespace liaison::test::server_content_import {
 namespace {
 
 rapidjson::Document import_csv(httplib::Client& c, const std::string& token, const std::string& csv,
@@ -92,4 +92,4 @@ TEST_CASE("posts imported from a CSV find their author by handle and report each
     CHECK(other["refused"].Size() == 1);
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_content_import

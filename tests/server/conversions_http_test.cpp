@@ -8,7 +8,7 @@
 #include "core/model/ids.hpp"
 #include "rest_fixture.hpp"
 
-namespace liaison::test {
+namespace liaison::test::server_conversions_http {
 namespace {
 
 // A company (rest_fixture.hpp) with a campaign at each store, a tracked link for each
@@ -307,9 +307,9 @@ TEST_CASE("a tracked link created without a code gets a unique one from the serv
     CHECK(taken->status == 409);
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_conversions_http
 
-namespace liaison::test {
+namespace liaison::test::server_conversions_http {
 
 TEST_CASE("the visitor id the redirect gave comes back with the order and is stored",
           "[server][conversions][visitor]") {
@@ -372,4 +372,4 @@ TEST_CASE("the visitor id the redirect gave comes back with the order and is sto
     CHECK(str_member(parse_json(v5->body), "visitor").empty());
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_conversions_http

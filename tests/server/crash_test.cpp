@@ -7,7 +7,7 @@
 
 #include "fixture.hpp"
 
-namespace liaison::test {
+namespace liaison::test::server_crash {
 
 TEST_CASE("a server killed during sustained pushes keeps every acknowledged operation",
           "[server][sync][crash]") {
@@ -81,4 +81,4 @@ TEST_CASE("a server killed during sustained pushes keeps every acknowledged oper
     for (auto& n : nodes) CHECK(must(n->replica->state_hash()) == hash);
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_crash

@@ -11,7 +11,7 @@
 #include "server_store.hpp"
 #include "sync/hub.hpp"
 
-namespace liaison::test {
+namespace liaison::test::server_csv_import {
 namespace {
 
 std::string fresh_db(const TempDir& dir, const std::string& name) {
@@ -311,4 +311,4 @@ TEST_CASE("import is refused while a server serves the database, but export is n
     CHECK(import(db, "influencer", dir.file("a.csv"), dir.file("r.csv")).exit_code == 0);
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_csv_import

@@ -6,7 +6,7 @@
 
 #include "server/admin/csv.hpp"
 
-namespace liaison::test {
+namespace liaison::test::server_csv_reader {
 namespace {
 
 using Rows = std::vector<std::vector<std::string>>;
@@ -134,4 +134,4 @@ TEST_CASE("time cells are ISO 8601 UTC and read back, and impossible dates are r
         CHECK_FALSE(server::parse_time_cell(bad).has_value());
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_csv_reader

@@ -7,7 +7,7 @@
 #include "rest_fixture.hpp"
 #include "sync/edit.hpp"
 
-namespace liaison::test {
+namespace liaison::test::server_deep_json {
 namespace {
 
 std::string nested_arrays(std::size_t levels) {
@@ -71,4 +71,4 @@ TEST_CASE("a million levels of nested JSON get a 400 and the server keeps answer
     }
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_deep_json

@@ -5,7 +5,7 @@
 #include "core/query/queries.hpp"
 #include "fixture.hpp"
 
-namespace liaison::test {
+namespace liaison::test::server_demo_http {
 
 TEST_CASE("the demo prints a token per role and a store token pulls only its store",
           "[server][demo][scope]") {
@@ -95,4 +95,4 @@ TEST_CASE("the demo prints a token per role and a store token pulls only its sto
     CHECK(old->status == 401);
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_demo_http

@@ -10,7 +10,7 @@
 #include "server_store.hpp"
 #include "support/harness.hpp"
 
-namespace liaison::test {
+namespace liaison::test::server_demo {
 namespace {
 
 struct Demo {
@@ -175,9 +175,9 @@ TEST_CASE(
     }
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_demo
 
-namespace liaison::test {
+namespace liaison::test::server_demo {
 
 // Item 7 of issue 17: programmes, campaigns, collaborations along the pipeline, content, links,
 // clicks and conversions, so that every screen of the programmes room shows something.
@@ -278,4 +278,4 @@ TEST_CASE(
     CHECK(orders > 5);
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_demo

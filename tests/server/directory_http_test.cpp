@@ -7,7 +7,7 @@
 
 #include "rest_fixture.hpp"
 
-namespace liaison::test {
+namespace liaison::test::server_directory_http {
 namespace {
 
 struct View {
@@ -139,9 +139,9 @@ TEST_CASE("the directory filters and sorts people, shows writes at once and expo
     CHECK(anonymous->status == 401);
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_directory_http
 
-namespace liaison::test {
+namespace liaison::test::server_directory_http {
 
 // httplib compresses brotli at quality 11: 30 ms for a 19 KB directory page. Answers made on the
 // fly go out gzipped to a browser that accepts both (server/http/server.cpp, drop_brotli).
@@ -166,4 +166,4 @@ TEST_CASE("an API answer to a browser accepting brotli and gzip comes gzipped",
     CHECK(br_only->get_header_value("Content-Encoding") != "br");
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_directory_http

@@ -5,7 +5,7 @@
 
 #include "rest_fixture.hpp"
 
-namespace liaison::test {
+namespace liaison::test::server_duplicates_http {
 namespace {
 
 struct Queue {
@@ -219,4 +219,4 @@ TEST_CASE("a merge with a bad chosen value is refused naming the field and merge
     }
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_duplicates_http

@@ -7,7 +7,7 @@
 #include "core/model/ids.hpp"
 #include "rest_fixture.hpp"
 
-namespace liaison::test {
+namespace liaison::test::server_events_http {
 namespace {
 
 constexpr std::int64_t kStarts = 1'767'261'600'000;  // 2026-01-01 10:00 UTC
@@ -243,4 +243,4 @@ TEST_CASE(
     }
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_events_http

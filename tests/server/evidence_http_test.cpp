@@ -9,7 +9,7 @@
 #include "rest_fixture.hpp"
 #include "server/api/evidence.hpp"
 
-namespace liaison::test {
+namespace liaison::test::server_evidence_http {
 namespace {
 
 std::string vetting_of(const std::string& person) {
@@ -306,4 +306,4 @@ TEST_CASE("evidence file names and types are checked without a server", "[server
     CHECK(server::sniff_evidence_type("GIF89a") == std::nullopt);
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_evidence_http

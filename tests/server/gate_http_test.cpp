@@ -5,7 +5,7 @@
 
 #include "fixture.hpp"
 
-namespace liaison::test {
+namespace liaison::test::server_gate_http {
 
 TEST_CASE(
     "a revoked token is refused at once and a store token cannot reach an administrator's route",
@@ -286,4 +286,4 @@ TEST_CASE("static files are served with their types and the security headers, th
     CHECK(escape->body.find("SQLite") == std::string::npos);
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_gate_http

@@ -14,7 +14,7 @@
 #include "core/storage/sqlite.hpp"
 #include "rest_fixture.hpp"
 
-namespace liaison::test {
+namespace liaison::test::server_gdpr {
 namespace {
 
 std::string interaction_about(httplib::Client& c, const std::string& token, const std::string& who,
@@ -336,4 +336,4 @@ TEST_CASE("a restore from a backup taken before an erasure keeps the person eras
     CHECK(core::search_influencers(*store.value(), "zorbaxeback").value().empty());
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_gdpr

@@ -7,7 +7,7 @@
 
 #include "rest_fixture.hpp"
 
-namespace liaison::test {
+namespace liaison::test::server_history_http {
 namespace {
 
 std::string field_change(const rapidjson::Value& entry, const char* name) {
@@ -150,4 +150,4 @@ TEST_CASE(
     CHECK(api_error(gone->body) == "erased");
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_history_http

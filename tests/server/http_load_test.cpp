@@ -28,7 +28,7 @@
 
 #include "fixture.hpp"
 
-namespace liaison::test {
+namespace liaison::test::server_http_load {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -466,4 +466,4 @@ TEST_CASE("keep-alive clients sending back to back measure the worst wait", "[.]
     CHECK(server.running());
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_http_load

@@ -8,7 +8,7 @@
 #include "support/harness.hpp"
 #include "sync/codec.hpp"
 
-namespace liaison::test {
+namespace liaison::test::server_http {
 TEST_CASE("the sync handler answers in the request's encoding and errors as JSON",
           "[server][http]") {
     TempDir dir;
@@ -51,4 +51,4 @@ TEST_CASE("the sync handler answers in the request's encoding and errors as JSON
           "{\"error\":{\"code\":\"x\",\"message\":\"say \\\"hi\\\"\\n\"}}");
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_http

@@ -7,7 +7,7 @@
 
 #include "rest_fixture.hpp"
 
-namespace liaison::test {
+namespace liaison::test::server_links {
 
 TEST_CASE("a referrer is kept only as its origin", "[server][links]") {
     using server::referrer_origin;
@@ -107,9 +107,9 @@ TEST_CASE("a flood of visits from one address is redirected but not all counted"
     CHECK(counted < 40);
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_links
 
-namespace liaison::test {
+namespace liaison::test::server_links {
 
 TEST_CASE("a store device pulls the clicks of links its scope covers and no other click",
           "[server][links][scope]") {
@@ -151,9 +151,9 @@ TEST_CASE("a store device pulls the clicks of links its scope covers and no othe
     CHECK(holds(core::Kind::kClick, open_clicks[0]));
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_links
 
-namespace liaison::test {
+namespace liaison::test::server_links {
 namespace {
 
 // The clicks of `link` as central reads them, oldest first.
@@ -284,4 +284,4 @@ TEST_CASE("a visitor id is added to the target's query with the right separator"
           "https://s.example/a?x&lv=V1234#f?y");
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_links

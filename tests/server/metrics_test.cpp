@@ -10,7 +10,7 @@
 #include "rest_fixture.hpp"
 #include "server/api/rest.hpp"
 
-namespace liaison::test {
+namespace liaison::test::server_metrics {
 namespace {
 
 struct Exposition {
@@ -161,4 +161,4 @@ TEST_CASE("/metrics speaks the Prometheus text format and counts requests by rou
     CHECK(parse_exposition(old->body).types == e.types);
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_metrics

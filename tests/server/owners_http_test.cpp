@@ -8,7 +8,7 @@
 #include "core/query/queries.hpp"
 #include "rest_fixture.hpp"
 
-namespace liaison::test {
+namespace liaison::test::server_owners_http {
 namespace {
 
 struct FollowUps {
@@ -227,4 +227,4 @@ TEST_CASE(
     CHECK(owner_on_tablet(owned[3]) == paul);
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_owners_http

@@ -9,7 +9,7 @@
 #include "fixture.hpp"
 #include "support/pg_cluster.hpp"
 
-namespace liaison::test {
+namespace liaison::test::server_postgres_server {
 
 TEST_CASE("a server on a PostgreSQL database serves devices and leaves backups to PostgreSQL",
           "[server][pg]") {
@@ -107,4 +107,4 @@ TEST_CASE("a server on a PostgreSQL database serves devices and leaves backups t
     CHECK(usage.out.find("postgresql://") != std::string::npos);
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_postgres_server

@@ -10,7 +10,7 @@
 
 #include "fixture.hpp"
 
-namespace liaison::test {
+namespace liaison::test::server_previous_release {
 namespace {
 
 // What the previous release's code left in the fixture's outbox (tests/fixtures/README.md).
@@ -176,4 +176,4 @@ TEST_CASE(
     CHECK(must(r.state_hash()) == must(fresh->replica->state_hash()));
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_previous_release

@@ -11,7 +11,7 @@
 #include "server/api/rest.hpp"
 #include "server_store.hpp"
 
-namespace liaison::test {
+namespace liaison::test::server_reports_http {
 namespace {
 
 // 2026-03-<day>T10:00Z in ms.
@@ -437,9 +437,9 @@ TEST_CASE("only the central team writes the report settings", "[server][reports]
            R"({"date":"2026-03-01","base":"EUR","quote":"GBP","rate":850000})");
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_reports_http
 
-namespace liaison::test {
+namespace liaison::test::server_reports_http {
 
 TEST_CASE("the reports routes have their own metric labels", "[server][reports]") {
     CHECK(server::rest_route("/api/v1/reports") == "/api/v1/reports");
@@ -447,4 +447,4 @@ TEST_CASE("the reports routes have their own metric labels", "[server][reports]"
     CHECK(server::rest_route("/api/v1/reports/amec/x") == "/api/v1/reports/{other}");
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_reports_http

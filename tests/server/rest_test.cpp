@@ -8,7 +8,7 @@
 #include "rest_fixture.hpp"
 #include "sync/edit.hpp"
 
-namespace liaison::test {
+namespace liaison::test::server_rest {
 namespace {
 
 core::Id128 id_of(const std::string& text) {
@@ -424,9 +424,9 @@ TEST_CASE("hostile REST input gets a 4xx JSON error and the server stays up",
     CHECK(anonymous->status == 401);
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_rest
 
-namespace liaison::test {
+namespace liaison::test::server_rest {
 
 TEST_CASE("REST refuses a reference to an id known as another kind, naming the field",
           "[server][rest][references]") {
@@ -493,4 +493,4 @@ TEST_CASE(
     CHECK(str_member(parse_json(cleared->body), "campaign").empty());
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_rest

@@ -11,7 +11,7 @@
 #include "server/api/retention.hpp"
 #include "server_store.hpp"
 
-namespace liaison::test {
+namespace liaison::test::server_retention_http {
 namespace {
 
 // 2022-05-02, more than 24 months before any day these tests run.
@@ -201,4 +201,4 @@ TEST_CASE("a dry run older than the approval window must be proposed again",
     CHECK(str_member(parse_json(in_time.body), "state") == "done");
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_retention_http

@@ -4,7 +4,7 @@
 // is answered upgrade_required without losing its outbox.
 #include "fixture.hpp"
 
-namespace liaison::test {
+namespace liaison::test::server_scope_cli {
 namespace {
 
 std::vector<core::Id128> people_of(core::Store& s) {
@@ -168,4 +168,4 @@ TEST_CASE("the previous release's push is answered upgrade_required and its outb
     CHECK(must(r.state_hash()) == setup.server_hash(server));
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_scope_cli

@@ -6,7 +6,7 @@
 #include "rest_fixture.hpp"
 #include "server_store.hpp"
 
-namespace liaison::test {
+namespace liaison::test::server_staff_links {
 namespace {
 
 // The administrative audit rows of `action`, oldest first, as "actor subject" lines.
@@ -154,4 +154,4 @@ TEST_CASE(
                                    admin + " user:" + user + " staff:"});
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_staff_links

@@ -6,7 +6,7 @@
 #include "rest_fixture.hpp"
 #include "server/http/static_files.hpp"
 
-namespace liaison::test {
+namespace liaison::test::server_static {
 
 TEST_CASE("Accept-Encoding picks brotli, then gzip, and honours q=0", "[server][static]") {
     using server::pick_encoding;
@@ -140,4 +140,4 @@ TEST_CASE("an empty static file is served at once with an empty body", "[server]
     }
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_static

@@ -6,7 +6,7 @@
 
 #include "fixture.hpp"
 
-namespace liaison::test {
+namespace liaison::test::server_sync_http {
 
 TEST_CASE("three devices editing offline converge with each other and with the server over HTTP",
           "[server][sync]") {
@@ -226,9 +226,9 @@ TEST_CASE("devices syncing at the same time converge", "[server][sync][concurren
     }
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_sync_http
 
-namespace liaison::test {
+namespace liaison::test::server_sync_http {
 
 // Issue 13, item 4: operations are deduplicated by stamp (R1), and a stamp names its replica.
 // A token that could push under another device's replica id could send, ahead of it, an
@@ -300,4 +300,4 @@ TEST_CASE("a push under a replica id bound to another device is refused as a who
     CHECK(other->status == 403);
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_sync_http

@@ -6,7 +6,7 @@
 #include "support/fault_vfs.hpp"
 #include "support/harness.hpp"
 
-namespace liaison::test {
+namespace liaison::test::sync_action {
 namespace {
 
 using core::Id128;
@@ -271,4 +271,4 @@ TEST_CASE("the hub refuses a push whose groups overlap or lie outside it",
     CHECK_FALSE(hub_store->load_row(Kind::kInfluencer, ana).value());
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::sync_action

@@ -6,7 +6,7 @@
 #include "core/query/queries.hpp"
 #include "support/harness.hpp"
 
-namespace liaison::test {
+namespace liaison::test::sync_actor {
 
 TEST_CASE(
     "A1: each operation acted as a staff member the user is not linked to is refused, and "
@@ -103,4 +103,4 @@ TEST_CASE(
     CHECK(log->back().actor == ines);  // the op log names who deleted the visit
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::sync_actor

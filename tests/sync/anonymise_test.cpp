@@ -11,7 +11,7 @@
 #include "support/harness.hpp"
 #include "sync/hub.hpp"
 
-namespace liaison::test {
+namespace liaison::test::sync_anonymise {
 namespace {
 
 using core::Id128;
@@ -378,4 +378,4 @@ TEST_CASE(
     CHECK(core::is_null(*field(*row.value(), "deliverables")));
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::sync_anonymise

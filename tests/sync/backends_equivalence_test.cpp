@@ -13,7 +13,7 @@
 #include "support/pg_cluster.hpp"
 #include "sync/codec.hpp"
 
-namespace liaison::test {
+namespace liaison::test::sync_backends_equivalence {
 namespace {
 
 std::vector<core::Id128> sorted(std::vector<core::Id128> ids) {
@@ -170,6 +170,6 @@ TEST_CASE("the same random operations give the same central record on SQLite and
     }
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::sync_backends_equivalence
 
 #endif  // __EMSCRIPTEN__

@@ -10,7 +10,7 @@
 #include <iterator>
 #include <random>
 
-namespace liaison::test {
+namespace liaison::test::sync_codec {
 namespace {
 
 using core::Id128;
@@ -493,4 +493,4 @@ TEST_CASE("JSON with a raw NUL byte is malformed, whatever follows it", "[sync][
     }
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::sync_codec

@@ -11,7 +11,7 @@
 #include "support/harness.hpp"
 #include "sync/codec.hpp"
 
-namespace liaison::test {
+namespace liaison::test::sync_convergence {
 namespace {
 
 using sync::Op;
@@ -253,4 +253,4 @@ TEST_CASE("print the state hash of the reference scenario and its facts", "[.hos
     print_reference_hash(true);
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::sync_convergence

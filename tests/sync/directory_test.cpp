@@ -14,7 +14,7 @@
 #include "support/harness.hpp"
 #include "sync/hub.hpp"
 
-namespace liaison::test {
+namespace liaison::test::sync_directory {
 namespace {
 
 using core::Kind;
@@ -605,4 +605,4 @@ TEST_CASE(
     }
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::sync_directory

@@ -6,7 +6,7 @@
 #include "core/query/view.hpp"
 #include "support/harness.hpp"
 
-namespace liaison::test {
+namespace liaison::test::sync_edit {
 namespace {
 
 using core::Id128;
@@ -120,4 +120,4 @@ TEST_CASE("operations made from a document apply through a replica like any loca
     CHECK(applied.status().detail().find("email") != std::string::npos);
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::sync_edit

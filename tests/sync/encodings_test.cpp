@@ -13,7 +13,7 @@
 #include "support/harness.hpp"
 #include "sync/codec.hpp"
 
-namespace liaison::test {
+namespace liaison::test::sync_encodings {
 namespace {
 
 using core::Kind;
@@ -303,4 +303,4 @@ TEST_CASE("R10: random operations, valid and broken, are decided the same in bin
     }
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::sync_encodings

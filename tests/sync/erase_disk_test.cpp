@@ -6,7 +6,7 @@
 #include "core/query/queries.hpp"
 #include "support/harness.hpp"
 
-namespace liaison::test {
+namespace liaison::test::sync_erase_disk {
 namespace {
 
 using core::Id128;
@@ -111,4 +111,4 @@ TEST_CASE(
     }
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::sync_erase_disk

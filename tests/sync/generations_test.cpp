@@ -6,7 +6,7 @@
 
 #include "support/harness.hpp"
 
-namespace liaison::test {
+namespace liaison::test::sync_generations {
 namespace {
 
 using core::Kind;
@@ -220,4 +220,4 @@ TEST_CASE("a second create made after the backup is pushed again as a create and
           core::Value{std::int64_t(1'700'000'200'000)});
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::sync_generations

@@ -7,7 +7,7 @@
 
 #include "support/harness.hpp"
 
-namespace liaison::test {
+namespace liaison::test::sync_history {
 namespace {
 
 using core::HistoryEntry;
@@ -191,9 +191,9 @@ TEST_CASE("R6: after a duplicate merge both ids' histories are read from the sur
     CHECK(change(h[4], "tier") == "tier: top -> expert");
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::sync_history
 
-namespace liaison::test {
+namespace liaison::test::sync_history {
 
 TEST_CASE(
     "the fields one operation wrote are kept in one row, and rows of a version 1 table "
@@ -237,4 +237,4 @@ TEST_CASE(
     CHECK(change(mixed[1], "country") == "country: <null> -> <null>");
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::sync_history

@@ -5,7 +5,7 @@
 
 #include "support/harness.hpp"
 
-namespace liaison::test {
+namespace liaison::test::sync_hlc {
 
 TEST_CASE("stamps strictly increase even when the wall clock stands still or goes back",
           "[sync][hlc]") {
@@ -67,4 +67,4 @@ TEST_CASE("every error code has a stable name and a message", "[core][status]") 
     CHECK_FALSE(code_from_name("no_such_code").has_value());
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::sync_hlc

@@ -9,7 +9,7 @@
 #include "core/query/queries.hpp"
 #include "support/harness.hpp"
 
-namespace liaison::test {
+namespace liaison::test::sync_hub {
 
 TEST_CASE("a group commit of several pushes gives what exchanging them one by one gives",
           "[sync][hub][group-commit][central]") {
@@ -590,9 +590,9 @@ TEST_CASE(
     CHECK(applied->results[0].outcome == sync::Outcome::kApplied);
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::sync_hub
 
-namespace liaison::test {
+namespace liaison::test::sync_hub {
 
 // A push from the central team, stamped by a replica of its own (a forger's, or a device whose
 // app skipped its own checks): the hub is the check that counts.
@@ -766,4 +766,4 @@ TEST_CASE(
     CHECK(pushed->results[0].code == Code::kOutOfScope);
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::sync_hub

@@ -9,7 +9,7 @@
 #include "support/harness.hpp"
 #include "sync/codec.hpp"
 
-namespace liaison::test {
+namespace liaison::test::sync_merge {
 namespace {
 
 using core::Id128;
@@ -621,4 +621,4 @@ TEST_CASE("R9: the hub refuses operations stamped too far in its future, saying 
     CHECK(again->results[0].outcome == Outcome::kApplied);
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::sync_merge

@@ -12,7 +12,7 @@
 #include "core/query/view.hpp"
 #include "support/harness.hpp"
 
-namespace liaison::test {
+namespace liaison::test::sync_people_index {
 namespace {
 
 std::string follow_ups_of(const core::PersonEntry& p) {
@@ -151,4 +151,4 @@ TEST_CASE(
     }
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::sync_people_index

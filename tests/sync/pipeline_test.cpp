@@ -8,7 +8,7 @@
 
 #include "support/harness.hpp"
 
-namespace liaison::test {
+namespace liaison::test::sync_pipeline {
 namespace {
 
 using core::Id128;
@@ -161,4 +161,4 @@ TEST_CASE("a move the pipeline does not offer is refused on the device, naming t
           Code::kInvalidArgument);
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::sync_pipeline

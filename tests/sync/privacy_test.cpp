@@ -13,7 +13,7 @@
 #include "support/harness.hpp"
 #include "sync/hub.hpp"
 
-namespace liaison::test {
+namespace liaison::test::sync_privacy {
 namespace {
 
 using core::Kind;
@@ -184,4 +184,4 @@ TEST_CASE(
     }
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::sync_privacy

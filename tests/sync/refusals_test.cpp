@@ -7,7 +7,7 @@
 
 #include "support/harness.hpp"
 
-namespace liaison::test {
+namespace liaison::test::sync_refusals {
 namespace {
 
 using core::Kind;
@@ -238,4 +238,4 @@ TEST_CASE(
     }
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::sync_refusals

@@ -5,7 +5,7 @@
 #include "core/model/validate.hpp"
 #include "support/harness.hpp"
 
-namespace liaison::test {
+namespace liaison::test::sync_remove_op {
 namespace {
 
 using core::Id128;
@@ -79,4 +79,4 @@ TEST_CASE("a remove on a merged duplicate names the survivor's dots",
 }
 
 }  // namespace
-}  // namespace liaison::test
+}  // namespace liaison::test::sync_remove_op

@@ -7,7 +7,7 @@
 #include "support/harness.hpp"
 #include "sync/codec.hpp"
 
-namespace liaison::test {
+namespace liaison::test::sync_schema_evolution {
 namespace {
 
 using core::Kind;
@@ -123,9 +123,9 @@ TEST_CASE(
     CHECK(older->replica->store().snapshot(Kind::kInfluencer, ana).value().has_value());
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::sync_schema_evolution
 
-namespace liaison::test {
+namespace liaison::test::sync_schema_evolution {
 
 TEST_CASE(
     "a push naming another record model is refused whole and changes nothing: older "
@@ -166,4 +166,4 @@ TEST_CASE(
     CHECK(same->results[0].outcome == sync::Outcome::kApplied);
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::sync_schema_evolution

@@ -5,7 +5,7 @@
 
 #include "sync/generations.hpp"
 
-namespace liaison::test {
+namespace liaison::test::sync_scope {
 namespace {
 
 core::Id128 id_of(std::uint8_t n) {
@@ -71,4 +71,4 @@ TEST_CASE("S1: a region's scope covers the records of the stores placed in it", 
     CHECK(sync::scope_generation(s) != with_lille);
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::sync_scope

@@ -14,7 +14,7 @@
 #include "support/harness.hpp"
 #include "support/pg_cluster.hpp"
 
-namespace liaison::test {
+namespace liaison::test::sync_shared_database {
 
 using core::Kind;
 
@@ -262,6 +262,6 @@ TEST_CASE("a reader following the change feed never skips a change two servers w
     }
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::sync_shared_database
 
 #endif  // __EMSCRIPTEN__
