@@ -96,7 +96,7 @@ TEST_CASE("the demo moved to PostgreSQL and back keeps its state hash and rows a
     sync::SystemTimeSource time;
     auto device = open_node(dir.file("device.db"), time, 51);
     std::map<std::string, std::string> tokens;
-    std::string person, sha;
+    std::string person, erased, sha;
     core::Id128 ines;
     const std::string evidence = std::string("%PDF-1.4 contract\0\x01\xff bytes", 26);
     {
@@ -106,10 +106,30 @@ TEST_CASE("the demo moved to PostgreSQL and back keeps its state hash and rows a
         REQUIRE(tokens.count("central"));
         add_person(*device->replica, "Zoë Avant");
         converge(server, tokens, *device->replica);
-        auto list = server.client()->Get("/api/v1/influencers?limit=1", bearer(tokens["admin"]));
+        auto client = server.client();
+        auto& c = *client;
+        auto list = c.Get("/api/v1/influencers?limit=4", bearer(tokens["admin"]));
         REQUIRE(list);
         REQUIRE(list->status == 200);
-        person = str_member(parse_json(list->body)["items"].GetArray()[0], "id");
+        auto items = parse_json(list->body);
+        REQUIRE(items["items"].GetArray().Size() == 4);
+        person = str_member(items["items"].GetArray()[0], "id");
+        // A merge (alias edges), an erasure (erased ids) and a retention run: tables the demo
+        // leaves empty.
+        auto merged =
+            send_json(c, tokens["admin"], "POST",
+                      "/api/v1/influencers/" + str_member(items["items"][1], "id") + "/merge",
+                      R"({"into":")" + str_member(items["items"][2], "id") + "\"}");
+        REQUIRE(merged);
+        CHECK(merged->status == 200);
+        erased = str_member(items["items"][3], "id");
+        auto erase =
+            send_json(c, tokens["admin"], "POST", "/api/v1/influencers/" + erased + "/erase");
+        REQUIRE(erase);
+        CHECK(erase->status == 200);
+        auto run = send_json(c, tokens["admin"], "POST", "/api/v1/retention/runs");
+        REQUIRE(run);
+        CHECK(run->status == 201);
         auto up = server.client()->Post(
             ("/api/v1/evidence?entity=" + person + "&purpose=other&name=contract.pdf").c_str(),
             bearer(tokens["admin"]), evidence, "application/octet-stream");
@@ -123,6 +143,9 @@ TEST_CASE("the demo moved to PostgreSQL and back keeps its state hash and rows a
     CHECK(rows_first.at("oplog") > 1000);
     CHECK(rows_first.at("server_history") > 0);
     CHECK(rows_first.at("server_evidence_blobs") == 1);
+    CHECK(rows_first.at("alias") == 1);
+    CHECK(rows_first.at("erased") >= 1);  // she and her contacts
+    CHECK(rows_first.at("server_retention_runs") == 1);
     const std::string hash_first = hash_of(first);
     const core::Id128 generation_first = generation_of(first);
 
@@ -152,6 +175,11 @@ TEST_CASE("the demo moved to PostgreSQL and back keeps its state hash and rows a
         REQUIRE(file);
         CHECK(file->status == 200);
         CHECK(file->body == evidence);
+        // The erased person stays erased.
+        auto gone = server.client()->Get(("/api/v1/influencers/" + erased).c_str(),
+                                         bearer(tokens["admin"]));
+        REQUIRE(gone);
+        CHECK(gone->status != 200);
         // The device that synced before: a new generation, it re-pushes and re-pulls, and
         // its next change reaches the server.
         converge(server, tokens, *device->replica);
