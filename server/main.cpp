@@ -27,6 +27,7 @@
 #include "server/admin/accounts.hpp"
 #include "server/admin/archive.hpp"
 #include "server/admin/csv.hpp"
+#include "server/admin/migrate.hpp"
 #include "server/admin/restore.hpp"
 #include "server/auth/auth.hpp"
 #include "server/backend/sync_backend.hpp"
@@ -53,6 +54,7 @@ constexpr const char* kUsage = R"(usage:
   liaison-server audit --db FILE [--limit N] [--json]
   liaison-server backup --db FILE --to NEWFILE
   liaison-server restore --db FILE --from BACKUP
+  liaison-server migrate --from DB --to DB
   liaison-server export-csv --db FILE --kind influencer|interaction --out CSV|-
   liaison-server import-csv --db FILE --kind influencer|interaction --in CSV
                             [--report REPORT] [--dry-run]
@@ -84,6 +86,11 @@ constexpr const char* kUsage = R"(usage:
   backup       writes a consistent copy of the database to NEWFILE, also while serving
   restore      replaces FILE by a checked copy of BACKUP; refused while a server serves
                FILE; the replaced file is kept as FILE.before-restore-<time>
+  migrate      copies the whole database (record, op log, history, users, tokens, audit,
+               evidence files) from one engine to the other: DB is a FILE or a PostgreSQL
+               URL; --to must be a new file or an empty database; refused while a server
+               serves a FILE; checked by the state hash on both sides, then given a new
+               database generation (devices re-push what they authored and re-pull)
   export-csv   writes the visible influencers or interactions as CSV (UTF-8, RFC 4180;
                cells starting with = + - @ get a leading '); also while serving
   import-csv   creates or updates (by the id column) one row at a time through the sync
@@ -522,6 +529,23 @@ int cmd_restore(const Args& a) {
     return kExitOk;
 }
 
+// The copy is server/admin/migrate.hpp's; here, the files' locks (a server serving either
+// side would write half-way through) and the output.
+int cmd_migrate(const Args& a) {
+    if (auto e = check_options(a, {"from", "to"}); !e.empty()) return usage_error(e);
+    MigrateRequest request{a.opts.count("from") ? a.opts.at("from") : "",
+                           a.opts.count("to") ? a.opts.at("to") : ""};
+    if (Status s = check_migrate_request(request); !s) return usage_error(s.detail());
+    auto from_lock = lock_database(request.from);
+    if (!from_lock) return failed("migrate", from_lock.status());
+    auto to_lock = lock_database(request.to);
+    if (!to_lock) return failed("migrate", to_lock.status());
+    auto summary = migrate_database(request, std::cerr);
+    if (!summary) return failed("migrate", summary.status());
+    std::fputs(migrate_summary_text(summary.value()).c_str(), stdout);
+    return kExitOk;
+}
+
 // Writes an export to `out_path` ("-": standard output) through `write`, under a temporary
 // name first: a failed export leaves no half file behind.
 Status write_output(const std::string& out_path,
@@ -871,6 +895,7 @@ int run(int argc, char** argv) {
     if (w0 == "audit") return cmd_audit(a);
     if (w0 == "backup") return cmd_backup(a);
     if (w0 == "restore") return cmd_restore(a);
+    if (w0 == "migrate") return cmd_migrate(a);
     if (w0 == "export-csv") return cmd_export_csv(a);
     if (w0 == "import-csv") return cmd_import_csv(a);
     if (w0 == "export") return cmd_export(a);

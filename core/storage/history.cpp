@@ -115,6 +115,19 @@ Status unpack(const Id128& id, const Stamp& stamp, std::string_view in,
 
 }  // namespace
 
+std::string pack_history_value(int slot, const Value& value, bool superseded) {
+    return pack({PackedField{slot, value, superseded}});
+}
+
+Result<Value> unpack_history_value(std::string_view packed) {
+    std::vector<HistoryValue> values;
+    LIAISON_TRY(unpack(Id128{}, Stamp{}, packed, values));
+    if (values.size() != 1)
+        return Status::storage("history: a packed row of " + std::to_string(values.size()) +
+                               " values where one was expected");
+    return values.front().value;
+}
+
 bool has_history_schema(Store& store) { return store.meta_get(kHistorySchemaKey).has_value(); }
 
 Status ensure_history_schema(Store& store) {

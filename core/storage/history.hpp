@@ -35,6 +35,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/model/ids.hpp"
@@ -78,6 +79,11 @@ struct PackedField {
 };
 Status record_history_fields(Store& store, const Id128& entity, const Stamp& stamp,
                              const std::vector<PackedField>& fields);
+// A version 1 row's value in the packed form PostgreSQL keeps of it (one field, under its own
+// slot), and back: the copy between engines converts the table's rows (core/storage/migrate.hpp).
+std::string pack_history_value(int slot, const Value& value, bool superseded);
+// The value of a one-value packed row; kStorage when `packed` holds other than one value.
+Result<Value> unpack_history_value(std::string_view packed);
 // The rows of `ids`, in (stamp, slot) order.
 Result<std::vector<HistoryValue>> load_history(Store& store, const std::vector<Id128>& ids);
 // R7: deletes every row of the entity.

@@ -12,26 +12,6 @@
 namespace liaison::test::server_archive {
 namespace {
 
-// The demo's tokens, by role, from the banner of `serve --demo`.
-std::map<std::string, std::string> demo_tokens(const ServerProcess& server) {
-    std::map<std::string, std::string> tokens;
-    static const std::regex re(R"re(^sign in as ([a-z]+): token (lsn_[0-9a-f_]+)$)re");
-    for (const auto& line : server.banner()) {
-        std::smatch m;
-        if (std::regex_match(line, m, re)) tokens[m[1].str()] = m[2].str();
-    }
-    return tokens;
-}
-
-std::string state_hash(const ServerProcess& server, const std::string& admin_token) {
-    auto res = server.client()->Get("/api/v1/admin/state-hash", bearer(admin_token));
-    REQUIRE(res);
-    REQUIRE(res->status == 200);
-    std::smatch m;
-    REQUIRE(std::regex_search(res->body, m, std::regex(R"re("state_hash":"([0-9a-f]{64})")re")));
-    return m[1].str();
-}
-
 std::string get_ok(const ServerProcess& server, const std::string& token, const std::string& path) {
     auto res = server.client()->Get(path.c_str(), bearer(token));
     REQUIRE(res);
@@ -122,7 +102,7 @@ TEST_CASE(
 
     ServerProcess demo(demo_db, {}, dir.file("demo2.log"));
     ServerProcess fresh(fresh_db, {}, dir.file("fresh.log"));
-    CHECK(state_hash(fresh, fresh_admin) == state_hash(demo, demo_admin));
+    CHECK(server_state_hash(fresh, fresh_admin) == server_state_hash(demo, demo_admin));
     std::size_t compared = 0, with_values = 0;
     for (const auto& [collection, ids] : sample)
         for (const auto& id : ids) {
@@ -195,7 +175,7 @@ TEST_CASE(
     const std::string fresh_admin = admin_token_for(fresh_db);
     ServerProcess before(s.db, {}, s.dir.file("before.log"));
     ServerProcess after(fresh_db, {}, s.dir.file("after.log"));
-    CHECK(state_hash(after, fresh_admin) == state_hash(before, s.admin_token));
+    CHECK(server_state_hash(after, fresh_admin) == server_state_hash(before, s.admin_token));
     for (const auto& path : std::vector<std::string>{"/api/v1/influencers/" + zoe + "/history",
                                                      "/api/v1/interactions/" + entry + "/history",
                                                      "/api/v1/influencers/" + zoe})

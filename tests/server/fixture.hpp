@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -41,6 +42,28 @@ inline void write_file(const std::string& path, const std::string& text) {
     REQUIRE(out.good());
 }
 
+// The state hash a server reports (GET /api/v1/admin/state-hash, an administrator's token).
+inline std::string server_state_hash(const ServerProcess& server, const std::string& admin_token) {
+    auto res = server.client()->Get("/api/v1/admin/state-hash", bearer(admin_token));
+    REQUIRE(res);
+    REQUIRE(res->status == 200);
+    static const std::regex re(R"re("state_hash":"([0-9a-f]{64})")re");
+    std::smatch m;
+    REQUIRE(std::regex_search(res->body, m, re));
+    return m[1].str();
+}
+
+// The demo's tokens, by role, from the banner of `serve --demo`.
+inline std::map<std::string, std::string> demo_tokens(const ServerProcess& server) {
+    std::map<std::string, std::string> tokens;
+    static const std::regex re(R"re(^sign in as ([a-z]+): token (lsn_[0-9a-f_]+)$)re");
+    for (const auto& line : server.banner()) {
+        std::smatch m;
+        if (std::regex_match(line, m, re)) tokens[m[1].str()] = m[2].str();
+    }
+    return tokens;
+}
+
 // A fresh server database with an administrator and a central user, each with a token.
 struct Setup {
     TempDir dir;
@@ -58,15 +81,7 @@ struct Setup {
         central_token = cli_ok({"token", "issue", "--db", db, "--user", central_user});
     }
 
-    std::string server_hash(ServerProcess& s) const {
-        auto res = s.client()->Get("/api/v1/admin/state-hash", bearer(admin_token));
-        REQUIRE(res);
-        REQUIRE(res->status == 200);
-        static const std::regex re(R"re("state_hash":"([0-9a-f]{64})")re");
-        std::smatch m;
-        REQUIRE(std::regex_search(res->body, m, re));
-        return m[1].str();
-    }
+    std::string server_hash(ServerProcess& s) const { return server_state_hash(s, admin_token); }
 };
 
 // POST /api/v1/sync as a device's transport does it: over the token's rate limit (429), wait
