@@ -23,8 +23,9 @@
 # ran on the bench database as pg_stat_statements counts them (its `calls`: BEGIN, COMMIT and
 # the writer lock's SELECT included, statements of the sampling psql in another database
 # excluded), transactions committed (pg_stat_database), what the database's backends were
-# waiting on (pg_stat_activity sampled once a second), the CPU each process group used, and
-# each server's RSS at the window's start and end.
+# waiting on (pg_stat_activity sampled once a second), exchanges per group commit (the servers'
+# /metrics, read with an admin token made at setup; also in the SQLite-only run), the CPU each
+# process group used, and each server's RSS at the window's start and end.
 # Last line: RESULT server_pg req_per_s=<n> p99_ms=<x> vs_sqlite=<ratio> statements_per_req=<n>
 #   (vs_sqlite = PostgreSQL's rate / SQLite's; statements_per_req = statements / requests wrk
 #   completed in the window)
@@ -66,15 +67,20 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/liaison-bench-server.XXXXXX")
 chmod 711 "$tmp"
 server_pid="" pg_pids=() lb_pid="" sampler_pid=""
 cleanup() {
-  [[ -n "$sampler_pid" ]] && kill "$sampler_pid" 2>/dev/null
+  # Under `set -e` a failing last command would end the clean-up: nothing here may fail.
+  if [[ -n "$sampler_pid" ]]; then kill "$sampler_pid" 2>/dev/null || true; fi
   pg_stack_stop_pid "$lb_pid" HAProxy
   local p
   for p in "${pg_pids[@]}"; do pg_stack_stop_pid "$p" liaison-server; done
   pg_stack_stop_pid "$server_pid" liaison-server
-  [[ -d "$tmp/pg" ]] && { pg_stack_stop "$tmp/pg" || echo "bench server: PostgreSQL did not stop cleanly" >&2; }
+  if [[ -d "$tmp/pg" ]]; then pg_stack_stop "$tmp/pg" || echo "bench server: PostgreSQL did not stop cleanly" >&2; fi
   if [[ "${BENCH_KEEP:-0}" == 1 ]]; then echo "bench server: kept $tmp" >&2; else rm -rf "$tmp"; fi
 }
 trap cleanup EXIT
+# The servers and HAProxy run in sessions of their own (pg-stack.sh): Ctrl-C reaches this
+# script only, whose exit stops them.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # setup DB DIR: one central user and $devices device tokens in database DB (a file or a
 # PostgreSQL URL), then DIR/devices.txt and DIR/bodies/ (gen-devices.mjs).
@@ -94,6 +100,25 @@ setup() {
   [[ "$n_tokens" -eq "$devices" ]] || { echo "bench server: issued $n_tokens tokens, wanted $devices" >&2; exit 1; }
   echo "setup: $devices tokens issued in $(( (t1 - t0) / 1000000 )) ms ($(( (t1 - t0) / 1000 / devices )) us each)"
   node "$here/gen-devices.mjs" "$dir/tokens.txt" "$dir"
+  # An admin's token, for the servers' /metrics (group commit sizes).
+  user=$("$server_bin" user add --db "$db" --name bench-admin --role admin)
+  "$server_bin" token issue --db "$db" --user "$user" --device bench-metrics 2>/dev/null | grep '^lsn_' >"$dir/admin.txt"
+}
+
+# group_commits DIR PORT...: "<exchanges> <commits>" summed over the servers on PORT..., from
+# their liaison_group_commit_exchanges histogram (/metrics: docs/OPERATIONS.md, "Metrics").
+group_commits() {
+  local dir=$1 p
+  shift
+  for p in "$@"; do
+    curl -fsS -H "Authorization: Bearer $(cat "$dir/admin.txt")" "http://127.0.0.1:$p/metrics"
+  done | awk '/^liaison_group_commit_exchanges_sum/ { e += $2 } /^liaison_group_commit_exchanges_count/ { c += $2 }
+              END { printf "%d %d\n", e, c }'
+}
+# per_commit "<e0> <c0>" "<e1> <c1>": the window's exchanges, commits and exchanges per commit.
+per_commit() {
+  awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " "); e = y[1] - x[1]; c = y[2] - x[2]
+    printf "%d exchanges in %d commits = %.2f a commit", e, c, (c > 0 ? e / c : 0) }'
 }
 
 serve_args=(serve --host 127.0.0.1 --port 0 --rate-limit "$rate_limit" --burst "$burst")
@@ -143,16 +168,9 @@ requests() { awk '/ requests in / {print $1}' "$1"; }
 
 # ---------------------------------------------------------------- one server on SQLite
 setup "$tmp/liaison.db" "$tmp/sqlite"
-"$server_bin" "${serve_args[@]}" --db "$tmp/liaison.db" >"$tmp/server.out" 2>"$tmp/server.log" &
-server_pid=$!
-port=""
-for _ in $(seq 100); do
-  port=$(sed -n 's|^liaison-server: listening on http://127\.0\.0\.1:\([0-9][0-9]*\).*|\1|p' "$tmp/server.out")
-  [[ -n "$port" ]] && break
-  kill -0 "$server_pid" 2>/dev/null || { echo "bench server: the server exited:" >&2; cat "$tmp/server.log" >&2; exit 1; }
-  sleep 0.1
-done
-[[ -n "$port" ]] || { echo "bench server: no 'listening on' line from the server" >&2; exit 1; }
+pg_stack_server_start "$tmp/server.log" "$server_bin" "${serve_args[@]}" --db "$tmp/liaison.db" || exit 1
+server_pid=$PG_STACK_PID
+port=$PG_STACK_SERVER_PORT
 base=http://127.0.0.1:$port
 echo "server: pid $server_pid on $base (${serve_args[*]:1} --db $tmp/liaison.db)"
 check_samples "$base" "$tmp/sqlite"
@@ -161,11 +179,13 @@ echo "warmup: ${warmup}s of sync load"
 wrk_sync "$base" "$warmup" "$tmp/sqlite" >"$tmp/wrk-warmup.txt"
 rss0=$(rss_kb "$server_pid")
 ticks0=$(cpu_ticks "$server_pid")
+gc0=$(group_commits "$tmp/sqlite" "$port")
 echo
 echo "== sync: wrk -t$wrk_threads -c$wrk_conns -d${seconds}s --latency -s $here/push.lua $base/api/v1/sync (BENCH_OPS=$ops)"
 wrk_sync "$base" "$seconds" "$tmp/sqlite" | tee "$tmp/wrk-sync.txt"
 rss1=$(rss_kb "$server_pid")
 ticks1=$(cpu_ticks "$server_pid")
+gc1=$(group_commits "$tmp/sqlite" "$port")
 
 sync_rps=$(rps "$tmp/wrk-sync.txt")
 sync_p99=$(p99 "$tmp/wrk-sync.txt")
@@ -191,6 +211,7 @@ if [[ "$mode" == sqlite ]]; then
   echo "  server:  RSS $((rss0 / 1024)) MiB after warmup -> $((rss1 / 1024)) MiB after the sync run;" \
        "CPU ${cpu}% of one core during the sync run (user+sys)"
   echo "  server log statuses (whole run): ${st:-none}"
+  echo "  group commit during the sync run: $(per_commit "$gc0" "$gc1")"
   echo "  rate limit raised to --rate-limit $rate_limit --burst $burst per token; cursor 9000000000000 (empty pulls)"
   if [[ "$sync_bad" != 0 ]]; then
     # A refused push measures the refusal, not the merge: no figure from such a run.
@@ -250,13 +271,14 @@ db_oid=$(sql "SELECT oid FROM pg_database WHERE datname = 'liaison'")
 echo "warmup: ${warmup}s of sync load"
 wrk_sync "$lb" "$warmup" "$tmp/pgdev" >"$tmp/wrk-pg-warmup.txt"
 sql 'SELECT pg_stat_statements_reset()' >/dev/null
+pg_gc0=$(group_commits "$tmp/pgdev" "${pg_ports[@]}")
 xact0=$(sql "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = 'liaison'")
 pg_rss0=() ; for p in "${pg_pids[@]}"; do pg_rss0+=("$(rss_kb "$p")"); done
 srv_t0=$(sum_ticks "${pg_pids[@]}"); db_t0=$(pg_ticks); lb_t0=$(cpu_ticks "$lb_pid"); all_t0=$(busy_ticks)
 # What the database's connections are doing, once a second, into waits.txt.
 (
   while :; do
-    sql "SELECT coalesce(wait_event_type, '-') || ':' || coalesce(wait_event, '-') || ' (' || state || ')' FROM pg_stat_activity WHERE datname = 'liaison' AND state <> 'idle'" >>"$tmp/waits.txt" 2>/dev/null
+    sql "SELECT coalesce(wait_event_type, '-') || ':' || coalesce(wait_event, '-') || ' (' || state || ')' FROM pg_stat_activity WHERE datname = 'liaison' AND state <> 'idle'" >>"$tmp/waits.txt" 2>/dev/null || true
     echo tick >>"$tmp/waits.txt"
     sleep 1
   done
@@ -265,9 +287,10 @@ sampler_pid=$!
 echo
 echo "== sync through HAProxy: wrk -t$wrk_threads -c$wrk_conns -d${seconds}s --latency -s $here/push.lua $lb/api/v1/sync (BENCH_OPS=$ops)"
 wrk_sync "$lb" "$seconds" "$tmp/pgdev" | tee "$tmp/wrk-pg.txt"
-kill "$sampler_pid" 2>/dev/null; wait "$sampler_pid" 2>/dev/null || true; sampler_pid=""
+kill "$sampler_pid" 2>/dev/null || true; wait "$sampler_pid" 2>/dev/null || true; sampler_pid=""
 srv_t1=$(sum_ticks "${pg_pids[@]}"); db_t1=$(pg_ticks); lb_t1=$(cpu_ticks "$lb_pid"); all_t1=$(busy_ticks)
 pg_rss1=() ; for p in "${pg_pids[@]}"; do pg_rss1+=("$(rss_kb "$p")"); done
+pg_gc1=$(group_commits "$tmp/pgdev" "${pg_ports[@]}")
 stmts=$(sql "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements WHERE dbid = $db_oid")
 xact1=$(sql "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = 'liaison'")
 # Every statement, most frequent first: calls and execution time (ms) over the window.
@@ -291,14 +314,20 @@ echo
 echo "summary:"
 echo "  SQLite, one server:        ${sync_rps} req/s, p99 ${sync_p99} ms, non-2xx ${sync_bad} $(errs "$tmp/wrk-sync.txt")"
 echo "                             RSS $((rss0 / 1024)) -> $((rss1 / 1024)) MiB over the window; CPU ${cpu}% of one core"
+echo "                             group commit: $(per_commit "$gc0" "$gc1")"
 echo "  PostgreSQL, two servers:   ${pg_rps} req/s, p99 ${pg_p99} ms, non-2xx ${pg_bad} $(errs "$tmp/wrk-pg.txt"), $pg_reqs requests"
 for i in "${!pg_pids[@]}"; do
   echo "    server $((i + 1)) (pid ${pg_pids[$i]}): RSS $((pg_rss0[i] / 1024)) -> $((pg_rss1[i] / 1024)) MiB over the window"
 done
+echo "    group commit (both servers): $(per_commit "$pg_gc0" "$pg_gc1")"
 echo "    requests per server (HAProxy, whole run): $(pg_stack_haproxy_servers "$stats" req_tot | tr '\n' ' ')"
 echo "    statements (pg_stat_statements calls, bench database, top level): $stmts = $stmts_per_req a request;" \
      "their execution $exec_ms ms = $(per_req "$exec_ms") ms a request"
-echo "    transactions (pg_stat_database): $((xact1 - xact0)) = $(per_req "$((xact1 - xact0))") a request"
+echo "    transactions (pg_stat_database, autocommit statements included): $((xact1 - xact0)) = $(per_req "$((xact1 - xact0))") a request"
+# Every write transaction takes the writer lock first (docs/SCALING.md §2): its SELECT's count
+# is the number of write transactions, its execution time the time spent waiting for the lock.
+awk -F'\t' -v n="$pg_reqs" -v s="$seconds" '$3 ~ /pg_advisory_xact_lock/ { c += $1; ms += $2 }
+  END { if (c) printf "    writer lock: %d write transactions = %.2f a request (%.0f a second), %.2f ms waited for the lock each on average\n", c, c / n, c / s, ms / c }' "$tmp/statements.txt"
 echo "    CPU over the window, % of one core: servers $(pct "$((srv_t1 - srv_t0))"), PostgreSQL $(pct "$((db_t1 - db_t0))")," \
      "HAProxy $(pct "$((lb_t1 - lb_t0))"), whole machine $(pct "$ticks") of $(nproc)00"
 echo "    CPU per request: servers $(cpu_ms_per_req "$((srv_t1 - srv_t0))") ms, PostgreSQL $(cpu_ms_per_req "$((db_t1 - db_t0))") ms," \
