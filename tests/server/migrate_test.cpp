@@ -17,7 +17,7 @@
 #include "support/pg_cluster.hpp"
 #include "sync/generations.hpp"
 
-namespace liaison::test {
+namespace liaison::test::server_migrate {
 namespace {
 
 std::unique_ptr<core::Store> open_db(const std::string& db) {
@@ -350,4 +350,4 @@ TEST_CASE("migrate answers bad arguments and a served source with clear errors",
     CHECK_FALSE(std::filesystem::exists(s.dir.file("z.db")));
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_migrate
