@@ -2,12 +2,15 @@
 
 #include <algorithm>
 
+#include "core/storage/lineage.hpp"
 #include "core/util/sha256.hpp"
 
 namespace liaison::sync {
 namespace {
 
 constexpr const char* kMetaDbGeneration = "db_generation";
+// The database's lineage when its generation was last given or checked (lineage.hpp).
+constexpr const char* kMetaDbLineage = "db_lineage";
 
 }  // namespace
 
@@ -49,8 +52,23 @@ Status renew_database_generation(core::Store& store, core::IdSource& ids) {
 }
 
 Status ensure_database_generation(core::Store& store, core::IdSource& ids) {
-    if (!database_generation(store).is_nil()) return Status::ok();
-    return renew_database_generation(store, ids);
+    auto lineage = core::database_lineage(store.db());
+    if (!lineage) return lineage.status();
+    if (!lineage.value()) {  // SQLite: only a missing generation is given
+        if (!database_generation(store).is_nil()) return Status::ok();
+        return renew_database_generation(store, ids);
+    }
+    const std::string& now = *lineage.value();
+    if (!database_generation(store).is_nil() && store.meta_get(kMetaDbLineage) == now)
+        return Status::ok();  // the usual start: nothing to write
+    core::WriteTxn txn(store);
+    LIAISON_TRY(txn.begun());
+    // Read again under the lock: another server may have renewed it since.
+    const auto recorded = store.meta_get(kMetaDbLineage);
+    if (database_generation(store).is_nil() || (recorded && *recorded != now))
+        LIAISON_TRY(renew_database_generation(store, ids));
+    LIAISON_TRY(store.meta_set(kMetaDbLineage, now));
+    return txn.commit();
 }
 
 }  // namespace liaison::sync

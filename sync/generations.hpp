@@ -9,7 +9,9 @@
 //  - The database generation is a random id kept in the central database's metadata, new
 //    whenever the database is replaced (liaison-server restore): its cursors and the
 //    operations it lacks are another database's. The device then re-pushes what it authored
-//    and re-pulls from 0.
+//    and re-pulls from 0. On PostgreSQL it is also new when the database's lineage changed
+//    (core/storage/lineage.hpp): a standby was promoted, and what the old primary acknowledged
+//    last may be missing (docs/SCALING.md §4).
 // 0 and the nil id mean "not known" and are never a change.
 #pragma once
 
@@ -27,7 +29,12 @@ std::uint64_t scope_generation(const Scope& scope);
 core::Id128 database_generation(core::Store& store);
 // Gives the store a new database generation (a database was restored into it).
 Status renew_database_generation(core::Store& store, core::IdSource& ids);
-// Gives the store a database generation if it has none (a new or older server database).
+// Gives the store a database generation if it has none (a new or older server database), and
+// on PostgreSQL a new one when the lineage recorded with it is not the database's lineage now
+// (a failover); then records the lineage. A database that has a generation but no recorded
+// lineage (made before lineages were recorded) keeps its generation. The check and the renewal
+// run under the writer lock, so servers started together after a failover renew it once.
+// Requires: no WriteTxn open on the store.
 Status ensure_database_generation(core::Store& store, core::IdSource& ids);
 
 }  // namespace liaison::sync
