@@ -135,36 +135,80 @@ void stop_cluster(const std::string& bindir, const std::string& dir, const char*
         dir, cluster_user(), dir + "/commands.log");
 }
 
+// pg_ctl start of the cluster whose data/ is in `dir`, its socket in `dir`.
+void start_server(const std::string& bindir, const std::string& dir, const passwd* as) {
+    // max_connections: a CTest run with -j2 has two test processes at once, each holding
+    // a few stores' connections, and a server test adds its servers' pools.
+    run({bindir + "/pg_ctl", "-D", dir + "/data", "-l", dir + "/server.log", "-w", "-t",
+         std::to_string(kCommandTimeoutS), "-o",
+         "-c listen_addresses='' -k " + dir + " -p " + std::to_string(kPort) +
+             " -c fsync=off -c max_connections=" + std::to_string(kMaxConnections),
+         "start"},
+        dir, as, dir + "/commands.log");
+}
+
+// Gives `dir` (which exists) to the user the clusters run as, if that is not us.
+void give_to_cluster_user(const std::string& dir) {
+    const passwd* as = cluster_user();
+    if (as && chown(dir.c_str(), as->pw_uid, as->pw_gid) != 0)
+        throw std::runtime_error("cannot give " + dir + " to nobody");
+}
+
+// Stops the cluster in `dir` if it runs, and returns the error `e` with its server log: a
+// failed start reports what the server said.
+std::runtime_error with_server_log(const std::string& bindir, const std::string& dir,
+                                   const std::runtime_error& e) {
+    const std::string server_log = read_file(dir + "/server.log");
+    try {
+        stop_cluster(bindir, dir, "immediate");
+    } catch (const std::runtime_error&) {
+        // The first error is the one to report.
+    }
+    return std::runtime_error(std::string(e.what()) + "\nserver log (" + dir + "):\n" + server_log);
+}
+
 // initdb and pg_ctl start in `dir`, which exists and is empty. On failure the server is
 // stopped and the error carries its log.
 void start_cluster(const std::string& bindir, const std::string& dir) {
     check_socket_path(dir);
-    const passwd* as = cluster_user();
-    if (as && chown(dir.c_str(), as->pw_uid, as->pw_gid) != 0)
-        throw std::runtime_error("cannot give " + dir + " to nobody");
-    const std::string log = dir + "/commands.log";
+    give_to_cluster_user(dir);
     try {
         // --no-sync and fsync=off: a test cluster need not survive a power cut, and both make
         // its start and its commits much faster.
         run({bindir + "/initdb", "-D", dir + "/data", "-U", kSuperuser, "--auth=trust",
              "--locale=C", "-E", "UTF8", "--no-sync"},
-            dir, as, log);
-        // max_connections: a CTest run with -j2 has two test processes at once, each holding
-        // a few stores' connections, and a server test adds its servers' pools.
-        run({bindir + "/pg_ctl", "-D", dir + "/data", "-l", dir + "/server.log", "-w", "-t",
-             std::to_string(kCommandTimeoutS), "-o",
-             "-c listen_addresses='' -k " + dir + " -p " + std::to_string(kPort) +
-                 " -c fsync=off -c max_connections=" + std::to_string(kMaxConnections),
-             "start"},
-            dir, as, log);
+            dir, cluster_user(), dir + "/commands.log");
+        start_server(bindir, dir, cluster_user());
     } catch (const std::runtime_error& e) {
-        const std::string server_log = read_file(dir + "/server.log");
-        try {
-            stop_cluster(bindir, dir, "immediate");
-        } catch (const std::runtime_error&) {
-            // The first error is the one to report.
-        }
-        throw std::runtime_error(std::string(e.what()) + "\nserver log:\n" + server_log);
+        throw with_server_log(bindir, dir, e);
+    }
+}
+
+std::string url_in(const std::string& dir, const std::string& database) {
+    return "postgresql://" + std::string(kSuperuser) + "@/" + database + "?host=" + dir +
+           "&port=" + std::to_string(kPort) + "&options=-c%20statement_timeout%3D" +
+           std::to_string(kStatementTimeoutMs);
+}
+
+// ICU's root collation (not byte order) as a new database's default: see the header.
+constexpr const char* kNewDatabaseClause =
+    "TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'und'";
+
+std::unique_ptr<core::Database> open_admin(const std::string& dir) {
+    auto admin = core::Database::open(url_in(dir, "postgres"), core::OpenOptions{});
+    if (!admin) throw std::runtime_error(admin.status().to_string());
+    return std::move(admin).value();
+}
+
+// Asks `sql` (one integer) of `db` every 20 ms until it answers `want`, at most
+// kCommandTimeoutS; throws naming `what` when it never does.
+void wait_until(core::Database& db, const std::string& sql, std::int64_t want,
+                const std::string& what) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(kCommandTimeoutS);
+    while (db.query_int(sql) != want) {
+        if (std::chrono::steady_clock::now() > deadline)
+            throw std::runtime_error("timed out waiting for " + what + " (" + db.error() + ")");
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
 }
 
@@ -254,11 +298,7 @@ void PgCluster::drop_made_databases() {
     made_.clear();
 }
 
-std::string PgCluster::url(const std::string& database) const {
-    return "postgresql://" + std::string(kSuperuser) + "@/" + database + "?host=" + dir_ +
-           "&port=" + std::to_string(kPort) + "&options=-c%20statement_timeout%3D" +
-           std::to_string(kStatementTimeoutMs);
-}
+std::string PgCluster::url(const std::string& database) const { return url_in(dir_, database); }
 
 std::string PgCluster::create(const std::string& clause) {
     // The process id and a counter keep this process's names apart; the random part keeps
@@ -268,18 +308,13 @@ std::string PgCluster::create(const std::string& clause) {
     char name[64];
     std::snprintf(name, sizeof name, "t%ld_%u_%08x", static_cast<long>(getpid()), counter++,
                   static_cast<unsigned>(salt));
-    auto admin = core::Database::open(url("postgres"), core::OpenOptions{});
-    if (!admin) throw std::runtime_error(admin.status().to_string());
-    const auto made = admin.value()->exec(std::string("CREATE DATABASE ") + name + " " + clause);
+    const auto made = open_admin(dir_)->exec(std::string("CREATE DATABASE ") + name + " " + clause);
     if (!made.is_ok()) throw std::runtime_error("CREATE DATABASE: " + made.to_string());
     made_.push_back(name);
     return url(name);
 }
 
-std::string PgCluster::new_database() {
-    // ICU's root collation (not byte order) as the database's default: see the header.
-    return create("TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'und'");
-}
+std::string PgCluster::new_database() { return create(kNewDatabaseClause); }
 
 std::string PgCluster::copy_database(const std::string& database) {
     std::string source;
@@ -287,6 +322,104 @@ std::string PgCluster::copy_database(const std::string& database) {
         if (url(name) == database) source = name;
     if (!source.empty()) return create("TEMPLATE " + source);
     throw std::runtime_error("copy_database: not a database of this cluster: " + database);
+}
+
+PgStandbyPair::PgStandbyPair(Commit commit) {
+    bindir_ = find_bindir();
+    std::string templ = (fs::temp_directory_path() / "liaison-pgha-XXXXXX").string();
+    if (!mkdtemp(templ.data())) throw std::runtime_error("cannot make a temporary folder");
+    dir_ = templ;
+    const std::string primary = dir_ + "/primary", standby = dir_ + "/standby";
+    primary_url_ = url_in(primary, kDatabase);
+    standby_url_ = url_in(standby, kDatabase);
+    try {
+        // The clusters' user passes through this folder (mkdtemp makes it 0700).
+        fs::permissions(dir_, fs::perms::others_exec, fs::perm_options::add);
+        fs::create_directory(primary);
+        fs::create_directory(standby);
+        check_socket_path(standby);
+        start_cluster(bindir_, primary);
+        give_to_cluster_user(standby);
+        try {
+            // -R writes primary_conninfo (with our application name) and standby.signal.
+            run({bindir_ + "/pg_basebackup", "-D", standby + "/data", "-R", "--no-sync", "-c",
+                 "fast", "-d",
+                 "host=" + primary + " port=" + std::to_string(kPort) + " user=" + kSuperuser +
+                     " application_name=" + kStandbyName},
+                standby, cluster_user(), standby + "/commands.log");
+            start_server(bindir_, standby, cluster_user());
+        } catch (const std::runtime_error& e) {
+            throw with_server_log(bindir_, standby, e);
+        }
+        auto admin = open_admin(primary);
+        const bool synchronous = commit == Commit::kSynchronous;
+        if (synchronous) {
+            for (const std::string setting :
+                 {std::string("synchronous_standby_names = '") + kStandbyName + "'",
+                  std::string("synchronous_commit = on")}) {
+                const auto set = admin->exec_postgres("ALTER SYSTEM SET " + setting);
+                if (!set) throw std::runtime_error("ALTER SYSTEM: " + set.to_string());
+            }
+            if (admin->query_int("SELECT pg_reload_conf()") != 1)
+                throw std::runtime_error("pg_reload_conf: " + admin->error());
+        }
+        wait_until(
+            *admin,
+            std::string("SELECT count(*) FROM pg_stat_replication WHERE application_name = '") +
+                kStandbyName + "' AND state = 'streaming' AND sync_state = '" +
+                (synchronous ? "sync" : "async") + "'",
+            1, "the standby to stream");
+        const auto made =
+            admin->exec(std::string("CREATE DATABASE ") + kDatabase + " " + kNewDatabaseClause);
+        if (!made) throw std::runtime_error("CREATE DATABASE: " + made.to_string());
+    } catch (const std::runtime_error&) {
+        shut_down();  // no destructor runs for a constructor that throws
+        throw;
+    }
+}
+
+PgStandbyPair::~PgStandbyPair() { shut_down(); }
+
+void PgStandbyPair::shut_down() {
+    for (const char* cluster : {"/standby", "/primary"}) try {
+            stop_cluster(bindir_, dir_ + cluster, "immediate");
+        } catch (const std::runtime_error&) {
+            // The folder goes anyway.
+        }
+    std::error_code ec;
+    if (!dir_.empty()) fs::remove_all(dir_, ec);
+    dir_.clear();
+}
+
+void PgStandbyPair::wait_for_standby() {
+    auto admin = open_admin(dir_ + "/primary");
+    auto lsn = admin->prepare("SELECT pg_current_wal_lsn()::text");
+    if (!lsn || lsn->step() != core::Statement::Step::kRow)
+        throw std::runtime_error("pg_current_wal_lsn: " + admin->error());
+    wait_until(*admin,
+               std::string("SELECT count(*) FROM pg_stat_replication WHERE application_name = '") +
+                   kStandbyName + "' AND replay_lsn >= '" + lsn->column_text(0) + "'::pg_lsn",
+               1, "the standby to replay the primary's WAL");
+}
+
+void PgStandbyPair::stop_primary() { stop_cluster(bindir_, dir_ + "/primary", "immediate"); }
+
+void PgStandbyPair::stop_standby() { stop_cluster(bindir_, dir_ + "/standby", "fast"); }
+
+void PgStandbyPair::start_standby() {
+    const std::string standby = dir_ + "/standby";
+    try {
+        start_server(bindir_, standby, cluster_user());
+    } catch (const std::runtime_error& e) {
+        throw with_server_log(bindir_, standby, e);
+    }
+}
+
+void PgStandbyPair::promote_standby() {
+    const std::string standby = dir_ + "/standby";
+    run({bindir_ + "/pg_ctl", "-D", standby + "/data", "-w", "-t", std::to_string(kCommandTimeoutS),
+         "promote"},
+        standby, cluster_user(), standby + "/commands.log");
 }
 
 }  // namespace liaison::test

@@ -23,6 +23,9 @@
 // database's often is: the backend must keep byte-wise order on its own (COLLATE "C",
 // core/storage/pg_sql.hpp).
 //
+// PgStandbyPair (below) is another, private cluster with a streaming standby, for the failover
+// tests; the shared cluster has none.
+//
 // Native builds only. Thread-safety: shared() and new_database() from one thread.
 #pragma once
 
@@ -69,6 +72,53 @@ private:
     std::string bindir_;             // initdb, pg_ctl
     bool owned_ = false;             // started here: stopped and removed at exit
     std::vector<std::string> made_;  // databases made here (dropped at exit when attached)
+};
+
+// A primary and a streaming standby of it, private to one test, for the failover tests
+// (docs/SCALING.md §4): two clusters in one temporary folder, each on its own unix socket, run
+// as the shared cluster is (nobody when root, fsync off, no TCP). The standby is a copy of the
+// primary made with `pg_basebackup -R` (which writes its primary_conninfo and standby.signal),
+// under the application name kStandbyName; with kSynchronous the primary names it in
+// synchronous_standby_names with synchronous_commit = on, so a commit returns only once the
+// standby has the transaction's WAL; with kAsynchronous commits do not wait for it. The
+// constructor returns once the standby streams (and, synchronous, is the primary's synchronous
+// standby), about 3 s of CPU. Both clusters hold one database, named kDatabase. The destructor
+// stops whatever still runs (immediate) and removes the folder.
+// Throws std::runtime_error with the reason (and the server logs) when a step fails.
+// Thread-safety: one thread.
+class PgStandbyPair {
+public:
+    enum class Commit { kSynchronous, kAsynchronous };
+    static constexpr const char* kStandbyName = "liaison_standby";
+    static constexpr const char* kDatabase = "liaison";
+
+    explicit PgStandbyPair(Commit commit);
+    ~PgStandbyPair();
+    PgStandbyPair(const PgStandbyPair&) = delete;
+    PgStandbyPair& operator=(const PgStandbyPair&) = delete;
+
+    // The database through the primary's socket, and through the standby's (read-only until
+    // promoted). Connections have the shared cluster's statement_timeout.
+    const std::string& primary_url() const { return primary_url_; }
+    const std::string& standby_url() const { return standby_url_; }
+
+    // Waits until the standby has replayed everything the primary wrote so far.
+    void wait_for_standby();
+    // The primary's machine is lost: `pg_ctl stop -m immediate` (no checkpoint, no goodbye to
+    // the standby or the clients).
+    void stop_primary();
+    // The standby stops (fast) and starts again: while it is down, an asynchronous primary
+    // commits without it; started again with no primary, it keeps what it had received.
+    void stop_standby();
+    void start_standby();
+    // `pg_ctl promote -w`: the standby becomes a primary on a new timeline.
+    void promote_standby();
+
+private:
+    void shut_down();  // stops both (immediate) and removes the folder
+    std::string bindir_;
+    std::string dir_;  // primary/ and standby/ below it: each a cluster's folder
+    std::string primary_url_, standby_url_;
 };
 
 }  // namespace liaison::test
