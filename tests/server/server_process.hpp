@@ -34,6 +34,8 @@ public:
     ServerProcess& operator=(const ServerProcess&) = delete;
 
     int port() const { return port_; }
+    // The process, for a test that signals it itself (SIGSTOP); -1 once it has ended.
+    pid_t pid() const { return pid_; }
     // What the server printed on stdout before it listened (demo tokens ...).
     const std::vector<std::string>& banner() const { return banner_; }
     std::unique_ptr<httplib::Client> client() const;
