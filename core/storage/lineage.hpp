@@ -12,8 +12,8 @@
 //   and after a promotion PostgreSQL takes that checkpoint later, in the background (seconds
 //   later, measured on PostgreSQL 15), so a server started in between would miss the switch;
 // - the system identifier is the cluster's, given by initdb and kept by its standbys: a copy
-//   of the database restored into another cluster (pg_dump, or pg_upgrade's new cluster) has
-//   another one, and its cursors are another database's too.
+//   of the database restored into another cluster (pg_dump and pg_restore) has another one,
+//   and its cursors are another database's too.
 // Both functions are executable by any role (no superuser, no pg_monitor).
 //
 // Thread-safety: as the Database (one thread at a time).
