@@ -20,7 +20,7 @@
 #include "support/pg_cluster.hpp"
 #include "sync/generations.hpp"
 
-namespace liaison::test {
+namespace liaison::test::server_failover {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -499,4 +499,4 @@ TEST_CASE("after an asynchronous standby is promoted the devices push again what
     CHECK(must(scene.a->replica->state_hash()) == must(scene.b->replica->state_hash()));
 }
 
-}  // namespace liaison::test
+}  // namespace liaison::test::server_failover

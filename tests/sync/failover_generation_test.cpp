@@ -11,7 +11,7 @@
 #include "support/pg_cluster.hpp"
 #include "sync/generations.hpp"
 
-namespace liaison::test {
+namespace liaison::test::sync_failover_generation {
 
 namespace {
 
@@ -99,4 +99,4 @@ TEST_CASE("a PostgreSQL database given its generation before lineages were recor
 
 #endif  // __EMSCRIPTEN__
 
-}  // namespace liaison::test
+}  // namespace liaison::test::sync_failover_generation
