@@ -438,12 +438,9 @@ Result<std::optional<MergeEngine::KnownKind>> MergeEngine::known_kind(const Id12
     if (!own) return own.status();
     if (own.value())
         return std::optional<KnownKind>(KnownKind{expected, ""});  // the usual case: one look-up
-    for (const auto& other : core::all_kinds()) {
-        if (other.kind == expected) continue;
-        auto held = store_.has_row(other.kind, id);
-        if (!held) return held.status();
-        if (held.value()) return std::optional<KnownKind>(KnownKind{other.kind, ""});
-    }
+    auto held = store_.kind_holding(id);  // one statement over the other kinds' tables
+    if (!held) return held.status();
+    if (held.value()) return std::optional<KnownKind>(KnownKind{*held.value(), ""});
     // R7 keeps no row of an erased id, only its marker and the kind noted with it.
     if (store_.is_erased(id)) {
         auto was = store_.erased_kind(id);

@@ -172,6 +172,23 @@ const std::vector<KindSql>& kind_sql() {
 
 const KindSql& sql_for(Kind k) { return kind_sql()[std::size_t(k)]; }
 
+// One statement over every kind's table, each branch tagged with the kind's place in
+// all_kinds(): `select` (its columns after the tag) from each table where `where`, then `tail`.
+// On PostgreSQL a statement is a round trip to the server, and looping over the 25 tables made
+// most of a push's statements (docs/PERFORMANCE.md, "Server on PostgreSQL").
+std::string every_kind_sql(const std::string& select, const std::string& where,
+                           const std::string& tail) {
+    std::string q;
+    for (std::size_t i = 0; i < all_kinds().size(); ++i) {
+        if (i) q += " UNION ALL ";
+        q += "SELECT " + std::to_string(i) + select + " FROM " +
+             sql_for(all_kinds()[i].kind).table + " WHERE " + where;
+    }
+    return q + " " + tail;
+}
+
+Kind kind_at(std::int64_t place) { return all_kinds().at(std::size_t(place)).kind; }
+
 RowState read_row(const Statement& st, Kind kind, const Id128& id, int first_col) {
     const auto& k = kind_def(kind);
     RowState r = RowState::empty(kind, id);
@@ -997,6 +1014,19 @@ Result<std::optional<RowState>> Store::load_row(Kind kind, const Id128& id) {
     return row;
 }
 
+Result<std::optional<Kind>> Store::kind_holding(const Id128& id) {
+    // The first kind in all_kinds()' order, should a broken client have put one id in two.
+    static const std::string sql = every_kind_sql("", "eid=?1", "ORDER BY 1 LIMIT 1");
+    auto& st = db_->cached(sql.c_str());
+    st.bind_blob_static(1, id.bytes.data(), 16);
+    auto s = st.step();
+    if (s == Step::kError) return Status::storage(st.error());
+    std::optional<Kind> kind;
+    if (s == Step::kRow) kind = kind_at(st.column_int(0));
+    st.reset();
+    return kind;
+}
+
 Result<bool> Store::has_row(Kind kind, const Id128& id) {
     auto& st = db_->cached(sql_for(kind).exists.c_str());
     st.bind_blob_static(1, id.bytes.data(), 16);
@@ -1566,13 +1596,30 @@ Status Store::scrub_search_index(Kind kind) {
 
 Result<std::vector<Store::Change>> Store::changes_since(std::int64_t after, std::size_t limit) {
     std::vector<Change> out;
-    for (const auto& k : all_kinds()) {
-        auto& st = db_->cached(sql_for(k.kind).changes.c_str());
+    if (postgres_) {
+        // One round trip for every kind's table; PostgreSQL merges their seq indexes in order.
+        static const std::string sql = every_kind_sql(",seq,eid", "seq>?1", "ORDER BY 2 LIMIT ?2");
+        auto& st = db_->cached(sql.c_str());
         st.bind(1, after).bind(2, std::int64_t(limit));
         Step s;
         while ((s = st.step()) == Step::kRow)
-            out.push_back({Change::Type::kEntity, st.column_int(0), k.kind, read_id(st, 1), {}});
+            out.push_back({Change::Type::kEntity,
+                           st.column_int(1),
+                           kind_at(st.column_int(0)),
+                           read_id(st, 2),
+                           {}});
         if (s == Step::kError) return Status::storage(st.error());
+    } else {
+        // SQLite answers each table's query from its seq index, without a sort of the union.
+        for (const auto& k : all_kinds()) {
+            auto& st = db_->cached(sql_for(k.kind).changes.c_str());
+            st.bind(1, after).bind(2, std::int64_t(limit));
+            Step s;
+            while ((s = st.step()) == Step::kRow)
+                out.push_back(
+                    {Change::Type::kEntity, st.column_int(0), k.kind, read_id(st, 1), {}});
+            if (s == Step::kError) return Status::storage(st.error());
+        }
     }
     {
         auto& st = db_->cached("SELECT seq,eid FROM erased WHERE seq>?1 ORDER BY seq LIMIT ?2");

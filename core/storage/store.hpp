@@ -209,6 +209,8 @@ public:
     Result<std::optional<RowState>> load_row(Kind kind, const Id128& id);
     // Whether `kind`'s table has a row (live, tombstone or field-only) for `id`.
     Result<bool> has_row(Kind kind, const Id128& id);
+    // The kind whose table holds a row of `id`, if any, in one statement (merge rule R11).
+    Result<std::optional<Kind>> kind_holding(const Id128& id);
     // Replaces the row with `row` (normalising clocks), assigning a new seq.
     Status write_row(const RowState& row);
     Status delete_row(Kind kind, const Id128& id);
