@@ -1244,14 +1244,25 @@ Result<std::optional<Kind>> Store::erased_kind(const Id128& id) {
     return out;
 }
 
-// PostgreSQL keeps a removed row's old version in its page until VACUUM prunes it: the
-// erasing transaction's commit vacuums the tables that hold a person (docs/SCALING.md, what
-// the database's own WAL and backups keep is said there). VACUUM runs outside a transaction.
+// PostgreSQL keeps a removed row's bytes in its table's pages. A plain VACUUM prunes the row,
+// but when the row sat last on its page its bytes stay in the page's free space, readable in
+// the table's file (measured: docs/SCALING.md §4). VACUUM FULL writes each table and its
+// indexes anew and drops the old files: the erasing transaction's commit does so for every
+// table an erasure writes to. What the database's own WAL and backups keep is said there.
+// VACUUM runs outside a transaction.
 Status Store::vacuum_record() {
     std::string tables;
     for (const auto& s : kind_sql()) tables += s.table + ", ";
-    tables += "sdot, subject_alt, directory, outbox, scope_seen";
-    LIAISON_TRY(db_->exec_postgres("VACUUM " + tables));
+    tables += "sdot, subject_alt, directory, outbox, scope_seen, oplog";
+    // The server's tables that hold a person's values (core/storage/history.cpp, evidence.cpp),
+    // when this database has them.
+    for (const std::string t : {"server_history", "server_evidence_links", "server_evidence_blobs"})
+        if (db_->query_int("SELECT count(*) FROM pg_tables WHERE schemaname=current_schema() AND "
+                           "tablename='" +
+                           t + "'")
+                .value_or(0) > 0)
+            tables += ", " + t;
+    LIAISON_TRY(db_->exec_postgres("VACUUM FULL " + tables));
     scrub_due_ = false;
     return Status::ok();
 }

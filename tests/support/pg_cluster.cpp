@@ -354,7 +354,7 @@ PgStandbyPair::PgStandbyPair(Commit commit) {
         auto admin = open_admin(primary);
         const bool synchronous = commit == Commit::kSynchronous;
         if (synchronous) {
-            for (const std::string setting :
+            for (const std::string& setting :
                  {std::string("synchronous_standby_names = '") + kStandbyName + "'",
                   std::string("synchronous_commit = on")}) {
                 const auto set = admin->exec_postgres("ALTER SYSTEM SET " + setting);

@@ -2,9 +2,15 @@
 // byte of the person remains in the store's files: not in the database, nor in its write-ahead
 // log (which keeps every page written since the last checkpoint), nor in the search index.
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <functional>
 
 #include "core/query/queries.hpp"
 #include "support/harness.hpp"
+#ifndef __EMSCRIPTEN__
+#include "support/pg_cluster.hpp"
+#endif
 
 namespace liaison::test::sync_erase_disk {
 namespace {
@@ -25,19 +31,14 @@ const std::vector<std::string> kZorbaxeValues = {
     "zorbaxequill",         "Brindlewick parsnip-ochre",
     "Quorvant lichenspire", "Snorvelith quaggbright"};
 
-}  // namespace
+// The hub's side of R7 on disk: `scan_hub` names each of `needles` found in the hub's files.
+using HubScan = std::function<std::string(const std::vector<std::string>& needles)>;
 
-// [native]: the write-ahead log is the point, and the browser build has none (its files live
-// in MEMFS and are not run under node here).
-TEST_CASE(
-    "R7 on disk: once an erasure commits, no byte of the person is left in the hub's or "
-    "a replica's files",
-    "[sync][erase][R7][R12][native]") {
-    TempDir dir;
+// A person erased on a device, the erasure acknowledged by the hub on `hub_store` and learnt by
+// another device; every device's and the hub's files are scanned for her before and after.
+void erase_and_scan(core::Store& hub_store, TempDir& dir, const HubScan& scan_hub) {
     sync::ManualTimeSource time(1'700'000'000'000ULL);
-    auto hub_store = core::Store::open(dir.file("hub.db"), core::StoreOptions{true, false});
-    REQUIRE(hub_store.is_ok());
-    sync::Hub hub(*hub_store.value(), time);
+    sync::Hub hub(hub_store, time);
     // As the server's hub: it keeps the values each write wrote (core/storage/history.hpp).
     REQUIRE(hub.merge().enable_history().is_ok());
     sync::DeviceContext central;
@@ -57,6 +58,10 @@ TEST_CASE(
     };
 
     sync::Replica& o = *office->replica;
+    // Someone else, kept: the scan must find their bytes, or it proves nothing. Written first,
+    // so that the erased person's rows come last on their pages, where PostgreSQL's plain
+    // VACUUM leaves a removed row's bytes (docs/SCALING.md §4).
+    REQUIRE(o.create(Kind::kInfluencer, {{"name", std::string("Ulvenhart Mossgrave")}}).is_ok());
     auto person = o.create(Kind::kInfluencer, kZorbaxe);
     REQUIRE(person.is_ok());
     REQUIRE(o.add(Kind::kInfluencer, person.value(), "handles", "instagram:zorbaxequill").is_ok());
@@ -83,32 +88,81 @@ TEST_CASE(
                                         {"product", std::string("Lumeracle tonic")},
                                         {"deliverables", std::string("Snorvelith quaggbright")}})
             .is_ok());
-    // Someone else, kept: the scan must find their bytes, or it proves nothing.
-    REQUIRE(o.create(Kind::kInfluencer, {{"name", std::string("Ulvenhart Mossgrave")}}).is_ok());
     exchange(*office);
     exchange(*tablet);
     const auto forms = canary_forms(kZorbaxeValues);
     const std::vector<std::string> kept = {"Ulvenhart Mossgrave", "Lumeracle tonic"};
-    for (const char* db : {"hub.db", "office.db", "tablet.db"}) {
+    for (const char* db : {"office.db", "tablet.db"}) {
         INFO(db);
         CHECK_FALSE(find_in_db_files(dir.file(db), {"Zorbaxe Quillfeather"}).empty());
     }
-    // The overwritten value is in the hub's file only through its history (the scan would
+    CHECK_FALSE(scan_hub({"Zorbaxe Quillfeather"}).empty());
+    // The overwritten value is in the hub's files only through its history (the scan would
     // prove nothing if it were not there).
-    CHECK_FALSE(find_in_db_files(dir.file("hub.db"), {"Quorvant lichenspire"}).empty());
+    CHECK_FALSE(scan_hub({"Quorvant lichenspire"}).empty());
 
     time.advance(10);
     REQUIRE(o.erase(Kind::kInfluencer, person.value()).is_ok());  // the device that erases
     CHECK(find_in_db_files(dir.file("office.db"), forms) == "");
     exchange(*office);  // the hub, acknowledging it
-    CHECK(find_in_db_files(dir.file("hub.db"), forms) == "");
+    CHECK(scan_hub(forms) == "");
     exchange(*tablet);  // a replica that learns it
     CHECK(tablet->replica->store().is_erased(person.value()));
     CHECK(find_in_db_files(dir.file("tablet.db"), forms) == "");
-    for (const char* db : {"hub.db", "office.db", "tablet.db"}) {
+    for (const char* db : {"office.db", "tablet.db"}) {
         INFO(db);
         CHECK_FALSE(find_in_db_files(dir.file(db), kept).empty());
     }
+    CHECK_FALSE(scan_hub(kept).empty());
 }
+
+}  // namespace
+
+// [native]: the write-ahead log is the point, and the browser build has none (its files live
+// in MEMFS and are not run under node here).
+TEST_CASE(
+    "R7 on disk: once an erasure commits, no byte of the person is left in the hub's or "
+    "a replica's files",
+    "[sync][erase][R7][R12][native]") {
+    TempDir dir;
+    auto hub_store = core::Store::open(dir.file("hub.db"), core::StoreOptions{true, false});
+    REQUIRE(hub_store.is_ok());
+    erase_and_scan(*hub_store.value(), dir, [&](const std::vector<std::string>& needles) {
+        return find_in_db_files(dir.file("hub.db"), needles);
+    });
+}
+
+#ifndef __EMSCRIPTEN__
+// The same on PostgreSQL: once the erasing transaction commits, no file of the hub's database
+// (its tables, their indexes and TOAST tables: base/<database oid>/ in the cluster's data
+// folder) holds a byte of her. The WAL does until it is recycled, as SQLite's does not
+// (docs/SCALING.md §4 says what the operator keeps and for how long).
+TEST_CASE("R7 on disk on PostgreSQL: once an erasure commits no table file holds the person",
+          "[sync][erase][R7][pg]") {
+    TempDir dir;
+    auto hub_store =
+        core::Store::open(PgCluster::shared().new_database(), core::StoreOptions{true, false});
+    REQUIRE(hub_store.is_ok());
+    core::Database& db = hub_store.value()->db();
+    const auto oid = db.query_int("SELECT oid FROM pg_database WHERE datname=current_database()");
+    REQUIRE(oid);
+    const std::filesystem::path files = std::filesystem::path(PgCluster::shared().folder()) /
+                                        "data" / "base" / std::to_string(*oid);
+    erase_and_scan(*hub_store.value(), dir, [&](const std::vector<std::string>& needles) {
+        // What is in the buffer cache reaches the files (the person's rows before the erase).
+        REQUIRE(db.exec_postgres("CHECKPOINT").is_ok());
+        std::string found;
+        for (const auto& f : std::filesystem::directory_iterator(files)) {
+            std::ifstream in(f.path(), std::ios::binary);
+            const std::string bytes((std::istreambuf_iterator<char>(in)),
+                                    std::istreambuf_iterator<char>());
+            for (const auto& n : needles)
+                if (bytes.find(n) != std::string::npos)
+                    found += "\"" + n + "\" in " + f.path().string() + "\n";
+        }
+        return found;
+    });
+}
+#endif
 
 }  // namespace liaison::test::sync_erase_disk
