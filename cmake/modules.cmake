@@ -23,3 +23,15 @@ function(liaison_module_includes target scope)
     target_include_directories(${target} ${scope} "${dir}")
   endforeach()
 endfunction()
+
+# The libraries' sources are compiled several at a time, as one unity source each (CMake's
+# UNITY_BUILD), as the tests' are: what they share (the standard library's templates, cereal,
+# the project's headers) is parsed and instantiated once per batch instead of once per file
+# (docs/BUILDING.md, "Build time"). Two sources of one library compiled together share their
+# file-local names: tests/arch/file_local_names.py checks that no two define the same one.
+set(LIAISON_UNITY_BATCH 8 CACHE STRING
+  "Library sources compiled together as one unity source (1: each alone, as when debugging)")
+function(liaison_unity target)
+  set_target_properties(${target} PROPERTIES
+    UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE ${LIAISON_UNITY_BATCH})
+endfunction()

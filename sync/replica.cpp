@@ -17,7 +17,7 @@ constexpr const char* kMetaClock = "hlc";
 constexpr const char* kMetaOffset = "clock_offset_ms";
 constexpr const char* kMetaCursor = "cursor";
 constexpr const char* kMetaScopeGeneration = "scope_generation";
-constexpr const char* kMetaDbGeneration = "db_generation";
+constexpr const char* kReplicaMetaDbGeneration = "db_generation";
 
 std::optional<std::int64_t> parse_int(const std::optional<std::string>& s) {
     if (!s || s->empty()) return std::nullopt;
@@ -68,7 +68,7 @@ Status Replica::load_meta() {
     scope_generation_ =
         std::uint64_t(parse_int(store_->meta_get(kMetaScopeGeneration)).value_or(0));
     db_generation_ =
-        Id128::from_text(store_->meta_get(kMetaDbGeneration).value_or("")).value_or(Id128{});
+        Id128::from_text(store_->meta_get(kReplicaMetaDbGeneration).value_or("")).value_or(Id128{});
     return Status::ok();
 }
 
@@ -402,7 +402,7 @@ Result<bool> Replica::note_generations(const PushReply& reply, bool& db_changed)
         db_changed = !db_generation_.is_nil();
         changed = changed || db_changed;
         db_generation_ = reply.db_generation;
-        LIAISON_TRY(store_->meta_set(kMetaDbGeneration, db_generation_.to_text()));
+        LIAISON_TRY(store_->meta_set(kReplicaMetaDbGeneration, db_generation_.to_text()));
     }
     return changed;
 }

@@ -2,18 +2,18 @@
 
 #include <algorithm>
 
+#include "core/util/text.hpp"
+
 namespace liaison::sync {
 namespace {
+
+using core::contains;
 
 const std::string* text_at(core::Kind kind, const std::vector<core::Value>& values,
                            const char* key) {
     int i = core::kind_def(kind).scope_field(key);
     if (i < 0 || std::size_t(i) >= values.size()) return nullptr;
     return std::get_if<std::string>(&values[std::size_t(i)]);
-}
-
-bool contains(const std::vector<std::string>& list, const std::string& v) {
-    return std::find(list.begin(), list.end(), v) != list.end();
 }
 
 }  // namespace

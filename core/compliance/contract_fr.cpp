@@ -36,31 +36,31 @@ const char* promotion_verdict_name(PromotionVerdict v) {
 
 namespace {
 
-constexpr std::int64_t kMaxMinor = INT64_C(1000000000000000);   // 10^15, as the tables
-constexpr std::int64_t kMaxSum = INT64_C(1000000000000000000);  // 10^18, below 2^63
+constexpr std::int64_t kMaxAmountMinor = INT64_C(1000000000000000);  // 10^15, as the tables
+constexpr std::int64_t kMaxSum = INT64_C(1000000000000000000);       // 10^18, below 2^63
 
 bool sums_per(const ContractTable& t, std::string_view dimension) {
     return std::find(t.sum_per.begin(), t.sum_per.end(), dimension) != t.sum_per.end();
 }
 
-Status bad(const CollaborationAmount& a, const std::string& why) {
+Status bad_amount(const CollaborationAmount& a, const std::string& why) {
     return Status::invalid("collaboration \"" + a.collaboration.substr(0, 64) + "\": " + why);
 }
 
 Status check_amount(const ContractTable& t, const CollaborationAmount& a) {
-    if (a.fees_minor < 0 || a.fees_minor > kMaxMinor || a.in_kind_minor < 0 ||
-        a.in_kind_minor > kMaxMinor)
-        return bad(a,
-                   "fees and in-kind value must be whole numbers of minor units from 0 to 10^15");
-    if (!is_currency(a.currency)) return bad(a, "currency must be an ISO 4217 code (EUR)");
+    if (a.fees_minor < 0 || a.fees_minor > kMaxAmountMinor || a.in_kind_minor < 0 ||
+        a.in_kind_minor > kMaxAmountMinor)
+        return bad_amount(
+            a, "fees and in-kind value must be whole numbers of minor units from 0 to 10^15");
+    if (!is_currency(a.currency)) return bad_amount(a, "currency must be an ISO 4217 code (EUR)");
     if (sums_per(t, "year") && (a.year < 1900 || a.year > 2999))
-        return bad(a, "year must be from 1900 to 2999");
+        return bad_amount(a, "year must be from 1900 to 2999");
     for (auto [dimension, value] :
          {std::pair<const char*, const std::string*>{"advertiser", &a.advertiser},
           {"influencer", &a.influencer},
           {"objective", &a.objective}})
         if (sums_per(t, dimension) && value->empty())
-            return bad(a, std::string(dimension) + " is empty");
+            return bad_amount(a, std::string(dimension) + " is empty");
     return Status::ok();
 }
 
@@ -92,7 +92,7 @@ Result<ContractReport> contract_threshold_fr(const RuleSet& rules,
         ContractGroup& group = it->second;
         const std::int64_t amount = a.fees_minor + a.in_kind_minor;
         if (group.sum_minor > kMaxSum - amount)
-            return bad(a, "the sum of its group is over 10^18 minor units");
+            return bad_amount(a, "the sum of its group is over 10^18 minor units");
         group.sum_minor += amount;
         group.collaborations.push_back(a.collaboration);
         if (!a.contract_signed) group.unsigned_over.push_back(a.collaboration);  // kept if required

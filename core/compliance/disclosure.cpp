@@ -4,6 +4,7 @@
 
 #include "core/compliance/caption.hpp"
 #include "core/model/validate.hpp"
+#include "core/util/text.hpp"
 
 namespace liaison::core::compliance {
 
@@ -34,10 +35,6 @@ const char* disclosure_state_name(DisclosureState s) {
 }
 
 namespace {
-
-bool listed(const std::vector<std::string>& list, std::string_view s) {
-    return std::find(list.begin(), list.end(), s) != list.end();
-}
 
 bool up_front(const DisclosureMarket& m, const WordMatch& w) {
     if (m.placement == Placement::kAnywhere) return true;
@@ -76,14 +73,14 @@ Result<DisclosureCheck> check_disclosure(const RuleSet& rules, std::string_view 
                           [&](const DisclosureMarket& dm) { return dm.market == market; });
     if (m == markets.end()) return out;  // kNoRule
     out.source = m->source;
-    if (!listed(m->types, collaboration_type)) {
+    if (!contains(m->types, collaboration_type)) {
         out.state = DisclosureState::kNotRequired;
         return out;
     }
     const FoldedText text = fold_caption(caption, m->accent_tolerant);
     out.state = DisclosureState::kOk;
     for (const auto& rule : m->mentions) {
-        if (!rule.types.empty() && !listed(rule.types, collaboration_type)) continue;
+        if (!rule.types.empty() && !contains(rule.types, collaboration_type)) continue;
         if ((rule.when == MentionWhen::kImageEdited && !image_edited) ||
             (rule.when == MentionWhen::kImageGenerated && !image_generated))
             continue;

@@ -56,7 +56,7 @@ namespace {
 
 constexpr std::int64_t kMaxTarget = INT64_C(1000000000000000);
 
-Status bad(std::string_view entry, const std::string& why) {
+Status bad_target(std::string_view entry, const std::string& why) {
     return Status(Code::kBadFormat, "targets: \"" + std::string(entry) + "\" " + why);
 }
 
@@ -75,7 +75,8 @@ Result<std::vector<Target>> parse_targets(std::string_view text) {
         if (entry.empty()) continue;
         const std::size_t dot = entry.find('.'), eq = entry.find('=');
         if (dot == std::string_view::npos || eq == std::string_view::npos || eq < dot)
-            return bad(entry, "is not <stage>.<metric>=<value> (e.g. outputs.reach=2000000)");
+            return bad_target(entry,
+                              "is not <stage>.<metric>=<value> (e.g. outputs.reach=2000000)");
         const std::string_view stage = trim(entry.substr(0, dot));
         const std::string_view metric = trim(entry.substr(dot + 1, eq - dot - 1));
         const std::string_view number = trim(entry.substr(eq + 1));
@@ -87,15 +88,16 @@ Result<std::vector<Target>> parse_targets(std::string_view text) {
             if (table[i].name == metric) found = i;
         }
         if (!stage_known)
-            return bad(entry,
-                       "names no AMEC stage (inputs, activities, outputs, outtakes, "
-                       "outcomes, impact)");
+            return bad_target(entry,
+                              "names no AMEC stage (inputs, activities, outputs, outtakes, "
+                              "outcomes, impact)");
         if (found == table.size()) {
             std::string known;
             for (const auto& m : table)
                 if (amec_stage_name(m.stage) == stage)
                     known += (known.empty() ? "" : ", ") + std::string(m.name);
-            return bad(entry, "names no metric of " + std::string(stage) + " (" + known + ")");
+            return bad_target(entry,
+                              "names no metric of " + std::string(stage) + " (" + known + ")");
         }
         std::int64_t value = 0;
         bool digits = !number.empty() && number.size() <= 16;
@@ -107,9 +109,9 @@ Result<std::vector<Target>> parse_targets(std::string_view text) {
             value = value * 10 + (c - '0');
         }
         if (!digits || value > kMaxTarget)
-            return bad(entry, "has no whole number from 0 to 10^15 after '='");
+            return bad_target(entry, "has no whole number from 0 to 10^15 after '='");
         if (std::find(order.begin(), order.end(), found) != order.end())
-            return bad(entry, "sets a metric already set");
+            return bad_target(entry, "sets a metric already set");
         order.push_back(found);
         out.push_back({table[found].stage, std::string(metric), value});
     }

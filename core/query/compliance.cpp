@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/compliance/calendar.hpp"
+#include "core/util/text.hpp"
 
 namespace liaison::core {
 namespace {
@@ -21,10 +22,6 @@ Result<std::vector<RowState>> entries_about(Store& store, Kind kind, const Id128
         }
     }
     return out;
-}
-
-bool listed(const std::vector<std::string>& list, std::string_view v) {
-    return std::find(list.begin(), list.end(), v) != list.end();
 }
 
 }  // namespace
@@ -91,8 +88,8 @@ Result<PrivacyFlags> privacy_of(Store& store, const Id128& person) {
 
 bool is_marketing_contact(const compliance::RuleSet& rules, std::string_view touchpoint,
                           std::string_view department) {
-    return listed(rules.gdpr.marketing_touchpoints, touchpoint) ||
-           listed(rules.gdpr.marketing_departments, department);
+    return contains(rules.gdpr.marketing_touchpoints, touchpoint) ||
+           contains(rules.gdpr.marketing_departments, department);
 }
 
 Status may_log_contact(Store& store, const Id128& person, std::string_view touchpoint,

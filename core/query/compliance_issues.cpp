@@ -29,7 +29,7 @@ std::string euros(std::int64_t minor) {
     return "EUR " + std::to_string(minor / 100) + "." + cents;
 }
 
-struct Person {
+struct IssuePerson {
     Id128 id;
     std::string name, data_source, notice_sent, created;
     std::optional<Id128> owner, region;
@@ -68,9 +68,9 @@ Result<CaptionCheck> caption_verdict(const compliance::RuleSet& rules,
 
 // What every kind's pass shares: the people, the stores' regions, the collaborations, and the
 // list being built.
-class Scan {
+class IssueScan {
 public:
-    Scan(Store& store, std::string_view today, const compliance::RuleSet& rules)
+    IssueScan(Store& store, std::string_view today, const compliance::RuleSet& rules)
         : store_(store), today_(today), rules_(rules) {}
 
     Status load() {
@@ -97,17 +97,17 @@ public:
                              [&](Statement& r) {
                                  auto id = id_col(r, 0);
                                  if (!id) return;
-                                 Person p{*id,
-                                          text_col(r, 1),
-                                          text_col(r, 5),
-                                          text_col(r, 6),
-                                          created_date(r, 7),
-                                          id_col(r, 2),
-                                          region_of_(id_col(r, 3), id_col(r, 4)),
-                                          text_col(r, 8),
-                                          text_col(r, 9),
-                                          text_col(r, 10),
-                                          text_col(r, 11)};
+                                 IssuePerson p{*id,
+                                               text_col(r, 1),
+                                               text_col(r, 5),
+                                               text_col(r, 6),
+                                               created_date(r, 7),
+                                               id_col(r, 2),
+                                               region_of_(id_col(r, 3), id_col(r, 4)),
+                                               text_col(r, 8),
+                                               text_col(r, 9),
+                                               text_col(r, 10),
+                                               text_col(r, 11)};
                                  people_index_.emplace(*id, people_.size());
                                  people_.push_back(std::move(p));
                              }));
@@ -161,7 +161,7 @@ public:
 
 private:
     // Her record, or that of the person she was merged into; null when neither is visible.
-    const Person* person(const Id128& id) const {
+    const IssuePerson* person(const Id128& id) const {
         for (const Id128& k : {store_.root_of(id), id}) {
             auto it = people_index_.find(k);
             if (it != people_index_.end()) return &people_[it->second];
@@ -172,7 +172,7 @@ private:
         auto it = collab_index_.find(id);
         return it == collab_index_.end() ? nullptr : &collabs_[it->second];
     }
-    ComplianceIssue& add(const char* type, const Person& p, const char* rule) {
+    ComplianceIssue& add(const char* type, const IssuePerson& p, const char* rule) {
         ComplianceIssue i;
         i.type = type;
         i.person = p.id;
@@ -183,7 +183,7 @@ private:
         out_.push_back(std::move(i));
         return out_.back();
     }
-    ComplianceIssue& add(const char* type, const Person& p, const Collab& c,
+    ComplianceIssue& add(const char* type, const IssuePerson& p, const Collab& c,
                          const std::string& rule) {
         ComplianceIssue& i = add(type, p, nullptr);
         i.rule = rule;
@@ -198,20 +198,20 @@ private:
     const compliance::RuleSet& rules_;
     std::function<std::optional<Id128>(const std::optional<Id128>&, const std::optional<Id128>&)>
         region_of_;
-    std::vector<Person> people_;
+    std::vector<IssuePerson> people_;
     IdMap people_index_;
     std::vector<Collab> collabs_;
     IdMap collab_index_;
     std::vector<ComplianceIssue> out_;
 };
 
-Status Scan::vetting_due() {
+Status IssueScan::vetting_due() {
     const auto& gated = rules_.vetting.gated_statuses;
     std::unordered_map<Id128, compliance::VettingStatus, Id128Hash> vetting;  // by person
     for (const Collab& c : collabs_) {
         if (std::find(gated.begin(), gated.end(), c.status) == gated.end()) continue;
         if (!blank(c.override_reason)) continue;  // the central team's override stands
-        const Person* p = person(c.person);
+        const IssuePerson* p = person(c.person);
         if (!p) continue;
         auto it = vetting.find(p->id);
         if (it == vetting.end()) {
@@ -228,7 +228,7 @@ Status Scan::vetting_due() {
     return Status::ok();
 }
 
-Status Scan::disclosure_missing() {
+Status IssueScan::disclosure_missing() {
     struct Post {
         Id128 id, collab;
         std::string caption, markets, campaign_markets;
@@ -254,7 +254,7 @@ Status Scan::disclosure_missing() {
         }));
     for (const Post& post : posts) {
         const Collab* c = collab(post.collab);
-        const Person* p = c ? person(c->person) : nullptr;
+        const IssuePerson* p = c ? person(c->person) : nullptr;
         if (!p) continue;
         // The collaboration's own markets, else its campaign's.
         auto verdict = caption_verdict(
@@ -288,12 +288,12 @@ Status Scan::disclosure_missing() {
     return Status::ok();
 }
 
-Status Scan::contracts() {
+Status IssueScan::contracts() {
     const std::string& eur = rules_.contract_fr.currency;
     std::optional<reports::Rates> rates;
     std::vector<compliance::CollaborationAmount> amounts;
     for (const Collab& c : collabs_) {
-        const Person* p = person(c.person);
+        const IssuePerson* p = person(c.person);
         if (!p || c.brand_text.empty()) continue;  // no advertiser: nothing to sum under
         const std::string& day = !c.starts.empty()          ? c.starts
                                  : !c.contract_date.empty() ? c.contract_date
@@ -360,7 +360,7 @@ Status Scan::contracts() {
     return Status::ok();
 }
 
-Status Scan::mandates() {
+Status IssueScan::mandates() {
     struct Agency {
         std::string name, ref, from, to;
     };
@@ -388,7 +388,7 @@ Status Scan::mandates() {
             why = "has a mandate that ended " + a.to;
         else
             continue;
-        const Person* p = person(c.person);
+        const IssuePerson* p = person(c.person);
         if (!p) continue;
         ComplianceIssue& i = add("mandate_missing", *p, c, "");
         i.intermediary = *c.agency;
@@ -397,9 +397,9 @@ Status Scan::mandates() {
     return Status::ok();
 }
 
-Status Scan::notices() {
-    std::vector<const Person*> due;
-    for (const Person& p : people_)
+Status IssueScan::notices() {
+    std::vector<const IssuePerson*> due;
+    for (const IssuePerson& p : people_)
         if (!blank(p.data_source) && p.notice_sent.empty() && !p.created.empty() &&
             store_.root_of(p.id) == p.id)
             due.push_back(&p);
@@ -417,7 +417,7 @@ Status Scan::notices() {
                              auto [it, fresh] = first.emplace(root, at);
                              if (!fresh && at < it->second) it->second = at;
                          }));
-    for (const Person* p : due) {
+    for (const IssuePerson* p : due) {
         auto f = first.find(p->id);
         std::string contact = f == first.end() ? "" : iso_date(f->second);
         // A contact logged before her record was created counts as on its creation day.
@@ -433,7 +433,7 @@ Status Scan::notices() {
     return Status::ok();
 }
 
-Status Scan::requests() {
+Status IssueScan::requests() {
     struct Request {
         Id128 id, person;
         std::string type, received;
@@ -449,7 +449,7 @@ Status Scan::requests() {
                                  open.push_back({*id, *who, text_col(r, 2), text_col(r, 3)});
                          }));
     for (const Request& q : open) {
-        const Person* p = person(q.person);
+        const IssuePerson* p = person(q.person);
         if (!p) continue;
         auto due = compliance::gdpr_due(rules_, q.type, q.received);
         if (!due) return due.status();
@@ -467,7 +467,7 @@ Status Scan::requests() {
 // established outside the EU who targets a market that needs an EU representative, with no
 // representative or insurance recorded (gdpr table, needs_eu_representative), and a minor
 // (is_minor). A person with no country or birth date recorded cannot be judged: not listed.
-Status Scan::partners() {
+Status IssueScan::partners() {
     std::unordered_map<Id128, std::string, Id128Hash> markets_of;
     LIAISON_TRY(each_row(store_,
                          "SELECT a.eid, " +
@@ -482,7 +482,7 @@ Status Scan::partners() {
                          }));
     std::unordered_map<Id128, bool, Id128Hash> seen_rep, seen_minor;
     for (const Collab& c : collabs_) {
-        const Person* p = person(c.person);
+        const IssuePerson* p = person(c.person);
         if (!p) continue;
         if (!p->country.empty() && seen_rep.emplace(p->id, true).second) {
             auto needs = compliance::needs_eu_representative(rules_, p->country,
@@ -512,7 +512,7 @@ Status Scan::partners() {
 // Campaigns not ended whose product category the promotions table names, when they target its
 // market: their own markets, or those of one of their collaborations (not cancelled). The
 // verdict is check_promotion's; the condition attested is the campaign's promotion_condition.
-Status Scan::promotions() {
+Status IssueScan::promotions() {
     const compliance::PromotionTable& table = rules_.promotions_fr;
     struct Campaign {
         Id128 id;
@@ -622,7 +622,7 @@ Result<std::vector<ComplianceIssue>> compliance_issues(Store& store, const Issue
     if (filter.limit < 1 || filter.limit > kMaxIssues)
         return Status::invalid("limit: from 1 to " + std::to_string(kMaxIssues));
     LIAISON_TRY(compliance::check_date("today", today));
-    Scan scan(store, today, rules);
+    IssueScan scan(store, today, rules);
     LIAISON_TRY(scan.load());
     const auto wants = [&](std::string_view t) { return filter.type.empty() || filter.type == t; };
     if (wants("vetting_due")) LIAISON_TRY(scan.vetting_due());

@@ -10,16 +10,6 @@
 namespace liaison::core {
 namespace {
 
-const std::string* text_field(const RowState& row, std::string_view name) {
-    const int i = kind_def(row.kind).field_index(name);
-    if (i < 0 || std::size_t(i) >= row.values.size()) return nullptr;
-    return std::get_if<std::string>(&row.values[std::size_t(i)]);
-}
-
-bool listed(const std::vector<std::string>& list, const std::string& v) {
-    return std::find(list.begin(), list.end(), v) != list.end();
-}
-
 // Calling codes and trunk prefixes (the digits a national number starts with that E.164
 // drops): the countries the brands sell in, and their neighbours. A country missing here
 // only means that its national numbers without '+' are not matched.
@@ -66,12 +56,12 @@ bool has_marks(Kind kind) {
 bool in_directory(const EntitySnapshot& record, const std::vector<std::string>& brands) {
     const RowState& row = record.row;
     if (!has_directory(row.kind) || !row.visible() || brands.empty()) return false;
-    const std::string* brand = text_field(row, "brand");
-    if (brand && listed(brands, *brand)) return true;
+    const std::string* brand = row.text("brand");
+    if (brand && contains(brands, *brand)) return true;
     if (row.kind == Kind::kStaff) return brand == nullptr;
     const int set = kind_def(row.kind).set_index("brands");
     for (const auto& d : record.dots)
-        if (d.set == set && !d.removed && listed(brands, d.elem)) return true;
+        if (d.set == set && !d.removed && contains(brands, d.elem)) return true;
     return false;
 }
 
@@ -99,7 +89,7 @@ std::string store_country(Store& store, std::string_view store_id) {
     if (!id) return {};
     auto row = store.load_row(Kind::kStore, *id);
     if (!row || !row.value() || !row.value()->visible()) return {};
-    const std::string* c = text_field(*row.value(), "country");
+    const std::string* c = row.value()->text("country");
     return c ? *c : std::string();
 }
 

@@ -6,20 +6,18 @@
 #include <unordered_set>
 
 #include "core/model/validate.hpp"
+#include "core/query/text_match.hpp"
 
 namespace liaison::core {
 namespace {
 
 using Step = Statement::Step;
 
-enum Reason { kHandle = 0, kEmail, kPhone, kName, kReasonCount };
-const char* const kReasonNames[kReasonCount] = {"handle", "email", "phone", "name"};
+enum PairReason { kByHandle = 0, kByEmail, kByPhone, kByName, kPairReasonCount };
+const char* const kPairReasonNames[kPairReasonCount] = {"handle", "email", "phone", "name"};
 
-// Numbers are compared on their last nine digits (a national number without its leading 0),
-// as the duplicate check of the create form does (core/query/duplicates.hpp).
-constexpr std::size_t kPhoneTailDigits = 9;
-constexpr std::size_t kMinPhoneDigits = 6;
-
+// Numbers are compared on their last digits (core/query/text_match.hpp), as the duplicate check
+// of the create form does (core/query/duplicates.hpp).
 std::string phone_key(std::string_view phone) {
     std::string d;
     for (char c : phone)
@@ -67,7 +65,7 @@ Result<std::vector<DuplicatePair>> find_duplicate_pairs(Store& store) {
     std::vector<Id128> ids;
     std::vector<std::string> names;
     std::unordered_map<Id128, std::uint32_t, Id128Hash> index;
-    std::unordered_map<std::string, std::vector<std::uint32_t>> keys[kReasonCount];
+    std::unordered_map<std::string, std::vector<std::uint32_t>> keys[kPairReasonCount];
     {
         auto& st = store.db().cached("SELECT eid," + value_column(name_f) + "," +
                                      value_column(email_f) + "," + value_column(phone_f) +
@@ -84,14 +82,14 @@ Result<std::vector<DuplicatePair>> find_duplicate_pairs(Store& store) {
             index.emplace(id, n);
             names.push_back(st.column_is_null(1) ? std::string() : st.column_text(1));
             if (std::string key = name_key(names.back()); !key.empty())
-                keys[kName][key].push_back(n);
+                keys[kByName][key].push_back(n);
             if (!st.column_is_null(2)) {
                 std::string key = fold_for_match(st.column_text_view(2));
-                if (!key.empty()) keys[kEmail][key].push_back(n);
+                if (!key.empty()) keys[kByEmail][key].push_back(n);
             }
             if (!st.column_is_null(3)) {
                 std::string key = phone_key(st.column_text_view(3));
-                if (!key.empty()) keys[kPhone][key].push_back(n);
+                if (!key.empty()) keys[kByPhone][key].push_back(n);
             }
         }
         if (s == Step::kError) return Status::storage(st.error());
@@ -118,7 +116,7 @@ Result<std::vector<DuplicatePair>> find_duplicate_pairs(Store& store) {
             if (it == index.end()) continue;  // merged away or not visible: DP2
             const auto colon = elem.rfind(':');
             if (colon == std::string_view::npos || colon == 0) continue;
-            auto& group = keys[kHandle][fold_for_match(elem.substr(0, colon))];
+            auto& group = keys[kByHandle][fold_for_match(elem.substr(0, colon))];
             // A handle held by several dots (concurrent adds) counts once.
             if (group.empty() || group.back() != it->second) group.push_back(it->second);
         }
@@ -139,7 +137,7 @@ Result<std::vector<DuplicatePair>> find_duplicate_pairs(Store& store) {
     }
 
     std::unordered_map<std::uint64_t, unsigned, PairHash> found;
-    for (int r = 0; r < kReasonCount; ++r) {
+    for (int r = 0; r < kPairReasonCount; ++r) {
         for (auto& [key, group] : keys[r]) {
             std::sort(group.begin(), group.end());
             group.erase(std::unique(group.begin(), group.end()), group.end());
@@ -164,8 +162,8 @@ Result<std::vector<DuplicatePair>> find_duplicate_pairs(Store& store) {
         const auto first = x < y ? std::uint32_t(pk >> 32) : std::uint32_t(pk & 0xffffffffu);
         f.pair.a = std::min(x, y);
         f.pair.b = std::max(x, y);
-        for (int r = 0; r < kReasonCount; ++r)
-            if (mask & (1u << r)) f.pair.reasons.push_back(kReasonNames[r]);
+        for (int r = 0; r < kPairReasonCount; ++r)
+            if (mask & (1u << r)) f.pair.reasons.push_back(kPairReasonNames[r]);
         f.folded = fold_for_match(names[first]);
         out.push_back(std::move(f));
     }

@@ -6,6 +6,7 @@
 #include "core/model/validate.hpp"
 #include "core/query/directory.hpp"
 #include "core/query/queries.hpp"
+#include "core/query/text_match.hpp"
 
 namespace liaison::core {
 namespace {
@@ -14,9 +15,6 @@ using Step = Statement::Step;
 
 // Candidates found per reason before checking (a common first name must not flood the check).
 constexpr std::size_t kCandidatesPerReason = 200;
-// Numbers are compared on their last nine digits (a national number without its leading 0).
-constexpr std::size_t kPhoneTailDigits = 9;
-constexpr std::size_t kMinPhoneDigits = 6;
 
 // Influencer ids matching every term (core/query/text_match.hpp).
 Result<std::vector<Id128>> candidates(Store& store, const std::vector<TextTerm>& terms) {
@@ -36,11 +34,6 @@ std::string digits_only(std::string_view s) {
 std::string tail(const std::string& digits) {
     return digits.size() > kPhoneTailDigits ? digits.substr(digits.size() - kPhoneTailDigits)
                                             : digits;
-}
-
-const std::string* text_field(const RowState& row, const char* field) {
-    int i = kind_def(Kind::kInfluencer).field_index(field);
-    return i < 0 ? nullptr : std::get_if<std::string>(&row.values[std::size_t(i)]);
 }
 
 enum Reason { kHandle = 0, kEmail, kPhone, kName, kPossibleEmail, kPossiblePhone, kReasonCount };
@@ -98,7 +91,7 @@ Result<std::vector<DuplicateHit>> find_duplicates(Store& store, const DuplicateQ
         std::string want = fold_for_match(*q.email);
         LIAISON_TRY(consider({{"email", *q.email, false}}, kEmail,
                              [&](const RowState& row) -> Result<bool> {
-                                 const std::string* e = text_field(row, "email");
+                                 const std::string* e = row.text("email");
                                  return e && fold_for_match(*e) == want;
                              }));
     }
@@ -108,7 +101,7 @@ Result<std::vector<DuplicateHit>> find_duplicates(Store& store, const DuplicateQ
             std::string want = tail(digits);
             LIAISON_TRY(consider({{"phone", want, false}}, kPhone,
                                  [&](const RowState& row) -> Result<bool> {
-                                     const std::string* p = text_field(row, "phone");
+                                     const std::string* p = row.text("phone");
                                      return p && tail(digits_only(*p)) == want;
                                  }));
         }
@@ -146,7 +139,7 @@ Result<std::vector<DuplicateHit>> find_duplicates(Store& store, const DuplicateQ
     for (const auto& [id, mask] : found) {
         DuplicateHit h;
         h.id = id;
-        if (const std::string* n = text_field(rows.at(id), "name")) h.name = *n;
+        if (const std::string* n = rows.at(id).text("name")) h.name = *n;
         for (int r = 0; r < kReasonCount; ++r)
             if (mask & (1u << r)) h.reasons.push_back(kReasonNames[r]);
         hits.push_back(std::move(h));

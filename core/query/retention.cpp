@@ -23,7 +23,7 @@ struct Contact {
     std::string kind;
 };
 
-struct Person {
+struct RetentionPerson {
     Id128 id;
     std::string name, tier, created;
     std::vector<std::string> roles;
@@ -40,7 +40,7 @@ bool known_who(std::string_view who) {
 }
 
 // Rule 1 of retention.hpp: she is a `who` by her tier or her roles, and nothing else.
-bool is_only(const Person& p, std::string_view who) {
+bool is_only(const RetentionPerson& p, std::string_view who) {
     const bool by_tier = p.tier == who;
     const bool by_role = std::find(p.roles.begin(), p.roles.end(), who) != p.roles.end();
     if (!by_tier && !by_role) return false;
@@ -67,10 +67,10 @@ std::string only_sql(std::string_view column, const std::vector<Id128>* ids) {
 }
 
 // One pass over the record (or over one component: `only`), then a verdict per person.
-class Scan {
+class RetentionScan {
 public:
-    Scan(Store& store, const compliance::RuleSet& rules, std::string_view today,
-         const std::vector<Id128>* only)
+    RetentionScan(Store& store, const compliance::RuleSet& rules, std::string_view today,
+                  const std::vector<Id128>* only)
         : store_(store), rules_(rules), today_(today), only_(only) {}
 
     Status load() {
@@ -134,7 +134,7 @@ public:
     }
 
     // The verdict on `p`: under the first rule that matches her and whose period has passed.
-    RetentionVerdict judge(const Person& p) const {
+    RetentionVerdict judge(const RetentionPerson& p) const {
         RetentionVerdict v;
         auto last = last_.find(p.id);
         for (const auto& rule : rules_.gdpr.retention) {
@@ -172,7 +172,7 @@ public:
         return v;
     }
 
-    const std::vector<Person>& people() const { return people_; }
+    const std::vector<RetentionPerson>& people() const { return people_; }
 
 private:
     void contact(const Id128& who, std::string day, const char* kind) {
@@ -184,7 +184,7 @@ private:
     const compliance::RuleSet& rules_;
     std::string today_;
     const std::vector<Id128>* only_;
-    std::vector<Person> people_;
+    std::vector<RetentionPerson> people_;
     std::unordered_map<Id128, Contact, Id128Hash> last_;
     IdSet open_request_, open_collaboration_;
 };
@@ -205,13 +205,13 @@ Result<RetentionReport> due_for_retention(Store& store, const compliance::RuleSe
     LIAISON_TRY(check_rules(rules, today));
     if (limit == 0 || limit > kMaxRetentionPeople)
         return Status::invalid("limit: from 1 to " + std::to_string(kMaxRetentionPeople));
-    Scan scan(store, rules, today, nullptr);
+    RetentionScan scan(store, rules, today, nullptr);
     LIAISON_TRY(scan.load());
     LIAISON_TRY(scan.load_requests());
     RetentionReport out;
     out.today = std::string(today);
     out.rules = rules.gdpr.version;
-    for (const Person& p : scan.people()) {
+    for (const RetentionPerson& p : scan.people()) {
         RetentionVerdict v = scan.judge(p);
         switch (v.state) {
             case RetentionState::kDue:
@@ -246,10 +246,10 @@ Result<RetentionVerdict> retention_verdict(Store& store, const compliance::RuleS
     LIAISON_TRY(check_rules(rules, today));
     if (store.is_erased(person)) return RetentionVerdict{};
     const std::vector<Id128> members = store.component_of(person);
-    Scan scan(store, rules, today, &members);
+    RetentionScan scan(store, rules, today, &members);
     LIAISON_TRY(scan.load());
     LIAISON_TRY(scan.load_requests());
-    for (const Person& p : scan.people())
+    for (const RetentionPerson& p : scan.people())
         if (p.id == store.root_of(person)) return scan.judge(p);
     return RetentionVerdict{};
 }

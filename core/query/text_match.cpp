@@ -8,10 +8,6 @@ namespace {
 
 using Step = Statement::Step;
 
-// The phone number's digits and, for a longer number, its last nine (a national number
-// without its leading 0), as Store::reindex gives them to FTS5.
-constexpr std::size_t kPhoneTailDigits = 9;
-
 // Whether `phrase` occurs in `words` as consecutive words, the last one a prefix if `prefix`.
 bool has_phrase(const std::vector<std::string>& words, const std::vector<std::string>& phrase,
                 bool prefix) {
@@ -28,7 +24,8 @@ bool has_phrase(const std::vector<std::string>& words, const std::vector<std::st
     return false;
 }
 
-// The text FTS5 is given for one column's value (Store::reindex).
+// The text FTS5 is given for one column's value (Store::reindex): for a phone number its digits
+// and, for a longer number, its last kPhoneTailDigits.
 std::string indexed_text(const std::string& column, std::string value) {
     if (column == "phone") {
         std::string d;

@@ -43,6 +43,13 @@ struct TextMatch {
 Result<std::vector<TextMatch>> match_influencers(Store& store, const std::vector<TextTerm>& terms,
                                                  std::size_t limit, bool newest_first);
 
+// Phone numbers are compared on their last nine digits (a national number without its leading
+// 0) when they have more: the search index holds both (Store::reindex), and the duplicate checks
+// compare those tails (core/query/duplicates.hpp, duplicate_pairs.hpp); a number of fewer than
+// six digits is not compared at all.
+constexpr std::size_t kPhoneTailDigits = 9;
+constexpr std::size_t kMinPhoneDigits = 6;
+
 // A byte of a word: ASCII letters and digits, and every byte of a multi-byte character.
 bool is_word_byte(unsigned char c);
 // The words of `text` folded with fold_for_match, in order ("Hélène Dupont-Roy" -> helene,

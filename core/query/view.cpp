@@ -28,11 +28,6 @@ void append_value(std::string& out, const FieldDef& f, const Value& v) {
     }
 }
 
-const std::string* text_field(const RowState& row, std::string_view name) {
-    int i = kind_def(row.kind).field_index(name);
-    return i < 0 ? nullptr : std::get_if<std::string>(&row.values[std::size_t(i)]);
-}
-
 Result<std::vector<DotRow>> dots_of(Store& store, const RowState& row) {
     if (kind_def(row.kind).sets.empty()) return std::vector<DotRow>{};
     return store.load_dots(row.id);
@@ -55,12 +50,12 @@ struct OpenFollowUp {
 // of that department was followed by that contact, so it is done (view.hpp).
 void note_follow_up(const RowState& row, const std::string& item, std::vector<std::string>& seen,
                     std::vector<OpenFollowUp>& open) {
-    const std::string* dept = text_field(row, "department");
+    const std::string* dept = row.text("department");
     const std::string department = dept ? *dept : std::string();
     if (std::find(seen.begin(), seen.end(), department) != seen.end()) return;
     seen.push_back(department);
-    const std::string* text = text_field(row, "follow_up");
-    const std::string* due = text_field(row, "follow_up_due");
+    const std::string* text = row.text("follow_up");
+    const std::string* due = row.text("follow_up_due");
     const auto* done = std::get_if<std::int64_t>(
         &row.values[std::size_t(kind_def(Kind::kInteraction).field_index("follow_up_done"))]);
     if (done && *done) return;
@@ -148,6 +143,16 @@ std::string iso_date(std::int64_t ms) {
     return buf;
 }
 
+// Howard Hinnant's days_from_civil.
+std::int64_t days_from_civil(std::int64_t y, std::int64_t m, std::int64_t d) {
+    y -= m <= 2;
+    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const std::int64_t yoe = y - era * 400;
+    const std::int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
 std::string iso_time(std::int64_t ms) {
     const std::int64_t in_day = ((ms % kDayMs) + kDayMs) % kDayMs;
     char buf[24];
@@ -228,7 +233,7 @@ Result<std::optional<std::string>> card_json(Store& store, const Id128& influenc
 
     out += ",\"owner\":";
     std::optional<std::string> owner;
-    if (const std::string* o = text_field(person, "owner")) {
+    if (const std::string* o = person.text("owner")) {
         if (auto oid = Id128::from_text(*o)) {
             auto staff = entity_json(store, Kind::kStaff, *oid);
             if (!staff) return staff.status();
@@ -309,15 +314,15 @@ Result<std::optional<std::string>> card_json(Store& store, const Id128& influenc
     out += ",\"links\":" + raw_array(link_items);
 
     std::vector<std::string> warnings;
-    const std::string* status = text_field(person, "status");
+    const std::string* status = person.text("status");
     if (status && *status == "do_not_contact") warnings.push_back("do_not_contact");
     if (paid_warning) warnings.push_back("active_paid_collaboration");
     if (recent.value() >= opts.contact_cap) warnings.push_back("contact_pressure");
     // Consent matters only where it is the lawful basis (docs/COMPLIANCE.md, gdpr): a person
     // under contract or legitimate interest needs none. No basis recorded is read as consent,
     // the one basis that needs nothing else on record to be claimed.
-    const std::string* consent = text_field(person, "consent");
-    const std::string* basis = text_field(person, "consent_basis");
+    const std::string* consent = person.text("consent");
+    const std::string* basis = person.text("consent_basis");
     const bool consent_based = !basis || *basis == "consent";
     if (consent_based && (!consent || *consent != "granted")) warnings.push_back("consent_missing");
     // A data-subject request binds whatever her status says (core/query/compliance.hpp).
@@ -352,7 +357,7 @@ Result<std::optional<std::string>> card_json(Store& store, const Id128& influenc
         last =
             "{\"at\":" + std::to_string(e.at) + ",\"kind\":" + json_string(kind_name(e.row.kind));
         for (const char* place : {"store", "event"})
-            if (const std::string* id = text_field(e.row, place))
+            if (const std::string* id = e.row.text(place))
                 last += ",\"" + std::string(place) + "\":" + json_string(*id);
         last += '}';
         break;

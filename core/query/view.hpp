@@ -69,6 +69,8 @@ namespace liaison::core {
 
 // Civil date (YYYY-MM-DD, proleptic Gregorian, UTC) of a time in ms since the epoch.
 std::string iso_date(std::int64_t ms);
+// Days since 1970-01-01 of a proleptic Gregorian date (month 1-12, day 1-31): the way back.
+std::int64_t days_from_civil(std::int64_t y, std::int64_t m, std::int64_t d);
 // ISO 8601 time in UTC with milliseconds ("2026-11-02T09:30:00.000Z").
 std::string iso_time(std::int64_t ms);
 // A field's value as JSON, as entities show it (a bool field as true/false, null for none).

@@ -14,7 +14,7 @@ namespace {
 // old audit row cannot be mistaken for a new user (on PostgreSQL an identity column: pg_sql.hpp).
 // The column "user" is quoted in every statement: USER is a reserved word on PostgreSQL, and the
 // quoted name is the same column on SQLite.
-constexpr const char* kSchemaV1 = R"sql(
+constexpr const char* kAccountsSchemaV1 = R"sql(
 CREATE TABLE IF NOT EXISTS server_users(
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   name TEXT NOT NULL,
@@ -127,7 +127,7 @@ Status ensure_accounts_schema(Store& store) {
     }
     AccountsTxn t(store);
     LIAISON_TRY(t.begun());
-    LIAISON_TRY(store.db().exec(kSchemaV1));
+    LIAISON_TRY(store.db().exec(kAccountsSchemaV1));
     LIAISON_TRY(store.db().exec(kSchemaV2));
     LIAISON_TRY(store.db().exec(store.db().backend() == Backend::kPostgres ? kSchemaV3Postgres
                                                                            : kSchemaV3));

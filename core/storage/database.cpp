@@ -309,13 +309,11 @@ std::string Database::error() const {
     return sqlite3_errmsg(db_);
 }
 
-namespace {
-double now_ms() {
+double steady_ms() {
     return std::chrono::duration<double, std::milli>(
                std::chrono::steady_clock::now().time_since_epoch())
         .count();
 }
-}  // namespace
 
 // SQLite's own profile time counts whole milliseconds of its VFS clock: the many short runs of
 // a reused statement would sum to nothing. The start (SQLITE_TRACE_STMT, at the first step) and
@@ -323,11 +321,11 @@ double now_ms() {
 int Database::on_trace(unsigned type, void* self, void* stmt, void*) {
     auto* db = static_cast<Database*>(self);
     if (type == SQLITE_TRACE_STMT) {
-        db->started_ms_[stmt] = now_ms();
+        db->started_ms_[stmt] = steady_ms();
     } else if (type == SQLITE_TRACE_PROFILE) {
         auto it = db->started_ms_.find(stmt);
         if (it == db->started_ms_.end()) return 0;
-        const double ms = now_ms() - it->second;
+        const double ms = steady_ms() - it->second;
         db->started_ms_.erase(it);
         const char* sql = sqlite3_sql(static_cast<sqlite3_stmt*>(stmt));
         if (db->sink_) db->sink_(sql ? std::string_view(sql) : std::string_view(), ms);

@@ -46,6 +46,9 @@ struct sqlite3_stmt;
 
 namespace liaison::core {
 
+// The steady clock in milliseconds: how a statement sink times statements on both engines.
+double steady_ms();
+
 class Database;
 class PgConnection;
 class PgStatement;

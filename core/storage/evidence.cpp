@@ -15,7 +15,7 @@ namespace {
 
 // Version 1. The blobs keep a rowid: SQLite advises against WITHOUT ROWID for rows larger than
 // a page or so, and a file is megabytes. The links are small and read by record.
-constexpr const char* kSchemaV1 = R"sql(
+constexpr const char* kEvidenceSchemaV1 = R"sql(
 CREATE TABLE IF NOT EXISTS server_evidence_blobs(
   sha TEXT PRIMARY KEY,
   media_type TEXT NOT NULL,
@@ -122,7 +122,7 @@ Status ensure_evidence_schema(Store& store) {
     // Not a WriteTxn: the record's caches and sequence are not involved.
     Transaction t(store.db());
     LIAISON_TRY(t.begun());
-    LIAISON_TRY(store.db().exec(kSchemaV1));
+    LIAISON_TRY(store.db().exec(kEvidenceSchemaV1));
     LIAISON_TRY(store.meta_set(kEvidenceSchemaKey, std::to_string(kEvidenceSchemaVersion)));
     return t.commit();
 }

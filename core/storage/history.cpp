@@ -10,7 +10,7 @@ namespace liaison::core {
 namespace {
 
 // Version 1. WITHOUT ROWID, keyed as it is read: an entity's rows in stamp order.
-constexpr const char* kSchemaV1 = R"sql(
+constexpr const char* kHistorySchemaV1 = R"sql(
 CREATE TABLE IF NOT EXISTS server_history(
   eid BLOB NOT NULL,
   stamp BLOB NOT NULL,
@@ -144,7 +144,7 @@ Status ensure_history_schema(Store& store) {
     // Not a WriteTxn: the record's caches and sequence are not involved.
     Transaction t(store.db());
     LIAISON_TRY(t.begun());
-    LIAISON_TRY(store.db().exec(on_postgres(store) ? kSchemaPostgres : kSchemaV1));
+    LIAISON_TRY(store.db().exec(on_postgres(store) ? kSchemaPostgres : kHistorySchemaV1));
     LIAISON_TRY(store.meta_set(kHistorySchemaKey, std::to_string(kHistorySchemaVersion)));
     return t.commit();
 }

@@ -33,11 +33,11 @@ struct ColumnSpec {
 };
 
 // Which module's tables: the source decides which of the server's are copied.
-enum class Group { kRecord, kAccounts, kEvidence, kHistory, kRetention };
+enum class TableGroup { kRecord, kAccounts, kEvidence, kHistory, kRetention };
 
 struct TableSpec {
     std::string name;
-    Group group = Group::kRecord;
+    TableGroup group = TableGroup::kRecord;
     std::vector<ColumnSpec> columns;
     std::size_t keys = 1;  // the first `keys` columns: the unique key pages follow
     // The column an identity numbers on PostgreSQL (-1: none), and whether SQLite keeps its
@@ -54,7 +54,7 @@ ColumnSpec blob(std::string name) { return {std::move(name), CellKind::kBlob, ""
 // One kind's table, as store.cpp and layout.cpp lay it out: the key, the row's stamps and
 // sequence number, then each field's value and clock. References are 16-byte blobs.
 TableSpec kind_table(const KindDef& k) {
-    TableSpec t{table_name(k.kind), Group::kRecord, {blob("eid")}};
+    TableSpec t{table_name(k.kind), TableGroup::kRecord, {blob("eid")}};
     if (k.has_searchable()) {
         t.columns.push_back(val("rid"));
         t.identity = 1;
@@ -77,7 +77,7 @@ const std::vector<TableSpec>& table_specs() {
     static const std::vector<TableSpec> all = [] {
         std::vector<TableSpec> t;
         for (const auto& k : all_kinds()) t.push_back(kind_table(k));
-        const auto R = Group::kRecord;
+        const auto R = TableGroup::kRecord;
         t.push_back(
             {"sdot", R, {blob("eid"), val("sidx"), val("elem"), blob("dot"), val("removed")}, 4});
         t.push_back({"subject_alt", R, {blob("eid"), val("fidx"), blob("subject")}, 3});
@@ -101,7 +101,7 @@ const std::vector<TableSpec>& table_specs() {
 
         // The server's tables (accounts.cpp, evidence.cpp, history.cpp, retention_runs.cpp).
         // "user" is quoted everywhere: a reserved word on PostgreSQL.
-        const auto A = Group::kAccounts;
+        const auto A = TableGroup::kAccounts;
         t.push_back({"server_users",
                      A,
                      {val("id"), val("name"), val("role"), val("regions"), val("stores"),
@@ -134,7 +134,7 @@ const std::vector<TableSpec>& table_specs() {
                      A,
                      {val("id"), val("\"user\""), val("device"), val("salt"), val("hash"),
                       val("created_at"), val("expires_at"), val("used_at"), val("token")}});
-        const auto E = Group::kEvidence;
+        const auto E = TableGroup::kEvidence;
         t.push_back({"server_evidence_blobs",
                      E,
                      {val("sha"), val("media_type"), val("size"), blob("bytes")},
@@ -149,14 +149,14 @@ const std::vector<TableSpec>& table_specs() {
                       val("uploaded_by"), val("uploaded_at")},
                      2});
         t.push_back({"server_history",
-                     Group::kHistory,
+                     TableGroup::kHistory,
                      {blob("eid"),
                       blob("stamp"),
                       val("slot"),
                       {"value", CellKind::kHistoryValue, ""},
                       val("superseded")},
                      3});
-        const auto T = Group::kRetention;
+        const auto T = TableGroup::kRetention;
         t.push_back({"server_retention_runs",
                      T,
                      {val("id"), val("proposed_by"), val("proposed_at"), val("today"), val("rules"),
@@ -189,7 +189,7 @@ struct Cell {
     std::int64_t i = 0;
     std::string s;
 };
-using Row = std::vector<Cell>;
+using CellRow = std::vector<Cell>;
 
 Cell int_cell(std::int64_t v) { return {Cell::Type::kInt, v, {}}; }
 Cell bytes_cell(Cell::Type type, std::string_view s) { return {type, 0, std::string(s)}; }
@@ -209,7 +209,7 @@ Value cell_value(const Cell& c) {
 // The slot column of server_history (its third) and the slot of a packed row.
 constexpr std::size_t kHistorySlotColumn = 2;
 
-bool history_packed(const Row& row, Backend backend) {
+bool history_packed(const CellRow& row, Backend backend) {
     return backend == Backend::kPostgres ||
            (row.size() > kHistorySlotColumn && row[kHistorySlotColumn].type == Cell::Type::kInt &&
             row[kHistorySlotColumn].i == kPackedSlot);
@@ -217,7 +217,7 @@ bool history_packed(const Row& row, Backend backend) {
 
 // Reads column `i` of the statement's row as `spec` says; `row` holds the columns before it.
 Cell read_cell(const Statement& st, int i, const ColumnSpec& spec, Backend backend,
-               const Row& row) {
+               const CellRow& row) {
     if (st.column_is_null(i)) return {};
     const bool as_blob = spec.cell == CellKind::kBlob ||
                          (spec.cell == CellKind::kHistoryValue && history_packed(row, backend));
@@ -247,7 +247,7 @@ void bind_cell(Statement& st, int i, const Cell& c) {
 // read back must give the same one.
 class RowsDigest {
 public:
-    void add(const Row& row) {
+    void add(const CellRow& row) {
         Sha256 h;
         for (const auto& c : row) {
             const char tag = char('0' + int(c.type));
@@ -353,22 +353,22 @@ std::int64_t spec_columns(const TableSpec& t, Backend b) {
 }
 
 // The groups of server tables `store` has.
-Result<std::set<Group>> groups_of(Store& store, const std::set<std::string>& tables) {
-    std::set<Group> g{Group::kRecord};
-    if (has_accounts_schema(store)) g.insert(Group::kAccounts);
-    if (has_evidence_schema(store)) g.insert(Group::kEvidence);
-    if (has_history_schema(store)) g.insert(Group::kHistory);
-    if (tables.count("server_retention_runs")) g.insert(Group::kRetention);
+Result<std::set<TableGroup>> groups_of(Store& store, const std::set<std::string>& tables) {
+    std::set<TableGroup> g{TableGroup::kRecord};
+    if (has_accounts_schema(store)) g.insert(TableGroup::kAccounts);
+    if (has_evidence_schema(store)) g.insert(TableGroup::kEvidence);
+    if (has_history_schema(store)) g.insert(TableGroup::kHistory);
+    if (tables.count("server_retention_runs")) g.insert(TableGroup::kRetention);
     return g;
 }
 
 // Creates (or brings to this build's version) the tables of `groups` on `store`, each by its
 // own module.
-Status ensure_groups(Store& store, const std::set<Group>& groups) {
-    if (groups.count(Group::kAccounts)) LIAISON_TRY(ensure_accounts_schema(store));
-    if (groups.count(Group::kEvidence)) LIAISON_TRY(ensure_evidence_schema(store));
-    if (groups.count(Group::kHistory)) LIAISON_TRY(ensure_history_schema(store));
-    if (groups.count(Group::kRetention)) LIAISON_TRY(ensure_retention_tables(store));
+Status ensure_groups(Store& store, const std::set<TableGroup>& groups) {
+    if (groups.count(TableGroup::kAccounts)) LIAISON_TRY(ensure_accounts_schema(store));
+    if (groups.count(TableGroup::kEvidence)) LIAISON_TRY(ensure_evidence_schema(store));
+    if (groups.count(TableGroup::kHistory)) LIAISON_TRY(ensure_history_schema(store));
+    if (groups.count(TableGroup::kRetention)) LIAISON_TRY(ensure_retention_tables(store));
     return Status::ok();
 }
 
@@ -427,7 +427,7 @@ Status continue_identity(Database& db, const TableSpec& t, std::int64_t mark) {
 struct DatabaseCopy::Impl {
     Store& from;
     Store& to;
-    std::set<Group> groups;
+    std::set<TableGroup> groups;
     std::unique_ptr<Transaction> source_lock;  // never committed: rolls back at the end
     std::unique_ptr<Transaction> txn;          // the destination's one transaction
     bool copied = false;
@@ -436,7 +436,7 @@ struct DatabaseCopy::Impl {
     Backend dst() const { return to.db().backend(); }
 
     // The row as the destination keeps it (the history's two layouts, history.hpp).
-    Status convert(const TableSpec& t, Row& row) const {
+    Status convert(const TableSpec& t, CellRow& row) const {
         if (t.name != "server_history" || src() == dst()) return Status::ok();
         Cell& value = row[3];
         if (row[kHistorySlotColumn].i == kPackedSlot) return Status::ok();
@@ -454,7 +454,8 @@ struct DatabaseCopy::Impl {
     }
 
     // Reads one page of `t` from `db` after `last` (empty: the first page).
-    Status read_page(Database& db, const TableSpec& t, const Row& last, std::vector<Row>& rows) {
+    Status read_page(Database& db, const TableSpec& t, const CellRow& last,
+                     std::vector<CellRow>& rows) {
         rows.clear();
         const Backend b = db.backend();
         auto& st = db.cached(page_sql(t, b, !last.empty()));
@@ -462,7 +463,7 @@ struct DatabaseCopy::Impl {
             bind_cell(st, int(i) + 1, last[i]);
         Step s;
         while ((s = st.step()) == Step::kRow) {
-            Row row;
+            CellRow row;
             row.reserve(t.columns.size());
             for (std::size_t c = 0; c < t.columns.size(); ++c)
                 row.push_back(read_cell(st, int(c), t.columns[c], b, row));
@@ -474,7 +475,7 @@ struct DatabaseCopy::Impl {
         return Status::ok();
     }
 
-    Status write_rows(const TableSpec& t, const std::vector<Row>& rows) {
+    Status write_rows(const TableSpec& t, const std::vector<CellRow>& rows) {
         const std::size_t per = std::max<std::size_t>(1, kMaxParams / t.columns.size());
         for (std::size_t at = 0; at < rows.size(); at += per) {
             const std::size_t n = std::min(per, rows.size() - at);
@@ -493,8 +494,8 @@ struct DatabaseCopy::Impl {
                                   std::vector<Id128>& ids) {
         RowsDigest written;
         std::int64_t mark = 0;
-        std::vector<Row> rows;
-        Row last;
+        std::vector<CellRow> rows;
+        CellRow last;
         for (;;) {
             LIAISON_TRY(read_page(from.db(), t, last, rows));
             if (rows.empty()) break;
@@ -521,8 +522,8 @@ struct DatabaseCopy::Impl {
     // The table as the destination now holds it.
     Result<RowsDigest> read_back(const TableSpec& t) {
         RowsDigest seen;
-        std::vector<Row> rows;
-        Row last;
+        std::vector<CellRow> rows;
+        CellRow last;
         for (;;) {
             LIAISON_TRY(read_page(to.db(), t, last, rows));
             if (rows.empty()) break;

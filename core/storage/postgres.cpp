@@ -19,12 +19,6 @@ constexpr Oid kInt4Oid = 23;
 constexpr Oid kOidOid = 26;
 constexpr Oid kNumericOid = 1700;
 
-double now_ms() {
-    return std::chrono::duration<double, std::milli>(
-               std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
-
 // "message (SQLSTATE 23505): detail" from a failed result.
 std::string describe_failure(const PGresult* res, const PGconn* conn) {
     const char* primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
@@ -95,11 +89,11 @@ bool PgConnection::absorb(PGresult* res) {
 }
 
 void PgConnection::report(std::string_view sql, double started_ms) const {
-    if (sink_ && *sink_) (*sink_)(sql, now_ms() - started_ms);
+    if (sink_ && *sink_) (*sink_)(sql, steady_ms() - started_ms);
 }
 
 Status PgConnection::exec_native(const std::string& sql) {
-    const double t0 = sink_ ? now_ms() : 0;
+    const double t0 = sink_ ? steady_ms() : 0;
     PGresult* res = PQexec(conn_, sql.c_str());
     const bool ok = absorb(res);
     PQclear(res);
@@ -238,7 +232,7 @@ Statement::Step PgStatement::step() {
         values[k] = bound_[k] ? values_[k].c_str() : nullptr;  // unbound is NULL, as in SQLite
         lengths[k] = int(values_[k].size());
     }
-    const double t0 = conn_->sink_ ? now_ms() : 0;
+    const double t0 = conn_->sink_ ? steady_ms() : 0;
     PGresult* res = PQexecPrepared(conn_->conn_, name_.c_str(), pg_.params, values.data(),
                                    lengths.data(), nullptr, 0);
     const bool ok = conn_->absorb(res);

@@ -1,5 +1,7 @@
 #include "core/util/text.hpp"
 
+#include <algorithm>
+
 namespace liaison::core {
 
 std::string_view trim(std::string_view text, std::string_view chars) {
@@ -36,6 +38,10 @@ std::vector<std::string> split(std::string_view text, char sep, std::size_t max_
     }
     out.emplace_back(text.substr(from));
     return out;
+}
+
+bool contains(const std::vector<std::string>& list, std::string_view item) {
+    return std::find(list.begin(), list.end(), item) != list.end();
 }
 
 std::vector<std::string> split_list(std::string_view text, char sep) {

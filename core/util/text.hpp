@@ -41,4 +41,7 @@ std::vector<std::string> split(std::string_view text, char sep,
 // empty ones dropped -> {"a","b","c"}.
 std::vector<std::string> split_list(std::string_view text, char sep = ',');
 
+// Whether `list` holds `item`.
+bool contains(const std::vector<std::string>& list, std::string_view item);
+
 }  // namespace liaison::core

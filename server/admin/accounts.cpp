@@ -353,11 +353,6 @@ namespace {
 
 constexpr std::size_t kCodeIdHex = 16, kCodeSecretHex = 32;
 
-bool is_lower_hex(std::string_view s) {
-    return std::all_of(s.begin(), s.end(),
-                       [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
-}
-
 }  // namespace
 
 Result<IssuedCode> issue_signin_code(core::Store& store, std::int64_t user, std::string_view device,

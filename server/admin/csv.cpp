@@ -14,6 +14,7 @@
 #include "core/model/ids.hpp"
 #include "core/model/validate.hpp"
 #include "core/query/queries.hpp"
+#include "core/query/view.hpp"
 #include "core/util/text.hpp"
 #include "sync/merge.hpp"
 
@@ -37,7 +38,7 @@ constexpr std::size_t kQuoteMaxBytes = 40;
 
 // A cell value in a message: in double quotes like the core's messages, control bytes
 // escaped, cut (on a UTF-8 boundary).
-std::string quoted(std::string_view v) {
+std::string quoted_cell(std::string_view v) {
     std::string out = "\"";
     std::size_t n = 0;
     for (char ch : v) {
@@ -69,16 +70,8 @@ bool parse_digits(std::string_view s, std::int64_t& out) {
     return true;
 }
 
-// Days since 1970-01-01 of a civil date, and back (Howard Hinnant's algorithms).
-std::int64_t days_from_civil(std::int64_t y, std::int64_t m, std::int64_t d) {
-    y -= m <= 2;
-    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const std::int64_t yoe = y - era * 400;
-    const std::int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
+// A civil date of days since 1970-01-01 (Howard Hinnant's algorithm; the other way:
+// core::days_from_civil, core/query/view.hpp).
 void civil_from_days(std::int64_t z, std::int64_t& y, std::int64_t& m, std::int64_t& d) {
     z += 719468;
     const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
@@ -105,14 +98,14 @@ Result<Value> cell_to_value(const FieldDef& f, std::string_view raw) {
             std::int64_t v = 0;
             if (!parse_digits(digits, v))
                 return Status(Code::kBadFormat,
-                              f.name + ": " + quoted(cell) + " is not a whole number");
+                              f.name + ": " + quoted_cell(cell) + " is not a whole number");
             return Value{neg ? -v : v};
         }
         case FieldType::kTime: {
             auto ms = parse_time_cell(t);
             if (!ms)
                 return Status(Code::kBadFormat,
-                              f.name + ": " + quoted(cell) +
+                              f.name + ": " + quoted_cell(cell) +
                                   " is not a time (write 2026-11-23T14:05:00Z, in UTC, or "
                                   "milliseconds since 1970)");
             return Value{*ms};
@@ -122,7 +115,8 @@ Result<Value> cell_to_value(const FieldDef& f, std::string_view raw) {
             for (char& c : l) c = char(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
             if (l == "true" || l == "1" || l == "yes") return Value{std::int64_t(1)};
             if (l == "false" || l == "0" || l == "no") return Value{std::int64_t(0)};
-            return Status(Code::kBadFormat, f.name + ": " + quoted(cell) + " is not true or false");
+            return Status(Code::kBadFormat,
+                          f.name + ": " + quoted_cell(cell) + " is not true or false");
         }
         default:
             return Value{cell};
@@ -178,9 +172,9 @@ Result<Columns> read_header(const KindDef& k, const CsvRecord& rec) {
         if (name.empty())
             return Status::invalid(where + "column " + std::to_string(i + 1) + " has no name");
         if (auto it = seen.find(name); it != seen.end())
-            return Status::invalid(where + "column " + quoted(name) + " appears twice (columns " +
-                                   std::to_string(it->second + 1) + " and " +
-                                   std::to_string(i + 1) + ")");
+            return Status::invalid(where + "column " + quoted_cell(name) +
+                                   " appears twice (columns " + std::to_string(it->second + 1) +
+                                   " and " + std::to_string(i + 1) + ")");
         seen[name] = i;
         int fi = name == "id" ? -1 : k.field_index(name);
         int si = name == "id" ? -1 : k.set_index(name);
@@ -189,7 +183,7 @@ Result<Columns> read_header(const KindDef& k, const CsvRecord& rec) {
         } else if (fi < 0 && si < 0) {
             std::string all;
             for (const auto& col : csv_columns(k.kind)) all += (all.empty() ? "" : ", ") + col;
-            return Status(Code::kUnknownField, where + "unknown column " + quoted(name) +
+            return Status(Code::kUnknownField, where + "unknown column " + quoted_cell(name) +
                                                    " (the columns of " + k.name + " are: " + all +
                                                    ")");
         }
@@ -201,7 +195,7 @@ Result<Columns> read_header(const KindDef& k, const CsvRecord& rec) {
     // Without an id column every row is a create, which needs every required field.
     if (c.id < 0 && !c.missing_required.empty())
         return Status(Code::kRequired, where + "missing required column " +
-                                           quoted(c.missing_required.front()) +
+                                           quoted_cell(c.missing_required.front()) +
                                            " (a file without an id column creates every row)");
     return c;
 }
@@ -247,7 +241,7 @@ public:
             std::string_view text = core::trim(rec.fields[std::size_t(cols_.id)]);
             if (!text.empty()) {
                 auto parsed = Id128::from_text(text);
-                if (!parsed) return reject("id: " + quoted(text) + " is not a record id");
+                if (!parsed) return reject("id: " + quoted_cell(text) + " is not a record id");
                 id = *parsed;
                 named = true;
                 res.id = id.to_text();
@@ -283,7 +277,7 @@ public:
             live.by_set.resize(k_.sets.size());
             if (!cols_.missing_required.empty())
                 return reject("cannot create: the file has no column " +
-                              quoted(cols_.missing_required.front()) + " (required)");
+                              quoted_cell(cols_.missing_required.front()) + " (required)");
         }
         std::vector<Op> set_ops;
         for (std::size_t c = 0; c < rec.fields.size(); ++c) {
@@ -585,7 +579,7 @@ std::optional<std::int64_t> parse_time_cell(std::string_view s) {
     }
     if (i + 1 != s.size() || s[i] != 'Z') return std::nullopt;
     if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 59) return std::nullopt;
-    const std::int64_t days = days_from_civil(y, mo, d);
+    const std::int64_t days = core::days_from_civil(y, mo, d);
     std::int64_t cy, cm, cd;
     civil_from_days(days, cy, cm, cd);
     if (cd != d || cm != mo) return std::nullopt;  // 2026-02-30

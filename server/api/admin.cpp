@@ -34,7 +34,7 @@ std::optional<std::int64_t> parse_user_id(std::string_view text) {
     return user;
 }
 
-std::string admin_actor(const Principal& who) { return "user:" + std::to_string(who.user); }
+std::string user_actor(const Principal& who) { return "user:" + std::to_string(who.user); }
 
 std::optional<HttpReply> check_json_type(std::string_view content_type) {
     if (media_type(content_type) != kJsonType)
@@ -147,7 +147,7 @@ HttpReply handle_user_staff(SyncBackend& backend, const Principal& who, std::str
     }
     return backend.read([&](core::Store& store) -> HttpReply {
         if (edit)
-            if (Status s = edit_user_staff(store, *user, *edit, admin_actor(who)); !s)
+            if (Status s = edit_user_staff(store, *user, *edit, user_actor(who)); !s)
                 return field_status_reply(s, {"staff"});
         auto staff = user_staff(store, *user);
         if (!staff) return status_reply(staff.status());

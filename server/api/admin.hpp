@@ -45,8 +45,8 @@ inline constexpr std::size_t kMaxAdminBodyBytes = 64 * 1024;
 
 // A user id of a path ("12"); nullopt unless a positive decimal number.
 std::optional<std::int64_t> parse_user_id(std::string_view text);
-// "user:<id>": the audit's actor for an administrator's change.
-std::string admin_actor(const Principal& who);
+// "user:<id>": the audit's actor for a change a user made through the API.
+std::string user_actor(const Principal& who);
 
 // A JSON object body whose members are all in `allowed` (kInvalidArgument "<member>: not
 // accepted here" otherwise; "body: …" when it is not a JSON object at all, or too large).

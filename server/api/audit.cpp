@@ -24,13 +24,6 @@ constexpr std::size_t kMaxFilterChars = 64;
 constexpr std::size_t kMaxScopeValueChars = 64;
 constexpr std::size_t kMaxScopeChars = 1'000;
 
-HttpReply method_not_allowed(const char* allowed) {
-    HttpReply r =
-        error_reply(405, "method_not_allowed", "this address takes " + std::string(allowed));
-    r.headers.emplace_back("Allow", allowed);
-    return r;
-}
-
 struct View {
     core::Id128 person;
     std::int64_t at = 0;
@@ -98,15 +91,14 @@ HttpReply post_views(SyncBackend& backend, const Principal& who, const RestReque
                 continue;
             }
             const std::string subject = row.value()->id.to_text();
-            auto again = core::audit_repeats(store, admin_actor(who), "person.view", subject,
+            auto again = core::audit_repeats(store, user_actor(who), "person.view", subject,
                                              v.at - kViewRepeatMs, kViewRepeatScanRows);
             if (!again) return status_reply(again.status());
             if (again.value()) {
                 ++repeated;
                 continue;
             }
-            if (Status s =
-                    core::insert_audit(store, v.at, admin_actor(who), "person.view", subject);
+            if (Status s = core::insert_audit(store, v.at, user_actor(who), "person.view", subject);
                 !s)
                 return status_reply(s);
             ++recorded;
@@ -197,7 +189,7 @@ bool audits_reads_of(const Principal& who) {
 Status audit_read(core::Store& store, const Principal& who, std::string_view action,
                   std::string_view subject, std::int64_t at_ms) {
     if (!audits_reads_of(who)) return Status::ok();
-    const std::string actor = admin_actor(who);
+    const std::string actor = user_actor(who);
     auto again = core::audit_repeats(store, actor, action, subject, at_ms - kViewRepeatMs,
                                      kViewRepeatScanRows);
     if (!again) return again.status();
@@ -212,12 +204,12 @@ Status audit_list(core::Store& store, const Principal& who, const std::vector<co
         if (!subject.empty()) subject += ' ';
         subject += id.to_text();
     }
-    return audit(store, admin_actor(who), "person.list", subject);
+    return audit(store, user_actor(who), "person.list", subject);
 }
 
 Status audit_export(core::Store& store, const Principal& who, std::string_view what,
                     std::string_view scope) {
-    return audit(store, admin_actor(who), "export." + std::string(what), scope);
+    return audit(store, user_actor(who), "export." + std::string(what), scope);
 }
 
 std::string export_scope(const RestRequest& req) {

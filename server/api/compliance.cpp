@@ -17,8 +17,8 @@ namespace {
 constexpr std::string_view kIssuesPath = "/api/v1/compliance/issues";
 constexpr std::string_view kPromotionsPath = "/api/v1/compliance/promotions";
 constexpr std::string_view kDisclosurePath = "/api/v1/compliance/disclosure";
-const std::vector<std::string_view> kFields = {"type",  "region", "campaign",
-                                               "owner", "person", "limit"};
+const std::vector<std::string_view> kIssueFields = {"type",  "region", "campaign",
+                                                    "owner", "person", "limit"};
 
 bool may_read_issues(const Principal& who) {
     return who.role == sync::Role::kAdmin || who.role == sync::Role::kCentral ||
@@ -165,9 +165,9 @@ HttpReply handle_compliance(SyncBackend& backend, const Principal& who, const Re
     if (req.path == kPromotionsPath) return promotions_reply(req);
     if (req.path == kDisclosurePath) return disclosure_reply(backend, who, req);
     auto filter = parse_filter(req);
-    if (!filter) return field_status_reply(filter.status(), kFields);
+    if (!filter) return field_status_reply(filter.status(), kIssueFields);
     auto limit = size_param(req, "limit", core::kDefaultIssues, 1, core::kMaxIssues);
-    if (!limit) return field_status_reply(limit.status(), kFields);
+    if (!limit) return field_status_reply(limit.status(), kIssueFields);
     // A regional manager sees her regions' issues (the scope the server filled in for her).
     if (!who.scope.global) {
         filter->global = false;
@@ -181,7 +181,7 @@ HttpReply handle_compliance(SyncBackend& backend, const Principal& who, const Re
     auto issues = backend.read([&](core::Store& store) {
         return core::compliance_issues(store, filter.value(), today, rules);
     });
-    if (!issues) return field_status_reply(issues.status(), kFields);
+    if (!issues) return field_status_reply(issues.status(), kIssueFields);
     const auto counts = core::issue_counts(issues.value());
     std::string body = "{\"issues\":[";
     const std::size_t shown = std::min(limit.value(), issues->size());

@@ -50,7 +50,7 @@ const std::vector<std::string>& columns() {
     return all;
 }
 
-struct Row {
+struct ContentRow {
     std::size_t line = 0;
     std::map<std::string, std::string> cells;  // non-empty cells by column
     std::string get(const char* c) const {
@@ -63,7 +63,7 @@ Status bad(const std::string& column, const std::string& why) {
     return Status::invalid(column + ": " + why);
 }
 
-Result<std::optional<std::int64_t>> count_cell(const Row& row, const char* column) {
+Result<std::optional<std::int64_t>> count_cell(const ContentRow& row, const char* column) {
     const std::string v = row.get(column);
     if (v.empty()) return std::optional<std::int64_t>{};
     std::int64_t n = 0;
@@ -88,8 +88,8 @@ Result<RowState> visible_ref(Store& store, const Principal& who, Kind kind, cons
 }
 
 // One row as the operations that write its post, or why it is refused.
-Result<std::vector<Op>> row_ops(Store& store, const Principal& who, const Row& row, bool& update,
-                                std::string& id_text) {
+Result<std::vector<Op>> row_ops(Store& store, const Principal& who, const ContentRow& row,
+                                bool& update, std::string& id_text) {
     const std::string url = row.get("url"), platform = core::ascii_lower(row.get("platform"));
     if (url.empty()) return bad("url", "required");
     if (platform.empty()) return bad("platform", "required");
@@ -248,7 +248,7 @@ HttpReply import_content(SyncBackend& backend, const Principal& who, const RestR
     CsvReader reader(in);
     CsvRecord rec;
     std::vector<std::string> header;
-    std::vector<Row> rows;
+    std::vector<ContentRow> rows;
     std::vector<std::pair<std::size_t, std::string>> refusals;  // line, reason
     std::size_t refused_n = 0;
     const auto refuse = [&](std::size_t line, const std::string& reason) {
@@ -287,7 +287,7 @@ HttpReply import_content(SyncBackend& backend, const Principal& who, const RestR
                                  std::to_string(header.size()) + " columns");
             continue;
         }
-        Row row;
+        ContentRow row;
         row.line = rec.line;
         for (std::size_t i = 0; i < header.size(); ++i) {
             std::string v(core::trim(unguard_formula(rec.fields[i])));

@@ -27,7 +27,7 @@ using core::RowState;
 using core::Store;
 using sync::Op;
 
-constexpr std::string_view kPath = "/api/v1/conversions";
+constexpr std::string_view kConversionsPath = "/api/v1/conversions";
 constexpr std::string_view kImportPath = "/api/v1/conversions/import";
 
 // An order as a shop sends it, read but not yet checked against the record.
@@ -64,7 +64,7 @@ Result<std::int64_t> time_text(std::string_view text) {
     return *t;
 }
 
-Result<std::int64_t> value_text(std::string_view text) {
+Result<std::int64_t> order_value(std::string_view text) {
     std::int64_t n = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
     if (text.empty() || ec != std::errc() || end != text.data() + text.size())
@@ -148,8 +148,8 @@ Result<Made> conversion_op(Store& store, const Principal& who, const Order& o,
     return m;
 }
 
-const std::vector<std::string_view> kFields = {"shop",     "order_ref", "at",         "value",
-                                               "currency", "link_code", "promo_code", "visitor"};
+const std::vector<std::string_view> kOrderFields = {
+    "shop", "order_ref", "at", "value", "currency", "link_code", "promo_code", "visitor"};
 
 // The order of a JSON body.
 Result<Order> order_of(const rapidjson::Document& doc) {
@@ -183,7 +183,7 @@ Result<Order> order_of(const rapidjson::Document& doc) {
 
 // A refused order: 422 when it names a code that names nothing (C3), else as its status says.
 HttpReply refused(const Status& s, bool unknown_code) {
-    HttpReply r = field_status_reply(s, kFields);
+    HttpReply r = field_status_reply(s, kOrderFields);
     if (unknown_code) r.status = 422;
     return r;
 }
@@ -207,7 +207,8 @@ HttpReply conversion_json(SyncBackend& backend, const Principal& who, const Id12
         r.status = duplicate ? 200 : 201;
         r.body =
             "{\"conversion\":" + body + ",\"duplicate\":" + (duplicate ? "true" : "false") + "}";
-        if (!duplicate) r.headers.emplace_back("Location", std::string(kPath) + "/" + id.to_text());
+        if (!duplicate)
+            r.headers.emplace_back("Location", std::string(kConversionsPath) + "/" + id.to_text());
         return r;
     });
 }
@@ -219,20 +220,20 @@ HttpReply forbidden_to() {
 
 // ---- CSV ----------------------------------------------------------------------------------
 
-struct Row {
+struct OrderRow {
     std::size_t line = 0;
     Order order;
     Status problem;  // a row that could not even be read as an order
 };
 
 // The rows of a shop's CSV, or why the whole file is refused.
-Result<std::vector<Row>> read_orders(const std::string& body) {
+Result<std::vector<OrderRow>> read_orders(const std::string& body) {
     std::istringstream in(body);
     CsvReader reader(in);
     CsvRecord rec;
-    std::vector<int> col(kFields.size(), -1);
+    std::vector<int> col(kOrderFields.size(), -1);
     bool header = false;
-    std::vector<Row> rows;
+    std::vector<OrderRow> rows;
     std::size_t width = 0;
     while (reader.next(rec)) {
         if (rec.blank) continue;
@@ -243,20 +244,20 @@ Result<std::vector<Row>> read_orders(const std::string& body) {
             for (std::size_t i = 0; i < rec.fields.size(); ++i) {
                 std::string name(core::trim(rec.fields[i]));
                 if (i == 0 && name.rfind("\xEF\xBB\xBF", 0) == 0) name.erase(0, 3);  // BOM
-                auto f = std::find(kFields.begin(), kFields.end(), name);
-                if (f == kFields.end())
+                auto f = std::find(kOrderFields.begin(), kOrderFields.end(), name);
+                if (f == kOrderFields.end())
                     return Status(Code::kUnknownField,
                                   "header: unknown column '" + name.substr(0, 40) +
                                       "' (shop, order_ref, at, value, currency, link_code, "
                                       "promo_code, visitor)");
-                if (col[std::size_t(f - kFields.begin())] >= 0)
+                if (col[std::size_t(f - kOrderFields.begin())] >= 0)
                     return Status::invalid("header: column '" + name + "' given twice");
-                col[std::size_t(f - kFields.begin())] = int(i);
+                col[std::size_t(f - kOrderFields.begin())] = int(i);
             }
             for (std::size_t i = 0; i < 5; ++i)
                 if (col[i] < 0)
                     return Status(Code::kRequired, "header: the column '" +
-                                                       std::string(kFields[i]) +
+                                                       std::string(kOrderFields[i]) +
                                                        "' is missing (shop, order_ref, at, value, "
                                                        "currency; then link_code, promo_code, "
                                                        "visitor)");
@@ -266,7 +267,7 @@ Result<std::vector<Row>> read_orders(const std::string& body) {
         if (rows.size() == kMaxConversionRows)
             return Status(Code::kTooLarge, "at most " + std::to_string(kMaxConversionRows) +
                                                " orders per file: split it");
-        Row row;
+        OrderRow row;
         row.line = rec.line;
         auto cell = [&](std::size_t f) -> std::string {
             const int i = col[f];
@@ -293,7 +294,7 @@ Result<std::vector<Row>> read_orders(const std::string& body) {
                           : time_text(cell(2));
             auto value = cell(3).empty()
                              ? Result<std::int64_t>(Status(Code::kRequired, "value: required"))
-                             : value_text(cell(3));
+                             : order_value(cell(3));
             if (!at)
                 row.problem = at.status();
             else if (!value)
@@ -313,7 +314,7 @@ Result<std::vector<Row>> read_orders(const std::string& body) {
 }  // namespace
 
 bool integration_may_call(std::string_view method, std::string_view path) {
-    return method == "POST" && (path == kPath || path == kImportPath);
+    return method == "POST" && (path == kConversionsPath || path == kImportPath);
 }
 
 HttpReply post_conversion(SyncBackend& backend, const Principal& who, const RestRequest& req) {
@@ -322,9 +323,9 @@ HttpReply post_conversion(SyncBackend& backend, const Principal& who, const Rest
     if (Status s = check_params(req, {}); !s) return status_reply(s);
     auto body = parse_admin_body(req.body, {"shop", "order_ref", "at", "value", "currency",
                                             "link_code", "promo_code", "visitor"});
-    if (!body) return field_status_reply(body.status(), kFields);
+    if (!body) return field_status_reply(body.status(), kOrderFields);
     auto order = order_of(body.value());
-    if (!order) return field_status_reply(order.status(), kFields);
+    if (!order) return field_status_reply(order.status(), kOrderFields);
     Made made;
     bool unknown_code = false;
     Status s =
@@ -365,13 +366,13 @@ HttpReply import_conversions(SyncBackend& backend, const Principal& who, const R
             refused_json.clear();
             std::unordered_set<Id128, core::Id128Hash> made_here;
             std::vector<Op> ops;
-            auto refuse = [&](const Row& row, const Status& why) {
+            auto refuse = [&](const OrderRow& row, const Status& why) {
                 refused_json +=
                     std::string(refused_json.empty() ? "" : ",") +
                     "{\"row\":" + std::to_string(row.line) + ",\"reason\":" +
                     json_string(why.detail().empty() ? plain_message(why) : why.detail()) + "}";
             };
-            for (const Row& row : rows.value()) {
+            for (const OrderRow& row : rows.value()) {
                 if (!row.problem.is_ok()) {
                     refuse(row, row.problem);
                     continue;

@@ -72,9 +72,9 @@ constexpr Sort kSorts[] = {{"name", PeopleSort::kName},
                            {"contacts", PeopleSort::kContacts}};
 
 // The names of staff, regions, stores and brands a page names, read once each.
-class Names {
+class DirectoryNames {
 public:
-    explicit Names(core::Store& store) : store_(store) {}
+    explicit DirectoryNames(core::Store& store) : store_(store) {}
     std::string of(Kind kind, const std::optional<Id128>& id) {
         if (!id) return {};
         auto it = names_.find(*id);
@@ -123,7 +123,7 @@ std::string opt_json(const std::optional<Id128>& id) {
     return id ? core::json_string(id->to_text()) : "null";
 }
 
-std::string row_json(const PersonEntry& p, Names& names) {
+std::string row_json(const PersonEntry& p, DirectoryNames& names) {
     names.of(Kind::kStaff, p.owner);
     names.of(Kind::kRegion, p.region);
     names.of(Kind::kStore, p.store);
@@ -149,7 +149,7 @@ std::string row_json(const PersonEntry& p, Names& names) {
     return out;
 }
 
-std::string csv_view(const core::PeoplePage& page, Names& names) {
+std::string csv_view(const core::PeoplePage& page, DirectoryNames& names) {
     std::string out = csv_line({"id", "name", "tier", "roles", "topics", "country", "languages",
                                 "platforms", "audience", "owner", "status", "consent_basis",
                                 "vetting", "region", "store", "brand", "last_contact", "contacts"});
@@ -307,7 +307,7 @@ HttpReply directory(SyncBackend& backend, const Principal& who, const RestReques
         if (!q) return status_reply(q.status());
         core::PeopleIndex& index = backend.people();
         if (Status s = index.catch_up(store); !s) return status_reply(s);
-        Names names(store);
+        DirectoryNames names(store);
         HttpReply reply;
         if (format == "csv") {
             q->limit = kMaxDirectoryExport;

@@ -32,7 +32,7 @@ Result<core::Id128> erase_influencer(SyncBackend& backend, const Principal& who,
         subject += note;
     }
     LIAISON_TRY(backend.read(
-        [&](core::Store& store) { return audit(store, admin_actor(who), action, subject); }));
+        [&](core::Store& store) { return audit(store, user_actor(who), action, subject); }));
     return root;
 }
 

@@ -16,26 +16,15 @@ namespace {
 
 using core::Id128;
 
-constexpr std::string_view kPath = "/api/v1/evidence";
-const std::vector<std::string_view> kFields = {"entity", "purpose", "name", "sha"};
+constexpr std::string_view kEvidencePath = "/api/v1/evidence";
+const std::vector<std::string_view> kEvidenceFields = {"entity", "purpose", "name", "sha"};
 
 bool may_handle_evidence(const Principal& who) {
     return who.role == sync::Role::kAdmin || who.role == sync::Role::kCentral ||
            who.role == sync::Role::kRegional;
 }
 
-bool is_central(const Principal& who) {
-    return who.role == sync::Role::kAdmin || who.role == sync::Role::kCentral;
-}
-
-HttpReply method_not_allowed(const char* allowed) {
-    HttpReply r =
-        error_reply(405, "method_not_allowed", "this address takes " + std::string(allowed));
-    r.headers.emplace_back("Allow", allowed);
-    return r;
-}
-
-HttpReply reply_for(const Status& s) { return field_status_reply(s, kFields); }
+HttpReply reply_for(const Status& s) { return field_status_reply(s, kEvidenceFields); }
 
 // The record a request names, as the caller may see it: its kind and the ids its files may
 // be linked under (a merged person's whole component, the survivor first).
@@ -74,8 +63,6 @@ Status check_purpose(const std::optional<std::string>& purpose) {
                       "purpose: one of contract, disclosure_proof, consent_proof, other");
     return Status::ok();
 }
-
-std::string actor_of(const Principal& who) { return "user:" + std::to_string(who.user); }
 
 // Checks the query (`allowed` names its parameters, `entity` among them), finds the record the
 // caller may see and answers f(store, record) under the backend's lock.
@@ -140,7 +127,7 @@ HttpReply upload(SyncBackend& backend, const Principal& who, const RestRequest& 
         if (!stored) return reply_for(stored.status());
         const auto& l = stored->link;
         if (Status a =
-                audit(store, actor_of(who), "evidence.upload", l.entity.to_text() + " " + l.sha);
+                audit(store, user_actor(who), "evidence.upload", l.entity.to_text() + " " + l.sha);
             !a)
             return status_reply(a);
         HttpReply r;
@@ -149,14 +136,14 @@ HttpReply upload(SyncBackend& backend, const Principal& who, const RestRequest& 
                  ",\"sha\":" + json_string(l.sha) + ",\"size\":" + std::to_string(l.size) +
                  ",\"type\":" + json_string(l.media_type) + ",\"name\":" + json_string(l.name) +
                  ",\"purpose\":" + json_string(l.purpose) + "}";
-        r.headers.emplace_back("Location",
-                               std::string(kPath) + "/" + l.sha + "?entity=" + l.entity.to_text());
+        r.headers.emplace_back(
+            "Location", std::string(kEvidencePath) + "/" + l.sha + "?entity=" + l.entity.to_text());
         r.log_note = std::string(",\"evidence_new\":") + (stored->new_blob ? "true" : "false");
         return r;
     });
 }
 
-HttpReply list(SyncBackend& backend, const Principal& who, const RestRequest& req) {
+HttpReply list_files(SyncBackend& backend, const Principal& who, const RestRequest& req) {
     return on_record(backend, who, req, {"entity"}, [&](core::Store& store, const Record& record) {
         auto links = core::list_evidence(store, record.ids);
         if (!links) return status_reply(links.status());
@@ -180,7 +167,7 @@ HttpReply download(SyncBackend& backend, const Principal& who, const std::string
         if (!file) return status_reply(file.status());
         if (!file.value()) return no_such_file();
         if (Status a =
-                audit(store, actor_of(who), "evidence.download", record.id.to_text() + " " + sha);
+                audit(store, user_actor(who), "evidence.download", record.id.to_text() + " " + sha);
             !a)
             return status_reply(a);
         HttpReply r;
@@ -209,7 +196,7 @@ HttpReply remove(SyncBackend& backend, const Principal& who, const std::string& 
         if (gone->blob_deleted)
             if (Status s = store.scrub_log(); !s) return status_reply(s);
         if (Status a =
-                audit(store, actor_of(who), "evidence.delete", record.id.to_text() + " " + sha);
+                audit(store, user_actor(who), "evidence.delete", record.id.to_text() + " " + sha);
             !a)
             return status_reply(a);
         HttpReply r;
@@ -287,12 +274,12 @@ HttpReply evidence(SyncBackend& backend, const Principal& who, const RestRequest
         return error_reply(403, code_name(Code::kForbidden),
                            "only the central team and regional managers may handle evidence "
                            "files");
-    if (req.path == kPath) {
-        if (req.method == "GET") return list(backend, who, req);
+    if (req.path == kEvidencePath) {
+        if (req.method == "GET") return list_files(backend, who, req);
         if (req.method == "POST") return upload(backend, who, req);
         return method_not_allowed("GET, POST");
     }
-    const std::string prefix = std::string(kPath) + "/";
+    const std::string prefix = std::string(kEvidencePath) + "/";
     if (req.path.rfind(prefix, 0) != 0)
         return error_reply(404, code_name(Code::kNotFound), "there is nothing at this address");
     const std::string sha = req.path.substr(prefix.size());

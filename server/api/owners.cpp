@@ -19,10 +19,6 @@ namespace {
 using core::Id128;
 using core::Kind;
 
-bool is_central(const Principal& who) {
-    return who.role == sync::Role::kAdmin || who.role == sync::Role::kCentral;
-}
-
 // The staff member's name, or "" when the server does not hold her.
 std::string staff_name(core::Store& store, const Id128& id) {
     auto row = core::get_entity(store, Kind::kStaff, id);

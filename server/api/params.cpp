@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/model/validate.hpp"
+#include "core/query/view.hpp"
 
 namespace liaison::server {
 
@@ -45,25 +46,10 @@ Result<Id128> id_param(std::string_view name, std::string_view text) {
     return *id;
 }
 
-namespace {
-
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-    y -= m <= 2;
-    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const unsigned yoe = unsigned(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + std::int64_t(doe) - 719468;
-}
-
-}  // namespace
-
 Result<std::int64_t> day_param(const std::string& name, const std::string& v) {
     if (!core::is_date(v)) return Status(Code::kBadFormat, name + ": a date, YYYY-MM-DD");
-    const std::int64_t days =
-        days_from_civil(std::stoll(v.substr(0, 4)), unsigned(std::stoul(v.substr(5, 2))),
-                        unsigned(std::stoul(v.substr(8, 2))));
+    const std::int64_t days = core::days_from_civil(
+        std::stoll(v.substr(0, 4)), std::stoll(v.substr(5, 2)), std::stoll(v.substr(8, 2)));
     return days * 86'400'000;
 }
 

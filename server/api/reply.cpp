@@ -59,4 +59,11 @@ HttpReply status_reply(const Status& s) {
     return error_reply(status, code_name(s.code()), plain_message(s));
 }
 
+HttpReply method_not_allowed(std::string_view allowed) {
+    HttpReply r =
+        error_reply(405, "method_not_allowed", "this address takes " + std::string(allowed));
+    r.headers.emplace_back("Allow", std::string(allowed));
+    return r;
+}
+
 }  // namespace liaison::server

@@ -35,6 +35,8 @@ int http_status_for(Code code);
 // The error reply for a failed Status: the caller's mistakes with their code and detail, the
 // server's own failures (5xx) as "internal" with the detail only in the log note.
 HttpReply status_reply(const Status& s);
+// 405 for a method the address does not take, with the Allow header listing those it does.
+HttpReply method_not_allowed(std::string_view allowed);
 // "The message could not be read: truncated or corrupt message": the code's sentence, then the
 // detail. Only for the caller's own mistakes: the detail is about their input.
 std::string plain_message(const Status& s);

@@ -14,7 +14,7 @@
 namespace liaison::server {
 namespace {
 
-constexpr std::string_view kPath = "/api/v1/reports";
+constexpr std::string_view kReportsPath = "/api/v1/reports";
 
 bool may_read_reports(const Principal& who) { return who.role != sync::Role::kIntegration; }
 
@@ -92,13 +92,14 @@ HttpReply handle_reports(SyncBackend& backend, const Principal& who, const RestR
         return error_reply(403, code_name(Code::kForbidden),
                            "an integration token may not read reports");
     std::string_view path = req.path;
-    if (path == kPath) {
+    if (path == kReportsPath) {
         if (Status s = check_params(req, {}); !s) return status_reply(s);
         return list_reports();
     }
-    if (path.size() <= kPath.size() + 1 || path.substr(0, kPath.size() + 1) != "/api/v1/reports/")
+    if (path.size() <= kReportsPath.size() + 1 ||
+        path.substr(0, kReportsPath.size() + 1) != "/api/v1/reports/")
         return error_reply(404, code_name(Code::kNotFound), "there is nothing at this address");
-    const std::string_view name = path.substr(kPath.size() + 1);
+    const std::string_view name = path.substr(kReportsPath.size() + 1);
     if (name.find('/') != std::string_view::npos)
         return error_reply(404, code_name(Code::kNotFound), "there is nothing at this address");
     return report_reply(backend, who, req, name, now_ms);

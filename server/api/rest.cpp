@@ -120,10 +120,6 @@ std::vector<std::string_view> split_path(std::string_view rest) {
     }
 }
 
-bool is_central(const Principal& who) {
-    return who.role == sync::Role::kAdmin || who.role == sync::Role::kCentral;
-}
-
 HttpReply json_reply(int status, std::string body) {
     HttpReply r;
     r.status = status;
@@ -133,13 +129,6 @@ HttpReply json_reply(int status, std::string body) {
 
 HttpReply not_found(std::string_view what) {
     return error_reply(404, code_name(Code::kNotFound), std::string(what) + ": not found");
-}
-
-HttpReply method_not_allowed(std::string_view allowed) {
-    HttpReply r =
-        error_reply(405, "method_not_allowed", "this address takes " + std::string(allowed));
-    r.headers.emplace_back("Allow", std::string(allowed));
-    return r;
 }
 
 HttpReply forbidden(std::string_view why) {
@@ -723,8 +712,6 @@ HttpReply merge(SyncBackend& backend, const Principal& who, const Id128& id,
 
 // ---- GDPR ------------------------------------------------------------------------------------
 
-std::string actor_of(const Principal& who) { return "user:" + std::to_string(who.user); }
-
 // Every entity naming one of `people` through a subject field (or an alternate subject),
 // visible or not, by kind.
 Result<std::vector<std::pair<Kind, std::vector<Id128>>>> records_about(
@@ -852,7 +839,7 @@ HttpReply export_person(SyncBackend& backend, const Principal& who, const Id128&
         if (!row) return status_reply(row.status());
         auto doc = export_document(store, row->id);
         if (!doc) return status_reply(doc.status());
-        if (Status a = audit(store, actor_of(who), "gdpr.export", row->id.to_text()); !a)
+        if (Status a = audit(store, user_actor(who), "gdpr.export", row->id.to_text()); !a)
             return status_reply(a);
         HttpReply r = json_reply(200, std::move(doc).value());
         r.headers.emplace_back("Content-Disposition", "attachment; filename=\"liaison-export-" +

@@ -21,7 +21,7 @@ namespace {
 using core::RetentionRun;
 using core::Store;
 
-constexpr std::string_view kPrefix = "/api/v1/retention";
+constexpr std::string_view kRetentionPrefix = "/api/v1/retention";
 
 HttpReply conflict(std::string message) {
     return error_reply(409, code_name(Code::kConflict), message);
@@ -43,7 +43,7 @@ std::string opt_number(const std::optional<std::int64_t>& v) {
 }
 
 // {"id","name"} of a server user, for the report's "proposed by" and "approved by".
-std::string user_json(Store& store, std::optional<std::int64_t> user) {
+std::string run_user_json(Store& store, std::optional<std::int64_t> user) {
     if (!user) return "null";
     auto row = core::find_user(store, *user);
     const std::string name = row && row.value() ? row.value()->name : "";
@@ -52,10 +52,10 @@ std::string user_json(Store& store, std::optional<std::int64_t> user) {
 
 std::string run_summary(Store& store, const RetentionRun& r) {
     return "{\"id\":" + std::to_string(r.id) + ",\"state\":" + json_string(r.state) +
-           ",\"proposed_by\":" + user_json(store, r.proposed_by) +
+           ",\"proposed_by\":" + run_user_json(store, r.proposed_by) +
            ",\"proposed_at\":" + std::to_string(r.proposed_at) +
            ",\"expires_at\":" + std::to_string(r.proposed_at + kApprovalWindowMs) +
-           ",\"decided_by\":" + user_json(store, r.decided_by) +
+           ",\"decided_by\":" + run_user_json(store, r.decided_by) +
            ",\"decided_at\":" + opt_number(r.decided_at) +
            ",\"finished_at\":" + opt_number(r.finished_at) + ",\"today\":" + json_string(r.today) +
            ",\"rules\":" + json_string(r.rules) +
@@ -88,7 +88,7 @@ Result<std::string> item_json(Store& store, const core::RetentionItem& i) {
 }
 
 // The run's report: its summary and its three lists.
-HttpReply report_reply(Store& store, std::int64_t id, int status) {
+HttpReply run_reply(Store& store, std::int64_t id, int status) {
     auto run = core::find_retention_run(store, id);
     if (!run) return status_reply(run.status());
     if (!run.value()) return error_reply(404, code_name(Code::kNotFound), "no such retention run");
@@ -142,9 +142,9 @@ HttpReply propose(SyncBackend& backend, const Principal& who, std::int64_t now_m
                                     " due:" + std::to_string(report->due.size()) +
                                     " held:" + std::to_string(report->held.size()) +
                                     " skipped:" + std::to_string(report->skipped.size());
-        if (Status a = audit(store, admin_actor(who), "retention.propose", subject); !a)
+        if (Status a = audit(store, user_actor(who), "retention.propose", subject); !a)
             return status_reply(a);
-        return report_reply(store, id.value(), 201);
+        return run_reply(store, id.value(), 201);
     });
 }
 
@@ -222,7 +222,7 @@ HttpReply approve(SyncBackend& backend, const Principal& who, std::int64_t id,
         if (!moved) return status_reply(moved.status());
         if (!moved.value()) return conflict("this run was approved or cancelled meanwhile");
         if (Status a =
-                audit(store, admin_actor(who), "retention.approve", "run:" + std::to_string(id));
+                audit(store, user_actor(who), "retention.approve", "run:" + std::to_string(id));
             !a)
             return status_reply(a);
         auto items = core::retention_items(store, id);
@@ -255,7 +255,7 @@ HttpReply approve(SyncBackend& backend, const Principal& who, std::int64_t id,
     return backend.read([&](Store& store) -> HttpReply {
         if (Status s = core::finish_retention_run(store, id, end, wall_ms()); !s)
             return status_reply(s);
-        return report_reply(store, id, 200);
+        return run_reply(store, id, 200);
     });
 }
 
@@ -272,10 +272,10 @@ HttpReply cancel(SyncBackend& backend, const Principal& who, std::int64_t id, st
             return conflict("this run is " + run.value()->state +
                             ": only a proposed run may be cancelled");
         if (Status a =
-                audit(store, admin_actor(who), "retention.cancel", "run:" + std::to_string(id));
+                audit(store, user_actor(who), "retention.cancel", "run:" + std::to_string(id));
             !a)
             return status_reply(a);
-        return report_reply(store, id, 200);
+        return run_reply(store, id, 200);
     });
 }
 
@@ -293,7 +293,7 @@ std::vector<std::string_view> segments(std::string_view path) {
 }  // namespace
 
 std::string retention_route(const std::vector<std::string_view>& seg) {
-    const std::string base(kPrefix);
+    const std::string base(kRetentionPrefix);
     if (seg.size() == 2 && (seg[1] == "policy" || seg[1] == "runs"))
         return base + "/" + std::string(seg[1]);
     if (seg.size() == 3 && seg[1] == "runs") return base + "/runs/{id}";
@@ -305,10 +305,10 @@ std::string retention_route(const std::vector<std::string_view>& seg) {
 HttpReply handle_retention(SyncBackend& backend, const Principal& who, const RestRequest& req,
                            std::int64_t now_ms) {
     const std::string_view path = req.path;
-    if (path.substr(0, kPrefix.size()) != kPrefix || path.size() <= kPrefix.size() + 1 ||
-        path[kPrefix.size()] != '/')
+    if (path.substr(0, kRetentionPrefix.size()) != kRetentionPrefix ||
+        path.size() <= kRetentionPrefix.size() + 1 || path[kRetentionPrefix.size()] != '/')
         return error_reply(404, code_name(Code::kNotFound), "there is nothing at this address");
-    const auto seg = segments(path.substr(kPrefix.size() + 1));
+    const auto seg = segments(path.substr(kRetentionPrefix.size() + 1));
     const bool runs = !seg.empty() && seg[0] == "runs";
     const bool known = (seg.size() == 1 && (seg[0] == "policy" || runs)) ||
                        (seg.size() == 2 && runs) ||
@@ -338,7 +338,7 @@ HttpReply handle_retention(SyncBackend& backend, const Principal& who, const Res
     if (Status s = check_params(req, {}); !s) return status_reply(s);
     if (seg.size() == 2) {
         if (m != "GET") return wrong_method("GET");
-        return backend.read([&](Store& store) { return report_reply(store, *id, 200); });
+        return backend.read([&](Store& store) { return run_reply(store, *id, 200); });
     }
     if (m != "POST") return wrong_method("POST");
     return seg[2] == "approve" ? approve(backend, who, *id, now_ms)

@@ -26,7 +26,7 @@ HttpReply handle_signin_code(SyncBackend& backend, const Principal& who, std::st
         minutes = m.value().value_or(minutes);
     }
     return backend.read([&](core::Store& store) -> HttpReply {
-        auto code = issue_signin_code(store, *user, device, minutes, admin_actor(who));
+        auto code = issue_signin_code(store, *user, device, minutes, user_actor(who));
         if (!code) return field_status_reply(code.status(), {"device", "minutes"});
         HttpReply r;
         r.status = 201;

@@ -50,7 +50,7 @@ HttpReply handle_tokens(SyncBackend& backend, const Principal& who, std::string_
     }
     if (!is_token_id(id)) return error_reply(404, "not_found", "no such token");
     return backend.read([&](core::Store& store) -> HttpReply {
-        if (Status s = revoke_token(store, id, admin_actor(who)); !s) return status_reply(s);
+        if (Status s = revoke_token(store, id, user_actor(who)); !s) return status_reply(s);
         HttpReply r;
         r.body = "{\"id\":" + json_string(id) + ",\"revoked\":true}";
         return r;
@@ -85,7 +85,7 @@ HttpReply handle_devices(SyncBackend& backend, const Principal& who, std::string
     const auto replica = core::Id128::from_text(replica_text);
     if (!replica) return error_reply(404, "not_found", "no such device");
     return backend.read([&](core::Store& store) -> HttpReply {
-        auto n = revoke_device(store, *replica, admin_actor(who));
+        auto n = revoke_device(store, *replica, user_actor(who));
         if (!n) return status_reply(n.status());
         HttpReply r;
         r.body = "{\"replica\":" + json_string(replica->to_text()) +

@@ -100,7 +100,7 @@ HttpReply handle_users(SyncBackend& backend, const Principal& who, std::string_v
         spec.stores = lists.stores.value_or(std::vector<std::string>{});
         spec.brands = lists.brands.value_or(std::vector<std::string>{});
         return backend.read([&](core::Store& store) -> HttpReply {
-            auto id = add_user(store, spec, admin_actor(who));
+            auto id = add_user(store, spec, user_actor(who));
             if (!id) return field_status_reply(id.status(), kUserFields);
             return one_user(store, id.value(), 201);
         });
@@ -122,7 +122,7 @@ HttpReply handle_users(SyncBackend& backend, const Principal& who, std::string_v
     if (!disabled) return field_status_reply(disabled.status(), kUserFields);
     patch.disabled = disabled.value();
     return backend.read([&](core::Store& store) -> HttpReply {
-        if (Status s = update_user(store, *user, patch, admin_actor(who)); !s)
+        if (Status s = update_user(store, *user, patch, user_actor(who)); !s)
             return field_status_reply(s, kUserFields);
         return one_user(store, *user, 200);
     });

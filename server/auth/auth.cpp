@@ -11,14 +11,6 @@
 #include "core/util/text.hpp"
 
 namespace liaison::server {
-namespace {
-
-bool is_lower_hex(std::string_view s) {
-    return std::all_of(s.begin(), s.end(),
-                       [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
-}
-
-}  // namespace
 
 Result<std::string> random_hex(std::size_t n) {
     std::string bytes(n, '\0');
@@ -101,6 +93,15 @@ sync::Scope scope_for(sync::Role role, std::vector<std::string> regions,
     s.stores = std::move(stores);
     s.brands = std::move(brands);
     return s;
+}
+
+bool is_central(const Principal& who) {
+    return who.role == sync::Role::kAdmin || who.role == sync::Role::kCentral;
+}
+
+bool is_lower_hex(std::string_view s) {
+    return std::all_of(s.begin(), s.end(),
+                       [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 sync::DeviceContext device_context(const Principal& p, const core::Id128& replica) {

@@ -49,6 +49,8 @@ std::string token_hash(std::string_view salt_hex, std::string_view secret_hex);
 // (admin/accounts.hpp): a code's hash can never pass for a token's.
 std::string signin_code_hash(std::string_view salt_hex, std::string_view secret_hex);
 bool constant_time_equal(std::string_view a, std::string_view b);
+// Whether every byte of `s` is 0-9 or a-f (a token's or a salt's hex).
+bool is_lower_hex(std::string_view s);
 
 // Who is calling: the token's user, role and scope.
 struct Principal {
@@ -62,6 +64,9 @@ struct Principal {
     // link changed by an administrator holds from the next request.
     std::vector<core::Id128> staff;
 };
+
+// Whether the caller works for the central team (admin or central): the whole record is hers.
+bool is_central(const Principal& who);
 
 // The hub's view of a caller. `replica`: the pushing replica; the hub then refuses operations
 // stamped by another replica (a device may not replay someone else's operations). The staff

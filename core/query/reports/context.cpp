@@ -105,17 +105,11 @@ std::string blob_list(const std::vector<Id128>& ids) {
     return out + ")";
 }
 
-// Howard Hinnant's days_from_civil (proleptic Gregorian); the way back is view.hpp's iso_date.
 std::int64_t days_of(std::string_view date) {
-    int y = std::atoi(std::string(date.substr(0, 4)).c_str());
-    const unsigned m = unsigned(std::atoi(std::string(date.substr(5, 2)).c_str()));
-    const unsigned d = unsigned(std::atoi(std::string(date.substr(8, 2)).c_str()));
-    y -= m <= 2;
-    const int era = (y >= 0 ? y : y - 399) / 400;
-    const unsigned yoe = unsigned(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return std::int64_t(era) * 146097 + std::int64_t(doe) - 719468;
+    const auto num = [&](std::size_t at, std::size_t n) {
+        return std::int64_t(std::atoi(std::string(date.substr(at, n)).c_str()));
+    };
+    return days_from_civil(num(0, 4), num(5, 2), num(8, 2));
 }
 
 std::string date_of_days(std::int64_t days) { return iso_date(days * kDayMs); }

@@ -19,23 +19,23 @@ namespace {
 
 // The metrics a rate card values, in the order the statement sums them; the first three are
 // valued per thousand (a CPM), the others per one.
-constexpr std::string_view kMetrics[] = {"impressions", "reach",  "video_views", "likes",
-                                         "comments",    "shares", "saves",       "engagements"};
-constexpr std::size_t kNumMetrics = std::size(kMetrics);
+constexpr std::string_view kCardMetrics[] = {"impressions", "reach",  "video_views", "likes",
+                                             "comments",    "shares", "saves",       "engagements"};
+constexpr std::size_t kCardMetricCount = std::size(kCardMetrics);
 constexpr std::size_t kPerThousand = 3;
 
 std::size_t metric_index(std::string_view m) {
-    for (std::size_t i = 0; i < kNumMetrics; ++i)
-        if (kMetrics[i] == m) return i;
-    return kNumMetrics;
+    for (std::size_t i = 0; i < kCardMetricCount; ++i)
+        if (kCardMetrics[i] == m) return i;
+    return kCardMetricCount;
 }
 
 std::string metric_sql(std::size_t i) {
-    if (kMetrics[i] == "engagements") return kEngagements;
-    return "COALESCE(a.f_" + std::string(kMetrics[i]) + ",0)";
+    if (kCardMetrics[i] == "engagements") return kEngagements;
+    return "COALESCE(a.f_" + std::string(kCardMetrics[i]) + ",0)";
 }
 
-struct Line {
+struct CardLine {
     std::string version, platform, metric, currency, valid_from;
     std::int64_t value = 0;
     // What the report used it for: posts valued with it, the metric summed over them, and the
@@ -51,7 +51,7 @@ struct Version {
     std::vector<std::size_t> lines;
 };
 
-Status load_card(const Ctx& c, std::vector<Line>& lines, std::vector<Version>& versions) {
+Status load_card(const Ctx& c, std::vector<CardLine>& lines, std::vector<Version>& versions) {
     LIAISON_TRY(
         c.each("SELECT f_version, f_platform, f_metric, f_value, f_currency, "
                "COALESCE(f_valid_from,'') FROM k_rate_card r WHERE " +
@@ -60,19 +60,19 @@ Status load_card(const Ctx& c, std::vector<Line>& lines, std::vector<Version>& v
                    "NOT NULL AND f_value IS NOT NULL AND f_currency IS NOT NULL ORDER BY "
                    "f_platform, f_version, f_metric, eid",
                [&](Statement& r) {
-                   Line l;
+                   CardLine l;
                    l.version = r.column_text(0);
                    l.platform = r.column_text(1);
                    l.metric = r.column_text(2);
                    l.value = r.column_int(3);
                    l.currency = r.column_text(4);
                    l.valid_from = r.column_text(5);
-                   if (metric_index(l.metric) < kNumMetrics) lines.push_back(std::move(l));
+                   if (metric_index(l.metric) < kCardMetricCount) lines.push_back(std::move(l));
                }));
     // A version's day is the earliest valid_from of its lines for the platform (none: always).
     std::map<std::pair<std::string, std::string>, Version> by_key;
     for (std::size_t i = 0; i < lines.size(); ++i) {
-        const Line& l = lines[i];
+        const CardLine& l = lines[i];
         auto [it, added] = by_key.try_emplace({l.platform, l.version});
         Version& v = it->second;
         const std::int64_t day = l.valid_from.empty() ? INT64_MIN : days_of(l.valid_from);
@@ -134,7 +134,7 @@ Money money_of(const Amounts& a) {
     return m;
 }
 
-struct Group {
+struct ValueSums {
     std::int64_t posts = 0, valued = 0;
     Amounts amounts;
 };
@@ -163,7 +163,7 @@ Status emv(Ctx& c, Report& out) {
     if (!c.settings.emv_enabled) return off(out);
     const bool split = c.settings.emv_split;
 
-    std::vector<Line> lines;
+    std::vector<CardLine> lines;
     std::vector<Version> versions;
     LIAISON_TRY(load_card(c, lines, versions));
 
@@ -182,24 +182,24 @@ Status emv(Ctx& c, Report& out) {
     // One row per post: its platform, the version in force, its day, its metrics, the brands
     // it names (brand field, and its brands_mentioned set as text).
     std::string sql = "SELECT a.f_platform, " + version_case(versions) + ", " + day;
-    for (std::size_t i = 0; i < kNumMetrics; ++i) sql += ", " + metric_sql(i);
+    for (std::size_t i = 0; i < kCardMetricCount; ++i) sql += ", " + metric_sql(i);
     sql += BrandIndex::sql("a") + " FROM k_content a WHERE " + c.rows(Kind::kContent, "a") +
            " AND " + c.in_period_ms("a", "published_at");
 
     // By brand index (brands.size(): no brand) and by platform.
-    std::vector<Group> by_brand(brands.size() + 1);
-    std::map<std::string, Group> by_platform;
+    std::vector<ValueSums> by_brand(brands.size() + 1);
+    std::map<std::string, ValueSums> by_platform;
     std::int64_t unvalued = 0;
     std::set<std::string> unvalued_platforms;
     std::vector<std::size_t> named;
     std::map<std::string, I128> value;  // the post's, per currency, in thousandths
     LIAISON_TRY(c.each(sql, [&](Statement& r) {
-        index.named(r, 3 + int(kNumMetrics), named);
+        index.named(r, 3 + int(kCardMetricCount), named);
         if (named.empty()) named.push_back(brands.size());
 
         const std::string platform = r.column_text(0);
         const std::int64_t ver = r.column_int(1), d = r.column_int(2);
-        Group& pg = by_platform[platform];
+        ValueSums& pg = by_platform[platform];
         ++pg.posts;
         for (std::size_t i : named) ++by_brand[i].posts;
         if (ver < 0 || ver >= std::int64_t(versions.size())) {
@@ -211,7 +211,7 @@ Status emv(Ctx& c, Report& out) {
         for (std::size_t i : named) ++by_brand[i].valued;
         value.clear();
         for (std::size_t li : versions[std::size_t(ver)].lines) {
-            Line& l = lines[li];
+            CardLine& l = lines[li];
             const std::size_t mi = metric_index(l.metric);
             const std::int64_t q = r.column_int(3 + int(mi));
             const I128 milli = I128(l.value) * q * (mi < kPerThousand ? 1 : 1000);
@@ -251,7 +251,7 @@ Status emv(Ctx& c, Report& out) {
                      {"emv", "EMV", "money", "emv.value/1", cv}};
         return t;
     };
-    auto add_rows = [&](Table& t, const std::string& label, const Group& g) {
+    auto add_rows = [&](Table& t, const std::string& label, const ValueSums& g) {
         // Nothing valued is no value (null), not a value of zero.
         std::vector<MoneyRow> rows;
         if (g.valued > 0) rows = money_rows(c, money_of(g.amounts), out);
@@ -279,7 +279,7 @@ Status emv(Ctx& c, Report& out) {
     for (const auto& [pl, g] : by_platform) add_rows(tp, pl, g);
     {
         // The total: every post once, whatever brands it names.
-        Group all;
+        ValueSums all;
         for (const auto& [pl, g] : by_platform) {
             all.posts += g.posts;
             all.valued += g.valued;
@@ -310,7 +310,7 @@ Status emv(Ctx& c, Report& out) {
         for (std::size_t li : v.lines) used = used || lines[li].posts > 0;
         if (!used) continue;
         for (std::size_t li : v.lines) {
-            const Line& l = lines[li];
+            const CardLine& l = lines[li];
             Exact e;
             e.by_divisor[1] = l.milli;
             ti.rows.push_back(

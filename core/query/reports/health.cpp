@@ -28,9 +28,10 @@ constexpr std::string_view kPressure[] = {"p0", "p1", "p2", "p3_5", "p6_plus"};
 constexpr std::size_t bucket(std::int64_t n) { return n <= 2 ? std::size_t(n) : n <= 5 ? 3 : 4; }
 
 // The tiers in the pyramid's order (core/model/schema.cpp), then people without one.
-constexpr std::string_view kTiers[] = {"top", "expert", "employee", "advocate", "prospect", ""};
+constexpr std::string_view kHealthTiers[] = {"top",      "expert",   "employee",
+                                             "advocate", "prospect", ""};
 
-struct Person {
+struct HealthPerson {
     std::string tier;
     bool owned = false;
     std::int64_t last_at = 0;  // the last contact before A, ms
@@ -68,7 +69,7 @@ Status health(Ctx& c, Report& out) {
     const std::string A = std::to_string(as_of);
 
     // The people the scope and filters select.
-    std::unordered_map<Id128, Person, Id128Hash> people;
+    std::unordered_map<Id128, HealthPerson, Id128Hash> people;
     LIAISON_TRY(
         c.each("SELECT a.eid, COALESCE(a.f_tier,''), a.f_owner IS NOT NULL FROM "
                "k_influencer a WHERE " +
@@ -76,7 +77,7 @@ Status health(Ctx& c, Report& out) {
                [&](Statement& r) {
                    auto id = id_at(r, 0);
                    if (!id) return;
-                   Person p;
+                   HealthPerson p;
                    p.tier = std::string(r.column_text(1));
                    p.owned = r.column_int(2) != 0;
                    people.emplace(*id, std::move(p));
@@ -110,7 +111,7 @@ Status health(Ctx& c, Report& out) {
                    const Id128 who = Id128::from_bytes(b.data());
                    auto it = people.find(who);
                    if (it == people.end()) return;
-                   Person& p = it->second;
+                   HealthPerson& p = it->second;
                    const std::int64_t at = r.column_int(1);
                    if (!p.contacted || at > p.last_at) p.last_at = at;
                    p.contacted = true;
@@ -188,7 +189,7 @@ Status health(Ctx& c, Report& out) {
         for (auto n : t.pressure) cells.push_back(Cell::integer(n));
         pr.rows.push_back(std::move(cells));
     };
-    for (auto tier : kTiers) {
+    for (auto tier : kHealthTiers) {
         auto it = tiers.find(std::string(tier));
         if (tier.empty() && it == tiers.end()) continue;  // "(none)" only when someone has none
         add(tier.empty() ? "(none)" : std::string(tier),

@@ -16,14 +16,14 @@ namespace liaison::core::reports {
 namespace {
 
 // The tiers, top of the pyramid first; a person without one is "(none)".
-constexpr std::string_view kTiers[] = {"top",      "expert",   "employee",
-                                       "advocate", "prospect", "(none)"};
+constexpr std::string_view kPyramidTiers[] = {"top",      "expert",   "employee",
+                                              "advocate", "prospect", "(none)"};
 // The top shares, in percent of the people.
 constexpr std::int64_t kTopPercents[] = {1, 3, 10, 20};
 // The list of the people behind the top 20 % stops at this many.
 constexpr std::size_t kMaxListed = 100;
 
-struct Person {
+struct PyramidPerson {
     Id128 id;
     std::string tier;
     std::int64_t posts = 0, engagements = 0, reach = 0;
@@ -49,12 +49,12 @@ std::string people_where(const Ctx& c) {
 
 // The people, then their posts: two scans, joined here by a hash of the people (a GROUP BY
 // over the posts would sort them, several times the cost of reading them).
-Status load_people(const Ctx& c, std::vector<Person>& people,
+Status load_people(const Ctx& c, std::vector<PyramidPerson>& people,
                    std::unordered_map<Id128, std::size_t, Id128Hash>& index) {
     LIAISON_TRY(
         c.each("SELECT p.eid, COALESCE(p.f_tier,'') FROM k_influencer p WHERE " + people_where(c),
                [&](Statement& r) {
-                   Person p;
+                   PyramidPerson p;
                    p.id = *id_at(r, 0);
                    p.tier = r.column_text(1);
                    if (p.tier.empty()) p.tier = "(none)";
@@ -69,7 +69,7 @@ Status load_people(const Ctx& c, std::vector<Person>& people,
                       if (!who) return;
                       auto it = index.find(*who);
                       if (it == index.end()) return;  // a person out of scope
-                      Person& p = people[it->second];
+                      PyramidPerson& p = people[it->second];
                       ++p.posts;
                       p.engagements += r.column_int(1);
                       p.reach += r.column_int(2);
@@ -80,7 +80,7 @@ Status load_people(const Ctx& c, std::vector<Person>& people,
 // their codes (pyramid.revenue/1): the person the conversion names, else its link's person,
 // else the person of the collaboration carrying its promo code (the newest one, as attribution
 // does). A conversion credited to no one, or to someone out of `people`, counts nowhere here.
-Status load_revenue(const Ctx& c, std::vector<Person>& people,
+Status load_revenue(const Ctx& c, std::vector<PyramidPerson>& people,
                     const std::unordered_map<Id128, std::size_t, Id128Hash>& index) {
     std::unordered_map<std::string, Id128> promos;
     LIAISON_TRY(c.each("SELECT f_promo_code, f_influencer FROM k_collaboration k WHERE " +
@@ -110,7 +110,8 @@ Status load_revenue(const Ctx& c, std::vector<Person>& people,
 }
 
 // Each person's value of `metric`; false (with a note) when revenue cannot be one number.
-bool values(const Ctx& c, std::string_view metric, std::vector<Person>& people, Report& out) {
+bool values(const Ctx& c, std::string_view metric, std::vector<PyramidPerson>& people,
+            Report& out) {
     for (auto& p : people) {
         if (metric == "reach")
             p.value = p.reach;
@@ -148,7 +149,7 @@ bool values(const Ctx& c, std::string_view metric, std::vector<Person>& people, 
 
 // The currency of the revenue values (one currency or the report's), "" for counts.
 std::string value_currency(const Ctx& c, std::string_view metric,
-                           const std::vector<Person>& people) {
+                           const std::vector<PyramidPerson>& people) {
     if (metric != "revenue") return "";
     if (!c.currency.empty()) return c.currency;
     for (const auto& p : people)
@@ -166,7 +167,7 @@ Status pyramid(Ctx& c, Report& out) {
         out.notes.push_back("group_by=" + c.q.group_by +
                             " does not apply to the pyramid: its breakdown is by tier");
 
-    std::vector<Person> people;
+    std::vector<PyramidPerson> people;
     std::unordered_map<Id128, std::size_t, Id128Hash> index;
     LIAISON_TRY(load_people(c, people, index));
     LIAISON_TRY(load_revenue(c, people, index));
@@ -206,7 +207,7 @@ Status pyramid(Ctx& c, Report& out) {
                               Cell::integer(s.active), Cell::integer(s.posts),
                               Cell::integer(s.engagements), Cell::integer(s.reach)});
         };
-        for (auto tier : kTiers) row(tier, tiers[std::string(tier)]);
+        for (auto tier : kPyramidTiers) row(tier, tiers[std::string(tier)]);
         row("all", all);
         out.tables.push_back(std::move(t));
     }
@@ -222,7 +223,7 @@ Status pyramid(Ctx& c, Report& out) {
                 t.rows.push_back({Cell::str(std::string(name)), Cell::str(r.currency),
                                   r.amount ? Cell::integer(*r.amount) : Cell::null()});
         };
-        for (auto tier : kTiers) rows(tier, tiers[std::string(tier)].revenue);
+        for (auto tier : kPyramidTiers) rows(tier, tiers[std::string(tier)].revenue);
         rows("all", all.revenue);
         out.tables.push_back(std::move(t));
     }
@@ -230,9 +231,9 @@ Status pyramid(Ctx& c, Report& out) {
     // ---- Concentration -----------------------------------------------------------------------
     const std::int64_t n = std::int64_t(people.size());
     // Highest value first, ties by id.
-    std::vector<const Person*> desc;
+    std::vector<const PyramidPerson*> desc;
     for (const auto& p : people) desc.push_back(&p);
-    std::sort(desc.begin(), desc.end(), [](const Person* a, const Person* b) {
+    std::sort(desc.begin(), desc.end(), [](const PyramidPerson* a, const PyramidPerson* b) {
         const std::int64_t va = a->value.value_or(0), vb = b->value.value_or(0);
         return va != vb ? va > vb : a->id < b->id;
     });
@@ -320,7 +321,7 @@ Status pyramid(Ctx& c, Report& out) {
                      {"share", "Share", "percent", "pyramid.top_share/1", ""}};
         if (metric == "engagements") t.columns[2].caveat = caveat(out, "engagements");
         const std::size_t k = std::size_t((20 * n + 99) / 100);
-        std::vector<const Person*> listed;
+        std::vector<const PyramidPerson*> listed;
         for (std::size_t i = 0; known && i < k; ++i)
             if (desc[i]->value.value_or(0) > 0) listed.push_back(desc[i]);
         if (listed.size() > kMaxListed) {

@@ -18,11 +18,11 @@ namespace liaison::core::reports {
 namespace {
 
 // The metrics a share is computed for, in the order of the columns.
-constexpr std::string_view kMetrics[] = {"posts", "influencers", "engagements", "reach",
-                                         "video_views"};
+constexpr std::string_view kSovMetrics[] = {"posts", "influencers", "engagements", "reach",
+                                            "video_views"};
 constexpr std::string_view kMetricLabels[] = {"Posts", "Influencers", "Engagements", "Reach",
                                               "Video views"};
-constexpr std::size_t kNumMetrics = std::size(kMetrics);
+constexpr std::size_t kSovMetricCount = std::size(kSovMetrics);
 
 struct Brand {
     Id128 id;
@@ -32,7 +32,7 @@ struct Brand {
 
 // The sums over a set of posts: the five metrics, and the tones.
 struct Sums {
-    std::int64_t k[kNumMetrics] = {0, 0, 0, 0, 0};
+    std::int64_t k[kSovMetricCount] = {0, 0, 0, 0, 0};
     std::int64_t positive = 0, neutral = 0, negative = 0;
 };
 
@@ -131,11 +131,11 @@ Status sums(const Ctx& c, const std::vector<Brand>& set, std::map<Key, Sums>& ou
         std::optional<std::uint32_t> who;
         if (auto id = id_at(r, 0))
             who = people.try_emplace(*id, std::uint32_t(people.size())).first->second;
-        const std::int64_t k[kNumMetrics] = {1, 0, r.column_int(1), r.column_int(2),
-                                             r.column_int(3)};
+        const std::int64_t k[kSovMetricCount] = {1, 0, r.column_int(1), r.column_int(2),
+                                                 r.column_int(3)};
         const std::string_view tone = r.column_text_view(4);
         auto add = [&](Agg& a) {
-            for (std::size_t i = 0; i < kNumMetrics; ++i)
+            for (std::size_t i = 0; i < kSovMetricCount; ++i)
                 if (i != 1) a.s.k[i] += k[i];
             a.s.positive += tone == "positive";
             a.s.neutral += tone == "neutral";
@@ -162,15 +162,15 @@ Status sums(const Ctx& c, const std::vector<Brand>& set, std::map<Key, Sums>& ou
 // The columns of a share table after its label columns: each metric's volume and share.
 void share_columns(Table& t, Report& out) {
     const std::string cv = caveat(out, "tracked_set");
-    for (std::size_t i = 0; i < kNumMetrics; ++i) {
-        const std::string k(kMetrics[i]), label(kMetricLabels[i]);
+    for (std::size_t i = 0; i < kSovMetricCount; ++i) {
+        const std::string k(kSovMetrics[i]), label(kMetricLabels[i]);
         t.columns.push_back({k, label, "count", "sov.volume/1", cv});
         t.columns.push_back({k + "_share", label + " share", "percent", "sov.share/1", cv});
     }
 }
 
 void share_cells(std::vector<Cell>& row, const Sums& b, const Sums& total) {
-    for (std::size_t i = 0; i < kNumMetrics; ++i) {
+    for (std::size_t i = 0; i < kSovMetricCount; ++i) {
         row.push_back(Cell::integer(b.k[i]));
         row.push_back(percent(double(b.k[i]), double(total.k[i])));
     }
