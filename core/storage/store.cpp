@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <iterator>
+#include <utility>
 
 #include "core/storage/layout.hpp"
 
@@ -449,6 +450,7 @@ WriteTxn::WriteTxn(Store& store) : store_(store), txn_(store.db()), begun_(txn_.
 }
 
 WriteTxn::~WriteTxn() {
+    store_.defer_scrub_ = false;
     if (!committed_) {
         // In-memory caches (erased ids, aliases, sequence) may hold this transaction's
         // changes: roll back first, then reload them from what the database kept.
@@ -460,7 +462,8 @@ WriteTxn::~WriteTxn() {
 Status WriteTxn::commit() {
     Status s = txn_.commit();
     committed_ = s.is_ok();
-    if (committed_ && store_.scrub_due_) return store_.scrub_log();
+    const bool deferred = std::exchange(store_.defer_scrub_, false);
+    if (committed_ && store_.scrub_due_ && !deferred) return store_.scrub_log();
     return s;
 }
 
@@ -1251,8 +1254,58 @@ Result<std::optional<Kind>> Store::erased_kind(const Id128& id) {
 // the table's file (measured: docs/SCALING.md §4). VACUUM FULL writes each table and its
 // indexes anew and drops the old files: the erasing transaction's commit does so for every
 // table an erasure writes to. What the database's own WAL and backups keep is said there.
+//
+// VACUUM FULL copies every row version a transaction still open may see: one that began before
+// the erasure committed would keep her rows in the new files. So first it waits, polling in
+// the database (the core has no threads), until no transaction older than the erasure is
+// running anywhere in the cluster (such a transaction holds back this session's own snapshot,
+// and so what VACUUM may drop), no session of this database holds a snapshot taken before it,
+// and no standby's feedback or replication slot holds one; kScrubWaitMs at most. Sessions of
+// other roles are seen only by a role that may read all statistics (docs/SCALING.md §4).
 // VACUUM runs outside a transaction.
 Status Store::vacuum_record() {
+    // Every transaction id handed out so far, the erasing one included: the newest is xmax - 1.
+    const auto newest =
+        db_->query_int("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint - 1");
+    if (!newest) return Status::storage("reading the newest transaction id: " + db_->error());
+    const std::string erased_by = std::to_string(*newest);
+    // A 32-bit xid is older than or equal to the newest one when its age is at least as great.
+    const std::string not_newer = "age(%s) >= age((" + erased_by + " % 4294967296)::text::xid)";
+    const auto older = [&](const std::string& column) {
+        std::string cond = not_newer;
+        cond.replace(cond.find("%s"), 2, column);
+        return column + " IS NOT NULL AND " + cond;
+    };
+    const std::string holders =
+        "SELECT string_agg(who, ', ') FROM ("
+        " SELECT 'a transaction (xid ' || pg_snapshot_xmin(pg_current_snapshot())::text || ')'"
+        "  AS who WHERE pg_snapshot_xmin(pg_current_snapshot())::text::bigint <= " +
+        erased_by +
+        " UNION ALL SELECT 'session ' || pid || coalesce(' (' || nullif(application_name, '') || "
+        "')', '') FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND (datname = "
+        "current_database() OR backend_type = 'walsender') AND " +
+        older("backend_xmin") +
+        " UNION ALL SELECT 'replication slot ' || slot_name FROM pg_replication_slots WHERE " +
+        older("xmin") + ") h";
+    std::string waiting_for;
+    for (int waited = 0;; waited += kScrubPollMs) {
+        auto st = db_->prepare(holders);
+        if (!st) return st.status();
+        const Step step = st.value().step();
+        if (step == Step::kError) return Status::storage(st.value().error());
+        waiting_for = step == Step::kRow && !st.value().column_is_null(0)
+                          ? st.value().column_text(0)
+                          : std::string();
+        st.value().reset();
+        if (waiting_for.empty()) break;
+        if (waited >= kScrubWaitMs)
+            return Status::storage(
+                "an erasure is committed, but " + waiting_for +
+                " began before it and may still read the erased rows, so their tables cannot "
+                "be rewritten yet; retry once it has ended");
+        LIAISON_TRY(
+            db_->exec_postgres("SELECT pg_sleep(" + std::to_string(kScrubPollMs / 1000.0) + ")"));
+    }
     std::string tables;
     for (const auto& s : kind_sql()) tables += s.table + ", ";
     tables += "sdot, subject_alt, directory, outbox, scope_seen, oplog";

@@ -105,6 +105,10 @@ inline constexpr int kCentralCacheMiB = 128;
 // connection's busy timeout (5 s) for readers of the log: an erasure's acknowledgement waits
 // up to half a minute for a long read (a backup) before it is reported as failed.
 inline constexpr int kScrubAttempts = 6;
+// PostgreSQL: how long the scrub waits for transactions older than an erasure (as SQLite's
+// attempts: 6 x 5 s), and how often it looks.
+inline constexpr int kScrubWaitMs = 30'000;
+inline constexpr int kScrubPollMs = 20;
 
 class Store;
 
@@ -263,9 +267,16 @@ public:
     // Without a WAL (the browser build) there is nothing to do.
     // Requires: outside a transaction.
     Status scrub_log();
-    // scrub_log on PostgreSQL: VACUUM of the tables that hold a person.
+    // scrub_log on PostgreSQL: once no transaction older than the erasure may still read her
+    // rows (waiting kScrubWaitMs at most; kStorage naming who holds on longer), VACUUM FULL of
+    // the tables that hold a person.
     Status vacuum_record();
     bool scrub_due() const { return scrub_due_; }
+    // The write transaction in progress commits without scrubbing: the scrub stays due, and the
+    // caller runs scrub_log once for several erasures it acknowledges together (a retention
+    // run, server/api/retention.cpp). Another transaction's commit scrubs as usual.
+    // Requires: inside a WriteTxn (its commit or rollback forgets the request).
+    void defer_scrub() { defer_scrub_ = true; }
     // Something personal was removed without an erased marker (the anonymise rule, docs/SYNC.md
     // R12): the commit scrubs the log as after an erasure.
     void note_scrub_due() { scrub_due_ = true; }
@@ -396,7 +407,8 @@ private:
     std::unordered_map<Id128, std::int64_t, Id128Hash> idnum_;
     std::unordered_map<std::int64_t, Id128> id_of_num_;
     std::int64_t max_idnum_ = 0;
-    bool scrub_due_ = false;  // an erasure was written since the log was last scrubbed
+    bool scrub_due_ = false;    // an erasure was written since the log was last scrubbed
+    bool defer_scrub_ = false;  // the WriteTxn in progress leaves the scrub to its caller
 };
 
 // What a database file holds, read without opening it as a store (which would migrate it):

@@ -113,8 +113,13 @@ TEST_CASE("a dry run changes nothing and another central user's approval erases 
     REQUIRE(send_json(*w.client, w.tok, "PATCH", "/api/v1/influencers/" + hugo,
                       R"({"legal_hold":true})")
                 ->status == 200);
+    // Her bytes are in the server's files (database or write-ahead log) until the run erases her.
+    CHECK_FALSE(find_in_db_files(w.setup.db, {"Paula Ancienne"}).empty());
     auto approved = w.post(w.other, run + "/approve");
     REQUIRE(approved->status == 200);
+    // R7 on disk: the run's erasures commit without their scrub, and the run scrubs once for all
+    // of them before it answers (server/api/retention.cpp).
+    CHECK(find_in_db_files(w.setup.db, canary_forms({"Paula Ancienne"})) == "");
     auto done = parse_json(approved->body);
     CHECK(str_member(done, "state") == "done");
     CHECK(done["progress"]["erased"].GetInt() == 1);
