@@ -59,7 +59,7 @@ constexpr const char* kUsage = R"(usage:
   liaison-server import-csv --db FILE --kind influencer|interaction --in CSV
                             [--report REPORT] [--dry-run]
   liaison-server serve --db FILE [--host 127.0.0.1] [--port 8080] [--static DIR] [--demo]
-                       [--threads N] [--rate-limit N] [--burst N]
+                       [--threads N] [--rate-limit N] [--burst N] [--trusted-proxy ADDR,...]
   liaison-server --demo [serve options]          same as serve --demo
 
   init         creates the database (the central record and the server's tables)
@@ -763,8 +763,8 @@ int cmd_import(const Args& a) {
 }
 
 int cmd_serve(const Args& a) {
-    if (auto e = check_options(
-            a, {"db", "host", "port", "static", "demo", "threads", "rate-limit", "burst"});
+    if (auto e = check_options(a, {"db", "host", "port", "static", "demo", "threads", "rate-limit",
+                                   "burst", "trusted-proxy"});
         !e.empty())
         return usage_error(e);
     if (!a.opts.count("db")) return usage_error("serve needs --db FILE");
@@ -791,6 +791,11 @@ int cmd_serve(const Args& a) {
         if (!parse_int(a.opts.at("burst"), 1, 1'000'000, n))
             return usage_error("--burst must be 1..1000000");
         o.burst = double(n);
+    }
+    if (a.opts.count("trusted-proxy")) {
+        o.trusted_proxies = core::split_list(a.opts.at("trusted-proxy"));
+        if (o.trusted_proxies.empty())
+            return usage_error("--trusted-proxy needs the load balancer's addresses (127.0.0.1)");
     }
     // No default: public/ alone is not the app (the assembled app is build/wasm/app).
     if (a.opts.count("static")) o.static_dir = a.opts.at("static");

@@ -194,6 +194,8 @@ defaults
     # A server refusing connections (stopped, restarting) is retried on the other.
     retries 2
     option redispatch
+    # The client's address for the servers' limits per address (liaison-server --trusted-proxy).
+    option forwardfor
 
 frontend liaison
     bind 127.0.0.1:$port

@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -211,6 +212,21 @@ std::string method_label(const std::string& m) {
 
 }  // namespace
 
+std::string client_address(const std::string& peer, const std::string& forwarded_for,
+                           const std::vector<std::string>& trusted_proxies) {
+    if (forwarded_for.empty() || !core::contains(trusted_proxies, peer)) return peer;
+    const auto comma = forwarded_for.rfind(',');
+    const std::string_view last = core::trim(
+        std::string_view(forwarded_for).substr(comma == std::string::npos ? 0 : comma + 1));
+    // An IPv4 or IPv6 address (39 characters at most, 45 with an IPv4 tail): digits, hex,
+    // '.', ':'. Anything else (a name, "unknown", an injected list) leaves the peer.
+    const bool plausible =
+        !last.empty() && last.size() <= 45 && std::all_of(last.begin(), last.end(), [](char c) {
+            return std::isxdigit(static_cast<unsigned char>(c)) || c == '.' || c == ':';
+        });
+    return plausible ? std::string(last) : peer;
+}
+
 // ---- Server -------------------------------------------------------------------------------
 
 struct HttpServer::Impl {
@@ -232,6 +248,12 @@ struct HttpServer::Impl {
           link_limiter(opts.link_rate_per_s, opts.link_burst),
           signin_limiter(opts.signin_rate_per_s, opts.signin_burst),
           svr(limits_of(opts)) {}
+
+    // The client a limit per address is kept for (client_address).
+    std::string client_of(const httplib::Request& req) const {
+        return client_address(req.remote_addr, req.get_header_value("X-Forwarded-For"),
+                              opts.trusted_proxies);
+    }
 
     static ConnectionLimits limits_of(const HttpOptions& o) {
         ConnectionLimits l;
@@ -267,7 +289,7 @@ struct HttpServer::Impl {
         // client address before its body is read.
         if (req.path == "/api/v1/signin") {
             int retry_after = 1;
-            if (!signin_limiter.allow("ip:" + req.remote_addr, SteadyClock::now(), &retry_after)) {
+            if (!signin_limiter.allow("ip:" + client_of(req), SteadyClock::now(), &retry_after)) {
                 res.set_header("Retry-After", std::to_string(retry_after));
                 write(res, error_reply(429, "rate_limited",
                                        "too many sign-in attempts; wait and try again"));
@@ -540,7 +562,7 @@ struct HttpServer::Impl {
             // HEAD (link previews) and visitors over their rate limit are redirected without
             // counting a click. The address is only a key in memory, never stored.
             const bool record = req.method == "GET" &&
-                                link_limiter.allow("ip:" + req.remote_addr, SteadyClock::now());
+                                link_limiter.allow("ip:" + client_of(req), SteadyClock::now());
             const std::string referrer = req.get_header_value("Referer"),
                               consent = req.get_param_value("consent"),
                               cookie = req.get_header_value("Cookie"),

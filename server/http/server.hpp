@@ -98,7 +98,18 @@ struct HttpOptions {
     // token to limit): one every 6 s on average, bursts of 10.
     double signin_rate_per_s = 1.0 / 6;
     double signin_burst = 10;
+    // Load balancers in front (--trusted-proxy): for a connection from one of these addresses
+    // the client is the address the balancer appended last to X-Forwarded-For, so the limits
+    // per client address above hold per client, not per balancer (docs/SCALING.md §5). Any
+    // other peer's X-Forwarded-For is ignored: a client cannot choose its own address.
+    std::vector<std::string> trusted_proxies;
 };
+
+// The client address a request's limits are kept for: the connection's peer, or, when the peer
+// is one of `trusted_proxies`, the last address of X-Forwarded-For (the one the proxy appended)
+// if it is a plausible IPv4 or IPv6 address; the peer otherwise.
+std::string client_address(const std::string& peer, const std::string& forwarded_for,
+                           const std::vector<std::string>& trusted_proxies);
 
 class HttpServer {
 public:

@@ -7,6 +7,7 @@
 #include <future>
 
 #include "rest_fixture.hpp"
+#include "server/http/server.hpp"
 #include "server_store.hpp"
 
 namespace liaison::test::server_admin_http {
@@ -296,6 +297,52 @@ TEST_CASE("sign-in attempts are rate-limited per client address", "[server][admi
         }
     }
     CHECK(limited >= 5);
+}
+
+// Sign-in attempts from one client address, as `forwarded_for` says, until the first 429 (at
+// most 15); the number of attempts made.
+int attempts_until_limited(httplib::Client& c, const std::string& forwarded_for) {
+    for (int i = 1; i <= 15; ++i) {
+        auto res = c.Post("/api/v1/signin", {{"X-Forwarded-For", forwarded_for}},
+                          R"({"code":")" + std::string(48, 'a') + "\"}", "application/json");
+        REQUIRE(res);
+        if (res->status == 429) return i;
+        CHECK(res->status == 401);
+    }
+    return 16;
+}
+
+TEST_CASE("behind a trusted load balancer sign-in attempts are limited per forwarded client",
+          "[server][admin][signin]") {
+    Setup setup;
+    ServerProcess server(setup.db, {"--trusted-proxy", "127.0.0.1"}, setup.log);
+    auto client = server.client();
+    CHECK(attempts_until_limited(*client, "10.0.0.1") <= 12);
+    // Another client behind the same balancer is not held back by the first one's attempts.
+    CHECK(attempts_until_limited(*client, "10.0.0.2") > 5);
+    // The balancer appends the address it saw: what the client sent before it does not count.
+    CHECK(attempts_until_limited(*client, "10.0.0.3, 10.0.0.1") == 1);
+}
+
+TEST_CASE("without a trusted load balancer X-Forwarded-For is ignored", "[server][admin][signin]") {
+    Setup setup;
+    ServerProcess server(setup.db, {}, setup.log);
+    auto client = server.client();
+    CHECK(attempts_until_limited(*client, "10.0.0.1") <= 12);
+    CHECK(attempts_until_limited(*client, "10.0.0.2") == 1);  // still the one peer
+}
+
+TEST_CASE("the client address is the balancer's last X-Forwarded-For entry when it is an address",
+          "[server][admin][signin]") {
+    const std::vector<std::string> lb = {"127.0.0.1"};
+    CHECK(server::client_address("127.0.0.1", "203.0.113.7", lb) == "203.0.113.7");
+    CHECK(server::client_address("127.0.0.1", "1.2.3.4, 2001:db8::1", lb) == "2001:db8::1");
+    CHECK(server::client_address("127.0.0.1", "", lb) == "127.0.0.1");
+    CHECK(server::client_address("127.0.0.1", "203.0.113.7, unknown", lb) == "127.0.0.1");
+    CHECK(server::client_address("127.0.0.1", "evil;host", lb) == "127.0.0.1");
+    CHECK(server::client_address("127.0.0.1", std::string(60, '1'), lb) == "127.0.0.1");
+    CHECK(server::client_address("192.0.2.9", "203.0.113.7", lb) == "192.0.2.9");
+    CHECK(server::client_address("127.0.0.1", "203.0.113.7", {}) == "127.0.0.1");
 }
 
 TEST_CASE("a revoked device is refused at /api/v1/sync and other devices are not",
