@@ -250,9 +250,13 @@ struct HttpServer::Impl {
           svr(limits_of(opts)) {}
 
     // The client a limit per address is kept for (client_address).
+    // The balancer's entry is the last one: HAProxy adds a header line of its own after any the
+    // client sent, other balancers append to the last line.
     std::string client_of(const httplib::Request& req) const {
-        return client_address(req.remote_addr, req.get_header_value("X-Forwarded-For"),
-                              opts.trusted_proxies);
+        const std::size_t lines = req.get_header_value_count("X-Forwarded-For");
+        const std::string forwarded =
+            lines ? req.get_header_value("X-Forwarded-For", lines - 1) : std::string();
+        return client_address(req.remote_addr, forwarded, opts.trusted_proxies);
     }
 
     static ConnectionLimits limits_of(const HttpOptions& o) {
