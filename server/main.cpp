@@ -253,7 +253,8 @@ int cmd_init(const Args& a) {
     auto store = open_store(db, false, is_database_url(db) ? &existed : nullptr);
     if (!store) return failed("init", store.status());
     if (!existed) (void)audit(*store.value(), "cli", "init", "");
-    std::printf("%s: %s\n", a.opts.at("db").c_str(),
+    // The database's name as the store shows it: a URL's password replaced by "***".
+    std::printf("%s: %s\n", store.value()->db().path().c_str(),
                 existed ? "ready (already initialised)" : "created");
     return kExitOk;
 }
