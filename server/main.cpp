@@ -29,6 +29,7 @@
 #include "server/admin/csv.hpp"
 #include "server/admin/migrate.hpp"
 #include "server/admin/restore.hpp"
+#include "server/admin/server_clock.hpp"
 #include "server/auth/auth.hpp"
 #include "server/backend/sync_backend.hpp"
 #include "server/demo/demo.hpp"
@@ -571,13 +572,9 @@ Status write_output(const std::string& out_path,
 }
 
 // The hub of an offline import (import-csv, import): it records the history of values
-// (docs/STORAGE.md) and its clock resumes where the server's writes left it.
-Status prepare_import_hub(core::Store& store, sync::Hub& hub) {
-    LIAISON_TRY(hub.merge().enable_history());
-    if (auto c = store.meta_get("server_clock"))
-        hub.clock().receive(std::strtoull(c->c_str(), nullptr, 10));
-    return Status::ok();
-}
+// (docs/STORAGE.md). Its clock resumes where the servers' writes left it, and is recorded, inside
+// the import's transaction (server/admin/server_clock.hpp).
+Status prepare_import_hub(core::Store&, sync::Hub& hub) { return hub.merge().enable_history(); }
 
 int cmd_export_csv(const Args& a) {
     if (auto e = check_options(a, {"db", "kind", "out"}); !e.empty()) return usage_error(e);
@@ -657,8 +654,6 @@ int cmd_import_csv(const Args& a) {
     auto t0 = std::chrono::steady_clock::now();
     auto sum = import_csv(*store.value(), hub, replica.value(), in, opts);
     if (!sum) return failed("import-csv", sum.status());
-    if (!opts.dry_run)
-        (void)store.value()->meta_set("server_clock", std::to_string(hub.clock().state()));
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
@@ -744,8 +739,6 @@ int cmd_import(const Args& a) {
     };
     auto sum = import_archive(*store.value(), hub, replica.value(), in, opts);
     if (!sum) return failed("import", sum.status());
-    // The server resumes past every restored stamp: its next writes win over them.
-    (void)store.value()->meta_set("server_clock", std::to_string(hub.clock().state()));
     std::ofstream report(report_path, std::ios::binary | std::ios::trunc);
     report << archive_report(sum.value());
     report.close();
@@ -813,9 +806,9 @@ int cmd_serve(const Args& a) {
     // The central record keeps each write's values for the history endpoint (docs/STORAGE.md,
     // "History of values"); devices keep none.
     if (Status h = backend.hub().merge().enable_history(); !h) return failed("serve", h);
-    // The server's clock resumes where its own writes left it (monotonic across restarts).
-    if (auto c = store.value()->meta_get("server_clock"))
-        backend.hub().clock().receive(std::strtoull(c->c_str(), nullptr, 10));
+    // The server's clock resumes where its own writes left it (monotonic across restarts);
+    // each write resumes it again, under the writer lock (server/admin/server_clock.hpp).
+    resume_server_clock(*store.value(), backend.hub().clock());
 
     if (a.flags.count("demo")) {
         if (database_is_empty(*store.value())) {
@@ -873,7 +866,7 @@ int cmd_serve(const Args& a) {
     kill(getpid(), SIGTERM);  // wakes the stopper if serve() ended on its own
     stopper.join();
     // Every worker has finished: the hub is ours again. Keep its clock for the next start.
-    (void)store.value()->meta_set("server_clock", std::to_string(backend.hub().clock().state()));
+    (void)save_server_clock(*store.value(), backend.hub().clock());
     if (!served) return failed("serve", served);
     std::printf("liaison-server: stopped\n");
     return kExitOk;

@@ -13,6 +13,7 @@
 #include "core/storage/archive_rows.hpp"
 #include "core/storage/history.hpp"
 #include "core/util/json.hpp"
+#include "server/admin/server_clock.hpp"
 #include "sync/edit.hpp"
 
 namespace liaison::server {
@@ -511,6 +512,8 @@ Result<ArchiveImportSummary> import_archive(Store& store, sync::Hub& hub, const 
     ArchiveImportSummary sum;
     core::WriteTxn txn(store);
     LIAISON_TRY(txn.begun());
+    // Under the writer lock: past every stamp a server gave (server/admin/server_clock.hpp).
+    resume_server_clock(store, hub.clock());
     Importer importer(store, hub, replica);
     std::string text;
     std::size_t line = 0;
@@ -607,6 +610,8 @@ Result<ArchiveImportSummary> import_archive(Store& store, sync::Hub& hub, const 
         return Status::invalid(
             "the archive has no end line: it was cut short (nothing was imported)");
     sum.restored.lines = line;
+    // The servers resume past every restored stamp: their next writes win over them.
+    LIAISON_TRY(record_server_clock(store, hub.clock()));
     LIAISON_TRY(txn.commit());
     return sum;
 }

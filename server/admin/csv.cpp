@@ -16,6 +16,7 @@
 #include "core/query/queries.hpp"
 #include "core/query/view.hpp"
 #include "core/util/text.hpp"
+#include "server/admin/server_clock.hpp"
 #include "sync/merge.hpp"
 
 namespace liaison::server {
@@ -656,6 +657,8 @@ Result<CsvImportSummary> import_csv(core::Store& store, sync::Hub& hub, const Id
 
     core::WriteTxn txn(store);
     LIAISON_TRY(txn.begun());
+    // Under the writer lock: past every stamp a server gave (server/admin/server_clock.hpp).
+    resume_server_clock(store, hub.clock());
     RowImporter importer(store, hub, replica, k, cols.value());
     std::size_t done = 0;
     while (reader.next(rec)) {
@@ -683,7 +686,10 @@ Result<CsvImportSummary> import_csv(core::Store& store, sync::Hub& hub, const Id
         if (opts.progress && ++done % opts.progress_every == 0) opts.progress(done);
     }
     if (in.bad()) return Status::storage("reading the file failed");
-    if (!opts.dry_run) LIAISON_TRY(txn.commit());
+    if (!opts.dry_run) {
+        LIAISON_TRY(record_server_clock(store, hub.clock()));
+        LIAISON_TRY(txn.commit());
+    }
     return sum;  // a dry run rolls back here
 }
 

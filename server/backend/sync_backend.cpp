@@ -6,6 +6,7 @@
 
 #include "core/model/ids.hpp"
 #include "server/admin/accounts.hpp"
+#include "server/admin/server_clock.hpp"
 
 namespace liaison::server {
 namespace {
@@ -89,8 +90,7 @@ Status SyncBackend::submit(const sync::DeviceContext& device, const OpBuilder& m
     // Servers sharing one PostgreSQL database share this replica id: under the writer lock,
     // the clock first passes the last stamp any of them gave, so no two stamps are equal
     // (docs/SCALING.md §3). One cached read; on SQLite this process wrote it itself.
-    if (auto last = store_.meta_get("server_clock"))
-        hub_.clock().receive(std::strtoull(last->c_str(), nullptr, 10));
+    resume_server_clock(store_, hub_.clock());
     auto ops = make(store_);
     if (!ops) return ops.status();
     // Who acted (docs/SYNC.md "Authorisation", A1): the caller's staff member when the user is
@@ -105,7 +105,7 @@ Status SyncBackend::submit(const sync::DeviceContext& device, const OpBuilder& m
         if (r.outcome == sync::Outcome::kErased) return Status(Code::kErased, what + " was erased");
     }
     // The server's clock resumes from here after a crash, as after a clean stop (main.cpp).
-    LIAISON_TRY(store_.meta_set("server_clock", std::to_string(hub_.clock().state())));
+    LIAISON_TRY(record_server_clock(store_, hub_.clock()));
     return txn.commit();
 }
 

@@ -9,6 +9,7 @@
 #include "core/model/ids.hpp"
 #include "core/query/pipeline.hpp"
 #include "core/util/text.hpp"
+#include "server/admin/server_clock.hpp"
 #include "server/backend/sync_backend.hpp"
 #include "sync/pipeline.hpp"
 
@@ -1241,7 +1242,7 @@ Result<DemoSummary> load_demo(core::Store& store, sync::Hub& hub, const DemoOpti
     seed_store_campaign(m, c, made);
     seed_measurement(m, c);
     seed_compliance(m, c, made);
-    LIAISON_TRY(store.meta_set("server_clock", std::to_string(hub.clock().state())));
+    LIAISON_TRY(record_server_clock(store, hub.clock()));
     LIAISON_TRY(txn.commit());
 
     // One user of every role; the scoped ones see one region, one store, one region. Each

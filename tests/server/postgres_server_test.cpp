@@ -3,11 +3,18 @@
 // over HTTP as they do against a SQLite file; backup and restore refuse and name PostgreSQL's
 // own tools; a second server on the same database serves the same record. The database is a fresh
 // one of the test cluster (support/pg_cluster.hpp).
+#include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <future>
 #include <sstream>
+#include <thread>
 
 #include "fixture.hpp"
+#include "server/admin/csv.hpp"
+#include "server/backend/sync_backend.hpp"
 #include "support/pg_cluster.hpp"
+#include "sync/hub.hpp"
 
 namespace liaison::test::server_postgres_server {
 
@@ -112,6 +119,44 @@ TEST_CASE("a server on a PostgreSQL database serves devices and leaves backups t
     CHECK(restore.err.find("pg_dump") != std::string::npos);
     auto usage = run_cli({"help"});
     CHECK(usage.out.find("postgresql://") != std::string::npos);
+}
+
+// Servers and imports stamp with one replica id: each resumes the recorded clock and records its
+// own inside its write transaction, under the writer lock (server/admin/server_clock.hpp). An
+// import whose hub was made before a server recorded a later clock must stamp past that clock
+// and record its own: equal stamps would make R1 drop one of two operations. (Before, the
+// import resumed when it opened the database and recorded after its commit, outside the lock.)
+TEST_CASE("an import resumes the servers' clock in its transaction and records its own there",
+          "[server][pg]") {
+    const std::string db = PgCluster::shared().new_database();
+    cli_ok({"init", "--db", db});
+    auto import_store = core::Store::open(db, core::StoreOptions{});
+    auto server_store = core::Store::open(db, core::StoreOptions{});
+    REQUIRE(import_store.is_ok());
+    REQUIRE(server_store.is_ok());
+    sync::SystemTimeSource time;
+    sync::Hub hub(*import_store.value(), time);
+    auto replica = server::server_replica_id(*import_store.value());
+    REQUIRE(replica.is_ok());
+    // Meanwhile a server records a clock a minute ahead of the import's (a server's clock runs
+    // ahead of its machine's time once it received a device's stamp from a fast clock; the hub
+    // takes stamps up to kMaxFutureMs ahead).
+    const std::uint64_t ahead = (time.now_ms() + 60'000) << 16;
+    {
+        core::WriteTxn txn(*server_store.value());
+        REQUIRE(txn.begun().is_ok());
+        REQUIRE(server_store.value()->meta_set("server_clock", std::to_string(ahead)).is_ok());
+        REQUIRE(txn.commit().is_ok());
+    }
+    std::istringstream csv("name,email\nLéa Import,lea.import@example.com\n");
+    server::CsvImportOptions opts;
+    auto sum = server::import_csv(*import_store.value(), hub, replica.value(), csv, opts);
+    REQUIRE(sum.is_ok());
+    CHECK(sum->created == 1);
+    CHECK(hub.clock().state() > ahead);  // its stamps came after the server's
+    const auto recorded = server_store.value()->meta_get("server_clock");
+    REQUIRE(recorded);
+    CHECK(std::stoull(*recorded) > ahead);
 }
 
 }  // namespace liaison::test::server_postgres_server
