@@ -574,7 +574,7 @@ Status write_output(const std::string& out_path,
 // The hub of an offline import (import-csv, import): it records the history of values
 // (docs/STORAGE.md). Its clock resumes where the servers' writes left it, and is recorded, inside
 // the import's transaction (server/admin/server_clock.hpp).
-Status prepare_import_hub(core::Store&, sync::Hub& hub) { return hub.merge().enable_history(); }
+Status prepare_import_hub(sync::Hub& hub) { return hub.merge().enable_history(); }
 
 int cmd_export_csv(const Args& a) {
     if (auto e = check_options(a, {"db", "kind", "out"}); !e.empty()) return usage_error(e);
@@ -647,7 +647,7 @@ int cmd_import_csv(const Args& a) {
     if (!replica) return failed("import-csv", replica.status());
     sync::SystemTimeSource time;
     sync::Hub hub(*store.value(), time);
-    if (Status h = prepare_import_hub(*store.value(), hub); !h) return failed("import-csv", h);
+    if (Status h = prepare_import_hub(hub); !h) return failed("import-csv", h);
     opts.progress = [](std::size_t rows) {
         std::fprintf(stderr, "import-csv: %zu rows done\n", rows);
     };
@@ -732,7 +732,7 @@ int cmd_import(const Args& a) {
     if (!replica) return failed("import", replica.status());
     sync::SystemTimeSource time;
     sync::Hub hub(*store.value(), time);
-    if (Status h = prepare_import_hub(*store.value(), hub); !h) return failed("import", h);
+    if (Status h = prepare_import_hub(hub); !h) return failed("import", h);
     ArchiveImportOptions opts;
     opts.progress = [](std::size_t lines) {
         std::fprintf(stderr, "import: %zu lines read\n", lines);

@@ -1269,12 +1269,10 @@ Status Store::vacuum_record() {
         db_->query_int("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint - 1");
     if (!newest) return Status::storage("reading the newest transaction id: " + db_->error());
     const std::string erased_by = std::to_string(*newest);
-    // A 32-bit xid is older than or equal to the newest one when its age is at least as great.
-    const std::string not_newer = "age(%s) >= age((" + erased_by + " % 4294967296)::text::xid)";
+    // A 32-bit xid column is not newer than the newest id when its age is at least as great.
     const auto older = [&](const std::string& column) {
-        std::string cond = not_newer;
-        cond.replace(cond.find("%s"), 2, column);
-        return column + " IS NOT NULL AND " + cond;
+        return column + " IS NOT NULL AND age(" + column + ") >= age((" + erased_by +
+               " % 4294967296)::text::xid)";
     };
     const std::string holders =
         "SELECT string_agg(who, ', ') FROM ("

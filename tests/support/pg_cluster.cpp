@@ -222,10 +222,6 @@ PgCluster& PgCluster::shared() {
     return cluster;
 }
 
-std::unique_ptr<PgCluster> PgCluster::start_private() {
-    return std::unique_ptr<PgCluster>(new PgCluster());
-}
-
 PgCluster::PgCluster() {
     bindir_ = find_bindir();
     std::string templ = (fs::temp_directory_path() / "liaison-pg-XXXXXX").string();

@@ -29,7 +29,6 @@
 // Native builds only. Thread-safety: shared() and new_database() from one thread.
 #pragma once
 
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -43,10 +42,6 @@ public:
     // The cluster of this run: the one LIAISON_TEST_PG_DIR names, or one started on the first
     // call. Throws std::runtime_error with the reason (and the server's log) when it cannot.
     static PgCluster& shared();
-    // A cluster of the caller's own, whatever LIAISON_TEST_PG_DIR says, for a test that needs
-    // no other transaction in the cluster while it runs (tests/sync/erase_disk_test.cpp);
-    // stopped and removed when destroyed. About 3 s of CPU.
-    static std::unique_ptr<PgCluster> start_private();
     ~PgCluster();
     PgCluster(const PgCluster&) = delete;
     PgCluster& operator=(const PgCluster&) = delete;
