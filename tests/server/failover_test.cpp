@@ -264,6 +264,10 @@ void lose_a_server(Loss loss) {
     for (int attempt = 0; attempt < 5000 && !held; ++attempt) {
         if (watch.value()->query_int(held_by_doomed) != 1) continue;
         kill(doomed.pid(), SIGSTOP);
+        // A statement the server sent just before it stopped (its COMMIT) may still be running
+        // in its backend and release the lock a moment later (seen: 2 ms after the stop): held
+        // only if it still is once such a statement has had time to end.
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
         held = watch.value()->query_int(held_by_doomed) == 1;
         if (!held) kill(doomed.pid(), SIGCONT);
     }
