@@ -119,7 +119,7 @@ Result<bool> Hub::in_scope(const Scope& scope, Kind kind, const Id128& id,
     return covers_entry(store_, scope, kind, id, values);
 }
 
-Status Hub::note_replaced_keys(const Op& op) {
+Status Hub::note_replaced_keys(const Op& op, bool entity_new) {
     const auto& k = core::kind_def(op.kind);
     const int parent = scope_parent_field(op.kind);
     if (k.scope_field("region") < 0 && k.scope_field("brand") < 0 && k.scope_field("store") < 0 &&
@@ -128,8 +128,8 @@ Status Hub::note_replaced_keys(const Op& op) {
     std::vector<Id128> ids;
     switch (op.type) {
         case OpType::kCreate:
-            ids = {op.entity};
-            break;  // a second create joins (R3)
+            if (!entity_new) ids = {op.entity};  // a second create joins (R3)
+            break;
         case OpType::kMerge:
             ids = {op.entity, op.target};
             break;
@@ -248,9 +248,10 @@ OpResult Hub::apply_one(const DeviceContext& device, Op op) {
                                               std::to_string(now) + ")"});
     if (!device.replica.is_nil() && op.id.replica != device.replica)
         return reject({Code::kForbidden, "the operation was not made by this device"});
-    if (Status c = merge_.check_kind(op); !c) return reject(c);
+    bool entity_new = false;
+    if (Status c = merge_.check_kind(op, &entity_new); !c) return reject(c);
     if (Status a = authorize(device, op); !a) return reject(a);
-    if (Status n = note_replaced_keys(op); !n) return reject(n);
+    if (Status n = note_replaced_keys(op, entity_new); !n) return reject(n);
     clock_.receive(op.id.hlc);
     auto r = merge_.apply(op);
     if (!r) return reject(r.status());
@@ -373,6 +374,15 @@ std::vector<Result<PushReply>> Hub::exchange_batch(const std::vector<Pending>& b
         core::WriteTxn txn(store_);
         committed = txn.begun();
         if (committed.is_ok()) {
+            // R11's look-ups of the whole batch in one statement (PostgreSQL: a round trip
+            // each otherwise, under the writer lock).
+            std::vector<const Op*> ops;
+            for (std::size_t i = 0; i < batch.size(); ++i)
+                if (valid[i])
+                    for (const auto& op : batch[i].request->ops) ops.push_back(&op);
+            committed = merge_.read_kinds_ahead(ops);
+        }
+        if (committed.is_ok()) {
             for (std::size_t i = 0; i < batch.size(); ++i) {
                 if (!valid[i]) continue;
                 const auto& req = *batch[i].request;
@@ -393,8 +403,11 @@ std::vector<Result<PushReply>> Hub::exchange_batch(const std::vector<Pending>& b
     }
     std::vector<Result<PushReply>> out;
     out.reserve(batch.size());
-    // Every pull of the batch reads one snapshot, taking the file's locks once.
+    // Every pull of the batch reads one snapshot, taking the file's locks once, and what they
+    // read alike is read once (on PostgreSQL each statement is a round trip).
     core::ReadTxn snapshot(store_.db());
+    const auto head = store_.feed_head();
+    const FeedView view{head.is_ok() ? head.value() : 0, database_generation(store_)};
     for (std::size_t i = 0; i < batch.size(); ++i) {
         if (!valid[i]) {
             out.push_back(valid[i]);
@@ -404,9 +417,13 @@ std::vector<Result<PushReply>> Hub::exchange_batch(const std::vector<Pending>& b
             out.push_back(committed);
             continue;
         }
+        if (!head) {
+            out.push_back(head.status());
+            continue;
+        }
         std::uint32_t limit =
             std::clamp<std::uint32_t>(batch[i].request->page_limit, 1, kMaxChangesPerPage);
-        auto reply = pull(*batch[i].device, batch[i].request->cursor, limit);
+        auto reply = pull(*batch[i].device, batch[i].request->cursor, limit, view);
         if (reply) {
             reply->results = std::move(results[i]);
             if (Status s =
@@ -570,16 +587,18 @@ Result<bool> Hub::may_hold_mark(const Scope& scope, const core::RowState& entry,
     return ever;
 }
 
-Result<PushReply> Hub::pull(const DeviceContext& device, std::int64_t cursor, std::uint32_t limit) {
+Result<PushReply> Hub::pull(const DeviceContext& device, std::int64_t cursor, std::uint32_t limit,
+                            const FeedView& view) {
     PushReply reply;
     reply.server_time_ms = time_.now_ms();
     reply.server_hlc = clock_.state();
     reply.scope_generation = scope_generation(device.scope);
-    reply.db_generation = database_generation(store_);
+    reply.db_generation = view.db_generation;
+    reply.next_cursor = cursor;
+    if (cursor >= view.head) return reply;  // nothing past the cursor in this snapshot
     auto changes = store_.changes_since(cursor, limit);
     if (!changes) return changes.status();
     HeldPeople held;
-    reply.next_cursor = cursor;
     for (const auto& c : changes.value()) {
         reply.next_cursor = c.seq;
         switch (c.type) {

@@ -70,7 +70,8 @@ private:
                           const std::vector<Value>& values);
     // Before an operation that may replace an entity's scope keys (a create that joins, a set
     // of region/brand/store, a merge), records the keys it holds (Store::note_scope_keys).
-    Status note_replaced_keys(const Op& op);
+    // `entity_new`: nothing here knows the entity (MergeEngine::check_kind), so it holds none.
+    Status note_replaced_keys(const Op& op, bool entity_new);
     // Records the keys the row is judged by now (Store::note_scope_keys): its own, or for a
     // keyless log entry its parent's, with the keys its parent held before.
     Status note_effective_keys(const core::RowState& row);
@@ -86,7 +87,15 @@ private:
     // Whether the entity, outside `scope` now, ever had scope keys inside it (it or a member
     // of its duplicate component): only then may a device hold it and be sent an eviction.
     Result<bool> was_in_scope(const Scope& scope, const core::RowState& row);
-    Result<PushReply> pull(const DeviceContext& device, std::int64_t cursor, std::uint32_t limit);
+    // What every pull of a batch reads alike, once in their shared snapshot: the changes
+    // feed's last sequence number (a pull whose cursor is at or past it reads nothing more)
+    // and the database generation.
+    struct FeedView {
+        std::int64_t head = 0;
+        Id128 db_generation;
+    };
+    Result<PushReply> pull(const DeviceContext& device, std::int64_t cursor, std::uint32_t limit,
+                           const FeedView& view);
     // D2/D4 (docs/SYNC.md "Directory"): the directory record of a full snapshot.
     DirectoryEntry directory_entry(const core::EntitySnapshot& full);
     // Whether a record outside the directory of the scope's brands was ever in it (a brand

@@ -274,6 +274,7 @@ Result<ApplyResult> MergeEngine::apply(const Op& op) {
     // R6: operations on an alias apply to the survivor.
     const Id128 eid = k.mergeable ? store_.root_of(op.entity) : op.entity;
     bool reindex = false;
+    bool made_row = false;  // a create that made the row: it holds the create's values alone
 
     switch (op.type) {
         case OpType::kCreate: {
@@ -291,6 +292,7 @@ Result<ApplyResult> MergeEngine::apply(const Op& op) {
                         lost[i] = before.value()->clocks[i] && *before.value()->clocks[i] > op.id;
             }
             if (history) LIAISON_TRY(record_fields(op, lost));
+            made_row = inserted.value();
             if (!inserted.value()) {
                 RowState in = RowState::empty(op.kind, eid);
                 in.created = op.id;
@@ -369,10 +371,16 @@ Result<ApplyResult> MergeEngine::apply(const Op& op) {
     // the top stamp already wins over every field write (R2); sets, alternate subjects and
     // a delete are settled here.
     if (k.anonymised_on_erase() && op.type != OpType::kMerge) {
-        auto row = store_.load_row(op.kind, eid);
-        if (!row) return row.status();
-        if (row.value() && (anonymise || is_anonymised(*row.value())))
-            LIAISON_TRY(anonymise_one(op.kind, eid));
+        // A row this create has just made is stamped by it alone, and no stamp a device sends is
+        // the top one: it is anonymised only if the create named an erased subject. Any other
+        // row is read (a round trip on PostgreSQL, saved on every new contact).
+        bool anonymised = made_row && !op.id.is_top() && anonymise;
+        if (!made_row || op.id.is_top()) {
+            auto row = store_.load_row(op.kind, eid);
+            if (!row) return row.status();
+            anonymised = row.value() && (anonymise || is_anonymised(*row.value()));
+        }
+        if (anonymised) LIAISON_TRY(anonymise_one(op.kind, eid));
     }
     if (reindex) LIAISON_TRY(store_.reindex(op.kind, eid));
     return ApplyResult{Outcome::kApplied, {}};
@@ -397,34 +405,54 @@ Status MergeEngine::record_fields(const Op& op, const std::vector<bool>& lost) {
     return core::record_history_fields(store_, op.entity, op.id, fields);
 }
 
-Status MergeEngine::check_kind(const Op& op) {
+template <class Fn>
+void MergeEngine::for_each_reference(const Op& op, Fn&& fn) {
+    const KindDef& k = core::kind_def(op.kind);
+    if (op.type == OpType::kCreate || op.type == OpType::kSet) {
+        for (const auto& w : op.fields) {
+            const int i = k.field_index(w.field);
+            if (i < 0 || k.fields[std::size_t(i)].type != core::FieldType::kRef) continue;
+            if (const auto* text = std::get_if<std::string>(&w.value))
+                fn(w.field, k.fields[std::size_t(i)].ref_kind, *text);
+        }
+    }
+    if (op.type == OpType::kAdd) {
+        const int i = k.set_index(op.set);
+        if (i >= 0 && k.sets[std::size_t(i)].elem == core::ElemType::kRef)
+            fn(op.set, k.sets[std::size_t(i)].ref_kind, op.elem);
+    }
+}
+
+Status MergeEngine::check_kind(const Op& op, bool* entity_new) {
+    if (entity_new) *entity_new = false;
     // An erasure of an erased id is a duplicate whatever kind it names (R1, R7). One naming a
     // record of another kind is refused like any operation: authorisation goes by the kind
     // named (hub.cpp), so a bare erase of "an interaction" that is a person would erase her.
     if (op.type == OpType::kErase)
         return store_.is_erased(op.entity) ? Status::ok()
                                            : check_kind_of(op.kind, op.entity, "the entity");
-    LIAISON_TRY(check_kind_of(op.kind, op.entity, "the entity"));
+    LIAISON_TRY(check_kind_of(op.kind, op.entity, "the entity", entity_new));
     if (op.type == OpType::kMerge)
         LIAISON_TRY(check_kind_of(op.kind, op.target, "the merge target"));
     // References name their target kind (R11): an id known to be of another kind is refused,
     // naming the field; an id not known yet may be a record made offline elsewhere.
-    const KindDef& k = core::kind_def(op.kind);
-    if (op.type == OpType::kCreate || op.type == OpType::kSet) {
-        for (const auto& w : op.fields) {
-            const int i = k.field_index(w.field);
-            if (i < 0 || k.fields[std::size_t(i)].type != core::FieldType::kRef) continue;
-            const auto* text = std::get_if<std::string>(&w.value);
-            if (text)
-                LIAISON_TRY(check_reference(w.field, k.fields[std::size_t(i)].ref_kind, *text));
-        }
+    Status refused;
+    for_each_reference(op, [&](std::string_view field, Kind target, const std::string& text) {
+        if (refused) refused = check_reference(field, target, text);
+    });
+    return refused;
+}
+
+Status MergeEngine::read_kinds_ahead(const std::vector<const Op*>& ops) {
+    std::vector<Id128> ids;
+    for (const Op* op : ops) {
+        ids.push_back(op->entity);
+        if (op->type == OpType::kMerge) ids.push_back(op->target);
+        for_each_reference(*op, [&](std::string_view, Kind, const std::string& text) {
+            if (auto id = Id128::from_text(text)) ids.push_back(*id);
+        });
     }
-    if (op.type == OpType::kAdd) {
-        const int i = k.set_index(op.set);
-        if (i >= 0 && k.sets[std::size_t(i)].elem == core::ElemType::kRef)
-            LIAISON_TRY(check_reference(op.set, k.sets[std::size_t(i)].ref_kind, op.elem));
-    }
-    return Status::ok();
+    return store_.read_kinds_ahead(ids);
 }
 
 Result<std::optional<MergeEngine::KnownKind>> MergeEngine::known_kind(const Id128& id,
@@ -434,11 +462,7 @@ Result<std::optional<MergeEngine::KnownKind>> MergeEngine::known_kind(const Id12
     if (store_.has_alias(id))
         return std::optional<KnownKind>(
             KnownKind{Kind::kInfluencer, store_.root_of(id) != id ? " (merged)" : ""});
-    auto own = store_.has_row(expected, id);
-    if (!own) return own.status();
-    if (own.value())
-        return std::optional<KnownKind>(KnownKind{expected, ""});  // the usual case: one look-up
-    auto held = store_.kind_holding(id);  // one statement over the other kinds' tables
+    auto held = store_.kind_holding(id, expected);
     if (!held) return held.status();
     if (held.value()) return std::optional<KnownKind>(KnownKind{*held.value(), ""});
     // R7 keeps no row of an erased id, only its marker and the kind noted with it.
@@ -462,9 +486,10 @@ Status MergeEngine::check_reference(std::string_view field, Kind target, const s
                            actual + ", not " + article(wanted) + " " + wanted);
 }
 
-Status MergeEngine::check_kind_of(Kind kind, const Id128& id, const char* role) {
+Status MergeEngine::check_kind_of(Kind kind, const Id128& id, const char* role, bool* unknown) {
     auto held = known_kind(id, kind);
     if (!held) return held.status();
+    if (unknown) *unknown = !held.value();
     if (!held.value() || held.value()->kind == kind) return Status::ok();
     return {Code::kConflict, std::string(role) + " " + id.to_text() + " is of kind " +
                                  core::kind_name(held.value()->kind) + held.value()->how +

@@ -94,7 +94,12 @@ public:
     // It also refuses (kInvalidArgument, naming the field) a reference field or reference-set
     // element whose id is known to be of another kind than the field's target (schema.hpp
     // ref_kind): "region: 01AB… is a store, not a region". An id not known yet is accepted.
-    Status check_kind(const Op& op);
+    // With `entity_new`, also tells whether nothing here knows the entity (no row, duplicate
+    // component or erasure: a record never seen), so that the caller need not read its row.
+    Status check_kind(const Op& op, bool* entity_new = nullptr);
+    // Reads ahead, in one statement, the kinds check_kind will look up for these operations
+    // (Store::read_kinds_ahead: PostgreSQL only). Requires: inside a WriteTxn.
+    Status read_kinds_ahead(const std::vector<const Op*>& ops);
     // Erases the entity (and, per R7, what depends on it). `kind` is the entity's kind if known.
     Status erase(const Id128& id, std::optional<Kind> kind);
     // The central record's history of values (core/storage/history.hpp): from now on, each
@@ -113,8 +118,11 @@ public:
     }
 
 private:
-    Status check_kind_of(Kind kind, const Id128& id, const char* role);
+    Status check_kind_of(Kind kind, const Id128& id, const char* role, bool* unknown = nullptr);
     Status check_reference(std::string_view field, Kind target, const std::string& text);
+    // fn(field or set, target kind, id text) for each reference `op` writes (R11).
+    template <class Fn>
+    static void for_each_reference(const Op& op, Fn&& fn);
     // The kind of the record `id` names here — a row of some kind's table, a member of a
     // duplicate component (a person), or an erased id whose kind was noted (R7 keeps no row)
     // — trying `expected` first; nullopt when unknown. `how` is "", " (merged)" or " (erased)".

@@ -213,8 +213,19 @@ public:
     Result<std::optional<RowState>> load_row(Kind kind, const Id128& id);
     // Whether `kind`'s table has a row (live, tombstone or field-only) for `id`.
     Result<bool> has_row(Kind kind, const Id128& id);
-    // The kind whose table holds a row of `id`, if any, in one statement (merge rule R11).
-    Result<std::optional<Kind>> kind_holding(const Id128& id);
+    // The kind whose table holds a row of `id` (merge rule R11): `expected` if its table does,
+    // else the first other kind in all_kinds()' order (a broken client may have put one id in
+    // two), none if no table does. SQLite probes `expected`'s table first, the usual answer,
+    // then the others in one statement; PostgreSQL asks it all in one statement (a round trip
+    // each, docs/PERFORMANCE.md "Server on PostgreSQL").
+    Result<std::optional<Kind>> kind_holding(const Id128& id, Kind expected);
+    // PostgreSQL: reads which kinds' tables hold each of `ids`, in one statement per 256 ids,
+    // so that kind_holding answers them without a round trip each (a group commit's checks,
+    // docs/PERFORMANCE.md "Server on PostgreSQL"). What it read holds until the write
+    // transaction ends, is rolled back to a savepoint, or writes or removes that id's row.
+    // Nothing on SQLite, whose probe of one table costs less than this statement.
+    // Requires: inside a WriteTxn.
+    Status read_kinds_ahead(const std::vector<Id128>& ids);
     // Replaces the row with `row` (normalising clocks), assigning a new seq.
     Status write_row(const RowState& row);
     Status delete_row(Kind kind, const Id128& id);
@@ -352,6 +363,9 @@ public:
     };
     // Up to `limit` changes with seq > after, in seq order.
     Result<std::vector<Change>> changes_since(std::int64_t after, std::size_t limit);
+    // The largest seq changes_since() can return in the current snapshot (0 when the feed is
+    // empty), in one statement: a pull whose cursor is at or past it has nothing to read.
+    Result<std::int64_t> feed_head();
     Result<std::optional<EntitySnapshot>> snapshot(Kind kind, const Id128& id);
 
     // ---- Canonical state hash -------------------------------------------------------------
@@ -409,6 +423,8 @@ private:
     std::int64_t max_idnum_ = 0;
     bool scrub_due_ = false;    // an erasure was written since the log was last scrubbed
     bool defer_scrub_ = false;  // the WriteTxn in progress leaves the scrub to its caller
+    // read_kinds_ahead: per id, the kinds whose tables hold it (bit = place in all_kinds()).
+    std::unordered_map<Id128, std::uint32_t, Id128Hash> kinds_ahead_;
 };
 
 // What a database file holds, read without opening it as a store (which would migrate it):

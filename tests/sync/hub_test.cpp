@@ -85,6 +85,55 @@ struct TwoStores {
     void push_office() { REQUIRE(hub.exchange(central, c.make_push().value()).is_ok()); }
 };
 
+// On PostgreSQL the hub reads the kinds of a whole batch's ids before applying it
+// (Store::read_kinds_ahead); what an earlier push of the batch makes must count for the
+// later ones, as it does when they come one by one.
+TEST_CASE("a group commit's kind checks see the records an earlier push of the batch made",
+          "[sync][hub][R11][group-commit][central]") {
+    TwoStores w;
+    w.push_office();
+    auto stamped = [&](sync::Op op) {
+        w.time.advance(1);
+        op.id = core::Stamp{sync::hlc_from_millis(w.time.now_ms()),
+                            w.office->ids->next_entity_id(w.time.now_ms())};
+        sync::PushRequest push;
+        push.cursor = 1'000'000;
+        push.ops = {std::move(op)};
+        return push;
+    };
+    const auto launch = w.office->ids->next_entity_id(w.time.now_ms());
+    const auto note = w.office->ids->next_entity_id(w.time.now_ms());
+    const std::vector<sync::PushRequest> pushes = {
+        stamped(sync::field_op(sync::OpType::kCreate, core::Kind::kEvent, launch,
+                               {{"name", std::string("Launch")},
+                                {"starts", std::int64_t(1'700'000'100'000LL)},
+                                {"store", w.lyon.to_text()}})),
+        stamped(sync::field_op(sync::OpType::kCreate, core::Kind::kInteraction, note,
+                               {{"influencer", launch.to_text()},
+                                {"at", std::int64_t(1'700'000'000'000LL)},
+                                {"touchpoint", std::string("store")},
+                                {"department", std::string("retail")}})),
+        stamped(sync::field_op(sync::OpType::kCreate, core::Kind::kInfluencer, launch,
+                               {{"name", std::string("Eve")}, {"store", w.lyon.to_text()}})),
+    };
+    std::vector<sync::Hub::Pending> batch;
+    for (const auto& p : pushes) batch.push_back({&w.central, &p});
+    auto replies = w.hub.exchange_batch(batch);
+    REQUIRE(replies.size() == 3);
+    for (const auto& r : replies) REQUIRE(r.is_ok());
+    REQUIRE(replies[0]->results.size() == 1);
+    CHECK(replies[0]->results[0].outcome == sync::Outcome::kApplied);
+    REQUIRE(replies[1]->results.size() == 1);
+    CHECK(replies[1]->results[0].code == Code::kInvalidArgument);
+    CHECK(replies[1]->results[0].detail.find("is an event, not an influencer") !=
+          std::string::npos);
+    REQUIRE(replies[2]->results.size() == 1);
+    CHECK(replies[2]->results[0].code == Code::kConflict);
+    CHECK(replies[2]->results[0].detail.find("is of kind event, not influencer") !=
+          std::string::npos);
+    CHECK_FALSE(core::get_entity(*w.hub_store, core::Kind::kInteraction, note).value().has_value());
+}
+
 TEST_CASE(
     "a store device is sent evictions only for entities that left its scope, not for "
     "other stores' records",
