@@ -267,14 +267,22 @@ Result<ApplyResult> MergeEngine::apply(const Op& op) {
     std::uint64_t touched = 0;
     for (const auto& w : op.fields) touched |= std::uint64_t(1) << (k.field_index(w.field) & 63);
     if (!op.set.empty()) touched |= std::uint64_t(1) << (k.set_index(op.set) & 63);
-    auto fresh = store_.log_op(op.entity, op.id, op.actor, int(op.type), touched);
-    if (!fresh) return fresh.status();
-    if (!fresh.value()) return ApplyResult{Outcome::kDuplicate, {}};
-
     // R6: operations on an alias apply to the survivor.
     const Id128 eid = k.mergeable ? store_.root_of(op.entity) : op.entity;
     bool reindex = false;
     bool made_row = false;  // a create that made the row: it holds the create's values alone
+    if (op.type == OpType::kCreate) {
+        // Its row is inserted with its log entry (one statement on PostgreSQL).
+        auto logged = store_.log_create(op.kind, op.entity, eid, op.id, op.actor, int(op.type),
+                                        touched, create_values);
+        if (!logged) return logged.status();
+        if (!logged->fresh) return ApplyResult{Outcome::kDuplicate, {}};
+        made_row = logged->inserted;
+    } else {
+        auto fresh = store_.log_op(op.entity, op.id, op.actor, int(op.type), touched);
+        if (!fresh) return fresh.status();
+        if (!fresh.value()) return ApplyResult{Outcome::kDuplicate, {}};
+    }
 
     switch (op.type) {
         case OpType::kCreate: {
@@ -282,9 +290,7 @@ Result<ApplyResult> MergeEngine::apply(const Op& op) {
             // (read before the join replaces them).
             std::vector<bool> lost(k.fields.size(), false);
             const bool history = history_ && core::keeps_history(op.kind);
-            auto inserted = store_.insert_created(op.kind, eid, op.id, create_values);
-            if (!inserted) return inserted.status();
-            if (!inserted.value() && history) {
+            if (!made_row && history) {
                 auto before = store_.load_row(op.kind, eid);
                 if (!before) return before.status();
                 if (before.value())
@@ -292,8 +298,7 @@ Result<ApplyResult> MergeEngine::apply(const Op& op) {
                         lost[i] = before.value()->clocks[i] && *before.value()->clocks[i] > op.id;
             }
             if (history) LIAISON_TRY(record_fields(op, lost));
-            made_row = inserted.value();
-            if (!inserted.value()) {
+            if (!made_row) {
                 RowState in = RowState::empty(op.kind, eid);
                 in.created = op.id;
                 in.values = create_values;

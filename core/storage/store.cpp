@@ -76,6 +76,7 @@ struct KindSql {
     std::string table;
     bool searchable = false;
     std::string insert_created;
+    std::string log_create;  // PostgreSQL: the op log's insert and insert_created in one
     std::string load;
     std::string exists;
     std::string upsert;
@@ -109,6 +110,22 @@ const std::vector<KindSql>& kind_sql() {
             s.insert_created = "INSERT INTO " + s.table + "(eid,created,seq," +
                                blob_literal_free_join(vcols, ",") + ") VALUES(?1,?2,?3" + qs +
                                ") ON CONFLICT(eid) DO NOTHING";
+            // Parameters: the op log's row (?1-?6) as log_op binds it, then insert_created's
+            // (?7-), typed: a SELECT's parameters have no column to take their type from.
+            std::string typed = "CAST(?7 AS BYTEA),CAST(?8 AS BYTEA),CAST(?9 AS BIGINT)";
+            for (std::size_t i = 0; i < k.fields.size(); ++i) {
+                const std::string type = pg_value_type(k.fields[i]);
+                typed += ",CAST(?" + std::to_string(i + 10) + " AS " +
+                         type.substr(0, type.find(' ')) + ")";
+            }
+            s.log_create =
+                "WITH o AS (INSERT INTO oplog(eid,hlc,replica,actor,type,touched) "
+                "VALUES(?1,?2,?3,?4,?5,?6) ON CONFLICT DO NOTHING RETURNING 1), r AS (INSERT "
+                "INTO " +
+                s.table + "(eid,created,seq," + blob_literal_free_join(vcols, ",") + ") SELECT " +
+                typed +
+                " WHERE EXISTS(SELECT 1 FROM o) ON CONFLICT(eid) DO NOTHING RETURNING 1) "
+                "SELECT (SELECT count(*) FROM o), (SELECT count(*) FROM r)";
             s.load = "SELECT created,deleted," + blob_literal_free_join(both, ",") + " FROM " +
                      s.table + " WHERE eid=?1";
             s.exists = "SELECT 1 FROM " + s.table + " WHERE eid=?1";
@@ -1481,6 +1498,56 @@ Result<bool> Store::log_op(const Id128& entity, const Stamp& stamp, const Id128&
     st.bind(5, std::int64_t(type)).bind(6, std::int64_t(touched));
     LIAISON_TRY(st.run());
     return db_->changes() > 0;
+}
+
+Result<Store::LoggedCreate> Store::log_create(Kind kind, const Id128& entity, const Id128& row_id,
+                                              const Stamp& stamp, const Id128& actor, int type,
+                                              std::uint64_t touched,
+                                              const std::vector<Value>& values) {
+    LoggedCreate out;
+    if (!postgres_) {
+        auto fresh = log_op(entity, stamp, actor, type, touched);
+        if (!fresh) return fresh.status();
+        if (!(out.fresh = fresh.value())) return out;
+        auto inserted = insert_created(kind, row_id, stamp, values);
+        if (!inserted) return inserted.status();
+        out.inserted = inserted.value();
+        return out;
+    }
+    auto replica = id_number(stamp.replica);
+    if (!replica) return replica.status();
+    std::optional<std::int64_t> who;
+    if (!actor.is_nil()) {
+        auto a = id_number(actor);
+        if (!a) return a.status();
+        who = a.value();
+    }
+    kinds_ahead_.erase(row_id);
+    const auto& k = kind_def(kind);
+    auto& st = db_->cached(sql_for(kind).log_create.c_str());
+    st.bind_blob_static(1, entity.bytes.data(), 16)
+        .bind(2, std::int64_t(stamp.hlc))
+        .bind(3, replica.value());
+    if (who)
+        st.bind(4, *who);
+    else
+        st.bind_null(4);
+    st.bind(5, std::int64_t(type)).bind(6, std::int64_t(touched));
+    const auto e = stamp.encode();
+    st.bind_blob_static(7, row_id.bytes.data(), 16).bind_blob_static(8, e.data(), e.size());
+    st.bind(9, next_seq());
+    for (std::size_t i = 0; i < k.fields.size(); ++i)
+        bind_field(st, int(i) + 10, k.fields[i], values[i]);
+    if (st.step() != Step::kRow) {
+        const std::string error = st.error();
+        st.reset();
+        return Status::storage(error);
+    }
+    out.fresh = st.column_int(0) > 0;
+    out.inserted = st.column_int(1) > 0;
+    st.reset();
+    if (!out.fresh) --seq_;  // nothing was written with it
+    return out;
 }
 
 Result<std::vector<OpLogRow>> Store::op_log(const std::vector<Id128>& ids) {

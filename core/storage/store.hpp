@@ -313,6 +313,17 @@ public:
     // Returns false if (entity, stamp) was already logged.
     Result<bool> log_op(const Id128& entity, const Stamp& stamp, const Id128& actor, int type,
                         std::uint64_t touched);
+    // A create's log_op and insert_created of its row `row_id` (its entity, or the survivor
+    // it was merged into), the row inserted only if the operation was not logged before:
+    // {fresh: logged now, inserted: the row made}. One statement on PostgreSQL, where each
+    // is a round trip under the writer lock.
+    struct LoggedCreate {
+        bool fresh = false;
+        bool inserted = false;
+    };
+    Result<LoggedCreate> log_create(Kind kind, const Id128& entity, const Id128& row_id,
+                                    const Stamp& stamp, const Id128& actor, int type,
+                                    std::uint64_t touched, const std::vector<Value>& values);
     bool has_op(const Id128& entity, const Stamp& stamp);
     // The logged operations on `ids`, in stamp order.
     Result<std::vector<OpLogRow>> op_log(const std::vector<Id128>& ids);
