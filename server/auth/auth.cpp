@@ -114,18 +114,68 @@ sync::DeviceContext device_context(const Principal& p, const core::Id128& replic
 }
 
 Result<std::unique_ptr<Authenticator>> Authenticator::open(const std::string& db_path) {
-    auto tokens = core::TokenReader::open(db_path);
+    auto tokens = core::TokenReader::open(db_path);  // the first, so a bad path fails at start
     if (!tokens) return tokens.status();
-    return std::unique_ptr<Authenticator>(new Authenticator(std::move(tokens).value()));
+    return std::unique_ptr<Authenticator>(new Authenticator(db_path, std::move(tokens).value()));
 }
 
+Authenticator::Authenticator(std::string db_path, std::unique_ptr<core::TokenReader> first)
+    : db_path_(std::move(db_path)) {
+    idle_.push_back(first.get());
+    readers_.push_back(std::move(first));
+}
+
+// One connection of the pool, taken for one request and given back when it ends.
+class Authenticator::Lease {
+public:
+    explicit Lease(Authenticator& a) : a_(a) {
+        std::unique_lock<std::mutex> lock(a_.mu_);
+        while (a_.idle_.empty() && a_.readers_.size() >= kReaders) a_.returned_.wait(lock);
+        if (!a_.idle_.empty()) {
+            reader_ = a_.idle_.back();
+            a_.idle_.pop_back();
+            return;
+        }
+        auto opened = core::TokenReader::open(a_.db_path_);  // rare: at most kReaders - 1 times
+        if (!opened) {
+            status_ = opened.status();
+            return;
+        }
+        reader_ = opened.value().get();
+        a_.readers_.push_back(std::move(opened).value());
+    }
+    ~Lease() {
+        if (!reader_) return;
+        {
+            std::lock_guard<std::mutex> lock(a_.mu_);
+            a_.idle_.push_back(reader_);
+        }
+        a_.returned_.notify_one();
+    }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    core::TokenReader* reader() const { return reader_; }
+    const Status& status() const { return status_; }
+
+private:
+    Authenticator& a_;
+    core::TokenReader* reader_ = nullptr;
+    Status status_;
+};
+
 Result<Principal> Authenticator::authenticate(std::string_view token_text) {
+    Lease lease(*this);
+    if (!lease.reader()) return lease.status();
+    return authenticate_with(*lease.reader(), token_text);
+}
+
+Result<Principal> Authenticator::authenticate_with(core::TokenReader& tokens,
+                                                   std::string_view token_text) {
     auto parts = parse_token(token_text);
     if (!parts) return Status::not_found("not a token");
     std::optional<core::TokenGrant> grant;
     {
-        std::lock_guard<std::mutex> lock(mu_);
-        auto found = tokens_->find(parts->id);
+        auto found = tokens.find(parts->id);
         if (!found) return found.status();
         grant = std::move(found).value();
     }
@@ -152,9 +202,8 @@ Result<Principal> Authenticator::authenticate(std::string_view token_text) {
     // a person registered at a store reaches the store's regional manager without copying the
     // region into her record.
     if (!p.scope.global) {
-        std::lock_guard<std::mutex> lock(mu_);
         if (!p.scope.regions.empty()) {
-            auto stores = tokens_->stores_in_regions(p.scope.regions);
+            auto stores = tokens.stores_in_regions(p.scope.regions);
             if (!stores) return stores.status();
             p.scope.region_stores = std::move(stores).value();
         }
@@ -162,7 +211,7 @@ Result<Principal> Authenticator::authenticate(std::string_view token_text) {
         // its stores' brands.
         auto places = p.scope.stores;
         places.insert(places.end(), p.scope.region_stores.begin(), p.scope.region_stores.end());
-        auto brands = tokens_->brands_of_stores(places);
+        auto brands = tokens.brands_of_stores(places);
         if (!brands) return brands.status();
         auto& dir = p.scope.directory_brands;
         dir = p.scope.brands;

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -20,6 +21,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "core/storage/accounts.hpp"
 #include "core/util/status.hpp"
@@ -91,10 +93,20 @@ public:
     Result<Principal> authenticate(std::string_view token_text);
 
 private:
-    explicit Authenticator(std::unique_ptr<core::TokenReader> tokens)
-        : tokens_(std::move(tokens)) {}
-    std::mutex mu_;
-    std::unique_ptr<core::TokenReader> tokens_;
+    // Connections to the database, each used by one request at a time: on PostgreSQL a
+    // look-up is a round trip, and one connection behind a mutex queued every request of the
+    // process behind it (docs/PERFORMANCE.md, "Server on PostgreSQL"). Opened as needed, at
+    // most kReaders; a request finding them all busy waits for one.
+    static constexpr std::size_t kReaders = 4;
+    class Lease;
+    Authenticator(std::string db_path, std::unique_ptr<core::TokenReader> first);
+    Result<Principal> authenticate_with(core::TokenReader& tokens, std::string_view token_text);
+
+    const std::string db_path_;
+    std::mutex mu_;  // guards the two below
+    std::condition_variable returned_;
+    std::vector<std::unique_ptr<core::TokenReader>> readers_;
+    std::vector<core::TokenReader*> idle_;
 };
 
 // Token buckets keyed by token id: `rate` requests per second on average, bursts of `burst`.
