@@ -29,16 +29,17 @@ struct SyncBackend::Waiting {
     const sync::DeviceContext* device;
     const sync::PushRequest* request;
     std::optional<Result<sync::PushReply>> reply;
+    std::condition_variable wake;
 };
 
 Result<sync::PushReply> SyncBackend::exchange(const sync::DeviceContext& device,
                                               const sync::PushRequest& request) {
-    Waiting me{&device, &request, std::nullopt};
+    Waiting me{&device, &request, std::nullopt, {}};
     std::unique_lock<std::mutex> lk(queue_mu_);
     queue_.push_back(&me);
     while (!me.reply) {
         if (leading_) {
-            answered_.wait(lk);
+            me.wake.wait(lk);
             continue;
         }
         // Lead: take what is queued (this exchange included, or earlier ones first).
@@ -59,10 +60,12 @@ Result<sync::PushReply> SyncBackend::exchange(const sync::DeviceContext& device,
             ++commits_by_size_[std::min(group_size, kMaxGroupSize)];
         }
         lk.lock();
-        for (std::size_t i = 0; i < group.size(); ++i)
+        for (std::size_t i = 0; i < group.size(); ++i) {
             group[i]->reply.emplace(std::move(replies[i]));
+            if (group[i] != &me) group[i]->wake.notify_one();
+        }
         leading_ = false;
-        answered_.notify_all();
+        if (!queue_.empty()) queue_.front()->wake.notify_one();  // it leads the next group
     }
     return std::move(*me.reply);
 }

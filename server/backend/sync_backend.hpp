@@ -97,8 +97,10 @@ private:
     // both are ever held.
     std::mutex owners_mu_;
     std::unordered_map<core::Id128, std::pair<std::int64_t, std::string>, core::Id128Hash> owners_;
-    std::mutex queue_mu_;  // guards queue_ and leading_
-    std::condition_variable answered_;
+    // Guards queue_, leading_ and each waiting exchange's reply. Each waits on its own
+    // condition, woken when its reply is set or when it is first in the queue as a group ends
+    // (to lead the next): one condition for all woke every waiting thread at each commit.
+    std::mutex queue_mu_;
     std::vector<Waiting*> queue_;
     bool leading_ = false;
 };
