@@ -1477,6 +1477,16 @@ Result<std::int64_t> Store::id_number(const Id128& id) {
 
 Result<bool> Store::log_op(const Id128& entity, const Stamp& stamp, const Id128& actor, int type,
                            std::uint64_t touched) {
+    auto& st = db_->cached(
+        "INSERT OR IGNORE INTO oplog(eid,hlc,replica,actor,type,touched) "
+        "VALUES(?1,?2,?3,?4,?5,?6)");
+    LIAISON_TRY(bind_log_row(st, entity, stamp, actor, type, touched));
+    LIAISON_TRY(st.run());
+    return db_->changes() > 0;
+}
+
+Status Store::bind_log_row(Statement& st, const Id128& entity, const Stamp& stamp,
+                           const Id128& actor, int type, std::uint64_t touched) {
     auto replica = id_number(stamp.replica);
     if (!replica) return replica.status();
     std::optional<std::int64_t> who;
@@ -1485,9 +1495,6 @@ Result<bool> Store::log_op(const Id128& entity, const Stamp& stamp, const Id128&
         if (!a) return a.status();
         who = a.value();
     }
-    auto& st = db_->cached(
-        "INSERT OR IGNORE INTO oplog(eid,hlc,replica,actor,type,touched) "
-        "VALUES(?1,?2,?3,?4,?5,?6)");
     st.bind_blob_static(1, entity.bytes.data(), 16)
         .bind(2, std::int64_t(stamp.hlc))
         .bind(3, replica.value());
@@ -1496,8 +1503,7 @@ Result<bool> Store::log_op(const Id128& entity, const Stamp& stamp, const Id128&
     else
         st.bind_null(4);
     st.bind(5, std::int64_t(type)).bind(6, std::int64_t(touched));
-    LIAISON_TRY(st.run());
-    return db_->changes() > 0;
+    return Status::ok();
 }
 
 Result<Store::LoggedCreate> Store::log_create(Kind kind, const Id128& entity, const Id128& row_id,
@@ -1514,25 +1520,10 @@ Result<Store::LoggedCreate> Store::log_create(Kind kind, const Id128& entity, co
         out.inserted = inserted.value();
         return out;
     }
-    auto replica = id_number(stamp.replica);
-    if (!replica) return replica.status();
-    std::optional<std::int64_t> who;
-    if (!actor.is_nil()) {
-        auto a = id_number(actor);
-        if (!a) return a.status();
-        who = a.value();
-    }
     kinds_ahead_.erase(row_id);
     const auto& k = kind_def(kind);
     auto& st = db_->cached(sql_for(kind).log_create.c_str());
-    st.bind_blob_static(1, entity.bytes.data(), 16)
-        .bind(2, std::int64_t(stamp.hlc))
-        .bind(3, replica.value());
-    if (who)
-        st.bind(4, *who);
-    else
-        st.bind_null(4);
-    st.bind(5, std::int64_t(type)).bind(6, std::int64_t(touched));
+    LIAISON_TRY(bind_log_row(st, entity, stamp, actor, type, touched));
     const auto e = stamp.encode();
     st.bind_blob_static(7, row_id.bytes.data(), 16).bind_blob_static(8, e.data(), e.size());
     st.bind(9, next_seq());

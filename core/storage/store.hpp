@@ -418,6 +418,9 @@ private:
     // a WriteTxn). On SQLite, one process owns the file: nothing to do.
     Status catch_up();
     Status catch_up_id_numbers();  // idnum rows numbered after max_idnum_
+    // Binds ?1-?6 of an op log row (log_op's order), numbering the replica and actor ids.
+    Status bind_log_row(Statement& st, const Id128& entity, const Stamp& stamp, const Id128& actor,
+                        int type, std::uint64_t touched);
     std::int64_t next_seq() { return ++seq_; }
     void union_edge(const Id128& a, const Id128& b);
 
