@@ -64,11 +64,24 @@ std::string pg_kind_table(const KindDef& k) {
 
 }  // namespace
 
+std::string report_indexes_ddl() {
+    return "DROP INDEX IF EXISTS k_click_campaign;\n"
+           "CREATE INDEX k_click_campaign ON k_click(f_campaign, f_at, f_visitor, created, "
+           "deleted) WHERE f_campaign IS NOT NULL;\n"
+           "CREATE INDEX IF NOT EXISTS k_tracked_link_campaign ON k_tracked_link(f_campaign) "
+           "WHERE f_campaign IS NOT NULL;\n"
+           "CREATE INDEX IF NOT EXISTS k_conversion_promo_code ON k_conversion(f_promo_code) "
+           "WHERE f_promo_code IS NOT NULL;\n"
+           "CREATE INDEX IF NOT EXISTS k_conversion_visitor ON k_conversion(f_visitor) WHERE "
+           "f_visitor IS NOT NULL;\n";
+}
+
 std::string pg_record_layout() {
     std::string ddl;
     for (const auto& k : all_kinds()) ddl += pg_kind_table(k);
-    // The tables of store.cpp's migrations 1, 4, 5, 6, 8 and 9 and the indexes of 14, as the
-    // latest version has them.
+    // The tables of store.cpp's migrations 1, 4, 5, 6, 8 and 9 and the indexes of 14 and 17,
+    // as the latest version has them.
+    ddl += report_indexes_ddl();
     ddl +=
         R"sql(CREATE INDEX k_click_visitor ON k_click(f_visitor, f_at) WHERE f_visitor IS NOT NULL;
 CREATE INDEX k_interaction_campaign ON k_interaction(f_campaign) WHERE f_campaign IS NOT NULL;

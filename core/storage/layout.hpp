@@ -27,7 +27,16 @@ const char* pg_value_type(const FieldDef& f);
 
 // The storage version pg_record_layout() lays out: a new PostgreSQL database starts there, and
 // the numbered migrations after it run as on SQLite (Store::migrate).
-inline constexpr int kPgLayoutVersion = 16;
+inline constexpr int kPgLayoutVersion = 17;
+
+// Storage version 17's indexes, for the reports (docs/PERFORMANCE.md, "Reports"): a click's
+// campaign index holding its time, visitor and state too, so that counting a campaign's clicks
+// in a period and finding the shoppers who clicked its links read the index alone (it replaces
+// the campaign-only index of version 13); a link's campaign, and a conversion's promo code and
+// visitor, so that attribution finds the conversions that may credit a campaign without reading
+// them all. SQL both engines run; `CREATE … IF NOT EXISTS` where a file taken back to an
+// earlier version may keep one.
+std::string report_indexes_ddl();
 
 // Every table and index of the record at storage version kPgLayoutVersion on PostgreSQL, as
 // one script of statements separated by ";\n".

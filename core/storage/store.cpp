@@ -427,6 +427,10 @@ std::string migration_15() {
 // added by Store::add_columns_v16. No new table.
 std::string migration_16() { return ""; }
 
+// Version 17: the indexes the reports read a campaign's or a programme's figures through
+// (core/storage/layout.hpp, report_indexes_ddl).
+std::string migration_17() { return report_indexes_ddl(); }
+
 }  // namespace
 
 std::string table_name(Kind kind) { return std::string("k_") + kind_name(kind); }
@@ -648,7 +652,8 @@ Status Store::migrate() {
                                             {migration_13, false, &Store::add_columns_v13},
                                             {migration_14, false, &Store::add_columns_v14},
                                             {migration_15, false, &Store::add_columns_v15},
-                                            {migration_16, false, &Store::add_columns_v16}};
+                                            {migration_16, false, &Store::add_columns_v16},
+                                            {migration_17, false, nullptr}};
     static_assert(std::size(kMigrations) == kStorageVersion);
     if (v == kStorageVersion) return Status::ok();
     // Every pending migration in ONE transaction: a new file runs all of them, and each commit

@@ -307,15 +307,17 @@ std::string table_schema(core::Database& db, const char* table) {
 
 // SQL taking a file back from storage version 14 to 13: record model 7's tables, the click's
 // visitor and its index (the conversion's table is dropped by callers going further back).
+// Version 17's indexes on the visitor columns go first (a column an index names cannot be
+// dropped); version 17 lays them out again.
 std::string undo_v14(bool conversion = false) {
     std::string sql =
         "DROP TABLE k_fx_rate; DROP TABLE k_outcome; DROP TABLE k_rate_card; DROP TABLE "
-        "k_setting; DROP INDEX k_click_visitor; ALTER TABLE k_click DROP COLUMN f_visitor; "
-        "ALTER TABLE k_click DROP COLUMN c_visitor;";
+        "k_setting; DROP INDEX k_click_visitor; DROP INDEX k_click_campaign; ALTER TABLE k_click "
+        "DROP COLUMN f_visitor; ALTER TABLE k_click DROP COLUMN c_visitor;";
     if (conversion)
         sql +=
-            "ALTER TABLE k_conversion DROP COLUMN f_visitor; ALTER TABLE k_conversion DROP "
-            "COLUMN c_visitor;";
+            "DROP INDEX k_conversion_visitor; ALTER TABLE k_conversion DROP COLUMN f_visitor; "
+            "ALTER TABLE k_conversion DROP COLUMN c_visitor;";
     return sql;
 }
 
@@ -360,6 +362,29 @@ sync::Replica& migrated_again(World& w, const std::string& undo,
     CHECK(must(r.state_hash()) == before);
     return r;
 }
+
+namespace {
+
+// What a version test starts from: a store holding one person and one contact, its state hash,
+// and the schemas of `tables` as this build lays them out; `back_to` takes it back with SQL and
+// reopens it (migrated_again).
+struct Versioned {
+    World w;
+    Id128 person;
+    std::string before;
+    std::vector<std::string> tables, fresh;
+    explicit Versioned(std::vector<std::string> names) : tables(std::move(names)) {
+        person = w.person("Hélène Dupont");
+        w.contact(person, 1'700'000'000'000);
+        before = must(w.r.state_hash());
+        for (const auto& t : tables) fresh.push_back(table_schema(w.r.store().db(), t.c_str()));
+    }
+    sync::Replica& back_to(const std::string& undo) {
+        return migrated_again(w, undo, tables, fresh, before);
+    }
+};
+
+}  // namespace
 
 TEST_CASE("a version 11 store gains the invitations table laid out as a new file has it",
           "[core][store][version]") {
@@ -440,15 +465,8 @@ TEST_CASE("a version 12 store gains record model 6 laid out as a new file has it
 
 TEST_CASE("a version 13 store gains record model 7 laid out as a new file has it",
           "[core][store][version]") {
-    World w;
-    const Id128 a = w.person("Hélène Dupont");
-    w.contact(a, 1'700'000'000'000);
-    const auto before = must(w.r.state_hash());
-    const std::vector<std::string> tables = {"k_fx_rate", "k_outcome", "k_rate_card",
-                                             "k_setting", "k_click",   "k_conversion"};
-    std::vector<std::string> fresh;
-    for (const auto& t : tables) fresh.push_back(table_schema(w.r.store().db(), t.c_str()));
-    auto& r = migrated_again(w, undo_v14(true) + "PRAGMA user_version=13", tables, fresh, before);
+    Versioned v({"k_fx_rate", "k_outcome", "k_rate_card", "k_setting", "k_click", "k_conversion"});
+    auto& r = v.back_to(undo_v14(true) + "PRAGMA user_version=13");
     auto rate = r.create(Kind::kFxRate, {{"date", std::string("2026-03-01")},
                                          {"base", std::string("USD")},
                                          {"quote", std::string("EUR")},
@@ -458,16 +476,12 @@ TEST_CASE("a version 13 store gains record model 7 laid out as a new file has it
 
 TEST_CASE("a version 14 store gains record model 8 laid out as a new file has it",
           "[core][store][version]") {
-    World w;
-    const Id128 a = w.person("Hélène Dupont");
-    w.contact(a, 1'700'000'000'000);
-    const auto before = must(w.r.state_hash());
     std::vector<std::string> tables = {"k_vetting", "k_intermediary", "k_gdpr_request"};
     for (const auto& [kind, fields] : core::record_model_8_fields())
         tables.push_back(core::table_name(kind));
-    std::vector<std::string> fresh;
-    for (const auto& t : tables) fresh.push_back(table_schema(w.r.store().db(), t.c_str()));
-    auto& r = migrated_again(w, undo_v15() + "PRAGMA user_version=14", tables, fresh, before);
+    Versioned v(tables);
+    const Id128 a = v.person;
+    auto& r = v.back_to(undo_v15() + "PRAGMA user_version=14");
     // The new fields and kinds are written and read back.
     REQUIRE(r.set(Kind::kInfluencer, a,
                   {{"birth_date", std::string("2010-05-01")}, {"legal_hold", std::int64_t(1)}})
@@ -485,17 +499,12 @@ TEST_CASE("a version 14 store gains record model 8 laid out as a new file has it
 TEST_CASE(
     "a version 15 store gains record model 9's promotion condition laid out as a new file has it",
     "[core][store][version]") {
-    World w;
-    const Id128 a = w.person("Hélène Dupont");
-    w.contact(a, 1'700'000'000'000);
-    const auto before = must(w.r.state_hash());
     std::vector<std::string> tables;
     for (const auto& [kind, fields] : core::record_model_9_fields())
         tables.push_back(core::table_name(kind));
-    std::vector<std::string> fresh;
-    for (const auto& t : tables) fresh.push_back(table_schema(w.r.store().db(), t.c_str()));
-    REQUIRE(fresh[0].find("f_promotion_condition") != std::string::npos);
-    auto& r = migrated_again(w, undo_v16() + "PRAGMA user_version=15", tables, fresh, before);
+    Versioned v(tables);
+    REQUIRE(v.fresh[0].find("f_promotion_condition") != std::string::npos);
+    auto& r = v.back_to(undo_v16() + "PRAGMA user_version=15");
     auto campaign = r.create(Kind::kCampaign, {{"name", std::string("Jeux d'été")},
                                                {"product_category", std::string("gambling")},
                                                {"promotion_condition", std::string("age_gated")}});
@@ -504,6 +513,19 @@ TEST_CASE(
     REQUIRE(row.is_ok());
     REQUIRE(row.value());
     CHECK(*row.value()->text("promotion_condition") == "age_gated");
+}
+
+TEST_CASE("a version 16 store gains the reports' indexes laid out as a new file has them",
+          "[core][store][version]") {
+    Versioned v({"k_click", "k_tracked_link", "k_conversion"});
+    REQUIRE(v.fresh[0].find("k_click(f_campaign, f_at, f_visitor, created, deleted)") !=
+            std::string::npos);
+    REQUIRE(v.fresh[2].find("k_conversion_visitor") != std::string::npos);
+    // Version 16 had the click's campaign alone, and none of the others.
+    v.back_to(
+        "DROP INDEX k_click_campaign; CREATE INDEX k_click_campaign ON k_click(f_campaign) WHERE "
+        "f_campaign IS NOT NULL; DROP INDEX k_tracked_link_campaign; DROP INDEX "
+        "k_conversion_promo_code; DROP INDEX k_conversion_visitor; PRAGMA user_version=16");
 }
 
 TEST_CASE("everything written is still there after the file is reopened", "[core][store]") {

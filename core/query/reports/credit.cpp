@@ -71,13 +71,34 @@ Result<Credits> credits(const Ctx& c, std::string_view model) {
 Result<std::vector<Credits>> credits_by_models(const Ctx& c,
                                                const std::vector<std::string_view>& models) {
     std::vector<Credits> all(models.size());
-    // Links and promo codes: whom and which campaign they credit.
-    std::unordered_map<Id128, Target, Id128Hash> links;
-    LIAISON_TRY(c.each(
-        "SELECT eid, f_influencer, f_campaign FROM k_tracked_link l WHERE " + Ctx::visible("l"),
-        [&](Statement& r) {
-            if (auto id = id_at(r, 0)) links[*id] = {id_at(r, 1), id_at(r, 2)};
-        }));
+    // Links and promo codes: whom and which campaign they credit. A campaign's or programme's
+    // conversions name a few hundred links: each is read when first met; otherwise every
+    // link is, in one scan.
+    const bool narrowed = c.q.campaign || c.q.programme;
+    std::unordered_map<Id128, std::optional<Target>, Id128Hash> links;
+    if (!narrowed)
+        LIAISON_TRY(c.each(
+            "SELECT eid, f_influencer, f_campaign FROM k_tracked_link l WHERE " + Ctx::visible("l"),
+            [&](Statement& r) {
+                if (auto id = id_at(r, 0)) links[*id] = Target{id_at(r, 1), id_at(r, 2)};
+            }));
+    auto link_probe = c.store.db().prepare(
+        "SELECT f_influencer, f_campaign FROM k_tracked_link l WHERE l.eid=?1 AND " +
+        Ctx::visible("l"));
+    if (!link_probe) return link_probe.status();
+    // The link's target, or nullopt for a link no visible row holds.
+    auto link_target = [&](const Id128& id) -> Result<std::optional<Target>> {
+        if (auto it = links.find(id); it != links.end() || !narrowed)
+            return it == links.end() ? std::nullopt : it->second;
+        Statement& st = link_probe.value();
+        st.reset();
+        st.bind_blob(1, id.bytes.data(), 16);
+        const auto s = st.step();
+        if (s == Statement::Step::kError) return Status::storage(st.error());
+        std::optional<Target> t;
+        if (s == Statement::Step::kRow) t = Target{id_at(st, 0), id_at(st, 1)};
+        return links[id] = t;
+    };
     // A code two collaborations carry credits the newest (the greatest id).
     std::unordered_map<std::string, Target> promos;
     LIAISON_TRY(
@@ -152,8 +173,9 @@ Result<std::vector<Credits>> credits_by_models(const Ctx& c,
                 t.click = *id_at(journey, 0);
                 t.at = journey.column_int(1);
                 if (auto l = id_at(journey, 2)) {
-                    auto it = links.find(*l);
-                    if (it != links.end()) t.to = it->second;
+                    auto target = link_target(*l);
+                    if (!target) return target.status();
+                    if (target.value()) t.to = *target.value();
                 }
                 touches.push_back(std::move(t));
             }
@@ -168,8 +190,9 @@ Result<std::vector<Credits>> credits_by_models(const Ctx& c,
                     if (s[i] > 0) line(out, touches[i].to, s[i], "journey");
             } else if (v.link) {
                 ++out.link;
-                auto it = links.find(*v.link);
-                line(out, it == links.end() ? Target{} : it->second, 1.0, "link");
+                auto target = link_target(*v.link);
+                if (!target) return target.status();
+                line(out, target.value().value_or(Target{}), 1.0, "link");
             } else if (auto it = promos.find(v.promo); !v.promo.empty() && it != promos.end()) {
                 ++out.promo;
                 line(out, it->second, 1.0, "promo");
