@@ -153,11 +153,13 @@ Case amec_case(const std::string& name, ReportQuery q, const std::string& filter
     Case c;
     c.name = name;
     c.query = q;
+    // The contacts' people, read once (materialised): the contacts, the people and, with a
+    // period, those retained.
     c.sql =
-        "WITH i AS (SELECT count(*) n, count(DISTINCT a.f_influencer) p FROM k_interaction a "
-        "WHERE " +
-        live("a") + period("a", "at") +
+        "WITH m AS MATERIALIZED (SELECT a.f_influencer w FROM k_interaction a WHERE " + live("a") +
+        period("a", "at") +
         "),\n"
+        " i AS (SELECT count(*) n, count(DISTINCT w) p FROM m),\n"
         " k AS (SELECT count(*) n FROM k_collaboration k WHERE " +
         collab +
         "),\n"
@@ -172,11 +174,22 @@ Case amec_case(const std::string& name, ReportQuery q, const std::string& filter
         "),\n"
         " o AS (SELECT count(*) n, COALESCE(sum(CASE WHEN a.f_currency='EUR' THEN a.f_value END),0)"
         " eur FROM k_conversion a WHERE " +
-        live("a") + period("a", "at") +
-        ")\n"
-        "SELECT i.n, i.p, k.n, c.n, c.imp, c.reach, c.vv, c.eng, l.n, o.n, o.eur "
-        "FROM i, k, c, l, o";
-    c.figures = [](const Report& r) {
+        live("a") + period("a", "at") + ")";
+    // Relationships retained, with a period: the people contacted in it who were contacted
+    // (anywhere) in the year before it.
+    const bool retained = !q.from.empty();
+    if (retained) {
+        const std::int64_t from = liaison::core::reports::days_of(q.from) * kDay;
+        c.sql +=
+            ",\n r AS (SELECT count(*) n FROM (SELECT DISTINCT w FROM m) x WHERE EXISTS(SELECT 1 "
+            "FROM k_interaction b WHERE b.f_influencer=x.w AND "
+            "b.created IS NOT NULL AND b.deleted IS NULL AND b.f_at>=" +
+            std::to_string(from - 365 * kDay) + " AND b.f_at<" + std::to_string(from) + "))";
+    }
+    c.sql +=
+        std::string("\nSELECT i.n, i.p, k.n, c.n, c.imp, c.reach, c.vv, c.eng, l.n, o.n, o.eur") +
+        (retained ? ", r.n FROM i, k, c, l, o, r" : " FROM i, k, c, l, o");
+    c.figures = [retained](const Report& r) {
         auto v = [&](const char* table, const char* metric) {
             return num(cell(r, table, {metric}, "value"));
         };
@@ -185,7 +198,7 @@ Case amec_case(const std::string& name, ReportQuery q, const std::string& filter
         if (const auto* t = find_table(r, "outcomes"))
             for (const auto& row : t->rows)
                 if (row[0].text == "revenue" && row[3].text == "EUR") eur = num(row[1]);
-        return std::vector<std::int64_t>{v("activities", "contacts"),
+        std::vector<std::int64_t> out = {v("activities", "contacts"),
                                          v("inputs", "people_contacted"),
                                          v("activities", "collaborations"),
                                          v("outputs", "posts"),
@@ -196,6 +209,8 @@ Case amec_case(const std::string& name, ReportQuery q, const std::string& filter
                                          v("outtakes", "clicks"),
                                          v("outcomes", "conversions"),
                                          eur};
+        if (retained) out.push_back(v("impact", "relationships_retained"));
+        return out;
     };
     return c;
 }
