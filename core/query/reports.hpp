@@ -20,6 +20,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,6 +29,10 @@
 #include "core/storage/store.hpp"
 
 namespace liaison::core {
+
+namespace reports {
+class ContactColumns;
+}  // namespace reports
 
 // Whose figures: the caller's scope, as sync::Scope states it (sync/scope.hpp; core knows no
 // roles). An entry counts when the scope covers it: global; or, when `brands` is not empty and
@@ -137,9 +142,29 @@ using ReportParams = std::vector<std::pair<std::string, std::string>>;
 // caller sets `now_ms` and `scope`.
 Result<ReportQuery> parse_report_query(std::string_view report, const ReportParams& params);
 
+// What the reports keep in memory between runs over the server's central record: its contacts
+// as columns, caught up with the store's changes at the start of each report that reads them
+// (core/query/reports/contact_columns.hpp; docs/METRICS.md, "How the figures are read"). A
+// summary derived from the record, never synced and outside the state hash. Only for a store
+// whose rows leave by erasure alone (the central record, not a device's replica), and only
+// ever with one store. Thread-safety: as that store.
+class ReportCache {
+public:
+    ReportCache();
+    ~ReportCache();
+    ReportCache(const ReportCache&) = delete;
+    ReportCache& operator=(const ReportCache&) = delete;
+    // Internal to core/query/reports/.
+    reports::ContactColumns& contacts() { return *contacts_; }
+
+private:
+    std::unique_ptr<reports::ContactColumns> contacts_;
+};
+
 // Checks the query (a known report, dates, group_by, currency, model, metric, market) and
-// computes the report. kInvalidArgument names the parameter at fault.
-Result<Report> run_report(Store& store, const ReportQuery& query);
+// computes the report. kInvalidArgument names the parameter at fault. With a cache, the
+// figures read from it are the same as without (the reports' tests compare both).
+Result<Report> run_report(Store& store, const ReportQuery& query, ReportCache* cache = nullptr);
 
 // The answer `query` asks for, from its report: the JSON (report_json, only `query.table` when
 // set) or, with format csv, the CSV (report_csv). kNotFound, naming the parameter ("table: the

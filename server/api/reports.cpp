@@ -55,7 +55,8 @@ HttpReply report_reply(SyncBackend& backend, const Principal& who, const RestReq
     q.scope = report_scope(who.scope);
 
     // The whole report under the store's lock: one snapshot, and no sync in between.
-    auto report = backend.read([&](core::Store& store) { return core::run_report(store, q); });
+    auto report = backend.read(
+        [&](core::Store& store) { return core::run_report(store, q, &backend.reports()); });
     if (!report) return field_status_reply(report.status(), fields);
     auto body = core::report_answer(std::move(report).value(), q);
     if (!body) return field_status_reply(body.status(), fields);

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/query/people_index.hpp"
+#include "core/query/reports.hpp"
 #include "core/storage/store.hpp"
 #include "server/auth/auth.hpp"
 #include "sync/hub.hpp"
@@ -76,6 +77,9 @@ public:
     // after catch_up(store). Built when the server starts (main.cpp), so the first directory
     // request does not wait for it.
     core::PeopleIndex& people() { return people_; }
+    // What the reports keep between runs (core::ReportCache): use it only inside read(), with
+    // run_report. Built by the first report that needs it, then caught up by each.
+    core::ReportCache& reports() { return reports_; }
     // For single-threaded setup before serving (demo data). Requires: not serving yet.
     sync::Hub& hub() { return hub_; }
     core::Store& store() { return store_; }
@@ -89,8 +93,9 @@ private:
     sync::Hub hub_;
     std::uint64_t exchanges_ = 0;
     std::array<std::uint64_t, kMaxGroupSize + 1> commits_by_size_{};
-    core::Id128 replica_;       // the server's replica id, once read (submit)
-    core::PeopleIndex people_;  // guarded by mu_
+    core::Id128 replica_;        // the server's replica id, once read (submit)
+    core::PeopleIndex people_;   // guarded by mu_
+    core::ReportCache reports_;  // guarded by mu_
     // Replica owners seen so far. Their own lock: every push reads this, and taking the store's
     // lock for it would queue each request behind the commit in progress (group commit works
     // only if requests keep joining the queue while a commit runs). mu_ is taken first, if

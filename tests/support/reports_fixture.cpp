@@ -339,6 +339,10 @@ core::Report ReportsFixture::run(core::ReportQuery q) {
     auto r = core::run_report(store(), q);
     INFO(r.status().to_string());
     REQUIRE(r.is_ok());
+    auto cached = core::run_report(store(), q, &cache);
+    INFO(cached.status().to_string());
+    REQUIRE(cached.is_ok());
+    CHECK(core::report_json(cached.value()) == core::report_json(r.value()));
     return std::move(r).value();
 }
 

@@ -34,6 +34,9 @@ struct ReportsFixture {
     sync::Hub hub;
     // Every entity by its name in docs/METRICS.md (MAISON, NORTH, LAUNCH, Ana, K1, P1, L1, o1…).
     std::map<std::string, core::Id128> id;
+    // What the server keeps between reports (core::ReportCache), kept up over the fixture's
+    // changes from one run() to the next.
+    core::ReportCache cache;
 
     ReportsFixture();
     // The central record, after the device's changes so far are pushed to it.
@@ -46,7 +49,8 @@ struct ReportsFixture {
     // The scope of a regional manager of the region named `region`.
     core::ReportScope region_scope(const std::string& region) const;
 
-    // Runs a report (REQUIREs success) over March 2026 unless the query says otherwise.
+    // Runs a report (REQUIREs success) over March 2026 unless the query says otherwise, with
+    // and without `cache`, and CHECKs that both give the same report.
     core::Report run(core::ReportQuery q);
     // A table of a report as {first cell text → row}.
     static const core::Table& table(const core::Report& r, const std::string& id);

@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "core/model/targets.hpp"
+#include "core/query/reports/contact_columns.hpp"
 #include "core/query/reports/context.hpp"
 #include "core/storage/dialect.hpp"
 
@@ -273,16 +274,46 @@ Status amec(Ctx& c, Report& out) {
     Totals t;
     std::unordered_set<Id128, Id128Hash> people;
     std::map<std::string, std::int64_t> touchpoints, departments;
-    LIAISON_TRY(
-        c.each("SELECT a.f_touchpoint, a.f_department, a.f_influencer FROM "
-               "k_interaction a WHERE " +
-                   contacts_where,
-               [&](Statement& r) {
-                   ++t.contacts;
-                   ++touchpoints[std::string(r.column_text(0))];
-                   ++departments[std::string(r.column_text(1))];
-                   if (auto who = id_at(r, 2)) people.insert(*who);
-               }));
+    if (c.contacts) {
+        // The same contacts, from the columns kept in memory (reports/contact_columns.hpp).
+        const ContactColumns& k = *c.contacts;
+        ContactFilter keeps(c, k);
+        std::vector<std::int64_t> by_touchpoint_n, by_department_n;
+        std::vector<std::uint8_t> seen(k.ids() + 1, 0);
+        std::vector<std::uint32_t> who;  // the people, by number
+        for (std::size_t r = 0; r < k.size(); ++r) {
+            auto in = keeps.keeps(r);
+            if (!in) return in.status();
+            if (!in.value()) continue;
+            ++t.contacts;
+            for (auto [n, counts] : {std::pair{k.touchpoint[r], &by_touchpoint_n},
+                                     {k.department[r], &by_department_n}}) {
+                if (counts->size() <= n) counts->resize(n + 1, 0);
+                ++(*counts)[n];
+            }
+            if (const auto p = k.person[r]; p != ContactColumns::kNone && !seen[p]) {
+                seen[p] = 1;
+                who.push_back(p);
+            }
+        }
+        // A text's count under its text ("" for none, as SQL's column_text gives for NULL).
+        for (auto [counts, into] :
+             {std::pair{&by_touchpoint_n, &touchpoints}, {&by_department_n, &departments}})
+            for (std::uint32_t n = 0; n < counts->size(); ++n)
+                if ((*counts)[n])
+                    (*into)[n == ContactColumns::kNone ? "" : k.text(n)] += (*counts)[n];
+        for (auto p : who) people.insert(k.id(p));
+    } else {
+        LIAISON_TRY(c.each(
+            "SELECT a.f_touchpoint, a.f_department, a.f_influencer FROM k_interaction a WHERE " +
+                contacts_where,
+            [&](Statement& r) {
+                ++t.contacts;
+                ++touchpoints[std::string(r.column_text(0))];
+                ++departments[std::string(r.column_text(1))];
+                if (auto who = id_at(r, 2)) people.insert(*who);
+            }));
+    }
     t.people = std::int64_t(people.size());
 
     // ---- Activities ----------------------------------------------------------------------

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "core/model/validate.hpp"
+#include "core/query/reports/contact_columns.hpp"
 #include "core/query/reports/context.hpp"
 #include "core/util/csv.hpp"
 #include "core/util/json.hpp"
@@ -224,13 +225,21 @@ Result<ReportQuery> parse_report_query(std::string_view report, const ReportPara
     return q;
 }
 
-Result<Report> run_report(Store& store, const ReportQuery& q) {
+ReportCache::ReportCache() : contacts_(std::make_unique<reports::ContactColumns>()) {}
+ReportCache::~ReportCache() = default;
+
+Result<Report> run_report(Store& store, const ReportQuery& q, ReportCache* cache) {
     LIAISON_TRY(reports::check(q));
     // One snapshot: a report's tables agree with each other even while a sync writes.
     auto txn = store.read_txn();
     auto made = reports::Ctx::make(store, q);
     if (!made) return made.status();
     reports::Ctx& c = made.value();
+    // The contacts' columns, caught up in this snapshot, for the reports that read them.
+    if (cache && q.report == "amec") {
+        LIAISON_TRY(cache->contacts().catch_up(store));
+        c.contacts = &cache->contacts();
+    }
     Report out;
     out.report = q.report;
     out.currency = c.currency;
