@@ -103,6 +103,8 @@ TEST_CASE("relationship health counts retained quarters and overdue follow-ups a
     // Dan: one overdue (due 30 March), one due on the as-of day (not yet overdue).
     contact(f, "h9", "Dan", "2026-03-25T10:00", "pr", "2026-03-30");
     contact(f, "h10", "Dan", "2026-03-26T10:00", "retail", "2026-03-31");
+    // Eve: contacted only after the as-of day (1 April 00:00): still never contacted.
+    contact(f, "h11", "Eve", "2026-04-01T00:00", "retail");
     const auto r = f.run(query("health"));
     CHECK(ReportsFixture::cells(r, "by_tier", "top") == "2 2 100 21 0 0 0");
     CHECK(ReportsFixture::cells(r, "by_tier", "expert") == "1 0 0 11 0 1 0");

@@ -12,7 +12,8 @@ using Step = Statement::Step;
 // The columns a row is read with, in the order put() reads them.
 constexpr const char* kSelect =
     "SELECT eid, created IS NOT NULL AND deleted IS NULL, f_at, f_influencer, f_region, f_store, "
-    "f_brand, f_campaign, f_department, f_touchpoint FROM k_interaction";
+    "f_brand, f_campaign, f_department, f_touchpoint, f_follow_up_due, f_follow_up_done FROM "
+    "k_interaction";
 
 std::size_t hash_of(const Id128& id) { return Id128Hash{}(id); }
 
@@ -74,8 +75,10 @@ void ContactColumns::put(Statement& st) {
         eid_.push_back(eid);
         live.push_back(0);
         at.push_back(INT64_MIN);
-        for (auto* v : {&person, &region, &store, &brand, &campaign, &department, &touchpoint})
+        for (auto* v : {&person, &region, &store, &brand, &campaign, &department, &touchpoint,
+                        &follow_up_due})
             v->push_back(kNone);
+        follow_up_done.push_back(0);
     }
     live[r] = st.column_int(1) != 0;
     at[r] = st.column_is_null(2) ? INT64_MIN : st.column_int(2);
@@ -86,6 +89,8 @@ void ContactColumns::put(Statement& st) {
     campaign[r] = id_number(st, 7);
     department[r] = text_number(st, 8);
     touchpoint[r] = text_number(st, 9);
+    follow_up_due[r] = text_number(st, 10);
+    follow_up_done[r] = st.column_int(11);
 }
 
 void ContactColumns::drop(const Id128& eid) {
@@ -95,8 +100,9 @@ void ContactColumns::drop(const Id128& eid) {
 
 std::size_t ContactColumns::bytes() const {
     auto of = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
-    std::size_t n = of(live) + of(at) + of(eid_) + of(slots_) + of(ids_);
-    for (const auto* v : {&person, &region, &store, &brand, &campaign, &department, &touchpoint})
+    std::size_t n = of(live) + of(at) + of(follow_up_done) + of(eid_) + of(slots_) + of(ids_);
+    for (const auto* v :
+         {&person, &region, &store, &brand, &campaign, &department, &touchpoint, &follow_up_due})
         n += of(*v);
     // A node of an unordered_map: the pair, the next pointer and the cached hash, plus its
     // bucket.
@@ -116,8 +122,10 @@ Status ContactColumns::rebuild(Store& store) {
     // Grown by doubling while read: give the slack back (a catch-up grows them again).
     live.shrink_to_fit();
     at.shrink_to_fit();
+    follow_up_done.shrink_to_fit();
     eid_.shrink_to_fit();
-    for (auto* v : {&person, &region, &this->store, &brand, &campaign, &department, &touchpoint})
+    for (auto* v : {&person, &region, &this->store, &brand, &campaign, &department, &touchpoint,
+                    &follow_up_due})
         v->shrink_to_fit();
     seen_ = upto;
     return Status::ok();
@@ -154,7 +162,11 @@ Status ContactColumns::catch_up(Store& store) {
 // ---- ContactFilter ---------------------------------------------------------------------------
 
 ContactFilter::ContactFilter(const Ctx& c, const ContactColumns& cols)
-    : c_(c), cols_(cols), from_(c.from_ms), to_(c.to_ms), global_(c.q.scope.global) {
+    : ContactFilter(c, cols, c.from_ms, c.to_ms) {}
+
+ContactFilter::ContactFilter(const Ctx& c, const ContactColumns& cols, std::int64_t from,
+                             std::int64_t to)
+    : c_(c), cols_(cols), from_(from), to_(to), global_(c.q.scope.global) {
     const auto& q = c.q;
     if (q.campaign) {
         campaign_ = one(q.campaign);

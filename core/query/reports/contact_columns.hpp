@@ -10,8 +10,8 @@
 // It follows the rows a store changes through its feed only, so it serves the central record
 // (whose rows leave only by erasure), not a device's replica (whose evictions leave no change).
 //
-// ContactFilter is the rule Ctx::rows(kInteraction, ·) and Ctx::in_period_ms(·, "at") state in
-// SQL, over these columns: the same contacts count either way (the reports' tests run both).
+// ContactFilter is the rule Ctx::rows(kInteraction, ·) and a period of `at` state in SQL, over
+// these columns: the same contacts count either way (the reports' tests run both).
 //
 // Thread-safety: none; the caller serialises it with the store it reads.
 #pragma once
@@ -45,7 +45,9 @@ public:
     // Ids as numbers (id(n)), kNone when unset.
     std::vector<std::uint32_t> person, region, store, brand, campaign;
     // Texts as numbers (text(n)), kNone when unset.
-    std::vector<std::uint32_t> department, touchpoint;
+    std::vector<std::uint32_t> department, touchpoint, follow_up_due;
+    std::vector<std::int64_t> follow_up_done;  // 0 when unset
+    const Id128& eid(std::size_t r) const { return eid_[r]; }
 
     const Id128& id(std::uint32_t n) const { return ids_[n - 1]; }
     // The number of `id`, or nullopt when no row names it.
@@ -80,7 +82,9 @@ class Ctx;
 // query's filters that apply to contacts, in the period.
 class ContactFilter {
 public:
+    // The contacts of the report's period [c.from_ms, c.to_ms), or of [from, to).
     ContactFilter(const Ctx& c, const ContactColumns& cols);
+    ContactFilter(const Ctx& c, const ContactColumns& cols, std::int64_t from, std::int64_t to);
     // Whether row `r` counts. A keyless contact is in scope where its person is: her row is
     // read (once per person) from the store.
     Result<bool> keeps(std::size_t r);

@@ -5,13 +5,14 @@
 //
 // "As of" is an instant A: the start of the day after `to` (the whole of that day counts), or
 // the query's now_ms. A contact counts when it is visible, in the caller's scope, matches the
-// filters that apply to contacts, and happened before A. The figures read one aggregate per
-// person (GROUP BY over the contacts), never the rows one by one.
+// filters that apply to contacts, and happened before A. The figures fold the contacts in one
+// pass: rows of SQL, or the server's columns (reports/contact_columns.hpp).
 #include <algorithm>
 #include <array>
 #include <map>
 #include <unordered_map>
 
+#include "core/query/reports/contact_columns.hpp"
 #include "core/query/reports/context.hpp"
 
 namespace liaison::core::reports {
@@ -101,39 +102,59 @@ Status health(Ctx& c, Report& out) {
     std::unordered_map<Id128, std::uint32_t, Id128Hash> seen_quarters;
     const std::int64_t pressure_from = as_of - kPressureDays * kDayMs;
     const std::int64_t quarters_from = as_of - quarters * quarter_ms;
-    LIAISON_TRY(
-        c.each("SELECT a.f_influencer, a.f_at, a.eid, a.f_department, a.f_follow_up_due, "
-               "a.f_follow_up_done FROM k_interaction a WHERE " +
-                   contacts,
-               [&](Statement& r) {
-                   auto b = r.column_blob(0);
-                   if (b.size() != 16) return;
-                   const Id128 who = Id128::from_bytes(b.data());
-                   auto it = people.find(who);
-                   if (it == people.end()) return;
-                   HealthPerson& p = it->second;
-                   const std::int64_t at = r.column_int(1);
-                   if (!p.contacted || at > p.last_at) p.last_at = at;
-                   p.contacted = true;
-                   if (at >= pressure_from) ++p.recent;
-                   if (at >= quarters_from)
-                       seen_quarters[who] |= 1u << ((as_of - 1 - at) / quarter_ms);
-                   auto e = r.column_blob(2);
-                   const Id128 id = e.size() == 16 ? Id128::from_bytes(e.data()) : Id128{};
-                   std::string key(reinterpret_cast<const char*>(b.data()), 16);
-                   // A department, or none (a group of its own, as `IS` compares).
-                   if (r.column_is_null(3)) {
-                       key += '\x01';
-                   } else {
-                       key += '\x02';
-                       key += r.column_text_view(3);
-                   }
-                   Newest& n = newest[key];
-                   if (at > n.at || (at == n.at && n.id < id)) {
-                       const std::string due = r.column_text(4);
-                       n = {at, id, !due.empty() && due < as_of_date && r.column_int(5) != 1};
-                   }
-               }));
+    // One contact, read from SQL or from the columns: `who` its person; `department` null
+    // when unset; `due` "" when unset.
+    auto fold = [&](const Id128& who, std::int64_t at, const Id128& id,
+                    const std::string* department, std::string_view due, std::int64_t done) {
+        auto it = people.find(who);
+        if (it == people.end()) return;
+        HealthPerson& p = it->second;
+        if (!p.contacted || at > p.last_at) p.last_at = at;
+        p.contacted = true;
+        if (at >= pressure_from) ++p.recent;
+        if (at >= quarters_from) seen_quarters[who] |= 1u << ((as_of - 1 - at) / quarter_ms);
+        std::string key(reinterpret_cast<const char*>(who.bytes.data()), 16);
+        // A department, or none (a group of its own, as `IS` compares).
+        if (!department) {
+            key += '\x01';
+        } else {
+            key += '\x02';
+            key += *department;
+        }
+        Newest& n = newest[key];
+        if (at > n.at || (at == n.at && n.id < id))
+            n = {at, id, !due.empty() && due < as_of_date && done != 1};
+    };
+    if (c.contacts) {
+        // The same contacts, from the columns kept in memory (reports/contact_columns.hpp).
+        const ContactColumns& k = *c.contacts;
+        ContactFilter keeps(c, k, INT64_MIN, as_of);
+        for (std::size_t r = 0; r < k.size(); ++r) {
+            auto in = keeps.keeps(r);
+            if (!in) return in.status();
+            if (!in.value() || k.person[r] == ContactColumns::kNone) continue;
+            const auto dept = k.department[r], due = k.follow_up_due[r];
+            fold(k.id(k.person[r]), k.at[r], k.eid(r),
+                 dept == ContactColumns::kNone ? nullptr : &k.text(dept),
+                 due == ContactColumns::kNone ? std::string_view() : k.text(due),
+                 k.follow_up_done[r]);
+        }
+    } else {
+        LIAISON_TRY(
+            c.each("SELECT a.f_influencer, a.f_at, a.eid, a.f_department, a.f_follow_up_due, "
+                   "a.f_follow_up_done FROM k_interaction a WHERE " +
+                       contacts,
+                   [&](Statement& r) {
+                       auto b = r.column_blob(0);
+                       if (b.size() != 16) return;
+                       auto e = r.column_blob(2);
+                       const std::string department(r.column_text_view(3));
+                       fold(Id128::from_bytes(b.data()), r.column_int(1),
+                            e.size() == 16 ? Id128::from_bytes(e.data()) : Id128{},
+                            r.column_is_null(3) ? nullptr : &department, r.column_text_view(4),
+                            r.column_int(5));
+                   }));
+    }
     const std::uint32_t all_quarters = quarters >= 32 ? ~0u : (1u << quarters) - 1;
     for (const auto& [who, mask] : seen_quarters) people[who].retained = mask == all_quarters;
     for (const auto& [key, n] : newest)

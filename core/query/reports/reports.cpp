@@ -236,7 +236,7 @@ Result<Report> run_report(Store& store, const ReportQuery& q, ReportCache* cache
     if (!made) return made.status();
     reports::Ctx& c = made.value();
     // The contacts' columns, caught up in this snapshot, for the reports that read them.
-    if (cache && q.report == "amec") {
+    if (cache && (q.report == "amec" || q.report == "health")) {
         LIAISON_TRY(cache->contacts().catch_up(store));
         c.contacts = &cache->contacts();
     }

@@ -1,0 +1,121 @@
+// The server's report cache (core::ReportCache, core/query/reports/contact_columns.hpp) against
+// SQL: random contacts written, edited, deleted and erased between reports, and after each
+// batch every report that reads contacts, under filters and scopes, run with the cache (caught
+// up from the changes feed) and without it must give the same answer (ReportsFixture::run
+// compares them).
+#include <catch2/catch.hpp>
+#include <functional>
+#include <random>
+
+#include "support/reports_fixture.hpp"
+
+namespace liaison::test::core_reports_cache {
+namespace {
+
+using core::Kind;
+using core::Value;
+
+const char* const kPeople[] = {"Ana", "Ben", "Cleo", "Dan", "Eve"};
+const char* const kRegions[] = {"NORTH", "SOUTH"};
+const char* const kStores[] = {"LILLE", "NICE"};
+const char* const kBrands[] = {"MAISON", "RIVAL"};
+const char* const kCampaigns[] = {"LAUNCH", "SUMMER"};
+
+// The reports that read contacts, with each filter and two scopes.
+std::vector<core::ReportQuery> queries(const ReportsFixture& f) {
+    using Query = core::ReportQuery;
+    const std::vector<std::function<void(Query&)>> narrow = {
+        [](Query&) {},
+        [&](Query& q) { q.region = f.id.at("NORTH"); },
+        [&](Query& q) { q.store = f.id.at("LILLE"); },
+        [&](Query& q) { q.campaign = f.id.at("LAUNCH"); },
+        [&](Query& q) { q.programme = f.id.at("SPRING"); },
+        [&](Query& q) { q.brand = f.id.at("MAISON"); },
+        [&](Query& q) { q.scope = f.region_scope("SOUTH"); },
+        [&](Query& q) {
+            q.scope.global = false;
+            q.scope.stores = {f.ref("NICE")};
+            q.scope.brands = {f.ref("MAISON")};
+        }};
+    std::vector<Query> out;
+    for (const char* report : {"amec", "health"})
+        for (const auto& n : narrow) {
+            out.push_back(query(report));
+            n(out.back());
+        }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("reports read from the server's cache of contacts give what SQL gives after every change",
+          "[core][reports][central]") {
+    const auto seed = GENERATE(1u, 2u, 3u);
+    INFO("seed " << seed);
+    std::mt19937 rng(seed);
+    auto pick = [&](std::size_t n) { return std::size_t(rng() % n); };
+    ReportsFixture f;
+    auto& r = *f.node->replica;
+    std::vector<core::Id128> contacts;
+    std::vector<std::string> erased;
+    int made = 0;
+    for (int batch = 0; batch < 6; ++batch) {
+        for (int op = 0; op < 8; ++op) {
+            const std::size_t what = contacts.empty() ? 0 : pick(10);
+            if (what < 5) {
+                // A contact in February to April, with some of its keys, or none (keyless: in
+                // its person's scope).
+                const std::string who = kPeople[pick(5)];
+                if (std::find(erased.begin(), erased.end(), who) != erased.end()) continue;
+                std::vector<sync::FieldWrite> w = {
+                    {"influencer", f.ref(who)},
+                    {"at", Value(utc("2026-02-01") + std::int64_t(pick(80)) * 86'400'000)},
+                    {"touchpoint", Value(std::string(pick(2) ? "store" : "email"))},
+                    {"department", Value(std::string(pick(2) ? "retail" : "pr"))}};
+                if (pick(3)) w.push_back({"region", f.ref(kRegions[pick(2)])});
+                if (pick(3)) w.push_back({"store", f.ref(kStores[pick(2)])});
+                if (pick(2)) w.push_back({"brand", f.ref(kBrands[pick(2)])});
+                if (pick(2)) w.push_back({"campaign", f.ref(kCampaigns[pick(2)])});
+                if (pick(4) == 0) {
+                    w.push_back({"follow_up", Value(std::string("call back"))});
+                    w.push_back(
+                        {"follow_up_due", Value(std::string("2026-03-1") + char('0' + pick(10)))});
+                }
+                contacts.push_back(
+                    f.make(Kind::kInteraction, "x" + std::to_string(++made), std::move(w)));
+            } else if (what < 8) {
+                // An edit: another time, campaign or place, or a key cleared.
+                const core::Id128 id = contacts[pick(contacts.size())];
+                std::vector<sync::FieldWrite> w;
+                switch (pick(4)) {
+                    case 0:
+                        w = {{"at", Value(utc("2026-03-01") + std::int64_t(pick(40)) * 3'600'000)}};
+                        break;
+                    case 1:
+                        w = {{"campaign", f.ref(kCampaigns[pick(2)])}};
+                        break;
+                    case 2:
+                        w = {{"region", Value()}, {"store", f.ref(kStores[pick(2)])}};
+                        break;
+                    default:
+                        w = {{"brand", Value()}, {"region", Value()}, {"store", Value()}};
+                }
+                // An edit of an erased person's contact is refused: nothing to compare then.
+                (void)r.set(Kind::kInteraction, id, std::move(w));
+            } else if (what < 9) {
+                (void)r.remove_entry(Kind::kInteraction, contacts[pick(contacts.size())]);
+            } else if (erased.size() < 2) {
+                const std::string who = kPeople[pick(5)];
+                if (std::find(erased.begin(), erased.end(), who) != erased.end()) continue;
+                REQUIRE(r.erase(Kind::kInfluencer, f.id.at(who)).is_ok());
+                erased.push_back(who);
+            }
+        }
+        for (const auto& q : queries(f)) {
+            INFO("batch " << batch << ", " << q.report);
+            f.run(q);  // with the cache and without: the same JSON
+        }
+    }
+}
+
+}  // namespace liaison::test::core_reports_cache
