@@ -31,7 +31,7 @@
 namespace liaison::core {
 
 namespace reports {
-class ContactColumns;
+class EntryColumns;
 }  // namespace reports
 
 // Whose figures: the caller's scope, as sync::Scope states it (sync/scope.hpp; core knows no
@@ -143,8 +143,8 @@ using ReportParams = std::vector<std::pair<std::string, std::string>>;
 Result<ReportQuery> parse_report_query(std::string_view report, const ReportParams& params);
 
 // What the reports keep in memory between runs over the server's central record: its contacts
-// as columns, caught up with the store's changes at the start of each report that reads them
-// (core/query/reports/contact_columns.hpp; docs/METRICS.md, "How the figures are read"). A
+// and clicks as columns, caught up with the store's changes at the start of each report that
+// reads them (core/query/reports/entry_columns.hpp; docs/METRICS.md, "How the figures are read"). A
 // summary derived from the record, never synced and outside the state hash. Only for a store
 // whose rows leave by erasure alone (the central record, not a device's replica), and only
 // ever with one store. Thread-safety: as that store.
@@ -155,10 +155,11 @@ public:
     ReportCache(const ReportCache&) = delete;
     ReportCache& operator=(const ReportCache&) = delete;
     // Internal to core/query/reports/.
-    reports::ContactColumns& contacts() { return *contacts_; }
+    reports::EntryColumns& contacts() { return *contacts_; }
+    reports::EntryColumns& clicks() { return *clicks_; }
 
 private:
-    std::unique_ptr<reports::ContactColumns> contacts_;
+    std::unique_ptr<reports::EntryColumns> contacts_, clicks_;
 };
 
 // Checks the query (a known report, dates, group_by, currency, model, metric, market) and

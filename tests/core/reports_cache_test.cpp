@@ -1,6 +1,6 @@
-// The server's report cache (core::ReportCache, core/query/reports/contact_columns.hpp) against
-// SQL: random contacts written, edited, deleted and erased between reports, and after each
-// batch every report that reads contacts, under filters and scopes, run with the cache (caught
+// The server's report cache (core::ReportCache, core/query/reports/entry_columns.hpp) against
+// SQL: random contacts and clicks written, edited, deleted and erased between reports, and after
+// each batch every report that reads them, under filters and scopes, run with the cache (caught
 // up from the changes feed) and without it must give the same answer (ReportsFixture::run
 // compares them).
 #include <catch2/catch.hpp>
@@ -48,21 +48,38 @@ std::vector<core::ReportQuery> queries(const ReportsFixture& f) {
 
 }  // namespace
 
-TEST_CASE("reports read from the server's cache of contacts give what SQL gives after every change",
-          "[core][reports][central]") {
+TEST_CASE(
+    "reports read from the server's cache of contacts and clicks give what SQL gives after every "
+    "change",
+    "[core][reports][central]") {
     const auto seed = GENERATE(1u, 2u, 3u);
     INFO("seed " << seed);
     std::mt19937 rng(seed);
     auto pick = [&](std::size_t n) { return std::size_t(rng() % n); };
     ReportsFixture f;
     auto& r = *f.node->replica;
-    std::vector<core::Id128> contacts;
+    std::vector<core::Id128> contacts, clicks;
     std::vector<std::string> erased;
     int made = 0;
     for (int batch = 0; batch < 6; ++batch) {
-        for (int op = 0; op < 8; ++op) {
-            const std::size_t what = contacts.empty() ? 0 : pick(10);
-            if (what < 5) {
+        for (int op = 0; op < 12; ++op) {
+            const std::size_t what = contacts.empty() ? 0 : pick(14);
+            if (what >= 10) {
+                // A click on a link, with its campaign's keys, some of them, or none (keyless:
+                // in its link's scope); or a click deleted.
+                if (what == 13 && !clicks.empty()) {
+                    (void)r.remove_entry(Kind::kClick, clicks[pick(clicks.size())]);
+                    continue;
+                }
+                std::vector<sync::FieldWrite> w = {
+                    {"link", f.ref(pick(2) ? "L1" : "L2")},
+                    {"at", Value(utc("2026-02-20") + std::int64_t(pick(60)) * 86'400'000)}};
+                if (pick(2)) w.push_back({"campaign", f.ref(kCampaigns[pick(2)])});
+                if (pick(3) == 0) w.push_back({"region", f.ref(kRegions[pick(2)])});
+                if (pick(3) == 0) w.push_back({"store", f.ref(kStores[pick(2)])});
+                if (pick(3) == 0) w.push_back({"brand", f.ref(kBrands[pick(2)])});
+                clicks.push_back(f.make(Kind::kClick, "k" + std::to_string(++made), std::move(w)));
+            } else if (what < 5) {
                 // A contact in February to April, with some of its keys, or none (keyless: in
                 // its person's scope).
                 const std::string who = kPeople[pick(5)];

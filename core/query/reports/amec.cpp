@@ -6,8 +6,8 @@
 #include <unordered_set>
 
 #include "core/model/targets.hpp"
-#include "core/query/reports/contact_columns.hpp"
 #include "core/query/reports/context.hpp"
+#include "core/query/reports/entry_columns.hpp"
 #include "core/storage/dialect.hpp"
 
 namespace liaison::core::reports {
@@ -275,9 +275,9 @@ Status amec(Ctx& c, Report& out) {
     std::unordered_set<Id128, Id128Hash> people;
     std::map<std::string, std::int64_t> touchpoints, departments;
     if (c.contacts) {
-        // The same contacts, from the columns kept in memory (reports/contact_columns.hpp).
-        const ContactColumns& k = *c.contacts;
-        ContactFilter keeps(c, k);
+        // The same contacts, from the columns kept in memory (reports/entry_columns.hpp).
+        const EntryColumns& k = *c.contacts;
+        EntryFilter keeps(c, k);
         std::vector<std::int64_t> by_touchpoint_n, by_department_n;
         std::vector<std::uint8_t> seen(k.ids() + 1, 0);
         std::vector<std::uint32_t> who;  // the people, by number
@@ -286,12 +286,12 @@ Status amec(Ctx& c, Report& out) {
             if (!in) return in.status();
             if (!in.value()) continue;
             ++t.contacts;
-            for (auto [n, counts] : {std::pair{k.touchpoint[r], &by_touchpoint_n},
-                                     {k.department[r], &by_department_n}}) {
+            for (auto [n, counts] : {std::pair{k.texts[kTouchpoint][r], &by_touchpoint_n},
+                                     {k.texts[kDepartment][r], &by_department_n}}) {
                 if (counts->size() <= n) counts->resize(n + 1, 0);
                 ++(*counts)[n];
             }
-            if (const auto p = k.person[r]; p != ContactColumns::kNone && !seen[p]) {
+            if (const auto p = k.parent[r]; p != EntryColumns::kNone && !seen[p]) {
                 seen[p] = 1;
                 who.push_back(p);
             }
@@ -301,7 +301,7 @@ Status amec(Ctx& c, Report& out) {
              {std::pair{&by_touchpoint_n, &touchpoints}, {&by_department_n, &departments}})
             for (std::uint32_t n = 0; n < counts->size(); ++n)
                 if ((*counts)[n])
-                    (*into)[n == ContactColumns::kNone ? "" : k.text(n)] += (*counts)[n];
+                    (*into)[n == EntryColumns::kNone ? "" : k.text(n)] += (*counts)[n];
         for (auto p : who) people.insert(k.id(p));
     } else {
         LIAISON_TRY(c.each(
@@ -376,10 +376,20 @@ Status amec(Ctx& c, Report& out) {
         for (const char* k : {"positive", "neutral", "negative", "unrated"})
             by_tone.push_back({k, tones[k]});
     }
-    auto clicks = c.scalar("SELECT count(*) FROM k_click a WHERE " + c.rows(Kind::kClick, "a") +
-                           " AND " + c.in_period_ms("a", "at"));
-    if (!clicks) return clicks.status();
-    t.clicks = clicks.value();
+    if (c.clicks) {
+        // The same clicks, from the columns kept in memory (reports/entry_columns.hpp).
+        EntryFilter keeps(c, *c.clicks);
+        for (std::size_t r = 0; r < c.clicks->size(); ++r) {
+            auto in = keeps.keeps(r);
+            if (!in) return in.status();
+            t.clicks += in.value();
+        }
+    } else {
+        auto clicks = c.scalar("SELECT count(*) FROM k_click a WHERE " + c.rows(Kind::kClick, "a") +
+                               " AND " + c.in_period_ms("a", "at"));
+        if (!clicks) return clicks.status();
+        t.clicks = clicks.value();
+    }
 
     // ---- Outcomes ------------------------------------------------------------------------
     Money revenue;

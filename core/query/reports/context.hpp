@@ -83,7 +83,7 @@ private:
         rates_;
 };
 
-class ContactColumns;
+class EntryColumns;
 
 class Ctx {
 public:
@@ -101,9 +101,9 @@ public:
     std::int64_t from_day = INT64_MIN / kDayMs, to_day = INT64_MAX / kDayMs;
     std::int64_t as_of_day = 0;
     std::vector<Id128> campaigns;  // the programme's campaigns (with q.programme), else empty
-    // The contacts as columns (contact_columns.hpp), caught up with the store, when the caller
-    // keeps them (run_report with a ReportCache); else null, and the contacts are read by SQL.
-    ContactColumns* contacts = nullptr;
+    // The contacts and clicks as columns (entry_columns.hpp), caught up with the store, when the
+    // caller keeps them (run_report with a ReportCache); else null, and they are read by SQL.
+    EntryColumns *contacts = nullptr, *clicks = nullptr;
     std::vector<std::string> settings_notes;  // settings that did not parse (defaults applied)
 
     // SQL predicates over row `a` of `kind` (a table alias):
@@ -137,7 +137,7 @@ public:
     std::optional<std::int64_t> converted(const Money& m, Report& out) const;
 
 private:
-    friend class ContactFilter;  // the rule of rows(kInteraction, ·), over the columns
+    friend class EntryFilter;  // the rule of rows(kind, ·), over the columns
     Ctx(Store& s, const ReportQuery& query) : store(s), q(query) {}
     std::vector<Id128> regions_, stores_, brands_;  // scope, stores including the regions'
     std::vector<Id128> region_filter_stores_;       // the stores of the region filter

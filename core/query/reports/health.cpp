@@ -6,14 +6,14 @@
 // "As of" is an instant A: the start of the day after `to` (the whole of that day counts), or
 // the query's now_ms. A contact counts when it is visible, in the caller's scope, matches the
 // filters that apply to contacts, and happened before A. The figures fold the contacts in one
-// pass: rows of SQL, or the server's columns (reports/contact_columns.hpp).
+// pass: rows of SQL, or the server's columns (reports/entry_columns.hpp).
 #include <algorithm>
 #include <array>
 #include <map>
 #include <unordered_map>
 
-#include "core/query/reports/contact_columns.hpp"
 #include "core/query/reports/context.hpp"
+#include "core/query/reports/entry_columns.hpp"
 
 namespace liaison::core::reports {
 namespace {
@@ -126,18 +126,18 @@ Status health(Ctx& c, Report& out) {
             n = {at, id, !due.empty() && due < as_of_date && done != 1};
     };
     if (c.contacts) {
-        // The same contacts, from the columns kept in memory (reports/contact_columns.hpp).
-        const ContactColumns& k = *c.contacts;
-        ContactFilter keeps(c, k, INT64_MIN, as_of);
+        // The same contacts, from the columns kept in memory (reports/entry_columns.hpp).
+        const EntryColumns& k = *c.contacts;
+        EntryFilter keeps(c, k, INT64_MIN, as_of);
         for (std::size_t r = 0; r < k.size(); ++r) {
             auto in = keeps.keeps(r);
             if (!in) return in.status();
-            if (!in.value() || k.person[r] == ContactColumns::kNone) continue;
-            const auto dept = k.department[r], due = k.follow_up_due[r];
-            fold(k.id(k.person[r]), k.at[r], k.eid(r),
-                 dept == ContactColumns::kNone ? nullptr : &k.text(dept),
-                 due == ContactColumns::kNone ? std::string_view() : k.text(due),
-                 k.follow_up_done[r]);
+            if (!in.value() || k.parent[r] == EntryColumns::kNone) continue;
+            const auto dept = k.texts[kDepartment][r], due = k.texts[kFollowUpDue][r];
+            fold(k.id(k.parent[r]), k.at[r], k.eid(r),
+                 dept == EntryColumns::kNone ? nullptr : &k.text(dept),
+                 due == EntryColumns::kNone ? std::string_view() : k.text(due),
+                 k.ints[kFollowUpDone][r]);
         }
     } else {
         LIAISON_TRY(

@@ -4,8 +4,8 @@
 #include <set>
 
 #include "core/model/validate.hpp"
-#include "core/query/reports/contact_columns.hpp"
 #include "core/query/reports/context.hpp"
+#include "core/query/reports/entry_columns.hpp"
 #include "core/util/csv.hpp"
 #include "core/util/json.hpp"
 
@@ -225,7 +225,9 @@ Result<ReportQuery> parse_report_query(std::string_view report, const ReportPara
     return q;
 }
 
-ReportCache::ReportCache() : contacts_(std::make_unique<reports::ContactColumns>()) {}
+ReportCache::ReportCache()
+    : contacts_(std::make_unique<reports::EntryColumns>(reports::contact_columns())),
+      clicks_(std::make_unique<reports::EntryColumns>(reports::click_columns())) {}
 ReportCache::~ReportCache() = default;
 
 Result<Report> run_report(Store& store, const ReportQuery& q, ReportCache* cache) {
@@ -235,10 +237,17 @@ Result<Report> run_report(Store& store, const ReportQuery& q, ReportCache* cache
     auto made = reports::Ctx::make(store, q);
     if (!made) return made.status();
     reports::Ctx& c = made.value();
-    // The contacts' columns, caught up in this snapshot, for the reports that read them.
-    if (cache && (q.report == "amec" || q.report == "health")) {
+    // The columns, caught up in this snapshot, for the reports that read them; not for one
+    // campaign's or programme's figures, which SQL reads from the campaign indexes faster than
+    // a pass over every row (a campaign's clicks: 0.7 ms by the index, 6 ms over the columns).
+    const bool by_campaign = q.campaign || q.programme;
+    if (cache && !by_campaign && (q.report == "amec" || q.report == "health")) {
         LIAISON_TRY(cache->contacts().catch_up(store));
         c.contacts = &cache->contacts();
+    }
+    if (cache && !by_campaign && q.report == "amec") {
+        LIAISON_TRY(cache->clicks().catch_up(store));
+        c.clicks = &cache->clicks();
     }
     Report out;
     out.report = q.report;

@@ -1,4 +1,4 @@
-#include "core/query/reports/contact_columns.hpp"
+#include "core/query/reports/entry_columns.hpp"
 
 #include <algorithm>
 
@@ -9,12 +9,6 @@ namespace {
 
 using Step = Statement::Step;
 
-// The columns a row is read with, in the order put() reads them.
-constexpr const char* kSelect =
-    "SELECT eid, created IS NOT NULL AND deleted IS NULL, f_at, f_influencer, f_region, f_store, "
-    "f_brand, f_campaign, f_department, f_touchpoint, f_follow_up_due, f_follow_up_done FROM "
-    "k_interaction";
-
 std::size_t hash_of(const Id128& id) { return Id128Hash{}(id); }
 
 bool contains(const std::vector<Id128>& ids, const std::optional<Id128>& id) {
@@ -23,13 +17,45 @@ bool contains(const std::vector<Id128>& ids, const std::optional<Id128>& id) {
 
 }  // namespace
 
-std::optional<std::uint32_t> ContactColumns::number(const Id128& id) const {
+const ColumnsSpec& contact_columns() {
+    static const ColumnsSpec spec{Kind::kInteraction,
+                                  "at",
+                                  "influencer",
+                                  Kind::kInfluencer,
+                                  {"department", "touchpoint", "follow_up_due"},
+                                  {"follow_up_done"}};
+    return spec;
+}
+
+const ColumnsSpec& click_columns() {
+    static const ColumnsSpec spec{Kind::kClick, "at", "link", Kind::kTrackedLink, {}, {}};
+    return spec;
+}
+
+// The columns a row is read with, in the order put() reads them: id, state, time, parent,
+// region, store, brand, then the spec's texts and ints.
+std::string EntryColumns::select() const {
+    const auto& k = kind_def(spec_->kind);
+    std::string sql = "SELECT eid, created IS NOT NULL AND deleted IS NULL, f_" +
+                      std::string(spec_->time) + ", f_" + spec_->parent;
+    for (const char* key : {"region", "store", "brand"})
+        sql += k.field_index(key) >= 0 ? std::string(", f_") + key : std::string(", NULL");
+    for (const auto* list : {&spec_->texts, &spec_->ints})
+        for (const char* f : *list) sql += std::string(", f_") + f;
+    return sql + " FROM " + table_name(spec_->kind);
+}
+
+std::vector<std::vector<std::uint32_t>*> EntryColumns::id_columns() {
+    return {&parent, &region, &store, &brand};
+}
+
+std::optional<std::uint32_t> EntryColumns::number(const Id128& id) const {
     auto it = id_numbers_.find(id);
     if (it == id_numbers_.end()) return std::nullopt;
     return it->second;
 }
 
-std::uint32_t ContactColumns::id_number(Statement& st, int col) {
+std::uint32_t EntryColumns::id_number(Statement& st, int col) {
     const auto b = st.column_blob(col);
     if (b.size() != 16) return kNone;
     const Id128 id = Id128::from_bytes(b.data());
@@ -38,7 +64,7 @@ std::uint32_t ContactColumns::id_number(Statement& st, int col) {
     return it->second;
 }
 
-std::uint32_t ContactColumns::text_number(Statement& st, int col) {
+std::uint32_t EntryColumns::text_number(Statement& st, int col) {
     if (st.column_is_null(col)) return kNone;
     std::string t(st.column_text_view(col));
     auto it = text_numbers_.find(t);
@@ -47,20 +73,20 @@ std::uint32_t ContactColumns::text_number(Statement& st, int col) {
     return text_numbers_.emplace(std::move(t), std::uint32_t(texts_.size())).first->second;
 }
 
-std::uint32_t* ContactColumns::slot(const Id128& eid) {
+std::uint32_t* EntryColumns::slot(const Id128& eid) {
     const std::size_t mask = slots_.size() - 1;
     for (std::size_t i = hash_of(eid) & mask;; i = (i + 1) & mask)
         if (slots_[i] == 0 || eid_[slots_[i] - 1] == eid) return &slots_[i];
 }
 
-void ContactColumns::grow() {
+void EntryColumns::grow() {
     std::vector<std::uint32_t> old;
     old.swap(slots_);
     slots_.assign(std::max<std::size_t>(1024, old.size() * 2), 0);
     for (std::uint32_t row = 0; row < eid_.size(); ++row) *slot(eid_[row]) = row + 1;
 }
 
-void ContactColumns::put(Statement& st) {
+void EntryColumns::put(Statement& st) {
     const auto b = st.column_blob(0);
     if (b.size() != 16) return;
     const Id128 eid = Id128::from_bytes(b.data());
@@ -75,35 +101,31 @@ void ContactColumns::put(Statement& st) {
         eid_.push_back(eid);
         live.push_back(0);
         at.push_back(INT64_MIN);
-        for (auto* v : {&person, &region, &store, &brand, &campaign, &department, &touchpoint,
-                        &follow_up_due})
-            v->push_back(kNone);
-        follow_up_done.push_back(0);
+        for (auto* v : id_columns()) v->push_back(kNone);
+        texts.resize(spec_->texts.size());
+        ints.resize(spec_->ints.size());
+        for (auto& v : texts) v.push_back(kNone);
+        for (auto& v : ints) v.push_back(0);
     }
     live[r] = st.column_int(1) != 0;
     at[r] = st.column_is_null(2) ? INT64_MIN : st.column_int(2);
-    person[r] = id_number(st, 3);
-    region[r] = id_number(st, 4);
-    store[r] = id_number(st, 5);
-    brand[r] = id_number(st, 6);
-    campaign[r] = id_number(st, 7);
-    department[r] = text_number(st, 8);
-    touchpoint[r] = text_number(st, 9);
-    follow_up_due[r] = text_number(st, 10);
-    follow_up_done[r] = st.column_int(11);
+    int col = 3;
+    for (auto* v : id_columns()) (*v)[r] = id_number(st, col++);
+    for (auto& v : texts) v[r] = text_number(st, col++);
+    for (auto& v : ints) v[r] = st.column_int(col++);
 }
 
-void ContactColumns::drop(const Id128& eid) {
+void EntryColumns::drop(const Id128& eid) {
     if (slots_.empty()) return;
     if (std::uint32_t* s = slot(eid); *s) live[*s - 1] = 0;
 }
 
-std::size_t ContactColumns::bytes() const {
+std::size_t EntryColumns::bytes() const {
     auto of = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
-    std::size_t n = of(live) + of(at) + of(follow_up_done) + of(eid_) + of(slots_) + of(ids_);
-    for (const auto* v :
-         {&person, &region, &store, &brand, &campaign, &department, &touchpoint, &follow_up_due})
-        n += of(*v);
+    std::size_t n = of(live) + of(at) + of(eid_) + of(slots_) + of(ids_);
+    for (const auto* v : {&parent, &region, &store, &brand}) n += of(*v);
+    for (const auto& v : texts) n += of(v);
+    for (const auto& v : ints) n += of(v);
     // A node of an unordered_map: the pair, the next pointer and the cached hash, plus its
     // bucket.
     n += id_numbers_.size() * (sizeof(std::pair<Id128, std::uint32_t>) + 3 * sizeof(void*));
@@ -111,10 +133,10 @@ std::size_t ContactColumns::bytes() const {
     return n;
 }
 
-Status ContactColumns::rebuild(Store& store) {
-    *this = ContactColumns();
+Status EntryColumns::rebuild(Store& store) {
+    *this = EntryColumns(*spec_);
     const std::int64_t upto = store.last_seq();
-    auto& st = store.db().cached(kSelect);
+    auto& st = store.db().cached(select());
     Step s;
     while ((s = st.step()) == Step::kRow) put(st);
     if (s == Step::kError) return Status::storage(st.error());
@@ -122,19 +144,18 @@ Status ContactColumns::rebuild(Store& store) {
     // Grown by doubling while read: give the slack back (a catch-up grows them again).
     live.shrink_to_fit();
     at.shrink_to_fit();
-    follow_up_done.shrink_to_fit();
     eid_.shrink_to_fit();
-    for (auto* v : {&person, &region, &this->store, &brand, &campaign, &department, &touchpoint,
-                    &follow_up_due})
-        v->shrink_to_fit();
+    for (auto* v : id_columns()) v->shrink_to_fit();
+    for (auto& v : texts) v.shrink_to_fit();
+    for (auto& v : ints) v.shrink_to_fit();
     seen_ = upto;
     return Status::ok();
 }
 
-Status ContactColumns::catch_up(Store& store) {
+Status EntryColumns::catch_up(Store& store) {
     if (seen_ < 0 || store.last_seq() - seen_ > kRebuildAfter) return rebuild(store);
     constexpr std::size_t kBatch = 5'000;
-    auto& one = store.db().cached(std::string(kSelect) + " WHERE eid=?1");
+    auto& one = store.db().cached(select() + " WHERE eid=?1");
     for (;;) {
         auto changes = store.changes_since(seen_, kBatch);
         if (!changes) return changes.status();
@@ -142,7 +163,7 @@ Status ContactColumns::catch_up(Store& store) {
             seen_ = std::max(seen_, c.seq);
             if (c.type == Store::Change::Type::kErased) {
                 drop(c.id);
-            } else if (c.type == Store::Change::Type::kEntity && c.kind == Kind::kInteraction) {
+            } else if (c.type == Store::Change::Type::kEntity && c.kind == spec_->kind) {
                 one.reset();
                 one.bind_blob(1, c.id.bytes.data(), 16);
                 const Step s = one.step();
@@ -159,21 +180,14 @@ Status ContactColumns::catch_up(Store& store) {
     return Status::ok();
 }
 
-// ---- ContactFilter ---------------------------------------------------------------------------
+// ---- EntryFilter ---------------------------------------------------------------------------
 
-ContactFilter::ContactFilter(const Ctx& c, const ContactColumns& cols)
-    : ContactFilter(c, cols, c.from_ms, c.to_ms) {}
+EntryFilter::EntryFilter(const Ctx& c, const EntryColumns& cols)
+    : EntryFilter(c, cols, c.from_ms, c.to_ms) {}
 
-ContactFilter::ContactFilter(const Ctx& c, const ContactColumns& cols, std::int64_t from,
-                             std::int64_t to)
+EntryFilter::EntryFilter(const Ctx& c, const EntryColumns& cols, std::int64_t from, std::int64_t to)
     : c_(c), cols_(cols), from_(from), to_(to), global_(c.q.scope.global) {
     const auto& q = c.q;
-    if (q.campaign) {
-        campaign_ = one(q.campaign);
-    } else if (q.programme) {
-        by_programme_ = true;
-        programme_campaigns_ = set_of(c.campaigns);
-    }
     if (q.brand) brand_ = one(q.brand);
     if (q.region) {
         region_ = one(q.region);
@@ -188,33 +202,34 @@ ContactFilter::ContactFilter(const Ctx& c, const ContactColumns& cols, std::int6
     }
 }
 
-ContactFilter::Set ContactFilter::set_of(const std::vector<Id128>& ids) const {
+EntryFilter::Set EntryFilter::set_of(const std::vector<Id128>& ids) const {
     Set out(cols_.ids() + 1, 0);
     for (const auto& id : ids)
         if (auto n = cols_.number(id)) out[*n] = 1;
     return out;
 }
 
-std::uint32_t ContactFilter::one(const std::optional<Id128>& id) const {
+std::uint32_t EntryFilter::one(const std::optional<Id128>& id) const {
     auto n = cols_.number(*id);
     return n ? *n : kNoMatch;
 }
 
-bool ContactFilter::covered(std::uint32_t region, std::uint32_t store, std::uint32_t brand) const {
-    constexpr auto kNone = ContactColumns::kNone;
+bool EntryFilter::covered(std::uint32_t region, std::uint32_t store, std::uint32_t brand) const {
+    constexpr auto kNone = EntryColumns::kNone;
     if (scope_by_brand_ && brand != kNone && !scope_brands_[brand]) return false;
     return (store == kNone && region == kNone) || (store != kNone && scope_stores_[store]) ||
            (region != kNone && scope_regions_[region]);
 }
 
-Result<bool> ContactFilter::person_covered(std::uint32_t person) {
-    if (person == ContactColumns::kNone) return false;
-    if (auto it = person_covered_.find(person); it != person_covered_.end()) return it->second;
-    auto& st = c_.store.db().cached(
-        "SELECT f_region, f_store, f_brand FROM k_influencer p WHERE p.eid=?1 AND " +
-        Ctx::visible("p"));
+Result<bool> EntryFilter::parent_covered(std::uint32_t parent) {
+    if (parent == EntryColumns::kNone) return false;
+    if (auto it = parent_covered_.find(parent); it != parent_covered_.end()) return it->second;
+    // The parent kinds (a person, a tracked link) have a region, a store and a brand.
+    auto& st = c_.store.db().cached("SELECT f_region, f_store, f_brand FROM " +
+                                    table_name(cols_.spec().parent_kind) +
+                                    " p WHERE p.eid=?1 AND " + Ctx::visible("p"));
     st.reset();
-    st.bind_blob(1, cols_.id(person).bytes.data(), 16);
+    st.bind_blob(1, cols_.id(parent).bytes.data(), 16);
     const Step s = st.step();
     if (s == Step::kError) return Status::storage(st.error());
     bool in = false;
@@ -225,18 +240,15 @@ Result<bool> ContactFilter::person_covered(std::uint32_t person) {
              ((!store && !region) || contains(c_.stores_, store) || contains(c_.regions_, region));
     }
     st.reset();
-    return person_covered_[person] = in;
+    return parent_covered_[parent] = in;
 }
 
-Result<bool> ContactFilter::keeps(std::size_t r) {
-    constexpr auto kNone = ContactColumns::kNone;
+Result<bool> EntryFilter::keeps(std::size_t r) {
+    constexpr auto kNone = EntryColumns::kNone;
     const auto& k = cols_;
     if (!k.live[r]) return false;
     const std::int64_t at = k.at[r];
     if (at == INT64_MIN || at < from_ || at >= to_) return false;
-    if (campaign_ != kAny && k.campaign[r] != campaign_) return false;
-    if (by_programme_ && (k.campaign[r] == kNone || !programme_campaigns_[k.campaign[r]]))
-        return false;
     if (brand_ != kAny && k.brand[r] != brand_) return false;
     if (region_ != kAny && k.region[r] != region_ &&
         !(k.region[r] == kNone && k.store[r] != kNone && region_stores_[k.store[r]]))
@@ -244,7 +256,7 @@ Result<bool> ContactFilter::keeps(std::size_t r) {
     if (store_ != kAny && k.store[r] != store_) return false;
     if (global_) return true;
     if (k.region[r] == kNone && k.brand[r] == kNone && k.store[r] == kNone)
-        return person_covered(k.person[r]);
+        return parent_covered(k.parent[r]);
     return covered(k.region[r], k.store[r], k.brand[r]);
 }
 
