@@ -1,7 +1,7 @@
 // The server's report cache (core::ReportCache, core/query/reports/entry_columns.hpp) against
-// SQL: random contacts and clicks written, edited, deleted and erased between reports, and after
-// each batch every report that reads them, under filters and scopes, run with the cache (caught
-// up from the changes feed) and without it must give the same answer (ReportsFixture::run
+// SQL: random contacts, clicks and posts written, edited, deleted and erased between reports, and
+// after each batch every report that reads them, under filters and scopes, run with the cache
+// (caught up from the changes feed) and without it must give the same answer (ReportsFixture::run
 // compares them).
 #include <catch2/catch.hpp>
 #include <functional>
@@ -58,13 +58,38 @@ TEST_CASE(
     auto pick = [&](std::size_t n) { return std::size_t(rng() % n); };
     ReportsFixture f;
     auto& r = *f.node->replica;
-    std::vector<core::Id128> contacts, clicks;
+    std::vector<core::Id128> contacts, clicks, posts;
     std::vector<std::string> erased;
     int made = 0;
     for (int batch = 0; batch < 6; ++batch) {
         for (int op = 0; op < 12; ++op) {
-            const std::size_t what = contacts.empty() ? 0 : pick(14);
-            if (what >= 10) {
+            const std::size_t what = contacts.empty() ? 0 : pick(18);
+            if (what >= 14) {
+                // A post, with some metrics, a tone and a collaboration or none, its keys or
+                // none (keyless: in its person's scope); or a post deleted.
+                if (what == 17 && !posts.empty()) {
+                    (void)r.remove_entry(Kind::kContent, posts[pick(posts.size())]);
+                    continue;
+                }
+                const std::string who = kPeople[pick(5)];
+                if (std::find(erased.begin(), erased.end(), who) != erased.end()) continue;
+                std::vector<sync::FieldWrite> w = {
+                    {"influencer", f.ref(who)},
+                    {"platform", Value(std::string(pick(2) ? "instagram" : "tiktok"))},
+                    {"url", Value("https://social.example/r" + std::to_string(made))},
+                    {"published_at",
+                     Value(utc("2026-02-20") + std::int64_t(pick(60)) * 86'400'000)}};
+                for (const char* m : {"impressions", "reach", "video_views", "likes", "comments",
+                                      "shares", "saves", "engagements"})
+                    if (pick(2)) w.push_back({m, Value(std::int64_t(pick(1000)))});
+                if (pick(2))
+                    w.push_back({"tone", Value(std::string(pick(2) ? "positive" : "negative"))});
+                if (pick(2)) w.push_back({"collaboration", f.ref(pick(2) ? "K1" : "K3")});
+                if (pick(3) == 0) w.push_back({"region", f.ref(kRegions[pick(2)])});
+                if (pick(3) == 0) w.push_back({"store", f.ref(kStores[pick(2)])});
+                if (pick(3) == 0) w.push_back({"brand", f.ref(kBrands[pick(2)])});
+                posts.push_back(f.make(Kind::kContent, "p" + std::to_string(++made), std::move(w)));
+            } else if (what >= 10) {
                 // A click on a link, with its campaign's keys, some of them, or none (keyless:
                 // in its link's scope); or a click deleted.
                 if (what == 13 && !clicks.empty()) {

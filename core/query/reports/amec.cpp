@@ -351,28 +351,65 @@ Status amec(Ctx& c, Report& out) {
     {
         std::map<std::string, std::int64_t> tones = {
             {"positive", 0}, {"neutral", 0}, {"negative", 0}, {"unrated", 0}};
-        LIAISON_TRY(c.each(
-            std::string("SELECT COALESCE(a.f_tone,'unrated'), (SELECT k.f_type FROM "
-                        "k_collaboration k WHERE k.eid=a.f_collaboration), a.f_impressions, "
-                        "a.f_reach, a.f_video_views, ") +
-                kEngagements +
-                ", a.f_likes, a.f_comments, a.f_shares, a.f_saves, a.f_engagements FROM k_content "
-                "a WHERE " +
-                posts_where,
-            [&](Statement& r) {
-                ++t.posts;
-                ++tones[std::string(r.column_text(0))];
-                ++peso_posts[std::string(peso_of(r.column_text(1), kTypePeso, "earned"))];
-                t.impressions += r.column_int(2);
-                t.reach += r.column_int(3);
-                t.video_views += r.column_int(4);
-                t.engagements += r.column_int(5);
-                t.likes += r.column_int(6);
-                t.comments += r.column_int(7);
-                t.shares += r.column_int(8);
-                t.saves += r.column_int(9);
-                t.reported += r.column_int(10);
+        // One post: its tone, its collaboration's type, and its metrics (kNull: unset).
+        using Cols = EntryColumns;
+        auto post = [&](std::string_view tone, std::string_view type, std::int64_t impressions,
+                        std::int64_t reach, std::int64_t video_views, std::int64_t likes,
+                        std::int64_t comments, std::int64_t shares, std::int64_t saves,
+                        std::int64_t engagements) {
+            ++t.posts;
+            ++tones[std::string(tone)];
+            ++peso_posts[std::string(peso_of(type, kTypePeso, "earned"))];
+            t.impressions += Cols::or0(impressions);
+            t.reach += Cols::or0(reach);
+            t.video_views += Cols::or0(video_views);
+            // amec.engagements/1: the total reported, or the sum of the kinds reported.
+            t.engagements += engagements != Cols::kNull ? engagements
+                                                        : Cols::or0(likes) + Cols::or0(comments) +
+                                                              Cols::or0(shares) + Cols::or0(saves);
+            t.likes += Cols::or0(likes);
+            t.comments += Cols::or0(comments);
+            t.shares += Cols::or0(shares);
+            t.saves += Cols::or0(saves);
+            t.reported += Cols::or0(engagements);
+        };
+        if (c.posts) {
+            // The same posts, from the columns kept in memory (reports/entry_columns.hpp); a
+            // collaboration's type read once for all (any row, as the SQL's sub-select reads).
+            const EntryColumns& k = *c.posts;
+            std::unordered_map<std::uint32_t, std::string> types;
+            LIAISON_TRY(c.each("SELECT eid, f_type FROM k_collaboration", [&](Statement& r) {
+                if (auto id = id_at(r, 0))
+                    if (auto n = k.number(*id)) types[*n] = std::string(r.column_text(1));
             }));
+            EntryFilter keeps(c, k);
+            const auto& m = k.ints;
+            for (std::size_t r = 0; r < k.size(); ++r) {
+                auto in = keeps.keeps(r);
+                if (!in) return in.status();
+                if (!in.value()) continue;
+                const auto tone = k.texts[kTone][r];
+                auto type = types.find(k.refs[kCollaboration][r]);
+                post(tone == Cols::kNone ? std::string_view("unrated") : k.text(tone),
+                     type == types.end() ? std::string_view() : type->second, m[kImpressions][r],
+                     m[kReach][r], m[kVideoViews][r], m[kLikes][r], m[kComments][r], m[kShares][r],
+                     m[kSaves][r], m[kEngagementsReported][r]);
+            }
+        } else {
+            auto at = [](Statement& r, int col) {
+                return r.column_is_null(col) ? Cols::kNull : r.column_int(col);
+            };
+            LIAISON_TRY(
+                c.each("SELECT COALESCE(a.f_tone,'unrated'), (SELECT k.f_type FROM "
+                       "k_collaboration k WHERE k.eid=a.f_collaboration), a.f_impressions, "
+                       "a.f_reach, a.f_video_views, a.f_likes, a.f_comments, a.f_shares, "
+                       "a.f_saves, a.f_engagements FROM k_content a WHERE " +
+                           posts_where,
+                       [&](Statement& r) {
+                           post(r.column_text_view(0), r.column_text_view(1), at(r, 2), at(r, 3),
+                                at(r, 4), at(r, 5), at(r, 6), at(r, 7), at(r, 8), at(r, 9));
+                       }));
+        }
         for (const char* k : {"positive", "neutral", "negative", "unrated"})
             by_tone.push_back({k, tones[k]});
     }

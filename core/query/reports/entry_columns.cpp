@@ -23,12 +23,25 @@ const ColumnsSpec& contact_columns() {
                                   "influencer",
                                   Kind::kInfluencer,
                                   {"department", "touchpoint", "follow_up_due"},
+                                  {},
                                   {"follow_up_done"}};
     return spec;
 }
 
 const ColumnsSpec& click_columns() {
-    static const ColumnsSpec spec{Kind::kClick, "at", "link", Kind::kTrackedLink, {}, {}};
+    static const ColumnsSpec spec{Kind::kClick, "at", "link", Kind::kTrackedLink, {}, {}, {}};
+    return spec;
+}
+
+const ColumnsSpec& post_columns() {
+    static const ColumnsSpec spec{Kind::kContent,
+                                  "published_at",
+                                  "influencer",
+                                  Kind::kInfluencer,
+                                  {"tone"},
+                                  {"collaboration"},
+                                  {"impressions", "reach", "video_views", "likes", "comments",
+                                   "shares", "saves", "engagements"}};
     return spec;
 }
 
@@ -40,7 +53,7 @@ std::string EntryColumns::select() const {
                       std::string(spec_->time) + ", f_" + spec_->parent;
     for (const char* key : {"region", "store", "brand"})
         sql += k.field_index(key) >= 0 ? std::string(", f_") + key : std::string(", NULL");
-    for (const auto* list : {&spec_->texts, &spec_->ints})
+    for (const auto* list : {&spec_->texts, &spec_->refs, &spec_->ints})
         for (const char* f : *list) sql += std::string(", f_") + f;
     return sql + " FROM " + table_name(spec_->kind);
 }
@@ -103,16 +116,22 @@ void EntryColumns::put(Statement& st) {
         at.push_back(INT64_MIN);
         for (auto* v : id_columns()) v->push_back(kNone);
         texts.resize(spec_->texts.size());
+        refs.resize(spec_->refs.size());
         ints.resize(spec_->ints.size());
-        for (auto& v : texts) v.push_back(kNone);
-        for (auto& v : ints) v.push_back(0);
+        for (auto* list : {&texts, &refs})
+            for (auto& v : *list) v.push_back(kNone);
+        for (auto& v : ints) v.push_back(kNull);
     }
     live[r] = st.column_int(1) != 0;
     at[r] = st.column_is_null(2) ? INT64_MIN : st.column_int(2);
     int col = 3;
     for (auto* v : id_columns()) (*v)[r] = id_number(st, col++);
     for (auto& v : texts) v[r] = text_number(st, col++);
-    for (auto& v : ints) v[r] = st.column_int(col++);
+    for (auto& v : refs) v[r] = id_number(st, col++);
+    for (auto& v : ints) {
+        v[r] = st.column_is_null(col) ? kNull : st.column_int(col);
+        ++col;
+    }
 }
 
 void EntryColumns::drop(const Id128& eid) {
@@ -124,7 +143,8 @@ std::size_t EntryColumns::bytes() const {
     auto of = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
     std::size_t n = of(live) + of(at) + of(eid_) + of(slots_) + of(ids_);
     for (const auto* v : {&parent, &region, &store, &brand}) n += of(*v);
-    for (const auto& v : texts) n += of(v);
+    for (const auto* list : {&texts, &refs})
+        for (const auto& v : *list) n += of(v);
     for (const auto& v : ints) n += of(v);
     // A node of an unordered_map: the pair, the next pointer and the cached hash, plus its
     // bucket.
@@ -146,7 +166,8 @@ Status EntryColumns::rebuild(Store& store) {
     at.shrink_to_fit();
     eid_.shrink_to_fit();
     for (auto* v : id_columns()) v->shrink_to_fit();
-    for (auto& v : texts) v.shrink_to_fit();
+    for (auto* list : {&texts, &refs})
+        for (auto& v : *list) v.shrink_to_fit();
     for (auto& v : ints) v.shrink_to_fit();
     seen_ = upto;
     return Status::ok();

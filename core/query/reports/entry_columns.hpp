@@ -1,6 +1,6 @@
-// The large logs of the server's central record — contacts and clicks — as columns in memory,
-// for the reports (docs/METRICS.md, "How the figures are read"). A report over a year of a
-// large record reads a million contacts and a million clicks; SQLite steps through rows at
+// The large logs of the server's central record — contacts, clicks and posts — as columns in
+// memory, for the reports (docs/METRICS.md, "How the figures are read"). A report over a year of
+// a large record reads a million contacts and a million clicks; SQLite steps through rows at
 // several hundred nanoseconds each, a loop over these columns at a few. Internal to
 // core/query/reports/.
 //
@@ -29,13 +29,13 @@ namespace liaison::core::reports {
 
 // What one kind's columns hold, besides its state, time and scope keys: the field
 // naming the parent a keyless entry takes its scope from (a kind with region, store and brand
-// fields), and the text and integer fields some report reads, in this order.
+// fields), and the text, reference and integer fields some report reads, in this order.
 struct ColumnsSpec {
     Kind kind;
     const char* time;
     const char* parent;
     Kind parent_kind;
-    std::vector<const char*> texts, ints;
+    std::vector<const char*> texts, refs, ints;
 };
 
 // Contacts: texts kDepartment, kTouchpoint, kFollowUpDue; ints kFollowUpDone.
@@ -44,6 +44,11 @@ inline constexpr std::size_t kDepartment = 0, kTouchpoint = 1, kFollowUpDue = 2;
 inline constexpr std::size_t kFollowUpDone = 0;
 // Clicks: their time, link and keys alone.
 const ColumnsSpec& click_columns();
+// Posts: texts kTone; refs kCollaboration; ints kImpressions … kEngagements (as reported).
+const ColumnsSpec& post_columns();
+inline constexpr std::size_t kTone = 0, kCollaboration = 0;
+inline constexpr std::size_t kImpressions = 0, kReach = 1, kVideoViews = 2, kLikes = 3,
+                             kComments = 4, kShares = 5, kSaves = 6, kEngagementsReported = 7;
 
 class EntryColumns {
 public:
@@ -67,10 +72,13 @@ public:
     std::vector<std::int64_t> at;    // the entry's time, ms; INT64_MIN when unset
     // Ids as numbers (id(n)), kNone when unset.
     std::vector<std::uint32_t> parent, region, store, brand;
-    // The spec's text fields as numbers (text(n)), kNone when unset; its integer fields, 0 when
-    // unset.
-    std::vector<std::vector<std::uint32_t>> texts;
+    // The spec's text fields as numbers (text(n)), and its references as numbers (id(n)), kNone
+    // when unset; its integer fields, kNull when unset.
+    std::vector<std::vector<std::uint32_t>> texts, refs;
     std::vector<std::vector<std::int64_t>> ints;
+    static constexpr std::int64_t kNull = INT64_MIN;
+    // An integer column's value as SQL's COALESCE(v, 0) reads it.
+    static std::int64_t or0(std::int64_t v) { return v == kNull ? 0 : v; }
 
     const Id128& eid(std::size_t r) const { return eid_[r]; }
     const Id128& id(std::uint32_t n) const { return ids_[n - 1]; }

@@ -227,7 +227,8 @@ Result<ReportQuery> parse_report_query(std::string_view report, const ReportPara
 
 ReportCache::ReportCache()
     : contacts_(std::make_unique<reports::EntryColumns>(reports::contact_columns())),
-      clicks_(std::make_unique<reports::EntryColumns>(reports::click_columns())) {}
+      clicks_(std::make_unique<reports::EntryColumns>(reports::click_columns())),
+      posts_(std::make_unique<reports::EntryColumns>(reports::post_columns())) {}
 ReportCache::~ReportCache() = default;
 
 Result<Report> run_report(Store& store, const ReportQuery& q, ReportCache* cache) {
@@ -248,6 +249,11 @@ Result<Report> run_report(Store& store, const ReportQuery& q, ReportCache* cache
     if (cache && !by_campaign && q.report == "amec") {
         LIAISON_TRY(cache->clicks().catch_up(store));
         c.clicks = &cache->clicks();
+        // A post matches a brand filter by the brands it mentions too, a set the columns lack.
+        if (!q.brand) {
+            LIAISON_TRY(cache->posts().catch_up(store));
+            c.posts = &cache->posts();
+        }
     }
     Report out;
     out.report = q.report;
