@@ -177,9 +177,15 @@ Status EntryColumns::catch_up(Store& store) {
     if (seen_ < 0 || store.last_seq() - seen_ > kRebuildAfter) return rebuild(store);
     constexpr std::size_t kBatch = 5'000;
     auto& one = store.db().cached(select() + " WHERE eid=?1");
+    // A failure part way leaves changes read but not applied: the next report rebuilds.
+    auto failed = [&](Status status) {
+        seen_ = -1;
+        one.reset();
+        return status;
+    };
     for (;;) {
         auto changes = store.changes_since(seen_, kBatch);
-        if (!changes) return changes.status();
+        if (!changes) return failed(changes.status());
         for (const auto& c : changes.value()) {
             seen_ = std::max(seen_, c.seq);
             if (c.type == Store::Change::Type::kErased) {
@@ -188,7 +194,7 @@ Status EntryColumns::catch_up(Store& store) {
                 one.reset();
                 one.bind_blob(1, c.id.bytes.data(), 16);
                 const Step s = one.step();
-                if (s == Step::kError) return Status::storage(one.error());
+                if (s == Step::kError) return failed(Status::storage(one.error()));
                 if (s == Step::kRow)
                     put(one);
                 else
