@@ -281,10 +281,7 @@ Status amec(Ctx& c, Report& out) {
         std::vector<std::int64_t> by_touchpoint_n, by_department_n;
         std::vector<std::uint8_t> seen(k.ids() + 1, 0);
         std::vector<std::uint32_t> who;  // the people, by number
-        for (std::size_t r = 0; r < k.size(); ++r) {
-            auto in = keeps.keeps(r);
-            if (!in) return in.status();
-            if (!in.value()) continue;
+        LIAISON_TRY(each_kept(keeps, k, [&](std::size_t r) {
             ++t.contacts;
             for (auto [n, counts] : {std::pair{k.texts[kTouchpoint][r], &by_touchpoint_n},
                                      {k.texts[kDepartment][r], &by_department_n}}) {
@@ -295,7 +292,7 @@ Status amec(Ctx& c, Report& out) {
                 seen[p] = 1;
                 who.push_back(p);
             }
-        }
+        }));
         // A text's count under its text ("" for none, as SQL's column_text gives for NULL).
         for (auto [counts, into] :
              {std::pair{&by_touchpoint_n, &touchpoints}, {&by_department_n, &departments}})
@@ -384,17 +381,14 @@ Status amec(Ctx& c, Report& out) {
             }));
             EntryFilter keeps(c, k);
             const auto& m = k.ints;
-            for (std::size_t r = 0; r < k.size(); ++r) {
-                auto in = keeps.keeps(r);
-                if (!in) return in.status();
-                if (!in.value()) continue;
+            LIAISON_TRY(each_kept(keeps, k, [&](std::size_t r) {
                 const auto tone = k.texts[kTone][r];
                 auto type = types.find(k.refs[kCollaboration][r]);
                 post(tone == Cols::kNone ? std::string_view("unrated") : k.text(tone),
                      type == types.end() ? std::string_view() : type->second, m[kImpressions][r],
                      m[kReach][r], m[kVideoViews][r], m[kLikes][r], m[kComments][r], m[kShares][r],
                      m[kSaves][r], m[kEngagementsReported][r]);
-            }
+            }));
         } else {
             auto at = [](Statement& r, int col) {
                 return r.column_is_null(col) ? Cols::kNull : r.column_int(col);
@@ -416,11 +410,7 @@ Status amec(Ctx& c, Report& out) {
     if (c.clicks) {
         // The same clicks, from the columns kept in memory (reports/entry_columns.hpp).
         EntryFilter keeps(c, *c.clicks);
-        for (std::size_t r = 0; r < c.clicks->size(); ++r) {
-            auto in = keeps.keeps(r);
-            if (!in) return in.status();
-            t.clicks += in.value();
-        }
+        LIAISON_TRY(each_kept(keeps, *c.clicks, [&](std::size_t) { ++t.clicks; }));
     } else {
         auto clicks = c.scalar("SELECT count(*) FROM k_click a WHERE " + c.rows(Kind::kClick, "a") +
                                " AND " + c.in_period_ms("a", "at"));

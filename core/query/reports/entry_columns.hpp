@@ -150,4 +150,15 @@ private:
     std::unordered_map<std::uint32_t, bool> parent_covered_;  // parent number → in scope
 };
 
+// Calls f(r) for each row r of `cols` that the filter keeps, in order.
+template <typename F>
+Status each_kept(EntryFilter& filter, const EntryColumns& cols, F&& f) {
+    for (std::size_t r = 0; r < cols.size(); ++r) {
+        auto in = filter.keeps(r);
+        if (!in) return in.status();
+        if (in.value()) f(r);
+    }
+    return Status::ok();
+}
+
 }  // namespace liaison::core::reports

@@ -129,16 +129,14 @@ Status health(Ctx& c, Report& out) {
         // The same contacts, from the columns kept in memory (reports/entry_columns.hpp).
         const EntryColumns& k = *c.contacts;
         EntryFilter keeps(c, k, INT64_MIN, as_of);
-        for (std::size_t r = 0; r < k.size(); ++r) {
-            auto in = keeps.keeps(r);
-            if (!in) return in.status();
-            if (!in.value() || k.parent[r] == EntryColumns::kNone) continue;
+        LIAISON_TRY(each_kept(keeps, k, [&](std::size_t r) {
+            if (k.parent[r] == EntryColumns::kNone) return;
             const auto dept = k.texts[kDepartment][r], due = k.texts[kFollowUpDue][r];
             fold(k.id(k.parent[r]), k.at[r], k.eid(r),
                  dept == EntryColumns::kNone ? nullptr : &k.text(dept),
                  due == EntryColumns::kNone ? std::string_view() : k.text(due),
                  k.ints[kFollowUpDone][r]);
-        }
+        }));
     } else {
         LIAISON_TRY(
             c.each("SELECT a.f_influencer, a.f_at, a.eid, a.f_department, a.f_follow_up_due, "
