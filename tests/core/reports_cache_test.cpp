@@ -1,5 +1,6 @@
 // The server's report cache (core::ReportCache, core/query/reports/entry_columns.hpp) against
-// SQL: random contacts, clicks and posts written, edited, deleted and erased between reports, and
+// SQL: random contacts, clicks and posts written, edited (a post's brands mentioned too),
+// deleted and erased between reports, and
 // after each batch every report that reads them, under filters and scopes, run with the cache
 // (caught up from the changes feed) and without it must give the same answer (ReportsFixture::run
 // compares them).
@@ -21,7 +22,7 @@ const char* const kStores[] = {"LILLE", "NICE"};
 const char* const kBrands[] = {"MAISON", "RIVAL"};
 const char* const kCampaigns[] = {"LAUNCH", "SUMMER"};
 
-// The reports that read contacts, with each filter and two scopes.
+// The reports that read contacts, clicks or posts, with each filter and two scopes.
 std::vector<core::ReportQuery> queries(const ReportsFixture& f) {
     using Query = core::ReportQuery;
     const std::vector<std::function<void(Query&)>> narrow = {
@@ -38,37 +39,63 @@ std::vector<core::ReportQuery> queries(const ReportsFixture& f) {
             q.scope.brands = {f.ref("MAISON")};
         }};
     std::vector<Query> out;
-    for (const char* report : {"amec", "health"})
+    for (const char* report : {"amec", "health", "sov", "pyramid", "emv"})
         for (const auto& n : narrow) {
             out.push_back(query(report));
             n(out.back());
         }
+    // Share of voice's breakdowns, each read from the posts' columns their own way.
+    for (const char* g : {"platform", "region", "store", "month", "tier"}) {
+        out.push_back(query("sov"));
+        out.back().group_by = g;
+    }
     return out;
 }
 
 }  // namespace
 
 TEST_CASE(
-    "reports read from the server's cache of contacts and clicks give what SQL gives after every "
-    "change",
+    "reports read from the server's cache of contacts clicks and posts give what SQL gives after "
+    "every change",
     "[core][reports][central]") {
     const auto seed = GENERATE(1u, 2u, 3u);
     INFO("seed " << seed);
     std::mt19937 rng(seed);
     auto pick = [&](std::size_t n) { return std::size_t(rng() % n); };
     ReportsFixture f;
+    f.setting("emv_enabled", "true");
+    if (seed == 2) f.setting("emv_credit", "split");
     auto& r = *f.node->replica;
     std::vector<core::Id128> contacts, clicks, posts;
     std::vector<std::string> erased;
     int made = 0;
     for (int batch = 0; batch < 6; ++batch) {
         for (int op = 0; op < 12; ++op) {
-            const std::size_t what = contacts.empty() ? 0 : pick(18);
+            const std::size_t what = contacts.empty() ? 0 : pick(20);
             if (what >= 14) {
                 // A post, with some metrics, a tone and a collaboration or none, its keys or
                 // none (keyless: in its person's scope); or a post deleted.
-                if (what == 17 && !posts.empty()) {
+                if (what == 19 && !posts.empty()) {
                     (void)r.remove_entry(Kind::kContent, posts[pick(posts.size())]);
+                    continue;
+                }
+                // A brand mentioned or no longer, or another platform (an erased person's post
+                // refuses the edit: nothing to compare then).
+                if (what >= 17 && !posts.empty()) {
+                    const core::Id128 p = posts[pick(posts.size())];
+                    const std::string b = f.ref(kBrands[pick(2)]);
+                    switch (pick(3)) {
+                        case 0:
+                            (void)r.add(Kind::kContent, p, "brands_mentioned", b);
+                            break;
+                        case 1:
+                            for (const char* each : kBrands)
+                                (void)r.remove(Kind::kContent, p, "brands_mentioned", f.ref(each));
+                            break;
+                        default:
+                            (void)r.set(Kind::kContent, p,
+                                        {{"platform", Value(std::string("youtube"))}});
+                    }
                     continue;
                 }
                 const std::string who = kPeople[pick(5)];
@@ -89,6 +116,10 @@ TEST_CASE(
                 if (pick(3) == 0) w.push_back({"store", f.ref(kStores[pick(2)])});
                 if (pick(3) == 0) w.push_back({"brand", f.ref(kBrands[pick(2)])});
                 posts.push_back(f.make(Kind::kContent, "p" + std::to_string(++made), std::move(w)));
+                for (const char* b : kBrands)
+                    if (pick(3) == 0)
+                        REQUIRE(r.add(Kind::kContent, posts.back(), "brands_mentioned", f.ref(b))
+                                    .is_ok());
             } else if (what >= 10) {
                 // A click on a link, with its campaign's keys, some of them, or none (keyless:
                 // in its link's scope); or a click deleted.

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "core/model/validate.hpp"
+#include "core/query/reports/entry_columns.hpp"
 #include "core/query/view.hpp"
 
 namespace liaison::core::reports {
@@ -113,6 +114,8 @@ std::int64_t days_of(std::string_view date) {
 }
 
 std::string date_of_days(std::int64_t days) { return iso_date(days * kDayMs); }
+
+std::string utc_month(std::int64_t ms) { return iso_date(ms / 1000 * 1000).substr(0, 7); }
 
 void Money::add(const std::string& currency, std::int64_t day, std::int64_t minor) {
     by_day[{currency, day}] += minor;
@@ -458,6 +461,23 @@ void BrandIndex::named(Statement& row, int col, std::vector<std::size_t>& out) c
         if (it != by_text_.end()) name(it->second);
         pos = stop + 1;
     }
+}
+
+BrandIndex::OverColumns::OverColumns(const BrandIndex& index, const EntryColumns& posts)
+    : posts_(posts), by_id_(posts.ids() + 1, kNot), by_text_(posts.text_count() + 1, kNot) {
+    for (const auto& [id, i] : index.by_id_)
+        if (auto n = posts.number(id)) by_id_[*n] = i;
+    for (const auto& [text, i] : index.by_text_)
+        if (auto n = posts.find_text(text)) by_text_[*n] = i;
+}
+
+void BrandIndex::OverColumns::named(std::size_t r, std::vector<std::size_t>& out) const {
+    out.clear();
+    auto name = [&](std::size_t i) {
+        if (i != kNot && std::find(out.begin(), out.end(), i) == out.end()) out.push_back(i);
+    };
+    name(by_id_[posts_.brand[r]]);
+    for (std::uint32_t n : posts_.elems(kBrandsMentioned, r)) name(by_text_[n]);
 }
 
 Cell ratio(double a, double b) { return b == 0 ? Cell::null() : Cell::fixed(a / b); }

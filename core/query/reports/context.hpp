@@ -41,6 +41,9 @@ std::string blob_list(const std::vector<Id128>& ids);
 std::int64_t days_of(std::string_view date);
 std::string date_of_days(std::int64_t days);
 inline constexpr std::int64_t kDayMs = 86400000;
+// "YYYY-MM", the UTC month of a time in ms, as sql_utc_month reads it (the seconds truncated
+// toward zero, then the day they fall in).
+std::string utc_month(std::int64_t ms);
 // The UTC day (days since 1970-01-01) of a time in ms, rounding down before 1970 too.
 std::int64_t day_of_ms(std::int64_t ms);
 // The id in a blob column, or nullopt when it holds none.
@@ -160,6 +163,19 @@ public:
     static std::string sql(std::string_view a);
     // The indexes the row's two columns (`col` and `col`+1) name, into `out` (cleared first).
     void named(Statement& row, int col, std::vector<std::size_t>& out) const;
+
+    // The same over a post's columns (reports/entry_columns.hpp): its brand field and its
+    // brands_mentioned set.
+    class OverColumns {
+    public:
+        OverColumns(const BrandIndex& index, const EntryColumns& posts);
+        void named(std::size_t r, std::vector<std::size_t>& out) const;
+
+    private:
+        static constexpr std::size_t kNot = SIZE_MAX;
+        const EntryColumns& posts_;
+        std::vector<std::size_t> by_id_, by_text_;  // a column's number → the brand's index
+    };
 
 private:
     std::unordered_map<std::string, std::size_t> by_text_;

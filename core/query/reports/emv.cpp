@@ -13,6 +13,7 @@
 #include <set>
 
 #include "core/query/reports/context.hpp"
+#include "core/query/reports/entry_columns.hpp"
 
 namespace liaison::core::reports {
 namespace {
@@ -28,6 +29,13 @@ std::size_t metric_index(std::string_view m) {
     for (std::size_t i = 0; i < kCardMetricCount; ++i)
         if (kCardMetrics[i] == m) return i;
     return kCardMetricCount;
+}
+
+// The post column (reports/entry_columns.hpp) of metric i, engagements aside.
+std::size_t post_metric(std::size_t i) {
+    constexpr std::size_t kColumn[] = {kImpressions, kReach,  kVideoViews, kLikes,
+                                       kComments,    kShares, kSaves};
+    return kColumn[i];
 }
 
 std::string metric_sql(std::size_t i) {
@@ -178,14 +186,6 @@ Status emv(Ctx& c, Report& out) {
     std::vector<Id128> ids;
     for (const auto& b : brands) ids.push_back(b.second);
     const BrandIndex index(ids);
-    const std::string day = c.currency.empty() ? "0" : "a.f_published_at/86400000";
-    // One row per post: its platform, the version in force, its day, its metrics, the brands
-    // it names (brand field, and its brands_mentioned set as text).
-    std::string sql = "SELECT a.f_platform, " + version_case(versions) + ", " + day;
-    for (std::size_t i = 0; i < kCardMetricCount; ++i) sql += ", " + metric_sql(i);
-    sql += BrandIndex::sql("a") + " FROM k_content a WHERE " + c.rows(Kind::kContent, "a") +
-           " AND " + c.in_period_ms("a", "published_at");
-
     // By brand index (brands.size(): no brand) and by platform.
     std::vector<ValueSums> by_brand(brands.size() + 1);
     std::map<std::string, ValueSums> by_platform;
@@ -193,12 +193,12 @@ Status emv(Ctx& c, Report& out) {
     std::set<std::string> unvalued_platforms;
     std::vector<std::size_t> named;
     std::map<std::string, I128> value;  // the post's, per currency, in thousandths
-    LIAISON_TRY(c.each(sql, [&](Statement& r) {
-        index.named(r, 3 + int(kCardMetricCount), named);
+    // One post: its platform, the version in force (an index into `versions`, -1 none), its day
+    // (0 without a report currency), its metrics in kCardMetrics' order, and the brands it names
+    // in `named`.
+    auto take = [&](const std::string& platform, std::int64_t ver, std::int64_t d,
+                    const std::int64_t(&q)[kCardMetricCount]) {
         if (named.empty()) named.push_back(brands.size());
-
-        const std::string platform = r.column_text(0);
-        const std::int64_t ver = r.column_int(1), d = r.column_int(2);
         ValueSums& pg = by_platform[platform];
         ++pg.posts;
         for (std::size_t i : named) ++by_brand[i].posts;
@@ -213,11 +213,11 @@ Status emv(Ctx& c, Report& out) {
         for (std::size_t li : versions[std::size_t(ver)].lines) {
             CardLine& l = lines[li];
             const std::size_t mi = metric_index(l.metric);
-            const std::int64_t q = r.column_int(3 + int(mi));
-            const I128 milli = I128(l.value) * q * (mi < kPerThousand ? 1 : 1000);
+            if (mi >= kCardMetricCount) continue;  // load_card keeps none such
+            const I128 milli = I128(l.value) * q[mi] * (mi < kPerThousand ? 1 : 1000);
             value[l.currency] += milli;
             ++l.posts;
-            l.quantity += q;
+            l.quantity += q[mi];
             l.milli += milli;
         }
         // Split credit divides a post among the brands it names; full credit (or a post that
@@ -227,7 +227,50 @@ Status emv(Ctx& c, Report& out) {
             pg.amounts[{cur, d}].by_divisor[1] += milli;
             for (std::size_t i : named) by_brand[i].amounts[{cur, d}].by_divisor[divisor] += milli;
         }
-    }));
+    };
+    if (c.posts) {
+        // The same posts from the report cache's columns (reports/entry_columns.hpp); the
+        // version in force found as version_case's CASE finds it.
+        using Cols = EntryColumns;
+        const Cols& p = *c.posts;
+        const BrandIndex::OverColumns over(index, p);
+        std::map<std::uint32_t, std::vector<std::size_t>> by_text;  // platform → its versions
+        for (std::size_t i = 0; i < versions.size(); ++i)
+            if (auto n = p.find_text(versions[i].platform)) by_text[*n].push_back(i);
+        EntryFilter keeps(c, p);
+        LIAISON_TRY(each_kept(keeps, p, [&](std::size_t r) {
+            over.named(r, named);
+            const std::uint32_t pl = p.texts[kPlatform][r];
+            const std::int64_t at = p.at[r];
+            std::int64_t ver = -1;
+            if (auto it = by_text.find(pl); it != by_text.end())
+                for (std::size_t i : it->second)
+                    if (versions[i].from_day == INT64_MIN || at >= versions[i].from_day * kDayMs) {
+                        ver = std::int64_t(i);
+                        break;
+                    }
+            std::int64_t q[kCardMetricCount];
+            for (std::size_t i = 0; i < kCardMetricCount; ++i)
+                q[i] = kCardMetrics[i] == "engagements" ? post_engagements(p, r)
+                                                        : Cols::or0(p.ints[post_metric(i)][r]);
+            take(pl == Cols::kNone ? std::string() : p.text(pl), ver,
+                 c.currency.empty() ? 0 : at / kDayMs, q);
+        }));
+    } else {
+        const std::string day = c.currency.empty() ? "0" : "a.f_published_at/86400000";
+        // One row per post: its platform, the version in force, its day, its metrics, the
+        // brands it names (brand field, and its brands_mentioned set as text).
+        std::string sql = "SELECT a.f_platform, " + version_case(versions) + ", " + day;
+        for (std::size_t i = 0; i < kCardMetricCount; ++i) sql += ", " + metric_sql(i);
+        sql += BrandIndex::sql("a") + " FROM k_content a WHERE " + c.rows(Kind::kContent, "a") +
+               " AND " + c.in_period_ms("a", "published_at");
+        LIAISON_TRY(c.each(sql, [&](Statement& r) {
+            index.named(r, 3 + int(kCardMetricCount), named);
+            std::int64_t q[kCardMetricCount];
+            for (std::size_t i = 0; i < kCardMetricCount; ++i) q[i] = r.column_int(3 + int(i));
+            take(r.column_text(0), r.column_int(1), r.column_int(2), q);
+        }));
+    }
     if (unvalued > 0) {
         std::string list;
         for (const auto& pl : unvalued_platforms) list += (list.empty() ? "" : ", ") + pl;

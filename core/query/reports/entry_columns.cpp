@@ -24,12 +24,13 @@ const ColumnsSpec& contact_columns() {
                                   Kind::kInfluencer,
                                   {"department", "touchpoint", "follow_up_due"},
                                   {},
-                                  {"follow_up_done"}};
+                                  {"follow_up_done"},
+                                  {}};
     return spec;
 }
 
 const ColumnsSpec& click_columns() {
-    static const ColumnsSpec spec{Kind::kClick, "at", "link", Kind::kTrackedLink, {}, {}, {}};
+    static const ColumnsSpec spec{Kind::kClick, "at", "link", Kind::kTrackedLink, {}, {}, {}, {}};
     return spec;
 }
 
@@ -38,24 +39,30 @@ const ColumnsSpec& post_columns() {
                                   "published_at",
                                   "influencer",
                                   Kind::kInfluencer,
-                                  {"tone"},
+                                  {"tone", "platform"},
                                   {"collaboration"},
                                   {"impressions", "reach", "video_views", "likes", "comments",
-                                   "shares", "saves", "engagements"}};
+                                   "shares", "saves", "engagements"},
+                                  {"brands_mentioned"},
+                                  0};
     return spec;
 }
 
-// The columns a row is read with, in the order put() reads them: id, state, time, parent,
-// region, store, brand, then the spec's texts and ints.
+// The columns a row `t` is read with, in the order put() reads them: id, state, time, parent,
+// region, store, brand, the spec's texts, refs and ints, then each set's live elements joined by
+// spaces (string_agg: PostgreSQL's, and SQLite's since 3.44).
 std::string EntryColumns::select() const {
     const auto& k = kind_def(spec_->kind);
-    std::string sql = "SELECT eid, created IS NOT NULL AND deleted IS NULL, f_" +
-                      std::string(spec_->time) + ", f_" + spec_->parent;
+    std::string sql = "SELECT t.eid, t.created IS NOT NULL AND t.deleted IS NULL, t.f_" +
+                      std::string(spec_->time) + ", t.f_" + spec_->parent;
     for (const char* key : {"region", "store", "brand"})
-        sql += k.field_index(key) >= 0 ? std::string(", f_") + key : std::string(", NULL");
+        sql += k.field_index(key) >= 0 ? std::string(", t.f_") + key : std::string(", NULL");
     for (const auto* list : {&spec_->texts, &spec_->refs, &spec_->ints})
-        for (const char* f : *list) sql += std::string(", f_") + f;
-    return sql + " FROM " + table_name(spec_->kind);
+        for (const char* f : *list) sql += std::string(", t.f_") + f;
+    for (const char* set : spec_->sets)
+        sql += ", (SELECT string_agg(s.elem, ' ') FROM sdot s WHERE s.eid=t.eid AND s.sidx=" +
+               std::to_string(k.set_index(set)) + " AND s.removed=0)";
+    return sql + " FROM " + table_name(spec_->kind) + " t";
 }
 
 std::vector<std::vector<std::uint32_t>*> EntryColumns::id_columns() {
@@ -79,11 +86,40 @@ std::uint32_t EntryColumns::id_number(Statement& st, int col) {
 
 std::uint32_t EntryColumns::text_number(Statement& st, int col) {
     if (st.column_is_null(col)) return kNone;
-    std::string t(st.column_text_view(col));
+    return text_number(st.column_text_view(col));
+}
+
+std::uint32_t EntryColumns::text_number(std::string_view view) {
+    std::string t(view);
     auto it = text_numbers_.find(t);
     if (it != text_numbers_.end()) return it->second;
     texts_.push_back(t);
     return text_numbers_.emplace(std::move(t), std::uint32_t(texts_.size())).first->second;
+}
+
+std::optional<std::uint32_t> EntryColumns::find_text(const std::string& t) const {
+    auto it = text_numbers_.find(t);
+    if (it == text_numbers_.end()) return std::nullopt;
+    return it->second;
+}
+
+void EntryColumns::put_set(std::size_t i, std::size_t r, std::string_view elems) {
+    Set& s = sets_[i];
+    std::vector<std::uint32_t> got;
+    for (std::size_t pos = 0; pos < elems.size();) {
+        std::size_t stop = elems.find(' ', pos);
+        if (stop == std::string_view::npos) stop = elems.size();
+        if (stop > pos) {
+            const std::uint32_t n = text_number(elems.substr(pos, stop - pos));
+            if (std::find(got.begin(), got.end(), n) == got.end()) got.push_back(n);
+        }
+        pos = stop + 1;
+    }
+    // In place when it fits; else at the pool's end.
+    if (got.size() > s.count[r]) s.start[r] = std::uint32_t(s.pool.size());
+    if (s.start[r] == s.pool.size()) s.pool.resize(s.pool.size() + got.size());
+    std::copy(got.begin(), got.end(), s.pool.begin() + s.start[r]);
+    s.count[r] = std::uint32_t(got.size());
 }
 
 std::uint32_t* EntryColumns::slot(const Id128& eid) {
@@ -121,6 +157,11 @@ void EntryColumns::put(Statement& st) {
         for (auto* list : {&texts, &refs})
             for (auto& v : *list) v.push_back(kNone);
         for (auto& v : ints) v.push_back(kNull);
+        sets_.resize(spec_->sets.size());
+        for (auto& set : sets_) {
+            set.start.push_back(std::uint32_t(set.pool.size()));
+            set.count.push_back(0);
+        }
     }
     live[r] = st.column_int(1) != 0;
     at[r] = st.column_is_null(2) ? INT64_MIN : st.column_int(2);
@@ -132,6 +173,7 @@ void EntryColumns::put(Statement& st) {
         v[r] = st.column_is_null(col) ? kNull : st.column_int(col);
         ++col;
     }
+    for (std::size_t i = 0; i < sets_.size(); ++i) put_set(i, r, st.column_text_view(col++));
 }
 
 void EntryColumns::drop(const Id128& eid) {
@@ -146,6 +188,7 @@ std::size_t EntryColumns::bytes() const {
     for (const auto* list : {&texts, &refs})
         for (const auto& v : *list) n += of(v);
     for (const auto& v : ints) n += of(v);
+    for (const auto& set : sets_) n += of(set.start) + of(set.count) + of(set.pool);
     // A node of an unordered_map: the pair, the next pointer and the cached hash, plus its
     // bucket.
     n += id_numbers_.size() * (sizeof(std::pair<Id128, std::uint32_t>) + 3 * sizeof(void*));
@@ -169,6 +212,8 @@ Status EntryColumns::rebuild(Store& store) {
     for (auto* list : {&texts, &refs})
         for (auto& v : *list) v.shrink_to_fit();
     for (auto& v : ints) v.shrink_to_fit();
+    for (auto& set : sets_)
+        for (auto* v : {&set.start, &set.count, &set.pool}) v->shrink_to_fit();
     seen_ = upto;
     return Status::ok();
 }
@@ -176,7 +221,7 @@ Status EntryColumns::rebuild(Store& store) {
 Status EntryColumns::catch_up(Store& store) {
     if (seen_ < 0 || store.last_seq() - seen_ > kRebuildAfter) return rebuild(store);
     constexpr std::size_t kBatch = 5'000;
-    auto& one = store.db().cached(select() + " WHERE eid=?1");
+    auto& one = store.db().cached(select() + " WHERE t.eid=?1");
     // A failure part way leaves changes read but not applied: the next report rebuilds.
     auto failed = [&](Status status) {
         seen_ = -1;
@@ -215,7 +260,11 @@ EntryFilter::EntryFilter(const Ctx& c, const EntryColumns& cols)
 EntryFilter::EntryFilter(const Ctx& c, const EntryColumns& cols, std::int64_t from, std::int64_t to)
     : c_(c), cols_(cols), from_(from), to_(to), global_(c.q.scope.global) {
     const auto& q = c.q;
-    if (q.brand) brand_ = one(q.brand);
+    if (q.brand) {
+        brand_ = one(q.brand);
+        auto n = cols.find_text(q.brand->to_text());
+        brand_text_ = cols.spec().brand_set >= 0 && n ? *n : kNoMatch;
+    }
     if (q.region) {
         region_ = one(q.region);
         region_stores_ = set_of(c.region_filter_stores_);
@@ -276,7 +325,11 @@ Result<bool> EntryFilter::keeps(std::size_t r) {
     if (!k.live[r]) return false;
     const std::int64_t at = k.at[r];
     if (at == INT64_MIN || at < from_ || at >= to_) return false;
-    if (brand_ != kAny && k.brand[r] != brand_) return false;
+    if (brand_ != kAny && k.brand[r] != brand_) {
+        if (brand_text_ == kNoMatch) return false;
+        const auto set = k.elems(std::size_t(k.spec().brand_set), r);
+        if (std::find(set.begin(), set.end(), brand_text_) == set.end()) return false;
+    }
     if (region_ != kAny && k.region[r] != region_ &&
         !(k.region[r] == kNone && k.store[r] != kNone && region_stores_[k.store[r]]))
         return false;

@@ -29,13 +29,16 @@ namespace liaison::core::reports {
 
 // What one kind's columns hold, besides its state, time and scope keys: the field
 // naming the parent a keyless entry takes its scope from (a kind with region, store and brand
-// fields), and the text, reference and integer fields some report reads, in this order.
+// fields), the text, reference and integer fields some report reads, in this order, and its
+// sets of texts; `brand_set`, the set that names brands beside the brand field (its index in
+// `sets`, -1 for none).
 struct ColumnsSpec {
     Kind kind;
     const char* time;
     const char* parent;
     Kind parent_kind;
-    std::vector<const char*> texts, refs, ints;
+    std::vector<const char*> texts, refs, ints, sets;
+    int brand_set = -1;
 };
 
 // Contacts: texts kDepartment, kTouchpoint, kFollowUpDue; ints kFollowUpDone.
@@ -44,9 +47,10 @@ inline constexpr std::size_t kDepartment = 0, kTouchpoint = 1, kFollowUpDue = 2;
 inline constexpr std::size_t kFollowUpDone = 0;
 // Clicks: their time, link and keys alone.
 const ColumnsSpec& click_columns();
-// Posts: texts kTone; refs kCollaboration; ints kImpressions … kEngagements (as reported).
+// Posts: texts kTone, kPlatform; refs kCollaboration; ints kImpressions … kEngagements (as
+// reported); sets kBrandsMentioned (brand ids as text).
 const ColumnsSpec& post_columns();
-inline constexpr std::size_t kTone = 0, kCollaboration = 0;
+inline constexpr std::size_t kTone = 0, kPlatform = 1, kCollaboration = 0, kBrandsMentioned = 0;
 inline constexpr std::size_t kImpressions = 0, kReach = 1, kVideoViews = 2, kLikes = 3,
                              kComments = 4, kShares = 5, kSaves = 6, kEngagementsReported = 7;
 
@@ -79,12 +83,27 @@ public:
     static constexpr std::int64_t kNull = INT64_MIN;
     // An integer column's value as SQL's COALESCE(v, 0) reads it.
     static std::int64_t or0(std::int64_t v) { return v == kNull ? 0 : v; }
+    // The elements of set `i` (of the spec's sets) in row `r`, as text numbers (text(n)), each
+    // once, in no particular order.
+    struct Elems {
+        const std::uint32_t *b, *e;
+        const std::uint32_t* begin() const { return b; }
+        const std::uint32_t* end() const { return e; }
+    };
+    Elems elems(std::size_t i, std::size_t r) const {
+        const Set& s = sets_[i];
+        const std::uint32_t* p = s.pool.data() + s.start[r];
+        return {p, p + s.count[r]};
+    }
 
     const Id128& eid(std::size_t r) const { return eid_[r]; }
     const Id128& id(std::uint32_t n) const { return ids_[n - 1]; }
     // The number of `id`, or nullopt when no row names it.
     std::optional<std::uint32_t> number(const Id128& id) const;
     const std::string& text(std::uint32_t n) const { return texts_[n - 1]; }
+    // The number of text `t`, or nullopt when no row holds it.
+    std::optional<std::uint32_t> find_text(const std::string& t) const;
+    std::size_t text_count() const { return texts_.size(); }
     std::size_t ids() const { return ids_.size(); }
     // The memory the columns hold, in bytes (the vectors' capacities; the maps' nodes
     // estimated).
@@ -98,10 +117,19 @@ private:
     std::vector<std::vector<std::uint32_t>*> id_columns();
     std::uint32_t id_number(Statement& st, int col);
     std::uint32_t text_number(Statement& st, int col);
+    std::uint32_t text_number(std::string_view t);
+    void put_set(std::size_t i, std::size_t r, std::string_view elems);
     std::uint32_t* slot(const Id128& eid);  // the hash slot of `eid` (0: free; else row + 1)
     void grow();
 
+    // A set field's elements: row r's are pool[start[r], start[r] + count[r]). A row whose set
+    // grows is written again at the pool's end (a rebuild compacts it).
+    struct Set {
+        std::vector<std::uint32_t> start, count, pool;
+    };
+
     const ColumnsSpec* spec_;
+    std::vector<Set> sets_;
     std::int64_t seen_ = -1;            // last seq read; -1: never built
     std::vector<Id128> eid_;            // each row's entry id
     std::vector<std::uint32_t> slots_;  // open addressing over eid_, a power of two long
@@ -111,13 +139,22 @@ private:
     std::unordered_map<std::string, std::uint32_t> text_numbers_;
 };
 
+// A post's engagements as kEngagements reads them (amec.engagements/1): the total reported, or
+// else the sum of the kinds reported.
+inline std::int64_t post_engagements(const EntryColumns& k, std::size_t r) {
+    using C = EntryColumns;
+    const std::int64_t total = k.ints[kEngagementsReported][r];
+    if (total != C::kNull) return total;
+    return C::or0(k.ints[kLikes][r]) + C::or0(k.ints[kComments][r]) + C::or0(k.ints[kShares][r]) +
+           C::or0(k.ints[kSaves][r]);
+}
+
 class Ctx;
 
 // Which rows of the columns a report counts: visible, in the caller's scope, matching the
-// query's brand, region and store filters over the kind's fields, in a period of its time. Not
-// for a query with a campaign or programme filter (run_report reads those by SQL, through the
-// campaign indexes), nor for a brand filter on a kind whose entries also name brands in a set
-// (content's brands_mentioned): these columns hold no sets.
+// query's brand, region and store filters over the kind's fields (a brand also by the spec's
+// brand set, as Ctx::filtered reads content), in a period of its time. Not for a query with a
+// campaign or programme filter (run_report reads those by SQL, through the campaign indexes).
 class EntryFilter {
 public:
     // The entries of the report's period [c.from_ms, c.to_ms), or of [from, to).
@@ -126,6 +163,9 @@ public:
     // Whether row `r` counts. A keyless entry is in scope where its parent is: the parent's row
     // is read (once per parent) from the store.
     Result<bool> keeps(std::size_t r);
+    // Counts every brand's rows: for a report that keeps the brand filter for its tables (share
+    // of voice, whose shares are relative to the whole tracked set).
+    void ignore_brand() { brand_ = brand_text_ = kAny; }
 
 private:
     // A set of ids by their numbers in the columns.
@@ -144,6 +184,7 @@ private:
     std::int64_t from_, to_;
     bool global_;
     std::uint32_t brand_ = kAny, region_ = kAny, store_ = kAny;
+    std::uint32_t brand_text_ = kAny;  // the brand's id as text, in the brand set
     Set region_stores_;
     Set scope_regions_, scope_stores_, scope_brands_;
     bool scope_by_brand_ = false;

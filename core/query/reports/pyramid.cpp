@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "core/query/reports/context.hpp"
+#include "core/query/reports/entry_columns.hpp"
 
 namespace liaison::core::reports {
 namespace {
@@ -48,7 +49,8 @@ std::string people_where(const Ctx& c) {
 }
 
 // The people, then their posts: two scans, joined here by a hash of the people (a GROUP BY
-// over the posts would sort them, several times the cost of reading them).
+// over the posts would sort them, several times the cost of reading them); on the server, the
+// posts from the report cache's columns.
 Status load_people(const Ctx& c, std::vector<PyramidPerson>& people,
                    std::unordered_map<Id128, std::size_t, Id128Hash>& index) {
     LIAISON_TRY(
@@ -61,6 +63,25 @@ Status load_people(const Ctx& c, std::vector<PyramidPerson>& people,
                    index[p.id] = people.size();
                    people.push_back(std::move(p));
                }));
+    auto post = [&](std::size_t person, std::int64_t engagements, std::int64_t reach) {
+        PyramidPerson& p = people[person];
+        ++p.posts;
+        p.engagements += engagements;
+        p.reach += reach;
+    };
+    if (c.posts) {
+        // The same posts from the report cache's columns (reports/entry_columns.hpp).
+        using Cols = EntryColumns;
+        const Cols& k = *c.posts;
+        std::vector<std::size_t> person(k.ids() + 1, SIZE_MAX);  // a column's number → person
+        for (std::size_t i = 0; i < people.size(); ++i)
+            if (auto n = k.number(people[i].id)) person[*n] = i;
+        EntryFilter keeps(c, k);
+        return each_kept(keeps, k, [&](std::size_t r) {
+            const std::size_t i = person[k.parent[r]];  // kNone (0) maps to no person
+            if (i != SIZE_MAX) post(i, post_engagements(k, r), Cols::or0(k.ints[kReach][r]));
+        });
+    }
     return c.each("SELECT a.f_influencer, " + std::string(kEngagements) +
                       ", COALESCE(a.f_reach,0) FROM k_content a WHERE " +
                       c.rows(Kind::kContent, "a") + " AND " + c.in_period_ms("a", "published_at"),
@@ -69,10 +90,7 @@ Status load_people(const Ctx& c, std::vector<PyramidPerson>& people,
                       if (!who) return;
                       auto it = index.find(*who);
                       if (it == index.end()) return;  // a person out of scope
-                      PyramidPerson& p = people[it->second];
-                      ++p.posts;
-                      p.engagements += r.column_int(1);
-                      p.reach += r.column_int(2);
+                      post(it->second, r.column_int(1), r.column_int(2));
                   });
 }
 

@@ -249,11 +249,12 @@ Result<Report> run_report(Store& store, const ReportQuery& q, ReportCache* cache
     if (cache && !by_campaign && q.report == "amec") {
         LIAISON_TRY(cache->clicks().catch_up(store));
         c.clicks = &cache->clicks();
-        // A post matches a brand filter by the brands it mentions too, a set the columns lack.
-        if (!q.brand) {
-            LIAISON_TRY(cache->posts().catch_up(store));
-            c.posts = &cache->posts();
-        }
+    }
+    const bool reads_posts = q.report == "amec" || q.report == "sov" || q.report == "pyramid" ||
+                             (q.report == "emv" && c.settings.emv_enabled);
+    if (cache && !by_campaign && reads_posts) {
+        LIAISON_TRY(cache->posts().catch_up(store));
+        c.posts = &cache->posts();
     }
     Report out;
     out.report = q.report;

@@ -7,11 +7,14 @@
 // sums per brand, per level (all, paid, organic, the group_by value) and for the set (each post
 // once) are made as the rows come.
 #include <algorithm>
+#include <functional>
 #include <map>
+#include <memory>
 #include <set>
 #include <unordered_map>
 
 #include "core/query/reports/context.hpp"
+#include "core/query/reports/entry_columns.hpp"
 #include "core/storage/dialect.hpp"
 
 namespace liaison::core::reports {
@@ -55,6 +58,46 @@ std::string group_sql(Backend backend, std::string_view g) {
     return "";
 }
 
+bool group_applies(std::string_view g) {
+    return g == "platform" || g == "region" || g == "store" || g == "month" || g == "tier";
+}
+
+// The group_by dimension's value of a post's columns row, as group_sql's SQL gives it ("" for
+// none): its platform, its region's or store's id in capital hex, its UTC month, its person's
+// tier (a visible person's; read once for all).
+Result<std::function<std::string(std::size_t)>> group_of_columns(const Ctx& c,
+                                                                 const EntryColumns& p) {
+    using Cols = EntryColumns;
+    const std::string& g = c.q.group_by;
+    auto id_hex = [&p](std::uint32_t n) { return n == Cols::kNone ? "" : hex_of(p.id(n)); };
+    if (g == "platform")
+        return std::function<std::string(std::size_t)>([&p](std::size_t r) {
+            const std::uint32_t n = p.texts[kPlatform][r];
+            return n == Cols::kNone ? std::string() : p.text(n);
+        });
+    if (g == "region")
+        return std::function<std::string(std::size_t)>(
+            [&p, id_hex](std::size_t r) { return id_hex(p.region[r]); });
+    if (g == "store")
+        return std::function<std::string(std::size_t)>(
+            [&p, id_hex](std::size_t r) { return id_hex(p.store[r]); });
+    if (g == "month")
+        return std::function<std::string(std::size_t)>(
+            [&p](std::size_t r) { return utc_month(p.at[r]); });
+    if (g != "tier") return std::function<std::string(std::size_t)>();
+    auto tiers = std::make_shared<std::unordered_map<std::uint32_t, std::string>>();
+    LIAISON_TRY(c.each("SELECT t.eid, t.f_tier FROM k_influencer t WHERE " + Ctx::visible("t") +
+                           " AND t.f_tier IS NOT NULL",
+                       [&](Statement& r) {
+                           if (auto id = id_at(r, 0))
+                               if (auto n = p.number(*id)) (*tiers)[*n] = r.column_text(1);
+                       }));
+    return std::function<std::string(std::size_t)>([&p, tiers](std::size_t r) {
+        auto it = tiers->find(p.parent[r]);
+        return it == tiers->end() ? std::string() : it->second;
+    });
+}
+
 // The tracked set (sov.tracked_set/1): every brand, competitor or own, in `market` when one is
 // asked (a brand without markets is in every market). Sorted by name, then id.
 Result<std::vector<Brand>> tracked_set(const Ctx& c) {
@@ -87,23 +130,17 @@ std::string content_where(const Ctx& c) {
 
 // Reads the period's posts once — one row each, with the brands its `brands_mentioned` set
 // names — and sums them per level, dimension value and brand of the set. The people are counted
-// distinct per sum (a hash set each). Aggregated here rather than by GROUP BY: SQL would sort the
+// distinct per sum (a bitmap each). Aggregated here rather than by GROUP BY: SQL would sort the
 // (post, brand) pairs once per level and per distinct count, several times the cost of reading
-// them (docs/PERFORMANCE.md).
+// them (docs/PERFORMANCE.md). On the server the posts come from the report cache's columns
+// (reports/entry_columns.hpp), the same rows content_where keeps.
 Status sums(const Ctx& c, const std::vector<Brand>& set, std::map<Key, Sums>& out) {
     std::vector<Id128> ids;
     for (const auto& b : set) ids.push_back(b.id);
     const BrandIndex brands(ids);
-    const std::string g = group_sql(c.store.db().backend(), c.q.group_by);
-    const std::string sql =
-        "SELECT a.f_influencer, " + std::string(kEngagements) +
-        ", COALESCE(a.f_reach,0), COALESCE(a.f_video_views,0), COALESCE(a.f_tone,''), "
-        "a.f_collaboration IS NOT NULL, " +
-        (g.empty() ? std::string("''") : "COALESCE(" + g + ",'')") + BrandIndex::sql("a") +
-        " FROM k_content a WHERE " + content_where(c);
 
     // One sum per brand of the set, and one (the last) for the set as a whole. People are
-    // numbered as they come; each sum marks the numbers it has seen in a bitmap.
+    // numbered; each sum marks the numbers it has seen in a bitmap.
     struct Agg {
         Sums s;
         std::vector<std::uint64_t> seen;
@@ -115,7 +152,6 @@ Status sums(const Ctx& c, const std::vector<Brand>& set, std::map<Key, Sums>& ou
             seen[word] |= bit;
         }
     };
-    std::unordered_map<Id128, std::uint32_t, Id128Hash> people;
     std::map<std::pair<int, std::string>, std::vector<Agg>> aggs;
     auto level = [&](int lvl, const std::string& dim) -> std::vector<Agg>& {
         auto& v = aggs[{lvl, dim}];
@@ -124,16 +160,12 @@ Status sums(const Ctx& c, const std::vector<Brand>& set, std::map<Key, Sums>& ou
     };
     std::vector<Agg>* all = &level(kAll, "");
     std::vector<Agg>* paid[2] = {&level(kPaid, "0"), &level(kPaid, "1")};
-    std::vector<std::size_t> named;  // the brands of the set this post names
-    Status ok = c.each(sql, [&](Statement& r) {
-        brands.named(r, 7, named);
-        if (named.empty()) return;  // mentions no brand of the set
-        std::optional<std::uint32_t> who;
-        if (auto id = id_at(r, 0))
-            who = people.try_emplace(*id, std::uint32_t(people.size())).first->second;
-        const std::int64_t k[kSovMetricCount] = {1, 0, r.column_int(1), r.column_int(2),
-                                                 r.column_int(3)};
-        const std::string_view tone = r.column_text_view(4);
+    const bool grouped = group_applies(c.q.group_by);
+    // One post: its person's number (nullopt: none), metrics, tone, whether paid, its value of
+    // the group_by dimension, and the brands of the set it names (not empty).
+    auto take = [&](std::optional<std::uint32_t> who, const std::int64_t(&k)[kSovMetricCount],
+                    std::string_view tone, bool is_paid, const std::string& dim,
+                    const std::vector<std::size_t>& named) {
         auto add = [&](Agg& a) {
             for (std::size_t i = 0; i < kSovMetricCount; ++i)
                 if (i != 1) a.s.k[i] += k[i];
@@ -142,15 +174,56 @@ Status sums(const Ctx& c, const std::vector<Brand>& set, std::map<Key, Sums>& ou
             a.s.negative += tone == "negative";
             if (who) a.see(*who);
         };
-        std::vector<Agg>* levels[3] = {all, paid[r.column_int(5) ? 1 : 0], nullptr};
-        if (!g.empty()) levels[2] = &level(kGroup, r.column_text(6));
+        std::vector<Agg>* levels[3] = {all, paid[is_paid ? 1 : 0], nullptr};
+        if (grouped) levels[2] = &level(kGroup, dim);
         for (auto* v : levels) {
             if (!v) continue;
             add(v->back());
             for (std::size_t i : named) add((*v)[i]);
         }
-    });
-    if (!ok.is_ok()) return ok;
+    };
+
+    std::vector<std::size_t> named;  // the brands of the set a post names
+    if (c.posts) {
+        const EntryColumns& p = *c.posts;
+        using Cols = EntryColumns;
+        const BrandIndex::OverColumns over(brands, p);
+        auto dim = group_of_columns(c, p);
+        if (!dim) return dim.status();
+        EntryFilter keeps(c, p);
+        keeps.ignore_brand();
+        std::string none;
+        LIAISON_TRY(each_kept(keeps, p, [&](std::size_t r) {
+            over.named(r, named);
+            if (named.empty()) return;  // mentions no brand of the set
+            const std::int64_t k[kSovMetricCount] = {1, 0, post_engagements(p, r),
+                                                     Cols::or0(p.ints[kReach][r]),
+                                                     Cols::or0(p.ints[kVideoViews][r])};
+            const std::uint32_t tone = p.texts[kTone][r], who = p.parent[r];
+            take(who == Cols::kNone ? std::nullopt : std::optional<std::uint32_t>(who), k,
+                 tone == Cols::kNone ? std::string_view() : std::string_view(p.text(tone)),
+                 p.refs[kCollaboration][r] != Cols::kNone, grouped ? dim.value()(r) : none, named);
+        }));
+    } else {
+        const std::string g = group_sql(c.store.db().backend(), c.q.group_by);
+        const std::string sql =
+            "SELECT a.f_influencer, " + std::string(kEngagements) +
+            ", COALESCE(a.f_reach,0), COALESCE(a.f_video_views,0), COALESCE(a.f_tone,''), "
+            "a.f_collaboration IS NOT NULL, " +
+            (g.empty() ? std::string("''") : "COALESCE(" + g + ",'')") + BrandIndex::sql("a") +
+            " FROM k_content a WHERE " + content_where(c);
+        std::unordered_map<Id128, std::uint32_t, Id128Hash> people;
+        LIAISON_TRY(c.each(sql, [&](Statement& r) {
+            brands.named(r, 7, named);
+            if (named.empty()) return;  // mentions no brand of the set
+            std::optional<std::uint32_t> who;
+            if (auto id = id_at(r, 0))
+                who = people.try_emplace(*id, std::uint32_t(people.size())).first->second;
+            const std::int64_t k[kSovMetricCount] = {1, 0, r.column_int(1), r.column_int(2),
+                                                     r.column_int(3)};
+            take(who, k, r.column_text_view(4), r.column_int(5) != 0, r.column_text(6), named);
+        }));
+    }
     for (auto& [key, v] : aggs)
         for (std::size_t i = 0; i < v.size(); ++i) {
             if (v[i].s.k[0] == 0) continue;
