@@ -1,6 +1,6 @@
 // The server's report cache (core::ReportCache, core/query/reports/entry_columns.hpp) against
-// SQL: random contacts, clicks and posts written, edited (a post's brands mentioned too),
-// deleted and erased between reports, and
+// SQL: random contacts, clicks (with visitors, and conversions whose journeys they make) and
+// posts written, edited (a post's brands mentioned too), deleted and erased between reports, and
 // after each batch every report that reads them, under filters and scopes, run with the cache
 // (caught up from the changes feed) and without it must give the same answer (ReportsFixture::run
 // compares them).
@@ -21,6 +21,7 @@ const char* const kRegions[] = {"NORTH", "SOUTH"};
 const char* const kStores[] = {"LILLE", "NICE"};
 const char* const kBrands[] = {"MAISON", "RIVAL"};
 const char* const kCampaigns[] = {"LAUNCH", "SUMMER"};
+const char* const kVisitors[] = {"V0001", "V0002", "V0009"};
 
 // The reports that read contacts, clicks or posts, with each filter and two scopes.
 std::vector<core::ReportQuery> queries(const ReportsFixture& f) {
@@ -39,7 +40,7 @@ std::vector<core::ReportQuery> queries(const ReportsFixture& f) {
             q.scope.brands = {f.ref("MAISON")};
         }};
     std::vector<Query> out;
-    for (const char* report : {"amec", "health", "sov", "pyramid", "emv"})
+    for (const char* report : {"amec", "health", "sov", "pyramid", "emv", "attribution"})
         for (const auto& n : narrow) {
             out.push_back(query(report));
             n(out.back());
@@ -127,9 +128,24 @@ TEST_CASE(
                     (void)r.remove_entry(Kind::kClick, clicks[pick(clicks.size())]);
                     continue;
                 }
+                // A conversion now and then, with a visitor whose clicks make its journey.
+                if (what == 12) {
+                    std::vector<sync::FieldWrite> w = {
+                        {"shop", Value(std::string("shop.example"))},
+                        {"order_ref", Value("R-" + std::to_string(++made))},
+                        {"at", Value(utc("2026-03-01") + std::int64_t(pick(50)) * 86'400'000)},
+                        {"value", Value(std::int64_t(100 + pick(900)))},
+                        {"currency", Value(std::string("EUR"))},
+                        {"visitor", Value(std::string(kVisitors[pick(3)]))}};
+                    if (pick(2)) w.push_back({"link", f.ref(pick(2) ? "L1" : "L2")});
+                    if (pick(3) == 0) w.push_back({"region", f.ref(kRegions[pick(2)])});
+                    f.make(Kind::kConversion, "o" + std::to_string(made), std::move(w));
+                    continue;
+                }
                 std::vector<sync::FieldWrite> w = {
                     {"link", f.ref(pick(2) ? "L1" : "L2")},
                     {"at", Value(utc("2026-02-20") + std::int64_t(pick(60)) * 86'400'000)}};
+                if (pick(3)) w.push_back({"visitor", Value(std::string(kVisitors[pick(3)]))});
                 if (pick(2)) w.push_back({"campaign", f.ref(kCampaigns[pick(2)])});
                 if (pick(3) == 0) w.push_back({"region", f.ref(kRegions[pick(2)])});
                 if (pick(3) == 0) w.push_back({"store", f.ref(kStores[pick(2)])});

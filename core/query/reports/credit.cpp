@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "core/query/reports/context.hpp"
+#include "core/query/reports/entry_columns.hpp"
 
 namespace liaison::core::reports {
 namespace {
@@ -148,7 +149,28 @@ Result<std::vector<Credits>> credits_by_models(const Ctx& c,
 
     // A journey: the visitor's clicks from `window` days before the conversion up to it, those
     // the caller's scope covers (a regional device holds no other: its figures must be the
-    // server's for the same scope).
+    // server's for the same scope), in time order (then by id). On the server, from the report
+    // cache's columns: one pass over the clicks gathers those of the conversions' visitors.
+    const std::int64_t window_ms = c.settings.window_days * kDayMs;
+    std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> visits;  // visitor → rows
+    if (c.clicks) {
+        const EntryColumns& k = *c.clicks;
+        std::vector<std::uint8_t> wanted(k.text_count() + 1, 0);
+        for (const auto& v : conversions)
+            if (auto n = v.visitor.empty() ? std::nullopt : k.find_text(v.visitor)) wanted[*n] = 1;
+        EntryFilter in_scope(c, k, EntryFilter::ScopeOnly{});
+        const auto& visitor = k.texts[kVisitor];
+        for (std::size_t r = 0; r < k.size(); ++r) {
+            if (!wanted[visitor[r]]) continue;
+            auto in = in_scope.keeps(r);
+            if (!in) return in.status();
+            if (in.value()) visits[visitor[r]].push_back(std::uint32_t(r));
+        }
+        for (auto& [n, rows] : visits)
+            std::sort(rows.begin(), rows.end(), [&k](std::uint32_t a, std::uint32_t b) {
+                return k.at[a] != k.at[b] ? k.at[a] < k.at[b] : k.eid(a) < k.eid(b);
+            });
+    }
     auto prepared = c.store.db().prepare(
         std::string(
             "SELECT a.eid, a.f_at, a.f_link FROM k_click a WHERE a.f_visitor=?1 AND a.f_at>=?2 AND "
@@ -156,7 +178,6 @@ Result<std::vector<Credits>> credits_by_models(const Ctx& c,
         Ctx::visible("a") + " AND " + c.in_scope(Kind::kClick, "a") + " ORDER BY a.f_at, a.eid");
     if (!prepared) return prepared.status();
     Statement& journey = prepared.value();
-    const std::int64_t window_ms = c.settings.window_days * kDayMs;
     for (const auto& v : conversions) {
         const std::int64_t day = day_of_ms(v.at);
         auto line = [&](Credits& out, const Target& t, double share, std::string_view evidence) {
@@ -164,21 +185,39 @@ Result<std::vector<Credits>> credits_by_models(const Ctx& c,
                 {v.id, t.influencer, t.campaign, share, v.value, v.currency, day, evidence});
         };
         std::vector<Touch> touches;
-        if (!v.visitor.empty()) {
+        auto touch = [&](const Id128& click, std::int64_t at,
+                         const std::optional<Id128>& link) -> Status {
+            Touch t;
+            t.click = click;
+            t.at = at;
+            if (link) {
+                auto target = link_target(*link);
+                if (!target) return target.status();
+                if (target.value()) t.to = *target.value();
+            }
+            touches.push_back(std::move(t));
+            return Status::ok();
+        };
+        if (v.visitor.empty()) {
+        } else if (c.clicks) {
+            const EntryColumns& k = *c.clicks;
+            auto n = k.find_text(v.visitor);
+            auto it = n ? visits.find(*n) : visits.end();
+            if (it != visits.end())
+                for (std::uint32_t r : it->second) {
+                    if (k.at[r] < v.at - window_ms || k.at[r] > v.at) continue;
+                    const std::uint32_t link = k.parent[r];
+                    LIAISON_TRY(touch(k.eid(r), k.at[r],
+                                      link == EntryColumns::kNone
+                                          ? std::nullopt
+                                          : std::optional<Id128>(k.id(link))));
+                }
+        } else {
             journey.reset();
             journey.bind(1, std::string_view(v.visitor)).bind(2, v.at - window_ms).bind(3, v.at);
             Statement::Step s;
-            while ((s = journey.step()) == Statement::Step::kRow) {
-                Touch t;
-                t.click = *id_at(journey, 0);
-                t.at = journey.column_int(1);
-                if (auto l = id_at(journey, 2)) {
-                    auto target = link_target(*l);
-                    if (!target) return target.status();
-                    if (target.value()) t.to = *target.value();
-                }
-                touches.push_back(std::move(t));
-            }
+            while ((s = journey.step()) == Statement::Step::kRow)
+                LIAISON_TRY(touch(*id_at(journey, 0), journey.column_int(1), id_at(journey, 2)));
             if (s == Statement::Step::kError) return Status::storage(journey.error());
         }
         for (std::size_t m = 0; m < models.size(); ++m) {

@@ -30,7 +30,8 @@ const ColumnsSpec& contact_columns() {
 }
 
 const ColumnsSpec& click_columns() {
-    static const ColumnsSpec spec{Kind::kClick, "at", "link", Kind::kTrackedLink, {}, {}, {}, {}};
+    static const ColumnsSpec spec{Kind::kClick, "at", "link", Kind::kTrackedLink,
+                                  {"visitor"},  {},   {},     {}};
     return spec;
 }
 
@@ -256,6 +257,11 @@ Status EntryColumns::catch_up(Store& store) {
 
 EntryFilter::EntryFilter(const Ctx& c, const EntryColumns& cols)
     : EntryFilter(c, cols, c.from_ms, c.to_ms) {}
+
+EntryFilter::EntryFilter(const Ctx& c, const EntryColumns& cols, ScopeOnly)
+    : EntryFilter(c, cols, INT64_MIN, INT64_MAX) {
+    brand_ = brand_text_ = region_ = store_ = kAny;
+}
 
 EntryFilter::EntryFilter(const Ctx& c, const EntryColumns& cols, std::int64_t from, std::int64_t to)
     : c_(c), cols_(cols), from_(from), to_(to), global_(c.q.scope.global) {

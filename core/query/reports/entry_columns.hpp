@@ -45,8 +45,9 @@ struct ColumnsSpec {
 const ColumnsSpec& contact_columns();
 inline constexpr std::size_t kDepartment = 0, kTouchpoint = 1, kFollowUpDue = 2;
 inline constexpr std::size_t kFollowUpDone = 0;
-// Clicks: their time, link and keys alone.
+// Clicks: texts kVisitor (the first-party visitor id a journey follows).
 const ColumnsSpec& click_columns();
+inline constexpr std::size_t kVisitor = 0;
 // Posts: texts kTone, kPlatform; refs kCollaboration; ints kImpressions … kEngagements (as
 // reported); sets kBrandsMentioned (brand ids as text).
 const ColumnsSpec& post_columns();
@@ -160,6 +161,10 @@ public:
     // The entries of the report's period [c.from_ms, c.to_ms), or of [from, to).
     EntryFilter(const Ctx& c, const EntryColumns& cols);
     EntryFilter(const Ctx& c, const EntryColumns& cols, std::int64_t from, std::int64_t to);
+    // Only the visible entries in the caller's scope that have a time: no filter, no period
+    // (a journey's clicks, whose window is the conversion's).
+    struct ScopeOnly {};
+    EntryFilter(const Ctx& c, const EntryColumns& cols, ScopeOnly);
     // Whether row `r` counts. A keyless entry is in scope where its parent is: the parent's row
     // is read (once per parent) from the store.
     Result<bool> keeps(std::size_t r);

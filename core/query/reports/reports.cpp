@@ -246,7 +246,7 @@ Result<Report> run_report(Store& store, const ReportQuery& q, ReportCache* cache
         LIAISON_TRY(cache->contacts().catch_up(store));
         c.contacts = &cache->contacts();
     }
-    if (cache && !by_campaign && q.report == "amec") {
+    if (cache && !by_campaign && (q.report == "amec" || q.report == "attribution")) {
         LIAISON_TRY(cache->clicks().catch_up(store));
         c.clicks = &cache->clicks();
     }
