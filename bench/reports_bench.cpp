@@ -868,8 +868,8 @@ int main(int argc, char** argv) {
 
     const std::int64_t now_ms = kYear + 364 * kDay + 12 * 3600000;
     // What the server keeps between reports (core::ReportCache): built by the first report
-    // that reads it (an AMEC report: contacts, clicks and posts), timed here on its own, then
-    // caught up (nothing to read) by every run.
+    // that reads it (an AMEC report: contacts, clicks, posts and conversions), timed here on its
+    // own, then caught up (nothing to read) by every run.
     liaison::core::ReportCache cache;
     {
         ReportQuery warm;
@@ -878,11 +878,10 @@ int main(int argc, char** argv) {
         auto t_build = Clock::now();
         must(liaison::core::run_report(*store, warm, &cache), "the first report");
         std::printf(
-            "the report cache (contacts, clicks and posts as columns): built in %.1f ms, %zu + "
-            "%zu + %zu rows, %.1f MiB\n",
+            "the report cache (contacts, clicks, posts and conversions as columns): built in "
+            "%.1f ms, %zu + %zu + %zu + %zu rows, %.1f MiB\n",
             ms_since(t_build), cache.contacts().size(), cache.clicks().size(), cache.posts().size(),
-            double(cache.contacts().bytes() + cache.clicks().bytes() + cache.posts().bytes()) /
-                (1024 * 1024));
+            cache.conversions().size(), double(cache.bytes()) / (1024 * 1024));
     }
     double worst_p95 = 0, worst_ratio = 0;
     std::size_t measured = 0;

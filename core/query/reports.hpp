@@ -143,10 +143,10 @@ using ReportParams = std::vector<std::pair<std::string, std::string>>;
 Result<ReportQuery> parse_report_query(std::string_view report, const ReportParams& params);
 
 // What the reports keep in memory between runs over the server's central record: its contacts,
-// clicks and posts as columns, caught up with the store's changes at the start of each report that
-// reads them (core/query/reports/entry_columns.hpp; docs/METRICS.md, "How the figures are read"). A
-// summary derived from the record, never synced and outside the state hash. Only for a store
-// whose rows leave by erasure alone (the central record, not a device's replica), and only
+// clicks, posts and conversions as columns, caught up with the store's changes at the start of each
+// report that reads them (core/query/reports/entry_columns.hpp; docs/METRICS.md, "How the figures
+// are read"). A summary derived from the record, never synced and outside the state hash. Only for
+// a store whose rows leave by erasure alone (the central record, not a device's replica), and only
 // ever with one store. Thread-safety: as that store.
 class ReportCache {
 public:
@@ -158,9 +158,12 @@ public:
     reports::EntryColumns& contacts() { return *contacts_; }
     reports::EntryColumns& clicks() { return *clicks_; }
     reports::EntryColumns& posts() { return *posts_; }
+    reports::EntryColumns& conversions() { return *conversions_; }
+    // The memory the columns hold, in bytes.
+    std::size_t bytes() const;
 
 private:
-    std::unique_ptr<reports::EntryColumns> contacts_, clicks_, posts_;
+    std::unique_ptr<reports::EntryColumns> contacts_, clicks_, posts_, conversions_;
 };
 
 // Checks the query (a known report, dates, group_by, currency, model, metric, market) and

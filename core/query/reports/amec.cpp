@@ -348,15 +348,16 @@ Status amec(Ctx& c, Report& out) {
     {
         std::map<std::string, std::int64_t> tones = {
             {"positive", 0}, {"neutral", 0}, {"negative", 0}, {"unrated", 0}};
-        // One post: its tone, its collaboration's type, and its metrics (kNull: unset).
+        // `n` posts made for a collaboration of this type ("" for none).
+        auto peso = [&](std::string_view type, std::int64_t n) {
+            peso_posts[std::string(peso_of(type, kTypePeso, "earned"))] += n;
+        };
+        // One post's metrics (kNull: unset).
         using Cols = EntryColumns;
-        auto post = [&](std::string_view tone, std::string_view type, std::int64_t impressions,
-                        std::int64_t reach, std::int64_t video_views, std::int64_t likes,
-                        std::int64_t comments, std::int64_t shares, std::int64_t saves,
-                        std::int64_t engagements) {
+        auto post = [&](std::int64_t impressions, std::int64_t reach, std::int64_t video_views,
+                        std::int64_t likes, std::int64_t comments, std::int64_t shares,
+                        std::int64_t saves, std::int64_t engagements) {
             ++t.posts;
-            ++tones[std::string(tone)];
-            ++peso_posts[std::string(peso_of(type, kTypePeso, "earned"))];
             t.impressions += Cols::or0(impressions);
             t.reach += Cols::or0(reach);
             t.video_views += Cols::or0(video_views);
@@ -371,24 +372,31 @@ Status amec(Ctx& c, Report& out) {
             t.reported += Cols::or0(engagements);
         };
         if (c.posts) {
-            // The same posts, from the columns kept in memory (reports/entry_columns.hpp); a
-            // collaboration's type read once for all (any row, as the SQL's sub-select reads).
+            // The same posts, from the columns kept in memory (reports/entry_columns.hpp),
+            // counted per tone and per collaboration by their numbers; a collaboration's type
+            // read once for all (any row, as the SQL's sub-select reads).
             const EntryColumns& k = *c.posts;
             std::unordered_map<std::uint32_t, std::string> types;
             LIAISON_TRY(c.each("SELECT eid, f_type FROM k_collaboration", [&](Statement& r) {
                 if (auto id = id_at(r, 0))
                     if (auto n = k.number(*id)) types[*n] = std::string(r.column_text(1));
             }));
+            std::vector<std::int64_t> per_tone(k.text_count() + 1, 0), per_collab(k.ids() + 1, 0);
             EntryFilter keeps(c, k);
             const auto& m = k.ints;
             LIAISON_TRY(each_kept(keeps, k, [&](std::size_t r) {
-                const auto tone = k.texts[kTone][r];
-                auto type = types.find(k.refs[kCollaboration][r]);
-                post(tone == Cols::kNone ? std::string_view("unrated") : k.text(tone),
-                     type == types.end() ? std::string_view() : type->second, m[kImpressions][r],
-                     m[kReach][r], m[kVideoViews][r], m[kLikes][r], m[kComments][r], m[kShares][r],
-                     m[kSaves][r], m[kEngagementsReported][r]);
+                ++per_tone[k.texts[kTone][r]];
+                ++per_collab[k.refs[kCollaboration][r]];
+                post(m[kImpressions][r], m[kReach][r], m[kVideoViews][r], m[kLikes][r],
+                     m[kComments][r], m[kShares][r], m[kSaves][r], m[kEngagementsReported][r]);
             }));
+            for (std::uint32_t n = 0; n < per_tone.size(); ++n)
+                if (per_tone[n]) tones[n == Cols::kNone ? "unrated" : k.text(n)] += per_tone[n];
+            for (std::uint32_t n = 0; n < per_collab.size(); ++n) {
+                if (!per_collab[n]) continue;
+                auto type = types.find(n);
+                peso(type == types.end() ? std::string_view() : type->second, per_collab[n]);
+            }
         } else {
             auto at = [](Statement& r, int col) {
                 return r.column_is_null(col) ? Cols::kNull : r.column_int(col);
@@ -400,8 +408,10 @@ Status amec(Ctx& c, Report& out) {
                        "a.f_saves, a.f_engagements FROM k_content a WHERE " +
                            posts_where,
                        [&](Statement& r) {
-                           post(r.column_text_view(0), r.column_text_view(1), at(r, 2), at(r, 3),
-                                at(r, 4), at(r, 5), at(r, 6), at(r, 7), at(r, 8), at(r, 9));
+                           ++tones[std::string(r.column_text_view(0))];
+                           peso(r.column_text_view(1), 1);
+                           post(at(r, 2), at(r, 3), at(r, 4), at(r, 5), at(r, 6), at(r, 7),
+                                at(r, 8), at(r, 9));
                        }));
         }
         for (const char* k : {"positive", "neutral", "negative", "unrated"})
@@ -420,13 +430,26 @@ Status amec(Ctx& c, Report& out) {
 
     // ---- Outcomes ------------------------------------------------------------------------
     Money revenue;
-    LIAISON_TRY(c.each("SELECT f_currency, f_at, f_value FROM k_conversion a WHERE " +
-                           c.rows(Kind::kConversion, "a") + " AND " + c.in_period_ms("a", "at"),
-                       [&](Statement& r) {
-                           ++t.conversions;
-                           revenue.add(std::string(r.column_text(0)), r.column_int(1) / kDayMs,
-                                       r.column_int(2));
-                       }));
+    if (c.conversions) {
+        // The same conversions, from the columns kept in memory (reports/entry_columns.hpp).
+        const EntryColumns& k = *c.conversions;
+        EntryFilter keeps(c, k);
+        const std::string none;
+        LIAISON_TRY(each_kept(keeps, k, [&](std::size_t r) {
+            ++t.conversions;
+            const std::uint32_t cur = k.texts[kCurrency][r];
+            revenue.add(cur == EntryColumns::kNone ? none : k.text(cur), k.at[r] / kDayMs,
+                        EntryColumns::or0(k.ints[kValue][r]));
+        }));
+    } else {
+        LIAISON_TRY(c.each("SELECT f_currency, f_at, f_value FROM k_conversion a WHERE " +
+                               c.rows(Kind::kConversion, "a") + " AND " + c.in_period_ms("a", "at"),
+                           [&](Statement& r) {
+                               ++t.conversions;
+                               revenue.add(std::string(r.column_text(0)), r.column_int(1) / kDayMs,
+                                           r.column_int(2));
+                           }));
+    }
 
     // ---- Impact --------------------------------------------------------------------------
     const std::string model = c.q.model.empty() ? "last_click" : c.q.model;

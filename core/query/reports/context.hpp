@@ -104,10 +104,10 @@ public:
     std::int64_t from_day = INT64_MIN / kDayMs, to_day = INT64_MAX / kDayMs;
     std::int64_t as_of_day = 0;
     std::vector<Id128> campaigns;  // the programme's campaigns (with q.programme), else empty
-    // The contacts, clicks and posts as columns (entry_columns.hpp), caught up with the store,
-    // when the caller keeps them (run_report with a ReportCache); else null, and they are read
-    // by SQL.
-    EntryColumns *contacts = nullptr, *clicks = nullptr, *posts = nullptr;
+    // The contacts, clicks, posts and conversions as columns (entry_columns.hpp), caught up
+    // with the store, when the caller keeps them (run_report with a ReportCache); else null,
+    // and they are read by SQL.
+    EntryColumns *contacts = nullptr, *clicks = nullptr, *posts = nullptr, *conversions = nullptr;
     std::vector<std::string> settings_notes;  // settings that did not parse (defaults applied)
 
     // SQL predicates over row `a` of `kind` (a table alias):

@@ -131,21 +131,48 @@ Result<std::vector<Credits>> credits_by_models(const Ctx& c,
         std::optional<Id128> link;
     };
     std::vector<Conversion> conversions;
-    LIAISON_TRY(
-        c.each("SELECT eid, f_at, f_value, f_currency, f_link, f_promo_code, f_visitor "
-               "FROM k_conversion a WHERE " +
-                   where + " ORDER BY eid",
-               [&](Statement& r) {
-                   Conversion v;
-                   v.id = *id_at(r, 0);
-                   v.at = r.column_int(1);
-                   v.value = r.column_int(2);
-                   v.currency = std::string(r.column_text(3));
-                   v.link = id_at(r, 4);
-                   v.promo = std::string(r.column_text(5));
-                   v.visitor = std::string(r.column_text(6));
-                   conversions.push_back(std::move(v));
-               }));
+    if (c.conversions) {
+        // The same conversions, from the columns kept in memory (reports/entry_columns.hpp),
+        // in the order of their ids as the statement reads them.
+        using Cols = EntryColumns;
+        const Cols& k = *c.conversions;
+        EntryFilter keeps(c, k);
+        std::vector<std::uint32_t> rows;
+        LIAISON_TRY(each_kept(keeps, k, [&](std::size_t r) { rows.push_back(std::uint32_t(r)); }));
+        std::sort(rows.begin(), rows.end(),
+                  [&k](std::uint32_t a, std::uint32_t b) { return k.eid(a) < k.eid(b); });
+        auto text = [&k](std::size_t column, std::uint32_t r) {
+            const std::uint32_t n = k.texts[column][r];
+            return n == Cols::kNone ? std::string() : k.text(n);
+        };
+        for (std::uint32_t r : rows) {
+            Conversion v;
+            v.id = k.eid(r);
+            v.at = k.at[r];
+            v.value = Cols::or0(k.ints[kValue][r]);
+            v.currency = text(kCurrency, r);
+            if (k.parent[r] != Cols::kNone) v.link = k.id(k.parent[r]);
+            v.promo = text(kPromoCode, r);
+            v.visitor = text(kShopperVisitor, r);
+            conversions.push_back(std::move(v));
+        }
+    } else {
+        LIAISON_TRY(
+            c.each("SELECT eid, f_at, f_value, f_currency, f_link, f_promo_code, f_visitor "
+                   "FROM k_conversion a WHERE " +
+                       where + " ORDER BY eid",
+                   [&](Statement& r) {
+                       Conversion v;
+                       v.id = *id_at(r, 0);
+                       v.at = r.column_int(1);
+                       v.value = r.column_int(2);
+                       v.currency = std::string(r.column_text(3));
+                       v.link = id_at(r, 4);
+                       v.promo = std::string(r.column_text(5));
+                       v.visitor = std::string(r.column_text(6));
+                       conversions.push_back(std::move(v));
+                   }));
+    }
 
     // A journey: the visitor's clicks from `window` days before the conversion up to it, those
     // the caller's scope covers (a regional device holds no other: its figures must be the

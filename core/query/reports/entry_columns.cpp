@@ -35,6 +35,18 @@ const ColumnsSpec& click_columns() {
     return spec;
 }
 
+const ColumnsSpec& conversion_columns() {
+    static const ColumnsSpec spec{Kind::kConversion,
+                                  "at",
+                                  "link",
+                                  Kind::kTrackedLink,
+                                  {"currency", "promo_code", "visitor"},
+                                  {"influencer"},
+                                  {"value"},
+                                  {}};
+    return spec;
+}
+
 const ColumnsSpec& post_columns() {
     static const ColumnsSpec spec{Kind::kContent,
                                   "published_at",

@@ -1,8 +1,8 @@
-// The large logs of the server's central record — contacts, clicks and posts — as columns in
-// memory, for the reports (docs/METRICS.md, "How the figures are read"). A report over a year of
-// a large record reads a million contacts and a million clicks; SQLite steps through rows at
-// several hundred nanoseconds each, a loop over these columns at a few. Internal to
-// core/query/reports/.
+// The logs of the server's central record that reports read whole — contacts, clicks, posts and
+// conversions — as columns in memory (docs/METRICS.md, "How the figures are read"). A report
+// over a year of a large record reads a million contacts and a million clicks; SQLite steps
+// through rows at several hundred nanoseconds each, a loop over these columns at a few.
+// Internal to core/query/reports/.
 //
 // Each is a summary derived from the record, never synced and outside the state hash, kept up
 // as the central directory's index is (core/query/people_index.hpp): built from the store's
@@ -48,6 +48,11 @@ inline constexpr std::size_t kFollowUpDone = 0;
 // Clicks: texts kVisitor (the first-party visitor id a journey follows).
 const ColumnsSpec& click_columns();
 inline constexpr std::size_t kVisitor = 0;
+// Conversions: texts kCurrency, kPromoCode, kShopperVisitor; refs kBuyerInfluencer (the person
+// the shop named); ints kValue.
+const ColumnsSpec& conversion_columns();
+inline constexpr std::size_t kCurrency = 0, kPromoCode = 1, kShopperVisitor = 2,
+                             kBuyerInfluencer = 0, kValue = 0;
 // Posts: texts kTone, kPlatform; refs kCollaboration; ints kImpressions … kEngagements (as
 // reported); sets kBrandsMentioned (brand ids as text).
 const ColumnsSpec& post_columns();

@@ -106,6 +106,40 @@ Status load_revenue(const Ctx& c, std::vector<PyramidPerson>& people,
                            " AND f_promo_code IS NOT NULL AND f_influencer IS NOT NULL ORDER BY "
                            "eid",
                        [&](Statement& r) { promos[r.column_text(0)] = *id_at(r, 1); }));
+    auto credit = [&](const std::optional<Id128>& who, const std::string& currency,
+                      std::int64_t day, std::int64_t value) {
+        if (!who) return;
+        auto at = index.find(*who);
+        if (at == index.end()) return;
+        people[at->second].revenue.add(currency, day, value);
+    };
+    if (c.conversions) {
+        // The same conversions from the report cache's columns (reports/entry_columns.hpp); a
+        // link's person read once for all (a visible link's, as the statement's join reads).
+        using Cols = EntryColumns;
+        const Cols& k = *c.conversions;
+        std::unordered_map<std::uint32_t, Id128> link_person;  // link number → its person
+        LIAISON_TRY(c.each("SELECT l.eid, l.f_influencer FROM k_tracked_link l WHERE " +
+                               Ctx::visible("l") + " AND l.f_influencer IS NOT NULL",
+                           [&](Statement& r) {
+                               if (auto id = id_at(r, 0))
+                                   if (auto n = k.number(*id)) link_person[*n] = *id_at(r, 1);
+                           }));
+        EntryFilter keeps(c, k);
+        return each_kept(keeps, k, [&](std::size_t r) {
+            std::optional<Id128> who;
+            if (const std::uint32_t n = k.refs[kBuyerInfluencer][r]; n != Cols::kNone) {
+                who = k.id(n);
+            } else if (auto it = link_person.find(k.parent[r]); it != link_person.end()) {
+                who = it->second;
+            } else if (const std::uint32_t code = k.texts[kPromoCode][r]; code != Cols::kNone) {
+                if (auto p = promos.find(k.text(code)); p != promos.end()) who = p->second;
+            }
+            const std::uint32_t cur = k.texts[kCurrency][r];
+            credit(who, cur == Cols::kNone ? std::string() : k.text(cur),
+                   c.currency.empty() ? 0 : k.at[r] / kDayMs, Cols::or0(k.ints[kValue][r]));
+        });
+    }
     // Days matter only when a report currency converts each day's sum (fx/1).
     const std::string day = c.currency.empty() ? "0" : "o.f_at/86400000";
     const std::string sql =
@@ -120,10 +154,7 @@ Status load_revenue(const Ctx& c, std::vector<PyramidPerson>& people,
             auto it = promos.find(r.column_text(1));
             if (it != promos.end()) who = it->second;
         }
-        if (!who) return;
-        auto at = index.find(*who);
-        if (at == index.end()) return;
-        people[at->second].revenue.add(r.column_text(2), r.column_int(3), r.column_int(4));
+        credit(who, r.column_text(2), r.column_int(3), r.column_int(4));
     });
 }
 

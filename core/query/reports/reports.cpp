@@ -228,8 +228,13 @@ Result<ReportQuery> parse_report_query(std::string_view report, const ReportPara
 ReportCache::ReportCache()
     : contacts_(std::make_unique<reports::EntryColumns>(reports::contact_columns())),
       clicks_(std::make_unique<reports::EntryColumns>(reports::click_columns())),
-      posts_(std::make_unique<reports::EntryColumns>(reports::post_columns())) {}
+      posts_(std::make_unique<reports::EntryColumns>(reports::post_columns())),
+      conversions_(std::make_unique<reports::EntryColumns>(reports::conversion_columns())) {}
 ReportCache::~ReportCache() = default;
+
+std::size_t ReportCache::bytes() const {
+    return contacts_->bytes() + clicks_->bytes() + posts_->bytes() + conversions_->bytes();
+}
 
 Result<Report> run_report(Store& store, const ReportQuery& q, ReportCache* cache) {
     LIAISON_TRY(reports::check(q));
@@ -242,19 +247,22 @@ Result<Report> run_report(Store& store, const ReportQuery& q, ReportCache* cache
     // campaign's or programme's figures, which SQL reads from the campaign indexes faster than
     // a pass over every row (a campaign's clicks: 0.7 ms by the index, 6 ms over the columns).
     const bool by_campaign = q.campaign || q.programme;
-    if (cache && !by_campaign && (q.report == "amec" || q.report == "health")) {
-        LIAISON_TRY(cache->contacts().catch_up(store));
-        c.contacts = &cache->contacts();
-    }
-    if (cache && !by_campaign && (q.report == "amec" || q.report == "attribution")) {
-        LIAISON_TRY(cache->clicks().catch_up(store));
-        c.clicks = &cache->clicks();
-    }
-    const bool reads_posts = q.report == "amec" || q.report == "sov" || q.report == "pyramid" ||
-                             (q.report == "emv" && c.settings.emv_enabled);
-    if (cache && !by_campaign && reads_posts) {
-        LIAISON_TRY(cache->posts().catch_up(store));
-        c.posts = &cache->posts();
+    const std::string_view name = q.report;
+    auto use = [&](reports::EntryColumns& cols, reports::EntryColumns*& into,
+                   bool reads) -> Status {
+        if (!cache || by_campaign || !reads) return Status::ok();
+        LIAISON_TRY(cols.catch_up(store));
+        into = &cols;
+        return Status::ok();
+    };
+    if (cache) {
+        LIAISON_TRY(use(cache->contacts(), c.contacts, name == "amec" || name == "health"));
+        LIAISON_TRY(use(cache->clicks(), c.clicks, name == "amec" || name == "attribution"));
+        LIAISON_TRY(use(cache->conversions(), c.conversions,
+                        name == "amec" || name == "attribution" || name == "pyramid"));
+        LIAISON_TRY(use(cache->posts(), c.posts,
+                        name == "amec" || name == "sov" || name == "pyramid" ||
+                            (name == "emv" && c.settings.emv_enabled)));
     }
     Report out;
     out.report = q.report;
