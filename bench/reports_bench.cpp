@@ -252,6 +252,48 @@ std::vector<Case> cases(const Record& rec, std::int64_t now_ms) {
         out.push_back(amec_case("amec region+March", r, "region", blob(rec.regions[0])));
         out.push_back(amec_case("amec whole record", q("amec"), "", ""));
     }
+    {
+        // AMEC's breakdown by month over the year: per month, the contacts, posts, clicks and
+        // conversions. The hand SQL reads each log once and sums per month, one column each.
+        Case c;
+        c.name = "amec by month";
+        c.query = year(q("amec"));
+        c.query.group_by = "month";
+        // The months' first instants, 2026-01 … 2027-01 (days since the epoch per month).
+        std::vector<std::int64_t> starts;
+        for (int m = 1; m <= 13; ++m)
+            starts.push_back(
+                liaison::core::reports::days_of(m <= 12 ? "2026-" + std::string(m < 10 ? "0" : "") +
+                                                              std::to_string(m) + "-01"
+                                                        : std::string("2027-01-01")) *
+                kDay);
+        auto per_month = [&](const char* table, const char* time) {
+            std::string sql = "(SELECT ";
+            for (int m = 0; m < 12; ++m)
+                sql += std::string(m ? ", " : "") + "sum(CASE WHEN a.f_" + time +
+                       ">=" + std::to_string(starts[m]) + " AND a.f_" + time + "<" +
+                       std::to_string(starts[m + 1]) + " THEN 1 ELSE 0 END) m" + std::to_string(m);
+            return sql + " FROM " + table + " a WHERE a.created IS NOT NULL AND a.deleted IS NULL)";
+        };
+        c.sql = "WITH i AS " + per_month("k_interaction", "at") + ",\n p AS " +
+                per_month("k_content", "published_at") + ",\n l AS " + per_month("k_click", "at") +
+                ",\n o AS " + per_month("k_conversion", "at") + "\nSELECT ";
+        for (int m = 0; m < 12; ++m)
+            for (const char* t : {"i", "p", "l", "o"})
+                c.sql += std::string(m || *t != 'i' ? ", " : "") + t + ".m" + std::to_string(m);
+        c.sql += " FROM i, p, l, o";
+        c.figures = [](const Report& r) {
+            std::vector<std::int64_t> v;
+            for (int m = 1; m <= 12; ++m) {
+                const std::string month =
+                    "2026-" + std::string(m < 10 ? "0" : "") + std::to_string(m);
+                for (const char* col : {"contacts", "posts", "clicks", "conversions"})
+                    v.push_back(num(cell(r, "by_month", {month}, col)));
+            }
+            return v;
+        };
+        out.push_back(std::move(c));
+    }
     const std::string year_where =
         "a.created IS NOT NULL AND a.deleted IS NULL AND "
         "a.f_published_at>=" +

@@ -45,10 +45,24 @@ std::vector<core::ReportQuery> queries(const ReportsFixture& f) {
             out.push_back(query(report));
             n(out.back());
         }
-    // Share of voice's breakdowns, each read from the posts' columns their own way.
+    // The breakdowns of share of voice and AMEC, each keyed over the columns its own way.
     for (const char* g : {"platform", "region", "store", "month", "tier"}) {
         out.push_back(query("sov"));
         out.back().group_by = g;
+    }
+    // A period: the relationships retained (contacted in it and in the year before) too.
+    for (const auto& n : narrow) {
+        out.push_back(query("amec"));
+        out.back().from = "2026-03-15";
+        out.back().to = "2026-04-10";
+        n(out.back());
+    }
+    for (const char* g : {"platform", "region", "store", "month", "tier", "department"}) {
+        out.push_back(query("amec"));
+        out.back().group_by = g;
+        out.push_back(query("amec"));
+        out.back().group_by = g;
+        out.back().scope = f.region_scope("SOUTH");
     }
     return out;
 }

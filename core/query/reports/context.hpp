@@ -108,6 +108,10 @@ public:
     // with the store, when the caller keeps them (run_report with a ReportCache); else null,
     // and they are read by SQL.
     EntryColumns *contacts = nullptr, *clicks = nullptr, *posts = nullptr, *conversions = nullptr;
+    // The contacts' columns for AMEC's relationships retained, which looks at the year before
+    // the period in the caller's scope, filters aside: set with a ReportCache even when the
+    // period's own contacts are read by SQL (a campaign's or programme's).
+    EntryColumns* contact_history = nullptr;
     std::vector<std::string> settings_notes;  // settings that did not parse (defaults applied)
 
     // SQL predicates over row `a` of `kind` (a table alias):

@@ -257,6 +257,10 @@ Result<Report> run_report(Store& store, const ReportQuery& q, ReportCache* cache
     };
     if (cache) {
         LIAISON_TRY(use(cache->contacts(), c.contacts, name == "amec" || name == "health"));
+        if (name == "amec" && !q.from.empty()) {
+            LIAISON_TRY(cache->contacts().catch_up(store));
+            c.contact_history = &cache->contacts();
+        }
         LIAISON_TRY(use(cache->clicks(), c.clicks, name == "amec" || name == "attribution"));
         LIAISON_TRY(use(cache->conversions(), c.conversions,
                         name == "amec" || name == "attribution" || name == "pyramid"));
