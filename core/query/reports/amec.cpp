@@ -185,8 +185,8 @@ struct Grouping {
             out.name = text;
         } else if (g == "month") {
             // The day the time's whole seconds fall in (as sql_utc_month truncates), offset to
-            // be unsigned.
-            constexpr std::int64_t kShift = std::int64_t(1) << 40;
+            // be unsigned (and small for this century's days: ColumnsFold's dense range).
+            constexpr std::int64_t kShift = std::int64_t(1) << 15;
             out.of = [&k](std::size_t r) {
                 const std::int64_t s = k.at[r] / 1000 * 1000;
                 return std::uint64_t((s >= 0 ? s : s - kDayMs + 1) / kDayMs + kShift);
@@ -241,9 +241,20 @@ public:
         g_.folded.push_back(kind_);
         return Status::ok();
     }
-    Grouping::Row* at(std::size_t r) { return keys_.of ? &sums_[keys_.of(r)] : nullptr; }
+    Grouping::Row* at(std::size_t r) {
+        if (!keys_.of) return nullptr;
+        const std::uint64_t key = keys_.of(r);
+        if (key >= kDense) return &sums_[key];
+        if (dense_.size() <= key) dense_.resize(key + 1);
+        return &dense_[key];
+    }
     void finish() {
         if (!keys_.of) return;
+        for (std::uint64_t key = 0; key < dense_.size(); ++key) {
+            const Grouping::Row& v = dense_[key];
+            // Every row counts one contact, post, click or conversion: a key no row had is 0.
+            if (v.contacts || v.posts || v.clicks || v.conversions) sums_[key] = v;
+        }
         for (const auto& [key, v] : sums_) {
             Grouping::Row& to = g_.rows[keys_.name(key)];
             to.contacts += v.contacts;
@@ -256,9 +267,13 @@ public:
     }
 
 private:
+    // Keys below this (ids' and texts' numbers, days since 1880, tiers) are summed in a vector
+    // (a hash per row cost a third of a year's breakdown), the others in the map.
+    static constexpr std::uint64_t kDense = std::uint64_t(1) << 18;
     Grouping& g_;
     Kind kind_;
     Grouping::Keys keys_;
+    std::vector<Grouping::Row> dense_;
     std::unordered_map<std::uint64_t, Grouping::Row> sums_;
 };
 
