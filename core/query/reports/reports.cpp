@@ -250,7 +250,7 @@ Result<Report> run_report(Store& store, const ReportQuery& q, ReportCache* cache
     const std::string_view name = q.report;
     auto use = [&](reports::EntryColumns& cols, reports::EntryColumns*& into,
                    bool reads) -> Status {
-        if (!cache || by_campaign || !reads) return Status::ok();
+        if (by_campaign || !reads) return Status::ok();
         LIAISON_TRY(cols.catch_up(store));
         into = &cols;
         return Status::ok();
@@ -258,7 +258,7 @@ Result<Report> run_report(Store& store, const ReportQuery& q, ReportCache* cache
     if (cache) {
         LIAISON_TRY(use(cache->contacts(), c.contacts, name == "amec" || name == "health"));
         if (name == "amec" && !q.from.empty()) {
-            LIAISON_TRY(cache->contacts().catch_up(store));
+            if (!c.contacts) LIAISON_TRY(cache->contacts().catch_up(store));
             c.contact_history = &cache->contacts();
         }
         LIAISON_TRY(use(cache->clicks(), c.clicks, name == "amec" || name == "attribution"));
