@@ -16,16 +16,15 @@ using Step = Statement::Step;
 bool has_field(Kind kind, std::string_view field) { return kind_def(kind).field_index(field) >= 0; }
 
 // The SQL text of a scope test over row `a`'s own keys (Scope::covers).
-std::string own_keys_covered(Kind kind, std::string_view a, const std::vector<Id128>& regions,
-                             const std::vector<Id128>& stores, const std::vector<Id128>& brands) {
+// The place part of the scope rule over row `a`'s own store and region: neither set, or one of
+// the scope's. TRUE for a kind with neither field.
+std::string place_covered(Kind kind, std::string_view a, const std::vector<Id128>& regions,
+                          const std::vector<Id128>& stores) {
     const std::string p(a);
-    std::string brand_ok = "TRUE";  // TRUE, not 1: a condition must be boolean on PostgreSQL
-    if (!brands.empty() && has_field(kind, "brand"))
-        brand_ok = "(" + p + ".f_brand IS NULL OR " + p + ".f_brand IN " + blob_list(brands) + ")";
     const bool st = has_field(kind, "store"), rg = has_field(kind, "region");
     std::string place;
     if (!st && !rg) {
-        place = "TRUE";
+        place = "TRUE";  // TRUE, not 1: a condition must be boolean on PostgreSQL
     } else {
         std::string none, any;
         if (st) {
@@ -39,7 +38,16 @@ std::string own_keys_covered(Kind kind, std::string_view a, const std::vector<Id
         }
         place = "((" + none + ") OR " + any + ")";
     }
-    return "(" + brand_ok + " AND " + place + ")";
+    return place;
+}
+
+std::string own_keys_covered(Kind kind, std::string_view a, const std::vector<Id128>& regions,
+                             const std::vector<Id128>& stores, const std::vector<Id128>& brands) {
+    const std::string p(a);
+    std::string brand_ok = "TRUE";
+    if (!brands.empty() && has_field(kind, "brand"))
+        brand_ok = "(" + p + ".f_brand IS NULL OR " + p + ".f_brand IN " + blob_list(brands) + ")";
+    return "(" + brand_ok + " AND " + place_covered(kind, a, regions, stores) + ")";
 }
 
 // The field naming the parent a keyless entry inherits its scope from (sync/scope.hpp
@@ -302,10 +310,15 @@ std::string Ctx::in_scope(Kind kind, std::string_view a) const {
         if (has_field(kind, key))
             keyless += std::string(keyless.empty() ? "" : " AND ") + p + ".f_" + key + " IS NULL";
     const std::string pa = p + "_sp";
-    return "(CASE WHEN " + keyless + " THEN EXISTS(SELECT 1 FROM " + table_name(parent->second) +
-           " " + pa + " WHERE " + pa + ".eid=" + p + ".f_" + parent->first + " AND " + visible(pa) +
-           " AND " + own_keys_covered(parent->second, pa, regions_, stores_, brands_) + ") ELSE " +
-           own + " END)";
+    // The place test first: every row in scope passes it (a keyless one names no place), and it
+    // turns away the rows of other stores and regions — on a device, the marks of the whole
+    // company's contacts — before the CASE, which costs SQLite several times more per row (a
+    // regional replica's contacts: 476 → 298 ms in the sqlite3 shell, docs/PERFORMANCE.md).
+    return "(" + place_covered(kind, a, regions_, stores_) + " AND (CASE WHEN " + keyless +
+           " THEN EXISTS(SELECT 1 FROM " + table_name(parent->second) + " " + pa + " WHERE " + pa +
+           ".eid=" + p + ".f_" + parent->first + " AND " + visible(pa) + " AND " +
+           own_keys_covered(parent->second, pa, regions_, stores_, brands_) + ") ELSE " + own +
+           " END))";
 }
 
 std::string Ctx::filtered(Kind kind, std::string_view a, bool by_campaign, bool by_brand) const {
