@@ -165,8 +165,7 @@ struct Grouping {
         const std::string& g = c.q.group_by;
         Keys out;
         auto id_hex = [&k](std::uint64_t n) {
-            return n == EntryColumns::kNone ? std::string()
-                                            : blob(k.id(std::uint32_t(n))).substr(2, 32);
+            return n == EntryColumns::kNone ? std::string() : hex_of(k.id(std::uint32_t(n)));
         };
         auto text = [&k](std::uint64_t n) {
             return n == EntryColumns::kNone ? std::string() : k.text(std::uint32_t(n));

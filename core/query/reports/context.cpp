@@ -123,6 +123,8 @@ std::int64_t days_of(std::string_view date) {
 
 std::string date_of_days(std::int64_t days) { return iso_date(days * kDayMs); }
 
+std::string hex_of(const Id128& id) { return blob(id).substr(2, 32); }
+
 std::string utc_month(std::int64_t ms) { return iso_date(ms / 1000 * 1000).substr(0, 7); }
 
 void Money::add(const std::string& currency, std::int64_t day, std::int64_t minor) {

@@ -35,6 +35,8 @@ inline constexpr const char* kEngagements =
 
 // "X'0123…'": an id as a SQL blob literal.
 std::string blob(const Id128& id);
+// An id's 32 hex digits in capitals, as sql_upper_hex gives a blob column.
+std::string hex_of(const Id128& id);
 // "(X'…',X'…')", or "(NULL)" for none (an IN that matches nothing).
 std::string blob_list(const std::vector<Id128>& ids);
 // Days since 1970-01-01 of a YYYY-MM-DD date (validated by the caller), and back.

@@ -45,8 +45,6 @@ using Key = std::tuple<int, std::string, std::string>;
 // The levels of the one statement: 0 every post, 1 paid ("1") and organic ("0"), 2 group_by.
 constexpr int kAll = 0, kPaid = 1, kGroup = 2;
 
-std::string hex_of(const Id128& id) { return blob(id).substr(2, 32); }
-
 // The group_by dimension's SQL over content row `a`, or "" when it does not apply.
 std::string group_sql(Backend backend, std::string_view g) {
     if (g == "platform") return "a.f_platform";
