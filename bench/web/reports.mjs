@@ -209,7 +209,7 @@ async function main() {
     if (JSON.stringify(rest.tables) !== JSON.stringify(res.first.tables)) throw new Error('the device\'s figures differ from the server\'s REST report for the same token');
     const p50 = percentile(res.times, 50), p95 = percentile(res.times, 95);
     log(`AMEC report of region ${region} (${contacts} contacts in scope) through the worker, ${res.times.length} runs: p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${Math.max(...res.times).toFixed(1)} ms; equal to the server's REST report`);
-    log(`first call (with the swap to the reports' core): ${res.times[0].toFixed(1)} ms`);
+    log(`first call (with the swap to the reports' core and the making of the place index): ${res.times[0].toFixed(1)} ms`);
     if (dbWorker) {
       const calls = await dbWorker.evaluate(() => self.benchProbe.calls);
       const col = (k) => calls.map((c) => c[k]);

@@ -166,6 +166,14 @@ private:
     std::unique_ptr<reports::EntryColumns> contacts_, clicks_, posts_, conversions_;
 };
 
+// On a device (a SQLite replica), before its reports: makes sure the store holds an index of
+// the contacts `scope` places (its stores, its regions, and those naming neither), and only
+// those, so a scoped report reads its own contacts rather than every contact mark the device
+// holds (docs/SYNC.md, D6). Rebuilt when the scope's stores change (a store joins or leaves
+// its regions); nothing to do when it is current, for a global scope or on PostgreSQL. A local
+// index: never synced, outside the state hash; the figures are the same with it or without.
+Status index_report_place(Store& store, const ReportScope& scope);
+
 // Checks the query (a known report, dates, group_by, currency, model, metric, market) and
 // computes the report. kInvalidArgument names the parameter at fault. With a cache, the
 // figures read from it are the same as without (the reports' tests compare both).

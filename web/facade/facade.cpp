@@ -639,6 +639,9 @@ struct Methods {
         FACADE_ASSIGN(scope, report_scope(a));
         q.scope = std::move(scope);
 
+        // The device's index of the contacts its scope places, made at its first report and
+        // again when the scope's stores change (core::index_report_place).
+        if (auto ok = core::index_report_place(store(f), q.scope); !ok.is_ok()) return ok;
         FACADE_ASSIGN(r, core::run_report(store(f), q));
         FACADE_ASSIGN(answer, core::report_answer(std::move(r), q));
         return q.format == "csv" ? json_string(answer) : answer;

@@ -18,9 +18,10 @@ bool has_field(Kind kind, std::string_view field) { return kind_def(kind).field_
 // The SQL text of a scope test over row `a`'s own keys (Scope::covers).
 // The place part of the scope rule over row `a`'s own store and region: neither set, or one of
 // the scope's. TRUE for a kind with neither field.
+// `a` empty: the bare column names (a partial index's condition, place_index_ddl).
 std::string place_covered(Kind kind, std::string_view a, const std::vector<Id128>& regions,
                           const std::vector<Id128>& stores) {
-    const std::string p(a);
+    const std::string p = a.empty() ? std::string() : std::string(a) + ".";
     const bool st = has_field(kind, "store"), rg = has_field(kind, "region");
     std::string place;
     if (!st && !rg) {
@@ -28,13 +29,12 @@ std::string place_covered(Kind kind, std::string_view a, const std::vector<Id128
     } else {
         std::string none, any;
         if (st) {
-            none = p + ".f_store IS NULL";
-            any = p + ".f_store IN " + blob_list(stores);
+            none = p + "f_store IS NULL";
+            any = p + "f_store IN " + blob_list(stores);
         }
         if (rg) {
-            none += std::string(none.empty() ? "" : " AND ") + p + ".f_region IS NULL";
-            any +=
-                std::string(any.empty() ? "" : " OR ") + p + ".f_region IN " + blob_list(regions);
+            none += std::string(none.empty() ? "" : " AND ") + p + "f_region IS NULL";
+            any += std::string(any.empty() ? "" : " OR ") + p + "f_region IN " + blob_list(regions);
         }
         place = "((" + none + ") OR " + any + ")";
     }
@@ -69,6 +69,42 @@ std::optional<std::pair<std::string, Kind>> scope_parent(Kind kind) {
         default:
             return std::nullopt;
     }
+}
+
+// The scope's regions, and its stores with those the record places in its regions (S1,
+// docs/SYNC.md "Scopes"), sorted: the lists of the place test.
+Status scope_places(Store& store, const ReportScope& scope, std::vector<Id128>& regions,
+                    std::vector<Id128>& stores) {
+    for (const auto& t : scope.regions)
+        if (auto id = Id128::from_text(t)) regions.push_back(*id);
+    for (const auto& t : scope.stores)
+        if (auto id = Id128::from_text(t)) stores.push_back(*id);
+    if (!regions.empty()) {
+        auto st = store.db().prepare(
+            "SELECT eid FROM k_store WHERE created IS NOT NULL AND f_region IN " +
+            blob_list(regions));
+        if (!st) return st.status();
+        Step s;
+        while ((s = st->step()) == Step::kRow)
+            if (auto id = id_at(*st, 0)) stores.push_back(*id);
+        if (s == Step::kError) return Status::storage(st->error());
+    }
+    std::sort(stores.begin(), stores.end());
+    stores.erase(std::unique(stores.begin(), stores.end()), stores.end());
+    return Status::ok();
+}
+
+// The statement that made index `name`, as SQLite keeps it; "" when there is none.
+Result<std::string> index_sql(Store& store, const char* name) {
+    auto& st = store.db().cached("SELECT sql FROM sqlite_master WHERE type='index' AND name=?1");
+    st.reset();
+    st.bind(1, std::string_view(name));
+    std::string sql;
+    const Step s = st.step();
+    if (s == Step::kRow) sql = st.column_text(0);
+    st.reset();
+    if (s == Step::kError) return Status::storage(st.error());
+    return sql;
 }
 
 Result<std::int64_t> setting_int(const std::string& key, const std::string& v, std::int64_t lo,
@@ -272,28 +308,23 @@ Result<Ctx> Ctx::make(Store& store, const ReportQuery& q) {
                            }));
     }
     if (!q.scope.global) {
-        auto ids = [](const std::vector<std::string>& text) {
-            std::vector<Id128> out;
-            for (const auto& t : text)
-                if (auto id = Id128::from_text(t)) out.push_back(*id);
-            return out;
-        };
-        c.regions_ = ids(q.scope.regions);
-        c.stores_ = ids(q.scope.stores);
-        c.brands_ = ids(q.scope.brands);
-        // S1 (docs/SYNC.md "Scopes"): the stores the record places in the scope's regions.
-        if (!c.regions_.empty()) {
-            auto sql = "SELECT eid FROM k_store WHERE created IS NOT NULL AND f_region IN " +
-                       blob_list(c.regions_);
-            auto ok = c.each(sql, [&](Statement& r) {
-                if (auto id = id_at(r, 0)) c.stores_.push_back(*id);
-            });
-            if (!ok.is_ok()) return ok;
+        LIAISON_TRY(scope_places(store, q.scope, c.regions_, c.stores_));
+        for (const auto& t : q.scope.brands)
+            if (auto id = Id128::from_text(t)) c.brands_.push_back(*id);
+        if (store.db().backend() == Backend::kSqlite) {
+            auto held = index_sql(store, kPlaceIndex);
+            if (!held) return held.status();
+            c.place_indexed = held.value() == place_index_ddl(c.regions_, c.stores_);
         }
-        std::sort(c.stores_.begin(), c.stores_.end());
-        c.stores_.erase(std::unique(c.stores_.begin(), c.stores_.end()), c.stores_.end());
     }
     return c;
+}
+
+std::string place_index_ddl(const std::vector<Id128>& regions, const std::vector<Id128>& stores) {
+    return std::string("CREATE INDEX ") + kPlaceIndex +
+           " ON k_interaction(f_at, f_touchpoint, f_department, f_influencer, f_store, f_region, "
+           "f_brand, f_campaign, created, deleted, eid, f_follow_up_due, f_follow_up_done) WHERE " +
+           place_covered(Kind::kInteraction, "", regions, stores);
 }
 
 std::string Ctx::visible(std::string_view a) {
@@ -499,3 +530,19 @@ Cell ratio(double a, double b) { return b == 0 ? Cell::null() : Cell::fixed(a / 
 Cell percent(double a, double b) { return b == 0 ? Cell::null() : Cell::fixed(a * 100 / b); }
 
 }  // namespace liaison::core::reports
+
+namespace liaison::core {
+
+Status index_report_place(Store& store, const ReportScope& scope) {
+    if (scope.global || store.db().backend() != Backend::kSqlite) return Status::ok();
+    std::vector<Id128> regions, stores;
+    LIAISON_TRY(reports::scope_places(store, scope, regions, stores));
+    const std::string want = reports::place_index_ddl(regions, stores);
+    auto held = reports::index_sql(store, reports::kPlaceIndex);
+    if (!held) return held.status();
+    if (held.value() == want) return Status::ok();
+    return store.db().exec(std::string("DROP INDEX IF EXISTS ") + reports::kPlaceIndex + ";\n" +
+                           want);
+}
+
+}  // namespace liaison::core

@@ -90,6 +90,14 @@ private:
 
 class EntryColumns;
 
+// A device's index of the contacts its scope places (index_report_place, reports.hpp): a
+// partial index whose condition is the place test of Ctx::in_scope, word for word, over the
+// scope's regions and stores as they are now, so SQLite reads the scope's contacts from it
+// instead of scanning every contact mark the device holds. It covers the columns the reports
+// read of a contact. SQLite only.
+inline constexpr const char* kPlaceIndex = "report_place";
+std::string place_index_ddl(const std::vector<Id128>& regions, const std::vector<Id128>& stores);
+
 class Ctx {
 public:
     // Checks the query's report-independent parameters and prepares the predicates.
@@ -115,6 +123,9 @@ public:
     // period's own contacts are read by SQL (a campaign's or programme's).
     EntryColumns* contact_history = nullptr;
     std::vector<std::string> settings_notes;  // settings that did not parse (defaults applied)
+    // The store holds the place index of this scope (kPlaceIndex): SQLite reads the scope's
+    // contacts from it.
+    bool place_indexed = false;
 
     // SQL predicates over row `a` of `kind` (a table alias):
     // created and not deleted;
