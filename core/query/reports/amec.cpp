@@ -647,11 +647,24 @@ Status amec(Ctx& c, Report& out) {
     const std::string model = c.q.model.empty() ? "last_click" : c.q.model;
     auto credited = credits(c, model);
     if (!credited) return credited.status();
-    std::map<std::pair<std::string, std::int64_t>, double> attributed_d;
-    for (const auto& l : credited.value().lines)
-        if (credit_wanted(c, l)) attributed_d[{l.currency, l.day}] += double(l.value) * l.share;
+    // Per currency and day, summed in the lines' order (then rounded once per day, as
+    // docs/METRICS.md says); a hash map, the lines being tens of thousands.
+    std::map<std::string, std::unordered_map<std::int64_t, double>> attributed_d;
+    {
+        const std::string* last = nullptr;
+        std::unordered_map<std::int64_t, double>* days = nullptr;
+        for (const auto& l : credited.value().lines) {
+            if (!credit_wanted(c, l)) continue;
+            if (!last || *last != l.currency) {
+                days = &attributed_d[l.currency];
+                last = &l.currency;
+            }
+            (*days)[l.day] += double(l.value) * l.share;
+        }
+    }
     Money attributed;
-    for (const auto& [k, v] : attributed_d) attributed.add(k.first, k.second, std::llround(v));
+    for (const auto& [currency, days] : attributed_d)
+        for (const auto& [day, v] : days) attributed.add(currency, day, std::llround(v));
     std::int64_t progressed = 0;
     {
         // A move forward along the pipeline (core/query/pipeline.hpp), into any status but

@@ -22,10 +22,10 @@ struct Touch {
 };
 
 // The shares `model` gives to the touches of one journey (in time order; at least one).
-std::vector<double> shares(std::string_view model, const std::vector<Touch>& touches,
-                           std::int64_t at, std::int64_t half_life_days) {
+void shares(std::string_view model, const std::vector<Touch>& touches, std::int64_t at,
+            std::int64_t half_life_days, std::vector<double>& s) {
     const std::size_t n = touches.size();
-    std::vector<double> s(n, 0.0);
+    s.assign(n, 0.0);
     if (model == "first_click") {
         s.front() = 1;
     } else if (model == "linear") {
@@ -50,7 +50,6 @@ std::vector<double> shares(std::string_view model, const std::vector<Touch>& tou
     } else {  // last_click
         s.back() = 1;
     }
-    return s;
 }
 
 }  // namespace
@@ -129,6 +128,7 @@ Result<std::vector<Credits>> credits_by_models(const Ctx& c,
         std::int64_t at = 0, value = 0;
         std::string currency, promo, visitor;
         std::optional<Id128> link;
+        std::optional<std::uint32_t> visitor_n;  // its visitor among the clicks' texts
     };
     std::vector<Conversion> conversions;
     if (c.conversions) {
@@ -137,17 +137,18 @@ Result<std::vector<Credits>> credits_by_models(const Ctx& c,
         using Cols = EntryColumns;
         const Cols& k = *c.conversions;
         EntryFilter keeps(c, k);
-        std::vector<std::uint32_t> rows;
-        LIAISON_TRY(each_kept(keeps, k, [&](std::size_t r) { rows.push_back(std::uint32_t(r)); }));
-        std::sort(rows.begin(), rows.end(),
-                  [&k](std::uint32_t a, std::uint32_t b) { return k.eid(a) < k.eid(b); });
+        std::vector<std::pair<Id128, std::uint32_t>> rows;
+        LIAISON_TRY(each_kept(
+            keeps, k, [&](std::size_t r) { rows.emplace_back(k.eid(r), std::uint32_t(r)); }));
+        std::sort(rows.begin(), rows.end());
         auto text = [&k](std::size_t column, std::uint32_t r) {
             const std::uint32_t n = k.texts[column][r];
             return n == Cols::kNone ? std::string() : k.text(n);
         };
-        for (std::uint32_t r : rows) {
+        conversions.reserve(rows.size());
+        for (const auto& [id, r] : rows) {
             Conversion v;
-            v.id = k.eid(r);
+            v.id = id;
             v.at = k.at[r];
             v.value = Cols::or0(k.ints[kValue][r]);
             v.currency = text(kCurrency, r);
@@ -183,8 +184,9 @@ Result<std::vector<Credits>> credits_by_models(const Ctx& c,
     if (c.clicks) {
         const EntryColumns& k = *c.clicks;
         std::vector<std::uint8_t> wanted(k.text_count() + 1, 0);
-        for (const auto& v : conversions)
-            if (auto n = v.visitor.empty() ? std::nullopt : k.find_text(v.visitor)) wanted[*n] = 1;
+        for (auto& v : conversions)
+            if (!v.visitor.empty() && (v.visitor_n = k.find_text(v.visitor)))
+                wanted[*v.visitor_n] = 1;
         EntryFilter in_scope(c, k, EntryFilter::ScopeOnly{});
         const auto& visitor = k.texts[kVisitor];
         for (std::size_t r = 0; r < k.size(); ++r) {
@@ -205,13 +207,16 @@ Result<std::vector<Credits>> credits_by_models(const Ctx& c,
         Ctx::visible("a") + " AND " + c.in_scope(Kind::kClick, "a") + " ORDER BY a.f_at, a.eid");
     if (!prepared) return prepared.status();
     Statement& journey = prepared.value();
+    for (auto& out : all) out.lines.reserve(conversions.size());
+    std::vector<Touch> touches;
+    std::vector<double> weights;
     for (const auto& v : conversions) {
         const std::int64_t day = day_of_ms(v.at);
         auto line = [&](Credits& out, const Target& t, double share, std::string_view evidence) {
             out.lines.push_back(
                 {v.id, t.influencer, t.campaign, share, v.value, v.currency, day, evidence});
         };
-        std::vector<Touch> touches;
+        touches.clear();
         auto touch = [&](const Id128& click, std::int64_t at,
                          const std::optional<Id128>& link) -> Status {
             Touch t;
@@ -228,8 +233,7 @@ Result<std::vector<Credits>> credits_by_models(const Ctx& c,
         if (v.visitor.empty()) {
         } else if (c.clicks) {
             const EntryColumns& k = *c.clicks;
-            auto n = k.find_text(v.visitor);
-            auto it = n ? visits.find(*n) : visits.end();
+            auto it = v.visitor_n ? visits.find(*v.visitor_n) : visits.end();
             if (it != visits.end())
                 for (std::uint32_t r : it->second) {
                     if (k.at[r] < v.at - window_ms || k.at[r] > v.at) continue;
@@ -251,9 +255,9 @@ Result<std::vector<Credits>> credits_by_models(const Ctx& c,
             Credits& out = all[m];
             if (!touches.empty()) {
                 ++out.journey;
-                const auto s = shares(models[m], touches, v.at, c.settings.half_life_days);
+                shares(models[m], touches, v.at, c.settings.half_life_days, weights);
                 for (std::size_t i = 0; i < touches.size(); ++i)
-                    if (s[i] > 0) line(out, touches[i].to, s[i], "journey");
+                    if (weights[i] > 0) line(out, touches[i].to, weights[i], "journey");
             } else if (v.link) {
                 ++out.link;
                 auto target = link_target(*v.link);
