@@ -149,10 +149,16 @@ TEST_CASE(
                         {"order_ref", Value("R-" + std::to_string(++made))},
                         {"at", Value(utc("2026-03-01") + std::int64_t(pick(50)) * 86'400'000)},
                         {"value", Value(std::int64_t(100 + pick(900)))},
-                        {"currency", Value(std::string("EUR"))},
-                        {"visitor", Value(std::string(kVisitors[pick(3)]))}};
+                        {"currency", Value(std::string("EUR"))}};
+                    if (pick(4)) w.push_back({"visitor", Value(std::string(kVisitors[pick(3)]))});
                     if (pick(2)) w.push_back({"link", f.ref(pick(2) ? "L1" : "L2")});
                     if (pick(3) == 0) w.push_back({"region", f.ref(kRegions[pick(2)])});
+                    // A promo code (K1's, or one no collaboration carries), a campaign named
+                    // by the shop: what a programme's or campaign's credits pick them by.
+                    if (pick(3) == 0)
+                        w.push_back(
+                            {"promo_code", Value(std::string(pick(2) ? "ANA10" : "NONE99"))});
+                    if (pick(4) == 0) w.push_back({"campaign", f.ref(kCampaigns[pick(2)])});
                     f.make(Kind::kConversion, "o" + std::to_string(made), std::move(w));
                     continue;
                 }

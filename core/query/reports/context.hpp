@@ -122,6 +122,11 @@ public:
     // the period in the caller's scope, filters aside: set with a ReportCache even when the
     // period's own contacts are read by SQL (a campaign's or programme's).
     EntryColumns* contact_history = nullptr;
+    // The conversions' columns for the credits (credit.cpp): set with a ReportCache for AMEC and
+    // attribution even under a programme or campaign filter, where the conversions that might
+    // credit one of its campaigns are picked from them (`conversions` is null then: AMEC's
+    // outcomes read the campaign's own by SQL).
+    EntryColumns* credit_conversions = nullptr;
     std::vector<std::string> settings_notes;  // settings that did not parse (defaults applied)
     // The store holds the place index of this scope (kPlaceIndex): SQLite reads the scope's
     // contacts from it.

@@ -112,17 +112,21 @@ Result<std::vector<Credits>> credits_by_models(const Ctx& c,
     std::string where = Ctx::visible("a") + " AND " + c.in_scope(Kind::kConversion, "a") + " AND " +
                         c.filtered(Kind::kConversion, "a", false) + " AND " +
                         c.in_period_ms("a", "at");
-    if (c.q.campaign || c.q.programme) {
-        const std::string cs = c.q.campaign ? blob_list({*c.q.campaign}) : blob_list(c.campaigns);
-        where += " AND (a.f_campaign IN " + cs +
-                 " OR a.f_link IN (SELECT eid FROM k_tracked_link WHERE f_campaign IN " + cs +
-                 ") OR a.f_promo_code IN (SELECT f_promo_code FROM k_collaboration WHERE "
-                 "f_campaign IN " +
-                 cs +
-                 " AND f_promo_code IS NOT NULL) OR a.f_visitor IN (SELECT f_visitor FROM k_click "
-                 "WHERE f_campaign IN " +
-                 cs + " AND f_visitor IS NOT NULL))";
-    }
+    // With a programme or campaign filter, the conversions that might credit one of its
+    // campaigns: those naming one, or its links, its collaborations' promo codes, or the
+    // visitors who clicked its links.
+    const std::vector<Id128> narrowing =
+        c.q.campaign ? std::vector<Id128>{*c.q.campaign} : c.campaigns;
+    const std::string cs = blob_list(narrowing);
+    const std::string links_of = "SELECT eid FROM k_tracked_link WHERE f_campaign IN " + cs,
+                      codes_of = "SELECT f_promo_code FROM k_collaboration WHERE f_campaign IN " +
+                                 cs + " AND f_promo_code IS NOT NULL",
+                      visitors_of = "SELECT f_visitor FROM k_click WHERE f_campaign IN " + cs +
+                                    " AND f_visitor IS NOT NULL";
+    if (narrowed)
+        where += " AND (a.f_campaign IN " + cs + " OR a.f_link IN (" + links_of +
+                 ") OR a.f_promo_code IN (" + codes_of + ") OR a.f_visitor IN (" + visitors_of +
+                 "))";
     struct Conversion {
         Id128 id;
         std::int64_t at = 0, value = 0;
@@ -131,15 +135,38 @@ Result<std::vector<Credits>> credits_by_models(const Ctx& c,
         std::optional<std::uint32_t> visitor_n;  // its visitor among the clicks' texts
     };
     std::vector<Conversion> conversions;
-    if (c.conversions) {
+    if (const EntryColumns* cols = c.conversions ? c.conversions : c.credit_conversions) {
         // The same conversions, from the columns kept in memory (reports/entry_columns.hpp),
         // in the order of their ids as the statement reads them.
         using Cols = EntryColumns;
-        const Cols& k = *c.conversions;
+        const Cols& k = *cols;
+        // Narrowed: the statement's four sets, by their numbers in the columns (an id or text
+        // no conversion holds has none, and no row to match).
+        std::vector<std::uint8_t> campaign_in, link_in, code_in, visitor_in;
+        if (narrowed) {
+            campaign_in.assign(k.ids() + 1, 0);
+            link_in.assign(k.ids() + 1, 0);
+            code_in.assign(k.text_count() + 1, 0);
+            visitor_in.assign(k.text_count() + 1, 0);
+            for (const auto& id : narrowing)
+                if (auto n = k.number(id)) campaign_in[*n] = 1;
+            LIAISON_TRY(c.each(links_of, [&](Statement& r) {
+                if (auto id = id_at(r, 0))
+                    if (auto n = k.number(*id)) link_in[*n] = 1;
+            }));
+            for (auto [sql, in] : {std::pair{&codes_of, &code_in}, {&visitors_of, &visitor_in}})
+                LIAISON_TRY(c.each(*sql, [&k, in = in](Statement& r) {
+                    if (auto n = k.find_text(std::string(r.column_text(0)))) (*in)[*n] = 1;
+                }));
+        }
         EntryFilter keeps(c, k);
         std::vector<std::pair<Id128, std::uint32_t>> rows;
-        LIAISON_TRY(each_kept(
-            keeps, k, [&](std::size_t r) { rows.emplace_back(k.eid(r), std::uint32_t(r)); }));
+        LIAISON_TRY(each_kept(keeps, k, [&](std::size_t r) {
+            if (narrowed && !campaign_in[k.refs[kConversionCampaign][r]] && !link_in[k.parent[r]] &&
+                !code_in[k.texts[kPromoCode][r]] && !visitor_in[k.texts[kShopperVisitor][r]])
+                return;
+            rows.emplace_back(k.eid(r), std::uint32_t(r));
+        }));
         std::sort(rows.begin(), rows.end());
         auto text = [&k](std::size_t column, std::uint32_t r) {
             const std::uint32_t n = k.texts[column][r];

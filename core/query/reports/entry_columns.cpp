@@ -41,7 +41,7 @@ const ColumnsSpec& conversion_columns() {
                                   "link",
                                   Kind::kTrackedLink,
                                   {"currency", "promo_code", "visitor"},
-                                  {"influencer"},
+                                  {"influencer", "campaign"},
                                   {"value"},
                                   {}};
     return spec;

@@ -49,10 +49,10 @@ inline constexpr std::size_t kFollowUpDone = 0;
 const ColumnsSpec& click_columns();
 inline constexpr std::size_t kVisitor = 0;
 // Conversions: texts kCurrency, kPromoCode, kShopperVisitor; refs kBuyerInfluencer (the person
-// the shop named); ints kValue.
+// the shop named), kConversionCampaign; ints kValue.
 const ColumnsSpec& conversion_columns();
 inline constexpr std::size_t kCurrency = 0, kPromoCode = 1, kShopperVisitor = 2,
-                             kBuyerInfluencer = 0, kValue = 0;
+                             kBuyerInfluencer = 0, kConversionCampaign = 1, kValue = 0;
 // Posts: texts kTone, kPlatform; refs kCollaboration; ints kImpressions … kEngagements (as
 // reported); sets kBrandsMentioned (brand ids as text).
 const ColumnsSpec& post_columns();

@@ -264,6 +264,10 @@ Result<Report> run_report(Store& store, const ReportQuery& q, ReportCache* cache
         LIAISON_TRY(use(cache->clicks(), c.clicks, name == "amec" || name == "attribution"));
         LIAISON_TRY(use(cache->conversions(), c.conversions,
                         name == "amec" || name == "attribution" || name == "pyramid"));
+        if (name == "amec" || name == "attribution") {
+            if (!c.conversions) LIAISON_TRY(cache->conversions().catch_up(store));
+            c.credit_conversions = &cache->conversions();
+        }
         LIAISON_TRY(use(cache->posts(), c.posts,
                         name == "amec" || name == "sov" || name == "pyramid" ||
                             (name == "emv" && c.settings.emv_enabled)));
