@@ -431,6 +431,14 @@ std::string migration_16() { return ""; }
 // (core/storage/layout.hpp, report_indexes_ddl).
 std::string migration_17() { return report_indexes_ddl(); }
 
+// Version 18: the collaborations by promo code, where they carry one, so that a campaign's
+// credits look up the codes its conversions name instead of reading every collaboration
+// (docs/PERFORMANCE.md, "Reports"). The same SQL on PostgreSQL, whose layout starts at 17.
+std::string migration_18() {
+    return "CREATE INDEX IF NOT EXISTS k_collaboration_promo_code ON "
+           "k_collaboration(f_promo_code) WHERE f_promo_code IS NOT NULL;";
+}
+
 }  // namespace
 
 std::string table_name(Kind kind) { return std::string("k_") + kind_name(kind); }
@@ -653,7 +661,8 @@ Status Store::migrate() {
                                             {migration_14, false, &Store::add_columns_v14},
                                             {migration_15, false, &Store::add_columns_v15},
                                             {migration_16, false, &Store::add_columns_v16},
-                                            {migration_17, false, nullptr}};
+                                            {migration_17, false, nullptr},
+                                            {migration_18, false, nullptr}};
     static_assert(std::size(kMigrations) == kStorageVersion);
     if (v == kStorageVersion) return Status::ok();
     // Every pending migration in ONE transaction: a new file runs all of them, and each commit

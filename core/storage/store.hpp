@@ -36,7 +36,7 @@
 namespace liaison::core {
 
 // Latest storage format this build writes (PRAGMA user_version), see docs/STORAGE.md.
-inline constexpr int kStorageVersion = 17;
+inline constexpr int kStorageVersion = 18;
 
 // The full state of one entity row, with effective clocks (a field written by the create
 // carries the create stamp; a field never written has none).

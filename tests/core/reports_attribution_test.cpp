@@ -93,6 +93,38 @@ TEST_CASE("attribution of one campaign keeps the credits of that campaign only",
     CHECK(ReportsFixture::cell(r, "evidence", "all", "conversions") == "5");
 }
 
+TEST_CASE(
+    "a promo code two collaborations carry credits the newest with a campaign filter or "
+    "without",
+    "[core][reports][central]") {
+    ReportsFixture f;
+    // K9, Cleo's for Summer, carries K1's code ANA10 and has the greatest id: o3 credits her.
+    core::Id128 newest;
+    newest.bytes.fill(0xEE);
+    f.make(Kind::kCollaboration, "K9",
+           {{"influencer", f.ref("Cleo")},
+            {"campaign", f.ref("SUMMER")},
+            {"type", Value(std::string("paid"))},
+            {"status", Value(std::string("live"))},
+            {"promo_code", Value(std::string("ANA10"))},
+            {"region", f.ref("SOUTH")},
+            {"brand", f.ref("MAISON")}},
+           newest);
+    const auto all = f.run(query("attribution"));
+    CHECK(ReportsFixture::cell(all, "conversions_by_influencer", "Ana", "last_click") == "3");
+    CHECK(ReportsFixture::cell(all, "conversions_by_influencer", "Cleo", "last_click") == "2");
+    // A campaign's credits look the code up on their own (the conversions it names): the same.
+    auto summer = query("attribution");
+    summer.campaign = f.id["SUMMER"];
+    const auto s = f.run(summer);
+    CHECK(ReportsFixture::cell(s, "conversions_by_campaign", "Summer", "last_click") == "2");
+    CHECK(ReportsFixture::table(s, "conversions_by_campaign").rows.size() == 1);
+    auto launch = query("attribution");
+    launch.campaign = f.id["LAUNCH"];
+    const auto l = f.run(launch);
+    CHECK(ReportsFixture::cell(l, "conversions_by_campaign", "Launch", "last_click") == "3");
+}
+
 TEST_CASE("attribution for a regional scope counts its region's conversions only",
           "[core][reports][central]") {
     ReportsFixture f;

@@ -528,6 +528,14 @@ TEST_CASE("a version 16 store gains the reports' indexes laid out as a new file 
         "k_conversion_promo_code; DROP INDEX k_conversion_visitor; PRAGMA user_version=16");
 }
 
+TEST_CASE("a version 17 store gains the collaborations' promo code index as a new file has it",
+          "[core][store][version]") {
+    Versioned v({"k_collaboration"});
+    REQUIRE(v.fresh[0].find("k_collaboration_promo_code ON k_collaboration(f_promo_code) WHERE "
+                            "f_promo_code IS NOT NULL") != std::string::npos);
+    v.back_to("DROP INDEX k_collaboration_promo_code; PRAGMA user_version=17");
+}
+
 TEST_CASE("everything written is still there after the file is reopened", "[core][store]") {
     World w;
     Id128 a = w.person("Hélène Dupont", {{"email", std::string("helene@example.com")}});

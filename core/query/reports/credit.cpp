@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/query/reports/context.hpp"
 #include "core/query/reports/entry_columns.hpp"
@@ -99,15 +100,18 @@ Result<std::vector<Credits>> credits_by_models(const Ctx& c,
         if (s == Statement::Step::kRow) t = Target{id_at(st, 0), id_at(st, 1)};
         return links[id] = t;
     };
-    // A code two collaborations carry credits the newest (the greatest id).
+    // A code two collaborations carry credits the newest (the greatest id). Every code, in one
+    // scan; narrowed, only the codes the conversions name, once they are read (below), each
+    // through the promo-code index (a campaign's few against 2,500 collaborations).
     std::unordered_map<std::string, Target> promos;
-    LIAISON_TRY(
-        c.each("SELECT f_promo_code, f_influencer, f_campaign FROM k_collaboration k "
-               "WHERE " +
-                   Ctx::visible("k") + " AND f_promo_code IS NOT NULL ORDER BY eid",
-               [&](Statement& r) {
-                   promos[std::string(r.column_text(0))] = {id_at(r, 1), id_at(r, 2)};
-               }));
+    if (!narrowed)
+        LIAISON_TRY(
+            c.each("SELECT f_promo_code, f_influencer, f_campaign FROM k_collaboration k "
+                   "WHERE " +
+                       Ctx::visible("k") + " AND f_promo_code IS NOT NULL ORDER BY eid",
+                   [&](Statement& r) {
+                       promos[std::string(r.column_text(0))] = {id_at(r, 1), id_at(r, 2)};
+                   }));
 
     std::string where = Ctx::visible("a") + " AND " + c.in_scope(Kind::kConversion, "a") + " AND " +
                         c.filtered(Kind::kConversion, "a", false) + " AND " +
@@ -200,6 +204,23 @@ Result<std::vector<Credits>> credits_by_models(const Ctx& c,
                        v.visitor = std::string(r.column_text(6));
                        conversions.push_back(std::move(v));
                    }));
+    }
+
+    if (narrowed) {
+        auto code = c.store.db().prepare(
+            "SELECT f_influencer, f_campaign FROM k_collaboration k WHERE f_promo_code=?1 AND " +
+            Ctx::visible("k") + " ORDER BY eid DESC LIMIT 1");
+        if (!code) return code.status();
+        std::unordered_set<std::string> looked;  // codes asked for, whether found or not
+        for (const auto& v : conversions) {
+            if (v.promo.empty() || !looked.insert(v.promo).second) continue;
+            Statement& st = code.value();
+            st.reset();
+            st.bind(1, std::string_view(v.promo));
+            const auto s = st.step();
+            if (s == Statement::Step::kError) return Status::storage(st.error());
+            if (s == Statement::Step::kRow) promos[v.promo] = {id_at(st, 0), id_at(st, 1)};
+        }
     }
 
     // A journey: the visitor's clicks from `window` days before the conversion up to it, those
