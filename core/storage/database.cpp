@@ -222,7 +222,8 @@ Database::Database(std::shared_ptr<PgConnection> pg, std::string url)
     : pg_(std::move(pg)), path_(std::move(url)) {}
 
 Database::~Database() {
-    LIAISON_ON_PG(pg_->set_sink(nullptr))  // statements may outlive this, and the sink with it
+    // Statements may outlive this, and the sink and hook with it.
+    LIAISON_ON_PG(pg_->set_sink(nullptr); pg_->set_before_command(nullptr))
     if (sink_ && db_) sqlite3_trace_v2(db_, 0, nullptr, nullptr);  // the sink may be gone already
     by_address_.clear();
     by_text_.clear();
@@ -341,6 +342,11 @@ void Database::set_statement_sink(StatementSink sink) {
         sqlite3_trace_v2(db_, SQLITE_TRACE_STMT | SQLITE_TRACE_PROFILE, &Database::on_trace, this);
     else
         sqlite3_trace_v2(db_, 0, nullptr, nullptr);
+}
+
+void Database::set_before_command(std::function<void()> hook) {
+    LIAISON_ON_PG(pg_->set_before_command(std::move(hook)))
+    (void)hook;
 }
 
 std::optional<std::int64_t> Database::query_int(std::string_view sql) {

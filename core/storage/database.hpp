@@ -177,6 +177,12 @@ public:
     using StatementSink = std::function<void(std::string_view sql, double ms)>;
     void set_statement_sink(StatementSink sink);
 
+    // PostgreSQL only (on SQLite it is never called): `hook` runs before each command the
+    // connection sends — a statement's run, exec(), COMMIT — and not for the commands it sends
+    // itself. The store flushes its deferred writes there (Store::flush_creates), so that
+    // every statement sees them. An empty hook removes it.
+    void set_before_command(std::function<void()> hook);
+
 private:
     friend class Transaction;
     friend class ReadTxn;

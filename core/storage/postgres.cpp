@@ -92,7 +92,15 @@ void PgConnection::report(std::string_view sql, double started_ms) const {
     if (sink_ && *sink_) (*sink_)(sql, steady_ms() - started_ms);
 }
 
+void PgConnection::before_command() {
+    if (!before_ || in_before_) return;
+    in_before_ = true;
+    before_();
+    in_before_ = false;
+}
+
 Status PgConnection::exec_native(const std::string& sql) {
+    before_command();
     const double t0 = sink_ ? steady_ms() : 0;
     PGresult* res = PQexec(conn_, sql.c_str());
     const bool ok = absorb(res);
@@ -117,6 +125,7 @@ Status PgConnection::exec(std::string_view sqlite_sql) {
 }
 
 Status PgConnection::commit() {
+    before_command();
     const std::string first = std::move(first_failure_);
     first_failure_.clear();
     PGresult* res = PQexec(conn_, "COMMIT");
@@ -232,6 +241,7 @@ Statement::Step PgStatement::step() {
         values[k] = bound_[k] ? values_[k].c_str() : nullptr;  // unbound is NULL, as in SQLite
         lengths[k] = int(values_[k].size());
     }
+    conn_->before_command();
     const double t0 = conn_->sink_ ? steady_ms() : 0;
     PGresult* res = PQexecPrepared(conn_->conn_, name_.c_str(), pg_.params, values.data(),
                                    lengths.data(), nullptr, 0);

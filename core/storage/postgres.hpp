@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -52,6 +53,8 @@ public:
     bool in_transaction() const;
     const std::string& error() const { return error_; }
     void set_sink(const Database::StatementSink* sink) { sink_ = sink; }
+    // Database::set_before_command: run before each command this connection sends.
+    void set_before_command(std::function<void()> hook) { before_ = std::move(hook); }
 
 private:
     friend class PgStatement;
@@ -63,7 +66,11 @@ private:
     // Keeps error_ as the failure that aborted the open transaction, if it is the first: every
     // later statement fails only because of it, and commit() names it.
     void remember_failure();
+    // The before-command hook, not re-entered by the commands it sends itself.
+    void before_command();
     pg_conn* conn_ = nullptr;
+    std::function<void()> before_;
+    bool in_before_ = false;
     std::string first_failure_;
     std::int64_t changes_ = 0;
     std::uint64_t next_name_ = 0;

@@ -482,6 +482,7 @@ WriteTxn::~WriteTxn() {
     store_.defer_scrub_ = false;
     store_.kinds_ahead_.clear();  // read under this transaction's lock only
     if (!committed_) {
+        store_.pending_creates_.clear();  // the rollback would undo them
         // In-memory caches (erased ids, aliases, sequence) may hold this transaction's
         // changes: roll back first, then reload them from what the database kept.
         txn_.rollback();
@@ -491,6 +492,7 @@ WriteTxn::~WriteTxn() {
 
 Status WriteTxn::commit() {
     store_.kinds_ahead_.clear();
+    LIAISON_TRY(store_.flush_creates());
     Status s = txn_.commit();
     committed_ = s.is_ok();
     const bool deferred = std::exchange(store_.defer_scrub_, false);
@@ -529,9 +531,18 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, const StoreO
     if (!db) return db.status();
     std::unique_ptr<Store> store(new Store(std::move(db).value()));
     store->postgres_ = store->db_->backend() == Backend::kPostgres;
+    if (store->postgres_) {
+        // A failure aborts the transaction: the statement that follows, or the commit, fails.
+        Store* self = store.get();
+        store->db_->set_before_command([self] { (void)self->flush_creates(); });
+    }
     LIAISON_TRY(store->migrate());
     LIAISON_TRY(store->load_caches());
     return store;
+}
+
+Store::~Store() {
+    if (db_) db_->set_before_command(nullptr);  // the hook names this store
 }
 
 namespace {
@@ -1084,7 +1095,9 @@ Result<std::optional<Kind>> Store::kind_holding(const Id128& id, Kind expected) 
 
 Status Store::read_kinds_ahead(const std::vector<Id128>& ids) {
     if (!postgres_) return Status::ok();
-    static_assert(kKindCount <= 32, "kinds_ahead_ holds a bit per kind");
+    static_assert(kKindCount < 32, "kinds_ahead_ holds a bit per kind and kLoggedBit");
+    constexpr int kLogged = 31;  // kLoggedBit's place
+    static_assert(kLoggedBit == 1u << kLogged);
     // The ids travel as one text of hexadecimal ids, each probed by equality on every table's
     // primary key, as kind_holding probes one: a plan that stays an index probe per id
     // whatever the tables' statistics said when it was made. (An `eid IN (…)` list was planned
@@ -1092,7 +1105,9 @@ Status Store::read_kinds_ahead(const std::vector<Id128>& ids) {
     static const std::string sql =
         "SELECT held.k, held.eid FROM (SELECT decode(h,'hex') AS id FROM "
         "unnest(string_to_array(?1, ',')) AS h) AS ids CROSS JOIN LATERAL (" +
-        every_kind_sql(" AS k, eid", "eid=ids.id", "") + ") AS held";
+        every_kind_sql(" AS k, eid", "eid=ids.id", "") + " UNION ALL SELECT " +
+        std::to_string(kLogged) +
+        ", ids.id WHERE EXISTS(SELECT 1 FROM oplog WHERE eid=ids.id)) AS held";
     constexpr std::size_t kMaxChunk = 1000;
     std::vector<Id128> todo;
     for (const auto& id : ids)
@@ -1491,6 +1506,7 @@ Result<std::int64_t> Store::id_number(const Id128& id) {
 
 Result<bool> Store::log_op(const Id128& entity, const Stamp& stamp, const Id128& actor, int type,
                            std::uint64_t touched) {
+    kinds_ahead_.erase(entity);  // its kLoggedBit may no longer hold
     auto& st = db_->cached(
         "INSERT OR IGNORE INTO oplog(eid,hlc,replica,actor,type,touched) "
         "VALUES(?1,?2,?3,?4,?5,?6)");
@@ -1534,7 +1550,32 @@ Result<Store::LoggedCreate> Store::log_create(Kind kind, const Id128& entity, co
         out.inserted = inserted.value();
         return out;
     }
+    const auto ahead = kinds_ahead_.find(row_id);
+    const bool known_new = row_id == entity && ahead != kinds_ahead_.end() && ahead->second == 0;
     kinds_ahead_.erase(row_id);
+    if (entity != row_id) kinds_ahead_.erase(entity);
+    if (known_new) {
+        // Neither its row nor an operation on it existed when this transaction read ahead,
+        // and every write since would have forgotten that: the operation is new and makes the
+        // row. Written with the next command (flush_creates).
+        PendingCreate p{kind, entity};
+        auto replica = id_number(stamp.replica);
+        if (!replica) return replica.status();
+        p.replica = replica.value();
+        if (!actor.is_nil()) {
+            auto a = id_number(actor);
+            if (!a) return a.status();
+            p.actor = a.value();
+        }
+        p.hlc = std::int64_t(stamp.hlc);
+        p.type = type;
+        p.touched = touched;
+        p.stamp = stamp.encode();
+        p.seq = next_seq();
+        p.values = values;
+        pending_creates_.push_back(std::move(p));
+        return LoggedCreate{true, true};
+    }
     const auto& k = kind_def(kind);
     auto& st = db_->cached(sql_for(kind).log_create.c_str());
     LIAISON_TRY(bind_log_row(st, entity, stamp, actor, type, touched));
@@ -1553,6 +1594,79 @@ Result<Store::LoggedCreate> Store::log_create(Kind kind, const Id128& entity, co
     st.reset();
     if (!out.fresh) --seq_;  // nothing was written with it
     return out;
+}
+
+Status Store::flush_creates() {
+    if (pending_creates_.empty()) return Status::ok();
+    // Taken first: the statements below run the before-command hook's guard, not this again.
+    std::vector<PendingCreate> todo = std::move(pending_creates_);
+    pending_creates_.clear();
+    // Kind by kind, in the order they came; at most kChunk rows a statement (each row is 9
+    // parameters and its fields', well under PostgreSQL's 65,535).
+    constexpr std::size_t kChunk = 128;
+    std::vector<bool> done(todo.size(), false);
+    for (std::size_t first = 0; first < todo.size(); ++first) {
+        if (done[first]) continue;
+        const Kind kind = todo[first].kind;
+        const auto& k = kind_def(kind);
+        std::vector<const PendingCreate*> rows;
+        for (std::size_t i = first; i < todo.size() && rows.size() < kChunk; ++i)
+            if (!done[i] && todo[i].kind == kind) {
+                rows.push_back(&todo[i]);
+                done[i] = true;
+            }
+        const int width = 9 + int(k.fields.size());
+        std::string log_values, row_values;
+        for (std::size_t r = 0; r < rows.size(); ++r) {
+            const int b = int(r) * width;
+            auto p = [&](int i) {
+                std::string param(1, '?');
+                param += std::to_string(b + i);
+                return param;
+            };
+            log_values += (r ? ",(" : "(") + p(1) + "," + p(2) + "," + p(3) + "," + p(4) + "," +
+                          p(5) + "," + p(6) + ")";
+            row_values += (r ? ",(CAST(" : "(CAST(") + p(7) + " AS BYTEA),CAST(" + p(8) +
+                          " AS BYTEA),CAST(" + p(9) + " AS BIGINT)";
+            for (std::size_t i = 0; i < k.fields.size(); ++i) {
+                const std::string type = pg_value_type(k.fields[i]);
+                row_values +=
+                    ",CAST(" + p(10 + int(i)) + " AS " + type.substr(0, type.find(' ')) + ")";
+            }
+            row_values += ")";
+        }
+        std::vector<std::string> vcols;
+        for (const auto& f : k.fields) vcols.push_back(value_column(f));
+        // No ON CONFLICT: a row that exists after all is an error, which aborts the transaction
+        // rather than leaving a create unwritten that was answered as applied.
+        const std::string sql =
+            "WITH o AS (INSERT INTO oplog(eid,hlc,replica,actor,type,touched) VALUES " +
+            log_values + " RETURNING 1) INSERT INTO " + sql_for(kind).table + "(eid,created,seq," +
+            blob_literal_free_join(vcols, ",") + ") VALUES " + row_values;
+        auto& st = db_->cached(sql);
+        for (std::size_t r = 0; r < rows.size(); ++r) {
+            const PendingCreate& c = *rows[r];
+            const int b = int(r) * width;
+            st.bind_blob_static(b + 1, c.entity.bytes.data(), 16)
+                .bind(b + 2, c.hlc)
+                .bind(b + 3, c.replica);
+            if (c.actor)
+                st.bind(b + 4, *c.actor);
+            else
+                st.bind_null(b + 4);
+            st.bind(b + 5, std::int64_t(c.type)).bind(b + 6, std::int64_t(c.touched));
+            st.bind_blob_static(b + 7, c.entity.bytes.data(), 16)
+                .bind_blob_static(b + 8, c.stamp.data(), c.stamp.size())
+                .bind(b + 9, c.seq);
+            for (std::size_t i = 0; i < k.fields.size(); ++i)
+                bind_field(st, b + 10 + int(i), k.fields[i], c.values[i]);
+        }
+        LIAISON_TRY(st.run());
+        if (db_->changes() != std::int64_t(rows.size()))
+            return Status::storage("deferred creates: " + std::to_string(db_->changes()) + " of " +
+                                   std::to_string(rows.size()) + " rows written");
+    }
+    return Status::ok();
 }
 
 Result<std::vector<OpLogRow>> Store::op_log(const std::vector<Id128>& ids) {

@@ -158,6 +158,9 @@ public:
     // Opens or creates the file and migrates it to kStorageVersion. A file written by a newer
     // build is refused with kUnsupportedVersion (never silently downgraded).
     static Result<std::unique_ptr<Store>> open(const std::string& path, const StoreOptions& opts);
+    ~Store();
+    Store(const Store&) = delete;
+    Store& operator=(const Store&) = delete;
 
     // The raw connection, for core/ (queries, the account tables: accounts.hpp) and sync/
     // (the hub's read snapshot). The server never takes it: it speaks to storage only through
@@ -391,6 +394,22 @@ private:
     friend class WriteTxn;
     friend class Savepoint;
     explicit Store(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+    // PostgreSQL: log_create's writes deferred while they cannot change what they answer (a
+    // new id: read_kinds_ahead found neither a row nor a logged operation of it), sent as one
+    // statement per kind before the connection's next command (Database::set_before_command)
+    // and before the commit. Each pending entry's parameters, numbered as log_create's.
+    struct PendingCreate {
+        Kind kind;
+        Id128 entity;
+        std::int64_t hlc = 0, replica = 0;
+        std::optional<std::int64_t> actor;
+        int type = 0;
+        std::uint64_t touched = 0;
+        std::array<std::uint8_t, Stamp::kEncodedSize> stamp;  // encoded
+        std::int64_t seq = 0;
+        std::vector<Value> values;
+    };
+    Status flush_creates();
     Status migrate();
     // PostgreSQL's first layout, in one piece (store.cpp); `v` becomes the version it has.
     Status lay_out_postgres(int& v);
@@ -437,8 +456,11 @@ private:
     std::int64_t max_idnum_ = 0;
     bool scrub_due_ = false;    // an erasure was written since the log was last scrubbed
     bool defer_scrub_ = false;  // the WriteTxn in progress leaves the scrub to its caller
-    // read_kinds_ahead: per id, the kinds whose tables hold it (bit = place in all_kinds()).
+    // read_kinds_ahead: per id, the kinds whose tables hold it (bit = place in all_kinds()),
+    // and kLoggedBit when the op log holds an operation on it.
     std::unordered_map<Id128, std::uint32_t, Id128Hash> kinds_ahead_;
+    static constexpr std::uint32_t kLoggedBit = 1u << 31;
+    std::vector<PendingCreate> pending_creates_;
 };
 
 // What a database file holds, read without opening it as a store (which would migrate it):
