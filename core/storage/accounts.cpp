@@ -136,6 +136,51 @@ Status ensure_accounts_schema(Store& store) {
     return t.commit();
 }
 
+namespace {
+
+constexpr const char* kAccountsVersionKey = "accounts_version";
+
+// The two parts of accounts_version(), as columns of a select list.
+std::string version_columns() {
+    return std::string("(SELECT value FROM meta WHERE key='") + kAccountsVersionKey +
+           "'), (SELECT max(seq) FROM " + table_name(Kind::kStore) + ")";
+}
+
+std::string read_version(const Statement& st, int first) {
+    return (st.column_is_null(first) ? std::string("0") : st.column_text(first)) + ":" +
+           std::to_string(st.column_is_null(first + 1) ? 0 : st.column_int(first + 1));
+}
+
+// After a change to what tokens grant (see accounts_version).
+Status bump_accounts_version(Store& store) {
+    auto& st = store.db().cached(std::string("INSERT INTO meta(key, value) VALUES('") +
+                                 kAccountsVersionKey +
+                                 "', '1') ON CONFLICT(key) DO UPDATE SET value = "
+                                 "CAST(CAST(meta.value AS INTEGER) + 1 AS TEXT)");
+    return st.run();
+}
+
+// `changed` (a write's result), once the version is bumped.
+template <typename T>
+Result<T> bumped(Store& store, T changed) {
+    LIAISON_TRY(bump_accounts_version(store));
+    return changed;
+}
+
+}  // namespace
+
+Result<std::string> accounts_version(Store& store) {
+    auto& st = store.db().cached("SELECT " + version_columns());
+    if (st.step() != Statement::Step::kRow) {
+        std::string err = st.error();
+        st.reset();
+        return Status::storage("accounts version: " + err);
+    }
+    std::string v = read_version(st, 0);
+    st.reset();
+    return v;
+}
+
 Result<std::int64_t> insert_user(Store& store, const UserRow& user, std::int64_t created_at) {
     auto& st = store.db().cached(
         "INSERT INTO server_users(name, role, regions, stores, brands, created_at) "
@@ -153,14 +198,14 @@ Result<bool> update_user_disabled(Store& store, std::int64_t user, bool disabled
     auto& st = store.db().cached("UPDATE server_users SET disabled=?2 WHERE id=?1");
     st.bind(1, user).bind(2, std::int64_t(disabled ? 1 : 0));
     LIAISON_TRY(st.run());
-    return store.db().changes() != 0;
+    return bumped(store, store.db().changes() != 0);
 }
 
 Result<bool> update_user_role(Store& store, std::int64_t user, std::string_view role) {
     auto& st = store.db().cached("UPDATE server_users SET role=?2 WHERE id=?1");
     st.bind(1, user).bind(2, role);
     LIAISON_TRY(st.run());
-    return store.db().changes() != 0;
+    return bumped(store, store.db().changes() != 0);
 }
 
 Result<bool> update_user_lists(Store& store, std::int64_t user, std::string_view regions,
@@ -169,7 +214,7 @@ Result<bool> update_user_lists(Store& store, std::int64_t user, std::string_view
         store.db().cached("UPDATE server_users SET regions=?2, stores=?3, brands=?4 WHERE id=?1");
     st.bind(1, user).bind(2, regions).bind(3, stores).bind(4, brands);
     LIAISON_TRY(st.run());
-    return store.db().changes() != 0;
+    return bumped(store, store.db().changes() != 0);
 }
 
 Result<std::optional<UserRow>> find_user(Store& store, std::int64_t user) {
@@ -223,7 +268,7 @@ Status replace_user_staff(Store& store, std::int64_t user, const std::vector<std
         add.bind(1, user).bind(2, std::string_view(id)).bind(3, at);
         LIAISON_TRY(add.run());
     }
-    return Status::ok();
+    return bump_accounts_version(store);
 }
 
 Status insert_token(Store& store, const NewToken& token) {
@@ -244,7 +289,7 @@ Result<bool> mark_token_revoked(Store& store, std::string_view token_id, std::in
         "UPDATE server_tokens SET revoked=1, revoked_at=coalesce(revoked_at, ?2) WHERE id=?1");
     st.bind(1, token_id).bind(2, at);
     LIAISON_TRY(st.run());
-    return store.db().changes() != 0;
+    return bumped(store, store.db().changes() != 0);
 }
 
 Result<std::int64_t> revoke_device_tokens(Store& store, std::int64_t user, std::string_view device,
@@ -254,7 +299,7 @@ Result<std::int64_t> revoke_device_tokens(Store& store, std::int64_t user, std::
         "AND revoked=0");
     st.bind(1, user).bind(2, at).bind(3, device);
     LIAISON_TRY(st.run());
-    return store.db().changes();
+    return bumped(store, store.db().changes());
 }
 
 Result<std::vector<TokenRow>> list_tokens(Store& store, std::optional<std::int64_t> user) {
@@ -293,8 +338,8 @@ Result<std::optional<TokenGrant>> TokenReader::find(std::string_view token_id) {
         std::string("SELECT t.salt, t.hash, t.revoked, t.device, u.id, u.name, u.role, u.regions, "
                     "u.stores, u.brands, u.disabled, (SELECT ") +
         (pg ? "string_agg" : "group_concat") + "(staff, ',' ORDER BY " + staff_order(*db_) +
-        ") FROM server_user_staff WHERE \"user\" = u.id) "
-        "FROM server_tokens t JOIN server_users u ON u.id = t.\"user\" WHERE t.id = ?1");
+        ") FROM server_user_staff WHERE \"user\" = u.id), " + version_columns() +
+        " FROM server_tokens t JOIN server_users u ON u.id = t.\"user\" WHERE t.id = ?1");
     st.bind(1, token_id);
     const auto step = st.step();
     if (step == Statement::Step::kError) {
@@ -304,8 +349,9 @@ Result<std::optional<TokenGrant>> TokenReader::find(std::string_view token_id) {
     }
     std::optional<TokenGrant> out;
     if (step == Statement::Step::kRow)
-        out = TokenGrant{st.column_text(0), st.column_text(1), st.column_int(2) != 0,
-                         st.column_text(3), read_user(st, 4),  split_list(st.column_text(11))};
+        out = TokenGrant{st.column_text(0),   st.column_text(1), st.column_int(2) != 0,
+                         st.column_text(3),   read_user(st, 4),  split_list(st.column_text(11)),
+                         read_version(st, 12)};
     // Reset at once: a statement left on a row would hold a read transaction open and keep
     // WAL checkpoints from finishing.
     st.reset();

@@ -152,7 +152,16 @@ struct TokenGrant {
     std::string device;
     UserRow user;
     std::vector<std::string> staff;  // the user's staff links, in order (list_user_staff)
+    std::string version;             // accounts_version() as the same statement read it
 };
+
+// ---- What a token grants, versioned -----------------------------------------------------
+// A text that changes whenever what any token grants may have changed: every function of this
+// module that revokes a token or changes a user (disabled, role, lists, staff links) bumps a
+// counter in meta, and a store's region or brand moves the stores' last sequence number. A
+// server may keep what a token granted while this text stays the same (server/auth/auth.hpp,
+// docs/SCALING.md §3). One statement.
+Result<std::string> accounts_version(Store& store);
 // Reads tokens through its own connection to the file (the store's connection is busy with
 // exchanges), and caches nothing: a token revoked by another process (`liaison-server token
 // revoke`) fails on its next use.

@@ -15,7 +15,7 @@ constexpr const char* kBinaryType = "application/x-liaison";
 }  // namespace
 
 HttpReply handle_sync(SyncBackend& backend, const Principal& who, std::string_view content_type,
-                      std::string_view body) {
+                      std::string_view body, bool* stale) {
     const std::string media = media_type(content_type);
     const bool binary = media == kBinaryType;
     if (!binary && media != kJsonType)
@@ -35,9 +35,22 @@ HttpReply handle_sync(SyncBackend& backend, const Principal& who, std::string_vi
         return error_reply(400, code_name(Code::kInvalidArgument),
                            "replica: required when pushing operations");
     if (!request->replica.is_nil())
-        if (Status bound = backend.check_replica(who, request->replica); !bound)
+        if (Status bound = backend.check_replica(who, request->replica); !bound) {
+            // A kept grant is checked before its refusal is told (the token may be revoked).
+            if (stale && !who.cached_at.empty()) {
+                *stale = true;
+                return HttpReply{};
+            }
             return status_reply(bound);
-    auto reply = backend.exchange(device_context(who, request->replica), request.value());
+        }
+    bool changed = false;
+    auto reply =
+        backend.exchange(device_context(who, request->replica), request.value(),
+                         stale ? std::string_view(who.cached_at) : std::string_view(), &changed);
+    if (changed) {
+        *stale = true;
+        return HttpReply{};
+    }
     if (!reply) return status_reply(reply.status());
     HttpReply r;
     r.content_type = binary ? kBinaryType : kJsonType;

@@ -120,7 +120,8 @@ Result<std::unique_ptr<Authenticator>> Authenticator::open(const std::string& db
 }
 
 Authenticator::Authenticator(std::string db_path, std::unique_ptr<core::TokenReader> first)
-    : db_path_(std::move(db_path)) {
+    : db_path_(std::move(db_path)),
+      may_cache_(db_path_.rfind("postgresql://", 0) == 0 || db_path_.rfind("postgres://", 0) == 0) {
     idle_.push_back(first.get());
     readers_.push_back(std::move(first));
 }
@@ -163,14 +164,38 @@ private:
     Status status_;
 };
 
-Result<Principal> Authenticator::authenticate(std::string_view token_text) {
+Result<Principal> Authenticator::authenticate(std::string_view token_text, bool may_cache) {
+    may_cache = may_cache && may_cache_;
+    if (auto parts = may_cache ? parse_token(token_text) : std::nullopt) {
+        std::lock_guard<std::mutex> lock(cache_mu_);
+        auto kept = cache_.find(parts->id);
+        // The secret is checked as a look-up checks it; a wrong one reads the database.
+        if (kept != cache_.end() &&
+            constant_time_equal(token_hash(kept->second.salt, parts->secret), kept->second.hash))
+            return kept->second.who;
+    }
     Lease lease(*this);
     if (!lease.reader()) return lease.status();
-    return authenticate_with(*lease.reader(), token_text);
+    std::string salt, hash, version;
+    auto who = authenticate_with(*lease.reader(), token_text, &salt, &hash, &version);
+    if (who && may_cache) {
+        std::lock_guard<std::mutex> lock(cache_mu_);
+        if (cache_.size() >= kMaxCached) cache_.clear();
+        Kept k{std::move(salt), std::move(hash), who.value()};
+        k.who.cached_at = std::move(version);
+        cache_.insert_or_assign(who->token_id, std::move(k));
+    }
+    return who;
+}
+
+void Authenticator::forget_cached() {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    cache_.clear();
 }
 
 Result<Principal> Authenticator::authenticate_with(core::TokenReader& tokens,
-                                                   std::string_view token_text) {
+                                                   std::string_view token_text, std::string* salt,
+                                                   std::string* hash, std::string* version) {
     auto parts = parse_token(token_text);
     if (!parts) return Status::not_found("not a token");
     std::optional<core::TokenGrant> grant;
@@ -188,6 +213,9 @@ Result<Principal> Authenticator::authenticate_with(core::TokenReader& tokens,
     if (u.disabled) return Status::not_found("token " + parts->id + ": user disabled");
     auto role = sync::role_from_name(u.role);
     if (!role) return Status(Code::kInternal, "user " + std::to_string(u.id) + ": unknown role");
+    *salt = grant->salt;
+    *hash = grant->hash;
+    *version = grant->version;
     Principal p;
     p.user = u.id;
     p.name = u.name;

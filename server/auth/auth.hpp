@@ -65,6 +65,10 @@ struct Principal {
     // The staff members the user may act as (core::list_user_staff), read with the token, so a
     // link changed by an administrator holds from the next request.
     std::vector<core::Id128> staff;
+    // When it came from Authenticator's cache: the accounts version (core::accounts_version)
+    // it was read at, which its user must find unchanged before relying on it; empty when it
+    // was read for this request.
+    std::string cached_at;
 };
 
 // Whether the caller works for the central team (admin or central): the whole record is hers.
@@ -82,15 +86,26 @@ sync::Scope scope_for(sync::Role role, std::vector<std::string> regions,
 
 // Checks presented tokens against the server tables (core/storage/accounts.hpp), through its
 // own connection to the server's file (core::TokenReader): the hub's connection is busy with
-// exchanges, and a token revoked by `liaison-server token revoke` (another process) must fail on
-// its next use, so nothing is cached.
+// exchanges, and a token revoked by `liaison-server token revoke` (another process, or another
+// server on the same PostgreSQL database) must fail on its next use.
+//
+// On PostgreSQL, where a look-up is a round trip for every request, what a token granted may
+// be kept (`may_cache`): the sync route's group commit then checks, in one statement for the
+// whole group, that the accounts version it was read at still holds (SyncBackend::exchange),
+// and it is read again when it does not (docs/SCALING.md §3). Anything else reads every time.
 class Authenticator {
 public:
     static Result<std::unique_ptr<Authenticator>> open(const std::string& db_path);
 
     // kNotFound ("unknown token") for anything that is not a valid, live token; the detail is
-    // for the server log only (it never says which part was wrong to the client).
-    Result<Principal> authenticate(std::string_view token_text);
+    // for the server log only (it never says which part was wrong to the client). With
+    // `may_cache` on PostgreSQL, a token seen before (with this secret) is answered from
+    // memory, its Principal::cached_at set.
+    Result<Principal> authenticate(std::string_view token_text, bool may_cache = false);
+    // Forgets every kept grant: the accounts version they were read at has changed.
+    void forget_cached();
+    // The most grants kept; past it the cache starts again empty.
+    static constexpr std::size_t kMaxCached = 4096;
 
 private:
     // Connections to the database, each used by one request at a time: on PostgreSQL a
@@ -100,13 +115,23 @@ private:
     static constexpr std::size_t kReaders = 4;
     class Lease;
     Authenticator(std::string db_path, std::unique_ptr<core::TokenReader> first);
-    Result<Principal> authenticate_with(core::TokenReader& tokens, std::string_view token_text);
+    // Also gives the token's salt and hash and the accounts version it was read at.
+    Result<Principal> authenticate_with(core::TokenReader& tokens, std::string_view token_text,
+                                        std::string* salt, std::string* hash, std::string* version);
 
     const std::string db_path_;
     std::mutex mu_;  // guards the two below
     std::condition_variable returned_;
     std::vector<std::unique_ptr<core::TokenReader>> readers_;
     std::vector<core::TokenReader*> idle_;
+    // What tokens granted, by token id, with the hash of the secret that was checked.
+    struct Kept {
+        std::string salt, hash;
+        Principal who;  // cached_at set
+    };
+    const bool may_cache_;  // PostgreSQL
+    std::mutex cache_mu_;
+    std::unordered_map<std::string, Kept> cache_;
 };
 
 // Token buckets keyed by token id: `rate` requests per second on average, bursts of `burst`.

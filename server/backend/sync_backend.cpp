@@ -28,13 +28,16 @@ Result<core::Id128> server_replica_id(core::Store& store) {
 struct SyncBackend::Waiting {
     const sync::DeviceContext* device;
     const sync::PushRequest* request;
+    std::string_view cached_at;
     std::optional<Result<sync::PushReply>> reply;
     std::condition_variable wake;
+    bool stale = false;
 };
 
 Result<sync::PushReply> SyncBackend::exchange(const sync::DeviceContext& device,
-                                              const sync::PushRequest& request) {
-    Waiting me{&device, &request, std::nullopt, {}};
+                                              const sync::PushRequest& request,
+                                              std::string_view cached_at, bool* stale) {
+    Waiting me{&device, &request, cached_at, std::nullopt, {}};
     std::unique_lock<std::mutex> lk(queue_mu_);
     queue_.push_back(&me);
     while (!me.reply) {
@@ -51,22 +54,35 @@ Result<sync::PushReply> SyncBackend::exchange(const sync::DeviceContext& device,
         lk.unlock();
         std::vector<sync::Hub::Pending> batch;
         batch.reserve(group.size());
-        for (auto* w : group) batch.push_back({w->device, w->request});
         std::vector<Result<sync::PushReply>> replies;
         {
             std::lock_guard<std::mutex> store_lock(mu_);
-            replies = hub_.exchange_batch(batch);
+            // Kept grants: the accounts version they were read at must still hold.
+            std::optional<Result<std::string>> now;
+            for (auto* w : group) {
+                if (!w->cached_at.empty()) {
+                    if (!now) now = core::accounts_version(store_);
+                    w->stale = !now->is_ok() || now->value() != w->cached_at;
+                }
+                if (!w->stale) batch.push_back({w->device, w->request});
+            }
+            if (!batch.empty()) replies = hub_.exchange_batch(batch);
             for (const auto& r : replies) exchanges_ += r.is_ok() ? 1 : 0;
             ++commits_by_size_[std::min(group_size, kMaxGroupSize)];
         }
         lk.lock();
-        for (std::size_t i = 0; i < group.size(); ++i) {
-            group[i]->reply.emplace(std::move(replies[i]));
+        for (std::size_t i = 0, next = 0; i < group.size(); ++i) {
+            if (group[i]->stale)
+                group[i]->reply.emplace(
+                    Status(Code::kConflict, "what the token grants has changed: read it again"));
+            else
+                group[i]->reply.emplace(std::move(replies[next++]));
             if (group[i] != &me) group[i]->wake.notify_one();
         }
         leading_ = false;
         if (!queue_.empty()) queue_.front()->wake.notify_one();  // it leads the next group
     }
+    if (stale) *stale = me.stale;
     return std::move(*me.reply);
 }
 

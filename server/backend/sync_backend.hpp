@@ -14,6 +14,7 @@
 #include <functional>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -39,8 +40,13 @@ class SyncBackend {
 public:
     SyncBackend(core::Store& store, sync::TimeSource& time) : store_(store), hub_(store, time) {}
 
+    // `cached_at`: the accounts version a principal kept by the Authenticator was read at
+    // (Principal::cached_at), or empty. The group checks it first, in one statement for all its
+    // exchanges; an exchange whose version no longer holds is not applied, and `*stale` is set
+    // (its caller reads the token again and retries, docs/SCALING.md §3).
     Result<sync::PushReply> exchange(const sync::DeviceContext& device,
-                                     const sync::PushRequest& request);
+                                     const sync::PushRequest& request,
+                                     std::string_view cached_at = {}, bool* stale = nullptr);
     Result<std::string> state_hash();
     // Binds the replica id to the caller's user and device on its first sync and refuses
     // (kForbidden) a replica id bound to another: operations are deduplicated by stamp (R1),

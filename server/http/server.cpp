@@ -302,29 +302,39 @@ struct HttpServer::Impl {
             return httplib::Server::HandlerResponse::Unhandled;
         }
 
+        // The sync route may take what a token grants from the Authenticator's cache: its group
+        // commit checks it (api/sync.hpp).
+        const bool may_cache = req.method == "POST" && req.path == "/api/v1/sync";
+        return admit(req, res, may_cache) ? httplib::Server::HandlerResponse::Unhandled
+                                          : httplib::Server::HandlerResponse::Handled;
+    }
+
+    // The gate's check of the caller's token, its rate limit and its role's routes: true with
+    // t_request.principal set, or false with the answer written.
+    bool admit(const httplib::Request& req, httplib::Response& res, bool may_cache) {
         const std::string header = req.get_header_value("Authorization");
         const std::string scheme = core::ascii_lower(header.substr(0, 7));
         if (scheme != "bearer ") {
             res.set_header("WWW-Authenticate", "Bearer");
             write(res,
                   error_reply(401, "unauthorized", "sign in: send Authorization: Bearer <token>"));
-            return httplib::Server::HandlerResponse::Handled;
+            return false;
         }
-        auto who = auth.authenticate(std::string_view(header).substr(7));
+        auto who = auth.authenticate(std::string_view(header).substr(7), may_cache);
         if (!who) {
             // The reason (unknown, revoked, wrong secret) goes to the log, not to the caller.
             t_request.log_note = ",\"auth\":" + json_string(who.status().to_string());
             res.set_header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
             write(res, error_reply(401, "unauthorized",
                                    "this token is not valid (unknown, revoked or mistyped)"));
-            return httplib::Server::HandlerResponse::Handled;
+            return false;
         }
         int retry_after = 1;
         if (!limiter.allow(who->token_id, SteadyClock::now(), &retry_after)) {
             t_request.principal = std::move(who).value();
             res.set_header("Retry-After", std::to_string(retry_after));
             write(res, error_reply(429, "rate_limited", "too many requests; wait and try again"));
-            return httplib::Server::HandlerResponse::Handled;
+            return false;
         }
         t_request.principal = std::move(who).value();
         // A shop's integration posts orders and nothing else (api/conversions.hpp, C6).
@@ -333,9 +343,9 @@ struct HttpServer::Impl {
             write(res, error_reply(403, "forbidden",
                                    "an integration token may only post orders (POST "
                                    "/api/v1/conversions or /api/v1/conversions/import)"));
-            return httplib::Server::HandlerResponse::Handled;
+            return false;
         }
-        return httplib::Server::HandlerResponse::Unhandled;
+        return true;
     }
 
     // Route handlers behind the gate: the gate has set t_request.principal or answered.
@@ -444,7 +454,18 @@ struct HttpServer::Impl {
         svr.Post("/api/v1/sync", [this](const httplib::Request& req, httplib::Response& res) {
             const Principal* who = caller(res);
             if (!who) return;
-            write(res, handle_sync(backend, *who, req.get_header_value("Content-Type"), req.body));
+            const std::string type = req.get_header_value("Content-Type");
+            bool stale = false;
+            HttpReply reply = handle_sync(backend, *who, type, req.body, &stale);
+            if (stale) {
+                // What the token granted changed since it was kept: read it again, as the gate
+                // does, and exchange with that.
+                auth.forget_cached();
+                t_request.principal.reset();
+                if (!admit(req, res, false)) return;
+                reply = handle_sync(backend, *t_request.principal, type, req.body);
+            }
+            write(res, reply);
         });
         svr.Get("/api/v1/me", [this](const httplib::Request&, httplib::Response& res) {
             const Principal* who = caller(res);

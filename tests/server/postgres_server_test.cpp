@@ -10,6 +10,7 @@
 #include <sstream>
 #include <thread>
 
+#include "core/query/queries.hpp"
 #include "fixture.hpp"
 #include "server/admin/csv.hpp"
 #include "server/backend/sync_backend.hpp"
@@ -119,6 +120,90 @@ TEST_CASE("a server on a PostgreSQL database serves devices and leaves backups t
     CHECK(restore.err.find("pg_dump") != std::string::npos);
     auto usage = run_cli({"help"});
     CHECK(usage.out.find("postgresql://") != std::string::npos);
+}
+
+// On PostgreSQL each server keeps what a token granted for the sync route (server/auth/auth.hpp)
+// and its group commit checks that the accounts version it was read at still holds. A scope
+// changed, a token revoked or a user disabled from the command line holds at the next sync
+// on every server that kept the old grant.
+TEST_CASE(
+    "what tokens grant is kept by each server on PostgreSQL and what changes holds at once "
+    "on all of them",
+    "[server][pg][auth]") {
+    TempDir dir;
+    const std::string db = PgCluster::shared().new_database();
+    cli_ok({"init", "--db", db});
+    const std::string lyon = "01M83ZSHHPCRN0ZF0EG9Z1TT7F", lille = "01M83ZSHHPCRN0ZF0EG9Z1TT7G";
+    const std::string central =
+        cli_ok({"user", "add", "--db", db, "--name", "Chloé Central", "--role", "central"});
+    const std::string office =
+        cli_ok({"token", "issue", "--db", db, "--user", central, "--device", "office"});
+    const std::string staff = cli_ok(
+        {"user", "add", "--db", db, "--name", "Sam Store", "--role", "store", "--stores", lyon});
+    const std::string tablet =
+        cli_ok({"token", "issue", "--db", db, "--user", staff, "--device", "tablet"});
+    const std::string phone =
+        cli_ok({"token", "issue", "--db", db, "--user", staff, "--device", "phone"});
+    std::string tablet_id;
+    std::istringstream rows(cli_ok({"token", "list", "--db", db, "--user", staff}));
+    for (std::string row; std::getline(rows, row);)
+        if (row.find("\ttablet\t") != std::string::npos) tablet_id = row.substr(0, row.find('\t'));
+    REQUIRE_FALSE(tablet_id.empty());
+
+    ServerProcess one(db, {}, dir.file("one.log")), two(db, {}, dir.file("two.log"));
+    sync::SystemTimeSource time;
+    auto hq = open_node(dir.file("hq.db"), time, 61);
+    const auto at_lille = add_person(*hq->replica, "Léa Lille", {{"store", lille}});
+    sync_all(*one.client(), office, *hq->replica, false);
+    int fresh = 0;
+    // A new device of the store user, pulled whole through `server`: whether it holds Léa.
+    auto sees_lea = [&](ServerProcess& server, const std::string& token) {
+        auto n = open_node(dir.file("fresh" + std::to_string(fresh++) + ".db"), time,
+                           100 + std::uint64_t(fresh));
+        sync_all(*server.client(), token, *n->replica, false);
+        return core::get_entity(n->replica->store(), core::Kind::kInfluencer, at_lille)
+            .value()
+            .has_value();
+    };
+    // Both servers keep the tablet's grant (its scope: Lyon).
+    CHECK_FALSE(sees_lea(one, tablet));
+    CHECK_FALSE(sees_lea(two, tablet));
+    CHECK_FALSE(sees_lea(two, tablet));
+
+    cli_ok({"user", "scope", "--db", db, "--user", staff, "--stores", lille});
+    CHECK(sees_lea(two, tablet));
+    CHECK(sees_lea(one, tablet));
+
+    // The tablet's and the phone's own pushes: refused as an unknown token (401), or answered.
+    auto shop = open_node(dir.file("shop.db"), time, 71);
+    auto pocket = open_node(dir.file("pocket.db"), time, 72);
+    auto refused = [&](ServerProcess& server, const std::string& token, Node& device) {
+        (void)add_person(*device.replica, "Walk-in " + std::to_string(fresh++), {{"store", lille}});
+        auto push = device.replica->make_push(50, 200);
+        REQUIRE(push.is_ok());
+        auto res = post_sync(*server.client(), token, sync::encode_request(push.value()), false);
+        REQUIRE(res);
+        INFO(res->status << " " << res->body.substr(0, 200));
+        CHECK((res->status == 200 || res->status == 401));
+        return res->status == 401 && error_code(res->body) == "unauthorized";
+    };
+    CHECK_FALSE(refused(one, tablet, *shop));
+    CHECK_FALSE(refused(two, tablet, *shop));
+    CHECK_FALSE(refused(two, phone, *pocket));
+    CHECK_FALSE(refused(one, phone, *pocket));
+    cli_ok({"token", "revoke", "--db", db, "--token-id", tablet_id});
+    CHECK(refused(one, tablet, *shop));
+    CHECK(refused(two, tablet, *shop));
+    CHECK_FALSE(refused(two, phone, *pocket));
+
+    cli_ok({"user", "disable", "--db", db, "--user", staff});
+    CHECK(refused(two, phone, *pocket));
+    CHECK(refused(one, phone, *pocket));
+    cli_ok({"user", "enable", "--db", db, "--user", staff});
+    CHECK_FALSE(refused(one, phone, *pocket));
+    CHECK(refused(one, tablet, *shop));
+    CHECK(one.stop() == 0);
+    CHECK(two.stop() == 0);
 }
 
 // Servers and imports stamp with one replica id: each resumes the recorded clock and records its
