@@ -41,10 +41,24 @@ std::uint64_t scope_generation(const Scope& scope) {
     return v ? v : 1;
 }
 
-core::Id128 database_generation(core::Store& store) {
-    auto text = store.meta_get(kMetaDbGeneration);
+namespace {
+
+core::Id128 generation_of(const std::optional<std::string>& text) {
     if (!text) return {};
     return core::Id128::from_text(*text).value_or(core::Id128{});
+}
+
+}  // namespace
+
+core::Id128 database_generation(core::Store& store) {
+    return generation_of(store.meta_get(kMetaDbGeneration));
+}
+
+Result<std::pair<std::int64_t, core::Id128>> feed_head_and_generation(core::Store& store) {
+    std::optional<std::string> text;
+    auto head = store.feed_head(kMetaDbGeneration, &text);
+    if (!head) return head.status();
+    return std::make_pair(head.value(), generation_of(text));
 }
 
 Status renew_database_generation(core::Store& store, core::IdSource& ids) {

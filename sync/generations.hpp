@@ -27,6 +27,8 @@ std::uint64_t scope_generation(const Scope& scope);
 
 // The store's database generation, nil if it has none.
 core::Id128 database_generation(core::Store& store);
+// The same with the changes feed's last sequence number (Store::feed_head), in one statement.
+Result<std::pair<std::int64_t, core::Id128>> feed_head_and_generation(core::Store& store);
 // Gives the store a new database generation (a database was restored into it).
 Status renew_database_generation(core::Store& store, core::IdSource& ids);
 // Gives the store a database generation if it has none (a new or older server database), and

@@ -406,8 +406,8 @@ std::vector<Result<PushReply>> Hub::exchange_batch(const std::vector<Pending>& b
     // Every pull of the batch reads one snapshot, taking the file's locks once, and what they
     // read alike is read once (on PostgreSQL each statement is a round trip).
     core::ReadTxn snapshot(store_.db());
-    const auto head = store_.feed_head();
-    const FeedView view{head.is_ok() ? head.value() : 0, database_generation(store_)};
+    const auto head = feed_head_and_generation(store_);
+    const FeedView view = head.is_ok() ? FeedView{head->first, head->second} : FeedView{0, {}};
     for (std::size_t i = 0; i < batch.size(); ++i) {
         if (!valid[i]) {
             out.push_back(valid[i]);

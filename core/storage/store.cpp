@@ -917,17 +917,20 @@ Status Store::catch_up() {
     const std::int64_t latest = st.column_int(0), latest_idnum = st.column_int(1);
     st.reset();
     if (latest > seq_) {
-        // Erased ids and alias edges carry the seq that wrote them: only the new ones are read.
-        auto& erased = db_->cached("SELECT eid FROM erased WHERE seq > ?1");
-        erased.bind(1, seq_);
+        // Erased ids and alias edges carry the seq that wrote them: only the new ones are read,
+        // both in one statement (an erased id's row has no second id).
+        auto& news = db_->cached(
+            "SELECT eid, NULL FROM erased WHERE seq > ?1 UNION ALL SELECT a, b FROM alias WHERE "
+            "seq > ?1");
+        news.bind(1, seq_);
         Step step;
-        while ((step = erased.step()) == Step::kRow) erased_.insert(read_id(erased, 0));
-        if (step == Step::kError) return Status::storage(erased.error());
-        auto& alias = db_->cached("SELECT a, b FROM alias WHERE seq > ?1");
-        alias.bind(1, seq_);
-        while ((step = alias.step()) == Step::kRow)
-            union_edge(read_id(alias, 0), read_id(alias, 1));
-        if (step == Step::kError) return Status::storage(alias.error());
+        while ((step = news.step()) == Step::kRow) {
+            if (news.column_is_null(1))
+                erased_.insert(read_id(news, 0));
+            else
+                union_edge(read_id(news, 0), read_id(news, 1));
+        }
+        if (step == Step::kError) return Status::storage(news.error());
         seq_ = latest;
     }
     if (latest_idnum > max_idnum_) LIAISON_TRY(catch_up_id_numbers());
@@ -1953,21 +1956,28 @@ Result<std::vector<Store::Change>> Store::changes_since(std::int64_t after, std:
     return out;
 }
 
-Result<std::int64_t> Store::feed_head() {
+Result<std::int64_t> Store::feed_head(const char* meta_key,
+                                      std::optional<std::string>* meta_value) {
     // Each table's largest seq is one step down its seq index, on both engines.
     static const std::string sql = [] {
-        std::string q = "SELECT coalesce(max(s),0) FROM (";
+        std::string q = "SELECT (SELECT coalesce(max(s),0) FROM (";
         for (const auto& s : kind_sql())
             q += "SELECT max(seq) AS s FROM " + s.table + " UNION ALL ";
-        return q + "SELECT max(seq) FROM erased UNION ALL SELECT max(seq) FROM alias) AS heads";
+        return q +
+               "SELECT max(seq) FROM erased UNION ALL SELECT max(seq) FROM alias) AS heads), "
+               "(SELECT value FROM meta WHERE key=?1)";
     }();
     auto& st = db_->cached(sql.c_str());
+    st.bind(1, std::string_view(meta_key ? meta_key : ""));
     if (st.step() != Step::kRow) {
         const std::string error = st.error();
         st.reset();
         return Status::storage("cannot read the changes feed's last sequence number: " + error);
     }
     const std::int64_t head = st.column_int(0);
+    if (meta_value)
+        *meta_value =
+            st.column_is_null(1) ? std::nullopt : std::optional<std::string>(st.column_text(1));
     st.reset();
     return head;
 }

@@ -378,8 +378,11 @@ public:
     // Up to `limit` changes with seq > after, in seq order.
     Result<std::vector<Change>> changes_since(std::int64_t after, std::size_t limit);
     // The largest seq changes_since() can return in the current snapshot (0 when the feed is
-    // empty), in one statement: a pull whose cursor is at or past it has nothing to read.
-    Result<std::int64_t> feed_head();
+    // empty), in one statement: a pull whose cursor is at or past it has nothing to read. With
+    // `meta_key`, the same statement reads that meta value into `*meta_value` (nullopt when
+    // unset): what a batch of pulls reads alike, read in one round trip on PostgreSQL.
+    Result<std::int64_t> feed_head(const char* meta_key = nullptr,
+                                   std::optional<std::string>* meta_value = nullptr);
     Result<std::optional<EntitySnapshot>> snapshot(Kind kind, const Id128& id);
 
     // ---- Canonical state hash -------------------------------------------------------------

@@ -149,6 +149,7 @@ public:
         }
         epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
         wake_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        queued_signal_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
         epoll_event ev{};
         ev.events = EPOLLIN;
         ev.data.fd = wake_;
@@ -162,6 +163,7 @@ public:
         server_.pool_.store(nullptr);
         ::close(epoll_);
         ::close(wake_);
+        ::close(queued_signal_);
     }
 
     // The task runs PooledServer::process_and_close_socket, which calls adopt(): on the
@@ -176,6 +178,7 @@ public:
         ready_cv_.notify_all();
         const std::uint64_t one = 1;
         [[maybe_unused]] auto n = ::write(wake_, &one, sizeof one);
+        n = ::write(queued_signal_, &one, sizeof one);
         if (watcher_.joinable()) watcher_.join();
         for (auto& t : workers_)
             if (t.joinable()) t.join();
@@ -228,6 +231,10 @@ private:
         ready_.push_back(c);
         queued_.store(ready_.size());
         ready_cv_.notify_one();
+        if (lingering_.load() > 0 && ready_.size() > idle_.load()) {  // no idle worker for it
+            const std::uint64_t one = 1;
+            [[maybe_unused]] auto n = ::write(queued_signal_, &one, sizeof one);
+        }
     }
     // Requires: mu_ held.
     void park(Connection* c, Clock::time_point now) {
@@ -276,7 +283,9 @@ private:
             Connection* c = nullptr;
             {
                 std::unique_lock<std::mutex> lock(mu_);
+                ++idle_;
                 ready_cv_.wait(lock, [&] { return !ready_.empty() || stopping_; });
+                --idle_;
                 if (stopping_) return;  // shutdown() closes what is left
                 c = ready_.front();
                 ready_.pop_front();
@@ -317,13 +326,36 @@ private:
     }
 
     // Whether the next request on `c` arrives within kLinger while no other connection waits
-    // for a worker.
+    // for a worker (one no idle worker is there to take). The worker sleeps on its socket and on
+    // queued_signal_, which a connection queued while workers linger and none is idle makes
+    // readable: woken by either, never by a timer slice (a 2 ms slice woke every lingering
+    // worker some ten times a request under load: a quarter of the PostgreSQL servers' CPU,
+    // docs/PERFORMANCE.md "Server on PostgreSQL").
     bool next_request_arrives(const Connection& c) {
         if (c.has_buffered()) return true;
         const auto until = Clock::now() + kLinger;
-        while (queued_.load() == 0 && !stopping_ && Clock::now() < until)
-            if (wait_fd(c.fd, POLLIN, kLingerSlice) > 0) return true;
-        return false;
+        ++lingering_;  // before looking at the queue: an enqueue after the look signals
+        bool arrived = false;
+        while (queued_.load() <= idle_.load() && !stopping_) {
+            const auto left =
+                std::chrono::ceil<std::chrono::milliseconds>(until - Clock::now()).count();
+            if (left <= 0) break;
+            pollfd p[2] = {{c.fd, POLLIN, 0}, {queued_signal_, POLLIN, 0}};
+            const int r = ::poll(p, 2, int(left));
+            if (r < 0 && errno != EINTR) break;
+            if (r > 0 && p[0].revents) {
+                arrived = true;
+                break;
+            }
+            // Signalled, and the queue emptied since: quiet the signal for the next wait. (An
+            // enqueue after this read signals again.)
+            if (r > 0 && p[1].revents && queued_.load() <= idle_.load()) {
+                std::uint64_t v;
+                [[maybe_unused]] auto n = ::read(queued_signal_, &v, sizeof v);
+            }
+        }
+        --lingering_;
+        return arrived;
     }
 
     // The epoll thread: wakes parked connections that have bytes, drains refused ones, closes
@@ -394,6 +426,9 @@ private:
     PooledServer& server_;
     ConnectionLimits limits_;
     int epoll_ = -1, wake_ = -1;
+    int queued_signal_ = -1;         // readable when a connection was queued (next_request_arrives)
+    std::atomic<int> lingering_{0};  // workers in next_request_arrives
+    std::atomic<std::size_t> idle_{0};  // workers waiting for a queued connection (mu_ held)
     std::mutex mu_;
     std::condition_variable ready_cv_;
     std::deque<Connection*> ready_;

@@ -60,8 +60,6 @@ struct ConnectionLimits {
 // while no other connection waits: a client sending back to back (a syncing device, a load
 // test) stays on its worker without a trip through the epoll thread.
 inline constexpr std::chrono::milliseconds kLinger{50};
-// How often a lingering worker looks at the queue.
-inline constexpr std::chrono::milliseconds kLingerSlice{2};
 // How long a refused connection is drained before it is closed regardless.
 inline constexpr std::chrono::seconds kClosingGrace{2};
 // The listen backlog: cpp-httplib 0.11 listens with 5, which drops a burst of connections

@@ -158,8 +158,9 @@ TEST_CASE(
     int fresh = 0;
     // A new device of the store user, pulled whole through `server`: whether it holds Léa.
     auto sees_lea = [&](ServerProcess& server, const std::string& token) {
-        auto n = open_node(dir.file("fresh" + std::to_string(fresh++) + ".db"), time,
-                           100 + std::uint64_t(fresh));
+        const int k = fresh++;
+        auto n =
+            open_node(dir.file("fresh" + std::to_string(k) + ".db"), time, 100 + std::uint64_t(k));
         sync_all(*server.client(), token, *n->replica, false);
         return core::get_entity(n->replica->store(), core::Kind::kInfluencer, at_lille)
             .value()
