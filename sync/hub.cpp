@@ -403,11 +403,24 @@ std::vector<Result<PushReply>> Hub::exchange_batch(const std::vector<Pending>& b
     }
     std::vector<Result<PushReply>> out;
     out.reserve(batch.size());
-    // Every pull of the batch reads one snapshot, taking the file's locks once, and what they
-    // read alike is read once (on PostgreSQL each statement is a round trip).
-    core::ReadTxn snapshot(store_.db());
+    // What every pull of the batch reads alike is read once, in one statement (on PostgreSQL
+    // each statement is a round trip). Then, when some reply reads more — a pull behind the
+    // feed's last number, a refused operation's state — they all read one snapshot, taking the
+    // file's locks once. It begins after that number was read, so it holds every change up to
+    // it (changes commit in seq order, docs/SCALING.md §2) and perhaps later ones: a pull may
+    // go further than the number, never less far. Without such a reply no transaction is begun
+    // (on PostgreSQL its BEGIN and COMMIT were two round trips a group).
     const auto head = feed_head_and_generation(store_);
     const FeedView view = head.is_ok() ? FeedView{head->first, head->second} : FeedView{0, {}};
+    bool reads = false;
+    for (std::size_t i = 0; i < batch.size() && head.is_ok() && !reads; ++i) {
+        if (!valid[i] || (!committed.is_ok() && !batch[i].request->ops.empty())) continue;
+        reads = batch[i].request->cursor < view.head ||
+                std::any_of(results[i].begin(), results[i].end(),
+                            [](const OpResult& r) { return r.outcome == Outcome::kRejected; });
+    }
+    std::optional<core::ReadTxn> snapshot;
+    if (reads) snapshot.emplace(store_.db());
     for (std::size_t i = 0; i < batch.size(); ++i) {
         if (!valid[i]) {
             out.push_back(valid[i]);
