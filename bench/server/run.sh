@@ -333,15 +333,17 @@ echo "    CPU over the window, % of one core: servers $(pct "$((srv_t1 - srv_t0)
 echo "    CPU per request: servers $(cpu_ms_per_req "$((srv_t1 - srv_t0))") ms, PostgreSQL $(cpu_ms_per_req "$((db_t1 - db_t0))") ms," \
      "HAProxy $(cpu_ms_per_req "$((lb_t1 - lb_t0))") ms"
 echo "    backends not idle, per 1 s sample (wait type:event, summed over $(grep -c '^tick$' "$tmp/waits.txt" 2>/dev/null || echo 0) samples):"
-grep -v '^tick$' "$tmp/waits.txt" 2>/dev/null | sort | uniq -c | sort -rn | head -8 | sed 's/^/      /'
+grep -v '^tick$' "$tmp/waits.txt" 2>/dev/null | sort | uniq -c | sort -rn | sed -n '1,8s/^/      /p'
 echo "    statements a request, by what they are (pg_stat_statements calls / requests; exec ms a request):"
 # The kind tables' look-ups by id are one line each in pg_stat_statements: grouped here.
 awk -F'\t' -v n="$pg_reqs" '
   { q = $3
     if (q ~ /^SELECT 1 FROM k_[a-z_]+ WHERE eid=\$1$/) q = "SELECT 1 FROM k_<kind> WHERE eid=$1 (one statement per kind table)"
+    # A group commit'"'"'s new records (Store::flush_creates): a statement text per slot count.
+    if (q ~ /^WITH o AS \(INSERT INTO oplog\(eid,hlc,replica,actor,type,touched\) SELECT \* FROM \(VALUES/) q = "WITH o AS (INSERT INTO oplog ... (VALUES (...),(...) ...)) INSERT INTO k_<kind> ... (a group'"'"'s new records; one text per size)"
     calls[q] += $1; ms[q] += $2 }
   END { for (q in calls) printf "%8.2f %7.3f  %s\n", calls[q] / n, ms[q] / n, substr(q, 1, 120) }' "$tmp/statements.txt" |
-  sort -rn | head -25 | sed 's/^/    /'
+  sort -rn | sed -n '1,25s/^/    /p'
 echo "    server log statuses (whole run): $(statuses "$tmp"/pg-server-*.log)"
 if [[ "$pg_bad" != 0 ]]; then
   echo "bench server: $pg_bad non-2xx sync responses through HAProxy (see the statuses above, and $tmp/haproxy.log)" >&2

@@ -1618,23 +1618,30 @@ Status Store::flush_creates() {
                 rows.push_back(&todo[i]);
                 done[i] = true;
             }
+        // A few fixed sizes, so that a connection prepares a handful of these statements per
+        // kind rather than one per row count (each holds its parameters' buffers, here and in
+        // the database's backend): the slots past the last row stay unbound, NULL, and are left
+        // out by their null id.
+        std::size_t slots = 8;
+        while (slots < rows.size()) slots *= 2;
         const int width = 9 + int(k.fields.size());
         std::string log_values, row_values;
-        for (std::size_t r = 0; r < rows.size(); ++r) {
+        for (std::size_t r = 0; r < slots; ++r) {
             const int b = int(r) * width;
-            auto p = [&](int i) {
-                std::string param(1, '?');
+            auto p = [&](int i, const char* type) {
+                std::string param = "CAST(?";
                 param += std::to_string(b + i);
-                return param;
+                return param + " AS " + type + ")";
             };
-            log_values += (r ? ",(" : "(") + p(1) + "," + p(2) + "," + p(3) + "," + p(4) + "," +
-                          p(5) + "," + p(6) + ")";
-            row_values += (r ? ",(CAST(" : "(CAST(") + p(7) + " AS BYTEA),CAST(" + p(8) +
-                          " AS BYTEA),CAST(" + p(9) + " AS BIGINT)";
+            log_values += r ? ",(" : "(";
+            log_values += p(1, "BYTEA") + "," + p(2, "BIGINT") + "," + p(3, "BIGINT") + "," +
+                          p(4, "BIGINT") + "," + p(5, "BIGINT") + "," + p(6, "BIGINT") + ")";
+            row_values += r ? ",(" : "(";
+            row_values += p(7, "BYTEA") + "," + p(8, "BYTEA") + "," + p(9, "BIGINT");
             for (std::size_t i = 0; i < k.fields.size(); ++i) {
                 const std::string type = pg_value_type(k.fields[i]);
-                row_values +=
-                    ",CAST(" + p(10 + int(i)) + " AS " + type.substr(0, type.find(' ')) + ")";
+                row_values += ',';
+                row_values += p(10 + int(i), type.substr(0, type.find(' ')).c_str());
             }
             row_values += ")";
         }
@@ -1643,9 +1650,11 @@ Status Store::flush_creates() {
         // No ON CONFLICT: a row that exists after all is an error, which aborts the transaction
         // rather than leaving a create unwritten that was answered as applied.
         const std::string sql =
-            "WITH o AS (INSERT INTO oplog(eid,hlc,replica,actor,type,touched) VALUES " +
-            log_values + " RETURNING 1) INSERT INTO " + sql_for(kind).table + "(eid,created,seq," +
-            blob_literal_free_join(vcols, ",") + ") VALUES " + row_values;
+            "WITH o AS (INSERT INTO oplog(eid,hlc,replica,actor,type,touched) SELECT * FROM "
+            "(VALUES " +
+            log_values + ") AS v WHERE column1 IS NOT NULL RETURNING 1) INSERT INTO " +
+            sql_for(kind).table + "(eid,created,seq," + blob_literal_free_join(vcols, ",") +
+            ") SELECT * FROM (VALUES " + row_values + ") AS v WHERE column1 IS NOT NULL";
         auto& st = db_->cached(sql);
         for (std::size_t r = 0; r < rows.size(); ++r) {
             const PendingCreate& c = *rows[r];

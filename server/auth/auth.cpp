@@ -188,9 +188,9 @@ Result<Principal> Authenticator::authenticate(std::string_view token_text, bool 
     return who;
 }
 
-void Authenticator::forget_cached() {
+void Authenticator::forget(const std::string& token_id) {
     std::lock_guard<std::mutex> lock(cache_mu_);
-    cache_.clear();
+    cache_.erase(token_id);
 }
 
 Result<Principal> Authenticator::authenticate_with(core::TokenReader& tokens,

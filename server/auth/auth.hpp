@@ -102,8 +102,9 @@ public:
     // `may_cache` on PostgreSQL, a token seen before (with this secret) is answered from
     // memory, its Principal::cached_at set.
     Result<Principal> authenticate(std::string_view token_text, bool may_cache = false);
-    // Forgets every kept grant: the accounts version they were read at has changed.
-    void forget_cached();
+    // Forgets what the token with this id granted (its grant was found stale; each other kept
+    // grant is checked on its own use).
+    void forget(const std::string& token_id);
     // The most grants kept; past it the cache starts again empty.
     static constexpr std::size_t kMaxCached = 4096;
 

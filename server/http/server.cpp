@@ -460,7 +460,7 @@ struct HttpServer::Impl {
             if (stale) {
                 // What the token granted changed since it was kept: read it again, as the gate
                 // does, and exchange with that.
-                auth.forget_cached();
+                auth.forget(who->token_id);
                 t_request.principal.reset();
                 if (!admit(req, res, false)) return;
                 reply = handle_sync(backend, *t_request.principal, type, req.body);
