@@ -164,7 +164,8 @@ struct TokenGrant {
 Result<std::string> accounts_version(Store& store);
 // Reads tokens through its own connection to the file (the store's connection is busy with
 // exchanges), and caches nothing: a token revoked by another process (`liaison-server token
-// revoke`) fails on its next use.
+// revoke`) fails on its next use. (The server may keep what a token grants, with the
+// accounts version find() reads alongside: server/auth/auth.hpp.)
 class TokenReader {
 public:
     static Result<std::unique_ptr<TokenReader>> open(const std::string& path);
