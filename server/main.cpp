@@ -171,11 +171,6 @@ bool parse_int(const std::string& s, long long lo, long long hi, long long& out)
     return true;
 }
 
-// A PostgreSQL URL rather than a file name (core::Store::open takes both).
-bool is_database_url(const std::string& db) {
-    return db.rfind("postgresql://", 0) == 0 || db.rfind("postgres://", 0) == 0;
-}
-
 // What `backup` and `restore` answer for a PostgreSQL database (docs/SCALING.md, "Backups").
 Status refuse_on_postgres(const std::string& what) {
     return Status(Code::kInvalidArgument,
@@ -195,7 +190,7 @@ Status refuse_on_postgres(const std::string& what) {
 // two imports, which expect an empty or quiet record, take the database's import lock once the
 // store is open (lock_open_store).
 Result<int> lock_database(const std::string& db) {
-    if (is_database_url(db)) return -1;
+    if (core::is_postgres_url(db)) return -1;
     const std::string lock_path = db + ".lock";
     int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) return Status::storage("cannot open the lock file " + lock_path);
@@ -212,7 +207,7 @@ Result<int> lock_database(const std::string& db) {
 // The imports' lock on PostgreSQL: the database's server lock, on the store's connection,
 // held as long as the process runs (core::hold_server_lock).
 Status lock_open_store(const std::string& db, core::Store& store) {
-    if (!is_database_url(db)) return Status::ok();
+    if (!core::is_postgres_url(db)) return Status::ok();
     auto held = core::hold_server_lock(store);
     if (!held) return held.status();
     if (!held.value())
@@ -228,7 +223,7 @@ Status lock_open_store(const std::string& db, core::Store& store) {
 Result<std::unique_ptr<core::Store>> open_store(const std::string& path, bool must_exist,
                                                 bool* initialised = nullptr) {
     std::error_code ec;
-    if (must_exist && !is_database_url(path) && !std::filesystem::exists(path, ec))
+    if (must_exist && !core::is_postgres_url(path) && !std::filesystem::exists(path, ec))
         return Status::not_found(path + ": no such file (run `liaison-server init --db " + path +
                                  "` first)");
     // WAL: devices read while one exchange writes. synchronous=FULL: an acknowledged push
@@ -250,8 +245,8 @@ int cmd_init(const Args& a) {
     if (!a.opts.count("db")) return usage_error("init needs --db FILE");
     // A file that was there, or a PostgreSQL database whose server tables were.
     const std::string& db = a.opts.at("db");
-    bool existed = !is_database_url(db) && std::filesystem::exists(db);
-    auto store = open_store(db, false, is_database_url(db) ? &existed : nullptr);
+    bool existed = !core::is_postgres_url(db) && std::filesystem::exists(db);
+    auto store = open_store(db, false, core::is_postgres_url(db) ? &existed : nullptr);
     if (!store) return failed("init", store.status());
     if (!existed) (void)audit(*store.value(), "cli", "init", "");
     // The database's name as the store shows it: a URL's password replaced by "***".
@@ -494,7 +489,8 @@ int cmd_backup(const Args& a) {
     if (auto e = check_options(a, {"db", "to"}); !e.empty()) return usage_error(e);
     if (!a.opts.count("db") || !a.opts.count("to"))
         return usage_error("backup needs --db FILE --to NEWFILE");
-    if (is_database_url(a.opts.at("db"))) return failed("backup", refuse_on_postgres("backup"));
+    if (core::is_postgres_url(a.opts.at("db")))
+        return failed("backup", refuse_on_postgres("backup"));
     auto store = open_store(a.opts.at("db"), true);
     if (!store) return failed("backup", store.status());
     if (Status s = backup_to(*store.value(), a.opts.at("to")); !s) return failed("backup", s);
@@ -516,7 +512,7 @@ int cmd_restore(const Args& a) {
     if (!a.opts.count("db") || !a.opts.count("from"))
         return usage_error("restore needs --db FILE --from BACKUP");
     const std::string db = a.opts.at("db"), from = a.opts.at("from");
-    if (is_database_url(db)) return failed("restore", refuse_on_postgres("restore"));
+    if (core::is_postgres_url(db)) return failed("restore", refuse_on_postgres("restore"));
     auto lock = lock_database(db);
     if (!lock) return failed("restore", lock.status());
     auto r = restore_database(db, from, wall_ms());
@@ -632,7 +628,7 @@ int cmd_import_csv(const Args& a) {
         return usage_error("--report must not be the file being imported");
     std::ifstream in(in_path, std::ios::binary);
     if (!in) return failed("import-csv", Status::not_found(in_path + ": cannot read it"));
-    if (!is_database_url(db) && !std::filesystem::exists(db, ec))  // no stray <db>.lock
+    if (!core::is_postgres_url(db) && !std::filesystem::exists(db, ec))  // no stray <db>.lock
         return failed("import-csv", Status::not_found(db +
                                                       ": no such file (run `liaison-server "
                                                       "init --db " +

@@ -27,11 +27,11 @@ void delete_pg(PgStatement* p) { delete p; }
 
 namespace liaison::core {
 
-namespace {
 bool is_postgres_url(const std::string& s) {
     return s.rfind("postgresql://", 0) == 0 || s.rfind("postgres://", 0) == 0;
 }
 
+namespace {
 // The URL as shown in messages and path(): "user:secret@" becomes "user:***@".
 std::string redact_url(const std::string& url) {
     const auto scheme = url.find("://");

@@ -241,6 +241,10 @@ private:
     bool open_ = false;
 };
 
+// Whether `s` is a postgresql:// or postgres:// URL (Database::open's PostgreSQL case) rather
+// than a file name.
+bool is_postgres_url(const std::string& s);
+
 // "(?first,?first+1,...)": the placeholders of an IN list of n bound values.
 std::string in_list(std::size_t n, int first);
 

@@ -11,10 +11,6 @@
 namespace liaison::server {
 namespace {
 
-bool is_url(const std::string& db) {
-    return db.rfind("postgresql://", 0) == 0 || db.rfind("postgres://", 0) == 0;
-}
-
 // Progress is printed for a table when it is done, and every this many rows of a long one.
 constexpr std::int64_t kProgressEveryRows = 100'000;
 
@@ -32,9 +28,9 @@ void remove_file(const std::string& path) {
 
 Result<MigrateSummary> run(const MigrateRequest& request, std::ostream& progress, bool& created) {
     std::error_code ec;
-    if (!is_url(request.from) && !std::filesystem::exists(request.from, ec))
+    if (!core::is_postgres_url(request.from) && !std::filesystem::exists(request.from, ec))
         return Status::not_found(request.from + ": no such file");
-    if (!is_url(request.to) && std::filesystem::exists(request.to, ec) &&
+    if (!core::is_postgres_url(request.to) && std::filesystem::exists(request.to, ec) &&
         std::filesystem::file_size(request.to, ec) > 0) {
         // Opening a file as a store lays the record out in it: only a Liaison file is opened.
         auto info = core::inspect_file(request.to);
@@ -49,7 +45,7 @@ Result<MigrateSummary> run(const MigrateRequest& request, std::ostream& progress
     if (!core::has_accounts_schema(*from.value()))
         return Status::not_found(
             "the source is not a liaison-server database (nothing to migrate)");
-    created = !is_url(request.to) && !std::filesystem::exists(request.to, ec);
+    created = !core::is_postgres_url(request.to) && !std::filesystem::exists(request.to, ec);
     auto to = open(request.to);
     if (!to) return to.status();
 
@@ -85,12 +81,13 @@ Status check_migrate_request(const MigrateRequest& r) {
     if (r.from.empty() || r.to.empty())
         return Status::invalid("migrate needs --from DB --to DB (a file or a postgresql:// URL)");
     for (const std::string* db : {&r.from, &r.to})
-        if (!is_url(*db) && db->find("://") != std::string::npos)
+        if (!core::is_postgres_url(*db) && db->find("://") != std::string::npos)
             return Status::invalid(*db +
                                    ": not a PostgreSQL URL (postgresql://user@host/db) nor a file");
     std::error_code ec;
-    const bool same = r.from == r.to || (!is_url(r.from) && !is_url(r.to) &&
-                                         std::filesystem::equivalent(r.from, r.to, ec) && !ec);
+    const bool same =
+        r.from == r.to || (!core::is_postgres_url(r.from) && !core::is_postgres_url(r.to) &&
+                           std::filesystem::equivalent(r.from, r.to, ec) && !ec);
     if (same) return Status::invalid("--from and --to name the same database");
     return Status::ok();
 }

@@ -120,8 +120,7 @@ Result<std::unique_ptr<Authenticator>> Authenticator::open(const std::string& db
 }
 
 Authenticator::Authenticator(std::string db_path, std::unique_ptr<core::TokenReader> first)
-    : db_path_(std::move(db_path)),
-      may_cache_(db_path_.rfind("postgresql://", 0) == 0 || db_path_.rfind("postgres://", 0) == 0) {
+    : db_path_(std::move(db_path)), may_cache_(core::is_postgres_url(db_path_)) {
     idle_.push_back(first.get());
     readers_.push_back(std::move(first));
 }
