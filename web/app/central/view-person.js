@@ -79,8 +79,9 @@ export function personView(app, route) {
     errorBox.textContent = r.code === 'offline' ? t('ws.offline') : app.errorText(r);
   }
 
-  // `quietly`: a refresh from outside (a sync's page, another tab) leaves a handle or set form
-  // the person is in as it is, with what she typed; her own changes redraw everything.
+  // `quietly`: a refresh from outside (a sync's page, another tab) leaves the profile, handle,
+  // set or privacy form the person is in as it is, with what she typed; her own changes redraw
+  // everything.
   async function load(quietly = false) {
     const r = await app.call('api', { path: base });
     if (!r.ok) { showError(r); title.textContent = t('person.notFound'); return; }
@@ -89,8 +90,10 @@ export function personView(app, route) {
     if (card.influencer.id !== id) { app.navigate(`/central/person/${enc(card.influencer.id)}`); return; }
     title.textContent = card.influencer.name;
     drawBadges();
-    if (!editing) drawProfile();
+    // The profile is kept while she is in one of its fields, typed in or not: a redraw between
+    // her click and her first key would take the field from under her.
     const inUse = (box) => quietly && box.contains(document.activeElement);
+    if (!editing && !inUse(profile)) drawProfile();
     if (!inUse(handles)) drawHandles();
     if (!inUse(sets)) drawSets();
     drawFollowUps();
