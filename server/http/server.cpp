@@ -310,8 +310,10 @@ struct HttpServer::Impl {
     }
 
     // The gate's check of the caller's token, its rate limit and its role's routes: true with
-    // t_request.principal set, or false with the answer written.
-    bool admit(const httplib::Request& req, httplib::Response& res, bool may_cache) {
+    // t_request.principal set, or false with the answer written. `charge`: false when the
+    // request was admitted once already (a kept grant found stale) and has paid its request.
+    bool admit(const httplib::Request& req, httplib::Response& res, bool may_cache,
+               bool charge = true) {
         const std::string header = req.get_header_value("Authorization");
         const std::string scheme = core::ascii_lower(header.substr(0, 7));
         if (scheme != "bearer ") {
@@ -330,7 +332,7 @@ struct HttpServer::Impl {
             return false;
         }
         int retry_after = 1;
-        if (!limiter.allow(who->token_id, SteadyClock::now(), &retry_after)) {
+        if (charge && !limiter.allow(who->token_id, SteadyClock::now(), &retry_after)) {
             t_request.principal = std::move(who).value();
             res.set_header("Retry-After", std::to_string(retry_after));
             write(res, error_reply(429, "rate_limited", "too many requests; wait and try again"));
@@ -462,7 +464,7 @@ struct HttpServer::Impl {
                 // does, and exchange with that.
                 auth.forget(who->token_id);
                 t_request.principal.reset();
-                if (!admit(req, res, false)) return;
+                if (!admit(req, res, false, false)) return;
                 reply = handle_sync(backend, *t_request.principal, type, req.body);
             }
             write(res, reply);

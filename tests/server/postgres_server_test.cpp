@@ -245,4 +245,40 @@ TEST_CASE("an import resumes the servers' clock in its transaction and records i
     CHECK(std::stoull(*recorded) > ahead);
 }
 
+TEST_CASE("a request whose kept grant was stale is read again without paying the rate limit twice",
+          "[server][pg][auth]") {
+    TempDir dir;
+    const std::string db = PgCluster::shared().new_database();
+    cli_ok({"init", "--db", db});
+    const std::string central =
+        cli_ok({"user", "add", "--db", db, "--name", "Chloé Central", "--role", "central"});
+    const std::string office =
+        cli_ok({"token", "issue", "--db", db, "--user", central, "--device", "office"});
+    const std::string staff = cli_ok({"user", "add", "--db", db, "--name", "Sam Store", "--role",
+                                      "store", "--stores", "01M83ZSHHPCRN0ZF0EG9Z1TT7F"});
+    // One request a second, none saved up: a request charged twice is refused.
+    ServerProcess server(db, {"--rate-limit", "1", "--burst", "1"}, dir.file("server.log"));
+    sync::SystemTimeSource time;
+    auto hq = open_node(dir.file("hq.db"), time, 81);
+    auto push = [&] {
+        (void)add_person(*hq->replica, "Walk-in");
+        auto p = hq->replica->make_push(50, 200);
+        REQUIRE(p.is_ok());
+        // Once: post_sync would wait out a 429 and send again.
+        auto res = server.client()->Post("/api/v1/sync", bearer(office),
+                                         sync::encode_request(p.value()), kBinary);
+        REQUIRE(res);
+        INFO(res->body.substr(0, 200));
+        return res->status;
+    };
+    CHECK(push() == 200);  // the grant is kept from here
+    // Any change to the accounts makes every kept grant stale.
+    cli_ok(
+        {"user", "scope", "--db", db, "--user", staff, "--stores", "01M83ZSHHPCRN0ZF0EG9Z1TT7G"});
+    std::this_thread::sleep_for(std::chrono::milliseconds(1200));  // one request's worth again
+    CHECK(push() == 200);
+    CHECK(push() == 429);  // and the limit still holds
+    CHECK(server.stop() == 0);
+}
+
 }  // namespace liaison::test::server_postgres_server
