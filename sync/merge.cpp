@@ -449,12 +449,12 @@ Status MergeEngine::check_kind(const Op& op, bool* entity_new) {
 }
 
 Status MergeEngine::read_kinds_ahead(const std::vector<const Op*>& ops) {
-    std::vector<Id128> ids;
+    std::vector<std::pair<Id128, Kind>> ids;
     for (const Op* op : ops) {
-        ids.push_back(op->entity);
-        if (op->type == OpType::kMerge) ids.push_back(op->target);
-        for_each_reference(*op, [&](std::string_view, Kind, const std::string& text) {
-            if (auto id = Id128::from_text(text)) ids.push_back(*id);
+        ids.emplace_back(op->entity, op->kind);
+        if (op->type == OpType::kMerge) ids.emplace_back(op->target, Kind::kInfluencer);
+        for_each_reference(*op, [&](std::string_view, Kind target, const std::string& text) {
+            if (auto id = Id128::from_text(text)) ids.emplace_back(*id, target);
         });
     }
     return store_.read_kinds_ahead(ids);

@@ -222,13 +222,16 @@ public:
     // then the others in one statement; PostgreSQL asks it all in one statement (a round trip
     // each, docs/PERFORMANCE.md "Server on PostgreSQL").
     Result<std::optional<Kind>> kind_holding(const Id128& id, Kind expected);
-    // PostgreSQL: reads which kinds' tables hold each of `ids`, in one statement per 256 ids,
-    // so that kind_holding answers them without a round trip each (a group commit's checks,
-    // docs/PERFORMANCE.md "Server on PostgreSQL"). What it read holds until the write
-    // transaction ends, is rolled back to a savepoint, or writes or removes that id's row.
-    // Nothing on SQLite, whose probe of one table costs less than this statement.
+    // PostgreSQL: reads which kinds' tables hold each of `ids` (each with the kind the batch
+    // names it as), in one statement per 1000 ids, so that kind_holding answers them without a
+    // round trip each (a group commit's checks, docs/PERFORMANCE.md "Server on PostgreSQL").
+    // An id the op log has no operation on has no row of any kind (every row is written with
+    // its operation, and an erasure removes both): only the named kind's table is probed for
+    // it, and kind_holding asks the database of any other kind. What it read holds until the
+    // write transaction ends, is rolled back to a savepoint, or writes or removes that id's
+    // row. Nothing on SQLite, whose probe of one table costs less than this statement.
     // Requires: inside a WriteTxn.
-    Status read_kinds_ahead(const std::vector<Id128>& ids);
+    Status read_kinds_ahead(const std::vector<std::pair<Id128, Kind>>& ids);
     // Replaces the row with `row` (normalising clocks), assigning a new seq.
     Status write_row(const RowState& row);
     Status delete_row(Kind kind, const Id128& id);
@@ -459,10 +462,15 @@ private:
     std::int64_t max_idnum_ = 0;
     bool scrub_due_ = false;    // an erasure was written since the log was last scrubbed
     bool defer_scrub_ = false;  // the WriteTxn in progress leaves the scrub to its caller
-    // read_kinds_ahead: per id, the kinds whose tables hold it (bit = place in all_kinds()),
-    // and kLoggedBit when the op log holds an operation on it.
-    std::unordered_map<Id128, std::uint32_t, Id128Hash> kinds_ahead_;
-    static constexpr std::uint32_t kLoggedBit = 1u << 31;
+    // What read_kinds_ahead read of one id.
+    struct KindsAhead {
+        std::uint32_t held = 0;  // the kinds whose tables hold it (bit = place in all_kinds())
+        bool logged = false;     // the op log holds an operation on it
+        int only = -1;           // not logged: the one kind probed (its place); -1: every kind
+        // Whether it says whether `kind`'s table holds the id.
+        bool knows(Kind kind) const { return only < 0 || only == int(kind); }
+    };
+    std::unordered_map<Id128, KindsAhead, Id128Hash> kinds_ahead_;
     std::vector<PendingCreate> pending_creates_;
 };
 

@@ -103,6 +103,8 @@ TEST_CASE("a group commit's kind checks see the records an earlier push of the b
     };
     const auto launch = w.office->ids->next_entity_id(w.time.now_ms());
     const auto note = w.office->ids->next_entity_id(w.time.now_ms());
+    const auto second = w.office->ids->next_entity_id(w.time.now_ms());
+    const auto later = w.office->ids->next_entity_id(w.time.now_ms());
     const std::vector<sync::PushRequest> pushes = {
         stamped(sync::field_op(sync::OpType::kCreate, core::Kind::kEvent, launch,
                                {{"name", std::string("Launch")},
@@ -115,11 +117,22 @@ TEST_CASE("a group commit's kind checks see the records an earlier push of the b
                                 {"department", std::string("retail")}})),
         stamped(sync::field_op(sync::OpType::kCreate, core::Kind::kInfluencer, launch,
                                {{"name", std::string("Eve")}, {"store", w.lyon.to_text()}})),
+        // An id no record holds, named as a person (read ahead as that kind only), then
+        // created as an event: the create is checked against every kind.
+        stamped(sync::field_op(sync::OpType::kCreate, core::Kind::kInteraction, second,
+                               {{"influencer", later.to_text()},
+                                {"at", std::int64_t(1'700'000'000'000LL)},
+                                {"touchpoint", std::string("store")},
+                                {"department", std::string("retail")}})),
+        stamped(sync::field_op(sync::OpType::kCreate, core::Kind::kEvent, later,
+                               {{"name", std::string("Later")},
+                                {"starts", std::int64_t(1'700'000'200'000LL)},
+                                {"store", w.lyon.to_text()}})),
     };
     std::vector<sync::Hub::Pending> batch;
     for (const auto& p : pushes) batch.push_back({&w.central, &p});
     auto replies = w.hub.exchange_batch(batch);
-    REQUIRE(replies.size() == 3);
+    REQUIRE(replies.size() == 5);
     for (const auto& r : replies) REQUIRE(r.is_ok());
     REQUIRE(replies[0]->results.size() == 1);
     CHECK(replies[0]->results[0].outcome == sync::Outcome::kApplied);
@@ -132,6 +145,12 @@ TEST_CASE("a group commit's kind checks see the records an earlier push of the b
     CHECK(replies[2]->results[0].detail.find("is of kind event, not influencer") !=
           std::string::npos);
     CHECK_FALSE(core::get_entity(*w.hub_store, core::Kind::kInteraction, note).value().has_value());
+    for (std::size_t i : {3, 4}) {
+        REQUIRE(replies[i]->results.size() == 1);
+        CHECK(replies[i]->results[0].outcome == sync::Outcome::kApplied);
+    }
+    CHECK(core::get_entity(*w.hub_store, core::Kind::kEvent, later).value().has_value());
+    CHECK(core::get_entity(*w.hub_store, core::Kind::kInteraction, second).value().has_value());
 }
 
 TEST_CASE(
