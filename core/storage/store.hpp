@@ -226,11 +226,12 @@ public:
     // names it as), in one statement per 1000 ids, so that kind_holding answers them without a
     // round trip each (a group commit's checks, docs/PERFORMANCE.md "Server on PostgreSQL").
     // An id the op log has no operation on has no row of any kind (every row is written with
-    // its operation, and an erasure removes both): only the named kind's table is probed for
-    // it, and kind_holding asks the database of any other kind. What it read holds until the
-    // write transaction ends, is rolled back to a savepoint, or writes or removes that id's
-    // row. Nothing on SQLite, whose probe of one table costs less than this statement.
-    // Requires: inside a WriteTxn.
+    // its operation, and an erasure removes both; a merged person's row may be written under
+    // another of her ids, and R11 asks the alias edges first, docs/SCALING.md §3): only the
+    // named kind's table is probed for it, and kind_holding asks the database of any other. What it
+    // read holds until the write transaction ends, is rolled back to a savepoint, or writes or
+    // removes that id's row. Nothing on SQLite, whose probe of one table costs less than this
+    // statement. Requires: inside a WriteTxn.
     Status read_kinds_ahead(const std::vector<std::pair<Id128, Kind>>& ids);
     // Replaces the row with `row` (normalising clocks), assigning a new seq.
     Status write_row(const RowState& row);
