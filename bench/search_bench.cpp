@@ -9,7 +9,10 @@
 //     the same rows answers the same FTS5 query with bm25 ranking and the same limit.
 // Every query runs `--rounds` times; the figures are percentiles over all runs.
 // Ends with: RESULT search p50_ms=<x> p95_ms=<x> vs_fts5_p95=<liaison p95 / reference p95>
-// Options: --influencers N (100000), --rounds R (7).
+// (RESULT search_pg with --db). Options: --influencers N (100000), --rounds R (7), --db URL:
+// Liaison's record in that empty PostgreSQL database instead of a SQLite file (`./scripts/bench
+// search --postgres` starts a cluster for it; there search reads every influencer, docs/STORAGE.md
+// "Two backends"); the reference stays plain FTS5.
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -70,8 +73,14 @@ struct Person {
 int main(int argc, char** argv) {
     liaison::bench::program() = "search_bench";
     std::size_t influencers = 100000, rounds = 7;
+    std::string db_url;
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string a = argv[i];
+        if (a == "--db") {
+            db_url = argv[i + 1];
+            if (!liaison::core::is_postgres_url(db_url)) die("--db takes a postgresql:// URL");
+            continue;
+        }
         long v = std::atol(argv[i + 1]);
         if (v <= 0) die("bad value for " + a);
         if (a == "--influencers")
@@ -106,7 +115,10 @@ int main(int argc, char** argv) {
     auto ids = liaison::core::make_seeded_id_source(7);
     liaison::core::StoreOptions so;
     so.wal = true;
-    auto store = must(liaison::core::Store::open((dir / "liaison.db").string(), so), "open");
+    auto store = must(
+        liaison::core::Store::open(db_url.empty() ? (dir / "liaison.db").string() : db_url, so),
+        "open");
+    if (store->last_seq() != 0) die("--db: the database is not empty");
     liaison::sync::Hub hub(*store, time);
     liaison::sync::DeviceContext office;
     office.replica = ids->next_replica_id();
@@ -221,8 +233,8 @@ int main(int argc, char** argv) {
                 percentile(liaison_ms, 95), percentile(liaison_ms, 100));
     std::printf("reference (plain FTS5, bm25): p50 %.2f ms, p95 %.2f ms, max %.2f ms\n",
                 percentile(plain_ms, 50), percentile(plain_ms, 95), percentile(plain_ms, 100));
-    std::printf("RESULT search p50_ms=%.2f p95_ms=%.2f vs_fts5_p95=%.2f\n",
-                percentile(liaison_ms, 50), percentile(liaison_ms, 95),
-                percentile(liaison_ms, 95) / percentile(plain_ms, 95));
+    std::printf("RESULT %s p50_ms=%.2f p95_ms=%.2f vs_fts5_p95=%.2f\n",
+                db_url.empty() ? "search" : "search_pg", percentile(liaison_ms, 50),
+                percentile(liaison_ms, 95), percentile(liaison_ms, 95) / percentile(plain_ms, 95));
     return 0;
 }
