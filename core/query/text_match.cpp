@@ -100,15 +100,21 @@ Result<std::vector<TextMatch>> match_scan(Store& store, const std::vector<TextTe
         set_of.push_back(-1);
         sql += ", k." + value_column(f);
     }
+    // A set's elements are listed for every person at once and joined: a subquery per row
+    // made three quarters of the statement's time (130 ms of 20,000 people, 66–96 joined).
+    std::string joins;
     for (std::size_t i = 0; i < k.sets.size(); ++i) {
         if (!k.sets[i].searchable) continue;
         names.push_back(k.sets[i].name);
         set_of.push_back(int(i));
-        sql += ", (SELECT " + sql_distinct_list(backend, "s.elem") +
-               " FROM sdot s WHERE s.eid=k.eid AND s.sidx=" + std::to_string(i) +
-               " AND s.removed=0)";
+        const std::string alias = "s" + std::to_string(i);
+        sql += ", " + alias + ".l";
+        joins += " LEFT JOIN (SELECT eid, " + sql_distinct_list(backend, "elem") +
+                 " AS l FROM sdot WHERE sidx=" + std::to_string(i) +
+                 " AND removed=0 GROUP BY eid) AS " + alias + " ON " + alias + ".eid=k.eid";
     }
-    sql += " FROM k_influencer k WHERE k.created IS NOT NULL AND k.deleted IS NULL ORDER BY k.rid";
+    sql += " FROM k_influencer k" + joins +
+           " WHERE k.created IS NOT NULL AND k.deleted IS NULL ORDER BY k.rid";
     if (newest_first) sql += " DESC";
 
     std::vector<FoldedTerm> folded;
